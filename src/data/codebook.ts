@@ -81,19 +81,29 @@ export type Codebook = z.infer<typeof codebookSchema>;
 export function parseCodebook(json: unknown, source = 'codebook'): Codebook {
   const result = codebookSchema.safeParse(json);
   if (!result.success) {
-    const problems = result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
-    throw new CodebookError('INVALID_CODEBOOK', `${source}: invalid codebook\n  ${problems.join('\n  ')}`, {
-      file: source,
-      problems,
-    });
+    const problems = result.error.issues.map(
+      (i) => `${i.path.join('.') || '(root)'}: ${i.message}`,
+    );
+    throw new CodebookError(
+      'INVALID_CODEBOOK',
+      `${source}: invalid codebook\n  ${problems.join('\n  ')}`,
+      {
+        file: source,
+        problems,
+      },
+    );
   }
   const seen = new Set<string>();
   for (const v of result.data.variables) {
     if (seen.has(v.name)) {
-      throw new CodebookError('INVALID_CODEBOOK', `${source}: variable "${v.name}" is listed twice`, {
-        file: source,
-        variable: v.name,
-      });
+      throw new CodebookError(
+        'INVALID_CODEBOOK',
+        `${source}: variable "${v.name}" is listed twice`,
+        {
+          file: source,
+          variable: v.name,
+        },
+      );
     }
     seen.add(v.name);
     const codes = new Set<string>();

@@ -50,7 +50,12 @@ export function fromColumns(
     names,
     columns,
     codebook: opts.codebook ?? emptyCodebook(),
-    load: { source: opts.source ?? '<memory>', rowsRead: Math.max(nrow, 0), rowsRejected: [], missing: [] },
+    load: {
+      source: opts.source ?? '<memory>',
+      rowsRead: Math.max(nrow, 0),
+      rowsRejected: [],
+      missing: [],
+    },
   };
 }
 
@@ -61,11 +66,15 @@ function toColumn(name: string, values: ColumnInput, levelOrder?: readonly strin
     const codes = Int32Array.from(v.codes);
     for (let i = 0; i < codes.length; i++) {
       if (codes[i]! < -1 || codes[i]! >= v.levels.length) {
-        throw new DataFormatError('BAD_CODE', `column "${name}", row ${i + 1}: code ${codes[i]} has no level`, {
-          column: name,
-          row: i + 1,
-          value: codes[i],
-        });
+        throw new DataFormatError(
+          'BAD_CODE',
+          `column "${name}", row ${i + 1}: code ${codes[i]} has no level`,
+          {
+            column: name,
+            row: i + 1,
+            value: codes[i],
+          },
+        );
       }
     }
     return { kind: 'categorical', name, codes, levels: [...v.levels] };
@@ -86,11 +95,15 @@ function toColumn(name: string, values: ColumnInput, levelOrder?: readonly strin
       let code = index.get(s);
       if (code === undefined) {
         if (levelOrder) {
-          throw new DataFormatError('UNKNOWN_LEVEL', `column "${name}", row ${i + 1}: "${s}" is not one of its levels`, {
-            column: name,
-            row: i + 1,
-            value: s,
-          });
+          throw new DataFormatError(
+            'UNKNOWN_LEVEL',
+            `column "${name}", row ${i + 1}: "${s}" is not one of its levels`,
+            {
+              column: name,
+              row: i + 1,
+              value: s,
+            },
+          );
         }
         code = levels.length;
         levels.push(s);
@@ -106,11 +119,15 @@ function toColumn(name: string, values: ColumnInput, levelOrder?: readonly strin
     if (v === null || v === undefined) out[i] = Number.NaN;
     else if (typeof v === 'number') out[i] = v;
     else {
-      throw new DataFormatError('MIXED_COLUMN', `column "${name}", row ${i + 1}: ${JSON.stringify(v)} is not a number`, {
-        column: name,
-        row: i + 1,
-        value: v,
-      });
+      throw new DataFormatError(
+        'MIXED_COLUMN',
+        `column "${name}", row ${i + 1}: ${JSON.stringify(v)} is not a number`,
+        {
+          column: name,
+          row: i + 1,
+          value: v,
+        },
+      );
     }
   }
   return { kind: 'numeric', name, values: out };
@@ -136,9 +153,13 @@ export function getColumn(data: SurveyData, name: string): Column {
 export function getNumeric(data: SurveyData, name: string): NumericColumn {
   const col = getColumn(data, name);
   if (col.kind !== 'numeric') {
-    throw new EstimationError('NOT_NUMERIC', `variable "${name}" is categorical, a numeric one is needed here`, {
-      variable: name,
-    });
+    throw new EstimationError(
+      'NOT_NUMERIC',
+      `variable "${name}" is categorical, a numeric one is needed here`,
+      {
+        variable: name,
+      },
+    );
   }
   return col;
 }
@@ -147,9 +168,13 @@ export function getNumeric(data: SurveyData, name: string): NumericColumn {
 export function getCategorical(data: SurveyData, name: string): CategoricalColumn {
   const col = getColumn(data, name);
   if (col.kind !== 'categorical') {
-    throw new EstimationError('NOT_CATEGORICAL', `variable "${name}" is numeric, a categorical one is needed here`, {
-      variable: name,
-    });
+    throw new EstimationError(
+      'NOT_CATEGORICAL',
+      `variable "${name}" is numeric, a categorical one is needed here`,
+      {
+        variable: name,
+      },
+    );
   }
   return col;
 }

@@ -1,0 +1,100 @@
+/**
+ * Turning design columns (ids, strata) into dense integer indices, and combining indices, in
+ * one pass each.
+ * @module
+ */
+import type { Column } from '../data/types.js';
+import { DesignError } from '../errors.js';
+
+/** Dense integer codes for a column's values, with the distinct values in first-seen order. */
+export interface DenseCodes {
+  codes: Int32Array;
+  count: number;
+  /** A readable name for a code (built on demand: only error messages need it). */
+  name: (code: number) => string;
+}
+
+/**
+ * Dense codes 0..k-1 for the values of an id or stratum column, in first-seen order.
+ * @throws {DesignError} `MISSING_DESIGN_VALUE` naming the row when a value is missing (R fails too).
+ */
+export function denseCodes(col: Column, role: string, source: string): DenseCodes {
+  const n = col.kind === 'numeric' ? col.values.length : col.codes.length;
+  const codes = new Int32Array(n);
+  const names: string[] = [];
+  if (col.kind === 'categorical') {
+    const map = new Int32Array(col.levels.length).fill(-1);
+    for (let i = 0; i < n; i++) {
+      const c = col.codes[i]!;
+      if (c < 0) throw missingValue(col.name, role, i, source);
+      let d = map[c]!;
+      if (d < 0) {
+        d = names.length;
+        map[c] = d;
+        names.push(col.levels[c]!);
+      }
+      codes[i] = d;
+    }
+    return { codes, count: names.length, name: (k) => names[k]! };
+  }
+  const map = new Map<number, number>();
+  for (let i = 0; i < n; i++) {
+    const v = col.values[i]!;
+    if (Number.isNaN(v)) throw missingValue(col.name, role, i, source);
+    let d = map.get(v);
+    if (d === undefined) {
+      d = names.length;
+      map.set(v, d);
+      names.push(String(v));
+    }
+    codes[i] = d;
+  }
+  return { codes, count: names.length, name: (k) => names[k]! };
+}
+
+function missingValue(column: string, role: string, row: number, source: string): DesignError {
+  return new DesignError(
+    'MISSING_DESIGN_VALUE',
+    `${source}: ${role} column "${column}" is missing at row ${row + 1}; every respondent needs a ${role}`,
+    { file: source, column, row: row + 1 },
+  );
+}
+
+/**
+ * Dense codes for the pairs (outer[i], inner[i]): the interaction of two coded columns, with
+ * names joined by `sep`.
+ */
+export function combineCodes(outer: DenseCodes, inner: DenseCodes, sep = '.'): DenseCodes {
+  const n = outer.codes.length;
+  const codes = new Int32Array(n);
+  const firstRow: number[] = [];
+  const width = inner.count;
+  const map = new Map<number, number>();
+  for (let i = 0; i < n; i++) {
+    const key = outer.codes[i]! * width + inner.codes[i]!;
+    let d = map.get(key);
+    if (d === undefined) {
+      d = firstRow.length;
+      map.set(key, d);
+      firstRow.push(i);
+    }
+    codes[i] = d;
+  }
+  const name = (k: number): string => {
+    const i = firstRow[k]!;
+    return `${outer.name(outer.codes[i]!)}${sep}${inner.name(inner.codes[i]!)}`;
+  };
+  return { codes, count: firstRow.length, name };
+}
+
+/** A single code shared by every row. */
+export function constantCodes(n: number, name = '1'): DenseCodes {
+  return { codes: new Int32Array(n), count: n > 0 ? 1 : 0, name: () => name };
+}
+
+/** Each row its own code (R's `id = ~1`). */
+export function rowCodes(n: number): DenseCodes {
+  const codes = new Int32Array(n);
+  for (let i = 0; i < n; i++) codes[i] = i;
+  return { codes, count: n, name: (k) => String(k + 1) };
+}

@@ -1,0 +1,93 @@
+/**
+ * Domains: `subset` keeps the whole design and marks which respondents are in the domain, so
+ * domain standard errors are computed over the full design (R's `subset.survey.design`).
+ * @module
+ */
+import type { SurveyData } from '../data/types.js';
+import { DesignError } from '../errors.js';
+import type { SurveyDesign } from './types.js';
+
+/** A respondent as a predicate sees it: numbers, level labels, `null` for missing. */
+export type Row = Readonly<Record<string, number | string | null>>;
+
+/**
+ * A domain of the design: the respondents for whom `predicate` is true (a missing result counts
+ * as false, as in R). The design itself is kept whole so that variances stay right. Domains nest:
+ * a subset of a subset is their intersection.
+ *
+ * `predicate` is a function of a row, or a mask with one boolean per respondent.
+ *
+ * @example
+ * ```ts
+ * const data = fromColumns({ y: [1, 2, 3, 4], g: ['a', 'b', 'a', 'b'] });
+ * const d = subset(svyDesign(data), (r) => r.g === 'a');
+ * console.log(svyMean(d, 'y')[0].estimate, svyMean(d, 'y')[0].n); // => 2 2
+ * ```
+ */
+export function subset(
+  design: SurveyDesign,
+  predicate:
+    | ((row: Row, index: number) => boolean | null | undefined)
+    | ArrayLike<boolean | number>,
+): SurveyDesign {
+  const n = design.data.nrow;
+  const domain = new Uint8Array(n);
+  const previous = design.domain;
+  if (typeof predicate === 'function') {
+    const row = rowView(design.data);
+    for (let i = 0; i < n; i++) {
+      if (previous !== null && !previous[i]) continue;
+      row.index = i;
+      domain[i] = predicate(row.value, i) === true ? 1 : 0;
+    }
+  } else {
+    if (predicate.length !== n) {
+      throw new DesignError(
+        'BAD_SUBSET',
+        `the subset mask has ${predicate.length} entries for ${n} respondents`,
+        {
+          value: predicate.length,
+        },
+      );
+    }
+    for (let i = 0; i < n; i++) {
+      if (previous !== null && !previous[i]) continue;
+      domain[i] = predicate[i] ? 1 : 0;
+    }
+  }
+  return { ...design, domain };
+}
+
+/** A reusable row object whose properties read the current index of each column. */
+function rowView(data: SurveyData): { index: number; value: Row } {
+  const state = { index: 0, value: {} as Row };
+  for (const name of data.names) {
+    const col = data.columns[name]!;
+    Object.defineProperty(state.value, name, {
+      enumerable: true,
+      get:
+        col.kind === 'numeric'
+          ? () => {
+              const v = col.values[state.index]!;
+              return Number.isNaN(v) ? null : v;
+            }
+          : () => {
+              const c = col.codes[state.index]!;
+              return c < 0 ? null : col.levels[c]!;
+            },
+    });
+  }
+  return state;
+}
+
+/**
+ * The sampling weights of the design (all respondents; a domain does not change them).
+ * @example
+ * ```ts
+ * const d = svyDesign(fromColumns({ w: [2, 3] , y: [1, 2] }), { weights: 'w' });
+ * console.log(Array.from(weights(d))); // => [ 2, 3 ]
+ * ```
+ */
+export function weights(design: SurveyDesign): Float64Array {
+  return design.weights.slice();
+}

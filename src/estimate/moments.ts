@@ -1,0 +1,123 @@
+/**
+ * Means and totals of numeric and categorical variables: the estimates, their influence values,
+ * and design effects. `svyMean` and `svyTotal` are thin wrappers around these.
+ * @module
+ */
+import { EstimationError } from '../errors.js';
+import { categoricalInfluence, denseInfluence, type Influence } from '../variance/influence.js';
+import type { Analysis } from './prepare.js';
+
+/** Point estimates of a mean or total, with what their variance needs. */
+export interface MomentResult {
+  /** One estimate per column (1 for numeric; one per level for categorical). */
+  estimates: Float64Array;
+  /** Level names for a categorical variable. */
+  levels: readonly string[] | null;
+  influence: Influence;
+  /** Weighted variance of the variable per column (R's `svyvar`), for design effects. */
+  populationVariance: () => Float64Array;
+}
+
+/** Weighted mean of each column and its influence values w_i (y_i − ȳ) / Σw. */
+export function meanMoments(a: Analysis): MomentResult {
+  return moments(a, 'mean');
+}
+
+/** Weighted total of each column and its influence values w_i y_i. */
+export function totalMoments(a: Analysis): MomentResult {
+  return moments(a, 'total');
+}
+
+function moments(a: Analysis, kind: 'mean' | 'total'): MomentResult {
+  const { column, w, sumW } = a;
+  if (kind === 'mean' && !(sumW > 0)) {
+    throw new EstimationError(
+      'ZERO_WEIGHT_DOMAIN',
+      `the respondents with "${a.variable}" in the domain have weight 0`,
+      {
+        variable: a.variable,
+      },
+    );
+  }
+  if (column.kind === 'numeric') {
+    const y = column.values;
+    let sum = 0;
+    for (let i = 0; i < y.length; i++) if (w[i] !== 0) sum += w[i]! * y[i]!;
+    const mean = sum / sumW;
+    const z = new Float64Array(y.length);
+    if (kind === 'mean') {
+      for (let i = 0; i < y.length; i++) if (w[i] !== 0) z[i] = (w[i]! * (y[i]! - mean)) / sumW;
+    } else {
+      for (let i = 0; i < y.length; i++) if (w[i] !== 0) z[i] = w[i]! * y[i]!;
+    }
+    return {
+      estimates: Float64Array.of(kind === 'mean' ? mean : sum),
+      levels: null,
+      influence: denseInfluence([z]),
+      populationVariance: () => Float64Array.of(weightedVariance(a, (i) => y[i]! - mean)),
+    };
+  }
+  const { codes, levels } = column;
+  const L = levels.length;
+  const sums = new Float64Array(L);
+  for (let i = 0; i < codes.length; i++) if (w[i] !== 0) sums[codes[i]!]! += w[i]!;
+  const shares = sums.map((s) => s / sumW);
+  if (kind === 'mean') {
+    const scale = w.map((wi) => wi / sumW);
+    return {
+      estimates: shares,
+      levels,
+      influence: categoricalInfluence(codes, scale, shares),
+      populationVariance: () =>
+        shares.map((_, j) => weightedVariance(a, (i) => (codes[i] === j ? 1 : 0) - shares[j]!)),
+    };
+  }
+  return {
+    estimates: sums,
+    levels,
+    influence: categoricalInfluence(codes, w, new Float64Array(L)),
+    populationVariance: () =>
+      shares.map((_, j) => weightedVariance(a, (i) => (codes[i] === j ? 1 : 0) - shares[j]!)),
+  };
+}
+
+/**
+ * R's `svyvar` of a centred value: Σ w d² / Σ w · m/(m − 1), m = rows with non-zero weight.
+ */
+function weightedVariance(a: Analysis, centred: (i: number) => number): number {
+  const w = a.w;
+  let ss = 0;
+  let m = 0;
+  for (let i = 0; i < w.length; i++) {
+    const wi = w[i]!;
+    if (wi === 0) continue;
+    const d = centred(i);
+    ss += wi * d * d;
+    m++;
+  }
+  return ((ss / a.sumW) * m) / (m - 1);
+}
+
+/**
+ * Design effects as R computes them: the design variance over the variance under simple random
+ * sampling of the same number of respondents, without replacement (`true`) or with (`'replace'`).
+ */
+export function designEffects(
+  a: Analysis,
+  kind: 'mean' | 'total',
+  variances: Float64Array,
+  populationVariance: Float64Array,
+  mode: true | 'replace',
+): Float64Array {
+  let m = 0;
+  for (let i = 0; i < a.w.length; i++) if (a.w[i] !== 0) m++;
+  const N = a.sumW;
+  return variances.map((v, j) => {
+    const s2 = populationVariance[j]!;
+    let vsrs: number;
+    if (kind === 'mean')
+      vsrs = mode === 'replace' ? s2 / m : N < m ? Number.NaN : (s2 * (N - m)) / (N * m);
+    else vsrs = mode === 'replace' ? (s2 * N * N) / m : (s2 * N * N * (N - m)) / (N * m);
+    return v / vsrs;
+  });
+}

@@ -1,0 +1,121 @@
+/**
+ * What every estimator does first: find the variable, the rows in the domain with a value, and
+ * the weights of those rows; and what it does last: intervals and degrees of freedom.
+ * @module
+ */
+import { getColumn } from '../data/frame.js';
+import type { Column } from '../data/types.js';
+import type { SurveyDesign } from '../design/types.js';
+import { EstimationError } from '../errors.js';
+import { qt } from '../stats/distributions.js';
+import { designDf } from '../variance/linearization.js';
+import type { EstimateOptions } from './types.js';
+
+/** The rows an estimate is computed on. */
+export interface Analysis {
+  readonly design: SurveyDesign;
+  readonly variable: string;
+  readonly column: Column;
+  /** 1 for rows in the domain with a non-missing value. */
+  readonly present: Uint8Array;
+  /** Sampling weight of present rows, 0 elsewhere. */
+  readonly w: Float64Array;
+  /** Unweighted base. */
+  readonly n: number;
+  /** Rows in the domain with a missing value. */
+  readonly nMissing: number;
+  /** Sum of weights of present rows. */
+  readonly sumW: number;
+}
+
+/**
+ * Resolves a variable in a design's domain.
+ * @throws {EstimationError} `UNKNOWN_VARIABLE`; `MISSING_VALUES` with `na: 'fail'`;
+ *   `EMPTY_DOMAIN` when no respondent in the domain has a value.
+ */
+export function prepare(
+  design: SurveyDesign,
+  variable: string,
+  opts: EstimateOptions = {},
+): Analysis {
+  const column = getColumn(design.data, variable);
+  const n = design.data.nrow;
+  const domain = design.domain;
+  const present = new Uint8Array(n);
+  const w = new Float64Array(n);
+  const weights = design.weights;
+  let base = 0;
+  let nMissing = 0;
+  let sumW = 0;
+  let firstMissing = -1;
+  for (let i = 0; i < n; i++) {
+    if (domain !== null && !domain[i]) continue;
+    const missing =
+      column.kind === 'numeric' ? Number.isNaN(column.values[i]!) : column.codes[i]! < 0;
+    if (missing) {
+      nMissing++;
+      if (firstMissing < 0) firstMissing = i;
+      continue;
+    }
+    present[i] = 1;
+    const wi = weights[i]!;
+    w[i] = wi;
+    sumW += wi;
+    base++;
+  }
+  if (nMissing > 0 && opts.na === 'fail') {
+    throw new EstimationError(
+      'MISSING_VALUES',
+      `variable "${variable}" is missing for ${nMissing} respondent(s) in the domain (first at row ${firstMissing + 1}); use na: 'omit' to exclude them`,
+      { variable, row: firstMissing + 1, count: nMissing },
+    );
+  }
+  if (base === 0) {
+    throw new EstimationError(
+      'EMPTY_DOMAIN',
+      nMissing > 0
+        ? `variable "${variable}" is missing for every respondent in the domain (${nMissing})`
+        : `the domain has no respondents, so "${variable}" cannot be estimated`,
+      { variable, nMissing },
+    );
+  }
+  return { design, variable, column, present, w, n: base, nMissing, sumW };
+}
+
+/** Degrees of freedom for an interval, from the options (default `Infinity`). */
+export function intervalDf(analysis: Analysis, opts: EstimateOptions): number {
+  const df = opts.df ?? Number.POSITIVE_INFINITY;
+  if (df === 'design') return designDf(analysis.design, analysis.present);
+  if (typeof df !== 'number' || !(df > 0)) {
+    throw new EstimationError(
+      'BAD_OPTION',
+      `df must be a positive number, Infinity or 'design'; got ${String(df)}`,
+      {
+        value: df,
+      },
+    );
+  }
+  return df;
+}
+
+/** The confidence level from the options, checked. */
+export function confidenceLevel(opts: { level?: number }): number {
+  const level = opts.level ?? 0.95;
+  if (!(level > 0 && level < 1)) {
+    throw new EstimationError('BAD_OPTION', `level must be between 0 and 1; got ${level}`, {
+      value: level,
+    });
+  }
+  return level;
+}
+
+/** A symmetric interval estimate ± t(df) · se, as R's `confint`. */
+export function waldInterval(
+  estimate: number,
+  se: number,
+  level: number,
+  df: number,
+): [number, number] {
+  const q = qt(1 - (1 - level) / 2, df);
+  return [estimate - q * se, estimate + q * se];
+}

@@ -1,0 +1,42 @@
+/**
+ * The row every estimator returns.
+ * @module
+ */
+
+/** One estimate with its uncertainty and base. */
+export interface Estimate {
+  /** The variable estimated. */
+  variable: string;
+  /** For a categorical variable: the level this row is about. */
+  level?: string;
+  /** Set by `svyBy`: the grouping variables' levels for this row. */
+  group?: Record<string, string>;
+  /** What was estimated: `'mean'`, `'total'`, `'proportion'`, `'quantile'`, ... */
+  statistic?: string;
+  estimate: number;
+  /** Design-based standard error. */
+  se: number;
+  /** Confidence interval at the requested level (default 95%). */
+  ci: [number, number];
+  /** Design effect (with `deff: true`). */
+  deff?: number;
+  /** Unweighted base: respondents in the domain with a non-missing value. */
+  n: number;
+  /** Respondents in the domain whose value was missing (excluded from the base). */
+  nMissing: number;
+}
+
+/** Options shared by the estimators. */
+export interface EstimateOptions {
+  /** Missing values: `'omit'` (default) excludes them from the base and counts them; `'fail'` throws. */
+  na?: 'omit' | 'fail';
+  /** Design effect: `true` (without-replacement SRS, R's `deff = TRUE`) or `'replace'`. */
+  deff?: boolean | 'replace';
+  /** Confidence level, default 0.95. */
+  level?: number;
+  /**
+   * Degrees of freedom of the interval: `Infinity` (default, normal quantiles, as R's `confint`),
+   * `'design'` (the design's PSUs minus strata), or a number.
+   */
+  df?: number | 'design';
+}

@@ -1,0 +1,38 @@
+/**
+ * surveykit: design-based analysis of opinion-poll microdata.
+ * @packageDocumentation
+ */
+export type { Codebook, CodebookVariable, ValueLabel } from './data/codebook.js';
+export { codebookJsonSchema, codebookSchema, parseCodebook } from './data/codebook.js';
+export type { ColumnInput } from './data/frame.js';
+export { column, fromColumns } from './data/frame.js';
+export type {
+  CategoricalColumn,
+  Column,
+  LoadReport,
+  MissingCount,
+  NumericColumn,
+  SurveyData,
+} from './data/types.js';
+export { svyDesign } from './design/build.js';
+export type { Row } from './design/subset.js';
+export { subset, weights } from './design/subset.js';
+export type {
+  DesignSpec,
+  LinearizationDesign,
+  LonelyPsu,
+  Stage,
+  SurveyDesign,
+} from './design/types.js';
+export type { ErrorDetails } from './errors.js';
+export {
+  CodebookError,
+  DataFormatError,
+  DesignError,
+  EstimationError,
+  SurveyError,
+  WeightingError,
+} from './errors.js';
+export { svyMean, svyTotal } from './estimate/mean.js';
+export type { Estimate, EstimateOptions } from './estimate/types.js';
+export { pchisqUpper, pfUpper, pnorm, pt, qbeta, qnorm, qt } from './stats/distributions.js';

@@ -1,0 +1,220 @@
+/**
+ * Taylor-linearization variance: influence values → cluster totals → within-stratum variance,
+ * with finite population corrections, stage by stage as R's `svyrecvar` computes it.
+ *
+ * For each stage, each stratum s with n_s sampled clusters (population N_s, f_s = (N_s − n_s)/N_s,
+ * f = 1 without fpc) adds `f_s n_s/(n_s−1) Σ_c (T_c − T̄)(T_c − T̄)ᵀ` over its clusters' totals T_c.
+ * When an fpc is given, later stages add their variance within each cluster of the stage above,
+ * multiplied by the sampling fractions n/N of the stages above (R's multistage recursion).
+ * Strata with one PSU follow the design's lonely-PSU rule, as in R survey 4.1:
+ * `remove` and `certainty` add nothing, `adjust` adds `f T Tᵀ` (centred at zero), `average`
+ * scales the others up by (strata)/(strata with more than one PSU), `fail` throws.
+ * @module
+ */
+import type { LinearizationDesign } from '../design/types.js';
+import { EstimationError } from '../errors.js';
+import type { Influence } from './influence.js';
+
+/** Below this sampling fraction complement a stratum is self-representing (R's 1e-7). */
+const SELF_REPRESENTING = 1e-7;
+
+/**
+ * The p × p covariance matrix (row-major) of estimates whose influence values are given.
+ *
+ * @param present rows in the estimation domain (R: rows kept by subsetting), `null` for all;
+ *   influence values outside it must be 0.
+ */
+export function linearizationVariance(
+  design: LinearizationDesign,
+  influence: Influence,
+  present: Uint8Array | null,
+): Float64Array {
+  const p = influence.p;
+  const V = new Float64Array(p * p);
+  const stages = design.stages;
+  const nStages = design.hasFpc ? stages.length : 1;
+  const average = design.lonelyPsu === 'average';
+  let parentMult: Float64Array | null = null;
+
+  for (let k = 0; k < nStages; k++) {
+    const stage = stages[k]!;
+    const totals = new Float64Array(stage.nClusters * p);
+    influence.sumByCluster(stage.rowCluster, totals);
+    const stratumPresent = presentStrata(stage.rowStratum, stage.nStrata, present);
+
+    // 'average' needs, per group (cluster of the stage above), the sum over strata and counts.
+    const nGroups = k === 0 ? 1 : stages[k - 1]!.nClusters;
+    const groupSum = average ? new Float64Array(nGroups * p * p) : null;
+    const groupStrata = average ? new Float64Array(nGroups) : null;
+    const groupOk = average ? new Float64Array(nGroups) : null;
+    const centred = new Float64Array(p);
+
+    for (let s = 0; s < stage.nStrata; s++) {
+      if (!stratumPresent[s]) continue;
+      const group = k === 0 ? 0 : stage.stratumParent[s]!;
+      const mult = parentMult === null ? 1 : parentMult[group]!;
+      if (mult === 0) continue;
+      if (groupStrata) groupStrata[group]! += 1;
+      const sampled = stage.stratumSampled[s]!;
+      const population = stage.stratumPopulation[s]!;
+      const f = population === Number.POSITIVE_INFINITY ? 1 : (population - sampled) / population;
+      if (f < SELF_REPRESENTING) {
+        if (groupOk) groupOk[group]! += 1;
+        continue;
+      }
+      const target = groupSum ? groupSum.subarray(group * p * p, (group + 1) * p * p) : V;
+      const factor = groupSum ? 1 : mult;
+      const start = stage.stratumClusterStart[s]!;
+      const end = stage.stratumClusterStart[s + 1]!;
+      if (sampled > 1) {
+        const scale = (factor * f * sampled) / (sampled - 1);
+        addCentredCrossProduct(
+          totals,
+          stage.stratumClusters,
+          start,
+          end,
+          p,
+          sampled,
+          scale,
+          target,
+          centred,
+        );
+        if (groupOk) groupOk[group]! += 1;
+        continue;
+      }
+      switch (design.lonelyPsu) {
+        case 'fail':
+          throw lonelyError(stage.stratumNames[s]!, k);
+        case 'average':
+          break; // counted in groupStrata, not in groupOk
+        case 'adjust': {
+          const c = stage.stratumClusters[start]!;
+          for (let a = 0; a < p; a++) {
+            const ta = totals[c * p + a]!;
+            for (let b = 0; b < p; b++) target[a * p + b]! += factor * f * ta * totals[c * p + b]!;
+          }
+          break;
+        }
+        default:
+          break; // remove, certainty: a lonely PSU centred on itself adds nothing
+      }
+    }
+
+    if (groupSum && groupStrata && groupOk) {
+      for (let g = 0; g < nGroups; g++) {
+        if (groupStrata[g] === 0) continue;
+        if (groupOk[g] === 0) {
+          throw new EstimationError(
+            'NO_VARIANCE',
+            `every stratum${k > 0 ? ` within a stage-${k} cluster` : ''} has a single PSU at stage ${k + 1}: lonelyPsu 'average' has nothing to average`,
+            { stage: k + 1 },
+          );
+        }
+        const mult = parentMult === null ? 1 : parentMult[g]!;
+        const ratio = (mult * groupStrata[g]!) / groupOk[g]!;
+        for (let e = 0; e < p * p; e++) V[e]! += groupSum[g * p * p + e]! * ratio;
+      }
+    }
+
+    if (k + 1 < nStages) {
+      // Multiplier of each cluster's sub-stage variance: the sampling fractions above it.
+      const next = new Float64Array(stage.nClusters);
+      for (let c = 0; c < stage.nClusters; c++) {
+        const s = stage.clusterStratum[c]!;
+        const group = k === 0 ? 0 : stage.stratumParent[s]!;
+        const mult = parentMult === null ? 1 : parentMult[group]!;
+        next[c] = (mult * stage.stratumSampled[s]!) / stage.stratumPopulation[s]!;
+      }
+      parentMult = next;
+    }
+  }
+  return V;
+}
+
+function addCentredCrossProduct(
+  totals: Float64Array,
+  clusters: Int32Array,
+  start: number,
+  end: number,
+  p: number,
+  sampled: number,
+  scale: number,
+  target: Float64Array,
+  mean: Float64Array,
+): void {
+  // R pads clusters absent from the domain with zero totals; here they are present with zeros.
+  if (p === 1) {
+    let sum = 0;
+    for (let i = start; i < end; i++) sum += totals[clusters[i]!]!;
+    const m = sum / sampled;
+    let ss = 0;
+    for (let i = start; i < end; i++) {
+      const d = totals[clusters[i]!]! - m;
+      ss += d * d;
+    }
+    target[0]! += scale * ss;
+    return;
+  }
+  mean.fill(0);
+  for (let i = start; i < end; i++) {
+    const c = clusters[i]!;
+    for (let a = 0; a < p; a++) mean[a]! += totals[c * p + a]!;
+  }
+  for (let a = 0; a < p; a++) mean[a]! /= sampled;
+  for (let i = start; i < end; i++) {
+    const c = clusters[i]!;
+    for (let a = 0; a < p; a++) {
+      const da = totals[c * p + a]! - mean[a]!;
+      if (da === 0) continue;
+      for (let b = 0; b < p; b++)
+        target[a * p + b]! += scale * da * (totals[c * p + b]! - mean[b]!);
+    }
+  }
+}
+
+function presentStrata(
+  rowStratum: Int32Array,
+  nStrata: number,
+  present: Uint8Array | null,
+): Uint8Array {
+  const out = new Uint8Array(nStrata);
+  if (present === null) return out.fill(1);
+  for (let i = 0; i < rowStratum.length; i++) if (present[i]) out[rowStratum[i]!] = 1;
+  return out;
+}
+
+/** The error for a stratum with one PSU under the `'fail'` rule. */
+export function lonelyError(stratum: string, stageIndex: number): EstimationError {
+  return new EstimationError(
+    'LONELY_PSU',
+    `stratum "${stratum}" has only one PSU at stage ${stageIndex + 1}; choose a lonelyPsu rule ('remove', 'adjust', 'average', 'certainty') when building the design`,
+    { stratum, stage: stageIndex + 1, level: stratum },
+  );
+}
+
+/**
+ * Design degrees of freedom (R's `degf`): PSUs minus strata at stage 1, counting only rows in
+ * the domain with non-zero weight.
+ */
+export function designDf(design: LinearizationDesign, present: Uint8Array | null): number {
+  const stage = design.stages[0]!;
+  const w = design.weights;
+  const clusterSeen = new Uint8Array(stage.nClusters);
+  const stratumSeen = new Uint8Array(stage.nStrata);
+  let clusters = 0;
+  let strata = 0;
+  for (let i = 0; i < w.length; i++) {
+    if (w[i] === 0 || (present !== null && !present[i])) continue;
+    const c = stage.rowCluster[i]!;
+    if (!clusterSeen[c]) {
+      clusterSeen[c] = 1;
+      clusters++;
+    }
+    const s = stage.rowStratum[i]!;
+    if (!stratumSeen[s]) {
+      stratumSeen[s] = 1;
+      strata++;
+    }
+  }
+  return clusters - strata;
+}

@@ -1,0 +1,186 @@
+## Shared helpers for the R reference scripts (sourced by each topic script).
+##
+## Every reference script reads the datasets back from test/reference/data/*.csv
+## (never from the in-memory R objects), so that R and the TypeScript tests see
+## exactly the same input values.
+
+suppressPackageStartupMessages({
+  library(survey)
+  library(jsonlite)
+})
+
+## ---- paths -----------------------------------------------------------------
+ref_dir <- local({
+  f <- grep("^--file=", commandArgs(FALSE), value = TRUE)
+  d <- if (length(f)) dirname(normalizePath(sub("^--file=", "", f[1]))) else NA
+  if (is.na(d) || !file.exists(file.path(d, "common.R"))) d <- file.path(getwd(), "test", "reference")
+  if (!file.exists(file.path(d, "common.R"))) stop("run from the repository root")
+  d
+})
+data_dir <- file.path(ref_dir, "data")
+
+## R's default, stated explicitly; scripts that need another value set it locally.
+options(survey.lonely.psu = "fail", survey.adjust.domain.lonely = FALSE)
+
+## ---- data ------------------------------------------------------------------
+## Factor columns and their level order (the order R uses for per-level results).
+## The api levels are the levels of the factors in survey's data(api).
+factor_levels <- list(
+  api = list(
+    stype = c("E", "H", "M"),
+    sch.wide = c("No", "Yes"),
+    comp.imp = c("No", "Yes"),
+    both = c("No", "Yes"),
+    awards = c("No", "Yes"),
+    yr.rnd = c("No", "Yes")
+  ),
+  poll = list(
+    region = c("Capital", "Central", "East", "North", "South", "West"),
+    sex = c("Female", "Male"),
+    agegroup = c("18-29", "30-39", "40-49", "50-59", "60+"),
+    attitude = c("Positive", "Neutral", "Negative", "Hard to say")
+  )
+)
+
+load_csv <- function(file) {
+  d <- read.csv(file.path(data_dir, file), stringsAsFactors = FALSE,
+                na.strings = "", check.names = FALSE)
+  fl <- if (grepl("^api", file)) factor_levels$api else if (grepl("^poll", file)) factor_levels$poll else list()
+  for (v in names(fl)) if (v %in% names(d)) {
+    stopifnot(all(is.na(d[[v]]) | d[[v]] %in% fl[[v]]))
+    d[[v]] <- factor(d[[v]], levels = fl[[v]])
+  }
+  d
+}
+
+## ---- design registry -------------------------------------------------------
+## spec: machine-readable description for the TypeScript side.
+##   data: CSV file in data/; ids: column per stage (NULL = id=~1, one row = one PSU)
+##   strata, weights, probs: column name or NULL; fpc: column per stage or NULL
+##   nest: logical; rcall: the exact R call (data= names the data frame read from `data`).
+design_specs <- list(
+  dstrat = list(data = "apistrat.csv", ids = NULL, strata = "stype", weights = "pw", probs = NULL, fpc = list("fpc"), nest = FALSE,
+                rcall = "svydesign(id=~1, strata=~stype, weights=~pw, fpc=~fpc, data=apistrat)"),
+  dstrat_nofpc = list(data = "apistrat.csv", ids = NULL, strata = "stype", weights = "pw", probs = NULL, fpc = NULL, nest = FALSE,
+                rcall = "svydesign(id=~1, strata=~stype, weights=~pw, data=apistrat)"),
+  dsrs_unstrat = list(data = "apistrat.csv", ids = NULL, strata = NULL, weights = "pw", probs = NULL, fpc = NULL, nest = FALSE,
+                rcall = "svydesign(id=~1, weights=~pw, data=apistrat)"),
+  dclus1 = list(data = "apiclus1.csv", ids = list("dnum"), strata = NULL, weights = "pw", probs = NULL, fpc = list("fpc"), nest = FALSE,
+                rcall = "svydesign(id=~dnum, weights=~pw, fpc=~fpc, data=apiclus1)"),
+  dclus1_nofpc = list(data = "apiclus1.csv", ids = list("dnum"), strata = NULL, weights = "pw", probs = NULL, fpc = NULL, nest = FALSE,
+                rcall = "svydesign(id=~dnum, weights=~pw, data=apiclus1)"),
+  dclus1_prob = list(data = "apiclus1_prob.csv", ids = list("dnum"), strata = NULL, weights = NULL, probs = "prob", fpc = list("fpc"), nest = FALSE,
+                rcall = "svydesign(id=~dnum, probs=~prob, fpc=~fpc, data=apiclus1_prob)"),
+  dclus2 = list(data = "apiclus2.csv", ids = list("dnum", "snum"), strata = NULL, weights = NULL, probs = NULL, fpc = list("fpc1", "fpc2"), nest = FALSE,
+                rcall = "svydesign(id=~dnum+snum, fpc=~fpc1+fpc2, data=apiclus2)"),
+  dclus2_nofpc = list(data = "apiclus2.csv", ids = list("dnum", "snum"), strata = NULL, weights = "pw", probs = NULL, fpc = NULL, nest = FALSE,
+                rcall = "svydesign(id=~dnum+snum, weights=~pw, data=apiclus2)"),
+  dclus2_frac = list(data = "apiclus2_frac.csv", ids = list("dnum", "snum"), strata = NULL, weights = NULL, probs = NULL, fpc = list("f1", "f2"), nest = FALSE,
+                rcall = "svydesign(id=~dnum+snum, fpc=~f1+f2, data=apiclus2_frac)"),
+  dmu284 = list(data = "mu284.csv", ids = list("id1", "id2"), strata = NULL, weights = NULL, probs = NULL, fpc = list("n1", "n2"), nest = FALSE,
+                rcall = "svydesign(id=~id1+id2, fpc=~n1+n2, data=mu284)"),
+  dfpc = list(data = "fpc.csv", ids = list("psuid"), strata = "stratid", weights = "weight", probs = NULL, fpc = NULL, nest = TRUE,
+                rcall = "svydesign(id=~psuid, strata=~stratid, weights=~weight, nest=TRUE, data=fpc)"),
+  dfpc_fpc = list(data = "fpc.csv", ids = list("psuid"), strata = "stratid", weights = "weight", probs = NULL, fpc = list("Nh"), nest = TRUE,
+                rcall = "svydesign(id=~psuid, strata=~stratid, weights=~weight, fpc=~Nh, nest=TRUE, data=fpc)"),
+  dpoll = list(data = "poll.csv", ids = list("psu"), strata = "region", weights = "pw", probs = NULL, fpc = NULL, nest = TRUE,
+                rcall = "svydesign(id=~psu, strata=~region, weights=~pw, nest=TRUE, data=poll)"),
+  dpoll2 = list(data = "poll.csv", ids = list("psu", "id"), strata = "region", weights = "pw", probs = NULL, fpc = list("fpc1", "fpc2"), nest = TRUE,
+                rcall = "svydesign(id=~psu+id, strata=~region, fpc=~fpc1+fpc2, weights=~pw, nest=TRUE, data=poll)"),
+  ## lonely-PSU designs (tests/lonely.psu.R); dnum 413 has a single PSU
+  dlonely = list(data = "apiclus1.csv", ids = NULL, strata = "dnum", weights = "pw", probs = NULL, fpc = NULL, nest = FALSE,
+                rcall = "svydesign(id=~1, strata=~dnum, weights=~pw, data=apiclus1)"),
+  dlonely_fpc = list(data = "apiclus1_lonelyfpc.csv", ids = NULL, strata = "dnum", weights = "pw", probs = NULL, fpc = list("lfpc"), nest = FALSE,
+                rcall = "svydesign(id=~1, strata=~dnum, weights=~pw, fpc=~lfpc, data=apiclus1_lonelyfpc)"),
+  dlonely_no413 = list(data = "apiclus1_no413.csv", ids = NULL, strata = "dnum", weights = "pw", probs = NULL, fpc = NULL, nest = FALSE,
+                rcall = "svydesign(id=~1, strata=~dnum, weights=~pw, data=apiclus1_no413)")
+)
+
+data_object_name <- function(file) sub("\\.csv$", "", file)
+
+## Build a design from the registry by evaluating its exact rcall against the CSV data.
+make_design <- function(name) {
+  s <- design_specs[[name]]
+  if (is.null(s)) stop("unknown design ", name)
+  env <- new.env(parent = globalenv())
+  assign(data_object_name(s$data), load_csv(s$data), envir = env)
+  eval(parse(text = s$rcall)[[1]], envir = env)
+}
+
+## JSON form of a spec (NULL -> null, per-stage lists -> arrays).
+spec_json <- function(name) {
+  s <- design_specs[[name]]
+  nul <- function(x) if (is.null(x)) NA else x
+  arr <- function(x) if (is.null(x)) NA else I(unlist(x))
+  list(name = name, data = s$data, ids = arr(s$ids), strata = nul(s$strata),
+       weights = nul(s$weights), probs = nul(s$probs), fpc = arr(s$fpc),
+       nest = s$nest, rcall = s$rcall)
+}
+
+specs_json <- function(names) {
+  r <- lapply(unique(names), spec_json)
+  names(r) <- unique(names)
+  r
+}
+
+## Subset conditions, machine readable: list of {var, op, value}; ANDed.
+## ops: "==", "!=", ">", ">=", "<", "<=", "notNA" (value null)
+cond <- function(var, op, value = NA) list(var = var, op = op, value = value)
+
+subset_rexpr <- function(conds) {
+  parts <- vapply(conds, function(c) {
+    if (c$op == "notNA") return(sprintf("!is.na(%s)", c$var))
+    v <- if (is.character(c$value)) sprintf('"%s"', c$value) else format(c$value, digits = 17)
+    sprintf("%s %s %s", c$var, c$op, v)
+  }, "")
+  paste(parts, collapse = " & ")
+}
+
+apply_subset <- function(design, conds) {
+  if (is.null(conds) || length(conds) == 0) return(design)
+  e <- parse(text = subset_rexpr(conds))[[1]]
+  eval(bquote(subset(design, .(e))))
+}
+
+## ---- JSON helpers ----------------------------------------------------------
+## numeric vector -> JSON array (never unboxed), names dropped, NA -> null
+vec <- function(x) I(unname(as.numeric(x)))
+## 2-column matrix of intervals -> [[lo,hi],...]
+ivals <- function(ci) {
+  ci <- unname(as.matrix(ci))
+  lapply(seq_len(nrow(ci)), function(i) I(as.numeric(ci[i, ])))
+}
+## square matrix -> array of rows
+mat <- function(m) {
+  m <- unname(as.matrix(m))
+  lapply(seq_len(nrow(m)), function(i) I(as.numeric(m[i, ])))
+}
+strs <- function(x) I(as.character(x))
+
+write_ref <- function(x, topic) {
+  path <- file.path(ref_dir, paste0(topic, ".json"))
+  jsonlite::write_json(x, path, digits = NA, auto_unbox = TRUE, pretty = TRUE, na = "null")
+  message("wrote ", path)
+  invisible(path)
+}
+
+meta <- function(topic, notes = NULL) {
+  list(topic = topic,
+       generatedBy = paste0("test/reference/", topic, ".R"),
+       R = R.version.string,
+       survey = as.character(packageVersion("survey")),
+       options = list(survey.lonely.psu = getOption("survey.lonely.psu"),
+                      survey.adjust.domain.lonely = getOption("survey.adjust.domain.lonely")),
+       notes = if (is.null(notes)) NA else I(notes))
+}
+
+## variable helpers
+is_factor_var <- function(design, v) is.factor(design$variables[[v]])
+n_missing <- function(design, v) {
+  inset <- weights(design, "sampling") != 0
+  sum(is.na(design$variables[[v]][inset]))
+}
+n_used <- function(design, v) {
+  inset <- weights(design, "sampling") != 0
+  sum(!is.na(design$variables[[v]][inset]))
+}
