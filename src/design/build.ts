@@ -126,7 +126,7 @@ export function svyDesign(data: SurveyData, spec: DesignSpec = {}): Linearizatio
     buildStage(s.strata, s.clusters, k === 0 ? null : stageCodes[k - 1]!.clusters),
   );
   const warnings: string[] = [];
-  applyFpc(data, stages, stageCodes, fpcNames, col, source, warnings);
+  applyFpc(stages, stageCodes, fpcNames, col, source, warnings);
 
   if (lonelyPsu === 'fail') checkLonely(stages, fpcNames.length > 0);
   const weights = resolveWeights(data, spec, stages, stageCodes, col, source, warnings);
@@ -227,7 +227,6 @@ function buildStage(strata: DenseCodes, clusters: DenseCodes, above: DenseCodes 
 
 /** Fills each stage's population sizes from the fpc columns (R's `as.fpc`). */
 function applyFpc(
-  data: SurveyData,
   stages: Stage[],
   stageCodes: Array<{ strata: DenseCodes }>,
   fpcNames: string[],
