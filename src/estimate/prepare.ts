@@ -85,7 +85,8 @@ export function prepare(
 /** Degrees of freedom for an interval, from the options (default `Infinity`). */
 export function intervalDf(analysis: Analysis, opts: EstimateOptions): number {
   const df = opts.df ?? Number.POSITIVE_INFINITY;
-  if (df === 'design') return designDf(analysis.design, analysis.present);
+  // R's degf(design): the domain's PSUs minus strata (rows missing this variable still count).
+  if (df === 'design') return designDf(analysis.design, analysis.design.domain);
   if (typeof df !== 'number' || !(df > 0)) {
     throw new EstimationError(
       'BAD_OPTION',
