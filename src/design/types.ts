@@ -25,6 +25,12 @@ export interface DesignSpec {
   /** Lonely-PSU rule; default `'fail'` as in R. */
   lonelyPsu?: LonelyPsu;
   /**
+   * R's `survey.adjust.domain.lonely`: in a domain, a stratum with one PSU present (of several in
+   * the design) is treated by the lonely-PSU rule (`adjust`: centred at zero; `average`: left
+   * out and the rest scaled up). Default `false`, as in R.
+   */
+  adjustDomainLonely?: boolean;
+  /**
    * Zero weights are an error by default (`ZERO_WEIGHT`); `true` keeps such rows in the design
    * with no weight, as R does.
    */

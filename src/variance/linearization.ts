@@ -11,7 +11,7 @@
  * scales the others up by (strata)/(strata with more than one PSU), `fail` throws.
  * @module
  */
-import type { LinearizationDesign } from '../design/types.js';
+import type { LinearizationDesign, Stage } from '../design/types.js';
 import { EstimationError } from '../errors.js';
 import type { Influence } from './influence.js';
 
@@ -34,6 +34,7 @@ export function linearizationVariance(
   const stages = design.stages;
   const nStages = design.hasFpc ? stages.length : 1;
   const average = design.lonelyPsu === 'average';
+  const domainLonely = (design.spec.adjustDomainLonely ?? false) && present !== null;
   let parentMult: Float64Array | null = null;
 
   for (let k = 0; k < nStages; k++) {
@@ -41,6 +42,7 @@ export function linearizationVariance(
     const totals = new Float64Array(stage.nClusters * p);
     influence.sumByCluster(stage.rowCluster, totals);
     const stratumPresent = presentStrata(stage.rowStratum, stage.nStrata, present);
+    const presentClusters = domainLonely ? presentClusterCounts(stage, present!) : null;
 
     // 'average' needs, per group (cluster of the stage above), the sum over strata and counts.
     const nGroups = k === 0 ? 1 : stages[k - 1]!.nClusters;
@@ -66,6 +68,15 @@ export function linearizationVariance(
       const factor = groupSum ? 1 : mult;
       const start = stage.stratumClusterStart[s]!;
       const end = stage.stratumClusterStart[s + 1]!;
+      if (sampled > 1 && presentClusters !== null && presentClusters[s] === 1) {
+        // A stratum with one PSU in the domain, under survey.adjust.domain.lonely.
+        if (design.lonelyPsu === 'average') continue; // counted in groupStrata, not in groupOk
+        if (design.lonelyPsu === 'adjust') {
+          const scale = (factor * f * sampled) / (sampled - 1);
+          addOuterProducts(totals, stage.stratumClusters, start, end, p, scale, target);
+          continue;
+        }
+      }
       if (sampled > 1) {
         const scale = (factor * f * sampled) / (sampled - 1);
         addCentredCrossProduct(
@@ -87,14 +98,9 @@ export function linearizationVariance(
           throw lonelyError(stage.stratumNames[s]!, k);
         case 'average':
           break; // counted in groupStrata, not in groupOk
-        case 'adjust': {
-          const c = stage.stratumClusters[start]!;
-          for (let a = 0; a < p; a++) {
-            const ta = totals[c * p + a]!;
-            for (let b = 0; b < p; b++) target[a * p + b]! += factor * f * ta * totals[c * p + b]!;
-          }
+        case 'adjust':
+          addOuterProducts(totals, stage.stratumClusters, start, end, p, factor * f, target);
           break;
-        }
         default:
           break; // remove, certainty: a lonely PSU centred on itself adds nothing
       }
@@ -146,7 +152,11 @@ function addCentredCrossProduct(
   if (p === 1) {
     let sum = 0;
     for (let i = start; i < end; i++) sum += totals[clusters[i]!]!;
-    const m = sum / sampled;
+    let m = sum / sampled;
+    // One refinement pass makes the mean exact when all totals are equal (zero variance, not 1e-17).
+    let correction = 0;
+    for (let i = start; i < end; i++) correction += totals[clusters[i]!]! - m;
+    m += correction / sampled;
     let ss = 0;
     for (let i = start; i < end; i++) {
       const d = totals[clusters[i]!]! - m;
@@ -161,6 +171,12 @@ function addCentredCrossProduct(
     for (let a = 0; a < p; a++) mean[a]! += totals[c * p + a]!;
   }
   for (let a = 0; a < p; a++) mean[a]! /= sampled;
+  const correction = new Float64Array(p);
+  for (let i = start; i < end; i++) {
+    const c = clusters[i]!;
+    for (let a = 0; a < p; a++) correction[a]! += totals[c * p + a]! - mean[a]!;
+  }
+  for (let a = 0; a < p; a++) mean[a]! += correction[a]! / sampled;
   for (let i = start; i < end; i++) {
     const c = clusters[i]!;
     for (let a = 0; a < p; a++) {
@@ -170,6 +186,34 @@ function addCentredCrossProduct(
         target[a * p + b]! += scale * da * (totals[c * p + b]! - mean[b]!);
     }
   }
+}
+
+/** Adds scale · T_c T_cᵀ over the clusters of a stratum, uncentred. */
+function addOuterProducts(
+  totals: Float64Array,
+  clusters: Int32Array,
+  start: number,
+  end: number,
+  p: number,
+  scale: number,
+  target: Float64Array,
+): void {
+  for (let i = start; i < end; i++) {
+    const c = clusters[i]!;
+    for (let a = 0; a < p; a++) {
+      const ta = totals[c * p + a]!;
+      for (let b = 0; b < p; b++) target[a * p + b]! += scale * ta * totals[c * p + b]!;
+    }
+  }
+}
+
+/** Per stratum: how many of its clusters have a row in the domain. */
+function presentClusterCounts(stage: Stage, present: Uint8Array): Int32Array {
+  const seen = new Uint8Array(stage.nClusters);
+  for (let i = 0; i < present.length; i++) if (present[i]) seen[stage.rowCluster[i]!] = 1;
+  const counts = new Int32Array(stage.nStrata);
+  for (let c = 0; c < stage.nClusters; c++) if (seen[c]) counts[stage.clusterStratum[c]!]! += 1;
+  return counts;
 }
 
 function presentStrata(

@@ -31,7 +31,9 @@ export function loadReferenceData(file: string): SurveyData {
     if (numeric) columns[name] = cells.map((v) => (v === '' || v === 'NA' ? null : Number(v)));
     else {
       columns[name] = cells.map((v) => (v === '' || v === 'NA' ? null : v));
-      levels[name] = [...new Set(cells.filter((v) => v !== '' && v !== 'NA'))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+      levels[name] = [...new Set(cells.filter((v) => v !== '' && v !== 'NA'))].sort((a, b) =>
+        a < b ? -1 : a > b ? 1 : 0,
+      );
     }
   }
   const data = fromColumns(columns, { levels, source: file });
@@ -53,6 +55,8 @@ export function expectClose(actual: number, expected: number, tol = 1e-8, what =
   const scale = Math.max(Math.abs(expected), 1e-300);
   const rel = Math.abs(actual - expected) / scale;
   if (!(rel <= tol)) {
-    expect.fail(`${what}: expected ${expected}, got ${actual} (relative error ${rel.toExponential(2)} > ${tol})`);
+    expect.fail(
+      `${what}: expected ${expected}, got ${actual} (relative error ${rel.toExponential(2)} > ${tol})`,
+    );
   }
 }

@@ -1,0 +1,49 @@
+/** The subset conditions of the reference JSON ({ var, op, value }, all of them must hold). */
+
+import { column } from '../../src/data/frame.js';
+import type { SurveyData } from '../../src/data/types.js';
+
+export interface Condition {
+  var: string;
+  op: '==' | '!=' | '<' | '<=' | '>' | '>=';
+  value: number | string;
+}
+
+/** A mask with 1 where every condition holds (a missing value fails the condition, as in R). */
+export function conditionMask(data: SurveyData, conditions: Condition[] | null): Uint8Array {
+  const mask = new Uint8Array(data.nrow).fill(1);
+  for (const cond of conditions ?? []) {
+    const values = column(data, cond.var);
+    for (let i = 0; i < data.nrow; i++) {
+      const v = values[i]!;
+      if (v === '' || (typeof v === 'number' && Number.isNaN(v))) {
+        mask[i] = 0;
+        continue;
+      }
+      const x = typeof v === 'number' ? v : v;
+      const y = typeof v === 'number' ? Number(cond.value) : String(cond.value);
+      let ok: boolean;
+      switch (cond.op) {
+        case '==':
+          ok = x === y;
+          break;
+        case '!=':
+          ok = x !== y;
+          break;
+        case '<':
+          ok = x < y;
+          break;
+        case '<=':
+          ok = x <= y;
+          break;
+        case '>':
+          ok = x > y;
+          break;
+        default:
+          ok = x >= y;
+      }
+      if (!ok) mask[i] = 0;
+    }
+  }
+  return mask;
+}

@@ -1,0 +1,29 @@
+/** Builds the designs described in the reference JSON files exactly as R built them. */
+import { svyDesign } from '../../src/design/build.js';
+import type { DesignSpec, LonelyPsu, SurveyDesign } from '../../src/design/types.js';
+import { loadReferenceData } from './reference.js';
+
+/** A design as recorded by the R scripts (test/reference/README.md). */
+export interface ReferenceDesign {
+  name: string;
+  data: string;
+  ids: string[] | null;
+  strata: string | null;
+  weights: string | null;
+  probs: string | null;
+  fpc: string[] | null;
+  nest: boolean;
+  rcall: string;
+}
+
+/** The surveykit design matching a reference design record. */
+export function buildReferenceDesign(ref: ReferenceDesign, lonelyPsu?: LonelyPsu): SurveyDesign {
+  const spec: DesignSpec = { nest: ref.nest };
+  if (ref.ids) spec.ids = ref.ids;
+  if (ref.strata) spec.strata = ref.strata;
+  if (ref.weights) spec.weights = ref.weights;
+  if (ref.probs) spec.probs = ref.probs;
+  if (ref.fpc) spec.fpc = ref.fpc;
+  if (lonelyPsu) spec.lonelyPsu = lonelyPsu;
+  return svyDesign(loadReferenceData(ref.data), spec);
+}
