@@ -4,12 +4,14 @@ import { svyDesign } from '../../src/design/build.js';
 import { subset } from '../../src/design/subset.js';
 import { svyMean, svyTotal } from '../../src/estimate/mean.js';
 import type { Estimate } from '../../src/estimate/types.js';
+import { type Condition, conditionMask } from '../helpers/conditions.js';
 import { buildReferenceDesign, type ReferenceDesign } from '../helpers/designs.js';
 import { expectClose, loadReferenceJson } from '../helpers/reference.js';
 
 interface DesignCase {
   id: string;
   design: string;
+  subset?: Condition[] | null;
   statistic: 'mean' | 'total';
   variable: string;
   levels: string[] | null;
@@ -27,9 +29,9 @@ interface DesignCase {
   ci90_df: [number, number][];
 }
 
-const ref = loadReferenceJson<{ designs: Record<string, ReferenceDesign>; cases: DesignCase[] }>(
-  'designs.json',
-);
+type ReferenceFile = { designs: Record<string, ReferenceDesign>; cases: DesignCase[] };
+const ref = loadReferenceJson<ReferenceFile>('designs.json');
+const domains = loadReferenceJson<ReferenceFile>('domain.json');
 
 /** Our rows in R's order (R lists factor levels in its own level order). */
 function inROrder(rows: Estimate[], c: DesignCase): Estimate[] {
@@ -41,33 +43,38 @@ function inROrder(rows: Estimate[], c: DesignCase): Estimate[] {
   });
 }
 
+function checkCase(c: DesignCase, designs: Record<string, ReferenceDesign>): void {
+  const full = buildReferenceDesign(designs[c.design]!);
+  const design = c.subset ? subset(full, conditionMask(full.data, c.subset)) : full;
+  const estimator = c.statistic === 'mean' ? svyMean : svyTotal;
+  const rows = inROrder(estimator(design, c.variable, { deff: true }), c);
+  const replace = inROrder(estimator(design, c.variable, { deff: 'replace' }), c);
+  const ci90 = inROrder(estimator(design, c.variable, { level: 0.9 }), c);
+  const ci95df = inROrder(estimator(design, c.variable, { df: 'design' }), c);
+  const ci90df = inROrder(estimator(design, c.variable, { df: 'design', level: 0.9 }), c);
+  expect(rows).toHaveLength(c.estimate.length);
+  rows.forEach((row, j) => {
+    const what = `${c.id}[${j}]`;
+    expectClose(row.estimate, c.estimate[j]!, 1e-8, `${what} estimate`);
+    expectClose(row.se, c.se[j]!, 1e-8, `${what} se`);
+    expectClose(row.deff!, c.deff[j]!, 1e-8, `${what} deff`);
+    expectClose(replace[j]!.deff!, c.deffReplace[j]!, 1e-8, `${what} deff replace`);
+    expectClose(row.ci[0], c.ci95[j]![0], 1e-8, `${what} ci95 lower`);
+    expectClose(row.ci[1], c.ci95[j]![1], 1e-8, `${what} ci95 upper`);
+    expectClose(ci90[j]!.ci[0], c.ci90[j]![0], 1e-8, `${what} ci90 lower`);
+    expectClose(ci95df[j]!.ci[1], c.ci95_df[j]![1], 1e-8, `${what} ci95 df upper`);
+    expectClose(ci90df[j]!.ci[0], c.ci90_df[j]![0], 1e-8, `${what} ci90 df lower`);
+    expect(row.n, `${what} n`).toBe(c.n);
+    expect(row.nMissing, `${what} nMissing`).toBe(c.nMissing);
+  });
+}
+
 describe('svyMean / svyTotal match R survey 4.1.1 (designs.json)', () => {
-  for (const c of ref.cases) {
-    it(c.id, () => {
-      const design = buildReferenceDesign(ref.designs[c.design]!);
-      const estimator = c.statistic === 'mean' ? svyMean : svyTotal;
-      const rows = inROrder(estimator(design, c.variable, { deff: true }), c);
-      const replace = inROrder(estimator(design, c.variable, { deff: 'replace' }), c);
-      const ci90 = inROrder(estimator(design, c.variable, { level: 0.9 }), c);
-      const ci95df = inROrder(estimator(design, c.variable, { df: 'design' }), c);
-      const ci90df = inROrder(estimator(design, c.variable, { df: 'design', level: 0.9 }), c);
-      expect(rows).toHaveLength(c.estimate.length);
-      rows.forEach((row, j) => {
-        const what = `${c.id}[${j}]`;
-        expectClose(row.estimate, c.estimate[j]!, 1e-8, `${what} estimate`);
-        expectClose(row.se, c.se[j]!, 1e-8, `${what} se`);
-        expectClose(row.deff!, c.deff[j]!, 1e-8, `${what} deff`);
-        expectClose(replace[j]!.deff!, c.deffReplace[j]!, 1e-8, `${what} deff replace`);
-        expectClose(row.ci[0], c.ci95[j]![0], 1e-8, `${what} ci95 lower`);
-        expectClose(row.ci[1], c.ci95[j]![1], 1e-8, `${what} ci95 upper`);
-        expectClose(ci90[j]!.ci[0], c.ci90[j]![0], 1e-8, `${what} ci90 lower`);
-        expectClose(ci95df[j]!.ci[1], c.ci95_df[j]![1], 1e-8, `${what} ci95 df upper`);
-        expectClose(ci90df[j]!.ci[0], c.ci90_df[j]![0], 1e-8, `${what} ci90 df lower`);
-        expect(row.n, `${what} n`).toBe(c.n);
-        expect(row.nMissing, `${what} nMissing`).toBe(c.nMissing);
-      });
-    });
-  }
+  for (const c of ref.cases) it(c.id, () => checkCase(c, ref.designs));
+});
+
+describe('domains (subset) match R survey 4.1.1 (domain.json)', () => {
+  for (const c of domains.cases) it(c.id, () => checkCase(c, domains.designs));
 });
 
 describe('published figures of R survey', () => {

@@ -47,8 +47,9 @@ export function loadReferenceJson<T = unknown>(file: string): T {
 }
 
 /** Asserts |actual − expected| <= tol · max(|expected|, tiny). */
-export function expectClose(actual: number, expected: number, tol = 1e-8, what = ''): void {
-  if (Number.isNaN(expected)) {
+export function expectClose(actual: number, expected: number | null, tol = 1e-8, what = ''): void {
+  // R's NaN and NA are written to JSON as null.
+  if (expected === null || Number.isNaN(expected)) {
     expect(actual, what).toBeNaN();
     return;
   }
