@@ -9,7 +9,7 @@
  * try {
  *   parseCsv('a,a\n1,2\n');
  * } catch (e) {
- *   if (e instanceof SurveyError) console.log(e.code); // => 'DUPLICATE_HEADER'
+ *   if (e instanceof SurveyError) console.log(e.code); // => DUPLICATE_HEADER
  * }
  * ```
  * @module

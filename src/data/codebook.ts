@@ -126,7 +126,7 @@ export function parseCodebook(json: unknown, source = 'codebook'): Codebook {
  * The JSON Schema of a codebook, generated from the zod schema.
  * @example
  * ```ts
- * console.log(codebookJsonSchema().type); // => 'object'
+ * console.log(codebookJsonSchema().type); // => object
  * ```
  */
 export function codebookJsonSchema(): Record<string, unknown> {

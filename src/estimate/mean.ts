@@ -18,7 +18,7 @@ import { estimateVariance } from './variance.js';
  * ```ts
  * const data = fromColumns({ y: [1, 2, 3, 4, 5, 6], w: [1, 1, 1, 1, 2, 2] });
  * const [m] = svyMean(svyDesign(data, { weights: 'w' }), 'y');
- * console.log(m.estimate.toFixed(3), m.n); // => 4.250 6
+ * console.log(m.estimate.toFixed(3), m.n); // => 4.000 6
  * ```
  */
 export function svyMean(
