@@ -36,3 +36,5 @@ export {
 export { svyMean, svyTotal } from './estimate/mean.js';
 export type { Estimate, EstimateOptions } from './estimate/types.js';
 export { pchisqUpper, pfUpper, pnorm, pt, qbeta, qnorm, qt } from './stats/distributions.js';
+export type { WeightSummary } from './weighting/summary.js';
+export { weightSummary } from './weighting/summary.js';
