@@ -4,7 +4,7 @@
  * @module
  */
 import { EstimationError } from '../errors.js';
-import { categoricalInfluence, denseInfluence, type Influence } from '../variance/influence.js';
+import { categoricalInfluence, type Influence, numericInfluence } from '../variance/influence.js';
 import type { Analysis } from './prepare.js';
 
 /** Point estimates of a mean or total, with what their variance needs. */
@@ -29,55 +29,47 @@ export function totalMoments(a: Analysis): MomentResult {
 }
 
 function moments(a: Analysis, kind: 'mean' | 'total'): MomentResult {
-  const { column, w, sumW } = a;
+  const { column, present, weights, sumW } = a;
   if (kind === 'mean' && !(sumW > 0)) {
-    throw new EstimationError(
-      'ZERO_WEIGHT_DOMAIN',
-      `the respondents with "${a.variable}" in the domain have weight 0`,
-      {
-        variable: a.variable,
-      },
-    );
+    throw new EstimationError('ZERO_WEIGHT_DOMAIN', `the respondents with "${a.variable}" in the domain have weight 0`, {
+      variable: a.variable,
+    });
   }
   if (column.kind === 'numeric') {
     const y = column.values;
     let sum = 0;
-    for (let i = 0; i < y.length; i++) if (w[i] !== 0) sum += w[i]! * y[i]!;
+    for (let i = 0; i < y.length; i++) if (present[i]) sum += weights[i]! * y[i]!;
     const mean = sum / sumW;
-    const z = new Float64Array(y.length);
-    if (kind === 'mean') {
-      for (let i = 0; i < y.length; i++) if (w[i] !== 0) z[i] = (w[i]! * (y[i]! - mean)) / sumW;
-    } else {
-      for (let i = 0; i < y.length; i++) if (w[i] !== 0) z[i] = w[i]! * y[i]!;
-    }
     return {
       estimates: Float64Array.of(kind === 'mean' ? mean : sum),
       levels: null,
-      influence: denseInfluence([z]),
+      influence:
+        kind === 'mean'
+          ? numericInfluence(y, weights, present, 1 / sumW, mean)
+          : numericInfluence(y, weights, present, 1, 0),
       populationVariance: () => Float64Array.of(weightedVariance(a, (i) => y[i]! - mean)),
     };
   }
   const { codes, levels } = column;
   const L = levels.length;
   const sums = new Float64Array(L);
-  for (let i = 0; i < codes.length; i++) if (w[i] !== 0) sums[codes[i]!]! += w[i]!;
+  for (let i = 0; i < codes.length; i++) if (present[i]) sums[codes[i]!]! += weights[i]!;
   const shares = sums.map((s) => s / sumW);
+  const populationVariance = () =>
+    shares.map((_, j) => weightedVariance(a, (i) => (codes[i] === j ? 1 : 0) - shares[j]!));
   if (kind === 'mean') {
-    const scale = w.map((wi) => wi / sumW);
     return {
       estimates: shares,
       levels,
-      influence: categoricalInfluence(codes, scale, shares),
-      populationVariance: () =>
-        shares.map((_, j) => weightedVariance(a, (i) => (codes[i] === j ? 1 : 0) - shares[j]!)),
+      influence: categoricalInfluence(codes, weights, present, 1 / sumW, shares),
+      populationVariance,
     };
   }
   return {
     estimates: sums,
     levels,
-    influence: categoricalInfluence(codes, w, new Float64Array(L)),
-    populationVariance: () =>
-      shares.map((_, j) => weightedVariance(a, (i) => (codes[i] === j ? 1 : 0) - shares[j]!)),
+    influence: categoricalInfluence(codes, weights, present, 1, new Float64Array(L)),
+    populationVariance,
   };
 }
 
@@ -85,12 +77,12 @@ function moments(a: Analysis, kind: 'mean' | 'total'): MomentResult {
  * R's `svyvar` of a centred value: Σ w d² / Σ w · m/(m − 1), m = rows with non-zero weight.
  */
 function weightedVariance(a: Analysis, centred: (i: number) => number): number {
-  const w = a.w;
+  const { weights, present } = a;
   let ss = 0;
   let m = 0;
-  for (let i = 0; i < w.length; i++) {
-    const wi = w[i]!;
-    if (wi === 0) continue;
+  for (let i = 0; i < weights.length; i++) {
+    const wi = weights[i]!;
+    if (!present[i] || wi === 0) continue;
     const d = centred(i);
     ss += wi * d * d;
     m++;
@@ -110,7 +102,7 @@ export function designEffects(
   mode: true | 'replace',
 ): Float64Array {
   let m = 0;
-  for (let i = 0; i < a.w.length; i++) if (a.w[i] !== 0) m++;
+  for (let i = 0; i < a.weights.length; i++) if (a.present[i] && a.weights[i] !== 0) m++;
   const N = a.sumW;
   return variances.map((v, j) => {
     const s2 = populationVariance[j]!;

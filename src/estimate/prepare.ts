@@ -18,7 +18,9 @@ export interface Analysis {
   readonly column: Column;
   /** 1 for rows in the domain with a non-missing value. */
   readonly present: Uint8Array;
-  /** Sampling weight of present rows, 0 elsewhere. */
+  /** The design's sampling weights (all rows; use with `present`). */
+  readonly weights: Float64Array;
+  /** Sampling weight of present rows, 0 elsewhere (materialised on first use). */
   readonly w: Float64Array;
   /** Unweighted base. */
   readonly n: number;
@@ -42,7 +44,6 @@ export function prepare(
   const n = design.data.nrow;
   const domain = design.domain;
   const present = new Uint8Array(n);
-  const w = new Float64Array(n);
   const weights = design.weights;
   let base = 0;
   let nMissing = 0;
@@ -58,9 +59,7 @@ export function prepare(
       continue;
     }
     present[i] = 1;
-    const wi = weights[i]!;
-    w[i] = wi;
-    sumW += wi;
+    sumW += weights[i]!;
     base++;
   }
   if (nMissing > 0 && opts.na === 'fail') {
@@ -79,7 +78,24 @@ export function prepare(
       { variable, nMissing },
     );
   }
-  return { design, variable, column, present, w, n: base, nMissing, sumW };
+  let w: Float64Array | null = null;
+  return {
+    design,
+    variable,
+    column,
+    present,
+    weights,
+    get w() {
+      if (w === null) {
+        w = new Float64Array(n);
+        for (let i = 0; i < n; i++) if (present[i]) w[i] = weights[i]!;
+      }
+      return w;
+    },
+    n: base,
+    nMissing,
+    sumW,
+  };
 }
 
 /** Degrees of freedom for an interval, from the options (default `Infinity`). */

@@ -1,7 +1,7 @@
 /**
  * Influence values: one p-vector per respondent whose design-based variance is the variance of
- * an estimate. Estimators hand them to the variance code either as dense columns or as a way to
- * add them up per cluster directly (which saves materialising p columns for a categorical).
+ * an estimate. Estimators hand them to the variance code either as dense columns or in a form
+ * that adds them up per cluster directly, in one pass and without materialising n × p values.
  * @module
  */
 
@@ -38,13 +38,50 @@ export function denseInfluence(columns: readonly Float64Array[]): Influence {
 }
 
 /**
- * Influence of a categorical variable's level shares or totals: for row i with weight factor
- * `scale[i]` (0 outside the domain) and level `codes[i]`, the vector
- * `scale[i] * (indicator(codes[i]) - centre)`.
+ * Influence of a weighted mean or total of a numeric variable: for present rows
+ * `factor · w_i · (y_i − centre)`, 0 elsewhere. Cluster totals are
+ * `factor · (Σ w y − centre · Σ w)`, summed in one pass.
+ */
+export function numericInfluence(
+  values: Float64Array,
+  weights: Float64Array,
+  present: Uint8Array,
+  factor: number,
+  centre: number,
+): Influence {
+  return {
+    p: 1,
+    dense() {
+      const z = new Float64Array(values.length);
+      for (let i = 0; i < z.length; i++) if (present[i]) z[i] = factor * weights[i]! * (values[i]! - centre);
+      return [z];
+    },
+    sumByCluster(rowCluster, totals) {
+      const nClusters = totals.length;
+      const sumW = centre === 0 ? null : new Float64Array(nClusters);
+      for (let i = 0; i < values.length; i++) {
+        if (!present[i]) continue;
+        const c = rowCluster[i]!;
+        const w = weights[i]!;
+        totals[c]! += w * values[i]!;
+        if (sumW) sumW[c]! += w;
+      }
+      for (let c = 0; c < nClusters; c++) {
+        totals[c] = factor * (sumW ? totals[c]! - centre * sumW[c]! : totals[c]!);
+      }
+    },
+  };
+}
+
+/**
+ * Influence of a categorical variable's level shares or counts: for present rows
+ * `factor · w_i · (indicator(level_i) − centre)`, 0 elsewhere.
  */
 export function categoricalInfluence(
   codes: Int32Array,
-  scale: Float64Array,
+  weights: Float64Array,
+  present: Uint8Array,
+  factor: number,
   centre: Float64Array,
 ): Influence {
   const p = centre.length;
@@ -53,30 +90,27 @@ export function categoricalInfluence(
     dense() {
       const columns = Array.from({ length: p }, () => new Float64Array(codes.length));
       for (let i = 0; i < codes.length; i++) {
-        const s = scale[i]!;
-        if (s === 0) continue;
+        if (!present[i]) continue;
+        const s = factor * weights[i]!;
         for (let j = 0; j < p; j++) columns[j]![i] = -s * centre[j]!;
-        const code = codes[i]!;
-        if (code >= 0) columns[code]![i]! += s;
+        columns[codes[i]!]![i]! += s;
       }
       return columns;
     },
     sumByCluster(rowCluster, totals) {
-      // Sum the scale per cluster and per (cluster, level), then subtract centre * sum(scale).
+      // Sum the weights per (cluster, level) and per cluster, then subtract centre · Σw.
       const nClusters = totals.length / p;
-      const scaleSum = new Float64Array(nClusters);
+      const sumW = new Float64Array(nClusters);
       for (let i = 0; i < codes.length; i++) {
-        const s = scale[i]!;
-        if (s === 0) continue;
+        if (!present[i]) continue;
         const c = rowCluster[i]!;
-        scaleSum[c]! += s;
-        const code = codes[i]!;
-        if (code >= 0) totals[c * p + code]! += s;
+        const w = weights[i]!;
+        sumW[c]! += w;
+        totals[c * p + codes[i]!]! += w;
       }
       for (let c = 0; c < nClusters; c++) {
-        const s = scaleSum[c]!;
-        if (s === 0) continue;
-        for (let j = 0; j < p; j++) totals[c * p + j]! -= s * centre[j]!;
+        const s = sumW[c]!;
+        for (let j = 0; j < p; j++) totals[c * p + j] = factor * (totals[c * p + j]! - s * centre[j]!);
       }
     },
   };
