@@ -31,14 +31,17 @@ export function totalMoments(a: Analysis): MomentResult {
 function moments(a: Analysis, kind: 'mean' | 'total'): MomentResult {
   const { column, present, weights, sumW } = a;
   if (kind === 'mean' && !(sumW > 0)) {
-    throw new EstimationError('ZERO_WEIGHT_DOMAIN', `the respondents with "${a.variable}" in the domain have weight 0`, {
-      variable: a.variable,
-    });
+    throw new EstimationError(
+      'ZERO_WEIGHT_DOMAIN',
+      `the respondents with "${a.variable}" in the domain have weight 0`,
+      {
+        variable: a.variable,
+      },
+    );
   }
   if (column.kind === 'numeric') {
     const y = column.values;
-    let sum = 0;
-    for (let i = 0; i < y.length; i++) if (present[i]) sum += weights[i]! * y[i]!;
+    const sum = a.sumWY;
     const mean = sum / sumW;
     return {
       estimates: Float64Array.of(kind === 'mean' ? mean : sum),

@@ -28,6 +28,8 @@ export interface Analysis {
   readonly nMissing: number;
   /** Sum of weights of present rows. */
   readonly sumW: number;
+  /** For a numeric variable, Σ w y over present rows (0 for a categorical one). */
+  readonly sumWY: number;
 }
 
 /**
@@ -45,23 +47,11 @@ export function prepare(
   const domain = design.domain;
   const present = new Uint8Array(n);
   const weights = design.weights;
-  let base = 0;
-  let nMissing = 0;
-  let sumW = 0;
-  let firstMissing = -1;
-  for (let i = 0; i < n; i++) {
-    if (domain !== null && !domain[i]) continue;
-    const missing =
-      column.kind === 'numeric' ? Number.isNaN(column.values[i]!) : column.codes[i]! < 0;
-    if (missing) {
-      nMissing++;
-      if (firstMissing < 0) firstMissing = i;
-      continue;
-    }
-    present[i] = 1;
-    sumW += weights[i]!;
-    base++;
-  }
+  const counts =
+    column.kind === 'numeric'
+      ? scanNumeric(column.values, weights, domain, present)
+      : scanCodes(column.codes, weights, domain, present);
+  const { base, nMissing, sumW, sumWY, firstMissing } = counts;
   if (nMissing > 0 && opts.na === 'fail') {
     throw new EstimationError(
       'MISSING_VALUES',
@@ -95,7 +85,68 @@ export function prepare(
     n: base,
     nMissing,
     sumW,
+    sumWY,
   };
+}
+
+interface Scan {
+  base: number;
+  nMissing: number;
+  sumW: number;
+  sumWY: number;
+  firstMissing: number;
+}
+
+/** One pass over a numeric column: marks present rows, counts, sums weights and w·y. */
+function scanNumeric(
+  y: Float64Array,
+  weights: Float64Array,
+  domain: Uint8Array | null,
+  present: Uint8Array,
+): Scan {
+  let base = 0;
+  let nMissing = 0;
+  let sumW = 0;
+  let sumWY = 0;
+  let firstMissing = -1;
+  for (let i = 0; i < y.length; i++) {
+    if (domain !== null && domain[i] === 0) continue;
+    const v = y[i]!;
+    if (v !== v) {
+      if (nMissing++ === 0) firstMissing = i;
+      continue;
+    }
+    present[i] = 1;
+    const w = weights[i]!;
+    sumW += w;
+    sumWY += w * v;
+    base++;
+  }
+  return { base, nMissing, sumW, sumWY, firstMissing };
+}
+
+/** One pass over a categorical column: marks present rows, counts, sums weights. */
+function scanCodes(
+  codes: Int32Array,
+  weights: Float64Array,
+  domain: Uint8Array | null,
+  present: Uint8Array,
+): Scan {
+  let base = 0;
+  let nMissing = 0;
+  let sumW = 0;
+  let firstMissing = -1;
+  for (let i = 0; i < codes.length; i++) {
+    if (domain !== null && domain[i] === 0) continue;
+    if (codes[i]! < 0) {
+      if (nMissing++ === 0) firstMissing = i;
+      continue;
+    }
+    present[i] = 1;
+    sumW += weights[i]!;
+    base++;
+  }
+  return { base, nMissing, sumW, sumWY: 0, firstMissing };
 }
 
 /** Degrees of freedom for an interval, from the options (default `Infinity`). */

@@ -53,22 +53,29 @@ export function numericInfluence(
     p: 1,
     dense() {
       const z = new Float64Array(values.length);
-      for (let i = 0; i < z.length; i++) if (present[i]) z[i] = factor * weights[i]! * (values[i]! - centre);
+      for (let i = 0; i < z.length; i++)
+        if (present[i]) z[i] = factor * weights[i]! * (values[i]! - centre);
       return [z];
     },
     sumByCluster(rowCluster, totals) {
       const nClusters = totals.length;
-      const sumW = centre === 0 ? null : new Float64Array(nClusters);
+      if (centre === 0) {
+        for (let i = 0; i < values.length; i++) {
+          if (present[i] === 0) continue;
+          totals[rowCluster[i]!]! += weights[i]! * values[i]!;
+        }
+        for (let c = 0; c < nClusters; c++) totals[c]! *= factor;
+        return;
+      }
+      const sumW = new Float64Array(nClusters);
       for (let i = 0; i < values.length; i++) {
-        if (!present[i]) continue;
+        if (present[i] === 0) continue;
         const c = rowCluster[i]!;
         const w = weights[i]!;
         totals[c]! += w * values[i]!;
-        if (sumW) sumW[c]! += w;
+        sumW[c]! += w;
       }
-      for (let c = 0; c < nClusters; c++) {
-        totals[c] = factor * (sumW ? totals[c]! - centre * sumW[c]! : totals[c]!);
-      }
+      for (let c = 0; c < nClusters; c++) totals[c] = factor * (totals[c]! - centre * sumW[c]!);
     },
   };
 }
@@ -110,7 +117,8 @@ export function categoricalInfluence(
       }
       for (let c = 0; c < nClusters; c++) {
         const s = sumW[c]!;
-        for (let j = 0; j < p; j++) totals[c * p + j] = factor * (totals[c * p + j]! - s * centre[j]!);
+        for (let j = 0; j < p; j++)
+          totals[c * p + j] = factor * (totals[c * p + j]! - s * centre[j]!);
       }
     },
   };

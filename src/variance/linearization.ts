@@ -40,9 +40,16 @@ export function linearizationVariance(
   for (let k = 0; k < nStages; k++) {
     const stage = stages[k]!;
     const totals = new Float64Array(stage.nClusters * p);
-    influence.sumByCluster(stage.rowCluster, totals);
-    const stratumPresent = presentStrata(stage.rowStratum, stage.nStrata, present);
-    const presentClusters = domainLonely ? presentClusterCounts(stage, present!) : null;
+    const seen =
+      influence.sumByCluster(stage.rowCluster, totals) ?? clustersInDomain(stage, present);
+    const stratumPresent = new Uint8Array(stage.nStrata);
+    const presentClusters = domainLonely ? new Int32Array(stage.nStrata) : null;
+    for (let c = 0; c < stage.nClusters; c++) {
+      if (seen !== null && seen[c] === 0) continue;
+      const s = stage.clusterStratum[c]!;
+      stratumPresent[s] = 1;
+      if (presentClusters) presentClusters[s]! += 1;
+    }
 
     // 'average' needs, per group (cluster of the stage above), the sum over strata and counts.
     const nGroups = k === 0 ? 1 : stages[k - 1]!.nClusters;
@@ -207,24 +214,12 @@ function addOuterProducts(
   }
 }
 
-/** Per stratum: how many of its clusters have a row in the domain. */
-function presentClusterCounts(stage: Stage, present: Uint8Array): Int32Array {
+/** Per cluster: whether it has a row in the domain (`null`: every row is). */
+function clustersInDomain(stage: Stage, present: Uint8Array | null): Uint8Array | null {
+  if (present === null) return null;
   const seen = new Uint8Array(stage.nClusters);
   for (let i = 0; i < present.length; i++) if (present[i]) seen[stage.rowCluster[i]!] = 1;
-  const counts = new Int32Array(stage.nStrata);
-  for (let c = 0; c < stage.nClusters; c++) if (seen[c]) counts[stage.clusterStratum[c]!]! += 1;
-  return counts;
-}
-
-function presentStrata(
-  rowStratum: Int32Array,
-  nStrata: number,
-  present: Uint8Array | null,
-): Uint8Array {
-  const out = new Uint8Array(nStrata);
-  if (present === null) return out.fill(1);
-  for (let i = 0; i < rowStratum.length; i++) if (present[i]) out[rowStratum[i]!] = 1;
-  return out;
+  return seen;
 }
 
 /** The error for a stratum with one PSU under the `'fail'` rule. */
