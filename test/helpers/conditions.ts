@@ -5,8 +5,8 @@ import type { SurveyData } from '../../src/data/types.js';
 
 export interface Condition {
   var: string;
-  op: '==' | '!=' | '<' | '<=' | '>' | '>=';
-  value: number | string;
+  op: '==' | '!=' | '<' | '<=' | '>' | '>=' | 'notNA';
+  value: number | string | null;
 }
 
 /** A mask with 1 where every condition holds (a missing value fails the condition, as in R). */
@@ -20,7 +20,8 @@ export function conditionMask(data: SurveyData, conditions: Condition[] | null):
         mask[i] = 0;
         continue;
       }
-      const x = typeof v === 'number' ? v : v;
+      if (cond.op === 'notNA') continue;
+      const x = v;
       const y = typeof v === 'number' ? Number(cond.value) : String(cond.value);
       let ok: boolean;
       switch (cond.op) {
@@ -39,8 +40,11 @@ export function conditionMask(data: SurveyData, conditions: Condition[] | null):
         case '>':
           ok = x > y;
           break;
-        default:
+        case '>=':
           ok = x >= y;
+          break;
+        default:
+          throw new Error(`unknown condition operator ${cond.op}`);
       }
       if (!ok) mask[i] = 0;
     }

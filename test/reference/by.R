@@ -74,7 +74,18 @@ for (sp in specs) {
   fx <- as.formula(paste0("~", paste(sp$vars, collapse = "+")))
   fby <- as.formula(paste0("~", paste(sp$by, collapse = "+")))
   narm <- any(sapply(sp$vars, function(v) any(is.na(d$variables[[v]]))))
-  b <- svyby(fx, fby, d, FUN, covmat = TRUE, na.rm = narm, deff = TRUE)
+  sub <- NULL
+  if (narm) {
+    ## survey 4.1.1: svyby(..., covmat=TRUE, na.rm=TRUE) fails when there are NAs (see meta.notes), so the
+    ## NA rows are removed with subset(); estimates and SEs equal svyby(..., na.rm=TRUE) (checked below)
+    b_narm <- svyby(fx, fby, d, FUN, na.rm = TRUE)
+    sub <- lapply(sp$vars, function(v) cond(v, "notNA"))
+    d <- apply_subset(d, sub)
+  }
+  b <- svyby(fx, fby, d, FUN, covmat = TRUE, deff = TRUE)
+  if (narm) stopifnot(isTRUE(all.equal(coef(b), coef(b_narm), tolerance = 1e-12)),
+                      isTRUE(all.equal(SE(b), SE(b_narm), tolerance = 1e-12)))
+  dexpr <- if (is.null(sub)) sp$design else sprintf("subset(%s, %s)", sp$design, subset_rexpr(sub))
   attr(b, "design_for_df") <- d
   cf <- coef(b)
   V <- vcov(b)
@@ -102,8 +113,8 @@ for (sp in specs) {
   cases[[length(cases) + 1]] <- list(
     id = sp$id,
     design = sp$design,
-    call = sprintf("svyby(%s, %s, %s, svy%s, covmat=TRUE, deff=TRUE%s)", deparse(fx), deparse(fby), sp$design, sp$stat,
-                   if (narm) ", na.rm=TRUE" else ""),
+    subset = if (is.null(sub)) NA else sub,
+    call = sprintf("svyby(%s, %s, %s, svy%s, covmat=TRUE, deff=TRUE)", deparse(fx), deparse(fby), dexpr, sp$stat),
     statistic = sp$stat,
     variables = strs(sp$vars),
     by = strs(sp$by),
@@ -137,7 +148,7 @@ out <- list(
     "ci95/ci90: df=Inf; ci95_df: df=degf(design)",
     "n: [group][variable] count of non-missing rows; nRows: rows per group",
     "contrasts: svycontrast(b, weights) with weights keyed by flatNames (missing keys = 0); or a nonlinear expr (delta method) in the flat names",
-    "na.rm=TRUE is passed when a variable has NA"
+    "variables with NA: survey 4.1.1 svyby(..., covmat=TRUE, na.rm=TRUE) stops with 'number of items to replace is not a multiple of replacement length', so such cases run svyby on subset(design, !is.na(var)) (field subset); estimate and se equal svyby(..., na.rm=TRUE) without covmat; degf is that of the subset design"
   )),
   designs = specs_json(sapply(specs, `[[`, "design")),
   cases = cases

@@ -82,6 +82,7 @@ out <- list(
     "method 'beta' ignores df: it always uses nrow(design)-1 and degf(design), so its dfInf and dfdegf cases are identical",
     "se = sqrt(attr(r, 'var')) = SE of svymean(~as.numeric(indicator)); estimate = the proportion (for logit/likelihood it is expit(coef(svyglm)), equal to the mean)",
     "ci = [lower, upper]",
+    "logit/likelihood come from svyglm(quasibinomial) IRLS, stopped at glm's default convergence (epsilon 1e-8 on the deviance): their estimate differs from the exact mean by ~1e-9 relative, and the logit CI equals the xlogit CI (closed form) only to ~1e-8 relative; compare logit with a tolerance of ~1e-7 (or check it against xlogit)",
     "naRm=TRUE: svyciprop(..., na.rm=TRUE) on the full design: svymean drops NA rows, but 'beta' still uses nrow/degf of the full design and logit/likelihood use svyglm's na.omit; compare with the [support.notNA] subset cases"
   )),
   designs = specs_json(sapply(targets, `[[`, "design")),

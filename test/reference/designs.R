@@ -60,7 +60,8 @@ design_summary <- function(design) {
        nStrata = length(unique(design$strata[, 1])))
 }
 
-if (sys.nframe() == 0L || identical(Sys.getenv("SURVEYKIT_REF_MAIN"), "designs")) {
+## main part: only when run as a script (Rscript), not when source()d by domain.R
+if (sys.nframe() == 0L) {
   cases <- list()
   designs <- specs_json(names(plan))
   for (dn in names(plan)) {

@@ -11,14 +11,10 @@
 ##
 ## Run from the repository root:  Rscript test/reference/export-data.R
 
-suppressPackageStartupMessages(library(survey))
-ref_dir <- local({
+source(file.path(local({
   f <- grep("^--file=", commandArgs(FALSE), value = TRUE)
-  d <- if (length(f)) dirname(normalizePath(sub("^--file=", "", f[1]))) else NA
-  if (is.na(d) || !file.exists(file.path(d, "common.R"))) d <- file.path(getwd(), "test", "reference")
-  d
-})
-data_dir <- file.path(ref_dir, "data")
+  if (length(f)) dirname(normalizePath(sub("^--file=", "", f[1]))) else "test/reference"
+}), "common.R"))  # ref_dir, data_dir, factor_levels
 dir.create(data_dir, showWarnings = FALSE, recursive = TRUE)
 
 ## plain data.frame: factors -> labels, 1-d arrays (apiclus2$fpc2) -> vectors, attributes dropped
@@ -124,3 +120,19 @@ chk <- function(orig, file) {
 chk(apistrat_p, "apistrat.csv"); chk(apiclus1_p, "apiclus1.csv"); chk(apiclus2_p, "apiclus2.csv")
 chk(plain(fpc), "fpc.csv"); chk(plain(mu284), "mu284.csv"); chk(poll, "poll.csv")
 message("round-trip check OK")
+
+## the api factor levels in common.R must be those of survey's data(api)
+for (v in names(factor_levels$api)) stopifnot(identical(levels(apistrat[[v]]), factor_levels$api[[v]]),
+                                              identical(levels(apiclus1[[v]]), factor_levels$api[[v]]),
+                                              identical(levels(apiclus2[[v]]), factor_levels$api[[v]]))
+
+## test/reference/factor-levels.json (kept out of data/ so biome's test/reference/*.json ignore covers it): for each CSV, its factor columns and R's level order (estimates per level follow it)
+csvs <- sort(list.files(data_dir, pattern = "[.]csv$"))
+fl <- lapply(csvs, function(f) {
+  d <- load_csv(f)
+  facs <- names(d)[vapply(d, is.factor, TRUE)]
+  setNames(lapply(facs, function(v) I(levels(d[[v]]))), facs)
+})
+names(fl) <- csvs
+jsonlite::write_json(fl, file.path(ref_dir, "factor-levels.json"), auto_unbox = TRUE, pretty = TRUE)
+message("wrote factor-levels.json")

@@ -77,7 +77,11 @@ for (tg in targets) {
       quantile = vec(m[, 1]),
       ci = ivals(m[, 2:3, drop = FALSE]),
       se = vec(m[, 4]),
-      warnings = I(unique(warns))
+      warnings = I(unique(warns)),
+      knownIssue = if (vr$qrule == "shahvaish") paste(
+        "survey 4.1.1 qrule_shahvaish computes pk <- (S + 0.5 - w/2)/(n + 1) with S = cumsum(w/mean(w)) but the",
+        "UNnormalised w in w/2; with large weights (e.g. the poll, ~1000) quantiles are not even monotone in p.",
+        "These values reproduce R as is.") else NA
     )
   }
 }
@@ -90,6 +94,7 @@ out <- list(
     "se = (upper - lower) / (2 * qt(1 - alpha/2, df)) (qnorm when df=Inf): it is derived from the CI",
     "df: the df R used. With na.rm=TRUE svyquantile computes degf() AFTER dropping NA rows (design[!is.na(x),]), which can be smaller than degf(design) (see dclus2 enroll: 37 vs 39); degf field = degf of the (subset) design before na.rm",
     "a null inside ci/se means R returned NaN/NA (e.g. a CI limit outside the data range)",
+    "knownIssue (non-null only for qrule 'shahvaish'): R 4.1.1's Shah-Vaish rule uses unnormalised weights in one term; values reproduce R's (buggy) output",
     "isDefault marks the cases computed with all of R's defaults (qrule math, interval.type mean, alpha 0.05, df default)"
   )),
   designs = specs_json(sapply(targets, `[[`, "design")),
