@@ -15,12 +15,15 @@ export const referenceDir = join(dirname(fileURLToPath(import.meta.url)), '..', 
 const cache = new Map<string, SurveyData>();
 
 /**
- * A data set from test/reference/data, typed as R's read.csv would: columns whose cells all parse
- * as numbers are numeric, others categorical with levels sorted as R sorts factor levels (C locale).
+ * A data set from test/reference/data, typed as the R scripts read it: columns whose cells all
+ * parse as numbers are numeric, others categorical with the factor levels in R's order
+ * (test/reference/factor-levels.json), or sorted for string columns that are not factors there.
  */
 export function loadReferenceData(file: string): SurveyData {
   const hit = cache.get(file);
   if (hit) return hit;
+  const factorLevels =
+    loadReferenceJson<Record<string, Record<string, string[]>>>('factor-levels.json')[file] ?? {};
   const text = readFileSync(join(referenceDir, 'data', file), 'utf8');
   const parsed = Papa.parse<Record<string, string>>(text, { header: true, skipEmptyLines: true });
   const columns: Record<string, Array<number | null> | Array<string | null>> = {};
@@ -31,9 +34,11 @@ export function loadReferenceData(file: string): SurveyData {
     if (numeric) columns[name] = cells.map((v) => (v === '' || v === 'NA' ? null : Number(v)));
     else {
       columns[name] = cells.map((v) => (v === '' || v === 'NA' ? null : v));
-      levels[name] = [...new Set(cells.filter((v) => v !== '' && v !== 'NA'))].sort((a, b) =>
-        a < b ? -1 : a > b ? 1 : 0,
-      );
+      levels[name] =
+        factorLevels[name] ??
+        [...new Set(cells.filter((v) => v !== '' && v !== 'NA'))].sort((a, b) =>
+          a < b ? -1 : a > b ? 1 : 0,
+        );
     }
   }
   const data = fromColumns(columns, { levels, source: file });
