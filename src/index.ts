@@ -33,7 +33,13 @@ export {
   SurveyError,
   WeightingError,
 } from './errors.js';
+export type { ByOptions, EstimateTable } from './estimate/by.js';
+export { svyBy } from './estimate/by.js';
+export type { ContrastOptions } from './estimate/contrast.js';
+export { contrastLabels, svyContrast } from './estimate/contrast.js';
 export { svyMean, svyTotal } from './estimate/mean.js';
+export type { ChisqOptions, ChisqTest, SurveyTable, TableOptions } from './estimate/table.js';
+export { svyChisq, svyTable } from './estimate/table.js';
 export type { Estimate, EstimateOptions } from './estimate/types.js';
 export { pchisqUpper, pfUpper, pnorm, pt, qbeta, qnorm, qt } from './stats/distributions.js';
 export type { WeightSummary } from './weighting/summary.js';

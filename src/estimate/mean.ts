@@ -3,6 +3,7 @@
  * @module
  */
 import type { SurveyDesign } from '../design/types.js';
+import { attachInfluence } from './influence-rows.js';
 import { designEffects, meanMoments, totalMoments } from './moments.js';
 import { confidenceLevel, intervalDf, prepare, waldInterval } from './prepare.js';
 import type { Estimate, EstimateOptions } from './types.js';
@@ -81,5 +82,7 @@ function momentEstimates(
     if (deff) row.deff = deff[j]!;
     rows.push(row);
   }
+  // Hidden: what svyBy / svyContrast need for covariances between rows (see influence-rows.ts).
+  attachInfluence(rows, { p, covariance: V, design, influence: m.influence, present: a.present });
   return rows;
 }

@@ -4,9 +4,9 @@
  * compares them to R). A `df` of `Infinity` means the normal limit, as in R.
  * @module
  */
+import betainc from '@stdlib/math-base-special-betainc';
+import gammainc from '@stdlib/math-base-special-gammainc';
 import betaQuantile from '@stdlib/stats-base-dists-beta-quantile';
-import chisqCdf from '@stdlib/stats-base-dists-chisquare-cdf';
-import fCdf from '@stdlib/stats-base-dists-f-cdf';
 import normalCdf from '@stdlib/stats-base-dists-normal-cdf';
 import normalQuantile from '@stdlib/stats-base-dists-normal-quantile';
 import tCdf from '@stdlib/stats-base-dists-t-cdf';
@@ -40,15 +40,28 @@ export function pt(q: number, df: number): number {
   return tCdf(q, df);
 }
 
-/** Upper tail of the F distribution (R `pf(q, df1, df2, lower.tail = FALSE)`). */
+/**
+ * Upper tail of the F distribution (R `pf(q, df1, df2, lower.tail = FALSE)`), computed directly
+ * as the regularized incomplete beta I_{df2/(df2 + df1 q)}(df2/2, df1/2), so small p-values
+ * keep their relative precision.
+ */
 export function pfUpper(q: number, df1: number, df2: number): number {
   if (df2 === Number.POSITIVE_INFINITY) return pchisqUpper(q * df1, df1);
-  return 1 - fCdf(q, df1, df2);
+  if (!(q > 0)) return 1;
+  return betainc(df2 / (df2 + df1 * q), df2 / 2, df1 / 2, true, false);
 }
 
-/** Upper tail of the chi-square distribution (R `pchisq(q, df, lower.tail = FALSE)`). */
+/**
+ * Upper tail of the chi-square distribution (R `pchisq(q, df, lower.tail = FALSE)`), as the
+ * upper regularized incomplete gamma Q(df/2, q/2).
+ * @example
+ * ```ts
+ * console.log(pchisqUpper(11.9409, 2).toFixed(6)); // => 0.002553
+ * ```
+ */
 export function pchisqUpper(q: number, df: number): number {
-  return 1 - chisqCdf(q, df);
+  if (!(q > 0)) return 1;
+  return gammainc(q / 2, df / 2, true, true);
 }
 
 /** Beta quantile (R `qbeta(p, a, b)`). */

@@ -69,6 +69,10 @@ mean_contrasts <- list(
        weights = c(stypeE = 1, stypeH = -0.5, stypeM = -0.5), labels = c(E = 1, H = -0.5, M = -0.5)),
   list(id = "dpoll-mean-attitude", design = "dpoll", formula = "~attitude",
        weights = c(attitudePositive = 1, attitudeNegative = -1), labels = c(Positive = 1, Negative = -1)),
+  list(id = "dclus1-mean-api00+api99", design = "dclus1", formula = "~api00+api99",
+       weights = c(api00 = 1, api99 = -1), labels = c(api00 = 1, api99 = -1)),
+  list(id = "dclus2-mean-api00+api99", design = "dclus2", formula = "~api00+api99",
+       weights = c(api00 = 0.5, api99 = 0.5), labels = c(api00 = 0.5, api99 = 0.5)),
   list(id = "dclus1-total-stype", design = "dclus1", formula = "~stype", stat = "total",
        weights = c(stypeE = 1, stypeM = 1), labels = c(E = 1, M = 1))
 )
@@ -93,7 +97,7 @@ out <- list(
     "cases: as by.json (groupLabels in R's row order, estimate/se [group][column], flatNames/vcov in R's variable-major order)",
     "keepempty cases: drop.empty.groups=FALSE, empty groups have null estimate/se and null vcov rows/columns",
     "nMissingGroup: rows of the (subset) design with a missing grouping value",
-    "contrasts: svycontrast on svymean/svytotal of a factor; coefficients are the same keyed by level name"
+    "contrasts: svycontrast on svymean/svytotal of a factor (coefficients keyed by level name) or of several numeric variables (keyed by variable)"
   )),
   designs = specs_json(c(sapply(specs, `[[`, "design"), sapply(mean_contrasts, `[[`, "design"))),
   cases = cases,

@@ -1,0 +1,503 @@
+/**
+ * `svyBy`: an estimate for every group, with the covariance between the groups' estimates
+ * (R's `svyby(..., covmat = TRUE)`).
+ * @module
+ */
+import { getColumn } from '../data/frame.js';
+import type { Column, SurveyData } from '../data/types.js';
+import type { SurveyDesign } from '../design/types.js';
+import { EstimationError, SurveyError } from '../errors.js';
+import { attachInfluence, type InfluenceBlock, jointCovariance } from './influence-rows.js';
+import type { Estimate } from './types.js';
+
+/**
+ * The rows of a {@link svyBy} (one or more per group) with the covariance between them.
+ *
+ * It *is* an array of {@link Estimate} (`table.map`, `table[0].estimate`, `for ... of` work);
+ * the other members are non-enumerable properties, so `JSON.stringify(table)` gives the rows
+ * only. Array methods that make a new array (`map`, `filter`, `slice`) give plain arrays; their
+ * rows still know the table's covariance, so {@link svyContrast} works on a filtered table too.
+ */
+export interface EstimateTable extends Array<Estimate> {
+  /**
+   * k × k covariance of the k rows, row-major, in row order: R's `vcov(svyby(..., covmat =
+   * TRUE))` (which orders estimates variable-major; this table is group-major). Entries between
+   * rows whose estimator gives no influence values are `NaN` (their variances are `se²`); rows
+   * of empty groups (with `dropEmpty: false`) are `NaN` throughout.
+   */
+  readonly covariance: Float64Array;
+  /**
+   * A label per row, naming it for {@link svyContrast} (not called `keys`, which would hide
+   * `Array.prototype.keys`): the group's levels joined by `'.'` (R's row names, e.g. `'E.No'`) when the
+   * estimator gives one row per group; otherwise `'<group>:<variable><level>'` (R's coefficient
+   * names, e.g. `'E:sch.wideYes'`). A label that would repeat gets `'[j]'` appended (its
+   * 1-based position within the group).
+   */
+  readonly labels: readonly string[];
+  /** The grouping variables. */
+  readonly by: readonly string[];
+  /**
+   * Combinations of the grouping variables' levels with no respondent (of non-zero weight) in
+   * the design's domain: not rows of the table (R drops them too) unless `dropEmpty: false`.
+   */
+  readonly emptyGroups: ReadonlyArray<Readonly<Record<string, string>>>;
+  /** Respondents in the domain with a missing grouping value: in no group. */
+  readonly nMissingGroup: number;
+}
+
+/** Options of {@link svyBy}. */
+export interface ByOptions {
+  /**
+   * `true` (default, R's `drop.empty.groups = TRUE`): empty combinations are not rows (they are
+   * listed in `emptyGroups`). `false`: every combination is a row, empty ones with `NaN`
+   * estimates and `n = 0`.
+   */
+  dropEmpty?: boolean;
+}
+
+/** Most level combinations `svyBy` accepts (product of the grouping variables' level counts). */
+const MAX_COMBINATIONS = 1 << 24;
+
+interface ByVariable {
+  name: string;
+  codes: Int32Array;
+  levels: readonly string[];
+}
+
+/**
+ * An estimate per group of the design (R's `svyby`): `estimator` is called once per group with
+ * that group as a design, and the rows it returns are tagged with `group` (the grouping
+ * variables' level labels). As R's `design[group, ]`, the group's design holds the group's
+ * respondents only (numbered 0..m−1: a mask or row index the estimator uses refers to them)
+ * with the full design's clusters, strata and population sizes, so its standard errors are
+ * domain standard errors over the whole design, the same as on `subset(design, group)`.
+ * (A design with members svyBy does not know is handed over as `subset` domains instead.)
+ *
+ * Groups are the combinations of the `by` variables' levels that have respondents (with
+ * non-zero weight) in the design's domain, in R's order: the first grouping variable varies
+ * fastest (`E.No, H.No, M.No, E.Yes, ...`). Empty combinations are reported in `emptyGroups`;
+ * respondents with a missing grouping value belong to no group and are counted in
+ * `nMissingGroup`.
+ *
+ * The table's `covariance` is that of all its rows, as R's `covmat = TRUE`: the estimators'
+ * influence values (zero outside their group) stacked, and their linearization variance
+ * computed at once over the design. It needs estimators that give influence values
+ * (`svyMean`, `svyTotal`); for others the covariance between rows is `NaN` (see
+ * {@link EstimateTable}).
+ *
+ * A numeric grouping variable is grouped by its distinct values (sorted, labelled with
+ * `String(value)`).
+ *
+ * Cost: a few passes over the rows in all (group codes, each group's rows, the stacked
+ * influence values), plus the estimator's work on each group's rows — linear in the sample
+ * size, not in sample size × groups.
+ *
+ * @throws {EstimationError} `UNKNOWN_VARIABLE`, `BAD_OPTION` (no grouping variable, too many
+ *   combinations), `EMPTY_DOMAIN` (no respondent in any group); an error the estimator throws
+ *   for a group is re-thrown with the group named in the message and in `details.group`.
+ * @example
+ * ```ts
+ * const data = fromColumns({
+ *   y: [1, 2, 3, 4, 5, 6, 7, 8],
+ *   region: ['N', 'S', 'N', 'S', 'N', 'S', 'N', 'S'],
+ *   w: [1, 1, 2, 2, 1, 1, 2, 2],
+ * });
+ * const table = svyBy(svyDesign(data, { weights: 'w' }), 'region', (d) => svyMean(d, 'y'));
+ * console.log(table.map((r) => `${r.group?.region}=${r.estimate.toFixed(3)}`).join(' ')); // => N=4.333 S=5.333
+ * console.log(table.labels, table.covariance.length); // => [ 'N', 'S' ] 4
+ * ```
+ */
+export function svyBy(
+  design: SurveyDesign,
+  by: string | readonly string[],
+  estimator: (domain: SurveyDesign) => Estimate | readonly Estimate[],
+  opts: ByOptions = {},
+): EstimateTable {
+  const names = typeof by === 'string' ? [by] : [...by];
+  if (names.length === 0) {
+    throw new EstimationError('BAD_OPTION', 'svyBy needs at least one grouping variable', {});
+  }
+  const vars = names.map((name) => byVariable(design, name));
+  const n = design.data.nrow;
+
+  // Strides: the first grouping variable varies fastest, as in R's interaction().
+  const strides: number[] = [];
+  let combos = 1;
+  for (const v of vars) {
+    strides.push(combos);
+    combos *= Math.max(v.levels.length, 1);
+  }
+  if (combos > MAX_COMBINATIONS) {
+    throw new EstimationError(
+      'BAD_OPTION',
+      `the grouping variables ${names.join(', ')} have ${combos} level combinations, more than svyBy handles (${MAX_COMBINATIONS})`,
+      { value: combos },
+    );
+  }
+
+  // One pass: group code per row (-1: outside the domain or a missing grouping value).
+  const domain = design.domain;
+  const w = design.weights;
+  const rowGroup = new Int32Array(n).fill(-1);
+  const respondents = new Float64Array(combos);
+  let nMissingGroup = 0;
+  const only = vars.length === 1 ? vars[0]!.codes : null;
+  for (let i = 0; i < n; i++) {
+    if (domain !== null && domain[i] === 0) continue;
+    let g = 0;
+    if (only !== null) g = only[i]!;
+    else {
+      for (let v = 0; v < vars.length; v++) {
+        const c = vars[v]!.codes[i]!;
+        if (c < 0) {
+          g = -1;
+          break;
+        }
+        g += c * strides[v]!;
+      }
+    }
+    if (g < 0) {
+      nMissingGroup++;
+      continue;
+    }
+    rowGroup[i] = g;
+    if (w[i] !== 0) respondents[g]! += 1;
+  }
+
+  const present: number[] = [];
+  const groupIndex = new Int32Array(combos).fill(-1);
+  for (let g = 0; g < combos; g++) {
+    if (respondents[g]! > 0) {
+      groupIndex[g] = present.length;
+      present.push(g);
+    }
+  }
+  const labelsOf = (g: number): Record<string, string> => {
+    const out: Record<string, string> = {};
+    for (let v = 0; v < vars.length; v++) {
+      const level = Math.floor(g / strides[v]!) % Math.max(vars[v]!.levels.length, 1);
+      out[vars[v]!.name] = vars[v]!.levels[level]!;
+    }
+    return out;
+  };
+  // Listed on first access: with many sparse combinations the list can be long.
+  let emptyGroups: Array<Record<string, string>> | null = null;
+  const listEmpty = () => {
+    if (emptyGroups === null) {
+      emptyGroups = [];
+      if (vars.every((v) => v.levels.length > 0)) {
+        for (let g = 0; g < combos; g++) if (respondents[g] === 0) emptyGroups.push(labelsOf(g));
+      }
+    }
+    return emptyGroups;
+  };
+  if (present.length === 0) {
+    throw new EstimationError(
+      'EMPTY_DOMAIN',
+      `no respondent in the domain has a value of ${names.join(' and ')}${nMissingGroup > 0 ? ` (${nMissingGroup} have a missing grouping value)` : ''}`,
+      { variable: names.join('+'), nMissing: nMissingGroup },
+    );
+  }
+
+  // Each group as a design of its own rows (R's svyby does the same), or, for a design this
+  // code does not know all of, as a domain mask of the whole design.
+  const groups = compactable(design)
+    ? compactGroups(design, rowGroup, groupIndex, present.length)
+    : maskGroups(design, rowGroup, groupIndex, present.length);
+
+  const perGroup: Estimate[][] = [];
+  for (let k = 0; k < present.length; k++) {
+    const group = labelsOf(present[k]!);
+    let result: Estimate | readonly Estimate[];
+    try {
+      result = estimator(groups.design(k));
+    } catch (e) {
+      const { domain } = groups;
+      throw inGroup(e, group, domain ? () => estimator(domain(k)) : null);
+    }
+    const rows = Array.isArray(result) ? (result as readonly Estimate[]) : [result as Estimate];
+    perGroup.push([...rows]);
+  }
+
+  // Rows with their group, in table order; empty groups as NaN rows when kept.
+  const dropEmpty = opts.dropEmpty ?? true;
+  const template = perGroup[0]!;
+  const source: Array<Estimate | null> = [];
+  const tableRows: Estimate[] = [];
+  const groupOfRow: string[] = [];
+  const order = dropEmpty ? present : Array.from({ length: combos }, (_, g) => g);
+  for (const g of order) {
+    const group = labelsOf(g);
+    const label = Object.values(group).join('.');
+    const k = groupIndex[g]!;
+    const rows = k >= 0 ? perGroup[k]! : template.map((t) => emptyRow(t, group));
+    for (const row of rows) {
+      tableRows.push(k >= 0 ? { ...row, group } : row);
+      source.push(k >= 0 ? row : null);
+      groupOfRow.push(label);
+    }
+  }
+
+  // Covariance of all rows: the estimators' influence values stacked, over the whole design
+  // (R: svyrecvar on the svyby design, i.e. `present` is the design's domain).
+  const filled = source.filter((r): r is Estimate => r !== null);
+  const Vfilled = jointCovariance(filled, { design, present: domain, rowsOf: groups.rowsOf });
+  const K = tableRows.length;
+  const V = new Float64Array(K * K).fill(Number.NaN);
+  const at: number[] = [];
+  let f = 0;
+  for (const r of source) at.push(r === null ? -1 : f++);
+  for (let a = 0; a < K; a++) {
+    const fa = at[a]!;
+    if (fa < 0) continue;
+    for (let b = 0; b < K; b++) {
+      const fb = at[b]!;
+      if (fb >= 0) V[a * K + b] = Vfilled[fa * f + fb]!;
+    }
+  }
+  const block = { p: K, covariance: V, design, influence: null, present: null };
+  attachInfluence(tableRows, block);
+
+  const labels = rowLabels(tableRows, groupOfRow);
+  return Object.defineProperties(tableRows, {
+    covariance: { value: V, enumerable: false },
+    labels: { value: labels, enumerable: false },
+    by: { value: names, enumerable: false },
+    emptyGroups: { get: listEmpty, enumerable: false },
+    nMissingGroup: { value: nMissingGroup, enumerable: false },
+  }) as unknown as EstimateTable;
+}
+
+/** How each group is handed to the estimator. */
+interface Groups {
+  /** The design the estimator gets for group k. */
+  design(k: number): SurveyDesign;
+  /** Group k as a domain of the whole design, when `design` gives something else. */
+  domain?: (k: number) => SurveyDesign;
+  /** For a block estimated on a group's own design: the whole design's row of each of its rows. */
+  rowsOf?: (block: InfluenceBlock) => Int32Array | undefined;
+}
+
+/** The members of a design built by svyDesign (+ subset): those a group design can slice. */
+const KNOWN_MEMBERS = new Set([
+  'type',
+  'data',
+  'spec',
+  'weights',
+  'stages',
+  'hasFpc',
+  'lonelyPsu',
+  'domain',
+  'hasStrata',
+  'warnings',
+]);
+
+/**
+ * Whether groups can be handed over as designs of their own rows: only for a linearization
+ * design with nothing but the known members (a design carrying more, e.g. calibration data
+ * in some later version, falls back to domain masks, which are always right).
+ */
+function compactable(design: SurveyDesign): boolean {
+  return design.type === 'linearization' && Object.keys(design).every((k) => KNOWN_MEMBERS.has(k));
+}
+
+/** Groups as domain masks of the whole design (n bytes per group). */
+function maskGroups(
+  design: SurveyDesign,
+  rowGroup: Int32Array,
+  groupIndex: Int32Array,
+  count: number,
+): Groups {
+  const n = rowGroup.length;
+  const masks = Array.from({ length: count }, () => new Uint8Array(n));
+  for (let i = 0; i < n; i++) {
+    const g = rowGroup[i]!;
+    if (g >= 0 && groupIndex[g]! >= 0) masks[groupIndex[g]!]![i] = 1;
+  }
+  return { design: (k) => ({ ...design, domain: masks[k]! }) };
+}
+
+/**
+ * Groups as designs of their own rows, as R's `design[group, ]` drops the other rows: the same
+ * clusters, strata and population sizes (clusters without a row of the group count as zero
+ * totals in the variance), so domain standard errors are unchanged, and each estimator call
+ * costs the group's size rather than the whole sample's.
+ */
+function compactGroups(
+  design: SurveyDesign,
+  rowGroup: Int32Array,
+  groupIndex: Int32Array,
+  count: number,
+): Groups {
+  const n = rowGroup.length;
+  const sizes = new Int32Array(count);
+  for (let i = 0; i < n; i++) {
+    const g = rowGroup[i]!;
+    if (g >= 0 && groupIndex[g]! >= 0) sizes[groupIndex[g]!]! += 1;
+  }
+  const rows = Array.from(sizes, (m) => new Int32Array(m));
+  const fill = new Int32Array(count);
+  for (let i = 0; i < n; i++) {
+    const g = rowGroup[i]!;
+    if (g < 0) continue;
+    const k = groupIndex[g]!;
+    if (k >= 0) rows[k]![fill[k]!++] = i;
+  }
+  const byStages = new Map<unknown, Int32Array>();
+  return {
+    design(k) {
+      const d = sliceDesign(design, rows[k]!);
+      byStages.set(d.stages, rows[k]!);
+      return d;
+    },
+    domain: (k) => {
+      const mask = new Uint8Array(n);
+      for (const i of rows[k]!) mask[i] = 1;
+      return { ...design, domain: mask };
+    },
+    rowsOf: (block) => (block.design ? byStages.get(block.design.stages) : undefined),
+  };
+}
+
+/** The design restricted to `rows` (renumbered 0..m-1); columns are sliced when first read. */
+function sliceDesign(design: SurveyDesign, rows: Int32Array): SurveyDesign {
+  const source = design.data;
+  const columns: Record<string, Column> = {};
+  for (const name of Object.keys(source.columns)) {
+    Object.defineProperty(columns, name, {
+      enumerable: true,
+      configurable: true,
+      get() {
+        const col = source.columns[name]!;
+        const value: Column =
+          col.kind === 'numeric'
+            ? { kind: 'numeric', name: col.name, values: pickFloat(col.values, rows) }
+            : {
+                kind: 'categorical',
+                name: col.name,
+                codes: pickInt(col.codes, rows),
+                levels: col.levels,
+              };
+        Object.defineProperty(columns, name, { value, enumerable: true });
+        return value;
+      },
+    });
+  }
+  const data: SurveyData = { ...source, nrow: rows.length, columns };
+  const stages = design.stages.map((s) => ({
+    ...s,
+    rowStratum: pickInt(s.rowStratum, rows),
+    rowCluster: pickInt(s.rowCluster, rows),
+  }));
+  return { ...design, data, weights: pickFloat(design.weights, rows), stages, domain: null };
+}
+
+function pickInt(a: Int32Array, rows: Int32Array): Int32Array {
+  const out = new Int32Array(rows.length);
+  for (let j = 0; j < rows.length; j++) out[j] = a[rows[j]!]!;
+  return out;
+}
+
+function pickFloat(a: Float64Array, rows: Int32Array): Float64Array {
+  const out = new Float64Array(rows.length);
+  for (let j = 0; j < rows.length; j++) out[j] = a[rows[j]!]!;
+  return out;
+}
+
+/** A grouping variable's codes and levels (numeric: sorted distinct values). */
+function byVariable(design: SurveyDesign, name: string): ByVariable {
+  const col = getColumn(design.data, name);
+  if (col.kind === 'categorical') return { name, codes: col.codes, levels: col.levels };
+  const values = col.values;
+  const distinct = [...new Set(Array.from(values).filter((v) => !Number.isNaN(v)))].sort(
+    (a, b) => a - b,
+  );
+  const index = new Map(distinct.map((v, k) => [v, k]));
+  const codes = new Int32Array(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    codes[i] = Number.isNaN(v) ? -1 : index.get(v)!;
+  }
+  return { name, codes, levels: distinct.map(String) };
+}
+
+/** Row of an empty group (kept with `dropEmpty: false`): like the template row, with NaNs. */
+function emptyRow(template: Estimate, group: Record<string, string>): Estimate {
+  const row: Estimate = {
+    variable: template.variable,
+    estimate: Number.NaN,
+    se: Number.NaN,
+    ci: [Number.NaN, Number.NaN],
+    n: 0,
+    nMissing: 0,
+    group,
+  };
+  if (template.level !== undefined) row.level = template.level;
+  if (template.statistic !== undefined) row.statistic = template.statistic;
+  if (template.deff !== undefined) row.deff = Number.NaN;
+  return row;
+}
+
+/**
+ * Labels of table rows: the group label (R's row name) when every group has one row, else
+ * `<group>:<variable><level>` (R's coefficient names); repeats get `[j]` (the row's 1-based
+ * position within its group).
+ * @example
+ * ```ts
+ * const row = (level: string) => ({ variable: 'v', level, estimate: 0, se: 0, ci: [0, 0] as [number, number], n: 1, nMissing: 0 });
+ * console.log(rowLabels([row('a'), row('b'), row('a'), row('b')], ['E', 'E', 'H', 'H'])); // => [ 'E:va', 'E:vb', 'H:va', 'H:vb' ]
+ * ```
+ */
+export function rowLabels(rows: readonly Estimate[], groupLabels: readonly string[]): string[] {
+  const perGroup = new Map<string, number>();
+  for (const g of groupLabels) perGroup.set(g, (perGroup.get(g) ?? 0) + 1);
+  const single = [...perGroup.values()].every((c) => c === 1);
+  const keys = rows.map((r, a) =>
+    single ? groupLabels[a]! : `${groupLabels[a]}:${r.variable}${r.level ?? ''}`,
+  );
+  return dedupe(keys, groupLabels);
+}
+
+function dedupe(keys: string[], groupLabels: readonly string[]): string[] {
+  const count = new Map<string, number>();
+  for (const k of keys) count.set(k, (count.get(k) ?? 0) + 1);
+  if ([...count.values()].every((c) => c === 1)) return keys;
+  const position = new Map<string, number>();
+  return keys.map((k, a) => {
+    const g = groupLabels[a]!;
+    const j = (position.get(g) ?? 0) + 1;
+    position.set(g, j);
+    return count.get(k)! > 1 ? `${k}[${j}]` : k;
+  });
+}
+
+/**
+ * An estimator's error with the group it failed for. The error of a call on the group's own
+ * design is replaced by that of the same call on the group as a domain of the whole design, so
+ * that row numbers in it are the data's.
+ */
+function inGroup(
+  e: unknown,
+  group: Record<string, string>,
+  retry: (() => unknown) | null,
+): unknown {
+  if (e instanceof SurveyError && retry) {
+    try {
+      retry();
+    } catch (again) {
+      if (again instanceof SurveyError && again.code === e.code) e = again;
+    }
+  }
+  const where = Object.entries(group)
+    .map(([k, v]) => `${k} = ${v}`)
+    .join(', ');
+  if (e instanceof SurveyError) {
+    const Ctor = e.constructor as new (
+      code: string,
+      message: string,
+      details: SurveyError['details'],
+    ) => SurveyError;
+    return new Ctor(e.code, `group ${where}: ${e.message}`, { ...e.details, group });
+  }
+  return e;
+}

@@ -1,0 +1,189 @@
+/**
+ * `svyContrast`: a linear combination of estimates with its design-based standard error
+ * (R's `svycontrast`).
+ * @module
+ */
+import { EstimationError } from '../errors.js';
+import { type EstimateTable, rowLabels } from './by.js';
+import { jointCovariance, rowLink } from './influence-rows.js';
+import { confidenceLevel, waldInterval } from './prepare.js';
+import type { Estimate } from './types.js';
+
+/** Options of {@link svyContrast}. */
+export interface ContrastOptions {
+  /** Confidence level of the interval, default 0.95. */
+  level?: number;
+  /** Degrees of freedom of the interval, default `Infinity` (normal quantiles, as R's `confint`). */
+  df?: number;
+  /** The result's `variable`, default `'contrast'`. */
+  variable?: string;
+}
+
+/**
+ * The labels {@link svyContrast} knows rows by:
+ * - an {@link EstimateTable}: its `labels` (R's row names `'E'`, `'E.No'`, or coefficient names
+ *   `'E:sch.wideYes'` when a group has several rows);
+ * - other rows that all carry a `group` (e.g. a filtered table): the same scheme, for these rows;
+ * - otherwise the rows' `level` (a categorical variable's levels, e.g. svyMean rows), or
+ *   `variable` for rows without a level; if these repeat, R's coefficient names
+ *   `<variable><level>` (e.g. `'stypeE'`); a label that still repeats gets `'[j]'` (1-based row).
+ *
+ * @example
+ * ```ts
+ * const data = fromColumns({ g: ['a', 'b', 'a', 'c'] });
+ * console.log(contrastLabels(svyMean(svyDesign(data), 'g'))); // => [ 'a', 'b', 'c' ]
+ * ```
+ */
+export function contrastLabels(rows: EstimateTable | readonly Estimate[]): string[] {
+  const own = (rows as Partial<EstimateTable>).labels;
+  if (Array.isArray(own) && own.length === rows.length) return [...own];
+  if (rows.length > 0 && rows.every((r) => r.group !== undefined)) {
+    return rowLabels(
+      rows,
+      rows.map((r) => Object.values(r.group!).join('.')),
+    );
+  }
+  const short = rows.map((r) => r.level ?? r.variable);
+  if (unique(short)) return short;
+  const long = rows.map((r) => `${r.variable}${r.level ?? ''}`);
+  if (unique(long)) return long;
+  const seen = new Map<string, number>();
+  for (const l of long) seen.set(l, (seen.get(l) ?? 0) + 1);
+  return long.map((l, a) => (seen.get(l)! > 1 ? `${l}[${a + 1}]` : l));
+}
+
+function unique(labels: readonly string[]): boolean {
+  return new Set(labels).size === labels.length;
+}
+
+/**
+ * A linear combination Σ cᵢ θᵢ of estimates with standard error √(cᵀ V c) (R's
+ * `svycontrast`), e.g. the difference between two groups of a {@link svyBy} table, or between
+ * two levels' shares of a categorical svyMean.
+ *
+ * `coefficients` name rows by their labels (see {@link contrastLabels}; rows not named get 0),
+ * or give one number per row. V is the table's `covariance` for an {@link EstimateTable}, else
+ * the covariance of the rows computed from their estimators' influence values (rows of one
+ * svyMean/svyTotal call, or of several calls on domains of one design).
+ *
+ * The result: `estimate`, `se`, `ci` (Wald, `level`, `df`), `statistic: 'contrast'`, and as
+ * base `n` / `nMissing` the sum over the distinct groups (or estimator calls) involved.
+ * A row with a `NaN` estimate (an empty group) makes the result `NaN`, as R's `NA`.
+ *
+ * @throws {EstimationError} `UNKNOWN_LEVEL` (a label no row has; `details.valid` lists them),
+ *   `BAD_OPTION` (wrong number of coefficients, non-finite coefficient, bad level or df),
+ *   `NO_COVARIANCE` (the contrast needs the covariance of two rows whose estimator gave no
+ *   influence values).
+ * @example
+ * ```ts
+ * const data = fromColumns({ vote: ['yes', 'no', 'yes', 'yes', 'no', 'maybe'], w: [1, 2, 1, 1, 1, 2] });
+ * const shares = svyMean(svyDesign(data, { weights: 'w' }), 'vote');
+ * const lead = svyContrast(shares, { yes: 1, no: -1 });
+ * console.log(lead.estimate.toFixed(4), lead.se.toFixed(4)); // => 0.0000 0.3873
+ * ```
+ */
+export function svyContrast(
+  rows: EstimateTable | readonly Estimate[],
+  coefficients: Readonly<Record<string, number>> | readonly number[],
+  opts: ContrastOptions = {},
+): Estimate {
+  const level = confidenceLevel(opts);
+  const df = opts.df ?? Number.POSITIVE_INFINITY;
+  if (typeof df !== 'number' || !(df > 0)) {
+    throw new EstimationError('BAD_OPTION', `df must be a positive number; got ${String(df)}`, {
+      value: df,
+    });
+  }
+  const k = rows.length;
+  const labels = contrastLabels(rows);
+  const c = new Float64Array(k);
+  if (Array.isArray(coefficients)) {
+    const list = coefficients as readonly number[];
+    if (list.length !== k) {
+      throw new EstimationError(
+        'BAD_OPTION',
+        `${list.length} contrast coefficients for ${k} estimates (${labels.join(', ')})`,
+        { value: list.length },
+      );
+    }
+    list.forEach((x, a) => {
+      c[a] = checkCoefficient(x, labels[a]!);
+    });
+  } else {
+    const index = new Map(labels.map((l, a) => [l, a]));
+    for (const [label, x] of Object.entries(coefficients as Record<string, number>)) {
+      const a = index.get(label);
+      if (a === undefined) {
+        throw new EstimationError(
+          'UNKNOWN_LEVEL',
+          `no estimate labelled "${label}"; the labels are: ${labels.join(', ')}`,
+          { level: label, valid: labels },
+        );
+      }
+      c[a] = checkCoefficient(x, label);
+    }
+  }
+
+  const used: number[] = [];
+  for (let a = 0; a < k; a++) if (c[a] !== 0) used.push(a);
+  const own = (rows as Partial<EstimateTable>).covariance;
+  const V = own instanceof Float64Array && own.length === k * k ? own : jointCovariance(rows);
+
+  let estimate = 0;
+  for (const a of used) estimate += c[a]! * rows[a]!.estimate;
+  let variance = 0;
+  if (Number.isNaN(estimate)) variance = Number.NaN;
+  else {
+    for (const a of used) {
+      for (const b of used) {
+        const v = V[a * k + b]!;
+        if (Number.isNaN(v)) {
+          throw new EstimationError(
+            'NO_COVARIANCE',
+            `the covariance of "${labels[a]}" and "${labels[b]}" is unknown: their estimator gives no influence values (contrasts between such rows need svyMean/svyTotal rows)`,
+            { level: labels[a], value: labels[b] },
+          );
+        }
+        variance += c[a]! * c[b]! * v;
+      }
+    }
+  }
+  const se = Math.sqrt(Math.max(variance, 0));
+  const { n, nMissing } = base(rows, used);
+  return {
+    variable: opts.variable ?? 'contrast',
+    statistic: 'contrast',
+    estimate,
+    se,
+    ci: Number.isNaN(se) ? [Number.NaN, Number.NaN] : waldInterval(estimate, se, level, df),
+    n,
+    nMissing,
+  };
+}
+
+function checkCoefficient(x: number, label: string): number {
+  if (typeof x !== 'number' || !Number.isFinite(x)) {
+    throw new EstimationError(
+      'BAD_OPTION',
+      `the coefficient of "${label}" must be a finite number; got ${String(x)}`,
+      { level: label, value: x },
+    );
+  }
+  return x;
+}
+
+/** Unweighted base: each group (or estimator call) involved counted once. */
+function base(rows: EstimateTable | readonly Estimate[], used: readonly number[]) {
+  const seen = new Set<unknown>();
+  let n = 0;
+  let nMissing = 0;
+  for (const a of used) {
+    const row = rows[a]!;
+    const id = row.group ? JSON.stringify(row.group) : (rowLink(row)?.block ?? row);
+    if (seen.has(id)) continue;
+    seen.add(id);
+    n += row.n;
+    nMissing += row.nMissing;
+  }
+  return { n, nMissing };
+}
