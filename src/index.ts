@@ -4,6 +4,8 @@
  */
 export type { Codebook, CodebookVariable, ValueLabel } from './data/codebook.js';
 export { codebookJsonSchema, codebookSchema, parseCodebook } from './data/codebook.js';
+export type { CodebookViolation, CsvOptions } from './data/csv.js';
+export { parseCsv, readCsv } from './data/csv.js';
 export type { ColumnInput } from './data/frame.js';
 export { column, fromColumns } from './data/frame.js';
 export type {

@@ -12,12 +12,24 @@ import normalQuantile from '@stdlib/stats-base-dists-normal-quantile';
 import tCdf from '@stdlib/stats-base-dists-t-cdf';
 import tQuantile from '@stdlib/stats-base-dists-t-quantile';
 
-/** Standard normal quantile (R `qnorm(p)`). */
+/**
+ * Standard normal quantile (R `qnorm(p)`).
+ * @example
+ * ```ts
+ * console.log(qnorm(0.975).toFixed(6)); // => 1.959964
+ * ```
+ */
 export function qnorm(p: number): number {
   return normalQuantile(p, 0, 1);
 }
 
-/** Standard normal distribution function (R `pnorm(q)`). */
+/**
+ * Standard normal distribution function (R `pnorm(q)`).
+ * @example
+ * ```ts
+ * console.log(pnorm(1.96).toFixed(6)); // => 0.975002
+ * ```
+ */
 export function pnorm(q: number): number {
   return normalCdf(q, 0, 1);
 }
@@ -34,7 +46,13 @@ export function qt(p: number, df: number): number {
   return tQuantile(p, df);
 }
 
-/** Student t distribution function (R `pt(q, df)`). */
+/**
+ * Student t distribution function (R `pt(q, df)`).
+ * @example
+ * ```ts
+ * console.log(pt(2, 10).toFixed(6)); // => 0.963306
+ * ```
+ */
 export function pt(q: number, df: number): number {
   if (df === Number.POSITIVE_INFINITY) return pnorm(q);
   return tCdf(q, df);
@@ -44,6 +62,10 @@ export function pt(q: number, df: number): number {
  * Upper tail of the F distribution (R `pf(q, df1, df2, lower.tail = FALSE)`), computed directly
  * as the regularized incomplete beta I_{df2/(df2 + df1 q)}(df2/2, df1/2), so small p-values
  * keep their relative precision.
+ * @example
+ * ```ts
+ * console.log(pfUpper(5.1934, 1.495, 20.925).toFixed(5)); // => 0.02174
+ * ```
  */
 export function pfUpper(q: number, df1: number, df2: number): number {
   if (df2 === Number.POSITIVE_INFINITY) return pchisqUpper(q * df1, df1);
@@ -64,7 +86,13 @@ export function pchisqUpper(q: number, df: number): number {
   return gammainc(q / 2, df / 2, true, true);
 }
 
-/** Beta quantile (R `qbeta(p, a, b)`). */
+/**
+ * Beta quantile (R `qbeta(p, a, b)`).
+ * @example
+ * ```ts
+ * console.log(qbeta(0.025, 12.3, 40.7).toFixed(6)); // => 0.129793
+ * ```
+ */
 export function qbeta(p: number, a: number, b: number): number {
   return betaQuantile(p, a, b);
 }

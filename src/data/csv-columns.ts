@@ -1,0 +1,429 @@
+/**
+ * Column builders of the CSV loader. Each column grows chunk by chunk in one of two compact forms:
+ *
+ * - **dictionary**: each distinct raw cell text once, plus one `Int32` code per row. Every column
+ *   starts this way, so low-cardinality columns (codes, regions, ages) cost one map lookup per cell
+ *   and each distinct text is parsed or matched against the codebook once.
+ * - **numeric**: one `Float64` per row. A column that may be numeric (inferred, forced numeric, or a
+ *   numeric codebook variable) switches to this form once it holds more than {@link DICT_CAP}
+ *   distinct texts that are all numbers, so weights and incomes do not keep a string per row.
+ *
+ * An inferred column that has switched to numeric and then meets a text cell has lost the raw text
+ * of its earlier numeric cells (`"1.0"` and `"1"` would both be `1`); it is marked for a second
+ * read of the source, which rebuilds it as categorical from the exact texts (rare: it needs more
+ * than {@link DICT_CAP} distinct numbers before the first text).
+ * @module
+ */
+import type { CellClass, VariableRules } from './csv-codebook.js';
+import { hasRadixPrefix, isBlank, parseNumber, sortLevels } from './csv-infer.js';
+import type { Column } from './types.js';
+
+/** Distinct texts a numeric-capable column keeps before switching to the numeric form. */
+export const DICT_CAP = 1024;
+
+/** How a column is read. */
+export type ColumnSpec =
+  /** No codebook entry and no `types` override: numeric if every non-blank cell is a number. */
+  | { kind: 'infer' }
+  /** `types: { x: 'numeric' }`: every non-blank cell must be a number. */
+  | { kind: 'numeric' }
+  /** `types: { x: 'categorical' }` (or a second read): levels in {@link sortLevels} order. */
+  | { kind: 'categorical' }
+  /** A codebook variable. */
+  | { kind: 'codebook'; rules: VariableRules }
+  /** Not stored (used by the second read for the other columns). */
+  | { kind: 'skip' };
+
+/** A cell that breaks the rules of its column; `row` is the 0-based data row. */
+export interface CellProblem {
+  row: number;
+  value: string;
+  reason: string;
+}
+
+/** A finished column and what was learned while building it. */
+export interface BuiltColumn {
+  /** `null` for skipped columns and columns that need a second read. */
+  column: Column | null;
+  /** Blank cells. */
+  empty: number;
+  /** Cells holding each missing code (keyed as the codebook writes the code). */
+  missingCodes: Record<string, number>;
+  /** The first `maxErrors` problem cells, in row order. */
+  problems: CellProblem[];
+  /** All problem cells. */
+  problemTotal: number;
+  /** An inferred column that must be read again as categorical (see the module notes). */
+  needsReread: boolean;
+}
+
+const DICT = 0;
+const NUM = 1;
+const SKIP = 2;
+
+/** Per distinct text: 0 value/level, 1 blank, 2 missing code, 3 problem. */
+const K_OK = 0;
+const K_EMPTY = 1;
+const K_MISSING = 2;
+const K_PROBLEM = 3;
+
+/**
+ * Builds one column from rows of text cells, chunk by chunk.
+ *
+ * @example
+ * ```ts
+ * const b = new ColumnBuilder('age', { kind: 'infer' }, 100);
+ * b.push([['34'], [''], ['51']], 0);
+ * const built = b.finish();
+ * console.log(built.column?.kind, built.empty); // => numeric 1
+ * ```
+ */
+export class ColumnBuilder {
+  private mode: number;
+  private n = 0;
+  private map = new Map<string, number>();
+  private keys: string[] = [];
+  private codes: Int32Array = new Int32Array(1024);
+  private values: Float64Array = new Float64Array(0);
+  /** Inferred column: a non-blank distinct text that is not a number was seen. */
+  private nonNumeric = false;
+  private empty = 0;
+  private readonly missingCodes = new Map<string, number>();
+  private readonly problems: CellProblem[] = [];
+  private problemTotal = 0;
+  private needsReread = false;
+  private readonly rules: VariableRules | undefined;
+  /** Numeric form: every finite number is accepted as is (no missing numbers, no range). */
+  private readonly plainNumbers: boolean;
+
+  constructor(
+    readonly name: string,
+    readonly spec: ColumnSpec,
+    private readonly maxErrors: number,
+  ) {
+    this.mode = spec.kind === 'skip' ? SKIP : DICT;
+    this.rules = spec.kind === 'codebook' ? spec.rules : undefined;
+    this.plainNumbers =
+      this.rules === undefined ||
+      (this.rules.missingNumbers.length === 0 && this.rules.range === undefined);
+  }
+
+  /** Appends cell `j` of every row. */
+  push(rows: ReadonlyArray<readonly string[]>, j: number): void {
+    if (this.mode === SKIP) return;
+    let k = 0;
+    if (this.mode === DICT) k = this.pushDict(rows, j);
+    if (this.mode === NUM && k < rows.length) this.pushNum(rows, j, k);
+  }
+
+  private pushDict(rows: ReadonlyArray<readonly string[]>, j: number): number {
+    if (this.codes.length < this.n + rows.length)
+      this.codes = growInt32(this.codes, this.n + rows.length);
+    const map = this.map;
+    const codes = this.codes;
+    let n = this.n;
+    for (let k = 0; k < rows.length; k++) {
+      const s = rows[k]![j]!;
+      if (s === '') {
+        codes[n++] = -1;
+        continue;
+      }
+      let c = map.get(s);
+      if (c === undefined) {
+        c = this.addKey(s);
+        if (this.keys.length > DICT_CAP && this.canBeNumeric()) {
+          codes[n++] = c;
+          this.n = n;
+          this.toNumeric();
+          return k + 1;
+        }
+      }
+      codes[n++] = c;
+    }
+    this.n = n;
+    return rows.length;
+  }
+
+  private addKey(cell: string): number {
+    const s = detach(cell);
+    const c = this.keys.length;
+    this.keys.push(s);
+    this.map.set(s, c);
+    if (
+      this.spec.kind === 'infer' &&
+      !this.nonNumeric &&
+      Number.isNaN(parseNumber(s)) &&
+      !isBlank(s)
+    ) {
+      this.nonNumeric = true;
+    }
+    return c;
+  }
+
+  private canBeNumeric(): boolean {
+    const spec = this.spec;
+    if (spec.kind === 'infer') return !this.nonNumeric;
+    if (spec.kind === 'numeric') return true;
+    return spec.kind === 'codebook' && spec.rules.type === 'numeric';
+  }
+
+  /** Dictionary form to numeric form (the column is numeric-capable and its keys allow it). */
+  private toNumeric(): void {
+    const { val, kind, info } = this.classifyKeys();
+    const n = this.n;
+    const values = new Float64Array(Math.max(this.codes.length, 1024));
+    const codes = this.codes;
+    for (let i = 0; i < n; i++) {
+      const c = codes[i]!;
+      if (c < 0) {
+        values[i] = Number.NaN;
+        this.empty++;
+        continue;
+      }
+      const k = kind[c]!;
+      values[i] = val[c]!;
+      if (k !== K_OK) this.tally(k, info[c]!, i, this.keys[c]!);
+    }
+    this.values = values;
+    this.mode = NUM;
+    this.map = new Map();
+    this.keys = [];
+    this.codes = new Int32Array(0);
+  }
+
+  private pushNum(rows: ReadonlyArray<readonly string[]>, j: number, from: number): void {
+    const need = this.n + rows.length - from;
+    if (this.values.length < need) this.values = growFloat64(this.values, need);
+    const values = this.values;
+    const plain = this.plainNumbers;
+    let n = this.n;
+    for (let k = from; k < rows.length; k++) {
+      const s = rows[k]![j]!;
+      if (s === '') {
+        values[n++] = Number.NaN;
+        this.empty++;
+        continue;
+      }
+      const v = Number(s);
+      if (
+        v - v === 0 &&
+        !(v === 0 && s.trim() === '') &&
+        !hasRadixPrefix(s) &&
+        (plain || this.acceptsNumber(v))
+      ) {
+        values[n++] = v;
+        continue;
+      }
+      const w = this.slowCell(s, n);
+      if (this.mode === SKIP) return;
+      values[n++] = w;
+    }
+    this.n = n;
+  }
+
+  private acceptsNumber(v: number): boolean {
+    const rules = this.rules!;
+    if (rules.missingNumbers.length > 0 && rules.missingKeyOf(v) !== undefined) return false;
+    const r = rules.range;
+    return r === undefined || (v >= r[0] && v <= r[1]);
+  }
+
+  /** A cell the numeric fast path did not accept. */
+  private slowCell(s: string, row: number): number {
+    if (this.rules) {
+      const cls = this.rules.classify(s);
+      switch (cls.kind) {
+        case 'value':
+          return cls.value;
+        case 'empty':
+          this.empty++;
+          return Number.NaN;
+        case 'missing':
+          this.tally(K_MISSING, cls.code, row, s);
+          return Number.NaN;
+        case 'invalid':
+          this.tally(K_PROBLEM, cls.reason, row, s);
+          return Number.NaN;
+        default:
+          throw new Error(`unexpected ${cls.kind} in numeric column "${this.name}"`);
+      }
+    }
+    if (isBlank(s)) {
+      this.empty++;
+      return Number.NaN;
+    }
+    if (this.spec.kind === 'infer') {
+      // Text after the column went numeric: the raw text of earlier cells is gone; read again.
+      this.needsReread = true;
+      this.mode = SKIP;
+      this.values = new Float64Array(0);
+      return Number.NaN;
+    }
+    this.tally(K_PROBLEM, 'not a number', row, s);
+    return Number.NaN;
+  }
+
+  private tally(kind: number, info: string, row: number, value: string): void {
+    if (kind === K_EMPTY) this.empty++;
+    else if (kind === K_MISSING)
+      this.missingCodes.set(info, (this.missingCodes.get(info) ?? 0) + 1);
+    else if (kind === K_PROBLEM) {
+      this.problemTotal++;
+      if (this.problems.length < this.maxErrors) this.problems.push({ row, value, reason: info });
+    }
+  }
+
+  /** Classifies every distinct text once. */
+  private classifyKeys(): {
+    val: Float64Array;
+    level: Int32Array;
+    kind: Uint8Array;
+    info: Array<string | undefined>;
+    levels: string[];
+  } {
+    const keys = this.keys;
+    const K = keys.length;
+    const val = new Float64Array(K).fill(Number.NaN);
+    const level = new Int32Array(K).fill(-1);
+    const kind = new Uint8Array(K);
+    const info = new Array<string | undefined>(K);
+    const raw = new Map<string, number[]>();
+    const classify = this.keyClassifier();
+    for (let c = 0; c < K; c++) {
+      const cls = classify(keys[c]!);
+      switch (cls.kind) {
+        case 'value':
+          val[c] = cls.value;
+          break;
+        case 'level':
+          level[c] = cls.level;
+          break;
+        case 'raw': {
+          const group = raw.get(cls.text);
+          if (group) group.push(c);
+          else raw.set(cls.text, [c]);
+          break;
+        }
+        case 'empty':
+          kind[c] = K_EMPTY;
+          break;
+        case 'missing':
+          kind[c] = K_MISSING;
+          info[c] = cls.code;
+          break;
+        case 'invalid':
+          kind[c] = K_PROBLEM;
+          info[c] = cls.reason;
+          break;
+      }
+    }
+    const levels = [...(this.rules?.levels ?? [])];
+    for (const text of sortLevels([...raw.keys()])) {
+      const l = levels.length;
+      levels.push(text);
+      for (const c of raw.get(text)!) level[c] = l;
+    }
+    return { val, level, kind, info, levels };
+  }
+
+  private keyClassifier(): (s: string) => CellClass {
+    const spec = this.spec;
+    if (spec.kind === 'codebook') return spec.rules.classify;
+    const numeric = spec.kind === 'numeric' || (spec.kind === 'infer' && !this.nonNumeric);
+    if (numeric) {
+      return (s) => {
+        if (isBlank(s)) return { kind: 'empty' };
+        const v = parseNumber(s);
+        return Number.isNaN(v)
+          ? { kind: 'invalid', reason: 'not a number' }
+          : { kind: 'value', value: v };
+      };
+    }
+    return (s) => {
+      const t = s.trim();
+      return t === '' ? { kind: 'empty' } : { kind: 'raw', text: t };
+    };
+  }
+
+  private isNumericColumn(): boolean {
+    const spec = this.spec;
+    if (spec.kind === 'codebook') return spec.rules.type === 'numeric';
+    return spec.kind === 'numeric' || (spec.kind === 'infer' && !this.nonNumeric);
+  }
+
+  /** Finishes the column. */
+  finish(): BuiltColumn {
+    let column: Column | null = null;
+    if (this.mode === NUM) {
+      column = { kind: 'numeric', name: this.name, values: trimTo(this.values, this.n) };
+    } else if (this.mode === DICT) {
+      const { val, level, kind, info, levels } = this.classifyKeys();
+      const n = this.n;
+      const codes = this.codes;
+      const keys = this.keys;
+      if (this.isNumericColumn()) {
+        const values = new Float64Array(n);
+        for (let i = 0; i < n; i++) {
+          const c = codes[i]!;
+          if (c < 0) {
+            values[i] = Number.NaN;
+            this.empty++;
+            continue;
+          }
+          values[i] = val[c]!;
+          const k = kind[c]!;
+          if (k !== K_OK) this.tally(k, info[c]!, i, keys[c]!);
+        }
+        column = { kind: 'numeric', name: this.name, values };
+      } else {
+        for (let i = 0; i < n; i++) {
+          const c = codes[i]!;
+          if (c < 0) {
+            this.empty++;
+            continue;
+          }
+          codes[i] = level[c]!;
+          const k = kind[c]!;
+          if (k !== K_OK) this.tally(k, info[c]!, i, keys[c]!);
+        }
+        column = { kind: 'categorical', name: this.name, codes: trimTo(codes, n), levels };
+      }
+      this.map = new Map();
+      this.keys = [];
+      this.codes = new Int32Array(0);
+    }
+    return {
+      column,
+      empty: this.empty,
+      missingCodes: Object.fromEntries(this.missingCodes),
+      problems: this.problems,
+      problemTotal: this.problemTotal,
+      needsReread: this.needsReread,
+    };
+  }
+}
+
+/**
+ * A copy of `s` that does not point into the chunk it was cut from. V8 keeps substrings of 13 or
+ * more characters as views of their parent string, so one kept cell would pin its whole chunk of
+ * text; the dictionary keeps each distinct text for the life of the column.
+ */
+function detach(s: string): string {
+  return s.length < 13 ? s : ` ${s}`.slice(1);
+}
+
+function growInt32(a: Int32Array, need: number): Int32Array {
+  const b = new Int32Array(Math.max(need, a.length * 2, 1024));
+  b.set(a);
+  return b;
+}
+
+function growFloat64(a: Float64Array, need: number): Float64Array {
+  const b = new Float64Array(Math.max(need, a.length * 2, 1024));
+  b.set(a);
+  return b;
+}
+
+function trimTo<T extends Int32Array | Float64Array>(a: T, n: number): T {
+  return (a.length === n ? a : a.slice(0, n)) as T;
+}

@@ -1,0 +1,219 @@
+/**
+ * Streaming a file as decoded text: bytes from a Node read stream go through one streaming, fatal
+ * `TextDecoder`, so invalid bytes fail loudly (`BAD_ENCODING`, with their byte offset) instead of
+ * turning into U+FFFD.
+ * @module
+ */
+import { createReadStream } from 'node:fs';
+import { TextDecoder } from 'node:util';
+import { DataFormatError } from '../errors.js';
+
+/** Where decoded text goes. */
+export interface TextSink {
+  push(text: string): void;
+  /** 1-based line reached by the text pushed so far (to place an encoding error). */
+  lineReached(): number;
+}
+
+/** Options of {@link streamFileText}. */
+export interface StreamTextOptions {
+  /** A WHATWG encoding label; default `'utf-8'`. */
+  encoding?: string;
+  /** Name used in errors; default the path. */
+  source?: string;
+  /** Bytes read at a time; default 64 KiB (small chunks die young: less GC work). */
+  chunkBytes?: number;
+}
+
+/**
+ * Reads a file chunk by chunk, decodes it (a UTF-8 byte order mark is dropped) and pushes the text
+ * to `sink`. Memory use is one chunk.
+ *
+ * @throws {DataFormatError} `UNKNOWN_ENCODING`, `BAD_ENCODING` (details `offset`: 0-based byte
+ * offset of the first invalid byte sequence, exact for UTF-8; `line`), `FILE_NOT_FOUND`, `READ_ERROR`.
+ * @example
+ * ```ts
+ * import { writeFileSync } from 'node:fs';
+ * writeFileSync('/tmp/bom.csv', '\uFEFFa,b\n1,2\n');
+ * let text = '';
+ * await streamFileText('/tmp/bom.csv', { push: (t) => { text += t; }, lineReached: () => 1 });
+ * console.log(JSON.stringify(text)); // => "a,b\n1,2\n"
+ * ```
+ */
+export async function streamFileText(
+  path: string,
+  sink: TextSink,
+  opts: StreamTextOptions = {},
+): Promise<void> {
+  const encoding = opts.encoding ?? 'utf-8';
+  const source = opts.source ?? path;
+  let decoder: TextDecoder;
+  try {
+    decoder = new TextDecoder(encoding, { fatal: true });
+  } catch {
+    throw new DataFormatError(
+      'UNKNOWN_ENCODING',
+      `${source}: unknown encoding ${JSON.stringify(encoding)} (use a WHATWG label such as 'utf-8' or 'windows-1251')`,
+      { file: source, value: encoding },
+    );
+  }
+  const isUtf8 = decoder.encoding === 'utf-8';
+  const stream = createReadStream(path, { highWaterMark: opts.chunkBytes ?? 1 << 16 });
+  let offset = 0;
+  let tail: Uint8Array = new Uint8Array(0);
+  const fail = (chunk: Uint8Array, final: boolean): never => {
+    const at = isUtf8
+      ? locateUtf8(tail, chunk, offset, final)
+      : locateGeneric(decoder.encoding, chunk, offset, final);
+    const rel = Math.max(0, Math.min(chunk.length, at - offset));
+    const line = sink.lineReached() + countByte(chunk.subarray(0, rel), 0x0a);
+    const utf16 = at === 0 && chunk.length >= 2 && chunk[0] === 0xff && chunk[1] === 0xfe;
+    const hint = !isUtf8
+      ? ''
+      : utf16
+        ? "; the file starts like UTF-16LE text, try { encoding: 'utf-16le' }"
+        : "; if the file was saved by Excel in Russian, try { encoding: 'windows-1251' }";
+    throw new DataFormatError(
+      'BAD_ENCODING',
+      `${source}: bytes not valid ${decoder.encoding} at byte offset ${at} (line ${line})${hint}`,
+      { file: source, offset: at, line, encoding: decoder.encoding },
+    );
+  };
+  try {
+    for await (const chunk of stream as AsyncIterable<Uint8Array>) {
+      let text: string;
+      try {
+        text = decoder.decode(chunk, { stream: true });
+      } catch {
+        fail(chunk, false);
+      }
+      sink.push(text!);
+      offset += chunk.length;
+      tail = lastBytes(tail, chunk, 3);
+    }
+    let rest: string;
+    try {
+      rest = decoder.decode();
+    } catch {
+      fail(new Uint8Array(0), true);
+    }
+    sink.push(rest!);
+  } catch (e) {
+    if (e instanceof DataFormatError) throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') {
+      throw new DataFormatError('FILE_NOT_FOUND', `${source}: no such file`, {
+        file: source,
+        cause: code,
+      });
+    }
+    throw new DataFormatError(
+      'READ_ERROR',
+      `${source}: cannot read the file: ${(e as Error).message}`,
+      {
+        file: source,
+        cause: code,
+      },
+    );
+  } finally {
+    stream.destroy();
+  }
+}
+
+/**
+ * The index of the first invalid UTF-8 sequence in `b` from `start`, or -1. A sequence cut off by
+ * the end of `b` is invalid when `atEnd`, else awaited.
+ *
+ * @example
+ * ```ts
+ * console.log(firstInvalidUtf8(new Uint8Array([0x61, 0xd0, 0xb0, 0xc0, 0x61]))); // => 3
+ * ```
+ */
+export function firstInvalidUtf8(b: Uint8Array, start = 0, atEnd = true): number {
+  const n = b.length;
+  let i = start;
+  while (i < n) {
+    const c = b[i]!;
+    if (c < 0x80) {
+      i++;
+      continue;
+    }
+    let need: number;
+    let lo = 0x80;
+    let hi = 0xbf;
+    if (c >= 0xc2 && c <= 0xdf) need = 1;
+    else if (c >= 0xe0 && c <= 0xef) {
+      need = 2;
+      if (c === 0xe0) lo = 0xa0;
+      else if (c === 0xed) hi = 0x9f;
+    } else if (c >= 0xf0 && c <= 0xf4) {
+      need = 3;
+      if (c === 0xf0) lo = 0x90;
+      else if (c === 0xf4) hi = 0x8f;
+    } else return i;
+    for (let k = 1; k <= need; k++) {
+      if (i + k >= n) return atEnd ? i : -1;
+      const d = b[i + k]!;
+      if (k === 1 ? d < lo || d > hi : d < 0x80 || d > 0xbf) return i;
+    }
+    i += need + 1;
+  }
+  return -1;
+}
+
+/** Exact offset: the decoder may hold an unfinished sequence from the end of the previous chunk. */
+function locateUtf8(tail: Uint8Array, chunk: Uint8Array, offset: number, final: boolean): number {
+  const buf = new Uint8Array(tail.length + chunk.length);
+  buf.set(tail);
+  buf.set(chunk, tail.length);
+  // The previous chunks decoded, so a sequence still open starts at a lead byte within the tail.
+  let start = 0;
+  while (start < tail.length && (tail[start]! & 0xc0) === 0x80) start++;
+  const i = firstInvalidUtf8(buf, start, final);
+  return i === -1 ? offset : offset - tail.length + i;
+}
+
+/** Other encodings: the shortest failing prefix of the chunk (approximate if a character spans chunks). */
+function locateGeneric(
+  encoding: string,
+  chunk: Uint8Array,
+  offset: number,
+  final: boolean,
+): number {
+  if (final || chunk.length === 0) return Math.max(0, offset - 1);
+  const fails = (p: number): boolean => {
+    try {
+      new TextDecoder(encoding, { fatal: true }).decode(chunk.subarray(0, p), { stream: true });
+      return false;
+    } catch {
+      return true;
+    }
+  };
+  if (!fails(chunk.length)) return offset;
+  let lo = 1;
+  let hi = chunk.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (fails(mid)) hi = mid;
+    else lo = mid + 1;
+  }
+  return offset + lo - 1;
+}
+
+function lastBytes(tail: Uint8Array, chunk: Uint8Array, k: number): Uint8Array {
+  if (chunk.length >= k) return chunk.slice(chunk.length - k);
+  const buf = new Uint8Array(tail.length + chunk.length);
+  buf.set(tail);
+  buf.set(chunk, tail.length);
+  return buf.slice(Math.max(0, buf.length - k));
+}
+
+function countByte(b: Uint8Array, byte: number): number {
+  let n = 0;
+  let i = b.indexOf(byte);
+  while (i !== -1) {
+    n++;
+    i = b.indexOf(byte, i + 1);
+  }
+  return n;
+}

@@ -1,0 +1,540 @@
+/**
+ * The push-based CSV loader behind {@link parseCsv} and {@link readCsv}: text arrives in chunks of
+ * any size, papaparse's core parser splits complete records, and columns grow chunk by chunk, so
+ * memory is bounded by the columns being built plus one chunk of text, never the whole file.
+ *
+ * Structural errors (quotes, ragged rows, header) are thrown as soon as their record is parsed, in
+ * file order; cell errors (`NOT_A_NUMBER`, `CODEBOOK_VIOLATION`) after the whole input is read, so
+ * that all of them can be counted. The result does not depend on how the text was cut into chunks.
+ * @module
+ */
+import Papa from 'papaparse';
+import { CodebookError, DataFormatError } from '../errors.js';
+import { type Codebook, emptyCodebook, parseCodebook } from './codebook.js';
+import type { CsvOptions } from './csv.js';
+import { variableRules } from './csv-codebook.js';
+import {
+  type BuiltColumn,
+  type CellProblem,
+  ColumnBuilder,
+  type ColumnSpec,
+} from './csv-columns.js';
+import type { Column, LoadReport, MissingCount, SurveyData } from './types.js';
+
+/** Delimiters tried when none is given. */
+export const DELIMITERS_TO_GUESS = [',', ';', '\t', '|'];
+/** Characters of text used to guess the delimiter and line break (always the first ones). */
+const SAMPLE_CHARS = 1 << 16;
+/** Least text parsed at once. */
+const MIN_PARSE_CHARS = 1 << 15;
+/** Cell problems listed in an error message (all of them, up to `maxErrors`, are in `details`). */
+export const MESSAGE_PROBLEMS = 20;
+
+/** One cell that disagrees with the codebook, as listed in `details.violations`. */
+export interface CodebookViolation {
+  /** 1-based data row (the header is not counted). */
+  row: number;
+  /** 1-based line of the file where the row starts (the header is line 1 unless it spans lines). */
+  line: number;
+  column: string;
+  value: string;
+  reason: string;
+}
+
+/** What a load pass produced. */
+export interface LoadPass {
+  data: SurveyData;
+  /** Inferred columns to read again as categorical (see `csv-columns.ts`). */
+  reread: string[];
+}
+
+/** Options of a load pass beyond {@link CsvOptions}. */
+export interface PassOptions {
+  /** Read only these columns, as categorical (second read); all checks still run. */
+  only?: ReadonlySet<string>;
+}
+
+type Row = string[];
+
+/**
+ * Loads CSV text pushed in chunks. `push()` any number of strings, then `end()`.
+ *
+ * @example
+ * ```ts
+ * const loader = new CsvLoader({ source: 'poll.csv' });
+ * loader.push('sex,age\n1,3');
+ * loader.push('4\n2,51\n');
+ * const { data } = loader.end();
+ * console.log(data.nrow, data.columns.age); // => 2 { kind: 'numeric', name: 'age', values: Float64Array(2) [ 34, 51 ] }
+ * ```
+ */
+export class CsvLoader {
+  readonly source: string;
+  private readonly maxErrors: number;
+  private readonly codebook: Codebook | undefined;
+  private readonly types: Record<string, 'numeric' | 'categorical'>;
+  private delimiter: string | undefined;
+  private newline: '\n' | '\r' | '\r\n' = '\n';
+  private detected = false;
+  private started = false;
+  private pending: string[] = [];
+  private pendingLen = 0;
+  private partial = '';
+  private ended = false;
+
+  private names: string[] | null = null;
+  private builders: ColumnBuilder[] = [];
+  /** 1-based line where the next record starts. */
+  private line = 1;
+  private firstDataLine = 2;
+  private nrow = 0;
+  /** Data rows where the line offset changes: line = firstDataLine + row + extra. */
+  private readonly bpRow: number[] = [];
+  private readonly bpExtra: number[] = [];
+  private extra = 0;
+  private pendingEmpty: number[] = [];
+  private readonly rejected: Array<{ row: number; reason: string }> = [];
+
+  constructor(
+    opts: CsvOptions = {},
+    private readonly pass: PassOptions = {},
+  ) {
+    this.source = opts.source ?? '<text>';
+    const maxErrors = opts.maxErrors ?? 100;
+    if (!Number.isInteger(maxErrors) || maxErrors < 1) {
+      throw new DataFormatError(
+        'INVALID_OPTION',
+        `maxErrors must be a positive integer, got ${maxErrors}`,
+        {
+          option: 'maxErrors',
+          value: maxErrors,
+        },
+      );
+    }
+    this.maxErrors = maxErrors;
+    if (opts.delimiter !== undefined) {
+      const d = opts.delimiter;
+      if (typeof d !== 'string' || d === '' || /[\r\n"\uFEFF]/.test(d)) {
+        throw new DataFormatError(
+          'INVALID_OPTION',
+          `delimiter must be a non-empty string without quotes or line breaks, got ${JSON.stringify(d)}`,
+          { option: 'delimiter', value: d },
+        );
+      }
+      this.delimiter = d;
+    }
+    this.types = opts.types ?? {};
+    for (const [name, t] of Object.entries(this.types)) {
+      if (t !== 'numeric' && t !== 'categorical') {
+        throw new DataFormatError(
+          'INVALID_OPTION',
+          `types.${name} must be 'numeric' or 'categorical', got ${JSON.stringify(t)}`,
+          { option: 'types', column: name, value: t },
+        );
+      }
+    }
+    this.codebook = opts.codebook ? parseCodebook(opts.codebook, 'codebook') : undefined;
+  }
+
+  /** Adds the next piece of text. */
+  push(text: string): void {
+    if (this.ended) throw new Error('CsvLoader: push() after end()');
+    if (text === '') return;
+    if (!this.started) {
+      this.started = true;
+      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    }
+    this.pending.push(text);
+    this.pendingLen += text.length;
+    if (!this.detected) {
+      if (this.pendingLen < SAMPLE_CHARS) return;
+      this.detect();
+    }
+    if (this.pendingLen >= Math.max(MIN_PARSE_CHARS, this.partial.length)) this.parse(false);
+  }
+
+  /** Ends the input and returns the frame. */
+  end(): LoadPass {
+    if (this.ended) throw new Error('CsvLoader: end() twice');
+    this.ended = true;
+    if (!this.detected) this.detect();
+    this.parse(true);
+    if (this.names === null) {
+      throw new DataFormatError(
+        'EMPTY_FILE',
+        `${this.source}: the file is empty (no header line)`,
+        {
+          file: this.source,
+        },
+      );
+    }
+    // Empty lines after the last data row are trailing blank lines: ignored.
+    this.pendingEmpty = [];
+    return this.finish();
+  }
+
+  /**
+   * The 1-based line number reached by the text pushed so far (for errors found outside the
+   * parser, such as invalid bytes).
+   */
+  lineReached(): number {
+    const nl = this.newline === '\r' ? '\r' : '\n';
+    return (
+      this.line +
+      countChar(this.partial, nl) +
+      this.pending.reduce((s, t) => s + countChar(t, nl), 0)
+    );
+  }
+
+  private detect(): void {
+    this.detected = true;
+    if (this.pending.length > 1) this.pending = [this.pending.join('')];
+    const sample = (this.pending[0] ?? '').slice(0, SAMPLE_CHARS);
+    if (sample === '') return;
+    const guess = Papa.parse<string[]>(sample, {
+      delimiter: this.delimiter ?? '',
+      delimitersToGuess: DELIMITERS_TO_GUESS,
+      preview: 10,
+      // blank lines (such as the one after the final line break) would lower papaparse's average
+      // field count below its threshold of 2 in short files
+      skipEmptyLines: true,
+    });
+    const lb = guess.meta.linebreak;
+    this.newline = lb === '\r' || lb === '\r\n' ? lb : '\n';
+    if (this.delimiter === undefined) this.delimiter = guess.meta.delimiter || ',';
+  }
+
+  private parse(final: boolean): void {
+    const text =
+      this.partial + (this.pending.length === 1 ? this.pending[0]! : this.pending.join(''));
+    this.pending = [];
+    this.pendingLen = 0;
+    this.partial = '';
+    if (text === '') return;
+    const parser = new Papa.Parser({ delimiter: this.delimiter ?? ',', newline: this.newline });
+    const res = parser.parse(text, 0, !final) as {
+      data: Row[];
+      errors: Papa.ParseError[];
+      meta: { cursor: number };
+    };
+    const data = res.data;
+    const consumed = final ? text.length : res.meta.cursor;
+    if (!final) this.partial = text.slice(consumed);
+    if (data.length === 0) return;
+
+    // Quote errors in the record left unfinished at the end of a chunk may be artefacts of the cut;
+    // that record is parsed again with the next chunk.
+    let quoteRow = -1;
+    let quoteError: Papa.ParseError | undefined;
+    for (const e of res.errors) {
+      if (e.type !== 'Quotes' || e.row === undefined) continue;
+      if (!final && e.row >= data.length) continue;
+      if (quoteRow === -1 || e.row < quoteRow) {
+        quoteRow = e.row;
+        quoteError = e;
+      }
+    }
+
+    // Lines per record: one, unless a quoted field holds line breaks.
+    const nl = this.newline === '\r' ? '\r' : '\n';
+    const terminators = final ? data.length - 1 : data.length;
+    const embedded =
+      countChar(consumed === text.length ? text : text.slice(0, consumed), nl) !== terminators;
+
+    const kept: Row[] = [];
+    for (let k = 0; k < data.length; k++) {
+      const row = data[k]!;
+      const startLine = this.line;
+      this.line += embedded ? 1 + countInFields(row, nl) : 1;
+      if (k === quoteRow) this.throwQuote(quoteError!, startLine, text);
+      if (row.length === 1 && (row[0] === '' || row[0]!.trim() === '')) {
+        if (this.names === null) this.rejected.push({ row: startLine, reason: 'empty line' });
+        else this.pendingEmpty.push(startLine);
+        continue;
+      }
+      if (this.names === null) {
+        this.setHeader(row, startLine);
+        continue;
+      }
+      if (row.length !== this.names.length) this.throwRagged(row, startLine);
+      if (this.pendingEmpty.length > 0) {
+        for (const l of this.pendingEmpty) this.rejected.push({ row: l, reason: 'empty line' });
+        this.pendingEmpty = [];
+      }
+      const expected = this.firstDataLine + this.nrow + this.extra;
+      if (startLine !== expected) {
+        this.extra = startLine - this.firstDataLine - this.nrow;
+        this.bpRow.push(this.nrow);
+        this.bpExtra.push(this.extra);
+      }
+      this.nrow++;
+      kept.push(row);
+    }
+    if (kept.length === 0) return;
+    const builders = this.builders;
+    for (let j = 0; j < builders.length; j++) builders[j]!.push(kept, j);
+  }
+
+  private throwQuote(e: Papa.ParseError, line: number, text: string): never {
+    const at = typeof e.index === 'number' ? e.index : 0;
+    const snippet = text.slice(Math.max(0, at - 1), at + 30).split(/\r?\n|\r/)[0]!;
+    const what =
+      e.code === 'MissingQuotes'
+        ? 'a quoted field is never closed (missing closing quote)'
+        : 'a closing quote is followed by other text (write "" for a quote inside a quoted field)';
+    const header = this.names === null;
+    const where = header ? `line ${line} (header)` : `line ${line} (row ${this.nrow + 1})`;
+    throw new DataFormatError(
+      'MALFORMED_QUOTE',
+      `${this.source}, ${where}: ${what}, near ${JSON.stringify(snippet)}`,
+      {
+        file: this.source,
+        line,
+        row: header ? 0 : this.nrow + 1,
+        value: snippet,
+        papaparse: e.code,
+      },
+    );
+  }
+
+  /**
+   * Field counts are checked here, not by papaparse: its `TooFewFields`/`TooManyFields` errors exist
+   * only in its header (object) mode and carry a 0-based data-row index that ignores quoted line
+   * breaks; parsing rows as arrays and counting gives the file line instead.
+   */
+  private throwRagged(row: Row, line: number): never {
+    const expected = this.names!.length;
+    const actual = row.length;
+    throw new DataFormatError(
+      'RAGGED_ROW',
+      `${this.source}, line ${line} (row ${this.nrow + 1}): expected ${expected} fields like the header, found ${actual}` +
+        ` (delimiter ${JSON.stringify(this.delimiter)})`,
+      {
+        file: this.source,
+        line,
+        row: this.nrow + 1,
+        expected,
+        actual,
+        value: row.join(this.delimiter ?? ','),
+      },
+    );
+  }
+
+  private setHeader(row: Row, line: number): void {
+    const names = row.map((s) => s.trim());
+    const seen = new Map<string, number>();
+    names.forEach((name, i) => {
+      if (name === '') {
+        throw new DataFormatError(
+          'EMPTY_HEADER',
+          `${this.source}, line ${line}: column ${i + 1} of the header has no name`,
+          { file: this.source, line, row: 0, position: i + 1, column: '' },
+        );
+      }
+      const first = seen.get(name);
+      if (first !== undefined) {
+        throw new DataFormatError(
+          'DUPLICATE_HEADER',
+          `${this.source}, line ${line}: column name "${name}" is used twice, by columns ${first + 1} and ${i + 1}`,
+          { file: this.source, line, row: 0, column: name, positions: [first + 1, i + 1] },
+        );
+      }
+      seen.set(name, i);
+    });
+    this.names = names;
+    this.firstDataLine = this.line;
+
+    const typeMissing = Object.keys(this.types).filter((n) => !seen.has(n));
+    if (typeMissing.length > 0) {
+      throw new DataFormatError(
+        'MISSING_COLUMN',
+        `${this.source}: the types option names ${plural(typeMissing.length, 'column')} not in the file: ` +
+          `${typeMissing.map((n) => `"${n}"`).join(', ')} (the file has: ${listNames(names)})`,
+        { file: this.source, column: typeMissing[0], columns: typeMissing },
+      );
+    }
+    const cbVars = this.codebook?.variables ?? [];
+    const cbMissing = cbVars.filter((v) => !seen.has(v.name)).map((v) => v.name);
+    if (cbMissing.length > 0) {
+      throw new CodebookError(
+        'MISSING_COLUMN',
+        `${this.source}: the codebook lists ${plural(cbMissing.length, 'variable')} not in the file: ` +
+          `${cbMissing.map((n) => `"${n}"`).join(', ')} (the file has: ${listNames(names)})`,
+        { file: this.source, column: cbMissing[0], variable: cbMissing[0], columns: cbMissing },
+      );
+    }
+    const byName = new Map(cbVars.map((v) => [v.name, v]));
+    for (const [name, t] of Object.entries(this.types)) {
+      const v = byName.get(name);
+      if (v && v.type !== t) {
+        throw new CodebookError(
+          'TYPE_CONFLICT',
+          `${this.source}: the types option reads "${name}" as ${t}, the codebook as ${v.type}`,
+          { file: this.source, column: name, variable: name },
+        );
+      }
+    }
+
+    const only = this.pass.only;
+    this.builders = names.map((name) => {
+      let spec: ColumnSpec;
+      const v = byName.get(name);
+      const t = this.types[name];
+      if (only) spec = only.has(name) ? { kind: 'categorical' } : { kind: 'skip' };
+      else if (v) spec = { kind: 'codebook', rules: variableRules(v) };
+      else if (t === 'numeric') spec = { kind: 'numeric' };
+      else if (t === 'categorical') spec = { kind: 'categorical' };
+      else spec = { kind: 'infer' };
+      return new ColumnBuilder(name, spec, this.maxErrors);
+    });
+  }
+
+  /** 1-based file line of 0-based data row `r`. */
+  lineOfRow(r: number): number {
+    let lo = 0;
+    let hi = this.bpRow.length - 1;
+    let extra = 0;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.bpRow[mid]! <= r) {
+        extra = this.bpExtra[mid]!;
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    return this.firstDataLine + r + extra;
+  }
+
+  private finish(): LoadPass {
+    const names = this.names!;
+    const built: BuiltColumn[] = this.builders.map((b) => b.finish());
+
+    const notNumbers = this.collect(built, (i) => this.builders[i]!.spec.kind === 'numeric');
+    if (notNumbers.total > 0) {
+      const first = notNumbers.list[0]!;
+      throw new DataFormatError(
+        'NOT_A_NUMBER',
+        `${this.source}, line ${first.line} (row ${first.row}), column "${first.column}": ` +
+          `${JSON.stringify(first.value)} is not a number, but the types option reads the column as numeric` +
+          (notNumbers.total > 1
+            ? ` (${notNumbers.total} such cells in all, see details.violations)`
+            : ''),
+        {
+          file: this.source,
+          row: first.row,
+          line: first.line,
+          column: first.column,
+          value: first.value,
+          violations: notNumbers.list,
+          total: notNumbers.total,
+        },
+      );
+    }
+    const violations = this.collect(built, (i) => this.builders[i]!.spec.kind === 'codebook');
+    if (violations.total > 0) {
+      const shown = violations.list.slice(0, MESSAGE_PROBLEMS);
+      const lines = shown.map(
+        (v) =>
+          `  line ${v.line} (row ${v.row}), column "${v.column}": ${JSON.stringify(v.value)} is ${v.reason}`,
+      );
+      const more = violations.total - shown.length;
+      const first = violations.list[0]!;
+      throw new CodebookError(
+        'CODEBOOK_VIOLATION',
+        `${this.source}: ${violations.total} ${violations.total === 1 ? 'cell disagrees' : 'cells disagree'} with the codebook\n` +
+          lines.join('\n') +
+          (more > 0
+            ? `\n  ... and ${more} more (details.violations lists up to ${this.maxErrors})`
+            : ''),
+        {
+          file: this.source,
+          row: first.row,
+          line: first.line,
+          column: first.column,
+          value: first.value,
+          violations: violations.list,
+          total: violations.total,
+        },
+      );
+    }
+
+    const columns: Record<string, Column> = Object.create(null);
+    const missing: MissingCount[] = [];
+    const reread: string[] = [];
+    const outNames: string[] = [];
+    names.forEach((name, i) => {
+      const b = built[i]!;
+      if (b.needsReread) reread.push(name);
+      if (b.column === null) return;
+      columns[name] = b.column;
+      outNames.push(name);
+      if (b.empty > 0 || Object.keys(b.missingCodes).length > 0) {
+        missing.push({ column: name, empty: b.empty, missingCodes: b.missingCodes });
+      }
+    });
+    const load: LoadReport = {
+      source: this.source,
+      rowsRead: this.nrow,
+      rowsRejected: this.rejected,
+      missing,
+    };
+    return {
+      data: {
+        nrow: this.nrow,
+        names: this.pass.only ? outNames : names,
+        columns,
+        codebook: this.codebook ?? emptyCodebook(),
+        load,
+      },
+      reread,
+    };
+  }
+
+  /** The first `maxErrors` problems of the selected columns in (row, column) order, and their count. */
+  private collect(
+    built: BuiltColumn[],
+    select: (i: number) => boolean,
+  ): { list: CodebookViolation[]; total: number } {
+    const all: Array<CellProblem & { col: number }> = [];
+    let total = 0;
+    built.forEach((b, i) => {
+      if (!select(i) || b.problemTotal === 0) return;
+      total += b.problemTotal;
+      for (const p of b.problems) all.push({ ...p, col: i });
+    });
+    all.sort((a, b) => a.row - b.row || a.col - b.col);
+    const names = this.names!;
+    const list = all.slice(0, this.maxErrors).map((p) => ({
+      row: p.row + 1,
+      line: this.lineOfRow(p.row),
+      column: names[p.col]!,
+      value: p.value,
+      reason: p.reason,
+    }));
+    return { list, total };
+  }
+}
+
+function countChar(s: string, ch: string): number {
+  let n = 0;
+  let i = s.indexOf(ch);
+  while (i !== -1) {
+    n++;
+    i = s.indexOf(ch, i + 1);
+  }
+  return n;
+}
+
+function countInFields(row: Row, ch: string): number {
+  let n = 0;
+  for (const f of row) if (f.length > 0 && f.includes(ch)) n += countChar(f, ch);
+  return n;
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+function listNames(names: readonly string[]): string {
+  const shown = names.slice(0, 20).join(', ');
+  return names.length > 20 ? `${shown}, ...` : shown;
+}

@@ -1,0 +1,109 @@
+/**
+ * Loading CSV files into {@link SurveyData}, optionally checked against a codebook.
+ *
+ * **Reading.** Fields are split by papaparse (RFC 4180 quoting: `"a, b"`, `"say ""hi"""`, line
+ * breaks inside quotes). The delimiter is guessed among `,` `;` tab `|` from the first records
+ * unless given; the line break (`\n`, `\r\n`, `\r`) is guessed too. A UTF-8 byte order mark is
+ * dropped. The first non-empty record is the header: names are trimmed and must be non-empty and
+ * distinct. A file with a header and no data rows gives a frame with 0 rows; a file without a
+ * header (empty, or only blank lines) is an error.
+ *
+ * **Rows.** Every data row must have as many fields as the header. A blank line (nothing, or only
+ * whitespace) between data rows is left out and listed in `load.rowsRejected` as
+ * `{ row: <line number in the file>, reason: 'empty line' }`; blank lines before the header are
+ * listed too; blank lines after the last data row (trailing line breaks) are ignored. In a
+ * one-column file a blank cell cannot be told from a blank line and is treated as one. `line` in
+ * errors is the 1-based line of the file where the record starts (the header is line 1, so without
+ * quoted line breaks or blank lines, data row `r` is on line `r + 1`); `row` is the 1-based data row.
+ * `load.rowsRead` counts the data rows in the frame (blank lines are not rows).
+ *
+ * **Errors.** Structural errors (header, quotes, field counts, encoding) are thrown at the first
+ * one, in file order. Cell errors are thrown once the whole input is read, so all of them are
+ * counted: first `NOT_A_NUMBER` (a `types: numeric` column), then `CODEBOOK_VIOLATION`.
+ *
+ * **Types without a codebook.** A column whose non-blank cells all read as numbers in plain decimal
+ * notation (`12`, `-0.5`, `1e-3`, spaces around allowed; not `0x1A`, `1,5`, `Infinity`) is numeric
+ * (`Float64Array`, `NaN` for blank); any other column is categorical with trimmed values as levels,
+ * sorted: numbers first in numeric order, then text in English collation order
+ * (`Intl.Collator('en')`, ties by code units; `sortLevels` in `csv-infer.ts`). A column with no
+ * non-blank cell is numeric (all `NaN`). `types` forces a column's type.
+ *
+ * **With a codebook.** Every codebook variable must be a column of the file (`MISSING_COLUMN`), and
+ * every cell of it is checked: a categorical cell must match a value `code` (as numbers when both
+ * read as numbers, so `"1"`, `"1.0"` and `1` match; else exact text after trimming) or equal a value
+ * `label`; its level is the label, and levels are the labels in codebook order. A numeric cell must
+ * be a number within `range` (value labels of numeric variables are for display; the column stays
+ * numeric). `missing` codes become missing (`NaN` / code `-1`) and are counted per code in
+ * `load.missing`. All violations are collected and thrown as one `CODEBOOK_VIOLATION` (its message
+ * shows the first 20; `details.violations` lists up to `maxErrors`, `details.total` counts all).
+ * Columns absent from the codebook are read by inference (not an error). A `types` entry that
+ * contradicts the codebook is a `TYPE_CONFLICT`.
+ *
+ * **Memory and speed.** {@link readCsv} streams the file; columns grow as compact typed arrays or
+ * per-column dictionaries of distinct texts, so memory is bounded by the columns plus one chunk
+ * of text. {@link parseCsv} runs the same loader over slices of its string; both give identical
+ * frames for the same content.
+ * @module
+ */
+import type { Codebook } from './codebook.js';
+import { loadFile, loadText } from './csv-run.js';
+import type { SurveyData } from './types.js';
+
+export type { CodebookViolation } from './csv-loader.js';
+
+/** Options of {@link parseCsv} and {@link readCsv}. */
+export interface CsvOptions {
+  /** Validate and type every column it lists (see the module notes). */
+  codebook?: Codebook;
+  /** Force the type of columns instead of inferring it; must agree with the codebook. */
+  types?: Record<string, 'numeric' | 'categorical'>;
+  /** Field delimiter; default: guessed among `,` `;` tab `|`. */
+  delimiter?: string;
+  /** {@link readCsv} only: a WHATWG encoding label; default `'utf-8'`. A UTF-8 BOM is dropped. */
+  encoding?: 'utf-8' | 'windows-1251' | string;
+  /** Name used in errors and `load.source`; default `'<text>'` for {@link parseCsv}, the path for {@link readCsv}. */
+  source?: string;
+  /** Cap on the cell errors listed in `details.violations` (default 100); all are counted in `details.total`. */
+  maxErrors?: number;
+}
+
+/**
+ * Parses CSV text into a frame.
+ *
+ * @throws {DataFormatError} `EMPTY_FILE`, `EMPTY_HEADER`, `DUPLICATE_HEADER`, `RAGGED_ROW`,
+ * `MALFORMED_QUOTE`, `MISSING_COLUMN` (a `types` entry), `NOT_A_NUMBER` (a `types: numeric` cell),
+ * `INVALID_OPTION`.
+ * @throws {CodebookError} `INVALID_CODEBOOK`, `MISSING_COLUMN`, `TYPE_CONFLICT`, `CODEBOOK_VIOLATION`
+ * (details: `violations: Array<{ row, line, column, value, reason }>`, `total`).
+ * @example
+ * ```ts
+ * const d = parseCsv('region;sex;age\nNorth;1;34\nSouth;2;\n', {
+ *   codebook: { variables: [{ name: 'sex', type: 'categorical',
+ *     values: [{ code: 1, label: 'Male' }, { code: 2, label: 'Female' }] }] },
+ * });
+ * console.log(d.nrow, column(d, 'sex'), column(d, 'age'), d.columns.region.kind);
+ * // => 2 [ 'Male', 'Female' ] Float64Array(2) [ 34, NaN ] categorical
+ * ```
+ */
+export function parseCsv(text: string, opts: CsvOptions = {}): SurveyData {
+  return loadText(text, opts);
+}
+
+/**
+ * Reads a CSV file into a frame, streaming it (see the module notes for the rules).
+ *
+ * @throws {DataFormatError} as {@link parseCsv}, and `BAD_ENCODING` (details `offset`: byte offset of
+ * the first invalid byte, `line`), `UNKNOWN_ENCODING`, `FILE_NOT_FOUND`, `READ_ERROR`.
+ * @throws {CodebookError} as {@link parseCsv}.
+ * @example
+ * ```ts
+ * import { writeFileSync } from 'node:fs';
+ * writeFileSync('/tmp/poll.csv', 'sex;age\r\n1;34\r\n2;51\r\n');
+ * const d = await readCsv('/tmp/poll.csv');
+ * console.log(d.load.source, d.nrow, d.names); // => /tmp/poll.csv 2 [ 'sex', 'age' ]
+ * // a file saved by Excel in Russian: await readCsv(path, { encoding: 'windows-1251' })
+ * ```
+ */
+export async function readCsv(path: string, opts: CsvOptions = {}): Promise<SurveyData> {
+  return loadFile(path, opts);
+}
