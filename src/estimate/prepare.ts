@@ -112,7 +112,7 @@ function scanNumeric(
   for (let i = 0; i < y.length; i++) {
     if (domain !== null && domain[i] === 0) continue;
     const v = y[i]!;
-    if (v !== v) {
+    if (Number.isNaN(v)) {
       if (nMissing++ === 0) firstMissing = i;
       continue;
     }

@@ -48,7 +48,7 @@ describe('svyDesign builds stages', () => {
     const d = svyDesign(data, { ids: ['dnum', 'snum'], fpc: ['fpc1', 'fpc2'] });
     const pw = data.columns.pw!;
     if (pw.kind !== 'numeric') throw new Error('pw');
-    weights(d).forEach((w, i) => expect(w).toBeCloseTo(pw.values[i]!, 6));
+    for (const [i, w] of weights(d).entries()) expect(w).toBeCloseTo(pw.values[i]!, 6);
   });
 
   it('probs are inverted into weights', () => {
