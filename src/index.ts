@@ -37,9 +37,13 @@ export {
 } from './errors.js';
 export type { ByOptions, EstimateTable } from './estimate/by.js';
 export { svyBy } from './estimate/by.js';
+export type { CiPropMethod, CiPropOptions } from './estimate/ciprop.js';
+export { svyCiProp } from './estimate/ciprop.js';
 export type { ContrastOptions } from './estimate/contrast.js';
 export { contrastLabels, svyContrast } from './estimate/contrast.js';
 export { svyMean, svyTotal } from './estimate/mean.js';
+export type { QuantileInterval, QuantileOptions, QuantileRule } from './estimate/quantile.js';
+export { svyQuantile } from './estimate/quantile.js';
 export type { ChisqOptions, ChisqTest, SurveyTable, TableOptions } from './estimate/table.js';
 export { svyChisq, svyTable } from './estimate/table.js';
 export type { Estimate, EstimateOptions } from './estimate/types.js';

@@ -13,6 +13,8 @@ export interface Estimate {
   group?: Record<string, string>;
   /** What was estimated: `'mean'`, `'total'`, `'proportion'`, `'quantile'`, ... */
   statistic?: string;
+  /** For a quantile (`statistic: 'quantile'`): the probability, e.g. 0.5 for the median. */
+  prob?: number;
   estimate: number;
   /** Design-based standard error. */
   se: number;

@@ -5,10 +5,10 @@
  * @module
  */
 import betainc from '@stdlib/math-base-special-betainc';
+import erfcinv from '@stdlib/math-base-special-erfcinv';
 import gammainc from '@stdlib/math-base-special-gammainc';
 import betaQuantile from '@stdlib/stats-base-dists-beta-quantile';
 import normalCdf from '@stdlib/stats-base-dists-normal-cdf';
-import normalQuantile from '@stdlib/stats-base-dists-normal-quantile';
 import tCdf from '@stdlib/stats-base-dists-t-cdf';
 import tQuantile from '@stdlib/stats-base-dists-t-quantile';
 
@@ -20,7 +20,9 @@ import tQuantile from '@stdlib/stats-base-dists-t-quantile';
  * ```
  */
 export function qnorm(p: number): number {
-  return normalQuantile(p, 0, 1);
+  // −√2 · erfcinv(2p) keeps full relative precision in both tails (erfinv(2p − 1) does not).
+  if (Number.isNaN(p) || p < 0 || p > 1) return Number.NaN;
+  return -Math.SQRT2 * erfcinv(2 * p);
 }
 
 /**

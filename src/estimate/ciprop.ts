@@ -1,0 +1,476 @@
+/**
+ * `svyCiProp`: a proportion with a confidence interval suited to proportions near 0 or 1, by the
+ * methods of R's `svyciprop` (survey 4.1.1).
+ * @module
+ */
+import { getColumn } from '../data/frame.js';
+import type { SurveyDesign } from '../design/types.js';
+import { EstimationError } from '../errors.js';
+import { pnorm, qbeta, qt } from '../stats/distributions.js';
+import { approx, spline } from '../stats/spline.js';
+import { denseInfluence } from '../variance/influence.js';
+import { designDf } from '../variance/linearization.js';
+import { type Analysis, confidenceLevel, intervalDf, prepare } from './prepare.js';
+import type { Estimate } from './types.js';
+import { estimateVariance } from './variance.js';
+
+/** The interval methods of R 4.1.1's `svyciprop` (it has no `'wilson'`). */
+export type CiPropMethod = 'logit' | 'likelihood' | 'asin' | 'beta' | 'mean' | 'xlogit';
+
+const METHODS: readonly CiPropMethod[] = ['logit', 'likelihood', 'asin', 'beta', 'mean', 'xlogit'];
+
+/** Options of {@link svyCiProp}. */
+export interface CiPropOptions {
+  /**
+   * What counts as a success: for a numeric 0/1 variable, `1` (default) or `0`; for a
+   * categorical variable, the name of a level (required, even when there are two levels).
+   */
+  success?: string | number;
+  /** Interval method, default `'logit'` as in R. */
+  method?: CiPropMethod;
+  /** Confidence level, default 0.95. */
+  level?: number;
+  /**
+   * Degrees of freedom of the interval: `'design'` (default, R's `degf(design)`: PSUs minus strata
+   * of the domain), a number, or `Infinity` (normal quantiles). Ignored by `'beta'`, as in R.
+   */
+  df?: number | 'design';
+}
+
+/**
+ * The proportion of "successes" of a binary variable, with its design-based standard error and a
+ * confidence interval by one of the methods of R's `svyciprop` (survey 4.1.1), which it
+ * reproduces:
+ *
+ * - `'logit'` (default): a Wald interval for the logit of the proportion from an intercept-only
+ *   quasibinomial `svyglm`, with t quantiles on `df`, transformed back.
+ * - `'likelihood'`: the profile (quasi-)likelihood interval of that model, rescaled by the design
+ *   effect (R's `confint(svyglm, method = "likelihood")`: the deviance profiled on R's grid of
+ *   steps, interpolated with R's FMM spline and inverted linearly).
+ * - `'asin'`, `'xlogit'`: Wald intervals on the arcsine-square-root and logit scales (delta method).
+ * - `'mean'`: the Wald interval p ± t · se.
+ * - `'beta'`: Korn & Graubard's Clopper–Pearson-type interval with the effective sample size
+ *   p(1 − p)/var, times (qt(α/2, nrow − 1)/qt(α/2, degf))², where nrow counts the rows of the
+ *   domain and degf is the design's degrees of freedom whatever `df` says (as in R).
+ *
+ * `estimate` is the weighted share of successes and `se` the standard error of `svyMean` of the
+ * success indicator, whatever the method. Respondents in the domain with a missing value are left
+ * out of the base and counted in `nMissing`: this is R's `svyciprop(..., na.rm = TRUE)`, so the
+ * default `df` and `'beta'`'s nrow and degf count the domain's rows including those missing the
+ * variable, as R does.
+ *
+ * Where this differs from R: `estimate` is the exact weighted share for every method (R reports
+ * `expit` of the IRLS intercept for `'logit'` and `'likelihood'`, which differs by up to ~1e-9
+ * relative, and by ~3e-12 absolute when the share is 0 and the fit does not converge); with
+ * `df` ≤ 0 the likelihood interval is `[NaN, NaN]` where R stops with an error; and the t quantile
+ * of the `'logit'` and `'likelihood'` intervals is used directly where R round-trips it through
+ * `qnorm(pnorm(·))` (the same number up to R's rounding, ~1e-9 relative at 99% with 3 df).
+ *
+ * @throws {EstimationError} `NOT_BINARY` (a numeric variable with a value other than 0 and 1),
+ *   `SUCCESS_REQUIRED` (a categorical variable without `success`), `UNKNOWN_LEVEL`,
+ *   `BAD_OPTION`, `UNKNOWN_VARIABLE`, `EMPTY_DOMAIN`, `ZERO_WEIGHT_DOMAIN`,
+ *   `PROFILE_FAILED` (the likelihood profile found a better fit than the model's).
+ * @example
+ * ```ts
+ * const data = fromColumns({ vote: ['yes', 'no', 'yes', 'yes', 'no', 'yes'], psu: [1, 1, 2, 2, 3, 3] });
+ * const p = svyCiProp(svyDesign(data, { ids: 'psu' }), 'vote', { success: 'yes', method: 'beta' });
+ * console.log(p.estimate.toFixed(4), p.ci.map((x) => x.toFixed(4))); // => 0.6667 [ '0.0865', '0.9929' ]
+ * ```
+ */
+export function svyCiProp(
+  design: SurveyDesign,
+  variable: string,
+  opts: CiPropOptions = {},
+): Estimate {
+  const level = confidenceLevel(opts);
+  const method = opts.method ?? 'logit';
+  if (!METHODS.includes(method)) {
+    throw new EstimationError(
+      'BAD_OPTION',
+      `method must be one of ${METHODS.join(', ')}; got "${String(method)}"`,
+      { value: method },
+    );
+  }
+  const column = getColumn(design.data, variable);
+  const successLabel = resolveSuccess(column, variable, opts.success);
+  const a = prepare(design, variable);
+  const y = indicator(a, successLabel);
+  if (!(a.sumW > 0)) {
+    throw new EstimationError(
+      'ZERO_WEIGHT_DOMAIN',
+      `the respondents with "${variable}" in the domain have weight 0`,
+      { variable },
+    );
+  }
+  const df = intervalDf(a, { df: opts.df ?? 'design' });
+
+  // svymean of the indicator: the estimate and its variance (R's attr(, "var")).
+  const { w, present, sumW } = a;
+  let sum = 0;
+  for (let i = 0; i < y.length; i++) if (present[i]) sum += w[i]! * y[i]!;
+  const p = sum / sumW;
+  const z = new Float64Array(y.length);
+  for (let i = 0; i < y.length; i++) if (present[i]) z[i] = (w[i]! * (y[i]! - p)) / sumW;
+  const variance = estimateVariance(design, denseInfluence([z]), present)[0]!;
+  const se = Math.sqrt(variance);
+
+  let ci: [number, number];
+  switch (method) {
+    case 'mean':
+      ci = tInterval(p, se, level, df);
+      break;
+    case 'asin': {
+      const e1 = Math.sqrt(p);
+      const grad = (0.5 * p ** -0.5) / Math.sqrt(1 - e1 * e1);
+      const [lo, hi] = tInterval(Math.asin(e1), Math.sqrt(grad * variance * grad), level, df);
+      ci = [Math.sin(lo) ** 2, Math.sin(hi) ** 2];
+      break;
+    }
+    case 'xlogit': {
+      const e1 = 1 - p;
+      const e2 = p / e1;
+      const grad = (1 / e1 + p / (e1 * e1)) / e2;
+      const [lo, hi] = tInterval(Math.log(e2), Math.sqrt(grad * variance * grad), level, df);
+      ci = [expit(lo), expit(hi)];
+      break;
+    }
+    case 'beta':
+      ci = betaInterval(a, p, variance, level);
+      break;
+    default:
+      ci = glmInterval(a, y, level, df, method);
+  }
+  const row: Estimate = {
+    variable,
+    statistic: 'proportion',
+    estimate: p,
+    se,
+    ci,
+    n: a.n,
+    nMissing: a.nMissing,
+  };
+  if (column.kind === 'categorical') row.level = successLabel;
+  return row;
+}
+
+/** The success level (categorical) or value `'0'`/`'1'` (numeric), checked. */
+function resolveSuccess(
+  column: ReturnType<typeof getColumn>,
+  variable: string,
+  success: string | number | undefined,
+): string {
+  if (column.kind === 'numeric') {
+    const s = success ?? 1;
+    if (s !== 0 && s !== 1 && s !== '0' && s !== '1') {
+      throw new EstimationError(
+        'BAD_OPTION',
+        `"${variable}" is a numeric 0/1 variable: success must be 0 or 1; got ${JSON.stringify(s)}`,
+        { variable, value: s },
+      );
+    }
+    return String(s);
+  }
+  const levels = column.levels;
+  if (success === undefined) {
+    throw new EstimationError(
+      'SUCCESS_REQUIRED',
+      `"${variable}" is categorical: say which level is a success with success: one of ${levels.map((l) => `"${l}"`).join(', ')}`,
+      { variable, levels: [...levels] },
+    );
+  }
+  const label = String(success);
+  if (!levels.includes(label)) {
+    throw new EstimationError(
+      'UNKNOWN_LEVEL',
+      `"${label}" is not a level of "${variable}"; its levels are ${levels.map((l) => `"${l}"`).join(', ')}`,
+      { variable, level: label, value: success, levels: [...levels] },
+    );
+  }
+  return label;
+}
+
+/** 1 for a success, 0 otherwise, on the analysis rows (0 elsewhere). */
+function indicator(a: Analysis, success: string): Float64Array {
+  const { column, present, variable } = a;
+  const n = present.length;
+  const y = new Float64Array(n);
+  if (column.kind === 'numeric') {
+    const target = Number(success);
+    const v = column.values;
+    for (let i = 0; i < n; i++) {
+      if (!present[i]) continue;
+      const x = v[i]!;
+      if (x !== 0 && x !== 1) {
+        throw new EstimationError(
+          'NOT_BINARY',
+          `"${variable}" must be 0/1 for a proportion, but row ${i + 1} has ${x}; recode it or use a categorical variable with success: <level>`,
+          { variable, row: i + 1, value: x },
+        );
+      }
+      y[i] = x === target ? 1 : 0;
+    }
+    return y;
+  }
+  const code = column.levels.indexOf(success);
+  for (let i = 0; i < n; i++) if (present[i]) y[i] = column.codes[i] === code ? 1 : 0;
+  return y;
+}
+
+/** R's `expit`. */
+function expit(eta: number): number {
+  return Math.exp(eta) / (1 + Math.exp(eta));
+}
+
+/** R's `confint(svystat, df = df)`: estimate + se · qt(c(a, 1 − a), df). */
+function tInterval(estimate: number, se: number, level: number, df: number): [number, number] {
+  const a = (1 - level) / 2;
+  return [estimate + se * qt(a, df), estimate + se * qt(1 - a, df)];
+}
+
+/** Korn & Graubard's interval as R's `svyciprop(method = "beta")`. */
+function betaInterval(a: Analysis, p: number, variance: number, level: number): [number, number] {
+  const design = a.design;
+  const domain = design.domain;
+  let rows = design.data.nrow;
+  if (domain !== null) {
+    rows = 0;
+    for (let i = 0; i < domain.length; i++) rows += domain[i]!;
+  }
+  const alpha = 1 - level;
+  const ratio = qt(alpha / 2, rows - 1) / qt(alpha / 2, designDf(design, domain));
+  const nEff = ((p * (1 - p)) / variance) * ratio * ratio;
+  return [
+    betaQuantile(alpha / 2, nEff * p, nEff * (1 - p) + 1),
+    betaQuantile(1 - alpha / 2, nEff * p + 1, nEff * (1 - p)),
+  ];
+}
+
+/** R's `qbeta`, including its limits for a zero shape parameter. */
+function betaQuantile(prob: number, shape1: number, shape2: number): number {
+  if (Number.isNaN(prob) || Number.isNaN(shape1) || Number.isNaN(shape2)) return Number.NaN;
+  if (shape1 < 0 || shape2 < 0) return Number.NaN;
+  if (shape1 === 0 && shape2 === 0) return prob < 0.5 ? 0 : prob > 0.5 ? 1 : 0.5;
+  if (shape1 === 0 || shape2 === Number.POSITIVE_INFINITY) return 0;
+  if (shape2 === 0 || shape1 === Number.POSITIVE_INFINITY) return 1;
+  return qbeta(prob, shape1, shape2);
+}
+
+// ---- the intercept-only quasibinomial svyglm, as R fits and profiles it ----------------------
+
+/** R's logit link internals (family.c): thresholds at |eta| = 30. */
+const THRESH = 30;
+const MTHRESH = -30;
+const DBL_EPSILON = 2.220446049250313e-16;
+const INVEPS = 1 / DBL_EPSILON;
+
+function linkinv(eta: number): number {
+  const t = eta < MTHRESH ? DBL_EPSILON : eta > THRESH ? INVEPS : Math.exp(eta);
+  return t / (1 + t);
+}
+
+function muEta(eta: number): number {
+  const opexp = 1 + Math.exp(eta);
+  return eta > THRESH || eta < MTHRESH ? DBL_EPSILON : Math.exp(eta) / (opexp * opexp);
+}
+
+function yLogY(y: number, mu: number): number {
+  return y !== 0 ? y * Math.log(y / mu) : 0;
+}
+
+/** The binomial deviance Σ 2 W (y log(y/μ) + (1 − y) log((1 − y)/(1 − μ))) at a common μ. */
+function devianceAt(y: Float64Array, W: Float64Array, mu: number): number {
+  let dev = 0;
+  for (let i = 0; i < y.length; i++) {
+    dev += 2 * W[i]! * (yLogY(y[i]!, mu) + yLogY(1 - y[i]!, 1 - mu));
+  }
+  return dev;
+}
+
+/** What the intercept-only fit leaves behind (R's glm object, as far as svyciprop uses it). */
+interface InterceptFit {
+  coef: number;
+  /** Fitted mean. */
+  mu: number;
+  /** Deviance at the fit. */
+  deviance: number;
+  /** Working weights of the last IRLS iteration (R's `glm$weights`), per model row. */
+  workingWeights: Float64Array;
+  /** Their sum: 1 / R's `summary(glm)$cov.unscaled`. */
+  sumWorkingWeights: number;
+}
+
+/**
+ * R's `glm.fit` for `y ~ 1`, family quasibinomial, prior weights W: IRLS from R's starting
+ * values `(W y + 0.5)/(W + 1)` until the relative change of the deviance is below 1e-8 (or 25
+ * iterations). The last working weights come from the iterate before the final one, as in R.
+ */
+function fitIntercept(y: Float64Array, W: Float64Array): InterceptFit {
+  const m = y.length;
+  const eta = new Float64Array(m);
+  const mu = new Float64Array(m);
+  for (let i = 0; i < m; i++) {
+    const start = (W[i]! * y[i]! + 0.5) / (W[i]! + 1);
+    eta[i] = Math.log(start / (1 - start));
+    mu[i] = linkinv(eta[i]!);
+  }
+  let devold = 0;
+  for (let i = 0; i < m; i++) {
+    devold += 2 * W[i]! * (yLogY(y[i]!, mu[i]!) + yLogY(1 - y[i]!, 1 - mu[i]!));
+  }
+  const ww = new Float64Array(m);
+  let coef = 0;
+  let sumWW = 0;
+  let dev = devold;
+  let common = Number.NaN; // the common eta once the first iteration is done
+  for (let iter = 1; iter <= 25; iter++) {
+    let num = 0;
+    sumWW = 0;
+    for (let i = 0; i < m; i++) {
+      const e = Number.isNaN(common) ? eta[i]! : common;
+      const mi = Number.isNaN(common) ? mu[i]! : linkinv(common);
+      const me = muEta(e);
+      if (!(W[i]! > 0) || me === 0) {
+        ww[i] = 0;
+        continue;
+      }
+      const zi = e + (y[i]! - mi) / me;
+      const wi = (W[i]! * me * me) / (mi * (1 - mi));
+      ww[i] = wi;
+      num += wi * zi;
+      sumWW += wi;
+    }
+    coef = num / sumWW;
+    common = coef;
+    dev = devianceAt(y, W, linkinv(coef));
+    if (Math.abs(dev - devold) / (Math.abs(dev) + 0.1) < 1e-8) break;
+    devold = dev;
+  }
+  return { coef, mu: linkinv(coef), deviance: dev, workingWeights: ww, sumWorkingWeights: sumWW };
+}
+
+/**
+ * The `'logit'` and `'likelihood'` intervals: R's `confint.svyglm` for the intercept of
+ * `svyglm(y ~ 1, design, family = quasibinomial)`, transformed with `expit`.
+ */
+function glmInterval(
+  a: Analysis,
+  yFull: Float64Array,
+  level: number,
+  df: number,
+  method: 'logit' | 'likelihood',
+): [number, number] {
+  const { design, present } = a;
+  const weights = design.weights;
+  const domain = design.domain;
+  // svyglm rescales the weights by their mean over the design's rows (the domain, including rows
+  // the model then drops for a missing response).
+  let domainSum = 0;
+  let domainRows = 0;
+  for (let i = 0; i < weights.length; i++) {
+    if (domain !== null && !domain[i]) continue;
+    domainSum += weights[i]!;
+    domainRows++;
+  }
+  const meanDomain = domainSum / domainRows;
+  let presentSum = 0;
+  const rows: number[] = [];
+  for (let i = 0; i < present.length; i++) {
+    if (!present[i]) continue;
+    rows.push(i);
+    presentSum += weights[i]!;
+  }
+  const m = rows.length;
+  const meanPresent = presentSum / m;
+  const y = new Float64Array(m);
+  const W = new Float64Array(m);
+  for (let k = 0; k < m; k++) {
+    const i = rows[k]!;
+    W[k] = weights[i]! / meanDomain;
+    y[k] = W[k] === 0 ? 0 : yFull[i]!; // binomial()$initialize: y[weights == 0] <- 0
+  }
+  const fit = fitIntercept(y, W);
+
+  // svy.varcoef: influence = working residual × working weight × (X'WX)⁻¹.
+  const meF = muEta(fit.coef);
+  const infl = new Float64Array(present.length);
+  for (let k = 0; k < m; k++) {
+    infl[rows[k]!] = (((y[k]! - fit.mu) / meF) * fit.workingWeights[k]!) / fit.sumWorkingWeights;
+  }
+  const varCoef = estimateVariance(design, denseInfluence([infl]), present)[0]!;
+  const seCoef = Math.sqrt(varCoef);
+
+  if (method === 'logit') {
+    if (!(df > 0)) return [Number.NaN, Number.NaN];
+    // R: tlevel = 1 − 2 pnorm(q), then confint.default's qnorm((1 − tlevel)/2) = q, q = qt(α/2, df).
+    const q = qt((1 - level) / 2, df);
+    return [expit(fit.coef + seCoef * q), expit(fit.coef - seCoef * q)];
+  }
+
+  // confint.svyglm(method = "likelihood")
+  if (!(df > 0)) return [Number.NaN, Number.NaN];
+  const lambda = varCoef / (1 / fit.sumWorkingWeights);
+  // R: alpha = pnorm(x)/2 and cutoffs ±qnorm(2 alpha), which is ±x; x is used directly, as
+  // qnorm(pnorm(x)) only adds rounding (and qnorm's far tail is less accurate than pnorm's).
+  const x = qt((1 - level) / 2, df) * Math.sqrt(lambda);
+  const alpha = pnorm(x) / 2;
+
+  // MASSprofile_glm: the dispersion from summary.svyglm (svyvar of the Pearson residuals).
+  let nPositive = 0;
+  let sw = 0;
+  let swr = 0;
+  const r = new Float64Array(m);
+  const sdMu = Math.sqrt(fit.mu * (1 - fit.mu));
+  for (let k = 0; k < m; k++) {
+    const wk = weights[rows[k]!]!;
+    if (wk === 0) continue;
+    nPositive++;
+    const prior = W[k]!;
+    const pw = wk / meanPresent;
+    r[k] = ((y[k]! - fit.mu) * Math.sqrt(prior / pw)) / sdMu;
+    sw += wk;
+    swr += wk * r[k]!;
+  }
+  const rbar = swr / sw;
+  let dispersion = 0;
+  for (let k = 0; k < m; k++) {
+    const wk = weights[rows[k]!]!;
+    if (wk === 0) continue;
+    const d = r[k]! - rbar;
+    dispersion += (wk * ((d * d * nPositive) / (nPositive - 1))) / sw;
+  }
+
+  // zmax = sqrt(qf(alpha, 1, n − 1, lower.tail = FALSE)) = the t(n − 1) quantile at 1 − alpha/2.
+  const zmax = -qt(alpha / 2, m - 1);
+  const del = zmax / 5;
+  const maxsteps = 10;
+  const zs: number[] = [0];
+  const bs: number[] = [fit.coef];
+  for (const sgn of [-1, 1]) {
+    let step = 0;
+    let zz = 0;
+    let zCur = 0;
+    while (++step < maxsteps && Math.abs(zCur) < zmax) {
+      const bi = fit.coef + sgn * step * del * seCoef;
+      const dev = devianceAt(y, W, linkinv(bi));
+      zz = (dev - fit.deviance) / dispersion;
+      if (zz > -0.001) zz = Math.max(zz, 0);
+      else {
+        throw new EstimationError(
+          'PROFILE_FAILED',
+          `profiling the likelihood of "${a.variable}" found a better fit than the model's; the fit had not converged`,
+          { variable: a.variable },
+        );
+      }
+      zCur = sgn * Math.sqrt(zz);
+      zs.push(zCur);
+      bs.push(bi);
+    }
+  }
+  const order = zs.map((_, k) => k).sort((i, j) => zs[i]! - zs[j]! || i - j);
+  const sp = spline(
+    order.map((k) => bs[k]!),
+    order.map((k) => zs[k]!),
+  );
+  const [lo, hi] = approx(sp.y, sp.x, [x, -x]);
+  return [expit(lo!), expit(hi!)];
+}

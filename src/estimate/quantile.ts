@@ -1,0 +1,552 @@
+/**
+ * `svyQuantile`: quantiles of a numeric variable with Woodruff (or Fuller score) confidence
+ * intervals, as R's `svyquantile` (survey 4.1.1, the "new" svyquantile) computes them.
+ * @module
+ */
+import type { SurveyDesign } from '../design/types.js';
+import { EstimationError } from '../errors.js';
+import { qbeta, qnorm, qt } from '../stats/distributions.js';
+import { approxFunction } from '../stats/spline.js';
+import { denseInfluence } from '../variance/influence.js';
+import { designDf } from '../variance/linearization.js';
+import { type Analysis, confidenceLevel, intervalDf, prepare } from './prepare.js';
+import type { Estimate } from './types.js';
+import { estimateVariance } from './variance.js';
+
+/**
+ * Quantile rules of R's `svyquantile` (survey 4.1.1): `'math'` (= `'hf1'`, the default: the
+ * smallest value whose cumulative weight share reaches p), `'school'` (= `'hf2'`: averages at
+ * ties), `'shahvaish'`, and weighted analogues of Hyndman & Fan's types `'hf1'`…`'hf9'`.
+ */
+export type QuantileRule =
+  | 'math'
+  | 'school'
+  | 'shahvaish'
+  | 'hf1'
+  | 'hf2'
+  | 'hf3'
+  | 'hf4'
+  | 'hf5'
+  | 'hf6'
+  | 'hf7'
+  | 'hf8'
+  | 'hf9';
+
+/**
+ * Confidence interval methods of R's `svyquantile` for a linearization design: Woodruff's
+ * interval for the share below the quantile by `'mean'` (Wald, the default), `'beta'`
+ * (Korn–Graubard), `'xlogit'` or `'asin'`, mapped back through the quantile rule; or `'score'`
+ * (inverting Fuller's score test).
+ */
+export type QuantileInterval = 'mean' | 'beta' | 'xlogit' | 'asin' | 'score';
+
+const RULES: readonly QuantileRule[] = [
+  'math',
+  'school',
+  'shahvaish',
+  'hf1',
+  'hf2',
+  'hf3',
+  'hf4',
+  'hf5',
+  'hf6',
+  'hf7',
+  'hf8',
+  'hf9',
+];
+const INTERVALS: readonly QuantileInterval[] = ['mean', 'beta', 'xlogit', 'asin', 'score'];
+
+/** Options of {@link svyQuantile}. */
+export interface QuantileOptions {
+  /** Confidence level, default 0.95 (R's `alpha = 1 − level`). */
+  level?: number;
+  /** Quantile rule, default `'math'` as in R. */
+  qrule?: QuantileRule;
+  /** Interval method, default `'mean'` as in R. */
+  interval?: QuantileInterval;
+  /**
+   * Degrees of freedom: `'design'` (default, as R: the PSUs minus strata among the respondents
+   * with a value), a number, or `Infinity` (normal quantiles).
+   */
+  df?: number | 'design';
+}
+
+/**
+ * Quantiles of a numeric variable (R's `svyquantile`, survey 4.1.1), one row per probability,
+ * with `statistic: 'quantile'` and the probability in `prob`.
+ *
+ * The quantile is R's rule `qrule` applied to the values and sampling weights of the
+ * respondents in the domain with a value. The default interval is Woodruff's: a confidence
+ * interval for the estimated share of the population at or below the quantile (`svyMean` of
+ * the indicator, with t quantiles on `df`), mapped back to the variable's scale through the same
+ * rule. As in R, `se` is derived from the interval: its width / (2 · qt(1 − α/2, df)). A limit
+ * whose share falls outside [0, 1] is `NaN`, and so is then `se`.
+ *
+ * Missing values are left out and counted in `nMissing` (R's `na.rm = TRUE`, which also counts
+ * the default `df` on the respondents with a value). Sorting the values once, each quantile
+ * costs a binary search plus one pass for its variance (`'score'`: one pass per root-finding
+ * step).
+ *
+ * Where this differs from R: with a single respondent every rule gives that value (R's
+ * interpolating rules `'hf5'`…`'hf9'`, `'shahvaish'` stop with an error), and a `'score'` limit
+ * whose root cannot be bracketed is `NaN` where R stops with an error.
+ *
+ * @throws {EstimationError} `NOT_NUMERIC`, `BAD_OPTION` (a probability outside [0, 1], an
+ *   unknown rule or interval), `UNKNOWN_VARIABLE`, `EMPTY_DOMAIN`, `ZERO_WEIGHT_DOMAIN`.
+ * @example
+ * ```ts
+ * const y = [7, 22, 13, 2, 28, 17, 11, 25, 4, 19, 30, 9, 15, 1, 24, 27, 6, 12, 20, 3, 16, 10, 29,
+ *   23, 5, 18, 14, 26, 8, 21];
+ * const psu = y.map((_, i) => Math.floor(i / 3));
+ * const [median] = svyQuantile(svyDesign(fromColumns({ y, psu }), { ids: 'psu' }), 'y', [0.5]);
+ * console.log(median.prob, median.estimate, median.ci, median.se.toFixed(6)); // => 0.5 15 [ 12, 19 ] 1.547196
+ * ```
+ */
+export function svyQuantile(
+  design: SurveyDesign,
+  variable: string,
+  probs: readonly number[],
+  opts: QuantileOptions = {},
+): Estimate[] {
+  const level = confidenceLevel(opts);
+  const qrule = opts.qrule ?? 'math';
+  if (!RULES.includes(qrule)) {
+    throw new EstimationError(
+      'BAD_OPTION',
+      `qrule must be one of ${RULES.join(', ')}; got "${String(qrule)}"`,
+      { value: qrule },
+    );
+  }
+  const interval = opts.interval ?? 'mean';
+  if (!INTERVALS.includes(interval)) {
+    throw new EstimationError(
+      'BAD_OPTION',
+      `interval must be one of ${INTERVALS.join(', ')}; got "${String(interval)}"`,
+      { value: interval },
+    );
+  }
+  for (const p of probs) {
+    if (typeof p !== 'number' || !(p >= 0 && p <= 1)) {
+      throw new EstimationError(
+        'BAD_OPTION',
+        `quantile probabilities must be between 0 and 1; got ${String(p)}`,
+        { value: p },
+      );
+    }
+  }
+  const a = prepare(design, variable);
+  if (a.column.kind !== 'numeric') {
+    throw new EstimationError(
+      'NOT_NUMERIC',
+      `"${variable}" is categorical (levels ${a.column.levels.map((l) => `"${l}"`).join(', ')}); quantiles need a numeric variable`,
+      { variable },
+    );
+  }
+  if (!(a.sumW > 0)) {
+    throw new EstimationError(
+      'ZERO_WEIGHT_DOMAIN',
+      `the respondents with "${variable}" in the domain have weight 0`,
+      { variable },
+    );
+  }
+  // R: df <- degf(design) after na.rm has dropped the rows missing the variable.
+  const df =
+    (opts.df ?? 'design') === 'design'
+      ? designDf(design, a.present)
+      : intervalDf(a, { df: opts.df as number });
+  const alpha = 1 - level;
+  const ctx = new QuantileContext(a, qrule, alpha, df);
+  const qcrit = df === Number.POSITIVE_INFINITY ? qnorm(1 - alpha / 2) : qt(1 - alpha / 2, df);
+  return probs.map((p) => {
+    const qhat = ctx.rule(p);
+    // A rule can give NaN (hf4 at p = 1: 0/0); R's interval is then NaN too.
+    const ci: [number, number] = Number.isNaN(qhat)
+      ? [Number.NaN, Number.NaN]
+      : interval === 'score'
+        ? ctx.scoreInterval(p)
+        : ctx.woodruffInterval(qhat, interval);
+    return {
+      variable,
+      statistic: 'quantile',
+      prob: p,
+      estimate: qhat,
+      se: (ci[1] - ci[0]) / (2 * qcrit),
+      ci,
+      n: a.n,
+      nMissing: a.nMissing,
+    };
+  });
+}
+
+/** The analysis rows sorted once, and the quantile rule and intervals built on them. */
+class QuantileContext {
+  /** Values of every analysis row (zero weights included), sorted. */
+  readonly sortedAll: Float64Array;
+  /** Row index of each analysis row in value order (stable). */
+  readonly order: Int32Array;
+  /** The quantile rule at probability p. */
+  readonly rule: (p: number) => number;
+  readonly values: Float64Array;
+
+  constructor(
+    readonly a: Analysis,
+    qrule: QuantileRule,
+    readonly alpha: number,
+    readonly df: number,
+  ) {
+    const values = (a.column as { values: Float64Array }).values;
+    this.values = values;
+    const rows: number[] = [];
+    for (let i = 0; i < a.present.length; i++) if (a.present[i]) rows.push(i);
+    // One stable sort (R's order() is stable): ties keep the data's order.
+    rows.sort((i, j) => values[i]! - values[j]! || i - j);
+    this.order = Int32Array.from(rows);
+    this.sortedAll = Float64Array.from(rows, (i) => values[i]!);
+    // The rules drop zero weights first.
+    const positive = rows.filter((i) => a.w[i]! > 0);
+    const xs = Float64Array.from(positive, (i) => values[i]!);
+    const ws = Float64Array.from(positive, (i) => a.w[i]!);
+    this.rule = makeRule(qrule, xs, ws);
+  }
+
+  /** Woodruff's interval: the share at or below the quantile, its interval, mapped back. */
+  woodruffInterval(qhat: number, method: Exclude<QuantileInterval, 'score'>): [number, number] {
+    const { a, values, alpha, df } = this;
+    const { w, present, sumW } = a;
+    let s = 0;
+    for (let i = 0; i < present.length; i++) if (present[i] && values[i]! <= qhat) s += w[i]!;
+    const pm = s / sumW;
+    const z = new Float64Array(present.length);
+    for (let i = 0; i < present.length; i++) {
+      if (present[i]) z[i] = (w[i]! * ((values[i]! <= qhat ? 1 : 0) - pm)) / sumW;
+    }
+    const variance = estimateVariance(a.design, denseInfluence([z]), present)[0]!;
+    const se = Math.sqrt(variance);
+    let pc: [number, number];
+    switch (method) {
+      case 'mean':
+        pc = tInterval(pm, se, 1 - alpha, df);
+        break;
+      case 'xlogit': {
+        const e1 = 1 - pm;
+        const e2 = pm / e1;
+        const grad = (1 / e1 + pm / (e1 * e1)) / e2;
+        const [lo, hi] = tInterval(Math.log(e2), Math.sqrt(grad * variance * grad), 1 - alpha, df);
+        pc = [expit(lo), expit(hi)];
+        break;
+      }
+      case 'asin': {
+        const e1 = Math.sqrt(pm);
+        const grad = (0.5 * pm ** -0.5) / Math.sqrt(1 - e1 * e1);
+        const [lo, hi] = tInterval(Math.asin(e1), Math.sqrt(grad * variance * grad), 1 - alpha, df);
+        pc = [Math.sin(lo) ** 2, Math.sin(hi) ** 2];
+        break;
+      }
+      default: {
+        // 'beta': nrow and degf of the design after na.rm, whatever df says (as R).
+        const ratio = qt(alpha / 2, a.n - 1) / qt(alpha / 2, designDf(a.design, present));
+        const nEff = ((pm * (1 - pm)) / variance) * ratio * ratio;
+        pc = [
+          betaQuantile(alpha / 2, nEff * pm, nEff * (1 - pm) + 1),
+          betaQuantile(1 - alpha / 2, nEff * pm + 1, nEff * (1 - pm)),
+        ];
+      }
+    }
+    const lower = Number.isNaN(pc[0]) || pc[0] < 0 ? Number.NaN : this.rule(pc[0]);
+    const upper = Number.isNaN(pc[1]) || pc[1] > 1 ? Number.NaN : this.rule(pc[1]);
+    return [lower, upper];
+  }
+
+  /**
+   * R's `ffullerCI`: the values where Fuller's score statistic for "p of the population is at or
+   * below θ" crosses ∓t, found with R's `uniroot` between min + IQR/100 and max − IQR/100, then
+   * (as R does) the quantile rule at the unweighted share of values at or below each root.
+   */
+  scoreInterval(p: number): [number, number] {
+    const { a, values, alpha, df, sortedAll } = this;
+    const { w, present, sumW } = a;
+    const m = sortedAll.length;
+    const z = new Float64Array(present.length);
+    const score = (theta: number, qlimit: number): number => {
+      let s = 0;
+      for (let i = 0; i < present.length; i++) {
+        if (present[i]) s += w[i]! * ((values[i]! > theta ? 1 : 0) - (1 - p));
+      }
+      const umean = s / sumW;
+      for (let i = 0; i < present.length; i++) {
+        if (present[i]) z[i] = (w[i]! * ((values[i]! > theta ? 1 : 0) - (1 - p) - umean)) / sumW;
+      }
+      const variance = estimateVariance(a.design, denseInfluence([z]), present)[0]!;
+      return umean / Math.sqrt(variance) - qlimit;
+    };
+    const iqr = quantile7(sortedAll, 0.75) - quantile7(sortedAll, 0.25);
+    const lowerT = sortedAll[0]! + iqr / 100;
+    const upperT = sortedAll[m - 1]! - iqr / 100;
+    const tol = 1 / (100 * Math.sqrt(m));
+    const crit = df === Number.POSITIVE_INFINITY ? qnorm(alpha / 2) : qt(alpha / 2, df);
+    const bound = (qlimit: number): number => {
+      const root = uniroot((theta) => score(theta, qlimit), lowerT, upperT, tol);
+      if (Number.isNaN(root)) return Number.NaN;
+      return this.rule(countAtOrBelow(sortedAll, root) / m);
+    };
+    return [bound(-crit), bound(crit)];
+  }
+}
+
+/** R's `confint(svystat, level, df)`: estimate + se · qt(c(a, 1 − a), df). */
+function tInterval(estimate: number, se: number, level: number, df: number): [number, number] {
+  const a = (1 - level) / 2;
+  return [estimate + se * qt(a, df), estimate + se * qt(1 - a, df)];
+}
+
+function expit(eta: number): number {
+  return Math.exp(eta) / (1 + Math.exp(eta));
+}
+
+/** R's `qbeta`, including its limits for a zero shape parameter. */
+function betaQuantile(prob: number, shape1: number, shape2: number): number {
+  if (Number.isNaN(prob) || Number.isNaN(shape1) || Number.isNaN(shape2)) return Number.NaN;
+  if (shape1 < 0 || shape2 < 0) return Number.NaN;
+  if (shape1 === 0 && shape2 === 0) return prob < 0.5 ? 0 : prob > 0.5 ? 1 : 0.5;
+  if (shape1 === 0 || shape2 === Number.POSITIVE_INFINITY) return 0;
+  if (shape2 === 0 || shape1 === Number.POSITIVE_INFINITY) return 1;
+  return qbeta(prob, shape1, shape2);
+}
+
+/** Number of sorted values <= v. */
+function countAtOrBelow(sorted: Float64Array, v: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid]! <= v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** R's `quantile(x, prob, type = 7)` of sorted values. */
+function quantile7(sorted: Float64Array, prob: number): number {
+  const n = sorted.length;
+  const index = 1 + Math.max(n - 1, 0) * prob;
+  const lo = Math.floor(index);
+  const hi = Math.ceil(index);
+  const q = sorted[lo - 1]!;
+  const h = index - lo;
+  if (index > lo && sorted[hi - 1] !== q) return (1 - h) * q + h * sorted[hi - 1]!;
+  return q;
+}
+
+/**
+ * Cumulative sums accumulated with a compensation term and rounded once, as R's `cumsum`
+ * (which accumulates in long double) effectively does: `cumsum(w)[k] <= p * sum(w)` and exact
+ * ties (e.g. the median of an even number of equal weights) then come out as in R.
+ */
+function cumulativeSums(w: Float64Array): Float64Array {
+  const out = new Float64Array(w.length);
+  let s = 0;
+  let c = 0;
+  for (let i = 0; i < w.length; i++) {
+    const x = w[i]!;
+    const t = s + x;
+    c += Math.abs(s) >= Math.abs(x) ? s - t + x : x - t + s;
+    s = t;
+    out[i] = s + c;
+  }
+  return out;
+}
+
+/** R's `qs`: position of the last cumulative weight at or below p · total, and the gaps. */
+function qs(
+  cumw: Float64Array,
+  total: number,
+  p: number,
+): { pos: number; next: number; wlow: number; wup: number } {
+  const n = cumw.length;
+  const target = p * total;
+  let lo = 0;
+  let hi = n;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (cumw[mid]! <= target) lo = mid + 1;
+    else hi = mid;
+  }
+  const pos = lo > 0 ? lo - 1 : 0;
+  const next = pos === n - 1 ? pos : pos + 1;
+  return { pos, next, wlow: p - cumw[pos]! / total, wup: cumw[next]! / total - p };
+}
+
+/** The quantile rule as a function of p, with its tables built once (xs sorted, ws > 0). */
+function makeRule(rule: QuantileRule, xs: Float64Array, ws: Float64Array): (p: number) => number {
+  const n = xs.length;
+  if (n === 1) return () => xs[0]!; // R's interpolating rules fail on a single value
+  const cumw = cumulativeSums(ws);
+  const total = cumw[n - 1]!;
+  switch (rule) {
+    case 'math':
+    case 'hf1':
+      return (p) => {
+        const q = qs(cumw, total, p);
+        return q.wlow === 0 ? xs[q.pos]! : xs[q.next]!;
+      };
+    case 'school':
+    case 'hf2':
+      return (p) => {
+        const q = qs(cumw, total, p);
+        return q.wlow === 0 ? (xs[q.pos]! + xs[q.next]!) / 2 : xs[q.next]!;
+      };
+    case 'hf3': {
+      // rowsum(w, x) over the distinct values, then qs on them.
+      const ux: number[] = [];
+      const uw: number[] = [];
+      for (let k = 0; k < n; k++) {
+        if (k > 0 && xs[k] === xs[k - 1]) uw[uw.length - 1]! += ws[k]!;
+        else {
+          ux.push(xs[k]!);
+          uw.push(ws[k]!);
+        }
+      }
+      const ucum = cumulativeSums(Float64Array.from(uw));
+      const utotal = ucum[ucum.length - 1]!;
+      return (p) => {
+        const q = qs(ucum, utotal, p);
+        // R's ilow is 1-based: even ilow is odd pos here.
+        return q.wlow === 0 && (q.pos + 1) % 2 === 0 ? ux[q.pos]! : ux[q.next]!;
+      };
+    }
+    case 'hf4':
+      return (p) => {
+        const q = qs(cumw, total, p);
+        const gamma = q.wlow / (q.wup + q.wlow);
+        return xs[q.pos]! * (1 - gamma) + xs[q.next]! * gamma;
+      };
+    default: {
+      const pk = new Float64Array(n);
+      const wn = ws[n - 1]!;
+      const cn = cumw[n - 1]!;
+      const before = (k: number) => (k === 0 ? 0 : cumw[k - 1]!);
+      let method: 'linear' | 'constant' = 'linear';
+      switch (rule) {
+        case 'hf5':
+          for (let k = 0; k < n; k++) pk[k] = (cumw[k]! - ws[k]! / 2) / cn;
+          break;
+        case 'hf6':
+          for (let k = 0; k < n; k++) pk[k] = cumw[k]! / (cn + wn);
+          break;
+        case 'hf7':
+          for (let k = 0; k < n; k++) pk[k] = before(k) / cumw[n - 2]!;
+          break;
+        case 'hf8':
+          for (let k = 0; k < n; k++)
+            pk[k] = ((before(k) * 1) / 3 + (cumw[k]! * 2) / 3) / (cn + wn / 3);
+          break;
+        case 'hf9':
+          for (let k = 0; k < n; k++)
+            pk[k] = ((before(k) * 3) / 8 + (cumw[k]! * 5) / 8) / (cn + wn / 4);
+          break;
+        default: {
+          // shahvaish: S = cumsum(w / mean(w)); pk = (S + 0.5 − w/2)/(n + 1) (R 4.1.1 uses the
+          // unnormalised w in w/2), step interpolation.
+          const mean = total / n;
+          const S = cumulativeSums(ws.map((x) => x / mean));
+          for (let k = 0; k < n; k++) pk[k] = (S[k]! + 0.5 - ws[k]! / 2) / (n + 1);
+          method = 'constant';
+        }
+      }
+      const f = approxFunction(pk, xs, { method, rule: 2, f: 0 });
+      const one = new Float64Array(1);
+      return (p) => {
+        one[0] = p;
+        return f(one)[0]!;
+      };
+    }
+  }
+}
+
+const DBL_EPSILON = 2.220446049250313e-16;
+const DBL_MAX = Number.MAX_VALUE;
+
+/**
+ * R's `uniroot(f, c(lower, upper), tol = tol)` (Brent's zeroin, R_zeroin2, maxiter 1000);
+ * `NaN` where R stops with an error (f missing at an end, or of the same sign at both ends).
+ */
+function uniroot(f: (x: number) => number, lower: number, upper: number, tol: number): number {
+  if (!(lower < upper)) return Number.NaN;
+  const fLower = f(lower);
+  const fUpper = f(upper);
+  if (Number.isNaN(fLower) || Number.isNaN(fUpper)) return Number.NaN;
+  if (!(Math.sign(fLower) * Math.sign(fUpper) <= 0)) return Number.NaN;
+  // R's fcn2: non-finite values inside the iteration become ∓DBL_MAX.
+  const g = (x: number): number => {
+    const v = f(x);
+    if (Number.isFinite(v)) return v;
+    return v === Number.NEGATIVE_INFINITY ? -DBL_MAX : DBL_MAX;
+  };
+  return zeroin2(lower, upper, fLower, fUpper, g, tol, 1000);
+}
+
+/** R_zeroin2 (R's src/library/stats/src/zeroin.c), line for line. */
+function zeroin2(
+  ax: number,
+  bx: number,
+  faIn: number,
+  fbIn: number,
+  f: (x: number) => number,
+  tol: number,
+  maxitIn: number,
+): number {
+  let a = ax;
+  let b = bx;
+  let fa = faIn;
+  let fb = fbIn;
+  let c = a;
+  let fc = fa;
+  let maxit = maxitIn + 1;
+  if (fa === 0) return a;
+  if (fb === 0) return b;
+  while (maxit--) {
+    const prevStep = b - a;
+    if (Math.abs(fc) < Math.abs(fb)) {
+      a = b;
+      b = c;
+      c = a;
+      fa = fb;
+      fb = fc;
+      fc = fa;
+    }
+    const tolAct = 2 * DBL_EPSILON * Math.abs(b) + tol / 2;
+    let newStep = (c - b) / 2;
+    if (Math.abs(newStep) <= tolAct || fb === 0) return b;
+    if (Math.abs(prevStep) >= tolAct && Math.abs(fa) > Math.abs(fb)) {
+      let p: number;
+      let q: number;
+      const cb = c - b;
+      if (a === c) {
+        const t1 = fb / fa;
+        p = cb * t1;
+        q = 1.0 - t1;
+      } else {
+        q = fa / fc;
+        const t1 = fb / fc;
+        const t2 = fb / fa;
+        p = t2 * (cb * q * (q - t1) - (b - a) * (t1 - 1.0));
+        q = (q - 1.0) * (t1 - 1.0) * (t2 - 1.0);
+      }
+      if (p > 0) q = -q;
+      else p = -p;
+      if (p < 0.75 * cb * q - Math.abs(tolAct * q) / 2 && p < Math.abs((prevStep * q) / 2)) {
+        newStep = p / q;
+      }
+    }
+    if (Math.abs(newStep) < tolAct) newStep = newStep > 0 ? tolAct : -tolAct;
+    a = b;
+    fa = fb;
+    b += newStep;
+    fb = f(b);
+    if ((fb > 0 && fc > 0) || (fb < 0 && fc < 0)) {
+      c = a;
+      fc = fa;
+    }
+  }
+  return b; // R warns that it did not converge and returns the last iterate
+}
