@@ -10,7 +10,7 @@ import { pnorm, qbeta, qt } from '../stats/distributions.js';
 import { approx, spline } from '../stats/spline.js';
 import { denseInfluence } from '../variance/influence.js';
 import { designDf } from '../variance/linearization.js';
-import { type Analysis, confidenceLevel, intervalDf, prepare } from './prepare.js';
+import { type Analysis, choice, confidenceLevel, intervalDf, prepare } from './prepare.js';
 import type { Estimate } from './types.js';
 import { estimateVariance } from './variance.js';
 
@@ -83,14 +83,7 @@ export function svyCiProp(
   opts: CiPropOptions = {},
 ): Estimate {
   const level = confidenceLevel(opts);
-  const method = opts.method ?? 'logit';
-  if (!METHODS.includes(method)) {
-    throw new EstimationError(
-      'BAD_OPTION',
-      `method must be one of ${METHODS.join(', ')}; got "${String(method)}"`,
-      { value: method },
-    );
-  }
+  const method = choice('method', opts.method, METHODS, 'logit');
   const column = getColumn(design.data, variable);
   const successLabel = resolveSuccess(column, variable, opts.success);
   const a = prepare(design, variable);

@@ -166,6 +166,30 @@ export function intervalDf(analysis: Analysis, opts: EstimateOptions): number {
   return df;
 }
 
+/**
+ * An option that must take one of a fixed set of values: the value, or `fallback` when it is not
+ * given.
+ * @throws {EstimationError} `BAD_OPTION` listing the allowed values.
+ */
+export function choice<T extends string>(
+  name: string,
+  value: T | undefined,
+  allowed: readonly T[],
+  fallback: T,
+): T {
+  const v = value ?? fallback;
+  if (!allowed.includes(v)) {
+    throw new EstimationError(
+      'BAD_OPTION',
+      `${name} must be one of ${allowed.join(', ')}; got "${String(v)}"`,
+      {
+        value: v,
+      },
+    );
+  }
+  return v;
+}
+
 /** The confidence level from the options, checked. */
 export function confidenceLevel(opts: { level?: number }): number {
   const level = opts.level ?? 0.95;

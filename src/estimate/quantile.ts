@@ -9,7 +9,7 @@ import { qbeta, qnorm, qt } from '../stats/distributions.js';
 import { approxFunction } from '../stats/spline.js';
 import { denseInfluence } from '../variance/influence.js';
 import { designDf } from '../variance/linearization.js';
-import { type Analysis, confidenceLevel, intervalDf, prepare } from './prepare.js';
+import { type Analysis, choice, confidenceLevel, intervalDf, prepare } from './prepare.js';
 import type { Estimate } from './types.js';
 import { estimateVariance } from './variance.js';
 
@@ -109,22 +109,8 @@ export function svyQuantile(
   opts: QuantileOptions = {},
 ): Estimate[] {
   const level = confidenceLevel(opts);
-  const qrule = opts.qrule ?? 'math';
-  if (!RULES.includes(qrule)) {
-    throw new EstimationError(
-      'BAD_OPTION',
-      `qrule must be one of ${RULES.join(', ')}; got "${String(qrule)}"`,
-      { value: qrule },
-    );
-  }
-  const interval = opts.interval ?? 'mean';
-  if (!INTERVALS.includes(interval)) {
-    throw new EstimationError(
-      'BAD_OPTION',
-      `interval must be one of ${INTERVALS.join(', ')}; got "${String(interval)}"`,
-      { value: interval },
-    );
-  }
+  const qrule = choice('qrule', opts.qrule, RULES, 'math');
+  const interval = choice('interval', opts.interval, INTERVALS, 'mean');
   for (const p of probs) {
     if (typeof p !== 'number' || !(p >= 0 && p <= 1)) {
       throw new EstimationError(

@@ -9,6 +9,7 @@ import type { SurveyDesign } from '../design/types.js';
 import { EstimationError } from '../errors.js';
 import { pchisqUpper, pfUpper } from '../stats/distributions.js';
 import { categoricalInfluence } from '../variance/influence.js';
+import { designDf as designDegreesOfFreedom } from '../variance/linearization.js';
 import { estimateVariance } from './variance.js';
 
 /** A weighted two-way table (see {@link svyTable}). */
@@ -305,7 +306,8 @@ export function svyChisq(
 
   const { trace, trace2 } = deltaTraces(share, V, nr, nc, N);
   const q = (nr - 1) * (nc - 1);
-  const designDf = domainDf(design);
+  // R's `nu`: PSUs minus strata among the domain's rows, zero weights included.
+  const designDf = designDegreesOfFreedom(design, design.domain, { zeroWeights: true });
   const base = {
     pearson,
     traceDelta: trace,
@@ -447,31 +449,4 @@ function solve(A: Float64Array, B: Float64Array, q: number): Float64Array {
     }
   }
   return x;
-}
-
-/**
- * R's `nu` in svychisq: distinct stage-1 PSUs minus distinct strata among the rows of the
- * design's domain (all of them: missing values and zero weights included).
- */
-function domainDf(design: SurveyDesign): number {
-  const stage = design.stages[0]!;
-  const domain = design.domain;
-  const clusterSeen = new Uint8Array(stage.nClusters);
-  const stratumSeen = new Uint8Array(stage.nStrata);
-  let clusters = 0;
-  let strata = 0;
-  for (let i = 0; i < stage.rowCluster.length; i++) {
-    if (domain !== null && domain[i] === 0) continue;
-    const c = stage.rowCluster[i]!;
-    if (!clusterSeen[c]) {
-      clusterSeen[c] = 1;
-      clusters++;
-    }
-    const s = stage.rowStratum[i]!;
-    if (!stratumSeen[s]) {
-      stratumSeen[s] = 1;
-      strata++;
-    }
-  }
-  return clusters - strata;
 }

@@ -233,9 +233,15 @@ export function lonelyError(stratum: string, stageIndex: number): EstimationErro
 
 /**
  * Design degrees of freedom (R's `degf`): PSUs minus strata at stage 1, counting only rows in
- * the domain with non-zero weight.
+ * the domain with non-zero weight (or, with `zeroWeights: true`, all rows in the domain, as
+ * R's `svychisq` counts them).
  */
-export function designDf(design: LinearizationDesign, present: Uint8Array | null): number {
+export function designDf(
+  design: LinearizationDesign,
+  present: Uint8Array | null,
+  opts: { zeroWeights?: boolean } = {},
+): number {
+  const countZero = opts.zeroWeights ?? false;
   const stage = design.stages[0]!;
   const w = design.weights;
   const clusterSeen = new Uint8Array(stage.nClusters);
@@ -243,7 +249,7 @@ export function designDf(design: LinearizationDesign, present: Uint8Array | null
   let clusters = 0;
   let strata = 0;
   for (let i = 0; i < w.length; i++) {
-    if (w[i] === 0 || (present !== null && !present[i])) continue;
+    if ((w[i] === 0 && !countZero) || (present !== null && !present[i])) continue;
     const c = stage.rowCluster[i]!;
     if (!clusterSeen[c]) {
       clusterSeen[c] = 1;

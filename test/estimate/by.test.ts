@@ -11,7 +11,7 @@ import { jointCovariance } from '../../src/estimate/influence-rows.js';
 import { svyMean, svyTotal } from '../../src/estimate/mean.js';
 import type { Estimate } from '../../src/estimate/types.js';
 import { type Condition, conditionMask } from '../helpers/conditions.js';
-import type { ReferenceDesign } from '../helpers/designs.js';
+import { type ReferenceDesign, referenceDesign } from '../helpers/designs.js';
 import { expectClose, loadReferenceData, loadReferenceJson } from '../helpers/reference.js';
 
 interface ByCase {
@@ -57,38 +57,8 @@ interface RefFile<C> {
 const byRef = loadReferenceJson<RefFile<ByJsonCase>>('by.json');
 const extraRef = loadReferenceJson<RefFile<ExtraCase>>('by-extra.json');
 
-const factorLevels =
-  loadReferenceJson<Record<string, Record<string, string[]>>>('factor-levels.json');
-
-/** A reference data set with its factors' levels in R's order (factor-levels.json). */
-function withRLevels(file: string): SurveyData {
-  const data = loadReferenceData(file);
-  const columns = { ...data.columns };
-  for (const [name, levels] of Object.entries(factorLevels[file] ?? {})) {
-    const col = columns[name];
-    if (col?.kind !== 'categorical') continue;
-    const map = col.levels.map((l) => levels.indexOf(l));
-    const codes = col.codes.map((c) => (c < 0 ? -1 : map[c]!));
-    columns[name] = { kind: 'categorical', name, codes, levels };
-  }
-  return { ...data, columns };
-}
-
-const designCache = new Map<string, SurveyDesign>();
 function design(ref: RefFile<unknown>, name: string): SurveyDesign {
-  let d = designCache.get(name);
-  if (!d) {
-    const r = ref.designs[name]!;
-    const spec: DesignSpec = { nest: r.nest };
-    if (r.ids) spec.ids = r.ids;
-    if (r.strata) spec.strata = r.strata;
-    if (r.weights) spec.weights = r.weights;
-    if (r.probs) spec.probs = r.probs;
-    if (r.fpc) spec.fpc = r.fpc;
-    d = svyDesign(withRLevels(r.data), spec);
-    designCache.set(name, d);
-  }
-  return d;
+  return referenceDesign(ref, name);
 }
 
 /** Applies the reference subset conditions ('notNA' included) as a domain. */

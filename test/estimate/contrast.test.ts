@@ -9,7 +9,7 @@ import { svyBy } from '../../src/estimate/by.js';
 import { contrastLabels, svyContrast } from '../../src/estimate/contrast.js';
 import { jointCovariance } from '../../src/estimate/influence-rows.js';
 import { svyMean, svyTotal } from '../../src/estimate/mean.js';
-import type { ReferenceDesign } from '../helpers/designs.js';
+import { type ReferenceDesign, referenceDesign } from '../helpers/designs.js';
 import { expectClose, loadReferenceData, loadReferenceJson } from '../helpers/reference.js';
 
 interface ContrastCase {
@@ -49,38 +49,9 @@ interface RefFile<C> {
 
 const extraRef = loadReferenceJson<RefFile<unknown>>('by-extra.json');
 const byRef = loadReferenceJson<RefFile<ByCase>>('by.json');
-const factorLevels =
-  loadReferenceJson<Record<string, Record<string, string[]>>>('factor-levels.json');
 
-/** A reference data set with its factors' levels in R's order (factor-levels.json). */
-function withRLevels(file: string): SurveyData {
-  const data = loadReferenceData(file);
-  const columns = { ...data.columns };
-  for (const [name, levels] of Object.entries(factorLevels[file] ?? {})) {
-    const col = columns[name];
-    if (col?.kind !== 'categorical') continue;
-    const map = col.levels.map((l) => levels.indexOf(l));
-    const codes = col.codes.map((c) => (c < 0 ? -1 : map[c]!));
-    columns[name] = { kind: 'categorical', name, codes, levels };
-  }
-  return { ...data, columns };
-}
-
-const cache = new Map<string, SurveyDesign>();
 function design(ref: RefFile<unknown>, name: string): SurveyDesign {
-  let d = cache.get(name);
-  if (!d) {
-    const r = ref.designs[name]!;
-    const spec: DesignSpec = { nest: r.nest };
-    if (r.ids) spec.ids = r.ids;
-    if (r.strata) spec.strata = r.strata;
-    if (r.weights) spec.weights = r.weights;
-    if (r.probs) spec.probs = r.probs;
-    if (r.fpc) spec.fpc = r.fpc;
-    d = svyDesign(withRLevels(r.data), spec);
-    cache.set(name, d);
-  }
-  return d;
+  return referenceDesign(ref, name);
 }
 
 describe('svyContrast on svyMean / svyTotal rows against R svycontrast (by-extra.json)', () => {

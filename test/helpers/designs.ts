@@ -27,3 +27,20 @@ export function buildReferenceDesign(ref: ReferenceDesign, lonelyPsu?: LonelyPsu
   if (lonelyPsu) spec.lonelyPsu = lonelyPsu;
   return svyDesign(loadReferenceData(ref.data), spec);
 }
+
+const cache = new Map<ReferenceDesign, SurveyDesign>();
+
+/** The design a reference file names, built once per test file. */
+export function referenceDesign(
+  ref: { designs: Record<string, ReferenceDesign> },
+  name: string,
+): SurveyDesign {
+  const r = ref.designs[name];
+  if (!r) throw new Error(`no design "${name}" in the reference file`);
+  let d = cache.get(r);
+  if (!d) {
+    d = buildReferenceDesign(r);
+    cache.set(r, d);
+  }
+  return d;
+}
