@@ -35,7 +35,6 @@ export function weightSummary(design: SurveyDesign): WeightSummary {
   const domain = design.domain;
   let n = 0;
   let sum = 0;
-  let sumSq = 0;
   let min = Number.POSITIVE_INFINITY;
   let max = Number.NEGATIVE_INFINITY;
   for (let i = 0; i < w.length; i++) {
@@ -43,20 +42,18 @@ export function weightSummary(design: SurveyDesign): WeightSummary {
     const x = w[i]!;
     n++;
     sum += x;
-    sumSq += x * x;
     if (x < min) min = x;
     if (x > max) max = x;
   }
+  // Two passes: equal weights give a cv of exactly 0 and a design effect of exactly 1.
   const mean = sum / n;
-  const variance = Math.max(sumSq / n - mean * mean, 0);
-  const kishDeff = (n * sumSq) / (sum * sum);
-  return {
-    n,
-    sum,
-    min,
-    max,
-    cv: Math.sqrt(variance) / mean,
-    kishDeff,
-    effectiveN: (sum * sum) / sumSq,
-  };
+  let ss = 0;
+  for (let i = 0; i < w.length; i++) {
+    if (domain !== null && !domain[i]) continue;
+    const d = w[i]! - mean;
+    ss += d * d;
+  }
+  const cv = Math.sqrt(ss / n) / mean;
+  const kishDeff = 1 + cv * cv;
+  return { n, sum, min, max, cv, kishDeff, effectiveN: n / kishDeff };
 }

@@ -7,6 +7,7 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import * as surveykit from '../../src/index.js';
+import { instrument } from './instrument.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const workDir = join(root, 'test', 'docs', '.examples');
@@ -44,36 +45,6 @@ function examples(): Example[] {
     }
   }
   return out;
-}
-
-/**
- * Turns `console.log(x); // => y` (or a `// => y` line right after the print) into a checked
- * print. Imports from 'surveykit' are dropped (the whole API is in scope); other imports are
- * hoisted to the top of the module.
- */
-function instrument(code: string): { body: string; expected: string[]; imports: string[] } {
-  const expected: string[] = [];
-  const imports: string[] = [];
-  const lines: string[] = [];
-  for (const line of code.split('\n')) {
-    if (/^\s*import\s/.test(line)) {
-      if (!/from ['"]surveykit['"]/.test(line)) imports.push(line);
-      continue;
-    }
-    const inline = /^(.*console\.log\(.*\);?)\s*\/\/ => (.*)$/.exec(line);
-    if (inline) {
-      expected.push(inline[2]!.trim());
-      lines.push(inline[1]!);
-      continue;
-    }
-    const next = /^\s*\/\/ => (.*)$/.exec(line);
-    if (next) {
-      expected.push(next[1]!.trim());
-      continue;
-    }
-    lines.push(line);
-  }
-  return { body: lines.join('\n'), expected, imports };
 }
 
 const all = examples();
