@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { fromColumns } from '../../src/data/frame.js';
-import type { SurveyData } from '../../src/data/types.js';
 import { svyDesign } from '../../src/design/build.js';
 import { subset } from '../../src/design/subset.js';
-import type { DesignSpec, SurveyDesign } from '../../src/design/types.js';
+import type { SurveyDesign } from '../../src/design/types.js';
 import { EstimationError } from '../../src/errors.js';
 import { svyBy } from '../../src/estimate/by.js';
 import { svyContrast } from '../../src/estimate/contrast.js';
@@ -12,7 +11,7 @@ import { svyMean, svyTotal } from '../../src/estimate/mean.js';
 import type { Estimate } from '../../src/estimate/types.js';
 import { type Condition, conditionMask } from '../helpers/conditions.js';
 import { type ReferenceDesign, referenceDesign } from '../helpers/designs.js';
-import { expectClose, loadReferenceData, loadReferenceJson } from '../helpers/reference.js';
+import { expectClose, loadReferenceJson } from '../helpers/reference.js';
 
 interface ByCase {
   id: string;

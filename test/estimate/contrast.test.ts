@@ -1,16 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { fromColumns } from '../../src/data/frame.js';
-import type { SurveyData } from '../../src/data/types.js';
 import { svyDesign } from '../../src/design/build.js';
 import { subset } from '../../src/design/subset.js';
-import type { DesignSpec, SurveyDesign } from '../../src/design/types.js';
+import type { SurveyDesign } from '../../src/design/types.js';
 import { EstimationError } from '../../src/errors.js';
 import { svyBy } from '../../src/estimate/by.js';
 import { contrastLabels, svyContrast } from '../../src/estimate/contrast.js';
 import { jointCovariance } from '../../src/estimate/influence-rows.js';
 import { svyMean, svyTotal } from '../../src/estimate/mean.js';
 import { type ReferenceDesign, referenceDesign } from '../helpers/designs.js';
-import { expectClose, loadReferenceData, loadReferenceJson } from '../helpers/reference.js';
+import { expectClose, loadReferenceJson } from '../helpers/reference.js';
 
 interface ContrastCase {
   id: string;

@@ -1,14 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { fromColumns } from '../../src/data/frame.js';
-import type { SurveyData } from '../../src/data/types.js';
 import { svyDesign } from '../../src/design/build.js';
 import { subset } from '../../src/design/subset.js';
-import type { DesignSpec, SurveyDesign } from '../../src/design/types.js';
+import type { SurveyDesign } from '../../src/design/types.js';
 import { EstimationError } from '../../src/errors.js';
 import { svyChisq, svyTable } from '../../src/estimate/table.js';
 import { type Condition, conditionMask } from '../helpers/conditions.js';
 import { type ReferenceDesign, referenceDesign } from '../helpers/designs.js';
-import { expectClose, loadReferenceData, loadReferenceJson } from '../helpers/reference.js';
+import { expectClose, loadReferenceJson } from '../helpers/reference.js';
 
 interface Tab {
   rowLevels: string[];
