@@ -47,6 +47,57 @@ export { svyQuantile } from './estimate/quantile.js';
 export type { ChisqOptions, ChisqTest, SurveyTable, TableOptions } from './estimate/table.js';
 export { svyChisq, svyTable } from './estimate/table.js';
 export type { Estimate, EstimateOptions } from './estimate/types.js';
+export type { DifferenceTest, PollOptions } from './poll/answers.js';
+export type { AnswerShare, BatteryResult, GroupStatistic, ItemSummary } from './poll/battery.js';
+export { GROUP_STATISTICS, svyBattery, svyItem } from './poll/battery.js';
+export type { HeadlineOptions, HeadlineResult, Holds } from './poll/headline.js';
+export { evaluateHeadlines } from './poll/headline.js';
+export type {
+  MultipleResponseOptions,
+  MultipleResponseResult,
+  OptionComparison,
+  OptionShare,
+} from './poll/multiple-response.js';
+export { compareOptions, svyMultipleResponse } from './poll/multiple-response.js';
+export type {
+  Answer,
+  AnswerGroup,
+  Battery,
+  CategoricalItem,
+  Headline,
+  MultipleResponseQuestion,
+  Questionnaire,
+} from './poll/questionnaire.js';
+export { answerScale, parseQuestionnaire, readQuestionnaire } from './poll/questionnaire.js';
+export type { RankedItem, Ranking, RankOptions } from './poll/rank.js';
+export { rankItems } from './poll/rank.js';
+export type { SubgroupOptions, SubgroupResult, SubgroupRow } from './poll/subgroups.js';
+export { svySubgroups } from './poll/subgroups.js';
+export type { MarginsFile } from './poll/weighting.js';
+export { marginsFromJson, readMargins, weightToPopulation } from './poll/weighting.js';
 export { pchisqUpper, pfUpper, pnorm, pt, qbeta, qnorm, qt } from './stats/distributions.js';
+export type { CalibrateOptions } from './weighting/calibrate.js';
+export { calibrate } from './weighting/calibrate.js';
+export type { PostStratifyOptions } from './weighting/poststratify.js';
+export { postStratify } from './weighting/poststratify.js';
+export type { RakeOptions } from './weighting/rake.js';
+export { rake } from './weighting/rake.js';
+export { weightingReport } from './weighting/report.js';
 export type { WeightSummary } from './weighting/summary.js';
 export { weightSummary } from './weighting/summary.js';
+export type { TrimOptions } from './weighting/trim.js';
+export { trimWeights } from './weighting/trim.js';
+export type {
+  CalibrateStep,
+  CalibrationFunction,
+  Margin,
+  NumericTotal,
+  PopulationCell,
+  PostStratifyStep,
+  RakeStep,
+  ReportLevel,
+  ReportMargin,
+  TrimStep,
+  WeightingReport,
+  WeightingStep,
+} from './weighting/types.js';

@@ -4,6 +4,7 @@
  * @module
  */
 import type { SurveyData } from '../data/types.js';
+import type { WeightingStep } from '../weighting/types.js';
 
 /** What to do with a stratum that has a single PSU (R's `survey.lonely.psu`). */
 export type LonelyPsu = 'fail' | 'remove' | 'adjust' | 'average' | 'certainty';
@@ -82,6 +83,12 @@ export interface LinearizationDesign {
   readonly hasStrata: boolean;
   /** What R would have warned about while building (e.g. stages without fpc). */
   readonly warnings: readonly string[];
+  /**
+   * Weighting steps applied to the design, in order (post-stratification, raking, calibration,
+   * trimming; see {@link postStratify}). Absent or empty: the sampling weights as built. The
+   * variance accounts for every step but trimming, as R's `postStrata` does.
+   */
+  readonly calibration?: readonly WeightingStep[];
 }
 
 /** Any survey design. */

@@ -1,0 +1,208 @@
+/**
+ * Influence values of estimates on a weighted design, adjusted for the weighting as R's
+ * `svyrecvar` adjusts them for each entry of `design$postStrata`, in order:
+ *
+ * - post-stratification: `x − psw · (Σ_h x·oldw/psw) / (Σ_h oldw)` per post-stratum h, with
+ *   `psw` the weights after and `oldw` those before the step (rows with both 0 get psw = 1);
+ * - raking: 10 sweeps of `x ← x − psw_k · ave(x / psw_k)` over the margins k, `psw_k` the weights
+ *   just after margin k was matched in the last raking sweep and `ave` the unweighted mean within
+ *   each level;
+ * - calibration: `qr.resid(qr(X √w0), x / w) · w` with w = g √w0, i.e. x − w_new · Xβ where
+ *   β = (Σ w0 X Xᵀ)⁻¹ Σ X x / g;
+ * - trimming: nothing (R keeps `postStrata` as it was).
+ *
+ * A design with any of the first three is *calibrated*: as in R, its domains keep every row (with
+ * weight zero outside), so its variance is computed over the whole design.
+ * @module
+ */
+import type { SurveyDesign } from '../design/types.js';
+import { pinvSym } from '../weighting/linalg.js';
+import type { CalibrateStep, PostStratifyStep, RakeStep } from '../weighting/types.js';
+import { denseInfluence, type Influence } from './influence.js';
+
+/** R applies the raking projections this many times. */
+const RAKING_SWEEPS = 10;
+
+/**
+ * Whether the design has a weighting step that changes the variance (all but trimming).
+ * @example
+ * ```ts
+ * const d = svyDesign(fromColumns({ g: ['a', 'b'], w: [1, 3] }), { weights: 'w' });
+ * const ps = postStratify(d, { variables: ['g'], population: [{ g: 'a', count: 5 }, { g: 'b', count: 5 }] });
+ * console.log(isCalibrated(d), isCalibrated(ps), isCalibrated(trimWeights(d, { upper: 2.5 }))); // => false true false
+ * ```
+ */
+export function isCalibrated(design: SurveyDesign): boolean {
+  if (design.type !== 'linearization') return false;
+  const steps = design.calibration;
+  if (!steps) return false;
+  for (const s of steps) if (s.method !== 'trim') return true;
+  return false;
+}
+
+/**
+ * Influence values adjusted for every weighting step of the design, in order, as R's
+ * `svyrecvar` adjusts them (see the module description). Returns the influence unchanged when
+ * the design has no such step. The result is dense (p columns of length n); each step costs a
+ * few passes over the rows per column.
+ *
+ * @param _present rows the estimate used (the input influence is zero elsewhere); the adjusted
+ *   values are not, so their variance is taken over the whole design (`present = null`).
+ * @example
+ * ```ts
+ * const data = fromColumns({ g: ['a', 'a', 'b', 'b'], y: [1, 3, 5, 9] });
+ * const d = postStratify(svyDesign(data), {
+ *   variables: ['g'],
+ *   population: [{ g: 'a', count: 10 }, { g: 'b', count: 30 }],
+ * });
+ * // The influence of the total of y: w·y. Post-stratification removes the cell means.
+ * const z = Float64Array.from([1, 3, 5, 9], (y, i) => d.weights[i] * y);
+ * const influence = { p: 1, dense: () => [z], sumByCluster: () => {} };
+ * const adjusted = calibratedInfluence(d, influence, null);
+ * console.log(Array.from(adjusted.dense()[0]).join(' ')); // => -5 5 -30 30
+ * ```
+ */
+export function calibratedInfluence(
+  design: SurveyDesign,
+  influence: Influence,
+  _present: Uint8Array | null,
+): Influence {
+  if (!isCalibrated(design)) return influence;
+  const columns = influence.dense().map((z) => Float64Array.from(z));
+  for (const step of design.calibration ?? []) {
+    switch (step.method) {
+      case 'postStratify':
+        for (const z of columns) adjustPostStratified(step, z);
+        break;
+      case 'rake':
+        for (const z of columns) adjustRaked(step, z);
+        break;
+      case 'calibrate':
+        adjustCalibrated(step, columns);
+        break;
+      default:
+        break; // trimming adds nothing
+    }
+  }
+  return denseInfluence(columns);
+}
+
+function adjustPostStratified(step: PostStratifyStep, z: Float64Array): void {
+  const { cells, oldWeights: oldw, weights: psw } = step;
+  const nCells = step.factors.length;
+  const sums = new Float64Array(nCells);
+  const oldSum = new Float64Array(nCells);
+  const n = z.length;
+  for (let i = 0; i < n; i++) {
+    const h = cells[i]!;
+    const o = oldw[i]!;
+    let w = psw[i]!;
+    if (w === 0 && o === 0) w = 1;
+    sums[h]! += (z[i]! * o) / w;
+    oldSum[h]! += o;
+  }
+  for (let h = 0; h < nCells; h++) sums[h]! /= oldSum[h]!;
+  for (let i = 0; i < n; i++) {
+    let w = psw[i]!;
+    if (w === 0 && oldw[i] === 0) w = 1;
+    z[i]! -= sums[cells[i]!]! * w;
+  }
+}
+
+/**
+ * The raking projections on the cell table: with psw_k = w0 · F_k[cell], every sweep keeps
+ * x = x0 − w0 · D[cell], so only the per-cell totals S0 = Σ x0 / w0 and counts are needed.
+ * Rows with weight 0 before raking are left out of the means (R would give NaN).
+ */
+function adjustRaked(step: RakeStep, z: Float64Array): void {
+  const { cells, oldWeights: w0, cellLevels, sweepFactors, levels } = step;
+  const m = levels.length;
+  const nCells = sweepFactors[0]!.length;
+  const S0 = new Float64Array(nCells);
+  const count = new Float64Array(nCells);
+  const n = z.length;
+  for (let i = 0; i < n; i++) {
+    const w = w0[i]!;
+    if (w === 0) continue;
+    const c = cells[i]!;
+    S0[c]! += z[i]! / w;
+    count[c]! += 1;
+  }
+  const levelCount = levels.map((ls) => new Float64Array(ls.length));
+  for (let c = 0; c < nCells; c++) {
+    for (let j = 0; j < m; j++) levelCount[j]![cellLevels[c * m + j]!]! += count[c]!;
+  }
+  const D = new Float64Array(nCells);
+  const levelSum = levels.map((ls) => new Float64Array(ls.length));
+  for (let sweep = 0; sweep < RAKING_SWEEPS; sweep++) {
+    for (let j = 0; j < m; j++) {
+      const F = sweepFactors[j]!;
+      const sums = levelSum[j]!;
+      sums.fill(0);
+      for (let c = 0; c < nCells; c++) {
+        sums[cellLevels[c * m + j]!]! += (S0[c]! - count[c]! * D[c]!) / F[c]!;
+      }
+      const counts = levelCount[j]!;
+      for (let l = 0; l < sums.length; l++) sums[l] = counts[l]! > 0 ? sums[l]! / counts[l]! : 0;
+      for (let c = 0; c < nCells; c++) D[c]! += F[c]! * sums[cellLevels[c * m + j]!]!;
+    }
+  }
+  for (let i = 0; i < n; i++) {
+    const w = w0[i]!;
+    if (w !== 0) z[i]! -= w * D[cells[i]!]!;
+  }
+}
+
+/**
+ * Residuals on the calibration model: z − w_new · Xβ, β = (Σ w0 X Xᵀ)⁺ Σ X z / g, with the sums
+ * taken per unit (rows sharing a model row). Rows with weight 0 before calibrating are left as
+ * they are (R would divide by their zero weight and give NaN).
+ */
+function adjustCalibrated(step: CalibrateStep, columns: Float64Array[]): void {
+  const { units, unitX, g, oldWeights: w0, columns: names } = step;
+  const p = names.length;
+  const nUnits = g.length;
+  const n = w0.length;
+  const unitW0 = new Float64Array(nUnits);
+  for (let i = 0; i < n; i++) unitW0[units[i]!]! += w0[i]!;
+  const M = new Float64Array(p * p);
+  for (let u = 0; u < nUnits; u++) {
+    const w = unitW0[u]!;
+    if (w === 0) continue;
+    const o = u * p;
+    for (let a = 0; a < p; a++) {
+      const xa = unitX[o + a]! * w;
+      if (xa === 0) continue;
+      for (let b = 0; b < p; b++) M[a * p + b]! += xa * unitX[o + b]!;
+    }
+  }
+  const Minv = pinvSym(M, p, 1e-14);
+  const unitSum = new Float64Array(nUnits);
+  const fitted = new Float64Array(nUnits);
+  for (const z of columns) {
+    unitSum.fill(0);
+    for (let i = 0; i < n; i++) if (w0[i] !== 0) unitSum[units[i]!]! += z[i]!;
+    const b = new Float64Array(p);
+    for (let u = 0; u < nUnits; u++) {
+      const s = unitSum[u]!;
+      if (s === 0) continue;
+      const f = s / g[u]!;
+      for (let a = 0; a < p; a++) b[a]! += unitX[u * p + a]! * f;
+    }
+    const beta = new Float64Array(p);
+    for (let a = 0; a < p; a++) {
+      let s = 0;
+      for (let c = 0; c < p; c++) s += Minv[a * p + c]! * b[c]!;
+      beta[a] = s;
+    }
+    for (let u = 0; u < nUnits; u++) {
+      let s = 0;
+      for (let a = 0; a < p; a++) s += unitX[u * p + a]! * beta[a]!;
+      fitted[u] = s * g[u]!;
+    }
+    for (let i = 0; i < n; i++) {
+      const w = w0[i]!;
+      if (w !== 0) z[i]! -= w * fitted[units[i]!]!;
+    }
+  }
+}

@@ -1,0 +1,582 @@
+/**
+ * `calibrate`: generalized raking (R's `calibrate` with `grake`): linear (GREG), raking and
+ * logit distances, with bounds on the g-weights.
+ * @module
+ */
+import type { SurveyDesign } from '../design/types.js';
+import { WeightingError } from '../errors.js';
+import {
+  checkDesign,
+  crossCells,
+  domainNote,
+  firstDuplicate,
+  levelSums,
+  numericVariable,
+  positiveOption,
+  withStep,
+} from './common.js';
+import { GINV_TOL, matVec, pinvSym } from './linalg.js';
+import { resolveMargins } from './rake.js';
+import type { CalibrateStep, CalibrationFunction, Margin, NumericTotal } from './types.js';
+
+/** Options of {@link calibrate}. */
+export interface CalibrateOptions {
+  /** Population margins of categorical variables (at least one: it gives the population size). */
+  margins: Margin[];
+  /** Population totals of numeric variables (optional). */
+  totals?: NumericTotal[];
+  /** Distance: `'linear'` (GREG), `'raking'` (multiplicative), `'logit'` (needs `bounds`). */
+  calfun: CalibrationFunction;
+  /** Bounds [lower, upper] on the g-weights (new / old weight), with lower < 1 < upper. */
+  bounds?: [number, number];
+  /** Most Newton iterations (default 50, as R). */
+  maxIter?: number;
+  /** Convergence: |misfit| / (1 + |population total|) below this for every total (default 1e-10). */
+  epsilon?: number;
+}
+
+const CALFUNS: readonly CalibrationFunction[] = ['linear', 'raking', 'logit'];
+
+/**
+ * Calibrates a design: g-weights g_i = 1 + F(x_i'η) (F from the distance `calfun`) such that the
+ * weighted totals of the model columns equal the population's, as R's `calibrate()` computes
+ * them. The model is R's `~ var1 + var2 + ... + num1 + ...`: an intercept, one indicator per
+ * level of each margin variable after its first, and each numeric variable. Linear calibration
+ * without bounds is solved directly (R's `regcalibrate`); otherwise by R's Newton iterations
+ * (`grake`, including its step halving and its rescaling of weights that are far too small).
+ * Standard errors on the result account for the calibration as R's do (residuals on the model).
+ *
+ * Raking calibration to margins gives the same weights as {@link rake}; its standard errors use
+ * the regression residuals and can differ slightly from those of `rake` when the weights are
+ * unequal (as in R). Linear calibration can give negative weights (noted in the step).
+ *
+ * @throws {WeightingError} the margin errors of {@link rake}; `NOT_NUMERIC` for a total of a
+ *   categorical variable; `INFEASIBLE_BOUNDS` when the bounds cannot be met (a level needs a
+ *   g-weight outside them, or the iterations fail within the bounds); `NOT_CONVERGED` when
+ *   unbounded iterations fail; `BAD_OPTION`.
+ * @example
+ * ```ts
+ * const data = fromColumns({ sex: ['F', 'F', 'M', 'M', 'M'], y: [1, 2, 3, 4, 5] });
+ * const d = calibrate(svyDesign(data), {
+ *   margins: [{ variable: 'sex', population: { F: 60, M: 40 } }],
+ *   calfun: 'linear',
+ * });
+ * console.log(svyTotal(d, 'sex').map((r) => r.estimate.toFixed(6)).join(' ')); // => 60.000000 40.000000
+ * ```
+ */
+export function calibrate(design: SurveyDesign, opts: CalibrateOptions): SurveyDesign {
+  checkDesign(design, 'calibrate');
+  const calfun = opts?.calfun;
+  if (!CALFUNS.includes(calfun)) {
+    throw new WeightingError(
+      'BAD_OPTION',
+      `calfun must be one of ${CALFUNS.join(', ')}; got ${String(calfun)}`,
+      { value: calfun },
+    );
+  }
+  const maxIter = positiveOption('maxIter', opts.maxIter, 50, true);
+  const epsilon = positiveOption('epsilon', opts.epsilon, 1e-10);
+  const [lower, upper] = checkBounds(opts.bounds, calfun);
+  const bounded = lower > Number.NEGATIVE_INFINITY || upper < Number.POSITIVE_INFINITY;
+
+  const { dims, targets, notes: marginNotes } = resolveMargins(design, opts.margins);
+  const totals = opts.totals ?? [];
+  const dupTotal = firstDuplicate([
+    ...dims.map((d) => d.variable),
+    ...totals.map((t) => t?.variable),
+  ]);
+  if (dupTotal !== null) {
+    throw new WeightingError('DUPLICATE_LEVEL', `variable "${dupTotal}" is given twice`, {
+      variable: dupTotal,
+    });
+  }
+  const numerics = totals.map((t) => {
+    const col = numericVariable(design, t.variable);
+    if (typeof t.total !== 'number' || !Number.isFinite(t.total)) {
+      throw new WeightingError(
+        'BAD_POPULATION_COUNT',
+        `the population total of "${t.variable}" must be a finite number; got ${String(t.total)}`,
+        { variable: t.variable, value: t.total },
+      );
+    }
+    let missing = 0;
+    let first = -1;
+    for (let i = 0; i < col.values.length; i++) {
+      if (Number.isNaN(col.values[i]!) && missing++ === 0) first = i;
+    }
+    if (missing > 0) {
+      throw new WeightingError(
+        'MISSING_WEIGHTING_VALUE',
+        `calibration variable "${t.variable}" is missing for ${missing} respondent(s) (first at row ${first + 1}); every respondent needs a value`,
+        { variable: t.variable, count: missing, row: first + 1 },
+      );
+    }
+    return col.values;
+  });
+
+  const oldWeights = design.weights;
+  const n = oldWeights.length;
+  const m = dims.length;
+  const cells = crossCells(dims, oldWeights);
+  for (let j = 0; j < m; j++) {
+    const L = dims[j]!.levels.length;
+    const sums = levelSums(cells, m, j, L, cells.sumW);
+    for (let l = 0; l < L; l++) {
+      if (!(sums[l]! > 0)) {
+        const counts = levelSums(cells, m, j, L, cells.count);
+        throw new WeightingError(
+          'EMPTY_CELL',
+          `the population has ${targets[j]![l]} with ${dims[j]!.variable} = "${dims[j]!.levels[l]}" but ${counts[l]! > 0 ? 'its respondents all have weight 0' : 'no respondent has that level'}, so no weight can be scaled up to it`,
+          {
+            variable: dims[j]!.variable,
+            level: dims[j]!.levels[l],
+            value: targets[j]![l],
+            count: counts[l],
+          },
+        );
+      }
+    }
+  }
+
+  // Model columns as R's model.matrix names them: the intercept, then per margin its levels after
+  // the first in the variable's own level order, then the numeric variables.
+  const columns = ['(Intercept)'];
+  const population: number[] = [];
+  let N = 0;
+  for (const t of targets[0]!) N += t;
+  population.push(N);
+  const dummyOf: Int32Array[] = []; // per margin: target level -> model column (-1 reference)
+  for (let j = 0; j < m; j++) {
+    const d = dims[j]!;
+    const order = d.levels
+      .map((_, l) => l)
+      .sort(
+        (a, b) => d.column.levels.indexOf(d.levels[a]!) - d.column.levels.indexOf(d.levels[b]!),
+      );
+    const map = new Int32Array(d.levels.length).fill(-1);
+    for (const l of order.slice(1)) {
+      map[l] = columns.length;
+      columns.push(`${d.variable}${d.levels[l]}`);
+      population.push(targets[j]![l]!);
+    }
+    dummyOf.push(map);
+  }
+  const firstNumeric = columns.length;
+  for (const t of totals) {
+    columns.push(t.variable);
+    population.push(t.total);
+  }
+  const p = columns.length;
+
+  // Units: rows sharing a model row. Without numeric variables a unit is a cell.
+  let nUnits: number;
+  let units: Int32Array;
+  let unitX: Float64Array;
+  let unitW: Float64Array;
+  if (numerics.length === 0) {
+    nUnits = cells.nCells;
+    units = cells.cells;
+    unitW = cells.sumW;
+    unitX = new Float64Array(nUnits * p);
+    for (let c = 0; c < nUnits; c++) fillCellRow(unitX, c, c, p, m, cells.cellLevels, dummyOf);
+  } else {
+    nUnits = n;
+    units = new Int32Array(n);
+    unitW = oldWeights;
+    unitX = new Float64Array(n * p);
+    for (let i = 0; i < n; i++) {
+      units[i] = i;
+      fillCellRow(unitX, i, cells.cells[i]!, p, m, cells.cellLevels, dummyOf);
+      for (let k = 0; k < numerics.length; k++) unitX[i * p + firstNumeric + k] = numerics[k]![i]!;
+    }
+  }
+
+  const pop = Float64Array.from(population);
+  const fit =
+    calfun === 'linear' && !bounded
+      ? linearCalibration(unitX, unitW, pop, nUnits, p)
+      : grake(
+          unitX,
+          unitW,
+          pop,
+          nUnits,
+          p,
+          calfun,
+          lower,
+          upper,
+          epsilon,
+          maxIter,
+          dims,
+          targets,
+          dummyOf,
+        );
+
+  const achieved = misfitOf(unitX, unitW, fit.g, pop, nUnits, p);
+  const converged = achieved.max < epsilon;
+  if (!converged) {
+    const column = columns[achieved.column]!;
+    const base = `calibration (${calfun}${bounded ? `, bounds [${lower}, ${upper}]` : ''}) did not meet the totals after ${fit.iterations} iteration(s): ${column} is weighted to ${achieved.weighted} against ${pop[achieved.column]} (misfit ${achieved.max.toExponential(2)} relative to 1 + total, epsilon ${epsilon})`;
+    if (bounded) {
+      throw new WeightingError(
+        'INFEASIBLE_BOUNDS',
+        `${base}; the bounds are probably too tight: widen them`,
+        {
+          column,
+          value: achieved.weighted,
+          population: pop[achieved.column],
+          bounds: [lower, upper],
+          iterations: fit.iterations,
+          misfit: achieved.max,
+        },
+      );
+    }
+    throw new WeightingError(
+      'NOT_CONVERGED',
+      `${base}; the calibration variables may be collinear in the sample, or the totals impossible to reach`,
+      {
+        column,
+        value: achieved.weighted,
+        population: pop[achieved.column],
+        iterations: fit.iterations,
+        misfit: achieved.max,
+      },
+    );
+  }
+
+  const weights = new Float64Array(n);
+  const g = fit.g;
+  let negative = 0;
+  for (let i = 0; i < n; i++) {
+    const w = oldWeights[i]! * g[units[i]!]!;
+    weights[i] = w;
+    if (w < 0) negative++;
+  }
+  const notes = [...domainNote(design), ...marginNotes, ...fit.notes];
+  if (negative > 0) {
+    notes.push(
+      `calibrate: ${negative} weight(s) are negative (linear calibration does not keep weights positive; use bounds, or calfun 'raking' or 'logit')`,
+    );
+  }
+  const step: CalibrateStep = {
+    method: 'calibrate',
+    calfun,
+    bounds: [lower, upper],
+    columns,
+    population: pop,
+    units,
+    unitX,
+    g,
+    maxMisfit: achieved.max,
+    iterations: fit.iterations,
+    converged: true,
+    oldWeights,
+    weights,
+    notes,
+  };
+  return withStep(design, weights, step);
+}
+
+function fillCellRow(
+  x: Float64Array,
+  row: number,
+  cell: number,
+  p: number,
+  m: number,
+  cellLevels: Int32Array,
+  dummyOf: Int32Array[],
+): void {
+  x[row * p] = 1;
+  for (let j = 0; j < m; j++) {
+    const col = dummyOf[j]![cellLevels[cell * m + j]!]!;
+    if (col >= 0) x[row * p + col] = 1;
+  }
+}
+
+function checkBounds(
+  bounds: [number, number] | undefined,
+  calfun: CalibrationFunction,
+): [number, number] {
+  if (bounds === undefined) {
+    if (calfun === 'logit') {
+      throw new WeightingError(
+        'BAD_OPTION',
+        "logit calibration needs finite bounds, e.g. bounds: [0.5, 2] (R: 'Logit calibration requires finite bounds')",
+        {},
+      );
+    }
+    return [Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY];
+  }
+  const [lower, upper] = Array.isArray(bounds) ? bounds : [Number.NaN, Number.NaN];
+  if (
+    !Array.isArray(bounds) ||
+    bounds.length !== 2 ||
+    typeof lower !== 'number' ||
+    typeof upper !== 'number' ||
+    Number.isNaN(lower) ||
+    Number.isNaN(upper) ||
+    !(lower < 1 && upper > 1)
+  ) {
+    throw new WeightingError(
+      'BAD_OPTION',
+      `bounds on the g-weights must be [lower, upper] with lower < 1 < upper; got ${JSON.stringify(bounds)}`,
+      { value: bounds },
+    );
+  }
+  if (calfun === 'logit' && !(Number.isFinite(lower) && Number.isFinite(upper))) {
+    throw new WeightingError('BAD_OPTION', 'logit calibration needs finite bounds', {
+      value: bounds,
+    });
+  }
+  return [lower, upper];
+}
+
+interface Fit {
+  g: Float64Array;
+  iterations: number;
+  notes: string[];
+}
+
+/** R's `regcalibrate`: g = 1 + X (Σ w x xᵀ)⁻¹ (T − Σ w x), in one step. */
+function linearCalibration(
+  X: Float64Array,
+  W: Float64Array,
+  pop: Float64Array,
+  nUnits: number,
+  p: number,
+): Fit {
+  const T = new Float64Array(p * p);
+  const sample = new Float64Array(p);
+  for (let u = 0; u < nUnits; u++) {
+    const w = W[u]!;
+    if (w === 0) continue;
+    const o = u * p;
+    for (let a = 0; a < p; a++) {
+      const xa = X[o + a]!;
+      if (xa === 0) continue;
+      sample[a]! += w * xa;
+      for (let b = 0; b < p; b++) T[a * p + b]! += w * xa * X[o + b]!;
+    }
+  }
+  const rhs = pop.map((t, a) => t - sample[a]!);
+  const lambda = matVec(pinvSym(T, p), rhs, p);
+  const g = new Float64Array(nUnits);
+  for (let u = 0; u < nUnits; u++) {
+    let s = 0;
+    for (let a = 0; a < p; a++) s += X[u * p + a]! * lambda[a]!;
+    g[u] = 1 + s;
+  }
+  return { g, iterations: 1, notes: [] };
+}
+
+/** F(u) − 1 and its derivative for a distance (R's `cal.linear`, `cal.raking`, `cal.logit`). */
+function distance(
+  calfun: CalibrationFunction,
+  L: number,
+  U: number,
+): { Fm1: (u: number) => number; dF: (u: number) => number } {
+  if (calfun === 'linear') {
+    return {
+      Fm1: (u) => Math.min(Math.max(u + 1, L), U) - 1,
+      dF: (u) => (u < U - 1 && u > L - 1 ? 1 : 0),
+    };
+  }
+  if (calfun === 'raking') {
+    return {
+      Fm1: (u) => Math.min(Math.max(Math.exp(u), L), U) - 1,
+      dF: (u) => (u < U - 1 && u > L - 1 ? Math.exp(u) : 0),
+    };
+  }
+  const A = (U - L) / ((U - 1) * (1 - L));
+  return {
+    Fm1: (u) => {
+      const eAu = Math.exp(A * u);
+      return (L * (U - 1) + U * (1 - L) * eAu) / (U - 1 + (1 - L) * eAu) - 1;
+    },
+    dF: (u) => {
+      const eAu = Math.exp(A * u);
+      const den = U - 1 + (1 - L) * eAu;
+      return (
+        (U * (1 - L) * eAu * A) / den -
+        ((L * (U - 1) + U * (1 - L) * eAu) * ((1 - L) * eAu * A)) / (den * den)
+      );
+    },
+  };
+}
+
+/** R's `grake`: Newton iterations on η with step halving, at the level of units. */
+function grake(
+  X: Float64Array,
+  W0: Float64Array,
+  pop: Float64Array,
+  nUnits: number,
+  p: number,
+  calfun: CalibrationFunction,
+  L: number,
+  U: number,
+  epsilon: number,
+  maxIter: number,
+  dims: ReturnType<typeof resolveMargins>['dims'],
+  targets: Float64Array[],
+  dummyOf: Int32Array[],
+): Fit {
+  const { Fm1, dF } = distance(calfun, L, U);
+  const notes: string[] = [];
+  const sampleTotal = new Float64Array(p);
+  for (let u = 0; u < nUnits; u++) {
+    for (let a = 0; a < p; a++) sampleTotal[a]! += X[u * p + a]! * W0[u]!;
+  }
+  // R: weights far below the population (every total > 20 times the sample's) are rescaled first.
+  let minScale = Number.POSITIVE_INFINITY;
+  let sumScale = 0;
+  for (let a = 0; a < p; a++) {
+    const s = pop[a]! / sampleTotal[a]!;
+    minScale = Math.min(minScale, s);
+    sumScale += s;
+  }
+  let scale = 1;
+  let W = W0;
+  if (minScale > 20) {
+    scale = sumScale / p;
+    W = W0.map((w) => w * scale);
+    for (let a = 0; a < p; a++) sampleTotal[a]! *= scale;
+    notes.push(
+      `calibrate: the sampling weights were rescaled by ${scale.toPrecision(3)} before calibrating (as R does when every total is over 20 times the sample's)${Number.isFinite(L) || Number.isFinite(U) ? '; the bounds apply to the rescaled weights' : ''}`,
+    );
+  }
+  checkFeasible(W, dims, targets, dummyOf, X, nUnits, p, L, U);
+
+  const eta = new Float64Array(p);
+  const xeta = new Float64Array(nUnits);
+  const g = new Float64Array(nUnits);
+  const deriv = new Float64Array(nUnits);
+  const evaluate = () => {
+    let finite = true;
+    for (let u = 0; u < nUnits; u++) {
+      let s = 0;
+      for (let a = 0; a < p; a++) s += X[u * p + a]! * eta[a]!;
+      xeta[u] = s;
+      g[u] = 1 + Fm1(s);
+      deriv[u] = dF(s);
+      if (!Number.isFinite(g[u]!) || !Number.isFinite(deriv[u]!)) finite = false;
+    }
+    return finite;
+  };
+  const misfitVector = () => {
+    const mis = Float64Array.from(pop);
+    for (let a = 0; a < p; a++) mis[a]! -= sampleTotal[a]!;
+    for (let u = 0; u < nUnits; u++) {
+      const f = W[u]! * (g[u]! - 1);
+      if (f === 0) continue;
+      for (let a = 0; a < p; a++) mis[a]! -= X[u * p + a]! * f;
+    }
+    return mis;
+  };
+  evaluate();
+  let iter = 1;
+  const T = new Float64Array(p * p);
+  for (;;) {
+    T.fill(0);
+    for (let u = 0; u < nUnits; u++) {
+      const f = W[u]! * deriv[u]!;
+      if (f === 0) continue;
+      const o = u * p;
+      for (let a = 0; a < p; a++) {
+        const xa = X[o + a]! * f;
+        if (xa === 0) continue;
+        for (let b = 0; b < p; b++) T[a * p + b]! += xa * X[o + b]!;
+      }
+    }
+    const deta = matVec(pinvSym(T, p, GINV_TOL), misfitVector(), p);
+    for (let a = 0; a < p; a++) eta[a]! += deta[a]!;
+    let finite = evaluate();
+    while (iter < maxIter && !finite) {
+      iter++;
+      for (let a = 0; a < p; a++) {
+        deta[a]! /= 2;
+        eta[a]! -= deta[a]!;
+      }
+      finite = evaluate();
+    }
+    const mis = misfitVector();
+    let ok = true;
+    for (let a = 0; a < p; a++)
+      if (!(Math.abs(mis[a]!) / (1 + Math.abs(pop[a]!)) < epsilon)) ok = false;
+    if (ok) break;
+    iter++;
+    if (iter > maxIter) break;
+  }
+  if (scale !== 1) for (let u = 0; u < nUnits; u++) g[u]! *= scale;
+  return { g, iterations: Math.min(iter, maxIter), notes };
+}
+
+/** A level whose g-weights would all have to leave the bounds: the bounds cannot be met. */
+function checkFeasible(
+  W: Float64Array,
+  dims: ReturnType<typeof resolveMargins>['dims'],
+  targets: Float64Array[],
+  dummyOf: Int32Array[],
+  X: Float64Array,
+  nUnits: number,
+  p: number,
+  L: number,
+  U: number,
+): void {
+  if (L === Number.NEGATIVE_INFINITY && U === Number.POSITIVE_INFINITY) return;
+  for (let j = 0; j < dims.length; j++) {
+    const d = dims[j]!;
+    const map = dummyOf[j]!;
+    // Weight per level: the reference level is the total minus the other levels.
+    let total = 0;
+    for (let u = 0; u < nUnits; u++) total += W[u]!;
+    const sums = new Float64Array(d.levels.length);
+    for (let l = 0; l < d.levels.length; l++) {
+      const col = map[l]!;
+      if (col < 0) continue;
+      let s = 0;
+      for (let u = 0; u < nUnits; u++) s += X[u * p + col]! * W[u]!;
+      sums[l] = s;
+    }
+    const ref = map.indexOf(-1);
+    let others = 0;
+    for (let l = 0; l < d.levels.length; l++) if (l !== ref) others += sums[l]!;
+    sums[ref] = total - others;
+    for (let l = 0; l < d.levels.length; l++) {
+      const need = targets[j]![l]! / sums[l]!;
+      if (need < L * (1 - 1e-12) || need > U * (1 + 1e-12)) {
+        throw new WeightingError(
+          'INFEASIBLE_BOUNDS',
+          `${d.variable} = "${d.levels[l]}" needs its weights multiplied by ${need.toPrecision(6)} on average to reach ${targets[j]![l]}, outside the bounds [${L}, ${U}]; widen the bounds`,
+          {
+            variable: d.variable,
+            level: d.levels[l],
+            value: need,
+            population: targets[j]![l],
+            bounds: [L, U],
+          },
+        );
+      }
+    }
+  }
+}
+
+/** Largest |misfit| / (1 + |total|) of the final weights, and where. */
+function misfitOf(
+  X: Float64Array,
+  W: Float64Array,
+  g: Float64Array,
+  pop: Float64Array,
+  nUnits: number,
+  p: number,
+): { max: number; column: number; weighted: number } {
+  const totals = new Float64Array(p);
+  for (let u = 0; u < nUnits; u++) {
+    const w = W[u]! * g[u]!;
+    for (let a = 0; a < p; a++) totals[a]! += X[u * p + a]! * w;
+  }
+  let worst = { max: -1, column: 0, weighted: 0 };
+  for (let a = 0; a < p; a++) {
+    const d = Math.abs(totals[a]! - pop[a]!) / (1 + Math.abs(pop[a]!));
+    if (!(d <= worst.max)) worst = { max: d, column: a, weighted: totals[a]! };
+  }
+  return worst;
+}

@@ -1,0 +1,335 @@
+/**
+ * What the weighting functions share: finding the weighting variables, checking the population
+ * against the respondents, coding the cross-classification cells in one pass, and returning the
+ * new design with its weighting step.
+ * @module
+ */
+import type { CategoricalColumn, NumericColumn } from '../data/types.js';
+import type { SurveyDesign } from '../design/types.js';
+import { WeightingError } from '../errors.js';
+import type { WeightingStep } from './types.js';
+
+/** Relative tolerance for margins whose totals must agree. */
+export const MARGIN_TOLERANCE = 1e-6;
+
+/**
+ * Weighting works on linearization designs (R's `survey.design2`); a design of another type is a
+ * typed error rather than a silent misuse.
+ */
+export function checkDesign(design: SurveyDesign, what: string): void {
+  if (design?.type !== 'linearization') {
+    throw new WeightingError(
+      'UNSUPPORTED_DESIGN',
+      `${what} works on designs built with svyDesign (Taylor linearization); got a design of type "${String(
+        (design as { type?: unknown } | undefined)?.type,
+      )}"`,
+      { value: (design as { type?: unknown } | undefined)?.type },
+    );
+  }
+}
+
+/** The categorical column of a weighting variable, or a typed error. */
+export function categoricalVariable(design: SurveyDesign, variable: string): CategoricalColumn {
+  const col = lookup(design, variable);
+  if (col.kind !== 'categorical') {
+    throw new WeightingError(
+      'NOT_CATEGORICAL',
+      `weighting variable "${variable}" is numeric; margins and post-strata need a categorical variable (give it levels, or use calibrate with a numeric total)`,
+      { variable },
+    );
+  }
+  return col;
+}
+
+/** The numeric column of a calibration total, or a typed error. */
+export function numericVariable(design: SurveyDesign, variable: string): NumericColumn {
+  const col = lookup(design, variable);
+  if (col.kind !== 'numeric') {
+    throw new WeightingError(
+      'NOT_NUMERIC',
+      `calibration total of "${variable}": the variable is categorical; give it as a margin`,
+      { variable },
+    );
+  }
+  return col;
+}
+
+function lookup(design: SurveyDesign, variable: string) {
+  const data = design.data;
+  const col = typeof variable === 'string' ? data.columns[variable] : undefined;
+  if (!col) {
+    throw new WeightingError(
+      'UNKNOWN_VARIABLE',
+      `no variable "${String(variable)}" in ${data.load.source} to weight on (it has: ${data.names.slice(0, 20).join(', ')}${data.names.length > 20 ? ', ...' : ''})`,
+      { variable: String(variable), file: data.load.source },
+    );
+  }
+  return col;
+}
+
+/** A population count must be a positive finite number. */
+export function checkCount(count: unknown, variable: string, level: string): number {
+  if (typeof count !== 'number' || !Number.isFinite(count) || count <= 0) {
+    throw new WeightingError(
+      'BAD_POPULATION_COUNT',
+      `the population count of ${variable} = "${level}" is ${String(count)}; it must be a positive number (leave out a level nobody in the population has)`,
+      { variable, level, value: count },
+    );
+  }
+  return count;
+}
+
+/** One dimension of a cross-classification: a column and which target level each code maps to. */
+export interface Dimension {
+  variable: string;
+  column: CategoricalColumn;
+  /** Target levels (population order). */
+  levels: readonly string[];
+  /** Per column code: index into `levels`, or -1 when the population has no such level. */
+  map: Int32Array;
+}
+
+/** A dimension for a variable whose target levels are given. */
+export function dimension(
+  design: SurveyDesign,
+  variable: string,
+  levels: readonly string[],
+): Dimension {
+  const column = categoricalVariable(design, variable);
+  const index = new Map(levels.map((l, j) => [l, j]));
+  const map = new Int32Array(column.levels.length).fill(-1);
+  column.levels.forEach((l, c) => {
+    map[c] = index.get(l) ?? -1;
+  });
+  return { variable, column, levels, map };
+}
+
+/** The cells of a cross-classification, found in one pass over the respondents. */
+export interface Cells {
+  /** Per row: its cell. */
+  cells: Int32Array;
+  nCells: number;
+  /** Per cell and dimension (row-major, nCells × dims): the cell's level index. */
+  cellLevels: Int32Array;
+  /** Per cell: sum of the weights. */
+  sumW: Float64Array;
+  /** Per cell: respondents. */
+  count: Float64Array;
+}
+
+/**
+ * Codes every respondent's cell of the cross-classification of `dims`, and sums the weights per
+ * cell, in one pass.
+ * @throws {WeightingError} `MISSING_WEIGHTING_VALUE` (count and first row), and
+ *   `MISSING_POPULATION_LEVEL` when a respondent's level is not among the target levels.
+ */
+export function crossCells(dims: readonly Dimension[], weights: Float64Array): Cells {
+  const n = weights.length;
+  const k = dims.length;
+  const codes = dims.map((d) => d.column.codes);
+  const maps = dims.map((d) => d.map);
+  const strides = new Array<number>(k);
+  let size = 1;
+  for (let j = 0; j < k; j++) {
+    strides[j] = size;
+    size *= dims[j]!.levels.length;
+  }
+  const dense = size <= 1 << 24 ? new Int32Array(size).fill(-1) : null;
+  const sparse = dense ? null : new Map<number, number>();
+  const cells = new Int32Array(n);
+  const keys: number[] = [];
+  let sumW = new Float64Array(64);
+  let count = new Float64Array(64);
+  const missing = new Float64Array(k);
+  const firstMissing = new Int32Array(k).fill(-1);
+  const unknown = new Float64Array(k);
+  const firstUnknown = new Int32Array(k).fill(-1);
+  let bad = false;
+  for (let i = 0; i < n; i++) {
+    let key = 0;
+    for (let j = 0; j < k; j++) {
+      const c = codes[j]![i]!;
+      if (c < 0) {
+        if (missing[j]!++ === 0) firstMissing[j] = i;
+        bad = true;
+        continue;
+      }
+      const m = maps[j]![c]!;
+      if (m < 0) {
+        if (unknown[j]!++ === 0) firstUnknown[j] = i;
+        bad = true;
+        continue;
+      }
+      key += m * strides[j]!;
+    }
+    if (bad) continue;
+    let cell = dense ? dense[key]! : (sparse!.get(key) ?? -1);
+    if (cell < 0) {
+      cell = keys.length;
+      keys.push(key);
+      if (dense) dense[key] = cell;
+      else sparse!.set(key, cell);
+      if (cell >= sumW.length) {
+        sumW = grow(sumW);
+        count = grow(count);
+      }
+    }
+    cells[i] = cell;
+    sumW[cell]! += weights[i]!;
+    count[cell]! += 1;
+  }
+  for (let j = 0; j < k; j++) {
+    if (missing[j]! > 0) {
+      const variable = dims[j]!.variable;
+      throw new WeightingError(
+        'MISSING_WEIGHTING_VALUE',
+        `weighting variable "${variable}" is missing for ${missing[j]} respondent(s) (first at row ${firstMissing[j]! + 1}); every respondent needs a value (impute it, or add a level such as "No answer" with its population count)`,
+        { variable, count: missing[j], row: firstMissing[j]! + 1 },
+      );
+    }
+  }
+  for (let j = 0; j < k; j++) {
+    if (unknown[j]! > 0) {
+      const d = dims[j]!;
+      const level = d.column.levels[d.column.codes[firstUnknown[j]!]!]!;
+      let respondents = 0;
+      const code = d.column.codes[firstUnknown[j]!]!;
+      for (let i = 0; i < n; i++) if (d.column.codes[i] === code) respondents++;
+      throw new WeightingError(
+        'MISSING_POPULATION_LEVEL',
+        `${respondents} respondent(s) have ${d.variable} = "${level}" (first at row ${firstUnknown[j]! + 1}), but the population gives no count for that level`,
+        { variable: d.variable, level, count: respondents, row: firstUnknown[j]! + 1 },
+      );
+    }
+  }
+  const nCells = keys.length;
+  const cellLevels = new Int32Array(nCells * k);
+  for (let c = 0; c < nCells; c++) {
+    let key = keys[c]!;
+    for (let j = 0; j < k; j++) {
+      const L = dims[j]!.levels.length;
+      cellLevels[c * k + j] = key % L;
+      key = Math.floor(key / L);
+    }
+  }
+  return {
+    cells,
+    nCells,
+    cellLevels,
+    sumW: sumW.slice(0, nCells),
+    count: count.slice(0, nCells),
+  };
+}
+
+function grow(a: Float64Array<ArrayBuffer>): Float64Array<ArrayBuffer> {
+  const b = new Float64Array(a.length * 2);
+  b.set(a);
+  return b;
+}
+
+/** Per level of dimension `j`: the sum over cells of `values` (e.g. weights). */
+export function levelSums(
+  cells: Cells,
+  dims: number,
+  j: number,
+  nLevels: number,
+  values: Float64Array,
+): Float64Array {
+  const out = new Float64Array(nLevels);
+  for (let c = 0; c < cells.nCells; c++) out[cells.cellLevels[c * dims + j]!]! += values[c]!;
+  return out;
+}
+
+/** The empty-level error: a population level no respondent (with a positive weight) has. */
+export function emptyCell(
+  variable: string,
+  level: string,
+  count: number,
+  respondents: number,
+  hint = '',
+): WeightingError {
+  const who =
+    respondents > 0
+      ? `its ${respondents} respondent(s) all have weight 0`
+      : 'no respondent has that level';
+  return new WeightingError(
+    'EMPTY_CELL',
+    `the population has ${count} with ${variable} = "${level}" but ${who}, so no weight can be scaled up to it${hint}`,
+    { variable, level, value: count, count: respondents },
+  );
+}
+
+/** Checks that every margin has the same total (relative tolerance 1e-6). */
+export function checkMarginTotals(margins: ReadonlyArray<{ variable: string; total: number }>) {
+  if (margins.length < 2) return;
+  const first = margins[0]!;
+  for (const m of margins.slice(1)) {
+    if (Math.abs(m.total - first.total) > MARGIN_TOLERANCE * Math.max(first.total, m.total)) {
+      const totals = Object.fromEntries(margins.map((x) => [x.variable, x.total]));
+      throw new WeightingError(
+        'INCONSISTENT_MARGINS',
+        `the margins disagree on the population size: ${margins.map((x) => `${x.variable} sums to ${x.total}`).join(', ')}; every margin must describe the same population`,
+        { variable: m.variable, totals, value: m.total },
+      );
+    }
+  }
+}
+
+/** Checks an option that must be a positive number (or integer). */
+export function positiveOption(
+  name: string,
+  value: number | undefined,
+  fallback: number,
+  integer = false,
+): number {
+  if (value === undefined) return fallback;
+  if (
+    typeof value !== 'number' ||
+    !(value > 0) ||
+    !Number.isFinite(value) ||
+    (integer && !Number.isInteger(value))
+  ) {
+    throw new WeightingError(
+      'BAD_OPTION',
+      `${name} must be a positive ${integer ? 'integer' : 'number'}; got ${String(value)}`,
+      {
+        value,
+      },
+    );
+  }
+  return value;
+}
+
+/** The note recorded when a design with a domain is weighted. */
+export function domainNote(design: SurveyDesign): string[] {
+  if (design.domain === null) return [];
+  let inDomain = 0;
+  for (let i = 0; i < design.domain.length; i++) inDomain += design.domain[i]!;
+  return [
+    `weighting used all ${design.data.nrow} respondents of the design, not only the ${inDomain} in its domain; the domain was kept for estimation (to weight a group on its own, build a design of that group's data)`,
+  ];
+}
+
+/** The weighted design: new weights, the step appended; the input is not touched. */
+export function withStep(
+  design: SurveyDesign,
+  weights: Float64Array,
+  step: WeightingStep,
+): SurveyDesign {
+  return {
+    ...design,
+    weights,
+    calibration: [...(design.calibration ?? []), step],
+    warnings: step.notes.length ? [...design.warnings, ...step.notes] : design.warnings,
+  };
+}
+
+/** Names of duplicated entries, for option checks. */
+export function firstDuplicate(values: readonly string[]): string | null {
+  const seen = new Set<string>();
+  for (const v of values) {
+    if (seen.has(v)) return v;
+    seen.add(v);
+  }
+  return null;
+}

@@ -1,0 +1,230 @@
+/**
+ * `postStratify`: weights scaled within cells to known population counts (R's `postStratify`).
+ * @module
+ */
+import type { SurveyDesign } from '../design/types.js';
+import { WeightingError } from '../errors.js';
+import {
+  checkCount,
+  checkDesign,
+  crossCells,
+  type Dimension,
+  dimension,
+  domainNote,
+  emptyCell,
+  firstDuplicate,
+  withStep,
+} from './common.js';
+import type { PopulationCell, PostStratifyStep } from './types.js';
+
+/** Options of {@link postStratify}. */
+export interface PostStratifyOptions {
+  /** The categorical variables whose cross-classification makes the post-strata. */
+  variables: string[];
+  /** One entry per population cell: a level of each variable and the cell's population count. */
+  population: PopulationCell[];
+  /**
+   * Population cells no respondent is in are an error (`EMPTY_CELL`) unless `partial` is true:
+   * then they are left out (and recorded in the step), so the weights sum to less than the
+   * population. As R's `partial = TRUE`.
+   */
+  partial?: boolean;
+}
+
+/**
+ * Post-stratifies a design: within each cell of the cross-classification of `variables`, the
+ * weights are multiplied by (population count) / (sum of the cell's weights), so that the
+ * weighted count of every cell equals its population count (R's `postStratify`). Returns a new
+ * design; standard errors on it account for the post-stratification as R's do.
+ *
+ * Every respondent needs a value of each variable, and every respondent's cell must be in the
+ * population. The weighting uses all respondents of the design, also when it has a domain (see
+ * {@link subset}); the domain is kept. Runs in two passes over the respondents.
+ *
+ * @throws {WeightingError} `UNKNOWN_VARIABLE`, `NOT_CATEGORICAL`, `MISSING_WEIGHTING_VALUE`,
+ *   `MISSING_POPULATION_LEVEL` (a respondent's cell or level the population lacks), `EMPTY_CELL`
+ *   (a population cell without respondents), `BAD_POPULATION_COUNT`, `DUPLICATE_LEVEL`,
+ *   `BAD_OPTION`.
+ * @example
+ * ```ts
+ * const data = fromColumns({ sex: ['F', 'F', 'M', 'M', 'M'], y: [1, 2, 3, 4, 5] });
+ * const d = postStratify(svyDesign(data), {
+ *   variables: ['sex'],
+ *   population: [{ sex: 'F', count: 60 }, { sex: 'M', count: 40 }],
+ * });
+ * console.log(Array.from(d.weights).map((w) => w.toFixed(2)).join(' ')); // => 30.00 30.00 13.33 13.33 13.33
+ * console.log(svyMean(d, 'y')[0].estimate.toFixed(2)); // => 2.50
+ * ```
+ */
+export function postStratify(design: SurveyDesign, opts: PostStratifyOptions): SurveyDesign {
+  checkDesign(design, 'postStratify');
+  const variables = opts?.variables;
+  if (!Array.isArray(variables) || variables.length === 0) {
+    throw new WeightingError('BAD_OPTION', 'postStratify needs at least one variable', {});
+  }
+  const dup = firstDuplicate(variables);
+  if (dup !== null) {
+    throw new WeightingError('DUPLICATE_LEVEL', `variable "${dup}" is given twice`, {
+      variable: dup,
+    });
+  }
+  if (variables.includes('count')) {
+    throw new WeightingError(
+      'BAD_OPTION',
+      'a post-stratification variable cannot be called "count" (that key holds each population cell\'s count); rename the column',
+      { variable: 'count' },
+    );
+  }
+  if (!Array.isArray(opts.population) || opts.population.length === 0) {
+    throw new WeightingError('BAD_OPTION', 'postStratify needs the population cells', {});
+  }
+  const partial = opts.partial ?? false;
+
+  // The levels of each variable that the population lists, and the population cells.
+  const levelLists = variables.map(() => [] as string[]);
+  const levelIndex = variables.map(() => new Map<string, number>());
+  const popCells: Array<{ levels: number[]; count: number; label: string }> = [];
+  for (const [r, cell] of opts.population.entries()) {
+    const levels: number[] = [];
+    for (const [j, v] of variables.entries()) {
+      const raw = (cell as Record<string, unknown>)[v];
+      if (raw === undefined || raw === null) {
+        throw new WeightingError(
+          'BAD_OPTION',
+          `population cell ${r + 1} has no level of "${v}"; each cell needs one for every variable and a count`,
+          { variable: v, row: r + 1 },
+        );
+      }
+      const level = String(raw);
+      let idx = levelIndex[j]!.get(level);
+      if (idx === undefined) {
+        idx = levelLists[j]!.length;
+        levelIndex[j]!.set(level, idx);
+        levelLists[j]!.push(level);
+      }
+      levels.push(idx);
+    }
+    const label = levels.map((l, j) => levelLists[j]![l]!).join('.');
+    const count = checkCount(
+      cell.count,
+      variables.join(' × '),
+      variables.map((v, j) => `${v}=${levelLists[j]![levels[j]!]}`).join(', '),
+    );
+    popCells.push({ levels, count, label });
+  }
+
+  const dims: Dimension[] = variables.map((v, j) => dimension(design, v, levelLists[j]!));
+  const oldWeights = design.weights;
+  const cells = crossCells(dims, oldWeights);
+  const k = dims.length;
+
+  // Population cells by key; match each sample cell.
+  const strides: number[] = [];
+  let size = 1;
+  for (const d of dims) {
+    strides.push(size);
+    size *= d.levels.length;
+  }
+  const keyOf = (levels: ArrayLike<number>) => {
+    let key = 0;
+    for (let j = 0; j < k; j++) key += levels[j]! * strides[j]!;
+    return key;
+  };
+  const popByKey = new Map<number, number>();
+  for (const [r, pc] of popCells.entries()) {
+    const key = keyOf(pc.levels);
+    if (popByKey.has(key)) {
+      throw new WeightingError(
+        'DUPLICATE_LEVEL',
+        `the population lists the cell ${describe(variables, pc.label)} twice (entry ${r + 1})`,
+        { variable: variables.join(' × '), level: pc.label, row: r + 1 },
+      );
+    }
+    popByKey.set(key, r);
+  }
+
+  const sampleKeys = new Map<number, number>();
+  const population = new Float64Array(cells.nCells);
+  const cellLabels: string[] = [];
+  for (let c = 0; c < cells.nCells; c++) {
+    const levels = cells.cellLevels.subarray(c * k, (c + 1) * k);
+    const key = keyOf(levels);
+    sampleKeys.set(key, c);
+    const label = Array.from(levels, (l, j) => dims[j]!.levels[l]!).join('.');
+    cellLabels.push(label);
+    const r = popByKey.get(key);
+    if (r === undefined) {
+      let first = -1;
+      for (let i = 0; i < cells.cells.length; i++) {
+        if (cells.cells[i] === c) {
+          first = i;
+          break;
+        }
+      }
+      throw new WeightingError(
+        'MISSING_POPULATION_LEVEL',
+        `${cells.count[c]} respondent(s) are in the cell ${describe(variables, label)} (first at row ${first + 1}), but the population gives no count for it`,
+        {
+          variable: variables.join(' × '),
+          level: label,
+          count: cells.count[c],
+          row: first + 1,
+        },
+      );
+    }
+    population[c] = popCells[r]!.count;
+  }
+
+  const dropped: string[] = [];
+  for (const pc of popCells) {
+    const c = sampleKeys.get(keyOf(pc.levels));
+    if (c === undefined || !(cells.sumW[c]! > 0)) {
+      if (partial && c === undefined) {
+        dropped.push(pc.label);
+        continue;
+      }
+      throw emptyCell(
+        variables.join(' × '),
+        pc.label,
+        pc.count,
+        c === undefined ? 0 : cells.count[c]!,
+        c === undefined ? ' (use partial: true to leave such cells out)' : '',
+      );
+    }
+  }
+
+  const factors = new Float64Array(cells.nCells);
+  for (let c = 0; c < cells.nCells; c++) factors[c] = population[c]! / cells.sumW[c]!;
+  const n = oldWeights.length;
+  const weights = new Float64Array(n);
+  const rowCells = cells.cells;
+  for (let i = 0; i < n; i++) weights[i] = oldWeights[i]! * factors[rowCells[i]!]!;
+
+  const notes = domainNote(design);
+  if (dropped.length) {
+    notes.push(
+      `postStratify: ${dropped.length} population cell(s) without respondents left out (partial: true): ${dropped.join(', ')}`,
+    );
+  }
+  const step: PostStratifyStep = {
+    method: 'postStratify',
+    variables: [...variables],
+    cells: rowCells,
+    cellLabels,
+    population,
+    factors,
+    droppedCells: dropped,
+    iterations: 1,
+    converged: true,
+    oldWeights,
+    weights,
+    notes,
+  };
+  return withStep(design, weights, step);
+}
+
+function describe(variables: readonly string[], label: string): string {
+  return variables.length === 1
+    ? `${variables[0]} = "${label}"`
+    : `${variables.join(' × ')} = "${label}"`;
+}

@@ -1,0 +1,280 @@
+/**
+ * `rake`: iterative proportional fitting of the weights to several population margins
+ * (R's `rake`), computed on the table of cross-classified cells rather than on respondents.
+ * @module
+ */
+import type { SurveyDesign } from '../design/types.js';
+import { WeightingError } from '../errors.js';
+import {
+  checkCount,
+  checkDesign,
+  checkMarginTotals,
+  crossCells,
+  type Dimension,
+  dimension,
+  domainNote,
+  emptyCell,
+  firstDuplicate,
+  levelSums,
+  positiveOption,
+  withStep,
+} from './common.js';
+import type { Margin, RakeStep } from './types.js';
+
+/** Options of {@link rake}. */
+export interface RakeOptions {
+  /** Most sweeps over the margins (default 1000). */
+  maxIter?: number;
+  /**
+   * Convergence: every level of every margin within this relative distance of its population
+   * count (default 1e-12). A sweep that no longer changes the weights beyond rounding ends the
+   * iterations: converged if every margin is then within 1e-9 (the rounding floor of a large
+   * table), not converged otherwise.
+   */
+  epsilon?: number;
+  /**
+   * When the margins are not all met after `maxIter` sweeps: `false` (default) throws
+   * `NOT_CONVERGED`; `true` returns the last iterate, its step marked `converged: false`.
+   */
+  partial?: boolean;
+}
+
+/** Sweeps are cheap (they run on the cell table), so the default is generous. */
+const DEFAULT_MAX_ITER = 1000;
+const DEFAULT_EPSILON = 1e-12;
+/** Largest relative change of a cell factor in a sweep at the floating-point fixed point. */
+const FIXED_POINT = 4 * Number.EPSILON;
+/** At a fixed point, margins within this are met as closely as double precision allows. */
+const ROUNDING_FLOOR = 1e-9;
+
+/**
+ * Rakes a design to population margins: the weights are post-stratified to each margin in turn,
+ * sweep after sweep, until every level of every margin is within `epsilon` (relative) of its
+ * population count (R's `rake`; R's own stopping rule differs: it stops when the weighted table
+ * changes by less than its `epsilon` between sweeps). Standard errors on the result account for
+ * the raking as R's do.
+ *
+ * The iterations run on the table of cells of the cross-classification of the margin variables:
+ * one pass over the respondents tabulates the weights per cell, the sweeps adjust a factor per
+ * cell, and one pass applies them. Every respondent needs a value of each margin variable; the
+ * weighting uses all respondents of the design, also when it has a domain (kept).
+ *
+ * @throws {WeightingError} `UNKNOWN_VARIABLE`, `NOT_CATEGORICAL`, `MISSING_WEIGHTING_VALUE`,
+ *   `MISSING_POPULATION_LEVEL`, `EMPTY_CELL`, `INCONSISTENT_MARGINS` (margins that do not sum to
+ *   the same total, relative tolerance 1e-6), `BAD_POPULATION_COUNT`, `DUPLICATE_LEVEL`,
+ *   `NOT_CONVERGED` (naming the margin and level furthest off), `BAD_OPTION`.
+ * @example
+ * ```ts
+ * const data = fromColumns({
+ *   sex: ['F', 'F', 'M', 'M', 'M', 'F'],
+ *   age: ['young', 'old', 'young', 'old', 'old', 'young'],
+ * });
+ * const d = rake(svyDesign(data), [
+ *   { variable: 'sex', population: { F: 50, M: 50 } },
+ *   { variable: 'age', population: { young: 40, old: 60 } },
+ * ]);
+ * console.log(svyTotal(d, 'sex').map((r) => r.estimate.toFixed(6)).join(' ')); // => 50.000000 50.000000
+ * console.log(svyTotal(d, 'age').map((r) => `${r.level}=${r.estimate.toFixed(6)}`).join(' ')); // => young=40.000000 old=60.000000
+ * ```
+ */
+export function rake(
+  design: SurveyDesign,
+  margins: Margin[],
+  opts: RakeOptions = {},
+): SurveyDesign {
+  checkDesign(design, 'rake');
+  const maxIter = positiveOption('maxIter', opts.maxIter, DEFAULT_MAX_ITER, true);
+  const epsilon = positiveOption('epsilon', opts.epsilon, DEFAULT_EPSILON);
+  const partial = opts.partial ?? false;
+  const { dims, targets, notes: marginNotes } = resolveMargins(design, margins);
+  const m = dims.length;
+  const oldWeights = design.weights;
+  const cells = crossCells(dims, oldWeights);
+  checkLevels(dims, targets, cells);
+
+  const nCells = cells.nCells;
+  const W = cells.sumW;
+  const F = new Float64Array(nCells).fill(1);
+  const sweepFactors = dims.map(() => new Float64Array(nCells));
+  const current = new Float64Array(nCells);
+  let iterations = 0;
+  const previous = new Float64Array(nCells);
+  let fit = { max: Number.POSITIVE_INFINITY, margin: 0, level: 0, weighted: 0 };
+  let fixedPoint = false;
+  while (iterations < maxIter) {
+    iterations++;
+    previous.set(F);
+    for (let j = 0; j < m; j++) {
+      for (let c = 0; c < nCells; c++) current[c] = W[c]! * F[c]!;
+      const totals = levelSums(cells, m, j, dims[j]!.levels.length, current);
+      const target = targets[j]!;
+      for (let c = 0; c < nCells; c++) {
+        const l = cells.cellLevels[c * m + j]!;
+        F[c]! *= target[l]! / totals[l]!;
+      }
+      sweepFactors[j]!.set(F);
+    }
+    fit = misfit(cells, dims, targets, F);
+    if (fit.max <= epsilon) break;
+    // A sweep that changes no factor beyond rounding is a fixed point: more sweeps cannot help.
+    let change = 0;
+    for (let c = 0; c < nCells; c++) change = Math.max(change, Math.abs(F[c]! / previous[c]! - 1));
+    if (change <= FIXED_POINT) {
+      fixedPoint = true;
+      break;
+    }
+  }
+  // A fixed point of the sweeps meets the margins only up to rounding; margins that cannot be
+  // met together (e.g. two margins splitting the sample the same way) also give a fixed point.
+  const converged = fit.max <= epsilon || (fixedPoint && fit.max <= ROUNDING_FLOOR);
+  const worst = {
+    variable: dims[fit.margin]!.variable,
+    level: dims[fit.margin]!.levels[fit.level]!,
+    weighted: fit.weighted,
+    population: targets[fit.margin]![fit.level]!,
+  };
+  const notes = [...domainNote(design), ...marginNotes];
+  if (!converged) {
+    const stuck = fixedPoint
+      ? ' (the sweeps no longer change the weights: these margins cannot all be met with this sample, e.g. two of them split it the same way)'
+      : '';
+    const message = `raking did not converge after ${iterations} sweeps: ${worst.variable} = "${worst.level}" is weighted to ${worst.weighted} against a population of ${worst.population} (relative difference ${fit.max.toExponential(2)} > epsilon ${epsilon})${stuck}`;
+    if (!partial) {
+      throw new WeightingError(
+        'NOT_CONVERGED',
+        `${message}; raise maxIter, loosen epsilon, check the margins against each other, or pass partial: true to keep the last iterate`,
+        {
+          variable: worst.variable,
+          level: worst.level,
+          value: worst.weighted,
+          population: worst.population,
+          relativeDifference: fit.max,
+          iterations,
+        },
+      );
+    }
+    notes.push(`${message}; the last iterate was kept (partial: true)`);
+  }
+
+  const n = oldWeights.length;
+  const weights = new Float64Array(n);
+  const rowCells = cells.cells;
+  for (let i = 0; i < n; i++) weights[i] = oldWeights[i]! * F[rowCells[i]!]!;
+
+  const step: RakeStep = {
+    method: 'rake',
+    margins: margins.map((mg) => ({ variable: mg.variable, population: { ...mg.population } })),
+    levels: dims.map((d) => d.levels),
+    cells: rowCells,
+    cellLevels: cells.cellLevels,
+    sweepFactors,
+    maxRelativeError: fit.max,
+    worst,
+    iterations,
+    converged,
+    oldWeights,
+    weights,
+    notes,
+  };
+  return withStep(design, weights, step);
+}
+
+/**
+ * Checks the margins and returns their dimensions and target counts (population order), margins
+ * after the first scaled to its total (they agree within 1e-6 relative, or this throws).
+ */
+export function resolveMargins(
+  design: SurveyDesign,
+  margins: Margin[],
+): { dims: Dimension[]; targets: Float64Array[]; notes: string[] } {
+  if (!Array.isArray(margins) || margins.length === 0) {
+    throw new WeightingError('BAD_OPTION', 'at least one margin is needed', {});
+  }
+  const dup = firstDuplicate(margins.map((mg) => mg?.variable));
+  if (dup !== null) {
+    throw new WeightingError('DUPLICATE_LEVEL', `variable "${dup}" has two margins`, {
+      variable: dup,
+    });
+  }
+  const dims: Dimension[] = [];
+  const targets: Float64Array[] = [];
+  const totals: Array<{ variable: string; total: number }> = [];
+  for (const mg of margins) {
+    if (!mg || typeof mg.population !== 'object' || mg.population === null) {
+      throw new WeightingError(
+        'BAD_OPTION',
+        `margin of "${String(mg?.variable)}" needs a population: { level: count }`,
+        { variable: mg?.variable },
+      );
+    }
+    const levels = Object.keys(mg.population);
+    if (levels.length === 0) {
+      throw new WeightingError('BAD_OPTION', `margin of "${mg.variable}" lists no level`, {
+        variable: mg.variable,
+      });
+    }
+    const dim = dimension(design, mg.variable, levels);
+    const target = Float64Array.from(levels, (l) => checkCount(mg.population[l], mg.variable, l));
+    let total = 0;
+    for (const t of target) total += t;
+    dims.push(dim);
+    targets.push(target);
+    totals.push({ variable: mg.variable, total });
+  }
+  checkMarginTotals(totals);
+  // Margins that agree within the tolerance are scaled to the first one's total exactly, so
+  // that they can all be met together.
+  const notes: string[] = [];
+  for (let j = 1; j < targets.length; j++) {
+    const f = totals[0]!.total / totals[j]!.total;
+    if (f === 1) continue;
+    for (let l = 0; l < targets[j]!.length; l++) targets[j]![l]! *= f;
+    if (Math.abs(f - 1) > 1e-12) {
+      notes.push(
+        `the margin of ${totals[j]!.variable} (total ${totals[j]!.total}) was scaled by ${f} to the total of ${totals[0]!.variable} (${totals[0]!.total})`,
+      );
+    }
+  }
+  return { dims, targets, notes };
+}
+
+/** Every level of every margin needs respondents with a positive weight. */
+function checkLevels(
+  dims: Dimension[],
+  targets: Float64Array[],
+  cells: ReturnType<typeof crossCells>,
+): void {
+  const m = dims.length;
+  for (let j = 0; j < m; j++) {
+    const L = dims[j]!.levels.length;
+    const sums = levelSums(cells, m, j, L, cells.sumW);
+    const counts = levelSums(cells, m, j, L, cells.count);
+    for (let l = 0; l < L; l++) {
+      if (!(sums[l]! > 0)) {
+        throw emptyCell(dims[j]!.variable, dims[j]!.levels[l]!, targets[j]![l]!, counts[l]!);
+      }
+    }
+  }
+}
+
+/** The largest relative difference between weighted and population counts, and where. */
+function misfit(
+  cells: ReturnType<typeof crossCells>,
+  dims: Dimension[],
+  targets: Float64Array[],
+  F: Float64Array,
+): { max: number; margin: number; level: number; weighted: number } {
+  const m = dims.length;
+  const current = new Float64Array(cells.nCells);
+  for (let c = 0; c < cells.nCells; c++) current[c] = cells.sumW[c]! * F[c]!;
+  let worst = { max: -1, margin: 0, level: 0, weighted: 0 };
+  for (let j = 0; j < m; j++) {
+    const totals = levelSums(cells, m, j, dims[j]!.levels.length, current);
+    const target = targets[j]!;
+    for (let l = 0; l < target.length; l++) {
+      const d = Math.abs(totals[l]! - target[l]!) / target[l]!;
+      if (!(d <= worst.max)) worst = { max: d, margin: j, level: l, weighted: totals[l]! };
+    }
+  }
+  return worst;
+}
