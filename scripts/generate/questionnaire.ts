@@ -2,11 +2,14 @@
  * The questionnaire structure (`data/questionnaire.json`) for the analysis layer: which columns
  * form the attitude battery and for which country, how the scale codes group into positive /
  * neutral / negative / hard to say, the multiple-response questions with their option columns,
- * and the EEU items. The codebook schema is strict, so this lives in its own file.
+ * the EEU items (their answers grouped the same way: "support" is positive), the subgroup
+ * variables of the report, and the published statements of the poll to check. The codebook
+ * schema is strict, so this lives in its own file. `src/poll/questionnaire.ts` validates it.
  * @module
  */
 import {
   ATTITUDE_SCALE,
+  type AttitudeGroup,
   COUNTRIES,
   EEU_KZ_COOP,
   EEU_MEMBERSHIP,
@@ -22,6 +25,24 @@ interface Text {
   ru: string;
 }
 
+/** A coded answer with the group it counts in (positive, neutral, negative, dk, missing). */
+interface Answer {
+  code: number;
+  label: Text;
+  group: AttitudeGroup;
+}
+
+/** What a published statement says, in a form `src/poll/headline.ts` evaluates. */
+type Check =
+  | {
+      type: 'share';
+      variable: string;
+      groups: AttitudeGroup[];
+      comparison: '>' | '<';
+      threshold: number;
+    }
+  | { type: 'rank'; question: string; option: string; rank: number; above: string[] };
+
 /** The content of `data/questionnaire.json`. */
 export interface Questionnaire {
   description: string;
@@ -30,9 +51,10 @@ export interface Questionnaire {
   countries: Array<{ key: string; label: Text }>;
   attitudes: {
     question: Text;
-    scale: Array<{ code: number; label: Text; group: string }>;
+    id: string;
+    scale: Answer[];
     groups: Record<string, number[]>;
-    items: Array<{ variable: string; country: string }>;
+    items: Array<{ variable: string; key: string; label: Text }>;
   };
   multipleResponse: Array<{
     id: string;
@@ -43,11 +65,45 @@ export interface Questionnaire {
     options: Array<{ variable: string; key: string; kind: 'country' | 'none' | 'dk'; label: Text }>;
   }>;
   eeu: Array<{
+    id: string;
     variable: string;
     question: Text;
-    answers: Array<{ code: number; label: Text }>;
-    support: number[];
+    answers: Answer[];
   }>;
+  /** Variables the report breaks the EEU items down by. */
+  subgroups: Array<{ variable: string; label: Text }>;
+  /** The poll's published statements (data/README.md), with their source and how to check them. */
+  headlines: Array<{ id: string; statement: string; source: string; check: Check }>;
+}
+
+/** Where the three published findings were reported (see data/README.md). */
+const HEADLINE_SOURCE =
+  'Belarusian Institute of Strategic Research (BISR) poll, December 2021, as reported by ' +
+  'Grodnenskaya Pravda (2022), "The Caspian reset"';
+
+/** The answer group of each EEU answer code: support is the positive pole. */
+const KZ_COOP_GROUPS: Record<number, AttitudeGroup> = {
+  1: 'positive',
+  2: 'negative',
+  [HARD_TO_SAY]: 'dk',
+  [REFUSED]: 'missing',
+};
+const MEMBERSHIP_GROUPS: Record<number, AttitudeGroup> = {
+  1: 'positive',
+  2: 'neutral',
+  3: 'negative',
+  [HARD_TO_SAY]: 'dk',
+  [REFUSED]: 'missing',
+};
+
+/** An answer with its group; every code must have one. */
+function grouped(
+  a: { code: number; label: string; ru: string },
+  groups: Record<number, AttitudeGroup>,
+): Answer {
+  const group = groups[a.code];
+  if (group === undefined) throw new Error(`no answer group for code ${a.code}`);
+  return { code: a.code, label: { en: a.label, ru: a.ru }, group };
 }
 
 /** Builds the questionnaire description. */
@@ -71,8 +127,13 @@ export function buildQuestionnaire(): Questionnaire {
         label: { en: s.label, ru: s.ru },
         group: s.group,
       })),
+      id: 'attitudes',
       groups,
-      items: COUNTRIES.map((c) => ({ variable: `att_${c.key}`, country: c.key })),
+      items: COUNTRIES.map((c) => ({
+        variable: `att_${c.key}`,
+        key: c.key,
+        label: { en: c.label, ru: c.ru },
+      })),
     },
     multipleResponse: MULTI_RESPONSE.map((q) => ({
       id: q.id,
@@ -98,23 +159,71 @@ export function buildQuestionnaire(): Questionnaire {
     })),
     eeu: [
       {
+        id: 'eeu_kz_coop',
         variable: 'eeu_kz_coop',
         question: {
           en: 'Support for cooperation with Kazakhstan within the Eurasian Economic Union',
           ru: 'Поддержка сотрудничества с Казахстаном в рамках ЕАЭС',
         },
-        answers: EEU_KZ_COOP.map((a) => ({ code: a.code, label: { en: a.label, ru: a.ru } })),
-        support: [1],
+        answers: EEU_KZ_COOP.map((a) => grouped(a, KZ_COOP_GROUPS)),
       },
       {
+        id: 'eeu_membership',
         variable: 'eeu_membership',
         question: {
           en: 'Attitude toward the membership of Belarus in the Eurasian Economic Union',
           ru: 'Отношение к членству Беларуси в ЕАЭС',
         },
-        answers: EEU_MEMBERSHIP.map((a) => ({ code: a.code, label: { en: a.label, ru: a.ru } })),
-        support: [1],
+        answers: EEU_MEMBERSHIP.map((a) => grouped(a, MEMBERSHIP_GROUPS)),
       },
+    ],
+    subgroups: [
+      { variable: 'agegroup', label: { en: 'Age group', ru: 'Возрастная группа' } },
+      { variable: 'region', label: { en: 'Region', ru: 'Регион' } },
+      { variable: 'settlement', label: { en: 'Settlement type', ru: 'Тип населённого пункта' } },
+      { variable: 'education', label: { en: 'Education', ru: 'Образование' } },
+    ],
+    headlines: [
+      {
+        id: 'kz_positive_or_neutral',
+        statement: 'More than 90% have a positive or neutral attitude toward Kazakhstan',
+        source: HEADLINE_SOURCE,
+        check: {
+          type: 'share',
+          variable: 'att_kazakhstan',
+          groups: ['positive', 'neutral'],
+          comparison: '>',
+          threshold: 0.9,
+        },
+      },
+      {
+        id: 'kz_eeu_cooperation',
+        statement:
+          'More than 60% support cooperation with Kazakhstan within the Eurasian Economic Union',
+        source: HEADLINE_SOURCE,
+        check: {
+          type: 'share',
+          variable: 'eeu_kz_coop',
+          groups: ['positive'],
+          comparison: '>',
+          threshold: 0.6,
+        },
+      },
+      ...MULTI_RESPONSE.map((q) => ({
+        id: `kz_second_${q.id}`,
+        statement:
+          q.id === 'reliable'
+            ? 'Apart from Russia, Kazakhstan is the most reliable partner of Belarus in the international arena'
+            : 'Apart from Russia, Kazakhstan is the country whose interests are most consistent with those of Belarus',
+        source: HEADLINE_SOURCE,
+        check: {
+          type: 'rank' as const,
+          question: q.id,
+          option: 'kazakhstan',
+          rank: 2,
+          above: ['russia'],
+        },
+      })),
     ],
   };
 }

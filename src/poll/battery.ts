@@ -1,0 +1,196 @@
+/**
+ * Attitude batteries and single categorical items: per item the share of each answer, and the
+ * summaries made of answer groups (positive, positive or neutral, neutral, negative, hard to say,
+ * net score), each with its design-based SE and CI.
+ * @module
+ */
+import type { SurveyDesign } from '../design/types.js';
+import type { Estimate } from '../estimate/types.js';
+import {
+  answerIndex,
+  derivedMean,
+  type PollOptions,
+  type Resolved,
+  resolveOptions,
+  scoreColumn,
+  withColumns,
+} from './answers.js';
+import type { Answer, AnswerGroup, Battery } from './questionnaire.js';
+
+/** The summaries of an item made of answer groups. */
+export type GroupStatistic =
+  | 'positive'
+  | 'positiveOrNeutral'
+  | 'neutral'
+  | 'negative'
+  | 'dk'
+  | 'net';
+
+/** The statistics of {@link GroupStatistic}, in report order. */
+export const GROUP_STATISTICS: readonly GroupStatistic[] = [
+  'positive',
+  'positiveOrNeutral',
+  'neutral',
+  'negative',
+  'dk',
+  'net',
+];
+
+/** Score of each answer group in each statistic (the statistic is the mean score). */
+const SCORES: Record<GroupStatistic, Partial<Record<AnswerGroup, number>>> = {
+  positive: { positive: 1 },
+  positiveOrNeutral: { positive: 1, neutral: 1 },
+  neutral: { neutral: 1 },
+  negative: { negative: 1 },
+  dk: { dk: 1 },
+  net: { positive: 1, negative: -1 },
+};
+
+/** The share of one answer (an {@link Estimate} with the answer's code and group). */
+export interface AnswerShare extends Estimate {
+  code: number | string;
+  answerGroup: AnswerGroup;
+}
+
+/** One item's answers and group statistics. */
+export interface ItemSummary extends Record<GroupStatistic, Estimate> {
+  /** The item's key (e.g. the country). */
+  key: string;
+  label: string;
+  variable: string;
+  /** Respondents with an answer ("hard to say" included, refusals not). */
+  n: number;
+  /** Respondents in the domain without an answer (missing, or an answer of the missing group). */
+  nMissing: number;
+  /** Share of each answer of the scale except those of the missing group, in scale order. */
+  answers: AnswerShare[];
+}
+
+/** {@link svyBattery}'s result. */
+export interface BatteryResult {
+  battery: string;
+  items: ItemSummary[];
+  level: number;
+  df: number;
+}
+
+/**
+ * Summaries of an attitude battery: for each item (a categorical column asked with the
+ * battery's scale), the share of each answer, and the shares of positive (e.g. very + rather
+ * positive), positive or neutral, neutral, negative and "hard to say" answers, and the net
+ * score (positive − negative), each with design-based SE and CI. Which codes are positive,
+ * neutral, negative, "hard to say" (a real answer, in the base) or missing (not in the base)
+ * comes from the scale's `group`s.
+ *
+ * Each statistic is the mean of a score (0/1, or +1/−1/0 for the net score) among the
+ * respondents with an answer, so it equals the contrast of the level shares (R:
+ * `svycontrast(svymean(~item, design, na.rm = TRUE), c(...))`), and rows keep their influence
+ * values: rows of different items combine in `jointCovariance` (needed by {@link rankItems}).
+ *
+ * @example
+ * ```ts
+ * const data = fromColumns({ att_a: ['1', '2', '3', '4', '98', '1'], att_b: ['4', '4', '1', '3', '3', null] });
+ * const battery = { id: 'att', question: { en: 'Attitude?' }, items: [
+ *   { variable: 'att_a', key: 'a', label: { en: 'A' } }, { variable: 'att_b', key: 'b', label: { en: 'B' } }],
+ *   scale: [{ code: 1, group: 'positive' }, { code: 2, group: 'positive' }, { code: 3, group: 'neutral' },
+ *     { code: 4, group: 'negative' }, { code: 98, group: 'dk' }].map((s) => ({ ...s, label: { en: String(s.code) } })) } as Battery;
+ * const r = svyBattery(svyDesign(data), battery);
+ * console.log(r.items.map((i) => `${i.key}: net ${i.net.estimate.toFixed(3)} n ${i.n}`).join(', ')); // => a: net 0.333 n 6, b: net -0.200 n 5
+ * ```
+ */
+export function svyBattery(
+  design: SurveyDesign,
+  battery: Battery,
+  opts: PollOptions = {},
+): BatteryResult {
+  const resolved = resolveOptions(design, opts);
+  const items = battery.items.map((item) =>
+    summarise(design, item.variable, battery.scale, resolved, item.key, item.label.en),
+  );
+  return { battery: battery.id, items, level: resolved.level, df: resolved.df };
+}
+
+/**
+ * The same summaries for one categorical item (e.g. an EEU item) with its own answers.
+ * @example
+ * ```ts
+ * const data = fromColumns({ coop: ['Support', 'Support', 'Do not support', 'Hard to say', null] });
+ * const answers = [
+ *   { code: 1, label: { en: 'Support' }, group: 'positive' as const },
+ *   { code: 2, label: { en: 'Do not support' }, group: 'negative' as const },
+ *   { code: 98, label: { en: 'Hard to say' }, group: 'dk' as const },
+ * ];
+ * const s = svyItem(svyDesign(data), { variable: 'coop', answers }, { df: Infinity });
+ * console.log(s.positive.estimate, s.n, s.nMissing, s.answers.map((a) => a.level)); // => 0.5 4 1 [ 'Support', 'Do not support', 'Hard to say' ]
+ * ```
+ */
+export function svyItem(
+  design: SurveyDesign,
+  item: { variable: string; answers: readonly Answer[]; key?: string; label?: string },
+  opts: PollOptions = {},
+): ItemSummary {
+  const resolved = resolveOptions(design, opts);
+  return summarise(
+    design,
+    item.variable,
+    item.answers,
+    resolved,
+    item.key ?? item.variable,
+    item.label ?? item.variable,
+  );
+}
+
+function summarise(
+  design: SurveyDesign,
+  variable: string,
+  answers: readonly Answer[],
+  opts: Resolved,
+  key: string,
+  label: string,
+): ItemSummary {
+  const index = answerIndex(design.data, variable, answers);
+  const kept = answers.map((a, j) => ({ a, j })).filter(({ a }) => a.group !== 'missing');
+  const columns: Record<string, Float64Array> = {};
+  for (const { a, j } of kept) {
+    columns[`${variable}[=${a.code}]`] = scoreColumn(
+      index,
+      answers,
+      answers.map((_, m) => (m === j ? 1 : 0)),
+    );
+  }
+  for (const s of GROUP_STATISTICS) {
+    columns[`${variable}[${s}]`] = scoreColumn(
+      index,
+      answers,
+      answers.map((a) => SCORES[s][a.group] ?? 0),
+    );
+  }
+  const d = withColumns(design, columns);
+  const shares: AnswerShare[] = kept.map(({ a }) => {
+    const row = derivedMean(d, `${variable}[=${a.code}]`, opts, {
+      variable,
+      level: a.label.en,
+      statistic: 'proportion',
+    }) as unknown as AnswerShare;
+    row.code = a.code;
+    row.answerGroup = a.group;
+    return row;
+  });
+  const stats = {} as Record<GroupStatistic, Estimate>;
+  for (const s of GROUP_STATISTICS) {
+    stats[s] = derivedMean(d, `${variable}[${s}]`, opts, {
+      variable,
+      level: s,
+      statistic: s === 'net' ? 'net score' : 'proportion',
+    });
+  }
+  return {
+    key,
+    label,
+    variable,
+    n: stats.net.n,
+    nMissing: stats.net.nMissing,
+    answers: shares,
+    ...stats,
+  };
+}

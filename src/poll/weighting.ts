@@ -1,0 +1,110 @@
+/**
+ * The weighting stage of a poll: population margins from a margins file (`data/margins.json`)
+ * and raking of the design weights to them.
+ * @module
+ */
+import { readFile } from 'node:fs/promises';
+import { z } from 'zod';
+import type { SurveyDesign } from '../design/types.js';
+import { WeightingError } from '../errors.js';
+import { type RakeOptions, rake } from '../weighting/rake.js';
+import type { Margin } from '../weighting/types.js';
+
+/** The margins file: population counts per level of each raking variable. */
+export const marginsFileSchema = z
+  .object({
+    population: z.number().positive().optional(),
+    description: z.string().optional(),
+    margins: z
+      .array(
+        z
+          .object({
+            variable: z.string().min(1),
+            source: z.string().optional(),
+            derivation: z.string().optional(),
+            population: z.record(z.string(), z.number().nonnegative()),
+          })
+          .strict(),
+      )
+      .min(1),
+    /** Variables considered and not used as margins, with the reason. */
+    excluded: z.array(z.object({ variable: z.string(), reason: z.string() }).strict()).optional(),
+  })
+  .strict();
+
+/** The content of a margins file. */
+export type MarginsFile = z.infer<typeof marginsFileSchema>;
+
+/**
+ * The raking margins (`{ variable, population }`, level keys as the codebook's value labels)
+ * of a parsed margins file, validated.
+ *
+ * @throws {WeightingError} `INVALID_MARGINS` listing every problem with its path.
+ * @example
+ * ```ts
+ * const margins = marginsFromJson({ margins: [{ variable: 'sex', source: 'census', population: { Male: 45, Female: 55 } }] });
+ * console.log(margins); // => [ { variable: 'sex', population: { Male: 45, Female: 55 } } ]
+ * ```
+ */
+export function marginsFromJson(json: unknown, source = 'margins'): Margin[] {
+  const result = marginsFileSchema.safeParse(json);
+  if (!result.success) {
+    const problems = result.error.issues.map(
+      (i) => `${i.path.join('.') || '(root)'}: ${i.message}`,
+    );
+    throw new WeightingError(
+      'INVALID_MARGINS',
+      `${source}: invalid margins file\n  ${problems.join('\n  ')}`,
+      { file: source, problems },
+    );
+  }
+  return result.data.margins.map((m) => ({
+    variable: m.variable,
+    population: { ...m.population },
+  }));
+}
+
+/**
+ * Reads a margins file and returns its raking margins.
+ * @throws {WeightingError} `INVALID_MARGINS` (also for a file that is not JSON).
+ * @example
+ * ```ts
+ * const margins = await readMargins('data/margins.json');
+ * console.log(margins.map((m) => m.variable)); // => [ 'region', 'sex', 'agegroup', 'area' ]
+ * ```
+ */
+export async function readMargins(path: string): Promise<Margin[]> {
+  const text = await readFile(path, 'utf8');
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new WeightingError('INVALID_MARGINS', `${path}: not JSON (${String(e)})`, {
+      file: path,
+    });
+  }
+  return marginsFromJson(json, path);
+}
+
+/**
+ * Weights a design to the population: rakes its weights to the margins (parsed margins, or the
+ * content of a margins file), so that the weighted count of every level of every margin
+ * variable equals the population's. Standard errors on the result account for the raking.
+ *
+ * @throws {WeightingError} from {@link marginsFromJson} and `rake` (unknown variable or level,
+ *   empty cell, inconsistent margins, no convergence).
+ * @example
+ * ```ts
+ * const data = fromColumns({ sex: ['Male', 'Female', 'Female', 'Female'] });
+ * const d = weightToPopulation(svyDesign(data), { margins: [{ variable: 'sex', population: { Male: 50, Female: 50 } }] });
+ * console.log(svyTotal(d, 'sex').map((r) => r.estimate.toFixed(3)).join(' ')); // => 50.000 50.000
+ * ```
+ */
+export function weightToPopulation(
+  design: SurveyDesign,
+  margins: readonly Margin[] | MarginsFile,
+  opts: RakeOptions = {},
+): SurveyDesign {
+  const list = Array.isArray(margins) ? [...margins] : marginsFromJson(margins);
+  return rake(design, list, opts);
+}
