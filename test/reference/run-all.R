@@ -9,7 +9,7 @@ ref_dir <- local({
   d
 })
 
-scripts <- c("export-data.R", "designs.R", "lonely.R", "domain.R", "ciprop.R",
+scripts <- c("export-data.R", "replicate.R", "designs.R", "lonely.R", "domain.R", "ciprop.R",
              "quantile.R", "by.R", "table.R", "published.R", "weighting.R", "poll.R")
 rscript <- file.path(R.home("bin"), "Rscript")
 for (s in scripts) {
