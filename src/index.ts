@@ -17,6 +17,10 @@ export type {
   SurveyData,
 } from './data/types.js';
 export { svyDesign } from './design/build.js';
+export { degreesOfFreedom } from './design/df.js';
+export type { AsRepOptions, RepDesignSpec } from './design/replicate.js';
+export { asRepDesign, svyRepDesign } from './design/replicate.js';
+export type { ReplicateDesign, ReplicateType } from './design/replicate-types.js';
 export type { Row } from './design/subset.js';
 export { subset, weights } from './design/subset.js';
 export type {

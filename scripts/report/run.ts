@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { parseCodebook } from '../../src/data/codebook.js';
 import { readCsv } from '../../src/data/csv.js';
 import { svyDesign } from '../../src/design/build.js';
-import type { SurveyDesign } from '../../src/design/types.js';
+import type { LinearizationDesign } from '../../src/design/types.js';
 import { type BatteryResult, svyBattery, svyItem } from '../../src/poll/battery.js';
 import { evaluateHeadlines } from '../../src/poll/headline.js';
 import { svyMultipleResponse } from '../../src/poll/multiple-response.js';
@@ -105,7 +105,7 @@ export async function runReport(opts: ReportOptions = {}): Promise<ReportResult>
   );
 
   // 3. weighting
-  let design: SurveyDesign = base;
+  let design: LinearizationDesign = base;
   let weighting: Summary['weighting'];
   if (paths.margins === null) {
     weighting = {

@@ -4,7 +4,7 @@
  * @module
  */
 import type { SurveyData } from '../../src/data/types.js';
-import type { SurveyDesign } from '../../src/design/types.js';
+import type { LinearizationDesign } from '../../src/design/types.js';
 import type { Estimate } from '../../src/estimate/types.js';
 import type { BatteryResult, ItemSummary } from '../../src/poll/battery.js';
 import type { HeadlineResult } from '../../src/poll/headline.js';
@@ -122,7 +122,7 @@ export function summaryEstimate(e: Estimate, share = true): SummaryEstimate {
 
 /** The design part of the summary. */
 export function designSummary(
-  design: SurveyDesign,
+  design: LinearizationDesign,
   level: number,
   headlines: readonly HeadlineResult[],
   weighted: boolean,

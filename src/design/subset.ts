@@ -24,12 +24,12 @@ export type Row = Readonly<Record<string, number | string | null>>;
  * console.log(svyMean(d, 'y')[0].estimate, svyMean(d, 'y')[0].n); // => 2 2
  * ```
  */
-export function subset(
-  design: SurveyDesign,
+export function subset<D extends SurveyDesign>(
+  design: D,
   predicate:
     | ((row: Row, index: number) => boolean | null | undefined)
     | ArrayLike<boolean | number>,
-): SurveyDesign {
+): D {
   const n = design.data.nrow;
   const domain = new Uint8Array(n);
   const previous = design.domain;

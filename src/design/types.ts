@@ -5,6 +5,7 @@
  */
 import type { SurveyData } from '../data/types.js';
 import type { WeightingStep } from '../weighting/types.js';
+import type { ReplicateDesign } from './replicate-types.js';
 
 /** What to do with a stratum that has a single PSU (R's `survey.lonely.psu`). */
 export type LonelyPsu = 'fail' | 'remove' | 'adjust' | 'average' | 'certainty';
@@ -91,5 +92,5 @@ export interface LinearizationDesign {
   readonly calibration?: readonly WeightingStep[];
 }
 
-/** Any survey design. */
-export type SurveyDesign = LinearizationDesign;
+/** Any survey design: Taylor linearization or replicate weights. */
+export type SurveyDesign = LinearizationDesign | ReplicateDesign;

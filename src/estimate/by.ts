@@ -5,7 +5,7 @@
  */
 import { getColumn } from '../data/frame.js';
 import type { Column, SurveyData } from '../data/types.js';
-import type { SurveyDesign } from '../design/types.js';
+import type { LinearizationDesign, SurveyDesign } from '../design/types.js';
 import { EstimationError, SurveyError } from '../errors.js';
 import { attachInfluence, type InfluenceBlock, jointCovariance } from './influence-rows.js';
 import type { Estimate } from './types.js';
@@ -297,7 +297,7 @@ const KNOWN_MEMBERS = new Set([
  * design with nothing but the known members (a design carrying more, e.g. calibration data
  * in some later version, falls back to domain masks, which are always right).
  */
-function compactable(design: SurveyDesign): boolean {
+function compactable(design: SurveyDesign): design is LinearizationDesign {
   return design.type === 'linearization' && Object.keys(design).every((k) => KNOWN_MEMBERS.has(k));
 }
 
@@ -324,7 +324,7 @@ function maskGroups(
  * costs the group's size rather than the whole sample's.
  */
 function compactGroups(
-  design: SurveyDesign,
+  design: LinearizationDesign,
   rowGroup: Int32Array,
   groupIndex: Int32Array,
   count: number,
@@ -355,12 +355,13 @@ function compactGroups(
       for (const i of rows[k]!) mask[i] = 1;
       return { ...design, domain: mask };
     },
-    rowsOf: (block) => (block.design ? byStages.get(block.design.stages) : undefined),
+    rowsOf: (block) =>
+      block.design?.type === 'linearization' ? byStages.get(block.design.stages) : undefined,
   };
 }
 
 /** The design restricted to `rows` (renumbered 0..m-1); columns are sliced when first read. */
-function sliceDesign(design: SurveyDesign, rows: Int32Array): SurveyDesign {
+function sliceDesign(design: LinearizationDesign, rows: Int32Array): LinearizationDesign {
   const source = design.data;
   const columns: Record<string, Column> = {};
   for (const name of Object.keys(source.columns)) {

@@ -4,12 +4,12 @@
  * @module
  */
 import { getColumn } from '../data/frame.js';
+import { degreesOfFreedom } from '../design/df.js';
 import type { SurveyDesign } from '../design/types.js';
 import { EstimationError } from '../errors.js';
 import { pnorm, qbeta, qt } from '../stats/distributions.js';
 import { approx, spline } from '../stats/spline.js';
 import { denseInfluence } from '../variance/influence.js';
-import { designDf } from '../variance/linearization.js';
 import { type Analysis, choice, confidenceLevel, intervalDf, prepare } from './prepare.js';
 import type { Estimate } from './types.js';
 import { estimateVariance } from './variance.js';
@@ -230,7 +230,7 @@ function betaInterval(a: Analysis, p: number, variance: number, level: number): 
     for (let i = 0; i < domain.length; i++) rows += domain[i]!;
   }
   const alpha = 1 - level;
-  const ratio = qt(alpha / 2, rows - 1) / qt(alpha / 2, designDf(design, domain));
+  const ratio = qt(alpha / 2, rows - 1) / qt(alpha / 2, degreesOfFreedom(design));
   const nEff = ((p * (1 - p)) / variance) * ratio * ratio;
   return [
     betaQuantile(alpha / 2, nEff * p, nEff * (1 - p) + 1),

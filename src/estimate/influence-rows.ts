@@ -19,7 +19,7 @@
  * `svyBy` tables keep only their covariance.
  * @module
  */
-import type { SurveyDesign } from '../design/types.js';
+import type { LinearizationDesign, SurveyDesign } from '../design/types.js';
 import type { Influence } from '../variance/influence.js';
 import type { Estimate } from './types.js';
 import { estimateVariance } from './variance.js';
@@ -89,7 +89,11 @@ export function rowLink(row: Estimate): RowLink | undefined {
 
 /** Whether two designs share their sampling structure (one is a domain of the other). */
 function sameDesign(a: SurveyDesign, b: SurveyDesign): boolean {
-  return a.stages === b.stages && a.weights === b.weights;
+  if (a.type === 'linearization' && b.type === 'linearization')
+    return a.stages === b.stages && a.weights === b.weights;
+  if (a.type === 'replicate' && b.type === 'replicate')
+    return a.replicates === b.replicates && a.weights === b.weights;
+  return false;
 }
 
 /** One block's influence values within a stack, and where its rows sit in the full design. */
@@ -102,7 +106,7 @@ interface StackPart {
 }
 
 /** Influence values of several blocks side by side (P = Σ p columns), on the full design's rows. */
-function stackInfluence(parts: readonly StackPart[], base: SurveyDesign): Influence {
+function stackInfluence(parts: readonly StackPart[], base: LinearizationDesign): Influence {
   const nrow = base.data.nrow;
   const P = parts.reduce((s, f) => s + f.influence.p, 0);
   return {
@@ -131,7 +135,10 @@ function stackInfluence(parts: readonly StackPart[], base: SurveyDesign): Influe
         let clusters = rowCluster;
         if (rows !== null) {
           // The block design's own map when it is this stage's; else gathered through `rows`.
-          const own = stage >= 0 ? design?.stages[stage]?.rowCluster : undefined;
+          const own =
+            stage >= 0 && design?.type === 'linearization'
+              ? design.stages[stage]?.rowCluster
+              : undefined;
           if (own !== undefined && own.length === rows.length) clusters = own;
           else {
             clusters = new Int32Array(rows.length);
@@ -205,7 +212,7 @@ export function jointCovariance(
         )
       : [];
 
-  if (joinable.length > 1 && base !== null) {
+  if (joinable.length > 1 && base !== null && base.type === 'linearization') {
     const offsets = new Map<InfluenceBlock, number>();
     let P = 0;
     for (const b of joinable) {

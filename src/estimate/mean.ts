@@ -59,7 +59,7 @@ function momentEstimates(
   const a = prepare(design, variable, opts);
   const m = kind === 'mean' ? meanMoments(a) : totalMoments(a);
   const p = m.estimates.length;
-  const V = estimateVariance(design, m.influence, a.present);
+  const V = estimateVariance(design, m.influence, a.present, m.replicates);
   const variances = new Float64Array(p);
   for (let j = 0; j < p; j++) variances[j] = V[j * p + j]!;
   const deff = opts.deff

@@ -3,9 +3,13 @@
  * and design effects. `svyMean` and `svyTotal` are thin wrappers around these.
  * @module
  */
+
+import type { ReplicateDesign } from '../design/replicate-types.js';
 import { EstimationError } from '../errors.js';
 import { categoricalInfluence, type Influence, numericInfluence } from '../variance/influence.js';
+import { replicateWeightedSumsMany } from '../variance/replicate.js';
 import type { Analysis } from './prepare.js';
+import type { ReplicateEstimates } from './variance.js';
 
 /** Point estimates of a mean or total, with what their variance needs. */
 export interface MomentResult {
@@ -14,6 +18,8 @@ export interface MomentResult {
   /** Level names for a categorical variable. */
   levels: readonly string[] | null;
   influence: Influence;
+  /** The estimates recomputed with each replicate's weights (replicate designs). */
+  replicates: (design: ReplicateDesign) => ReplicateEstimates;
   /** Weighted variance of the variable per column (R's `svyvar`), for design effects. */
   populationVariance: () => Float64Array;
 }
@@ -43,9 +49,11 @@ function moments(a: Analysis, kind: 'mean' | 'total'): MomentResult {
     const y = column.values;
     const sum = a.sumWY;
     const mean = sum / sumW;
+    const estimates = Float64Array.of(kind === 'mean' ? mean : sum);
     return {
-      estimates: Float64Array.of(kind === 'mean' ? mean : sum),
+      estimates,
       levels: null,
+      replicates: (design) => replicateMoments(design, [y], present, kind, estimates),
       influence:
         kind === 'mean'
           ? numericInfluence(y, weights, present, 1 / sumW, mean)
@@ -60,10 +68,19 @@ function moments(a: Analysis, kind: 'mean' | 'total'): MomentResult {
   const shares = sums.map((s) => s / sumW);
   const populationVariance = () =>
     shares.map((_, j) => weightedVariance(a, (i) => (codes[i] === j ? 1 : 0) - shares[j]!));
+  const replicates = (design: ReplicateDesign) =>
+    replicateMoments(
+      design,
+      indicatorColumns(codes, L, present),
+      present,
+      kind,
+      kind === 'mean' ? shares : sums,
+    );
   if (kind === 'mean') {
     return {
       estimates: shares,
       levels,
+      replicates,
       influence: categoricalInfluence(codes, weights, present, 1 / sumW, shares),
       populationVariance,
     };
@@ -71,9 +88,43 @@ function moments(a: Analysis, kind: 'mean' | 'total'): MomentResult {
   return {
     estimates: sums,
     levels,
+    replicates,
     influence: categoricalInfluence(codes, weights, present, 1, new Float64Array(L)),
     populationVariance,
   };
+}
+
+/**
+ * Means (Σ w y / Σ w) or totals (Σ w y) of the columns for every replicate's weights, in one
+ * blocked pass over the rows.
+ */
+function replicateMoments(
+  design: ReplicateDesign,
+  columns: Float64Array[],
+  present: Uint8Array,
+  kind: 'mean' | 'total',
+  full: Float64Array,
+): ReplicateEstimates {
+  const p = columns.length;
+  const sums = replicateWeightedSumsMany(
+    design,
+    kind === 'mean' ? [...columns, null] : columns,
+    present,
+  );
+  const reps = sums.reps.map((r) => {
+    if (kind === 'total') return r.slice(0, p);
+    const out = new Float64Array(p);
+    for (let j = 0; j < p; j++) out[j] = r[j]! / r[p]!;
+    return out;
+  });
+  return { full, reps };
+}
+
+/** 0/1 columns, one per level, for the present rows. */
+function indicatorColumns(codes: Int32Array, L: number, present: Uint8Array): Float64Array[] {
+  const columns = Array.from({ length: L }, () => new Float64Array(codes.length));
+  for (let i = 0; i < codes.length; i++) if (present[i]) columns[codes[i]!]![i] = 1;
+  return columns;
 }
 
 /**
@@ -104,8 +155,11 @@ export function designEffects(
   populationVariance: Float64Array,
   mode: true | 'replace',
 ): Float64Array {
+  // R counts respondents with a non-zero weight on linearization designs, and every row of the
+  // (subsetted) design on replicate designs.
   let m = 0;
-  for (let i = 0; i < a.weights.length; i++) if (a.present[i] && a.weights[i] !== 0) m++;
+  if (a.design.type === 'replicate') m = a.n;
+  else for (let i = 0; i < a.weights.length; i++) if (a.present[i] && a.weights[i] !== 0) m++;
   const N = a.sumW;
   return variances.map((v, j) => {
     const s2 = populationVariance[j]!;

@@ -5,10 +5,10 @@
  */
 import { getColumn } from '../data/frame.js';
 import type { Column } from '../data/types.js';
+import { degreesOfFreedom } from '../design/df.js';
 import type { SurveyDesign } from '../design/types.js';
 import { EstimationError } from '../errors.js';
 import { qt } from '../stats/distributions.js';
-import { designDf } from '../variance/linearization.js';
 import type { EstimateOptions } from './types.js';
 
 /** The rows an estimate is computed on. */
@@ -152,8 +152,8 @@ function scanCodes(
 /** Degrees of freedom for an interval, from the options (default `Infinity`). */
 export function intervalDf(analysis: Analysis, opts: EstimateOptions): number {
   const df = opts.df ?? Number.POSITIVE_INFINITY;
-  // R's degf(design): the domain's PSUs minus strata (rows missing this variable still count).
-  if (df === 'design') return designDf(analysis.design, analysis.design.domain);
+  // R's degf(design) of the domain (rows missing this variable still count).
+  if (df === 'design') return degreesOfFreedom(analysis.design);
   if (typeof df !== 'number' || !(df > 0)) {
     throw new EstimationError(
       'BAD_OPTION',

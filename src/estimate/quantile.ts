@@ -3,12 +3,12 @@
  * intervals, as R's `svyquantile` (survey 4.1.1, the "new" svyquantile) computes them.
  * @module
  */
+import { degreesOfFreedom } from '../design/df.js';
 import type { SurveyDesign } from '../design/types.js';
 import { EstimationError } from '../errors.js';
 import { qbeta, qnorm, qt } from '../stats/distributions.js';
 import { approxFunction } from '../stats/spline.js';
 import { denseInfluence } from '../variance/influence.js';
-import { designDf } from '../variance/linearization.js';
 import { type Analysis, choice, confidenceLevel, intervalDf, prepare } from './prepare.js';
 import type { Estimate } from './types.js';
 import { estimateVariance } from './variance.js';
@@ -138,7 +138,7 @@ export function svyQuantile(
   // R: df <- degf(design) after na.rm has dropped the rows missing the variable.
   const df =
     (opts.df ?? 'design') === 'design'
-      ? designDf(design, a.present)
+      ? degreesOfFreedom(design, a.present)
       : intervalDf(a, { df: opts.df as number });
   const alpha = 1 - level;
   const ctx = new QuantileContext(a, qrule, alpha, df);
@@ -230,7 +230,7 @@ class QuantileContext {
       }
       default: {
         // 'beta': nrow and degf of the design after na.rm, whatever df says (as R).
-        const ratio = qt(alpha / 2, a.n - 1) / qt(alpha / 2, designDf(a.design, present));
+        const ratio = qt(alpha / 2, a.n - 1) / qt(alpha / 2, degreesOfFreedom(a.design, present));
         const nEff = ((pm * (1 - pm)) / variance) * ratio * ratio;
         pc = [
           betaQuantile(alpha / 2, nEff * pm, nEff * (1 - pm) + 1),

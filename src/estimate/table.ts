@@ -5,6 +5,7 @@
  */
 import { getColumn } from '../data/frame.js';
 import type { Column } from '../data/types.js';
+import { degreesOfFreedom } from '../design/df.js';
 import type { SurveyDesign } from '../design/types.js';
 import { EstimationError } from '../errors.js';
 import { pchisqUpper, pfUpper } from '../stats/distributions.js';
@@ -307,7 +308,10 @@ export function svyChisq(
   const { trace, trace2 } = deltaTraces(share, V, nr, nc, N);
   const q = (nr - 1) * (nc - 1);
   // R's `nu`: PSUs minus strata among the domain's rows, zero weights included.
-  const designDf = designDegreesOfFreedom(design, design.domain, { zeroWeights: true });
+  const designDf =
+    design.type === 'linearization'
+      ? designDegreesOfFreedom(design, design.domain, { zeroWeights: true })
+      : degreesOfFreedom(design);
   const base = {
     pearson,
     traceDelta: trace,

@@ -11,13 +11,13 @@
  * @module
  */
 import type { SurveyData } from '../data/types.js';
+import { degreesOfFreedom } from '../design/df.js';
 import type { SurveyDesign } from '../design/types.js';
 import { EstimationError } from '../errors.js';
 import { svyMean } from '../estimate/mean.js';
 import { confidenceLevel } from '../estimate/prepare.js';
 import type { Estimate } from '../estimate/types.js';
 import { pt, qt } from '../stats/distributions.js';
-import { designDf } from '../variance/linearization.js';
 import type { Answer } from './questionnaire.js';
 
 /** Options of the poll estimators. */
@@ -50,7 +50,7 @@ export interface Resolved {
 export function resolveOptions(design: SurveyDesign, opts: PollOptions = {}): Resolved {
   const level = confidenceLevel(opts);
   const df = opts.df ?? 'design';
-  if (df === 'design') return { level, df: designDf(design, design.domain) };
+  if (df === 'design') return { level, df: degreesOfFreedom(design) };
   if (typeof df !== 'number' || !(df > 0)) {
     throw new EstimationError(
       'BAD_OPTION',

@@ -100,11 +100,11 @@ export async function readMargins(path: string): Promise<Margin[]> {
  * console.log(svyTotal(d, 'sex').map((r) => r.estimate.toFixed(3)).join(' ')); // => 50.000 50.000
  * ```
  */
-export function weightToPopulation(
-  design: SurveyDesign,
+export function weightToPopulation<D extends SurveyDesign>(
+  design: D,
   margins: readonly Margin[] | MarginsFile,
   opts: RakeOptions = {},
-): SurveyDesign {
+): D {
   const list = Array.isArray(margins) ? [...margins] : marginsFromJson(margins);
   return rake(design, list, opts);
 }

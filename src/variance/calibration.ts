@@ -67,7 +67,7 @@ export function calibratedInfluence(
   influence: Influence,
   _present: Uint8Array | null,
 ): Influence {
-  if (!isCalibrated(design)) return influence;
+  if (design.type !== 'linearization' || !isCalibrated(design)) return influence;
   const columns = influence.dense().map((z) => Float64Array.from(z));
   for (const step of design.calibration ?? []) {
     switch (step.method) {

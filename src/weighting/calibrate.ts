@@ -64,7 +64,7 @@ const CALFUNS: readonly CalibrationFunction[] = ['linear', 'raking', 'logit'];
  * console.log(svyTotal(d, 'sex').map((r) => r.estimate.toFixed(6)).join(' ')); // => 60.000000 40.000000
  * ```
  */
-export function calibrate(design: SurveyDesign, opts: CalibrateOptions): SurveyDesign {
+export function calibrate<D extends SurveyDesign>(design: D, opts: CalibrateOptions): D {
   checkDesign(design, 'calibrate');
   const calfun = opts?.calfun;
   if (!CALFUNS.includes(calfun)) {

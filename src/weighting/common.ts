@@ -5,7 +5,7 @@
  * @module
  */
 import type { CategoricalColumn, NumericColumn } from '../data/types.js';
-import type { SurveyDesign } from '../design/types.js';
+import type { LinearizationDesign, SurveyDesign } from '../design/types.js';
 import { WeightingError } from '../errors.js';
 import type { WeightingStep } from './types.js';
 
@@ -311,17 +311,25 @@ export function domainNote(design: SurveyDesign): string[] {
 }
 
 /** The weighted design: new weights, the step appended; the input is not touched. */
-export function withStep(
-  design: SurveyDesign,
+export function withStep<D extends SurveyDesign>(
+  design: D,
   weights: Float64Array,
   step: WeightingStep,
-): SurveyDesign {
-  return {
+): D {
+  if (design.type !== 'linearization') {
+    throw new WeightingError(
+      'UNSUPPORTED_DESIGN',
+      'weighting a replicate-weight design is not supported yet',
+      {},
+    );
+  }
+  const weighted: LinearizationDesign = {
     ...design,
     weights,
     calibration: [...(design.calibration ?? []), step],
     warnings: step.notes.length ? [...design.warnings, ...step.notes] : design.warnings,
   };
+  return weighted as D;
 }
 
 /** Names of duplicated entries, for option checks. */

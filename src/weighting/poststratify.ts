@@ -56,7 +56,7 @@ export interface PostStratifyOptions {
  * console.log(svyMean(d, 'y')[0].estimate.toFixed(2)); // => 2.50
  * ```
  */
-export function postStratify(design: SurveyDesign, opts: PostStratifyOptions): SurveyDesign {
+export function postStratify<D extends SurveyDesign>(design: D, opts: PostStratifyOptions): D {
   checkDesign(design, 'postStratify');
   const variables = opts?.variables;
   if (!Array.isArray(variables) || variables.length === 0) {

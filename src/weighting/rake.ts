@@ -77,11 +77,11 @@ const ROUNDING_FLOOR = 1e-9;
  * console.log(svyTotal(d, 'age').map((r) => `${r.level}=${r.estimate.toFixed(6)}`).join(' ')); // => young=40.000000 old=60.000000
  * ```
  */
-export function rake(
-  design: SurveyDesign,
+export function rake<D extends SurveyDesign>(
+  design: D,
   margins: Margin[],
   opts: RakeOptions = {},
-): SurveyDesign {
+): D {
   checkDesign(design, 'rake');
   const maxIter = positiveOption('maxIter', opts.maxIter, DEFAULT_MAX_ITER, true);
   const epsilon = positiveOption('epsilon', opts.epsilon, DEFAULT_EPSILON);

@@ -107,7 +107,7 @@ export function weightingReport(
     if (r < min) min = r;
     if (r > max) max = r;
   }
-  const steps = after.calibration ?? [];
+  const steps = after.type === 'linearization' ? (after.calibration ?? []) : [];
   const last = steps.length > 0 ? steps[steps.length - 1]! : null;
   return {
     method: last ? last.method : null,

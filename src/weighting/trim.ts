@@ -45,7 +45,7 @@ export interface TrimOptions {
  * console.log(Array.from(d.weights).join(' ')); // => 1.5 1.5 1.5 1.5 4
  * ```
  */
-export function trimWeights(design: SurveyDesign, opts: TrimOptions = {}): SurveyDesign {
+export function trimWeights<D extends SurveyDesign>(design: D, opts: TrimOptions = {}): D {
   checkDesign(design, 'trimWeights');
   const lower = opts.lower ?? Number.NEGATIVE_INFINITY;
   const upper = opts.upper ?? Number.POSITIVE_INFINITY;

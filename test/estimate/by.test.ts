@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { fromColumns } from '../../src/data/frame.js';
 import { svyDesign } from '../../src/design/build.js';
 import { subset } from '../../src/design/subset.js';
-import type { SurveyDesign } from '../../src/design/types.js';
+import type { LinearizationDesign, SurveyDesign } from '../../src/design/types.js';
 import { EstimationError } from '../../src/errors.js';
 import { svyBy } from '../../src/estimate/by.js';
 import { svyContrast } from '../../src/estimate/contrast.js';
@@ -56,7 +56,7 @@ interface RefFile<C> {
 const byRef = loadReferenceJson<RefFile<ByJsonCase>>('by.json');
 const extraRef = loadReferenceJson<RefFile<ExtraCase>>('by-extra.json');
 
-function design(ref: RefFile<unknown>, name: string): SurveyDesign {
+function design(ref: RefFile<unknown>, name: string): LinearizationDesign {
   return referenceDesign(ref, name);
 }
 
@@ -291,7 +291,7 @@ describe('svyBy: behaviour', () => {
     const dclus1 = design(byRef, 'dclus1');
     const est = (x: SurveyDesign) => [...svyMean(x, 'api00'), ...svyTotal(x, 'sch.wide')];
     const fast = svyBy(dclus1, 'stype', est);
-    const masked = svyBy({ ...dclus1, extra: true } as SurveyDesign, 'stype', est);
+    const masked = svyBy({ ...dclus1, extra: true } as LinearizationDesign, 'stype', est);
     expect(masked.labels).toEqual(fast.labels);
     for (let a = 0; a < fast.length; a++) {
       expectClose(masked[a]!.estimate, fast[a]!.estimate, 1e-12, `estimate ${a}`);

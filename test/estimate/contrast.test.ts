@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { fromColumns } from '../../src/data/frame.js';
 import { svyDesign } from '../../src/design/build.js';
 import { subset } from '../../src/design/subset.js';
-import type { SurveyDesign } from '../../src/design/types.js';
+import type { LinearizationDesign } from '../../src/design/types.js';
 import { EstimationError } from '../../src/errors.js';
 import { svyBy } from '../../src/estimate/by.js';
 import { contrastLabels, svyContrast } from '../../src/estimate/contrast.js';
@@ -49,7 +49,7 @@ interface RefFile<C> {
 const extraRef = loadReferenceJson<RefFile<unknown>>('by-extra.json');
 const byRef = loadReferenceJson<RefFile<ByCase>>('by.json');
 
-function design(ref: RefFile<unknown>, name: string): SurveyDesign {
+function design(ref: RefFile<unknown>, name: string): LinearizationDesign {
   return referenceDesign(ref, name);
 }
 

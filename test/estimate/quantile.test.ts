@@ -184,7 +184,7 @@ describe('svyQuantile behaviour', () => {
     ).toBe('EMPTY_DOMAIN');
   });
 
-  it('is O(n log n): 200 000 respondents, five quantiles, well under a second or two', () => {
+  it('handles 200,000 respondents and five quantiles (speed: npm run bench)', () => {
     const n = 200_000;
     const y = new Float64Array(n);
     const psu = new Float64Array(n);
@@ -200,13 +200,10 @@ describe('svyQuantile behaviour', () => {
       w[i] = 1 + rand();
     }
     const big = svyDesign(fromColumns({ y, psu, w }), { ids: 'psu', weights: 'w' });
-    const t0 = performance.now();
     const rows = svyQuantile(big, 'y', [0.1, 0.25, 0.5, 0.75, 0.9]);
-    const elapsed = performance.now() - t0;
     expect(rows).toHaveLength(5);
     expect(rows[2]!.estimate).toBeGreaterThan(450);
     expect(rows[2]!.estimate).toBeLessThan(550);
-    expect(elapsed).toBeLessThan(5000);
   });
 });
 

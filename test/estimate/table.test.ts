@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { fromColumns } from '../../src/data/frame.js';
 import { svyDesign } from '../../src/design/build.js';
 import { subset } from '../../src/design/subset.js';
-import type { SurveyDesign } from '../../src/design/types.js';
+import type { LinearizationDesign } from '../../src/design/types.js';
 import { EstimationError } from '../../src/errors.js';
 import { svyChisq, svyTable } from '../../src/estimate/table.js';
 import { type Condition, conditionMask } from '../helpers/conditions.js';
@@ -56,7 +56,7 @@ interface RefFile<C> {
 const tableRef = loadReferenceJson<RefFile<TableCase>>('table.json');
 const extraRef = loadReferenceJson<RefFile<ExtraCase>>('table-extra.json');
 
-function design(ref: RefFile<unknown>, name: string): SurveyDesign {
+function design(ref: RefFile<unknown>, name: string): LinearizationDesign {
   return referenceDesign(ref, name);
 }
 

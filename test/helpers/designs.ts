@@ -1,6 +1,6 @@
 /** Builds the designs described in the reference JSON files exactly as R built them. */
 import { svyDesign } from '../../src/design/build.js';
-import type { DesignSpec, LonelyPsu, SurveyDesign } from '../../src/design/types.js';
+import type { DesignSpec, LinearizationDesign, LonelyPsu } from '../../src/design/types.js';
 import { loadReferenceData } from './reference.js';
 
 /** A design as recorded by the R scripts (test/reference/README.md). */
@@ -17,7 +17,10 @@ export interface ReferenceDesign {
 }
 
 /** The surveykit design matching a reference design record. */
-export function buildReferenceDesign(ref: ReferenceDesign, lonelyPsu?: LonelyPsu): SurveyDesign {
+export function buildReferenceDesign(
+  ref: ReferenceDesign,
+  lonelyPsu?: LonelyPsu,
+): LinearizationDesign {
   const spec: DesignSpec = { nest: ref.nest };
   if (ref.ids) spec.ids = ref.ids;
   if (ref.strata) spec.strata = ref.strata;
@@ -28,13 +31,13 @@ export function buildReferenceDesign(ref: ReferenceDesign, lonelyPsu?: LonelyPsu
   return svyDesign(loadReferenceData(ref.data), spec);
 }
 
-const cache = new Map<ReferenceDesign, SurveyDesign>();
+const cache = new Map<ReferenceDesign, LinearizationDesign>();
 
 /** The design a reference file names, built once per test file. */
 export function referenceDesign(
   ref: { designs: Record<string, ReferenceDesign> },
   name: string,
-): SurveyDesign {
+): LinearizationDesign {
   const r = ref.designs[name];
   if (!r) throw new Error(`no design "${name}" in the reference file`);
   let d = cache.get(r);

@@ -33,9 +33,7 @@ describe('npm run report (runReport in-process)', () => {
   it('runs end to end on the bundled poll and writes the documented files', async () => {
     const out = tempDir();
     const lines: string[] = [];
-    const t0 = performance.now();
     const { summary, files } = await runReport({ out, log: (l) => lines.push(l) });
-    expect(performance.now() - t0).toBeLessThan(20_000);
 
     // one progress line per stage (one per headline), then the files written
     expect(lines.map((l) => l.split(':')[0])).toEqual([

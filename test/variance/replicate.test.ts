@@ -342,8 +342,9 @@ describe('replicateWeightedSums', () => {
       });
     }
   });
-  it('computes a mean and its SE with 80 replicates of 1,000,000 rows fast', () => {
-    const n = 1_000_000;
+  it('blocked sums over 80 replicates equal plain per-replicate sums (n not a multiple of the block)', () => {
+    // Speed on 1,000,000 rows is measured by npm run bench, not asserted here.
+    const n = 10_007;
     const R = 80;
     let seed = 3;
     const rnd = () => {
@@ -364,29 +365,19 @@ describe('replicateWeightedSums', () => {
       for (let i = 0; i < n; i++) out[i] = weights[i]! * (i % 80 === r ? 0 : 80 / 79);
       replicates.push(out);
     }
-    const design = {
-      weights,
-      replicates,
-      domain: null,
-      scale: 79 / 80,
-      rscales: new Float64Array(R).fill(1),
-      mse: false,
-    };
-    let best = Number.POSITIVE_INFINITY;
-    let se = 0;
-    for (let k = 0; k < 3; k++) {
-      const t = performance.now();
-      const s = replicateWeightedSumsMany(design, [y, null], present);
-      const full = Float64Array.of(s.full[0]! / s.full[1]!);
-      const V = replicateCovariance(
-        design,
-        full,
-        s.reps.map((r) => Float64Array.of(r[0]! / r[1]!)),
-      );
-      se = Math.sqrt(V[0]!);
-      best = Math.min(best, performance.now() - t);
-    }
-    expect(se).toBeGreaterThan(0);
-    expect(best).toBeLessThan(500); // about 70 ms on the development machine (target: 200 ms)
+    const design = { weights, replicates, domain: null };
+    const s = replicateWeightedSumsMany(design, [y, null], present);
+    [weights, ...replicates].forEach((w, k) => {
+      let sy = 0;
+      let sw = 0;
+      for (let i = 0; i < n; i++) {
+        if (!present[i]) continue;
+        sy += w[i]! * y[i]!;
+        sw += w[i]!;
+      }
+      const got = k === 0 ? s.full : s.reps[k - 1]!;
+      expect(Math.abs(got[0]! - sy) / sy).toBeLessThan(1e-12);
+      expect(Math.abs(got[1]! - sw) / sw).toBeLessThan(1e-12);
+    });
   });
 });

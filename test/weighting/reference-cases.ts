@@ -8,7 +8,7 @@ import { fromColumns } from '../../src/data/frame.js';
 import type { SurveyData } from '../../src/data/types.js';
 import { svyDesign } from '../../src/design/build.js';
 import { subset } from '../../src/design/subset.js';
-import type { SurveyDesign } from '../../src/design/types.js';
+import type { LinearizationDesign } from '../../src/design/types.js';
 import { svyMean, svyTotal } from '../../src/estimate/mean.js';
 import { calibrate } from '../../src/weighting/calibrate.js';
 import { postStratify } from '../../src/weighting/poststratify.js';
@@ -109,14 +109,14 @@ function filterRows(data: SurveyData, conditions: Condition[]): SurveyData {
   return fromColumns(columns, { levels, source: data.load.source });
 }
 
-const baseCache = new Map<string, SurveyDesign>();
+const baseCache = new Map<string, LinearizationDesign>();
 
 /** The design a case starts from, built as R built it. */
-export function baseDesign(name: string): SurveyDesign {
+export function baseDesign(name: string): LinearizationDesign {
   const hit = baseCache.get(name);
   if (hit) return hit;
   const spec = ref.designs[name]!;
-  let design: SurveyDesign;
+  let design: LinearizationDesign;
   if (spec.derived) {
     // A weight column derived from another, zero where the condition holds (R: pw * (id != 1)).
     const data = loadReferenceData(spec.data);
@@ -151,7 +151,7 @@ export function baseDesign(name: string): SurveyDesign {
 }
 
 /** Reproduces a case's weighting with surveykit (tight convergence, as the R calls). */
-export function weightCase(c: WeightingCase): SurveyDesign {
+export function weightCase(c: WeightingCase): LinearizationDesign {
   const p = c.params;
   const design = baseDesign(c.design);
   switch (c.method) {
@@ -190,7 +190,7 @@ export function weightCase(c: WeightingCase): SurveyDesign {
 }
 
 /** Compares weights and every estimate of a case with R's, to `tol` relative. */
-export function checkCase(c: WeightingCase, tol = 1e-8): SurveyDesign {
+export function checkCase(c: WeightingCase, tol = 1e-8): LinearizationDesign {
   const d = weightCase(c);
   const w = c.weights!;
   expect(d.weights.length).toBe(w.length);
@@ -201,7 +201,12 @@ export function checkCase(c: WeightingCase, tol = 1e-8): SurveyDesign {
 }
 
 /** One R estimate on a weighted design (SEs that are zero up to rounding compared absolutely). */
-export function checkEstimate(d: SurveyDesign, e: EstimateRef, what: string, tol = 1e-8): void {
+export function checkEstimate(
+  d: LinearizationDesign,
+  e: EstimateRef,
+  what: string,
+  tol = 1e-8,
+): void {
   const dd = e.subset ? subset(d, conditionMask(d.data, e.subset)) : d;
   const rows = (e.statistic === 'mean' ? svyMean : svyTotal)(dd, e.variable);
   const ordered = e.levels
@@ -222,7 +227,7 @@ export function checkEstimate(d: SurveyDesign, e: EstimateRef, what: string, tol
 }
 
 /** The Kalton & Flores-Cervantes sample (R's tests/kalton.R): 1000 rows in a 4 × 3 table. */
-export function kaltonDesign(): SurveyDesign {
+export function kaltonDesign(): LinearizationDesign {
   const a: string[] = [];
   const b: string[] = [];
   for (const cell of ref.kalton.cells) {
@@ -254,7 +259,7 @@ export function kaltonPopulation(): { margins: Margin[]; cells: PopulationCell[]
 }
 
 /** Weighted over unweighted count per Kalton cell, as R's ratio table [a][b]. */
-export function kaltonRatios(d: SurveyDesign): number[][] {
+export function kaltonRatios(d: LinearizationDesign): number[][] {
   const a = d.data.columns['a']!;
   const b = d.data.columns['b']!;
   if (a.kind !== 'categorical' || b.kind !== 'categorical') throw new Error('kalton columns');
@@ -284,7 +289,11 @@ export function expectCode(
 }
 
 /** Snapshot of a design's weights and calibration, to check it is not modified. */
-export function snapshot(d: SurveyDesign): { weights: number[]; steps: number; warnings: number } {
+export function snapshot(d: LinearizationDesign): {
+  weights: number[];
+  steps: number;
+  warnings: number;
+} {
   return {
     weights: Array.from(d.weights),
     steps: d.calibration?.length ?? 0,
