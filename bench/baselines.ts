@@ -166,3 +166,79 @@ export function bareTable(
   }
   return v;
 }
+
+/** Raking by iterative proportional fitting on the cross-classified cell table, to `epsilon`. */
+export function bareRake(
+  c: BenchColumns,
+  dims: Array<{ codes: Int32Array; levels: number; targets: Float64Array }>,
+  epsilon: number,
+): number {
+  const strides: number[] = [];
+  let cells = 1;
+  for (const d of dims) {
+    strides.push(cells);
+    cells *= d.levels;
+  }
+  const cell = new Int32Array(c.n);
+  const table = new Float64Array(cells);
+  for (let i = 0; i < c.n; i++) {
+    let k = 0;
+    for (let j = 0; j < dims.length; j++) k += dims[j]!.codes[i]! * strides[j]!;
+    cell[i] = k;
+    table[k]! += c.weight[i]!;
+  }
+  const factor = new Float64Array(cells).fill(1);
+  for (let iter = 0; iter < 100; iter++) {
+    let worst = 0;
+    for (let j = 0; j < dims.length; j++) {
+      const d = dims[j]!;
+      const sums = new Float64Array(d.levels);
+      for (let k = 0; k < cells; k++)
+        sums[Math.floor(k / strides[j]!) % d.levels]! += table[k]! * factor[k]!;
+      for (let k = 0; k < cells; k++) {
+        const l = Math.floor(k / strides[j]!) % d.levels;
+        factor[k]! *= d.targets[l]! / sums[l]!;
+      }
+      for (let l = 0; l < d.levels; l++)
+        worst = Math.max(worst, Math.abs(sums[l]! / d.targets[l]! - 1));
+    }
+    if (worst < epsilon) break;
+  }
+  const out = new Float64Array(c.n);
+  for (let i = 0; i < c.n; i++) out[i] = c.weight[i]! * factor[cell[i]!]!;
+  return out[0]!;
+}
+
+/** A weighted mean recomputed with each of R replicate weight vectors (JK1-style variance). */
+export function bareReplicateMean(
+  weights: Float64Array,
+  replicates: Float64Array[],
+  y: Float64Array,
+): number {
+  const reps = new Float64Array(replicates.length);
+  for (let r = 0; r < replicates.length; r++) {
+    const w = replicates[r]!;
+    let sw = 0;
+    let swy = 0;
+    for (let i = 0; i < y.length; i++) {
+      const v = y[i]!;
+      if (Number.isNaN(v)) continue;
+      sw += w[i]!;
+      swy += w[i]! * v;
+    }
+    reps[r] = swy / sw;
+  }
+  let sw = 0;
+  let swy = 0;
+  for (let i = 0; i < y.length; i++) {
+    const v = y[i]!;
+    if (Number.isNaN(v)) continue;
+    sw += weights[i]!;
+    swy += weights[i]! * v;
+  }
+  let mean = 0;
+  for (const v of reps) mean += v / reps.length;
+  let ss = 0;
+  for (const v of reps) ss += (v - mean) ** 2;
+  return ss + swy / sw;
+}

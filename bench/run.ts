@@ -7,8 +7,26 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readCsv } from '../src/data/csv.js';
-import { svyBy, svyChisq, svyDesign, svyMean, svyTotal } from '../src/index.js';
-import { bareByMean, bareCsv, bareDesign, bareMean, bareShares, bareTable } from './baselines.js';
+import {
+  type Margin,
+  rake,
+  svyBy,
+  svyChisq,
+  svyDesign,
+  svyMean,
+  svyRepDesign,
+  svyTotal,
+} from '../src/index.js';
+import {
+  bareByMean,
+  bareCsv,
+  bareDesign,
+  bareMean,
+  bareRake,
+  bareReplicateMean,
+  bareShares,
+  bareTable,
+} from './baselines.js';
 import { ATTITUDES, generateColumns, generateData, REGIONS, toCsv } from './generate.js';
 import { type BenchRow, formatTable, time } from './harness.js';
 
@@ -85,6 +103,31 @@ try {
       time(() => bareByMean(cols, cols.support, cols.region, REGIONS.length), { runs }).median,
       100,
     );
+    // Raking on sex x age group x region (2 + 4 + 7 levels) to 1e-8, to margins 10% off the sample's.
+    const margins = rakeMargins(cols);
+    record(
+      n,
+      'rake sex+agegroup+region to 1e-8',
+      time(() => rake(design, margins, { epsilon: 1e-8 }), { runs }).median,
+      time(() => bareRake(cols, rakeDims(cols, margins), 1e-8), { runs }).median,
+      150,
+    );
+
+    // A mean on a design with 80 replicate weights (JK1-like: one group of PSUs dropped per replicate).
+    const repData = withReplicates(data, cols, 80);
+    const repDesign = svyRepDesign(repData.data, {
+      weights: 'weight',
+      repweights: /^rep\d+$/,
+      type: 'JK1',
+    });
+    record(
+      n,
+      'svyMean, 80 replicate weights',
+      time(() => svyMean(repDesign, 'income'), { runs }).median,
+      time(() => bareReplicateMean(cols.weight, repData.replicates, cols.income), { runs }).median,
+      200,
+    );
+
     record(
       n,
       'svyChisq attitude x sex (4x2)',
@@ -94,6 +137,61 @@ try {
   }
 } finally {
   rmSync(tmp, { recursive: true, force: true });
+}
+
+/** Population margins 10% away from the sample's weighted shares, so raking has work to do. */
+function rakeMargins(c: ReturnType<typeof generateColumns>): Margin[] {
+  const total = c.weight.reduce((a, b) => a + b, 0);
+  const margin = (variable: string, codes: Int32Array, levels: string[]): Margin => {
+    const sums = new Float64Array(levels.length);
+    for (let i = 0; i < c.n; i++) sums[codes[i]!]! += c.weight[i]!;
+    const tilted = Array.from(sums, (s, l) => s * (l % 2 === 0 ? 1.1 : 0.9));
+    const scale = total / tilted.reduce((a, b) => a + b, 0);
+    return {
+      variable,
+      population: Object.fromEntries(levels.map((l, k) => [l, tilted[k]! * scale])),
+    };
+  };
+  return [
+    margin('sex', c.sex, ['Male', 'Female']),
+    margin('agegroup', c.agegroup, ['18-29', '30-44', '45-59', '60+']),
+    margin('region', c.region, REGIONS),
+  ];
+}
+
+function rakeDims(c: ReturnType<typeof generateColumns>, margins: Margin[]) {
+  const codes = [c.sex, c.agegroup, c.region];
+  return margins.map((m, j) => ({
+    codes: codes[j]!,
+    levels: Object.keys(m.population).length,
+    targets: Float64Array.from(Object.values(m.population)),
+  }));
+}
+
+/** The data with R JK1-like replicate weight columns rep1..repR (one group of PSUs dropped per replicate). */
+function withReplicates(
+  data: ReturnType<typeof generateData>,
+  c: ReturnType<typeof generateColumns>,
+  R: number,
+) {
+  const replicates: Float64Array[] = [];
+  for (let r = 0; r < R; r++) {
+    const w = new Float64Array(c.n);
+    for (let i = 0; i < c.n; i++) w[i] = c.psu[i]! % R === r ? 0 : (c.weight[i]! * R) / (R - 1);
+    replicates.push(w);
+  }
+  const names = replicates.map((_, r) => `rep${r + 1}`);
+  const repColumns = Object.fromEntries(
+    names.map((name, r) => [name, { kind: 'numeric' as const, name, values: replicates[r]! }]),
+  );
+  return {
+    data: {
+      ...data,
+      names: [...data.names, ...names],
+      columns: { ...data.columns, ...repColumns },
+    },
+    replicates,
+  };
 }
 
 async function timeAsync(fn: () => Promise<unknown>, runs: number) {
