@@ -7,8 +7,15 @@ import { getColumn } from '../data/frame.js';
 import type { Column, SurveyData } from '../data/types.js';
 import type { LinearizationDesign, SurveyDesign } from '../design/types.js';
 import { EstimationError, SurveyError } from '../errors.js';
-import { attachInfluence, type InfluenceBlock, jointCovariance } from './influence-rows.js';
+import {
+  attachInfluence,
+  type InfluenceBlock,
+  jointCovariance,
+  rowLink,
+} from './influence-rows.js';
+import { registerReplicateGroups } from './replicate-groups.js';
 import type { Estimate } from './types.js';
+import type { ReplicateEstimates } from './variance.js';
 
 /**
  * The rows of a {@link svyBy} (one or more per group) with the covariance between them.
@@ -72,6 +79,9 @@ interface ByVariable {
  * with the full design's clusters, strata and population sizes, so its standard errors are
  * domain standard errors over the whole design, the same as on `subset(design, group)`.
  * (A design with members svyBy does not know is handed over as `subset` domains instead.)
+ * On a replicate-weight design each group is a `subset` domain of the whole design: R's
+ * `design[group, ]` drops the other rows, which for replicate estimates is the same, and
+ * `degreesOfFreedom` of the group is R's `degf` of its rows.
  *
  * Groups are the combinations of the `by` variables' levels that have respondents (with
  * non-zero weight) in the design's domain, in R's order: the first grouping variable varies
@@ -81,7 +91,10 @@ interface ByVariable {
  *
  * The table's `covariance` is that of all its rows, as R's `covmat = TRUE`: the estimators'
  * influence values (zero outside their group) stacked, and their linearization variance
- * computed at once over the design. It needs estimators that give influence values
+ * computed at once over the design; on a replicate design, R's `svrVar` of the replicate
+ * estimates of all groups side by side (with `scale`, `rscales` and `mse` of the design; a
+ * replicate whose estimate is missing in any group, e.g. one deleting the only PSU of a
+ * group, is left out for all, as R does). It needs estimators that give influence values
  * (`svyMean`, `svyTotal`); for others the covariance between rows is `NaN` (see
  * {@link EstimateTable}).
  *
@@ -90,11 +103,15 @@ interface ByVariable {
  *
  * Cost: a few passes over the rows in all (group codes, each group's rows, the stacked
  * influence values), plus the estimator's work on each group's rows — linear in the sample
- * size, not in sample size × groups.
+ * size, not in sample size × groups. On a replicate design svyMean / svyTotal read the
+ * replicate weights once for all groups (about 0.1 s for 7 groups of 1,000,000 rows with 80
+ * replicates).
  *
  * @throws {EstimationError} `UNKNOWN_VARIABLE`, `BAD_OPTION` (no grouping variable, too many
- *   combinations), `EMPTY_DOMAIN` (no respondent in any group); an error the estimator throws
- *   for a group is re-thrown with the group named in the message and in `details.group`.
+ *   combinations), `EMPTY_DOMAIN` (no respondent in any group); on a replicate design
+ *   `NO_REPLICATES` when every replicate has a missing estimate in some group (R: "All
+ *   replicates contained NAs"); an error the estimator throws for a group is re-thrown with the
+ *   group named in the message and in `details.group`.
  * @example
  * ```ts
  * const data = fromColumns({
@@ -255,7 +272,15 @@ export function svyBy(
       if (fb >= 0) V[a * K + b] = Vfilled[fa * f + fb]!;
     }
   }
-  const block = { p: K, covariance: V, design, influence: null, present: null };
+  const block = {
+    p: K,
+    covariance: V,
+    design,
+    influence: null,
+    present: null,
+    replicates:
+      design.type === 'replicate' ? tableReplicates(source, design.replicates.length) : null,
+  };
   attachInfluence(tableRows, block);
 
   const labels = rowLabels(tableRows, groupOfRow);
@@ -266,6 +291,30 @@ export function svyBy(
     emptyGroups: { get: listEmpty, enumerable: false },
     nMissingGroup: { value: nMissingGroup, enumerable: false },
   }) as unknown as EstimateTable;
+}
+
+/**
+ * On a replicate design, the replicate estimates of the table's rows (from their estimators'
+ * blocks), so that rows of this table combine with other rows of the design (e.g. of another
+ * svyBy table) in a contrast; `null` when a row has none (an empty group, an estimator without
+ * replicate estimates).
+ */
+function tableReplicates(
+  source: ReadonlyArray<Estimate | null>,
+  R: number,
+): ReplicateEstimates | null {
+  const K = source.length;
+  const full = new Float64Array(K);
+  const reps = Array.from({ length: R }, () => new Float64Array(K));
+  for (let a = 0; a < K; a++) {
+    const row = source[a];
+    const link = row ? rowLink(row) : undefined;
+    const r = link?.block.replicates;
+    if (!link || !r || r.reps.length !== R) return null;
+    full[a] = r.full[link.index]!;
+    for (let j = 0; j < R; j++) reps[j]![a] = r.reps[j]![link.index]!;
+  }
+  return { full, reps };
 }
 
 /** How each group is handed to the estimator. */
@@ -301,7 +350,11 @@ function compactable(design: SurveyDesign): design is LinearizationDesign {
   return design.type === 'linearization' && Object.keys(design).every((k) => KNOWN_MEMBERS.has(k));
 }
 
-/** Groups as domain masks of the whole design (n bytes per group). */
+/**
+ * Groups as domain masks of the whole design (n bytes per group). On a replicate design the
+ * masks are registered as groups (see {@link registerReplicateGroups}), so that svyMean /
+ * svyTotal compute the replicate sums of every group in one pass over the replicate weights.
+ */
 function maskGroups(
   design: SurveyDesign,
   rowGroup: Int32Array,
@@ -310,10 +363,16 @@ function maskGroups(
 ): Groups {
   const n = rowGroup.length;
   const masks = Array.from({ length: count }, () => new Uint8Array(n));
+  const rowIndex = new Int32Array(n).fill(-1);
   for (let i = 0; i < n; i++) {
     const g = rowGroup[i]!;
-    if (g >= 0 && groupIndex[g]! >= 0) masks[groupIndex[g]!]![i] = 1;
+    if (g >= 0 && groupIndex[g]! >= 0) {
+      const k = groupIndex[g]!;
+      masks[k]![i] = 1;
+      rowIndex[i] = k;
+    }
   }
+  if (design.type === 'replicate') registerReplicateGroups(design, masks, rowIndex);
   return { design: (k) => ({ ...design, domain: masks[k]! }) };
 }
 

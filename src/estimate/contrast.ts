@@ -5,7 +5,7 @@
  */
 import { EstimationError } from '../errors.js';
 import { type EstimateTable, rowLabels } from './by.js';
-import { jointCovariance, rowLink } from './influence-rows.js';
+import { jointCovariance, rowLink, sameDesign } from './influence-rows.js';
 import { confidenceLevel, waldInterval } from './prepare.js';
 import type { Estimate } from './types.js';
 
@@ -64,7 +64,9 @@ function unique(labels: readonly string[]): boolean {
  * `coefficients` name rows by their labels (see {@link contrastLabels}; rows not named get 0),
  * or give one number per row. V is the table's `covariance` for an {@link EstimateTable}, else
  * the covariance of the rows computed from their estimators' influence values (rows of one
- * svyMean/svyTotal call, or of several calls on domains of one design).
+ * svyMean/svyTotal call, or of several calls on domains of one design); on a replicate-weight
+ * design, from their replicate estimates (R's `svycontrast` on `svyby(..., covmat = TRUE)` of
+ * an `svyrep.design`: the covariance follows the design's `mse`).
  *
  * The result: `estimate`, `se`, `ci` (Wald, `level`, `df`), `statistic: 'contrast'`, and as
  * base `n` / `nMissing` the sum over the distinct groups (or estimator calls) involved.
@@ -72,6 +74,8 @@ function unique(labels: readonly string[]): boolean {
  *
  * @throws {EstimationError} `UNKNOWN_LEVEL` (a label no row has; `details.valid` lists them),
  *   `BAD_OPTION` (wrong number of coefficients, non-finite coefficient, bad level or df),
+ *   `DIFFERENT_DESIGNS` (rows estimated on different designs, e.g. a linearization design and
+ *   a replicate design of the same data, or replicate designs with different replicates or mse),
  *   `NO_COVARIANCE` (the contrast needs the covariance of two rows whose estimator gave no
  *   influence values).
  * @example
@@ -138,6 +142,15 @@ export function svyContrast(
       for (const b of used) {
         const v = V[a * k + b]!;
         if (Number.isNaN(v)) {
+          const da = rowLink(rows[a]!)?.block.design;
+          const db = rowLink(rows[b]!)?.block.design;
+          if (da && db && !sameDesign(da, db)) {
+            throw new EstimationError(
+              'DIFFERENT_DESIGNS',
+              `"${labels[a]}" and "${labels[b]}" were estimated on different designs (or replicate designs with different replicates, scale, rscales or mse), so their covariance is unknown; estimate both on one design (e.g. with svyBy or on subsets of it)`,
+              { level: labels[a], value: labels[b] },
+            );
+          }
           throw new EstimationError(
             'NO_COVARIANCE',
             `the covariance of "${labels[a]}" and "${labels[b]}" is unknown: their estimator gives no influence values (contrasts between such rows need svyMean/svyTotal rows)`,

@@ -8,10 +8,15 @@
  * so rows stay plain data (nothing shows in `JSON.stringify`, `toEqual` or a spread copy) and a
  * block is freed with its rows.
  *
+ * On a replicate-weight design a block also carries its estimates recomputed with each
+ * replicate's weights.
+ *
  * {@link jointCovariance} uses the blocks to give the covariance of any rows: rows of one block
  * read the block's covariance; rows of several blocks on the same design are stacked and their
- * linearization variance is computed at once (R's `svyby(covmat = TRUE)` does the same with
- * `svyrecvar` on the combined influence matrix). Rows without a block (an estimator that gives
+ * variance is computed at once: the linearization variance of their influence values (R's
+ * `svyby(covmat = TRUE)` does the same with `svyrecvar` on the combined influence matrix), or
+ * on a replicate design R's `svrVar` of their replicate estimates side by side (as R's
+ * `svyby(covmat = TRUE)` on an `svyrep.design`). Rows without a block (an estimator that gives
  * no influence values) have `se²` on the diagonal and `NaN` elsewhere.
  *
  * Memory: a block keeps what its influence values are made of (for svyMean/svyTotal, a mask of
@@ -21,8 +26,9 @@
  */
 import type { LinearizationDesign, SurveyDesign } from '../design/types.js';
 import type { Influence } from '../variance/influence.js';
+import { replicateCovariance } from '../variance/replicate.js';
 import type { Estimate } from './types.js';
-import { estimateVariance } from './variance.js';
+import { estimateVariance, type ReplicateEstimates } from './variance.js';
 
 /** What a set of rows from one estimator call share. */
 export interface InfluenceBlock {
@@ -36,6 +42,11 @@ export interface InfluenceBlock {
   readonly influence: Influence | null;
   /** Rows the estimator used (domain and non-missing), `null`: unknown. */
   readonly present: Uint8Array | null;
+  /**
+   * On a replicate-weight design: the p estimates with the full-sample weights and with each
+   * replicate's (in the order of `design.replicates`); absent or `null`: not known.
+   */
+  readonly replicates?: ReplicateEstimates | null;
 }
 
 /** Which estimate of which block a row is. */
@@ -87,12 +98,30 @@ export function rowLink(row: Estimate): RowLink | undefined {
   return links.get(row);
 }
 
-/** Whether two designs share their sampling structure (one is a domain of the other). */
-function sameDesign(a: SurveyDesign, b: SurveyDesign): boolean {
+/**
+ * Whether estimates on two designs can be combined in one covariance: the designs share their
+ * sampling structure (are domains of one design: same stages and weights, or same replicate
+ * weights), and for replicate designs the variance formula too (scale, rscales, mse).
+ * @example
+ * ```ts
+ * const data = fromColumns({ y: [1, 2, 3, 4], psu: [1, 1, 2, 3] });
+ * const d = svyDesign(data, { ids: 'psu' });
+ * const jk = asRepDesign(d);
+ * console.log(sameDesign(d, subset(d, (r) => r.y! > 1)), sameDesign(d, jk), sameDesign(jk, { ...jk, mse: true })); // => true false false
+ * ```
+ */
+export function sameDesign(a: SurveyDesign, b: SurveyDesign): boolean {
   if (a.type === 'linearization' && b.type === 'linearization')
     return a.stages === b.stages && a.weights === b.weights;
-  if (a.type === 'replicate' && b.type === 'replicate')
-    return a.replicates === b.replicates && a.weights === b.weights;
+  if (a.type === 'replicate' && b.type === 'replicate') {
+    return (
+      a.replicates === b.replicates &&
+      a.weights === b.weights &&
+      a.scale === b.scale &&
+      a.rscales === b.rscales &&
+      a.mse === b.mse
+    );
+  }
   return false;
 }
 
@@ -178,9 +207,14 @@ export interface JointCovarianceOptions {
 /**
  * The covariance (k × k, row-major) of k estimate rows, from their blocks: within a block its
  * covariance; across blocks of the same design, the linearization variance of their stacked
- * influence values (then every pair of those rows, diagonal included, comes from that joint
- * computation, as R's `svyby(covmat = TRUE)`). Rows without a usable block: `se²` on the
- * diagonal, `NaN` off it.
+ * influence values, or on a replicate design R's `svrVar` of their stacked replicate estimates
+ * (then every pair of those rows, diagonal included, comes from that joint computation, as R's
+ * `svyby(covmat = TRUE)`; a replicate whose estimate is missing in any block is left out for
+ * all). Rows without a usable block, or of blocks on different designs (including replicate
+ * designs with other replicates, scale, rscales or mse): `se²` on the diagonal, `NaN` off it.
+ *
+ * @throws {EstimationError} `NO_REPLICATES` when rows of a replicate design are combined and
+ *   every replicate has a missing estimate in some block (R: "All replicates contained NAs").
  *
  * @example
  * ```ts
@@ -202,15 +236,43 @@ export function jointCovariance(
   const blocks: InfluenceBlock[] = [];
   for (const link of rowLinks) if (link && !blocks.includes(link.block)) blocks.push(link.block);
 
-  // Blocks whose influence values can be combined over one design.
-  const base = opts.design ?? blocks.find((b) => b.influence && b.design)?.design ?? null;
-  const rowsOf = (b: InfluenceBlock) => opts.rowsOf?.(b);
+  // Blocks whose influence values (replicate estimates) can be combined over one design.
+  const usable = (b: InfluenceBlock) =>
+    b.design !== null && (b.design.type === 'replicate' ? !!b.replicates : b.influence !== null);
+  const base = opts.design ?? blocks.find(usable)?.design ?? null;
+  const rowsOf = (b: InfluenceBlock) =>
+    base?.type === 'linearization' ? opts.rowsOf?.(b) : undefined;
   const joinable =
     blocks.length > 1 && base !== null
-      ? blocks.filter(
-          (b) => b.influence && b.design && (rowsOf(b) !== undefined || sameDesign(b.design, base)),
-        )
+      ? blocks.filter((b) => usable(b) && (rowsOf(b) !== undefined || sameDesign(b.design!, base)))
       : [];
+
+  if (joinable.length > 1 && base !== null && base.type === 'replicate') {
+    // R's svyby(covmat = TRUE) on a replicate design: svrVar of every block's replicates side
+    // by side (a replicate missing in any block is dropped for all, as R's na.omit).
+    const offsets = new Map<InfluenceBlock, number>();
+    let P = 0;
+    for (const b of joinable) {
+      offsets.set(b, P);
+      P += b.p;
+    }
+    const full = new Float64Array(P);
+    const reps = base.replicates.map(() => new Float64Array(P));
+    for (const b of joinable) {
+      const o = offsets.get(b)!;
+      const r = b.replicates!;
+      full.set(r.full, o);
+      if (r.reps.length !== reps.length) {
+        throw new RangeError(
+          `a block has ${r.reps.length} replicate estimates for ${reps.length} replicates`,
+        );
+      }
+      r.reps.forEach((x, j) => {
+        reps[j]!.set(x, o);
+      });
+    }
+    fill(V, k, rowLinks, offsets, P, replicateCovariance(base, full, reps));
+  }
 
   if (joinable.length > 1 && base !== null && base.type === 'linearization') {
     const offsets = new Map<InfluenceBlock, number>();
@@ -235,20 +297,7 @@ export function jointCovariance(
       rows: rowsOf(b) ?? null,
       design: b.design,
     }));
-    const W = estimateVariance(base, stackInfluence(parts, base), present);
-    const pos = rowLinks.map((l) => {
-      if (!l) return -1;
-      const o = offsets.get(l.block);
-      return o === undefined ? -1 : o + l.index;
-    });
-    for (let a = 0; a < k; a++) {
-      const pa = pos[a]!;
-      if (pa < 0) continue;
-      for (let b = 0; b < k; b++) {
-        const pb = pos[b]!;
-        if (pb >= 0) V[a * k + b] = W[pa * P + pb]!;
-      }
-    }
+    fill(V, k, rowLinks, offsets, P, estimateVariance(base, stackInfluence(parts, base), present));
   }
 
   // Pairs in one block not filled by a joint computation: the block's own covariance.
@@ -263,4 +312,28 @@ export function jointCovariance(
     }
   }
   return V;
+}
+
+/** Copies the joint covariance W (P × P) of the stacked blocks into V for the rows in them. */
+function fill(
+  V: Float64Array,
+  k: number,
+  rowLinks: ReadonlyArray<RowLink | undefined>,
+  offsets: ReadonlyMap<InfluenceBlock, number>,
+  P: number,
+  W: Float64Array,
+): void {
+  const pos = rowLinks.map((l) => {
+    if (!l) return -1;
+    const o = offsets.get(l.block);
+    return o === undefined ? -1 : o + l.index;
+  });
+  for (let a = 0; a < k; a++) {
+    const pa = pos[a]!;
+    if (pa < 0) continue;
+    for (let b = 0; b < k; b++) {
+      const pb = pos[b]!;
+      if (pb >= 0) V[a * k + b] = W[pa * P + pb]!;
+    }
+  }
 }

@@ -6,8 +6,9 @@ import type { SurveyDesign } from '../design/types.js';
 import { attachInfluence } from './influence-rows.js';
 import { designEffects, meanMoments, totalMoments } from './moments.js';
 import { confidenceLevel, intervalDf, prepare, waldInterval } from './prepare.js';
+import { groupMomentReplicates } from './replicate-groups.js';
 import type { Estimate, EstimateOptions } from './types.js';
-import { estimateVariance } from './variance.js';
+import { estimateVariance, type ReplicateEstimates } from './variance.js';
 
 /**
  * Weighted mean of a variable with its design-based standard error (R's `svymean`). A numeric
@@ -59,7 +60,13 @@ function momentEstimates(
   const a = prepare(design, variable, opts);
   const m = kind === 'mean' ? meanMoments(a) : totalMoments(a);
   const p = m.estimates.length;
-  const V = estimateVariance(design, m.influence, a.present, m.replicates);
+  // On a replicate design, the replicate estimates are kept for the block (and taken from the
+  // one pass over all of svyBy's groups when this is one of them).
+  let replicates: ReplicateEstimates | null = null;
+  const V = estimateVariance(design, m.influence, a.present, (d) => {
+    replicates = groupMomentReplicates(d, a, kind, m.estimates) ?? m.replicates(d);
+    return replicates;
+  });
   const variances = new Float64Array(p);
   for (let j = 0; j < p; j++) variances[j] = V[j * p + j]!;
   const deff = opts.deff
@@ -83,6 +90,13 @@ function momentEstimates(
     rows.push(row);
   }
   // Hidden: what svyBy / svyContrast need for covariances between rows (see influence-rows.ts).
-  attachInfluence(rows, { p, covariance: V, design, influence: m.influence, present: a.present });
+  attachInfluence(rows, {
+    p,
+    covariance: V,
+    design,
+    influence: m.influence,
+    present: a.present,
+    replicates,
+  });
   return rows;
 }

@@ -11,6 +11,7 @@ import { EstimationError } from '../errors.js';
 import { pchisqUpper, pfUpper } from '../stats/distributions.js';
 import { categoricalInfluence } from '../variance/influence.js';
 import { designDf as designDegreesOfFreedom } from '../variance/linearization.js';
+import { replicateCellSums } from './replicate-groups.js';
 import { estimateVariance } from './variance.js';
 
 /** A weighted two-way table (see {@link svyTable}). */
@@ -96,6 +97,10 @@ function cross(design: SurveyDesign, rowVariable: string, colVariable: string): 
  * numeric variable's levels are its distinct values in the domain. Respondents missing either
  * variable are left out and counted in `nMissing`.
  *
+ * On a replicate-weight design, as R's `svytable` there (whose default `Ntotal` is the sum of the
+ * design's weights), the counts of the respondents with both values are scaled up to the weight
+ * total of all the domain's respondents when some miss a variable; the shares are the same.
+ *
  * @throws {EstimationError} `UNKNOWN_VARIABLE`.
  * @example
  * ```ts
@@ -129,6 +134,16 @@ export function svyTable(
     counts[r]![c]! += w[i]!;
     n[r]![c]! += 1;
     total += w[i]!;
+  }
+  if (design.type === 'replicate' && x.nMissing > 0 && total > 0) {
+    // R's svytable on a replicate design scales the table to the weight total of the design's
+    // rows (its default Ntotal), those missing a variable included.
+    let all = 0;
+    const domain = design.domain;
+    for (let i = 0; i < w.length; i++) if (domain === null || domain[i] !== 0) all += w[i]!;
+    const f = all / total;
+    for (const r of counts) for (let c = 0; c < C; c++) r[c] = r[c]! * f;
+    total = all;
   }
   const table: SurveyTable = {
     rowVariable: row,
@@ -177,7 +192,10 @@ export interface ChisqTest {
   /** Σδ and Σδ² : trace of the design-effect matrix Δ and of Δ² (δ its eigenvalues). */
   traceDelta: number;
   traceDelta2: number;
-  /** Design degrees of freedom: PSUs minus strata among the domain's respondents. */
+  /**
+   * Design degrees of freedom: PSUs minus strata among the domain's respondents (replicate
+   * designs: rank of the replicate weights on the domain's rows minus one, R's `degf`).
+   */
   designDf: number;
   /** Levels tested (levels with no respondent having both values are left out). */
   rowLevels: string[];
@@ -199,7 +217,10 @@ export interface ChisqTest {
  *
  * As in R, X² is computed on the weighted table scaled to N = the respondents in the domain
  * (those missing a variable included), V on the respondents with both values, and the design
- * df counts PSUs and strata of the domain.
+ * df counts PSUs and strata of the domain. On a replicate-weight design (R's
+ * `svychisq.svyrep.design`) V is the replicate covariance of the cell shares (`scale`,
+ * `rscales`, `mse` of the design) and the design df is R's `degf`: the rank of the replicate
+ * weights over the domain's rows, minus one.
  *
  * A level with no respondent (having both values) in the domain is left out of the test and
  * listed in `droppedLevels`: R's `svychisq` returns `NaN` for a factor with such a level, and
@@ -279,11 +300,21 @@ export function svyChisq(
     );
   }
   const share = sums.map((s) => s / sumW);
-  // Covariance of the cell shares: R's svymean(cells, design, na.rm = TRUE).
+  // Covariance of the cell shares: R's svymean(cells, design, na.rm = TRUE); on a replicate
+  // design the shares recomputed with each replicate's weights, all cells in one pass.
   const V = estimateVariance(
     design,
     categoricalInfluence(cell, w, x.complete, 1 / sumW, share),
     x.complete,
+    (d) => {
+      const cellSums = replicateCellSums(d, cell, cells);
+      const reps = cellSums.reps.map((r) => {
+        let t = 0;
+        for (let k = 0; k < cells; k++) t += r[k]!;
+        return r.map((v) => v / t);
+      });
+      return { full: share, reps };
+    },
   );
 
   // Pearson X² on the table scaled to N = respondents in the domain (R's Ntotal = nrow).
