@@ -9,6 +9,7 @@ import { EstimationError } from '../errors.js';
 import { categoricalInfluence, type Influence, numericInfluence } from '../variance/influence.js';
 import { replicateWeightedSumsMany } from '../variance/replicate.js';
 import type { Analysis } from './prepare.js';
+import { replicateCellSums } from './replicate-groups.js';
 import type { ReplicateEstimates } from './variance.js';
 
 /** Point estimates of a mean or total, with what their variance needs. */
@@ -69,13 +70,7 @@ function moments(a: Analysis, kind: 'mean' | 'total'): MomentResult {
   const populationVariance = () =>
     shares.map((_, j) => weightedVariance(a, (i) => (codes[i] === j ? 1 : 0) - shares[j]!));
   const replicates = (design: ReplicateDesign) =>
-    replicateMoments(
-      design,
-      indicatorColumns(codes, L, present),
-      present,
-      kind,
-      kind === 'mean' ? shares : sums,
-    );
+    replicateLevelMoments(design, codes, L, present, kind, kind === 'mean' ? shares : sums);
   if (kind === 'mean') {
     return {
       estimates: shares,
@@ -120,11 +115,28 @@ function replicateMoments(
   return { full, reps };
 }
 
-/** 0/1 columns, one per level, for the present rows. */
-function indicatorColumns(codes: Int32Array, L: number, present: Uint8Array): Float64Array[] {
-  const columns = Array.from({ length: L }, () => new Float64Array(codes.length));
-  for (let i = 0; i < codes.length; i++) if (present[i]) columns[codes[i]!]![i] = 1;
-  return columns;
+/**
+ * Level shares or counts for every replicate's weights, in one pass over the rows: each present
+ * row adds its weights to its level's cell (R's svymean/svytotal of a factor).
+ */
+function replicateLevelMoments(
+  design: ReplicateDesign,
+  codes: Int32Array,
+  L: number,
+  present: Uint8Array,
+  kind: 'mean' | 'total',
+  full: Float64Array,
+): ReplicateEstimates {
+  const cell = new Int32Array(codes.length);
+  for (let i = 0; i < codes.length; i++) cell[i] = present[i] ? codes[i]! : -1;
+  const sums = replicateCellSums(design, cell, L);
+  const reps = sums.reps.map((r) => {
+    if (kind === 'total') return r.slice(0, L);
+    let total = 0;
+    for (let j = 0; j < L; j++) total += r[j]!;
+    return r.map((x) => x / total);
+  });
+  return { full, reps };
 }
 
 /**
