@@ -5,6 +5,7 @@
  * @module
  */
 import type { SurveyData } from '../data/types.js';
+import type { WeightingStep } from '../weighting/types.js';
 
 /**
  * How the replicates were made, which sets the default `scale` and `rscales` (R's `type`):
@@ -54,4 +55,11 @@ export interface ReplicateDesign {
   readonly domain: Uint8Array | null;
   /** What R would have warned about while building (e.g. a guessed scale). */
   readonly warnings: readonly string[];
+  /**
+   * Weighting steps applied to the design, in order (see {@link postStratify}, {@link rake},
+   * {@link calibrate}, {@link trimWeights}): each re-weighted the full-sample weights and every
+   * replicate's, so the variance needs no adjustment; the steps are a record for reports.
+   * Absent or empty: the weights as built.
+   */
+  readonly weighting?: readonly WeightingStep[];
 }

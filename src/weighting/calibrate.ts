@@ -3,16 +3,24 @@
  * logit distances, with bounds on the g-weights.
  * @module
  */
+import { replicateWeightMatrixRank } from '../design/replicate.js';
 import type { SurveyDesign } from '../design/types.js';
 import { WeightingError } from '../errors.js';
 import {
+  applyReplicateFactors,
+  type Cells,
   checkDesign,
   crossCells,
+  type Dimension,
   domainNote,
+  emptyCell,
   firstDuplicate,
+  forEachReplicate,
   levelSums,
   numericVariable,
   positiveOption,
+  type ReweightedReplicates,
+  replicateCellSums,
   withStep,
 } from './common.js';
 import { GINV_TOL, matVec, pinvSym } from './linalg.js';
@@ -48,12 +56,22 @@ const CALFUNS: readonly CalibrationFunction[] = ['linear', 'raking', 'logit'];
  *
  * Raking calibration to margins gives the same weights as {@link rake}; its standard errors use
  * the regression residuals and can differ slightly from those of `rake` when the weights are
- * unequal (as in R). Linear calibration can give negative weights (noted in the step).
+ * unequal (as in R). Linear calibration can give negative weights (noted in the step). Rows with
+ * the same model row (cell and numeric values) are one unit, so the iterations run on distinct
+ * model rows.
+ *
+ * On a replicate-weight design ({@link svyRepDesign}, {@link asRepDesign}) every replicate's
+ * weights are calibrated to the same totals too, each with its own g-weights and the same
+ * distance, bounds and convergence rule (R's `calibrate.svyrep.design`), so standard errors come
+ * from the re-weighted replicates. The degrees of freedom are kept, except after linear
+ * calibration without bounds, where R (`regcalibrate`) recomputes them. A replicate that cannot
+ * be calibrated is an error naming it (R only warns and keeps its unfitted weights).
  *
  * @throws {WeightingError} the margin errors of {@link rake}; `NOT_NUMERIC` for a total of a
  *   categorical variable; `INFEASIBLE_BOUNDS` when the bounds cannot be met (a level needs a
  *   g-weight outside them, or the iterations fail within the bounds); `NOT_CONVERGED` when
- *   unbounded iterations fail; `BAD_OPTION`.
+ *   unbounded iterations fail; `BAD_OPTION`; `UNSUPPORTED_DESIGN`. On a replicate design, the
+ *   same errors for a replicate, with `details.replicate` its number (1-based).
  * @example
  * ```ts
  * const data = fromColumns({ sex: ['F', 'F', 'M', 'M', 'M'], y: [1, 2, 3, 4, 5] });
@@ -62,6 +80,13 @@ const CALFUNS: readonly CalibrationFunction[] = ['linear', 'raking', 'logit'];
  *   calfun: 'linear',
  * });
  * console.log(svyTotal(d, 'sex').map((r) => r.estimate.toFixed(6)).join(' ')); // => 60.000000 40.000000
+ *
+ * // A replicate design: each replicate gets its own g-weights.
+ * const rep = svyRepDesign(fromColumns({ sex: column(data, 'sex'), r1: [2, 0, 1, 1, 1], r2: [0, 2, 1, 1, 1] }), {
+ *   repweights: ['r1', 'r2'], type: 'bootstrap',
+ * });
+ * const rc = calibrate(rep, { margins: [{ variable: 'sex', population: { F: 60, M: 40 } }], calfun: 'raking' });
+ * console.log(Array.from(rc.replicates[0], (w) => +w.toFixed(4)).join(' ')); // => 60 0 13.3333 13.3333 13.3333
  * ```
  */
 export function calibrate<D extends SurveyDesign>(design: D, opts: CalibrateOptions): D {
@@ -118,25 +143,6 @@ export function calibrate<D extends SurveyDesign>(design: D, opts: CalibrateOpti
   const n = oldWeights.length;
   const m = dims.length;
   const cells = crossCells(dims, oldWeights);
-  for (let j = 0; j < m; j++) {
-    const L = dims[j]!.levels.length;
-    const sums = levelSums(cells, m, j, L, cells.sumW);
-    for (let l = 0; l < L; l++) {
-      if (!(sums[l]! > 0)) {
-        const counts = levelSums(cells, m, j, L, cells.count);
-        throw new WeightingError(
-          'EMPTY_CELL',
-          `the population has ${targets[j]![l]} with ${dims[j]!.variable} = "${dims[j]!.levels[l]}" but ${counts[l]! > 0 ? 'its respondents all have weight 0' : 'no respondent has that level'}, so no weight can be scaled up to it`,
-          {
-            variable: dims[j]!.variable,
-            level: dims[j]!.levels[l],
-            value: targets[j]![l],
-            count: counts[l],
-          },
-        );
-      }
-    }
-  }
 
   // Model columns as R's model.matrix names them: the intercept, then per margin its levels after
   // the first in the variable's own level order, then the numeric variables.
@@ -168,36 +174,36 @@ export function calibrate<D extends SurveyDesign>(design: D, opts: CalibrateOpti
   }
   const p = columns.length;
 
-  // Units: rows sharing a model row. Without numeric variables a unit is a cell.
-  let nUnits: number;
-  let units: Int32Array;
-  let unitX: Float64Array;
-  let unitW: Float64Array;
-  if (numerics.length === 0) {
-    nUnits = cells.nCells;
-    units = cells.cells;
-    unitW = cells.sumW;
-    unitX = new Float64Array(nUnits * p);
-    for (let c = 0; c < nUnits; c++) fillCellRow(unitX, c, c, p, m, cells.cellLevels, dummyOf);
-  } else {
-    nUnits = n;
-    units = new Int32Array(n);
-    unitW = oldWeights;
-    unitX = new Float64Array(n * p);
-    for (let i = 0; i < n; i++) {
-      units[i] = i;
-      fillCellRow(unitX, i, cells.cells[i]!, p, m, cells.cellLevels, dummyOf);
-      for (let k = 0; k < numerics.length; k++) unitX[i * p + firstNumeric + k] = numerics[k]![i]!;
+  // Units: rows sharing a model row (the same cell and the same numeric values). Without numeric
+  // variables a unit is a cell.
+  const units = numerics.length === 0 ? null : modelUnits(cells, numerics);
+  const nUnits = units ? units.nUnits : cells.nCells;
+  const rowUnits = units ? units.units : cells.cells;
+  const unitCell = units ? units.unitCell : null;
+  const unitX = new Float64Array(nUnits * p);
+  for (let u = 0; u < nUnits; u++) {
+    fillCellRow(unitX, u, unitCell ? unitCell[u]! : u, p, m, cells.cellLevels, dummyOf);
+  }
+  if (units) {
+    for (let u = 0; u < nUnits; u++) {
+      const row = units.unitRow[u]!;
+      for (let k = 0; k < numerics.length; k++)
+        unitX[u * p + firstNumeric + k] = numerics[k]![row]!;
     }
   }
+  const unitWeights = (w: Float64Array) =>
+    units ? replicateCellSums(rowUnits, nUnits, [w])[0]! : cells.sumW;
 
   const pop = Float64Array.from(population);
-  const fit =
-    calfun === 'linear' && !bounded
-      ? linearCalibration(unitX, unitW, pop, nUnits, p)
+  const linear = calfun === 'linear' && !bounded;
+  /** The g-weights of units with weights W (per unit), or the error why they cannot be found. */
+  const solve = (W: Float64Array) => {
+    checkLevelsMet(W, unitCell, cells, dims, targets);
+    const fit = linear
+      ? linearCalibration(unitX, W, pop, nUnits, p)
       : grake(
           unitX,
-          unitW,
+          W,
           pop,
           nUnits,
           p,
@@ -210,44 +216,45 @@ export function calibrate<D extends SurveyDesign>(design: D, opts: CalibrateOpti
           targets,
           dummyOf,
         );
-
-  const achieved = misfitOf(unitX, unitW, fit.g, pop, nUnits, p);
-  const converged = achieved.max < epsilon;
-  if (!converged) {
-    const column = columns[achieved.column]!;
-    const base = `calibration (${calfun}${bounded ? `, bounds [${lower}, ${upper}]` : ''}) did not meet the totals after ${fit.iterations} iteration(s): ${column} is weighted to ${achieved.weighted} against ${pop[achieved.column]} (misfit ${achieved.max.toExponential(2)} relative to 1 + total, epsilon ${epsilon})`;
-    if (bounded) {
+    const achieved = misfitOf(unitX, W, fit.g, pop, nUnits, p);
+    if (!(achieved.max < epsilon)) {
+      const column = columns[achieved.column]!;
+      const base = `calibration (${calfun}${bounded ? `, bounds [${lower}, ${upper}]` : ''}) did not meet the totals after ${fit.iterations} iteration(s): ${column} is weighted to ${achieved.weighted} against ${pop[achieved.column]} (misfit ${achieved.max.toExponential(2)} relative to 1 + total, epsilon ${epsilon})`;
+      if (bounded) {
+        throw new WeightingError(
+          'INFEASIBLE_BOUNDS',
+          `${base}; the bounds are probably too tight: widen them`,
+          {
+            column,
+            value: achieved.weighted,
+            population: pop[achieved.column],
+            bounds: [lower, upper],
+            iterations: fit.iterations,
+            misfit: achieved.max,
+          },
+        );
+      }
       throw new WeightingError(
-        'INFEASIBLE_BOUNDS',
-        `${base}; the bounds are probably too tight: widen them`,
+        'NOT_CONVERGED',
+        `${base}; the calibration variables may be collinear in the sample, or the totals impossible to reach`,
         {
           column,
           value: achieved.weighted,
           population: pop[achieved.column],
-          bounds: [lower, upper],
           iterations: fit.iterations,
           misfit: achieved.max,
         },
       );
     }
-    throw new WeightingError(
-      'NOT_CONVERGED',
-      `${base}; the calibration variables may be collinear in the sample, or the totals impossible to reach`,
-      {
-        column,
-        value: achieved.weighted,
-        population: pop[achieved.column],
-        iterations: fit.iterations,
-        misfit: achieved.max,
-      },
-    );
-  }
+    return { ...fit, maxMisfit: achieved.max };
+  };
 
-  const weights = new Float64Array(n);
+  const fit = solve(unitWeights(oldWeights));
   const g = fit.g;
+  const weights = new Float64Array(n);
   let negative = 0;
   for (let i = 0; i < n; i++) {
-    const w = oldWeights[i]! * g[units[i]!]!;
+    const w = oldWeights[i]! * g[rowUnits[i]!]!;
     weights[i] = w;
     if (w < 0) negative++;
   }
@@ -257,23 +264,154 @@ export function calibrate<D extends SurveyDesign>(design: D, opts: CalibrateOpti
       `calibrate: ${negative} weight(s) are negative (linear calibration does not keep weights positive; use bounds, or calfun 'raking' or 'logit')`,
     );
   }
+
+  // Replicate designs: every replicate calibrated with its own weights (R's
+  // calibrate.svyrep.design); R recomputes degf after linear calibration without bounds only.
+  let reweighted: ReweightedReplicates | undefined;
+  let replicateRecord: CalibrateStep['replicates'];
+  if (design.type === 'replicate') {
+    const R = design.replicates.length;
+    const sums = replicateCellSums(rowUnits, nUnits, design.replicates);
+    const iterations = new Int32Array(R);
+    const repNotes = new Set<string>();
+    const gs = forEachReplicate(R, (r) => {
+      const f = solve(sums[r]!);
+      iterations[r] = f.iterations;
+      for (const note of f.notes) repNotes.add(note);
+      return f.g;
+    });
+    const replicates = applyReplicateFactors(rowUnits, design.replicates, gs);
+    let repNegative = 0;
+    for (const w of replicates) for (let i = 0; i < n; i++) if (w[i]! < 0) repNegative++;
+    if (repNegative > 0) {
+      notes.push(
+        `calibrate: ${repNegative} replicate weight(s) are negative (linear calibration does not keep weights positive)`,
+      );
+    }
+    for (const note of repNotes) notes.push(`in replicates: ${note}`);
+    reweighted = {
+      replicates,
+      df: linear ? replicateWeightMatrixRank(replicates) - 1 : design.df,
+    };
+    replicateRecord = { count: R, iterations, notConverged: [] };
+  }
+
   const step: CalibrateStep = {
     method: 'calibrate',
     calfun,
     bounds: [lower, upper],
     columns,
     population: pop,
-    units,
+    units: rowUnits,
     unitX,
     g,
-    maxMisfit: achieved.max,
+    maxMisfit: fit.maxMisfit,
     iterations: fit.iterations,
     converged: true,
     oldWeights,
     weights,
     notes,
+    ...(replicateRecord ? { replicates: replicateRecord } : {}),
   };
-  return withStep(design, weights, step);
+  return withStep(design, weights, step, reweighted);
+}
+
+/**
+ * Every level of every margin needs weight: the units' weights `W` summed per level (units are
+ * cells, or nest in the cells `unitCell`).
+ */
+function checkLevelsMet(
+  W: Float64Array,
+  unitCell: Int32Array | null,
+  cells: Cells,
+  dims: Dimension[],
+  targets: Float64Array[],
+): void {
+  let cellW = W;
+  if (unitCell) {
+    cellW = new Float64Array(cells.nCells);
+    for (let u = 0; u < W.length; u++) cellW[unitCell[u]!]! += W[u]!;
+  }
+  const m = dims.length;
+  for (let j = 0; j < m; j++) {
+    const L = dims[j]!.levels.length;
+    const sums = levelSums(cells, m, j, L, cellW);
+    for (let l = 0; l < L; l++) {
+      if (!(sums[l]! > 0)) {
+        const counts = levelSums(cells, m, j, L, cells.count);
+        throw emptyCell(dims[j]!.variable, dims[j]!.levels[l]!, targets[j]![l]!, counts[l]!);
+      }
+    }
+  }
+}
+
+/** Rows grouped by their model row: the cell and the values of the numeric variables. */
+interface ModelUnits {
+  nUnits: number;
+  /** Per row: its unit. */
+  units: Int32Array;
+  /** Per unit: its cell. */
+  unitCell: Int32Array;
+  /** Per unit: its first row. */
+  unitRow: Int32Array;
+}
+
+/**
+ * Groups rows with the same cell and the same numeric values into units (one pass, open
+ * addressing on the bits of the values), so that calibration iterates over distinct model rows.
+ */
+function modelUnits(cells: Cells, numerics: Float64Array[]): ModelUnits {
+  const n = cells.cells.length;
+  const k = numerics.length;
+  let size = 1024;
+  while (size < 2 * n) size *= 2;
+  const mask = size - 1;
+  const table = new Int32Array(size).fill(-1);
+  const units = new Int32Array(n);
+  const unitRow = new Int32Array(n);
+  const unitCell = new Int32Array(n);
+  const bits = new Float64Array(1);
+  const words = new Int32Array(bits.buffer);
+  let nUnits = 0;
+  for (let i = 0; i < n; i++) {
+    const cell = cells.cells[i]!;
+    let h = Math.imul(cell ^ 0x9e3779b9, 0x85ebca6b);
+    for (let j = 0; j < k; j++) {
+      bits[0] = numerics[j]![i]!;
+      h = Math.imul(h ^ words[0]!, 0xcc9e2d51);
+      h = Math.imul((h << 13) | (h >>> 19), 5) + 0xe6546b64;
+      h = Math.imul(h ^ words[1]!, 0xcc9e2d51);
+      h = Math.imul((h << 13) | (h >>> 19), 5) + 0xe6546b64;
+    }
+    h ^= h >>> 16;
+    h = Math.imul(h, 0x85ebca6b);
+    h ^= h >>> 13;
+    let slot = h & mask;
+    for (;;) {
+      const u = table[slot]!;
+      if (u < 0) {
+        table[slot] = nUnits;
+        unitRow[nUnits] = i;
+        unitCell[nUnits] = cell;
+        units[i] = nUnits++;
+        break;
+      }
+      const r = unitRow[u]!;
+      let same = unitCell[u] === cell;
+      for (let j = 0; same && j < k; j++) same = Object.is(numerics[j]![r], numerics[j]![i]);
+      if (same) {
+        units[i] = u;
+        break;
+      }
+      slot = (slot + 1) & mask;
+    }
+  }
+  return {
+    nUnits,
+    units,
+    unitCell: unitCell.slice(0, nUnits),
+    unitRow: unitRow.slice(0, nUnits),
+  };
 }
 
 function fillCellRow(

@@ -5,6 +5,7 @@
  * @module
  */
 import type { CategoricalColumn, NumericColumn } from '../data/types.js';
+import type { ReplicateDesign } from '../design/replicate-types.js';
 import type { LinearizationDesign, SurveyDesign } from '../design/types.js';
 import { WeightingError } from '../errors.js';
 import type { WeightingStep } from './types.js';
@@ -13,17 +14,16 @@ import type { WeightingStep } from './types.js';
 export const MARGIN_TOLERANCE = 1e-6;
 
 /**
- * Weighting works on linearization designs (R's `survey.design2`); a design of another type is a
- * typed error rather than a silent misuse.
+ * Weighting works on linearization designs (R's `survey.design2`) and replicate-weight designs
+ * (R's `svyrep.design`); anything else is a typed error rather than a silent misuse.
  */
 export function checkDesign(design: SurveyDesign, what: string): void {
-  if (design?.type !== 'linearization') {
+  const type = (design as { type?: unknown } | undefined)?.type;
+  if (type !== 'linearization' && type !== 'replicate') {
     throw new WeightingError(
       'UNSUPPORTED_DESIGN',
-      `${what} works on designs built with svyDesign (Taylor linearization); got a design of type "${String(
-        (design as { type?: unknown } | undefined)?.type,
-      )}"`,
-      { value: (design as { type?: unknown } | undefined)?.type },
+      `${what} works on designs built with svyDesign, svyRepDesign or asRepDesign; got a design of type "${String(type)}"`,
+      { value: type },
     );
   }
 }
@@ -310,26 +310,123 @@ export function domainNote(design: SurveyDesign): string[] {
   ];
 }
 
-/** The weighted design: new weights, the step appended; the input is not touched. */
+/** How a replicate-weight design is re-weighted: its new replicate weights and degrees of freedom. */
+export interface ReweightedReplicates {
+  replicates: Float64Array[];
+  /** R's `degf` after the step (postStratify and rake recompute it; calibrate may keep it). */
+  df: number;
+}
+
+/**
+ * The weighted design: new weights, the step appended; the input is not touched. A linearization
+ * design records the step in `calibration` (its variance reads it); a replicate design takes the
+ * re-weighted replicates and records the step in `weighting` (its variance needs nothing more).
+ */
 export function withStep<D extends SurveyDesign>(
   design: D,
   weights: Float64Array,
   step: WeightingStep,
+  reweighted?: ReweightedReplicates,
 ): D {
-  if (design.type !== 'linearization') {
-    throw new WeightingError(
-      'UNSUPPORTED_DESIGN',
-      'weighting a replicate-weight design is not supported yet',
-      {},
-    );
+  const warnings = step.notes.length ? [...design.warnings, ...step.notes] : design.warnings;
+  if (design.type === 'replicate') {
+    if (!reweighted)
+      throw new Error('withStep: a replicate design needs its re-weighted replicates');
+    const weighted: ReplicateDesign = {
+      ...design,
+      weights,
+      replicates: reweighted.replicates,
+      df: reweighted.df,
+      weighting: [...(design.weighting ?? []), step],
+      warnings,
+    };
+    return weighted as D;
   }
   const weighted: LinearizationDesign = {
     ...design,
     weights,
     calibration: [...(design.calibration ?? []), step],
-    warnings: step.notes.length ? [...design.warnings, ...step.notes] : design.warnings,
+    warnings,
   };
   return weighted as D;
+}
+
+// ---- replicate weights ------------------------------------------------------------------------
+
+/** Rows per block in the passes over all replicates (the block's cells stay in L1 cache). */
+const BLOCK = 2048;
+
+/**
+ * Per replicate, the sum of its weights in each cell: one pass over the rows in blocks, every
+ * replicate summed over a block before the next (rows in order, as R's `rowsum`).
+ */
+export function replicateCellSums(
+  cells: Int32Array,
+  nCells: number,
+  replicates: readonly Float64Array[],
+): Float64Array[] {
+  const n = cells.length;
+  const sums = replicates.map(() => new Float64Array(nCells));
+  for (let start = 0; start < n; start += BLOCK) {
+    const end = Math.min(n, start + BLOCK);
+    for (let r = 0; r < replicates.length; r++) {
+      const w = replicates[r]!;
+      const s = sums[r]!;
+      for (let i = start; i < end; i++) s[cells[i]!]! += w[i]!;
+    }
+  }
+  return sums;
+}
+
+/**
+ * New replicate weights: each replicate's weights times its factor for the row's unit, in one
+ * blocked pass (`factors[r][units[i]]`; new arrays, the input is not touched).
+ */
+export function applyReplicateFactors(
+  units: Int32Array,
+  replicates: readonly Float64Array[],
+  factors: readonly Float64Array[],
+): Float64Array[] {
+  const n = units.length;
+  const out = replicates.map(() => new Float64Array(n));
+  for (let start = 0; start < n; start += BLOCK) {
+    const end = Math.min(n, start + BLOCK);
+    for (let r = 0; r < replicates.length; r++) {
+      const w = replicates[r]!;
+      const f = factors[r]!;
+      const o = out[r]!;
+      for (let i = start; i < end; i++) o[i] = w[i]! * f[units[i]!]!;
+    }
+  }
+  return out;
+}
+
+/**
+ * The error of a replicate that cannot be weighted: the replicate's own error, its message
+ * prefixed with the replicate (1-based) and `details.replicate` set.
+ */
+export function replicateError(replicate: number, count: number, error: unknown): unknown {
+  if (!(error instanceof WeightingError)) return error;
+  return new WeightingError(
+    error.code,
+    `replicate ${replicate + 1} of ${count} cannot be weighted (each replicate's weights are fitted to the population on their own, as R does): ${error.message}`,
+    { ...error.details, replicate: replicate + 1 },
+  );
+}
+
+/**
+ * Runs `weigh` for every replicate in order; an error of one becomes {@link replicateError}.
+ */
+export function forEachReplicate<T>(count: number, weigh: (r: number) => T): T[] {
+  const out: T[] = [];
+  for (let r = 0; r < count; r++) {
+    try {
+      out.push(weigh(r));
+    } catch (e) {
+      throw replicateError(r, count, e);
+    }
+  }
+  return out;
 }
 
 /** Names of duplicated entries, for option checks. */

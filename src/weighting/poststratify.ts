@@ -2,9 +2,11 @@
  * `postStratify`: weights scaled within cells to known population counts (R's `postStratify`).
  * @module
  */
+import { replicateWeightMatrixRank } from '../design/replicate.js';
 import type { SurveyDesign } from '../design/types.js';
 import { WeightingError } from '../errors.js';
 import {
+  applyReplicateFactors,
   checkCount,
   checkDesign,
   crossCells,
@@ -13,6 +15,9 @@ import {
   domainNote,
   emptyCell,
   firstDuplicate,
+  forEachReplicate,
+  type ReweightedReplicates,
+  replicateCellSums,
   withStep,
 } from './common.js';
 import type { PopulationCell, PostStratifyStep } from './types.js';
@@ -41,10 +46,20 @@ export interface PostStratifyOptions {
  * population. The weighting uses all respondents of the design, also when it has a domain (see
  * {@link subset}); the domain is kept. Runs in two passes over the respondents.
  *
+ * On a replicate-weight design ({@link svyRepDesign}, {@link asRepDesign}) every replicate's
+ * weights are post-stratified too, each scaled to the population counts by its own cell totals
+ * (R's `postStratify.svyrep.design`), so standard errors come from the re-weighted replicates;
+ * the degrees of freedom are recomputed as R's `degf()` does. One blocked pass tabulates every
+ * replicate's cell totals and one pass applies the factors. The step is recorded in
+ * `design.weighting`. (R's `compress` argument only changes how R stores replicate weights;
+ * surveykit keeps them as one array per replicate.)
+ *
  * @throws {WeightingError} `UNKNOWN_VARIABLE`, `NOT_CATEGORICAL`, `MISSING_WEIGHTING_VALUE`,
  *   `MISSING_POPULATION_LEVEL` (a respondent's cell or level the population lacks), `EMPTY_CELL`
- *   (a population cell without respondents), `BAD_POPULATION_COUNT`, `DUPLICATE_LEVEL`,
- *   `BAD_OPTION`.
+ *   (a population cell without respondents; on a replicate design also a cell a replicate
+ *   leaves without weight, with `details.replicate` the replicate's number, 1-based, where R
+ *   returns non-finite weights), `BAD_POPULATION_COUNT`, `DUPLICATE_LEVEL`, `BAD_OPTION`,
+ *   `UNSUPPORTED_DESIGN`.
  * @example
  * ```ts
  * const data = fromColumns({ sex: ['F', 'F', 'M', 'M', 'M'], y: [1, 2, 3, 4, 5] });
@@ -54,6 +69,15 @@ export interface PostStratifyOptions {
  * });
  * console.log(Array.from(d.weights).map((w) => w.toFixed(2)).join(' ')); // => 30.00 30.00 13.33 13.33 13.33
  * console.log(svyMean(d, 'y')[0].estimate.toFixed(2)); // => 2.50
+ *
+ * // A replicate design: each replicate is post-stratified with its own weights.
+ * const reps = fromColumns({
+ *   sex: ['F', 'F', 'M', 'M'], w: [25, 25, 25, 25],
+ *   r1: [0, 50, 25, 25], r2: [50, 0, 25, 25], r3: [25, 25, 0, 50], r4: [25, 25, 50, 0],
+ * });
+ * const rep = svyRepDesign(reps, { weights: 'w', repweights: /^r\d$/, type: 'JK1', scale: 0.75 });
+ * const rp = postStratify(rep, { variables: ['sex'], population: [{ sex: 'F', count: 60 }, { sex: 'M', count: 40 }] });
+ * console.log(Array.from(rp.replicates[0]).join(' ')); // => 0 60 20 20
  * ```
  */
 export function postStratify<D extends SurveyDesign>(design: D, opts: PostStratifyOptions): D {
@@ -200,6 +224,29 @@ export function postStratify<D extends SurveyDesign>(design: D, opts: PostStrati
   const rowCells = cells.cells;
   for (let i = 0; i < n; i++) weights[i] = oldWeights[i]! * factors[rowCells[i]!]!;
 
+  // Replicate designs: every replicate post-stratified with its own weights (R's
+  // postStratify.svyrep.design), then R's degf recomputed.
+  let reweighted: ReweightedReplicates | undefined;
+  let replicateRecord: PostStratifyStep['replicates'];
+  if (design.type === 'replicate') {
+    const R = design.replicates.length;
+    const sums = replicateCellSums(rowCells, cells.nCells, design.replicates);
+    const repFactors = forEachReplicate(R, (r) => {
+      const s = sums[r]!;
+      const f = new Float64Array(cells.nCells);
+      for (let c = 0; c < cells.nCells; c++) {
+        if (!(s[c]! > 0)) {
+          throw emptyCell(variables.join(' × '), cellLabels[c]!, population[c]!, cells.count[c]!);
+        }
+        f[c] = population[c]! / s[c]!;
+      }
+      return f;
+    });
+    const replicates = applyReplicateFactors(rowCells, design.replicates, repFactors);
+    reweighted = { replicates, df: replicateWeightMatrixRank(replicates) - 1 };
+    replicateRecord = { count: R, iterations: new Int32Array(R).fill(1), notConverged: [] };
+  }
+
   const notes = domainNote(design);
   if (dropped.length) {
     notes.push(
@@ -219,8 +266,9 @@ export function postStratify<D extends SurveyDesign>(design: D, opts: PostStrati
     oldWeights,
     weights,
     notes,
+    ...(replicateRecord ? { replicates: replicateRecord } : {}),
   };
-  return withStep(design, weights, step);
+  return withStep(design, weights, step, reweighted);
 }
 
 function describe(variables: readonly string[], label: string): string {

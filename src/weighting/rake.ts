@@ -3,9 +3,11 @@
  * (R's `rake`), computed on the table of cross-classified cells rather than on respondents.
  * @module
  */
+import { replicateWeightMatrixRank } from '../design/replicate.js';
 import type { SurveyDesign } from '../design/types.js';
 import { WeightingError } from '../errors.js';
 import {
+  applyReplicateFactors,
   checkCount,
   checkDesign,
   checkMarginTotals,
@@ -15,8 +17,11 @@ import {
   domainNote,
   emptyCell,
   firstDuplicate,
+  forEachReplicate,
   levelSums,
   positiveOption,
+  type ReweightedReplicates,
+  replicateCellSums,
   withStep,
 } from './common.js';
 import type { Margin, RakeStep } from './types.js';
@@ -59,10 +64,21 @@ const ROUNDING_FLOOR = 1e-9;
  * cell, and one pass applies them. Every respondent needs a value of each margin variable; the
  * weighting uses all respondents of the design, also when it has a domain (kept).
  *
+ * On a replicate-weight design ({@link svyRepDesign}, {@link asRepDesign}) every replicate's
+ * weights are raked to the same margins too, each to its own convergence (R's `rake` on an
+ * `svyrep.design` gives every replicate as many sweeps as the full sample needed), so standard
+ * errors come from the re-weighted replicates; the degrees of freedom are recomputed as R's
+ * `degf()` does. One blocked pass over the rows tabulates every replicate's cell totals, the
+ * sweeps run on those small tables, and one pass applies the factors. With `partial: true` a
+ * replicate that does not converge keeps its last iterate (listed in the step's
+ * `replicates.notConverged`). The step is recorded in `design.weighting`.
+ *
  * @throws {WeightingError} `UNKNOWN_VARIABLE`, `NOT_CATEGORICAL`, `MISSING_WEIGHTING_VALUE`,
  *   `MISSING_POPULATION_LEVEL`, `EMPTY_CELL`, `INCONSISTENT_MARGINS` (margins that do not sum to
  *   the same total, relative tolerance 1e-6), `BAD_POPULATION_COUNT`, `DUPLICATE_LEVEL`,
- *   `NOT_CONVERGED` (naming the margin and level furthest off), `BAD_OPTION`.
+ *   `NOT_CONVERGED` (naming the margin and level furthest off), `BAD_OPTION`,
+ *   `UNSUPPORTED_DESIGN`. On a replicate design, `EMPTY_CELL` and `NOT_CONVERGED` also for a
+ *   replicate, with `details.replicate` its number (1-based).
  * @example
  * ```ts
  * const data = fromColumns({
@@ -75,6 +91,17 @@ const ROUNDING_FLOOR = 1e-9;
  * ]);
  * console.log(svyTotal(d, 'sex').map((r) => r.estimate.toFixed(6)).join(' ')); // => 50.000000 50.000000
  * console.log(svyTotal(d, 'age').map((r) => `${r.level}=${r.estimate.toFixed(6)}`).join(' ')); // => young=40.000000 old=60.000000
+ *
+ * // A replicate design: every replicate is raked to the margins with its own weights.
+ * const jk = svyRepDesign(
+ *   fromColumns({ sex: column(data, 'sex'), age: column(data, 'age'), r1: [2, 1, 1, 2, 1, 1], r2: [1, 1, 2, 1, 1, 2] }),
+ *   { repweights: ['r1', 'r2'], type: 'bootstrap' },
+ * );
+ * const rj = rake(jk, [
+ *   { variable: 'sex', population: { F: 50, M: 50 } },
+ *   { variable: 'age', population: { young: 40, old: 60 } },
+ * ]);
+ * console.log(rj.replicates.every((w) => Math.abs(w.reduce((a, b) => a + b) - 100) < 1e-9)); // => true
  * ```
  */
 export function rake<D extends SurveyDesign>(
@@ -87,73 +114,48 @@ export function rake<D extends SurveyDesign>(
   const epsilon = positiveOption('epsilon', opts.epsilon, DEFAULT_EPSILON);
   const partial = opts.partial ?? false;
   const { dims, targets, notes: marginNotes } = resolveMargins(design, margins);
-  const m = dims.length;
   const oldWeights = design.weights;
   const cells = crossCells(dims, oldWeights);
   checkLevels(dims, targets, cells);
 
-  const nCells = cells.nCells;
-  const W = cells.sumW;
-  const F = new Float64Array(nCells).fill(1);
-  const sweepFactors = dims.map(() => new Float64Array(nCells));
-  const current = new Float64Array(nCells);
-  let iterations = 0;
-  const previous = new Float64Array(nCells);
-  let fit = { max: Number.POSITIVE_INFINITY, margin: 0, level: 0, weighted: 0 };
-  let fixedPoint = false;
-  while (iterations < maxIter) {
-    iterations++;
-    previous.set(F);
-    for (let j = 0; j < m; j++) {
-      for (let c = 0; c < nCells; c++) current[c] = W[c]! * F[c]!;
-      const totals = levelSums(cells, m, j, dims[j]!.levels.length, current);
-      const target = targets[j]!;
-      for (let c = 0; c < nCells; c++) {
-        const l = cells.cellLevels[c * m + j]!;
-        F[c]! *= target[l]! / totals[l]!;
-      }
-      sweepFactors[j]!.set(F);
-    }
-    fit = misfit(cells, dims, targets, F);
-    if (fit.max <= epsilon) break;
-    // A sweep that changes no factor beyond rounding is a fixed point: more sweeps cannot help.
-    let change = 0;
-    for (let c = 0; c < nCells; c++) change = Math.max(change, Math.abs(F[c]! / previous[c]! - 1));
-    if (change <= FIXED_POINT) {
-      fixedPoint = true;
-      break;
-    }
-  }
-  // A fixed point of the sweeps meets the margins only up to rounding; margins that cannot be
-  // met together (e.g. two margins splitting the sample the same way) also give a fixed point.
-  const converged = fit.max <= epsilon || (fixedPoint && fit.max <= ROUNDING_FLOOR);
-  const worst = {
-    variable: dims[fit.margin]!.variable,
-    level: dims[fit.margin]!.levels[fit.level]!,
-    weighted: fit.weighted,
-    population: targets[fit.margin]![fit.level]!,
-  };
+  const fitted = rakeTable(cells, dims, targets, cells.sumW, maxIter, epsilon);
+  const { F, sweepFactors, iterations, fit, converged } = fitted;
+  const worst = worstLevel(dims, targets, fit);
   const notes = [...domainNote(design), ...marginNotes];
   if (!converged) {
-    const stuck = fixedPoint
-      ? ' (the sweeps no longer change the weights: these margins cannot all be met with this sample, e.g. two of them split it the same way)'
-      : '';
-    const message = `raking did not converge after ${iterations} sweeps: ${worst.variable} = "${worst.level}" is weighted to ${worst.weighted} against a population of ${worst.population} (relative difference ${fit.max.toExponential(2)} > epsilon ${epsilon})${stuck}`;
-    if (!partial) {
-      throw new WeightingError(
-        'NOT_CONVERGED',
-        `${message}; raise maxIter, loosen epsilon, check the margins against each other, or pass partial: true to keep the last iterate`,
-        {
-          variable: worst.variable,
-          level: worst.level,
-          value: worst.weighted,
-          population: worst.population,
-          relativeDifference: fit.max,
-          iterations,
-        },
+    const message = notConvergedMessage(fitted, worst, epsilon);
+    if (!partial) throw notConverged(message, worst, fitted);
+    notes.push(`${message}; the last iterate was kept (partial: true)`);
+  }
+
+  // Replicate designs: every replicate raked to the margins with its own weights, on the same
+  // cell table (R's rake on an svyrep.design post-stratifies every replicate in each sweep).
+  let reweighted: ReweightedReplicates | undefined;
+  let replicateRecord: RakeStep['replicates'];
+  if (design.type === 'replicate') {
+    const R = design.replicates.length;
+    const sums = replicateCellSums(cells.cells, cells.nCells, design.replicates);
+    const iterationsPer = new Int32Array(R);
+    const short: number[] = [];
+    const factors = forEachReplicate(R, (r) => {
+      checkLevels(dims, targets, cells, sums[r]!);
+      const rep = rakeTable(cells, dims, targets, sums[r]!, maxIter, epsilon);
+      iterationsPer[r] = rep.iterations;
+      if (!rep.converged) {
+        const message = notConvergedMessage(rep, worstLevel(dims, targets, rep.fit), epsilon);
+        if (!partial) throw notConverged(message, worstLevel(dims, targets, rep.fit), rep);
+        short.push(r + 1);
+      }
+      return rep.F;
+    });
+    if (short.length) {
+      notes.push(
+        `raking did not converge for ${short.length} replicate(s) (${short.join(', ')}); their last iterates were kept (partial: true)`,
       );
     }
-    notes.push(`${message}; the last iterate was kept (partial: true)`);
+    const replicates = applyReplicateFactors(cells.cells, design.replicates, factors);
+    reweighted = { replicates, df: replicateWeightMatrixRank(replicates) - 1 };
+    replicateRecord = { count: R, iterations: iterationsPer, notConverged: short };
   }
 
   const n = oldWeights.length;
@@ -175,8 +177,9 @@ export function rake<D extends SurveyDesign>(
     oldWeights,
     weights,
     notes,
+    ...(replicateRecord ? { replicates: replicateRecord } : {}),
   };
-  return withStep(design, weights, step);
+  return withStep(design, weights, step, reweighted);
 }
 
 /**
@@ -238,16 +241,17 @@ export function resolveMargins(
   return { dims, targets, notes };
 }
 
-/** Every level of every margin needs respondents with a positive weight. */
+/** Every level of every margin needs respondents with a positive weight (`W`: per cell). */
 function checkLevels(
   dims: Dimension[],
   targets: Float64Array[],
   cells: ReturnType<typeof crossCells>,
+  W: Float64Array = cells.sumW,
 ): void {
   const m = dims.length;
   for (let j = 0; j < m; j++) {
     const L = dims[j]!.levels.length;
-    const sums = levelSums(cells, m, j, L, cells.sumW);
+    const sums = levelSums(cells, m, j, L, W);
     const counts = levelSums(cells, m, j, L, cells.count);
     for (let l = 0; l < L; l++) {
       if (!(sums[l]! > 0)) {
@@ -257,16 +261,125 @@ function checkLevels(
   }
 }
 
+/** How far a fit is from its margins: the largest relative difference, and where. */
+interface Misfit {
+  max: number;
+  margin: number;
+  level: number;
+  weighted: number;
+}
+
+/** Raking on a cell table: the cells' factors and how the sweeps went. */
+interface TableFit {
+  /** Per cell: the final factor (new / old weight). */
+  F: Float64Array;
+  /** Per margin: the factors just after that margin was matched in the last sweep. */
+  sweepFactors: Float64Array[];
+  iterations: number;
+  fit: Misfit;
+  fixedPoint: boolean;
+  converged: boolean;
+}
+
+/**
+ * Iterative proportional fitting of the cell weights `W` to the margins' targets: sweeps until
+ * every level is within `epsilon` (relative), a fixed point, or `maxIter` sweeps.
+ */
+function rakeTable(
+  cells: ReturnType<typeof crossCells>,
+  dims: Dimension[],
+  targets: Float64Array[],
+  W: Float64Array,
+  maxIter: number,
+  epsilon: number,
+): TableFit {
+  const m = dims.length;
+  const nCells = cells.nCells;
+  const F = new Float64Array(nCells).fill(1);
+  const sweepFactors = dims.map(() => new Float64Array(nCells));
+  const current = new Float64Array(nCells);
+  const previous = new Float64Array(nCells);
+  let iterations = 0;
+  let fit: Misfit = { max: Number.POSITIVE_INFINITY, margin: 0, level: 0, weighted: 0 };
+  let fixedPoint = false;
+  while (iterations < maxIter) {
+    iterations++;
+    previous.set(F);
+    for (let j = 0; j < m; j++) {
+      for (let c = 0; c < nCells; c++) current[c] = W[c]! * F[c]!;
+      const totals = levelSums(cells, m, j, dims[j]!.levels.length, current);
+      const target = targets[j]!;
+      for (let c = 0; c < nCells; c++) {
+        const l = cells.cellLevels[c * m + j]!;
+        F[c]! *= target[l]! / totals[l]!;
+      }
+      sweepFactors[j]!.set(F);
+    }
+    fit = misfit(cells, dims, targets, W, F);
+    if (fit.max <= epsilon) break;
+    // A sweep that changes no factor beyond rounding is a fixed point: more sweeps cannot help.
+    let change = 0;
+    for (let c = 0; c < nCells; c++) change = Math.max(change, Math.abs(F[c]! / previous[c]! - 1));
+    if (change <= FIXED_POINT) {
+      fixedPoint = true;
+      break;
+    }
+  }
+  // A fixed point of the sweeps meets the margins only up to rounding; margins that cannot be
+  // met together (e.g. two margins splitting the sample the same way) also give a fixed point.
+  const converged = fit.max <= epsilon || (fixedPoint && fit.max <= ROUNDING_FLOOR);
+  return { F, sweepFactors, iterations, fit, fixedPoint, converged };
+}
+
+interface Worst {
+  variable: string;
+  level: string;
+  weighted: number;
+  population: number;
+}
+
+function worstLevel(dims: Dimension[], targets: Float64Array[], fit: Misfit): Worst {
+  return {
+    variable: dims[fit.margin]!.variable,
+    level: dims[fit.margin]!.levels[fit.level]!,
+    weighted: fit.weighted,
+    population: targets[fit.margin]![fit.level]!,
+  };
+}
+
+function notConvergedMessage(fitted: TableFit, worst: Worst, epsilon: number): string {
+  const stuck = fitted.fixedPoint
+    ? ' (the sweeps no longer change the weights: these margins cannot all be met with this sample, e.g. two of them split it the same way)'
+    : '';
+  return `raking did not converge after ${fitted.iterations} sweeps: ${worst.variable} = "${worst.level}" is weighted to ${worst.weighted} against a population of ${worst.population} (relative difference ${fitted.fit.max.toExponential(2)} > epsilon ${epsilon})${stuck}`;
+}
+
+function notConverged(message: string, worst: Worst, fitted: TableFit): WeightingError {
+  return new WeightingError(
+    'NOT_CONVERGED',
+    `${message}; raise maxIter, loosen epsilon, check the margins against each other, or pass partial: true to keep the last iterate`,
+    {
+      variable: worst.variable,
+      level: worst.level,
+      value: worst.weighted,
+      population: worst.population,
+      relativeDifference: fitted.fit.max,
+      iterations: fitted.iterations,
+    },
+  );
+}
+
 /** The largest relative difference between weighted and population counts, and where. */
 function misfit(
   cells: ReturnType<typeof crossCells>,
   dims: Dimension[],
   targets: Float64Array[],
+  W: Float64Array,
   F: Float64Array,
-): { max: number; margin: number; level: number; weighted: number } {
+): Misfit {
   const m = dims.length;
   const current = new Float64Array(cells.nCells);
-  for (let c = 0; c < cells.nCells; c++) current[c] = cells.sumW[c]! * F[c]!;
+  for (let c = 0; c < cells.nCells; c++) current[c] = W[c]! * F[c]!;
   let worst = { max: -1, margin: 0, level: 0, weighted: 0 };
   for (let j = 0; j < m; j++) {
     const totals = levelSums(cells, m, j, dims[j]!.levels.length, current);

@@ -15,8 +15,9 @@ import type { Margin, ReportLevel, ReportMargin, WeightingReport } from './types
  * range, Kish design effect and effective sample size before and after ({@link weightSummary});
  * and the method, iterations and convergence of the after-design's last weighting step.
  *
- * The report covers all respondents of the designs (weighting uses them all; a domain is
- * ignored here). Shares leave out respondents with a missing value (counted in `nMissing`).
+ * Linearization and replicate-weight designs alike (the steps are read from `calibration` or
+ * `weighting`; the weights compared are the full-sample weights). The report covers all
+ * respondents of the designs (weighting uses them all; a domain is ignored here). Shares leave out respondents with a missing value (counted in `nMissing`).
  * Levels the margin does not list are reported with population count 0.
  *
  * @throws {WeightingError} `UNKNOWN_VARIABLE`, `NOT_CATEGORICAL`; `BAD_OPTION` when the two
@@ -107,7 +108,7 @@ export function weightingReport(
     if (r < min) min = r;
     if (r > max) max = r;
   }
-  const steps = after.type === 'linearization' ? (after.calibration ?? []) : [];
+  const steps = (after.type === 'linearization' ? after.calibration : after.weighting) ?? [];
   const last = steps.length > 0 ? steps[steps.length - 1]! : null;
   return {
     method: last ? last.method : null,

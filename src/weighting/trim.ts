@@ -5,7 +5,14 @@
  */
 import type { SurveyDesign } from '../design/types.js';
 import { WeightingError } from '../errors.js';
-import { checkDesign, domainNote, positiveOption, withStep } from './common.js';
+import {
+  checkDesign,
+  domainNote,
+  forEachReplicate,
+  positiveOption,
+  type ReweightedReplicates,
+  withStep,
+} from './common.js';
 import type { TrimStep } from './types.js';
 
 /** Options of {@link trimWeights}. */
@@ -35,14 +42,30 @@ export interface TrimOptions {
  * steps are kept with the weights they produced, as in R (so their totals may no longer be met
  * exactly after trimming). All respondents of the design are trimmed, also when it has a domain.
  *
+ * On a replicate-weight design the full-sample weights are trimmed as above, and each
+ * replicate's weights to the same bounds by the same rule among the rows it keeps: a replicate
+ * weight of 0 (a row the replicate leaves out) stays 0 and takes no share; `strict` repeats
+ * within each replicate. This is what R's `trimWeights.svyrep.design` sets out to do; R 4.1.1's
+ * own code leaves the full-sample weights unchanged and scrambles the replicate weights (it
+ * recycles the weights inside the bounds over the whole matrix), so surveykit does not follow it.
+ * The degrees of freedom are kept.
+ *
  * @throws {WeightingError} `BAD_OPTION` (no bound, or lower ≥ upper), `INFEASIBLE_BOUNDS`
  *   (the sum of weights cannot fit within the bounds, or every weight is outside them),
- *   `NOT_CONVERGED` (`strict` passes that have not settled after `maxIter`).
+ *   `NOT_CONVERGED` (`strict` passes that have not settled after `maxIter`),
+ *   `UNSUPPORTED_DESIGN`. On a replicate design, the same errors for a replicate, with
+ *   `details.replicate` its number (1-based).
  * @example
  * ```ts
  * const data = fromColumns({ w: [1, 1, 1, 1, 6] });
  * const d = trimWeights(svyDesign(data, { weights: 'w' }), { upper: 4 });
  * console.log(Array.from(d.weights).join(' ')); // => 1.5 1.5 1.5 1.5 4
+ *
+ * // A replicate design: the replicate's 0 stays 0 and takes no share.
+ * const rep = svyRepDesign(fromColumns({ w: [1, 1, 1, 1, 6], r1: [0, 1.2, 1.2, 1.2, 7.2], r2: [1.2, 0, 1.2, 1.2, 7.2] }), {
+ *   weights: 'w', repweights: ['r1', 'r2'], type: 'JK1', scale: 0.5,
+ * });
+ * console.log(Array.from(trimWeights(rep, { upper: 4 }).replicates[0], (x) => +x.toFixed(4)).join(' ')); // => 0 2.2667 2.2667 2.2667 4
  * ```
  */
 export function trimWeights<D extends SurveyDesign>(design: D, opts: TrimOptions = {}): D {
@@ -70,67 +93,40 @@ export function trimWeights<D extends SurveyDesign>(design: D, opts: TrimOptions
     });
   }
   const oldWeights = design.weights;
-  const n = oldWeights.length;
-  let total = 0;
-  for (let i = 0; i < n; i++) total += oldWeights[i]!;
-  if (total < lower * n || total > upper * n) {
-    throw new WeightingError(
-      'INFEASIBLE_BOUNDS',
-      `the ${n} weights sum to ${total}, which cannot be kept within [${lower}, ${upper}] (that allows ${lower * n} to ${upper * n})`,
-      { value: total, bounds: [lower, upper] },
-    );
-  }
-
-  let w = Float64Array.from(oldWeights);
-  let passes = 0;
-  let trimmed = -1;
-  const outside = new Uint8Array(n);
-  for (;;) {
-    let nOutside = 0;
-    let cut = 0;
-    for (let i = 0; i < n; i++) {
-      const x = w[i]!;
-      if (x < lower || x > upper) {
-        outside[i] = 1;
-        nOutside++;
-        const y = x < lower ? lower : upper;
-        cut += x - y;
-      } else outside[i] = 0;
-    }
-    if (trimmed < 0) trimmed = nOutside;
-    if (nOutside === 0) break;
-    if (nOutside === n) {
-      throw new WeightingError(
-        'INFEASIBLE_BOUNDS',
-        `every weight is outside [${lower}, ${upper}], so there is no weight to share the trimmed amount with`,
-        { bounds: [lower, upper] },
-      );
-    }
-    if (passes >= maxIter || !Number.isFinite(cut)) {
-      throw new WeightingError(
-        'NOT_CONVERGED',
-        `strict trimming to [${lower}, ${upper}] did not settle after ${passes} passes (${nOutside} weight(s) still outside, ${Math.abs(cut)} to share): R's rule shares the trimmed amount equally with every weight inside the bounds, including those sitting at a bound, which can take many passes; raise maxIter, widen the bounds or use strict: false`,
-        { bounds: [lower, upper], iterations: passes, count: nOutside, value: cut },
-      );
-    }
-    passes++;
-    const share = cut / (n - nOutside);
-    const next = new Float64Array(n);
-    for (let i = 0; i < n; i++) {
-      const x = w[i]!;
-      next[i] = outside[i] ? (x < lower ? lower : upper) : x + share;
-    }
-    w = next;
-    if (!strict) break;
-  }
-  let outsideAfter = 0;
-  for (let i = 0; i < n; i++) if (w[i]! < lower || w[i]! > upper) outsideAfter++;
+  const full = trimVector(oldWeights, lower, upper, strict, maxIter, false);
+  const w = full.weights;
+  const { trimmed, passes, outsideAfter } = full;
   const notes = domainNote(design);
   if (outsideAfter > 0) {
     notes.push(
       `trimWeights: ${outsideAfter} weight(s) are outside [${lower}, ${upper}] after one pass (the shared amount pushed them out); strict: true repeats until none is`,
     );
   }
+
+  // Replicate designs: every replicate's weights trimmed to the same bounds by the same rule,
+  // among the rows it keeps (a replicate weight of 0 leaves the row out of that replicate: it
+  // stays 0 and takes no share).
+  let reweighted: ReweightedReplicates | undefined;
+  let replicateRecord: TrimStep['replicates'];
+  if (design.type === 'replicate') {
+    const R = design.replicates.length;
+    const iterations = new Int32Array(R);
+    let repOutside = 0;
+    const replicates = forEachReplicate(R, (r) => {
+      const t = trimVector(design.replicates[r]!, lower, upper, strict, maxIter, true);
+      iterations[r] = t.passes;
+      repOutside += t.outsideAfter;
+      return t.weights;
+    });
+    reweighted = { replicates, df: design.df };
+    replicateRecord = { count: R, iterations, notConverged: [] };
+    if (repOutside > 0) {
+      notes.push(
+        `trimWeights: ${repOutside} replicate weight(s) are outside [${lower}, ${upper}] after one pass; strict: true repeats until none is`,
+      );
+    }
+  }
+
   const step: TrimStep = {
     method: 'trim',
     lower,
@@ -143,6 +139,96 @@ export function trimWeights<D extends SurveyDesign>(design: D, opts: TrimOptions
     oldWeights,
     weights: w,
     notes,
+    ...(replicateRecord ? { replicates: replicateRecord } : {}),
   };
-  return withStep(design, w, step);
+  return withStep(design, w, step, reweighted);
+}
+
+interface Trimmed {
+  weights: Float64Array;
+  passes: number;
+  /** Weights outside the bounds in the first pass. */
+  trimmed: number;
+  /** Weights outside the bounds at the end. */
+  outsideAfter: number;
+}
+
+/**
+ * R's trimming rule on one set of weights: those outside [lower, upper] set to the bound, what
+ * was cut shared equally by those inside; repeated with `strict`. With `skipZero`, weights of 0
+ * are left as they are and take no share (rows a replicate leaves out).
+ */
+function trimVector(
+  weights: Float64Array,
+  lower: number,
+  upper: number,
+  strict: boolean,
+  maxIter: number,
+  skipZero: boolean,
+): Trimmed {
+  const n = weights.length;
+  let total = 0;
+  let used = 0;
+  for (let i = 0; i < n; i++) {
+    const x = weights[i]!;
+    if (skipZero && x === 0) continue;
+    total += x;
+    used++;
+  }
+  if (total < lower * used || total > upper * used) {
+    throw new WeightingError(
+      'INFEASIBLE_BOUNDS',
+      `the ${used} ${skipZero ? 'positive ' : ''}weights sum to ${total}, which cannot be kept within [${lower}, ${upper}] (that allows ${lower * used} to ${upper * used})`,
+      { value: total, bounds: [lower, upper] },
+    );
+  }
+  let w = Float64Array.from(weights);
+  let passes = 0;
+  let trimmed = -1;
+  const outside = new Uint8Array(n);
+  for (;;) {
+    let nOutside = 0;
+    let cut = 0;
+    for (let i = 0; i < n; i++) {
+      const x = w[i]!;
+      if ((x < lower || x > upper) && !(skipZero && x === 0)) {
+        outside[i] = 1;
+        nOutside++;
+        const y = x < lower ? lower : upper;
+        cut += x - y;
+      } else outside[i] = 0;
+    }
+    if (trimmed < 0) trimmed = nOutside;
+    if (nOutside === 0) break;
+    if (nOutside === used) {
+      throw new WeightingError(
+        'INFEASIBLE_BOUNDS',
+        `every ${skipZero ? 'positive ' : ''}weight is outside [${lower}, ${upper}], so there is no weight to share the trimmed amount with`,
+        { bounds: [lower, upper] },
+      );
+    }
+    if (passes >= maxIter || !Number.isFinite(cut)) {
+      throw new WeightingError(
+        'NOT_CONVERGED',
+        `strict trimming to [${lower}, ${upper}] did not settle after ${passes} passes (${nOutside} weight(s) still outside, ${Math.abs(cut)} to share): R's rule shares the trimmed amount equally with every weight inside the bounds, including those sitting at a bound, which can take many passes; raise maxIter, widen the bounds or use strict: false`,
+        { bounds: [lower, upper], iterations: passes, count: nOutside, value: cut },
+      );
+    }
+    passes++;
+    const share = cut / (used - nOutside);
+    const next = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      const x = w[i]!;
+      if (skipZero && x === 0) continue;
+      next[i] = outside[i] ? (x < lower ? lower : upper) : x + share;
+    }
+    w = next;
+    if (!strict) break;
+  }
+  let outsideAfter = 0;
+  for (let i = 0; i < n; i++) {
+    const x = w[i]!;
+    if ((x < lower || x > upper) && !(skipZero && x === 0)) outsideAfter++;
+  }
+  return { weights: w, passes, trimmed, outsideAfter };
 }

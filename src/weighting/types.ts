@@ -1,6 +1,7 @@
 /**
  * Types of weighting: the population margins it is given, and the record each weighting step
- * leaves on the design (`design.calibration`), which the variance and reports read.
+ * leaves on the design (`design.calibration` of a linearization design, which the variance and
+ * reports read; `design.weighting` of a replicate-weight design, which reports read).
  * @module
  */
 import type { WeightSummary } from './summary.js';
@@ -39,6 +40,27 @@ interface StepBase {
   readonly weights: Float64Array;
   /** Things a person should know (cells dropped, convergence, domain ignored...). */
   readonly notes: readonly string[];
+  /**
+   * On a replicate-weight design: how the step re-weighted each replicate's weights (absent on a
+   * linearization design).
+   */
+  readonly replicates?: ReplicateWeighting;
+}
+
+/**
+ * How a weighting step re-weighted the replicates of a replicate-weight design: each replicate's
+ * weights were fitted to the same population as the full-sample weights, on their own.
+ */
+export interface ReplicateWeighting {
+  /** Replicates re-weighted. */
+  readonly count: number;
+  /**
+   * Per replicate: iterations used (raking sweeps, Newton steps of calibration, trimming passes;
+   * 1 for post-stratification and linear calibration).
+   */
+  readonly iterations: Int32Array;
+  /** Replicates (1-based) left short of their targets with `partial: true` (raking only). */
+  readonly notConverged: readonly number[];
 }
 
 /**

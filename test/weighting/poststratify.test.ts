@@ -238,8 +238,8 @@ describe('postStratify: typed errors', () => {
       'DUPLICATE_LEVEL',
     );
   });
-  it('UNSUPPORTED_DESIGN for a design that is not a linearization design (all four functions)', () => {
-    const other = { ...design, type: 'replicate' } as unknown as typeof design;
+  it('UNSUPPORTED_DESIGN for a design of neither known type (all four functions)', () => {
+    const other = { ...design, type: 'twophase' } as unknown as typeof design;
     const population = pop([
       ['x', 1],
       ['y', 1],
