@@ -99,6 +99,7 @@ export type {
   PopulationCell,
   PostStratifyStep,
   RakeStep,
+  ReplicateWeighting,
   ReportLevel,
   ReportMargin,
   TrimStep,
