@@ -2,7 +2,7 @@
  * `npm run report`: the main job on the bundled poll, or on another poll's files.
  *
  * Usage: `npm run report -- [data.csv] [--codebook file] [--questionnaire file]
- * [--margins file | --no-margins] [--out dir] [--level 0.95]`
+ * [--margins file | --no-margins] [--out dir] [--level 0.95] [--no-charts]`
  * @module
  */
 import { SurveyError } from '../src/errors.js';

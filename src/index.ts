@@ -2,6 +2,39 @@
  * surveykit: design-based analysis of opinion-poll microdata.
  * @packageDocumentation
  */
+export type { ChartOptions } from './charts/common.js';
+export { CHART_FONT, CHART_FONT_STACK, DIVERGING, OKABE_ITO } from './charts/common.js';
+export type { DivergingChartOptions, DivergingItem } from './charts/diverging.js';
+export { divergingChart } from './charts/diverging.js';
+export type { ChartEstimate, EstimateChartOptions } from './charts/estimates.js';
+export { estimateChart } from './charts/estimates.js';
+export type { ChartLabels, ChartLanguage } from './charts/labels.js';
+export { chartLabels } from './charts/labels.js';
+export type { RankingChartOptions } from './charts/ranking.js';
+export { rankingChart } from './charts/ranking.js';
+export type { PngOptions } from './charts/render.js';
+export {
+  chartFontFiles,
+  compileChart,
+  renderPng,
+  renderSvg,
+  svgToPng,
+  textWidth,
+} from './charts/render.js';
+export type {
+  EstimateTableOptions,
+  ReportChart,
+  ReportSection,
+  ReportSpec,
+  ReportTable,
+} from './charts/report.js';
+export { chartBundleFiles, escapeHtml, estimateTable, renderReport } from './charts/report.js';
+export type { SubgroupChartOptions } from './charts/subgroups.js';
+export { subgroupChart } from './charts/subgroups.js';
+export type { TrendChartOptions, TrendPoint } from './charts/trend.js';
+export { trendChart } from './charts/trend.js';
+export type { WeightHistogramOptions, WeightingChartOptions } from './charts/weighting.js';
+export { weightHistogram, weightingChart } from './charts/weighting.js';
 export type { Codebook, CodebookVariable, ValueLabel } from './data/codebook.js';
 export { codebookJsonSchema, codebookSchema, parseCodebook } from './data/codebook.js';
 export type { CodebookViolation, CsvOptions } from './data/csv.js';

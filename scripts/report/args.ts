@@ -5,7 +5,7 @@
 import type { ReportOptions } from './run.js';
 
 export const USAGE =
-  'usage: npm run report -- [data.csv] [--codebook file] [--questionnaire file] [--margins file | --no-margins] [--out dir] [--level 0.95]';
+  'usage: npm run report -- [data.csv] [--codebook file] [--questionnaire file] [--margins file | --no-margins] [--out dir] [--level 0.95] [--no-charts]';
 
 /** Command-line arguments as {@link runReport} options. */
 export function parseArgs(argv: readonly string[]): ReportOptions & { help?: boolean } {
@@ -29,6 +29,9 @@ export function parseArgs(argv: readonly string[]): ReportOptions & { help?: boo
         break;
       case '--no-margins':
         opts.margins = null;
+        break;
+      case '--no-charts':
+        opts.charts = false;
         break;
       case '--out':
         opts.out = value();

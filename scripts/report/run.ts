@@ -1,11 +1,13 @@
 /**
  * The main job (`npm run report`): load the poll with its codebook, build the design, weight it
- * to the population margins, estimate, and write `out/summary.json` and `out/tables/*.csv`.
+ * to the population margins, estimate, and write `out/summary.json`, `out/tables/*.csv`, every
+ * chart as PNG, SVG and Vega-Lite JSON in `out/charts/`, and `out/report.html`.
  * @module
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { chartLabels } from '../../src/charts/labels.js';
 import { parseCodebook } from '../../src/data/codebook.js';
 import { readCsv } from '../../src/data/csv.js';
 import { svyDesign } from '../../src/design/build.js';
@@ -17,7 +19,11 @@ import { readQuestionnaire } from '../../src/poll/questionnaire.js';
 import { type Ranking, rankItems } from '../../src/poll/rank.js';
 import { svySubgroups } from '../../src/poll/subgroups.js';
 import { readMargins, weightToPopulation } from '../../src/poll/weighting.js';
+import { weightingReport } from '../../src/weighting/report.js';
 import { weightSummary } from '../../src/weighting/summary.js';
+import type { WeightingReport } from '../../src/weighting/types.js';
+import { type ChartInputs, reportCharts, writeCharts } from './charts.js';
+import { reportHtml } from './html.js';
 import {
   designSummary,
   estimatesSummary,
@@ -51,6 +57,8 @@ export interface ReportOptions {
   out?: string;
   /** Confidence level, default 0.95. */
   level?: number;
+  /** Write the charts (`out/charts/`) and `out/report.html`, default `true`. */
+  charts?: boolean;
   /** Where progress lines go, default `console.log`. */
   log?: (line: string) => void;
 }
@@ -107,6 +115,7 @@ export async function runReport(opts: ReportOptions = {}): Promise<ReportResult>
   // 3. weighting
   let design: LinearizationDesign = base;
   let weighting: Summary['weighting'];
+  let diagnostics: WeightingReport | null = null;
   if (paths.margins === null) {
     weighting = {
       method: 'none',
@@ -121,6 +130,7 @@ export async function runReport(opts: ReportOptions = {}): Promise<ReportResult>
   } else {
     const margins = await readMargins(paths.margins);
     design = weightToPopulation(base, margins);
+    diagnostics = weightingReport(base, design, margins);
     const step = design.calibration?.at(-1);
     const after = weightSummary(design);
     weighting = {
@@ -207,9 +217,37 @@ export async function runReport(opts: ReportOptions = {}): Promise<ReportResult>
     await writeFile(path, text);
     files.push(path);
   }
+  const nTables = files.length - 1;
+
+  // 7. charts and the HTML report
+  if (opts.charts !== false) {
+    const inputs: ChartInputs = {
+      questionnaire,
+      labels: chartLabels({ questionnaire, codebook }),
+      level,
+      bundled: paths.data === resolve(join(ROOT, 'data', 'belarus-2021-12.csv')),
+      title: codebook.title ?? `Poll report: ${show(paths.data)}`,
+      headlines,
+      attitudes,
+      netRanking,
+      mr,
+      items,
+      subgroups,
+      weighting: diagnostics,
+      weights: { design: base.weights, final: design.weights },
+    };
+    const charts = reportCharts(inputs);
+    files.push(...(await writeCharts(charts, join(out, 'charts'))));
+    const html = join(out, 'report.html');
+    await writeFile(html, reportHtml(summary, inputs, charts));
+    files.push(html);
+    log(
+      `charts: ${charts.length} charts as PNG, SVG and Vega-Lite JSON in ${show(join(out, 'charts'))}; report ${show(html)}`,
+    );
+  }
   const ms = performance.now() - t0;
   log(
-    `wrote ${show(files[0]!)} and ${files.length - 1} tables in ${show(join(out, 'tables'))} (${(ms / 1000).toFixed(2)} s)`,
+    `wrote ${show(files[0]!)}, ${nTables} tables in ${show(join(out, 'tables'))}${opts.charts !== false ? `, ${files.length - 2 - nTables} chart files and report.html` : ''} (${(ms / 1000).toFixed(2)} s)`,
   );
   return { summary, files };
 }

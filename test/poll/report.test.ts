@@ -45,9 +45,15 @@ describe('npm run report (runReport in-process)', () => {
       'headline',
       'headline',
       'headline',
+      'charts',
       expect.stringMatching(/^wrote /),
     ]);
-    expect(lines.at(-1)).toMatch(/^wrote .*summary\.json and 11 tables/);
+    expect(lines.at(-2)).toMatch(
+      /^charts: 14 charts as PNG, SVG and Vega-Lite JSON in .*; report .*report\.html$/,
+    );
+    expect(lines.at(-1)).toMatch(
+      /^wrote .*summary\.json, 11 tables in .*, 42 chart files and report\.html/,
+    );
     expect(lines[2]).toMatch(/^weighting: raked to region, sex, agegroup, area/);
 
     // summary.json: valid JSON with the documented fields
@@ -131,8 +137,45 @@ describe('npm run report (runReport in-process)', () => {
       'eeu_membership',
     ]);
 
-    // the tables
-    expect(files).toHaveLength(12);
+    // the tables, the charts and the report
+    expect(files).toHaveLength(1 + 11 + 14 * 3 + 1);
+    const chartNames = [
+      'headlines',
+      'attitudes',
+      'ranking-attitudes-net',
+      'attitudes-ru',
+      'ranking-reliable',
+      'ranking-reliable-ru',
+      'ranking-interests',
+      'eeu-kz-coop-answers',
+      'eeu-membership-answers',
+      'eeu-kz-coop-by-subgroup',
+      'eeu-membership-by-subgroup',
+      'eeu-trend',
+      'weighting-margins',
+      'weights',
+    ];
+    for (const name of chartNames) {
+      for (const ext of ['json', 'svg', 'png']) {
+        expect(files, `${name}.${ext}`).toContain(join(out, 'charts', `${name}.${ext}`));
+      }
+      const spec = JSON.parse(readFileSync(join(out, 'charts', `${name}.json`), 'utf8'));
+      expect(spec.$schema, name).toMatch(/vega-lite\/v6/);
+      expect(readFileSync(join(out, 'charts', `${name}.svg`), 'utf8')).toMatch(/^<svg/);
+      expect(
+        readFileSync(join(out, 'charts', `${name}.png`))
+          .subarray(1, 4)
+          .toString(),
+      ).toBe('PNG');
+    }
+    const html = readFileSync(join(out, 'report.html'), 'utf8');
+    expect(files.at(-1)).toBe(join(out, 'report.html'));
+    expect(html.match(/class="vega-chart"/g)).toHaveLength(14);
+    for (const heading of ['Headline statements', 'Methodology', 'Weighting'])
+      expect(html).toContain(`>${heading}</h2>`);
+    expect(html).toContain('THE DATA IS SYNTHETIC');
+    expect(html).toContain('Effective sample size');
+    expect(html).toContain('92.4%'); // the Kazakhstan headline, in the headline table
     const attitudes = table(join(out, 'tables', 'attitudes.csv'));
     expect(attitudes.map((r) => r.key)).toEqual(
       json.estimates.attitudes.map((a: { key: string }) => a.key),
@@ -159,8 +202,15 @@ describe('npm run report (runReport in-process)', () => {
   it('uses the design weights only without margins', async () => {
     const out = tempDir();
     const lines: string[] = [];
-    const { summary } = await runReport({ out, margins: null, log: (l) => lines.push(l) });
+    const { summary, files } = await runReport({
+      out,
+      margins: null,
+      charts: false,
+      log: (l) => lines.push(l),
+    });
     expect(lines).toContain('weighting: design weights only (no margins given)');
+    expect(lines.some((l) => l.startsWith('charts'))).toBe(false);
+    expect(files).toHaveLength(12);
     expect(summary.design.weights).toBe('design');
     expect(summary.weighting.method).toBe('none');
     // the design-weighted headline figures of data/README.md
@@ -182,6 +232,7 @@ describe('npm run report (runReport in-process)', () => {
         'o',
         '--level',
         '0.9',
+        '--no-charts',
       ]),
     ).toEqual({
       data: 'my.csv',
@@ -190,6 +241,7 @@ describe('npm run report (runReport in-process)', () => {
       margins: 'm.json',
       out: 'o',
       level: 0.9,
+      charts: false,
     });
     expect(parseArgs(['--no-margins']).margins).toBeNull();
     expect(() => parseArgs(['--out'])).toThrow(/needs a value/);
@@ -208,6 +260,7 @@ describe('npm run report (runReport in-process)', () => {
         join(root, 'data', 'codebook.json'),
         '--out',
         out,
+        '--no-charts',
       ],
       { encoding: 'utf8', cwd: root },
     );

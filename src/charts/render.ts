@@ -1,0 +1,236 @@
+/**
+ * Rendering charts on Node: Vega-Lite → Vega → SVG (vega's headless `View`) → PNG (resvg), with
+ * the bundled DejaVu Sans font both for measuring text (so labels, Cyrillic included, are laid
+ * out at their real width) and for drawing it. Nothing is downloaded: the font ships in the
+ * `dejavu-fonts-ttf` package, resvg's binary in its npm package, and vega's loader is replaced by
+ * one that refuses every URL.
+ * @module
+ */
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import type { ResvgRenderOptions } from '@resvg/resvg-js';
+import type * as Vega from 'vega';
+import { compile, type TopLevelSpec } from 'vega-lite';
+import { CHART_FONT } from './common.js';
+
+const require = createRequire(import.meta.url);
+
+// vega, resvg (a native binding) and fontkit load on first use, not when surveykit is imported.
+let vegaModule: typeof Vega | null = null;
+async function loadVega(): Promise<typeof Vega> {
+  vegaModule ??= await import('vega');
+  return vegaModule;
+}
+type ResvgClass = new (svg: string, opts: ResvgRenderOptions) => { render(): { asPng(): Buffer } };
+const loadResvg = (): ResvgClass => (require('@resvg/resvg-js') as { Resvg: ResvgClass }).Resvg;
+const loadFontkit = () => require('fontkit') as { openSync(path: string): unknown };
+
+type Face = 'regular' | 'bold' | 'italic' | 'boldItalic';
+const FACE_FILES: Record<Face, string> = {
+  regular: 'DejaVuSans.ttf',
+  bold: 'DejaVuSans-Bold.ttf',
+  italic: 'DejaVuSans-Oblique.ttf',
+  boldItalic: 'DejaVuSans-BoldOblique.ttf',
+};
+
+/**
+ * Paths of the bundled font files (DejaVu Sans: regular, bold, oblique, bold oblique) from the
+ * `dejavu-fonts-ttf` package.
+ * @example
+ * ```ts
+ * console.log(chartFontFiles().map((f) => f.split('/').at(-1)).join(' ')); // => DejaVuSans.ttf DejaVuSans-Bold.ttf DejaVuSans-Oblique.ttf DejaVuSans-BoldOblique.ttf
+ * ```
+ */
+export function chartFontFiles(): string[] {
+  const dir = join(dirname(require.resolve('dejavu-fonts-ttf/package.json')), 'ttf');
+  return Object.values(FACE_FILES).map((f) => join(dir, f));
+}
+
+interface Metrics {
+  faces: Record<Face, { unitsPerEm: number; layout(text: string): { advanceWidth: number } }>;
+  cache: Map<string, number>;
+}
+let metrics: Metrics | null = null;
+
+function faceOf(item: { fontWeight?: string | number; fontStyle?: string }): Face {
+  const w = item.fontWeight;
+  const bold = w === 'bold' || w === 'bolder' || (typeof w === 'number' && w >= 600);
+  const italic = item.fontStyle === 'italic' || item.fontStyle === 'oblique';
+  return bold ? (italic ? 'boldItalic' : 'bold') : italic ? 'italic' : 'regular';
+}
+
+/**
+ * Width in pixels of a text in the chart font (DejaVu Sans, kerned, as resvg draws it).
+ * @example
+ * ```ts
+ * console.log(textWidth('Казахстан', 12).toFixed(1), textWidth('Kazakhstan', 12, 'bold').toFixed(1)); // => 65.5 78.5
+ * ```
+ */
+export function textWidth(
+  text: string,
+  fontSize: number,
+  weight: 'normal' | 'bold' = 'normal',
+): number {
+  return measure({ fontSize, fontWeight: weight }, text);
+}
+
+function measure(
+  item: { fontSize?: number; fontWeight?: string | number; fontStyle?: string },
+  text: string,
+): number {
+  if (metrics === null) {
+    const files = chartFontFiles();
+    const faces = {} as Metrics['faces'];
+    const fontkit = loadFontkit();
+    (Object.keys(FACE_FILES) as Face[]).forEach((face, i) => {
+      faces[face] = fontkit.openSync(files[i]!) as Metrics['faces'][Face];
+    });
+    metrics = { faces, cache: new Map() };
+  }
+  const face = faceOf(item);
+  const key = `${face}\u0000${text}`;
+  let em = metrics.cache.get(key);
+  if (em === undefined) {
+    const f = metrics.faces[face];
+    em = f.layout(text).advanceWidth / f.unitsPerEm;
+    metrics.cache.set(key, em);
+  }
+  return em * (item.fontSize ?? 11);
+}
+
+let installed = false;
+/** Makes vega measure text with the chart font (once per process). */
+function useChartFontMetrics(vega: typeof Vega): void {
+  if (installed) return;
+  const tm = (vega as unknown as { textMetrics: { width: unknown } }).textMetrics;
+  tm.width = (item: { fontSize?: number; fontWeight?: string | number }, text: unknown) =>
+    measure(item, text == null ? '' : String(text));
+  installed = true;
+}
+
+/** A vega loader that loads nothing (every chart carries its data inline); records refusals. */
+function offlineLoader(vega: typeof Vega, refused: string[]): Vega.Loader {
+  const refuse = async (uri: unknown) => {
+    refused.push(String(uri));
+    throw new Error(`charts load nothing at run time; refused ${String(uri)}`);
+  };
+  return {
+    ...vega.loader(),
+    load: refuse,
+    sanitize: refuse,
+    http: refuse,
+    file: refuse,
+  } as unknown as Vega.Loader;
+}
+
+/**
+ * Compiles a Vega-Lite spec to a Vega spec, collecting Vega-Lite's warnings instead of printing
+ * them.
+ * @example
+ * ```ts
+ * const { spec, warnings } = compileChart({ data: { values: [{ a: 1 }] }, mark: 'point', encoding: { x: { field: 'a', type: 'quantitative' } } });
+ * console.log(spec.marks?.length, warnings); // => 1 []
+ * ```
+ */
+export function compileChart(spec: TopLevelSpec): { spec: Vega.Spec; warnings: string[] } {
+  const warnings: string[] = [];
+  const logger = {
+    level: () => logger,
+    error: (...a: unknown[]) => {
+      throw new Error(a.map(String).join(' '));
+    },
+    warn: (...a: unknown[]) => {
+      warnings.push(a.map(String).join(' '));
+      return logger;
+    },
+    info: () => logger,
+    debug: () => logger,
+  };
+  const out = compile(spec, { logger: logger as never });
+  return { spec: out.spec as Vega.Spec, warnings };
+}
+
+async function headlessView(spec: TopLevelSpec): Promise<Vega.View> {
+  const vega = await loadVega();
+  useChartFontMetrics(vega);
+  const runtime = vega.parse(compileChart(spec).spec);
+  const refused: string[] = [];
+  const view = new vega.View(runtime, {
+    renderer: 'none',
+    loader: offlineLoader(vega, refused),
+    logLevel: vega.None,
+  });
+  await view.runAsync();
+  if (refused.length > 0) {
+    view.finalize();
+    throw new Error(`charts load nothing at run time; the spec asked for ${refused.join(', ')}`);
+  }
+  return view;
+}
+
+/**
+ * Renders a Vega-Lite spec to an SVG document (text measured with the bundled DejaVu Sans).
+ * Data must be inline: a spec that asks for a URL or file is an error (nothing is loaded).
+ * @example
+ * ```ts
+ * const svg = await renderSvg({ data: { values: [{ a: 'Да', b: 0.6 }] }, mark: 'bar',
+ *   encoding: { y: { field: 'a', type: 'nominal' }, x: { field: 'b', type: 'quantitative' } } });
+ * console.log(svg.startsWith('<svg'), svg.includes('Да')); // => true true
+ * ```
+ */
+export async function renderSvg(spec: TopLevelSpec): Promise<string> {
+  const view = await headlessView(spec);
+  try {
+    const svg = await view.toSVG();
+    // Name the bundled font first, whatever the spec says, so the SVG draws as measured.
+    return svg.replace(/font-family="([^"]*)"/g, (_m, f: string) =>
+      f.includes(CHART_FONT) ? `font-family="${f}"` : `font-family="${CHART_FONT}, ${f}"`,
+    );
+  } finally {
+    view.finalize();
+  }
+}
+
+/** Options of {@link renderPng}. */
+export interface PngOptions {
+  /** Pixels per SVG pixel, default 2. */
+  scale?: number;
+  /** Background colour, default white. */
+  background?: string;
+}
+
+/**
+ * Renders SVG text to PNG with resvg and the bundled DejaVu Sans (no system fonts).
+ * @example
+ * ```ts
+ * const png = svgToPng('<svg xmlns="http://www.w3.org/2000/svg" width="20" height="10"><text y="9">Я</text></svg>', { scale: 3 });
+ * console.log(png.subarray(1, 4).toString(), png.readUInt32BE(16), png.readUInt32BE(20)); // => PNG 60 30
+ * ```
+ */
+export function svgToPng(svg: string, opts: PngOptions = {}): Buffer {
+  const Resvg = loadResvg();
+  const resvg = new Resvg(svg, {
+    fitTo: { mode: 'zoom', value: opts.scale ?? 2 },
+    background: opts.background ?? '#ffffff',
+    font: {
+      fontFiles: chartFontFiles(),
+      loadSystemFonts: false,
+      defaultFontFamily: CHART_FONT,
+      sansSerifFamily: CHART_FONT,
+    },
+  });
+  return resvg.render().asPng();
+}
+
+/**
+ * Renders a Vega-Lite spec to PNG: {@link renderSvg}, then resvg at `scale` (default 2).
+ * @example
+ * ```ts
+ * const png = await renderPng({ width: 100, height: 50, data: { values: [{ b: 1 }] }, mark: 'point',
+ *   encoding: { x: { field: 'b', type: 'quantitative' } } }, { scale: 1 });
+ * console.log(png.subarray(1, 4).toString(), png.readUInt32BE(16) > 100); // => PNG true
+ * ```
+ */
+export async function renderPng(spec: TopLevelSpec, opts: PngOptions = {}): Promise<Buffer> {
+  return svgToPng(await renderSvg(spec), opts);
+}
