@@ -5,11 +5,13 @@
  */
 import { getColumn } from '../data/frame.js';
 import { degreesOfFreedom } from '../design/df.js';
+import type { ReplicateDesign } from '../design/replicate-types.js';
 import type { SurveyDesign } from '../design/types.js';
-import { EstimationError } from '../errors.js';
+import { EstimationError, SurveyError } from '../errors.js';
 import { pnorm, qbeta, qt } from '../stats/distributions.js';
 import { approx, spline } from '../stats/spline.js';
 import { denseInfluence } from '../variance/influence.js';
+import { replicateCovariance, replicateWeightedSumsMany } from '../variance/replicate.js';
 import { type Analysis, choice, confidenceLevel, intervalDf, prepare } from './prepare.js';
 import type { Estimate } from './types.js';
 import { estimateVariance } from './variance.js';
@@ -32,7 +34,8 @@ export interface CiPropOptions {
   level?: number;
   /**
    * Degrees of freedom of the interval: `'design'` (default, R's `degf(design)`: PSUs minus strata
-   * of the domain), a number, or `Infinity` (normal quantiles). Ignored by `'beta'`, as in R.
+   * of the domain, or for a replicate design the rank of its replicate weights on the domain's rows
+   * minus 1), a number, or `Infinity` (normal quantiles). Ignored by `'beta'`, as in R.
    */
   df?: number | 'design';
 }
@@ -59,22 +62,40 @@ export interface CiPropOptions {
  * default `df` and `'beta'`'s nrow and degf count the domain's rows including those missing the
  * variable, as R does.
  *
+ * On a replicate-weight design (R's `svyciprop` on an `svyrep.design`) the variance of the share
+ * comes from its replicates (`svyMean`'s), and the `'logit'` and `'likelihood'` intervals from
+ * R's `svyglm.svyrep.design`: the intercept refitted by R's IRLS with each replicate's weights,
+ * their replicate variance (`mse` as the design says) as the coefficient's. R 4.1.1's
+ * `'likelihood'` interval on such a design scales the deviance by a dispersion about n times too
+ * large (`summary.svrepglm`'s Pearson residuals are divided by √(w/Σw)), so the profile almost
+ * never reaches the cutoff and R's interval is `[NA, NA]`: surveykit reproduces this
+ * (`[NaN, NaN]`), and the finite intervals of very small samples. It is documented here rather
+ * than "fixed" so that results agree with R; prefer `'logit'` or `'beta'` on replicate designs.
+ *
  * Where this differs from R: `estimate` is the exact weighted share for every method (R reports
  * `expit` of the IRLS intercept for `'logit'` and `'likelihood'`, which differs by up to ~1e-9
  * relative, and by ~3e-12 absolute when the share is 0 and the fit does not converge); with
  * `df` ≤ 0 the likelihood interval is `[NaN, NaN]` where R stops with an error; and the t quantile
  * of the `'logit'` and `'likelihood'` intervals is used directly where R round-trips it through
- * `qnorm(pnorm(·))` (the same number up to R's rounding, ~1e-9 relative at 99% with 3 df).
+ * `qnorm(pnorm(·))` (the same number up to R's rounding, ~1e-9 relative at 99% with 3 df); a
+ * likelihood profile that is flat to rounding (a coefficient variance at round-off level, e.g.
+ * a replicate design whose replicates all give the same share, with `mse`) throws
+ * `PROFILE_FAILED` where R interpolates round-off.
  *
  * @throws {EstimationError} `NOT_BINARY` (a numeric variable with a value other than 0 and 1),
  *   `SUCCESS_REQUIRED` (a categorical variable without `success`), `UNKNOWN_LEVEL`,
  *   `BAD_OPTION`, `UNKNOWN_VARIABLE`, `EMPTY_DOMAIN`, `ZERO_WEIGHT_DOMAIN`,
- *   `PROFILE_FAILED` (the likelihood profile found a better fit than the model's).
+ *   `PROFILE_FAILED` (the likelihood profile found a better fit than the model's, or the
+ *   standard error is 0 so there is nothing to profile), `EMPTY_REPLICATE` (`'logit'`,
+ *   `'likelihood'` on a replicate design: a replicate has no weight in the domain).
  * @example
  * ```ts
  * const data = fromColumns({ vote: ['yes', 'no', 'yes', 'yes', 'no', 'yes'], psu: [1, 1, 2, 2, 3, 3] });
  * const p = svyCiProp(svyDesign(data, { ids: 'psu' }), 'vote', { success: 'yes', method: 'beta' });
  * console.log(p.estimate.toFixed(4), p.ci.map((x) => x.toFixed(4))); // => 0.6667 [ '0.0865', '0.9929' ]
+ * // The same on jackknife replicate weights (R: svyciprop(~I(vote == "yes"), as.svrepdesign(...))).
+ * const jk = svyCiProp(asRepDesign(svyDesign(data, { ids: 'psu' })), 'vote', { success: 'yes' });
+ * console.log(jk.se.toFixed(4), jk.ci.map((x) => x.toFixed(4))); // => 0.1667 [ '0.0788', '0.9791' ]
  * ```
  */
 export function svyCiProp(
@@ -98,13 +119,14 @@ export function svyCiProp(
   const df = intervalDf(a, { df: opts.df ?? 'design' });
 
   // svymean of the indicator: the estimate and its variance (R's attr(, "var")).
-  const { w, present, sumW } = a;
+  const { present, sumW, weights } = a;
   let sum = 0;
-  for (let i = 0; i < y.length; i++) if (present[i]) sum += w[i]! * y[i]!;
+  for (let i = 0; i < y.length; i++) if (present[i]) sum += weights[i]! * y[i]!;
   const p = sum / sumW;
-  const z = new Float64Array(y.length);
-  for (let i = 0; i < y.length; i++) if (present[i]) z[i] = (w[i]! * (y[i]! - p)) / sumW;
-  const variance = estimateVariance(design, denseInfluence([z]), present)[0]!;
+  // Replicate designs: Σ w y and Σ w with each replicate's weights, shared by the methods.
+  const sums =
+    design.type === 'replicate' ? replicateWeightedSumsMany(design, [y, null], present) : null;
+  const variance = meanVariance(a, y, p, sums);
   const se = Math.sqrt(variance);
 
   let ci: [number, number];
@@ -131,7 +153,7 @@ export function svyCiProp(
       ci = betaInterval(a, p, variance, level);
       break;
     default:
-      ci = glmInterval(a, y, level, df, method);
+      ci = glmInterval(a, y, level, df, method, sums);
   }
   const row: Estimate = {
     variable,
@@ -144,6 +166,28 @@ export function svyCiProp(
   };
   if (column.kind === 'categorical') row.level = successLabel;
   return row;
+}
+
+/** Σ w y and Σ w over the analysis rows, per replicate (`replicateWeightedSumsMany([y, null])`). */
+type ReplicateSums = ReturnType<typeof replicateWeightedSumsMany>;
+
+/**
+ * The variance of the weighted mean p of y over the analysis rows (R's `svymean`): from its
+ * influence values on a linearization design, from the means recomputed with each replicate's
+ * weights on a replicate design (R's `svymean.svyrep.design`).
+ */
+function meanVariance(a: Analysis, y: Float64Array, p: number, sums: ReplicateSums | null): number {
+  const { design, present } = a;
+  if (design.type === 'replicate') {
+    return estimateVariance(design, denseInfluence([]), present, (d) => {
+      const s = sums ?? replicateWeightedSumsMany(d, [y, null], present);
+      return { full: Float64Array.of(p), reps: s.reps.map((r) => Float64Array.of(r[0]! / r[1]!)) };
+    })[0]!;
+  }
+  const { w, sumW } = a;
+  const z = new Float64Array(y.length);
+  for (let i = 0; i < y.length; i++) if (present[i]) z[i] = (w[i]! * (y[i]! - p)) / sumW;
+  return estimateVariance(design, denseInfluence([z]), present)[0]!;
 }
 
 /** The success level (categorical) or value `'0'`/`'1'` (numeric), checked. */
@@ -242,9 +286,13 @@ function betaInterval(a: Analysis, p: number, variance: number, level: number): 
 function betaQuantile(prob: number, shape1: number, shape2: number): number {
   if (Number.isNaN(prob) || Number.isNaN(shape1) || Number.isNaN(shape2)) return Number.NaN;
   if (shape1 < 0 || shape2 < 0) return Number.NaN;
-  if (shape1 === 0 && shape2 === 0) return prob < 0.5 ? 0 : prob > 0.5 ? 1 : 0.5;
-  if (shape1 === 0 || shape2 === Number.POSITIVE_INFINITY) return 0;
-  if (shape2 === 0 || shape1 === Number.POSITIVE_INFINITY) return 1;
+  if (shape1 === 0 || shape2 === 0 || !Number.isFinite(shape1) || !Number.isFinite(shape2)) {
+    // R's qbeta: point masses (both zero: half at 0 and 1; both infinite: all at 1/2).
+    if (shape1 === 0 && shape2 === 0) return prob < 0.5 ? 0 : prob > 0.5 ? 1 : 0.5;
+    if (shape1 === 0 || shape1 / shape2 === 0) return 0;
+    if (shape2 === 0 || shape2 / shape1 === 0) return 1;
+    return 0.5;
+  }
   return qbeta(prob, shape1, shape2);
 }
 
@@ -272,9 +320,14 @@ function yLogY(y: number, mu: number): number {
 
 /** The binomial deviance Σ 2 W (y log(y/μ) + (1 − y) log((1 − y)/(1 − μ))) at a common μ. */
 function devianceAt(y: Float64Array, W: Float64Array, mu: number): number {
+  // The unit deviances of y = 1 and y = 0 are the same for every row: computed once.
+  const one = yLogY(1, mu) + yLogY(0, 1 - mu);
+  const zero = yLogY(0, mu) + yLogY(1, 1 - mu);
   let dev = 0;
   for (let i = 0; i < y.length; i++) {
-    dev += 2 * W[i]! * (yLogY(y[i]!, mu) + yLogY(1 - y[i]!, 1 - mu));
+    const yi = y[i]!;
+    const unit = yi === 1 ? one : yi === 0 ? zero : yLogY(yi, mu) + yLogY(1 - yi, 1 - mu);
+    dev += 2 * W[i]! * unit;
   }
   return dev;
 }
@@ -318,19 +371,38 @@ function fitIntercept(y: Float64Array, W: Float64Array): InterceptFit {
   for (let iter = 1; iter <= 25; iter++) {
     let num = 0;
     sumWW = 0;
-    for (let i = 0; i < m; i++) {
-      const e = Number.isNaN(common) ? eta[i]! : common;
-      const mi = Number.isNaN(common) ? mu[i]! : linkinv(common);
-      const me = muEta(e);
-      if (!(W[i]! > 0) || me === 0) {
-        ww[i] = 0;
-        continue;
+    if (Number.isNaN(common)) {
+      for (let i = 0; i < m; i++) {
+        const e = eta[i]!;
+        const mi = mu[i]!;
+        const me = muEta(e);
+        if (!(W[i]! > 0) || me === 0) {
+          ww[i] = 0;
+          continue;
+        }
+        const zi = e + (y[i]! - mi) / me;
+        const wi = (W[i]! * me * me) / (mi * (1 - mi));
+        ww[i] = wi;
+        num += wi * zi;
+        sumWW += wi;
       }
-      const zi = e + (y[i]! - mi) / me;
-      const wi = (W[i]! * me * me) / (mi * (1 - mi));
-      ww[i] = wi;
-      num += wi * zi;
-      sumWW += wi;
+    } else {
+      // Every row shares eta after the first step.
+      const e = common;
+      const mi = linkinv(common);
+      const me = muEta(e);
+      const variance = mi * (1 - mi);
+      for (let i = 0; i < m; i++) {
+        if (!(W[i]! > 0) || me === 0) {
+          ww[i] = 0;
+          continue;
+        }
+        const zi = e + (y[i]! - mi) / me;
+        const wi = (W[i]! * me * me) / variance;
+        ww[i] = wi;
+        num += wi * zi;
+        sumWW += wi;
+      }
     }
     coef = num / sumWW;
     common = coef;
@@ -351,6 +423,7 @@ function glmInterval(
   level: number,
   df: number,
   method: 'logit' | 'likelihood',
+  sums: ReplicateSums | null,
 ): [number, number] {
   const { design, present } = a;
   const weights = design.weights;
@@ -383,13 +456,10 @@ function glmInterval(
   }
   const fit = fitIntercept(y, W);
 
-  // svy.varcoef: influence = working residual × working weight × (X'WX)⁻¹.
-  const meF = muEta(fit.coef);
-  const infl = new Float64Array(present.length);
-  for (let k = 0; k < m; k++) {
-    infl[rows[k]!] = (((y[k]! - fit.mu) / meF) * fit.workingWeights[k]!) / fit.sumWorkingWeights;
-  }
-  const varCoef = estimateVariance(design, denseInfluence([infl]), present)[0]!;
+  const varCoef =
+    design.type === 'replicate'
+      ? replicateCoefficientVariance(design, a, y, rows, fit.coef, yFull, sums)
+      : linearizedCoefficientVariance(design, a, y, rows, fit);
   const seCoef = Math.sqrt(varCoef);
 
   if (method === 'logit') {
@@ -407,31 +477,21 @@ function glmInterval(
   const x = qt((1 - level) / 2, df) * Math.sqrt(lambda);
   const alpha = pnorm(x) / 2;
 
-  // MASSprofile_glm: the dispersion from summary.svyglm (svyvar of the Pearson residuals).
-  let nPositive = 0;
-  let sw = 0;
-  let swr = 0;
-  const r = new Float64Array(m);
-  const sdMu = Math.sqrt(fit.mu * (1 - fit.mu));
-  for (let k = 0; k < m; k++) {
-    const wk = weights[rows[k]!]!;
-    if (wk === 0) continue;
-    nPositive++;
-    const prior = W[k]!;
-    const pw = wk / meanPresent;
-    r[k] = ((y[k]! - fit.mu) * Math.sqrt(prior / pw)) / sdMu;
-    sw += wk;
-    swr += wk * r[k]!;
-  }
-  const rbar = swr / sw;
-  let dispersion = 0;
-  for (let k = 0; k < m; k++) {
-    const wk = weights[rows[k]!]!;
-    if (wk === 0) continue;
-    const d = r[k]! - rbar;
-    dispersion += (wk * ((d * d * nPositive) / (nPositive - 1))) / sw;
-  }
+  // MASSprofile_glm: the dispersion from summary.svyglm / summary.svrepglm.
+  const dispersion =
+    design.type === 'replicate'
+      ? replicateDispersion(weights, rows, y, W, fit.mu)
+      : linearizedDispersion(weights, rows, y, W, fit.mu, meanPresent);
 
+  if (!(seCoef > 0)) {
+    // Every profile step is then the fit itself: R stops in approx() ("need at least two non-NA
+    // values to interpolate").
+    throw new EstimationError(
+      'PROFILE_FAILED',
+      `the standard error of the logit of "${a.variable}" is ${seCoef}, so its likelihood cannot be profiled`,
+      { variable: a.variable },
+    );
+  }
   // zmax = sqrt(qf(alpha, 1, n − 1, lower.tail = FALSE)) = the t(n − 1) quantile at 1 − alpha/2.
   const zmax = -qt(alpha / 2, m - 1);
   const del = zmax / 5;
@@ -460,10 +520,167 @@ function glmInterval(
     }
   }
   const order = zs.map((_, k) => k).sort((i, j) => zs[i]! - zs[j]! || i - j);
-  const sp = spline(
-    order.map((k) => bs[k]!),
-    order.map((k) => zs[k]!),
-  );
-  const [lo, hi] = approx(sp.y, sp.x, [x, -x]);
-  return [expit(lo!), expit(hi!)];
+  let limits: Float64Array;
+  try {
+    const sp = spline(
+      order.map((k) => bs[k]!),
+      order.map((k) => zs[k]!),
+    );
+    limits = approx(sp.y, sp.x, [x, -x]);
+  } catch (e) {
+    // A profile flat to rounding (a standard error at round-off level): R's approx() stops, or
+    // interpolates round-off.
+    if (e instanceof SurveyError && e.code === 'BAD_INTERPOLATION_INPUT') {
+      throw new EstimationError(
+        'PROFILE_FAILED',
+        `the likelihood profile of "${a.variable}" is flat (${e.message})`,
+        { variable: a.variable },
+      );
+    }
+    throw e;
+  }
+  return [expit(limits[0]!), expit(limits[1]!)];
+}
+
+/** svy.varcoef: the linearized variance of the intercept (influence = working residual × working weight / Σ working weights). */
+function linearizedCoefficientVariance(
+  design: SurveyDesign,
+  a: Analysis,
+  y: Float64Array,
+  rows: readonly number[],
+  fit: InterceptFit,
+): number {
+  const meF = muEta(fit.coef);
+  const infl = new Float64Array(a.present.length);
+  for (let k = 0; k < rows.length; k++) {
+    infl[rows[k]!] = (((y[k]! - fit.mu) / meF) * fit.workingWeights[k]!) / fit.sumWorkingWeights;
+  }
+  return estimateVariance(design, denseInfluence([infl]), a.present)[0]!;
+}
+
+/**
+ * svyglm.svyrep.design: the intercept refitted by `glm.fit` with each replicate's weights
+ * (normalised to sum 1, started at the full-sample coefficient), and R's `svrVar` of the
+ * refits (R's `cov.unscaled` of an svrepglm). The refits need only each replicate's weighted
+ * share of successes, which one blocked pass over the replicate weights gives.
+ * @throws {EstimationError} `EMPTY_REPLICATE` when a replicate has no weight on the model's rows
+ *   (R stops in glm.fit with "NAs in V(mu)").
+ */
+function replicateCoefficientVariance(
+  design: ReplicateDesign,
+  a: Analysis,
+  y: Float64Array,
+  rows: readonly number[],
+  beta0: number,
+  yAll: Float64Array,
+  shared: ReplicateSums | null,
+): number {
+  // The response as the model sees it (y set to 0 where the full-sample weight is 0, as R's
+  // binomial initialize does): the sums of svymean's indicator serve unless that changed a row.
+  let sums = shared;
+  if (sums === null || rows.some((i, k) => y[k] !== yAll[i])) {
+    const yModel = new Float64Array(a.present.length);
+    for (let k = 0; k < rows.length; k++) yModel[rows[k]!] = y[k]!;
+    sums = replicateWeightedSumsMany(design, [yModel, null], a.present);
+  }
+  const reps = sums.reps.map((s, r) => {
+    const total = s[1]!;
+    if (!(total > 0)) {
+      throw new EstimationError(
+        'EMPTY_REPLICATE',
+        `replicate ${r + 1} has no weight on the respondents with "${a.variable}" in the domain, so the model cannot be refitted with it (R: "NAs in V(mu)")`,
+        { variable: a.variable, replicate: r + 1 },
+      );
+    }
+    return Float64Array.of(refitIntercept(s[0]! / total, beta0));
+  });
+  return replicateCovariance(design, Float64Array.of(beta0), reps)[0]!;
+}
+
+/**
+ * R's `glm.fit` for `y ~ 1`, family quasibinomial, with weights summing to 1 and `start` = beta0:
+ * every row shares the linear predictor, so an IRLS step is eta + (ȳ − μ)/μ'(eta) with ȳ the
+ * weighted share of successes, and the deviance is 2 (ȳ log(1/μ) + (1 − ȳ) log(1/(1 − μ))).
+ * Stops as R does (relative change of the deviance below 1e-8, or 25 iterations).
+ */
+function refitIntercept(ybar: number, beta0: number): number {
+  const deviance = (mu: number): number =>
+    2 * (ybar > 0 ? ybar * Math.log(1 / mu) : 0) +
+    2 * (ybar < 1 ? (1 - ybar) * Math.log(1 / (1 - mu)) : 0);
+  let eta = beta0;
+  let mu = linkinv(eta);
+  let devold = deviance(mu);
+  for (let iter = 1; iter <= 25; iter++) {
+    eta = eta + (ybar - mu) / muEta(eta);
+    mu = linkinv(eta);
+    const dev = deviance(mu);
+    if (Math.abs(dev - devold) / (Math.abs(dev) + 0.1) < 1e-8) break;
+    devold = dev;
+  }
+  return eta;
+}
+
+/**
+ * summary.svyglm's dispersion: R's `svyvar` of the Pearson residuals
+ * (y − μ) √(prior / pw) / √(μ(1 − μ)), pw the sampling weights over their mean.
+ */
+function linearizedDispersion(
+  weights: Float64Array,
+  rows: readonly number[],
+  y: Float64Array,
+  W: Float64Array,
+  mu: number,
+  meanPresent: number,
+): number {
+  const m = rows.length;
+  let nPositive = 0;
+  let sw = 0;
+  let swr = 0;
+  const r = new Float64Array(m);
+  const sdMu = Math.sqrt(mu * (1 - mu));
+  for (let k = 0; k < m; k++) {
+    const wk = weights[rows[k]!]!;
+    if (wk === 0) continue;
+    nPositive++;
+    const pw = wk / meanPresent;
+    r[k] = ((y[k]! - mu) * Math.sqrt(W[k]! / pw)) / sdMu;
+    sw += wk;
+    swr += wk * r[k]!;
+  }
+  const rbar = swr / sw;
+  let dispersion = 0;
+  for (let k = 0; k < m; k++) {
+    const wk = weights[rows[k]!]!;
+    if (wk === 0) continue;
+    const d = r[k]! - rbar;
+    dispersion += (wk * ((d * d * nPositive) / (nPositive - 1))) / sw;
+  }
+  return dispersion;
+}
+
+/**
+ * summary.svrepglm's dispersion: Σ pw r² / Σ pw with Pearson residuals
+ * r = (y − μ) √prior / (√(μ(1 − μ)) √(pw / Σ pw)), pw the sampling weights of the model's rows
+ * (rows of weight 0 give 0/0 and are dropped, as R's `na.rm = TRUE`). Dividing by √(pw / Σ pw)
+ * makes it about n times summary.svyglm's, which is what R 4.1.1 does.
+ */
+function replicateDispersion(
+  weights: Float64Array,
+  rows: readonly number[],
+  y: Float64Array,
+  W: Float64Array,
+  mu: number,
+): number {
+  const m = rows.length;
+  let total = 0;
+  for (let k = 0; k < m; k++) total += weights[rows[k]!]!;
+  const sdMu = Math.sqrt(mu * (1 - mu));
+  let s = 0;
+  for (let k = 0; k < m; k++) {
+    const pw = weights[rows[k]!]!;
+    if (pw === 0) continue;
+    const r = ((y[k]! - mu) * Math.sqrt(W[k]!)) / (sdMu * Math.sqrt(pw / total));
+    s += pw * r * r;
+  }
+  return s / total;
 }

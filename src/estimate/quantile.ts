@@ -4,11 +4,13 @@
  * @module
  */
 import { degreesOfFreedom } from '../design/df.js';
+import type { ReplicateDesign } from '../design/replicate-types.js';
 import type { SurveyDesign } from '../design/types.js';
 import { EstimationError } from '../errors.js';
 import { qbeta, qnorm, qt } from '../stats/distributions.js';
 import { approxFunction } from '../stats/spline.js';
 import { denseInfluence } from '../variance/influence.js';
+import { replicateCovariance, replicateWeightedSumsMany } from '../variance/replicate.js';
 import { type Analysis, choice, confidenceLevel, intervalDf, prepare } from './prepare.js';
 import type { Estimate } from './types.js';
 import { estimateVariance } from './variance.js';
@@ -33,12 +35,14 @@ export type QuantileRule =
   | 'hf9';
 
 /**
- * Confidence interval methods of R's `svyquantile` for a linearization design: Woodruff's
+ * Confidence interval methods of R's `svyquantile`. On a linearization design: Woodruff's
  * interval for the share below the quantile by `'mean'` (Wald, the default), `'beta'`
  * (Korn–Graubard), `'xlogit'` or `'asin'`, mapped back through the quantile rule; or `'score'`
- * (inverting Fuller's score test).
+ * (inverting Fuller's score test). On a replicate design: `'mean'` (Woodruff, the default; R
+ * 4.1.1 also gives this Wald interval for `'beta'`, `'xlogit'` and `'asin'`) or `'quantile'`
+ * (the quantile recomputed with each replicate's weights: q ± t · SE).
  */
-export type QuantileInterval = 'mean' | 'beta' | 'xlogit' | 'asin' | 'score';
+export type QuantileInterval = 'mean' | 'beta' | 'xlogit' | 'asin' | 'score' | 'quantile';
 
 const RULES: readonly QuantileRule[] = [
   'math',
@@ -55,6 +59,14 @@ const RULES: readonly QuantileRule[] = [
   'hf9',
 ];
 const INTERVALS: readonly QuantileInterval[] = ['mean', 'beta', 'xlogit', 'asin', 'score'];
+/** What R's `svyquantile.svyrep.design` accepts. */
+const REPLICATE_INTERVALS: readonly QuantileInterval[] = [
+  'mean',
+  'beta',
+  'xlogit',
+  'asin',
+  'quantile',
+];
 
 /** Options of {@link svyQuantile}. */
 export interface QuantileOptions {
@@ -62,11 +74,15 @@ export interface QuantileOptions {
   level?: number;
   /** Quantile rule, default `'math'` as in R. */
   qrule?: QuantileRule;
-  /** Interval method, default `'mean'` as in R. */
+  /**
+   * Interval method, default `'mean'` as in R. `'score'` only on a linearization design,
+   * `'quantile'` only on a replicate design.
+   */
   interval?: QuantileInterval;
   /**
    * Degrees of freedom: `'design'` (default, as R: the PSUs minus strata among the respondents
-   * with a value), a number, or `Infinity` (normal quantiles).
+   * with a value; on a replicate design the rank of the replicate weights on those rows minus 1),
+   * a number, or `Infinity` (normal quantiles).
    */
   df?: number | 'design';
 }
@@ -87,12 +103,27 @@ export interface QuantileOptions {
  * costs a binary search plus one pass for its variance (`'score'`: one pass per root-finding
  * step).
  *
+ * On a replicate-weight design (R's `svyquantile.svyrep.design`) `interval` is `'mean'`
+ * (default: Woodruff's interval, the share's variance from its replicates) or `'quantile'`: the
+ * quantile rule applied with each replicate's weights, their replicate variance (`mse` as the
+ * design says) as the quantile's, and q ± t · SE (`'score'` is not available there, as in R).
+ * R 4.1.1 accepts `'beta'`, `'xlogit'` and `'asin'` on these designs but computes the `'mean'`
+ * interval for them (its `woodruffCI` is called without the method), and so does surveykit. R
+ * warns that jackknife (`JK1`, `JKn`) replicates may not give valid standard errors for
+ * quantiles; surveykit does not repeat the warning. The default `df` is the rank of the
+ * replicate weights on the respondents with a value, minus 1 (R's `degf` after `na.rm`). The
+ * values are sorted once; each replicate then costs one pass over its weights (in row order)
+ * and a binary search per probability.
+ *
  * Where this differs from R: with a single respondent every rule gives that value (R's
  * interpolating rules `'hf5'`…`'hf9'`, `'shahvaish'` stop with an error), and a `'score'` limit
  * whose root cannot be bracketed is `NaN` where R stops with an error.
  *
  * @throws {EstimationError} `NOT_NUMERIC`, `BAD_OPTION` (a probability outside [0, 1], an
- *   unknown rule or interval), `UNKNOWN_VARIABLE`, `EMPTY_DOMAIN`, `ZERO_WEIGHT_DOMAIN`.
+ *   unknown rule, an interval the design type does not have), `UNKNOWN_VARIABLE`,
+ *   `EMPTY_DOMAIN`, `ZERO_WEIGHT_DOMAIN`; with `interval: 'quantile'`, `EMPTY_REPLICATE` (a
+ *   replicate has no weight on the respondents: R's rule stops) and `NO_REPLICATES` (every
+ *   replicate quantile is NaN).
  * @example
  * ```ts
  * const y = [7, 22, 13, 2, 28, 17, 11, 25, 4, 19, 30, 9, 15, 1, 24, 27, 6, 12, 20, 3, 16, 10, 29,
@@ -100,6 +131,10 @@ export interface QuantileOptions {
  * const psu = y.map((_, i) => Math.floor(i / 3));
  * const [median] = svyQuantile(svyDesign(fromColumns({ y, psu }), { ids: 'psu' }), 'y', [0.5]);
  * console.log(median.prob, median.estimate, median.ci, median.se.toFixed(6)); // => 0.5 15 [ 12, 19 ] 1.547196
+ * // Jackknife replicates, the median recomputed with each (R: interval.type = "quantile").
+ * const jk = asRepDesign(svyDesign(fromColumns({ y, psu }), { ids: 'psu' }));
+ * const [rep] = svyQuantile(jk, 'y', [0.5], { interval: 'quantile' });
+ * console.log(rep.estimate, rep.ci.map((x) => x.toFixed(3)), rep.se.toFixed(6)); // => 15 [ '11.607', '18.393' ] 1.500000
  * ```
  */
 export function svyQuantile(
@@ -110,7 +145,12 @@ export function svyQuantile(
 ): Estimate[] {
   const level = confidenceLevel(opts);
   const qrule = choice('qrule', opts.qrule, RULES, 'math');
-  const interval = choice('interval', opts.interval, INTERVALS, 'mean');
+  const interval = choice(
+    'interval',
+    opts.interval,
+    design.type === 'replicate' ? REPLICATE_INTERVALS : INTERVALS,
+    'mean',
+  );
   for (const p of probs) {
     if (typeof p !== 'number' || !(p >= 0 && p <= 1)) {
       throw new EstimationError(
@@ -135,14 +175,35 @@ export function svyQuantile(
       { variable },
     );
   }
-  // R: df <- degf(design) after na.rm has dropped the rows missing the variable.
+  // R: df <- degf(design) after na.rm has dropped the rows missing the variable (on a replicate
+  // design the rank of the replicate weights over those rows: the domain's when none is missing).
   const df =
     (opts.df ?? 'design') === 'design'
-      ? degreesOfFreedom(design, a.present)
+      ? design.type === 'replicate'
+        ? replicateDfWithoutMissing(design, a)
+        : degreesOfFreedom(design, a.present)
       : intervalDf(a, { df: opts.df as number });
   const alpha = 1 - level;
   const ctx = new QuantileContext(a, qrule, alpha, df);
   const qcrit = df === Number.POSITIVE_INFINITY ? qnorm(1 - alpha / 2) : qt(1 - alpha / 2, df);
+  if (design.type === 'replicate') {
+    if (probs.length === 0) return [];
+    const qhats = probs.map((p) => ctx.rule(p));
+    const cis =
+      interval === 'quantile'
+        ? ctx.replicateQuantileIntervals(design, qrule, probs, qhats, qcrit)
+        : ctx.replicateWoodruffIntervals(design, qhats);
+    return probs.map((p, j) => ({
+      variable,
+      statistic: 'quantile',
+      prob: p,
+      estimate: qhats[j]!,
+      se: (cis[j]![1] - cis[j]![0]) / (2 * qcrit),
+      ci: cis[j]!,
+      n: a.n,
+      nMissing: a.nMissing,
+    }));
+  }
   return probs.map((p) => {
     const qhat = ctx.rule(p);
     // A rule can give NaN (hf4 at p = 1: 0/0); R's interval is then NaN too.
@@ -164,6 +225,31 @@ export function svyQuantile(
   });
 }
 
+/** Replicate-design df of the rows left after dropping a variable's missing values, per (values, replicates, domain). */
+const dfCache = new WeakMap<object, WeakMap<object, WeakMap<object, number>>>();
+const WHOLE_DESIGN = {};
+
+/**
+ * R's `degf(design[!is.na(x), ])` for a replicate design: the rank of the replicate weights on
+ * the respondents with a value, minus 1 (the domain's df when none is missing). The rank costs a
+ * pass over every replicate weight, so it is remembered for the variable, replicates and domain.
+ */
+function replicateDfWithoutMissing(design: ReplicateDesign, a: Analysis): number {
+  if (a.nMissing === 0) return degreesOfFreedom(design, design.domain);
+  const values = (a.column as { values: Float64Array }).values;
+  let byReplicates = dfCache.get(values);
+  if (!byReplicates) dfCache.set(values, (byReplicates = new WeakMap()));
+  let byDomain = byReplicates.get(design.replicates);
+  if (!byDomain) byReplicates.set(design.replicates, (byDomain = new WeakMap()));
+  const key = design.domain ?? WHOLE_DESIGN;
+  let df = byDomain.get(key);
+  if (df === undefined) {
+    df = degreesOfFreedom(design, a.present);
+    byDomain.set(key, df);
+  }
+  return df;
+}
+
 /** The analysis rows sorted once, and the quantile rule and intervals built on them. */
 class QuantileContext {
   /** Values of every analysis row (zero weights included), sorted. */
@@ -182,16 +268,26 @@ class QuantileContext {
   ) {
     const values = (a.column as { values: Float64Array }).values;
     this.values = values;
-    const rows: number[] = [];
-    for (let i = 0; i < a.present.length; i++) if (a.present[i]) rows.push(i);
     // One stable sort (R's order() is stable): ties keep the data's order.
-    rows.sort((i, j) => values[i]! - values[j]! || i - j);
-    this.order = Int32Array.from(rows);
-    this.sortedAll = Float64Array.from(rows, (i) => values[i]!);
+    const order = stableOrder(values, a.present);
+    const m = order.length;
+    this.order = order;
+    const sortedAll = new Float64Array(m);
+    for (let k = 0; k < m; k++) sortedAll[k] = values[order[k]!]!;
+    this.sortedAll = sortedAll;
     // The rules drop zero weights first.
-    const positive = rows.filter((i) => a.w[i]! > 0);
-    const xs = Float64Array.from(positive, (i) => values[i]!);
-    const ws = Float64Array.from(positive, (i) => a.w[i]!);
+    const weights = a.weights;
+    let len = 0;
+    for (let k = 0; k < m; k++) if (weights[order[k]!]! > 0) len++;
+    const xs = new Float64Array(len);
+    const ws = new Float64Array(len);
+    for (let k = 0, j = 0; k < m; k++) {
+      const wk = weights[order[k]!]!;
+      if (wk > 0) {
+        xs[j] = sortedAll[k]!;
+        ws[j++] = wk;
+      }
+    }
     this.rule = makeRule(qrule, xs, ws);
   }
 
@@ -244,6 +340,115 @@ class QuantileContext {
   }
 
   /**
+   * Woodruff's interval on a replicate design, as R 4.1.1's `svyquantile.svyrep.design` computes
+   * it for every interval type but `'quantile'`: the share at or below each quantile (`svymean`
+   * with replicate weights, one blocked pass for all the quantiles), its Wald interval on `df`,
+   * mapped back through the rule with the full-sample weights.
+   */
+  replicateWoodruffIntervals(
+    design: ReplicateDesign,
+    qhats: readonly number[],
+  ): [number, number][] {
+    const { a, values, alpha, df } = this;
+    const { present, weights, sumW } = a;
+    const n = present.length;
+    const out: [number, number][] = qhats.map(() => [Number.NaN, Number.NaN]);
+    // A NaN quantile gives NA indicators in R, so a NaN interval.
+    const used = qhats.flatMap((q, j) => (Number.isNaN(q) ? [] : [j]));
+    if (used.length === 0) return out;
+    const columns = used.map((j) => {
+      const q = qhats[j]!;
+      const c = new Float64Array(n);
+      for (let i = 0; i < n; i++) if (present[i] && values[i]! <= q) c[i] = 1;
+      return c;
+    });
+    const sums = replicateWeightedSumsMany(design, [...columns, null], present);
+    const k = columns.length;
+    const full = new Float64Array(k);
+    for (let c = 0; c < k; c++) {
+      const col = columns[c]!;
+      let s = 0;
+      for (let i = 0; i < n; i++) if (col[i]) s += weights[i]!;
+      full[c] = s / sumW;
+    }
+    const reps = sums.reps.map((r) => {
+      const m = new Float64Array(k);
+      for (let c = 0; c < k; c++) m[c] = r[c]! / r[k]!;
+      return m;
+    });
+    const V = replicateCovariance(design, full, reps);
+    used.forEach((j, c) => {
+      const pc = tInterval(full[c]!, Math.sqrt(V[c * k + c]!), 1 - alpha, df);
+      const lower = Number.isNaN(pc[0]) || pc[0] < 0 ? Number.NaN : this.rule(pc[0]);
+      const upper = Number.isNaN(pc[1]) || pc[1] > 1 ? Number.NaN : this.rule(pc[1]);
+      out[j] = [lower, upper];
+    });
+    return out;
+  }
+
+  /**
+   * R's `repCI`: the quantile rule applied with each replicate's weights (sorted once; per
+   * replicate one pass gathers its positive weights in value order), the replicate variance of
+   * those quantiles (`svrVar`, centred at their mean or, with `mse`, at the estimate), and
+   * q ± qcrit · SE.
+   * @throws {EstimationError} `EMPTY_REPLICATE` when a replicate has no positive weight on the
+   *   rows (R's rule stops with an error), `NO_REPLICATES` when every replicate quantile is NaN.
+   */
+  replicateQuantileIntervals(
+    design: ReplicateDesign,
+    qrule: QuantileRule,
+    probs: readonly number[],
+    qhats: readonly number[],
+    qcrit: number,
+  ): [number, number][] {
+    const { order, sortedAll } = this;
+    const m = order.length;
+    const nrow = this.a.present.length;
+    // Rank of each analysis row (−1 for others): a replicate's weights are then read in row order
+    // and written to their rank, which keeps the reads sequential on millions of rows.
+    const rankOf = new Int32Array(nrow).fill(-1);
+    for (let k = 0; k < m; k++) rankOf[order[k]!] = k;
+    const inRank = new Float64Array(m);
+    const xs = new Float64Array(m);
+    const ws = new Float64Array(m);
+    const scratch: RuleScratch = { cumw: new Float64Array(m), pk: new Float64Array(m) };
+    const reps = design.replicates.map((wr, r) => {
+      for (let i = 0; i < nrow; i++) {
+        const k = rankOf[i]!;
+        if (k >= 0) inRank[k] = wr[i]!;
+      }
+      let len = 0;
+      for (let k = 0; k < m; k++) {
+        const wk = inRank[k]!;
+        // R's rules drop the zero weights (only those).
+        if (wk > 0 || wk < 0) {
+          xs[len] = sortedAll[k]!;
+          ws[len] = wk;
+          len++;
+        }
+      }
+      if (len === 0) {
+        throw new EstimationError(
+          'EMPTY_REPLICATE',
+          `replicate ${r + 1} has no weight on the respondents with "${this.a.variable}" in the domain, so it has no quantile`,
+          { variable: this.a.variable, replicate: r + 1 },
+        );
+      }
+      const rule = makeRule(qrule, xs.subarray(0, len), ws.subarray(0, len), scratch);
+      return Float64Array.from(probs, (p) => rule(p));
+    });
+    return qhats.map((q, j) => {
+      const v = replicateCovariance(
+        design,
+        Float64Array.of(q),
+        reps.map((t) => t.subarray(j, j + 1)),
+      )[0]!;
+      const half = Math.sqrt(v) * qcrit;
+      return [q - half, q + half];
+    });
+  }
+
+  /**
    * R's `ffullerCI`: the values where Fuller's score statistic for "p of the population is at or
    * below θ" crosses ∓t, found with R's `uniroot` between min + IQR/100 and max − IQR/100, then
    * (as R does) the quantile rule at the unweighted share of values at or below each root.
@@ -293,9 +498,13 @@ function expit(eta: number): number {
 function betaQuantile(prob: number, shape1: number, shape2: number): number {
   if (Number.isNaN(prob) || Number.isNaN(shape1) || Number.isNaN(shape2)) return Number.NaN;
   if (shape1 < 0 || shape2 < 0) return Number.NaN;
-  if (shape1 === 0 && shape2 === 0) return prob < 0.5 ? 0 : prob > 0.5 ? 1 : 0.5;
-  if (shape1 === 0 || shape2 === Number.POSITIVE_INFINITY) return 0;
-  if (shape2 === 0 || shape1 === Number.POSITIVE_INFINITY) return 1;
+  if (shape1 === 0 || shape2 === 0 || !Number.isFinite(shape1) || !Number.isFinite(shape2)) {
+    // R's qbeta: point masses (both zero: half at 0 and 1; both infinite: all at 1/2).
+    if (shape1 === 0 && shape2 === 0) return prob < 0.5 ? 0 : prob > 0.5 ? 1 : 0.5;
+    if (shape1 === 0 || shape1 / shape2 === 0) return 0;
+    if (shape2 === 0 || shape2 / shape1 === 0) return 1;
+    return 0.5;
+  }
   return qbeta(prob, shape1, shape2);
 }
 
@@ -324,12 +533,77 @@ function quantile7(sorted: Float64Array, prob: number): number {
 }
 
 /**
+ * The flagged rows in increasing order of their values, ties in row order (R's stable `order()`),
+ * by a least-significant-digit radix sort on the values' bits (16-bit digits, passes where every
+ * key has the same digit skipped). −0 sorts as 0; the values must not be NaN.
+ */
+function stableOrder(values: Float64Array, present: Uint8Array): Int32Array {
+  let m = 0;
+  for (let i = 0; i < present.length; i++) if (present[i]) m++;
+  let idx = new Int32Array(m);
+  let lo = new Uint32Array(m);
+  let hi = new Uint32Array(m);
+  const f64 = new Float64Array(1);
+  const u32 = new Uint32Array(f64.buffer);
+  const little = new Uint8Array(Float64Array.of(1).buffer)[7] === 0x3f;
+  const L = little ? 0 : 1;
+  const H = 1 - L;
+  for (let i = 0, k = 0; i < present.length; i++) {
+    if (!present[i]) continue;
+    const v = values[i]!;
+    f64[0] = v === 0 ? 0 : v;
+    const h = u32[H]!;
+    // Order-preserving map of the IEEE bits to unsigned integers.
+    if (h & 0x80000000) {
+      hi[k] = ~h >>> 0;
+      lo[k] = ~u32[L]! >>> 0;
+    } else {
+      hi[k] = (h | 0x80000000) >>> 0;
+      lo[k] = u32[L]!;
+    }
+    idx[k++] = i;
+  }
+  let idx2 = new Int32Array(m);
+  let lo2 = new Uint32Array(m);
+  let hi2 = new Uint32Array(m);
+  const count = new Int32Array(65536);
+  for (let pass = 0; pass < 4; pass++) {
+    const key = pass < 2 ? lo : hi;
+    const shift = pass % 2 === 0 ? 0 : 16;
+    count.fill(0);
+    for (let k = 0; k < m; k++) count[(key[k]! >>> shift) & 0xffff]!++;
+    let trivial = false;
+    for (let b = 0; b < 65536; b++) {
+      if (count[b] === m) trivial = true;
+      if (count[b]! > 0) break;
+    }
+    if (trivial) continue;
+    let start = 0;
+    for (let b = 0; b < 65536; b++) {
+      const c = count[b]!;
+      count[b] = start;
+      start += c;
+    }
+    for (let k = 0; k < m; k++) {
+      const d = count[(key[k]! >>> shift) & 0xffff]!++;
+      idx2[d] = idx[k]!;
+      lo2[d] = lo[k]!;
+      hi2[d] = hi[k]!;
+    }
+    [idx, idx2] = [idx2, idx];
+    [lo, lo2] = [lo2, lo];
+    [hi, hi2] = [hi2, hi];
+  }
+  return idx;
+}
+
+/**
  * Cumulative sums accumulated with a compensation term and rounded once, as R's `cumsum`
  * (which accumulates in long double) effectively does: `cumsum(w)[k] <= p * sum(w)` and exact
  * ties (e.g. the median of an even number of equal weights) then come out as in R.
  */
-function cumulativeSums(w: Float64Array): Float64Array {
-  const out = new Float64Array(w.length);
+function cumulativeSums(w: Float64Array, buffer?: Float64Array): Float64Array {
+  const out = buffer ? buffer.subarray(0, w.length) : new Float64Array(w.length);
   let s = 0;
   let c = 0;
   for (let i = 0; i < w.length; i++) {
@@ -363,10 +637,25 @@ function qs(
 }
 
 /** The quantile rule as a function of p, with its tables built once (xs sorted, ws > 0). */
-function makeRule(rule: QuantileRule, xs: Float64Array, ws: Float64Array): (p: number) => number {
+/** Buffers a rule may use for its tables (length ≥ the number of values), reused across calls. */
+interface RuleScratch {
+  cumw: Float64Array;
+  pk: Float64Array;
+}
+
+/**
+ * The quantile rule as a function of p, with its tables built once (xs sorted, ws ≠ 0). With
+ * `scratch`, the tables live in those buffers, so the rule is valid until they are reused.
+ */
+function makeRule(
+  rule: QuantileRule,
+  xs: Float64Array,
+  ws: Float64Array,
+  scratch?: RuleScratch,
+): (p: number) => number {
   const n = xs.length;
   if (n === 1) return () => xs[0]!; // R's interpolating rules fail on a single value
-  const cumw = cumulativeSums(ws);
+  const cumw = cumulativeSums(ws, scratch?.cumw);
   const total = cumw[n - 1]!;
   switch (rule) {
     case 'math':
@@ -407,28 +696,31 @@ function makeRule(rule: QuantileRule, xs: Float64Array, ws: Float64Array): (p: n
         return xs[q.pos]! * (1 - gamma) + xs[q.next]! * gamma;
       };
     default: {
-      const pk = new Float64Array(n);
+      const pk = scratch ? scratch.pk.subarray(0, n) : new Float64Array(n);
       const wn = ws[n - 1]!;
       const cn = cumw[n - 1]!;
-      const before = (k: number) => (k === 0 ? 0 : cumw[k - 1]!);
       let method: 'linear' | 'constant' = 'linear';
       switch (rule) {
         case 'hf5':
           for (let k = 0; k < n; k++) pk[k] = (cumw[k]! - ws[k]! / 2) / cn;
           break;
         case 'hf6':
-          for (let k = 0; k < n; k++) pk[k] = cumw[k]! / (cn + wn);
+          for (let k = 0, d = cn + wn; k < n; k++) pk[k] = cumw[k]! / d;
           break;
         case 'hf7':
-          for (let k = 0; k < n; k++) pk[k] = before(k) / cumw[n - 2]!;
+          for (let k = 0, before = 0, d = cumw[n - 2]!; k < n; before = cumw[k]!, k++) {
+            pk[k] = before / d;
+          }
           break;
         case 'hf8':
-          for (let k = 0; k < n; k++)
-            pk[k] = ((before(k) * 1) / 3 + (cumw[k]! * 2) / 3) / (cn + wn / 3);
+          for (let k = 0, before = 0, d = cn + wn / 3; k < n; before = cumw[k]!, k++) {
+            pk[k] = ((before * 1) / 3 + (cumw[k]! * 2) / 3) / d;
+          }
           break;
         case 'hf9':
-          for (let k = 0; k < n; k++)
-            pk[k] = ((before(k) * 3) / 8 + (cumw[k]! * 5) / 8) / (cn + wn / 4);
+          for (let k = 0, before = 0, d = cn + wn / 4; k < n; before = cumw[k]!, k++) {
+            pk[k] = ((before * 3) / 8 + (cumw[k]! * 5) / 8) / d;
+          }
           break;
         default: {
           // shahvaish: S = cumsum(w / mean(w)); pk = (S + 0.5 − w/2)/(n + 1) (R 4.1.1 uses the
@@ -439,6 +731,8 @@ function makeRule(rule: QuantileRule, xs: Float64Array, ws: Float64Array): (p: n
           method = 'constant';
         }
       }
+      const fast = sortedApprox(pk, xs, method);
+      if (fast) return fast;
       const f = approxFunction(pk, xs, { method, rule: 2, f: 0 });
       const one = new Float64Array(1);
       return (p) => {
@@ -447,6 +741,62 @@ function makeRule(rule: QuantileRule, xs: Float64Array, ws: Float64Array): (p: n
       };
     }
   }
+}
+
+/**
+ * R's `approx(pk, xs, p, method, rule = 2, f = 0)` (as {@link approxFunction}: ties of pk
+ * averaged) when pk is already non-decreasing, without copying the nodes: a binary search per p.
+ * `null` when pk is not sorted, has NaN, or has a single distinct value (then approxFunction's
+ * general path, or its error, applies).
+ */
+function sortedApprox(
+  pk: Float64Array,
+  xs: Float64Array,
+  method: 'linear' | 'constant',
+): ((p: number) => number) | null {
+  const n = pk.length;
+  for (let k = 0; k < n; k++) {
+    if (Number.isNaN(pk[k]!) || (k > 0 && pk[k]! < pk[k - 1]!)) return null;
+  }
+  if (!(pk[0]! < pk[n - 1]!)) return null;
+  /** The mean of xs over the run of pk values tied with pk[k] (regularize's ties = mean). */
+  const tiedMean = (k: number): number => {
+    const v = pk[k]!;
+    let s = k;
+    while (s > 0 && pk[s - 1] === v) s--;
+    let e = k + 1;
+    while (e < n && pk[e] === v) e++;
+    if (e === s + 1) return xs[s]!;
+    let sum = 0;
+    for (let j = s; j < e; j++) sum += xs[j]!;
+    const m = sum / (e - s);
+    let corr = 0;
+    for (let j = s; j < e; j++) corr += xs[j]! - m;
+    return m + corr / (e - s);
+  };
+  const first = tiedMean(0);
+  const last = tiedMean(n - 1);
+  return (v) => {
+    if (Number.isNaN(v)) return v;
+    if (v < pk[0]!) return first;
+    if (v >= pk[n - 1]!) return last;
+    // k: the last node with pk[k] <= v (k < n − 1, as v < pk[n − 1]).
+    let lo = 0;
+    let hi = n - 1;
+    while (lo < hi - 1) {
+      const mid = (lo + hi) >>> 1;
+      if (pk[mid]! <= v) lo = mid;
+      else hi = mid;
+    }
+    const k = lo;
+    const yi = tiedMean(k);
+    if (v === pk[k]) return yi;
+    if (method === 'constant') return yi;
+    const xi = pk[k]!;
+    const xj = pk[k + 1]!;
+    const yj = tiedMean(k + 1);
+    return yi + (yj - yi) * ((v - xi) / (xj - xi));
+  };
 }
 
 const DBL_EPSILON = 2.220446049250313e-16;

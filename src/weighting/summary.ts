@@ -2,6 +2,7 @@
  * `weightSummary`: how uneven the weights are, and what that costs in precision.
  * @module
  */
+import * as ss from 'simple-statistics';
 import type { SurveyDesign } from '../design/types.js';
 
 /** Summary of a design's weights (respondents in the domain). */
@@ -33,27 +34,17 @@ export interface WeightSummary {
 export function weightSummary(design: SurveyDesign): WeightSummary {
   const w = design.weights;
   const domain = design.domain;
-  let n = 0;
-  let sum = 0;
-  let min = Number.POSITIVE_INFINITY;
-  let max = Number.NEGATIVE_INFINITY;
-  for (let i = 0; i < w.length; i++) {
-    if (domain !== null && !domain[i]) continue;
-    const x = w[i]!;
-    n++;
-    sum += x;
-    if (x < min) min = x;
-    if (x > max) max = x;
-  }
+  const inDomain: number[] = [];
+  for (let i = 0; i < w.length; i++) if (domain === null || domain[i]) inDomain.push(w[i]!);
+  const n = inDomain.length;
+  // simple-statistics' sum is compensated (Kahan–Babuška): the population total stays exact to
+  // the last digit even with a million weights of very different sizes.
+  const sum = ss.sum(inDomain);
+  const [min, max] = n > 0 ? ss.extent(inDomain) : [Number.NaN, Number.NaN];
   // Two passes: equal weights give a cv of exactly 0 and a design effect of exactly 1.
   const mean = sum / n;
-  let ss = 0;
-  for (let i = 0; i < w.length; i++) {
-    if (domain !== null && !domain[i]) continue;
-    const d = w[i]! - mean;
-    ss += d * d;
-  }
-  const cv = Math.sqrt(ss / n) / mean;
+  const squares = inDomain.map((x) => (x - mean) * (x - mean));
+  const cv = Math.sqrt(ss.sum(squares) / n) / mean;
   const kishDeff = 1 + cv * cv;
   return { n, sum, min, max, cv, kishDeff, effectiveN: n / kishDeff };
 }
