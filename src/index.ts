@@ -42,6 +42,18 @@ export { parseCsv, readCsv } from './data/csv.js';
 export type { ColumnInput } from './data/frame.js';
 export { column, fromColumns } from './data/frame.js';
 export type {
+  SavData,
+  SavFileInfo,
+  SavMeasure,
+  SavMissing,
+  SavMultipleResponseSet,
+  SavOptions,
+  SavVariable,
+} from './data/sav.js';
+export { parseSav, readSav } from './data/sav.js';
+export type { SavWriteOptions } from './data/sav-writer.js';
+export { writeSav } from './data/sav-writer.js';
+export type {
   CategoricalColumn,
   Column,
   LoadReport,

@@ -1,0 +1,467 @@
+/**
+ * The case data of an SPSS system file: uncompressed, bytecode-compressed, or ZLIB-compressed
+ * (.zsav: bytecode-compressed data cut into blocks, each deflated, located by a trailer).
+ *
+ * Numbers are decoded straight into growing `Float64Array` columns (read in the file's byte order,
+ * so big-endian files cost nothing more); the units of string variables go into one reusable case
+ * buffer and are interned by their bytes ({@link WordDict}) when the case ends, so memory is the
+ * columns plus one case, and one ZLIB block at a time.
+ *
+ * Bytecode: each 8-byte command block holds 8 codes, one per following unit: 0 padding (skipped),
+ * 1..251 the number `code - bias`, 252 end of data, 253 an uncompressed unit follows the block,
+ * 254 eight spaces, 255 system-missing.
+ *
+ * Declared sizes are checked before anything is allocated from them: a declared case count against
+ * the bytes that could hold it, ZLIB block sizes against the block size and the file size, and
+ * inflating stops at the declared size of each block.
+ * @module
+ */
+import { inflateSync } from 'node:zlib';
+import { ByteReader, HOST_LITTLE_ENDIAN, savError } from './sav-bytes.js';
+import type { DictVariable } from './sav-dictionary.js';
+import { WordDict } from './sav-strings.js';
+
+/** The columns as read, before missing values and labels are applied. */
+export interface RawColumns {
+  readonly nrow: number;
+  /** Per variable: its numbers (numeric) or interned string ids with their dictionary (string). */
+  readonly columns: ReadonlyArray<
+    { kind: 'numeric'; values: Float64Array } | { kind: 'string'; ids: Int32Array; dict: WordDict }
+  >;
+}
+
+/**
+ * Where the decoders put cases. Numbers go straight into their column (`unitColumns[unit][nrow]`);
+ * the 8-byte units of string variables go into the case buffer and are interned when the case
+ * ends ({@link CaseCollector.endCase}).
+ */
+export class CaseCollector {
+  /** The current case's units (only the string units are used). */
+  readonly caseBytes: Uint8Array;
+  readonly caseF64: Float64Array;
+  readonly caseI32: Int32Array;
+  /** Per unit: the column of the numeric variable stored there, or `null` (string units). */
+  unitColumns: Array<Float64Array | null>;
+  /** Cases read so far; also the row the current case is written to. */
+  nrow = 0;
+  private capacity: number;
+  private readonly numUnits: Int32Array;
+  private readonly strUnits: Int32Array;
+  private readonly strWords: Int32Array;
+  private strIds: Int32Array[];
+  private readonly dicts: WordDict[];
+
+  constructor(
+    private readonly variables: readonly DictVariable[],
+    readonly caseUnits: number,
+    /** Cases to stop at (the declared count), or -1. */
+    readonly maxCases: number,
+    initialCapacity: number,
+  ) {
+    this.caseBytes = new Uint8Array(Math.max(caseUnits, 1) * 8);
+    this.caseF64 = new Float64Array(this.caseBytes.buffer);
+    this.caseI32 = new Int32Array(this.caseBytes.buffer);
+    this.capacity = Math.max(16, initialCapacity);
+    const nums = variables.filter((v) => v.type === 'numeric');
+    const strs = variables.filter((v) => v.type === 'string');
+    this.numUnits = Int32Array.from(nums, (v) => v.unit);
+    this.unitColumns = new Array<Float64Array | null>(caseUnits).fill(null);
+    for (const v of nums) this.unitColumns[v.unit] = new Float64Array(this.capacity);
+    this.strUnits = Int32Array.from(strs, (v) => v.unit * 2);
+    this.strWords = Int32Array.from(strs, (v) => v.units * 2);
+    this.strIds = strs.map(() => new Int32Array(this.capacity));
+    this.dicts = strs.map(() => new WordDict());
+  }
+
+  /** Whether the declared number of cases has been read. */
+  get full(): boolean {
+    return this.maxCases >= 0 && this.nrow >= this.maxCases;
+  }
+
+  /** Ends the current case: interns its strings and makes room for the next one. */
+  endCase(): void {
+    const r = this.nrow;
+    const strUnits = this.strUnits;
+    if (strUnits.length > 0) {
+      const i32 = this.caseI32;
+      for (let k = 0; k < strUnits.length; k++) {
+        this.strIds[k]![r] = this.dicts[k]!.intern(i32, strUnits[k]!, this.strWords[k]!);
+      }
+    }
+    this.nrow = r + 1;
+    if (this.nrow === this.capacity && !this.full) this.grow();
+  }
+
+  private grow(): void {
+    const cap = this.capacity * 2;
+    this.unitColumns = this.unitColumns.map((a) => {
+      if (a === null) return null;
+      const b = new Float64Array(cap);
+      b.set(a);
+      return b;
+    });
+    this.strIds = this.strIds.map((a) => {
+      const b = new Int32Array(cap);
+      b.set(a);
+      return b;
+    });
+    this.capacity = cap;
+  }
+
+  /** The columns, trimmed to the cases read. */
+  finish(): RawColumns {
+    const n = this.nrow;
+    let i = 0;
+    let j = 0;
+    const columns = this.variables.map((v) => {
+      if (v.type === 'numeric') {
+        const a = this.unitColumns[this.numUnits[i++]!]!;
+        return { kind: 'numeric' as const, values: a.length === n ? a : a.slice(0, n) };
+      }
+      const ids = this.strIds[j]!;
+      return {
+        kind: 'string' as const,
+        ids: ids.length === n ? ids : ids.slice(0, n),
+        dict: this.dicts[j++]!,
+      };
+    });
+    return { nrow: n, columns };
+  }
+}
+
+/** Options shared by the data decoders. */
+export interface DataLayout {
+  readonly source: string;
+  readonly littleEndian: boolean;
+  readonly bias: number;
+}
+
+/**
+ * Reads uncompressed cases from `start` to the end of the file (or the declared count).
+ *
+ * @throws {DataFormatError} `TRUNCATED` when the data ends inside a case or before the declared count.
+ * @example
+ * ```ts
+ * const v = { type: 'numeric', unit: 0, units: 1 } as never;
+ * const c = new CaseCollector([v], 1, -1, 4);
+ * const bytes = new Uint8Array(new Float64Array([1.5, -2]).buffer);
+ * readUncompressed(bytes, 0, c, { source: 'x.sav', littleEndian: true, bias: 100 });
+ * console.log(c.finish().columns[0]); // => { kind: 'numeric', values: Float64Array(2) [ 1.5, -2 ] }
+ * ```
+ */
+export function readUncompressed(
+  bytes: Uint8Array,
+  start: number,
+  c: CaseCollector,
+  layout: DataLayout,
+): void {
+  const size = c.caseUnits * 8;
+  if (size === 0) return;
+  const le = layout.littleEndian;
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const numeric: number[] = [];
+  const words: number[] = [];
+  c.unitColumns.forEach((col, u) => {
+    if (col) numeric.push(u);
+    else words.push(u * 2, u * 2 + 1);
+  });
+  const i32 = c.caseI32;
+  let p = start;
+  while (!c.full && p + size <= bytes.length) {
+    const cols = c.unitColumns;
+    const row = c.nrow;
+    for (let k = 0; k < numeric.length; k++) {
+      const u = numeric[k]!;
+      cols[u]![row] = dv.getFloat64(p + u * 8, le);
+    }
+    for (let k = 0; k < words.length; k++) {
+      const w = words[k]!;
+      i32[w] = dv.getInt32(p + w * 4, HOST_LITTLE_ENDIAN);
+    }
+    c.endCase();
+    p += size;
+  }
+  if (c.full) return;
+  if (p < bytes.length) {
+    throw savError(
+      'TRUNCATED',
+      layout.source,
+      `the file ends inside case ${c.nrow + 1} (${bytes.length - p} of its ${size} bytes)`,
+      p,
+    );
+  }
+  checkCount(c, layout.source, p);
+}
+
+function checkCount(c: CaseCollector, source: string, at: number): void {
+  if (c.maxCases >= 0 && c.nrow < c.maxCases) {
+    throw savError(
+      'TRUNCATED',
+      source,
+      `the file header declares ${c.maxCases} cases but the data ends after ${c.nrow}`,
+      at,
+    );
+  }
+}
+
+/** The 8 bytes of a unit of spaces, as a number (how code 254 is stored in the case buffer). */
+const SPACES = new Float64Array(new Uint8Array(8).fill(32).buffer)[0]!;
+
+/**
+ * Decodes bytecode-compressed data fed in pieces (the whole rest of the file, or inflated ZLIB
+ * blocks). Pieces may end anywhere; an incomplete 8-byte group is carried to the next piece.
+ *
+ * @example
+ * ```ts
+ * const v = { type: 'numeric', unit: 0, units: 1 } as never;
+ * const c = new CaseCollector([v], 1, -1, 4);
+ * const d = new BytecodeDecoder(c, { source: 'x.sav', littleEndian: true, bias: 100 });
+ * d.feed(new Uint8Array([101, 255, 253, 252, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xe0, 0x3f]), 0);
+ * d.end(16);
+ * console.log(c.finish().columns[0]); // => { kind: 'numeric', values: Float64Array(3) [ 1, NaN, 0.5 ] }
+ * ```
+ */
+export class BytecodeDecoder {
+  private readonly cmd = new Uint8Array(8);
+  private ci = 8;
+  private unit = 0;
+  private carry = new Uint8Array(0);
+  /** Code 252 was met, or the declared count was reached. */
+  done = false;
+  constructor(
+    private readonly c: CaseCollector,
+    private readonly layout: DataLayout,
+  ) {
+    if (c.caseUnits === 0) this.done = true;
+  }
+
+  /**
+   * Decodes `piece`; `offset` is the file offset of its first byte, for errors (for inflated data,
+   * the offset of its compressed block).
+   */
+  feed(piece: Uint8Array, offset: number, exactOffsets = true): void {
+    if (this.done) return;
+    let src = piece;
+    let p = 0;
+    if (this.carry.length > 0) {
+      src = new Uint8Array(this.carry.length + piece.length);
+      src.set(this.carry);
+      src.set(piece, this.carry.length);
+      p = 0;
+      offset -= exactOffsets ? this.carry.length : 0;
+    }
+    const end = src.length;
+    const c = this.c;
+    const cmd = this.cmd;
+    const f64 = c.caseF64;
+    const i32 = c.caseI32;
+    const units = c.caseUnits;
+    const bias = this.layout.bias;
+    const le = this.layout.littleEndian;
+    const dv = new DataView(src.buffer, src.byteOffset, src.byteLength);
+    let cols = c.unitColumns;
+    let row = c.nrow;
+    let ci = this.ci;
+    let unit = this.unit;
+    for (;;) {
+      if (ci === 8) {
+        if (p + 8 > end) break;
+        for (let k = 0; k < 8; k++) cmd[k] = src[p + k]!;
+        p += 8;
+        ci = 0;
+      }
+      const code = cmd[ci]!;
+      if (code === 0) {
+        ci++;
+        continue;
+      }
+      const col = cols[unit] as Float64Array | null;
+      if (code <= 251) {
+        if (col !== null) col[row] = code - bias;
+        else f64[unit] = code - bias;
+      } else if (code === 253) {
+        if (p + 8 > end) break;
+        if (col !== null) col[row] = dv.getFloat64(p, le);
+        else {
+          i32[unit * 2] = dv.getInt32(p, HOST_LITTLE_ENDIAN);
+          i32[unit * 2 + 1] = dv.getInt32(p + 4, HOST_LITTLE_ENDIAN);
+        }
+        p += 8;
+      } else if (code === 254) {
+        if (col !== null) {
+          throw savError(
+            'BAD_DATA',
+            this.layout.source,
+            `compressed data gives a string of spaces (code 254) to a numeric variable in case ${row + 1}`,
+            exactOffsets ? offset + p - 8 : offset,
+          );
+        }
+        f64[unit] = SPACES;
+      } else if (code === 255) {
+        if (col !== null) col[row] = Number.NaN;
+        else f64[unit] = SPACES;
+      } else {
+        // 252: end of data
+        this.done = true;
+        ci++;
+        break;
+      }
+      ci++;
+      if (++unit === units) {
+        unit = 0;
+        c.endCase();
+        if (c.full) {
+          this.done = true;
+          break;
+        }
+        cols = c.unitColumns;
+        row = c.nrow;
+      }
+    }
+    this.ci = ci;
+    this.unit = unit;
+    this.carry = this.done || p >= end ? new Uint8Array(0) : src.slice(p);
+  }
+
+  /** Ends the data; `offset` is the file offset of the end, for errors. */
+  end(offset: number): void {
+    if (this.unit !== 0) {
+      throw savError(
+        'TRUNCATED',
+        this.layout.source,
+        `the compressed data ends inside case ${this.c.nrow + 1} (after ${this.unit} of its ${this.c.caseUnits} values)`,
+        offset,
+      );
+    }
+    checkCount(this.c, this.layout.source, offset);
+  }
+}
+
+/** Upper bound on the inflated size of a deflate stream of `n` bytes (deflate's best ratio is ~1032:1). */
+const maxInflated = (n: number): number => n * 1032 + 1024;
+
+/**
+ * Reads ZLIB-compressed data (.zsav) starting at the ZLIB header, block by block.
+ *
+ * @throws {DataFormatError} `BAD_ZLIB` (header or trailer inconsistent with the file, corrupt
+ * block, block inflating to another size), `TRUNCATED`, `BAD_DATA`.
+ * @example
+ * ```ts
+ * import { deflateSync } from 'node:zlib';
+ * const block = deflateSync(new Uint8Array([102, 252, 0, 0, 0, 0, 0, 0]));
+ * const z = new Uint8Array(24 + block.length + 48);
+ * const dv = new DataView(z.buffer);
+ * const trailer = 24 + block.length;
+ * dv.setBigInt64(0, 0n, true); dv.setBigInt64(8, BigInt(trailer), true); dv.setBigInt64(16, 48n, true);
+ * z.set(block, 24);
+ * dv.setBigInt64(trailer, -100n, true); dv.setInt32(trailer + 16, 0x3ff000, true); dv.setInt32(trailer + 20, 1, true);
+ * dv.setBigInt64(trailer + 24, 0n, true); dv.setBigInt64(trailer + 32, 24n, true);
+ * dv.setInt32(trailer + 40, 8, true); dv.setInt32(trailer + 44, block.length, true);
+ * const c = new CaseCollector([{ type: 'numeric', unit: 0, units: 1 } as never], 1, -1, 4);
+ * readZlib(z, 0, c, { source: 'x.zsav', littleEndian: true, bias: 100 });
+ * console.log(c.finish().columns[0]); // => { kind: 'numeric', values: Float64Array(1) [ 2 ] }
+ * ```
+ */
+export function readZlib(
+  bytes: Uint8Array,
+  start: number,
+  c: CaseCollector,
+  layout: DataLayout,
+): void {
+  const source = layout.source;
+  const r = new ByteReader(bytes, layout.littleEndian, source, start);
+  const zheaderOfs = r.int64('the ZLIB data header');
+  const ztrailerOfs = r.int64('the ZLIB data header');
+  const ztrailerLen = r.int64('the ZLIB data header');
+  if (zheaderOfs !== start) {
+    throw savError(
+      'BAD_ZLIB',
+      source,
+      `the ZLIB header says it is at byte ${zheaderOfs}, but it is at byte ${start}`,
+      start,
+    );
+  }
+  if (
+    ztrailerOfs < start + 24 ||
+    ztrailerLen < 24 ||
+    (ztrailerLen - 24) % 24 !== 0 ||
+    ztrailerOfs + ztrailerLen > bytes.length
+  ) {
+    throw savError(
+      ztrailerOfs + ztrailerLen > bytes.length && ztrailerOfs >= start + 24 && ztrailerLen >= 24
+        ? 'TRUNCATED'
+        : 'BAD_ZLIB',
+      source,
+      `the ZLIB trailer (${ztrailerLen} bytes at byte ${ztrailerOfs}) does not fit the file (${bytes.length} bytes)`,
+      start + 8,
+    );
+  }
+  const t = new ByteReader(
+    bytes,
+    layout.littleEndian,
+    source,
+    ztrailerOfs,
+    ztrailerOfs + ztrailerLen,
+  );
+  const bias = t.int64('the ZLIB trailer');
+  t.int64('the ZLIB trailer');
+  const blockSize = t.int32('the ZLIB trailer');
+  const nBlocks = t.int32('the ZLIB trailer');
+  if (bias !== -layout.bias || blockSize <= 0 || nBlocks !== (ztrailerLen - 24) / 24) {
+    throw savError(
+      'BAD_ZLIB',
+      source,
+      `the ZLIB trailer is inconsistent (bias ${bias}, block size ${blockSize}, ${nBlocks} blocks in ${ztrailerLen} bytes)`,
+      ztrailerOfs,
+    );
+  }
+  const decoder = new BytecodeDecoder(c, layout);
+  let expectUncompressed = zheaderOfs;
+  let expectCompressed = start + 24;
+  for (let b = 0; b < nBlocks && !decoder.done; b++) {
+    const at = t.pos;
+    const uofs = t.int64('a ZLIB block descriptor');
+    const cofs = t.int64('a ZLIB block descriptor');
+    const usize = t.int32('a ZLIB block descriptor');
+    const csize = t.int32('a ZLIB block descriptor');
+    if (
+      uofs !== expectUncompressed ||
+      cofs !== expectCompressed ||
+      usize <= 0 ||
+      usize > blockSize ||
+      csize <= 0 ||
+      cofs + csize > ztrailerOfs ||
+      usize > maxInflated(csize)
+    ) {
+      throw savError(
+        'BAD_ZLIB',
+        source,
+        `ZLIB block ${b + 1} of ${nBlocks} is inconsistent (${csize} bytes at byte ${cofs} inflating to ${usize}; block size ${blockSize})`,
+        at,
+      );
+    }
+    let inflated: Uint8Array;
+    try {
+      inflated = inflateSync(bytes.subarray(cofs, cofs + csize), { maxOutputLength: usize });
+    } catch (e) {
+      throw savError(
+        'BAD_ZLIB',
+        source,
+        `ZLIB block ${b + 1} of ${nBlocks} cannot be inflated: ${(e as Error).message}`,
+        cofs,
+      );
+    }
+    if (inflated.length !== usize) {
+      throw savError(
+        'BAD_ZLIB',
+        source,
+        `ZLIB block ${b + 1} of ${nBlocks} inflates to ${inflated.length} bytes, not the declared ${usize}`,
+        cofs,
+      );
+    }
+    decoder.feed(inflated, cofs, false);
+    expectUncompressed += usize;
+    expectCompressed += csize;
+  }
+  decoder.end(ztrailerOfs);
+}

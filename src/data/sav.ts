@@ -1,0 +1,221 @@
+/**
+ * Reading SPSS system files (`.sav`, and ZLIB-compressed `.zsav`) into {@link SurveyData}, written
+ * from the format as GNU PSPP documents it ("System File Format", PSPP developers guide).
+ *
+ * **Supported.** Both byte orders; uncompressed, bytecode-compressed and ZLIB-compressed data;
+ * numeric and string variables of any width (long strings over several 8-byte units, very long
+ * strings over 255-byte segments); long variable names; variable labels; print/write formats;
+ * user-missing values (up to three discrete values, a range, a range plus a value; numeric and
+ * string, including long string missing values); value labels of numeric, short and long string
+ * variables; documents; the character encoding (encoding record, else character code, else a
+ * guess: see `sav-text.ts`); measurement levels; multiple response sets; the weight variable; the
+ * extended case count. Not supported: EBCDIC files and non-IEEE floating point (`UNSUPPORTED_SAV`),
+ * SPSS/PC+ and portable (`.por`) files (`NOT_SAV`). Variable attributes, variable sets, trends and
+ * data file attributes are skipped.
+ *
+ * **Text.** Strings are joined as bytes across 8-byte units and segments before decoding, then
+ * trailing spaces are removed. Names, labels and values are decoded with the file's encoding.
+ *
+ * **Result.** The same frame and codebook as the CSV loader would give for the same data with
+ * `codebook: data.codebook`: which numeric variables become categorical, level order, and how
+ * user-missing values are counted are described in `sav-columns.ts`. In short: labelled numeric
+ * variables whose valid values are all labelled (or that are nominal/ordinal) are categorical with
+ * levels in code order; string variables are categorical; user-missing values are missing (`NaN`
+ * / `-1`) and counted per value in `load.missing[].missingCodes`, system-missing values and blank
+ * strings as `empty`. Variable labels become codebook `label`s, the file label the codebook
+ * `title`. SPSS facts without a place in the codebook (weight variable, measurement levels, formats,
+ * exact missing-value ranges, multiple response sets, documents, encoding) are in `data.sav`.
+ * Dates stay numbers, as SPSS stores them: seconds since 14 October 1582 (`sav.variables[].isDate`
+ * tells which; subtract 12219379200 for Unix seconds).
+ *
+ * **Errors.** Corrupt or truncated input gives a {@link DataFormatError} whose `details.offset` is
+ * the byte offset of the problem (`NOT_SAV`, `UNSUPPORTED_SAV`, `BAD_HEADER`, `TRUNCATED`,
+ * `BAD_RECORD`, `BAD_DICTIONARY`, `BAD_DATA`, `BAD_ZLIB`). Every size the file declares is checked
+ * against the file's length before memory is allocated for it.
+ *
+ * **Memory and speed.** The file is read into memory whole (so up to 2 GiB); cases are decoded
+ * straight into typed-array columns, string cells are interned by their bytes and only distinct
+ * values are decoded, and ZLIB blocks are inflated one at a time. A 1,000,000-case, 30-variable
+ * bytecode-compressed file (200 MB) reads in about a second (`npx tsx bench/sav.ts`).
+ * @module
+ */
+import { readFile } from 'node:fs/promises';
+import { DataFormatError, SurveyError } from '../errors.js';
+import type { Codebook } from './codebook.js';
+import { savError } from './sav-bytes.js';
+import { buildVariable } from './sav-columns.js';
+import { BytecodeDecoder, CaseCollector, readUncompressed, readZlib } from './sav-data.js';
+import { buildDictionary } from './sav-dictionary.js';
+import { HEADER_BYTES, readHeader } from './sav-header.js';
+import { readRecords } from './sav-records.js';
+import type { SavData, SavFileInfo } from './sav-types.js';
+import type { Column, LoadReport, MissingCount } from './types.js';
+
+export type {
+  SavData,
+  SavFileInfo,
+  SavMeasure,
+  SavMissing,
+  SavMultipleResponseSet,
+  SavVariable,
+} from './sav-types.js';
+
+/** Options of {@link readSav} and {@link parseSav}. */
+export interface SavOptions {
+  /** Name used in errors and `load.source`; default the path, or `'<bytes>'`. */
+  source?: string;
+  /**
+   * Decode text with this encoding (a WHATWG label such as `'windows-1251'`) whatever the file
+   * declares; for files whose declared encoding is wrong.
+   */
+  encoding?: string;
+}
+
+/**
+ * Reads an SPSS system file (`.sav` or `.zsav`) from a path or from its bytes.
+ *
+ * @throws {DataFormatError} `FILE_NOT_FOUND`, `READ_ERROR`, `UNKNOWN_ENCODING` (the `encoding`
+ * option), and for corrupt files `NOT_SAV`, `UNSUPPORTED_SAV`, `BAD_HEADER`, `TRUNCATED`,
+ * `BAD_RECORD`, `BAD_DICTIONARY`, `BAD_DATA`, `BAD_ZLIB` with `details.offset`.
+ * @example
+ * ```ts
+ * const d = await readSav('test/fixtures/sav/pspp-cp1251.sav');
+ * console.log(d.nrow, d.sav.encoding, d.sav.weight, d.columns['пол'].levels);
+ * // => 10 windows-1251 w [ 'Мужской', 'Женский' ]
+ * const sex = d.codebook.variables[1];
+ * console.log(sex.label, sex.values.map((v) => `${v.code}=${v.label}`), sex.missing);
+ * // => Пол респондента [ '1=Мужской', '2=Женский', '9=Отказ' ] [ 9 ]
+ * console.log(d.load.missing[0]); // => { column: 'пол', empty: 1, missingCodes: { '9': 1 } }
+ * ```
+ */
+export async function readSav(
+  pathOrBytes: string | Uint8Array,
+  opts: SavOptions = {},
+): Promise<SavData> {
+  if (typeof pathOrBytes !== 'string') return parseSav(pathOrBytes, opts);
+  const source = opts.source ?? pathOrBytes;
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(pathOrBytes);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') {
+      throw new DataFormatError('FILE_NOT_FOUND', `${source}: no such file`, {
+        file: source,
+        cause: code,
+      });
+    }
+    throw new DataFormatError(
+      'READ_ERROR',
+      `${source}: cannot read the file: ${(e as Error).message}`,
+      { file: source, cause: code },
+    );
+  }
+  return parseSav(bytes, { ...opts, source });
+}
+
+/**
+ * Reads an SPSS system file from its bytes (synchronous {@link readSav}).
+ *
+ * @throws {DataFormatError} as {@link readSav}.
+ * @example
+ * ```ts
+ * import { readFileSync } from 'node:fs';
+ * const d = parseSav(readFileSync('test/fixtures/sav/poll.zsav'), { source: 'poll.zsav' });
+ * console.log(d.nrow, d.sav.compression, d.columns.sex.levels, d.columns.age.kind);
+ * // => 24 zlib [ 'Мужчина', 'Женщина' ] numeric
+ * ```
+ */
+export function parseSav(bytes: Uint8Array, opts: SavOptions = {}): SavData {
+  const source = opts.source ?? '<bytes>';
+  let stage = 0;
+  try {
+    const header = readHeader(bytes, source);
+    stage = HEADER_BYTES;
+    const raw = readRecords(bytes, HEADER_BYTES, header.littleEndian, source);
+    const dict = buildDictionary(bytes, header, raw, opts.encoding, source);
+    stage = raw.dataOffset;
+
+    const units = dict.caseUnits;
+    const remaining = bytes.length - raw.dataOffset;
+    // the first allocation: the declared case count, but never more cases than the remaining
+    // bytes could hold (a unit takes 8 bytes uncompressed, at least 1 byte compressed); ZLIB data
+    // has no tight bound before inflating, so its columns start small and grow
+    const bound =
+      units === 0
+        ? 0
+        : header.compression === 0
+          ? Math.floor(remaining / (units * 8))
+          : header.compression === 1
+            ? Math.floor(remaining / units)
+            : 1 << 16;
+    const initial = Math.min(dict.ncases >= 0 ? dict.ncases : 1 << 16, bound);
+    const collector = new CaseCollector(dict.variables, units, dict.ncases, initial);
+    const layout = { source, littleEndian: header.littleEndian, bias: header.bias };
+    if (units > 0) {
+      if (header.compression === 0) readUncompressed(bytes, raw.dataOffset, collector, layout);
+      else if (header.compression === 1) {
+        const decoder = new BytecodeDecoder(collector, layout);
+        decoder.feed(bytes.subarray(raw.dataOffset), raw.dataOffset);
+        decoder.end(bytes.length);
+      } else readZlib(bytes, raw.dataOffset, collector, layout);
+    }
+    const rawColumns = collector.finish();
+
+    const warnings = [...dict.warnings];
+    const warn = (m: string): void => {
+      if (warnings.length < 100) warnings.push(m);
+    };
+    const columns: Record<string, Column> = Object.create(null);
+    const missing: MissingCount[] = [];
+    const codebook: Codebook = {
+      ...(dict.fileLabel !== '' ? { title: dict.fileLabel } : {}),
+      variables: [],
+    };
+    const variables: SavFileInfo['variables'][number][] = [];
+    dict.variables.forEach((v, i) => {
+      const built = buildVariable(v, rawColumns.columns[i]!, dict, warn);
+      columns[v.name] = built.column;
+      codebook.variables.push(built.codebook);
+      variables.push(built.info);
+      if (built.missing) missing.push(built.missing);
+    });
+    const load: LoadReport = {
+      source,
+      rowsRead: rawColumns.nrow,
+      rowsRejected: [],
+      missing,
+    };
+    return {
+      nrow: rawColumns.nrow,
+      names: dict.variables.map((v) => v.name),
+      columns,
+      codebook,
+      load,
+      sav: {
+        product: dict.product,
+        created: dict.created,
+        fileLabel: dict.fileLabel,
+        encoding: dict.encoding.name,
+        encodingFrom: dict.encoding.from,
+        compression: (['none', 'bytecode', 'zlib'] as const)[header.compression],
+        byteOrder: header.littleEndian ? 'little-endian' : 'big-endian',
+        weight: dict.weight,
+        documents: dict.documents,
+        variables,
+        multipleResponseSets: dict.mrsets,
+        warnings,
+      },
+    };
+  } catch (e) {
+    if (e instanceof SurveyError) throw e;
+    // a defect of this reader rather than of the file: still a typed error, with where it happened
+    throw savError(
+      'BAD_DATA',
+      source,
+      `unexpected failure while reading the ${stage === 0 ? 'header' : stage === HEADER_BYTES ? 'dictionary' : 'data'}: ${(e as Error).message}`,
+      stage,
+      { cause: e },
+    );
+  }
+}
