@@ -1,0 +1,99 @@
+/**
+ * A tiny table printer for the notebooks: aligned plain-text tables, section headings, and the
+ * number formats the notebooks use (percents, intervals, p-values).
+ * @module
+ */
+
+/** A table cell: text, a number (printed with `String`), or empty. */
+export type Cell = string | number | null | undefined;
+
+/** Prints a cell's heading: `## title`, underlined, after a blank line. */
+export function heading(title: string): void {
+  console.log(`\n## ${title}\n${'─'.repeat(Math.min(100, title.length + 3))}`);
+}
+
+/** Prints an explanatory note (a line or more of plain text). */
+export function note(...lines: string[]): void {
+  for (const line of lines) console.log(line);
+}
+
+/**
+ * Whether a cell reads as a number (right-aligned): `12`, `-0.4`, `7,490,000`, `92.4%`,
+ * `+3.1 pts`, `<0.001`, an interval `[90.6, 94.2]`, or `–` (no value).
+ */
+function numeric(cell: string): boolean {
+  return /^([-−+<>]?\d[\d,.]*(%| pts)?|\[.*\]|–)$/.test(cell);
+}
+
+/**
+ * Formats a table as text: a title line, a header, a rule, one line per row. Columns whose
+ * non-empty cells are all numbers (or percents, intervals) are right-aligned.
+ */
+export function formatTable(
+  title: string,
+  headers: readonly string[],
+  rows: readonly Cell[][],
+): string {
+  const text = rows.map((r) =>
+    headers.map((_, j) => (r[j] === null || r[j] === undefined ? '' : String(r[j]))),
+  );
+  const widths = headers.map((h, j) => Math.max(h.length, ...text.map((r) => r[j]!.length)));
+  const right = headers.map((_, j) => {
+    const cells = text.map((r) => r[j]!).filter((c) => c !== '');
+    return cells.length > 0 && cells.every(numeric);
+  });
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((c, j) => (right[j] ? c.padStart(widths[j]!) : c.padEnd(widths[j]!)))
+      .join('  ')
+      .trimEnd();
+  return [title, line(headers), line(widths.map((w) => '-'.repeat(w))), ...text.map(line)].join(
+    '\n',
+  );
+}
+
+/** Prints a table (see {@link formatTable}) followed by a blank line. */
+export function printTable(
+  title: string,
+  headers: readonly string[],
+  rows: readonly Cell[][],
+): void {
+  console.log(`${formatTable(title, headers, rows)}\n`);
+}
+
+/** Shortens text to at most `width` characters, ending with `…` when cut. */
+export function clip(text: string, width: number): string {
+  return text.length > width ? `${text.slice(0, width - 1)}…` : text;
+}
+
+/** A share 0–1 as a percent: `pct(0.9249)` is `92.5%`. */
+export function pct(x: number, digits = 1): string {
+  return Number.isFinite(x) ? `${(100 * x).toFixed(digits)}%` : '–';
+}
+
+/** A difference of shares in percentage points, signed: `+3.1 pts`. */
+export function pts(x: number, digits = 1): string {
+  if (!Number.isFinite(x)) return '–';
+  const v = (100 * x).toFixed(digits);
+  return `${x > 0 && Number(v) !== 0 ? '+' : ''}${v} pts`;
+}
+
+/** A share's interval in percent: `[90.7, 94.3]`. */
+export function pctCi(ci: readonly [number, number], digits = 1): string {
+  return `[${(100 * ci[0]).toFixed(digits)}, ${(100 * ci[1]).toFixed(digits)}]`;
+}
+
+/** A number with fixed decimals (`–` for NaN). */
+export function num(x: number, digits = 2): string {
+  return Number.isFinite(x) ? x.toFixed(digits) : '–';
+}
+
+/** A whole number with thousands separators: `7,490,000`. */
+export function int(x: number): string {
+  return Math.round(x).toLocaleString('en-US');
+}
+
+/** A p-value: three decimals, `<0.001` below that. */
+export function pValue(p: number): string {
+  return p < 0.001 ? '<0.001' : p.toFixed(3);
+}
