@@ -1,10 +1,66 @@
 /**
  * Bare typed-array loops: the practical floor for each operation, doing the same arithmetic as
- * surveykit with none of its checks, options or generality.
+ * surveykit with none of its checks, options or generality. Each is what a careful programmer
+ * would write for that one computation on these columns: plain loops over typed arrays, one or
+ * two passes over the rows, small tables per PSU, no heroics (no SIMD, no workers).
  */
-import type { BenchColumns } from './generate.js';
+import { readFileSync } from 'node:fs';
 
-/** Between-PSU variance within strata of per-PSU totals (PSUs numbered within sorted strata). */
+/** What the bare loops know of a design: dense PSU indices and each PSU's stratum. */
+export interface BareDesign {
+  n: number;
+  weight: Float64Array;
+  /** Dense PSU index per row (0..nPsu-1). */
+  psu: Int32Array;
+  psuStratum: Int32Array;
+  nPsu: number;
+  nStrata: number;
+}
+
+/**
+ * Dense PSU and stratum indices from the raw id columns with hash maps, the PSUs' strata, and a
+ * check of the weights: what a design build has to do.
+ */
+export function bareDesign(
+  stratum: Float64Array,
+  psuId: Float64Array,
+  weight: Float64Array,
+): BareDesign {
+  const n = weight.length;
+  const strata = new Map<number, number>();
+  const psus = new Map<number, number>();
+  const psu = new Int32Array(n);
+  const stratumOfPsu: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const s = stratum[i]!;
+    let h = strata.get(s);
+    if (h === undefined) {
+      h = strata.size;
+      strata.set(s, h);
+    }
+    const key = s * 1_000_000 + psuId[i]!;
+    let p = psus.get(key);
+    if (p === undefined) {
+      p = psus.size;
+      psus.set(key, p);
+      stratumOfPsu.push(h);
+    }
+    psu[i] = p;
+  }
+  let bad = 0;
+  for (let i = 0; i < n; i++) if (!(weight[i]! > 0)) bad++;
+  if (bad > 0) throw new Error('bad weights');
+  return {
+    n,
+    weight,
+    psu,
+    psuStratum: Int32Array.from(stratumOfPsu),
+    nPsu: psus.size,
+    nStrata: strata.size,
+  };
+}
+
+/** Between-PSU variance within strata of per-PSU totals (with replacement, n_h / (n_h − 1)). */
 function stratifiedVariance(totals: Float64Array, psuStratum: Int32Array, nStrata: number): number {
   const count = new Float64Array(nStrata);
   const sum = new Float64Array(nStrata);
@@ -21,174 +77,208 @@ function stratifiedVariance(totals: Float64Array, psuStratum: Int32Array, nStrat
   return v;
 }
 
-/** Per PSU: its stratum. */
-export function psuStrata(c: BenchColumns): {
-  psuStratum: Int32Array;
-  nPsu: number;
-  nStrata: number;
-} {
-  let nPsu = 0;
-  let nStrata = 0;
-  for (let i = 0; i < c.n; i++) {
-    nPsu = Math.max(nPsu, c.psu[i]! + 1);
-    nStrata = Math.max(nStrata, c.stratum[i]! + 1);
+/** K × K between-PSU covariance within strata of K per-PSU totals (`totals[p * K + k]`). */
+function stratifiedCovariance(
+  totals: Float64Array,
+  K: number,
+  psuStratum: Int32Array,
+  nStrata: number,
+): Float64Array {
+  const nPsu = psuStratum.length;
+  const count = new Float64Array(nStrata);
+  const mean = new Float64Array(nStrata * K);
+  for (let p = 0; p < nPsu; p++) {
+    const s = psuStratum[p]!;
+    count[s]! += 1;
+    for (let k = 0; k < K; k++) mean[s * K + k]! += totals[p * K + k]!;
   }
-  const psuStratum = new Int32Array(nPsu);
-  for (let i = 0; i < c.n; i++) psuStratum[c.psu[i]!] = c.stratum[i]!;
-  return { psuStratum, nPsu, nStrata };
+  for (let s = 0; s < nStrata; s++) for (let k = 0; k < K; k++) mean[s * K + k]! /= count[s]!;
+  const cov = new Float64Array(K * K);
+  const d = new Float64Array(K);
+  for (let p = 0; p < nPsu; p++) {
+    const s = psuStratum[p]!;
+    const f = count[s]! / (count[s]! - 1);
+    for (let k = 0; k < K; k++) d[k] = totals[p * K + k]! - mean[s * K + k]!;
+    for (let a = 0; a < K; a++) for (let b = 0; b < K; b++) cov[a * K + b]! += f * d[a]! * d[b]!;
+  }
+  return cov;
 }
 
 /** Weighted mean of a numeric column with missing values, and its linearized variance. */
-export function bareMean(c: BenchColumns, y: Float64Array): number {
-  const { psuStratum, nPsu, nStrata } = psuStrata(c);
+export function bareMean(d: BareDesign, y: Float64Array): number {
+  const { n, weight, psu } = d;
   let sw = 0;
   let swy = 0;
-  for (let i = 0; i < c.n; i++) {
+  for (let i = 0; i < n; i++) {
     const v = y[i]!;
     if (Number.isNaN(v)) continue;
-    sw += c.weight[i]!;
-    swy += c.weight[i]! * v;
+    sw += weight[i]!;
+    swy += weight[i]! * v;
   }
   const mean = swy / sw;
-  const totals = new Float64Array(nPsu);
-  for (let i = 0; i < c.n; i++) {
+  const totals = new Float64Array(d.nPsu);
+  for (let i = 0; i < n; i++) {
     const v = y[i]!;
     if (Number.isNaN(v)) continue;
-    totals[c.psu[i]!]! += (c.weight[i]! * (v - mean)) / sw;
+    totals[psu[i]!]! += (weight[i]! * (v - mean)) / sw;
   }
-  return stratifiedVariance(totals, psuStratum, nStrata);
+  return mean + stratifiedVariance(totals, d.psuStratum, d.nStrata);
 }
 
-/** Weighted shares of a categorical column (codes 0..L-1) and their variances. */
-export function bareShares(c: BenchColumns, codes: Int32Array, L: number): number {
-  const { psuStratum, nPsu, nStrata } = psuStrata(c);
-  const sums = new Float64Array(L);
+/** Weighted total of a numeric column with missing values, and its linearized variance. */
+export function bareTotal(d: BareDesign, y: Float64Array): number {
+  const { n, weight, psu } = d;
+  let swy = 0;
+  const totals = new Float64Array(d.nPsu);
+  for (let i = 0; i < n; i++) {
+    const v = y[i]!;
+    if (Number.isNaN(v)) continue;
+    const t = weight[i]! * v;
+    swy += t;
+    totals[psu[i]!]! += t;
+  }
+  return swy + stratifiedVariance(totals, d.psuStratum, d.nStrata);
+}
+
+/**
+ * Weighted shares of a categorical column (codes 0..L-1) and their variances: one pass tabulating
+ * weight per PSU and level; the influence total of level j in PSU c is (T_cj − p_j W_c) / W.
+ */
+export function bareShares(d: BareDesign, codes: Int32Array, L: number): number {
+  const { n, weight, psu, nPsu } = d;
+  const cell = new Float64Array(nPsu * L);
+  const psuW = new Float64Array(nPsu);
+  for (let i = 0; i < n; i++) {
+    const c = codes[i]!;
+    if (c < 0) continue;
+    const w = weight[i]!;
+    cell[psu[i]! * L + c]! += w;
+    psuW[psu[i]!]! += w;
+  }
   let sw = 0;
-  for (let i = 0; i < c.n; i++) {
-    sums[codes[i]!]! += c.weight[i]!;
-    sw += c.weight[i]!;
+  const sums = new Float64Array(L);
+  for (let c = 0; c < nPsu; c++) {
+    sw += psuW[c]!;
+    for (let j = 0; j < L; j++) sums[j]! += cell[c * L + j]!;
+  }
+  const totals = new Float64Array(nPsu * L);
+  for (let c = 0; c < nPsu; c++) {
+    for (let j = 0; j < L; j++)
+      totals[c * L + j] = (cell[c * L + j]! - (sums[j]! / sw) * psuW[c]!) / sw;
+  }
+  const cov = stratifiedCovariance(totals, L, d.psuStratum, d.nStrata);
+  return cov[0]! + sums[0]! / sw;
+}
+
+/**
+ * Weighted mean of a 0/1 column in each of G groups (domains) with its linearized variance: one
+ * pass tabulating Σw and Σwy per PSU and group; the influence total of group g in PSU c is
+ * (Σwy_cg − m_g Σw_cg) / W_g.
+ */
+export function bareByMean(d: BareDesign, y: Float64Array, group: Int32Array, G: number): number {
+  const { n, weight, psu, nPsu } = d;
+  const sw = new Float64Array(nPsu * G);
+  const swy = new Float64Array(nPsu * G);
+  for (let i = 0; i < n; i++) {
+    const k = psu[i]! * G + group[i]!;
+    const w = weight[i]!;
+    sw[k]! += w;
+    swy[k]! += w * y[i]!;
   }
   let v = 0;
-  for (let j = 0; j < L; j++) {
-    const p = sums[j]! / sw;
-    const totals = new Float64Array(nPsu);
-    for (let i = 0; i < c.n; i++)
-      totals[c.psu[i]!]! += (c.weight[i]! * ((codes[i] === j ? 1 : 0) - p)) / sw;
-    v += stratifiedVariance(totals, psuStratum, nStrata);
-  }
-  return v;
-}
-
-/** Dense PSU and stratum indices from raw id columns with a hash map, as a design build does. */
-export function bareDesign(c: BenchColumns): number {
-  const map = new Map<number, number>();
-  const idx = new Int32Array(c.n);
-  for (let i = 0; i < c.n; i++) {
-    const key = c.stratum[i]! * 1_000_000 + c.psu[i]!;
-    let d = map.get(key);
-    if (d === undefined) {
-      d = map.size;
-      map.set(key, d);
-    }
-    idx[i] = d;
-  }
-  let bad = 0;
-  for (let i = 0; i < c.n; i++) if (!(c.weight[i]! > 0)) bad++;
-  return map.size + bad + idx[c.n - 1]!;
-}
-
-/** Splits CSV text into lines and cells and converts numeric cells (no quoting rules). */
-export function bareCsv(text: string): number {
-  let sum = 0;
-  let start = text.indexOf('\n') + 1;
-  while (start < text.length) {
-    let end = text.indexOf('\n', start);
-    if (end < 0) end = text.length;
-    const cells = text.slice(start, end).split(',');
-    sum += Number(cells[2]);
-    start = end + 1;
-  }
-  return sum;
-}
-
-/** Weighted mean of a 0/1 column in each of G groups with its linearized variance: one pass per group. */
-export function bareByMean(c: BenchColumns, y: Float64Array, group: Int32Array, G: number): number {
-  const { psuStratum, nPsu, nStrata } = psuStrata(c);
-  let v = 0;
+  const totals = new Float64Array(nPsu);
   for (let g = 0; g < G; g++) {
-    let sw = 0;
-    let swy = 0;
-    for (let i = 0; i < c.n; i++) {
-      if (group[i] !== g) continue;
-      sw += c.weight[i]!;
-      swy += c.weight[i]! * y[i]!;
+    let W = 0;
+    let WY = 0;
+    for (let c = 0; c < nPsu; c++) {
+      W += sw[c * G + g]!;
+      WY += swy[c * G + g]!;
     }
-    const mean = swy / sw;
-    const totals = new Float64Array(nPsu);
-    for (let i = 0; i < c.n; i++) {
-      if (group[i] !== g) continue;
-      totals[c.psu[i]!]! += (c.weight[i]! * (y[i]! - mean)) / sw;
-    }
-    v += stratifiedVariance(totals, psuStratum, nStrata);
+    const m = WY / W;
+    for (let c = 0; c < nPsu; c++) totals[c] = (swy[c * G + g]! - m * sw[c * G + g]!) / W;
+    v += m + stratifiedVariance(totals, d.psuStratum, d.nStrata);
   }
   return v;
 }
 
-/** Weighted two-way table and the linearized covariance of its cell shares (R × C cells). */
+/**
+ * Weighted two-way table and the linearized covariance of its A·B cell shares (what a Rao–Scott
+ * test needs): one pass tabulating weight per PSU and cell, then the cells' covariance.
+ */
 export function bareTable(
-  c: BenchColumns,
+  d: BareDesign,
   a: Int32Array,
   A: number,
   b: Int32Array,
   B: number,
 ): number {
-  const { psuStratum, nPsu, nStrata } = psuStrata(c);
+  const { n, weight, psu, nPsu } = d;
   const K = A * B;
-  const cells = new Float64Array(K);
+  const cell = new Float64Array(nPsu * K);
+  const psuW = new Float64Array(nPsu);
+  for (let i = 0; i < n; i++) {
+    const w = weight[i]!;
+    cell[psu[i]! * K + a[i]! * B + b[i]!]! += w;
+    psuW[psu[i]!]! += w;
+  }
   let sw = 0;
-  for (let i = 0; i < c.n; i++) {
-    cells[a[i]! * B + b[i]!]! += c.weight[i]!;
-    sw += c.weight[i]!;
+  const sums = new Float64Array(K);
+  for (let c = 0; c < nPsu; c++) {
+    sw += psuW[c]!;
+    for (let k = 0; k < K; k++) sums[k]! += cell[c * K + k]!;
   }
   const totals = new Float64Array(nPsu * K);
-  for (let i = 0; i < c.n; i++) {
-    const k = a[i]! * B + b[i]!;
-    const base = c.psu[i]! * K;
-    const s = c.weight[i]! / sw;
-    totals[base + k]! += s;
-    for (let j = 0; j < K; j++) totals[base + j]! -= s * (cells[j]! / sw);
+  for (let c = 0; c < nPsu; c++) {
+    for (let k = 0; k < K; k++)
+      totals[c * K + k] = (cell[c * K + k]! - (sums[k]! / sw) * psuW[c]!) / sw;
   }
-  let v = 0;
-  const column = new Float64Array(nPsu);
-  for (let j = 0; j < K; j++) {
-    for (let p = 0; p < nPsu; p++) column[p] = totals[p * K + j]!;
-    v += stratifiedVariance(column, psuStratum, nStrata);
+  const cov = stratifiedCovariance(totals, K, d.psuStratum, d.nStrata);
+  // Pearson X² of the weighted shares against independence.
+  let x2 = 0;
+  for (let i = 0; i < A; i++) {
+    for (let j = 0; j < B; j++) {
+      let ri = 0;
+      let cj = 0;
+      for (let jj = 0; jj < B; jj++) ri += sums[i * B + jj]! / sw;
+      for (let ii = 0; ii < A; ii++) cj += sums[ii * B + j]! / sw;
+      const e = ri * cj;
+      x2 += (sums[i * B + j]! / sw - e) ** 2 / e;
+    }
   }
-  return v;
+  return x2 + cov[0]!;
 }
 
-/** Raking by iterative proportional fitting on the cross-classified cell table, to `epsilon`. */
-export function bareRake(
-  c: BenchColumns,
-  dims: Array<{ codes: Int32Array; levels: number; targets: Float64Array }>,
-  epsilon: number,
-): number {
+export interface RakeDim {
+  codes: Int32Array;
+  levels: number;
+  targets: Float64Array;
+}
+
+/** Cell index per row and weight per cell of the cross-classification of `dims`. */
+function cellTable(weight: Float64Array, dims: RakeDim[]) {
   const strides: number[] = [];
   let cells = 1;
   for (const d of dims) {
     strides.push(cells);
     cells *= d.levels;
   }
-  const cell = new Int32Array(c.n);
+  const n = weight.length;
+  const cell = new Int32Array(n);
   const table = new Float64Array(cells);
-  for (let i = 0; i < c.n; i++) {
+  for (let i = 0; i < n; i++) {
     let k = 0;
     for (let j = 0; j < dims.length; j++) k += dims[j]!.codes[i]! * strides[j]!;
     cell[i] = k;
-    table[k]! += c.weight[i]!;
+    table[k]! += weight[i]!;
   }
+  return { strides, cells, cell, table };
+}
+
+/** Raking by iterative proportional fitting on the cross-classified cell table, to `epsilon`. */
+export function bareRake(weight: Float64Array, dims: RakeDim[], epsilon: number): Float64Array {
+  const { strides, cells, cell, table } = cellTable(weight, dims);
   const factor = new Float64Array(cells).fill(1);
-  for (let iter = 0; iter < 100; iter++) {
+  for (let iter = 0; iter < 1000; iter++) {
     let worst = 0;
     for (let j = 0; j < dims.length; j++) {
       const d = dims[j]!;
@@ -199,46 +289,404 @@ export function bareRake(
         const l = Math.floor(k / strides[j]!) % d.levels;
         factor[k]! *= d.targets[l]! / sums[l]!;
       }
+    }
+    for (let j = 0; j < dims.length; j++) {
+      const d = dims[j]!;
+      const sums = new Float64Array(d.levels);
+      for (let k = 0; k < cells; k++)
+        sums[Math.floor(k / strides[j]!) % d.levels]! += table[k]! * factor[k]!;
       for (let l = 0; l < d.levels; l++)
         worst = Math.max(worst, Math.abs(sums[l]! / d.targets[l]! - 1));
     }
     if (worst < epsilon) break;
   }
-  const out = new Float64Array(c.n);
-  for (let i = 0; i < c.n; i++) out[i] = c.weight[i]! * factor[cell[i]!]!;
-  return out[0]!;
+  const out = new Float64Array(weight.length);
+  for (let i = 0; i < weight.length; i++) out[i] = weight[i]! * factor[cell[i]!]!;
+  return out;
 }
 
-/** A weighted mean recomputed with each of R replicate weight vectors (JK1-style variance). */
+/**
+ * Linear calibration (GREG) to the same margins: model intercept + indicators of every level but
+ * the first of each margin; T = Σ w x x' over the cell table, λ = T⁻¹ (totals − Σ w x),
+ * g = 1 + x'λ per cell, one pass applying g.
+ */
+export function bareCalibrateLinear(weight: Float64Array, dims: RakeDim[]): Float64Array {
+  const { strides, cells, cell, table } = cellTable(weight, dims);
+  let P = 1;
+  for (const d of dims) P += d.levels - 1;
+  const X = new Float64Array(cells * P);
+  for (let k = 0; k < cells; k++) {
+    X[k * P] = 1;
+    let col = 1;
+    for (let j = 0; j < dims.length; j++) {
+      const l = Math.floor(k / strides[j]!) % dims[j]!.levels;
+      if (l > 0) X[k * P + col + l - 1] = 1;
+      col += dims[j]!.levels - 1;
+    }
+  }
+  const target = new Float64Array(P);
+  let total = 0;
+  for (let l = 0; l < dims[0]!.levels; l++) total += dims[0]!.targets[l]!;
+  target[0] = total;
+  let col = 1;
+  for (const d of dims) {
+    for (let l = 1; l < d.levels; l++) target[col + l - 1] = d.targets[l]!;
+    col += d.levels - 1;
+  }
+  const T = new Float64Array(P * P);
+  const rhs = target.slice();
+  for (let k = 0; k < cells; k++) {
+    const w = table[k]!;
+    for (let a = 0; a < P; a++) {
+      const xa = X[k * P + a]!;
+      if (xa === 0) continue;
+      rhs[a]! -= w * xa;
+      for (let b = 0; b < P; b++) T[a * P + b]! += w * xa * X[k * P + b]!;
+    }
+  }
+  const lambda = solve(T, rhs, P);
+  const g = new Float64Array(cells);
+  for (let k = 0; k < cells; k++) {
+    let s = 1;
+    for (let a = 0; a < P; a++) s += X[k * P + a]! * lambda[a]!;
+    g[k] = s;
+  }
+  const out = new Float64Array(weight.length);
+  for (let i = 0; i < weight.length; i++) out[i] = weight[i]! * g[cell[i]!]!;
+  return out;
+}
+
+/** Gaussian elimination with partial pivoting (P × P, row-major). */
+function solve(A: Float64Array, b: Float64Array, P: number): Float64Array {
+  const M = A.slice();
+  const x = b.slice();
+  for (let c = 0; c < P; c++) {
+    let piv = c;
+    for (let r = c + 1; r < P; r++)
+      if (Math.abs(M[r * P + c]!) > Math.abs(M[piv * P + c]!)) piv = r;
+    if (piv !== c) {
+      for (let k = 0; k < P; k++) {
+        const t = M[c * P + k]!;
+        M[c * P + k] = M[piv * P + k]!;
+        M[piv * P + k] = t;
+      }
+      const t = x[c]!;
+      x[c] = x[piv]!;
+      x[piv] = t;
+    }
+    for (let r = c + 1; r < P; r++) {
+      const f = M[r * P + c]! / M[c * P + c]!;
+      for (let k = c; k < P; k++) M[r * P + k]! -= f * M[c * P + k]!;
+      x[r]! -= f * x[c]!;
+    }
+  }
+  for (let c = P - 1; c >= 0; c--) {
+    let s = x[c]!;
+    for (let k = c + 1; k < P; k++) s -= M[c * P + k]! * x[k]!;
+    x[c] = s / M[c * P + c]!;
+  }
+  return x;
+}
+
+/**
+ * A weighted mean recomputed with each of R replicate weight vectors, and its JK1 variance
+ * ((R−1)/R Σ (θ_r − θ)²): y with missing values zeroed and a 0/1 mask made once, then one pass
+ * over the rows per four replicates (eight independent sums, so the loop is not bound by the
+ * latency of one running sum).
+ */
 export function bareReplicateMean(
   weights: Float64Array,
   replicates: Float64Array[],
   y: Float64Array,
 ): number {
-  const reps = new Float64Array(replicates.length);
-  for (let r = 0; r < replicates.length; r++) {
-    const w = replicates[r]!;
-    let sw = 0;
-    let swy = 0;
-    for (let i = 0; i < y.length; i++) {
-      const v = y[i]!;
-      if (Number.isNaN(v)) continue;
-      sw += w[i]!;
-      swy += w[i]! * v;
-    }
-    reps[r] = swy / sw;
-  }
-  let sw = 0;
-  let swy = 0;
-  for (let i = 0; i < y.length; i++) {
+  const n = y.length;
+  const R = replicates.length;
+  const y0 = new Float64Array(n);
+  const mask = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
     const v = y[i]!;
     if (Number.isNaN(v)) continue;
-    sw += weights[i]!;
-    swy += weights[i]! * v;
+    y0[i] = v;
+    mask[i] = 1;
   }
-  let mean = 0;
-  for (const v of reps) mean += v / reps.length;
+  const sets = [weights, ...replicates];
+  const theta = new Float64Array(sets.length);
+  let s = 0;
+  for (; s + 3 < sets.length; s += 4) {
+    const w0 = sets[s]!;
+    const w1 = sets[s + 1]!;
+    const w2 = sets[s + 2]!;
+    const w3 = sets[s + 3]!;
+    let a0 = 0;
+    let a1 = 0;
+    let a2 = 0;
+    let a3 = 0;
+    let b0 = 0;
+    let b1 = 0;
+    let b2 = 0;
+    let b3 = 0;
+    for (let i = 0; i < n; i++) {
+      const v = y0[i]!;
+      const m = mask[i]!;
+      a0 += w0[i]! * v;
+      a1 += w1[i]! * v;
+      a2 += w2[i]! * v;
+      a3 += w3[i]! * v;
+      b0 += w0[i]! * m;
+      b1 += w1[i]! * m;
+      b2 += w2[i]! * m;
+      b3 += w3[i]! * m;
+    }
+    theta[s] = a0 / b0;
+    theta[s + 1] = a1 / b1;
+    theta[s + 2] = a2 / b2;
+    theta[s + 3] = a3 / b3;
+  }
+  for (; s < sets.length; s++) {
+    const w = sets[s]!;
+    let a = 0;
+    let b = 0;
+    for (let i = 0; i < n; i++) {
+      a += w[i]! * y0[i]!;
+      b += w[i]! * mask[i]!;
+    }
+    theta[s] = a / b;
+  }
   let ss = 0;
-  for (const v of reps) ss += (v - mean) ** 2;
-  return ss + swy / sw;
+  for (let r = 1; r <= R; r++) ss += (theta[r]! - theta[0]!) ** 2;
+  return theta[0]! + ((R - 1) / R) * ss;
+}
+
+/**
+ * Median by sort + weighted CDF, with Woodruff's interval: an LSD radix sort of the present
+ * values (16-bit digits of their order-preserving IEEE bits, stable), cumulative weights, the
+ * first value whose cumulative share reaches 1/2; the linearized variance of the share at or below
+ * it (one pass); the share's Wald limits mapped back through the CDF by binary search.
+ */
+export function bareMedian(d: BareDesign, y: Float64Array, tcrit: number): number {
+  const { n, weight } = d;
+  let m = 0;
+  for (let i = 0; i < n; i++) if (!Number.isNaN(y[i]!)) m++;
+  let idx = new Int32Array(m);
+  let hi = new Uint32Array(m);
+  let lo = new Uint32Array(m);
+  const f64 = new Float64Array(1);
+  const u32 = new Uint32Array(f64.buffer);
+  for (let i = 0, k = 0; i < n; i++) {
+    const v = y[i]!;
+    if (Number.isNaN(v)) continue;
+    f64[0] = v === 0 ? 0 : v;
+    const h = u32[1]!;
+    if (h & 0x80000000) {
+      hi[k] = ~h >>> 0;
+      lo[k] = ~u32[0]! >>> 0;
+    } else {
+      hi[k] = (h | 0x80000000) >>> 0;
+      lo[k] = u32[0]!;
+    }
+    idx[k++] = i;
+  }
+  let idx2 = new Int32Array(m);
+  let hi2 = new Uint32Array(m);
+  let lo2 = new Uint32Array(m);
+  const count = new Int32Array(65537);
+  for (let pass = 0; pass < 4; pass++) {
+    const src = pass < 2 ? lo : hi;
+    const shift = (pass % 2) * 16;
+    count.fill(0);
+    for (let k = 0; k < m; k++) count[((src[k]! >>> shift) & 0xffff) + 1]!++;
+    for (let b = 0; b < 65536; b++) count[b + 1]! += count[b]!;
+    for (let k = 0; k < m; k++) {
+      const to = count[(src[k]! >>> shift) & 0xffff]!++;
+      idx2[to] = idx[k]!;
+      hi2[to] = hi[k]!;
+      lo2[to] = lo[k]!;
+    }
+    [idx, idx2] = [idx2, idx];
+    [hi, hi2] = [hi2, hi];
+    [lo, lo2] = [lo2, lo];
+  }
+  const xs = new Float64Array(m);
+  const cum = new Float64Array(m);
+  let acc = 0;
+  for (let k = 0; k < m; k++) {
+    xs[k] = y[idx[k]!]!;
+    acc += weight[idx[k]!]!;
+    cum[k] = acc;
+  }
+  const at = (p: number) => {
+    const target = p * acc;
+    let a = 0;
+    let b = m - 1;
+    while (a < b) {
+      const mid = (a + b) >> 1;
+      if (cum[mid]! >= target) b = mid;
+      else a = mid + 1;
+    }
+    return xs[a]!;
+  };
+  const q = at(0.5);
+  // Woodruff: the share at or below q and its linearized variance.
+  let s = 0;
+  for (let i = 0; i < n; i++) {
+    const v = y[i]!;
+    if (v <= q) s += weight[i]!;
+  }
+  const share = s / acc;
+  const totals = new Float64Array(d.nPsu);
+  for (let i = 0; i < n; i++) {
+    const v = y[i]!;
+    if (Number.isNaN(v)) continue;
+    totals[d.psu[i]!]! += (weight[i]! * ((v <= q ? 1 : 0) - share)) / acc;
+  }
+  const se = Math.sqrt(stratifiedVariance(totals, d.psuStratum, d.nStrata));
+  return q + at(Math.max(0, share - tcrit * se)) + at(Math.min(1, share + tcrit * se));
+}
+
+/**
+ * Shares of K 0/1 options among respondents with every option present, with their K × K
+ * linearized covariance, column by column: the base (one pass per option), the weight per PSU,
+ * then per option one pass for its sum and its weighted sum per PSU; the influence total of
+ * option k in PSU c is (Σwy_ck − p_k W_c) / W.
+ */
+export function bareMultipleResponse(d: BareDesign, options: Float64Array[]): number {
+  const { n, weight, psu, nPsu } = d;
+  const K = options.length;
+  const base = new Float64Array(n).fill(1);
+  for (const y of options) for (let i = 0; i < n; i++) if (Number.isNaN(y[i]!)) base[i] = 0;
+  const psuW = new Float64Array(nPsu);
+  let sw = 0;
+  for (let i = 0; i < n; i++) {
+    const w = weight[i]! * base[i]!;
+    sw += w;
+    psuW[psu[i]!]! += w;
+  }
+  const totals = new Float64Array(nPsu * K);
+  for (let k = 0; k < K; k++) {
+    const y = options[k]!;
+    const t = new Float64Array(nPsu);
+    let swy = 0;
+    for (let i = 0; i < n; i++) {
+      if (base[i] === 0) continue;
+      const wy = weight[i]! * y[i]!;
+      swy += wy;
+      t[psu[i]!]! += wy;
+    }
+    const p = swy / sw;
+    for (let c = 0; c < nPsu; c++) totals[c * K + k] = (t[c]! - p * psuW[c]!) / sw;
+  }
+  const cov = stratifiedCovariance(totals, K, d.psuStratum, d.nStrata);
+  return cov[0]!;
+}
+
+/** Column kinds of the bench CSV, in file order. */
+export type CsvKind = 'numeric' | 'categorical';
+
+/**
+ * Reads the CSV file and converts every cell: one scan of the bytes, numbers parsed by hand
+ * (sign, digits, one decimal point; empty = NaN), categorical cells coded through a hash of their
+ * bytes. No quoting rules, no type inference, no checks; `capacity` rows preallocated.
+ */
+export function bareCsv(path: string, kinds: CsvKind[], capacity: number): number {
+  const bytes = readFileSync(path);
+  const C = kinds.length;
+  const numeric = kinds.map((k) => (k === 'numeric' ? new Float64Array(capacity) : null));
+  const codes = kinds.map((k) => (k === 'categorical' ? new Int32Array(capacity) : null));
+  const dictionaries = kinds.map(() => new Map<number, number>());
+  const POW10 = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12];
+  let p = bytes.indexOf(10) + 1;
+  const end = bytes.length;
+  let row = 0;
+  while (p < end) {
+    for (let c = 0; c < C; c++) {
+      const num = numeric[c];
+      if (num) {
+        let neg = false;
+        let mant = 0;
+        let dec = -1;
+        let digits = 0;
+        let b = bytes[p]!;
+        if (b === 45) {
+          neg = true;
+          b = bytes[++p]!;
+        }
+        while (b !== 44 && b !== 10 && p < end) {
+          if (b === 46) dec = 0;
+          else {
+            mant = mant * 10 + (b - 48);
+            digits++;
+            if (dec >= 0) dec++;
+          }
+          b = bytes[++p]!;
+        }
+        const v = digits === 0 ? Number.NaN : dec > 0 ? mant / POW10[dec]! : mant;
+        num[row] = neg ? -v : v;
+      } else {
+        let h = 0;
+        let b = bytes[p]!;
+        while (b !== 44 && b !== 10 && p < end) {
+          h = (Math.imul(h, 31) + b) | 0;
+          b = bytes[++p]!;
+        }
+        const dict = dictionaries[c]!;
+        let code = dict.get(h);
+        if (code === undefined) {
+          code = dict.size;
+          dict.set(h, code);
+        }
+        codes[c]![row] = code;
+      }
+      p++; // the comma or the newline
+    }
+    row++;
+  }
+  return row;
+}
+
+/**
+ * Reads a bytecode-compressed .sav whose variables are all numeric (categorical ones as labelled
+ * 1..k) and decodes its data into columns: numbers into Float64Arrays, codes (value − 1) into
+ * Int32Arrays. The dictionary is skipped by its known length (`dataOffset`).
+ */
+export function bareSav(
+  path: string,
+  dataOffset: number,
+  kinds: CsvKind[],
+  nrow: number,
+  bias = 100,
+): number {
+  const bytes = readFileSync(path);
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const V = kinds.length;
+  const numeric = kinds.map((k) => (k === 'numeric' ? new Float64Array(nrow) : null));
+  const codes = kinds.map((k) => (k === 'categorical' ? new Int32Array(nrow) : null));
+  let p = dataOffset;
+  let ci = 8;
+  let cmd = p;
+  let row = 0;
+  let v = 0;
+  while (row < nrow) {
+    if (ci === 8) {
+      cmd = p;
+      p += 8;
+      ci = 0;
+    }
+    const code = bytes[cmd + ci++]!;
+    if (code === 0) continue;
+    let x: number;
+    if (code <= 251) x = code - bias;
+    else if (code === 253) {
+      x = dv.getFloat64(p, true);
+      p += 8;
+    } else if (code === 255) x = Number.NaN;
+    else break;
+    const num = numeric[v];
+    if (num) num[row] = x;
+    else codes[v]![row] = Number.isNaN(x) ? -1 : x - 1;
+    if (++v === V) {
+      v = 0;
+      row++;
+    }
+  }
+  return row;
 }

@@ -1,7 +1,10 @@
 /**
  * Seeded synthetic poll data for the benchmarks: n respondents in 13 strata, about n/200 PSUs,
- * a numeric and a 4-level categorical variable, 7 regions, sex and age group.
+ * a numeric and a 4-level categorical variable, 7 regions, sex, age group, a 0/1 item and a
+ * multiple-response question of 12 options (0/1 columns, all missing for the 2% who did not
+ * answer it).
  */
+import { createWriteStream } from 'node:fs';
 import { fromColumns } from '../src/data/frame.js';
 import type { SurveyData } from '../src/data/types.js';
 
@@ -28,9 +31,13 @@ export interface BenchColumns {
   sex: Int32Array;
   agegroup: Int32Array;
   support: Float64Array;
+  /** The multiple-response options opt1..opt12: 0/1, NaN for respondents who did not answer. */
+  options: Float64Array[];
 }
 
 export const STRATA = 13;
+/** Options of the multiple-response question. */
+export const OPTIONS = 12;
 export const REGIONS = [
   'Brest',
   'Vitebsk',
@@ -41,6 +48,9 @@ export const REGIONS = [
   'Mogilev',
 ];
 export const ATTITUDES = ['Positive', 'Neutral', 'Negative', 'Hard to say'];
+export const SEXES = ['Male', 'Female'];
+export const AGEGROUPS = ['18-29', '30-44', '45-59', '60+'];
+export const OPTION_NAMES = Array.from({ length: OPTIONS }, (_, k) => `opt${k + 1}`);
 
 /** Raw typed columns (respondents sorted by stratum and PSU, as a sample file usually is). */
 export function generateColumns(n: number, seed = 20211201): BenchColumns {
@@ -55,25 +65,33 @@ export function generateColumns(n: number, seed = 20211201): BenchColumns {
   const sex = new Int32Array(n);
   const agegroup = new Int32Array(n);
   const support = new Float64Array(n);
+  const options = OPTION_NAMES.map(() => new Float64Array(n));
   for (let i = 0; i < n; i++) {
     const p = Math.floor((i * nPsu) / n);
     psu[i] = p;
     stratum[i] = Math.floor((p * STRATA) / nPsu);
     region[i] = stratum[i]! % 7;
-    weight[i] = 500 + 1000 * random() + 50 * stratum[i]!;
-    income[i] = random() < 0.03 ? Number.NaN : Math.exp(6 + 0.5 * random() + 0.02 * stratum[i]!);
+    // Three decimals, as written to the CSV, so that every reader sees the same numbers.
+    weight[i] = Math.round((500 + 1000 * random() + 50 * stratum[i]!) * 1000) / 1000;
+    income[i] =
+      random() < 0.03
+        ? Number.NaN
+        : Math.round(Math.exp(6 + 0.5 * random() + 0.02 * stratum[i]!) * 100) / 100;
     const u = random();
     attitude[i] = u < 0.55 ? 0 : u < 0.8 ? 1 : u < 0.93 ? 2 : 3;
     sex[i] = random() < 0.46 ? 0 : 1;
     agegroup[i] = Math.floor(random() * 4);
     support[i] = random() < 0.6 + 0.02 * region[i]! ? 1 : 0;
+    const answered = random() >= 0.02;
+    for (let k = 0; k < OPTIONS; k++) {
+      options[k]![i] = answered ? (random() < 0.5 / (1 + 0.3 * k) ? 1 : 0) : Number.NaN;
+    }
   }
-  return { n, stratum, psu, weight, income, attitude, region, sex, agegroup, support };
+  return { n, stratum, psu, weight, income, attitude, region, sex, agegroup, support, options };
 }
 
-/** The same columns as a SurveyData frame. */
-export function generateData(n: number, seed?: number): SurveyData {
-  const c = generateColumns(n, seed);
+/** The columns as a SurveyData frame (levels in the order of the constants above). */
+export function toFrame(c: BenchColumns): SurveyData {
   return fromColumns({
     stratum: Float64Array.from(c.stratum),
     psu: Float64Array.from(c.psu),
@@ -82,19 +100,49 @@ export function generateData(n: number, seed?: number): SurveyData {
     support: c.support,
     attitude: { codes: c.attitude, levels: ATTITUDES },
     region: { codes: c.region, levels: REGIONS },
-    sex: { codes: c.sex, levels: ['Male', 'Female'] },
-    agegroup: { codes: c.agegroup, levels: ['18-29', '30-44', '45-59', '60+'] },
+    sex: { codes: c.sex, levels: SEXES },
+    agegroup: { codes: c.agegroup, levels: AGEGROUPS },
+    ...Object.fromEntries(OPTION_NAMES.map((name, k) => [name, c.options[k]!])),
   });
+}
+
+/** The same columns as a SurveyData frame. */
+export function generateData(n: number, seed?: number): SurveyData {
+  return toFrame(generateColumns(n, seed));
+}
+
+const HEADER = `stratum,psu,weight,income,support,attitude,region,sex,agegroup,${OPTION_NAMES.join(',')}\n`;
+
+function csvLine(c: BenchColumns, i: number): string {
+  const inc = Number.isNaN(c.income[i]!) ? '' : c.income[i]!.toFixed(2);
+  let opts = '';
+  for (let k = 0; k < OPTIONS; k++) {
+    const v = c.options[k]![i]!;
+    opts += Number.isNaN(v) ? ',' : v === 1 ? ',1' : ',0';
+  }
+  return `${c.stratum[i]},${c.psu[i]},${c.weight[i]!.toFixed(3)},${inc},${c.support[i]},${ATTITUDES[c.attitude[i]!]},${REGIONS[c.region[i]!]},${SEXES[c.sex[i]!]},${AGEGROUPS[c.agegroup[i]!]}${opts}\n`;
 }
 
 /** The columns as CSV text. */
 export function toCsv(c: BenchColumns): string {
-  const parts: string[] = ['stratum,psu,weight,income,support,attitude,region,sex,agegroup\n'];
-  for (let i = 0; i < c.n; i++) {
-    const inc = Number.isNaN(c.income[i]!) ? '' : c.income[i]!.toFixed(2);
-    parts.push(
-      `${c.stratum[i]},${c.psu[i]},${c.weight[i]!.toFixed(3)},${inc},${c.support[i]},${ATTITUDES[c.attitude[i]!]},${REGIONS[c.region[i]!]},${c.sex[i] === 0 ? 'Male' : 'Female'},${c.agegroup[i]}\n`,
-    );
-  }
+  const parts: string[] = [HEADER];
+  for (let i = 0; i < c.n; i++) parts.push(csvLine(c, i));
   return parts.join('');
+}
+
+/** Writes the columns as a CSV file in chunks (no whole-file string). */
+export async function writeCsv(c: BenchColumns, path: string): Promise<void> {
+  const out = createWriteStream(path);
+  const write = (s: string) =>
+    new Promise<void>((resolve, reject) => out.write(s, (e) => (e ? reject(e) : resolve())));
+  await write(HEADER);
+  const chunk = 20_000;
+  for (let start = 0; start < c.n; start += chunk) {
+    const parts: string[] = [];
+    for (let i = start; i < Math.min(c.n, start + chunk); i++) parts.push(csvLine(c, i));
+    await write(parts.join(''));
+  }
+  await new Promise<void>((resolve, reject) =>
+    out.end((e?: Error | null) => (e ? reject(e) : resolve())),
+  );
 }

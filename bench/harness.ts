@@ -9,11 +9,19 @@ export interface Timing {
   runs: number[];
 }
 
+function summarize(times: number[]): Timing {
+  const sorted = [...times].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  const median = sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+  return { median, runs: times };
+}
+
+let sink: unknown;
+
 /** Median wall time (ms) of `fn` after `warmup` untimed calls. */
 export function time(fn: () => unknown, opts: { warmup?: number; runs?: number } = {}): Timing {
   const warmup = opts.warmup ?? 2;
   const runs = opts.runs ?? 7;
-  let sink: unknown;
   for (let i = 0; i < warmup; i++) sink = fn();
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {
@@ -22,38 +30,133 @@ export function time(fn: () => unknown, opts: { warmup?: number; runs?: number }
     times.push(performance.now() - t);
   }
   if (sink === Symbol.for('never')) console.log(sink);
-  const sorted = [...times].sort((a, b) => a - b);
-  return { median: sorted[Math.floor(sorted.length / 2)]!, runs: times };
+  return summarize(times);
 }
 
-/** One row of the results table. */
-export interface BenchRow {
-  n: number;
-  operation: string;
-  ms: number;
-  baselineMs: number | null;
-  /** ms / baselineMs. */
-  ratio: number | null;
-  /** A target from the issues, if any, in ms. */
+/**
+ * An operation and its bare loop timed in alternation (warm-up of each, then op, bare, op, bare,
+ * ...), so that both see the same machine load; medians of each.
+ */
+export function timePair(
+  fn: () => unknown,
+  bare: () => unknown,
+  opts: { warmup?: number; runs?: number } = {},
+): { op: Timing; bare: Timing } {
+  const warmup = opts.warmup ?? 2;
+  const runs = opts.runs ?? 7;
+  for (let i = 0; i < warmup; i++) {
+    sink = fn();
+    sink = bare();
+  }
+  const a: number[] = [];
+  const b: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    let t = performance.now();
+    sink = fn();
+    a.push(performance.now() - t);
+    t = performance.now();
+    sink = bare();
+    b.push(performance.now() - t);
+  }
+  if (sink === Symbol.for('never')) console.log(sink);
+  return { op: summarize(a), bare: summarize(b) };
+}
+
+/** {@link time} for an async function. */
+export async function timeAsync(
+  fn: () => Promise<unknown>,
+  opts: { warmup?: number; runs?: number } = {},
+): Promise<Timing> {
+  const warmup = opts.warmup ?? 1;
+  const runs = opts.runs ?? 5;
+  for (let i = 0; i < warmup; i++) sink = await fn();
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now();
+    sink = await fn();
+    times.push(performance.now() - t);
+  }
+  return summarize(times);
+}
+
+/** The operations, in table order, with their labels and targets (for 1,000,000 rows). */
+export const OPERATIONS = [
+  { id: 'loadCsv', label: 'readCsv (21 columns)', kind: 'load' },
+  { id: 'loadSav', label: 'readSav (bytecode .sav)', kind: 'load' },
+  { id: 'design', label: 'svyDesign (13 strata, n/200 PSUs)', kind: 'design', targetMs: 300 },
+  { id: 'mean', label: 'svyMean numeric (3% missing)', kind: 'mean', maxRatio: 2 },
+  { id: 'meanCat', label: 'svyMean categorical (4 levels)', kind: 'mean', maxRatio: 2 },
+  { id: 'total', label: 'svyTotal numeric', kind: 'estimator', maxRatio: 3 },
+  { id: 'by', label: 'svyBy 7 regions, mean of 0/1', kind: 'estimator', maxRatio: 3 },
+  { id: 'chisq', label: 'svyChisq attitude x sex (4x2)', kind: 'estimator', maxRatio: 3 },
+  { id: 'rake', label: 'rake sex+agegroup+region', kind: 'weighting', targetMs: 150 },
+  { id: 'calibrate', label: 'calibrate linear, same margins', kind: 'weighting' },
+  {
+    id: 'repMean',
+    label: 'svyMean, 80 replicate weights',
+    kind: 'mean',
+    maxRatio: 2,
+    targetMs: 200,
+  },
+  { id: 'quantile', label: 'svyQuantile median (Woodruff)', kind: 'estimator', maxRatio: 3 },
+  {
+    id: 'multiResponse',
+    label: 'svyMultipleResponse 12 options',
+    kind: 'estimator',
+    maxRatio: 3,
+  },
+] as const satisfies ReadonlyArray<{
+  id: string;
+  label: string;
+  kind: 'load' | 'design' | 'mean' | 'estimator' | 'weighting';
   targetMs?: number;
-  note?: string;
+  maxRatio?: number;
+}>;
+
+export type OperationId = (typeof OPERATIONS)[number]['id'];
+
+/** One operation timed by a size's child process. */
+export interface OperationResult {
+  id: OperationId;
+  ms: number;
+  runs: number[];
+  bareMs: number | null;
+  /** A number from the result (an SE, a weight, ...), to check R computed the same thing. */
+  check?: number;
 }
 
-/** Formats rows as an aligned console table. */
-export function formatTable(rows: BenchRow[]): string {
-  const header = ['n', 'operation', 'ms', 'bare loop ms', 'ratio', 'target ms'];
-  const body = rows.map((r) => [
-    r.n.toLocaleString('en-US'),
-    r.operation,
-    r.ms.toFixed(2),
-    r.baselineMs === null ? '-' : r.baselineMs.toFixed(2),
-    r.ratio === null ? '-' : `${r.ratio.toFixed(2)}x`,
-    r.targetMs === undefined
-      ? ''
-      : `${r.targetMs}${r.n === 1_000_000 ? (r.ms <= r.targetMs ? ' ok' : ' MISSED') : ''}`,
-  ]);
-  const widths = header.map((h, j) => Math.max(h.length, ...body.map((b) => b[j]!.length)));
+/** What a size's child process reports. */
+export interface SizeResult {
+  n: number;
+  operations: OperationResult[];
+  memory: {
+    /** Peak resident set of the child process (bytes), from `process.resourceUsage().maxRSS`. */
+    maxRssBytes: number;
+    /** Resident set after each stage (bytes). */
+    rssAfter: Record<string, number>;
+    /** Raw column bytes: 8 per numeric cell, 4 per categorical code. */
+    rawColumnBytes: number;
+    /** Bytes of the frame's typed arrays (their whole buffers) after readCsv. */
+    frameBytes: number;
+    /** Growth of heap + array buffers (after GC) holding the loaded frame. */
+    retainedBytes: number;
+  };
+  files: {
+    csv: string;
+    sav: string | null;
+    margins: string;
+    csvBytes: number;
+    savBytes: number | null;
+  };
+}
+
+/** Formats rows of cells as an aligned table (first `left` columns left-aligned). */
+export function formatTable(header: string[], body: string[][], left = 2): string {
+  const widths = header.map((h, j) => Math.max(h.length, ...body.map((b) => (b[j] ?? '').length)));
   const line = (cells: string[]) =>
-    cells.map((c, j) => (j === 1 ? c.padEnd(widths[j]!) : c.padStart(widths[j]!))).join('  ');
+    cells
+      .map((c, j) => (j < left ? c.padEnd(widths[j]!) : c.padStart(widths[j]!)))
+      .join('  ')
+      .trimEnd();
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)].join('\n');
 }
