@@ -17,11 +17,17 @@
 
 /** Structured facts about an error, for programs (all optional). */
 export interface ErrorDetails {
+  /** The file (or `source`) being read. */
   file?: string;
+  /** The 1-based data row or file line. */
   row?: number;
+  /** The column. */
   column?: string;
+  /** The offending value. */
   value?: unknown;
+  /** The variable (of a design, margin or estimate). */
   variable?: string;
+  /** The level of a categorical variable. */
   level?: string;
   [key: string]: unknown;
 }

@@ -42,9 +42,13 @@ export const OKABE_ITO = [
  * negative, negative, positive, strong positive; and two greys for neutral and "hard to say".
  */
 export const DIVERGING = {
+  /** Negative answers: strong negative (very), negative (rather). */
   negative: ['#B35806', '#F1A340'],
+  /** Positive answers: positive (rather), strong positive (very). */
   positive: ['#92C5DE', '#2166AC'],
+  /** Neutral answers. */
   neutral: '#A6A6A6',
+  /** "Hard to say" answers. */
   dk: '#D9D9D9',
 } as const;
 

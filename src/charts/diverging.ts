@@ -22,18 +22,35 @@ import { word } from './labels.js';
 
 /** The part of an item summary the chart reads (an {@link ItemSummary} has it). */
 export interface DivergingItem {
+  /** The item's key (e.g. the country). */
   key: string;
   /** English label (translated with the `labels` option). */
   label: string;
+  /** Unweighted base: respondents with an answer. */
   n: number;
-  net: { estimate: number; ci: readonly [number, number] };
-  positive: { estimate: number };
+  /** Net score (positive − negative) and its interval: the default row order and the last column. */
+  net: {
+    /** The net score. */
+    estimate: number;
+    /** Its confidence interval. */
+    ci: readonly [number, number];
+  };
+  /** Share of positive answers: the row order with `sort: 'positive'`. */
+  positive: {
+    /** The share. */
+    estimate: number;
+  };
+  /** Each answer's share, in scale order. */
   answers: ReadonlyArray<{
+    /** The answer's code. */
     code: number | string;
     /** The answer's English label. */
     level?: string;
+    /** Which side or panel it is drawn in. */
     answerGroup: AnswerGroup;
+    /** Its share (0–1). */
     estimate: number;
+    /** Its confidence interval (shown in the tooltip). */
     ci: readonly [number, number];
   }>;
 }

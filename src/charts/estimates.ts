@@ -23,11 +23,15 @@ export interface ChartEstimate {
   label?: string;
   /** Used as the label when `label` is absent (an {@link Estimate}'s level or variable). */
   level?: string;
+  /** Used as the label when `label` and `level` are absent. */
   variable?: string;
+  /** The estimate (a share 0–1 unless the chart has `percent: false`). */
   estimate: number;
+  /** Its confidence interval, drawn as a line. */
   ci: readonly [number, number];
   /** Unweighted base. */
   n: number;
+  /** Its standard error (shown in the tooltip). */
   se?: number;
   /** A threshold to mark on the row (e.g. the "more than 60%" of a published statement). */
   threshold?: number | null;

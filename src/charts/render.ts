@@ -11,6 +11,7 @@ import { dirname, join } from 'node:path';
 import type { ResvgRenderOptions } from '@resvg/resvg-js';
 import type * as Vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
+import { SurveyError } from '../errors.js';
 import { CHART_FONT } from './common.js';
 
 const require = createRequire(import.meta.url);
@@ -112,7 +113,11 @@ function useChartFontMetrics(vega: typeof Vega): void {
 function offlineLoader(vega: typeof Vega, refused: string[]): Vega.Loader {
   const refuse = async (uri: unknown) => {
     refused.push(String(uri));
-    throw new Error(`charts load nothing at run time; refused ${String(uri)}`);
+    throw new SurveyError(
+      'CHART_DATA_NOT_INLINE',
+      `charts load nothing at run time; refused ${String(uri)}`,
+      { value: String(uri) },
+    );
   };
   return {
     ...vega.loader(),
@@ -126,18 +131,31 @@ function offlineLoader(vega: typeof Vega, refused: string[]): Vega.Loader {
 /**
  * Compiles a Vega-Lite spec to a Vega spec, collecting Vega-Lite's warnings instead of printing
  * them.
+ * @throws {SurveyError} `INVALID_CHART_SPEC` when Vega-Lite cannot compile the spec.
  * @example
  * ```ts
  * const { spec, warnings } = compileChart({ data: { values: [{ a: 1 }] }, mark: 'point', encoding: { x: { field: 'a', type: 'quantitative' } } });
  * console.log(spec.marks?.length, warnings); // => 1 []
  * ```
  */
-export function compileChart(spec: TopLevelSpec): { spec: Vega.Spec; warnings: string[] } {
+export function compileChart(spec: TopLevelSpec): {
+  /** The Vega spec vega-lite compiled. */
+  spec: Vega.Spec;
+  /** vega-lite's warnings (the charts surveykit builds compile without any). */
+  warnings: string[];
+} {
   const warnings: string[] = [];
   const logger = {
     level: () => logger,
     error: (...a: unknown[]) => {
-      throw new Error(a.map(String).join(' '));
+      const message = a.map(String).join(' ');
+      throw new SurveyError(
+        'INVALID_CHART_SPEC',
+        `Vega-Lite cannot compile the chart: ${message}`,
+        {
+          value: message,
+        },
+      );
     },
     warn: (...a: unknown[]) => {
       warnings.push(a.map(String).join(' '));
@@ -146,7 +164,17 @@ export function compileChart(spec: TopLevelSpec): { spec: Vega.Spec; warnings: s
     info: () => logger,
     debug: () => logger,
   };
-  const out = compile(spec, { logger: logger as never });
+  let out: ReturnType<typeof compile>;
+  try {
+    out = compile(spec, { logger: logger as never });
+  } catch (e) {
+    if (e instanceof SurveyError) throw e;
+    // Vega-Lite fails on some invalid specs without logging (an unknown mark, a missing type)
+    const message = e instanceof Error ? e.message : String(e);
+    throw new SurveyError('INVALID_CHART_SPEC', `Vega-Lite cannot compile the chart: ${message}`, {
+      value: message,
+    });
+  }
   return { spec: out.spec as Vega.Spec, warnings };
 }
 
@@ -163,7 +191,11 @@ async function headlessView(spec: TopLevelSpec): Promise<Vega.View> {
   await view.runAsync();
   if (refused.length > 0) {
     view.finalize();
-    throw new Error(`charts load nothing at run time; the spec asked for ${refused.join(', ')}`);
+    throw new SurveyError(
+      'CHART_DATA_NOT_INLINE',
+      `charts load nothing at run time; the spec asked for ${refused.join(', ')}`,
+      { value: refused },
+    );
   }
   return view;
 }
@@ -171,6 +203,7 @@ async function headlessView(spec: TopLevelSpec): Promise<Vega.View> {
 /**
  * Renders a Vega-Lite spec to an SVG document (text measured with the bundled DejaVu Sans).
  * Data must be inline: a spec that asks for a URL or file is an error (nothing is loaded).
+ * @throws {SurveyError} `CHART_DATA_NOT_INLINE` (a URL or file in the spec), `INVALID_CHART_SPEC`.
  * @example
  * ```ts
  * const svg = await renderSvg({ data: { values: [{ a: 'Да', b: 0.6 }] }, mark: 'bar',

@@ -16,9 +16,18 @@ const require = createRequire(import.meta.url);
 
 /** A table of the report. */
 export interface ReportTable {
+  /** A caption above the table. */
   caption?: string;
   /** Column headers; `numeric` columns are right-aligned. */
-  columns: ReadonlyArray<string | { label: string; numeric?: boolean }>;
+  columns: ReadonlyArray<
+    | string
+    | {
+        /** The header. */
+        label: string;
+        /** Right-align the column. */
+        numeric?: boolean;
+      }
+  >;
   /** Cells as text or numbers (`null`: empty). */
   rows: ReadonlyArray<ReadonlyArray<string | number | null>>;
   /** A note under the table. */
@@ -34,30 +43,41 @@ export interface ReportChart {
   /** A text alternative for screen readers (default: the caption). */
   description?: string;
   /** Links under the chart, e.g. to the chart's PNG, SVG and JSON files. */
-  links?: ReadonlyArray<{ label: string; href: string }>;
+  links?: ReadonlyArray<{
+    /** The link text. */
+    label: string;
+    /** Its target (a relative path or URL). */
+    href: string;
+  }>;
 }
 
 /** A section of the report; its parts appear in this order. */
 export interface ReportSection {
   /** Anchor id (default from the title). */
   id?: string;
+  /** The section's heading. */
   title: string;
+  /** Paragraphs of text (escaped, not HTML). */
   paragraphs?: readonly string[];
   /** A definition list of facts (term, description). */
   facts?: ReadonlyArray<readonly [string, string]>;
   /** A bulleted list. */
   list?: readonly string[];
+  /** Charts, each drawn by vega-embed. */
   charts?: readonly ReportChart[];
+  /** Tables. */
   tables?: readonly ReportTable[];
 }
 
 /** What {@link renderReport} renders. */
 export interface ReportSpec {
+  /** The page's title and top heading. */
   title: string;
   /** A line under the title. */
   subtitle?: string;
   /** A notice shown in a box at the top (e.g. that the data is synthetic). */
   notice?: string;
+  /** The sections, in order (each listed in a table of contents). */
   sections: readonly ReportSection[];
   /** The page's language (`lang` attribute), default `'en'`. */
   language?: string;
@@ -290,7 +310,9 @@ ${chartCount ? `<script>${RUNNER}</script>` : ''}
 
 /** Options of {@link estimateTable}. */
 export interface EstimateTableOptions {
+  /** A caption above the table. */
   caption?: string;
+  /** A note under the table. */
   note?: string;
   /** Header of the first column (default "Item"). */
   label?: string;
@@ -298,7 +320,9 @@ export interface EstimateTableOptions {
   percent?: boolean;
   /** Confidence level of the intervals (default 0.95). */
   level?: number;
+  /** Language of the table's own words and number formats (default `'en'`). */
   language?: ChartLanguage;
+  /** Translations of the row labels (see {@link chartLabels}). */
   labels?: ChartLabels;
 }
 

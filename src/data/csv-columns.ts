@@ -14,6 +14,7 @@
  * than {@link DICT_CAP} distinct numbers before the first text).
  * @module
  */
+import { DataFormatError } from '../errors.js';
 import type { CellClass, VariableRules } from './csv-codebook.js';
 import { hasRadixPrefix, isBlank, parseNumber, sortLevels } from './csv-infer.js';
 import type { Column } from './types.js';
@@ -245,7 +246,11 @@ export class ColumnBuilder {
           this.tally(K_PROBLEM, cls.reason, row, s);
           return Number.NaN;
         default:
-          throw new Error(`unexpected ${cls.kind} in numeric column "${this.name}"`);
+          throw new DataFormatError(
+            'INTERNAL_ERROR',
+            `unexpected ${cls.kind} in numeric column "${this.name}" (a defect of surveykit)`,
+            { column: this.name, value: s },
+          );
       }
     }
     if (isBlank(s)) {

@@ -121,6 +121,30 @@ export async function streamFileText(
 }
 
 /**
+ * The typed error for a file that cannot be read: `FILE_NOT_FOUND` (ENOENT) or `READ_ERROR`
+ * (anything else: a directory, no permission...), with the system's error code in `details.cause`.
+ * @example
+ * ```ts
+ * const e = fileReadError(Object.assign(new Error('x'), { code: 'ENOENT' }), 'poll.csv');
+ * console.log(e.code, e.message); // => FILE_NOT_FOUND poll.csv: no such file
+ * ```
+ */
+export function fileReadError(e: unknown, source: string): DataFormatError {
+  const code = (e as NodeJS.ErrnoException | null)?.code;
+  if (code === 'ENOENT') {
+    return new DataFormatError('FILE_NOT_FOUND', `${source}: no such file`, {
+      file: source,
+      cause: code,
+    });
+  }
+  return new DataFormatError(
+    'READ_ERROR',
+    `${source}: cannot read the file: ${(e as Error | null)?.message ?? String(e)}`,
+    { file: source, cause: code },
+  );
+}
+
+/**
  * The index of the first invalid UTF-8 sequence in `b` from `start`, or -1. A sequence cut off by
  * the end of `b` is invalid when `atEnd`, else awaited.
  *

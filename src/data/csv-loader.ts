@@ -36,8 +36,11 @@ export interface CodebookViolation {
   row: number;
   /** 1-based line of the file where the row starts (the header is line 1 unless it spans lines). */
   line: number;
+  /** The column (codebook variable). */
   column: string;
+  /** The cell as written in the file. */
   value: string;
+  /** What is wrong with it, e.g. `not a code or label of "sex" (codes: 1, 2)`. */
   reason: string;
 }
 
@@ -138,7 +141,11 @@ export class CsvLoader {
 
   /** Adds the next piece of text. */
   push(text: string): void {
-    if (this.ended) throw new Error('CsvLoader: push() after end()');
+    if (this.ended) {
+      throw new DataFormatError('INTERNAL_ERROR', 'CsvLoader: push() after end()', {
+        file: this.source,
+      });
+    }
     if (text === '') return;
     if (!this.started) {
       this.started = true;
@@ -155,7 +162,9 @@ export class CsvLoader {
 
   /** Ends the input and returns the frame. */
   end(): LoadPass {
-    if (this.ended) throw new Error('CsvLoader: end() twice');
+    if (this.ended) {
+      throw new DataFormatError('INTERNAL_ERROR', 'CsvLoader: end() twice', { file: this.source });
+    }
     this.ended = true;
     if (!this.detected) this.detect();
     this.parse(true);

@@ -11,7 +11,12 @@ export type ColumnInput =
   | Float64Array
   | ReadonlyArray<number | null | undefined>
   | ReadonlyArray<string | null | undefined>
-  | { codes: Int32Array | ReadonlyArray<number>; levels: readonly string[] };
+  | {
+      /** Per row: the index of its level in `levels`, `-1` for missing. */
+      codes: Int32Array | ReadonlyArray<number>;
+      /** The levels, in order. */
+      levels: readonly string[];
+    };
 
 /**
  * Builds a frame from in-memory columns: numbers (`NaN`/`null` missing) become numeric columns,

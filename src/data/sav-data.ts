@@ -137,7 +137,8 @@ export interface DataLayout {
 }
 
 /**
- * Reads uncompressed cases from `start` to the end of the file (or the declared count).
+ * Reads uncompressed cases from `start` to the end of the file (or the declared count). Returns
+ * the number of whole cases after the declared count, which are not read (as SPSS reads them).
  *
  * @throws {DataFormatError} `TRUNCATED` when the data ends inside a case or before the declared count.
  * @example
@@ -154,9 +155,9 @@ export function readUncompressed(
   start: number,
   c: CaseCollector,
   layout: DataLayout,
-): void {
+): number {
   const size = c.caseUnits * 8;
-  if (size === 0) return;
+  if (size === 0) return 0;
   const le = layout.littleEndian;
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const numeric: number[] = [];
@@ -181,7 +182,8 @@ export function readUncompressed(
     c.endCase();
     p += size;
   }
-  if (c.full) return;
+  // the header's case count is reached: whole cases after it are not read (as SPSS does), counted
+  if (c.full) return Math.floor((bytes.length - p) / size);
   if (p < bytes.length) {
     throw savError(
       'TRUNCATED',
@@ -191,6 +193,7 @@ export function readUncompressed(
     );
   }
   checkCount(c, layout.source, p);
+  return 0;
 }
 
 function checkCount(c: CaseCollector, source: string, at: number): void {
@@ -228,6 +231,8 @@ export class BytecodeDecoder {
   private carry = new Uint8Array(0);
   /** Code 252 was met, or the declared count was reached. */
   done = false;
+  /** The declared count was reached with more case data after it (not read, as SPSS does). */
+  moreData = false;
   constructor(
     private readonly c: CaseCollector,
     private readonly layout: DataLayout,
@@ -312,6 +317,7 @@ export class BytecodeDecoder {
         c.endCase();
         if (c.full) {
           this.done = true;
+          this.moreData = dataFollows(cmd, ci, src, p, end);
           break;
         }
         cols = c.unitColumns;
@@ -337,11 +343,28 @@ export class BytecodeDecoder {
   }
 }
 
+/**
+ * Whether a data code follows in the compressed stream: the first non-padding code after
+ * command byte `from` (or in the next command block at `p`) is not 252 (end of data).
+ */
+function dataFollows(
+  cmd: Uint8Array,
+  from: number,
+  src: Uint8Array,
+  p: number,
+  end: number,
+): boolean {
+  for (let k = from; k < 8; k++) if (cmd[k] !== 0) return cmd[k] !== 252;
+  if (p + 8 <= end) for (let k = 0; k < 8; k++) if (src[p + k] !== 0) return src[p + k] !== 252;
+  return false;
+}
+
 /** Upper bound on the inflated size of a deflate stream of `n` bytes (deflate's best ratio is ~1032:1). */
 const maxInflated = (n: number): number => n * 1032 + 1024;
 
 /**
- * Reads ZLIB-compressed data (.zsav) starting at the ZLIB header, block by block.
+ * Reads ZLIB-compressed data (.zsav) starting at the ZLIB header, block by block. Returns whether
+ * case data follows the declared case count (not read, as SPSS reads it).
  *
  * @throws {DataFormatError} `BAD_ZLIB` (header or trailer inconsistent with the file, corrupt
  * block, block inflating to another size), `TRUNCATED`, `BAD_DATA`.
@@ -367,7 +390,7 @@ export function readZlib(
   start: number,
   c: CaseCollector,
   layout: DataLayout,
-): void {
+): boolean {
   const source = layout.source;
   const r = new ByteReader(bytes, layout.littleEndian, source, start);
   const zheaderOfs = r.int64('the ZLIB data header');
@@ -418,7 +441,8 @@ export function readZlib(
   const decoder = new BytecodeDecoder(c, layout);
   let expectUncompressed = zheaderOfs;
   let expectCompressed = start + 24;
-  for (let b = 0; b < nBlocks && !decoder.done; b++) {
+  let b = 0;
+  for (; b < nBlocks && !decoder.done; b++) {
     const at = t.pos;
     const uofs = t.int64('a ZLIB block descriptor');
     const cofs = t.int64('a ZLIB block descriptor');
@@ -464,4 +488,6 @@ export function readZlib(
     expectCompressed += csize;
   }
   decoder.end(ztrailerOfs);
+  // the declared case count was reached with data after it (in the block, or blocks left)
+  return decoder.moreData || (c.full && b < nBlocks);
 }

@@ -25,18 +25,28 @@ export interface SavVariable {
   readonly name: string;
   /** The 8-byte short name of the variable record. */
   readonly shortName: string;
+  /** Numeric or string (of `width` bytes). */
   readonly type: 'numeric' | 'string';
   /** String width in bytes; 0 for numeric variables. */
   readonly width: number;
+  /** The variable label (VARIABLE LABELS), absent when none. */
   readonly label?: string;
   /** Print format, e.g. `F8.2`, `A20`, `DATE11`. */
   readonly format: string;
+  /** Write format, in the same notation. */
   readonly writeFormat: string;
   /** Whether the print format shows a date or a date-time (the value is seconds since 14 Oct 1582). */
   readonly isDate: boolean;
+  /** Measurement level (VARIABLE LEVEL). */
   readonly measure: SavMeasure;
   /** Value labels in code order (numbers ascending; strings as the CSV loader sorts them). */
-  readonly valueLabels: ReadonlyArray<{ readonly value: number | string; readonly label: string }>;
+  readonly valueLabels: ReadonlyArray<{
+    /** The value (a number, or a string for string variables). */
+    readonly value: number | string;
+    /** Its label. */
+    readonly label: string;
+  }>;
+  /** User-missing values (MISSING VALUES), absent when none. */
   readonly missing?: SavMissing;
 }
 
@@ -44,6 +54,7 @@ export interface SavVariable {
 export interface SavMultipleResponseSet {
   /** The set name, with its `$`. */
   readonly name: string;
+  /** The set's label. */
   readonly label: string;
   /** `categories` (MCGROUP) or `dichotomies` (MDGROUP). */
   readonly type: 'categories' | 'dichotomies';
@@ -69,7 +80,9 @@ export interface SavFileInfo {
   readonly encoding: string;
   /** Where the encoding came from (see the module notes of `sav-text.ts`). */
   readonly encodingFrom: 'option' | 'record' | 'character-code' | 'guess';
+  /** How the data is stored: uncompressed, bytecode-compressed (`.sav`) or ZLIB-compressed (`.zsav`). */
   readonly compression: 'none' | 'bytecode' | 'zlib';
+  /** Byte order of the numbers in the file. */
   readonly byteOrder: 'little-endian' | 'big-endian';
   /** The weight variable (WEIGHT BY), or `null`. */
   readonly weight: string | null;
@@ -77,6 +90,7 @@ export interface SavFileInfo {
   readonly documents: readonly string[];
   /** One entry per column, in column order. */
   readonly variables: readonly SavVariable[];
+  /** Multiple response sets (MRSETS), in file order. */
   readonly multipleResponseSets: readonly SavMultipleResponseSet[];
   /** Oddities that did not stop reading (ignored records, unknown encodings, repaired labels). */
   readonly warnings: readonly string[];
@@ -84,5 +98,6 @@ export interface SavFileInfo {
 
 /** A frame read from an SPSS system file: {@link SurveyData} plus the file's SPSS facts. */
 export interface SavData extends SurveyData {
+  /** The file's SPSS-specific facts. */
   readonly sav: SavFileInfo;
 }

@@ -152,17 +152,26 @@ export function parseSav(bytes: Uint8Array, opts: SavOptions = {}): SavData {
     const initial = Math.min(dict.ncases >= 0 ? dict.ncases : 1 << 16, bound);
     const collector = new CaseCollector(dict.variables, units, dict.ncases, initial);
     const layout = { source, littleEndian: header.littleEndian, bias: header.bias };
+    // cases after the count the header declares are not read (as SPSS does), but said so
+    let unread: number | boolean = 0;
     if (units > 0) {
-      if (header.compression === 0) readUncompressed(bytes, raw.dataOffset, collector, layout);
-      else if (header.compression === 1) {
+      if (header.compression === 0) {
+        unread = readUncompressed(bytes, raw.dataOffset, collector, layout);
+      } else if (header.compression === 1) {
         const decoder = new BytecodeDecoder(collector, layout);
         decoder.feed(bytes.subarray(raw.dataOffset), raw.dataOffset);
         decoder.end(bytes.length);
-      } else readZlib(bytes, raw.dataOffset, collector, layout);
+        unread = decoder.moreData;
+      } else unread = readZlib(bytes, raw.dataOffset, collector, layout);
     }
     const rawColumns = collector.finish();
 
     const warnings = [...dict.warnings];
+    if (unread !== 0 && unread !== false) {
+      warnings.push(
+        `the file header declares ${dict.ncases} cases and only those were read, but ${unread === true ? 'more case data follows' : `${unread} more whole case(s) follow`} (a wrong case count in the header?)`,
+      );
+    }
     const warn = (m: string): void => {
       if (warnings.length < 100) warnings.push(m);
     };

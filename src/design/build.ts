@@ -5,7 +5,14 @@
 import { getColumn } from '../data/frame.js';
 import type { Column, SurveyData } from '../data/types.js';
 import { DesignError } from '../errors.js';
-import { combineCodes, constantCodes, type DenseCodes, denseCodes, rowCodes } from './keys.js';
+import {
+  combineCodes,
+  constantCodes,
+  type DenseCodes,
+  denseCodes,
+  firstNonNumericRow,
+  rowCodes,
+} from './keys.js';
 import type { DesignSpec, LinearizationDesign, LonelyPsu, Stage } from './types.js';
 
 const LONELY_RULES: readonly LonelyPsu[] = ['fail', 'remove', 'adjust', 'average', 'certainty'];
@@ -326,11 +333,11 @@ function resolveWeights(
     const role = isProbs ? 'probs' : 'weights';
     const c = col(name, role);
     if (c.kind !== 'numeric') {
-      const bad = c.levels.find((l) => Number.isNaN(Number(l))) ?? c.levels[0];
-      const row = c.codes.indexOf(c.levels.indexOf(bad ?? ''));
+      const row = firstNonNumericRow(c);
+      const bad = row >= 0 ? c.levels[c.codes[row]!] : undefined;
       throw new DesignError(
         'NON_NUMERIC_WEIGHT',
-        `${source}: ${role} column "${name}" is not numeric: row ${row + 1} has "${bad}"`,
+        `${source}: ${role} column "${name}" is not numeric${row >= 0 ? `: row ${row + 1} has "${bad}"` : ''}`,
         { file: source, column: name, row: row + 1, value: bad },
       );
     }

@@ -3,7 +3,7 @@
  * one pass each.
  * @module
  */
-import type { Column } from '../data/types.js';
+import type { CategoricalColumn, Column } from '../data/types.js';
 import { DesignError } from '../errors.js';
 
 /** Dense integer codes for a column's values, with the distinct values in first-seen order. */
@@ -97,4 +97,26 @@ export function rowCodes(n: number): DenseCodes {
   const codes = new Int32Array(n);
   for (let i = 0; i < n; i++) codes[i] = i;
   return { codes, count: n, name: (k) => String(k + 1) };
+}
+
+/**
+ * The first row (0-based) of a categorical column whose value does not read as a number, for
+ * errors about a weight column that is not numeric (e.g. `1,5` written with a decimal comma);
+ * the first row with any value when every value reads as a number; -1 when all are missing.
+ * @example
+ * ```ts
+ * const c = { kind: 'categorical' as const, name: 'w', codes: Int32Array.of(0, -1, 1, 2), levels: ['2', '0,75', '1,5'] };
+ * console.log(firstNonNumericRow(c)); // => 2
+ * ```
+ */
+export function firstNonNumericRow(c: CategoricalColumn): number {
+  const bad = c.levels.map((l) => l.trim() === '' || Number.isNaN(Number(l)));
+  let any = -1;
+  for (let i = 0; i < c.codes.length; i++) {
+    const code = c.codes[i]!;
+    if (code < 0) continue;
+    if (bad[code]) return i;
+    if (any < 0) any = i;
+  }
+  return any;
 }

@@ -25,8 +25,11 @@ export type ReplicateType =
 
 /** A design whose variances come from replicate weights (R's `svrepdesign` / `as.svrepdesign`). */
 export interface ReplicateDesign {
+  /** Tells the design kinds apart. */
   readonly type: 'replicate';
+  /** The data the design is on. */
   readonly data: SurveyData;
+  /** The kind of replicates (R's `type`), which sets the default `scale` and `rscales`. */
   readonly repType: ReplicateType;
   /** Full-sample weights, all rows. */
   readonly weights: Float64Array;
@@ -48,7 +51,7 @@ export interface ReplicateDesign {
    * Degrees of freedom, R's `degf()`: rank of the replicate weight matrix (R's
    * `qr(weights, tol = 1e-5)$rank`) minus 1, over all rows (over the domain's rows for a design
    * converted from a domain). A `subset` of the design changes the rows: R recomputes it on the
-   * domain's rows, see {@link replicateDegf}.
+   * domain's rows, see {@link degreesOfFreedom}.
    */
   readonly df: number;
   /** Rows in the current domain (1) or not (0); `null`: every row. Same meaning as for linearization designs. */

@@ -7,6 +7,7 @@
 import type { Column, SurveyData } from '../data/types.js';
 import { DesignError } from '../errors.js';
 import { hadamard } from './hadamard.js';
+import { firstNonNumericRow } from './keys.js';
 import type { ReplicateDesign, ReplicateType } from './replicate-types.js';
 import type { LinearizationDesign, Stage } from './types.js';
 
@@ -257,7 +258,7 @@ export interface AsRepOptions {
  *   `certainty` and `average` give it no replicate (`average` scales the variance by PSUs /
  *   replicates), `adjust` one replicate that deletes the stratum.
  * - `BRR` / `Fay` (stratified, 2 PSUs per stratum; strata with an even number of PSUs are split
- *   into pairs as R's default does): half-samples from R's Hadamard matrix ({@link hadamard}),
+ *   into pairs as R's default does): half-samples from R's Hadamard matrix (R's `hadamard()`),
  *   the same replicates as R; factors 2 and 0 (BRR) or 2 − rho and rho (Fay), scale
  *   1/(R(1−rho)²). An fpc is dropped (with a warning, as R).
  * - `bootstrap`: R's `bootweights` (Canty and Davison's rescaling bootstrap): within each stratum
@@ -685,9 +686,8 @@ function replicateColumnNames(data: SurveyData, repweights: string[] | RegExp): 
 function readWeights(c: Column, role: string, source: string, allowZero: boolean): Float64Array {
   const name = c.name;
   if (c.kind !== 'numeric') {
-    // Point at a value that is not a number (the first row with the first such level).
-    const level = c.levels.findIndex((l) => Number.isNaN(Number(l)));
-    const row = c.codes.indexOf(Math.max(level, 0));
+    // Point at the first row whose value is not a number.
+    const row = firstNonNumericRow(c);
     const value = row >= 0 ? c.levels[c.codes[row]!] : undefined;
     throw new DesignError(
       'NON_NUMERIC_WEIGHT',

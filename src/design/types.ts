@@ -48,7 +48,9 @@ export interface Stage {
   readonly rowStratum: Int32Array;
   /** Per row: index of its cluster (PSU at stage 1) at this stage. */
   readonly rowCluster: Int32Array;
+  /** Number of strata at this stage. */
   readonly nStrata: number;
+  /** Number of clusters at this stage (PSUs at stage 1). */
   readonly nClusters: number;
   /** Per cluster: its stratum. */
   readonly clusterStratum: Int32Array;
@@ -68,8 +70,11 @@ export interface Stage {
 
 /** A design for Taylor-linearization variance (R's `survey.design2`). */
 export interface LinearizationDesign {
+  /** Tells the design kinds apart. */
   readonly type: 'linearization';
+  /** The data the design is on. */
   readonly data: SurveyData;
+  /** The specification the design was built from. */
   readonly spec: DesignSpec;
   /** Sampling weight per row (all rows of the data, domain or not). */
   readonly weights: Float64Array;
@@ -77,6 +82,7 @@ export interface LinearizationDesign {
   readonly stages: readonly Stage[];
   /** Whether any fpc was given (R then recurses into later stages). */
   readonly hasFpc: boolean;
+  /** The lonely-PSU rule in force. */
   readonly lonelyPsu: LonelyPsu;
   /** Rows in the current domain (1) or not (0); `null`: every row. See {@link subset}. */
   readonly domain: Uint8Array | null;

@@ -25,6 +25,7 @@
  * @module
  */
 import type { LinearizationDesign, SurveyDesign } from '../design/types.js';
+import { EstimationError } from '../errors.js';
 import type { Influence } from '../variance/influence.js';
 import { replicateCovariance } from '../variance/replicate.js';
 import type { Estimate } from './types.js';
@@ -68,7 +69,11 @@ const links = new WeakMap<object, RowLink>();
  */
 export function attachInfluence(rows: readonly Estimate[], block: InfluenceBlock): void {
   if (rows.length !== block.p) {
-    throw new RangeError(`a block of ${block.p} estimates cannot describe ${rows.length} rows`);
+    throw new EstimationError(
+      'INTERNAL_ERROR',
+      `a block of ${block.p} estimates cannot describe ${rows.length} rows (a defect of surveykit)`,
+      { value: rows.length, expected: block.p },
+    );
   }
   for (let j = 0; j < rows.length; j++) links.set(rows[j]!, { block, index: j });
 }
@@ -263,8 +268,10 @@ export function jointCovariance(
       const r = b.replicates!;
       full.set(r.full, o);
       if (r.reps.length !== reps.length) {
-        throw new RangeError(
-          `a block has ${r.reps.length} replicate estimates for ${reps.length} replicates`,
+        throw new EstimationError(
+          'INTERNAL_ERROR',
+          `a block has ${r.reps.length} replicate estimates for ${reps.length} replicates (a defect of surveykit)`,
+          { value: r.reps.length, expected: reps.length },
         );
       }
       r.reps.forEach((x, j) => {

@@ -3,9 +3,10 @@
  * @module
  */
 import type { SurveyDesign } from '../design/types.js';
+import { EstimationError } from '../errors.js';
 import { attachInfluence } from './influence-rows.js';
 import { designEffects, meanMoments, totalMoments } from './moments.js';
-import { confidenceLevel, intervalDf, prepare, waldInterval } from './prepare.js';
+import { choice, confidenceLevel, intervalDf, prepare, waldInterval } from './prepare.js';
 import { groupMomentReplicates } from './replicate-groups.js';
 import type { Estimate, EstimateOptions } from './types.js';
 import { estimateVariance, type ReplicateEstimates } from './variance.js';
@@ -57,6 +58,16 @@ function momentEstimates(
   kind: 'mean' | 'total',
 ): Estimate[] {
   const level = confidenceLevel(opts);
+  // a misspelt option would otherwise be silently ignored
+  choice('na', opts.na, ['omit', 'fail'], 'omit');
+  const d = opts.deff;
+  if (d !== undefined && d !== true && d !== false && d !== 'replace') {
+    throw new EstimationError(
+      'BAD_OPTION',
+      `deff must be true, false or 'replace'; got ${JSON.stringify(d)}`,
+      { value: d },
+    );
+  }
   const a = prepare(design, variable, opts);
   const m = kind === 'mean' ? meanMoments(a) : totalMoments(a);
   const p = m.estimates.length;

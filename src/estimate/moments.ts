@@ -8,7 +8,7 @@ import type { ReplicateDesign } from '../design/replicate-types.js';
 import { EstimationError } from '../errors.js';
 import { categoricalInfluence, type Influence, numericInfluence } from '../variance/influence.js';
 import { replicateWeightedSumsMany } from '../variance/replicate.js';
-import type { Analysis } from './prepare.js';
+import { type Analysis, nonFiniteValue } from './prepare.js';
 import { replicateCellSums } from './replicate-groups.js';
 import type { ReplicateEstimates } from './variance.js';
 
@@ -47,9 +47,11 @@ function moments(a: Analysis, kind: 'mean' | 'total'): MomentResult {
     );
   }
   if (column.kind === 'numeric') {
+    const infinite = nonFiniteValue(a);
+    if (infinite) throw infinite;
     const y = column.values;
     const sum = a.sumWY;
-    const mean = sum / sumW;
+    const mean = a.meanY;
     const estimates = Float64Array.of(kind === 'mean' ? mean : sum);
     return {
       estimates,
@@ -64,8 +66,12 @@ function moments(a: Analysis, kind: 'mean' | 'total'): MomentResult {
   }
   const { codes, levels } = column;
   const L = levels.length;
-  const sums = new Float64Array(L);
-  for (let i = 0; i < codes.length; i++) if (present[i]) sums[codes[i]!]! += weights[i]!;
+  // Σ w per level over present rows, summed in row order by prepare's scan.
+  let sums = a.levelSums;
+  if (sums === null || sums.length !== L) {
+    sums = new Float64Array(L);
+    for (let i = 0; i < codes.length; i++) if (present[i]) sums[codes[i]!]! += weights[i]!;
+  }
   const shares = sums.map((s) => s / sumW);
   const populationVariance = () =>
     shares.map((_, j) => weightedVariance(a, (i) => (codes[i] === j ? 1 : 0) - shares[j]!));

@@ -28,8 +28,16 @@ export interface Analysis {
   readonly nMissing: number;
   /** Sum of weights of present rows. */
   readonly sumW: number;
-  /** For a numeric variable, Σ w y over present rows (0 for a categorical one). */
+  /** For a numeric variable, Σ w y over present rows, compensated (0 for a categorical one). */
   readonly sumWY: number;
+  /**
+   * For a numeric variable, the weighted mean of the present rows: `Σ w y / Σ w`, or exactly the
+   * first present value `y₀` when `Σ w (y − y₀)` is 0 (every value the same). NaN for a
+   * categorical variable or a zero total weight.
+   */
+  readonly meanY: number;
+  /** For a categorical variable, Σ w over present rows per level (`null` for a numeric one). */
+  readonly levelSums: Float64Array | null;
 }
 
 /**
@@ -50,8 +58,8 @@ export function prepare(
   const counts =
     column.kind === 'numeric'
       ? scanNumeric(column.values, weights, domain, present)
-      : scanCodes(column.codes, weights, domain, present);
-  const { base, nMissing, sumW, sumWY, firstMissing } = counts;
+      : scanCodes(column.codes, column.levels.length, weights, domain, present);
+  const { base, nMissing, sumW, sumWY, meanY, firstMissing, levelSums } = counts;
   if (nMissing > 0 && opts.na === 'fail') {
     throw new EstimationError(
       'MISSING_VALUES',
@@ -86,6 +94,8 @@ export function prepare(
     nMissing,
     sumW,
     sumWY,
+    meanY,
+    levelSums,
   };
 }
 
@@ -94,10 +104,19 @@ interface Scan {
   nMissing: number;
   sumW: number;
   sumWY: number;
+  meanY: number;
   firstMissing: number;
+  levelSums: Float64Array | null;
 }
 
-/** One pass over a numeric column: marks present rows, counts, sums weights and w·y. */
+/**
+ * One pass over a numeric column: marks present rows, counts, sums weights and w·y. Σ w y is
+ * compensated (Neumaier), so a total keeps small terms next to huge ones (weights of 1e12 and
+ * 1e-12, values that cancel); when the compensated Σ w (y − y₀) around the first present value
+ * y₀ is 0 the mean is y₀, so identical values have exactly their value as mean. Σ w is a plain
+ * sum in row order (weights are never negative, so it is accurate), as the quantile code, which
+ * compares its own running sums of weights with it, expects.
+ */
 function scanNumeric(
   y: Float64Array,
   weights: Float64Array,
@@ -108,6 +127,10 @@ function scanNumeric(
   let nMissing = 0;
   let sumW = 0;
   let sumWY = 0;
+  let errWY = 0;
+  let shift = Number.NaN;
+  let sumWD = 0;
+  let errWD = 0;
   let firstMissing = -1;
   for (let i = 0; i < y.length; i++) {
     if (domain !== null && domain[i] === 0) continue;
@@ -117,17 +140,35 @@ function scanNumeric(
       continue;
     }
     present[i] = 1;
+    if (base === 0) shift = v;
     const w = weights[i]!;
     sumW += w;
-    sumWY += w * v;
+    const wy = w * v;
+    let t = sumWY + wy;
+    errWY += Math.abs(sumWY) >= Math.abs(wy) ? sumWY - t + wy : wy - t + sumWY;
+    sumWY = t;
+    const wd = w * (v - shift);
+    t = sumWD + wd;
+    errWD += Math.abs(sumWD) >= Math.abs(wd) ? sumWD - t + wd : wd - t + sumWD;
+    sumWD = t;
     base++;
   }
-  return { base, nMissing, sumW, sumWY, firstMissing };
+  return {
+    base,
+    nMissing,
+    sumW,
+    sumWY: sumWY + errWY,
+    // Σ w (y − y₀) = 0: the mean is y₀ itself (every value the same, or deviations that cancel)
+    meanY: !(sumW > 0) ? Number.NaN : sumWD + errWD === 0 ? shift : (sumWY + errWY) / sumW,
+    firstMissing,
+    levelSums: null,
+  };
 }
 
-/** One pass over a categorical column: marks present rows, counts, sums weights. */
+/** One pass over a categorical column: marks present rows, counts, sums weights (also per level). */
 function scanCodes(
   codes: Int32Array,
+  nLevels: number,
   weights: Float64Array,
   domain: Uint8Array | null,
   present: Uint8Array,
@@ -136,17 +177,21 @@ function scanCodes(
   let nMissing = 0;
   let sumW = 0;
   let firstMissing = -1;
+  const levelSums = new Float64Array(nLevels);
   for (let i = 0; i < codes.length; i++) {
     if (domain !== null && domain[i] === 0) continue;
-    if (codes[i]! < 0) {
+    const code = codes[i]!;
+    if (code < 0) {
       if (nMissing++ === 0) firstMissing = i;
       continue;
     }
     present[i] = 1;
-    sumW += weights[i]!;
+    const w = weights[i]!;
+    sumW += w;
+    levelSums[code]! += w;
     base++;
   }
-  return { base, nMissing, sumW, sumWY: 0, firstMissing };
+  return { base, nMissing, sumW, sumWY: 0, meanY: Number.NaN, firstMissing, levelSums };
 }
 
 /** Degrees of freedom for an interval, from the options (default `Infinity`). */
@@ -210,4 +255,26 @@ export function waldInterval(
 ): [number, number] {
   const q = qt(1 - (1 - level) / 2, df);
   return [estimate - q * se, estimate + q * se];
+}
+
+/**
+ * For a numeric variable whose weighted sum is not finite: the error naming the first present row
+ * with ±Infinity (means, totals and their variances need finite values), or `null` when every
+ * value is finite (the sum overflowed).
+ */
+export function nonFiniteValue(a: Analysis): EstimationError | null {
+  if (a.column.kind !== 'numeric' || Number.isFinite(a.sumWY)) return null;
+  const y = a.column.values;
+  for (let i = 0; i < y.length; i++) {
+    if (!a.present[i]) continue;
+    const v = y[i]!;
+    if (v === Number.POSITIVE_INFINITY || v === Number.NEGATIVE_INFINITY) {
+      return new EstimationError(
+        'NON_FINITE_VALUE',
+        `variable "${a.variable}" is ${v} at row ${i + 1}; means and totals need finite values (recode it, or set it to missing)`,
+        { variable: a.variable, row: i + 1, value: v },
+      );
+    }
+  }
+  return null;
 }

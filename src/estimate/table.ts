@@ -16,9 +16,13 @@ import { estimateVariance } from './variance.js';
 
 /** A weighted two-way table (see {@link svyTable}). */
 export interface SurveyTable {
+  /** The row variable. */
   rowVariable: string;
+  /** The column variable. */
   colVariable: string;
+  /** The row variable's levels (numeric: its distinct values). */
   rowLevels: string[];
+  /** The column variable's levels. */
   colLevels: string[];
   /** Estimated population counts: `counts[i][j]` for row level i, column level j. */
   counts: number[][];
@@ -171,6 +175,7 @@ export interface ChisqOptions {
 
 /** The result of {@link svyChisq}, named as R's `htest`. */
 export interface ChisqTest {
+  /** Which correction was used (the `statistic` option). */
   test: 'F' | 'Chisq';
   /**
    * What R reports as the statistic: for `'F'` the Rao–Scott F (= `pearson / Σδ`); for
@@ -182,6 +187,7 @@ export interface ChisqTest {
   ndf: number;
   /** `'F'` only: denominator df, `ndf` × design df. */
   ddf?: number;
+  /** The p-value of the corrected statistic. */
   pValue: number;
   /** R's `method`. */
   method: string;
@@ -189,21 +195,29 @@ export interface ChisqTest {
   pearson: number;
   /** The corrected statistic the p-value is computed from (F, or X² / mean(δ)). */
   adjusted: number;
-  /** Σδ and Σδ² : trace of the design-effect matrix Δ and of Δ² (δ its eigenvalues). */
+  /** Σδ: trace of the design-effect matrix Δ (δ its eigenvalues). */
   traceDelta: number;
+  /** Σδ²: trace of Δ². */
   traceDelta2: number;
   /**
    * Design degrees of freedom: PSUs minus strata among the domain's respondents (replicate
    * designs: rank of the replicate weights on the domain's rows minus one, R's `degf`).
    */
   designDf: number;
-  /** Levels tested (levels with no respondent having both values are left out). */
+  /** Levels of the row variable tested (levels with no respondent having both values are left out). */
   rowLevels: string[];
+  /** Levels of the column variable tested. */
   colLevels: string[];
   /** Levels left out because no respondent in the domain has them with the other variable. */
-  droppedLevels: { row: string[]; col: string[] };
-  /** Respondents in the table, and in the domain missing either variable. */
+  droppedLevels: {
+    /** Of the row variable. */
+    row: string[];
+    /** Of the column variable. */
+    col: string[];
+  };
+  /** Respondents in the table (with both values). */
   n: number;
+  /** Respondents in the domain missing either variable. */
   nMissing: number;
 }
 

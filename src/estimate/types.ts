@@ -15,6 +15,7 @@ export interface Estimate {
   statistic?: string;
   /** For a quantile (`statistic: 'quantile'`): the probability, e.g. 0.5 for the median. */
   prob?: number;
+  /** The estimate. */
   estimate: number;
   /** Design-based standard error. */
   se: number;

@@ -219,9 +219,11 @@ export interface DifferenceTest {
   difference: number;
   /** √(var₁ + var₂ − 2 cov₁₂). */
   se: number;
+  /** Confidence interval of the difference (Student t with `df`). */
   ci: [number, number];
   /** difference / se. */
   t: number;
+  /** Degrees of freedom of the test and interval. */
   df: number;
   /** Two-sided p-value from Student's t with `df` degrees of freedom. */
   pValue: number;

@@ -48,15 +48,22 @@ const SCORES: Record<GroupStatistic, Partial<Record<AnswerGroup, number>>> = {
 
 /** The share of one answer (an {@link Estimate} with the answer's code and group). */
 export interface AnswerShare extends Estimate {
+  /** The answer's code. */
   code: number | string;
+  /** The answer's group (positive, neutral, negative, dk). */
   answerGroup: AnswerGroup;
 }
 
-/** One item's answers and group statistics. */
+/**
+ * One item's answers and group statistics: besides the members below, one {@link Estimate} per
+ * {@link GroupStatistic} (`positive`, `positiveOrNeutral`, `neutral`, `negative`, `dk`, `net`).
+ */
 export interface ItemSummary extends Record<GroupStatistic, Estimate> {
   /** The item's key (e.g. the country). */
   key: string;
+  /** The item's English label. */
   label: string;
+  /** The item's column. */
   variable: string;
   /** Respondents with an answer ("hard to say" included, refusals not). */
   n: number;
@@ -68,9 +75,13 @@ export interface ItemSummary extends Record<GroupStatistic, Estimate> {
 
 /** {@link svyBattery}'s result. */
 export interface BatteryResult {
+  /** The battery's id. */
   battery: string;
+  /** One summary per item, in battery order. */
   items: ItemSummary[];
+  /** Confidence level of the intervals. */
   level: number;
+  /** Degrees of freedom of the intervals. */
   df: number;
 }
 

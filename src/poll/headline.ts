@@ -23,24 +23,35 @@ export type Holds = 'yes' | 'no' | 'uncertain';
 
 /** One evaluated statement. */
 export interface HeadlineResult {
+  /** The statement's id in the questionnaire. */
   id: string;
+  /** The statement as published. */
   statement: string;
+  /** Where it was published. */
   source: string;
   /** `'share'`: a share against a threshold; `'rank'`: an option's rank in a question. */
   type: 'share' | 'rank';
   /** The share (for a rank statement: the option's share of respondents naming it). */
   estimate: number;
+  /** Standard error of the estimate. */
   se: number;
+  /** Its confidence interval. */
   ci: [number, number];
+  /** Unweighted base: respondents with an answer. */
   n: number;
+  /** Respondents without an answer. */
   nMissing: number;
-  /** Share statements: the threshold and the direction claimed. */
+  /** Share statements: the threshold (`null` for a rank statement). */
   threshold: number | null;
+  /** Share statements: the direction claimed, `'>'` (more than) or `'<'` (less than). */
   comparison: '>' | '<' | null;
-  /** Rank statements: the rank claimed, the option's rank and its plausible range. */
+  /** Rank statements: the rank claimed (`null` for a share statement). */
   claimedRank: number | null;
+  /** Rank statements: the option's rank by share. */
   rank: number | null;
+  /** Rank statements: the ranks the option could plausibly hold (see {@link rankItems}). */
   rankRange: [number, number] | null;
+  /** `'yes'`, `'no'` or `'uncertain'` (see {@link evaluateHeadlines}). */
   holds: Holds;
   /** One line saying why. */
   reason: string;

@@ -57,7 +57,9 @@ export interface MultipleResponseResult {
   nMissing: number;
   /** Of those answering, respondents with some option columns missing (see `partial`). */
   nPartial: number;
+  /** Confidence level of the intervals. */
   level: number;
+  /** Degrees of freedom of the intervals and tests. */
   df: number;
 }
 
@@ -180,7 +182,9 @@ export function svyMultipleResponse(
 
 /** {@link compareOptions}: the test of option `a` against option `b`. */
 export interface OptionComparison extends DifferenceTest {
+  /** Key of the first option. */
   a: string;
+  /** Key of the second option (the difference is a − b). */
   b: string;
 }
 

@@ -12,11 +12,15 @@
  */
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
+import { fileReadError } from '../data/csv-decode.js';
 import { CodebookError } from '../errors.js';
 
 /** A text in English, with translations keyed by language code (`{ en, ru }`). */
 const textSchema = z
-  .object({ en: z.string().min(1) })
+  .object({
+    /** The English text. */
+    en: z.string().min(1),
+  })
   .catchall(z.string())
   .describe('Text in English (`en`), with translations keyed by language code, e.g. `ru`.');
 
@@ -32,19 +36,39 @@ export const answerGroupSchema = z
 
 /** One coded answer. */
 export const answerSchema = z
-  .object({ code: codeSchema, label: textSchema, group: answerGroupSchema })
+  .object({
+    /** The code in the data file (e.g. 1, or 98 for "hard to say"). */
+    code: codeSchema,
+    /** What it means, with translations. */
+    label: textSchema,
+    /** How it counts. */
+    group: answerGroupSchema,
+  })
   .strict();
 
 /** An attitude battery: several items (columns) asked with one answer scale. */
 export const batterySchema = z
   .object({
+    /** The battery's id. */
     id: z.string().min(1),
+    /** The question, with translations. */
     question: textSchema,
+    /** The answer scale every item is asked with, in order. */
     scale: z.array(answerSchema).min(1),
     /** Redundant summary of `scale` (codes per group); checked against it when present. */
     groups: z.record(z.string(), z.array(codeSchema)).optional(),
+    /** The items: one categorical column each. */
     items: z
-      .array(z.object({ variable: z.string().min(1), key: z.string().min(1), label: textSchema }))
+      .array(
+        z.object({
+          /** The item's column. */
+          variable: z.string().min(1),
+          /** Its key in results (e.g. the country). */
+          key: z.string().min(1),
+          /** Its label, with translations. */
+          label: textSchema,
+        }),
+      )
       .min(1),
   })
   .strict()
@@ -67,19 +91,26 @@ export const batterySchema = z
 /** A multiple-response question: one 0/1 column per option. */
 export const multipleResponseSchema = z
   .object({
+    /** The question's id. */
     id: z.string().min(1),
+    /** The question, with translations. */
     question: textSchema,
+    /** Most answers a respondent may give (documentation). */
     maxAnswers: z.number().int().positive().optional(),
     /** How missing answers are coded (documentation). */
     missing: z.string().optional(),
+    /** The options: one 0/1 column each (1: named). */
     options: z
       .array(
         z
           .object({
+            /** The option's column. */
             variable: z.string().min(1),
+            /** Its key in results (e.g. the country). */
             key: z.string().min(1),
             /** `'none'` and `'dk'` are not substantive options (left out of rankings). */
             kind: z.string().default('option'),
+            /** Its label, with translations. */
             label: textSchema,
           })
           .strict(),
@@ -91,21 +122,30 @@ export const multipleResponseSchema = z
 /** A single categorical item (e.g. an EEU item) with grouped answers. */
 export const categoricalItemSchema = z
   .object({
+    /** The item's id. */
     id: z.string().min(1),
+    /** The item's column. */
     variable: z.string().min(1),
+    /** The question, with translations. */
     question: textSchema,
+    /** Its answers, in order. */
     answers: z.array(answerSchema).min(1),
   })
   .strict();
 
 const shareCheckSchema = z
   .object({
+    /** A share against a threshold. */
     type: z.literal('share'),
+    /** The item (a battery item or a categorical item column). */
     variable: z.string().min(1),
     /** Answer groups counted (e.g. positive + neutral), or `codes`. */
     groups: z.array(answerGroupSchema).min(1).optional(),
+    /** Answer codes counted (instead of `groups`). */
     codes: z.array(codeSchema).min(1).optional(),
+    /** The claim: the share is more (`>`) or less (`<`) than the threshold. */
     comparison: z.enum(['>', '<']),
+    /** The threshold, a share 0–1 (e.g. 0.6 for "more than 60%"). */
     threshold: z.number(),
   })
   .strict()
@@ -115,10 +155,13 @@ const shareCheckSchema = z
 
 const rankCheckSchema = z
   .object({
+    /** An option's rank in a multiple-response question. */
     type: z.literal('rank'),
     /** A multiple-response question id. */
     question: z.string().min(1),
+    /** The option's key. */
     option: z.string().min(1),
+    /** The rank claimed (1 = most named). */
     rank: z.number().int().positive(),
     /** The options ranked ahead of it (rank − 1 of them). */
     above: z.array(z.string().min(1)),
@@ -131,9 +174,13 @@ const rankCheckSchema = z
 /** A published statement and how to check it against the data. */
 export const headlineSchema = z
   .object({
+    /** The statement's id. */
     id: z.string().min(1),
+    /** The statement as published. */
     statement: z.string().min(1),
+    /** Where it was published. */
     source: z.string().min(1),
+    /** How to check it against the data. */
     check: z.union([shareCheckSchema, rankCheckSchema]),
   })
   .strict();
@@ -141,37 +188,94 @@ export const headlineSchema = z
 /** The whole questionnaire description. */
 export const questionnaireSchema = z
   .object({
+    /** What the file describes. */
     description: z.string().optional(),
-    codes: z.object({ refused: codeSchema, hardToSay: codeSchema }).strict().optional(),
-    countries: z.array(z.object({ key: z.string(), label: textSchema }).strict()).optional(),
+    /** The poll's common codes (documentation; each item's answers say how codes count). */
+    codes: z
+      .object({
+        /** The code for a refusal. */
+        refused: codeSchema,
+        /** The code for "hard to say". */
+        hardToSay: codeSchema,
+      })
+      .strict()
+      .optional(),
+    /** The countries asked about, with their labels (documentation). */
+    countries: z
+      .array(
+        z
+          .object({
+            /** The country's key. */
+            key: z.string(),
+            /** Its label, with translations. */
+            label: textSchema,
+          })
+          .strict(),
+      )
+      .optional(),
     /** The attitude battery (optional). */
     attitudes: batterySchema.optional(),
+    /** Multiple-response questions. */
     multipleResponse: z.array(multipleResponseSchema).default([]),
     /** Single categorical items with grouped answers (the poll's EEU items). */
     eeu: z.array(categoricalItemSchema).default([]),
     /** Variables to break items down by. */
     subgroups: z
-      .array(z.object({ variable: z.string().min(1), label: textSchema }).strict())
+      .array(
+        z
+          .object({
+            /** The grouping column. */
+            variable: z.string().min(1),
+            /** Its label, with translations. */
+            label: textSchema,
+          })
+          .strict(),
+      )
       .default([]),
+    /** Published statements to check ({@link evaluateHeadlines}). */
     headlines: z.array(headlineSchema).default([]),
   })
   .strict();
 
-/** A text with translations. */
+/**
+ * A text with translations.
+ * @useDeclaredType
+ */
 export type Text = z.infer<typeof textSchema>;
-/** An answer group. */
+/**
+ * An answer group.
+ * @useDeclaredType
+ */
 export type AnswerGroup = z.infer<typeof answerGroupSchema>;
-/** A coded answer with its group. */
+/**
+ * A coded answer with its group.
+ * @useDeclaredType
+ */
 export type Answer = z.infer<typeof answerSchema>;
-/** An attitude battery. */
+/**
+ * An attitude battery.
+ * @useDeclaredType
+ */
 export type Battery = z.infer<typeof batterySchema>;
-/** A multiple-response question. */
+/**
+ * A multiple-response question.
+ * @useDeclaredType
+ */
 export type MultipleResponseQuestion = z.input<typeof multipleResponseSchema>;
-/** A single categorical item. */
+/**
+ * A single categorical item.
+ * @useDeclaredType
+ */
 export type CategoricalItem = z.infer<typeof categoricalItemSchema>;
-/** A published statement with its check. */
+/**
+ * A published statement with its check.
+ * @useDeclaredType
+ */
 export type Headline = z.infer<typeof headlineSchema>;
-/** The questionnaire description. */
+/**
+ * The questionnaire description.
+ * @useDeclaredType
+ */
 export type Questionnaire = z.infer<typeof questionnaireSchema>;
 
 function sortKeys(r: Record<string, string[]>): Array<[string, string[]]> {
@@ -211,6 +315,7 @@ export function parseQuestionnaire(json: unknown, source = 'questionnaire'): Que
  * Reads and validates a questionnaire JSON file.
  *
  * @throws {CodebookError} `INVALID_QUESTIONNAIRE` (also for a file that is not JSON).
+ * @throws {DataFormatError} `FILE_NOT_FOUND`, `READ_ERROR`.
  * @example
  * ```ts
  * const q = await readQuestionnaire('data/questionnaire.json');
@@ -218,7 +323,12 @@ export function parseQuestionnaire(json: unknown, source = 'questionnaire'): Que
  * ```
  */
 export async function readQuestionnaire(path: string): Promise<Questionnaire> {
-  const text = await readFile(path, 'utf8');
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (e) {
+    throw fileReadError(e, path);
+  }
   let json: unknown;
   try {
     json = JSON.parse(text);

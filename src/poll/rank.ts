@@ -28,11 +28,15 @@ export interface RankOptions {
 
 /** One item of a {@link Ranking}. */
 export interface RankedItem {
+  /** The item's (or option's) key. */
   key: string;
+  /** Its English label. */
   label: string;
   /** The ranked estimate. */
   estimate: number;
+  /** Standard error of the estimate. */
   se: number;
+  /** Its confidence interval. */
   ci: [number, number];
   /** Position by estimate, 1 = highest (equal estimates keep input order). */
   rank: number;
@@ -46,14 +50,21 @@ export interface RankedItem {
   /** Keys of the items significantly above this one. */
   significantlyAbove: string[];
   /** The test against the next item in rank order (`null` for the last one). */
-  next: (DifferenceTest & { key: string }) | null;
+  next:
+    | (DifferenceTest & {
+        /** Key of the next item. */
+        key: string;
+      })
+    | null;
 }
 
 /** {@link rankItems}'s result. */
 export interface Ranking {
   /** What was ranked: the battery statistic, or `'share'` for a multiple-response question. */
   by: string;
+  /** Confidence level of the pairwise tests. */
   level: number;
+  /** Degrees of freedom of the pairwise tests. */
   df: number;
   /** Items in rank order. */
   items: RankedItem[];

@@ -43,6 +43,7 @@ export interface SubgroupRow extends Estimate {
 
 /** {@link svySubgroups}'s result. */
 export interface SubgroupResult {
+  /** The item estimated. */
   variable: string;
   /** What the share counts: the answer groups or codes. */
   counts: string[];
@@ -50,7 +51,9 @@ export interface SubgroupResult {
   national: Estimate;
   /** One row per level (with respondents) of each grouping variable, in level order. */
   rows: SubgroupRow[];
+  /** Confidence level of the intervals and tests. */
   level: number;
+  /** Degrees of freedom of the intervals and tests. */
   df: number;
 }
 

@@ -5,6 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
+import { fileReadError } from '../data/csv-decode.js';
 import type { SurveyDesign } from '../design/types.js';
 import { WeightingError } from '../errors.js';
 import { type RakeOptions, rake } from '../weighting/rake.js';
@@ -13,26 +14,47 @@ import type { Margin } from '../weighting/types.js';
 /** The margins file: population counts per level of each raking variable. */
 export const marginsFileSchema = z
   .object({
+    /** The population total every margin sums to (documentation). */
     population: z.number().positive().optional(),
+    /** What the margins are and where they come from. */
     description: z.string().optional(),
+    /** The margins, one per raking variable. */
     margins: z
       .array(
         z
           .object({
+            /** The variable (a categorical column). */
             variable: z.string().min(1),
+            /** Where the figures come from. */
             source: z.string().optional(),
+            /** How they were derived from the source. */
             derivation: z.string().optional(),
+            /** Population count per level, keyed by the codebook value label. */
             population: z.record(z.string(), z.number().nonnegative()),
           })
           .strict(),
       )
       .min(1),
     /** Variables considered and not used as margins, with the reason. */
-    excluded: z.array(z.object({ variable: z.string(), reason: z.string() }).strict()).optional(),
+    excluded: z
+      .array(
+        z
+          .object({
+            /** The variable. */
+            variable: z.string(),
+            /** Why it is not a margin. */
+            reason: z.string(),
+          })
+          .strict(),
+      )
+      .optional(),
   })
   .strict();
 
-/** The content of a margins file. */
+/**
+ * The content of a margins file.
+ * @useDeclaredType
+ */
 export type MarginsFile = z.infer<typeof marginsFileSchema>;
 
 /**
@@ -67,6 +89,7 @@ export function marginsFromJson(json: unknown, source = 'margins'): Margin[] {
 /**
  * Reads a margins file and returns its raking margins.
  * @throws {WeightingError} `INVALID_MARGINS` (also for a file that is not JSON).
+ * @throws {DataFormatError} `FILE_NOT_FOUND`, `READ_ERROR`.
  * @example
  * ```ts
  * const margins = await readMargins('data/margins.json');
@@ -74,7 +97,12 @@ export function marginsFromJson(json: unknown, source = 'margins'): Margin[] {
  * ```
  */
 export async function readMargins(path: string): Promise<Margin[]> {
-  const text = await readFile(path, 'utf8');
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (e) {
+    throw fileReadError(e, path);
+  }
   let json: unknown;
   try {
     json = JSON.parse(text);

@@ -5,7 +5,7 @@
  * (see `svyCiProp`) and by the interpolating quantile rules (see `svyQuantile`).
  * @module
  */
-import { SurveyError } from '../errors.js';
+import { EstimationError } from '../errors.js';
 
 /**
  * Coefficients of a cubic spline: on `[x[i], x[i+1])` the value is
@@ -25,8 +25,9 @@ interface Nodes {
   y: Float64Array;
 }
 
-function badInput(message: string, value?: unknown): SurveyError {
-  return new SurveyError('BAD_INTERPOLATION_INPUT', message, { value });
+/** Input the interpolation cannot use: an estimate that needs it cannot be computed. */
+function badInput(message: string, value?: unknown): EstimationError {
+  return new EstimationError('BAD_INTERPOLATION_INPUT', message, { value });
 }
 
 /**

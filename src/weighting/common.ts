@@ -331,7 +331,11 @@ export function withStep<D extends SurveyDesign>(
   const warnings = step.notes.length ? [...design.warnings, ...step.notes] : design.warnings;
   if (design.type === 'replicate') {
     if (!reweighted)
-      throw new Error('withStep: a replicate design needs its re-weighted replicates');
+      throw new WeightingError(
+        'INTERNAL_ERROR',
+        'withStep: a replicate design needs its re-weighted replicates (a defect of surveykit)',
+        { method: step.method },
+      );
     const weighted: ReplicateDesign = {
       ...design,
       weights,

@@ -11,7 +11,9 @@ export interface WeightSummary {
   n: number;
   /** Sum of weights (the estimated population size). */
   sum: number;
+  /** Smallest weight. */
   min: number;
+  /** Largest weight. */
   max: number;
   /** Coefficient of variation of the weights: population SD (divisor n) over the mean. */
   cv: number;

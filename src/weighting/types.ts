@@ -8,7 +8,9 @@ import type { WeightSummary } from './summary.js';
 
 /** A population margin of one categorical variable: level → population count. */
 export interface Margin {
+  /** The categorical variable. */
   variable: string;
+  /** Population count of each level, keyed by level label. */
   population: Record<string, number>;
 }
 
@@ -17,11 +19,16 @@ export interface Margin {
  * `{ sex: 'Female', agegroup: '18-29', count: 47000 }`. (Typed so that such literals need no
  * cast; every key but `count` must be a level.)
  */
-export type PopulationCell = { count: number } & Record<string, string | number>;
+export type PopulationCell = {
+  /** The cell's population count. */
+  count: number;
+} & Record<string, string | number>;
 
 /** The population total of a numeric variable, for {@link calibrate}. */
 export interface NumericTotal {
+  /** The numeric variable. */
   variable: string;
+  /** Its population total. */
   total: number;
 }
 
@@ -69,7 +76,9 @@ export interface ReplicateWeighting {
  * with an ordinary `postStrata` entry).
  */
 export interface PostStratifyStep extends StepBase {
+  /** Tells the steps apart. */
   readonly method: 'postStratify';
+  /** The variables whose crossed levels are the post-strata. */
   readonly variables: readonly string[];
   /** Per row: its post-stratum (index into `cellLabels`). */
   readonly cells: Int32Array;
@@ -89,7 +98,9 @@ export interface PostStratifyStep extends StepBase {
  * adjustment in the last sweep (R: a `raking` entry in `postStrata`).
  */
 export interface RakeStep extends StepBase {
+  /** Tells the steps apart. */
   readonly method: 'rake';
+  /** The margins raked to. */
   readonly margins: readonly Margin[];
   /** Per margin: its levels, in the order of the margin's population. */
   readonly levels: readonly (readonly string[])[];
@@ -105,7 +116,16 @@ export interface RakeStep extends StepBase {
   /** Largest |weighted − population| / population over every level of every margin. */
   readonly maxRelativeError: number;
   /** The level that was furthest from its target at the end. */
-  readonly worst: { variable: string; level: string; weighted: number; population: number };
+  readonly worst: {
+    /** The margin variable. */
+    variable: string;
+    /** The level. */
+    level: string;
+    /** Its weighted total. */
+    weighted: number;
+    /** Its population count. */
+    population: number;
+  };
 }
 
 /**
@@ -114,7 +134,9 @@ export interface RakeStep extends StepBase {
  * influence values on the model columns (R: a `greg_calibration` entry in `postStrata`).
  */
 export interface CalibrateStep extends StepBase {
+  /** Tells the steps apart. */
   readonly method: 'calibrate';
+  /** The calibration distance. */
   readonly calfun: CalibrationFunction;
   /** Bounds on the g-weights (new / old weight); infinite when not given. */
   readonly bounds: readonly [number, number];
@@ -138,9 +160,13 @@ export interface CalibrateStep extends StepBase {
  * it was (R keeps `postStrata` unchanged), and adds no adjustment of its own.
  */
 export interface TrimStep extends StepBase {
+  /** Tells the steps apart. */
   readonly method: 'trim';
+  /** Lower bound on the weights (`-Infinity` when not given). */
   readonly lower: number;
+  /** Upper bound on the weights (`Infinity` when not given). */
   readonly upper: number;
+  /** Whether trimming was repeated until no weight is outside the bounds. */
   readonly strict: boolean;
   /** Weights outside the bounds in the first pass. */
   readonly trimmed: number;
@@ -153,6 +179,7 @@ export type WeightingStep = PostStratifyStep | RakeStep | CalibrateStep | TrimSt
 
 /** One level of a margin in a {@link WeightingReport}. */
 export interface ReportLevel {
+  /** The level. */
   level: string;
   /** Respondents with this level. */
   n: number;
@@ -170,9 +197,11 @@ export interface ReportLevel {
 
 /** One margin in a {@link WeightingReport}. */
 export interface ReportMargin {
+  /** The margin variable. */
   variable: string;
   /** Respondents with a missing value (left out of the shares). */
   nMissing: number;
+  /** Its levels: those the margin lists, in its order, then any level of the data with respondents that it does not list. */
   levels: ReportLevel[];
   /** Largest |weighted share after − population share| over the levels. */
   maxShareDifference: number;
@@ -186,10 +215,17 @@ export interface WeightingReport {
   iterations: number | null;
   /** Whether that step converged (`null`: no step). */
   converged: boolean | null;
+  /** One entry per margin, in the order given. */
   margins: ReportMargin[];
-  /** Weight summaries of all respondents before and after (range, Kish deff, effective n). */
+  /** Weight summary of all respondents before weighting (range, Kish deff, effective n). */
   before: WeightSummary;
+  /** The same after weighting. */
   after: WeightSummary;
   /** Range of after / before weight over respondents with a positive weight before. */
-  ratio: { min: number; max: number };
+  ratio: {
+    /** Smallest after / before weight. */
+    min: number;
+    /** Largest after / before weight. */
+    max: number;
+  };
 }
