@@ -68,7 +68,8 @@ function momentEstimates(
       { value: d },
     );
   }
-  const a = prepare(design, variable, opts);
+  // The scan also sums per PSU what the influence needs, where it can (see prepare).
+  const a = prepare(design, variable, opts, kind);
   const m = kind === 'mean' ? meanMoments(a) : totalMoments(a);
   const p = m.estimates.length;
   // On a replicate design, the replicate estimates are kept for the block (and taken from the

@@ -60,7 +60,7 @@ function moments(a: Analysis, kind: 'mean' | 'total'): MomentResult {
       influence:
         kind === 'mean'
           ? numericInfluence(y, weights, present, 1 / sumW, mean)
-          : numericInfluence(y, weights, present, 1, 0),
+          : numericInfluence(y, weights, present, 1, 0, a.clusterSums ?? null),
       populationVariance: () => Float64Array.of(weightedVariance(a, (i) => y[i]! - mean)),
     };
   }
@@ -82,7 +82,14 @@ function moments(a: Analysis, kind: 'mean' | 'total'): MomentResult {
       estimates: shares,
       levels,
       replicates,
-      influence: categoricalInfluence(codes, weights, present, 1 / sumW, shares),
+      influence: categoricalInfluence(
+        codes,
+        weights,
+        present,
+        1 / sumW,
+        shares,
+        a.clusterSums ?? null,
+      ),
       populationVariance,
     };
   }
@@ -90,7 +97,14 @@ function moments(a: Analysis, kind: 'mean' | 'total'): MomentResult {
     estimates: sums,
     levels,
     replicates,
-    influence: categoricalInfluence(codes, weights, present, 1, new Float64Array(L)),
+    influence: categoricalInfluence(
+      codes,
+      weights,
+      present,
+      1,
+      new Float64Array(L),
+      a.clusterSums ?? null,
+    ),
     populationVariance,
   };
 }

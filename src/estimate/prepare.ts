@@ -9,6 +9,8 @@ import { degreesOfFreedom } from '../design/df.js';
 import type { SurveyDesign } from '../design/types.js';
 import { EstimationError } from '../errors.js';
 import { qt } from '../stats/distributions.js';
+import { isCalibrated } from '../variance/calibration.js';
+import type { ClusterSums } from '../variance/influence.js';
 import type { EstimateOptions } from './types.js';
 
 /** The rows an estimate is computed on. */
@@ -38,10 +40,21 @@ export interface Analysis {
   readonly meanY: number;
   /** For a categorical variable, Σ w over present rows per level (`null` for a numeric one). */
   readonly levelSums: Float64Array | null;
+  /**
+   * Sums per PSU (stage-1 cluster) made in the same pass, when asked for (see {@link prepare}):
+   * Σ w per (PSU, level) and per PSU for a categorical variable, Σ w·y per PSU for a numeric one.
+   */
+  readonly clusterSums?: ClusterSums | null;
 }
 
 /**
  * Resolves a variable in a design's domain.
+ *
+ * `clusterSums`: the influence the caller will make (`'total'`: w·y, or of a categorical
+ * variable's levels; `'mean'`: the same for a categorical variable only, as a numeric mean's
+ * influence is centred at the mean, not yet known). On a linearization design that is not
+ * calibrated, the scan then also sums it per PSU (see {@link Analysis.clusterSums}), so the
+ * stage-1 variance needs no further pass over the rows.
  * @throws {EstimationError} `UNKNOWN_VARIABLE`; `MISSING_VALUES` with `na: 'fail'`;
  *   `EMPTY_DOMAIN` when no respondent in the domain has a value.
  */
@@ -49,16 +62,38 @@ export function prepare(
   design: SurveyDesign,
   variable: string,
   opts: EstimateOptions = {},
+  clusterSums: 'mean' | 'total' | null = null,
 ): Analysis {
   const column = getColumn(design.data, variable);
   const n = design.data.nrow;
   const domain = design.domain;
   const present = new Uint8Array(n);
   const weights = design.weights;
+  const sumClusters =
+    clusterSums !== null &&
+    (column.kind === 'categorical' || clusterSums === 'total') &&
+    design.type === 'linearization' &&
+    !isCalibrated(design);
+  const stage = sumClusters && design.type === 'linearization' ? design.stages[0]! : null;
   const counts =
     column.kind === 'numeric'
-      ? scanNumeric(column.values, weights, domain, present)
-      : scanCodes(column.codes, column.levels.length, weights, domain, present);
+      ? scanNumeric(
+          column.values,
+          weights,
+          domain,
+          present,
+          stage?.rowCluster ?? null,
+          stage?.nClusters ?? 0,
+        )
+      : scanCodes(
+          column.codes,
+          column.levels.length,
+          weights,
+          domain,
+          present,
+          stage?.rowCluster ?? null,
+          stage?.nClusters ?? 0,
+        );
   const { base, nMissing, sumW, sumWY, meanY, firstMissing, levelSums } = counts;
   if (nMissing > 0 && opts.na === 'fail') {
     throw new EstimationError(
@@ -96,6 +131,7 @@ export function prepare(
     sumWY,
     meanY,
     levelSums,
+    clusterSums: counts.clusters,
   };
 }
 
@@ -107,6 +143,7 @@ interface Scan {
   meanY: number;
   firstMissing: number;
   levelSums: Float64Array | null;
+  clusters: ClusterSums | null;
 }
 
 /**
@@ -116,12 +153,17 @@ interface Scan {
  * y₀ is 0 the mean is y₀, so identical values have exactly their value as mean. Σ w is a plain
  * sum in row order (weights are never negative, so it is accurate), as the quantile code, which
  * compares its own running sums of weights with it, expects.
+ *
+ * With `rowCluster`, also Σ w·y per cluster, in row order (a run of rows of one cluster in a
+ * register, as `numericInfluence` adds them).
  */
 function scanNumeric(
   y: Float64Array,
   weights: Float64Array,
   domain: Uint8Array | null,
   present: Uint8Array,
+  rowCluster: Int32Array | null,
+  nClusters: number,
 ): Scan {
   let base = 0;
   let nMissing = 0;
@@ -132,6 +174,10 @@ function scanNumeric(
   let sumWD = 0;
   let errWD = 0;
   let firstMissing = -1;
+  const clusterWY = new Float64Array(nClusters);
+  const seen = new Uint8Array(nClusters);
+  let k = -1;
+  let acc = 0;
   for (let i = 0; i < y.length; i++) {
     if (domain !== null && domain[i] === 0) continue;
     const v = y[i]!;
@@ -144,6 +190,16 @@ function scanNumeric(
     const w = weights[i]!;
     sumW += w;
     const wy = w * v;
+    if (rowCluster !== null) {
+      const c = rowCluster[i]!;
+      if (c !== k) {
+        if (k >= 0) clusterWY[k] = acc;
+        k = c;
+        acc = clusterWY[c]!;
+        seen[c] = 1;
+      }
+      acc += wy;
+    }
     let t = sumWY + wy;
     errWY += Math.abs(sumWY) >= Math.abs(wy) ? sumWY - t + wy : wy - t + sumWY;
     sumWY = t;
@@ -153,6 +209,7 @@ function scanNumeric(
     sumWD = t;
     base++;
   }
+  if (k >= 0) clusterWY[k] = acc;
   return {
     base,
     nMissing,
@@ -162,22 +219,51 @@ function scanNumeric(
     meanY: !(sumW > 0) ? Number.NaN : sumWD + errWD === 0 ? shift : (sumWY + errWY) / sumW,
     firstMissing,
     levelSums: null,
+    clusters: rowCluster === null ? null : { rowCluster, sums: clusterWY, weights: null, seen },
   };
 }
 
-/** One pass over a categorical column: marks present rows, counts, sums weights (also per level). */
+/**
+ * One pass over a categorical column: marks present rows, counts, sums weights (also per level).
+ * With `rowCluster`, also Σ w per (cluster, level) and per cluster, in row order (the cluster's
+ * Σ w over a run of its rows in a register, as `categoricalInfluence` adds them).
+ */
 function scanCodes(
   codes: Int32Array,
   nLevels: number,
   weights: Float64Array,
   domain: Uint8Array | null,
   present: Uint8Array,
+  rowCluster: Int32Array | null,
+  nClusters: number,
 ): Scan {
   let base = 0;
   let nMissing = 0;
   let sumW = 0;
   let firstMissing = -1;
   const levelSums = new Float64Array(nLevels);
+  if (rowCluster === null) {
+    for (let i = 0; i < codes.length; i++) {
+      if (domain !== null && domain[i] === 0) continue;
+      const code = codes[i]!;
+      if (code < 0) {
+        if (nMissing++ === 0) firstMissing = i;
+        continue;
+      }
+      present[i] = 1;
+      const w = weights[i]!;
+      sumW += w;
+      levelSums[code]! += w;
+      base++;
+    }
+    const clusters = null;
+    return { base, nMissing, sumW, sumWY: 0, meanY: Number.NaN, firstMissing, levelSums, clusters };
+  }
+  const cells = new Float64Array(nClusters * nLevels);
+  const clusterW = new Float64Array(nClusters);
+  const seen = new Uint8Array(nClusters);
+  let k = -1;
+  let acc = 0;
   for (let i = 0; i < codes.length; i++) {
     if (domain !== null && domain[i] === 0) continue;
     const code = codes[i]!;
@@ -186,12 +272,30 @@ function scanCodes(
       continue;
     }
     present[i] = 1;
-    const w = weights[i]!;
-    sumW += w;
-    levelSums[code]! += w;
     base++;
+    const w = weights[i]!;
+    const c = rowCluster[i]!;
+    if (c !== k) {
+      if (k >= 0) clusterW[k] = acc;
+      k = c;
+      acc = clusterW[c]!;
+      seen[c] = 1;
+    }
+    acc += w;
+    cells[c * nLevels + code]! += w;
   }
-  return { base, nMissing, sumW, sumWY: 0, meanY: Number.NaN, firstMissing, levelSums };
+  if (k >= 0) clusterW[k] = acc;
+  // Σ w per level and in all from the cells, cluster by cluster (so a level that every row has
+  // gets a share of exactly 1: its sum and the total are the same additions).
+  for (let c = 0; c < nClusters; c++) {
+    for (let j = 0; j < nLevels; j++) {
+      const x = cells[c * nLevels + j]!;
+      levelSums[j]! += x;
+      sumW += x;
+    }
+  }
+  const clusters = { rowCluster, sums: cells, weights: clusterW, seen };
+  return { base, nMissing, sumW, sumWY: 0, meanY: Number.NaN, firstMissing, levelSums, clusters };
 }
 
 /** Degrees of freedom for an interval, from the options (default `Infinity`). */

@@ -5,16 +5,20 @@
  * @module
  */
 import { getNumeric } from '../data/frame.js';
-import type { SurveyDesign } from '../design/types.js';
+import type { LinearizationDesign, SurveyDesign } from '../design/types.js';
 import { EstimationError } from '../errors.js';
-import { jointCovariance } from '../estimate/influence-rows.js';
+import { attachInfluence, jointCovariance } from '../estimate/influence-rows.js';
 import { waldInterval } from '../estimate/prepare.js';
 import type { Estimate } from '../estimate/types.js';
+import { estimateVariance } from '../estimate/variance.js';
+import { isCalibrated } from '../variance/calibration.js';
+import type { Influence } from '../variance/influence.js';
 import {
   type DifferenceTest,
   derivedMean,
   differenceTest,
   type PollOptions,
+  type Resolved,
   resolveOptions,
   withColumns,
 } from './answers.js';
@@ -106,16 +110,18 @@ export function svyMultipleResponse(
   const columns = question.options.map((o) => getNumeric(data, o.variable).values);
   const domain = design.domain;
 
-  // Present option columns per row, and the base.
   const k = columns.length;
-  const base = new Uint8Array(nrow);
-  let nPartial = 0;
-  for (let i = 0; i < nrow; i++) {
-    if (domain !== null && !domain[i]) continue;
-    let present = 0;
-    for (const col of columns) if (!Number.isNaN(col[i]!)) present++;
-    if (present > 0 && present < k) nPartial++;
-    base[i] = present === k || (present > 0 && partial === 'notNamed') ? 1 : 0;
+  const { base, nPartial, other } = answered(columns, domain, nrow, partial);
+  // A value other than 0/1 somewhere: the error, if that row is in the base.
+  question.options.forEach((o, j) => {
+    if (other[j]) notBinary(question, o, columns[j]!, base);
+  });
+  const shares =
+    design.type === 'linearization' && !isCalibrated(design) && k > 0
+      ? columnShares(design, question, columns, base, resolved)
+      : null;
+  if (shares !== null) {
+    return finish(question, shares, jointCovariance(shares), resolved, partial, nPartial);
   }
 
   const derived: Record<string, Float64Array> = {};
@@ -148,7 +154,18 @@ export function svyMultipleResponse(
     row.kind = o.kind ?? 'option';
     return row;
   });
-  const covariance = jointCovariance(options);
+  return finish(question, options, jointCovariance(options), resolved, partial, nPartial);
+}
+
+function finish(
+  question: MultipleResponseQuestion,
+  options: OptionShare[],
+  covariance: Float64Array,
+  resolved: Resolved,
+  partial: 'exclude' | 'notNamed',
+  nPartial: number,
+): MultipleResponseResult {
+  const k = options.length;
   const first = options[0]!;
 
   let sum = 0;
@@ -178,6 +195,306 @@ export function svyMultipleResponse(
     level: resolved.level,
     df: resolved.df,
   };
+}
+
+/**
+ * The base (1: a respondent in the domain who answered, as `partial` says) and the respondents
+ * with some option columns missing, from the missing columns per row counted column by column
+ * (a write only for a missing value).
+ */
+function answered(
+  columns: readonly Float64Array[],
+  domain: Uint8Array | null,
+  nrow: number,
+  partial: 'exclude' | 'notNamed',
+): { base: Uint8Array; nPartial: number; other: Uint8Array } {
+  const k = columns.length;
+  const missing = new Int32Array(nrow);
+  const other = new Uint8Array(k);
+  columns.forEach((col, j) => {
+    other[j] = nonBinaryCount(col, missing) === 0 ? 0 : 1;
+  });
+  const base = new Uint8Array(nrow);
+  let nPartial = 0;
+  for (let i = 0; i < nrow; i++) {
+    if (domain !== null && !domain[i]) continue;
+    const present = k - missing[i]!;
+    if (present > 0 && present < k) nPartial++;
+    base[i] = present === k || (present > 0 && partial === 'notNamed') ? 1 : 0;
+  }
+  return { base, nPartial, other };
+}
+
+/**
+ * Counts the missing values of `y` per row into `missing`; returns Σ |y (1 − y)| over the
+ * values present, which is 0 when every one is 0 or 1.
+ */
+function nonBinaryCount(y: Float64Array, missing: Int32Array): number {
+  let other = 0;
+  for (let i = 0; i < y.length; i++) {
+    const v = y[i]!;
+    if (Number.isNaN(v)) missing[i]!++;
+    else other += Math.abs(v * (1 - v));
+  }
+  return other;
+}
+
+/**
+ * The passes of two options at once (see `columnShares`; they share the loads of the weights and
+ * PSUs): into `out` Σ w y, its compensation and Σ w (1 − y) of `y` then of `y2`; into `t` and
+ * `t2` (zero on entry) their Σ w y per PSU. A missing value counts as 0.
+ */
+function optionSums(
+  y: Float64Array,
+  y2: Float64Array,
+  baseW: Float64Array,
+  rowCluster: Int32Array,
+  t: Float64Array,
+  t2: Float64Array,
+  out: Float64Array,
+): void {
+  let sumWY = 0;
+  let errWY = 0;
+  let sumWN = 0;
+  let sumWY2 = 0;
+  let errWY2 = 0;
+  let sumWN2 = 0;
+  let c0 = -1;
+  let acc = 0;
+  let acc2 = 0;
+  for (let i = 0; i < y.length; i++) {
+    let v = y[i]!;
+    if (Number.isNaN(v)) v = 0; // outside the base, or not named under partial: 'notNamed'
+    let v2 = y2[i]!;
+    if (Number.isNaN(v2)) v2 = 0;
+    const w = baseW[i]!;
+    const wy = w * v;
+    const wy2 = w * v2;
+    let s = sumWY + wy;
+    errWY += Math.abs(sumWY) >= Math.abs(wy) ? sumWY - s + wy : wy - s + sumWY;
+    sumWY = s;
+    sumWN += w - wy;
+    s = sumWY2 + wy2;
+    errWY2 += Math.abs(sumWY2) >= Math.abs(wy2) ? sumWY2 - s + wy2 : wy2 - s + sumWY2;
+    sumWY2 = s;
+    sumWN2 += w - wy2;
+    const c = rowCluster[i]!;
+    if (c !== c0) {
+      if (c0 >= 0) {
+        t[c0] = acc;
+        t2[c0] = acc2;
+      }
+      c0 = c;
+      acc = t[c]!;
+      acc2 = t2[c]!;
+    }
+    acc += wy;
+    acc2 += wy2;
+  }
+  if (c0 >= 0) {
+    t[c0] = acc;
+    t2[c0] = acc2;
+  }
+  out[0] = sumWY;
+  out[1] = errWY;
+  out[2] = sumWN;
+  out[3] = sumWY2;
+  out[4] = errWY2;
+  out[5] = sumWN2;
+}
+
+/** Throws `NOT_BINARY` for the first row of the base whose value of `y` is not 0 or 1, if any. */
+function notBinary(
+  question: MultipleResponseQuestion,
+  o: MultipleResponseQuestion['options'][number],
+  y: Float64Array,
+  base: Uint8Array,
+): void {
+  for (let i = 0; i < y.length; i++) {
+    if (!base[i]) continue;
+    const v = y[i]!;
+    if (!Number.isNaN(v) && v !== 0 && v !== 1) {
+      throw new EstimationError(
+        'NOT_BINARY',
+        `option "${o.key}" of "${question.id}": "${o.variable}" is ${v} at row ${i + 1}; multiple-response columns must be 0/1`,
+        { variable: o.variable, row: i + 1, value: v },
+      );
+    }
+  }
+}
+
+/**
+ * The option shares on a linearization design without calibration, column by column: one pass
+ * for the base's weight per PSU, then per option one pass for its weighted sum (compensated, as
+ * svyMean's) and its weighted sum per PSU. The influence of share p_k is w (y_k − p_k) / Σw, so
+ * its PSU totals are (Σ w y_k − p_k Σ w) / Σw from that PSU × option table; the covariance of
+ * the shares is the linearization variance of those totals (stage 1; later stages of a design
+ * with fpc sum the rows again). The same estimates and covariance as svyMean of each derived
+ * column and `jointCovariance` of the rows, without the derived columns.
+ */
+function columnShares(
+  design: LinearizationDesign,
+  question: MultipleResponseQuestion,
+  columns: readonly Float64Array[],
+  base: Uint8Array,
+  resolved: Resolved,
+): OptionShare[] | null {
+  const k = columns.length;
+  const nrow = base.length;
+  const domain = design.domain;
+  const weights = design.weights;
+  const stage = design.stages[0]!;
+  const rowCluster = stage.rowCluster;
+  const nClusters = stage.nClusters;
+
+  // The base: its size, the rows left out, Σ w in row order and per PSU, and the weights of its
+  // rows (0 for other rows, so the passes below need not test each row).
+  let n = 0;
+  let nMissing = 0;
+  let sumW = 0;
+  let firstRow = -1;
+  const baseW = new Float64Array(nrow);
+  const psuW = new Float64Array(nClusters);
+  const seen = new Uint8Array(nClusters);
+  {
+    let c0 = -1;
+    let acc = 0;
+    for (let i = 0; i < nrow; i++) {
+      if (domain !== null && !domain[i]) continue;
+      if (!base[i]) {
+        nMissing++;
+        continue;
+      }
+      const w = weights[i]!;
+      // a negative weight: Σ w (y − y₀) could cancel, so the zero test below would not do
+      if (!(w >= 0)) return null;
+      if (n++ === 0) firstRow = i;
+      baseW[i] = w;
+      sumW += w;
+      const c = rowCluster[i]!;
+      if (c !== c0) {
+        if (c0 >= 0) psuW[c0] = acc;
+        c0 = c;
+        acc = psuW[c]!;
+        seen[c] = 1;
+      }
+      acc += w;
+    }
+    if (c0 >= 0) psuW[c0] = acc;
+  }
+
+  // Per option, one pass (two options at a time) without tests of the base: Σ w y (compensated,
+  // as prepare's scan of a numeric column), Σ w (1 − y) and Σ w y per PSU (a run of rows of one
+  // PSU in a register). The share is Σ w y / Σ w, or exactly the first value y₀ when
+  // Σ w (y − y₀) is 0, as svyMean's: for y₀ = 0 that is Σ w y = 0 (the same share), for y₀ = 1
+  // Σ w (1 − y) = 0 (a sum of terms that are not negative, as weights are not here).
+  const shares = new Float64Array(k);
+  const table = new Float64Array(nClusters * k);
+  const t = new Float64Array(nClusters);
+  const t2 = new Float64Array(nClusters);
+  const out = new Float64Array(6);
+  for (let j = 0; j < k; j += 2) {
+    const pair = j + 1 < k;
+    t.fill(0);
+    t2.fill(0);
+    // an odd last option is paired with itself
+    optionSums(columns[j]!, columns[pair ? j + 1 : j]!, baseW, rowCluster, t, t2, out);
+    for (let m = 0; m < (pair ? 2 : 1); m++) {
+      const tm = m === 0 ? t : t2;
+      for (let c = 0; c < nClusters; c++) table[c * k + j + m] = tm[c]!;
+      if (n === 0) continue;
+      const y = columns[j + m]!;
+      const sumWY = out[3 * m]! + out[3 * m + 1]!;
+      const first = Number.isNaN(y[firstRow]!) ? 0 : y[firstRow]!;
+      const zero = first === 0 ? sumWY === 0 : out[3 * m + 2] === 0;
+      shares[j + m] = zero ? first : sumWY / sumW;
+    }
+  }
+
+  const first = `${question.options[0]!.variable}[${question.id}]`;
+  if (n === 0) {
+    throw new EstimationError(
+      'EMPTY_DOMAIN',
+      nMissing > 0
+        ? `variable "${first}" is missing for every respondent in the domain (${nMissing})`
+        : `the domain has no respondents, so "${first}" cannot be estimated`,
+      { variable: first, nMissing },
+    );
+  }
+  if (!(sumW > 0)) {
+    throw new EstimationError(
+      'ZERO_WEIGHT_DOMAIN',
+      `the respondents with "${first}" in the domain have weight 0`,
+      { variable: first },
+    );
+  }
+
+  const inv = 1 / sumW;
+  const influence: Influence = {
+    p: k,
+    present: base,
+    sumByCluster(clusters, totals) {
+      if (clusters === rowCluster && totals.length === nClusters * k) {
+        for (let c = 0; c < nClusters; c++) {
+          const s = psuW[c]!;
+          for (let j = 0; j < k; j++)
+            totals[c * k + j]! += (table[c * k + j]! - s * shares[j]!) * inv;
+        }
+        return seen;
+      }
+      const marked = new Uint8Array(totals.length / k);
+      for (let j = 0; j < k; j++) {
+        const y = columns[j]!;
+        const p = shares[j]!;
+        for (let i = 0; i < nrow; i++) {
+          if (!base[i]) continue;
+          const v = y[i]!;
+          const c = clusters[i]!;
+          marked[c] = 1;
+          totals[c * k + j]! += weights[i]! * ((Number.isNaN(v) ? 0 : v) - p) * inv;
+        }
+      }
+      return marked;
+    },
+    dense() {
+      return columns.map((y, j) => {
+        const z = new Float64Array(nrow);
+        const p = shares[j]!;
+        for (let i = 0; i < nrow; i++) {
+          if (!base[i]) continue;
+          const v = y[i]!;
+          z[i] = weights[i]! * ((Number.isNaN(v) ? 0 : v) - p) * inv;
+        }
+        return z;
+      });
+    },
+  };
+  const V = estimateVariance(design, influence, base);
+  const rows = question.options.map((o, j): OptionShare => {
+    const estimate = shares[j]!;
+    const se = Math.sqrt(V[j * k + j]!);
+    return {
+      variable: o.variable,
+      statistic: 'proportion',
+      estimate,
+      se,
+      ci: waldInterval(estimate, se, resolved.level, resolved.df),
+      n,
+      nMissing,
+      key: o.key,
+      label: o.label.en,
+      kind: o.kind ?? 'option',
+    };
+  });
+  attachInfluence(rows, {
+    p: k,
+    covariance: V,
+    design,
+    influence,
+    present: base,
+    replicates: null,
+  });
+  return rows;
 }
 
 /** {@link compareOptions}: the test of option `a` against option `b`. */

@@ -10,11 +10,30 @@ export interface Influence {
   /** Number of columns (estimates). */
   readonly p: number;
   /**
-   * Adds row values into `totals` (row-major, nClusters × p) for the row-to-cluster map given.
+   * Adds row values into `totals` (row-major, nClusters × p, zero on entry) for the
+   * row-to-cluster map given. May return, per cluster, 1 when it has one of the rows of
+   * `present` (then `present` must be given), so the variance code need not look for them.
    */
-  sumByCluster(rowCluster: Int32Array, totals: Float64Array): void;
+  sumByCluster(rowCluster: Int32Array, totals: Float64Array): Uint8Array | undefined;
+  /** The rows whose clusters `sumByCluster` reports (values are 0 outside them). */
+  readonly present?: Uint8Array;
   /** The values as p dense columns of length n. */
   dense(): readonly Float64Array[];
+}
+
+/**
+ * Sums per cluster of one stage, made in the pass that found the rows (so the influence need
+ * not pass over the rows again for that stage).
+ */
+export interface ClusterSums {
+  /** The row-to-cluster map they were summed over (the design stage's own array). */
+  readonly rowCluster: Int32Array;
+  /** nClusters × p, row-major: Σ w per (cluster, level), or Σ w·y per cluster (p = 1). */
+  readonly sums: Float64Array;
+  /** Σ w per cluster (categorical variables; `null` when not summed). */
+  readonly weights: Float64Array | null;
+  /** 1 for clusters with a present row. */
+  readonly seen: Uint8Array;
 }
 
 /** Influence given as p dense columns of length n. */
@@ -55,9 +74,11 @@ export function numericInfluence(
   present: Uint8Array,
   factor: number,
   centre: number,
+  cached: ClusterSums | null = null,
 ): Influence {
   return {
     p: 1,
+    present,
     dense() {
       const z = new Float64Array(values.length);
       for (let i = 0; i < z.length; i++)
@@ -65,13 +86,22 @@ export function numericInfluence(
       return [z];
     },
     sumByCluster(rowCluster, totals) {
+      const nClusters = totals.length;
+      if (cached !== null && centre === 0 && cached.rowCluster === rowCluster) {
+        // Σ w·y per cluster, added in row order by the scan that found the rows: the same
+        // additions as below, already made.
+        const sums = cached.sums;
+        for (let c = 0; c < nClusters; c++) totals[c]! += sums[c]!;
+        if (factor !== 1) for (let c = 0; c < nClusters; c++) totals[c]! *= factor;
+        return cached.seen;
+      }
+      const seen = new Uint8Array(nClusters);
       // Files are usually sorted by cluster, so rows of one cluster come in runs: a run is summed
       // in registers, starting from the cluster's running totals and stored back when the run
       // ends. The additions are the same, in the same order, as adding row by row in memory
       // (identical results for any row order), without a memory round trip per row.
       // Each row is centred before it is added (as R does), so rows equal to the centre add
       // exactly 0: identical values give a variance of exactly 0, not rounding noise.
-      const nClusters = totals.length;
       let k = -1;
       let acc = 0;
       for (let i = 0; i < values.length; i++) {
@@ -81,11 +111,13 @@ export function numericInfluence(
           if (k >= 0) totals[k] = acc;
           k = c;
           acc = totals[c]!;
+          seen[c] = 1;
         }
         acc += weights[i]! * (values[i]! - centre);
       }
       if (k >= 0) totals[k] = acc;
       if (factor !== 1) for (let c = 0; c < nClusters; c++) totals[c]! *= factor;
+      return seen;
     },
   };
 }
@@ -100,10 +132,12 @@ export function categoricalInfluence(
   present: Uint8Array,
   factor: number,
   centre: Float64Array,
+  cached: ClusterSums | null = null,
 ): Influence {
   const p = centre.length;
   return {
     p,
+    present,
     dense() {
       const columns = Array.from({ length: p }, () => new Float64Array(codes.length));
       for (let i = 0; i < codes.length; i++) {
@@ -117,28 +151,42 @@ export function categoricalInfluence(
     sumByCluster(rowCluster, totals) {
       // Sum the weights per (cluster, level) and per cluster, then subtract centre · Σw.
       // The cluster's Σw over a run of its rows in a register (see numericInfluence).
+      // With sums made by the scan that found the rows (the same additions in the same order),
+      // only the last step is left.
       const nClusters = totals.length / p;
-      const sumW = new Float64Array(nClusters);
-      let k = -1;
-      let accW = 0;
-      for (let i = 0; i < codes.length; i++) {
-        if (!present[i]) continue;
-        const c = rowCluster[i]!;
-        if (c !== k) {
-          if (k >= 0) sumW[k] = accW;
-          k = c;
-          accW = sumW[c]!;
+      let sumW: Float64Array;
+      let seen: Uint8Array;
+      if (cached !== null && cached.weights !== null && cached.rowCluster === rowCluster) {
+        sumW = cached.weights;
+        seen = cached.seen;
+        const sums = cached.sums;
+        for (let e = 0; e < totals.length; e++) totals[e]! += sums[e]!;
+      } else {
+        sumW = new Float64Array(nClusters);
+        seen = new Uint8Array(nClusters);
+        let k = -1;
+        let accW = 0;
+        for (let i = 0; i < codes.length; i++) {
+          if (!present[i]) continue;
+          const c = rowCluster[i]!;
+          if (c !== k) {
+            if (k >= 0) sumW[k] = accW;
+            k = c;
+            accW = sumW[c]!;
+            seen[c] = 1;
+          }
+          const w = weights[i]!;
+          accW += w;
+          totals[c * p + codes[i]!]! += w;
         }
-        const w = weights[i]!;
-        accW += w;
-        totals[c * p + codes[i]!]! += w;
+        if (k >= 0) sumW[k] = accW;
       }
-      if (k >= 0) sumW[k] = accW;
       for (let c = 0; c < nClusters; c++) {
         const s = sumW[c]!;
         for (let j = 0; j < p; j++)
           totals[c * p + j] = factor * (totals[c * p + j]! - s * centre[j]!);
       }
+      return seen;
     },
   };
 }

@@ -40,8 +40,15 @@ export function linearizationVariance(
   for (let k = 0; k < nStages; k++) {
     const stage = stages[k]!;
     const totals = new Float64Array(stage.nClusters * p);
+    // Clusters with a row in the domain: as the influence found them while summing, when it
+    // sums over these very rows; else one pass over the rows.
+    const marked = influence.sumByCluster(stage.rowCluster, totals);
     const seen =
-      influence.sumByCluster(stage.rowCluster, totals) ?? clustersInDomain(stage, present);
+      present === null
+        ? null
+        : marked && influence.present === present
+          ? marked
+          : clustersInDomain(stage, present);
     const stratumPresent = new Uint8Array(stage.nStrata);
     const presentClusters = domainLonely ? new Int32Array(stage.nStrata) : null;
     for (let c = 0; c < stage.nClusters; c++) {
