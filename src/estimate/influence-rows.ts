@@ -133,8 +133,11 @@ export function sameDesign(a: SurveyDesign, b: SurveyDesign): boolean {
 /** One block's influence values within a stack, and where its rows sit in the full design. */
 interface StackPart {
   readonly influence: Influence;
-  /** Full-design row of each of the block's rows; `null`: the block uses the full design's rows. */
-  readonly rows: Int32Array | null;
+  /**
+   * Full-design row of each of the block's rows (made when called); `null`: the block uses the
+   * full design's rows.
+   */
+  readonly rows: (() => Int32Array) | null;
   /** The block's design (its stages' row-to-cluster maps are those of `rows`). */
   readonly design: SurveyDesign | null;
 }
@@ -147,8 +150,9 @@ function stackInfluence(parts: readonly StackPart[], base: LinearizationDesign):
     p: P,
     dense() {
       const out: Float64Array[] = [];
-      for (const { influence, rows } of parts) {
-        for (const col of influence.dense()) {
+      for (const part of parts) {
+        const rows = part.rows?.() ?? null;
+        for (const col of part.influence.dense()) {
           if (rows === null) out.push(col);
           else {
             const full = new Float64Array(nrow);
@@ -163,18 +167,19 @@ function stackInfluence(parts: readonly StackPart[], base: LinearizationDesign):
       const nClusters = totals.length / P;
       let offset = 0;
       const stage = base.stages.findIndex((s) => s.rowCluster === rowCluster);
-      for (const { influence, rows, design } of parts) {
+      for (const { influence, rows: rowsOf, design } of parts) {
         const p = influence.p;
         const part = new Float64Array(nClusters * p);
         let clusters = rowCluster;
-        if (rows !== null) {
-          // The block design's own map when it is this stage's; else gathered through `rows`.
+        if (rowsOf !== null) {
+          // The block design's own map when it is this stage's; else gathered through its rows.
           const own =
             stage >= 0 && design?.type === 'linearization'
               ? design.stages[stage]?.rowCluster
               : undefined;
-          if (own !== undefined && own.length === rows.length) clusters = own;
+          if (own !== undefined && own.length === design!.data.nrow) clusters = own;
           else {
+            const rows = rowsOf();
             clusters = new Int32Array(rows.length);
             for (let j = 0; j < rows.length; j++) clusters[j] = rowCluster[rows[j]!]!;
           }
@@ -204,9 +209,9 @@ export interface JointCovarianceOptions {
   /**
    * For blocks computed on a design made of some of `design`'s rows (same clusters and strata,
    * rows renumbered, as {@link svyBy} gives each group): the `design` row of each of its rows;
-   * `undefined` for other blocks.
+   * `undefined` for other blocks. Called when needed only (the rows of a group are often not).
    */
-  rowsOf?: (block: InfluenceBlock) => Int32Array | undefined;
+  rowsOf?: (block: InfluenceBlock) => (() => Int32Array) | undefined;
 }
 
 /**
@@ -295,7 +300,7 @@ export function jointCovariance(
       present = new Uint8Array(base.data.nrow);
       for (const b of joinable) {
         const m = b.present!;
-        const rows = rowsOf(b);
+        const rows = rowsOf(b)?.() ?? null;
         for (let i = 0; i < m.length; i++) if (m[i]) present[rows ? rows[i]! : i] = 1;
       }
     }

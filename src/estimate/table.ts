@@ -9,7 +9,7 @@ import { degreesOfFreedom } from '../design/df.js';
 import type { SurveyDesign } from '../design/types.js';
 import { EstimationError } from '../errors.js';
 import { pchisqUpper, pfUpper } from '../stats/distributions.js';
-import { categoricalInfluence } from '../variance/influence.js';
+import { categoricalInfluence, type Influence } from '../variance/influence.js';
 import { designDf as designDegreesOfFreedom } from '../variance/linearization.js';
 import { replicateCellSums } from './replicate-groups.js';
 import { estimateVariance } from './variance.js';
@@ -69,29 +69,178 @@ interface Cross {
   complete: Uint8Array;
   nDomain: number;
   nMissing: number;
+  /** Per raw cell (row level + R0 · column level): Σw of complete rows, in row order. */
+  cellW: Float64Array;
+  /** Per raw cell: complete rows. */
+  cellN: Float64Array;
+  /** Σw of complete rows, in row order. */
+  sumW: number;
+  /** Stage-1 cluster sums of a linearization design, when asked for (see {@link ClusterCells}). */
+  clusters: ClusterCells | null;
 }
 
-function cross(design: SurveyDesign, rowVariable: string, colVariable: string): Cross {
+/**
+ * Per stage-1 cluster of a linearization design, from the same pass over the rows: Σw of the
+ * complete rows per raw cell and in all (each in row order, as categoricalInfluence adds them),
+ * which clusters have a complete row, and what R's `degf` (zero weights counted) needs.
+ */
+interface ClusterCells {
+  rowCluster: Int32Array;
+  /** nClusters × K0, row-major. */
+  cellW: Float64Array;
+  clusterW: Float64Array;
+  seen: Uint8Array;
+  designDf: number;
+}
+
+/** Most cluster × raw-cell sums kept from the pass over the rows (8 bytes each). */
+const MAX_CLUSTER_CELLS = 1 << 23;
+
+function isMissing(c: Column, i: number): boolean {
+  return c.kind === 'numeric' ? Number.isNaN(c.values[i]!) : c.codes[i]! < 0;
+}
+
+function cross(
+  design: SurveyDesign,
+  rowVariable: string,
+  colVariable: string,
+  withClusters = false,
+): Cross {
   const rc = getColumn(design.data, rowVariable);
   const cc = getColumn(design.data, colVariable);
   const domain = design.domain;
-  const inDomain = (i: number) => domain === null || domain[i] !== 0;
-  const missing = (c: Column, i: number) =>
-    c.kind === 'numeric' ? Number.isNaN(c.values[i]!) : c.codes[i]! < 0;
-  const both = (i: number) => inDomain(i) && !missing(rc, i) && !missing(cc, i);
+  const both = (i: number) =>
+    (domain === null || domain[i] !== 0) && !isMissing(rc, i) && !isMissing(cc, i);
   const row = coded(rc, both);
   const col = coded(cc, both);
   const n = design.data.nrow;
+  const R0 = Math.max(row.levels.length, 1);
+  const K0 = R0 * Math.max(col.levels.length, 1);
   const complete = new Uint8Array(n);
+  const cellW = new Float64Array(K0);
+  const cellN = new Float64Array(K0);
+  const rcodes = row.codes;
+  const ccodes = col.codes;
+  const w = design.weights;
   let nDomain = 0;
   let nMissing = 0;
-  for (let i = 0; i < n; i++) {
-    if (!inDomain(i)) continue;
-    nDomain++;
-    if (row.codes[i]! < 0 || col.codes[i]! < 0) nMissing++;
-    else complete[i] = 1;
+  let sumW = 0;
+  const stage = withClusters && design.type === 'linearization' ? design.stages[0] : undefined;
+  if (stage === undefined || stage.nClusters * K0 > MAX_CLUSTER_CELLS) {
+    for (let i = 0; i < n; i++) {
+      if (domain !== null && domain[i] === 0) continue;
+      nDomain++;
+      const r = rcodes[i]!;
+      const c = ccodes[i]!;
+      if (r < 0 || c < 0) {
+        nMissing++;
+        continue;
+      }
+      complete[i] = 1;
+      const k = r + R0 * c;
+      const wi = w[i]!;
+      cellW[k]! += wi;
+      cellN[k]! += 1;
+      sumW += wi;
+    }
+    return { row, col, complete, nDomain, nMissing, cellW, cellN, sumW, clusters: null };
   }
-  return { row, col, complete, nDomain, nMissing };
+  // The same pass, also summing per stage-1 cluster (a run of rows of one cluster in a
+  // register, as categoricalInfluence does) and noting the clusters with a row in the domain.
+  const rowCluster = stage.rowCluster;
+  const ccW = new Float64Array(stage.nClusters * K0);
+  const clusterW = new Float64Array(stage.nClusters);
+  const seen = new Uint8Array(stage.nClusters);
+  const inDomain = new Uint8Array(stage.nClusters);
+  const counts = clusterPass(
+    domain,
+    rcodes,
+    ccodes,
+    w,
+    rowCluster,
+    R0,
+    complete,
+    cellW,
+    cellN,
+    ccW,
+    clusterW,
+    seen,
+    inDomain,
+  );
+  nDomain = counts[0]!;
+  nMissing = counts[1]!;
+  sumW = counts[2]!;
+  // R's svychisq `nu`: PSUs minus strata among the domain's rows, zero weights included
+  // (clusters are nested in strata).
+  const stratumSeen = new Uint8Array(stage.nStrata);
+  let psus = 0;
+  let strata = 0;
+  for (let cl = 0; cl < stage.nClusters; cl++) {
+    if (inDomain[cl] === 0) continue;
+    psus++;
+    const s = stage.clusterStratum[cl]!;
+    if (stratumSeen[s] === 0) {
+      stratumSeen[s] = 1;
+      strata++;
+    }
+  }
+  const clusters = { rowCluster, cellW: ccW, clusterW, seen, designDf: psus - strata };
+  return { row, col, complete, nDomain, nMissing, cellW, cellN, sumW, clusters };
+}
+
+/**
+ * The pass over the rows of {@link cross} with stage-1 cluster sums (a function of typed arrays
+ * only, so that V8 optimises it once). Returns [rows in the domain, missing, Σw].
+ */
+function clusterPass(
+  domain: Uint8Array | null,
+  rcodes: Int32Array,
+  ccodes: Int32Array,
+  w: Float64Array,
+  rowCluster: Int32Array,
+  R0: number,
+  complete: Uint8Array,
+  cellW: Float64Array,
+  cellN: Float64Array,
+  ccW: Float64Array,
+  clusterW: Float64Array,
+  seen: Uint8Array,
+  inDomain: Uint8Array,
+): Float64Array {
+  const K0 = cellW.length;
+  let nDomain = 0;
+  let nMissing = 0;
+  let sumW = 0;
+  let at = -1;
+  let acc = 0;
+  for (let i = 0; i < w.length; i++) {
+    if (domain !== null && domain[i] === 0) continue;
+    nDomain++;
+    const cl = rowCluster[i]!;
+    if (cl !== at) {
+      if (at >= 0) clusterW[at] = acc;
+      at = cl;
+      acc = clusterW[cl]!;
+      inDomain[cl] = 1;
+    }
+    const r = rcodes[i]!;
+    const c = ccodes[i]!;
+    if (r < 0 || c < 0) {
+      nMissing++;
+      continue;
+    }
+    complete[i] = 1;
+    const k = r + R0 * c;
+    const wi = w[i]!;
+    cellW[k]! += wi;
+    cellN[k]! += 1;
+    sumW += wi;
+    ccW[cl * K0 + k]! += wi;
+    acc += wi;
+    seen[cl] = 1;
+  }
+  if (at >= 0) clusterW[at] = acc;
+  return Float64Array.of(nDomain, nMissing, sumW);
 }
 
 /**
@@ -130,14 +279,12 @@ export function svyTable(
   const counts = Array.from({ length: R }, () => new Array<number>(C).fill(0));
   const n = Array.from({ length: R }, () => new Array<number>(C).fill(0));
   const w = design.weights;
-  let total = 0;
-  for (let i = 0; i < x.complete.length; i++) {
-    if (!x.complete[i]) continue;
-    const r = x.row.codes[i]!;
-    const c = x.col.codes[i]!;
-    counts[r]![c]! += w[i]!;
-    n[r]![c]! += 1;
-    total += w[i]!;
+  let total = x.sumW;
+  for (let r = 0; r < R; r++) {
+    for (let c = 0; c < C; c++) {
+      counts[r]![c] = x.cellW[r + R * c]!;
+      n[r]![c] = x.cellN[r + R * c]!;
+    }
   }
   if (design.type === 'replicate' && x.nMissing > 0 && total > 0) {
     // R's svytable on a replicate design scales the table to the weight total of the design's
@@ -266,14 +413,15 @@ export function svyChisq(
       value: test,
     });
   }
-  const x = cross(design, row, col);
+  const x = cross(design, row, col, true);
   const n = x.complete.length;
   const w = design.weights;
+  const R0 = Math.max(x.row.levels.length, 1);
+  const C0 = Math.max(x.col.levels.length, 1);
 
   // Levels with respondents (R tests the levels present in the data).
-  const used = (c: Coded, variable: string) => {
-    const seen = new Uint8Array(c.levels.length);
-    for (let i = 0; i < n; i++) if (x.complete[i]) seen[c.codes[i]!] = 1;
+  const used = (c: Coded, variable: string, seenOf: (l: number) => boolean) => {
+    const seen = c.levels.map((_, l) => seenOf(l));
     const keep = c.levels.filter((_, k) => seen[k]);
     if (keep.length < 2) {
       throw new EstimationError(
@@ -287,25 +435,37 @@ export function svyChisq(
     for (let l = 0; l < c.levels.length; l++) if (seen[l]) index[l] = k++;
     return { keep, dropped: c.levels.filter((_, l) => !seen[l]), index };
   };
-  const ru = used(x.row, row);
-  const cu = used(x.col, col);
+  const ru = used(x.row, row, (l) => {
+    for (let c = 0; c < C0; c++) if (x.cellN[l + R0 * c]! > 0) return true;
+    return false;
+  });
+  const cu = used(x.col, col, (l) => {
+    for (let r = 0; r < R0; r++) if (x.cellN[r + R0 * l]! > 0) return true;
+    return false;
+  });
   const nr = ru.keep.length;
   const nc = cu.keep.length;
   const cells = nr * nc;
 
-  // Cell of each respondent (row level fastest, as R's interaction()); weighted cell totals.
-  const cell = new Int32Array(n).fill(-1);
+  // Weighted cell totals (row level fastest, as R's interaction()), from the pass over the rows;
+  // `rawOf[k]`: the raw cell of tested cell k.
+  const K0 = R0 * C0;
+  const rawOf = new Int32Array(cells);
   const sums = new Float64Array(cells);
-  let sumW = 0;
   let count = 0;
-  for (let i = 0; i < n; i++) {
-    if (!x.complete[i]) continue;
-    const k = ru.index[x.row.codes[i]!]! + nr * cu.index[x.col.codes[i]!]!;
-    cell[i] = k;
-    sums[k]! += w[i]!;
-    sumW += w[i]!;
-    count++;
+  for (let r = 0; r < x.row.levels.length; r++) {
+    for (let c = 0; c < x.col.levels.length; c++) {
+      const raw = r + R0 * c;
+      count += x.cellN[raw]!;
+      const kr = ru.index[r]!;
+      const kc = cu.index[c]!;
+      if (kr < 0 || kc < 0) continue;
+      const k = kr + nr * kc;
+      rawOf[k] = raw;
+      sums[k] = x.cellW[raw]!;
+    }
   }
+  const sumW = x.sumW;
   if (!(sumW > 0)) {
     throw new EstimationError(
       'ZERO_WEIGHT_DOMAIN',
@@ -314,14 +474,28 @@ export function svyChisq(
     );
   }
   const share = sums.map((s) => s / sumW);
+  // Cell of each respondent (-1: none), made when a variance needs it row by row.
+  let cellCodes: Int32Array | null = null;
+  const cell = () => {
+    if (cellCodes === null) {
+      const rawToCell = new Int32Array(K0).fill(-1);
+      for (let k = 0; k < cells; k++) rawToCell[rawOf[k]!] = k;
+      const rc = x.row.codes;
+      const cc = x.col.codes;
+      cellCodes = new Int32Array(n).fill(-1);
+      for (let i = 0; i < n; i++)
+        if (x.complete[i]) cellCodes[i] = rawToCell[rc[i]! + R0 * cc[i]!]!;
+    }
+    return cellCodes;
+  };
   // Covariance of the cell shares: R's svymean(cells, design, na.rm = TRUE); on a replicate
   // design the shares recomputed with each replicate's weights, all cells in one pass.
   const V = estimateVariance(
     design,
-    categoricalInfluence(cell, w, x.complete, 1 / sumW, share),
+    cellInfluence(x, w, rawOf, share, sumW, cell),
     x.complete,
     (d) => {
-      const cellSums = replicateCellSums(d, cell, cells);
+      const cellSums = replicateCellSums(d, cell(), cells);
       const reps = cellSums.reps.map((r) => {
         let t = 0;
         for (let k = 0; k < cells; k++) t += r[k]!;
@@ -354,9 +528,11 @@ export function svyChisq(
   const q = (nr - 1) * (nc - 1);
   // R's `nu`: PSUs minus strata among the domain's rows, zero weights included.
   const designDf =
-    design.type === 'linearization'
-      ? designDegreesOfFreedom(design, design.domain, { zeroWeights: true })
-      : degreesOfFreedom(design);
+    design.type !== 'linearization'
+      ? degreesOfFreedom(design)
+      : x.clusters !== null
+        ? x.clusters.designDf
+        : designDegreesOfFreedom(design, design.domain, { zeroWeights: true });
   const base = {
     pearson,
     traceDelta: trace,
@@ -391,6 +567,46 @@ export function svyChisq(
     pValue: pchisqUpper(adjusted, q),
     adjusted,
     ...base,
+  };
+}
+
+/**
+ * Influence of the cell shares (categoricalInfluence of the cells, factor 1/Σw, centred at the
+ * shares). For the design's stage-1 clusters its cluster totals come from the sums of the pass
+ * over the rows (the same additions in the same order), and it tells which clusters have a
+ * respondent, so the variance needs no pass over the rows.
+ */
+function cellInfluence(
+  x: Cross,
+  weights: Float64Array,
+  rawOf: Int32Array,
+  share: Float64Array,
+  sumW: number,
+  cell: () => Int32Array,
+): Influence {
+  const p = share.length;
+  let rows: Influence | null = null;
+  const byRow = () => {
+    if (rows === null) rows = categoricalInfluence(cell(), weights, x.complete, 1 / sumW, share);
+    return rows;
+  };
+  return {
+    p,
+    present: x.complete,
+    dense: () => byRow().dense(),
+    sumByCluster(rowCluster, totals) {
+      const cl = x.clusters;
+      if (cl === null || cl.rowCluster !== rowCluster)
+        return byRow().sumByCluster(rowCluster, totals);
+      const K0 = cl.cellW.length / cl.clusterW.length;
+      const factor = 1 / sumW;
+      for (let c = 0; c < cl.clusterW.length; c++) {
+        const s = cl.clusterW[c]!;
+        for (let j = 0; j < p; j++)
+          totals[c * p + j] = factor * (cl.cellW[c * K0 + rawOf[j]!]! - s * share[j]!);
+      }
+      return cl.seen;
+    },
   };
 }
 
