@@ -76,7 +76,7 @@ export function numericInfluence(
   centre: number,
   cached: ClusterSums | null = null,
 ): Influence {
-  return {
+  return withRememberedSums({
     p: 1,
     present,
     dense() {
@@ -119,7 +119,7 @@ export function numericInfluence(
       if (factor !== 1) for (let c = 0; c < nClusters; c++) totals[c]! *= factor;
       return seen;
     },
-  };
+  });
 }
 
 /**
@@ -135,7 +135,7 @@ export function categoricalInfluence(
   cached: ClusterSums | null = null,
 ): Influence {
   const p = centre.length;
-  return {
+  return withRememberedSums({
     p,
     present,
     dense() {
@@ -188,5 +188,29 @@ export function categoricalInfluence(
       }
       return seen;
     },
+  });
+}
+
+/**
+ * The same influence, remembering its last cluster totals: asked again for the same row-to-cluster
+ * map (svyBy's joint covariance asks each group for the totals its own variance already summed),
+ * it copies them instead of passing over the rows again. Callers pass zeroed `totals`.
+ */
+function withRememberedSums(influence: Influence): Influence {
+  const sum = influence.sumByCluster.bind(influence);
+  let lastMap: Int32Array | null = null;
+  let lastTotals: Float64Array | null = null;
+  let lastSeen: Uint8Array | undefined;
+  influence.sumByCluster = (rowCluster, totals) => {
+    if (rowCluster === lastMap && lastTotals !== null && lastTotals.length === totals.length) {
+      totals.set(lastTotals);
+      return lastSeen;
+    }
+    const seen = sum(rowCluster, totals);
+    lastMap = rowCluster;
+    lastTotals = totals.slice();
+    lastSeen = seen;
+    return seen;
   };
+  return influence;
 }
