@@ -83,6 +83,8 @@ export class ColumnBuilder {
   private mode: number;
   private n = 0;
   private map = new Map<string, number>();
+  /** Codes + 1 of the keys of one or two ASCII characters, by {@link shortSlot} (0: not a key). */
+  private short: Int32Array;
   private keys: string[] = [];
   private codes: Int32Array = new Int32Array(1024);
   private values: Float64Array = new Float64Array(0);
@@ -103,6 +105,7 @@ export class ColumnBuilder {
     private readonly maxErrors: number,
   ) {
     this.mode = spec.kind === 'skip' ? SKIP : DICT;
+    this.short = new Int32Array(this.mode === SKIP ? 0 : SHORT_SLOTS);
     this.rules = spec.kind === 'codebook' ? spec.rules : undefined;
     this.plainNumbers =
       this.rules === undefined ||
@@ -117,10 +120,103 @@ export class ColumnBuilder {
     if (this.mode === NUM && k < rows.length) this.pushNum(rows, j, k);
   }
 
+  /**
+   * Appends `nrows` cells given as spans of `text`: cell `r` is
+   * `text.slice(spans[at + 2 * r], spans[at + 2 * r + 1])`. Same result as {@link push} with those
+   * cells as strings.
+   */
+  pushSpans(text: string, spans: Int32Array, at: number, nrows: number): void {
+    if (this.mode === SKIP) return;
+    let k = 0;
+    if (this.mode === DICT) k = this.pushDictSpans(text, spans, at, nrows);
+    if (this.mode === NUM && k < nrows) this.pushNumSpans(text, spans, at, nrows, k);
+  }
+
+  private pushDictSpans(text: string, spans: Int32Array, from: number, nrows: number): number {
+    if (this.codes.length < this.n + nrows) this.codes = growInt32(this.codes, this.n + nrows);
+    const codes = this.codes;
+    const short = this.short;
+    const map = this.map;
+    let n = this.n;
+    let at = from;
+    for (let k = 0; k < nrows; k++, at += 2) {
+      const a = spans[at]!;
+      const b = spans[at + 1]!;
+      if (a === b) {
+        codes[n++] = -1;
+        continue;
+      }
+      if (b - a <= 2) {
+        const t = short[shortSlot(text, a, b)]! - 1;
+        if (t >= 0) {
+          codes[n++] = t;
+          continue;
+        }
+      }
+      const s = text.slice(a, b);
+      let c = map.get(s);
+      if (c === undefined) {
+        c = this.addKey(s);
+        if (this.keys.length > DICT_CAP && this.canBeNumeric()) {
+          codes[n++] = c;
+          this.n = n;
+          this.toNumeric();
+          return k + 1;
+        }
+      }
+      codes[n++] = c;
+    }
+    this.n = n;
+    return nrows;
+  }
+
+  private pushNumSpans(
+    text: string,
+    spans: Int32Array,
+    start: number,
+    nrows: number,
+    from: number,
+  ): void {
+    const need = this.n + nrows - from;
+    if (this.values.length < need) this.values = growFloat64(this.values, need);
+    const values = this.values;
+    const plain = this.plainNumbers;
+    let n = this.n;
+    let at = start + 2 * from;
+    for (let k = from; k < nrows; k++, at += 2) {
+      const a = spans[at]!;
+      const b = spans[at + 1]!;
+      if (a === b) {
+        values[n++] = Number.NaN;
+        this.empty++;
+        continue;
+      }
+      let v = simpleDecimal(text, a, b);
+      if (!Number.isNaN(v) && (plain || this.acceptsNumber(v))) {
+        values[n++] = v;
+        continue;
+      }
+      const s = text.slice(a, b);
+      v = Number(s);
+      if (
+        v - v === 0 &&
+        !(v === 0 && s.trim() === '') &&
+        !hasRadixPrefix(s) &&
+        (plain || this.acceptsNumber(v))
+      ) {
+        values[n++] = v;
+        continue;
+      }
+      const w = this.slowCell(s, n);
+      if (this.mode === SKIP) return;
+      values[n++] = w;
+    }
+    this.n = n;
+  }
+
   private pushDict(rows: ReadonlyArray<readonly string[]>, j: number): number {
     if (this.codes.length < this.n + rows.length)
       this.codes = growInt32(this.codes, this.n + rows.length);
-    const map = this.map;
     const codes = this.codes;
     let n = this.n;
     for (let k = 0; k < rows.length; k++) {
@@ -129,7 +225,7 @@ export class ColumnBuilder {
         codes[n++] = -1;
         continue;
       }
-      let c = map.get(s);
+      let c = this.map.get(s);
       if (c === undefined) {
         c = this.addKey(s);
         if (this.keys.length > DICT_CAP && this.canBeNumeric()) {
@@ -150,6 +246,10 @@ export class ColumnBuilder {
     const c = this.keys.length;
     this.keys.push(s);
     this.map.set(s, c);
+    if (s.length <= 2) {
+      const slot = shortSlot(s, 0, s.length);
+      if (slot > 0) this.short[slot] = c + 1;
+    }
     if (
       this.spec.kind === 'infer' &&
       !this.nonNumeric &&
@@ -188,6 +288,7 @@ export class ColumnBuilder {
     this.values = values;
     this.mode = NUM;
     this.map = new Map();
+    this.short = new Int32Array(0);
     this.keys = [];
     this.codes = new Int32Array(0);
   }
@@ -366,34 +467,58 @@ export class ColumnBuilder {
       const n = this.n;
       const codes = this.codes;
       const keys = this.keys;
+      const plain = kind.every((k) => k === K_OK);
       if (this.isNumericColumn()) {
         const values = new Float64Array(n);
-        for (let i = 0; i < n; i++) {
-          const c = codes[i]!;
-          if (c < 0) {
-            values[i] = Number.NaN;
-            this.empty++;
-            continue;
+        if (plain) {
+          let empty = 0;
+          for (let i = 0; i < n; i++) {
+            const c = codes[i]!;
+            if (c < 0) {
+              values[i] = Number.NaN;
+              empty++;
+            } else values[i] = val[c]!;
           }
-          values[i] = val[c]!;
-          const k = kind[c]!;
-          if (k !== K_OK) this.tally(k, info[c]!, i, keys[c]!);
+          this.empty += empty;
+        } else {
+          for (let i = 0; i < n; i++) {
+            const c = codes[i]!;
+            if (c < 0) {
+              values[i] = Number.NaN;
+              this.empty++;
+              continue;
+            }
+            values[i] = val[c]!;
+            const k = kind[c]!;
+            if (k !== K_OK) this.tally(k, info[c]!, i, keys[c]!);
+          }
         }
         column = { kind: 'numeric', name: this.name, values };
       } else {
-        for (let i = 0; i < n; i++) {
-          const c = codes[i]!;
-          if (c < 0) {
-            this.empty++;
-            continue;
+        if (plain) {
+          let empty = 0;
+          for (let i = 0; i < n; i++) {
+            const c = codes[i]!;
+            if (c < 0) empty++;
+            else codes[i] = level[c]!;
           }
-          codes[i] = level[c]!;
-          const k = kind[c]!;
-          if (k !== K_OK) this.tally(k, info[c]!, i, keys[c]!);
+          this.empty += empty;
+        } else {
+          for (let i = 0; i < n; i++) {
+            const c = codes[i]!;
+            if (c < 0) {
+              this.empty++;
+              continue;
+            }
+            codes[i] = level[c]!;
+            const k = kind[c]!;
+            if (k !== K_OK) this.tally(k, info[c]!, i, keys[c]!);
+          }
         }
         column = { kind: 'categorical', name: this.name, codes: trimTo(codes, n), levels };
       }
       this.map = new Map();
+      this.short = new Int32Array(0);
       this.keys = [];
       this.codes = new Int32Array(0);
     }
@@ -415,6 +540,63 @@ export class ColumnBuilder {
  */
 function detach(s: string): string {
   return s.length < 13 ? s : ` ${s}`.slice(1);
+}
+
+/** Slots of {@link shortSlot}: 0 (not short), one ASCII character, two ASCII characters. */
+const SHORT_SLOTS = 1 + 128 + 128 * 128;
+
+/** The slot of `text[a, b)` (one or two characters) in the short-key table; 0 unless all ASCII. */
+function shortSlot(text: string, a: number, b: number): number {
+  const c0 = text.charCodeAt(a);
+  if (c0 >= 128) return 0;
+  if (b - a === 1) return 1 + c0;
+  const c1 = text.charCodeAt(a + 1);
+  return c1 >= 128 ? 0 : 129 + c0 * 128 + c1;
+}
+
+/** Exact powers of ten (10^0 to 10^22 are all exactly representable as doubles). */
+const POW10 = Array.from({ length: 23 }, (_, k) => 10 ** k);
+
+/**
+ * `text[a, b)` read as a number when it has the form `-?\d+(\.\d+)?` with at most 15 digits,
+ * else `NaN` (the caller falls back to `Number()`). Then the digits form an integer below 2^53
+ * and the value is that integer divided by an exact power of ten: one correctly rounded
+ * division, so exactly the double `Number()` gives (Clinger's fast path).
+ */
+function simpleDecimal(text: string, a: number, b: number): number {
+  let i = a;
+  let neg = false;
+  if (text.charCodeAt(i) === 45) {
+    neg = true;
+    i++;
+  }
+  let m = 0;
+  let digits = 0;
+  let c = 0;
+  for (; i < b; i++) {
+    c = text.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) break;
+    m = m * 10 + c;
+    digits++;
+  }
+  if (digits === 0) return Number.NaN;
+  let scale = 0;
+  if (i < b) {
+    if (c !== -2) return Number.NaN; // '.'
+    i++;
+    const from = i;
+    for (; i < b; i++) {
+      c = text.charCodeAt(i) - 48;
+      if (c < 0 || c > 9) return Number.NaN;
+      m = m * 10 + c;
+    }
+    scale = i - from;
+    if (scale === 0) return Number.NaN;
+    digits += scale;
+  }
+  if (digits > 15) return Number.NaN;
+  const v = scale === 0 ? m : m / POW10[scale]!;
+  return neg ? -v : v;
 }
 
 function growInt32(a: Int32Array, need: number): Int32Array {

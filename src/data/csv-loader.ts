@@ -1,7 +1,10 @@
 /**
  * The push-based CSV loader behind {@link parseCsv} and {@link readCsv}: text arrives in chunks of
- * any size, papaparse's core parser splits complete records, and columns grow chunk by chunk, so
- * memory is bounded by the columns being built plus one chunk of text, never the whole file.
+ * any size, complete records are split into fields, and columns grow chunk by chunk, so memory is
+ * bounded by the columns being built plus one chunk of text, never the whole file. Text with a
+ * quote character goes through papaparse's core parser; text without one (the common case) is
+ * split by a scan that records field offsets instead of cutting a string per cell, with the same
+ * result (papaparse itself splits quote-free text at line breaks and delimiters).
  *
  * Structural errors (quotes, ragged rows, header) are thrown as soon as their record is parsed, in
  * file order; cell errors (`NOT_A_NUMBER`, `CODEBOOK_VIOLATION`) after the whole input is read, so
@@ -25,6 +28,13 @@ import type { Column, LoadReport, MissingCount, SurveyData } from './types.js';
 export const DELIMITERS_TO_GUESS = [',', ';', '\t', '|'];
 /** Characters of text used to guess the delimiter and line break (always the first ones). */
 const SAMPLE_CHARS = 1 << 16;
+/**
+ * Records of quote-free text handed to the columns at once (a batch stays in the CPU cache while
+ * each column reads its cells).
+ */
+const PLAIN_BATCH_ROWS = 512;
+/** Longer pushed text is parsed in pieces of this many characters (they stay in the CPU cache). */
+const MAX_PIECE_CHARS = 1 << 16;
 /** Least text parsed at once. */
 const MIN_PARSE_CHARS = 1 << 15;
 /** Cell problems listed in an error message (all of them, up to `maxErrors`, are in `details`). */
@@ -97,6 +107,11 @@ export class CsvLoader {
   private extra = 0;
   private pendingEmpty: number[] = [];
   private readonly rejected: Array<{ row: number; reason: string }> = [];
+  /**
+   * Field offsets of a batch of records of quote-free text, column by column: field `j` of record
+   * `r` is `text.slice(spans[2 * (j * PLAIN_BATCH_ROWS + r)], spans[2 * (j * PLAIN_BATCH_ROWS + r) + 1])`.
+   */
+  private spans: Int32Array = new Int32Array(0);
 
   constructor(
     opts: CsvOptions = {},
@@ -150,6 +165,12 @@ export class CsvLoader {
     if (!this.started) {
       this.started = true;
       if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    }
+    if (text.length > MAX_PIECE_CHARS) {
+      for (let i = 0; i < text.length; i += MAX_PIECE_CHARS) {
+        this.push(text.slice(i, i + MAX_PIECE_CHARS));
+      }
+      return;
     }
     this.pending.push(text);
     this.pendingLen += text.length;
@@ -220,6 +241,10 @@ export class CsvLoader {
     this.pendingLen = 0;
     this.partial = '';
     if (text === '') return;
+    if (text.indexOf('"') === -1) {
+      this.parsePlain(text, final);
+      return;
+    }
     const parser = new Papa.Parser({ delimiter: this.delimiter ?? ',', newline: this.newline });
     const res = parser.parse(text, 0, !final) as {
       data: Row[];
@@ -282,6 +307,121 @@ export class CsvLoader {
     if (kept.length === 0) return;
     const builders = this.builders;
     for (let j = 0; j < builders.length; j++) builders[j]!.push(kept, j);
+  }
+
+  /**
+   * Text without any quote character: records are the pieces between line breaks and fields the
+   * pieces between delimiters (what papaparse does for such text too), found as offsets into
+   * `text` so that cells are never cut into strings unless a column needs them.
+   */
+  private parsePlain(text: string, final: boolean): void {
+    const nl = this.newline;
+    const nll = nl.length;
+    let stop: number;
+    if (final) stop = text.length;
+    else {
+      const last = text.lastIndexOf(nl);
+      if (last === -1) {
+        this.partial = text;
+        return;
+      }
+      stop = last;
+      this.partial = text.slice(last + nll);
+    }
+    const d = this.delimiter ?? ',';
+    const dl = d.length;
+    const dc = d.charCodeAt(0);
+    let ncol = this.names === null ? 0 : this.names.length;
+    const colStride = 2 * PLAIN_BATCH_ROWS;
+    let spans = this.spans;
+    if (spans.length < ncol * colStride) {
+      spans = new Int32Array(ncol * colStride);
+      this.spans = spans;
+    }
+    let nrows = 0;
+    /** Multi-character delimiter: its next occurrence at or after the current field. */
+    let nextD = -1;
+    let start = 0;
+    for (;;) {
+      let e = text.indexOf(nl, start);
+      if (e === -1 || e > stop) e = stop;
+      const startLine = this.line++;
+      // fields of the record [start, e)
+      let k = 0;
+      let f = start;
+      const base = 2 * nrows;
+      if (dl === 1) {
+        for (let i = start; i < e; i++) {
+          if (text.charCodeAt(i) !== dc) continue;
+          if (k < ncol) {
+            spans[base + k * colStride] = f;
+            spans[base + k * colStride + 1] = i;
+          }
+          k++;
+          f = i + 1;
+        }
+        if (k < ncol) {
+          spans[base + k * colStride] = f;
+          spans[base + k * colStride + 1] = e;
+        }
+        k++;
+      } else
+        for (;;) {
+          if (nextD < f) {
+            nextD = text.indexOf(d, f);
+            if (nextD === -1) nextD = text.length;
+          }
+          const q = Math.min(nextD, e);
+          if (k < ncol) {
+            spans[base + k * colStride] = f;
+            spans[base + k * colStride + 1] = q;
+          }
+          k++;
+          if (q === e) break;
+          f = q + dl;
+        }
+      if (k === 1 && isBlankSpan(text, start, e)) {
+        if (this.names === null) this.rejected.push({ row: startLine, reason: 'empty line' });
+        else this.pendingEmpty.push(startLine);
+      } else if (this.names === null) {
+        this.setHeader(text.slice(start, e).split(d), startLine);
+        ncol = this.names!.length;
+        if (spans.length < ncol * colStride) {
+          spans = new Int32Array(ncol * colStride);
+          this.spans = spans;
+        }
+      } else if (k !== ncol) {
+        this.throwRagged(text.slice(start, e).split(d), startLine);
+      } else {
+        if (this.pendingEmpty.length > 0) {
+          for (const l of this.pendingEmpty) this.rejected.push({ row: l, reason: 'empty line' });
+          this.pendingEmpty = [];
+        }
+        const expected = this.firstDataLine + this.nrow + this.extra;
+        if (startLine !== expected) {
+          this.extra = startLine - this.firstDataLine - this.nrow;
+          this.bpRow.push(this.nrow);
+          this.bpExtra.push(this.extra);
+        }
+        this.nrow++;
+        nrows++;
+        if (nrows === PLAIN_BATCH_ROWS) {
+          this.pushSpans(text, spans, nrows);
+          nrows = 0;
+        }
+      }
+      if (e >= stop) break;
+      start = e + nll;
+    }
+    this.pushSpans(text, spans, nrows);
+  }
+
+  private pushSpans(text: string, spans: Int32Array, nrows: number): void {
+    if (nrows === 0) return;
+    const builders = this.builders;
+    for (let j = 0; j < builders.length; j++) {
+      builders[j]!.pushSpans(text, spans, 2 * PLAIN_BATCH_ROWS * j, nrows);
+    }
   }
 
   private throwQuote(e: Papa.ParseError, line: number, text: string): never {
@@ -531,6 +671,17 @@ function countChar(s: string, ch: string): number {
     i = s.indexOf(ch, i + 1);
   }
   return n;
+}
+
+/** Whether `text[start, end)` is empty or whitespace only (as `trim()` sees it). */
+function isBlankSpan(text: string, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 32 || (c >= 9 && c <= 13)) continue;
+    if (c < 128) return false;
+    return text.slice(i, end).trim() === '';
+  }
+  return true;
 }
 
 function countInFields(row: Row, ch: string): number {
