@@ -429,35 +429,19 @@ function compactGroups(
 
   const memo = new Map<unknown, Array<Float64Array | Int32Array>>();
   memo.set(stage1, clusters);
+  const splitOf = <T extends Float64Array | Int32Array>(a: T, make: (m: number) => T): T[] => {
+    let out = memo.get(a) as T[] | undefined;
+    if (out === undefined) {
+      out = Array.from(counts, make);
+      if (blocks) splitColumn(rowGroup, groupIndex, a, out);
+      else scatterColumn(rowGroup, groupIndex, a, out);
+      memo.set(a, out);
+    }
+    return out;
+  };
   const split = {
-    float(a: Float64Array): Float64Array[] {
-      let out = memo.get(a) as Float64Array[] | undefined;
-      if (out === undefined) {
-        if (blocks) {
-          out = Array.from(counts, (m) => new Float64Array(m));
-          splitFloat(rowGroup, groupIndex, a, out);
-        } else {
-          out = Array.from(counts, (m) => new Float64Array(m));
-          scatterFloat(rowGroup, groupIndex, a, out);
-        }
-        memo.set(a, out);
-      }
-      return out;
-    },
-    int(a: Int32Array): Int32Array[] {
-      let out = memo.get(a) as Int32Array[] | undefined;
-      if (out === undefined) {
-        if (blocks) {
-          out = Array.from(counts, (m) => new Int32Array(m));
-          splitInt(rowGroup, groupIndex, a, out);
-        } else {
-          out = Array.from(counts, (m) => new Int32Array(m));
-          scatterInt(rowGroup, groupIndex, a, out);
-        }
-        memo.set(a, out);
-      }
-      return out;
-    },
+    float: (a: Float64Array): Float64Array[] => splitOf(a, (m) => new Float64Array(m)),
+    int: (a: Int32Array): Int32Array[] => splitOf(a, (m) => new Int32Array(m)),
   };
   const byStages = new Map<unknown, number>();
   return {
@@ -620,28 +604,12 @@ function scatterRows(
   }
 }
 
-/** {@link splitFloat} row by row. */
-function scatterFloat(
+/** {@link splitColumn} row by row (for groups whose rows are interleaved). */
+function scatterColumn<T extends Float64Array | Int32Array>(
   rowGroup: Int32Array,
   groupIndex: Int32Array,
-  a: Float64Array,
-  out: Float64Array[],
-): void {
-  const fill = new Int32Array(out.length);
-  for (let i = 0; i < rowGroup.length; i++) {
-    const g = rowGroup[i]!;
-    if (g < 0) continue;
-    const k = groupIndex[g]!;
-    if (k >= 0) out[k]![fill[k]!++] = a[i]!;
-  }
-}
-
-/** {@link splitInt} row by row. */
-function scatterInt(
-  rowGroup: Int32Array,
-  groupIndex: Int32Array,
-  a: Int32Array,
-  out: Int32Array[],
+  a: T,
+  out: T[],
 ): void {
   const fill = new Int32Array(out.length);
   for (let i = 0; i < rowGroup.length; i++) {
@@ -663,36 +631,12 @@ function splitIndex(rowGroup: Int32Array, groupIndex: Int32Array, out: Int32Arra
   }
 }
 
-function splitFloat(
+/** Copies a column's values into one array per group, runs of one group's rows as blocks. */
+function splitColumn<T extends Float64Array | Int32Array>(
   rowGroup: Int32Array,
   groupIndex: Int32Array,
-  a: Float64Array,
-  out: Float64Array[],
-): void {
-  const fill = new Int32Array(out.length);
-  const n = rowGroup.length;
-  let i = 0;
-  while (i < n) {
-    const g = rowGroup[i]!;
-    let j = i + 1;
-    while (j < n && rowGroup[j] === g) j++;
-    const k = g < 0 ? -1 : groupIndex[g]!;
-    if (k >= 0) {
-      const at = fill[k]!;
-      const o = out[k]!;
-      if (j - i >= RUN) o.set(a.subarray(i, j), at);
-      else for (let t = i; t < j; t++) o[at + t - i] = a[t]!;
-      fill[k] = at + j - i;
-    }
-    i = j;
-  }
-}
-
-function splitInt(
-  rowGroup: Int32Array,
-  groupIndex: Int32Array,
-  a: Int32Array,
-  out: Int32Array[],
+  a: T,
+  out: T[],
 ): void {
   const fill = new Int32Array(out.length);
   const n = rowGroup.length;
