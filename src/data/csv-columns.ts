@@ -16,7 +16,7 @@
  */
 import { DataFormatError } from '../errors.js';
 import type { CellClass, VariableRules } from './csv-codebook.js';
-import { hasRadixPrefix, isBlank, parseNumber, sortLevels } from './csv-infer.js';
+import { isBlank, parseNumber, sortLevels } from './csv-infer.js';
 import type { Column } from './types.js';
 
 /** Distinct texts a numeric-capable column keeps before switching to the numeric form. */
@@ -197,13 +197,8 @@ export class ColumnBuilder {
         continue;
       }
       const s = text.slice(a, b);
-      v = Number(s);
-      if (
-        v - v === 0 &&
-        !(v === 0 && s.trim() === '') &&
-        !hasRadixPrefix(s) &&
-        (plain || this.acceptsNumber(v))
-      ) {
+      v = parseNumber(s);
+      if (!Number.isNaN(v) && (plain || this.acceptsNumber(v))) {
         values[n++] = v;
         continue;
       }
@@ -306,13 +301,8 @@ export class ColumnBuilder {
         this.empty++;
         continue;
       }
-      const v = Number(s);
-      if (
-        v - v === 0 &&
-        !(v === 0 && s.trim() === '') &&
-        !hasRadixPrefix(s) &&
-        (plain || this.acceptsNumber(v))
-      ) {
+      const v = parseNumber(s);
+      if (!Number.isNaN(v) && (plain || this.acceptsNumber(v))) {
         values[n++] = v;
         continue;
       }
