@@ -99,9 +99,12 @@ export interface QuantileOptions {
  * whose share falls outside [0, 1] is `NaN`, and so is then `se`.
  *
  * Missing values are left out and counted in `nMissing` (R's `na.rm = TRUE`, which also counts
- * the default `df` on the respondents with a value). Sorting the values once, each quantile
- * costs a binary search plus one pass for its variance (`'score'`: one pass per root-finding
- * step).
+ * the default `df` on the respondents with a value). With the rules `'math'` (`'hf1'`) and
+ * `'school'` (`'hf2'`) and a Woodruff interval on a linearization design, the quantiles are
+ * found by weighted quickselect (expected linear time; the sort is done only where rounding
+ * could make selection and the sorted rule differ); otherwise the values are sorted once and
+ * each quantile costs a binary search. Each interval then costs one pass for its variance
+ * (`'score'`: one pass per root-finding step).
  *
  * On a replicate-weight design (R's `svyquantile.svyrep.design`) `interval` is `'mean'`
  * (default: Woodruff's interval, the share's variance from its replicates) or `'quantile'`: the
@@ -184,7 +187,13 @@ export function svyQuantile(
         : degreesOfFreedom(design, a.present)
       : intervalDf(a, { df: opts.df as number });
   const alpha = 1 - level;
-  const ctx = new QuantileContext(a, qrule, alpha, df);
+  const ctx = new QuantileContext(
+    a,
+    qrule,
+    alpha,
+    df,
+    design.type !== 'replicate' && interval !== 'score',
+  );
   const qcrit = df === Number.POSITIVE_INFINITY ? qnorm(1 - alpha / 2) : qt(1 - alpha / 2, df);
   if (design.type === 'replicate') {
     if (probs.length === 0) return [];
@@ -252,43 +261,88 @@ function replicateDfWithoutMissing(design: ReplicateDesign, a: Analysis): number
 
 /** The analysis rows sorted once, and the quantile rule and intervals built on them. */
 class QuantileContext {
-  /** Values of every analysis row (zero weights included), sorted. */
-  readonly sortedAll: Float64Array;
-  /** Row index of each analysis row in value order (stable). */
-  readonly order: Int32Array;
+  #sortedAll: Float64Array | undefined;
+  #order: Int32Array | undefined;
+  #sortedRule: ((p: number) => number) | undefined;
+  #select: WeightedSelect | null | undefined;
   /** The quantile rule at probability p. */
   readonly rule: (p: number) => number;
   readonly values: Float64Array;
 
+  /**
+   * With `fast` (rules `'math'`, `'hf1'`, `'school'`, `'hf2'`), the rule is first tried by
+   * weighted quickselect ({@link WeightedSelect}); the values are sorted only when that cannot
+   * decide the answer exactly as the sorted rule would.
+   */
   constructor(
     readonly a: Analysis,
-    qrule: QuantileRule,
+    readonly qrule: QuantileRule,
     readonly alpha: number,
     readonly df: number,
+    fast = false,
   ) {
-    const values = (a.column as { values: Float64Array }).values;
-    this.values = values;
+    this.values = (a.column as { values: Float64Array }).values;
+    const useFast =
+      fast && (qrule === 'math' || qrule === 'hf1' || qrule === 'school' || qrule === 'hf2');
+    this.rule = useFast
+      ? (p) => {
+          if (this.#select === undefined) this.#select = WeightedSelect.build(this.values, a);
+          const v = this.#select === null ? Number.NaN : this.#select.quantile(p);
+          return Number.isNaN(v) ? this.sortedRule(p) : v;
+        }
+      : (p) => this.sortedRule(p);
+    // Without the fast path, sort and build the rule up front, as before.
+    if (!useFast) this.buildSortedRule();
+  }
+
+  /** Values of every analysis row (zero weights included), sorted. */
+  get sortedAll(): Float64Array {
+    if (!this.#sortedAll) this.sort();
+    return this.#sortedAll!;
+  }
+
+  /** Row index of each analysis row in value order (stable). */
+  get order(): Int32Array {
+    if (!this.#order) this.sort();
+    return this.#order!;
+  }
+
+  private sort(): void {
+    const { a, values } = this;
     // One stable sort (R's order() is stable): ties keep the data's order.
     const order = stableOrder(values, a.present);
     const m = order.length;
-    this.order = order;
+    this.#order = order;
     const sortedAll = new Float64Array(m);
     for (let k = 0; k < m; k++) sortedAll[k] = values[order[k]!]!;
-    this.sortedAll = sortedAll;
-    // The rules drop zero weights first.
-    const weights = a.weights;
-    let len = 0;
-    for (let k = 0; k < m; k++) if (weights[order[k]!]! > 0) len++;
-    const xs = new Float64Array(len);
-    const ws = new Float64Array(len);
-    for (let k = 0, j = 0; k < m; k++) {
-      const wk = weights[order[k]!]!;
-      if (wk > 0) {
-        xs[j] = sortedAll[k]!;
-        ws[j++] = wk;
+    this.#sortedAll = sortedAll;
+  }
+
+  /** The rule on the sorted values (built on first use). */
+  private sortedRule(p: number): number {
+    return (this.#sortedRule ?? this.buildSortedRule())(p);
+  }
+
+  private buildSortedRule(): (p: number) => number {
+    if (!this.#sortedRule) {
+      const { order, sortedAll } = this;
+      const m = order.length;
+      // The rules drop zero weights first.
+      const weights = this.a.weights;
+      let len = 0;
+      for (let k = 0; k < m; k++) if (weights[order[k]!]! > 0) len++;
+      const xs = new Float64Array(len);
+      const ws = new Float64Array(len);
+      for (let k = 0, j = 0; k < m; k++) {
+        const wk = weights[order[k]!]!;
+        if (wk > 0) {
+          xs[j] = sortedAll[k]!;
+          ws[j++] = wk;
+        }
       }
+      this.#sortedRule = makeRule(this.qrule, xs, ws);
     }
-    this.rule = makeRule(qrule, xs, ws);
+    return this.#sortedRule;
   }
 
   /** Woodruff's interval: the share at or below the quantile, its interval, mapped back. */
@@ -481,6 +535,150 @@ class QuantileContext {
       return this.rule(countAtOrBelow(sortedAll, root) / m);
     };
     return [bound(-crit), bound(crit)];
+  }
+}
+
+/**
+ * The rules `'math'` (`'hf1'`) and `'school'` (`'hf2'`) without sorting: a weighted quickselect
+ * (three-way partitions around a pivot value, comparing the weight below with p · total) finds
+ * the value v whose weight straddles p · total. The sorted rule's answer is then v whenever the
+ * weight strictly below v and the weight at or below v are both clear of p · total by more than
+ * any rounding of either computation, v is not the smallest value (R's `qs` then takes the
+ * second value) and v is not 0 (−0 and 0 would depend on the sorted order). Otherwise
+ * {@link WeightedSelect.quantile} gives NaN and the sorted rule decides.
+ */
+class WeightedSelect {
+  private constructor(
+    private readonly xv: Float64Array,
+    private readonly wv: Float64Array,
+    private readonly total: number,
+    private readonly margin: number,
+  ) {}
+
+  /** The rows with a value and a positive weight; `null` when there are fewer than two. */
+  static build(values: Float64Array, a: Analysis): WeightedSelect | null {
+    const { present, weights } = a;
+    let m = 0;
+    for (let i = 0; i < present.length; i++) if (present[i] && weights[i]! > 0) m++;
+    if (m < 2) return null;
+    const xv = new Float64Array(m);
+    const wv = new Float64Array(m);
+    let total = 0;
+    for (let i = 0, k = 0; i < present.length; i++) {
+      const wi = weights[i]!;
+      if (present[i] && wi > 0) {
+        xv[k] = values[i]!;
+        wv[k++] = wi;
+        total += wi;
+      }
+    }
+    // Any sum of these weights in any order is within (m · ε) · total of the exact sum, and so
+    // is the sorted rule's compensated cumulative sum; the margin is a generous multiple.
+    const margin = total * (8 * m + 64) * DBL_EPSILON;
+    if (!Number.isFinite(total) || !(total > 0)) return null;
+    return new WeightedSelect(xv, wv, total, margin);
+  }
+
+  /**
+   * Partition boundaries left by earlier selections, in increasing index order: every value
+   * before `fenceIdx[j]` is below every value from it on, and `fenceW[j]` is the (rounded)
+   * weight before it. A later selection starts from the two fences around its target, so the
+   * interval's limits near the estimate cost little more than the estimate itself.
+   */
+  private readonly fenceIdx: number[] = [];
+  private readonly fenceW: number[] = [];
+
+  private addFence(idx: number, w: number): void {
+    const { fenceIdx, fenceW } = this;
+    let lo = 0;
+    let hi = fenceIdx.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (fenceIdx[mid]! < idx) lo = mid + 1;
+      else hi = mid;
+    }
+    if (fenceIdx[lo] === idx) return;
+    fenceIdx.splice(lo, 0, idx);
+    fenceW.splice(lo, 0, w);
+  }
+
+  /** The rule's value at p, or NaN when the sorted rule must decide. */
+  quantile(p: number): number {
+    const { xv, wv, total, margin, fenceIdx, fenceW } = this;
+    const target = p * total;
+    if (!(target > margin && target < total - margin)) return Number.NaN;
+    // Start between the last fence with weight ≤ target and the fence after it.
+    let lo = 0;
+    let hi = xv.length;
+    let below = 0;
+    for (let j = 0; j < fenceIdx.length; j++) {
+      if (fenceW[j]! <= target) {
+        lo = fenceIdx[j]!;
+        below = fenceW[j]!;
+        hi = j + 1 < fenceIdx.length ? fenceIdx[j + 1]! : xv.length;
+      }
+    }
+    if (fenceIdx.length > 0 && !(fenceW[0]! <= target)) hi = fenceIdx[0]!;
+    let seed = 0x9e3779b9;
+    while (lo < hi) {
+      const len = hi - lo;
+      // Median of three pseudo-random positions as the pivot.
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      const i1 = lo + (seed % len);
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      const i2 = lo + (seed % len);
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      const i3 = lo + (seed % len);
+      const x1 = xv[i1]!;
+      const x2 = xv[i2]!;
+      const x3 = xv[i3]!;
+      const pivot = Math.max(Math.min(x1, x2), Math.min(Math.max(x1, x2), x3));
+      // Three-way partition: [lo, lt) < pivot, [lt, i) = pivot, (gt, hi) > pivot.
+      let lt = lo;
+      let i = lo;
+      let gt = hi - 1;
+      let wLess = 0;
+      let wEq = 0;
+      while (i <= gt) {
+        const x = xv[i]!;
+        if (x < pivot) {
+          const w = wv[i]!;
+          wLess += w;
+          xv[i] = xv[lt]!;
+          wv[i] = wv[lt]!;
+          xv[lt] = x;
+          wv[lt] = w;
+          lt++;
+          i++;
+        } else if (x > pivot) {
+          const w = wv[i]!;
+          xv[i] = xv[gt]!;
+          wv[i] = wv[gt]!;
+          xv[gt] = x;
+          wv[gt] = w;
+          gt--;
+        } else {
+          wEq += wv[i]!;
+          i++;
+        }
+      }
+      const A = below + wLess;
+      const B = A + wEq;
+      this.addFence(lt, A);
+      this.addFence(gt + 1, B);
+      if (A > target) {
+        hi = lt;
+      } else if (B > target) {
+        // The pivot straddles the target; is that clear of every rounding?
+        if (lt === 0 || pivot === 0) return Number.NaN;
+        if (!(A <= target - margin && B > target + margin)) return Number.NaN;
+        return pivot;
+      } else {
+        below = B;
+        lo = gt + 1;
+      }
+    }
+    return Number.NaN; // rounding left no side to go to: let the sort decide
   }
 }
 
