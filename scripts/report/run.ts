@@ -4,14 +4,16 @@
  * chart as PNG, SVG and Vega-Lite JSON in `out/charts/`, and `out/report.html`.
  * @module
  */
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chartLabels } from '../../src/charts/labels.js';
 import { parseCodebook } from '../../src/data/codebook.js';
 import { readCsv } from '../../src/data/csv.js';
+import { readJsonFile } from '../../src/data/json-file.js';
 import { svyDesign } from '../../src/design/build.js';
 import type { LinearizationDesign } from '../../src/design/types.js';
+import { CodebookError } from '../../src/errors.js';
 import { type BatteryResult, svyBattery, svyItem } from '../../src/poll/battery.js';
 import { evaluateHeadlines } from '../../src/poll/headline.js';
 import { svyMultipleResponse } from '../../src/poll/multiple-response.js';
@@ -89,7 +91,10 @@ export async function runReport(opts: ReportOptions = {}): Promise<ReportResult>
 
   // 1. load
   const codebook = parseCodebook(
-    JSON.parse(await readFile(paths.codebook, 'utf8')),
+    await readJsonFile(
+      paths.codebook,
+      (message) => new CodebookError('INVALID_CODEBOOK', message, { file: paths.codebook }),
+    ),
     paths.codebook,
   );
   const questionnaire = await readQuestionnaire(paths.questionnaire);

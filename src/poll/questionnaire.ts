@@ -10,9 +10,8 @@
  * value labels as levels, and {@link resolveAnswers} (answers.ts) maps codes to levels.
  * @module
  */
-import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { fileReadError } from '../data/csv-decode.js';
+import { readJsonFile } from '../data/json-file.js';
 import { CodebookError } from '../errors.js';
 
 /** A text in English, with translations keyed by language code (`{ en, ru }`). */
@@ -323,20 +322,10 @@ export function parseQuestionnaire(json: unknown, source = 'questionnaire'): Que
  * ```
  */
 export async function readQuestionnaire(path: string): Promise<Questionnaire> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (e) {
-    throw fileReadError(e, path);
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (e) {
-    throw new CodebookError('INVALID_QUESTIONNAIRE', `${path}: not JSON (${String(e)})`, {
-      file: path,
-    });
-  }
+  const json = await readJsonFile(
+    path,
+    (message) => new CodebookError('INVALID_QUESTIONNAIRE', message, { file: path }),
+  );
   return parseQuestionnaire(json, path);
 }
 

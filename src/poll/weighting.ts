@@ -3,9 +3,8 @@
  * and raking of the design weights to them.
  * @module
  */
-import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { fileReadError } from '../data/csv-decode.js';
+import { readJsonFile } from '../data/json-file.js';
 import type { SurveyDesign } from '../design/types.js';
 import { WeightingError } from '../errors.js';
 import { type RakeOptions, rake } from '../weighting/rake.js';
@@ -97,20 +96,10 @@ export function marginsFromJson(json: unknown, source = 'margins'): Margin[] {
  * ```
  */
 export async function readMargins(path: string): Promise<Margin[]> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (e) {
-    throw fileReadError(e, path);
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (e) {
-    throw new WeightingError('INVALID_MARGINS', `${path}: not JSON (${String(e)})`, {
-      file: path,
-    });
-  }
+  const json = await readJsonFile(
+    path,
+    (message) => new WeightingError('INVALID_MARGINS', message, { file: path }),
+  );
   return marginsFromJson(json, path);
 }
 
