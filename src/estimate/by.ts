@@ -7,6 +7,7 @@ import { getColumn } from '../data/frame.js';
 import type { Column, SurveyData } from '../data/types.js';
 import type { LinearizationDesign, SurveyDesign } from '../design/types.js';
 import { EstimationError, SurveyError } from '../errors.js';
+import { registerByGroups } from './group-moments.js';
 import {
   attachInfluence,
   type InfluenceBlock,
@@ -101,13 +102,15 @@ interface ByVariable {
  * A numeric grouping variable is grouped by its distinct values (sorted, labelled with
  * `String(value)`).
  *
- * Cost: a few passes over the rows in all (group codes; the groups' weights, clusters and each
- * column an estimator reads, split for all groups at once — as block copies when a group's
- * rows come in long runs, as in a file sorted by region; the stacked influence values), plus
- * the estimator's work on each group's rows — linear in the sample size, not in sample size ×
- * groups. On a replicate design svyMean / svyTotal read the
- * replicate weights once for all groups (about 0.1 s for 7 groups of 1,000,000 rows with 80
- * replicates).
+ * Cost: linear in the sample size, not in sample size × groups. When the estimator is
+ * `svyMean` or `svyTotal` on the group's design (up to 32 groups), the first group's call sums
+ * every group in one pass over the rows (two for a numeric mean) and the other groups' calls
+ * cost a pass over the PSUs (about 11 ms for 7 groups of 1,000,000 rows); see
+ * `group-moments.ts`. Other estimators read the group's own rows: its weights, clusters and
+ * each column they use are split for all groups at once when first read (as block copies
+ * when a group's rows come in long runs, as in a file sorted by region). On a replicate design
+ * svyMean / svyTotal read the replicate weights once for all groups (about 0.1 s for 7 groups
+ * of 1,000,000 rows with 80 replicates).
  *
  * @throws {EstimationError} `UNKNOWN_VARIABLE`, `BAD_OPTION` (no grouping variable, too many
  *   combinations), `EMPTY_DOMAIN` (no respondent in any group); on a replicate design
@@ -414,22 +417,24 @@ function compactGroups(
     }
     return rowNumbers[k]!;
   };
+  // Each group's weights and stage-1 clusters: split together, when a group design first
+  // reads either (svyMean / svyTotal on the group designs read neither: see group-moments.ts).
   const stage1 = design.stages[0]!.rowCluster;
-  let weights: Float64Array[];
-  let clusters: Int32Array[];
-  if (blocks) {
-    weights = Array.from(counts, (m) => new Float64Array(m));
-    clusters = Array.from(counts, (m) => new Int32Array(m));
-    splitRows(rowGroup, groupIndex, design.weights, stage1, weights, clusters);
-  } else {
-    weights = Array.from(counts, (m) => new Float64Array(m));
-    clusters = Array.from(counts, (m) => new Int32Array(m));
-    scatterRows(rowGroup, groupIndex, design.weights, stage1, weights, clusters);
-  }
-
+  let weights: Float64Array[] | null = null;
   const memo = new Map<unknown, Array<Float64Array | Int32Array>>();
-  memo.set(stage1, clusters);
+  const weightsOf = (k: number): Float64Array => {
+    if (weights === null) {
+      const w = Array.from(counts, (m) => new Float64Array(m));
+      const clusters = Array.from(counts, (m) => new Int32Array(m));
+      if (blocks) splitRows(rowGroup, groupIndex, design.weights, stage1, w, clusters);
+      else scatterRows(rowGroup, groupIndex, design.weights, stage1, w, clusters);
+      weights = w;
+      memo.set(stage1, clusters);
+    }
+    return weights[k]!;
+  };
   const splitOf = <T extends Float64Array | Int32Array>(a: T, make: (m: number) => T): T[] => {
+    if (a === stage1 && !memo.has(a)) weightsOf(0);
     let out = memo.get(a) as T[] | undefined;
     if (out === undefined) {
       out = Array.from(counts, make);
@@ -443,11 +448,13 @@ function compactGroups(
     float: (a: Float64Array): Float64Array[] => splitOf(a, (m) => new Float64Array(m)),
     int: (a: Int32Array): Int32Array[] => splitOf(a, (m) => new Int32Array(m)),
   };
+  const register = registerByGroups({ design, rowGroup, groupIndex, count: counts.length });
   const byStages = new Map<unknown, number>();
   return {
     design(k) {
-      const d = sliceDesign(design, k, counts[k]!, weights[k]!, split);
+      const d = sliceDesign(design, k, counts[k]!, () => weightsOf(k), split);
       byStages.set(d.stages, k);
+      register(d, k);
       return d;
     },
     domain: (k) => {
@@ -477,7 +484,7 @@ function sliceDesign(
   design: LinearizationDesign,
   k: number,
   m: number,
-  weights: Float64Array,
+  weights: () => Float64Array,
   split: Splitter,
 ): LinearizationDesign {
   const source = design.data;
@@ -518,7 +525,17 @@ function sliceDesign(
     }
     return stage;
   });
-  return { ...design, data, weights, stages, domain: null };
+  const group = { ...design, data, stages, domain: null };
+  Object.defineProperty(group, 'weights', {
+    enumerable: true,
+    configurable: true,
+    get() {
+      const value = weights();
+      Object.defineProperty(group, 'weights', { value, enumerable: true });
+      return value;
+    },
+  });
+  return group;
 }
 
 /** Runs of rows of one group at least this long are copied as blocks. */

@@ -4,6 +4,7 @@
  */
 import type { SurveyDesign } from '../design/types.js';
 import { EstimationError } from '../errors.js';
+import { groupMoments } from './group-moments.js';
 import { attachInfluence } from './influence-rows.js';
 import { designEffects, meanMoments, totalMoments } from './moments.js';
 import { choice, confidenceLevel, intervalDf, prepare, waldInterval } from './prepare.js';
@@ -68,6 +69,9 @@ function momentEstimates(
       { value: d },
     );
   }
+  // On one of svyBy's groups: from the one pass over all groups, where it applies.
+  const grouped = groupMoments(design, variable, opts, kind);
+  if (grouped !== null) return grouped;
   // The scan also sums per PSU what the influence needs, where it can (see prepare).
   const a = prepare(design, variable, opts, kind);
   const m = kind === 'mean' ? meanMoments(a) : totalMoments(a);

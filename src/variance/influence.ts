@@ -34,6 +34,11 @@ export interface ClusterSums {
   readonly weights: Float64Array | null;
   /** 1 for clusters with a present row. */
   readonly seen: Uint8Array;
+  /**
+   * For a numeric variable: the value each row was centred at before it was added
+   * (Σ w·(y − centre) per cluster); absent: 0.
+   */
+  readonly centre?: number;
 }
 
 /** Influence given as p dense columns of length n. */
@@ -87,9 +92,9 @@ export function numericInfluence(
     },
     sumByCluster(rowCluster, totals) {
       const nClusters = totals.length;
-      if (cached !== null && centre === 0 && cached.rowCluster === rowCluster) {
-        // Σ w·y per cluster, added in row order by the scan that found the rows: the same
-        // additions as below, already made.
+      if (cached !== null && (cached.centre ?? 0) === centre && cached.rowCluster === rowCluster) {
+        // Σ w·(y − centre) per cluster, added in row order by the scan that found the rows (or
+        // by svyBy's pass over all groups): the same additions as below, already made.
         const sums = cached.sums;
         for (let c = 0; c < nClusters; c++) totals[c]! += sums[c]!;
         if (factor !== 1) for (let c = 0; c < nClusters; c++) totals[c]! *= factor;

@@ -1,0 +1,589 @@
+/**
+ * Means and totals of every group of a {@link svyBy} in one pass over the rows.
+ *
+ * svyBy hands each group to its estimator as a design of the group's own rows. When the
+ * estimator is `svyMean` or `svyTotal` on that very design, the first group's call scans the
+ * whole design's rows once for all groups (per group: base, missing, Σw, Σw·y; per group and
+ * PSU: the sums the variance needs) and keeps the sums for the other groups' calls, which then
+ * cost a pass over the PSUs only. The group's rows, weights and columns are then never copied
+ * out of the design.
+ *
+ * The sums are the same additions, in the same order, as the estimator makes on the group's own
+ * rows (rows of one group keep their order; other groups' rows in between only interrupt a
+ * running sum, which is stored and taken up again), so the answers are identical, bit for bit,
+ * to those of the call on the group's design (`test/estimate/group-moments.test.ts` checks it).
+ * Anything the one pass does not cover (design effects, `df: 'design'`, `na: 'fail'` with
+ * missing values, a group with nothing to estimate, very many groups) is left to the estimator's
+ * own path, which gives its usual answer or error.
+ * @module
+ */
+import { getColumn } from '../data/frame.js';
+import type { Column } from '../data/types.js';
+import type { LinearizationDesign, SurveyDesign } from '../design/types.js';
+import { categoricalInfluence, type Influence, numericInfluence } from '../variance/influence.js';
+import { attachInfluence } from './influence-rows.js';
+import { waldInterval } from './prepare.js';
+import type { Estimate, EstimateOptions } from './types.js';
+import { estimateVariance } from './variance.js';
+
+/** Most groups computed in one pass (each keeps a mask of one byte per row of the design). */
+const MAX_GROUPS = 32;
+/** Most per-(group, PSU, level) sums kept for one variable (8 bytes each). */
+const MAX_CELLS = 1 << 23;
+
+/** A svyBy's groups: which group each row of the whole design belongs to. */
+export interface ByGrouping {
+  /** The design svyBy was given (a linearization design, not calibrated). */
+  readonly design: LinearizationDesign;
+  /** Per row of the design: its combination code, or −1 (outside the domain, no group). */
+  readonly rowGroup: Int32Array;
+  /** Per combination code: the group number 0..count−1, or −1 (no respondent). */
+  readonly groupIndex: Int32Array;
+  /** Number of groups. */
+  readonly count: number;
+}
+
+interface Grouping extends ByGrouping {
+  /** Sums of a variable (per kind) for all groups; `null` when the one pass does not apply. */
+  readonly cache: Map<string, GroupSums | null>;
+}
+
+/** What one pass gives for every group (arrays indexed by group, or group × PSU (× level)). */
+interface GroupSums {
+  readonly column: Column;
+  readonly base: Float64Array;
+  readonly nMissing: Float64Array;
+  readonly sumW: Float64Array;
+  /** Numeric: the mean (kind 'mean') or Σ w·y (kind 'total'); categorical: unused. */
+  readonly estimate: Float64Array;
+  /** Categorical: Σ w per group and level (group-major). */
+  readonly levelSums: Float64Array | null;
+  /** Per group × PSU (× level): the sums the variance starts from (see ClusterSums). */
+  readonly clusterSums: Float64Array;
+  /** Categorical: Σ w per group × PSU. */
+  readonly clusterWeights: Float64Array | null;
+  /** Per group × PSU: 1 when the group has a row with a value in the PSU. */
+  readonly seen: Uint8Array;
+  /** Per group: 1 for its rows with a value (rows of the whole design). */
+  readonly masks: Uint8Array[];
+}
+
+const groupOfDesign = new WeakMap<SurveyDesign, { grouping: Grouping; k: number }>();
+
+/**
+ * Registers svyBy's group designs: `designs[k]` is group k of `grouping`, so that svyMean /
+ * svyTotal on it can use {@link groupMoments}. Returns a function registering group k's design.
+ * @example
+ * ```ts
+ * const data = fromColumns({ y: [1, 2, 3], w: [1, 1, 1] });
+ * const design = svyDesign(data, { weights: 'w' });
+ * const register = registerByGroups({ design, rowGroup: Int32Array.of(0, 1, 0), groupIndex: Int32Array.of(0, 1), count: 2 });
+ * const group = { ...design };
+ * register(group, 0);
+ * console.log(groupMoments(group, 'y', {}, 'mean')?.[0]?.estimate); // => 2
+ * ```
+ */
+export function registerByGroups(grouping: ByGrouping): (design: SurveyDesign, k: number) => void {
+  const g: Grouping = { ...grouping, cache: new Map() };
+  return (design, k) => {
+    groupOfDesign.set(design, { grouping: g, k });
+  };
+}
+
+/**
+ * svyMean (`'mean'`) or svyTotal (`'total'`) of a variable on a registered svyBy group design,
+ * from one pass over all groups; `null` when the design is not one, or when the estimator's
+ * own path must answer (see the module's notes). The options must have been checked.
+ */
+export function groupMoments(
+  design: SurveyDesign,
+  variable: string,
+  opts: EstimateOptions,
+  kind: 'mean' | 'total',
+): Estimate[] | null {
+  const link = groupOfDesign.get(design);
+  if (!link || opts.deff || opts.na === 'fail') return null;
+  if (opts.df !== undefined && !(typeof opts.df === 'number' && opts.df > 0)) return null;
+  const { grouping, k } = link;
+  const key = `${kind}\u0000${variable}`;
+  let sums = grouping.cache.get(key);
+  if (sums === undefined) {
+    sums = computeGroupSums(grouping, variable, kind);
+    grouping.cache.set(key, sums);
+  }
+  if (sums === null || sums.base[k] === 0) return null;
+  const whole = grouping.design;
+  const stage = whole.stages[0]!;
+  const nC = stage.nClusters;
+  const column = sums.column;
+  const mask = sums.masks[k]!;
+  const sumW = sums.sumW[k]!;
+  let estimates: Float64Array;
+  let levels: readonly string[] | null = null;
+  let influence: Influence;
+  if (column.kind === 'numeric') {
+    const value = sums.estimate[k]!;
+    if (!Number.isFinite(value) || (kind === 'mean' && !(sumW > 0))) return null;
+    estimates = Float64Array.of(value);
+    const cached = {
+      rowCluster: stage.rowCluster,
+      sums: sums.clusterSums.subarray(k * nC, (k + 1) * nC),
+      weights: null,
+      seen: sums.seen.subarray(k * nC, (k + 1) * nC),
+      centre: kind === 'mean' ? value : 0,
+    };
+    influence =
+      kind === 'mean'
+        ? numericInfluence(column.values, whole.weights, mask, 1 / sumW, value, cached)
+        : numericInfluence(column.values, whole.weights, mask, 1, 0, cached);
+  } else {
+    if (kind === 'mean' && !(sumW > 0)) return null;
+    levels = column.levels;
+    const L = levels.length;
+    const levelSums = sums.levelSums!.slice(k * L, (k + 1) * L);
+    const cached = {
+      rowCluster: stage.rowCluster,
+      sums: sums.clusterSums.subarray(k * nC * L, (k + 1) * nC * L),
+      weights: sums.clusterWeights!.subarray(k * nC, (k + 1) * nC),
+      seen: sums.seen.subarray(k * nC, (k + 1) * nC),
+    };
+    const codes = column.codes;
+    if (kind === 'mean') {
+      estimates = levelSums.map((s) => s / sumW);
+      influence = categoricalInfluence(codes, whole.weights, mask, 1 / sumW, estimates, cached);
+    } else {
+      estimates = levelSums;
+      influence = categoricalInfluence(codes, whole.weights, mask, 1, new Float64Array(L), cached);
+    }
+  }
+  const p = estimates.length;
+  // The group's variance over the whole design, its rows as the domain: the same as on the
+  // group's own design (same PSUs, strata and population sizes; see svyBy).
+  const V = estimateVariance(whole, influence, mask);
+  const level = opts.level ?? 0.95;
+  const df = (opts.df as number | undefined) ?? Number.POSITIVE_INFINITY;
+  const rows: Estimate[] = [];
+  for (let j = 0; j < p; j++) {
+    const se = Math.sqrt(V[j * p + j]!);
+    const row: Estimate = {
+      variable,
+      statistic: kind,
+      estimate: estimates[j]!,
+      se,
+      ci: waldInterval(estimates[j]!, se, level, df),
+      n: sums.base[k]!,
+      nMissing: sums.nMissing[k]!,
+    };
+    if (levels) row.level = levels[j]!;
+    rows.push(row);
+  }
+  attachInfluence(rows, {
+    p,
+    covariance: V,
+    design: whole,
+    influence,
+    present: mask,
+    replicates: null,
+  });
+  return rows;
+}
+
+/** The one pass over all groups, or `null` when it does not apply (unknown variable, too big). */
+function computeGroupSums(
+  grouping: Grouping,
+  variable: string,
+  kind: 'mean' | 'total',
+): GroupSums | null {
+  const { design, count } = grouping;
+  let column: Column;
+  try {
+    column = getColumn(design.data, variable);
+  } catch {
+    return null; // the estimator's own path reports it
+  }
+  const nC = design.stages[0]!.nClusters;
+  const p = column.kind === 'numeric' ? 1 : column.levels.length;
+  if (count > MAX_GROUPS || count * nC * p > MAX_CELLS) return null;
+  return column.kind === 'numeric'
+    ? numericSums(grouping, column, kind)
+    : categoricalSums(grouping, column);
+}
+
+/**
+ * Numeric variable: per group the base, missing count, Σw and the compensated Σw·y (as
+ * prepare's scan); per group × PSU Σ w·y (totals) or, in a second pass once the means are
+ * known, Σ w·(y − mean) (means), each row centred before it is added as the influence does.
+ */
+function numericSums(
+  grouping: Grouping,
+  column: Extract<Column, { kind: 'numeric' }>,
+  kind: 'mean' | 'total',
+): GroupSums {
+  const { design, rowGroup, groupIndex, count: G } = grouping;
+  const y = column.values;
+  const w = design.weights;
+  const stage = design.stages[0]!;
+  const rowCluster = stage.rowCluster;
+  const nC = stage.nClusters;
+  const base = new Float64Array(G);
+  const nMissing = new Float64Array(G);
+  const sumW = new Float64Array(G);
+  const sumWY = new Float64Array(G);
+  const errWY = new Float64Array(G);
+  const shift = new Float64Array(G).fill(Number.NaN);
+  const sumWD = new Float64Array(G);
+  const errWD = new Float64Array(G);
+  const masks = Array.from({ length: G }, () => new Uint8Array(y.length));
+  const clusterSums = new Float64Array(G * nC);
+  const seen = new Uint8Array(G * nC);
+  const totals = kind === 'total';
+  const sums = {
+    base,
+    nMissing,
+    sumW,
+    sumWY,
+    errWY,
+    shift,
+    sumWD,
+    errWD,
+    masks,
+    clusterSums,
+    seen,
+  };
+  scanNumeric(grouping, y, w, totals ? rowCluster : null, nC, sums);
+  const estimate = new Float64Array(G);
+  for (let k = 0; k < G; k++) {
+    const total = sumWY[k]! + errWY[k]!;
+    if (totals) estimate[k] = total;
+    else
+      estimate[k] = !(sumW[k]! > 0)
+        ? Number.NaN
+        : sumWD[k]! + errWD[k]! === 0
+          ? shift[k]!
+          : total / sumW[k]!;
+  }
+  if (!totals) centredClusterSums(grouping, y, estimate, clusterSums, seen);
+  return {
+    column,
+    base,
+    nMissing,
+    sumW,
+    estimate,
+    levelSums: null,
+    clusterSums,
+    seen,
+    clusterWeights: null,
+    masks,
+  };
+}
+
+/** Runs of consecutive rows of one group: run r is rows from[r]..to[r]−1 of group group[r]. */
+interface Runs {
+  readonly count: number;
+  readonly from: Int32Array;
+  readonly to: Int32Array;
+  readonly group: Int32Array;
+}
+
+const runsOf = new WeakMap<Grouping, Runs>();
+
+/**
+ * The grouping's runs of rows (found once, kept for the other passes). Each pass takes a run's
+ * sums from its group's running sums into registers and stores them back when the run ends,
+ * so a file sorted by region or stratum (long runs) is summed at register speed, and rows in
+ * any order give the same additions as the group's rows on their own.
+ */
+function groupRuns(grouping: Grouping): Runs {
+  let runs = runsOf.get(grouping);
+  if (runs) return runs;
+  const { rowGroup, groupIndex } = grouping;
+  const n = rowGroup.length;
+  let from = new Int32Array(1024);
+  let to = new Int32Array(1024);
+  let group = new Int32Array(1024);
+  let count = 0;
+  let i = 0;
+  while (i < n) {
+    const g = rowGroup[i]!;
+    let j = i + 1;
+    while (j < n && rowGroup[j] === g) j++;
+    const k = g < 0 ? -1 : groupIndex[g]!;
+    if (k >= 0) {
+      if (count === from.length) {
+        from = grow(from);
+        to = grow(to);
+        group = grow(group);
+      }
+      from[count] = i;
+      to[count] = j;
+      group[count++] = k;
+    }
+    i = j;
+  }
+  runs = { count, from, to, group };
+  runsOf.set(grouping, runs);
+  return runs;
+}
+
+/** The same values in an array twice as long. */
+function grow(a: Int32Array): Int32Array<ArrayBuffer> {
+  const out = new Int32Array(a.length * 2);
+  out.set(a);
+  return out;
+}
+
+/** Running sums of {@link numericSums} (arrays per group, or per group × PSU). */
+interface NumericScan {
+  base: Float64Array;
+  nMissing: Float64Array;
+  sumW: Float64Array;
+  sumWY: Float64Array;
+  errWY: Float64Array;
+  shift: Float64Array;
+  sumWD: Float64Array;
+  errWD: Float64Array;
+  masks: Uint8Array[];
+  clusterSums: Float64Array;
+  seen: Uint8Array;
+}
+
+/**
+ * The pass of {@link numericSums} (a function of its own, so that V8 optimises the loop once):
+ * with `rowCluster`, also Σ w·y per group × PSU.
+ */
+function scanNumeric(
+  grouping: Grouping,
+  y: Float64Array,
+  w: Float64Array,
+  rowCluster: Int32Array | null,
+  nC: number,
+  out: NumericScan,
+): void {
+  const runs = groupRuns(grouping);
+  for (let r = 0; r < runs.count; r++) {
+    scanNumericRun(y, w, rowCluster, nC, out, runs.group[r]!, runs.from[r]!, runs.to[r]!);
+  }
+}
+
+/** Rows i..j−1, all of group k, of {@link scanNumeric}. */
+function scanNumericRun(
+  y: Float64Array,
+  w: Float64Array,
+  rowCluster: Int32Array | null,
+  nC: number,
+  out: NumericScan,
+  k: number,
+  from: number,
+  to: number,
+): void {
+  const mask = out.masks[k]!;
+  const clusterSums = out.clusterSums;
+  const seen = out.seen;
+  let base = out.base[k]!;
+  let nMissing = out.nMissing[k]!;
+  let sumW = out.sumW[k]!;
+  let sumWY = out.sumWY[k]!;
+  let errWY = out.errWY[k]!;
+  let shift = out.shift[k]!;
+  let sumWD = out.sumWD[k]!;
+  let errWD = out.errWD[k]!;
+  const offset = k * nC;
+  let key = -1;
+  let acc = 0;
+  for (let i = from; i < to; i++) {
+    const v = y[i]!;
+    if (Number.isNaN(v)) {
+      nMissing++;
+      continue;
+    }
+    mask[i] = 1;
+    if (base === 0) shift = v;
+    base++;
+    const wi = w[i]!;
+    sumW += wi;
+    const wy = wi * v;
+    if (rowCluster !== null) {
+      const c = offset + rowCluster[i]!;
+      if (c !== key) {
+        if (key >= 0) clusterSums[key] = acc;
+        key = c;
+        acc = clusterSums[c]!;
+        seen[c] = 1;
+      }
+      acc += wy;
+    }
+    let t = sumWY + wy;
+    errWY += Math.abs(sumWY) >= Math.abs(wy) ? sumWY - t + wy : wy - t + sumWY;
+    sumWY = t;
+    const wd = wi * (v - shift);
+    t = sumWD + wd;
+    errWD += Math.abs(sumWD) >= Math.abs(wd) ? sumWD - t + wd : wd - t + sumWD;
+    sumWD = t;
+  }
+  if (key >= 0) clusterSums[key] = acc;
+  out.base[k] = base;
+  out.nMissing[k] = nMissing;
+  out.sumW[k] = sumW;
+  out.sumWY[k] = sumWY;
+  out.errWY[k] = errWY;
+  out.shift[k] = shift;
+  out.sumWD[k] = sumWD;
+  out.errWD[k] = errWD;
+}
+
+/** Per group × PSU: Σ w·(y − mean of the group) over the group's rows with a value. */
+function centredClusterSums(
+  grouping: Grouping,
+  y: Float64Array,
+  mean: Float64Array,
+  clusterSums: Float64Array,
+  seen: Uint8Array,
+): void {
+  const w = grouping.design.weights;
+  const stage = grouping.design.stages[0]!;
+  const rowCluster = stage.rowCluster;
+  const nC = stage.nClusters;
+  const runs = groupRuns(grouping);
+  for (let r = 0; r < runs.count; r++) {
+    const k = runs.group[r]!;
+    centredRun(y, w, rowCluster, k * nC, mean[k]!, clusterSums, seen, runs.from[r]!, runs.to[r]!);
+  }
+}
+
+/** Rows i..j−1 of one group (PSU sums at `offset`) of {@link centredClusterSums}. */
+function centredRun(
+  y: Float64Array,
+  w: Float64Array,
+  rowCluster: Int32Array,
+  offset: number,
+  centre: number,
+  clusterSums: Float64Array,
+  seen: Uint8Array,
+  from: number,
+  to: number,
+): void {
+  let key = -1;
+  let acc = 0;
+  for (let i = from; i < to; i++) {
+    const v = y[i]!;
+    if (Number.isNaN(v)) continue;
+    const c = offset + rowCluster[i]!;
+    if (c !== key) {
+      if (key >= 0) clusterSums[key] = acc;
+      key = c;
+      acc = clusterSums[c]!;
+      seen[c] = 1;
+    }
+    acc += w[i]! * (v - centre);
+  }
+  if (key >= 0) clusterSums[key] = acc;
+}
+
+/**
+ * Categorical variable: per group the base and missing count; per group × PSU × level Σ w and
+ * per group × PSU Σ w (as prepare's scan), from which each group's Σ w per level and in all
+ * are added PSU by PSU.
+ */
+function categoricalSums(
+  grouping: Grouping,
+  column: Extract<Column, { kind: 'categorical' }>,
+): GroupSums {
+  const { design, rowGroup, groupIndex, count: G } = grouping;
+  const codes = column.codes;
+  const L = column.levels.length;
+  const w = design.weights;
+  const stage = design.stages[0]!;
+  const rowCluster = stage.rowCluster;
+  const nC = stage.nClusters;
+  const base = new Float64Array(G);
+  const nMissing = new Float64Array(G);
+  const masks = Array.from({ length: G }, () => new Uint8Array(codes.length));
+  const cells = new Float64Array(G * nC * L);
+  const clusterWeights = new Float64Array(G * nC);
+  const seen = new Uint8Array(G * nC);
+  scanCategorical(
+    codes,
+    L,
+    w,
+    rowGroup,
+    groupIndex,
+    rowCluster,
+    nC,
+    masks,
+    base,
+    nMissing,
+    cells,
+    clusterWeights,
+    seen,
+  );
+  const sumW = new Float64Array(G);
+  const levelSums = new Float64Array(G * L);
+  for (let k = 0; k < G; k++) {
+    let total = 0;
+    for (let c = 0; c < nC; c++) {
+      const at = (k * nC + c) * L;
+      for (let j = 0; j < L; j++) {
+        const x = cells[at + j]!;
+        levelSums[k * L + j]! += x;
+        total += x;
+      }
+    }
+    sumW[k] = total;
+  }
+  return {
+    column,
+    base,
+    nMissing,
+    sumW,
+    estimate: new Float64Array(G),
+    levelSums,
+    clusterSums: cells,
+    clusterWeights,
+    seen,
+    masks,
+  };
+}
+
+/** The pass of {@link categoricalSums} (a function of its own, so that V8 optimises it once). */
+function scanCategorical(
+  codes: Int32Array,
+  L: number,
+  w: Float64Array,
+  rowGroup: Int32Array,
+  groupIndex: Int32Array,
+  rowCluster: Int32Array,
+  nC: number,
+  masks: Uint8Array[],
+  base: Float64Array,
+  nMissing: Float64Array,
+  cells: Float64Array,
+  clusterWeights: Float64Array,
+  seen: Uint8Array,
+): void {
+  let key = -1;
+  let acc = 0;
+  for (let i = 0; i < codes.length; i++) {
+    const g = rowGroup[i]!;
+    if (g < 0) continue;
+    const k = groupIndex[g]!;
+    if (k < 0) continue;
+    const code = codes[i]!;
+    if (code < 0) {
+      nMissing[k]! += 1;
+      continue;
+    }
+    masks[k]![i] = 1;
+    base[k]! += 1;
+    const wi = w[i]!;
+    const c = k * nC + rowCluster[i]!;
+    if (c !== key) {
+      if (key >= 0) clusterWeights[key] = acc;
+      key = c;
+      acc = clusterWeights[c]!;
+      seen[c] = 1;
+    }
+    acc += wi;
+    cells[c * L + code]! += wi;
+  }
+  if (key >= 0) clusterWeights[key] = acc;
+}

@@ -1,0 +1,177 @@
+/**
+ * svyMean / svyTotal on svyBy's groups from one pass over all groups: the same numbers, bit for
+ * bit, as the estimator's own path on each group's design (a copy of the group design is not
+ * registered, so it takes that path), with multistage designs, domains, lonely PSUs, missing
+ * values, groups in runs and interleaved; and the estimator's own path wherever the one pass
+ * does not apply.
+ */
+import { describe, expect, it } from 'vitest';
+import { fromColumns } from '../../src/data/frame.js';
+import { svyDesign } from '../../src/design/build.js';
+import { subset } from '../../src/design/subset.js';
+import type { DesignSpec, SurveyDesign } from '../../src/design/types.js';
+import { svyBy } from '../../src/estimate/by.js';
+import { groupMoments, registerByGroups } from '../../src/estimate/group-moments.js';
+import { svyMean, svyTotal } from '../../src/estimate/mean.js';
+import type { Estimate, EstimateOptions } from '../../src/estimate/types.js';
+
+/** n rows: 12 strata × 4 PSUs × 2 SSUs; groups in long runs for the first half, then interleaved. */
+function data(n: number) {
+  let seed = 11;
+  const random = () => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed / 2147483648;
+  };
+  const cols = {
+    g: [] as Array<string | null>,
+    h: [] as string[],
+    y: [] as Array<number | null>,
+    c: [] as Array<string | null>,
+    stratum: [] as number[],
+    psu: [] as number[],
+    ssu: [] as number[],
+    fpc1: [] as number[],
+    fpc2: [] as number[],
+    w: [] as number[],
+  };
+  for (let i = 0; i < n; i++) {
+    const run = i < n / 2;
+    cols.g.push(
+      random() < 0.02
+        ? null
+        : ['a', 'b', 'c', 'd'][run ? Math.floor((8 * i) / n) % 4 : Math.floor(random() * 4)]!,
+    );
+    cols.h.push(random() < 0.5 ? 'x' : 'y');
+    cols.y.push(random() < 0.06 ? null : Math.round(random() * 1000) / 10);
+    cols.c.push(random() < 0.05 ? null : ['p', 'q', 'r'][Math.floor(random() * 3)]!);
+    const cell = Math.floor((96 * i) / n);
+    cols.stratum.push(Math.floor(cell / 8));
+    cols.psu.push(Math.floor(cell / 2));
+    cols.ssu.push(cell);
+    cols.fpc1.push(10);
+    cols.fpc2.push(5);
+    cols.w.push(1 + Math.round(random() * 40) / 10);
+  }
+  return fromColumns(cols);
+}
+
+const frame = data(3000);
+const spec: DesignSpec = { ids: 'psu', strata: 'stratum', weights: 'w' };
+const designs: Array<[string, SurveyDesign]> = [
+  ['stratified cluster design', svyDesign(frame, spec)],
+  [
+    'two-stage design with fpc',
+    svyDesign(frame, { ids: ['psu', 'ssu'], strata: 'stratum', fpc: ['fpc1', 'fpc2'] }),
+  ],
+  ['a domain of it', subset(svyDesign(frame, spec), (r) => r.h === 'x')],
+  ['no clusters', svyDesign(frame, { strata: 'stratum', weights: 'w' })],
+  [
+    'lonely PSUs in domains, adjusted',
+    subset(
+      svyDesign(frame, { ...spec, lonelyPsu: 'adjust', adjustDomainLonely: true }),
+      (r) => (r.psu as number) % 4 === 0 || r.stratum === 3,
+    ),
+  ],
+];
+
+/** Every field of the rows, and the hidden covariance, identical. */
+function expectSame(a: readonly Estimate[], b: readonly Estimate[]) {
+  expect(a.length).toBe(b.length);
+  a.forEach((row, j) => {
+    const other = b[j]!;
+    expect(row.estimate).toBe(other.estimate);
+    expect(row.se).toBe(other.se);
+    expect(row.ci).toEqual(other.ci);
+    expect(row.n).toBe(other.n);
+    expect(row.nMissing).toBe(other.nMissing);
+    expect(row.level).toBe(other.level);
+    expect(row.statistic).toBe(other.statistic);
+  });
+}
+
+describe('svyMean / svyTotal on svyBy groups, from one pass', () => {
+  for (const [name, design] of designs) {
+    for (const variable of ['y', 'c']) {
+      for (const kind of ['mean', 'total'] as const) {
+        it(`${name}: ${kind} of ${variable === 'y' ? 'a numeric' : 'a categorical'} variable`, () => {
+          const f = kind === 'mean' ? svyMean : svyTotal;
+          const opts: EstimateOptions = { level: 0.9, df: 20 };
+          let fused = 0;
+          const table = svyBy(design, ['g'], (d) => {
+            const rows = f(d, variable, opts);
+            // The same call on an unregistered copy of the group design: the estimator's own path.
+            expectSame(rows, f({ ...d }, variable, opts));
+            if (groupMoments(d, variable, opts, kind) !== null) fused++;
+            return rows;
+          });
+          expect(fused).toBe(4);
+          const own = svyBy(design, ['g'], (d) => f({ ...d }, variable, opts));
+          expectSame(table, own);
+          table.covariance.forEach((v, e) => {
+            const u = own.covariance[e]!;
+            expect(Math.abs(v - u)).toBeLessThanOrEqual(1e-12 * Math.abs(u));
+          });
+        });
+      }
+    }
+  }
+
+  it('two grouping variables, and a second call on a group reusing the pass', () => {
+    const design = designs[0]![1];
+    const table = svyBy(design, ['g', 'h'], (d) => [...svyMean(d, 'y'), ...svyMean(d, 'y')]);
+    const own = svyBy(design, ['g', 'h'], (d) => [
+      ...svyMean({ ...d }, 'y'),
+      ...svyMean({ ...d }, 'y'),
+    ]);
+    expectSame(table, own);
+    expect(table.length).toBe(16);
+  });
+
+  it("leaves design effects, df: 'design' and na: 'fail' to the estimator's own path", () => {
+    const design = designs[0]![1];
+    for (const opts of [{ deff: true }, { df: 'design' as const }, { na: 'fail' as const }]) {
+      svyBy(design, 'g', (d) => {
+        expect(groupMoments(d, 'y', opts, 'mean')).toBeNull();
+        return svyMean(d, 'c', { deff: !!(opts as { deff?: boolean }).deff });
+      });
+    }
+    // and their answers are those of the group designs
+    const withDeff = svyBy(design, 'g', (d) => svyMean(d, 'y', { deff: true }));
+    const own = svyBy(design, 'g', (d) => svyMean({ ...d }, 'y', { deff: true }));
+    expectSame(withDeff, own);
+    expect(withDeff.map((r) => r.deff)).toEqual(own.map((r) => r.deff));
+    expect(() => svyBy(design, 'g', (d) => svyMean(d, 'y', { na: 'fail' }))).toThrow(
+      /group g = a: variable "y" is missing/,
+    );
+  });
+
+  it("an unknown variable or a group whose values are all missing get the estimator's errors", () => {
+    const design = designs[0]![1];
+    expect(() => svyBy(design, 'g', (d) => svyMean(d, 'nope'))).toThrow(/nope/);
+    const some = fromColumns({
+      g: ['a', 'a', 'b', 'b'],
+      y: [1, 2, null, null],
+      w: [1, 1, 1, 1],
+    });
+    expect(() => svyBy(svyDesign(some, { weights: 'w' }), 'g', (d) => svyMean(d, 'y'))).toThrow(
+      /group g = b: variable "y" is missing for every respondent/,
+    );
+  });
+
+  it('is not used for designs it was not registered for', () => {
+    const design = svyDesign(fromColumns({ y: [1, 2, 3], w: [1, 1, 1] }), { weights: 'w' });
+    expect(groupMoments(design, 'y', {}, 'mean')).toBeNull();
+    const register = registerByGroups({
+      design,
+      rowGroup: Int32Array.of(0, 1, 0),
+      groupIndex: Int32Array.of(0, 1),
+      count: 2,
+    });
+    const group = { ...design };
+    register(group, 1);
+    const [row] = groupMoments(group, 'y', {}, 'total')!;
+    expect(row!.estimate).toBe(2);
+    expect(row!.n).toBe(1);
+    expect(groupMoments({ ...group }, 'y', {}, 'total')).toBeNull();
+  });
+});
