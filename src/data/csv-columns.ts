@@ -15,6 +15,7 @@
  * @module
  */
 import { DataFormatError } from '../errors.js';
+import { ByteDictionary, decimalFromBytes, utf8Text } from './csv-bytes.js';
 import type { CellClass, VariableRules } from './csv-codebook.js';
 import { isBlank, parseNumber, sortLevels } from './csv-infer.js';
 import type { Column } from './types.js';
@@ -86,6 +87,8 @@ export class ColumnBuilder {
   /** Codes + 1 of the keys of one or two ASCII characters, by {@link shortSlot} (0: not a key). */
   private short: Int32Array;
   private keys: string[] = [];
+  /** The keys' UTF-8 bytes, for cells given as bytes (made on the first such cell). */
+  private byteKeys: ByteDictionary | null = null;
   private codes: Int32Array = new Int32Array(1024);
   private values: Float64Array = new Float64Array(0);
   /** Inferred column: a non-blank distinct text that is not a number was seen. */
@@ -112,6 +115,13 @@ export class ColumnBuilder {
       (this.rules.missingNumbers.length === 0 && this.rules.range === undefined);
   }
 
+  /** Makes room for `rows` rows in all (a hint: the column still grows if more come). */
+  reserve(rows: number): void {
+    if (this.mode === DICT && this.codes.length < rows) this.codes = growInt32(this.codes, rows);
+    if (this.mode === NUM && this.values.length < rows)
+      this.values = growFloat64(this.values, rows);
+  }
+
   /** Appends cell `j` of every row. */
   push(rows: ReadonlyArray<readonly string[]>, j: number): void {
     if (this.mode === SKIP) return;
@@ -130,6 +140,100 @@ export class ColumnBuilder {
     let k = 0;
     if (this.mode === DICT) k = this.pushDictSpans(text, spans, at, nrows);
     if (this.mode === NUM && k < nrows) this.pushNumSpans(text, spans, at, nrows, k);
+  }
+
+  /**
+   * Appends `nrows` cells given as spans of UTF-8 bytes: cell `r` is
+   * `bytes[spans[at + 2 * r], spans[at + 2 * r + 1])`. Same result as {@link pushSpans} with the
+   * text of those bytes; a string is made only for a text the column has not seen yet (or a cell
+   * the fast number reader does not take).
+   */
+  pushByteSpans(bytes: Uint8Array, spans: Int32Array, at: number, nrows: number): void {
+    if (this.mode === SKIP) return;
+    let k = 0;
+    if (this.mode === DICT) k = this.pushDictBytes(bytes, spans, at, nrows);
+    if (this.mode === NUM && k < nrows) this.pushNumBytes(bytes, spans, at, nrows, k);
+  }
+
+  private pushDictBytes(bytes: Uint8Array, spans: Int32Array, from: number, nrows: number): number {
+    if (this.codes.length < this.n + nrows) this.codes = growInt32(this.codes, this.n + nrows);
+    const codes = this.codes;
+    const short = this.short;
+    if (this.byteKeys === null) this.byteKeys = new ByteDictionary();
+    const byteKeys = this.byteKeys;
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    let n = this.n;
+    let at = from;
+    for (let k = 0; k < nrows; k++, at += 2) {
+      const a = spans[at]!;
+      const b = spans[at + 1]!;
+      if (a === b) {
+        codes[n++] = -1;
+        continue;
+      }
+      if (b - a <= 2) {
+        const c0 = bytes[a]!;
+        const c1 = b - a === 2 ? bytes[a + 1]! : 0;
+        if (c0 < 128 && c1 < 128) {
+          const t = short[b - a === 1 ? 1 + c0 : 129 + c0 * 128 + c1]! - 1;
+          if (t >= 0) {
+            codes[n++] = t;
+            continue;
+          }
+        }
+      }
+      let c = byteKeys.find(bytes, view, a, b);
+      if (c < 0) {
+        const s = utf8Text(bytes, a, b);
+        const known = this.map.get(s);
+        if (known === undefined) {
+          c = this.addKey(s);
+          if (this.keys.length > DICT_CAP && this.canBeNumeric()) {
+            codes[n++] = c;
+            this.n = n;
+            this.toNumeric();
+            return k + 1;
+          }
+        } else c = known;
+        byteKeys.add(bytes, a, b, c);
+      }
+      codes[n++] = c;
+    }
+    this.n = n;
+    return nrows;
+  }
+
+  private pushNumBytes(
+    bytes: Uint8Array,
+    spans: Int32Array,
+    start: number,
+    nrows: number,
+    from: number,
+  ): void {
+    const need = this.n + nrows - from;
+    if (this.values.length < need) this.values = growFloat64(this.values, need);
+    const values = this.values;
+    const plain = this.plainNumbers;
+    let n = this.n;
+    let at = start + 2 * from;
+    for (let k = from; k < nrows; k++, at += 2) {
+      const a = spans[at]!;
+      const b = spans[at + 1]!;
+      if (a === b) {
+        values[n++] = Number.NaN;
+        this.empty++;
+        continue;
+      }
+      const v = decimalFromBytes(bytes, a, b);
+      if (!Number.isNaN(v) && (plain || this.acceptsNumber(v))) {
+        values[n++] = v;
+        continue;
+      }
+      const w = this.textNumber(utf8Text(bytes, a, b), n);
+      if (this.mode === SKIP) return;
+      values[n++] = w;
+    }
+    this.n = n;
   }
 
   private pushDictSpans(text: string, spans: Int32Array, from: number, nrows: number): number {
@@ -191,18 +295,12 @@ export class ColumnBuilder {
         this.empty++;
         continue;
       }
-      let v = simpleDecimal(text, a, b);
+      const v = simpleDecimal(text, a, b);
       if (!Number.isNaN(v) && (plain || this.acceptsNumber(v))) {
         values[n++] = v;
         continue;
       }
-      const s = text.slice(a, b);
-      v = parseNumber(s);
-      if (!Number.isNaN(v) && (plain || this.acceptsNumber(v))) {
-        values[n++] = v;
-        continue;
-      }
-      const w = this.slowCell(s, n);
+      const w = this.textNumber(text.slice(a, b), n);
       if (this.mode === SKIP) return;
       values[n++] = w;
     }
@@ -284,6 +382,7 @@ export class ColumnBuilder {
     this.mode = NUM;
     this.map = new Map();
     this.short = new Int32Array(0);
+    this.byteKeys = null;
     this.keys = [];
     this.codes = new Int32Array(0);
   }
@@ -292,7 +391,6 @@ export class ColumnBuilder {
     const need = this.n + rows.length - from;
     if (this.values.length < need) this.values = growFloat64(this.values, need);
     const values = this.values;
-    const plain = this.plainNumbers;
     let n = this.n;
     for (let k = from; k < rows.length; k++) {
       const s = rows[k]![j]!;
@@ -301,12 +399,7 @@ export class ColumnBuilder {
         this.empty++;
         continue;
       }
-      const v = parseNumber(s);
-      if (!Number.isNaN(v) && (plain || this.acceptsNumber(v))) {
-        values[n++] = v;
-        continue;
-      }
-      const w = this.slowCell(s, n);
+      const w = this.textNumber(s, n);
       if (this.mode === SKIP) return;
       values[n++] = w;
     }
@@ -318,6 +411,16 @@ export class ColumnBuilder {
     if (rules.missingNumbers.length > 0 && rules.missingKeyOf(v) !== undefined) return false;
     const r = rules.range;
     return r === undefined || (v >= r[0] && v <= r[1]);
+  }
+
+  /**
+   * The value of a non-blank cell of the numeric form that the fast reader did not take: a
+   * number `Number()` reads (and the codebook accepts), else what {@link slowCell} makes of it.
+   */
+  private textNumber(s: string, row: number): number {
+    const v = parseNumber(s);
+    if (!Number.isNaN(v) && (this.plainNumbers || this.acceptsNumber(v))) return v;
+    return this.slowCell(s, row);
   }
 
   /** A cell the numeric fast path did not accept. */
@@ -509,6 +612,7 @@ export class ColumnBuilder {
       }
       this.map = new Map();
       this.short = new Int32Array(0);
+      this.byteKeys = null;
       this.keys = [];
       this.codes = new Int32Array(0);
     }
@@ -601,6 +705,11 @@ function growFloat64(a: Float64Array, need: number): Float64Array {
   return b;
 }
 
+/**
+ * The first `n` values: the array itself when at most 1/16 of it is spare room (a column sized
+ * from an estimate of its rows is not copied again for a few percent), else a copy.
+ */
 function trimTo<T extends Int32Array | Float64Array>(a: T, n: number): T {
-  return (a.length === n ? a : a.slice(0, n)) as T;
+  if (a.length === n) return a;
+  return (16 * (a.length - n) <= a.length ? a.subarray(0, n) : a.slice(0, n)) as T;
 }

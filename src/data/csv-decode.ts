@@ -4,15 +4,23 @@
  * turning into U+FFFD.
  * @module
  */
+import { isUtf8 } from 'node:buffer';
 import { createReadStream } from 'node:fs';
 import { TextDecoder } from 'node:util';
 import { DataFormatError } from '../errors.js';
+import { countByte } from './csv-bytes.js';
 
 /** Where decoded text goes. */
 export interface TextSink {
   push(text: string): void;
   /** 1-based line reached by the text pushed so far (to place an encoding error). */
   lineReached(): number;
+  /**
+   * When present, a UTF-8 file is handed over as bytes instead of text: valid UTF-8, cut at
+   * character boundaries, without the byte order mark. The bytes are only valid during the
+   * call (the sink copies what it keeps).
+   */
+  pushUtf8?(bytes: Uint8Array): void;
 }
 
 /** Options of {@link streamFileText}. */
@@ -21,7 +29,10 @@ export interface StreamTextOptions {
   encoding?: string;
   /** Name used in errors; default the path. */
   source?: string;
-  /** Bytes read at a time; default 64 KiB (small chunks die young: less GC work). */
+  /**
+   * Bytes read at a time; default 1 MiB (fewer reads: about 10 ms for 77 MB where 64 KiB pieces
+   * take 70 ms).
+   */
   chunkBytes?: number;
 }
 
@@ -57,18 +68,29 @@ export async function streamFileText(
       { file: source, value: encoding },
     );
   }
-  const isUtf8 = decoder.encoding === 'utf-8';
-  const stream = createReadStream(path, { highWaterMark: opts.chunkBytes ?? 1 << 16 });
+  const utf8 = decoder.encoding === 'utf-8';
+  const stream = createReadStream(path, { highWaterMark: opts.chunkBytes ?? 1 << 20 });
+  const pushUtf8 = sink.pushUtf8?.bind(sink);
+  if (utf8 && pushUtf8) {
+    try {
+      await streamUtf8(stream as AsyncIterable<Uint8Array>, sink, pushUtf8, source);
+    } catch (e) {
+      throw e instanceof DataFormatError ? e : fileReadError(e, source);
+    } finally {
+      stream.destroy();
+    }
+    return;
+  }
   let offset = 0;
   let tail: Uint8Array = new Uint8Array(0);
   const fail = (chunk: Uint8Array, final: boolean): never => {
-    const at = isUtf8
+    const at = utf8
       ? locateUtf8(tail, chunk, offset, final)
       : locateGeneric(decoder.encoding, chunk, offset, final);
     const rel = Math.max(0, Math.min(chunk.length, at - offset));
     const line = sink.lineReached() + countByte(chunk.subarray(0, rel), 0x0a);
     const utf16 = at === 0 && chunk.length >= 2 && chunk[0] === 0xff && chunk[1] === 0xfe;
-    const hint = !isUtf8
+    const hint = !utf8
       ? ''
       : utf16
         ? "; the file starts like UTF-16LE text, try { encoding: 'utf-16le' }"
@@ -99,25 +121,99 @@ export async function streamFileText(
     }
     sink.push(rest!);
   } catch (e) {
-    if (e instanceof DataFormatError) throw e;
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') {
-      throw new DataFormatError('FILE_NOT_FOUND', `${source}: no such file`, {
-        file: source,
-        cause: code,
-      });
-    }
-    throw new DataFormatError(
-      'READ_ERROR',
-      `${source}: cannot read the file: ${(e as Error).message}`,
-      {
-        file: source,
-        cause: code,
-      },
-    );
+    throw e instanceof DataFormatError ? e : fileReadError(e, source);
   } finally {
     stream.destroy();
   }
+}
+
+/** The UTF-8 byte order mark. */
+const BOM = [0xef, 0xbb, 0xbf];
+
+/**
+ * The bytes route of {@link streamFileText}: each chunk (with the few bytes of a character cut by
+ * the previous one) is checked to be valid UTF-8 by Node's native validator and handed over up to
+ * its last whole character.
+ */
+async function streamUtf8(
+  chunks: AsyncIterable<Uint8Array>,
+  sink: TextSink,
+  pushUtf8: (bytes: Uint8Array) => void,
+  source: string,
+): Promise<void> {
+  /** File offset of `carry[0]`. */
+  let offset = 0;
+  let carry: Uint8Array = new Uint8Array(0);
+  let start = true;
+  const hand = (bytes: Uint8Array, final: boolean): void => {
+    let buf = bytes;
+    if (start) {
+      // The byte order mark, once whole (or the file ends); chunks may be a byte long.
+      let k = 0;
+      while (k < buf.length && k < 3 && buf[k] === BOM[k]) k++;
+      if (k < 3 && k === buf.length && !final) {
+        carry = buf.slice();
+        return;
+      }
+      start = false;
+      if (k === 3) {
+        buf = buf.subarray(3);
+        offset += 3;
+      }
+    }
+    const cut = final ? buf.length : wholeCharacters(buf);
+    const part = buf.subarray(0, cut);
+    if (!isUtf8(part)) {
+      const at = firstInvalidUtf8(part, 0, true);
+      const line = sink.lineReached() + countByte(part.subarray(0, at), 0x0a);
+      throw badUtf8(
+        source,
+        offset + at,
+        line,
+        offset + at === 0 && part[0] === 0xff && part[1] === 0xfe,
+      );
+    }
+    if (cut > 0) pushUtf8(part);
+    offset += cut;
+    carry = buf.slice(cut);
+  };
+  for await (const piece of chunks) {
+    // A plain Uint8Array view of Node's Buffer: the parser's loops then see one array type.
+    const chunk = new Uint8Array(piece.buffer, piece.byteOffset, piece.length);
+    if (carry.length === 0) hand(chunk, false);
+    else {
+      const buf = new Uint8Array(carry.length + chunk.length);
+      buf.set(carry);
+      buf.set(chunk, carry.length);
+      hand(buf, false);
+    }
+  }
+  hand(carry, true);
+}
+
+/** Length of the longest prefix of `buf` that ends with a whole UTF-8 character. */
+function wholeCharacters(buf: Uint8Array): number {
+  const n = buf.length;
+  // The last lead byte (not 10xxxxxx) within the last 4 bytes, and whether its sequence is whole.
+  for (let i = n - 1; i >= 0 && i >= n - 4; i--) {
+    const c = buf[i]!;
+    if ((c & 0xc0) === 0x80) continue;
+    const length = c < 0x80 ? 1 : c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2;
+    return i + length <= n ? n : i;
+  }
+  return n; // only continuation bytes: invalid, which the validator reports
+}
+
+/** The `BAD_ENCODING` error of a UTF-8 file. */
+function badUtf8(source: string, at: number, line: number, utf16: boolean): DataFormatError {
+  const hint = utf16
+    ? "; the file starts like UTF-16LE text, try { encoding: 'utf-16le' }"
+    : "; if the file was saved by Excel in Russian, try { encoding: 'windows-1251' }";
+  return new DataFormatError(
+    'BAD_ENCODING',
+    `${source}: bytes not valid utf-8 at byte offset ${at} (line ${line})${hint}`,
+    { file: source, offset: at, line, encoding: 'utf-8' },
+  );
 }
 
 /**
@@ -230,14 +326,4 @@ function lastBytes(tail: Uint8Array, chunk: Uint8Array, k: number): Uint8Array {
   buf.set(tail);
   buf.set(chunk, tail.length);
   return buf.slice(Math.max(0, buf.length - k));
-}
-
-function countByte(b: Uint8Array, byte: number): number {
-  let n = 0;
-  let i = b.indexOf(byte);
-  while (i !== -1) {
-    n++;
-    i = b.indexOf(byte, i + 1);
-  }
-  return n;
 }

@@ -4,9 +4,10 @@
  * parameters here so tests can cut the input anywhere.
  * @module
  */
+import { stat } from 'node:fs/promises';
 import type { CsvOptions } from './csv.js';
 import { streamFileText } from './csv-decode.js';
-import { CsvLoader, type LoadPass } from './csv-loader.js';
+import { CsvLoader, type LoadPass, type PassOptions } from './csv-loader.js';
 import type { Column, SurveyData } from './types.js';
 
 /**
@@ -17,11 +18,16 @@ import type { Column, SurveyData } from './types.js';
  * console.log(d.columns.a.kind, d.columns.b.kind); // => numeric categorical
  * ```
  */
-export function loadText(text: string, opts: CsvOptions = {}, sliceChars = 1 << 16): SurveyData {
+export function loadText(
+  text: string,
+  opts: CsvOptions = {},
+  sliceChars = 1 << 16,
+  pass: Pick<PassOptions, 'sampleChars'> = {},
+): SurveyData {
   const run = (only?: ReadonlySet<string>): LoadPass => {
     const loader = new CsvLoader(
       { ...opts, source: opts.source ?? '<text>' },
-      only ? { only } : {},
+      { ...pass, ...(only ? { only } : {}) },
     );
     for (let i = 0; i < text.length; i += sliceChars) loader.push(text.slice(i, i + sliceChars));
     return loader.end();
@@ -45,11 +51,20 @@ export function loadText(text: string, opts: CsvOptions = {}, sliceChars = 1 << 
 export async function loadFile(
   path: string,
   opts: CsvOptions = {},
-  chunkBytes = 1 << 16,
+  chunkBytes = 1 << 20,
+  pass: Pick<PassOptions, 'sampleChars'> = {},
 ): Promise<SurveyData> {
   const source = opts.source ?? path;
+  // The file's size sizes the columns (see PassOptions); a missing file is reported by the read.
+  const expectedBytes = await stat(path).then(
+    (st) => (st.isFile() ? st.size : undefined),
+    () => undefined,
+  );
   const run = async (only?: ReadonlySet<string>): Promise<LoadPass> => {
-    const loader = new CsvLoader({ ...opts, source }, only ? { only } : {});
+    const loader = new CsvLoader(
+      { ...opts, source },
+      { ...pass, ...(only ? { only } : {}), expectedBytes },
+    );
     await streamFileText(path, loader, { encoding: opts.encoding ?? 'utf-8', source, chunkBytes });
     return loader.end();
   };

@@ -219,7 +219,7 @@ function numericSums(
   column: Extract<Column, { kind: 'numeric' }>,
   kind: 'mean' | 'total',
 ): GroupSums {
-  const { design, rowGroup, groupIndex, count: G } = grouping;
+  const { design, count: G } = grouping;
   const y = column.values;
   const w = design.weights;
   const stage = design.stages[0]!;
