@@ -1,10 +1,10 @@
 /**
  * One size of `npm run bench`, in its own process so that its peak memory is its own:
- * `node --expose-gc --import tsx bench/size.ts N DIR OUT.json`. Generates the seeded poll of N
- * respondents into DIR (CSV, .sav when surveykit has its SPSS writer, the raking margins as JSON
- * for R), loads it with readCsv, and times every operation on the loaded frame after a warm-up
- * (median of several runs), each beside its bare loop (bench/baselines.ts). Writes a
- * {@link SizeResult} to OUT.json.
+ * `node --expose-gc out/bench-js/bench/size.js N DIR OUT.json` (bench/run.ts compiles it first).
+ * Generates the seeded poll of N respondents into DIR (CSV, .sav when surveykit has its SPSS
+ * writer, the raking margins as JSON for R), loads it with readCsv, and times every operation on
+ * the loaded frame after a warm-up (median of several runs), each beside its bare loop
+ * (bench/baselines.ts). Writes a {@link SizeResult} to OUT.json.
  */
 import { statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -59,7 +59,7 @@ export const REPLICATES = 80;
 const [nArg, dir, outPath] = process.argv.slice(2);
 const n = Number(nArg);
 if (!(n > 0) || !dir || !outPath) {
-  throw new Error('usage: node --expose-gc --import tsx bench/size.ts N DIR OUT.json');
+  throw new Error('usage: node --expose-gc out/bench-js/bench/size.js N DIR OUT.json');
 }
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
 const big = n >= 1_000_000;

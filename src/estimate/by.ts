@@ -103,7 +103,7 @@ interface ByVariable {
  * `String(value)`).
  *
  * Cost: linear in the sample size, not in sample size × groups. When the estimator is
- * `svyMean` or `svyTotal` on the group's design (up to 32 groups), the first group's call sums
+ * `svyMean` or `svyTotal` on the group's design (up to 256 groups), the first group's call sums
  * every group in one pass over the rows (two for a numeric mean) and the other groups' calls
  * cost a pass over the PSUs (about 11 ms for 7 groups of 1,000,000 rows); see
  * `group-moments.ts`. Other estimators read the group's own rows: its weights, clusters and

@@ -13,7 +13,7 @@
  * running sum, which is stored and taken up again), so the answers are identical, bit for bit,
  * to those of the call on the group's design (`test/estimate/group-moments.test.ts` checks it).
  * Anything the one pass does not cover (design effects, `df: 'design'`, `na: 'fail'` with
- * missing values, a group with nothing to estimate, very many groups) is left to the estimator's
+ * missing values, a group with nothing to estimate, more than 256 groups) is left to the estimator's
  * own path, which gives its usual answer or error.
  * @module
  */
@@ -26,8 +26,8 @@ import { waldInterval } from './prepare.js';
 import type { Estimate, EstimateOptions } from './types.js';
 import { estimateVariance } from './variance.js';
 
-/** Most groups computed in one pass (each keeps a mask of one byte per row of the design). */
-const MAX_GROUPS = 32;
+/** Most groups computed in one pass. */
+const MAX_GROUPS = 256;
 /** Most per-(group, PSU, level) sums kept for one variable (8 bytes each). */
 const MAX_CELLS = 1 << 23;
 
@@ -64,8 +64,6 @@ interface GroupSums {
   readonly clusterWeights: Float64Array | null;
   /** Per group × PSU: 1 when the group has a row with a value in the PSU. */
   readonly seen: Uint8Array;
-  /** Per group: 1 for its rows with a value (rows of the whole design). */
-  readonly masks: Uint8Array[];
 }
 
 const groupOfDesign = new WeakMap<SurveyDesign, { grouping: Grouping; k: number }>();
@@ -116,11 +114,11 @@ export function groupMoments(
   const stage = whole.stages[0]!;
   const nC = stage.nClusters;
   const column = sums.column;
-  const mask = sums.masks[k]!;
   const sumW = sums.sumW[k]!;
   let estimates: Float64Array;
   let levels: readonly string[] | null = null;
-  let influence: Influence;
+  /** The group's influence over the given rows of the design (its rows with a value). */
+  let make: (present: Uint8Array) => Influence;
   if (column.kind === 'numeric') {
     const value = sums.estimate[k]!;
     if (!Number.isFinite(value) || (kind === 'mean' && !(sumW > 0))) return null;
@@ -132,10 +130,10 @@ export function groupMoments(
       seen: sums.seen.subarray(k * nC, (k + 1) * nC),
       centre: kind === 'mean' ? value : 0,
     };
-    influence =
+    make = (present) =>
       kind === 'mean'
-        ? numericInfluence(column.values, whole.weights, mask, 1 / sumW, value, cached)
-        : numericInfluence(column.values, whole.weights, mask, 1, 0, cached);
+        ? numericInfluence(column.values, whole.weights, present, 1 / sumW, value, cached)
+        : numericInfluence(column.values, whole.weights, present, 1, 0, cached);
   } else {
     if (kind === 'mean' && !(sumW > 0)) return null;
     levels = column.levels;
@@ -148,18 +146,41 @@ export function groupMoments(
       seen: sums.seen.subarray(k * nC, (k + 1) * nC),
     };
     const codes = column.codes;
-    if (kind === 'mean') {
-      estimates = levelSums.map((s) => s / sumW);
-      influence = categoricalInfluence(codes, whole.weights, mask, 1 / sumW, estimates, cached);
-    } else {
-      estimates = levelSums;
-      influence = categoricalInfluence(codes, whole.weights, mask, 1, new Float64Array(L), cached);
-    }
+    const factor = kind === 'mean' ? 1 / sumW : 1;
+    const centre = kind === 'mean' ? levelSums.map((s) => s / sumW) : new Float64Array(L);
+    estimates = kind === 'mean' ? centre : levelSums;
+    make = (present) => categoricalInfluence(codes, whole.weights, present, factor, centre, cached);
   }
   const p = estimates.length;
+  // The group's rows as a mask of the design's rows are made only if something reads them
+  // (a later stage of a design with fpc, dense influence values, a joint covariance without its
+  // own domain): the stage-1 totals come from the one pass, which also marked the group's PSUs.
+  // Until then the influence and the variance are handed a stand-in of the mask, an empty array
+  // that is never read: the variance only compares it with the influence's `present` to know
+  // that the PSUs the influence marks are the domain's (see linearizationVariance).
+  const standIn = new Uint8Array(0);
+  const onePass = make(standIn); // asked for the stage-1 totals only: it reads the kept sums
+  let mask: Uint8Array | null = null;
+  let overRows: Influence | null = null;
+  const rowsOfGroup = () => {
+    if (mask === null) mask = groupMask(grouping, k, column);
+    return mask;
+  };
+  const full = () => {
+    if (overRows === null) overRows = make(rowsOfGroup());
+    return overRows;
+  };
+  const stage1 = stage.rowCluster;
+  const influence: Influence = {
+    p,
+    present: standIn,
+    sumByCluster: (rowCluster, totals) =>
+      (rowCluster === stage1 ? onePass : full()).sumByCluster(rowCluster, totals),
+    dense: () => full().dense(),
+  };
   // The group's variance over the whole design, its rows as the domain: the same as on the
   // group's own design (same PSUs, strata and population sizes; see svyBy).
-  const V = estimateVariance(whole, influence, mask);
+  const V = estimateVariance(whole, influence, standIn);
   const level = opts.level ?? 0.95;
   const df = (opts.df as number | undefined) ?? Number.POSITIVE_INFINITY;
   const rows: Estimate[] = [];
@@ -182,10 +203,27 @@ export function groupMoments(
     covariance: V,
     design: whole,
     influence,
-    present: mask,
+    get present() {
+      return rowsOfGroup();
+    },
     replicates: null,
   });
   return rows;
+}
+
+/** Group k's rows with a value of the column, as a mask of the design's rows. */
+function groupMask(grouping: Grouping, k: number, column: Column): Uint8Array {
+  const { rowGroup, groupIndex } = grouping;
+  const n = rowGroup.length;
+  const mask = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    const g = rowGroup[i]!;
+    if (g < 0 || groupIndex[g] !== k) continue;
+    if (column.kind === 'numeric' ? !Number.isNaN(column.values[i]!) : column.codes[i]! >= 0) {
+      mask[i] = 1;
+    }
+  }
+  return mask;
 }
 
 /** The one pass over all groups, or `null` when it does not apply (unknown variable, too big). */
@@ -233,7 +271,6 @@ function numericSums(
   const shift = new Float64Array(G).fill(Number.NaN);
   const sumWD = new Float64Array(G);
   const errWD = new Float64Array(G);
-  const masks = Array.from({ length: G }, () => new Uint8Array(y.length));
   const clusterSums = new Float64Array(G * nC);
   const seen = new Uint8Array(G * nC);
   const totals = kind === 'total';
@@ -246,7 +283,6 @@ function numericSums(
     shift,
     sumWD,
     errWD,
-    masks,
     clusterSums,
     seen,
   };
@@ -273,7 +309,6 @@ function numericSums(
     clusterSums,
     seen,
     clusterWeights: null,
-    masks,
   };
 }
 
@@ -342,7 +377,6 @@ interface NumericScan {
   shift: Float64Array;
   sumWD: Float64Array;
   errWD: Float64Array;
-  masks: Uint8Array[];
   clusterSums: Float64Array;
   seen: Uint8Array;
 }
@@ -376,7 +410,6 @@ function scanNumericRun(
   from: number,
   to: number,
 ): void {
-  const mask = out.masks[k]!;
   const clusterSums = out.clusterSums;
   const seen = out.seen;
   let base = out.base[k]!;
@@ -396,7 +429,6 @@ function scanNumericRun(
       nMissing++;
       continue;
     }
-    mask[i] = 1;
     if (base === 0) shift = v;
     base++;
     const wi = w[i]!;
@@ -497,7 +529,6 @@ function categoricalSums(
   const nC = stage.nClusters;
   const base = new Float64Array(G);
   const nMissing = new Float64Array(G);
-  const masks = Array.from({ length: G }, () => new Uint8Array(codes.length));
   const cells = new Float64Array(G * nC * L);
   const clusterWeights = new Float64Array(G * nC);
   const seen = new Uint8Array(G * nC);
@@ -509,7 +540,6 @@ function categoricalSums(
     groupIndex,
     rowCluster,
     nC,
-    masks,
     base,
     nMissing,
     cells,
@@ -540,7 +570,6 @@ function categoricalSums(
     clusterSums: cells,
     clusterWeights,
     seen,
-    masks,
   };
 }
 
@@ -553,7 +582,6 @@ function scanCategorical(
   groupIndex: Int32Array,
   rowCluster: Int32Array,
   nC: number,
-  masks: Uint8Array[],
   base: Float64Array,
   nMissing: Float64Array,
   cells: Float64Array,
@@ -572,7 +600,6 @@ function scanCategorical(
       nMissing[k]! += 1;
       continue;
     }
-    masks[k]![i] = 1;
     base[k]! += 1;
     const wi = w[i]!;
     const c = k * nC + rowCluster[i]!;
