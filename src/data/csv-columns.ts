@@ -117,7 +117,7 @@ export class ColumnBuilder {
 
   /** Makes room for `rows` rows in all (a hint: the column still grows if more come). */
   reserve(rows: number): void {
-    if (this.mode === DICT && this.codes.length < rows) this.codes = growInt32(this.codes, rows);
+    if (this.mode === DICT && this.codes.length < rows) this.codes = this.growCodes(rows);
     if (this.mode === NUM && this.values.length < rows)
       this.values = growFloat64(this.values, rows);
   }
@@ -156,7 +156,7 @@ export class ColumnBuilder {
   }
 
   private pushDictBytes(bytes: Uint8Array, spans: Int32Array, from: number, nrows: number): number {
-    if (this.codes.length < this.n + nrows) this.codes = growInt32(this.codes, this.n + nrows);
+    if (this.codes.length < this.n + nrows) this.codes = this.growCodes(this.n + nrows);
     const codes = this.codes;
     const short = this.short;
     if (this.byteKeys === null) this.byteKeys = new ByteDictionary();
@@ -171,11 +171,18 @@ export class ColumnBuilder {
         codes[n++] = -1;
         continue;
       }
-      if (b - a <= 2) {
-        const c0 = bytes[a]!;
-        const c1 = b - a === 2 ? bytes[a + 1]! : 0;
-        if (c0 < 128 && c1 < 128) {
-          const t = short[b - a === 1 ? 1 + c0 : 129 + c0 * 128 + c1]! - 1;
+      // Keys of one or two ASCII bytes: straight from the short-key table.
+      const c0 = bytes[a]!;
+      if (c0 < 128) {
+        if (b - a === 1) {
+          const t = short[1 + c0]! - 1;
+          if (t >= 0) {
+            codes[n++] = t;
+            continue;
+          }
+        } else if (b - a === 2) {
+          const c1 = bytes[a + 1]!;
+          const t = c1 < 128 ? short[129 + c0 * 128 + c1]! - 1 : -1;
           if (t >= 0) {
             codes[n++] = t;
             continue;
@@ -237,7 +244,7 @@ export class ColumnBuilder {
   }
 
   private pushDictSpans(text: string, spans: Int32Array, from: number, nrows: number): number {
-    if (this.codes.length < this.n + nrows) this.codes = growInt32(this.codes, this.n + nrows);
+    if (this.codes.length < this.n + nrows) this.codes = this.growCodes(this.n + nrows);
     const codes = this.codes;
     const short = this.short;
     const map = this.map;
@@ -308,8 +315,7 @@ export class ColumnBuilder {
   }
 
   private pushDict(rows: ReadonlyArray<readonly string[]>, j: number): number {
-    if (this.codes.length < this.n + rows.length)
-      this.codes = growInt32(this.codes, this.n + rows.length);
+    if (this.codes.length < this.n + rows.length) this.codes = this.growCodes(this.n + rows.length);
     const codes = this.codes;
     let n = this.n;
     for (let k = 0; k < rows.length; k++) {
@@ -352,6 +358,21 @@ export class ColumnBuilder {
       this.nonNumeric = true;
     }
     return c;
+  }
+
+  /**
+   * The codes with room for `need` rows (at least doubled). While the column may end numeric,
+   * the codes sit in the first half of a buffer of 8 bytes per row, so that {@link finish} can
+   * turn them into the Float64 values in place instead of allocating the values anew.
+   */
+  private growCodes(need: number): Int32Array {
+    const a = this.codes;
+    const cap = Math.max(need, a.length * 2, 1024);
+    const b = this.canBeNumeric()
+      ? new Int32Array(new ArrayBuffer(8 * cap), 0, cap)
+      : new Int32Array(cap);
+    b.set(a.subarray(0, this.n));
+    return b;
   }
 
   private canBeNumeric(): boolean {
@@ -562,6 +583,26 @@ export class ColumnBuilder {
       const keys = this.keys;
       const plain = kind.every((k) => k === K_OK);
       if (this.isNumericColumn()) {
+        if (plain && codes.buffer.byteLength >= 8 * n) {
+          // In place: value i takes the bytes of codes 2i and 2i + 1, which (going from the last
+          // row down) have been read already.
+          const values = new Float64Array(codes.buffer, 0, n);
+          let empty = 0;
+          for (let i = n - 1; i >= 0; i--) {
+            const c = codes[i]!;
+            if (c < 0) {
+              values[i] = Number.NaN;
+              empty++;
+            } else values[i] = val[c]!;
+          }
+          this.empty += empty;
+          this.map = new Map();
+          this.short = new Int32Array(0);
+          this.byteKeys = null;
+          this.keys = [];
+          this.codes = new Int32Array(0);
+          return this.built({ kind: 'numeric', name: this.name, values: trimTo(values, n) });
+        }
         const values = new Float64Array(n);
         if (plain) {
           let empty = 0;
@@ -616,6 +657,10 @@ export class ColumnBuilder {
       this.keys = [];
       this.codes = new Int32Array(0);
     }
+    return this.built(column);
+  }
+
+  private built(column: Column | null): BuiltColumn {
     return {
       column,
       empty: this.empty,
@@ -691,12 +736,6 @@ function simpleDecimal(text: string, a: number, b: number): number {
   if (digits > 15) return Number.NaN;
   const v = scale === 0 ? m : m / POW10[scale]!;
   return neg ? -v : v;
-}
-
-function growInt32(a: Int32Array, need: number): Int32Array {
-  const b = new Int32Array(Math.max(need, a.length * 2, 1024));
-  b.set(a);
-  return b;
 }
 
 function growFloat64(a: Float64Array, need: number): Float64Array {

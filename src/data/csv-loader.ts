@@ -573,6 +573,8 @@ export class CsvLoader {
     // not after '\r' is part of a field.
     const end = nl === '\r' ? 13 : 10;
     const crlf = nl === '\r\n';
+    // Bytes above this are neither the delimiter nor a line break: one comparison skips them.
+    const plainAbove = Math.max(dc, 13);
     let ncol = this.names === null ? 0 : this.names.length;
     const colStride = 2 * PLAIN_BATCH_ROWS;
     let spans = this.spansFor(ncol);
@@ -586,6 +588,7 @@ export class CsvLoader {
       const base = 2 * nrows;
       for (let i = start; i < stop; i++) {
         const c = bytes[i]!;
+        if (c > plainAbove) continue;
         if (c === dc) {
           if (k < ncol) {
             spans[base + k * colStride] = f;

@@ -185,6 +185,16 @@ describe('the byte route gives what the text route gives', () => {
       );
     }
     const text = `${rows.join('\n')}\n`;
+    // The values themselves (a small numeric column turned from codes into numbers in place).
+    const d = await loadFile(tmpFile(text), {}, 4096, { sampleChars: 64 });
+    const t = d.columns.t!;
+    const w = d.columns.w!;
+    expect(t.kind === 'numeric' && Array.from(t.values)).toEqual(
+      rows.slice(1).map((_, i) => i % 3),
+    );
+    expect(w.kind === 'numeric' && Array.from(w.values)).toEqual(
+      rows.slice(1).map((_, i) => Number((i * 0.37).toFixed(2))),
+    );
     for (const variant of [text, text.replace('\n4000,', '\n4000x,'), `${text}1,2\n`]) {
       const path = tmpFile(variant);
       const want = await settle(() => loadText(variant, { source: 's' }));
