@@ -51,6 +51,26 @@ export function isBlankBytes(bytes: Uint8Array, a: number, b: number): boolean {
 }
 
 /**
+ * The length of the longest prefix of `bytes[0, end)` that ends with a whole UTF-8 character
+ * (`end` when the bytes there are not valid UTF-8: the validator reports them).
+ * @example
+ * ```ts
+ * const b = utf8Bytes('aё'); // 61 d1 91
+ * console.log(wholeCharacters(b), wholeCharacters(b, 2)); // => 3 1
+ * ```
+ */
+export function wholeCharacters(bytes: Uint8Array, end = bytes.length): number {
+  // The last lead byte (not 10xxxxxx) within the last 4 bytes, and whether its sequence is whole.
+  for (let i = end - 1; i >= 0 && i >= end - 4; i--) {
+    const c = bytes[i]!;
+    if ((c & 0xc0) === 0x80) continue;
+    const length = c < 0x80 ? 1 : c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2;
+    return i + length <= end ? end : i;
+  }
+  return end;
+}
+
+/**
  * How many times `byte` occurs in `bytes`.
  * @example
  * ```ts

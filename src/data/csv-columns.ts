@@ -386,18 +386,22 @@ export class ColumnBuilder {
   private toNumeric(): void {
     const { val, kind, info } = this.classifyKeys();
     const n = this.n;
-    const values = new Float64Array(Math.max(this.codes.length, 1024));
     const codes = this.codes;
+    const cap = Math.max(codes.length, 1024);
+    // Problems and blanks in row order first; then the values, in place when the codes sit in
+    // a buffer of 8 bytes per row (see growCodes and finish), from the last row down.
     for (let i = 0; i < n; i++) {
       const c = codes[i]!;
-      if (c < 0) {
-        values[i] = Number.NaN;
-        this.empty++;
-        continue;
-      }
-      const k = kind[c]!;
-      values[i] = val[c]!;
-      if (k !== K_OK) this.tally(k, info[c]!, i, this.keys[c]!);
+      if (c < 0) this.empty++;
+      else if (kind[c] !== K_OK) this.tally(kind[c]!, info[c]!, i, this.keys[c]!);
+    }
+    const values =
+      codes.buffer.byteLength >= 8 * cap
+        ? new Float64Array(codes.buffer, 0, cap)
+        : new Float64Array(cap);
+    for (let i = n - 1; i >= 0; i--) {
+      const c = codes[i]!;
+      values[i] = c < 0 ? Number.NaN : val[c]!;
     }
     this.values = values;
     this.mode = NUM;

@@ -6,9 +6,10 @@
  */
 import { isUtf8 } from 'node:buffer';
 import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { TextDecoder } from 'node:util';
 import { DataFormatError } from '../errors.js';
-import { countByte } from './csv-bytes.js';
+import { countByte, wholeCharacters } from './csv-bytes.js';
 
 /** Where decoded text goes. */
 export interface TextSink {
@@ -69,18 +70,17 @@ export async function streamFileText(
     );
   }
   const utf8 = decoder.encoding === 'utf-8';
-  const stream = createReadStream(path, { highWaterMark: opts.chunkBytes ?? 1 << 20 });
+  const chunkBytes = opts.chunkBytes ?? 1 << 20;
   const pushUtf8 = sink.pushUtf8?.bind(sink);
   if (utf8 && pushUtf8) {
     try {
-      await streamUtf8(stream as AsyncIterable<Uint8Array>, sink, pushUtf8, source);
+      await streamUtf8(readChunks(path, chunkBytes), sink, pushUtf8, source);
     } catch (e) {
       throw e instanceof DataFormatError ? e : fileReadError(e, source);
-    } finally {
-      stream.destroy();
     }
     return;
   }
+  const stream = createReadStream(path, { highWaterMark: chunkBytes });
   let offset = 0;
   let tail: Uint8Array = new Uint8Array(0);
   const fail = (chunk: Uint8Array, final: boolean): never => {
@@ -177,9 +177,7 @@ async function streamUtf8(
     offset += cut;
     carry = buf.slice(cut);
   };
-  for await (const piece of chunks) {
-    // A plain Uint8Array view of Node's Buffer: the parser's loops then see one array type.
-    const chunk = new Uint8Array(piece.buffer, piece.byteOffset, piece.length);
+  for await (const chunk of chunks) {
     if (carry.length === 0) hand(chunk, false);
     else {
       const buf = new Uint8Array(carry.length + chunk.length);
@@ -191,17 +189,23 @@ async function streamUtf8(
   hand(carry, true);
 }
 
-/** Length of the longest prefix of `buf` that ends with a whole UTF-8 character. */
-function wholeCharacters(buf: Uint8Array): number {
-  const n = buf.length;
-  // The last lead byte (not 10xxxxxx) within the last 4 bytes, and whether its sequence is whole.
-  for (let i = n - 1; i >= 0 && i >= n - 4; i--) {
-    const c = buf[i]!;
-    if ((c & 0xc0) === 0x80) continue;
-    const length = c < 0x80 ? 1 : c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2;
-    return i + length <= n ? n : i;
+/**
+ * A file's bytes, `size` at a time, each piece a view of one buffer read into again for the next
+ * (valid until the next piece is asked for): reading a large file allocates one buffer, not one
+ * per piece (fresh memory costs a page fault per 4 KiB).
+ */
+async function* readChunks(path: string, size: number): AsyncGenerator<Uint8Array> {
+  const file = await open(path, 'r');
+  try {
+    const buffer = new Uint8Array(size);
+    for (;;) {
+      const { bytesRead } = await file.read(buffer, 0, size, null);
+      if (bytesRead === 0) return;
+      yield buffer.subarray(0, bytesRead);
+    }
+  } finally {
+    await file.close();
   }
-  return n; // only continuation bytes: invalid, which the validator reports
 }
 
 /** The `BAD_ENCODING` error of a UTF-8 file. */

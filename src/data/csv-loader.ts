@@ -22,7 +22,7 @@ import Papa from 'papaparse';
 import { CodebookError, DataFormatError } from '../errors.js';
 import { type Codebook, emptyCodebook, parseCodebook } from './codebook.js';
 import type { CsvOptions } from './csv.js';
-import { countByte, isBlankBytes, utf8Bytes, utf8Text } from './csv-bytes.js';
+import { countByte, isBlankBytes, utf8Bytes, utf8Text, wholeCharacters } from './csv-bytes.js';
 import { variableRules } from './csv-codebook.js';
 import {
   type BuiltColumn,
@@ -224,6 +224,7 @@ export class CsvLoader {
     }
     if (bytes.length === 0) return;
     this.bytesIn += bytes.length;
+    if (!this.started) bytes = this.detectFromBytes(bytes);
     const d = this.delimiter ?? '';
     const byteRoute = this.detected && !this.quoted && d.length === 1 && d.charCodeAt(0) < 128;
     if (!byteRoute || hasQuote(bytes)) {
@@ -300,10 +301,27 @@ export class CsvLoader {
     );
   }
 
-  private detect(): void {
+  /**
+   * The first UTF-8 piece: when it holds the whole sample the format is guessed from (its first
+   * characters, as the text route would take them), the guess is made from those bytes' text
+   * alone, so that the piece itself can go the byte route. Returns the piece without a byte
+   * order mark.
+   */
+  private detectFromBytes(bytes: Uint8Array): Uint8Array {
+    this.started = true;
+    const piece =
+      bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? bytes.subarray(3) : bytes;
+    const want = this.pass.sampleChars ?? SAMPLE_CHARS;
+    // `want` characters take at most 4·want bytes.
+    const text = utf8Text(piece, 0, wholeCharacters(piece, Math.min(piece.length, 4 * want)));
+    if (text.length >= want) this.detect(text.slice(0, want));
+    return piece;
+  }
+
+  private detect(given?: string): void {
     this.detected = true;
     if (this.pending.length > 1) this.pending = [this.pending.join('')];
-    const sample = (this.pending[0] ?? '').slice(0, this.pass.sampleChars ?? SAMPLE_CHARS);
+    const sample = given ?? (this.pending[0] ?? '').slice(0, this.pass.sampleChars ?? SAMPLE_CHARS);
     if (sample === '') return;
     const guess = Papa.parse<string[]>(sample, {
       delimiter: this.delimiter ?? '',
