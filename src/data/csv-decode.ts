@@ -8,7 +8,7 @@ import { isUtf8 } from 'node:buffer';
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { TextDecoder } from 'node:util';
-import { DataFormatError } from '../errors.js';
+import { DataFormatError, SurveyError } from '../errors.js';
 import { countByte, wholeCharacters } from './csv-bytes.js';
 
 /** Where decoded text goes. */
@@ -22,6 +22,12 @@ export interface TextSink {
    * call (the sink copies what it keeps).
    */
   pushUtf8?(bytes: Uint8Array): void;
+  /**
+   * Called before an encoding error is thrown (UTF-8 files handed over as bytes): the sink
+   * handles every complete record it was given, so that an error in one of them, earlier in the
+   * file, is thrown instead.
+   */
+  flush?(): void;
 }
 
 /** Options of {@link streamFileText}. */
@@ -76,7 +82,7 @@ export async function streamFileText(
     try {
       await streamUtf8(readChunks(path, chunkBytes), sink, pushUtf8, source);
     } catch (e) {
-      throw e instanceof DataFormatError ? e : fileReadError(e, source);
+      throw e instanceof SurveyError ? e : fileReadError(e, source);
     }
     return;
   }
@@ -121,7 +127,7 @@ export async function streamFileText(
     }
     sink.push(rest!);
   } catch (e) {
-    throw e instanceof DataFormatError ? e : fileReadError(e, source);
+    throw e instanceof SurveyError ? e : fileReadError(e, source);
   } finally {
     stream.destroy();
   }
@@ -166,6 +172,9 @@ async function streamUtf8(
     if (!isUtf8(part)) {
       const at = firstInvalidUtf8(part, 0, true);
       const line = sink.lineReached() + countByte(part.subarray(0, at), 0x0a);
+      // The text before the bad bytes first: an error in an earlier record is the file's first.
+      if (at > 0) pushUtf8(part.subarray(0, at));
+      sink.flush?.();
       throw badUtf8(
         source,
         offset + at,

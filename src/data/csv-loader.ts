@@ -260,6 +260,17 @@ export class CsvLoader {
     for (const b of this.builders) b.reserve(rows);
   }
 
+  /**
+   * Handles every complete record pushed so far (what would otherwise wait for more text), as
+   * `streamFileText` asks before it reports bad bytes: a structural error in a record before
+   * them is then thrown first, whatever the size of the pieces the file was read in.
+   */
+  flush(): void {
+    if (this.ended) return;
+    if (!this.detected) this.detect();
+    this.parse(false);
+  }
+
   /** Ends the input and returns the frame. */
   end(): LoadPass {
     if (this.ended) {
@@ -445,7 +456,10 @@ export class CsvLoader {
     for (;;) {
       let e = text.indexOf(nl, start);
       if (e === -1 || e > stop) e = stop;
-      const startLine = this.line++;
+      const startLine = this.line;
+      // A '\n' inside a record of a '\r\n' file is data, and a line of the file all the same (as
+      // the quoted route counts lines).
+      this.line += nll === 2 ? 1 + countLineFeeds(text, start, e) : 1;
       // fields of the record [start, e)
       let k = 0;
       let f = start;
@@ -603,6 +617,8 @@ export class CsvLoader {
       let k = 0;
       let f = start;
       let e = stop;
+      // '\n' bytes inside the record of a '\r\n' file: data, but lines of the file (see parsePlain)
+      let lineFeeds = 0;
       const base = 2 * nrows;
       for (let i = start; i < stop; i++) {
         const c = bytes[i]!;
@@ -623,6 +639,7 @@ export class CsvLoader {
             e = i - 1;
             break;
           }
+          lineFeeds++;
         }
       }
       if (k < ncol) {
@@ -630,7 +647,8 @@ export class CsvLoader {
         spans[base + k * colStride + 1] = e;
       }
       k++;
-      const startLine = this.line++;
+      const startLine = this.line;
+      this.line += 1 + lineFeeds;
       const blank = k === 1 && isBlankBytes(bytes, start, e);
       if (this.plainRecord(k, blank, startLine, fields, start, e)) {
         nrows++;
@@ -901,6 +919,17 @@ export class CsvLoader {
     }));
     return { list, total };
   }
+}
+
+/** The '\n' characters in `text[from, to)`. */
+function countLineFeeds(text: string, from: number, to: number): number {
+  let n = 0;
+  let i = text.indexOf('\n', from);
+  while (i !== -1 && i < to) {
+    n++;
+    i = text.indexOf('\n', i + 1);
+  }
+  return n;
 }
 
 function countChar(s: string, ch: string): number {

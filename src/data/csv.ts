@@ -18,7 +18,8 @@
  * `load.rowsRead` counts the data rows in the frame (blank lines are not rows).
  *
  * **Errors.** Structural errors (header, quotes, field counts, encoding) are thrown at the first
- * one, in file order. Cell errors are thrown once the whole input is read, so all of them are
+ * one, in file order (for bad bytes exactly so in a UTF-8 file; in another encoding they are
+ * reported as soon as the piece of the file holding them is decoded). Cell errors are thrown once the whole input is read, so all of them are
  * counted: first `NOT_A_NUMBER` (a `types: numeric` column), then `CODEBOOK_VIOLATION`.
  *
  * **Types without a codebook.** A column whose non-blank cells all read as numbers in plain decimal

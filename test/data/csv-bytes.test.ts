@@ -62,6 +62,50 @@ async function loadFileAsText(path: string, opts: CsvOptions, chunkBytes: number
   return loader.end().data;
 }
 
+describe('errors in file order', () => {
+  it('a ragged row before bad bytes is the error, a ragged row after them is not, for any chunks', async () => {
+    const rows = Array.from({ length: 200 }, (_, i) => `${i},x${i % 5}`);
+    const make = (ragged: number, bad: number) => {
+      const lines = ['a,b', ...rows];
+      lines[ragged] = `${lines[ragged]},extra`;
+      const text = utf8Bytes(`${lines.join('\n')}\n`);
+      const at = utf8Bytes(`${lines.slice(0, bad).join('\n')}\n`).length;
+      return new Uint8Array([...text.subarray(0, at), 0xff, ...text.subarray(at)]);
+    };
+    for (const [ragged, bad, code] of [
+      [3, 150, 'RAGGED_ROW'],
+      [150, 3, 'BAD_ENCODING'],
+    ] as const) {
+      const path = tmpFile(make(ragged, bad));
+      for (const size of [5, 64, 1 << 20]) {
+        for (const sample of [16, 1 << 16]) {
+          const got = (await settle(() =>
+            loadFile(path, { source: 's' }, size, { sampleChars: sample }),
+          )) as { code: string; details: { line: number } };
+          expect(got.code, JSON.stringify({ ragged, bad, size, sample })).toBe(code);
+          expect(got.details.line).toBe(Math.min(ragged, bad) + 1);
+        }
+      }
+    }
+  });
+});
+
+describe('errors of the loader while the file streams', () => {
+  it('are thrown as they are, not as read errors', async () => {
+    const text = `a,b\n${Array.from({ length: 3000 }, (_, i) => `${i},${i % 7}`).join('\n')}\n`;
+    const path = tmpFile(text);
+    const codebook = { variables: [{ name: 'c', type: 'numeric' as const }] };
+    for (const size of [7, 4096, 1 << 20]) {
+      for (const sample of [16, 1 << 16]) {
+        const got = (await settle(() =>
+          loadFile(path, { source: 's', codebook }, size, { sampleChars: sample }),
+        )) as { code: string };
+        expect(got.code, JSON.stringify({ size, sample })).toBe('MISSING_COLUMN');
+      }
+    }
+  });
+});
+
 describe('ByteDictionary', () => {
   it('finds every key added, and no other, as its table grows', () => {
     const dict = new ByteDictionary();
@@ -132,7 +176,20 @@ describe('the byte route gives what the text route gives', () => {
     seed = (seed * 1103515245 + 12345) % 2147483648;
     return Math.floor((seed / 2147483648) * k);
   };
-  const plain = ['1', '2.5', '', ' ', 'x', 'Да', 'Минск', '-3e2', '0x1', '10', 'Hard to say'];
+  const plain = [
+    '1',
+    '2.5',
+    '',
+    ' ',
+    'x',
+    'Да',
+    'Минск',
+    '-3e2',
+    '0x1',
+    '10',
+    'Hard to say',
+    'lf\nin',
+  ];
   const quoted = ['"a,b"', '"q ""w"""', '"line\nbreak"'];
 
   function randomCsv(withQuotes: boolean, nl: string): string {
