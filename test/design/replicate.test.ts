@@ -13,23 +13,9 @@ import { DesignError } from '../../src/errors.js';
 import { svyMean } from '../../src/estimate/mean.js';
 import { buildReferenceDesign, type ReferenceDesign } from '../helpers/designs.js';
 import { expectClose, loadReferenceData, loadReferenceJson } from '../helpers/reference.js';
+import { buildReplicateCase, type ReplicateCaseSpec } from '../helpers/replicate.js';
 
-interface RefCase {
-  id: string;
-  from: 'design' | 'columns';
-  design?: string;
-  lonelyPsu?: LonelyPsu;
-  data?: string;
-  args: {
-    type: ReplicateDesign['repType'];
-    rho: number | null;
-    weights?: string;
-    repweights?: string;
-    scale?: number | null;
-    rscales?: number[] | null;
-    combinedWeights?: boolean;
-  };
-  rcall: string;
+interface RefCase extends ReplicateCaseSpec {
   result: {
     type: string;
     nReplicates: number;
@@ -63,23 +49,7 @@ function linearization(name: string, lonelyPsu?: LonelyPsu): LinearizationDesign
 
 /** The surveykit design for a reference case, built as R built it. */
 function build(c: RefCase): ReplicateDesign {
-  if (c.from === 'design') {
-    const opts = c.args.rho === null ? {} : { rho: c.args.rho };
-    return asRepDesign(linearization(c.design!, c.lonelyPsu), {
-      type: c.args.type as 'JK1',
-      ...opts,
-    });
-  }
-  const a = c.args;
-  return svyRepDesign(loadReferenceData(c.data!), {
-    weights: a.weights!,
-    repweights: new RegExp(a.repweights!),
-    type: a.type,
-    ...(a.scale != null ? { scale: a.scale } : {}),
-    ...(a.rscales != null ? { rscales: a.rscales } : {}),
-    ...(a.rho != null ? { rho: a.rho } : {}),
-    combinedWeights: a.combinedWeights ?? true,
-  });
+  return buildReplicateCase(ref.designs, c);
 }
 
 function code(f: () => unknown): string {

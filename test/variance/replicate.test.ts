@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { SurveyData } from '../../src/data/types.js';
-import { asRepDesign, replicateDegf, svyRepDesign } from '../../src/design/replicate.js';
+import { replicateDegf } from '../../src/design/replicate.js';
 import type { ReplicateDesign } from '../../src/design/replicate-types.js';
-import type { LinearizationDesign, LonelyPsu } from '../../src/design/types.js';
 import { EstimationError } from '../../src/errors.js';
 import {
   replicateCovariance,
@@ -10,8 +9,9 @@ import {
   replicateWeightedSumsMany,
 } from '../../src/variance/replicate.js';
 import { type Condition, conditionMask } from '../helpers/conditions.js';
-import { buildReferenceDesign, type ReferenceDesign } from '../helpers/designs.js';
-import { expectClose, loadReferenceData, loadReferenceJson } from '../helpers/reference.js';
+import type { ReferenceDesign } from '../helpers/designs.js';
+import { expectClose, loadReferenceJson } from '../helpers/reference.js';
+import { buildReplicateCase, type ReplicateCaseSpec } from '../helpers/replicate.js';
 
 interface RefEstimate {
   variable: string;
@@ -28,22 +28,7 @@ interface RefEstimate {
   mseCensusKept: { se: number[]; vcov: number[][] } | null;
 }
 
-interface RefCase {
-  id: string;
-  from: 'design' | 'columns';
-  design?: string;
-  lonelyPsu?: LonelyPsu;
-  data?: string;
-  args: {
-    type: ReplicateDesign['repType'];
-    rho: number | null;
-    weights?: string;
-    repweights?: string;
-    scale?: number | null;
-    rscales?: number[] | null;
-    combinedWeights?: boolean;
-  };
-  rcall: string;
+interface RefCase extends ReplicateCaseSpec {
   estimates: RefEstimate[];
   domains: Array<{ subset: Condition[]; degf: number; estimates: RefEstimate[] }>;
 }
@@ -53,30 +38,13 @@ const ref = loadReferenceJson<{ designs: Record<string, ReferenceDesign>; cases:
 );
 
 const built = new Map<string, ReplicateDesign>();
-/** The surveykit design for a reference case (see test/design/replicate.test.ts). */
+/** The surveykit design for a reference case, built once. */
 function build(c: RefCase): ReplicateDesign {
-  const hit = built.get(c.id);
-  if (hit) return hit;
-  let d: ReplicateDesign;
-  if (c.from === 'design') {
-    const lin = buildReferenceDesign(ref.designs[c.design!]!, c.lonelyPsu) as LinearizationDesign;
-    d = asRepDesign(lin, {
-      type: c.args.type as 'JK1',
-      ...(c.args.rho === null ? {} : { rho: c.args.rho }),
-    });
-  } else {
-    const a = c.args;
-    d = svyRepDesign(loadReferenceData(c.data!), {
-      weights: a.weights!,
-      repweights: new RegExp(a.repweights!),
-      type: a.type,
-      ...(a.scale != null ? { scale: a.scale } : {}),
-      ...(a.rscales != null ? { rscales: a.rscales } : {}),
-      ...(a.rho != null ? { rho: a.rho } : {}),
-      combinedWeights: a.combinedWeights ?? true,
-    });
+  let d = built.get(c.id);
+  if (!d) {
+    d = buildReplicateCase(ref.designs, c);
+    built.set(c.id, d);
   }
-  built.set(c.id, d);
   return d;
 }
 
