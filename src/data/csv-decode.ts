@@ -96,16 +96,7 @@ export async function streamFileText(
     const rel = Math.max(0, Math.min(chunk.length, at - offset));
     const line = sink.lineReached() + countByte(chunk.subarray(0, rel), 0x0a);
     const utf16 = at === 0 && chunk.length >= 2 && chunk[0] === 0xff && chunk[1] === 0xfe;
-    const hint = !utf8
-      ? ''
-      : utf16
-        ? "; the file starts like UTF-16LE text, try { encoding: 'utf-16le' }"
-        : "; if the file was saved by Excel in Russian, try { encoding: 'windows-1251' }";
-    throw new DataFormatError(
-      'BAD_ENCODING',
-      `${source}: bytes not valid ${decoder.encoding} at byte offset ${at} (line ${line})${hint}`,
-      { file: source, offset: at, line, encoding: decoder.encoding },
-    );
+    throw badEncoding(source, decoder.encoding, at, line, utf16);
   };
   try {
     for await (const chunk of stream as AsyncIterable<Uint8Array>) {
@@ -175,12 +166,8 @@ async function streamUtf8(
       // The text before the bad bytes first: an error in an earlier record is the file's first.
       if (at > 0) pushUtf8(part.subarray(0, at));
       sink.flush?.();
-      throw badUtf8(
-        source,
-        offset + at,
-        line,
-        offset + at === 0 && part[0] === 0xff && part[1] === 0xfe,
-      );
+      const utf16 = offset + at === 0 && part[0] === 0xff && part[1] === 0xfe;
+      throw badEncoding(source, 'utf-8', offset + at, line, utf16);
     }
     if (cut > 0) pushUtf8(part);
     offset += cut;
@@ -217,15 +204,27 @@ async function* readChunks(path: string, size: number): AsyncGenerator<Uint8Arra
   }
 }
 
-/** The `BAD_ENCODING` error of a UTF-8 file. */
-function badUtf8(source: string, at: number, line: number, utf16: boolean): DataFormatError {
-  const hint = utf16
-    ? "; the file starts like UTF-16LE text, try { encoding: 'utf-16le' }"
-    : "; if the file was saved by Excel in Russian, try { encoding: 'windows-1251' }";
+/**
+ * The `BAD_ENCODING` error: bytes not valid in `encoding` at file offset `at`, on `line`; for
+ * UTF-8 with a hint at the likely encoding (UTF-16 when the file starts like it).
+ */
+function badEncoding(
+  source: string,
+  encoding: string,
+  at: number,
+  line: number,
+  startsLikeUtf16: boolean,
+): DataFormatError {
+  const hint =
+    encoding !== 'utf-8'
+      ? ''
+      : startsLikeUtf16
+        ? "; the file starts like UTF-16LE text, try { encoding: 'utf-16le' }"
+        : "; if the file was saved by Excel in Russian, try { encoding: 'windows-1251' }";
   return new DataFormatError(
     'BAD_ENCODING',
-    `${source}: bytes not valid utf-8 at byte offset ${at} (line ${line})${hint}`,
-    { file: source, offset: at, line, encoding: 'utf-8' },
+    `${source}: bytes not valid ${encoding} at byte offset ${at} (line ${line})${hint}`,
+    { file: source, offset: at, line, encoding },
   );
 }
 

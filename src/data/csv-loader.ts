@@ -386,8 +386,7 @@ export class CsvLoader {
     // Lines per record: one, unless a quoted field holds line breaks.
     const nl = this.newline === '\r' ? '\r' : '\n';
     const terminators = final ? data.length - 1 : data.length;
-    const embedded =
-      countChar(consumed === text.length ? text : text.slice(0, consumed), nl) !== terminators;
+    const embedded = countChar(text, nl, 0, consumed) !== terminators;
 
     const kept: Row[] = [];
     for (let k = 0; k < data.length; k++) {
@@ -459,7 +458,7 @@ export class CsvLoader {
       const startLine = this.line;
       // A '\n' inside a record of a '\r\n' file is data, and a line of the file all the same (as
       // the quoted route counts lines).
-      this.line += nll === 2 ? 1 + countLineFeeds(text, start, e) : 1;
+      this.line += nll === 2 ? 1 + countChar(text, '\n', start, e) : 1;
       // fields of the record [start, e)
       let k = 0;
       let f = start;
@@ -921,21 +920,11 @@ export class CsvLoader {
   }
 }
 
-/** The '\n' characters in `text[from, to)`. */
-function countLineFeeds(text: string, from: number, to: number): number {
+/** How many times `ch` occurs in `s[from, to)`. */
+function countChar(s: string, ch: string, from = 0, to = s.length): number {
   let n = 0;
-  let i = text.indexOf('\n', from);
+  let i = s.indexOf(ch, from);
   while (i !== -1 && i < to) {
-    n++;
-    i = text.indexOf('\n', i + 1);
-  }
-  return n;
-}
-
-function countChar(s: string, ch: string): number {
-  let n = 0;
-  let i = s.indexOf(ch);
-  while (i !== -1) {
     n++;
     i = s.indexOf(ch, i + 1);
   }

@@ -19,8 +19,9 @@
  *
  * **Errors.** Structural errors (header, quotes, field counts, encoding) are thrown at the first
  * one, in file order (for bad bytes exactly so in a UTF-8 file; in another encoding they are
- * reported as soon as the piece of the file holding them is decoded). Cell errors are thrown once the whole input is read, so all of them are
- * counted: first `NOT_A_NUMBER` (a `types: numeric` column), then `CODEBOOK_VIOLATION`.
+ * reported as soon as the piece of the file holding them is decoded). Cell errors are thrown
+ * once the whole input is read, so all of them are counted: first `NOT_A_NUMBER` (a
+ * `types: numeric` column), then `CODEBOOK_VIOLATION`.
  *
  * **Types without a codebook.** A column whose non-blank cells all read as numbers in plain decimal
  * notation (`12`, `-0.5`, `1e-3`, spaces around allowed; not `0x1A`, `1,5`, `Infinity`) is numeric
