@@ -213,14 +213,14 @@ export function groupMoments(
 
 /** Group k's rows with a value of the column, as a mask of the design's rows. */
 function groupMask(grouping: Grouping, k: number, column: Column): Uint8Array {
-  const { rowGroup, groupIndex } = grouping;
-  const n = rowGroup.length;
-  const mask = new Uint8Array(n);
-  for (let i = 0; i < n; i++) {
-    const g = rowGroup[i]!;
-    if (g < 0 || groupIndex[g] !== k) continue;
-    if (column.kind === 'numeric' ? !Number.isNaN(column.values[i]!) : column.codes[i]! >= 0) {
-      mask[i] = 1;
+  const mask = new Uint8Array(grouping.rowGroup.length);
+  const runs = groupRuns(grouping);
+  for (let r = 0; r < runs.count; r++) {
+    if (runs.group[r] !== k) continue;
+    for (let i = runs.from[r]!; i < runs.to[r]!; i++) {
+      if (column.kind === 'numeric' ? !Number.isNaN(column.values[i]!) : column.codes[i]! >= 0) {
+        mask[i] = 1;
+      }
     }
   }
   return mask;
@@ -520,7 +520,7 @@ function categoricalSums(
   grouping: Grouping,
   column: Extract<Column, { kind: 'categorical' }>,
 ): GroupSums {
-  const { design, rowGroup, groupIndex, count: G } = grouping;
+  const { design, count: G } = grouping;
   const codes = column.codes;
   const L = column.levels.length;
   const w = design.weights;
@@ -532,20 +532,12 @@ function categoricalSums(
   const cells = new Float64Array(G * nC * L);
   const clusterWeights = new Float64Array(G * nC);
   const seen = new Uint8Array(G * nC);
-  scanCategorical(
-    codes,
-    L,
-    w,
-    rowGroup,
-    groupIndex,
-    rowCluster,
-    nC,
-    base,
-    nMissing,
-    cells,
-    clusterWeights,
-    seen,
-  );
+  const out = { base, nMissing, cells, clusterWeights, seen };
+  const runs = groupRuns(grouping);
+  for (let r = 0; r < runs.count; r++) {
+    const k = runs.group[r]!;
+    scanCategoricalRun(codes, L, w, rowCluster, k, k * nC, out, runs.from[r]!, runs.to[r]!);
+  }
   const sumW = new Float64Array(G);
   const levelSums = new Float64Array(G * L);
   for (let k = 0; k < G; k++) {
@@ -573,36 +565,44 @@ function categoricalSums(
   };
 }
 
-/** The pass of {@link categoricalSums} (a function of its own, so that V8 optimises it once). */
-function scanCategorical(
+/** What {@link categoricalSums} adds up (per group, group × PSU, group × PSU × level). */
+interface CategoricalScan {
+  base: Float64Array;
+  nMissing: Float64Array;
+  cells: Float64Array;
+  clusterWeights: Float64Array;
+  seen: Uint8Array;
+}
+
+/**
+ * Rows i..j−1, all of group k (its PSUs from `offset`), of {@link categoricalSums}: Σ w per PSU
+ * in a register over a run of one PSU's rows, as prepare's scan adds it.
+ */
+function scanCategoricalRun(
   codes: Int32Array,
   L: number,
   w: Float64Array,
-  rowGroup: Int32Array,
-  groupIndex: Int32Array,
   rowCluster: Int32Array,
-  nC: number,
-  base: Float64Array,
-  nMissing: Float64Array,
-  cells: Float64Array,
-  clusterWeights: Float64Array,
-  seen: Uint8Array,
+  k: number,
+  offset: number,
+  out: CategoricalScan,
+  from: number,
+  to: number,
 ): void {
+  const { cells, clusterWeights, seen } = out;
+  let base = 0;
+  let nMissing = 0;
   let key = -1;
   let acc = 0;
-  for (let i = 0; i < codes.length; i++) {
-    const g = rowGroup[i]!;
-    if (g < 0) continue;
-    const k = groupIndex[g]!;
-    if (k < 0) continue;
+  for (let i = from; i < to; i++) {
     const code = codes[i]!;
     if (code < 0) {
-      nMissing[k]! += 1;
+      nMissing++;
       continue;
     }
-    base[k]! += 1;
+    base++;
     const wi = w[i]!;
-    const c = k * nC + rowCluster[i]!;
+    const c = offset + rowCluster[i]!;
     if (c !== key) {
       if (key >= 0) clusterWeights[key] = acc;
       key = c;
@@ -613,4 +613,6 @@ function scanCategorical(
     cells[c * L + code]! += wi;
   }
   if (key >= 0) clusterWeights[key] = acc;
+  out.base[k]! += base;
+  out.nMissing[k]! += nMissing;
 }
