@@ -7,6 +7,7 @@
   if (length(f)) dirname(normalizePath(sub("^--file=", "", f[1]))) else "test/reference"
 })
 source(file.path(.ref_dir, "common.R"))
+source(file.path(.ref_dir, "weighting-common.R"))
 
 ## Convergence. R's rake stops when the full-sample table changes by less than
 ## epsilon * sum(weights) and gives every replicate the same number of sweeps, which leaves
@@ -38,10 +39,7 @@ rep_specs <- list(
 )
 
 ## ---- populations -----------------------------------------------------------------------
-api_margins <- list(
-  list(variable = "stype", population = list(E = 4421, H = 755, M = 1018)),
-  list(variable = "sch.wide", population = list(No = 1072, Yes = 5122))
-)
+## api_margins, poll_margins, poll_cells, AGE_TOTAL: weighting-common.R
 ## xtabs(~stype+sch.wide, apipop)
 api_cells <- data.frame(stype = rep(c("E", "H", "M"), 2), sch.wide = rep(c("No", "Yes"), each = 3),
                         Freq = c(472, 334, 266, 3949, 421, 752))
@@ -50,34 +48,8 @@ API99_TOTAL <- 3914069  # sum(apipop$api99)
 cname_margin <- list(variable = "cname", population = list(
   Alameda = 372, Fresno = 135, Kern = 68, `Los Angeles` = 508, Mendocino = 135, Merced = 135,
   Orange = 542, Plumas = 305, `San Diego` = 1862, `San Joaquin` = 1252, `Santa Clara` = 880))
-poll_margins <- list(
-  list(variable = "sex", population = list(Female = 260000, Male = 240000)),
-  list(variable = "agegroup", population = list(`18-29` = 95000, `30-39` = 90000, `40-49` = 100000,
-                                               `50-59` = 95000, `60+` = 120000))
-)
-poll_cells <- data.frame(
-  sex = rep(c("Female", "Male"), each = 5),
-  agegroup = rep(c("18-29", "30-39", "40-49", "50-59", "60+"), 2),
-  Freq = c(47000, 46000, 51000, 50000, 66000, 48000, 44000, 49000, 45000, 54000)
-)
-AGE_TOTAL <- 23500000
-
-margin_df <- function(m) {
-  df <- data.frame(names(m$population), unlist(m$population), stringsAsFactors = FALSE)
-  names(df) <- c(m$variable, "Freq")
-  rownames(df) <- NULL
-  df
-}
-margin_formulas <- function(ms) lapply(ms, function(m) as.formula(paste0("~", m$variable)))
-margin_dfs <- function(ms) lapply(ms, margin_df)
-margins_json <- function(ms) lapply(ms, function(m) list(variable = m$variable, population = m$population))
-cells_json <- function(df, vars) lapply(seq_len(nrow(df)), function(i) {
-  r <- lapply(vars, function(v) as.character(df[[v]][i])); names(r) <- vars
-  c(r, list(count = df$Freq[i]))
-})
 
 ## ---- estimates (mse FALSE and TRUE) ------------------------------------------------------
-est_spec <- function(statistic, variable, subset = NULL) list(statistic = statistic, variable = variable, subset = subset)
 api_est <- list(
   est_spec("mean", "api00"), est_spec("total", "enroll"), est_spec("mean", "stype"), est_spec("total", "stype"),
   est_spec("mean", "sch.wide"),

@@ -6,6 +6,7 @@
   if (length(f)) dirname(normalizePath(sub("^--file=", "", f[1]))) else "test/reference"
 })
 source(file.path(.ref_dir, "common.R"))
+source(file.path(.ref_dir, "weighting-common.R"))
 
 ## Tight convergence so that R's weights are its fixed point to ~1e-13 (the defaults stop earlier:
 ## rake at an absolute change of 1 in the weighted table, calibrate at a misfit of 1e-7).
@@ -15,39 +16,9 @@ CAL_EPS <- 1e-13
 dclus1 <- make_design("dclus1")
 dpoll <- make_design("dpoll")
 
-## ---- populations (margins recorded as data) ----------------------------------------------
-api_margins <- list(
-  list(variable = "stype", population = list(E = 4421, H = 755, M = 1018)),
-  list(variable = "sch.wide", population = list(No = 1072, Yes = 5122))
-)
-poll_margins <- list(
-  list(variable = "sex", population = list(Female = 260000, Male = 240000)),
-  list(variable = "agegroup", population = list(`18-29` = 95000, `30-39` = 90000, `40-49` = 100000,
-                                               `50-59` = 95000, `60+` = 120000))
-)
-poll_cells <- data.frame(
-  sex = rep(c("Female", "Male"), each = 5),
-  agegroup = rep(c("18-29", "30-39", "40-49", "50-59", "60+"), 2),
-  Freq = c(47000, 46000, 51000, 50000, 66000, 48000, 44000, 49000, 45000, 54000)
-)
-AGE_TOTAL <- 23500000  # population total of age for calibration with a numeric variable
-
-margin_df <- function(m) {
-  df <- data.frame(names(m$population), unlist(m$population), stringsAsFactors = FALSE)
-  names(df) <- c(m$variable, "Freq")
-  rownames(df) <- NULL
-  df
-}
-margin_formulas <- function(ms) lapply(ms, function(m) as.formula(paste0("~", m$variable)))
-margin_dfs <- function(ms) lapply(ms, margin_df)
-margins_json <- function(ms) lapply(ms, function(m) list(variable = m$variable, population = m$population))
-cells_json <- function(df, vars) lapply(seq_len(nrow(df)), function(i) {
-  r <- lapply(vars, function(v) as.character(df[[v]][i])); names(r) <- vars
-  c(r, list(count = df$Freq[i]))
-})
+## ---- populations (margins recorded as data): weighting-common.R ---------------------------
 
 ## ---- estimates -------------------------------------------------------------------------
-est_spec <- function(statistic, variable, subset = NULL) list(statistic = statistic, variable = variable, subset = subset)
 api_est <- list(
   est_spec("mean", "api00"), est_spec("total", "enroll"), est_spec("mean", "enroll"),
   est_spec("mean", "stype"), est_spec("total", "stype"), est_spec("mean", "sch.wide"), est_spec("mean", "comp.imp"),
