@@ -11,7 +11,7 @@ export interface SavSupport {
   read(path: string): Promise<SurveyData>;
 }
 
-/** The reader and writer, or null when src/data/sav.ts or its writer is missing. */
+/** The reader and writer, or null when src/data/sav/sav.ts or its writer is missing. */
 export async function savSupport(): Promise<SavSupport | null> {
   const load = async (m: string) => {
     try {
@@ -20,10 +20,10 @@ export async function savSupport(): Promise<SavSupport | null> {
       return null;
     }
   };
-  const reader = await load('../src/data/sav.js');
-  const writer = await load('../src/data/sav-writer.js');
-  const header = await load('../src/data/sav-header.js');
-  const records = await load('../src/data/sav-records.js');
+  const reader = await load('../src/data/sav/sav.js');
+  const writer = await load('../src/data/sav/writer.js');
+  const header = await load('../src/data/sav/header.js');
+  const records = await load('../src/data/sav/records.js');
   if (!reader?.readSav || !writer?.writeSav || !header?.readHeader || !records?.readRecords) {
     return null;
   }

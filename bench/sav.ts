@@ -9,8 +9,8 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fromColumns } from '../src/data/frame.js';
-import { parseSav, readSav } from '../src/data/sav.js';
-import { writeSav } from '../src/data/sav-writer.js';
+import { parseSav, readSav } from '../src/data/sav/sav.js';
+import { writeSav } from '../src/data/sav/writer.js';
 import type { SurveyData } from '../src/data/types.js';
 
 const arg = (name: string): string | undefined => {

@@ -8,7 +8,7 @@
  */
 import { statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readCsv } from '../src/data/csv.js';
+import { readCsv } from '../src/data/csv/csv.js';
 import { getCategorical, getNumeric } from '../src/data/frame.js';
 import type { SurveyData } from '../src/data/types.js';
 import {

@@ -37,8 +37,8 @@ export type { WeightHistogramOptions, WeightingChartOptions } from './charts/wei
 export { weightHistogram, weightingChart } from './charts/weighting.js';
 export type { Codebook, CodebookVariable, ValueLabel } from './data/codebook.js';
 export { codebookJsonSchema, codebookSchema, parseCodebook } from './data/codebook.js';
-export type { CodebookViolation, CsvOptions } from './data/csv.js';
-export { parseCsv, readCsv } from './data/csv.js';
+export type { CodebookViolation, CsvOptions } from './data/csv/csv.js';
+export { parseCsv, readCsv } from './data/csv/csv.js';
 export type { ColumnInput } from './data/frame.js';
 export { column, fromColumns } from './data/frame.js';
 export type {
@@ -49,10 +49,10 @@ export type {
   SavMultipleResponseSet,
   SavOptions,
   SavVariable,
-} from './data/sav.js';
-export { parseSav, readSav } from './data/sav.js';
-export type { SavWriteOptions } from './data/sav-writer.js';
-export { writeSav } from './data/sav-writer.js';
+} from './data/sav/sav.js';
+export { parseSav, readSav } from './data/sav/sav.js';
+export type { SavWriteOptions } from './data/sav/writer.js';
+export { writeSav } from './data/sav/writer.js';
 export type {
   CategoricalColumn,
   Column,
@@ -75,6 +75,18 @@ export type {
   Stage,
   SurveyDesign,
 } from './design/types.js';
+export type {
+  CalibrateStep,
+  CalibrationFunction,
+  Margin,
+  NumericTotal,
+  PopulationCell,
+  PostStratifyStep,
+  RakeStep,
+  ReplicateWeighting,
+  TrimStep,
+  WeightingStep,
+} from './design/weighting-history.js';
 export type { ErrorDetails } from './errors.js';
 export {
   CodebookError,
@@ -136,18 +148,4 @@ export type { WeightSummary } from './weighting/summary.js';
 export { weightSummary } from './weighting/summary.js';
 export type { TrimOptions } from './weighting/trim.js';
 export { trimWeights } from './weighting/trim.js';
-export type {
-  CalibrateStep,
-  CalibrationFunction,
-  Margin,
-  NumericTotal,
-  PopulationCell,
-  PostStratifyStep,
-  RakeStep,
-  ReplicateWeighting,
-  ReportLevel,
-  ReportMargin,
-  TrimStep,
-  WeightingReport,
-  WeightingStep,
-} from './weighting/types.js';
+export type { ReportLevel, ReportMargin, WeightingReport } from './weighting/types.js';

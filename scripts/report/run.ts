@@ -9,7 +9,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chartLabels } from '../../src/charts/labels.js';
 import { parseCodebook } from '../../src/data/codebook.js';
-import { readCsv } from '../../src/data/csv.js';
+import { readCsv } from '../../src/data/csv/csv.js';
 import { readJsonFile } from '../../src/data/json-file.js';
 import { svyDesign } from '../../src/design/build.js';
 import type { LinearizationDesign } from '../../src/design/types.js';

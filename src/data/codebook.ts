@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { CodebookError } from '../errors.js';
-import { parseNumber } from './csv-infer.js';
+import { parseNumber } from './csv/infer.js';
 
 /** Translations of a label, keyed by language code (`{ ru: 'Россия' }`). */
 const translationsSchema = z

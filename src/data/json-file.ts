@@ -4,7 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { SurveyError } from '../errors.js';
-import { fileReadError } from './csv-decode.js';
+import { fileReadError } from './csv/decode.js';
 
 /**
  * The parsed contents of a JSON file. A missing or unreadable file is a `DataFormatError`

@@ -5,7 +5,7 @@
  * @module
  */
 import type { SurveyData } from '../data/types.js';
-import type { WeightingStep } from '../weighting/types.js';
+import type { WeightingStep } from './weighting-history.js';
 
 /**
  * How the replicates were made, which sets the default `scale` and `rscales` (R's `type`):

@@ -4,8 +4,8 @@
  * @module
  */
 import type { SurveyData } from '../data/types.js';
-import type { WeightingStep } from '../weighting/types.js';
 import type { ReplicateDesign } from './replicate-types.js';
+import type { WeightingStep } from './weighting-history.js';
 
 /** What to do with a stratum that has a single PSU (R's `survey.lonely.psu`). */
 export type LonelyPsu = 'fail' | 'remove' | 'adjust' | 'average' | 'certainty';

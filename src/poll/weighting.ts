@@ -6,9 +6,9 @@
 import { z } from 'zod';
 import { readJsonFile } from '../data/json-file.js';
 import type { SurveyDesign } from '../design/types.js';
+import type { Margin } from '../design/weighting-history.js';
 import { WeightingError } from '../errors.js';
 import { type RakeOptions, rake } from '../weighting/rake.js';
-import type { Margin } from '../weighting/types.js';
 
 /** The margins file: population counts per level of each raking variable. */
 export const marginsFileSchema = z

@@ -16,8 +16,8 @@
  * @module
  */
 import type { SurveyDesign } from '../design/types.js';
+import type { CalibrateStep, PostStratifyStep, RakeStep } from '../design/weighting-history.js';
 import { pinvSym } from '../weighting/linalg.js';
-import type { CalibrateStep, PostStratifyStep, RakeStep } from '../weighting/types.js';
 import { denseInfluence, type Influence } from './influence.js';
 
 /** R applies the raking projections this many times. */

@@ -5,6 +5,12 @@
  */
 import { replicateWeightMatrixRank } from '../design/replicate.js';
 import type { SurveyDesign } from '../design/types.js';
+import type {
+  CalibrateStep,
+  CalibrationFunction,
+  Margin,
+  NumericTotal,
+} from '../design/weighting-history.js';
 import { WeightingError } from '../errors.js';
 import {
   applyReplicateFactors,
@@ -25,7 +31,6 @@ import {
 } from './common.js';
 import { GINV_TOL, matVec, pinvSym } from './linalg.js';
 import { resolveMargins } from './rake.js';
-import type { CalibrateStep, CalibrationFunction, Margin, NumericTotal } from './types.js';
 
 /** Options of {@link calibrate}. */
 export interface CalibrateOptions {

@@ -7,8 +7,8 @@
 import type { CategoricalColumn, NumericColumn } from '../data/types.js';
 import type { ReplicateDesign } from '../design/replicate-types.js';
 import type { LinearizationDesign, SurveyDesign } from '../design/types.js';
+import type { WeightingStep } from '../design/weighting-history.js';
 import { WeightingError } from '../errors.js';
-import type { WeightingStep } from './types.js';
 
 /** Relative tolerance for margins whose totals must agree. */
 export const MARGIN_TOLERANCE = 1e-6;

@@ -4,6 +4,7 @@
  */
 import { replicateWeightMatrixRank } from '../design/replicate.js';
 import type { SurveyDesign } from '../design/types.js';
+import type { PopulationCell, PostStratifyStep } from '../design/weighting-history.js';
 import { WeightingError } from '../errors.js';
 import {
   applyReplicateFactors,
@@ -20,7 +21,6 @@ import {
   replicateCellSums,
   withStep,
 } from './common.js';
-import type { PopulationCell, PostStratifyStep } from './types.js';
 
 /** Options of {@link postStratify}. */
 export interface PostStratifyOptions {

@@ -5,6 +5,7 @@
  */
 import { replicateWeightMatrixRank } from '../design/replicate.js';
 import type { SurveyDesign } from '../design/types.js';
+import type { Margin, RakeStep } from '../design/weighting-history.js';
 import { WeightingError } from '../errors.js';
 import {
   applyReplicateFactors,
@@ -24,7 +25,6 @@ import {
   replicateCellSums,
   withStep,
 } from './common.js';
-import type { Margin, RakeStep } from './types.js';
 
 /** Options of {@link rake}. */
 export interface RakeOptions {

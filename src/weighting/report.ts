@@ -4,10 +4,11 @@
  * @module
  */
 import type { SurveyDesign } from '../design/types.js';
+import type { Margin } from '../design/weighting-history.js';
 import { WeightingError } from '../errors.js';
 import { categoricalVariable } from './common.js';
 import { weightSummary } from './summary.js';
-import type { Margin, ReportLevel, ReportMargin, WeightingReport } from './types.js';
+import type { ReportLevel, ReportMargin, WeightingReport } from './types.js';
 
 /**
  * Compares a design before and after weighting on the given margins: per level, the unweighted

@@ -4,6 +4,7 @@
  * @module
  */
 import type { SurveyDesign } from '../design/types.js';
+import type { TrimStep } from '../design/weighting-history.js';
 import { WeightingError } from '../errors.js';
 import {
   checkDesign,
@@ -13,7 +14,6 @@ import {
   type ReweightedReplicates,
   withStep,
 } from './common.js';
-import type { TrimStep } from './types.js';
 
 /** Options of {@link trimWeights}. */
 export interface TrimOptions {

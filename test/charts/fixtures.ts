@@ -17,7 +17,7 @@ import { subgroupChart } from '../../src/charts/subgroups.js';
 import { trendChart } from '../../src/charts/trend.js';
 import { weightHistogram, weightingChart } from '../../src/charts/weighting.js';
 import { type Codebook, parseCodebook } from '../../src/data/codebook.js';
-import { readCsv } from '../../src/data/csv.js';
+import { readCsv } from '../../src/data/csv/csv.js';
 import { svyDesign } from '../../src/design/build.js';
 import type { LinearizationDesign } from '../../src/design/types.js';
 import {

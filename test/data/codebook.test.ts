@@ -6,7 +6,7 @@ import {
   emptyCodebook,
   parseCodebook,
 } from '../../src/data/codebook.js';
-import { variableRules } from '../../src/data/csv-codebook.js';
+import { variableRules } from '../../src/data/csv/codebook-check.js';
 import { CodebookError } from '../../src/errors.js';
 
 function invalid(json: unknown): CodebookError {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SEED, dataFiles, generatePoll } from '../../scripts/generate/poll.js';
 import { parseCodebook } from '../../src/data/codebook.js';
-import { parseCsv } from '../../src/data/csv.js';
+import { parseCsv } from '../../src/data/csv/csv.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const read = (path: string): string => readFileSync(join(root, path), 'utf8');

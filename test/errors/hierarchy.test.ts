@@ -105,8 +105,8 @@ describe('everything src/ throws is a SurveyError', () => {
     // savError's code is typed SavErrorCode; ByteReader passes its overrun code (a SavErrorCode);
     // replicateError re-throws a WeightingError with its own code
     expect(scan.forwarded.map((f) => f.site.replace(/:\d+$/, '')).sort()).toEqual([
-      'src/data/sav-bytes.ts',
-      'src/data/sav-bytes.ts',
+      'src/data/sav/bytes.ts',
+      'src/data/sav/bytes.ts',
       'src/weighting/common.ts',
     ]);
   });

@@ -13,10 +13,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Codebook } from '../../src/data/codebook.js';
-import type { CsvOptions } from '../../src/data/csv.js';
-import { firstInvalidUtf8 } from '../../src/data/csv-decode.js';
-import { loadFile, loadText } from '../../src/data/csv-run.js';
-import { parseSav, type SavOptions } from '../../src/data/sav.js';
+import type { CsvOptions } from '../../src/data/csv/csv.js';
+import { firstInvalidUtf8 } from '../../src/data/csv/decode.js';
+import { loadFile, loadText } from '../../src/data/csv/run.js';
+import { parseSav, type SavOptions } from '../../src/data/sav/sav.js';
 import type { SurveyData } from '../../src/data/types.js';
 import { CodebookError, DataFormatError, SurveyError } from '../../src/errors.js';
 

@@ -5,9 +5,9 @@
  * per-case deadline; CSV results must not depend on how the input is cut into chunks.
  */
 import { describe, expect, it } from 'vitest';
-import { parseCsv } from '../../src/data/csv.js';
-import { loadText } from '../../src/data/csv-run.js';
-import { parseSav } from '../../src/data/sav.js';
+import { parseCsv } from '../../src/data/csv/csv.js';
+import { loadText } from '../../src/data/csv/run.js';
+import { parseSav } from '../../src/data/sav/sav.js';
 import type { SurveyData } from '../../src/data/types.js';
 import { DataFormatError, SurveyError } from '../../src/errors.js';
 import {

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseCodebook } from '../../src/data/codebook.js';
-import { readCsv } from '../../src/data/csv.js';
+import { readCsv } from '../../src/data/csv/csv.js';
 import { fromColumns } from '../../src/data/frame.js';
 import { svyDesign } from '../../src/design/build.js';
 import type { SurveyDesign } from '../../src/design/types.js';

@@ -9,12 +9,12 @@ import { fromColumns } from '../../src/data/frame.js';
 import { svyDesign } from '../../src/design/build.js';
 import { asRepDesign } from '../../src/design/replicate.js';
 import type { LinearizationDesign, SurveyDesign } from '../../src/design/types.js';
+import type { Margin } from '../../src/design/weighting-history.js';
 import { svyTotal } from '../../src/estimate/mean.js';
 import { calibrate } from '../../src/weighting/calibrate.js';
 import { postStratify } from '../../src/weighting/poststratify.js';
 import { rake } from '../../src/weighting/rake.js';
 import { trimWeights } from '../../src/weighting/trim.js';
-import type { Margin } from '../../src/weighting/types.js';
 import { close, RUNS } from './arbitraries.js';
 
 interface Sample {

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { fromColumns } from '../../src/data/frame.js';
 import { svyDesign } from '../../src/design/build.js';
+import type { CalibrateStep, Margin } from '../../src/design/weighting-history.js';
 import { svyMean, svyTotal } from '../../src/estimate/mean.js';
 import { calibrate } from '../../src/weighting/calibrate.js';
 import { rake } from '../../src/weighting/rake.js';
-import type { CalibrateStep, Margin } from '../../src/weighting/types.js';
 import { expectClose } from '../helpers/reference.js';
 import {
   baseDesign,

@@ -2,12 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { fromColumns } from '../../src/data/frame.js';
 import { svyDesign } from '../../src/design/build.js';
 import { subset } from '../../src/design/subset.js';
+import type { PopulationCell, PostStratifyStep } from '../../src/design/weighting-history.js';
 import { svyMean, svyTotal } from '../../src/estimate/mean.js';
 import { calibrate } from '../../src/weighting/calibrate.js';
 import { postStratify } from '../../src/weighting/poststratify.js';
 import { rake } from '../../src/weighting/rake.js';
 import { trimWeights } from '../../src/weighting/trim.js';
-import type { PopulationCell, PostStratifyStep } from '../../src/weighting/types.js';
 import {
   baseDesign,
   checkCase,

@@ -2,12 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { fromColumns } from '../../src/data/frame.js';
 import { svyDesign } from '../../src/design/build.js';
 import { subset } from '../../src/design/subset.js';
+import type { Margin, RakeStep } from '../../src/design/weighting-history.js';
 import { svyBy } from '../../src/estimate/by.js';
 import { svyCiProp } from '../../src/estimate/ciprop.js';
 import { svyMean, svyTotal } from '../../src/estimate/mean.js';
 import { svyQuantile } from '../../src/estimate/quantile.js';
 import { rake } from '../../src/weighting/rake.js';
-import type { Margin, RakeStep } from '../../src/weighting/types.js';
 import { expectClose } from '../helpers/reference.js';
 import {
   baseDesign,

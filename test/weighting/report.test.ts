@@ -2,13 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { fromColumns } from '../../src/data/frame.js';
 import { svyDesign } from '../../src/design/build.js';
 import { subset } from '../../src/design/subset.js';
+import type { Margin, RakeStep } from '../../src/design/weighting-history.js';
 import { calibrate } from '../../src/weighting/calibrate.js';
 import { postStratify } from '../../src/weighting/poststratify.js';
 import { rake } from '../../src/weighting/rake.js';
 import { weightingReport } from '../../src/weighting/report.js';
 import { weightSummary } from '../../src/weighting/summary.js';
 import { trimWeights } from '../../src/weighting/trim.js';
-import type { Margin, RakeStep } from '../../src/weighting/types.js';
 import { expectClose } from '../helpers/reference.js';
 import { baseDesign, expectCode, refCase } from './reference-cases.js';
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { fromColumns } from '../../src/data/frame.js';
 import { svyDesign } from '../../src/design/build.js';
+import type { TrimStep } from '../../src/design/weighting-history.js';
 import { svyMean } from '../../src/estimate/mean.js';
 import { trimWeights } from '../../src/weighting/trim.js';
-import type { TrimStep } from '../../src/weighting/types.js';
 import { expectClose } from '../helpers/reference.js';
 import {
   baseDesign,

@@ -7,8 +7,8 @@
  * are skipped. Nested lengths are checked against the record's size.
  * @module
  */
-import { ByteReader, savError } from './sav-bytes.js';
-import type { ExtensionRecord } from './sav-records.js';
+import { ByteReader, savError } from './bytes.js';
+import type { ExtensionRecord } from './records.js';
 
 /** Subtype 3. */
 export interface IntegerInfo {

@@ -6,10 +6,10 @@
  * variable's width.
  * @module
  */
-import { savError, trimRight } from './sav-bytes.js';
-import type { DictVariable } from './sav-dictionary.js';
-import type { LongStringLabels, LongStringMissing } from './sav-extensions.js';
-import type { ValueLabelRecord } from './sav-records.js';
+import { savError, trimRight } from './bytes.js';
+import type { LongStringLabels, LongStringMissing } from './extensions.js';
+import type { ValueLabelRecord } from './records.js';
+import type { DictVariable } from './variable.js';
 
 /** How records refer to variables. */
 export interface VariableLookup {

@@ -3,7 +3,7 @@
  * (`data.sav`), which the codebook schema has no place for.
  * @module
  */
-import type { SurveyData } from './types.js';
+import type { SurveyData } from '../types.js';
 
 /** SPSS measurement level (variable display record); `'unknown'` when the file does not say. */
 export type SavMeasure = 'unknown' | 'nominal' | 'ordinal' | 'scale';
@@ -78,7 +78,7 @@ export interface SavFileInfo {
   readonly fileLabel: string;
   /** WHATWG name of the encoding used to decode text. */
   readonly encoding: string;
-  /** Where the encoding came from (see the module notes of `sav-text.ts`). */
+  /** Where the encoding came from (see the module notes of `sav/text.ts`). */
   readonly encodingFrom: 'option' | 'record' | 'character-code' | 'guess';
   /** How the data is stored: uncompressed, bytecode-compressed (`.sav`) or ZLIB-compressed (`.zsav`). */
   readonly compression: 'none' | 'bytecode' | 'zlib';

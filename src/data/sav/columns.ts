@@ -8,7 +8,7 @@
  * nominal or ordinal and at most {@link MAX_UNLABELLED_LEVELS} distinct valid values lack a label.
  * A categorical variable's codebook `values` are its codes in ascending order, each with its label,
  * or the code itself (`'7'`) when it has none; its levels are those labels, user-missing codes
- * left out and codes sharing a label merged (as `variableRules` in `csv-codebook.ts`).
+ * left out and codes sharing a label merged (as `variableRules` in `csv/codebook-check.ts`).
  *
  * **String variables** are always categorical. Without value labels, their levels are the
  * distinct values (trailing and leading spaces removed) sorted as the CSV loader sorts inferred
@@ -28,16 +28,17 @@
  * UTF-8 and a warning says so.
  * @module
  */
-import type { CodebookVariable } from './codebook.js';
-import { type VariableRules, variableRules } from './csv-codebook.js';
-import { sortLevels } from './csv-infer.js';
-import type { RawColumns } from './sav-data.js';
-import type { DictVariable, SavDictionary } from './sav-dictionary.js';
-import { formatName, isDateFormat } from './sav-format.js';
-import type { WordDict } from './sav-strings.js';
-import { decodeTrimmed } from './sav-text.js';
-import type { SavVariable } from './sav-types.js';
-import type { Column, MissingCount } from './types.js';
+import type { CodebookVariable } from '../codebook.js';
+import { type VariableRules, variableRules } from '../csv/codebook-check.js';
+import { sortLevels } from '../csv/infer.js';
+import type { Column, MissingCount } from '../types.js';
+import type { RawColumns } from './data.js';
+import type { SavDictionary } from './dictionary.js';
+import { formatName, isDateFormat } from './format.js';
+import type { WordDict } from './strings.js';
+import { decodeTrimmed } from './text.js';
+import type { SavVariable } from './types.js';
+import type { DictVariable } from './variable.js';
 
 /** Most distinct unlabelled values a nominal or ordinal numeric variable may have and be categorical. */
 export const MAX_UNLABELLED_LEVELS = 1000;

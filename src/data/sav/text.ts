@@ -14,7 +14,7 @@
  * @module
  */
 import { TextDecoder } from 'node:util';
-import { DataFormatError } from '../errors.js';
+import { DataFormatError } from '../../errors.js';
 
 /** Where the encoding came from. */
 export type EncodingSource = 'option' | 'record' | 'character-code' | 'guess';

@@ -10,7 +10,7 @@
  * and its delimiter is one ASCII character, it is split and read as bytes (the *byte route*: no
  * decoding, no string per cell — a cell's code is found from its bytes, numbers are read from
  * them), which is about twice as fast; from the first quote on, the rest goes the text route.
- * Both routes give the same frame and the same errors (`test/data/csv-bytes.test.ts`).
+ * Both routes give the same frame and the same errors (`test/data/csv/bytes.test.ts`).
  *
  * Structural errors (quotes, ragged rows, header) are thrown as soon as their record is parsed, in
  * file order; cell errors (`NOT_A_NUMBER`, `CODEBOOK_VIOLATION`) after the whole input is read, so
@@ -19,18 +19,13 @@
  */
 import { Buffer } from 'node:buffer';
 import Papa from 'papaparse';
-import { CodebookError, DataFormatError } from '../errors.js';
-import { type Codebook, emptyCodebook, parseCodebook } from './codebook.js';
-import type { CsvOptions } from './csv.js';
-import { countByte, isBlankBytes, utf8Bytes, utf8Text, wholeCharacters } from './csv-bytes.js';
-import { variableRules } from './csv-codebook.js';
-import {
-  type BuiltColumn,
-  type CellProblem,
-  ColumnBuilder,
-  type ColumnSpec,
-} from './csv-columns.js';
-import type { Column, LoadReport, MissingCount, SurveyData } from './types.js';
+import { CodebookError, DataFormatError } from '../../errors.js';
+import { type Codebook, emptyCodebook, parseCodebook } from '../codebook.js';
+import type { Column, LoadReport, MissingCount, SurveyData } from '../types.js';
+import { countByte, isBlankBytes, utf8Bytes, utf8Text, wholeCharacters } from './bytes.js';
+import { variableRules } from './codebook-check.js';
+import { type BuiltColumn, type CellProblem, ColumnBuilder, type ColumnSpec } from './columns.js';
+import type { CsvOptions } from './options.js';
 
 /** Delimiters tried when none is given. */
 export const DELIMITERS_TO_GUESS = [',', ';', '\t', '|'];
@@ -65,7 +60,7 @@ export interface CodebookViolation {
 /** What a load pass produced. */
 export interface LoadPass {
   data: SurveyData;
-  /** Inferred columns to read again as categorical (see `csv-columns.ts`). */
+  /** Inferred columns to read again as categorical (see `csv/columns.ts`). */
   reread: string[];
 }
 

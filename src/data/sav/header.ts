@@ -5,7 +5,7 @@
  * and file label. Text fields are kept as bytes and decoded once the file's encoding is known.
  * @module
  */
-import { ByteReader, savError } from './sav-bytes.js';
+import { ByteReader, savError } from './bytes.js';
 
 /** Size of the file header in bytes. */
 export const HEADER_BYTES = 176;

@@ -12,8 +12,8 @@
  * @module
  */
 import { deflateSync } from 'node:zlib';
-import { DataFormatError } from '../errors.js';
-import type { SurveyData } from './types.js';
+import { DataFormatError } from '../../errors.js';
+import type { SurveyData } from '../types.js';
 
 /** Options of {@link writeSav}. */
 export interface SavWriteOptions {

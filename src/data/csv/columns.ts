@@ -14,11 +14,11 @@
  * than {@link DICT_CAP} distinct numbers before the first text).
  * @module
  */
-import { DataFormatError } from '../errors.js';
-import { ByteDictionary, decimalFromBytes, utf8Text } from './csv-bytes.js';
-import type { CellClass, VariableRules } from './csv-codebook.js';
-import { isBlank, parseNumber, sortLevels } from './csv-infer.js';
-import type { Column } from './types.js';
+import { DataFormatError } from '../../errors.js';
+import type { Column } from '../types.js';
+import { ByteDictionary, decimalFromBytes, utf8Text } from './bytes.js';
+import type { CellClass, VariableRules } from './codebook-check.js';
+import { isBlank, parseNumber, sortLevels } from './infer.js';
 
 /** Distinct texts a numeric-capable column keeps before switching to the numeric form. */
 export const DICT_CAP = 1024;

@@ -8,7 +8,7 @@
  * user-missing values (up to three discrete values, a range, a range plus a value; numeric and
  * string, including long string missing values); value labels of numeric, short and long string
  * variables; documents; the character encoding (encoding record, else character code, else a
- * guess: see `sav-text.ts`); measurement levels; multiple response sets; the weight variable; the
+ * guess: see `sav/text.ts`); measurement levels; multiple response sets; the weight variable; the
  * extended case count. Not supported: EBCDIC files and non-IEEE floating point (`UNSUPPORTED_SAV`),
  * SPSS/PC+ and portable (`.por`) files (`NOT_SAV`). Variable attributes, variable sets, trends and
  * data file attributes are skipped.
@@ -18,7 +18,7 @@
  *
  * **Result.** The same frame and codebook as the CSV loader would give for the same data with
  * `codebook: data.codebook`: which numeric variables become categorical, level order, and how
- * user-missing values are counted are described in `sav-columns.ts`. In short: labelled numeric
+ * user-missing values are counted are described in `sav/columns.ts`. In short: labelled numeric
  * variables whose valid values are all labelled (or that are nominal/ordinal) are categorical with
  * levels in code order; string variables are categorical; user-missing values are missing (`NaN`
  * / `-1`) and counted per value in `load.missing[].missingCodes`, system-missing values and blank
@@ -40,16 +40,16 @@
  * @module
  */
 import { readFile } from 'node:fs/promises';
-import { DataFormatError, SurveyError } from '../errors.js';
-import type { Codebook } from './codebook.js';
-import { savError } from './sav-bytes.js';
-import { buildVariable } from './sav-columns.js';
-import { BytecodeDecoder, CaseCollector, readUncompressed, readZlib } from './sav-data.js';
-import { buildDictionary } from './sav-dictionary.js';
-import { HEADER_BYTES, readHeader } from './sav-header.js';
-import { readRecords } from './sav-records.js';
-import type { SavData, SavFileInfo } from './sav-types.js';
-import type { Column, LoadReport, MissingCount } from './types.js';
+import { DataFormatError, SurveyError } from '../../errors.js';
+import type { Codebook } from '../codebook.js';
+import type { Column, LoadReport, MissingCount } from '../types.js';
+import { savError } from './bytes.js';
+import { buildVariable } from './columns.js';
+import { BytecodeDecoder, CaseCollector, readUncompressed, readZlib } from './data.js';
+import { buildDictionary } from './dictionary.js';
+import { HEADER_BYTES, readHeader } from './header.js';
+import { readRecords } from './records.js';
+import type { SavData, SavFileInfo } from './types.js';
 
 export type {
   SavData,
@@ -58,7 +58,7 @@ export type {
   SavMissing,
   SavMultipleResponseSet,
   SavVariable,
-} from './sav-types.js';
+} from './types.js';
 
 /** Options of {@link readSav} and {@link parseSav}. */
 export interface SavOptions {

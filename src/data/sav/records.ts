@@ -5,7 +5,7 @@
  * dictionary termination (type 999), after which the case data starts.
  * @module
  */
-import { ByteReader, savError, trimRight } from './sav-bytes.js';
+import { ByteReader, savError, trimRight } from './bytes.js';
 
 /** One variable record (type 2); `type` -1 continues the long string before it. */
 export interface VariableRecord {

@@ -8,8 +8,8 @@ import { isUtf8 } from 'node:buffer';
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { TextDecoder } from 'node:util';
-import { DataFormatError, SurveyError } from '../errors.js';
-import { countByte, wholeCharacters } from './csv-bytes.js';
+import { DataFormatError, SurveyError } from '../../errors.js';
+import { countByte, wholeCharacters } from './bytes.js';
 
 /** Where decoded text goes. */
 export interface TextSink {

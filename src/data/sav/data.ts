@@ -17,9 +17,9 @@
  * @module
  */
 import { inflateSync } from 'node:zlib';
-import { ByteReader, HOST_LITTLE_ENDIAN, savError } from './sav-bytes.js';
-import type { DictVariable } from './sav-dictionary.js';
-import { WordDict } from './sav-strings.js';
+import { ByteReader, HOST_LITTLE_ENDIAN, savError } from './bytes.js';
+import { WordDict } from './strings.js';
+import type { DictVariable } from './variable.js';
 
 /** The columns as read, before missing values and labels are applied. */
 export interface RawColumns {

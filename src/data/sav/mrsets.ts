@@ -5,8 +5,8 @@
  * a warning.
  * @module
  */
-import type { RawMrSet } from './sav-extensions.js';
-import type { SavMultipleResponseSet } from './sav-types.js';
+import type { RawMrSet } from './extensions.js';
+import type { SavMultipleResponseSet } from './types.js';
 
 /**
  * Resolves the raw sets.

@@ -95,7 +95,7 @@ const POW10 = Array.from({ length: 23 }, (_, k) => 10 ** k);
  * else `NaN` (the caller falls back to `Number()` on the text): the digits form an integer below
  * 2^53 and the value is that integer divided by an exact power of ten, one correctly rounded
  * division, so exactly the double `Number()` gives (Clinger's fast path). The byte twin of the
- * text reader in `csv-columns.ts` (a hot loop each: one reads `charCodeAt`, this one bytes).
+ * text reader in `csv/columns.ts` (a hot loop each: one reads `charCodeAt`, this one bytes).
  * @example
  * ```ts
  * const b = utf8Bytes('-12.5,1e3');

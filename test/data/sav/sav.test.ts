@@ -2,18 +2,18 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { parseCsv } from '../../src/data/csv.js';
-import { fromColumns } from '../../src/data/frame.js';
-import { parseSav, readSav } from '../../src/data/sav.js';
-import { readRecords } from '../../src/data/sav-records.js';
-import { encodingOfName } from '../../src/data/sav-text.js';
-import type { SavData } from '../../src/data/sav-types.js';
-import { writeSav } from '../../src/data/sav-writer.js';
-import type { CategoricalColumn, Column, SurveyData } from '../../src/data/types.js';
-import { DataFormatError } from '../../src/errors.js';
-import { WRITTEN_OPTIONS, writtenFrame } from '../fixtures/sav/make-written.js';
+import { parseCsv } from '../../../src/data/csv/csv.js';
+import { fromColumns } from '../../../src/data/frame.js';
+import { readRecords } from '../../../src/data/sav/records.js';
+import { parseSav, readSav } from '../../../src/data/sav/sav.js';
+import { encodingOfName } from '../../../src/data/sav/text.js';
+import type { SavData } from '../../../src/data/sav/types.js';
+import { writeSav } from '../../../src/data/sav/writer.js';
+import type { CategoricalColumn, Column, SurveyData } from '../../../src/data/types.js';
+import { DataFormatError } from '../../../src/errors.js';
+import { WRITTEN_OPTIONS, writtenFrame } from '../../fixtures/sav/make-written.js';
 
-const DIR = fileURLToPath(new URL('../fixtures/sav/', import.meta.url));
+const DIR = fileURLToPath(new URL('../../fixtures/sav/', import.meta.url));
 const FILES = [
   'poll.sav',
   'poll-bytecode.sav',

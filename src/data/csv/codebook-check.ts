@@ -3,8 +3,8 @@
  * is a missing code, or why it violates the codebook.
  * @module
  */
-import type { CodebookVariable } from './codebook.js';
-import { parseNumber } from './csv-infer.js';
+import type { CodebookVariable } from '../codebook.js';
+import { parseNumber } from './infer.js';
 
 /** What one cell is, under a codebook variable's rules. */
 export type CellClass =

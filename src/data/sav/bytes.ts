@@ -6,7 +6,7 @@
  * allocated from it.
  * @module
  */
-import { DataFormatError } from '../errors.js';
+import { DataFormatError } from '../../errors.js';
 
 /** Error codes of the SPSS reader (all thrown as {@link DataFormatError}). */
 export type SavErrorCode =

@@ -27,7 +27,7 @@
  * notation (`12`, `-0.5`, `1e-3`, spaces around allowed; not `0x1A`, `1,5`, `Infinity`) is numeric
  * (`Float64Array`, `NaN` for blank); any other column is categorical with trimmed values as levels,
  * sorted: numbers first in numeric order, then text in English collation order
- * (`Intl.Collator('en')`, ties by code units; `sortLevels` in `csv-infer.ts`). A column with no
+ * (`Intl.Collator('en')`, ties by code units; `sortLevels` in `csv/infer.ts`). A column with no
  * non-blank cell is numeric (all `NaN`). `types` forces a column's type.
  *
  * **With a codebook.** Every codebook variable must be a column of the file (`MISSING_COLUMN`), and
@@ -47,27 +47,12 @@
  * frames for the same content.
  * @module
  */
-import type { Codebook } from './codebook.js';
-import { loadFile, loadText } from './csv-run.js';
-import type { SurveyData } from './types.js';
+import type { SurveyData } from '../types.js';
+import type { CsvOptions } from './options.js';
+import { loadFile, loadText } from './run.js';
 
-export type { CodebookViolation } from './csv-loader.js';
-
-/** Options of {@link parseCsv} and {@link readCsv}. */
-export interface CsvOptions {
-  /** Validate and type every column it lists (see the module notes). */
-  codebook?: Codebook;
-  /** Force the type of columns instead of inferring it; must agree with the codebook. */
-  types?: Record<string, 'numeric' | 'categorical'>;
-  /** Field delimiter; default: guessed among `,` `;` tab `|`. */
-  delimiter?: string;
-  /** {@link readCsv} only: a WHATWG encoding label; default `'utf-8'`. A UTF-8 BOM is dropped. */
-  encoding?: 'utf-8' | 'windows-1251' | string;
-  /** Name used in errors and `load.source`; default `'<text>'` for {@link parseCsv}, the path for {@link readCsv}. */
-  source?: string;
-  /** Cap on the cell errors listed in `details.violations` (default 100); all are counted in `details.total`. */
-  maxErrors?: number;
-}
+export type { CodebookViolation } from './loader.js';
+export type { CsvOptions } from './options.js';
 
 /**
  * Parses CSV text into a frame.

@@ -3,17 +3,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type Codebook, parseCodebook } from '../../src/data/codebook.js';
-import { parseCsv, readCsv } from '../../src/data/csv.js';
-import { DICT_CAP } from '../../src/data/csv-columns.js';
-import { firstInvalidUtf8 } from '../../src/data/csv-decode.js';
-import { hasRadixPrefix, parseNumber, sortLevels } from '../../src/data/csv-infer.js';
-import { loadFile, loadText } from '../../src/data/csv-run.js';
-import { column } from '../../src/data/frame.js';
-import type { CategoricalColumn, NumericColumn, SurveyData } from '../../src/data/types.js';
-import { CodebookError, DataFormatError, SurveyError } from '../../src/errors.js';
+import { type Codebook, parseCodebook } from '../../../src/data/codebook.js';
+import { DICT_CAP } from '../../../src/data/csv/columns.js';
+import { parseCsv, readCsv } from '../../../src/data/csv/csv.js';
+import { firstInvalidUtf8 } from '../../../src/data/csv/decode.js';
+import { hasRadixPrefix, parseNumber, sortLevels } from '../../../src/data/csv/infer.js';
+import { loadFile, loadText } from '../../../src/data/csv/run.js';
+import { column } from '../../../src/data/frame.js';
+import type { CategoricalColumn, NumericColumn, SurveyData } from '../../../src/data/types.js';
+import { CodebookError, DataFormatError, SurveyError } from '../../../src/errors.js';
 
-const FIXTURES = fileURLToPath(new URL('../fixtures/csv/', import.meta.url));
+const FIXTURES = fileURLToPath(new URL('../../fixtures/csv/', import.meta.url));
 const POLL = join(FIXTURES, 'poll.csv');
 const POLL_CODEBOOK = parseCodebook(
   JSON.parse(readFileSync(join(FIXTURES, 'poll.codebook.json'), 'utf8')),

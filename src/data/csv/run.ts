@@ -1,14 +1,14 @@
 /**
  * Running the CSV loader over a string or a file, including the rare second read (see
- * `csv-columns.ts`). {@link parseCsv} and {@link readCsv} are thin wrappers; the chunk sizes are
+ * `csv/columns.ts`). {@link parseCsv} and {@link readCsv} are thin wrappers; the chunk sizes are
  * parameters here so tests can cut the input anywhere.
  * @module
  */
 import { stat } from 'node:fs/promises';
-import type { CsvOptions } from './csv.js';
-import { streamFileText } from './csv-decode.js';
-import { CsvLoader, type LoadPass, type PassOptions } from './csv-loader.js';
-import type { Column, SurveyData } from './types.js';
+import type { Column, SurveyData } from '../types.js';
+import { streamFileText } from './decode.js';
+import { CsvLoader, type LoadPass, type PassOptions } from './loader.js';
+import type { CsvOptions } from './options.js';
 
 /**
  * Loads CSV text, handing it to the loader `sliceChars` characters at a time.
