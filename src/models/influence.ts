@@ -1,0 +1,128 @@
+/**
+ * Influence values of model coefficients: for row i, A⁻¹ gᵢ with gᵢ the row's score (its
+ * estimating-function value) and A⁻¹ the inverse information, so their linearization variance
+ * is the sandwich A⁻¹ (Σ_clusters …) A⁻¹ that R's `svy.varcoef` and `svyolr` compute with
+ * `svyrecvar`. Per cluster the scores are summed first and multiplied by A⁻¹ once.
+ * @module
+ */
+import type { Influence } from '../variance/influence.js';
+import type { ModelMatrix } from './model-matrix.js';
+
+/**
+ * The influence of GLM coefficients: row k of the model (design row `mm.rows[k]`) has score
+ * `x_k · s_k` (x_k its model-matrix row), so its influence is `A⁻¹ x_k s_k`.
+ */
+export function glmInfluence(
+  mm: ModelMatrix,
+  s: Float64Array,
+  Ainv: Float64Array,
+  nrow: number,
+): Influence {
+  const { p, rows, cell, U, m, slots: S, cellCols, slotFeature } = mm;
+  const score = (k: number, add: (col: number, value: number) => void) => {
+    const c = cell[k]!;
+    const sk = s[k]!;
+    for (let t = 0; t < S; t++) {
+      const col = cellCols[c * S + t]!;
+      if (col < 0) continue;
+      const f = slotFeature[t]!;
+      add(col, f === 0 ? sk : sk * U[k * m + f - 1]!);
+    }
+  };
+  return {
+    p,
+    present: mm.present,
+    sumByCluster(rowCluster, totals) {
+      const nClusters = totals.length / p;
+      const raw = new Float64Array(totals.length);
+      for (let k = 0; k < rows.length; k++) {
+        const o = rowCluster[rows[k]!]! * p;
+        const c = cell[k]!;
+        const sk = s[k]!;
+        for (let t = 0; t < S; t++) {
+          const col = cellCols[c * S + t]!;
+          if (col < 0) continue;
+          const f = slotFeature[t]!;
+          raw[o + col]! += f === 0 ? sk : sk * U[k * m + f - 1]!;
+        }
+      }
+      multiplyRows(raw, nClusters, Ainv, p, totals);
+      return undefined;
+    },
+    dense() {
+      return denseColumns(rows, p, Ainv, nrow, score);
+    },
+  };
+}
+
+/**
+ * The influence of coefficients whose row scores are dense q-vectors (`score(k, out)` writes row
+ * k's), e.g. an ordinal model's.
+ */
+export function scoreInfluence(
+  rows: Int32Array,
+  present: Uint8Array,
+  q: number,
+  score: (k: number, out: Float64Array) => void,
+  Ainv: Float64Array,
+  nrow: number,
+): Influence {
+  const buf = new Float64Array(q);
+  return {
+    p: q,
+    present,
+    sumByCluster(rowCluster, totals) {
+      const nClusters = totals.length / q;
+      const raw = new Float64Array(totals.length);
+      for (let k = 0; k < rows.length; k++) {
+        score(k, buf);
+        const o = rowCluster[rows[k]!]! * q;
+        for (let j = 0; j < q; j++) raw[o + j]! += buf[j]!;
+      }
+      multiplyRows(raw, nClusters, Ainv, q, totals);
+      return undefined;
+    },
+    dense() {
+      return denseColumns(rows, q, Ainv, nrow, (k, add) => {
+        score(k, buf);
+        for (let j = 0; j < q; j++) if (buf[j] !== 0) add(j, buf[j]!);
+      });
+    },
+  };
+}
+
+/** out[c] += A · raw[c] for each of the n rows of raw (n × p, row-major). */
+function multiplyRows(
+  raw: Float64Array,
+  n: number,
+  A: Float64Array,
+  p: number,
+  out: Float64Array,
+): void {
+  for (let c = 0; c < n; c++) {
+    const o = c * p;
+    for (let i = 0; i < p; i++) {
+      let t = 0;
+      for (let j = 0; j < p; j++) t += A[i * p + j]! * raw[o + j]!;
+      out[o + i]! += t;
+    }
+  }
+}
+
+/** p columns over all design rows: column i at row rows[k] is Σ_j A_ij g_kj. */
+function denseColumns(
+  rows: Int32Array,
+  p: number,
+  A: Float64Array,
+  nrow: number,
+  score: (k: number, add: (col: number, value: number) => void) => void,
+): Float64Array[] {
+  const columns = Array.from({ length: p }, () => new Float64Array(nrow));
+  for (let k = 0; k < rows.length; k++) {
+    const i = rows[k]!;
+    score(k, (col, value) => {
+      for (let a = 0; a < p; a++) columns[a]![i]! += A[a * p + col]! * value;
+    });
+  }
+  return columns;
+}

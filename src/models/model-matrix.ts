@@ -1,0 +1,566 @@
+/**
+ * The model matrix of a formula on a design's rows, as R's `model.matrix` builds it (treatment
+ * contrasts, the first level the reference; R's rule for when a factor in an interaction gets
+ * all its levels), without ever storing the n × p matrix.
+ *
+ * Every term of a formula is a product of factors and numeric variables, so in each row it has
+ * at most one non-zero column: which one depends only on the row's factor levels, and its value
+ * is the product of the term's numeric variables. The rows are therefore grouped into *cells*
+ * (the combinations of factor levels that occur) and *features* (the distinct products of
+ * numeric variables; feature 0 is the constant 1): row i's model-matrix row is
+ * `Σ_s e[col(cell_i, s)] · u[f_s](i)` over the slots s (the intercept and the terms). A pass
+ * over the rows reads one cell index and m feature values per row.
+ * @module
+ */
+import type { CategoricalColumn, NumericColumn } from '../data/types.js';
+import type { SurveyDesign } from '../design/types.js';
+import { EstimationError } from '../errors.js';
+import type { Formula } from './formula.js';
+
+/** A factor of the model: a categorical variable with the levels its rows use. */
+export interface ModelFactor {
+  /** The variable. */
+  readonly name: string;
+  /** The levels used by the model's rows, in the data's level order (R drops unused levels). */
+  readonly levels: readonly string[];
+  /** Per code of the column: the index of its level in `levels`, or -1. */
+  readonly codeMap: Int32Array;
+}
+
+/** How one term of the formula maps to columns. */
+export interface TermLayout {
+  /** R's term label, e.g. `'stype:ell'`. */
+  readonly label: string;
+  /** The term's variables in formula order, each a factor index or a numeric variable. */
+  readonly parts: readonly ({ factor: number; dummy: boolean } | { numeric: string })[];
+  /** Index of the term's feature (0: no numeric variable). */
+  readonly feature: number;
+  /** Its first column. */
+  readonly start: number;
+  /** Its number of columns. */
+  readonly width: number;
+}
+
+/** The model matrix of a formula on the rows of a design that have every model variable. */
+export interface ModelMatrix {
+  /** The formula. */
+  readonly formula: Formula;
+  /** Number of columns. */
+  readonly p: number;
+  /** Column names as R names them (`'(Intercept)'`, `'stypeH'`, `'stypeH:ell'`). */
+  readonly names: readonly string[];
+  /** Per column: the label of its term (`'(Intercept)'` for the intercept). */
+  readonly columnTerms: readonly string[];
+  /** Whether column 0 is the intercept. */
+  readonly intercept: boolean;
+  /** The terms. */
+  readonly terms: readonly TermLayout[];
+  /** The factors (categorical variables right of `~`). */
+  readonly factors: readonly ModelFactor[];
+  /** Design rows used: in the domain with every model variable present, in row order. */
+  readonly rows: Int32Array;
+  /** 1 for the rows used (length: the design's rows). */
+  readonly present: Uint8Array;
+  /** Rows in the domain with a model variable missing. */
+  readonly nMissing: number;
+  /** Number of cells. */
+  readonly nCells: number;
+  /** Per used row (aligned with `rows`): its cell. */
+  readonly cell: Int32Array;
+  /** Per cell: the level index of each factor (nCells × factors). */
+  readonly cellCodes: Int32Array;
+  /** Number of numeric features (besides the constant). */
+  readonly m: number;
+  /** Names of the features 1..m (products of numeric variables joined by `:`). */
+  readonly featureNames: readonly string[];
+  /** Feature values per used row, row-major (rows × m). */
+  readonly U: Float64Array;
+  /** Number of slots: the intercept (if any) and one per term. */
+  readonly slots: number;
+  /** Per slot: its feature (0 = the constant 1). */
+  readonly slotFeature: Int32Array;
+  /** Per cell and slot: the column (or -1: the slot is zero in this cell), nCells × slots. */
+  readonly cellCols: Int32Array;
+  /**
+   * For a model refitted without aliased columns (see {@link withoutColumns}): per column of the
+   * full model matrix (the terms' `start` and `width` count those), its column here or -1.
+   */
+  readonly columnMap: Int32Array | null;
+}
+
+/** What the outcome must be. */
+export type OutcomeKind = 'glm' | 'ordinal';
+
+/** The outcome values on the used rows. */
+export interface Outcome {
+  /** For `'glm'`: the numeric outcome, or 0/1 for a two-level factor (second level = 1). */
+  readonly y: Float64Array | null;
+  /** For `'ordinal'`: the level index (0-based) of each row. */
+  readonly codes: Int32Array | null;
+  /** For a categorical outcome: its levels (the used ones for `'ordinal'`). */
+  readonly levels: readonly string[] | null;
+}
+
+/**
+ * The model matrix and outcome of `formula` on the design's domain. Rows with a missing value in
+ * any model variable are left out and counted.
+ * @throws {EstimationError} `UNKNOWN_VARIABLE`, `NON_FINITE_VALUE`, `EMPTY_DOMAIN`,
+ *   `TOO_FEW_LEVELS` (a factor with one level among the rows), `BAD_OUTCOME`.
+ */
+export function modelMatrix(
+  design: SurveyDesign,
+  formula: Formula,
+  outcomeKind: OutcomeKind,
+  success?: string | readonly string[],
+): { matrix: ModelMatrix; outcome: Outcome } {
+  const data = design.data;
+  const n = data.nrow;
+  if (formula.response === null) {
+    throw new EstimationError(
+      'FORMULA_SYNTAX',
+      `the formula "${formula.text}" has no outcome: write it as 'y ~ ...'`,
+      { formula: formula.text, position: 1, value: '' },
+    );
+  }
+  const column = (name: string) => {
+    const col = data.columns[name];
+    if (!col) {
+      const position = formula.positions.get(name) ?? 1;
+      throw new EstimationError(
+        'UNKNOWN_VARIABLE',
+        `the formula "${formula.text}" names "${name}" (position ${position}), which is not a variable of ${data.load.source} (it has: ${data.names.slice(0, 20).join(', ')}${data.names.length > 20 ? ', ...' : ''})`,
+        { variable: name, file: data.load.source, position },
+      );
+    }
+    return col;
+  };
+  const responseColumn = column(formula.response);
+  const rhs = formula.variables.map(column);
+
+  // Rows used: in the domain, every model variable present.
+  const present = new Uint8Array(n);
+  const domain = design.domain;
+  const all = [responseColumn, ...rhs];
+  let nMissing = 0;
+  let used = 0;
+  for (let i = 0; i < n; i++) {
+    if (domain !== null && !domain[i]) continue;
+    let ok = true;
+    for (const col of all) {
+      if (col.kind === 'numeric' ? Number.isNaN(col.values[i]!) : col.codes[i]! < 0) {
+        ok = false;
+        break;
+      }
+    }
+    if (ok) {
+      present[i] = 1;
+      used++;
+    } else nMissing++;
+  }
+  if (used === 0) {
+    throw new EstimationError(
+      'EMPTY_DOMAIN',
+      nMissing > 0
+        ? `every respondent in the domain (${nMissing}) has a missing value in a variable of "${formula.text}"`
+        : `the domain has no respondents, so "${formula.text}" cannot be fitted`,
+      { variable: formula.response, nMissing },
+    );
+  }
+  const rows = new Int32Array(used);
+  for (let i = 0, k = 0; i < n; i++) if (present[i]) rows[k++] = i;
+  for (const col of all) if (col.kind === 'numeric') checkFinite(col, rows);
+
+  const outcome = readOutcome(responseColumn, rows, outcomeKind, formula, success);
+
+  // Factors, with the levels their rows use.
+  const factorIndex = new Map<string, number>();
+  const factors: ModelFactor[] = [];
+  for (const col of rhs) {
+    if (col.kind !== 'categorical') continue;
+    factorIndex.set(col.name, factors.length);
+    factors.push(usedLevels(col, rows, formula));
+  }
+
+  const { terms, names, columnTerms, features } = layout(formula, factors, factorIndex);
+  const p = names.length;
+  const m = features.length;
+
+  // Cells: the combinations of factor levels that occur, numbered in order of appearance.
+  const F = factors.length;
+  const cell = new Int32Array(used);
+  let nCells = 1;
+  for (let f = 0; f < F; f++) {
+    const col = data.columns[factors[f]!.name] as CategoricalColumn;
+    const map = factors[f]!.codeMap;
+    const K = factors[f]!.levels.length;
+    nCells = combine(cell, nCells, K, (k) => map[col.codes[rows[k]!]!]!);
+  }
+  const cellCodes = new Int32Array(nCells * F).fill(-1);
+  for (let k = 0; k < used; k++) {
+    const c = cell[k]!;
+    if (F > 0 && cellCodes[c * F] !== -1) continue;
+    for (let f = 0; f < F; f++) {
+      const col = data.columns[factors[f]!.name] as CategoricalColumn;
+      cellCodes[c * F + f] = factors[f]!.codeMap[col.codes[rows[k]!]!]!;
+    }
+  }
+
+  // Features: products of numeric variables per used row.
+  const U = new Float64Array(used * m);
+  features.forEach((vars, a) => {
+    const cols = vars.map((v) => (data.columns[v] as NumericColumn).values);
+    for (let k = 0; k < used; k++) {
+      const i = rows[k]!;
+      let u = 1;
+      for (const c of cols) u *= c[i]!;
+      U[k * m + a] = u;
+    }
+  });
+
+  const slots = (formula.intercept ? 1 : 0) + terms.length;
+  const slotFeature = new Int32Array(slots);
+  terms.forEach((t, j) => {
+    slotFeature[(formula.intercept ? 1 : 0) + j] = t.feature;
+  });
+  const cellCols = new Int32Array(nCells * slots);
+  const partial: Pick<ModelMatrix, 'intercept' | 'terms' | 'slots' | 'columnMap'> = {
+    intercept: formula.intercept,
+    terms,
+    slots,
+    columnMap: null,
+  };
+  for (let c = 0; c < nCells; c++) {
+    cellColumns(partial, cellCodes.subarray(c * F, (c + 1) * F), cellCols.subarray(c * slots));
+  }
+
+  return {
+    matrix: {
+      formula,
+      p,
+      names,
+      columnTerms,
+      intercept: formula.intercept,
+      terms,
+      factors,
+      rows,
+      present,
+      nMissing,
+      nCells,
+      cell,
+      cellCodes,
+      m,
+      featureNames: features.map((f) => f.join(':')),
+      U,
+      slots,
+      slotFeature,
+      cellCols,
+      columnMap: null,
+    },
+    outcome,
+  };
+}
+
+/**
+ * The same model matrix without some columns (R's aliased coefficients): a row's value in a
+ * dropped column is ignored, as if its coefficient were 0.
+ */
+export function withoutColumns(mm: ModelMatrix, drop: readonly number[]): ModelMatrix {
+  const gone = new Set(drop);
+  const map = new Int32Array(mm.p).fill(-1);
+  const names: string[] = [];
+  const columnTerms: string[] = [];
+  for (let j = 0; j < mm.p; j++) {
+    if (gone.has(j)) continue;
+    map[j] = names.length;
+    names.push(mm.names[j]!);
+    columnTerms.push(mm.columnTerms[j]!);
+  }
+  const columnMap = mm.columnMap === null ? map : mm.columnMap.map((c) => (c < 0 ? -1 : map[c]!));
+  const cellCols = mm.cellCols.map((c) => (c < 0 ? -1 : map[c]!));
+  return { ...mm, p: names.length, names, columnTerms, cellCols, columnMap };
+}
+
+/**
+ * The column of each slot for a combination of factor levels (`codes`: a level index per
+ * factor), -1 where the slot is zero; written to `out` (length ≥ slots).
+ */
+export function cellColumns(
+  mm: Pick<ModelMatrix, 'intercept' | 'terms' | 'slots' | 'columnMap'>,
+  codes: ArrayLike<number>,
+  out: Int32Array,
+): Int32Array {
+  const map = mm.columnMap;
+  let s = 0;
+  if (mm.intercept) out[s++] = map === null ? 0 : map[0]!;
+  for (const t of mm.terms) {
+    let index = 0;
+    let stride = 1;
+    let zero = false;
+    for (const part of t.parts) {
+      if ('numeric' in part) continue;
+      const code = codes[part.factor]!;
+      const local = part.dummy ? code : code - 1;
+      const size = levelsOf(part, t);
+      if (local < 0) {
+        zero = true;
+        break;
+      }
+      index += local * stride;
+      stride *= size;
+    }
+    const col = zero ? -1 : t.start + index;
+    out[s++] = col < 0 || map === null ? col : map[col]!;
+  }
+  return out;
+}
+
+/** Columns a factor part of a term spans (its levels, or all but the first). */
+function levelsOf(part: { factor: number; dummy: boolean }, t: TermLayout): number {
+  const sizes = (t as TermLayoutInternal).sizes;
+  return sizes.get(part.factor)!;
+}
+
+interface TermLayoutInternal extends TermLayout {
+  readonly sizes: ReadonlyMap<number, number>;
+}
+
+/**
+ * Columns of each term: R's `TermCode` (a factor is coded by contrasts when the term without it
+ * is empty or contained in an earlier term, else by all its levels) and, without an intercept,
+ * all levels for the first factor of the first term that has one.
+ */
+function layout(
+  formula: Formula,
+  factors: readonly ModelFactor[],
+  factorIndex: ReadonlyMap<string, number>,
+): {
+  terms: TermLayoutInternal[];
+  names: string[];
+  columnTerms: string[];
+  features: string[][];
+} {
+  const names: string[] = [];
+  const columnTerms: string[] = [];
+  if (formula.intercept) {
+    names.push('(Intercept)');
+    columnTerms.push('(Intercept)');
+  }
+  const featureKeys = new Map<string, number>();
+  const features: string[][] = [];
+  const terms: TermLayoutInternal[] = [];
+  let forced = formula.intercept;
+  formula.terms.forEach((vars, j) => {
+    const parts: TermLayout['parts'][number][] = [];
+    const numerics: string[] = [];
+    for (const v of vars) {
+      const f = factorIndex.get(v);
+      if (f === undefined) {
+        numerics.push(v);
+        parts.push({ numeric: v });
+        continue;
+      }
+      const rest = vars.filter((u) => u !== v);
+      let dummy = !(
+        rest.length === 0 ||
+        formula.terms.slice(0, j).some((earlier) => rest.every((u) => earlier.includes(u)))
+      );
+      if (!forced) {
+        dummy = true;
+        forced = true;
+      }
+      parts.push({ factor: f, dummy });
+    }
+    let feature = 0;
+    if (numerics.length > 0) {
+      const key = numerics.join(':');
+      let a = featureKeys.get(key);
+      if (a === undefined) {
+        features.push(numerics);
+        a = features.length;
+        featureKeys.set(key, a);
+      }
+      feature = a;
+    }
+    // Names: the first variable varies fastest.
+    let labels: string[] = [''];
+    const sizes = new Map<number, number>();
+    let first = true;
+    for (const part of parts) {
+      const own =
+        'numeric' in part
+          ? [part.numeric]
+          : factorLevelNames(factors[part.factor]!, part.dummy, sizes, part.factor);
+      // for each of this part's names, every combination of the earlier parts: the first
+      // part varies fastest
+      const next: string[] = [];
+      for (const o of own) for (const l of labels) next.push(first ? o : `${l}:${o}`);
+      labels = next;
+      first = false;
+    }
+    const start = names.length;
+    for (const l of labels) {
+      names.push(l);
+      columnTerms.push(formula.labels[j]!);
+    }
+    terms.push({
+      label: formula.labels[j]!,
+      parts,
+      feature,
+      start,
+      width: labels.length,
+      sizes,
+    });
+  });
+  return { terms, names, columnTerms, features };
+}
+
+function factorLevelNames(
+  f: ModelFactor,
+  dummy: boolean,
+  sizes: Map<number, number>,
+  index: number,
+): string[] {
+  const levels = dummy ? f.levels : f.levels.slice(1);
+  sizes.set(index, levels.length);
+  return levels.map((l) => `${f.name}${l}`);
+}
+
+/**
+ * Refines `cell` (values < nCells) by a further code per row: new cells numbered in order of
+ * appearance. Returns the new number of cells.
+ */
+function combine(
+  cell: Int32Array,
+  nCells: number,
+  K: number,
+  codeAt: (k: number) => number,
+): number {
+  const space = nCells * K;
+  let next = 0;
+  if (space <= 1 << 22) {
+    const table = new Int32Array(space).fill(-1);
+    for (let k = 0; k < cell.length; k++) {
+      const key = cell[k]! * K + codeAt(k);
+      let c = table[key]!;
+      if (c < 0) {
+        c = next++;
+        table[key] = c;
+      }
+      cell[k] = c;
+    }
+    return next;
+  }
+  const table = new Map<number, number>();
+  for (let k = 0; k < cell.length; k++) {
+    const key = cell[k]! * K + codeAt(k);
+    let c = table.get(key);
+    if (c === undefined) {
+      c = next++;
+      table.set(key, c);
+    }
+    cell[k] = c;
+  }
+  return next;
+}
+
+function usedLevels(col: CategoricalColumn, rows: Int32Array, formula: Formula): ModelFactor {
+  const seen = new Uint8Array(col.levels.length);
+  for (let k = 0; k < rows.length; k++) seen[col.codes[rows[k]!]!] = 1;
+  const levels: string[] = [];
+  const codeMap = new Int32Array(col.levels.length).fill(-1);
+  for (let c = 0; c < col.levels.length; c++) {
+    if (!seen[c]) continue;
+    codeMap[c] = levels.length;
+    levels.push(col.levels[c]!);
+  }
+  if (levels.length < 2) {
+    throw new EstimationError(
+      'TOO_FEW_LEVELS',
+      `"${col.name}" has a single level ("${levels[0]}") among the ${rows.length} respondents the model "${formula.text}" uses, so it cannot be a factor of the model (R: "contrasts can be applied only to factors with 2 or more levels"); leave it out`,
+      { variable: col.name, value: levels.length, level: levels[0] },
+    );
+  }
+  return { name: col.name, levels, codeMap };
+}
+
+function checkFinite(col: NumericColumn, rows: Int32Array): void {
+  const v = col.values;
+  for (let k = 0; k < rows.length; k++) {
+    const x = v[rows[k]!]!;
+    if (x === Number.POSITIVE_INFINITY || x === Number.NEGATIVE_INFINITY) {
+      throw new EstimationError(
+        'NON_FINITE_VALUE',
+        `variable "${col.name}" is ${x} at row ${rows[k]! + 1}; a model needs finite values (recode it, or set it to missing)`,
+        { variable: col.name, row: rows[k]! + 1, value: x },
+      );
+    }
+  }
+}
+
+function readOutcome(
+  col: CategoricalColumn | NumericColumn,
+  rows: Int32Array,
+  kind: OutcomeKind,
+  formula: Formula,
+  success: string | readonly string[] | undefined,
+): Outcome {
+  const used = rows.length;
+  if (kind === 'ordinal') {
+    if (col.kind !== 'categorical') {
+      throw new EstimationError(
+        'NOT_CATEGORICAL',
+        `the outcome "${col.name}" of "${formula.text}" is numeric; an ordinal model needs a categorical outcome with its levels in order`,
+        { variable: col.name },
+      );
+    }
+    const f = usedLevels(col, rows, formula);
+    if (f.levels.length < 3) {
+      throw new EstimationError(
+        'TOO_FEW_LEVELS',
+        `the outcome "${col.name}" has ${f.levels.length} levels among the respondents used; an ordinal model needs 3 or more (use svyGlm with a binomial family for 2)`,
+        { variable: col.name, value: f.levels.length },
+      );
+    }
+    const codes = new Int32Array(used);
+    for (let k = 0; k < used; k++) codes[k] = f.codeMap[col.codes[rows[k]!]!]!;
+    return { y: null, codes, levels: f.levels };
+  }
+  const y = new Float64Array(used);
+  if (col.kind === 'numeric') {
+    if (success !== undefined) {
+      throw new EstimationError(
+        'BAD_OPTION',
+        `success names levels, but the outcome "${col.name}" is numeric`,
+        { variable: col.name, value: success },
+      );
+    }
+    for (let k = 0; k < used; k++) y[k] = col.values[rows[k]!]!;
+    return { y, codes: null, levels: null };
+  }
+  if (success !== undefined) {
+    const wanted = typeof success === 'string' ? [success] : [...success];
+    const one = new Uint8Array(col.levels.length);
+    for (const level of wanted) {
+      const c = col.levels.indexOf(level);
+      if (c < 0) {
+        throw new EstimationError(
+          'UNKNOWN_LEVEL',
+          `success "${level}" is not a level of the outcome "${col.name}" (its levels: ${col.levels.join(', ')})`,
+          { variable: col.name, level, levels: [...col.levels] },
+        );
+      }
+      one[c] = 1;
+    }
+    for (let k = 0; k < used; k++) y[k] = one[col.codes[rows[k]!]!]!;
+    return { y, codes: null, levels: col.levels };
+  }
+  if (col.levels.length !== 2) {
+    throw new EstimationError(
+      'BAD_OUTCOME',
+      `the outcome "${col.name}" is categorical with ${col.levels.length} levels (${col.levels.join(', ')}); a model needs a numeric outcome or one with two levels (the second is 1): say which levels count as 1 with the success option, or use svyOlr for ordered levels`,
+      { variable: col.name, value: col.levels.length, levels: [...col.levels] },
+    );
+  }
+  for (let k = 0; k < used; k++) y[k] = col.codes[rows[k]!]! === 1 ? 1 : 0;
+  return { y, codes: null, levels: col.levels };
+}
