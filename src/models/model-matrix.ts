@@ -12,7 +12,7 @@
  * over the rows reads one cell index and m feature values per row.
  * @module
  */
-import type { CategoricalColumn, NumericColumn } from '../data/types.js';
+import type { CategoricalColumn, NumericColumn, SurveyData } from '../data/types.js';
 import type { SurveyDesign } from '../design/types.js';
 import { EstimationError } from '../errors.js';
 import type { Formula } from './formula.js';
@@ -71,8 +71,8 @@ export interface ModelMatrix {
   readonly cellCodes: Int32Array;
   /** Number of numeric features (besides the constant). */
   readonly m: number;
-  /** Names of the features 1..m (products of numeric variables joined by `:`). */
-  readonly featureNames: readonly string[];
+  /** The numeric variables whose product is each feature 1..m. */
+  readonly features: readonly (readonly string[])[];
   /** Feature values per used row, row-major (rows × m). */
   readonly U: Float64Array;
   /** Number of slots: the intercept (if any) and one per term. */
@@ -184,38 +184,10 @@ export function modelMatrix(
   const { terms, names, columnTerms, features } = layout(formula, factors, factorIndex);
   const p = names.length;
   const m = features.length;
-
-  // Cells: the combinations of factor levels that occur, numbered in order of appearance.
   const F = factors.length;
-  const cell = new Int32Array(used);
-  let nCells = 1;
-  for (let f = 0; f < F; f++) {
-    const col = data.columns[factors[f]!.name] as CategoricalColumn;
-    const map = factors[f]!.codeMap;
-    const K = factors[f]!.levels.length;
-    nCells = combine(cell, nCells, K, (k) => map[col.codes[rows[k]!]!]!);
-  }
-  const cellCodes = new Int32Array(nCells * F).fill(-1);
-  for (let k = 0; k < used; k++) {
-    const c = cell[k]!;
-    if (F > 0 && cellCodes[c * F] !== -1) continue;
-    for (let f = 0; f < F; f++) {
-      const col = data.columns[factors[f]!.name] as CategoricalColumn;
-      cellCodes[c * F + f] = factors[f]!.codeMap[col.codes[rows[k]!]!]!;
-    }
-  }
 
-  // Features: products of numeric variables per used row.
-  const U = new Float64Array(used * m);
-  features.forEach((vars, a) => {
-    const cols = vars.map((v) => (data.columns[v] as NumericColumn).values);
-    for (let k = 0; k < used; k++) {
-      const i = rows[k]!;
-      let u = 1;
-      for (const c of cols) u *= c[i]!;
-      U[k * m + a] = u;
-    }
-  });
+  const { cell, nCells, cellCodes } = factorCells(data, factors, rows, -1);
+  const U = featureValues(data, features, rows);
 
   const slots = (formula.intercept ? 1 : 0) + terms.length;
   const slotFeature = new Int32Array(slots);
@@ -249,7 +221,7 @@ export function modelMatrix(
       cell,
       cellCodes,
       m,
-      featureNames: features.map((f) => f.join(':')),
+      features,
       U,
       slots,
       slotFeature,
@@ -278,6 +250,78 @@ export function withoutColumns(mm: ModelMatrix, drop: readonly number[]): ModelM
   const columnMap = mm.columnMap === null ? map : mm.columnMap.map((c) => (c < 0 ? -1 : map[c]!));
   const cellCols = mm.cellCols.map((c) => (c < 0 ? -1 : map[c]!));
   return { ...mm, p: names.length, names, columnTerms, cellCols, columnMap };
+}
+
+/**
+ * The cells of some rows: the combinations of the factors' levels that occur, numbered in order
+ * of appearance, with each cell's level index per factor. Factor `ignore` (an index, or -1) is
+ * left out (its entries in `cellCodes` are 0). A row whose level the model does not know gives
+ * the error naming it.
+ * @throws {EstimationError} `UNKNOWN_LEVEL`.
+ */
+export function factorCells(
+  data: SurveyData,
+  factors: readonly ModelFactor[],
+  rows: Int32Array,
+  ignore: number,
+): { cell: Int32Array; nCells: number; cellCodes: Int32Array } {
+  const F = factors.length;
+  const used = rows.length;
+  const cell = new Int32Array(used);
+  const columns = factors.map((f) => data.columns[f.name] as CategoricalColumn);
+  let nCells = 1;
+  for (let f = 0; f < F; f++) {
+    if (f === ignore) continue;
+    const codes = columns[f]!.codes;
+    const map = factors[f]!.codeMap;
+    const K = factors[f]!.levels.length;
+    nCells = combine(cell, nCells, K, (k) => {
+      const c = map[codes[rows[k]!]!] ?? -1;
+      if (c < 0) throw unknownLevel(columns[f]!, rows[k]!);
+      return c;
+    });
+  }
+  const cellCodes = new Int32Array(nCells * F).fill(-1);
+  for (let k = 0; k < used; k++) {
+    const c = cell[k]!;
+    if (F > 0 && cellCodes[c * F] !== -1) continue;
+    for (let f = 0; f < F; f++) {
+      cellCodes[c * F + f] = f === ignore ? 0 : factors[f]!.codeMap[columns[f]!.codes[rows[k]!]!]!;
+    }
+  }
+  return { cell, nCells, cellCodes };
+}
+
+function unknownLevel(col: CategoricalColumn, row: number): EstimationError {
+  const code = col.codes[row]!;
+  return new EstimationError(
+    'UNKNOWN_LEVEL',
+    code < 0
+      ? `row ${row + 1} has no value of ${col.name}, which the model needs`
+      : `row ${row + 1}: "${col.levels[code]}" is not a level of ${col.name} among the model's respondents`,
+    { variable: col.name, row: row + 1, value: code < 0 ? null : col.levels[code] },
+  );
+}
+
+/** The features (products of numeric variables) of some rows, row-major (rows × m). */
+export function featureValues(
+  data: SurveyData,
+  features: readonly (readonly string[])[],
+  rows: Int32Array,
+): Float64Array {
+  const m = features.length;
+  const used = rows.length;
+  const U = new Float64Array(used * m);
+  features.forEach((vars, a) => {
+    const cols = vars.map((v) => (data.columns[v] as NumericColumn).values);
+    for (let k = 0; k < used; k++) {
+      const i = rows[k]!;
+      let u = 1;
+      for (const c of cols) u *= c[i]!;
+      U[k * m + a] = u;
+    }
+  });
+  return U;
 }
 
 /**

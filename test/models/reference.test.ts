@@ -3,8 +3,12 @@
  * svypredmeans (test/reference/models.json), to 1e-8.
  */
 import { describe, expect, it } from 'vitest';
+import { svyContrast } from '../../src/estimate/contrast.js';
 import type { FamilyName } from '../../src/models/family.js';
 import { svyGlm } from '../../src/models/glm.js';
+import { svyPredict } from '../../src/models/predict.js';
+import { svyPredMeans } from '../../src/models/predmeans.js';
+import { regTermTest } from '../../src/models/term-test.js';
 import { expectClose } from '../helpers/reference.js';
 import { modelDesign, models } from './reference-designs.js';
 
@@ -79,6 +83,89 @@ describe('svyGlm matches R svyglm', () => {
           expectClose(c.ci[0], ref.ci90[j]![0], 1e-8, `${c.term} ci90`);
           expectClose(c.ci[1], ref.ci90[j]![1], 1e-8, `${c.term} ci90`);
         });
+    });
+  }
+});
+
+interface PredictionRef {
+  fit: string;
+  type: 'link' | 'response';
+  newdata: Record<string, number | string>[];
+  estimate: number[];
+  se: number[];
+}
+
+describe('svyPredict matches R predict(fit, newdata, type, se.fit = TRUE)', () => {
+  const refs = models['predictions'] as PredictionRef[];
+  it('covers both scales', () => {
+    expect(new Set(refs.map((r) => r.type))).toEqual(new Set(['link', 'response']));
+  });
+  for (const ref of refs) {
+    it(`${ref.fit} ${ref.type}`, () => {
+      const f = fits.find((x) => x.id === ref.fit)!;
+      const fit = svyGlm(modelDesign(f.design), f.formula, { family: f.family });
+      const out = svyPredict(fit, ref.newdata, { type: ref.type });
+      out.forEach((p, i) => {
+        expectClose(p.estimate, ref.estimate[i]!, 1e-8, `row ${i} estimate`);
+        expectClose(p.se, ref.se[i]!, 1e-8, `row ${i} se`);
+      });
+    });
+  }
+});
+
+interface TermTestRef {
+  fit: string;
+  terms: string[];
+  F: number;
+  df: number;
+  ddf: number;
+  p: number;
+}
+
+describe('regTermTest matches R regTermTest (Wald)', () => {
+  for (const ref of models['termTests'] as TermTestRef[]) {
+    it(`${ref.fit}: ${ref.terms.join(' + ')}`, () => {
+      const f = fits.find((x) => x.id === ref.fit)!;
+      const fit = svyGlm(modelDesign(f.design), f.formula, { family: f.family });
+      const t = regTermTest(fit, ref.terms);
+      expect(t.ndf).toBe(ref.df);
+      expect(t.ddf).toBe(ref.ddf);
+      expectClose(t.statistic, ref.F, 1e-8, 'F');
+      expectClose(t.pValue, ref.p, 1e-8, 'p');
+    });
+  }
+});
+
+interface PredMeansRef {
+  id: string;
+  design: string;
+  formula: string;
+  family: FamilyName;
+  variable: string;
+  levels: string[];
+  estimate: number[];
+  se: number[];
+  vcov: number[][];
+}
+
+describe('svyPredMeans matches R svypredmeans', () => {
+  for (const ref of models['predmeans'] as PredMeansRef[]) {
+    it(`${ref.id}`, () => {
+      const fit = svyGlm(modelDesign(ref.design), ref.formula, { family: ref.family });
+      const rows = svyPredMeans(fit, ref.variable);
+      // R lists the levels in order of appearance, surveykit in level order
+      expect([...rows.map((r) => r.level)].sort()).toEqual([...ref.levels].sort());
+      rows.forEach((r) => {
+        const j = ref.levels.indexOf(r.level!);
+        expectClose(r.estimate, ref.estimate[j]!, 1e-8, `${r.level} estimate`);
+        expectClose(r.se, ref.se[j]!, 1e-8, `${r.level} se`);
+      });
+      const [a, b] = [rows[0]!, rows[1]!];
+      const diff = svyContrast([a, b], { [a.level!]: 1, [b.level!]: -1 });
+      const ia = ref.levels.indexOf(a.level!);
+      const ib = ref.levels.indexOf(b.level!);
+      const v = ref.vcov[ia]![ia]! + ref.vcov[ib]![ib]! - 2 * ref.vcov[ia]![ib]!;
+      expectClose(diff.se, Math.sqrt(v), 1e-8, 'contrast se');
     });
   }
 });

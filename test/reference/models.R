@@ -174,7 +174,7 @@ add_pred <- function(fit_id, newdata, type) {
   })
   predictions[[length(predictions) + 1]] <<- list(
     fit = fit_id, type = type, newdata = rows,
-    estimate = vec(coef(p)), se = vec(SE(p)))
+    estimate = vec(coef(p)), se = vec(sqrt(attr(p, "var"))))
 }
 nd_api <- data.frame(ell = c(0, 10, 30.5), meals = c(10, 50, 90), mobility = c(5, 20, 2))
 for (type in c("link", "response")) {
