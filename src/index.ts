@@ -108,6 +108,25 @@ export { svyQuantile } from './estimate/quantile.js';
 export type { ChisqOptions, ChisqTest, SurveyTable, TableOptions } from './estimate/table.js';
 export { svyChisq, svyTable } from './estimate/table.js';
 export type { Estimate, EstimateOptions } from './estimate/types.js';
+export type { FamilyName, LinkName } from './models/family.js';
+export { svyGlm } from './models/glm.js';
+export type { OlrOptions } from './models/olr.js';
+export { svyOlr } from './models/olr.js';
+export type { PredictOptions } from './models/predict.js';
+export { svyPredict } from './models/predict.js';
+export type { PredMeansOptions } from './models/predmeans.js';
+export { svyPredMeans } from './models/predmeans.js';
+export type { NewRow } from './models/rows.js';
+export type { TermTestOptions, TestableFit } from './models/term-test.js';
+export { regTermTest } from './models/term-test.js';
+export type {
+  Coefficient,
+  GlmFit,
+  GlmOptions,
+  OlrFit,
+  Prediction,
+  TermTest,
+} from './models/types.js';
 export type { DifferenceTest, PollOptions } from './poll/answers.js';
 export type { AnswerShare, BatteryResult, GroupStatistic, ItemSummary } from './poll/battery.js';
 export { GROUP_STATISTICS, svyBattery, svyItem } from './poll/battery.js';

@@ -70,13 +70,6 @@ export type IrlsFailure =
     }
   | { readonly kind: 'nonFinite' };
 
-/** A failure of {@link irls}, for the caller to turn into a typed error. */
-export class IrlsError extends Error {
-  constructor(readonly failure: IrlsFailure) {
-    super(failure.kind);
-  }
-}
-
 /** Number of moments per cell: the packed (m+1)(m+2)/2 of Σ W u uᵀ and the m+1 of Σ W z u. */
 export function momentWidth(m: number): number {
   return ((m + 1) * (m + 2)) / 2 + m + 1;
@@ -84,10 +77,14 @@ export function momentWidth(m: number): number {
 
 /**
  * R's `glm.fit` with prior weights `w` (aligned with the model's rows), from `start` or, when it
- * is `null`, from the family's `mustart`.
- * @throws {IrlsError} when a column is aliased, or no finite deviance can be found.
+ * is `null`, from the family's `mustart`; or why it cannot be run (a column aliased, no finite
+ * deviance), for the caller to turn into a typed error.
  */
-export function irls(data: GlmData, w: Float64Array, start: Float64Array | null): IrlsResult {
+export function irls(
+  data: GlmData,
+  w: Float64Array,
+  start: Float64Array | null,
+): IrlsResult | { readonly failure: IrlsFailure } {
   const { mm } = data;
   const p = mm.p;
   const width = momentWidth(mm.m);
@@ -109,7 +106,7 @@ export function irls(data: GlmData, w: Float64Array, start: Float64Array | null)
     const f = cholesky(xwx, p);
     if (!f.ok) {
       const columns = aliasedColumns(xwx, p);
-      throw new IrlsError({ kind: 'aliased', columns: columns.length ? columns : [f.column], xwx });
+      return { failure: { kind: 'aliased', columns: columns.length ? columns : [f.column], xwx } };
     }
     lastFactor = f.factor;
     usedWeightsFrom = weightsFrom;
@@ -117,9 +114,9 @@ export function irls(data: GlmData, w: Float64Array, start: Float64Array | null)
     next.fill(0);
     dev = pass(data, w, coefficientsByCell(mm, beta), next);
     if (!Number.isFinite(dev)) {
-      if (coefOld === null) throw new IrlsError({ kind: 'nonFinite' });
+      if (coefOld === null) return { failure: { kind: 'nonFinite' } };
       for (let ii = 1; !Number.isFinite(dev); ii++) {
-        if (ii > MAX_ITERATIONS) throw new IrlsError({ kind: 'nonFinite' });
+        if (ii > MAX_ITERATIONS) return { failure: { kind: 'nonFinite' } };
         for (let j = 0; j < p; j++) beta[j] = (beta[j]! + coefOld[j]!) / 2;
         next.fill(0);
         dev = pass(data, w, coefficientsByCell(mm, beta), next);

@@ -52,11 +52,17 @@ export interface OlrOptions {
  *   `BAD_OPTION` (a formula without intercept), and the formula errors of {@link svyGlm}.
  * @example
  * ```ts
- * const data = await readCsv('data/belarus-2021-12.csv', { codebook: await readCodebook('data/codebook.json') });
+ * import { readFileSync } from 'node:fs';
+ * const codebook = parseCodebook(JSON.parse(readFileSync('data/codebook.json', 'utf8')));
+ * // "hard to say" is not a point of the scale: read it as missing for this model
+ * codebook.variables.find((v) => v.name === 'att_russia').missing.push(98);
+ * const data = await readCsv('data/belarus-2021-12.csv', { codebook });
  * const design = svyDesign(data, { ids: 'psu', strata: 'stratum', weights: 'design_weight', nest: true });
  * const fit = svyOlr(design, 'att_russia ~ agegroup + sex');
- * console.log(fit.cutpoints.map((c) => c.term));
- * // => [ 'Very positive|Rather positive', 'Rather positive|Neutral', 'Neutral|Rather negative', 'Rather negative|Very negative', 'Very negative|Hard to say' ]
+ * console.log(fit.cutpoints.map((c) => c.term).join(', '));
+ * // => Very positive|Rather positive, Rather positive|Neutral, Neutral|Rather negative, Rather negative|Very negative
+ * console.log(fit.coefficients.map((c) => `${c.term} ${c.estimate.toFixed(2)}`).join(', '));
+ * // => agegroup30-39 -0.28, agegroup40-49 -0.62, agegroup50-59 -1.03, agegroup60+ -1.43, sexFemale 0.03
  * ```
  */
 export function svyOlr(design: SurveyDesign, formula: string, opts: OlrOptions = {}): OlrFit {

@@ -39,7 +39,7 @@ export interface PredictOptions {
  * const design = svyDesign(data, { strata: 'stype', weights: 'pw', fpc: 'fpc' });
  * const fit = svyGlm(design, 'sch.wide ~ ell + meals + mobility', { family: 'quasibinomial' });
  * const [p] = svyPredict(fit, [{ ell: 10, meals: 50, mobility: 20 }], { type: 'response' });
- * console.log(p.estimate.toFixed(4), p.se.toFixed(4)); // => 0.8794 0.0392
+ * console.log(p.estimate.toFixed(4), p.se.toFixed(4)); // => 0.8666 0.0341
  * ```
  */
 export function svyPredict(

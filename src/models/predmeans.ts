@@ -48,7 +48,7 @@ export interface PredMeansOptions {
  * const fit = svyGlm(design, 'api00 ~ ell + meals');
  * const margins = svyPredMeans(fit, 'stype');
  * console.log(margins.map((m) => `${m.level} ${m.estimate.toFixed(1)} (${m.se.toFixed(1)})`));
- * // => [ 'E 648.0 (11.9)', 'H 616.2 (16.4)', 'M 625.6 (12.7)' ]
+ * // => [ 'E 658.9 (21.7)', 'H 565.7 (29.7)', 'M 603.1 (26.8)' ]
  * ```
  */
 export function svyPredMeans(

@@ -41,7 +41,7 @@ export interface TestableFit {
  * const design = svyDesign(data, { ids: 'dnum', weights: 'pw', fpc: 'fpc' });
  * const fit = svyGlm(design, 'api00 ~ ell * stype + meals');
  * const t = regTermTest(fit, 'ell:stype');
- * console.log(t.statistic.toFixed(4), t.ndf, t.ddf, t.pValue.toFixed(4)); // => 0.4146 2 8 0.6740
+ * console.log(t.statistic.toFixed(4), t.ndf, t.ddf, t.pValue.toFixed(4)); // => 1.9243 2 8 0.2078
  * ```
  */
 export function regTermTest(
