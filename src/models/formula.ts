@@ -64,10 +64,12 @@ export function parseFormula(text: string): Formula {
     response = lhs.name;
     positions.set(lhs.name, lhs.pos);
   }
-  collectVariables(rhs, variables, positions);
+  const rhsPositions = new Map<string, number>();
+  collectVariables(rhs, variables, rhsPositions);
   if (response !== null && variables.includes(response)) {
-    throw syntaxError(text, positions.get(response)!, `the outcome ${response} is also a term`);
+    throw syntaxError(text, rhsPositions.get(response)!, `the outcome ${response} is also a term`);
   }
+  for (const [v, pos] of rhsPositions) positions.set(v, pos);
   const order = new Map(variables.map((v, k) => [v, k]));
   const encoded = encode(rhs, text, order);
   // Terms sorted by order (number of variables), stably.

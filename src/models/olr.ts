@@ -74,6 +74,8 @@ export function svyOlr(design: SurveyDesign, formula: string, opts: OlrOptions =
   const fit = maximise(data, w, null);
   if (!fit.converged) throw divergence(data.mm, fit.lastStep, formula);
   const theta = fit.theta;
+  const leaning = leansOnBounds(data, theta);
+  if (leaning !== null) throw divergence(data.mm, leaning, formula);
   const V = olrCovariance(design, prep, theta);
   const designDf =
     design.type === 'replicate' ? degreesOfFreedom(design) : degreesOfFreedom(design, full.present);
@@ -294,6 +296,36 @@ function scores(data: OlrData, w: Float64Array, theta: Float64Array) {
     if (yk < q) out[pc + yk] = (-w[k]! * d1) / pr;
     if (yk > 0) out[pc + yk - 1]! += (w[k]! * d2) / pr;
   };
+}
+
+/**
+ * R's likelihood puts the outer cutpoints at ∓100 instead of ∓∞. A maximum where a cutpoint or
+ * a linear predictor is beyond ±60 exists only because of them (beyond, the logistic
+ * probabilities of the outer levels are no longer 1 to double precision): the data separate
+ * the levels, and the estimates say nothing. Returns each coefficient's largest contribution to
+ * the linear predictor in that case (to name the worst), else `null`.
+ */
+function leansOnBounds(data: OlrData, theta: Float64Array): Float64Array | null {
+  const { mm, q } = data;
+  const pc = mm.p;
+  const S = mm.slots;
+  let bound = 0;
+  for (let z = 0; z < q; z++) bound = Math.max(bound, Math.abs(theta[pc + z]!));
+  const size = new Float64Array(pc);
+  for (let k = 0; k < mm.rows.length; k++) {
+    const c = mm.cell[k]!;
+    let eta = 0;
+    for (let s = 0; s < S; s++) {
+      const j = mm.cellCols[c * S + s]!;
+      if (j < 0) continue;
+      const f = mm.slotFeature[s]!;
+      const v = theta[j]! * (f === 0 ? 1 : mm.U[k * mm.m + f - 1]!);
+      eta += v;
+      size[j] = Math.max(size[j]!, Math.abs(v));
+    }
+    bound = Math.max(bound, Math.abs(eta));
+  }
+  return bound > 60 ? size : null;
 }
 
 function divergence(mm: ModelMatrix, step: Float64Array, formula: string): EstimationError {

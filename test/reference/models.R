@@ -271,6 +271,23 @@ add_olr("dclus1-mealcat", "dclus1_meal", "mealcat ~ avg.ed + mobility + stype")
 add_olr("dstrat-mealcat", "dstrat_meal", "mealcat ~ ell + stype")
 add_olr("rclus1-mealcat", "rclus1_meal", "mealcat ~ ell + stype")
 
+## ---- model matrices: term labels and column names -------------------------------------------
+apiclus1 <- load_csv("apiclus1.csv")
+matrices <- lapply(c(
+  "api00 ~ ell", "api00 ~ stype", "api00 ~ stype - 1", "api00 ~ stype + sch.wide - 1",
+  "api00 ~ stype:sch.wide", "api00 ~ stype:sch.wide - 1", "api00 ~ stype * sch.wide",
+  "api00 ~ sch.wide + stype:sch.wide", "api00 ~ ell * stype", "api00 ~ stype * ell",
+  "api00 ~ ell:stype", "api00 ~ ell + stype:ell", "api00 ~ ell:meals + stype",
+  "api00 ~ ell + stype + sch.wide:ell:stype", "api00 ~ (stype + sch.wide + ell)^2",
+  "api00 ~ stype/ell", "api00 ~ ell:stype + sch.wide - 1", "api00 ~ stype:sch.wide + ell - 1",
+  "api00 ~ stype * sch.wide - stype:sch.wide", "api00 ~ ell %in% stype", "api00 ~ 1",
+  "api00 ~ -1 + ell + stype", "api00 ~ ell - 1 + 1", "api00 ~ meals:stype + stype:meals"
+), function(f) {
+  t <- terms(as.formula(f))
+  list(formula = f, labels = strs(attr(t, "term.labels")), intercept = attr(t, "intercept") == 1,
+       columns = strs(colnames(model.matrix(as.formula(f), apiclus1))))
+})
+
 designs_json <- lapply(md, function(x) x$spec)
 base_names <- unique(unlist(lapply(md, function(x) x$spec$base)))
 write_ref(list(
@@ -284,6 +301,7 @@ write_ref(list(
   modelDesigns = designs_json,
   mealcatBreaks = vec(MEALCAT_BREAKS),
   fits = fits,
+  matrices = matrices,
   predictions = predictions,
   termTests = term_tests,
   predmeans = predmeans,
