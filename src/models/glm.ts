@@ -11,9 +11,11 @@
  * @module
  */
 import { degreesOfFreedom } from '../design/df.js';
+import type { ReplicateDesign } from '../design/replicate-types.js';
 import type { SurveyDesign } from '../design/types.js';
 import { EstimationError } from '../errors.js';
 import { choice, confidenceLevel } from '../estimate/prepare.js';
+import { replicateCellSums } from '../estimate/replicate-groups.js';
 import { estimateVariance } from '../estimate/variance.js';
 import { isCalibrated } from '../variance/calibration.js';
 import { replicateCovariance } from '../variance/replicate.js';
@@ -23,19 +25,15 @@ import {
   IDENTITY,
   LOGIT,
   linkCode,
-  linkFunction,
-  linkInverse,
   linkOf,
-  muEta,
-  muStart,
   outcomeFits,
-  varianceOf,
 } from './family.js';
 import { parseFormula } from './formula.js';
 import { glmInfluence } from './influence.js';
-import { coefficientsByCell, type GlmData, type IrlsResult, irls, probeStep } from './irls.js';
+import { type GlmData, type IrlsResult, irls, probeStep } from './irls.js';
 import { dependence, toRows } from './linalg.js';
 import { type ModelMatrix, modelMatrix, type Outcome, withoutColumns } from './model-matrix.js';
+import { outcomeTerm } from './passes.js';
 import { coefficientRows, fitDf } from './summary.js';
 import type { Coefficient, GlmFit, GlmOptions } from './types.js';
 
@@ -114,32 +112,13 @@ export function svyGlm(design: SurveyDesign, formula: string, opts: GlmOptions =
     );
   }
 
-  // Per row: the score factor s (working weight of the last step × working residual) and the
-  // Pearson residual up to a constant factor (see dispersion).
+  const { s, pearson } = fit.scores!;
   const n = mm.rows.length;
-  const s = new Float64Array(n);
-  const pearson = new Float64Array(n);
-  const B = coefficientsByCell(mm, fit.beta);
-  const Bprev = fit.previous === null ? null : coefficientsByCell(mm, fit.previous);
-  for (let k = 0; k < n; k++) {
-    const eta = linearPredictor(mm, B, k);
-    const mu = linkInverse(link, eta);
-    const etaPrev =
-      Bprev === null
-        ? linkFunction(link, muStart(link, y[k]!, prior[k]!))
-        : linearPredictor(mm, Bprev, k);
-    const muPrev = linkInverse(link, etaPrev);
-    const mePrev = muEta(link, etaPrev);
-    const working = (prior[k]! * mePrev * mePrev) / varianceOf(link, muPrev);
-    s[k] = (working * (y[k]! - mu)) / muEta(link, eta);
-    pearson[k] = (y[k]! - mu) / Math.sqrt(varianceOf(link, mu));
-  }
 
   const p = mm.p;
   let V: Float64Array;
   if (design.type === 'replicate') {
-    const reps = design.replicates.map((wr) => replicateFit(data, wr, fit.beta));
-    V = replicateCovariance(design, fit.beta, reps, { warnings });
+    V = replicateCovariance(design, fit.beta, replicateFits(design, data, fit.beta), { warnings });
   } else {
     V = estimateVariance(design, glmInfluence(mm, s, fit.xwxInverse, design.data.nrow), mm.present);
   }
@@ -271,7 +250,7 @@ function fitFull(
   w: Float64Array,
   dropAliased: boolean,
 ): { fit: IrlsResult; data: GlmData; aliased: readonly number[] } {
-  const result = irls(data, w, null);
+  const result = irls(data, w, { scores: true });
   if (!('failure' in result)) return { fit: result, data, aliased: [] };
   const failure = result.failure;
   const mm = data.mm;
@@ -392,22 +371,62 @@ function columnScales(mm: ModelMatrix): Float64Array {
 }
 
 /**
- * The coefficients refitted with a replicate's weights (R: `glm.fit` with weights w/Σw, started
- * at the full-sample estimate), NaN when they cannot be (R's NA, which the replicate variance
- * leaves out with a warning).
+ * The coefficients refitted with each replicate's weights (R: `glm.fit` with weights w/Σw,
+ * started at the full-sample estimate), NaN where they cannot be (R's NA, which the replicate
+ * variance leaves out with a warning). Without numeric variables the cells' sums of every
+ * replicate come from one pass over the replicate weights, and each refit runs on the cells.
  */
-function replicateFit(data: GlmData, wr: Float64Array, start: Float64Array): Float64Array {
-  const rows = data.mm.rows;
-  const w = new Float64Array(rows.length);
-  let sum = 0;
-  for (let k = 0; k < rows.length; k++) {
-    const v = wr[rows[k]!]!;
-    w[k] = v;
-    sum += v;
+function replicateFits(
+  design: ReplicateDesign,
+  data: GlmData,
+  start: Float64Array,
+): Float64Array[] {
+  const { mm, y, link } = data;
+  const rows = mm.rows;
+  const failed = () => new Float64Array(start.length).fill(Number.NaN);
+  const betaOf = (r: ReturnType<typeof irls>) => ('failure' in r ? failed() : r.beta);
+  if (mm.m === 0) {
+    const nrow = design.weights.length;
+    const cellOfRow = new Int32Array(nrow).fill(-1);
+    const yRow = new Float64Array(nrow);
+    const hRow = new Float64Array(nrow);
+    let needH = false;
+    for (let k = 0; k < rows.length; k++) {
+      const i = rows[k]!;
+      cellOfRow[i] = mm.cell[k]!;
+      yRow[i] = y[k]!;
+      const h = outcomeTerm(link, y[k]!);
+      hRow[i] = h;
+      if (h !== 0) needH = true;
+    }
+    const K = mm.nCells;
+    const ys = replicateCellSums(design, cellOfRow, K, yRow);
+    const hs = needH ? replicateCellSums(design, cellOfRow, K, hRow) : null;
+    return ys.reps.map((sums, r) => {
+      let total = 0;
+      for (let c = 0; c < K; c++) total += sums[2 * c + 1]!;
+      const sw = new Float64Array(K);
+      const swy = new Float64Array(K);
+      const swh = new Float64Array(K);
+      for (let c = 0; c < K; c++) {
+        sw[c] = sums[2 * c + 1]! / total;
+        swy[c] = sums[2 * c]! / total;
+        if (hs !== null) swh[c] = hs.reps[r]![2 * c]! / total;
+      }
+      return betaOf(irls(data, new Float64Array(0), { start, sums: { sw, swy, swh } }));
+    });
   }
-  for (let k = 0; k < w.length; k++) w[k] = w[k]! / sum;
-  const result = irls(data, w, start);
-  return 'failure' in result ? new Float64Array(start.length).fill(Number.NaN) : result.beta;
+  const w = new Float64Array(rows.length);
+  return design.replicates.map((wr) => {
+    let sum = 0;
+    for (let k = 0; k < rows.length; k++) {
+      const v = wr[rows[k]!]!;
+      w[k] = v;
+      sum += v;
+    }
+    for (let k = 0; k < w.length; k++) w[k] = w[k]! / sum;
+    return betaOf(irls(data, w, { start }));
+  });
 }
 
 /**
@@ -458,13 +477,4 @@ function dispersion(design: SurveyDesign, mm: ModelMatrix, r: Float64Array): num
     ss += w[rows[k]!]! * ((d * d * nonzero) / (nonzero - 1));
   }
   return (factor * ss) / sw;
-}
-
-/** The linear predictor of used row k. */
-export function linearPredictor(mm: ModelMatrix, B: Float64Array, k: number): number {
-  const m = mm.m;
-  const o = mm.cell[k]! * (m + 1);
-  let eta = B[o]!;
-  for (let a = 0; a < m; a++) eta += B[o + 1 + a]! * mm.U[k * m + a]!;
-  return eta;
 }

@@ -4,20 +4,11 @@
  * iterations, step halving when the deviance is not finite), so a fit stops at the same iterate
  * as R's and its working weights are R's.
  *
- * Each iteration is one pass over the rows: it computes the linear predictor from the row's cell
- * and features (see {@link ModelMatrix}), the deviance, and, for the next step, the working
- * weight W and response z, accumulated per cell as Σ W u_a u_b and Σ W z u_a over the features;
- * XᵀWX and XᵀWz are then assembled from the cells (no n × p matrix).
+ * Each iteration is one pass over the rows (see {@link rowPass}), or over the cells when the
+ * model has no numeric variable ({@link cellPass}): the deviance, and for the next step the
+ * working-weight moments per cell, from which XᵀWX and XᵀWz are assembled (no n × p matrix).
  * @module
  */
-import {
-  devianceResidual,
-  linkFunction,
-  linkInverse,
-  muEta,
-  muStart,
-  varianceOf,
-} from './family.js';
 import {
   aliasedColumns,
   type Cholesky,
@@ -26,6 +17,16 @@ import {
   choleskySolve,
 } from './linalg.js';
 import type { ModelMatrix } from './model-matrix.js';
+import { assemble, coefficientsByCell, momentWidth } from './moments.js';
+import {
+  type CellFactors,
+  type CellSums,
+  cellPass,
+  cellSums,
+  type RowStore,
+  rowPass,
+  startPass,
+} from './passes.js';
 
 /** R's `glm.control()` defaults. */
 export const MAX_ITERATIONS = 25;
@@ -38,16 +39,31 @@ export interface GlmData {
   readonly link: number;
 }
 
+/** How to run {@link irls}. */
+export interface IrlsOptions {
+  /** Starting coefficients (R's `start`); default: the family's `mustart`. */
+  start?: Float64Array | null;
+  /** For a model without numeric variables: the cells' sums with these weights, if known. */
+  sums?: CellSums;
+  /** Also compute each row's score factor and Pearson residual (see {@link FitScores}). */
+  scores?: boolean;
+}
+
+/**
+ * Per row of a fit: `s` = W (y − μ)/μ'(η) with the working weight W of the last step and μ at
+ * the fit (the row's estimating-function value is x·s: R's `svy.varcoef`), and the Pearson
+ * residual (y − μ)/√V(μ).
+ */
+export interface FitScores {
+  readonly s: Float64Array;
+  readonly pearson: Float64Array;
+}
+
 /** A finished fit. */
 export interface IrlsResult {
   /** The coefficients. */
   readonly beta: Float64Array;
-  /**
-   * The coefficients whose working weights the last step used (R's `weights` and `qr` of the
-   * fit), or `null` when the last step started from R's `mustart`.
-   */
-  readonly previous: Float64Array | null;
-  /** (XᵀWX)⁻¹ with those working weights (R's `summary(fit)$cov.unscaled`). */
+  /** (XᵀWX)⁻¹ with the working weights of the last step (R's `summary(fit)$cov.unscaled`). */
   readonly xwxInverse: Float64Array;
   /** Iterations run. */
   readonly iterations: number;
@@ -57,6 +73,8 @@ export interface IrlsResult {
   readonly deviance: number;
   /** Per cell and feature, Σ W u_a u_b, Σ W z u_a at `beta` (for a further step). */
   readonly moments: Float64Array;
+  /** With `scores: true`. */
+  readonly scores: FitScores | null;
 }
 
 /** Why a fit could not be made. */
@@ -70,36 +88,72 @@ export type IrlsFailure =
     }
   | { readonly kind: 'nonFinite' };
 
-/** Number of moments per cell: the packed (m+1)(m+2)/2 of Σ W u uᵀ and the m+1 of Σ W z u. */
-export function momentWidth(m: number): number {
-  return ((m + 1) * (m + 2)) / 2 + m + 1;
-}
+/** Working weights of a step: per row, or per cell (W = w · factor). */
+type Weights = { rows: Float64Array } | { cells: CellFactors };
 
 /**
- * R's `glm.fit` with prior weights `w` (aligned with the model's rows), from `start` or, when it
- * is `null`, from the family's `mustart`; or why it cannot be run (a column aliased, no finite
- * deviance), for the caller to turn into a typed error.
+ * R's `glm.fit` with prior weights `w` (aligned with the model's rows), from `opts.start` or the
+ * family's `mustart`; or why it cannot be run (a column aliased, no finite deviance), for the
+ * caller to turn into a typed error.
  */
 export function irls(
   data: GlmData,
   w: Float64Array,
-  start: Float64Array | null,
+  opts: IrlsOptions = {},
 ): IrlsResult | { readonly failure: IrlsFailure } {
   const { mm } = data;
   const p = mm.p;
+  const start = opts.start ?? null;
+  const wantScores = opts.scores ?? false;
+  const byCells = mm.m === 0;
+  const sums = byCells ? (opts.sums ?? cellSums(data, w)) : null;
+  const n = w.length;
   const width = momentWidth(mm.m);
   let moments = new Float64Array(mm.nCells * width);
   let next = new Float64Array(mm.nCells * width);
-  let devOld = pass(data, w, start === null ? null : coefficientsByCell(mm, start), moments);
+  // working weights and residuals per row (row passes) or factors per cell (cell passes)
+  const rowW = wantScores && !byCells ? [new Float64Array(n), new Float64Array(n)] : null;
+  const rowR = wantScores && !byCells ? new Float64Array(n) : null;
+  const cellF = byCells
+    ? [0, 1].map(() => ({
+        factor: new Float64Array(mm.nCells),
+        mu: new Float64Array(mm.nCells),
+        muEta: new Float64Array(mm.nCells),
+      }))
+    : null;
+  let slot = 0;
+  let current: Weights;
+  let devOld: number;
+  if (start === null) {
+    const W = wantScores ? (rowW?.[0] ?? new Float64Array(n)) : null;
+    const store = W === null ? null : { W, r: rowR ?? new Float64Array(n) };
+    devOld = startPass(data, w, moments, store);
+    current = { rows: W ?? new Float64Array(0) };
+  } else {
+    const B = coefficientsByCell(mm, start);
+    if (sums !== null) {
+      devOld = cellPass(data, sums, B, moments, cellF![0]!);
+      current = { cells: cellF![0]! };
+    } else {
+      devOld = rowPass(data, w, B, moments, rowStore(rowW, rowR, 0));
+      current = { rows: rowW?.[0] ?? new Float64Array(0) };
+    }
+  }
   let coefOld: Float64Array | null = start;
-  // the coefficients whose working weights `moments` holds (null: R's mustart)
-  let weightsFrom: Float64Array | null = start;
-  let usedWeightsFrom: Float64Array | null = start;
   let beta = start ?? new Float64Array(p);
   let lastFactor: Cholesky | null = null;
+  let used: Weights = current;
   let converged = false;
   let iterations = 0;
   let dev = devOld;
+  const runPass = (b: Float64Array, into: Float64Array, s: number): [number, Weights] => {
+    const B = coefficientsByCell(mm, b);
+    if (sums !== null) return [cellPass(data, sums, B, into, cellF![s]!), { cells: cellF![s]! }];
+    return [
+      rowPass(data, w, B, into, rowStore(rowW, rowR, s)),
+      { rows: rowW?.[s] ?? new Float64Array(0) },
+    ];
+  };
   for (let iter = 1; iter <= MAX_ITERATIONS; iter++) {
     iterations = iter;
     const { xwx, xwz } = assemble(mm, moments);
@@ -109,20 +163,21 @@ export function irls(
       return { failure: { kind: 'aliased', columns: columns.length ? columns : [f.column], xwx } };
     }
     lastFactor = f.factor;
-    usedWeightsFrom = weightsFrom;
+    used = current;
+    slot = 1 - slot;
     beta = choleskySolve(f.factor, xwz);
     next.fill(0);
-    dev = pass(data, w, coefficientsByCell(mm, beta), next);
+    [dev, current] = runPass(beta, next, slot);
     if (!Number.isFinite(dev)) {
       if (coefOld === null) return { failure: { kind: 'nonFinite' } };
       for (let ii = 1; !Number.isFinite(dev); ii++) {
         if (ii > MAX_ITERATIONS) return { failure: { kind: 'nonFinite' } };
         for (let j = 0; j < p; j++) beta[j] = (beta[j]! + coefOld[j]!) / 2;
         next.fill(0);
-        dev = pass(data, w, coefficientsByCell(mm, beta), next);
+        [dev, current] = runPass(beta, next, slot);
       }
     }
-    // `next` now holds the moments at beta
+    // `next` holds the moments at beta
     [moments, next] = [next, moments];
     if (Math.abs(dev - devOld) / (Math.abs(dev) + 0.1) < EPSILON) {
       converged = true;
@@ -130,17 +185,53 @@ export function irls(
     }
     devOld = dev;
     coefOld = beta;
-    weightsFrom = beta;
   }
   return {
     beta,
-    previous: usedWeightsFrom,
     xwxInverse: choleskyInverse(lastFactor!),
     iterations,
     converged,
     deviance: dev,
     moments,
+    scores: wantScores ? fitScores(data, w, used, current, rowR) : null,
   };
+}
+
+function rowStore(W: Float64Array[] | null, r: Float64Array | null, s: number): RowStore | null {
+  return W === null || r === null ? null : { W: W[s]!, r };
+}
+
+/** {@link FitScores} from the working weights of the last step and of the fit. */
+function fitScores(
+  data: GlmData,
+  w: Float64Array,
+  used: Weights,
+  final: Weights,
+  r: Float64Array | null,
+): FitScores {
+  const { mm, y } = data;
+  const n = w.length;
+  const s = new Float64Array(n);
+  const pearson = new Float64Array(n);
+  const cell = mm.cell;
+  for (let k = 0; k < n; k++) {
+    const wk = w[k]!;
+    if (!(wk > 0)) continue;
+    let rk: number;
+    let Wf: number;
+    if ('cells' in final) {
+      const c = cell[k]!;
+      rk = (y[k]! - final.cells.mu[c]!) / final.cells.muEta[c]!;
+      Wf = wk * final.cells.factor[c]!;
+    } else {
+      rk = r![k]!;
+      Wf = final.rows[k]!;
+    }
+    const Wu = 'cells' in used ? wk * used.cells.factor[cell[k]!]! : used.rows[k]!;
+    s[k] = Wu * rk;
+    pearson[k] = rk * Math.sqrt(Wf / wk);
+  }
+  return { s, pearson };
 }
 
 /**
@@ -155,106 +246,4 @@ export function probeStep(data: GlmData, fit: IrlsResult): Float64Array | null {
   const b = choleskySolve(f.factor, xwz);
   for (let j = 0; j < b.length; j++) b[j] = b[j]! - fit.beta[j]!;
   return b;
-}
-
-/** Per cell, the linear predictor's coefficient of each feature: Σ β over the cell's slots. */
-export function coefficientsByCell(mm: ModelMatrix, beta: ArrayLike<number>): Float64Array {
-  const m1 = mm.m + 1;
-  const S = mm.slots;
-  const B = new Float64Array(mm.nCells * m1);
-  for (let c = 0; c < mm.nCells; c++) {
-    for (let s = 0; s < S; s++) {
-      const col = mm.cellCols[c * S + s]!;
-      if (col >= 0) B[c * m1 + mm.slotFeature[s]!]! += beta[col]!;
-    }
-  }
-  return B;
-}
-
-/**
- * One pass over the rows: returns the deviance at the coefficients (`B` per cell, see
- * {@link coefficientsByCell}; `null`: R's `mustart`), and adds each row's working-weight moments
- * into `moments` (rows with prior weight 0 add nothing, as R leaves them out of the step).
- */
-export function pass(
-  data: GlmData,
-  w: Float64Array,
-  B: Float64Array | null,
-  moments: Float64Array | null,
-): number {
-  const { mm, y, link } = data;
-  const { cell, U, m } = mm;
-  const n = cell.length;
-  const m1 = m + 1;
-  const width = momentWidth(m);
-  let dev = 0;
-  for (let k = 0; k < n; k++) {
-    const wk = w[k]!;
-    const yk = y[k]!;
-    const c = cell[k]!;
-    let eta: number;
-    if (B === null) eta = linkFunction(link, muStart(link, yk, wk));
-    else {
-      eta = B[c * m1]!;
-      for (let a = 0; a < m; a++) eta += B[c * m1 + 1 + a]! * U[k * m + a]!;
-    }
-    const mu = linkInverse(link, eta);
-    dev += devianceResidual(link, yk, mu, wk);
-    if (moments === null || !(wk > 0)) continue;
-    const me = muEta(link, eta);
-    const W = (wk * me * me) / varianceOf(link, mu);
-    const Wz = W * (eta + (yk - mu) / me);
-    const o = c * width;
-    if (m === 0) {
-      moments[o]! += W;
-      moments[o + 1]! += Wz;
-      continue;
-    }
-    let q = o;
-    for (let a = 0; a <= m; a++) {
-      const ua = a === 0 ? 1 : U[k * m + a - 1]!;
-      const wa = W * ua;
-      for (let b = a; b <= m; b++) moments[q++]! += wa * (b === 0 ? 1 : U[k * m + b - 1]!);
-    }
-    for (let a = 0; a <= m; a++) moments[q++]! += Wz * (a === 0 ? 1 : U[k * m + a - 1]!);
-  }
-  return dev;
-}
-
-/** XᵀWX (p × p) and XᵀWz from the per-cell moments. */
-export function assemble(
-  mm: ModelMatrix,
-  moments: Float64Array,
-): { xwx: Float64Array; xwz: Float64Array } {
-  const { p, m, slots: S, cellCols, slotFeature } = mm;
-  const m1 = m + 1;
-  const width = momentWidth(m);
-  const nxx = (m1 * (m1 + 1)) / 2;
-  // packed index of (a, b), a ≤ b
-  const packed = new Int32Array(m1 * m1);
-  for (let a = 0, q = 0; a <= m; a++) {
-    for (let b = a; b <= m; b++, q++) {
-      packed[a * m1 + b] = q;
-      packed[b * m1 + a] = q;
-    }
-  }
-  const xwx = new Float64Array(p * p);
-  const xwz = new Float64Array(p);
-  for (let c = 0; c < mm.nCells; c++) {
-    const o = c * width;
-    for (let s = 0; s < S; s++) {
-      const cs = cellCols[c * S + s]!;
-      if (cs < 0) continue;
-      const fs = slotFeature[s]!;
-      xwz[cs]! += moments[o + nxx + fs]!;
-      for (let t = s; t < S; t++) {
-        const ct = cellCols[c * S + t]!;
-        if (ct < 0) continue;
-        const v = moments[o + packed[fs * m1 + slotFeature[t]!]!]!;
-        xwx[cs * p + ct]! += v;
-        if (ct !== cs) xwx[ct * p + cs]! += v;
-      }
-    }
-  }
-  return { xwx, xwz };
 }

@@ -6,9 +6,10 @@
  * like the GLM's working weights.
  * @module
  */
-import { assemble, coefficientsByCell, momentWidth } from './irls.js';
+
 import { cholesky, choleskySolve } from './linalg.js';
 import type { ModelMatrix } from './model-matrix.js';
+import { assemble, coefficientsByCell, momentWidth } from './moments.js';
 
 /** R's outer cutpoints (`c(-100, zeta, 100)`). */
 const OUTER = 100;

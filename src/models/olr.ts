@@ -10,9 +10,9 @@ import { estimateVariance } from '../estimate/variance.js';
 import { replicateCovariance } from '../variance/replicate.js';
 import { parseFormula } from './formula.js';
 import { scoreInfluence } from './influence.js';
-import { assemble, momentWidth } from './irls.js';
 import { aliasedColumns, inverseSymmetric, toRows } from './linalg.js';
 import { type ModelMatrix, modelMatrix, withoutColumns } from './model-matrix.js';
+import { assemble, momentWidth } from './moments.js';
 import {
   cutpointJacobian,
   cutpointParameters,

@@ -109,7 +109,8 @@ used_rows <- function(d, f) {
   inset <- if (inherits(d, "svyrep.design")) rep(TRUE, nrow(v)) else is.finite(d$prob)
   c(n = sum(ok & inset), nMissing = sum(!ok & inset))
 }
-add_fit <- function(id, design, formula, family = "gaussian") {
+## sk: the same model as surveykit writes it, when R's formula uses I() (list(formula, success))
+add_fit <- function(id, design, formula, family = "gaussian", sk = NULL) {
   d <- md[[design]]$object
   f <- as.formula(formula)
   fit <- eval(bquote(svyglm(.(f), design = d, family = .(as.name(family))())))
@@ -119,6 +120,7 @@ add_fit <- function(id, design, formula, family = "gaussian") {
   fit_objects[[id]] <<- fit
   fits[[length(fits) + 1]] <<- list(
     id = id, design = design, formula = formula, family = family,
+    tsFormula = if (is.null(sk)) formula else sk$formula, success = if (is.null(sk)) NA else sk$success,
     call = sprintf("svyglm(%s, %s, family = %s())", formula, design, family),
     names = strs(names(coef(fit))), estimate = vec(coef(fit)), se = vec(SE(fit)),
     aliased = strs(names(fit$coefficients)[is.na(fit$coefficients)]),
@@ -162,6 +164,14 @@ add_fit("brr20-schwide", "brr20", "sch.wide ~ api99 + stype", "quasibinomial")
 add_fit("brr20-api00", "brr20", "api00 ~ api99 * stype")
 add_fit("rpoll-support", "rpoll", "support ~ sex + agegroup + income", "quasibinomial")
 add_fit("rclus1-raked-api00", "rclus1_raked", "api00 ~ ell + meals")
+## models without numeric variables (surveykit fits these on the cells of factor levels)
+add_fit("rpoll-support-factors", "rpoll", "support ~ sex * agegroup", "quasibinomial")
+add_fit("rclus1-schwide-stype", "rclus1", "sch.wide ~ stype", "binomial")
+add_fit("bclus1-api00-stype", "bclus1", "api00 ~ stype")
+add_fit("brr20-enroll-stype", "brr20", "enroll ~ stype", "quasipoisson")
+add_fit("dclus1-raked-schwide-stype", "dclus1_raked", "sch.wide ~ stype", "quasibinomial")
+add_fit("dpoll-attitude-agegroup", "dpoll", "I(attitude == 'Positive') ~ agegroup", "quasibinomial",
+        sk = list(formula = "attitude ~ agegroup", success = "Positive"))
 
 ## ---- predictions ----------------------------------------------------------------------------
 predictions <- list()
@@ -216,7 +226,8 @@ add_predmeans <- function(id, design, formula, family, group) {
   fit <- eval(bquote(svyglm(.(as.formula(formula)), design = d, family = .(as.name(family))())))
   pm <- svypredmeans(fit, as.formula(paste("~", group)))
   predmeans[[length(predmeans) + 1]] <<- list(
-    id = id, design = design, formula = formula, family = family, variable = group,
+    id = id, design = design, formula = formula, family = family,
+    variable = group,
     levels = strs(names(coef(pm))), estimate = vec(coef(pm)), se = vec(SE(pm)), vcov = mat(vcov(pm)))
 }
 add_predmeans("dclus1-api00-stype", "dclus1", "api00 ~ ell + meals", "gaussian", "stype")
