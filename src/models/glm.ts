@@ -19,6 +19,7 @@ import { replicateCellSums } from '../estimate/replicate-groups.js';
 import { estimateVariance } from '../estimate/variance.js';
 import { isCalibrated } from '../variance/calibration.js';
 import { replicateCovariance } from '../variance/replicate.js';
+import { outcomeTerm } from './cell-passes.js';
 import {
   FAMILIES,
   type FamilyName,
@@ -33,7 +34,8 @@ import { glmInfluence } from './influence.js';
 import { type GlmData, type IrlsResult, irls, probeStep } from './irls.js';
 import { dependence, toRows } from './linalg.js';
 import { type ModelMatrix, modelMatrix, type Outcome, withoutColumns } from './model-matrix.js';
-import { outcomeTerm } from './passes.js';
+import { coefficientsByCell } from './moments.js';
+import { type RowTrack, rowTrack, sharedStart } from './row-passes.js';
 import { coefficientRows, fitDf } from './summary.js';
 import type { Coefficient, GlmFit, GlmOptions } from './types.js';
 
@@ -103,7 +105,13 @@ export function svyGlm(design: SurveyDesign, formula: string, opts: GlmOptions =
   const prior = priorWeights(design, full);
   const aliasedOption = choice('aliased', opts.aliased, ['error', 'drop'], 'error');
   const warnings: string[] = [];
-  const { fit, data, aliased } = fitFull({ mm: full, y, link }, prior, aliasedOption === 'drop');
+  let binary = true;
+  for (let k = 0; k < y.length && binary; k++) binary = y[k] === 0 || y[k] === 1;
+  const { fit, data, aliased } = fitFull(
+    { mm: full, y, link, binary },
+    prior,
+    aliasedOption === 'drop',
+  );
   const mm = data.mm;
   if (link !== IDENTITY) checkDivergence(data, fit, family);
   if (!fit.converged) {
@@ -416,6 +424,9 @@ function replicateFits(
       return betaOf(irls(data, new Float64Array(0), { start, sums: { sw, swy, swh } }));
     });
   }
+  // every refit starts at the same coefficients: the rows there are worked out once
+  const shared = sharedStart(data, coefficientsByCell(mm, start));
+  const tracks: [RowTrack, RowTrack] = [rowTrack(rows.length), rowTrack(rows.length)];
   const w = new Float64Array(rows.length);
   return design.replicates.map((wr) => {
     let sum = 0;
@@ -425,7 +436,7 @@ function replicateFits(
       sum += v;
     }
     for (let k = 0; k < w.length; k++) w[k] = w[k]! / sum;
-    return betaOf(irls(data, w, { start }));
+    return betaOf(irls(data, w, { start, shared, tracks }));
   });
 }
 

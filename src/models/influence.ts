@@ -35,17 +35,33 @@ export function glmInfluence(
     sumByCluster(rowCluster, totals) {
       const nClusters = totals.length / p;
       const raw = new Float64Array(totals.length);
+      // rows of one cluster usually come in runs: summed in a small buffer, added when it ends
+      const acc = new Float64Array(p);
+      let current = -1;
+      const flush = () => {
+        if (current < 0) return;
+        const o = current * p;
+        for (let j = 0; j < p; j++) {
+          raw[o + j]! += acc[j]!;
+          acc[j] = 0;
+        }
+      };
       for (let k = 0; k < rows.length; k++) {
-        const o = rowCluster[rows[k]!]! * p;
+        const q = rowCluster[rows[k]!]!;
+        if (q !== current) {
+          flush();
+          current = q;
+        }
         const c = cell[k]!;
         const sk = s[k]!;
         for (let t = 0; t < S; t++) {
           const col = cellCols[c * S + t]!;
           if (col < 0) continue;
           const f = slotFeature[t]!;
-          raw[o + col]! += f === 0 ? sk : sk * U[k * m + f - 1]!;
+          acc[col]! += f === 0 ? sk : sk * U[k * m + f - 1]!;
         }
       }
+      flush();
       multiplyRows(raw, nClusters, Ainv, p, totals);
       return undefined;
     },

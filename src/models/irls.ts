@@ -9,6 +9,8 @@
  * working-weight moments per cell, from which XᵀWX and XᵀWz are assembled (no n × p matrix).
  * @module
  */
+
+import { type CellFactors, type CellSums, cellPass, cellSums } from './cell-passes.js';
 import {
   aliasedColumns,
   type Cholesky,
@@ -19,14 +21,15 @@ import {
 import type { ModelMatrix } from './model-matrix.js';
 import { assemble, coefficientsByCell, momentWidth } from './moments.js';
 import {
-  type CellFactors,
-  type CellSums,
-  cellPass,
-  cellSums,
   type RowStore,
+  type RowTrack,
   rowPass,
+  rowTrack,
+  type SharedStart,
+  sharedStart,
+  startFromShared,
   startPass,
-} from './passes.js';
+} from './row-passes.js';
 
 /** R's `glm.control()` defaults. */
 export const MAX_ITERATIONS = 25;
@@ -37,6 +40,8 @@ export interface GlmData {
   readonly mm: ModelMatrix;
   readonly y: Float64Array;
   readonly link: number;
+  /** Whether every y is 0 or 1 (the binomial passes then need no branch on y). */
+  readonly binary: boolean;
 }
 
 /** How to run {@link irls}. */
@@ -47,6 +52,10 @@ export interface IrlsOptions {
   sums?: CellSums;
   /** Also compute each row's score factor and Pearson residual (see {@link FitScores}). */
   scores?: boolean;
+  /** With `start`: the rows at `start` (every replicate's refit starts at the same place). */
+  shared?: SharedStart;
+  /** Buffers of two row tracks to reuse (one fit after another). */
+  tracks?: [RowTrack, RowTrack];
 }
 
 /**
@@ -121,23 +130,33 @@ export function irls(
         muEta: new Float64Array(mm.nCells),
       }))
     : null;
+  // row passes: the rows' η and e^η at the last pass (prevTrack); the next one writes tracks[t]
+  const tracks: RowTrack[] | null = byCells ? null : (opts.tracks ?? [rowTrack(n), rowTrack(n)]);
+  let t = 0;
+  let prevTrack: RowTrack | null = null;
   let slot = 0;
   let current: Weights;
   let devOld: number;
   if (start === null) {
     const W = wantScores ? (rowW?.[0] ?? new Float64Array(n)) : null;
     const store = W === null ? null : { W, r: rowR ?? new Float64Array(n) };
-    devOld = startPass(data, w, moments, store);
+    const track = tracks?.[0] ?? rowTrack(n);
+    devOld = startPass(data, w, moments, store, track);
+    prevTrack = track;
+    t = 1;
     current = { rows: W ?? new Float64Array(0) };
+  } else if (sums !== null) {
+    devOld = cellPass(data, sums, coefficientsByCell(mm, start), moments, cellF![0]!);
+    current = { cells: cellF![0]! };
   } else {
-    const B = coefficientsByCell(mm, start);
-    if (sums !== null) {
-      devOld = cellPass(data, sums, B, moments, cellF![0]!);
-      current = { cells: cellF![0]! };
-    } else {
-      devOld = rowPass(data, w, B, moments, rowStore(rowW, rowR, 0));
-      current = { rows: rowW?.[0] ?? new Float64Array(0) };
+    const shared = opts.shared ?? sharedStart(data, coefficientsByCell(mm, start));
+    devOld = startFromShared(data, shared, w, moments);
+    prevTrack = shared.track;
+    if (wantScores) {
+      const W = rowW![0]!;
+      for (let k = 0; k < n; k++) W[k] = w[k]! > 0 ? w[k]! * shared.unitW[k]! : 0;
     }
+    current = { rows: rowW?.[0] ?? new Float64Array(0) };
   }
   let coefOld: Float64Array | null = start;
   let beta = start ?? new Float64Array(p);
@@ -149,8 +168,9 @@ export function irls(
   const runPass = (b: Float64Array, into: Float64Array, s: number): [number, Weights] => {
     const B = coefficientsByCell(mm, b);
     if (sums !== null) return [cellPass(data, sums, B, into, cellF![s]!), { cells: cellF![s]! }];
+    const target = tracks![t]!;
     return [
-      rowPass(data, w, B, into, rowStore(rowW, rowR, s)),
+      rowPass(data, w, B, into, rowStore(rowW, rowR, s), prevTrack!, target, devOld),
       { rows: rowW?.[s] ?? new Float64Array(0) },
     ];
   };
@@ -177,8 +197,12 @@ export function irls(
         [dev, current] = runPass(beta, next, slot);
       }
     }
-    // `next` holds the moments at beta
+    // `next` holds the moments at beta, tracks[t] its rows
     [moments, next] = [next, moments];
+    if (tracks !== null) {
+      prevTrack = tracks[t]!;
+      t = 1 - t;
+    }
     if (Math.abs(dev - devOld) / (Math.abs(dev) + 0.1) < EPSILON) {
       converged = true;
       break;
@@ -214,22 +238,30 @@ function fitScores(
   const s = new Float64Array(n);
   const pearson = new Float64Array(n);
   const cell = mm.cell;
-  for (let k = 0; k < n; k++) {
-    const wk = w[k]!;
-    if (!(wk > 0)) continue;
-    let rk: number;
-    let Wf: number;
-    if ('cells' in final) {
+  if ('cells' in final) {
+    const { mu, muEta, factor } = final.cells;
+    for (let k = 0; k < n; k++) {
       const c = cell[k]!;
-      rk = (y[k]! - final.cells.mu[c]!) / final.cells.muEta[c]!;
-      Wf = wk * final.cells.factor[c]!;
-    } else {
-      rk = r![k]!;
-      Wf = final.rows[k]!;
+      const rk = (y[k]! - mu[c]!) / muEta[c]!;
+      pearson[k] = rk * Math.sqrt(factor[c]!);
+      s[k] = rk;
     }
-    const Wu = 'cells' in used ? wk * used.cells.factor[cell[k]!]! : used.rows[k]!;
-    s[k] = Wu * rk;
-    pearson[k] = rk * Math.sqrt(Wf / wk);
+  } else {
+    const Wf = final.rows;
+    for (let k = 0; k < n; k++) {
+      const wk = w[k]!;
+      const rk = r![k]!;
+      pearson[k] = wk > 0 ? rk * Math.sqrt(Wf[k]! / wk) : 0;
+      s[k] = rk;
+    }
+  }
+  // × the working weight of the last step
+  if ('cells' in used) {
+    const factor = used.cells.factor;
+    for (let k = 0; k < n; k++) s[k] = s[k]! * w[k]! * factor[cell[k]!]!;
+  } else {
+    const Wu = used.rows;
+    for (let k = 0; k < n; k++) s[k] = s[k]! * Wu[k]!;
   }
   return { s, pearson };
 }

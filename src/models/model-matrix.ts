@@ -137,26 +137,24 @@ export function modelMatrix(
   const responseColumn = column(formula.response);
   const rhs = formula.variables.map(column);
 
-  // Rows used: in the domain, every model variable present.
+  // Rows used: in the domain, every model variable present (column by column: tight loops).
   const present = new Uint8Array(n);
   const domain = design.domain;
-  const all = [responseColumn, ...rhs];
-  let nMissing = 0;
-  let used = 0;
-  for (let i = 0; i < n; i++) {
-    if (domain !== null && !domain[i]) continue;
-    let ok = true;
-    for (const col of all) {
-      if (col.kind === 'numeric' ? Number.isNaN(col.values[i]!) : col.codes[i]! < 0) {
-        ok = false;
-        break;
-      }
+  if (domain === null) present.fill(1);
+  else for (let i = 0; i < n; i++) present[i] = domain[i] ? 1 : 0;
+  const inDomain = domain === null ? n : countOnes(present);
+  for (const col of [responseColumn, ...rhs]) {
+    if (col.kind === 'numeric') {
+      const v = col.values;
+      for (let i = 0; i < n; i++) if (v[i] !== v[i]) present[i] = 0;
+    } else {
+      const c = col.codes;
+      for (let i = 0; i < n; i++) if (c[i]! < 0) present[i] = 0;
     }
-    if (ok) {
-      present[i] = 1;
-      used++;
-    } else nMissing++;
   }
+  const used = countOnes(present);
+  const nMissing = inDomain - used;
+  const all = [responseColumn, ...rhs];
   if (used === 0) {
     throw new EstimationError(
       'EMPTY_DOMAIN',
@@ -172,21 +170,35 @@ export function modelMatrix(
 
   const outcome = readOutcome(responseColumn, rows, outcomeKind, formula, success);
 
-  // Factors, with the levels their rows use.
-  const factorIndex = new Map<string, number>();
-  const factors: ModelFactor[] = [];
-  for (const col of rhs) {
-    if (col.kind !== 'categorical') continue;
-    factorIndex.set(col.name, factors.length);
-    factors.push(usedLevels(col, rows, formula));
+  // Cells (the combinations of the factors' codes), and from them the levels the rows use.
+  const factorColumns = rhs.filter((c): c is CategoricalColumn => c.kind === 'categorical');
+  const F = factorColumns.length;
+  const cell = new Int32Array(used);
+  let nCells = 1;
+  const gathered = new Int32Array(used);
+  for (const col of factorColumns) {
+    const codes = col.codes;
+    for (let k = 0; k < used; k++) gathered[k] = codes[rows[k]!]!;
+    nCells = combine(cell, nCells, col.levels.length, gathered);
   }
+  const cellCodes = new Int32Array(nCells * F).fill(-1);
+  for (let k = 0; k < used; k++) {
+    const c = cell[k]!;
+    if (F === 0 || cellCodes[c * F] !== -1) continue;
+    for (let f = 0; f < F; f++) cellCodes[c * F + f] = factorColumns[f]!.codes[rows[k]!]!;
+  }
+  const factorIndex = new Map<string, number>();
+  const factors: ModelFactor[] = factorColumns.map((col, f) => {
+    factorIndex.set(col.name, f);
+    const seen = new Uint8Array(col.levels.length);
+    for (let c = 0; c < nCells; c++) seen[cellCodes[c * F + f]!] = 1;
+    return levelsSeen(col, seen, used, formula);
+  });
+  for (let e = 0; e < cellCodes.length; e++) cellCodes[e] = factors[e % F]!.codeMap[cellCodes[e]!]!;
 
   const { terms, names, columnTerms, features } = layout(formula, factors, factorIndex);
   const p = names.length;
   const m = features.length;
-  const F = factors.length;
-
-  const { cell, nCells, cellCodes } = factorCells(data, factors, rows, -1);
   const U = featureValues(data, features, rows);
 
   const slots = (formula.intercept ? 1 : 0) + terms.length;
@@ -270,16 +282,18 @@ export function factorCells(
   const cell = new Int32Array(used);
   const columns = factors.map((f) => data.columns[f.name] as CategoricalColumn);
   let nCells = 1;
+  const mapped = new Int32Array(used);
   for (let f = 0; f < F; f++) {
     if (f === ignore) continue;
     const codes = columns[f]!.codes;
     const map = factors[f]!.codeMap;
-    const K = factors[f]!.levels.length;
-    nCells = combine(cell, nCells, K, (k) => {
-      const c = map[codes[rows[k]!]!] ?? -1;
+    for (let k = 0; k < used; k++) {
+      const code = codes[rows[k]!]!;
+      const c = code < 0 ? -1 : map[code]!;
       if (c < 0) throw unknownLevel(columns[f]!, rows[k]!);
-      return c;
-    });
+      mapped[k] = c;
+    }
+    nCells = combine(cell, nCells, factors[f]!.levels.length, mapped);
   }
   const cellCodes = new Int32Array(nCells * F).fill(-1);
   for (let k = 0; k < used; k++) {
@@ -473,18 +487,13 @@ function factorLevelNames(
  * Refines `cell` (values < nCells) by a further code per row: new cells numbered in order of
  * appearance. Returns the new number of cells.
  */
-function combine(
-  cell: Int32Array,
-  nCells: number,
-  K: number,
-  codeAt: (k: number) => number,
-): number {
+function combine(cell: Int32Array, nCells: number, K: number, codes: Int32Array): number {
   const space = nCells * K;
   let next = 0;
   if (space <= 1 << 22) {
     const table = new Int32Array(space).fill(-1);
     for (let k = 0; k < cell.length; k++) {
-      const key = cell[k]! * K + codeAt(k);
+      const key = cell[k]! * K + codes[k]!;
       let c = table[key]!;
       if (c < 0) {
         c = next++;
@@ -496,7 +505,7 @@ function combine(
   }
   const table = new Map<number, number>();
   for (let k = 0; k < cell.length; k++) {
-    const key = cell[k]! * K + codeAt(k);
+    const key = cell[k]! * K + codes[k]!;
     let c = table.get(key);
     if (c === undefined) {
       c = next++;
@@ -507,9 +516,25 @@ function combine(
   return next;
 }
 
+function countOnes(mask: Uint8Array): number {
+  let k = 0;
+  for (let i = 0; i < mask.length; i++) k += mask[i]!;
+  return k;
+}
+
 function usedLevels(col: CategoricalColumn, rows: Int32Array, formula: Formula): ModelFactor {
   const seen = new Uint8Array(col.levels.length);
   for (let k = 0; k < rows.length; k++) seen[col.codes[rows[k]!]!] = 1;
+  return levelsSeen(col, seen, rows.length, formula);
+}
+
+/** The factor of a column with the levels `seen` marks (codes of the rows used). */
+function levelsSeen(
+  col: CategoricalColumn,
+  seen: Uint8Array,
+  used: number,
+  formula: Formula,
+): ModelFactor {
   const levels: string[] = [];
   const codeMap = new Int32Array(col.levels.length).fill(-1);
   for (let c = 0; c < col.levels.length; c++) {
@@ -520,7 +545,7 @@ function usedLevels(col: CategoricalColumn, rows: Int32Array, formula: Formula):
   if (levels.length < 2) {
     throw new EstimationError(
       'TOO_FEW_LEVELS',
-      `"${col.name}" has a single level ("${levels[0]}") among the ${rows.length} respondents the model "${formula.text}" uses, so it cannot be a factor of the model (R: "contrasts can be applied only to factors with 2 or more levels"); leave it out`,
+      `"${col.name}" has a single level ("${levels[0]}") among the ${used} respondents the model "${formula.text}" uses, so it cannot be a factor of the model (R: "contrasts can be applied only to factors with 2 or more levels"); leave it out`,
       { variable: col.name, value: levels.length, level: levels[0] },
     );
   }
