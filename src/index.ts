@@ -2,6 +2,8 @@
  * surveykit: design-based analysis of opinion-poll microdata.
  * @packageDocumentation
  */
+export type { CoefficientChartOptions } from './charts/coefficients.js';
+export { coefficientChart } from './charts/coefficients.js';
 export type { ChartOptions } from './charts/common.js';
 export { CHART_FONT, CHART_FONT_STACK, DIVERGING, OKABE_ITO } from './charts/common.js';
 export type { DivergingChartOptions, DivergingItem } from './charts/diverging.js';
@@ -121,6 +123,7 @@ export type { TermTestOptions, TestableFit } from './models/term-test.js';
 export { regTermTest } from './models/term-test.js';
 export type {
   Coefficient,
+  FactorLevels,
   GlmFit,
   GlmOptions,
   OlrFit,

@@ -147,6 +147,7 @@ export function svyGlm(design: SurveyDesign, formula: string, opts: GlmOptions =
     nMissing: mm.nMissing,
     dispersion: dispersion(design, mm, pearson),
     terms: [...parsed.labels],
+    factorLevels: full.factors.map((f) => ({ variable: f.name, levels: [...f.levels] })),
     level,
     iterations: fit.iterations,
     warnings,

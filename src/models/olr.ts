@@ -93,6 +93,7 @@ export function svyOlr(design: SurveyDesign, formula: string, opts: OlrOptions =
     n: full.rows.length,
     nMissing: full.nMissing,
     terms: [...prep.terms],
+    factorLevels: full.factors.map((f) => ({ variable: f.name, levels: [...f.levels] })),
     level,
     iterations: fit.iterations,
     warnings,

@@ -27,6 +27,14 @@ export interface Coefficient {
   aliased?: boolean;
 }
 
+/** A categorical predictor of a model and its levels, in order (the first is the reference). */
+export interface FactorLevels {
+  /** The variable. */
+  variable: string;
+  /** Its levels among the model's respondents. */
+  levels: string[];
+}
+
 /** Options of `svyGlm`. */
 export interface GlmOptions {
   /** The family (with its canonical link); default `'gaussian'`. */
@@ -77,6 +85,8 @@ export interface GlmFit {
   dispersion: number;
   /** The terms of the formula, R's `term.labels`. */
   terms: string[];
+  /** The categorical predictors and the levels the model used (the first is the reference). */
+  factorLevels: FactorLevels[];
   /** Confidence level of the intervals. */
   level: number;
   /** Iterations of the fit (R's `iter`). */
@@ -133,6 +143,8 @@ export interface OlrFit {
   nMissing: number;
   /** The terms of the formula. */
   terms: string[];
+  /** The categorical predictors and the levels the model used (the first is the reference). */
+  factorLevels: FactorLevels[];
   /** Confidence level of the intervals. */
   level: number;
   /** Newton iterations of the fit. */
