@@ -53,12 +53,13 @@ function callArguments(source: string, call: string): string[] {
 }
 
 describe('notebooks', () => {
-  it('there are four, and npm run notebooks runs them', () => {
+  it('there are five, and npm run notebooks runs them', () => {
     expect(notebooks).toEqual([
       '01-load-and-weight.ts',
       '02-partner-attitudes.ts',
       '03-eeu-support.ts',
       '04-compare-waves.ts',
+      '05-who-supports-eeu.ts',
     ]);
     const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
     expect(pkg.scripts.notebooks).toBe('tsx notebooks/run-all.ts');
@@ -117,5 +118,19 @@ describe('notebooks', () => {
     const stacked = se('stacked design');
     expect(stacked).toBeGreaterThan(0);
     expect(se('separate designs')).toBe(stacked);
+  });
+
+  it('05 names the aliased column, tests every factor and adjusts the regions', async () => {
+    const { stdout } = await runs.get('05-who-supports-eeu.ts')!;
+    expect(stdout).toContain('RANK_DEFICIENT: the column settlementVillage');
+    expect(stdout).toContain('left out as aliased: regionMinsk city');
+    for (const factor of ['agegroup', 'sex', 'settlement', 'region']) {
+      expect(stdout).toMatch(new RegExp(`^${factor} +\\d+\\.\\d\\d +\\d +\\d+ +`, 'm'));
+    }
+    // seven regions, each with its raw share and its margin
+    const rows = stdout
+      .split('\n')
+      .filter((l) => /^(Brest|Vitebsk|Gomel|Grodno|Minsk city|Minsk region|Mogilev) +\d/.test(l));
+    expect(rows).toHaveLength(7);
   });
 });
