@@ -346,10 +346,18 @@ function checkDivergence(data: GlmData, fit: IrlsResult, family: FamilyName): vo
   if (worst < 0) return;
   const name = mm.names[worst]!;
   const term = mm.columnTerms[worst]!;
+  let lo = Number.POSITIVE_INFINITY;
+  let hi = Number.NEGATIVE_INFINITY;
+  for (const v of data.y) {
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
   const what =
-    data.link === LOGIT
-      ? `it separates the outcome's 0s from its 1s (complete or quasi-complete separation: fitted probabilities of 0 or 1)`
-      : 'the outcome is 0 wherever it applies (fitted rates of 0)';
+    lo === hi
+      ? `the outcome is ${lo} for every one of the ${data.y.length} respondents used`
+      : data.link === LOGIT
+        ? `it separates the outcome's 0s from its 1s (complete or quasi-complete separation: fitted probabilities of 0 or 1)`
+        : 'the outcome is 0 wherever it applies (fitted rates of 0)';
   throw new EstimationError(
     'SEPARATION',
     `the ${family} model "${mm.formula.text}" has no finite estimate for ${name} (term ${term}): ${what}. Drop or recode the term, or combine levels`,
