@@ -690,3 +690,124 @@ export function bareSav(
   }
   return row;
 }
+
+/** A categorical predictor for {@link bareLogistic}: its codes and number of levels. */
+export interface BareFactor {
+  codes: Int32Array;
+  levels: number;
+}
+
+/**
+ * A survey-weighted logistic regression, the plain way: the dense model matrix (intercept,
+ * treatment dummies of each factor, the numeric column; rows with a missing value left out)
+ * built row-major, `iterations` Newton steps from 0 (each a pass over the rows: η = xβ, one
+ * `exp` and one `log`, XᵀWX and XᵀWz accumulated, a Cholesky solve), then the sandwich: the
+ * scores' PSU totals times (XᵀWX)⁻¹ and their variance within strata. Returns the intercept's
+ * SE (so nothing is optimised away).
+ */
+export function bareLogistic(
+  d: BareDesign,
+  y: Float64Array,
+  factors: BareFactor[],
+  x: Float64Array,
+  iterations: number,
+): number {
+  const n = d.n;
+  const p = 1 + factors.reduce((s, f) => s + f.levels - 1, 0) + 1;
+  let used = 0;
+  for (let i = 0; i < n; i++) if (!Number.isNaN(x[i]!)) used++;
+  const X = new Float64Array(used * p);
+  const rows = new Int32Array(used);
+  for (let i = 0, k = 0; i < n; i++) {
+    if (Number.isNaN(x[i]!)) continue;
+    rows[k] = i;
+    const o = k * p;
+    X[o] = 1;
+    let c = 1;
+    for (const f of factors) {
+      const code = f.codes[i]!;
+      if (code > 0) X[o + c + code - 1] = 1;
+      c += f.levels - 1;
+    }
+    X[o + c] = x[i]!;
+    k++;
+  }
+  const beta = new Float64Array(p);
+  const A = new Float64Array(p * p);
+  const b = new Float64Array(p);
+  let dev = 0;
+  for (let it = 0; it < iterations; it++) {
+    A.fill(0);
+    b.fill(0);
+    dev = 0;
+    for (let k = 0; k < used; k++) {
+      const i = rows[k]!;
+      const o = k * p;
+      let eta = 0;
+      for (let a = 0; a < p; a++) eta += X[o + a]! * beta[a]!;
+      const e = Math.exp(eta);
+      const mu = e / (1 + e);
+      const w = d.weight[i]!;
+      dev += w * (Math.log(1 + e) - y[i]! * eta);
+      const W = w * mu * (1 - mu);
+      const z = eta + (y[i]! - mu) / (mu * (1 - mu));
+      for (let a = 0; a < p; a++) {
+        const wa = W * X[o + a]!;
+        if (wa === 0) continue;
+        b[a]! += wa * z;
+        for (let c = 0; c <= a; c++) A[a * p + c]! += wa * X[o + c]!;
+      }
+    }
+    for (let a = 0; a < p; a++) for (let c = 0; c < a; c++) A[c * p + a] = A[a * p + c]!;
+    beta.set(solveSymmetric(A, b, p));
+  }
+  const Ainv = new Float64Array(p * p);
+  for (let j = 0; j < p; j++) {
+    const ej = new Float64Array(p);
+    ej[j] = 1;
+    Ainv.set(solveSymmetric(A, ej, p), j * p);
+  }
+  const totals = new Float64Array(d.nPsu * p);
+  for (let k = 0; k < used; k++) {
+    const i = rows[k]!;
+    const o = k * p;
+    let eta = 0;
+    for (let a = 0; a < p; a++) eta += X[o + a]! * beta[a]!;
+    const mu = 1 / (1 + Math.exp(-eta));
+    const s = d.weight[i]! * (y[i]! - mu);
+    const t = d.psu[i]! * p;
+    for (let a = 0; a < p; a++) totals[t + a]! += s * X[o + a]!;
+  }
+  const inf = new Float64Array(d.nPsu);
+  for (let c = 0; c < d.nPsu; c++) {
+    let s = 0;
+    for (let a = 0; a < p; a++) s += Ainv[a]! * totals[c * p + a]!;
+    inf[c] = s;
+  }
+  return Math.sqrt(stratifiedVariance(inf, d.psuStratum, d.nStrata)) + 0 * dev;
+}
+
+/** A p × p symmetric positive definite system by Cholesky. */
+function solveSymmetric(A: Float64Array, b: Float64Array, p: number): Float64Array {
+  const L = new Float64Array(p * p);
+  for (let j = 0; j < p; j++) {
+    let s = A[j * p + j]!;
+    for (let k = 0; k < j; k++) s -= L[j * p + k]! ** 2;
+    L[j * p + j] = Math.sqrt(s);
+    for (let i = j + 1; i < p; i++) {
+      let t = A[i * p + j]!;
+      for (let k = 0; k < j; k++) t -= L[i * p + k]! * L[j * p + k]!;
+      L[i * p + j] = t / L[j * p + j]!;
+    }
+  }
+  const x = Float64Array.from(b);
+  for (let i = 0; i < p; i++) {
+    for (let k = 0; k < i; k++) x[i]! -= L[i * p + k]! * x[k]!;
+    x[i] = x[i]! / L[i * p + i]!;
+  }
+  for (let i = p - 1; i >= 0; i--) {
+    for (let k = i + 1; k < p; k++) x[i]! -= L[k * p + i]! * x[k]!;
+    x[i] = x[i]! / L[i * p + i]!;
+  }
+  return x;
+}

@@ -105,10 +105,12 @@ export const OPERATIONS = [
     kind: 'estimator',
     maxRatio: 3,
   },
+  { id: 'glm', label: 'svyGlm logistic, 12 coefficients', kind: 'model' },
+  { id: 'repGlm', label: 'svyGlm logistic, 80 replicate weights', kind: 'model' },
 ] as const satisfies ReadonlyArray<{
   id: string;
   label: string;
-  kind: 'load' | 'design' | 'mean' | 'estimator' | 'weighting';
+  kind: 'load' | 'design' | 'mean' | 'estimator' | 'weighting' | 'model';
   targetMs?: number;
   maxRatio?: number;
 }>;

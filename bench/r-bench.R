@@ -94,6 +94,10 @@ opts <- grep("^opt[0-9]+$", names(df), value = TRUE)
 mr <- as.formula(paste("~", paste(opts, collapse = " + ")))
 check("multiResponse", SE(timed("multiResponse", function() svymean(mr, des, na.rm = TRUE)))[1])
 
+# ---- Models: a logistic regression with 12 coefficients (income missing for 3%) -----------------
+GLM_FORMULA <- support ~ sex + agegroup + region + income
+check("glm", SE(timed("glm", function() svyglm(GLM_FORMULA, des, family = quasibinomial())))[1])
+
 # ---- 80 replicate weights, as surveykit builds them: PSU id mod 80 = r dropped, others w·80/79 --
 R <- 80L
 reps <- matrix(0, nrow(df), R)
@@ -101,6 +105,7 @@ for (r in seq_len(R)) reps[, r] <- ifelse(df$psu %% R == r - 1, 0, df$weight * R
 rdes <- svrepdesign(data = df, repweights = reps, weights = ~weight, type = "JK1",
                     scale = (R - 1) / R, combined.weights = TRUE)
 check("repMean", SE(timed("repMean", function() svymean(~income, rdes, na.rm = TRUE))))
+check("repGlm", SE(timed("repGlm", function() svyglm(GLM_FORMULA, rdes, family = quasibinomial())))[1])
 
 info <- list(
   r = R.version.string,

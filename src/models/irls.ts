@@ -21,14 +21,15 @@ import {
 import type { ModelMatrix } from './model-matrix.js';
 import { assemble, coefficientsByCell, momentWidth } from './moments.js';
 import {
-  type RowStore,
   type RowTrack,
   rowPass,
+  rowScores,
   rowTrack,
   type SharedStart,
   sharedStart,
   startFromShared,
   startPass,
+  workingWeight,
 } from './row-passes.js';
 
 /** R's `glm.control()` defaults. */
@@ -97,9 +98,6 @@ export type IrlsFailure =
     }
   | { readonly kind: 'nonFinite' };
 
-/** Working weights of a step: per row, or per cell (W = w · factor). */
-type Weights = { rows: Float64Array } | { cells: CellFactors };
-
 /**
  * R's `glm.fit` with prior weights `w` (aligned with the model's rows), from `opts.start` or the
  * family's `mustart`; or why it cannot be run (a column aliased, no finite deviance), for the
@@ -113,66 +111,53 @@ export function irls(
   const { mm } = data;
   const p = mm.p;
   const start = opts.start ?? null;
-  const wantScores = opts.scores ?? false;
   const byCells = mm.m === 0;
   const sums = byCells ? (opts.sums ?? cellSums(data, w)) : null;
   const n = w.length;
   const width = momentWidth(mm.m);
   let moments = new Float64Array(mm.nCells * width);
   let next = new Float64Array(mm.nCells * width);
-  // working weights and residuals per row (row passes) or factors per cell (cell passes)
-  const rowW = wantScores && !byCells ? [new Float64Array(n), new Float64Array(n)] : null;
-  const rowR = wantScores && !byCells ? new Float64Array(n) : null;
-  const cellF = byCells
+  // Row passes: the rows at the last pass (prevTrack); the next pass writes tracks[t]. Cell
+  // passes: the cells' factors, the next pass's in cellF[slot].
+  const tracks: RowTrack[] | null = byCells ? null : (opts.tracks ?? [rowTrack(n), rowTrack(n)]);
+  const cellF: CellFactors[] | null = byCells
     ? [0, 1].map(() => ({
         factor: new Float64Array(mm.nCells),
         mu: new Float64Array(mm.nCells),
         muEta: new Float64Array(mm.nCells),
       }))
     : null;
-  // row passes: the rows' η and e^η at the last pass (prevTrack); the next one writes tracks[t]
-  const tracks: RowTrack[] | null = byCells ? null : (opts.tracks ?? [rowTrack(n), rowTrack(n)]);
   let t = 0;
-  let prevTrack: RowTrack | null = null;
   let slot = 0;
-  let current: Weights;
+  let prevTrack: RowTrack | null = null;
+  let prevCells: CellFactors | null = null;
   let devOld: number;
   if (start === null) {
-    const W = wantScores ? (rowW?.[0] ?? new Float64Array(n)) : null;
-    const store = W === null ? null : { W, r: rowR ?? new Float64Array(n) };
     const track = tracks?.[0] ?? rowTrack(n);
-    devOld = startPass(data, w, moments, store, track);
+    devOld = startPass(data, w, moments, track);
     prevTrack = track;
     t = 1;
-    current = { rows: W ?? new Float64Array(0) };
   } else if (sums !== null) {
     devOld = cellPass(data, sums, coefficientsByCell(mm, start), moments, cellF![0]!);
-    current = { cells: cellF![0]! };
+    prevCells = cellF![0]!;
   } else {
     const shared = opts.shared ?? sharedStart(data, coefficientsByCell(mm, start));
     devOld = startFromShared(data, shared, w, moments);
     prevTrack = shared.track;
-    if (wantScores) {
-      const W = rowW![0]!;
-      for (let k = 0; k < n; k++) W[k] = w[k]! > 0 ? w[k]! * shared.unitW[k]! : 0;
-    }
-    current = { rows: rowW?.[0] ?? new Float64Array(0) };
   }
+  // what the last solve's working weights came from (for the scores)
+  let usedTrack = prevTrack;
+  let usedCells = prevCells;
   let coefOld: Float64Array | null = start;
   let beta = start ?? new Float64Array(p);
   let lastFactor: Cholesky | null = null;
-  let used: Weights = current;
   let converged = false;
   let iterations = 0;
   let dev = devOld;
-  const runPass = (b: Float64Array, into: Float64Array, s: number): [number, Weights] => {
+  const runPass = (b: Float64Array, into: Float64Array): number => {
     const B = coefficientsByCell(mm, b);
-    if (sums !== null) return [cellPass(data, sums, B, into, cellF![s]!), { cells: cellF![s]! }];
-    const target = tracks![t]!;
-    return [
-      rowPass(data, w, B, into, rowStore(rowW, rowR, s), prevTrack!, target, devOld),
-      { rows: rowW?.[s] ?? new Float64Array(0) },
-    ];
+    if (sums !== null) return cellPass(data, sums, B, into, cellF![slot]!);
+    return rowPass(data, w, B, into, prevTrack!, tracks![t]!, devOld);
   };
   for (let iter = 1; iter <= MAX_ITERATIONS; iter++) {
     iterations = iter;
@@ -183,32 +168,40 @@ export function irls(
       return { failure: { kind: 'aliased', columns: columns.length ? columns : [f.column], xwx } };
     }
     lastFactor = f.factor;
-    used = current;
-    slot = 1 - slot;
+    usedTrack = prevTrack;
+    usedCells = prevCells;
+    if (cellF !== null) slot = prevCells === cellF[0] ? 1 : 0;
     beta = choleskySolve(f.factor, xwz);
     next.fill(0);
-    [dev, current] = runPass(beta, next, slot);
+    dev = runPass(beta, next);
     if (!Number.isFinite(dev)) {
       if (coefOld === null) return { failure: { kind: 'nonFinite' } };
       for (let ii = 1; !Number.isFinite(dev); ii++) {
         if (ii > MAX_ITERATIONS) return { failure: { kind: 'nonFinite' } };
         for (let j = 0; j < p; j++) beta[j] = (beta[j]! + coefOld[j]!) / 2;
         next.fill(0);
-        [dev, current] = runPass(beta, next, slot);
+        dev = runPass(beta, next);
       }
     }
-    // `next` holds the moments at beta, tracks[t] its rows
+    // `next` holds the moments at beta; tracks[t] (cellF[slot]) its rows (cells)
     [moments, next] = [next, moments];
     if (tracks !== null) {
       prevTrack = tracks[t]!;
       t = 1 - t;
-    }
+    } else prevCells = cellF![slot]!;
     if (Math.abs(dev - devOld) / (Math.abs(dev) + 0.1) < EPSILON) {
       converged = true;
       break;
     }
     devOld = dev;
     coefOld = beta;
+  }
+  let scores: FitScores | null = null;
+  if (opts.scores) {
+    scores =
+      sums === null
+        ? rowScores(data, w, usedTrack!, prevTrack!)
+        : cellScores(data, w, usedCells ?? usedTrack!, prevCells!);
   }
   return {
     beta,
@@ -217,51 +210,34 @@ export function irls(
     converged,
     deviance: dev,
     moments,
-    scores: wantScores ? fitScores(data, w, used, current, rowR) : null,
+    scores,
   };
 }
 
-function rowStore(W: Float64Array[] | null, r: Float64Array | null, s: number): RowStore | null {
-  return W === null || r === null ? null : { W: W[s]!, r };
-}
-
-/** {@link FitScores} from the working weights of the last step and of the fit. */
-function fitScores(
+/**
+ * {@link FitScores} of a fit made on cells: μ and μ'(η) per cell at the fit; the last step's
+ * working weight per cell (w · factor), or per row when that step started from R's `mustart`.
+ */
+function cellScores(
   data: GlmData,
   w: Float64Array,
-  used: Weights,
-  final: Weights,
-  r: Float64Array | null,
+  used: CellFactors | RowTrack,
+  final: CellFactors,
 ): FitScores {
-  const { mm, y } = data;
+  const { mm, y, link } = data;
   const n = w.length;
   const s = new Float64Array(n);
   const pearson = new Float64Array(n);
   const cell = mm.cell;
-  if ('cells' in final) {
-    const { mu, muEta, factor } = final.cells;
-    for (let k = 0; k < n; k++) {
-      const c = cell[k]!;
-      const rk = (y[k]! - mu[c]!) / muEta[c]!;
-      pearson[k] = rk * Math.sqrt(factor[c]!);
-      s[k] = rk;
-    }
-  } else {
-    const Wf = final.rows;
-    for (let k = 0; k < n; k++) {
-      const wk = w[k]!;
-      const rk = r![k]!;
-      pearson[k] = wk > 0 ? rk * Math.sqrt(Wf[k]! / wk) : 0;
-      s[k] = rk;
-    }
-  }
-  // × the working weight of the last step
-  if ('cells' in used) {
-    const factor = used.cells.factor;
-    for (let k = 0; k < n; k++) s[k] = s[k]! * w[k]! * factor[cell[k]!]!;
-  } else {
-    const Wu = used.rows;
-    for (let k = 0; k < n; k++) s[k] = s[k]! * Wu[k]!;
+  const { mu, muEta, factor } = final;
+  for (let k = 0; k < n; k++) {
+    const wk = w[k]!;
+    if (!(wk > 0)) continue;
+    const c = cell[k]!;
+    const r = (y[k]! - mu[c]!) / muEta[c]!;
+    pearson[k] = r * Math.sqrt(factor[c]!);
+    const W = 'eta' in used ? workingWeight(link, wk, used, k) : wk * used.factor[c]!;
+    s[k] = W * r;
   }
   return { s, pearson };
 }

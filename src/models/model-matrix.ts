@@ -146,7 +146,7 @@ export function modelMatrix(
   for (const col of [responseColumn, ...rhs]) {
     if (col.kind === 'numeric') {
       const v = col.values;
-      for (let i = 0; i < n; i++) if (v[i] !== v[i]) present[i] = 0;
+      for (let i = 0; i < n; i++) if (Number.isNaN(v[i]!)) present[i] = 0;
     } else {
       const c = col.codes;
       for (let i = 0; i < n; i++) if (c[i]! < 0) present[i] = 0;
@@ -173,20 +173,7 @@ export function modelMatrix(
   // Cells (the combinations of the factors' codes), and from them the levels the rows use.
   const factorColumns = rhs.filter((c): c is CategoricalColumn => c.kind === 'categorical');
   const F = factorColumns.length;
-  const cell = new Int32Array(used);
-  let nCells = 1;
-  const gathered = new Int32Array(used);
-  for (const col of factorColumns) {
-    const codes = col.codes;
-    for (let k = 0; k < used; k++) gathered[k] = codes[rows[k]!]!;
-    nCells = combine(cell, nCells, col.levels.length, gathered);
-  }
-  const cellCodes = new Int32Array(nCells * F).fill(-1);
-  for (let k = 0; k < used; k++) {
-    const c = cell[k]!;
-    if (F === 0 || cellCodes[c * F] !== -1) continue;
-    for (let f = 0; f < F; f++) cellCodes[c * F + f] = factorColumns[f]!.codes[rows[k]!]!;
-  }
+  const { cell, nCells, cellCodes } = rawCells(factorColumns, rows);
   const factorIndex = new Map<string, number>();
   const factors: ModelFactor[] = factorColumns.map((col, f) => {
     factorIndex.set(col.name, f);
@@ -514,6 +501,63 @@ function combine(cell: Int32Array, nCells: number, K: number, codes: Int32Array)
     cell[k] = c;
   }
   return next;
+}
+
+/**
+ * The cells of the rows: the combinations of the columns' codes that occur, numbered in order
+ * of appearance, with each cell's codes (nCells × columns). One pass over the rows with a
+ * mixed-radix key when the combinations are few enough for a table, else one pass per column.
+ */
+function rawCells(
+  columns: readonly CategoricalColumn[],
+  rows: Int32Array,
+): { cell: Int32Array; nCells: number; cellCodes: Int32Array } {
+  const F = columns.length;
+  const used = rows.length;
+  const cell = new Int32Array(used);
+  let space = 1;
+  for (const c of columns) space *= c.levels.length;
+  if (F === 0) return { cell, nCells: 1, cellCodes: new Int32Array(0) };
+  if (space <= 1 << 22) {
+    const table = new Int32Array(space).fill(-1);
+    const codes = columns.map((c) => c.codes);
+    const radix = columns.map((c) => c.levels.length);
+    const keys: number[] = [];
+    for (let k = 0; k < used; k++) {
+      const i = rows[k]!;
+      let key = 0;
+      for (let f = 0; f < F; f++) key = key * radix[f]! + codes[f]![i]!;
+      let c = table[key]!;
+      if (c < 0) {
+        c = keys.length;
+        table[key] = c;
+        keys.push(key);
+      }
+      cell[k] = c;
+    }
+    const cellCodes = new Int32Array(keys.length * F);
+    keys.forEach((key, c) => {
+      for (let f = F - 1; f >= 0; f--) {
+        cellCodes[c * F + f] = key % radix[f]!;
+        key = Math.floor(key / radix[f]!);
+      }
+    });
+    return { cell, nCells: keys.length, cellCodes };
+  }
+  let nCells = 1;
+  const gathered = new Int32Array(used);
+  for (const col of columns) {
+    const codes = col.codes;
+    for (let k = 0; k < used; k++) gathered[k] = codes[rows[k]!]!;
+    nCells = combine(cell, nCells, col.levels.length, gathered);
+  }
+  const cellCodes = new Int32Array(nCells * F).fill(-1);
+  for (let k = 0; k < used; k++) {
+    const c = cell[k]!;
+    if (cellCodes[c * F] !== -1) continue;
+    for (let f = 0; f < F; f++) cellCodes[c * F + f] = columns[f]!.codes[rows[k]!]!;
+  }
+  return { cell, nCells, cellCodes };
 }
 
 function countOnes(mask: Uint8Array): number {

@@ -23,12 +23,6 @@ const INVEPS = 1 / EPS;
 /** Below this η the log link's μ = max(e^η, ε) may be at its floor. */
 const LOG_FLOOR = Math.log(EPS) + 1;
 
-/** Where a pass writes each row's working weight W and working residual (y − μ)/μ'(η). */
-export interface RowStore {
-  W: Float64Array;
-  r: Float64Array;
-}
-
 /** Per row: η and e^η (the log link: μ) at some coefficients. */
 export interface RowTrack {
   eta: Float64Array;
@@ -40,44 +34,45 @@ export function rowTrack(n: number): RowTrack {
   return { eta: new Float64Array(n), e: new Float64Array(n) };
 }
 
-/** ln(1 + ρ) for |ρ| < 0.05 by its series to ρ¹² (truncation below 1e-18), else `Math.log1p`. */
+/** ln(1 + ρ) by its series when |ρ| < 0.11 (to ρ⁵ below 1e-3, to ρ¹⁶ above; truncation below 1e-17), else `Math.log1p`. */
 function log1pSmall(rho: number): number {
-  if (!(rho > -0.05 && rho < 0.05)) return Math.log1p(rho);
-  let q = 1 / 11 - rho / 12;
-  q = 1 / 10 - rho * q;
-  q = 1 / 9 - rho * q;
-  q = 1 / 8 - rho * q;
-  q = 1 / 7 - rho * q;
-  q = 1 / 6 - rho * q;
-  q = 1 / 5 - rho * q;
-  q = 1 / 4 - rho * q;
-  q = 1 / 3 - rho * q;
-  q = 1 / 2 - rho * q;
+  if (rho > -1e-3 && rho < 1e-3)
+    return rho * (1 - rho * (0.5 - rho * (1 / 3 - rho * (0.25 - rho * 0.2))));
+  if (!(rho > -0.11 && rho < 0.11)) return Math.log1p(rho);
+  let q = 1 / 15 - rho / 16;
+  for (let j = 14; j >= 2; j--) q = 1 / j - rho * q;
   return rho * (1 - rho * q);
+}
+
+/** e^δ − 1 by its series for |δ| < 0.1 (to δ⁵ below 1e-3, to δ¹⁰ above; truncation below 1e-18). */
+function expm1Small(d: number): number {
+  if (d > -1e-3 && d < 1e-3) return d * (1 + d * (0.5 + d * (1 / 6 + d * (1 / 24 + d / 120))));
+  let q = 1 + d / 10;
+  for (let j = 9; j >= 2; j--) q = 1 + (d / j) * q;
+  return d * q;
 }
 
 /**
  * A pass at the coefficients `B` (per cell, see {@link coefficientsByCell}) after one at which
  * the rows were `prev` (whose deviance was `devPrev`): returns the deviance, adds the
  * working-weight moments into `moments` (rows with prior weight 0 add nothing, as R leaves them
- * out of the step), writes the rows' η and e^η to `next` and fills `store` when given.
+ * out of the step) and writes the rows' η and e^η to `next`. Where η moved by less than 0.1
+ * since `prev`, e^η is e^η₀ · e^(η − η₀) with the short factor by its series: once the
+ * iterations settle a pass needs no `exp` either.
  */
 export function rowPass(
   data: GlmData,
   w: Float64Array,
   B: Float64Array,
   moments: Float64Array | null,
-  store: RowStore | null,
   prev: RowTrack,
   next: RowTrack,
   devPrev: number,
 ): number {
   const { mm, y, link } = data;
-  if (link === LOGIT)
-    return devPrev + logitPass(mm.cell, mm.U, mm.m, y, w, B, moments, store, prev, next);
-  if (link === LOG)
-    return devPrev + logPass(mm.cell, mm.U, mm.m, y, w, B, moments, store, prev, next);
-  return identityPass(mm.cell, mm.U, mm.m, y, w, B, moments, store);
+  if (link === LOGIT) return devPrev + logitPass(mm.cell, mm.U, mm.m, y, w, B, moments, prev, next);
+  if (link === LOG) return devPrev + logPass(mm.cell, mm.U, mm.m, y, w, B, moments, prev, next);
+  return identityPass(mm.cell, mm.U, mm.m, y, w, B, moments, next);
 }
 
 /** R's binomial deviance of a row per unit weight, with μ from R's thresholded e. */
@@ -93,7 +88,6 @@ function logitPass(
   w: Float64Array,
   B: Float64Array,
   moments: Float64Array | null,
-  store: RowStore | null,
   prev: RowTrack,
   next: RowTrack,
 ): number {
@@ -106,10 +100,7 @@ function logitPass(
     const c = cell[k]!;
     const eta = etaOf(B, c, U, k, m);
     etaNext[k] = eta;
-    if (!(wk > 0)) {
-      if (store !== null) store.W[k] = 0;
-      continue; // adds 0 to the deviance and nothing to the step
-    }
+    if (!(wk > 0)) continue; // adds 0 to the deviance and nothing to the step
     const yk = y[k]!;
     const e0 = ePrev[k]!;
     const eta0 = etaPrev[k]!;
@@ -120,21 +111,25 @@ function logitPass(
       me = eta < -30 || eta > 30 ? EPS : e / ((1 + e) * (1 + e));
       change += wk * (logitDeviance(yk, eta) - logitDeviance(yk, eta0));
     } else {
-      e = Math.exp(eta);
+      const d = eta - eta0;
+      let rho: number;
+      if (d > -0.1 && d < 0.1) {
+        const em1 = expm1Small(d);
+        e = e0 + e0 * em1;
+        rho = (em1 * e0) / (1 + e0);
+      } else {
+        e = Math.exp(eta);
+        rho = (e - e0) / (1 + e0);
+      }
       const ope = 1 + e;
       me = e / (ope * ope);
-      change += 2 * wk * (log1pSmall((e - e0) / (1 + e0)) - yk * (eta - eta0));
+      change += 2 * wk * (log1pSmall(rho) - yk * d);
     }
     eNext[k] = e;
-    if (moments === null && store === null) continue;
+    if (moments === null) continue;
     const mu = e / (1 + e);
     const W = wk * me;
-    const r = (yk - mu) / me;
-    if (moments !== null) accumulate(moments, c * width, W, W * (eta + r), U, k, m);
-    if (store !== null) {
-      store.W[k] = W;
-      store.r[k] = r;
-    }
+    accumulate(moments, c * width, W, W * (eta + (yk - mu) / me), U, k, m);
   }
   return change;
 }
@@ -147,7 +142,6 @@ function logPass(
   w: Float64Array,
   B: Float64Array,
   moments: Float64Array | null,
-  store: RowStore | null,
   prev: RowTrack,
   next: RowTrack,
 ): number {
@@ -160,26 +154,24 @@ function logPass(
     const c = cell[k]!;
     const eta = etaOf(B, c, U, k, m);
     etaNext[k] = eta;
-    if (!(wk > 0)) {
-      if (store !== null) store.W[k] = 0;
-      continue;
-    }
-    const mu = Math.max(Math.exp(eta), EPS);
-    muNext[k] = mu;
+    if (!(wk > 0)) continue;
     const yk = y[k]!;
     const mu0 = muPrev[k]!;
     const eta0 = etaPrev[k]!;
+    let mu: number;
     if (eta < LOG_FLOOR || eta0 < LOG_FLOOR) {
+      mu = Math.max(Math.exp(eta), EPS);
       change += devianceResidual(LOG, yk, mu, wk) - devianceResidual(LOG, yk, mu0, wk);
-    } else change += 2 * wk * (mu - mu0 - yk * (eta - eta0));
-    if (moments === null && store === null) continue;
-    const W = (wk * mu * mu) / mu;
-    const r = (yk - mu) / mu;
-    if (moments !== null) accumulate(moments, c * width, W, W * (eta + r), U, k, m);
-    if (store !== null) {
-      store.W[k] = W;
-      store.r[k] = r;
+    } else {
+      const d = eta - eta0;
+      const dmu = d > -0.1 && d < 0.1 ? mu0 * expm1Small(d) : Math.exp(eta) - mu0;
+      mu = mu0 + dmu;
+      change += 2 * wk * (dmu - yk * d);
     }
+    muNext[k] = mu;
+    if (moments === null) continue;
+    const W = (wk * mu * mu) / mu;
+    accumulate(moments, c * width, W, W * (eta + (yk - mu) / mu), U, k, m);
   }
   return change;
 }
@@ -192,25 +184,20 @@ function identityPass(
   w: Float64Array,
   B: Float64Array,
   moments: Float64Array | null,
-  store: RowStore | null,
+  next: RowTrack,
 ): number {
   const width = momentWidth(m);
+  const etaNext = next.eta;
   let dev = 0;
   for (let k = 0; k < cell.length; k++) {
     const wk = w[k]!;
-    if (!(wk > 0)) {
-      if (store !== null) store.W[k] = 0;
-      continue;
-    }
     const c = cell[k]!;
     const eta = etaOf(B, c, U, k, m);
+    etaNext[k] = eta;
+    if (!(wk > 0)) continue;
     const r = y[k]! - eta;
     dev += wk * r * r;
     if (moments !== null) accumulate(moments, c * width, wk, wk * (eta + r), U, k, m);
-    if (store !== null) {
-      store.W[k] = wk;
-      store.r[k] = r;
-    }
   }
   return dev;
 }
@@ -225,7 +212,6 @@ export function startPass(
   data: GlmData,
   w: Float64Array,
   moments: Float64Array,
-  store: RowStore | null,
   next: RowTrack,
 ): number {
   const { mm, y, link, binary } = data;
@@ -264,19 +250,13 @@ export function startPass(
       r = (yk - mu) / mu;
     } else {
       eta = yk;
+      eNext[k] = yk;
       W = wk;
       r = 0;
     }
     etaNext[k] = eta;
-    if (!(wk > 0)) {
-      if (store !== null) store.W[k] = 0;
-      continue;
-    }
+    if (!(wk > 0)) continue;
     accumulate(moments, cell[k]! * width, W, W * (eta + r), U, k, m);
-    if (store !== null) {
-      store.W[k] = W;
-      store.r[k] = r;
-    }
   }
   return dev;
 }
@@ -336,4 +316,59 @@ export function startFromShared(
     accumulate(moments, cell[k]! * width, W, W * z[k]!, U, k, m);
   }
   return dev;
+}
+
+/** Row k's working weight W = w μ'(η)²/V(μ) at the rows of `track`. */
+export function workingWeight(link: number, w: number, track: RowTrack, k: number): number {
+  if (link === LOGIT) {
+    const e = track.e[k]!;
+    const eta = track.eta[k]!;
+    const me = eta < -30 || eta > 30 ? EPS : e / ((1 + e) * (1 + e));
+    const mu = e / (1 + e);
+    return (w * me * me) / (mu * (1 - mu));
+  }
+  if (link === LOG) return w * track.e[k]!;
+  return w;
+}
+
+/**
+ * Each row's score factor s = W (y − μ)/μ'(η), with W the working weight at `used` (the rows
+ * the last step was solved at) and μ at `final` (the fit), and its Pearson residual
+ * (y − μ)/√V(μ): what the linearization variance and the dispersion need (R's `svy.varcoef`).
+ */
+export function rowScores(
+  data: GlmData,
+  w: Float64Array,
+  used: RowTrack,
+  final: RowTrack,
+): { s: Float64Array; pearson: Float64Array } {
+  const { y, link } = data;
+  const n = w.length;
+  const s = new Float64Array(n);
+  const pearson = new Float64Array(n);
+  for (let k = 0; k < n; k++) {
+    const wk = w[k]!;
+    if (!(wk > 0)) continue;
+    const yk = y[k]!;
+    let r: number;
+    let p: number;
+    if (link === LOGIT) {
+      const eta = final.eta[k]!;
+      const e = final.e[k]!;
+      const mu = e / (1 + e);
+      const me = eta < -30 || eta > 30 ? EPS : e / ((1 + e) * (1 + e));
+      r = (yk - mu) / me;
+      p = (yk - mu) / Math.sqrt(mu * (1 - mu));
+    } else if (link === LOG) {
+      const mu = final.e[k]!;
+      r = (yk - mu) / mu;
+      p = (yk - mu) / Math.sqrt(mu);
+    } else {
+      r = yk - final.eta[k]!;
+      p = r;
+    }
+    s[k] = workingWeight(link, wk, used, k) * r;
+    pearson[k] = p;
+  }
+  return { s, pearson };
 }
