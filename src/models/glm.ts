@@ -101,8 +101,7 @@ export function svyGlm(design: SurveyDesign, formula: string, opts: GlmOptions =
   const prior = priorWeights(design, full);
   const aliasedOption = choice('aliased', opts.aliased, ['error', 'drop'], 'error');
   const warnings: string[] = [];
-  let binary = true;
-  for (let k = 0; k < y.length && binary; k++) binary = y[k] === 0 || y[k] === 1;
+  const binary = link === LOGIT && isBinary(y);
   const { fit, data, aliased } = fitFull(
     { mm: full, y, link, binary },
     prior,
@@ -152,6 +151,22 @@ export function svyGlm(design: SurveyDesign, formula: string, opts: GlmOptions =
   return result;
 }
 
+/** The first outcome value the family cannot take (its index), or -1. */
+function firstMisfit(link: number, y: Float64Array): number {
+  if (link === IDENTITY) return -1;
+  for (let k = 0; k < y.length; k++) if (!outcomeFits(link, y[k]!)) return k;
+  return -1;
+}
+
+/** Whether every value is 0 or 1. */
+function isBinary(y: Float64Array): boolean {
+  for (let k = 0; k < y.length; k++) {
+    const v = y[k]!;
+    if (v !== 0 && v !== 1) return false;
+  }
+  return true;
+}
+
 /** The outcome as numbers the family accepts. */
 function checkOutcome(
   outcome: Outcome,
@@ -169,8 +184,9 @@ function checkOutcome(
       { variable: name, family },
     );
   }
-  for (let k = 0; k < y.length; k++) {
-    if (outcomeFits(link, y[k]!)) continue;
+  const bad = firstMisfit(link, y);
+  if (bad >= 0) {
+    const k = bad;
     const row = mm.rows[k]! + 1;
     throw new EstimationError(
       'BAD_OUTCOME',

@@ -35,33 +35,45 @@ export function glmInfluence(
     sumByCluster(rowCluster, totals) {
       const nClusters = totals.length / p;
       const raw = new Float64Array(totals.length);
-      // rows of one cluster usually come in runs: summed in a small buffer, added when it ends
-      const acc = new Float64Array(p);
+      // Rows of one cluster usually come in runs. Within a run, Σ s·u per (cell, feature) is
+      // summed in a small table; when the run ends each cell it touched adds its sums to the
+      // cluster's columns: per row m + 1 additions instead of one per slot.
+      const m1 = m + 1;
+      const acc = new Float64Array(mm.nCells * m1);
+      const touched = new Int32Array(mm.nCells);
+      const marked = new Uint8Array(mm.nCells);
+      let nTouched = 0;
       let current = -1;
       const flush = () => {
-        if (current < 0) return;
         const o = current * p;
-        for (let j = 0; j < p; j++) {
-          raw[o + j]! += acc[j]!;
-          acc[j] = 0;
+        for (let j = 0; j < nTouched; j++) {
+          const c = touched[j]!;
+          marked[c] = 0;
+          for (let t = 0; t < S; t++) {
+            const col = cellCols[c * S + t]!;
+            if (col >= 0) raw[o + col]! += acc[c * m1 + slotFeature[t]!]!;
+          }
+          acc.fill(0, c * m1, (c + 1) * m1);
         }
+        nTouched = 0;
       };
       for (let k = 0; k < rows.length; k++) {
         const q = rowCluster[rows[k]!]!;
         if (q !== current) {
-          flush();
+          if (current >= 0) flush();
           current = q;
         }
         const c = cell[k]!;
-        const sk = s[k]!;
-        for (let t = 0; t < S; t++) {
-          const col = cellCols[c * S + t]!;
-          if (col < 0) continue;
-          const f = slotFeature[t]!;
-          acc[col]! += f === 0 ? sk : sk * U[k * m + f - 1]!;
+        if (marked[c] === 0) {
+          marked[c] = 1;
+          touched[nTouched++] = c;
         }
+        const sk = s[k]!;
+        const o = c * m1;
+        acc[o]! += sk;
+        for (let a = 1; a <= m; a++) acc[o + a]! += sk * U[k * m + a - 1]!;
       }
-      flush();
+      if (current >= 0) flush();
       multiplyRows(raw, nClusters, Ainv, p, totals);
       return undefined;
     },

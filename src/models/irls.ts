@@ -29,7 +29,7 @@ import {
   sharedStart,
   startFromShared,
   startPass,
-  workingWeight,
+  startWorkingWeight,
 } from './row-passes.js';
 
 /** R's `glm.control()` defaults. */
@@ -133,7 +133,7 @@ export function irls(
   let prevCells: CellFactors | null = null;
   let devOld: number;
   if (start === null) {
-    const track = tracks?.[0] ?? rowTrack(n);
+    const track = tracks?.[0] ?? null;
     devOld = startPass(data, w, moments, track);
     prevTrack = track;
     t = 1;
@@ -201,7 +201,7 @@ export function irls(
     scores =
       sums === null
         ? rowScores(data, w, usedTrack!, prevTrack!)
-        : cellScores(data, w, usedCells ?? usedTrack!, prevCells!);
+        : cellScores(data, w, usedCells, prevCells!);
   }
   return {
     beta,
@@ -221,7 +221,7 @@ export function irls(
 function cellScores(
   data: GlmData,
   w: Float64Array,
-  used: CellFactors | RowTrack,
+  used: CellFactors | null,
   final: CellFactors,
 ): FitScores {
   const { mm, y, link } = data;
@@ -236,7 +236,7 @@ function cellScores(
     const c = cell[k]!;
     const r = (y[k]! - mu[c]!) / muEta[c]!;
     pearson[k] = r * Math.sqrt(factor[c]!);
-    const W = 'eta' in used ? workingWeight(link, wk, used, k) : wk * used.factor[c]!;
+    const W = used === null ? startWorkingWeight(link, y[k]!, wk) : wk * used.factor[c]!;
     s[k] = W * r;
   }
   return { s, pearson };

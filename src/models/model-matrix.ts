@@ -75,6 +75,8 @@ export interface ModelMatrix {
   readonly features: readonly (readonly string[])[];
   /** Feature values per used row, row-major (rows × m). */
   readonly U: Float64Array;
+  /** Per feature 0..m: the largest |value| (1 for the constant). */
+  readonly featureMax: Float64Array;
   /** Number of slots: the intercept (if any) and one per term. */
   readonly slots: number;
   /** Per slot: its feature (0 = the constant 1). */
@@ -187,6 +189,14 @@ export function modelMatrix(
   const p = names.length;
   const m = features.length;
   const U = featureValues(data, features, rows);
+  const featureMax = new Float64Array(m + 1);
+  featureMax[0] = 1;
+  for (let k = 0; k < used; k++) {
+    for (let a = 0; a < m; a++) {
+      const u = Math.abs(U[k * m + a]!);
+      if (u > featureMax[a + 1]!) featureMax[a + 1] = u;
+    }
+  }
 
   const slots = (formula.intercept ? 1 : 0) + terms.length;
   const slotFeature = new Int32Array(slots);
@@ -222,6 +232,7 @@ export function modelMatrix(
       m,
       features,
       U,
+      featureMax,
       slots,
       slotFeature,
       cellCols,

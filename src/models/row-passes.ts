@@ -34,23 +34,57 @@ export function rowTrack(n: number): RowTrack {
   return { eta: new Float64Array(n), e: new Float64Array(n) };
 }
 
-/** ln(1 + ρ) by its series when |ρ| < 0.11 (to ρ⁵ below 1e-3, to ρ¹⁶ above; truncation below 1e-17), else `Math.log1p`. */
-function log1pSmall(rho: number): number {
-  if (rho > -1e-3 && rho < 1e-3)
-    return rho * (1 - rho * (0.5 - rho * (1 / 3 - rho * (0.25 - rho * 0.2))));
-  if (!(rho > -0.11 && rho < 0.11)) return Math.log1p(rho);
-  let q = 1 / 15 - rho / 16;
-  for (let j = 14; j >= 2; j--) q = 1 / j - rho * q;
-  return rho * (1 - rho * q);
+/**
+ * ln(1 + ρ) by its series when |ρ| < 0.11 (to ρ⁵ below 1e-3, to ρ¹⁶ above: truncation below
+ * 1e-17), else `Math.log1p`.
+ */
+function log1pSmall(r: number): number {
+  if (r > -1e-3 && r < 1e-3) return r * (1 - r * (0.5 - r * (1 / 3 - r * (0.25 - r * 0.2))));
+  if (!(r > -0.11 && r < 0.11)) return Math.log1p(r);
+  const r2 = r * r;
+  // even and odd coefficients of 1 − ρ/2 + ρ²/3 − … − ρ¹⁵/16, in ρ²
+  const even =
+    L0 + r2 * (L2 + r2 * (L4 + r2 * (L6 + r2 * (L8 + r2 * (L10 + r2 * (L12 + r2 * L14))))));
+  const odd =
+    L1 + r2 * (L3 + r2 * (L5 + r2 * (L7 + r2 * (L9 + r2 * (L11 + r2 * (L13 + r2 * L15))))));
+  return r * (even + r * odd);
 }
+const L0 = 1;
+const L1 = -1 / 2;
+const L2 = 1 / 3;
+const L3 = -1 / 4;
+const L4 = 1 / 5;
+const L5 = -1 / 6;
+const L6 = 1 / 7;
+const L7 = -1 / 8;
+const L8 = 1 / 9;
+const L9 = -1 / 10;
+const L10 = 1 / 11;
+const L11 = -1 / 12;
+const L12 = 1 / 13;
+const L13 = -1 / 14;
+const L14 = 1 / 15;
+const L15 = -1 / 16;
 
-/** e^δ − 1 by its series for |δ| < 0.1 (to δ⁵ below 1e-3, to δ¹⁰ above; truncation below 1e-18). */
+/**
+ * e^δ − 1 by its series for |δ| < 0.1 (to δ⁵ below 1e-3, to δ¹¹ above: truncation below 1e-19).
+ */
 function expm1Small(d: number): number {
-  if (d > -1e-3 && d < 1e-3) return d * (1 + d * (0.5 + d * (1 / 6 + d * (1 / 24 + d / 120))));
-  let q = 1 + d / 10;
-  for (let j = 9; j >= 2; j--) q = 1 + (d / j) * q;
-  return d * q;
+  if (d > -1e-3 && d < 1e-3) return d * (1 + d * (0.5 + d * (E3 + d * (E4 + d * E5))));
+  const d2 = d * d;
+  const even = 1 + d2 * (E3 + d2 * (E5 + d2 * (E7 + d2 * (E9 + d2 * E11))));
+  const odd = 0.5 + d2 * (E4 + d2 * (E6 + d2 * (E8 + d2 * E10)));
+  return d * (even + d * odd);
 }
+const E3 = 1 / 6;
+const E4 = 1 / 24;
+const E5 = 1 / 120;
+const E6 = 1 / 720;
+const E7 = 1 / 5040;
+const E8 = 1 / 40320;
+const E9 = 1 / 362880;
+const E10 = 1 / 3628800;
+const E11 = 1 / 39916800;
 
 /**
  * A pass at the coefficients `B` (per cell, see {@link coefficientsByCell}) after one at which
@@ -104,32 +138,38 @@ function logitPass(
     const yk = y[k]!;
     const e0 = ePrev[k]!;
     const eta0 = etaPrev[k]!;
-    let e: number;
-    let me: number;
     if (eta < -30 || eta > 30 || eta0 < -30 || eta0 > 30) {
-      e = eta < -30 ? EPS : eta > 30 ? INVEPS : Math.exp(eta);
-      me = eta < -30 || eta > 30 ? EPS : e / ((1 + e) * (1 + e));
+      // R's thresholds: its formulas as they are
+      const e = eta < -30 ? EPS : eta > 30 ? INVEPS : Math.exp(eta);
+      eNext[k] = e;
       change += wk * (logitDeviance(yk, eta) - logitDeviance(yk, eta0));
+      if (moments === null) continue;
+      const mu = e / (1 + e);
+      const me = eta < -30 || eta > 30 ? EPS : e / ((1 + e) * (1 + e));
+      const W = (wk * me * me) / (mu * (1 - mu));
+      accumulate(moments, c * width, W, W * (eta + (yk - mu) / me), U, k, m);
+      continue;
+    }
+    const d = eta - eta0;
+    const inv0 = 1 / (1 + e0);
+    let e: number;
+    let rho: number;
+    if (d > -0.1 && d < 0.1) {
+      const em1 = expm1Small(d);
+      e = e0 + e0 * em1;
+      rho = em1 * e0 * inv0;
     } else {
-      const d = eta - eta0;
-      let rho: number;
-      if (d > -0.1 && d < 0.1) {
-        const em1 = expm1Small(d);
-        e = e0 + e0 * em1;
-        rho = (em1 * e0) / (1 + e0);
-      } else {
-        e = Math.exp(eta);
-        rho = (e - e0) / (1 + e0);
-      }
-      const ope = 1 + e;
-      me = e / (ope * ope);
-      change += 2 * wk * (log1pSmall(rho) - yk * d);
+      e = Math.exp(eta);
+      rho = (e - e0) * inv0;
     }
     eNext[k] = e;
+    change += 2 * wk * (log1pSmall(rho) - yk * d);
     if (moments === null) continue;
-    const mu = e / (1 + e);
-    const W = wk * me;
-    accumulate(moments, c * width, W, W * (eta + (yk - mu) / me), U, k, m);
+    const inv = 1 / (1 + e);
+    const mu = e * inv;
+    // μ'(η) = μ(1 − μ) = V(μ): W = w μ'(η), and W z = W η + w (y − μ)
+    const W = wk * mu * inv;
+    accumulate(moments, c * width, W, W * eta + wk * (yk - mu), U, k, m);
   }
   return change;
 }
@@ -212,23 +252,27 @@ export function startPass(
   data: GlmData,
   w: Float64Array,
   moments: Float64Array,
-  next: RowTrack,
+  next: RowTrack | null,
 ): number {
   const { mm, y, link, binary } = data;
   const { cell, U, m } = mm;
   const width = momentWidth(m);
-  const { eta: etaNext, e: eNext } = next;
+  // without a track (a fit on cells needs none) the values go to a scratch slot
+  const etaNext = next?.eta ?? new Float64Array(1);
+  const eNext = next?.e ?? new Float64Array(1);
+  const at = next === null ? () => 0 : (k: number) => k;
   let dev = 0;
   for (let k = 0; k < cell.length; k++) {
     const wk = w[k]!;
     const yk = y[k]!;
+    // W z = W η + W (y − μ)/μ'(η) = W η + w (y − μ) for these canonical links
     let eta: number;
     let W: number;
-    let r: number;
+    let resid: number;
     if (link === LOGIT) {
       const mu = (wk * yk + 0.5) / (wk + 1);
       const e = mu / (1 - mu);
-      eNext[k] = e;
+      eNext[at(k)] = e;
       if (binary) {
         // mustart = (w y + ½)/(w + 1): η = ±log(2w + 1), and either outcome's deviance term
         // is log((w + 1)/(w + ½))
@@ -238,25 +282,24 @@ export function startPass(
         eta = Math.log(e);
         dev += devianceResidual(LOGIT, yk, mu, wk);
       }
-      const me = mu * (1 - mu);
-      W = wk * me;
-      r = (yk - mu) / me;
+      W = wk * mu * (1 - mu);
+      resid = yk - mu;
     } else if (link === LOG) {
       const mu = yk + 0.1;
       eta = Math.log(mu);
-      eNext[k] = mu;
+      eNext[at(k)] = mu;
       dev += devianceResidual(LOG, yk, mu, wk);
-      W = (wk * mu * mu) / mu;
-      r = (yk - mu) / mu;
+      W = wk * mu;
+      resid = yk - mu;
     } else {
       eta = yk;
-      eNext[k] = yk;
+      eNext[at(k)] = yk;
       W = wk;
-      r = 0;
+      resid = 0;
     }
-    etaNext[k] = eta;
+    etaNext[at(k)] = eta;
     if (!(wk > 0)) continue;
-    accumulate(moments, cell[k]! * width, W, W * (eta + r), U, k, m);
+    accumulate(moments, cell[k]! * width, W, W * eta + wk * resid, U, k, m);
   }
   return dev;
 }
@@ -316,6 +359,16 @@ export function startFromShared(
     accumulate(moments, cell[k]! * width, W, W * z[k]!, U, k, m);
   }
   return dev;
+}
+
+/** Row k's working weight at R's `mustart` (the first step's). */
+export function startWorkingWeight(link: number, y: number, w: number): number {
+  if (link === LOGIT) {
+    const mu = (w * y + 0.5) / (w + 1);
+    return w * mu * (1 - mu);
+  }
+  if (link === LOG) return w * (y + 0.1);
+  return w;
 }
 
 /** Row k's working weight W = w μ'(η)²/V(μ) at the rows of `track`. */

@@ -58,14 +58,7 @@ export function checkDivergence(data: GlmData, fit: IrlsResult, family: FamilyNa
 
 /** Per column, the largest |value| it takes (1 for the intercept and indicator columns). */
 function columnScales(mm: ModelMatrix): Float64Array {
-  const maxU = new Float64Array(mm.m + 1);
-  maxU[0] = 1;
-  for (let k = 0; k < mm.rows.length; k++) {
-    for (let a = 0; a < mm.m; a++) {
-      const u = Math.abs(mm.U[k * mm.m + a]!);
-      if (u > maxU[a + 1]!) maxU[a + 1] = u;
-    }
-  }
+  const maxU = mm.featureMax;
   const scale = new Float64Array(mm.p);
   const map = mm.columnMap;
   if (mm.intercept && (map === null || map[0]! >= 0)) scale[0] = 1;
