@@ -699,7 +699,7 @@ export interface BareFactor {
 
 /**
  * A survey-weighted logistic regression, the plain way: the dense model matrix (intercept,
- * treatment dummies of each factor, the numeric column; rows with a missing value left out)
+ * treatment dummies of each factor, the numeric column if any; rows with a missing value left out)
  * built row-major, `iterations` Newton steps from 0 (each a pass over the rows: η = xβ, one
  * `exp` and one `log`, XᵀWX and XᵀWz accumulated, a Cholesky solve), then the sandwich: the
  * scores' PSU totals times (XᵀWX)⁻¹ and their variance within strata. Returns the intercept's
@@ -709,17 +709,17 @@ export function bareLogistic(
   d: BareDesign,
   y: Float64Array,
   factors: BareFactor[],
-  x: Float64Array,
+  x: Float64Array | null,
   iterations: number,
 ): number {
   const n = d.n;
-  const p = 1 + factors.reduce((s, f) => s + f.levels - 1, 0) + 1;
+  const p = 1 + factors.reduce((s, f) => s + f.levels - 1, 0) + (x === null ? 0 : 1);
   let used = 0;
-  for (let i = 0; i < n; i++) if (!Number.isNaN(x[i]!)) used++;
+  for (let i = 0; i < n; i++) if (x === null || !Number.isNaN(x[i]!)) used++;
   const X = new Float64Array(used * p);
   const rows = new Int32Array(used);
   for (let i = 0, k = 0; i < n; i++) {
-    if (Number.isNaN(x[i]!)) continue;
+    if (x !== null && Number.isNaN(x[i]!)) continue;
     rows[k] = i;
     const o = k * p;
     X[o] = 1;
@@ -729,7 +729,7 @@ export function bareLogistic(
       if (code > 0) X[o + c + code - 1] = 1;
       c += f.levels - 1;
     }
-    X[o + c] = x[i]!;
+    if (x !== null) X[o + c] = x[i]!;
     k++;
   }
   const beta = new Float64Array(p);

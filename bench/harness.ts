@@ -105,8 +105,10 @@ export const OPERATIONS = [
     kind: 'estimator',
     maxRatio: 3,
   },
-  { id: 'glm', label: 'svyGlm logistic, 12 coefficients', kind: 'model' },
-  { id: 'repGlm', label: 'svyGlm logistic, 80 replicate weights', kind: 'model' },
+  { id: 'glm', label: 'svyGlm logistic, 4 factors (14 coef.)', kind: 'model' },
+  { id: 'glmNum', label: 'svyGlm logistic, 3 factors + income (12)', kind: 'model' },
+  { id: 'repGlm', label: 'svyGlm logistic 4 factors, 80 replicates', kind: 'model' },
+  { id: 'repGlmNum', label: 'svyGlm logistic + income, 80 replicates', kind: 'model' },
 ] as const satisfies ReadonlyArray<{
   id: string;
   label: string;

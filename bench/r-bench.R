@@ -94,9 +94,12 @@ opts <- grep("^opt[0-9]+$", names(df), value = TRUE)
 mr <- as.formula(paste("~", paste(opts, collapse = " + ")))
 check("multiResponse", SE(timed("multiResponse", function() svymean(mr, des, na.rm = TRUE)))[1])
 
-# ---- Models: a logistic regression with 12 coefficients (income missing for 3%) -----------------
-GLM_FORMULA <- support ~ sex + agegroup + region + income
+# ---- Models: logistic regressions on 4 factors (14 coefficients), and on 3 factors and income
+# (12 coefficients; income missing for 3%) ---------------------------------------------------------
+GLM_FORMULA <- support ~ sex + agegroup + region + attitude
+GLM_NUM_FORMULA <- support ~ sex + agegroup + region + income
 check("glm", SE(timed("glm", function() svyglm(GLM_FORMULA, des, family = quasibinomial())))[1])
+check("glmNum", SE(timed("glmNum", function() svyglm(GLM_NUM_FORMULA, des, family = quasibinomial())))[1])
 
 # ---- 80 replicate weights, as surveykit builds them: PSU id mod 80 = r dropped, others w·80/79 --
 R <- 80L
@@ -106,6 +109,7 @@ rdes <- svrepdesign(data = df, repweights = reps, weights = ~weight, type = "JK1
                     scale = (R - 1) / R, combined.weights = TRUE)
 check("repMean", SE(timed("repMean", function() svymean(~income, rdes, na.rm = TRUE))))
 check("repGlm", SE(timed("repGlm", function() svyglm(GLM_FORMULA, rdes, family = quasibinomial())))[1])
+check("repGlmNum", SE(timed("repGlmNum", function() svyglm(GLM_NUM_FORMULA, rdes, family = quasibinomial())))[1])
 
 info <- list(
   r = R.version.string,
