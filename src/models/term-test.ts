@@ -20,9 +20,13 @@ export interface TermTestOptions {
 
 /** What a fit needs to have for a term test: its coefficients (with their terms), covariance, df. */
 export interface TestableFit {
+  /** The coefficients, each with the term of the formula it belongs to (`modelTerm`). */
   coefficients: readonly Coefficient[];
+  /** Their covariance, the coefficients first (an ordinal fit's cutpoints may follow). */
   vcov: readonly (readonly number[])[];
+  /** The fit's residual degrees of freedom (the F test's denominator df by default). */
   df: number;
+  /** The terms of the formula. */
   terms: readonly string[];
 }
 
