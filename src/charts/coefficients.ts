@@ -124,9 +124,9 @@ export function coefficientChart(
   const refColour = opts.colors?.[1] ?? '#444444';
   const what = exponentiate
     ? link === 'log'
-      ? words.rateRatio[language]
-      : words.oddsRatio[language]
-    : words.coefficient[language];
+      ? word('rateRatio', language)
+      : word('oddsRatio', language)
+    : word('coefficient', language);
   const lows = rows.map((r) => r.lo);
   const highs = rows.map((r) => r.hi);
   const lowest = Math.min(reference, ...lows);
@@ -134,7 +134,7 @@ export function coefficientChart(
   const x = exponentiate
     ? {
         type: 'quantitative' as const,
-        title: `${what} (${words.logScale[language]})`,
+        title: `${what} (${word('logScale', language)})`,
         scale: { type: 'log' as const, domain: [lowest / 1.15, highest * 1.15], nice: false },
         axis: { values: logTicks(lowest / 1.15, highest * 1.15), format: '~g', grid: true },
       }
@@ -145,7 +145,7 @@ export function coefficientChart(
         axis: { grid: true },
       };
   const tooltip = [
-    { field: 'label', title: words.term[language] },
+    { field: 'label', title: word('term', language) },
     { field: 'estimateText', title: what },
     { field: 'ciText', title: `${levelText} ${word('ci', language)}` },
     { field: 'pText', title: 'p' },
@@ -157,8 +157,10 @@ export function coefficientChart(
       (f) => `${variableTitle(f.variable, language, opts.labels)} ${tr(f.levels[0]!, f.variable)}`,
     );
   const subtitle = opts.subtitle ?? [
-    `${words.dots[language]}: ${what.toLowerCase()}; ${words.lines[language]}: ${levelText} ${word('ci', language).toLowerCase()}; ${words.filled[language]}`,
-    ...(references.length > 0 ? [`${words.against[language]}: ${references.join(', ')}`] : []),
+    `${word('dots', language)}: ${what.toLowerCase()}; ${word('lines', language)}: ${levelText} ${word('ci', language).toLowerCase()}; ${word('filledNoEffect', language)}`,
+    ...(references.length > 0
+      ? [`${word('comparedWith', language)}: ${references.join(', ')}`]
+      : []),
   ];
   const y = {
     field: 'label',
@@ -216,19 +218,3 @@ function logTicks(lo: number, hi: number): number[] {
   }
   return out;
 }
-
-/** This chart's own words. */
-const words = {
-  oddsRatio: { en: 'Odds ratio', ru: 'Отношение шансов' },
-  rateRatio: { en: 'Rate ratio', ru: 'Отношение частот' },
-  coefficient: { en: 'Coefficient', ru: 'Коэффициент' },
-  logScale: { en: 'log scale', ru: 'логарифмическая шкала' },
-  term: { en: 'Term', ru: 'Переменная' },
-  dots: { en: 'Dots', ru: 'Точки' },
-  lines: { en: 'lines', ru: 'линии' },
-  filled: {
-    en: 'filled: the interval excludes no effect',
-    ru: 'закрашены: интервал не включает отсутствие эффекта',
-  },
-  against: { en: 'Compared with', ru: 'По сравнению с' },
-} as const;

@@ -179,6 +179,18 @@ const WORDS = {
   kishShort: { en: 'Kish deff', ru: 'эффект Киша' },
   range: { en: 'range', ru: 'диапазон' },
   effectiveN: { en: 'effective n', ru: 'эффективный n' },
+  oddsRatio: { en: 'Odds ratio', ru: 'Отношение шансов' },
+  rateRatio: { en: 'Rate ratio', ru: 'Отношение частот' },
+  coefficient: { en: 'Coefficient', ru: 'Коэффициент' },
+  logScale: { en: 'log scale', ru: 'логарифмическая шкала' },
+  term: { en: 'Term', ru: 'Переменная' },
+  dots: { en: 'Dots', ru: 'Точки' },
+  lines: { en: 'lines', ru: 'линии' },
+  filledNoEffect: {
+    en: 'filled: the interval excludes no effect',
+    ru: 'закрашены: интервал не включает отсутствие эффекта',
+  },
+  comparedWith: { en: 'Compared with', ru: 'По сравнению с' },
 } as const satisfies Record<string, Record<ChartLanguage, string>>;
 
 /** A word of the charts' own vocabulary. */

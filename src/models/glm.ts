@@ -57,6 +57,22 @@ export function glmState(fit: GlmFit): GlmState | undefined {
 }
 
 /**
+ * The state behind a fit made by {@link svyGlm}, for a function that needs it (`caller`).
+ * @throws {EstimationError} `BAD_OPTION` for any other object (e.g. a copy or a parsed JSON).
+ */
+export function requireState(fit: GlmFit, caller: string): GlmState {
+  const state = states.get(fit);
+  if (state === undefined) {
+    throw new EstimationError(
+      'BAD_OPTION',
+      `${caller} needs the fit object svyGlm returned (not a copy of it)`,
+      { value: typeof fit },
+    );
+  }
+  return state;
+}
+
+/**
  * A generalised linear model fitted to a survey design (R's `svyglm`): coefficients with
  * design-based standard errors, t tests and intervals on the design's degrees of freedom, and
  * their covariance.

@@ -160,6 +160,27 @@ export function inverseSymmetric(a: Float64Array, p: number): Float64Array | nul
   return f.ok ? choleskyInverse(f.factor) : null;
 }
 
+/** A V Aᵀ for p × p row-major A and V. */
+export function sandwich(A: Float64Array, V: Float64Array, p: number): Float64Array {
+  const AV = new Float64Array(p * p);
+  for (let i = 0; i < p; i++) {
+    for (let j = 0; j < p; j++) {
+      let s = 0;
+      for (let k = 0; k < p; k++) s += A[i * p + k]! * V[k * p + j]!;
+      AV[i * p + j] = s;
+    }
+  }
+  const out = new Float64Array(p * p);
+  for (let i = 0; i < p; i++) {
+    for (let j = 0; j < p; j++) {
+      let s = 0;
+      for (let k = 0; k < p; k++) s += AV[i * p + k]! * A[j * p + k]!;
+      out[i * p + j] = s;
+    }
+  }
+  return out;
+}
+
 /** x A y for a p × p row-major A (y = x when omitted). */
 export function quadraticForm(a: Float64Array, x: ArrayLike<number>, y = x): number {
   const p = x.length;

@@ -10,9 +10,9 @@ import { estimateVariance } from '../estimate/variance.js';
 import { replicateCovariance } from '../variance/replicate.js';
 import { parseFormula } from './formula.js';
 import { scoreInfluence } from './influence.js';
-import { aliasedColumns, inverseSymmetric, toRows } from './linalg.js';
+import { aliasedColumns, inverseSymmetric, sandwich, toRows } from './linalg.js';
 import { type ModelMatrix, modelMatrix, withoutColumns } from './model-matrix.js';
-import { assemble, momentWidth } from './moments.js';
+import { assemble, coefficientsByCell, etaOf, momentWidth } from './moments.js';
 import {
   cutpointJacobian,
   cutpointParameters,
@@ -240,24 +240,7 @@ function informationInverse(data: OlrData, w: Float64Array, theta: Float64Array)
   const A = new Float64Array(P * P);
   for (let i = 0; i < pc; i++) A[i * P + i] = 1;
   for (let a = 0; a < q; a++) for (let b = 0; b < q; b++) A[(pc + a) * P + pc + b] = J[a * q + b]!;
-  // A vc Aᵀ
-  const AV = new Float64Array(P * P);
-  for (let i = 0; i < P; i++) {
-    for (let j = 0; j < P; j++) {
-      let s = 0;
-      for (let k = 0; k < P; k++) s += A[i * P + k]! * vc[k * P + j]!;
-      AV[i * P + j] = s;
-    }
-  }
-  const out = new Float64Array(P * P);
-  for (let i = 0; i < P; i++) {
-    for (let j = 0; j < P; j++) {
-      let s = 0;
-      for (let k = 0; k < P; k++) s += AV[i * P + k]! * A[j * P + k]!;
-      out[i * P + j] = s;
-    }
-  }
-  return out;
+  return sandwich(A, vc, P);
 }
 
 /** Per row, the gradient of its −log-likelihood term in (β, ζ) (R's `gmini`). */
@@ -266,20 +249,10 @@ function scores(data: OlrData, w: Float64Array, theta: Float64Array) {
   const pc = mm.p;
   const S = mm.slots;
   const m = mm.m;
-  const etaOf = (k: number) => {
-    const c = mm.cell[k]!;
-    let eta = 0;
-    for (let s = 0; s < S; s++) {
-      const j = mm.cellCols[c * S + s]!;
-      if (j < 0) continue;
-      const f = mm.slotFeature[s]!;
-      eta += theta[j]! * (f === 0 ? 1 : mm.U[k * m + f - 1]!);
-    }
-    return eta;
-  };
+  const B = coefficientsByCell(mm, theta.subarray(0, pc));
   return (k: number, out: Float64Array) => {
     out.fill(0);
-    const eta = etaOf(k);
+    const eta = etaOf(B, mm.cell[k]!, mm.U, k, m);
     const yk = y[k]!;
     const Fa = 1 / (1 + Math.exp(-((yk < q ? theta[pc + yk]! : 100) - eta)));
     const Fb = 1 / (1 + Math.exp(-((yk > 0 ? theta[pc + yk - 1]! : -100) - eta)));

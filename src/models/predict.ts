@@ -4,10 +4,9 @@
  * @module
  */
 import type { SurveyData } from '../data/types.js';
-import { EstimationError } from '../errors.js';
 import { choice, confidenceLevel, waldInterval } from '../estimate/prepare.js';
 import { linkCode, linkInverse, muEta } from './family.js';
-import { glmState } from './glm.js';
+import { requireState } from './glm.js';
 import { dot, type NewRow, newDataRows, quadratic, rowOf } from './rows.js';
 import type { GlmFit, Prediction } from './types.js';
 
@@ -47,12 +46,7 @@ export function svyPredict(
   newdata: readonly NewRow[] | SurveyData,
   opts: PredictOptions = {},
 ): Prediction[] {
-  const state = glmState(fit);
-  if (state === undefined) {
-    throw new EstimationError('BAD_OPTION', 'svyPredict needs a fit made by svyGlm', {
-      value: typeof fit,
-    });
-  }
+  const state = requireState(fit, 'svyPredict');
   const type = choice('type', opts.type, ['link', 'response'], 'link');
   const level = confidenceLevel(opts);
   const df = opts.df ?? Number.POSITIVE_INFINITY;

@@ -14,7 +14,7 @@ import { estimateVariance } from '../estimate/variance.js';
 import { denseInfluence } from '../variance/influence.js';
 import { replicateCovariance, replicateWeightedSumsMany } from '../variance/replicate.js';
 import { linkCode, linkInverse, linkOf, muEta } from './family.js';
-import { type GlmState, glmState, svyGlm } from './glm.js';
+import { type GlmState, glmState, requireState, svyGlm } from './glm.js';
 import { cellColumns, factorCells, featureValues } from './model-matrix.js';
 import type { GlmFit } from './types.js';
 
@@ -56,12 +56,7 @@ export function svyPredMeans(
   variable: string,
   opts: PredMeansOptions = {},
 ): Estimate[] {
-  const base = glmState(fit);
-  if (base === undefined) {
-    throw new EstimationError('BAD_OPTION', 'svyPredMeans needs a fit made by svyGlm', {
-      value: typeof fit,
-    });
-  }
+  const base = requireState(fit, 'svyPredMeans');
   const level = confidenceLevel(opts);
   const df = opts.df ?? Number.POSITIVE_INFINITY;
   const design = base.design;

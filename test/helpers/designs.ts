@@ -1,4 +1,5 @@
 /** Builds the designs described in the reference JSON files exactly as R built them. */
+import type { SurveyData } from '../../src/data/types.js';
 import { svyDesign } from '../../src/design/build.js';
 import type { DesignSpec, LinearizationDesign, LonelyPsu } from '../../src/design/types.js';
 import { loadReferenceData } from './reference.js';
@@ -16,10 +17,14 @@ export interface ReferenceDesign {
   rcall: string;
 }
 
-/** The surveykit design matching a reference design record. */
+/**
+ * The surveykit design matching a reference design record (on `data` when given: the record's
+ * data with columns added).
+ */
 export function buildReferenceDesign(
   ref: ReferenceDesign,
   lonelyPsu?: LonelyPsu,
+  data: SurveyData = loadReferenceData(ref.data),
 ): LinearizationDesign {
   const spec: DesignSpec = { nest: ref.nest };
   if (ref.ids) spec.ids = ref.ids;
@@ -28,7 +33,7 @@ export function buildReferenceDesign(
   if (ref.probs) spec.probs = ref.probs;
   if (ref.fpc) spec.fpc = ref.fpc;
   if (lonelyPsu) spec.lonelyPsu = lonelyPsu;
-  return svyDesign(loadReferenceData(ref.data), spec);
+  return svyDesign(data, spec);
 }
 
 const cache = new Map<ReferenceDesign, LinearizationDesign>();

@@ -7,21 +7,11 @@ import { fromColumns } from '../../src/data/frame.js';
 import { svyDesign } from '../../src/design/build.js';
 import { asRepDesign } from '../../src/design/replicate.js';
 import { subset } from '../../src/design/subset.js';
-import { EstimationError } from '../../src/errors.js';
 import { svyMean } from '../../src/estimate/mean.js';
 import { svyGlm } from '../../src/models/glm.js';
+import { thrown } from '../helpers/errors.js';
 import { expectClose, loadReferenceData } from '../helpers/reference.js';
 import { modelDesign } from './reference-designs.js';
-
-function error(f: () => unknown): EstimationError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof EstimationError) return e;
-    throw e;
-  }
-  throw new Error('no error');
-}
 
 const dclus1 = modelDesign('dclus1');
 const dpoll = modelDesign('dpoll');
@@ -29,7 +19,7 @@ const dpoll = modelDesign('dpoll');
 describe('svyGlm errors', () => {
   it('separation names the term whose estimate diverges (R only warns and reports ~20)', () => {
     // awards are given only to schools that met their school-wide target
-    const e = error(() =>
+    const e = thrown(() =>
       svyGlm(dclus1, 'awards ~ stype * sch.wide + api99', { family: 'quasibinomial' }),
     );
     expect(e.code).toBe('SEPARATION');
@@ -42,14 +32,14 @@ describe('svyGlm errors', () => {
       y: [0, 0, 0, 2, 3, 1, 4, 0],
       g: ['a', 'a', 'a', 'b', 'b', 'c', 'c', 'b'],
     });
-    const e = error(() => svyGlm(svyDesign(data), 'y ~ g', { family: 'poisson' }));
+    const e = thrown(() => svyGlm(svyDesign(data), 'y ~ g', { family: 'poisson' }));
     expect(e.code).toBe('SEPARATION');
     // the reference level a has only zeros: the intercept diverges, b and c with it
     expect(['(Intercept)', 'gb', 'gc']).toContain(e.details.column);
   });
 
   it('rank deficiency names the aliased column and the combination it is', () => {
-    const e = error(() => svyGlm(dpoll, 'income ~ age + sex:agegroup'));
+    const e = thrown(() => svyGlm(dpoll, 'income ~ age + sex:agegroup'));
     expect(e.code).toBe('RANK_DEFICIENT');
     expect(e.details).toMatchObject({ column: 'sexMale:agegroup60+', term: 'sex:agegroup' });
     expect(e.message).toContain('sexMale:agegroup60+ = (Intercept) − sexFemale:agegroup18-29');
@@ -68,22 +58,22 @@ describe('svyGlm errors', () => {
       x: [1, 2, 3, 4, 5, 6],
       z: [2, 4, 6, 8, 10, 12],
     });
-    const e = error(() => svyGlm(svyDesign(data), 'y ~ x + z'));
+    const e = thrown(() => svyGlm(svyDesign(data), 'y ~ x + z'));
     expect(e.message).toContain('z = 2·x');
   });
 
   it('an outcome the family cannot take', () => {
-    expect(error(() => svyGlm(dclus1, 'api00 ~ ell', { family: 'binomial' }))).toMatchObject({
+    expect(thrown(() => svyGlm(dclus1, 'api00 ~ ell', { family: 'binomial' }))).toMatchObject({
       code: 'BAD_OUTCOME',
       details: { variable: 'api00', family: 'binomial', row: 1 },
     });
     const neg = svyDesign(fromColumns({ y: [1, -2, 3, 4], x: [1, 2, 3, 4] }));
-    expect(error(() => svyGlm(neg, 'y ~ x', { family: 'quasipoisson' }))).toMatchObject({
+    expect(thrown(() => svyGlm(neg, 'y ~ x', { family: 'quasipoisson' }))).toMatchObject({
       code: 'BAD_OUTCOME',
       details: { row: 2, value: -2 },
     });
-    expect(error(() => svyGlm(dclus1, 'sch.wide ~ ell')).code).toBe('BAD_OUTCOME');
-    expect(error(() => svyGlm(dclus1, 'stype ~ ell', { family: 'binomial' })).message).toMatch(
+    expect(thrown(() => svyGlm(dclus1, 'sch.wide ~ ell')).code).toBe('BAD_OUTCOME');
+    expect(thrown(() => svyGlm(dclus1, 'stype ~ ell', { family: 'binomial' })).message).toMatch(
       /success option/,
     );
   });
@@ -97,7 +87,7 @@ describe('svyGlm errors', () => {
       psu: [1, 1, 1, 2, 2, 2, 3, 3, 3],
     });
     const d = svyDesign(data, { ids: 'psu' });
-    const e = error(() => svyGlm(d, 'y ~ x + z'));
+    const e = thrown(() => svyGlm(d, 'y ~ x + z'));
     expect(e.code).toBe('TOO_FEW_DF');
     expect(e.details).toMatchObject({ value: 0, designDf: 2, coefficients: 3 });
     const fit = svyGlm(d, 'y ~ x + z', { df: Number.POSITIVE_INFINITY });
@@ -108,12 +98,12 @@ describe('svyGlm errors', () => {
   });
 
   it('bad options', () => {
-    expect(error(() => svyGlm(dclus1, 'api00 ~ ell', { family: 'gamma' as never })).code).toBe(
+    expect(thrown(() => svyGlm(dclus1, 'api00 ~ ell', { family: 'gamma' as never })).code).toBe(
       'BAD_OPTION',
     );
-    expect(error(() => svyGlm(dclus1, 'api00 ~ ell', { level: 2 })).code).toBe('BAD_OPTION');
-    expect(error(() => svyGlm(dclus1, 'api00 ~ ell', { df: -1 })).code).toBe('BAD_OPTION');
-    expect(error(() => svyGlm(dclus1, 'api00 ~ ell', { aliased: 'keep' as never })).code).toBe(
+    expect(thrown(() => svyGlm(dclus1, 'api00 ~ ell', { level: 2 })).code).toBe('BAD_OPTION');
+    expect(thrown(() => svyGlm(dclus1, 'api00 ~ ell', { df: -1 })).code).toBe('BAD_OPTION');
+    expect(thrown(() => svyGlm(dclus1, 'api00 ~ ell', { aliased: 'keep' as never })).code).toBe(
       'BAD_OPTION',
     );
   });

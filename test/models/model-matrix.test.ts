@@ -10,6 +10,7 @@ import { subset } from '../../src/design/subset.js';
 import { EstimationError } from '../../src/errors.js';
 import { parseFormula } from '../../src/models/formula.js';
 import { modelMatrix, withoutColumns } from '../../src/models/model-matrix.js';
+import { thrown } from '../helpers/errors.js';
 import { loadReferenceData } from '../helpers/reference.js';
 import { models } from './reference-designs.js';
 
@@ -167,14 +168,7 @@ describe('outcomes', () => {
   });
   it('a factor with one level among the rows used, infinite values, no rows: typed errors', () => {
     const one = svyDesign(fromColumns({ y: [1, 2, 3], g: ['a', 'a', 'a'], x: [1, Infinity, 2] }));
-    const code = (f: () => unknown) => {
-      try {
-        f();
-      } catch (e) {
-        return (e as EstimationError).code;
-      }
-      return null;
-    };
+    const code = (f: () => unknown) => thrown(f).code;
     expect(code(() => modelMatrix(one, parseFormula('y ~ g'), 'glm'))).toBe('TOO_FEW_LEVELS');
     expect(code(() => modelMatrix(one, parseFormula('y ~ x'), 'glm'))).toBe('NON_FINITE_VALUE');
     expect(

@@ -2,7 +2,6 @@
 import { describe, expect, it } from 'vitest';
 import { fromColumns } from '../../src/data/frame.js';
 import { svyDesign } from '../../src/design/build.js';
-import type { EstimationError } from '../../src/errors.js';
 import { prepareOlr, svyOlr } from '../../src/models/olr.js';
 import {
   cutpointJacobian,
@@ -10,6 +9,7 @@ import {
   cutpointsOf,
   evaluate,
 } from '../../src/models/olr-fit.js';
+import { thrown } from '../helpers/errors.js';
 import { expectClose } from '../helpers/reference.js';
 import { modelDesign } from './reference-designs.js';
 
@@ -82,14 +82,7 @@ describe('svyOlr', () => {
   });
 
   it('typed errors', () => {
-    const code = (f: () => unknown) => {
-      try {
-        f();
-      } catch (e) {
-        return (e as EstimationError).code;
-      }
-      return null;
-    };
+    const code = (f: () => unknown) => thrown(f).code;
     expect(code(() => svyOlr(design, 'mealcat ~ avg.ed - 1'))).toBe('BAD_OPTION');
     expect(code(() => svyOlr(design, 'api00 ~ avg.ed'))).toBe('NOT_CATEGORICAL');
     expect(code(() => svyOlr(design, 'sch.wide ~ avg.ed'))).toBe('TOO_FEW_LEVELS');

@@ -1,9 +1,9 @@
 /** svyPredMeans beyond the R reference: a variable already in the model, contrasts, errors. */
 import { describe, expect, it } from 'vitest';
-import type { EstimationError } from '../../src/errors.js';
 import { svyContrast } from '../../src/estimate/contrast.js';
 import { svyGlm } from '../../src/models/glm.js';
 import { svyPredMeans } from '../../src/models/predmeans.js';
+import { thrown } from '../helpers/errors.js';
 import { expectClose } from '../helpers/reference.js';
 import { modelDesign } from './reference-designs.js';
 
@@ -35,14 +35,7 @@ describe('svyPredMeans', () => {
 
   it('numeric variables, the outcome and other objects are typed errors', () => {
     const fit = svyGlm(dclus1, 'api00 ~ ell');
-    const code = (f: () => unknown) => {
-      try {
-        f();
-      } catch (e) {
-        return (e as EstimationError).code;
-      }
-      return null;
-    };
+    const code = (f: () => unknown) => thrown(f).code;
     expect(code(() => svyPredMeans(fit, 'meals'))).toBe('NOT_CATEGORICAL');
     expect(
       code(() =>

@@ -1,16 +1,15 @@
 /** Rebuilds the designs of test/reference/models.json (`modelDesigns`) as R built them. */
 import type { SurveyData } from '../../src/data/types.js';
-import { svyDesign } from '../../src/design/build.js';
 import { asRepDesign, svyRepDesign } from '../../src/design/replicate.js';
 import type { ReplicateType } from '../../src/design/replicate-types.js';
 import { subset } from '../../src/design/subset.js';
-import type { DesignSpec, SurveyDesign } from '../../src/design/types.js';
+import type { SurveyDesign } from '../../src/design/types.js';
 import type { Margin } from '../../src/design/weighting-history.js';
 import { calibrate } from '../../src/weighting/calibrate.js';
 import { postStratify } from '../../src/weighting/poststratify.js';
 import { rake } from '../../src/weighting/rake.js';
 import { type Condition, conditionMask } from '../helpers/conditions.js';
-import type { ReferenceDesign } from '../helpers/designs.js';
+import { buildReferenceDesign, type ReferenceDesign } from '../helpers/designs.js';
 import { loadReferenceData, loadReferenceJson } from '../helpers/reference.js';
 
 /** How models.json describes a design. */
@@ -68,15 +67,12 @@ export function modelDesign(name: string): SurveyDesign {
     });
   } else {
     const ref = models.designs[spec.base!]!;
-    let data = loadReferenceData(ref.data);
-    if (spec.mealcat) data = withMealcat(data, models.mealcatBreaks);
-    const s: DesignSpec = { nest: ref.nest };
-    if (ref.ids) s.ids = ref.ids;
-    if (ref.strata) s.strata = ref.strata;
-    if (ref.weights) s.weights = ref.weights;
-    if (ref.probs) s.probs = ref.probs;
-    if (ref.fpc) s.fpc = ref.fpc;
-    design = svyDesign(data, s);
+    const data = loadReferenceData(ref.data);
+    design = buildReferenceDesign(
+      ref,
+      undefined,
+      spec.mealcat ? withMealcat(data, models.mealcatBreaks) : data,
+    );
     if (spec.replicate) {
       design = asRepDesign(design, {
         type: spec.replicate.type as 'JK1',
