@@ -50,7 +50,9 @@ describe('svyPredict', () => {
     expect(code([{ ell: 5, stype: 'X' }])).toEqual(['UNKNOWN_LEVEL', 'stype']);
     expect(code([{ ell: '5', stype: 'E' }])).toEqual(['NOT_NUMERIC', 'ell']);
     expect(code([{ ell: null, stype: 'E' }])).toEqual(['MISSING_VALUES', 'ell']);
-    expect(() => svyPredict({ ...fit }, [{ ell: 5, stype: 'E' }])).toThrow(/needs the fit object svyGlm returned/);
+    expect(() => svyPredict({ ...fit }, [{ ell: 5, stype: 'E' }])).toThrow(
+      /needs the fit object svyGlm returned/,
+    );
     expect(() => svyPredict(fit, [], { type: 'odds' as never })).toThrow(EstimationError);
   });
 });
