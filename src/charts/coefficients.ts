@@ -66,7 +66,7 @@ interface Row {
  * const spec = coefficientChart(fit, { title: 'School-wide target met' });
  * const rows = (spec as { data: { values: Array<{ label: string; estimate: number }> } }).data.values;
  * console.log(rows.map((r) => `${r.label} ${r.estimate.toFixed(2)}`).join(', '));
- * // => stype: H 0.20, stype: M 0.35, mobility 1.05
+ * // => stype: H 0.12, stype: M 0.25, mobility 1.02
  * ```
  */
 export function coefficientChart(
