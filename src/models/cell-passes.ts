@@ -16,6 +16,10 @@ export interface CellSums {
   readonly sw: Float64Array;
   readonly swy: Float64Array;
   readonly swh: Float64Array;
+  /** Σ w·y² per cell (for the Pearson residuals); absent for sums made elsewhere. */
+  readonly swyy?: Float64Array;
+  /** Rows with a weight above 0. */
+  readonly nonzero?: number;
 }
 
 /** The deviance's μ-free part of an outcome value (see {@link CellSums}). */
@@ -31,16 +35,20 @@ export function cellSums(data: GlmData, w: Float64Array): CellSums {
   const sw = new Float64Array(mm.nCells);
   const swy = new Float64Array(mm.nCells);
   const swh = new Float64Array(mm.nCells);
+  const swyy = new Float64Array(mm.nCells);
+  let nonzero = 0;
   for (let k = 0; k < y.length; k++) {
     const wk = w[k]!;
     if (!(wk > 0)) continue;
+    nonzero++;
     const c = mm.cell[k]!;
     const yk = y[k]!;
     sw[c]! += wk;
     swy[c]! += wk * yk;
+    swyy[c]! += wk * yk * yk;
     swh[c]! += wk * outcomeTerm(link, yk);
   }
-  return { sw, swy, swh };
+  return { sw, swy, swh, swyy, nonzero };
 }
 
 /**

@@ -4,7 +4,41 @@
  */
 import type { SurveyDesign } from '../design/types.js';
 import { isCalibrated } from '../variance/calibration.js';
-import type { ModelMatrix } from './model-matrix.js';
+
+/**
+ * Sums of the Pearson residuals (y − μ)/√V(μ) over the model's rows, weighted with the prior
+ * weights: Σ w, Σ w r, Σ w r², and the rows with a weight above 0.
+ */
+export interface PearsonSums {
+  sw: number;
+  swr: number;
+  swr2: number;
+  nonzero: number;
+}
+
+/** {@link PearsonSums} of per-row residuals. */
+export function pearsonSums(w: Float64Array, r: Float64Array): PearsonSums {
+  let sw = 0;
+  let swr = 0;
+  let swr2 = 0;
+  let nonzero = 0;
+  for (let k = 0; k < w.length; k++) {
+    const wk = w[k]!;
+    if (!(wk > 0)) continue;
+    const rk = r[k]!;
+    nonzero++;
+    sw += wk;
+    swr += wk * rk;
+    swr2 += wk * rk * rk;
+  }
+  return { sw, swr, swr2, nonzero };
+}
+
+/** The design's weights in the domain the model was fitted to: their sum and count. */
+export interface DomainWeights {
+  sum: number;
+  count: number;
+}
 
 /**
  * R's `summary(fit)$dispersion`. survey's Pearson residuals are (y − μ)/√V(μ) times a constant:
@@ -13,45 +47,26 @@ import type { ModelMatrix } from './model-matrix.js';
  * `residuals.svyglm`), on a replicate design √(Σ weights on the model's rows / that mean) (R's
  * `residuals.svrepglm`). The dispersion is then `svyvar` of them (a weighted variance with the
  * n/(n − 1) factor, n the rows with a non-zero weight) on a linearization design, Σ w r² / Σ w
- * on a replicate design.
+ * on a replicate design. The sums may be weighted by the prior weights (proportional to the
+ * design's): `priorMean` is the design weight per unit prior weight.
  */
-export function dispersion(design: SurveyDesign, mm: ModelMatrix, r: Float64Array): number {
-  const w = design.weights;
-  const rows = mm.rows;
-  const domain = design.domain;
-  let domainSum = 0;
-  let domainCount = 0;
-  for (let i = 0; i < w.length; i++) {
-    if (domain !== null && !domain[i]) continue;
-    domainSum += w[i]!;
-    domainCount++;
-  }
-  let sw = 0;
-  let nonzero = 0;
-  for (let k = 0; k < rows.length; k++) {
-    const wk = w[rows[k]!]!;
-    sw += wk;
-    if (wk !== 0) nonzero++;
-  }
+export function dispersion(
+  design: SurveyDesign,
+  rowsUsed: number,
+  sums: PearsonSums,
+  domain: DomainWeights,
+  priorMean: number,
+): number {
   const calibrated = design.type === 'linearization' && isCalibrated(design);
-  const fittedMean = domainSum / (calibrated ? w.length : domainCount);
+  const fittedMean = domain.sum / (calibrated ? design.weights.length : domain.count);
+  const sw = sums.sw * priorMean;
   const factor =
     design.type === 'replicate'
       ? sw / fittedMean
-      : (calibrated ? sw / w.length : sw / rows.length) / fittedMean;
-  let swr = 0;
-  let swr2 = 0;
-  for (let k = 0; k < rows.length; k++) {
-    const wk = w[rows[k]!]!;
-    swr += wk * r[k]!;
-    swr2 += wk * r[k]! * r[k]!;
-  }
-  if (design.type === 'replicate') return (factor * swr2) / sw;
-  const mean = swr / sw;
-  let ss = 0;
-  for (let k = 0; k < rows.length; k++) {
-    const d = r[k]! - mean;
-    ss += w[rows[k]!]! * ((d * d * nonzero) / (nonzero - 1));
-  }
-  return (factor * ss) / sw;
+      : (calibrated ? sw / design.weights.length : sw / rowsUsed) / fittedMean;
+  if (design.type === 'replicate') return (factor * sums.swr2) / sums.sw;
+  const n = sums.nonzero;
+  const mean = sums.swr / sums.sw;
+  const ss = sums.swr2 - mean * sums.swr;
+  return (factor * ss * n) / (n - 1) / sums.sw;
 }

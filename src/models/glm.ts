@@ -16,9 +16,10 @@ import { EstimationError } from '../errors.js';
 import { choice, confidenceLevel } from '../estimate/prepare.js';
 import { estimateVariance } from '../estimate/variance.js';
 import { isCalibrated } from '../variance/calibration.js';
+import type { Influence } from '../variance/influence.js';
 import { replicateCovariance } from '../variance/replicate.js';
 import { aliasedError, expandCovariance, withAliased } from './aliased.js';
-import { dispersion } from './dispersion.js';
+import { type DomainWeights, dispersion, type PearsonSums, pearsonSums } from './dispersion.js';
 import {
   FAMILIES,
   type FamilyName,
@@ -27,9 +28,10 @@ import {
   linkCode,
   linkOf,
   outcomeFits,
+  varianceOf,
 } from './family.js';
 import { parseFormula } from './formula.js';
-import { glmInfluence } from './influence.js';
+import { glmCellInfluence, glmInfluence } from './influence.js';
 import { type GlmData, type IrlsResult, irls } from './irls.js';
 import { toRows } from './linalg.js';
 import { type ModelMatrix, modelMatrix, type Outcome, withoutColumns } from './model-matrix.js';
@@ -114,7 +116,7 @@ export function svyGlm(design: SurveyDesign, formula: string, opts: GlmOptions =
   const linkName = linkOf(family);
   const link = linkCode(linkName);
   const y = checkOutcome(outcome, full, link, family, design);
-  const prior = priorWeights(design, full);
+  const { prior, mean: priorMean, domain } = priorWeights(design, full);
   const aliasedOption = choice('aliased', opts.aliased, ['error', 'drop'], 'error');
   const warnings: string[] = [];
   const binary = link === LOGIT && isBinary(y);
@@ -131,7 +133,6 @@ export function svyGlm(design: SurveyDesign, formula: string, opts: GlmOptions =
     );
   }
 
-  const { s, pearson } = fit.scores!;
   const n = mm.rows.length;
 
   const p = mm.p;
@@ -139,7 +140,7 @@ export function svyGlm(design: SurveyDesign, formula: string, opts: GlmOptions =
   if (design.type === 'replicate') {
     V = replicateCovariance(design, fit.beta, replicateFits(design, data, fit.beta), { warnings });
   } else {
-    V = estimateVariance(design, glmInfluence(mm, s, fit.xwxInverse, design.data.nrow), mm.present);
+    V = estimateVariance(design, influenceOf(data, prior, fit), mm.present);
   }
 
   const designDf =
@@ -156,7 +157,7 @@ export function svyGlm(design: SurveyDesign, formula: string, opts: GlmOptions =
     designDf,
     n,
     nMissing: mm.nMissing,
-    dispersion: dispersion(design, mm, pearson),
+    dispersion: dispersion(design, n, residualSums(data, prior, fit), domain, priorMean),
     terms: [...parsed.labels],
     factorLevels: full.factors.map((f) => ({ variable: f.name, levels: [...f.levels] })),
     level,
@@ -217,9 +218,13 @@ function checkOutcome(
 
 /**
  * The prior weights `svyglm` gives `glm`: the sampling weights over their mean in the design it
- * fits (the domain's rows; on a calibrated design R keeps the other rows with weight 0).
+ * fits (the domain's rows; on a calibrated design R keeps the other rows with weight 0); with
+ * that mean and the domain's weights.
  */
-function priorWeights(design: SurveyDesign, mm: ModelMatrix): Float64Array {
+function priorWeights(
+  design: SurveyDesign,
+  mm: ModelMatrix,
+): { prior: Float64Array; mean: number; domain: DomainWeights } {
   const w = design.weights;
   const domain = design.domain;
   let sum = 0;
@@ -229,11 +234,42 @@ function priorWeights(design: SurveyDesign, mm: ModelMatrix): Float64Array {
     sum += w[i]!;
     count++;
   }
-  if (design.type === 'linearization' && isCalibrated(design)) count = w.length;
-  const mean = sum / count;
-  const out = new Float64Array(mm.rows.length);
-  for (let k = 0; k < out.length; k++) out[k] = w[mm.rows[k]!]! / mean;
-  return out;
+  const mean = sum / (design.type === 'linearization' && isCalibrated(design) ? w.length : count);
+  const prior = new Float64Array(mm.rows.length);
+  for (let k = 0; k < prior.length; k++) prior[k] = w[mm.rows[k]!]! / mean;
+  return { prior, mean, domain: { sum, count } };
+}
+
+/** The coefficients' influence: from the cells of a fit made on them, else from each row's score. */
+function influenceOf(data: GlmData, w: Float64Array, fit: IrlsResult): Influence {
+  const { mm } = data;
+  const nrow = mm.present.length;
+  if (fit.cells !== null) {
+    const { used, final } = fit.cells;
+    const A = used.factor.map((f, c) => f / final.muEta[c]!);
+    return glmCellInfluence(mm, data.y, w, final.mu, A, fit.xwxInverse, nrow);
+  }
+  return glmInfluence(mm, fit.scores!.s, fit.xwxInverse, nrow);
+}
+
+/** The Pearson residuals' sums, from the cells of a fit made on them, else row by row. */
+function residualSums(data: GlmData, w: Float64Array, fit: IrlsResult): PearsonSums {
+  if (fit.cells === null) return pearsonSums(w, fit.scores!.pearson);
+  const { sums, final } = fit.cells;
+  let sw = 0;
+  let swr = 0;
+  let swr2 = 0;
+  for (let c = 0; c < sums.sw.length; c++) {
+    const n = sums.sw[c]!;
+    if (!(n > 0)) continue;
+    const mu = final.mu[c]!;
+    const v = varianceOf(data.link, mu);
+    const sy = sums.swy[c]!;
+    sw += n;
+    swr += (sy - mu * n) / Math.sqrt(v);
+    swr2 += (sums.swyy![c]! - 2 * mu * sy + mu * mu * n) / v;
+  }
+  return { sw, swr, swr2, nonzero: sums.nonzero! };
 }
 
 /**

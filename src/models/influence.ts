@@ -84,6 +84,82 @@ export function glmInfluence(
 }
 
 /**
+ * The influence of GLM coefficients fitted on cells (no numeric variable): row k's score factor
+ * is w_k (y_k − μ_c) A_c with μ_c and A_c constant in its cell c (A = the last step's working
+ * weight per unit weight over μ'(η) at the fit), so a cluster's score total is, per cell it has,
+ * x_c A_c (Σ w y − μ_c Σ w): two sums per row.
+ */
+export function glmCellInfluence(
+  mm: ModelMatrix,
+  y: Float64Array,
+  w: Float64Array,
+  mu: Float64Array,
+  A: Float64Array,
+  Ainv: Float64Array,
+  nrow: number,
+): Influence {
+  const { p, rows, cell, slots: S, cellCols } = mm;
+  const nCells = mm.nCells;
+  return {
+    p,
+    present: mm.present,
+    sumByCluster(rowCluster, totals) {
+      const nClusters = totals.length / p;
+      const raw = new Float64Array(totals.length);
+      const swy = new Float64Array(nCells);
+      const sw = new Float64Array(nCells);
+      const touched = new Int32Array(nCells);
+      const marked = new Uint8Array(nCells);
+      let nTouched = 0;
+      let current = -1;
+      const flush = () => {
+        const o = current * p;
+        for (let j = 0; j < nTouched; j++) {
+          const c = touched[j]!;
+          marked[c] = 0;
+          const v = A[c]! * (swy[c]! - mu[c]! * sw[c]!);
+          swy[c] = 0;
+          sw[c] = 0;
+          for (let t = 0; t < S; t++) {
+            const col = cellCols[c * S + t]!;
+            if (col >= 0) raw[o + col]! += v;
+          }
+        }
+        nTouched = 0;
+      };
+      for (let k = 0; k < rows.length; k++) {
+        const q = rowCluster[rows[k]!]!;
+        if (q !== current) {
+          if (current >= 0) flush();
+          current = q;
+        }
+        const c = cell[k]!;
+        if (marked[c] === 0) {
+          marked[c] = 1;
+          touched[nTouched++] = c;
+        }
+        const wk = w[k]!;
+        swy[c]! += wk * y[k]!;
+        sw[c]! += wk;
+      }
+      if (current >= 0) flush();
+      multiplyRows(raw, nClusters, Ainv, p, totals);
+      return undefined;
+    },
+    dense() {
+      return denseColumns(rows, p, Ainv, nrow, (k, add) => {
+        const c = cell[k]!;
+        const sk = w[k]! * (y[k]! - mu[c]!) * A[c]!;
+        for (let t = 0; t < S; t++) {
+          const col = cellCols[c * S + t]!;
+          if (col >= 0) add(col, sk);
+        }
+      });
+    },
+  };
+}
+
+/**
  * The influence of coefficients whose row scores are dense q-vectors (`score(k, out)` writes row
  * k's), e.g. an ordinal model's.
  */

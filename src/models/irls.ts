@@ -83,8 +83,17 @@ export interface IrlsResult {
   readonly deviance: number;
   /** Per cell and feature, Σ W u_a u_b, Σ W z u_a at `beta` (for a further step). */
   readonly moments: Float64Array;
-  /** With `scores: true`. */
+  /**
+   * With `scores: true`: per row (a fit on cells gives them only when its last step started
+   * from R's `mustart`; otherwise see `cells`).
+   */
   readonly scores: FitScores | null;
+  /** A fit on cells: the cells' sums, and their factors at the last step and at the fit. */
+  readonly cells: {
+    readonly sums: CellSums;
+    readonly used: CellFactors;
+    readonly final: CellFactors;
+  } | null;
 }
 
 /** Why a fit could not be made. */
@@ -198,10 +207,8 @@ export function irls(
   }
   let scores: FitScores | null = null;
   if (opts.scores) {
-    scores =
-      sums === null
-        ? rowScores(data, w, usedTrack!, prevTrack!)
-        : cellScores(data, w, usedCells, prevCells!);
+    if (sums === null) scores = rowScores(data, w, usedTrack!, prevTrack!);
+    else if (usedCells === null) scores = cellScores(data, w, null, prevCells!);
   }
   return {
     beta,
@@ -211,6 +218,8 @@ export function irls(
     deviance: dev,
     moments,
     scores,
+    cells:
+      sums !== null && usedCells !== null ? { sums, used: usedCells, final: prevCells! } : null,
   };
 }
 
