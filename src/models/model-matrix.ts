@@ -12,7 +12,7 @@
  * over the rows reads one cell index and m feature values per row.
  * @module
  */
-import type { CategoricalColumn, NumericColumn, SurveyData } from '../data/types.js';
+import type { CategoricalColumn, Column, NumericColumn, SurveyData } from '../data/types.js';
 import type { SurveyDesign } from '../design/types.js';
 import { EstimationError } from '../errors.js';
 import type { Formula } from './formula.js';
@@ -146,6 +146,7 @@ export function modelMatrix(
   else for (let i = 0; i < n; i++) present[i] = domain[i] ? 1 : 0;
   const inDomain = domain === null ? n : countOnes(present);
   for (const col of [responseColumn, ...rhs]) {
+    if (!hasMissing(col)) continue;
     if (col.kind === 'numeric') {
       const v = col.values;
       for (let i = 0; i < n; i++) if (Number.isNaN(v[i]!)) present[i] = 0;
@@ -191,7 +192,7 @@ export function modelMatrix(
   const U = featureValues(data, features, rows);
   const featureMax = new Float64Array(m + 1);
   featureMax[0] = 1;
-  for (let k = 0; k < used; k++) {
+  for (let k = 0; m > 0 && k < used; k++) {
     for (let a = 0; a < m; a++) {
       const u = Math.abs(U[k * m + a]!);
       if (u > featureMax[a + 1]!) featureMax[a + 1] = u;
@@ -569,6 +570,27 @@ function rawCells(
     for (let f = 0; f < F; f++) cellCodes[c * F + f] = columns[f]!.codes[rows[k]!]!;
   }
   return { cell, nCells, cellCodes };
+}
+
+/** Per column (its values or codes): whether it has a missing value (columns never change). */
+const missingCache = new WeakMap<object, boolean>();
+
+/** Whether a column has a missing value (found once per column, then remembered). */
+function hasMissing(col: Column): boolean {
+  const key = col.kind === 'numeric' ? col.values : col.codes;
+  let known = missingCache.get(key);
+  if (known === undefined) {
+    known = false;
+    if (col.kind === 'numeric') {
+      const v = col.values;
+      for (let i = 0; i < v.length && !known; i++) known = Number.isNaN(v[i]!);
+    } else {
+      const c = col.codes;
+      for (let i = 0; i < c.length && !known; i++) known = c[i]! < 0;
+    }
+    missingCache.set(key, known);
+  }
+  return known;
 }
 
 function countOnes(mask: Uint8Array): number {
