@@ -16,22 +16,12 @@ export interface PearsonSums {
   nonzero: number;
 }
 
-/** {@link PearsonSums} of per-row residuals. */
-export function pearsonSums(w: Float64Array, r: Float64Array): PearsonSums {
-  let sw = 0;
-  let swr = 0;
-  let swr2 = 0;
-  let nonzero = 0;
-  for (let k = 0; k < w.length; k++) {
-    const wk = w[k]!;
-    if (!(wk > 0)) continue;
-    const rk = r[k]!;
-    nonzero++;
-    sw += wk;
-    swr += wk * rk;
-    swr2 += wk * rk * rk;
-  }
-  return { sw, swr, swr2, nonzero };
+/** Adds a row (prior weight w > 0, Pearson residual r) to {@link PearsonSums}. */
+export function addPearson(sums: PearsonSums, w: number, r: number): void {
+  sums.nonzero++;
+  sums.sw += w;
+  sums.swr += w * r;
+  sums.swr2 += w * r * r;
 }
 
 /** The design's weights in the domain the model was fitted to: their sum and count. */

@@ -19,7 +19,7 @@ import { isCalibrated } from '../variance/calibration.js';
 import type { Influence } from '../variance/influence.js';
 import { replicateCovariance } from '../variance/replicate.js';
 import { aliasedError, expandCovariance, withAliased } from './aliased.js';
-import { type DomainWeights, dispersion, type PearsonSums, pearsonSums } from './dispersion.js';
+import { type DomainWeights, dispersion, type PearsonSums } from './dispersion.js';
 import {
   FAMILIES,
   type FamilyName,
@@ -254,7 +254,7 @@ function influenceOf(data: GlmData, w: Float64Array, fit: IrlsResult): Influence
 
 /** The Pearson residuals' sums, from the cells of a fit made on them, else row by row. */
 function residualSums(data: GlmData, w: Float64Array, fit: IrlsResult): PearsonSums {
-  if (fit.cells === null) return pearsonSums(w, fit.scores!.pearson);
+  if (fit.cells === null) return fit.scores!.pearson;
   const { sums, final } = fit.cells;
   let sw = 0;
   let swr = 0;

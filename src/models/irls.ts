@@ -11,6 +11,7 @@
  */
 
 import { type CellFactors, type CellSums, cellPass, cellSums } from './cell-passes.js';
+import { addPearson, type PearsonSums } from './dispersion.js';
 import {
   aliasedColumns,
   type Cholesky,
@@ -61,12 +62,12 @@ export interface IrlsOptions {
 
 /**
  * Per row of a fit: `s` = W (y − μ)/μ'(η) with the working weight W of the last step and μ at
- * the fit (the row's estimating-function value is x·s: R's `svy.varcoef`), and the Pearson
- * residual (y − μ)/√V(μ).
+ * the fit (the row's estimating-function value is x·s: R's `svy.varcoef`); and the sums of the
+ * Pearson residuals (y − μ)/√V(μ) the dispersion needs.
  */
 export interface FitScores {
   readonly s: Float64Array;
-  readonly pearson: Float64Array;
+  readonly pearson: PearsonSums;
 }
 
 /** A finished fit. */
@@ -236,7 +237,7 @@ function cellScores(
   const { mm, y, link } = data;
   const n = w.length;
   const s = new Float64Array(n);
-  const pearson = new Float64Array(n);
+  const pearson = { sw: 0, swr: 0, swr2: 0, nonzero: 0 };
   const cell = mm.cell;
   const { mu, muEta, factor } = final;
   for (let k = 0; k < n; k++) {
@@ -244,7 +245,7 @@ function cellScores(
     if (!(wk > 0)) continue;
     const c = cell[k]!;
     const r = (y[k]! - mu[c]!) / muEta[c]!;
-    pearson[k] = r * Math.sqrt(factor[c]!);
+    addPearson(pearson, wk, r * Math.sqrt(factor[c]!));
     const W = used === null ? startWorkingWeight(link, y[k]!, wk) : wk * used.factor[c]!;
     s[k] = W * r;
   }

@@ -14,6 +14,8 @@
  * the logit, μ at its floor for the log link) take R's formulas.
  * @module
  */
+
+import { addPearson, type PearsonSums } from './dispersion.js';
 import { devianceResidual, LOG, LOGIT, linkInverse, muEta, varianceOf } from './family.js';
 import type { GlmData } from './irls.js';
 import { accumulate, etaOf, momentWidth } from './moments.js';
@@ -394,11 +396,11 @@ export function rowScores(
   w: Float64Array,
   used: RowTrack,
   final: RowTrack,
-): { s: Float64Array; pearson: Float64Array } {
+): { s: Float64Array; pearson: PearsonSums } {
   const { y, link } = data;
   const n = w.length;
   const s = new Float64Array(n);
-  const pearson = new Float64Array(n);
+  const pearson = { sw: 0, swr: 0, swr2: 0, nonzero: 0 };
   for (let k = 0; k < n; k++) {
     const wk = w[k]!;
     if (!(wk > 0)) continue;
@@ -421,7 +423,7 @@ export function rowScores(
       p = r;
     }
     s[k] = workingWeight(link, wk, used, k) * r;
-    pearson[k] = p;
+    addPearson(pearson, wk, p);
   }
   return { s, pearson };
 }
