@@ -157,7 +157,7 @@ export function svyGlm(design: SurveyDesign, formula: string, opts: GlmOptions =
     designDf,
     n,
     nMissing: mm.nMissing,
-    dispersion: dispersion(design, n, residualSums(data, prior, fit), domain, priorMean),
+    dispersion: dispersion(design, n, residualSums(data, fit), domain, priorMean),
     terms: [...parsed.labels],
     factorLevels: full.factors.map((f) => ({ variable: f.name, levels: [...f.levels] })),
     level,
@@ -253,7 +253,7 @@ function influenceOf(data: GlmData, w: Float64Array, fit: IrlsResult): Influence
 }
 
 /** The Pearson residuals' sums, from the cells of a fit made on them, else row by row. */
-function residualSums(data: GlmData, w: Float64Array, fit: IrlsResult): PearsonSums {
+function residualSums(data: GlmData, fit: IrlsResult): PearsonSums {
   if (fit.cells === null) return fit.scores!.pearson;
   const { sums, final } = fit.cells;
   let sw = 0;
