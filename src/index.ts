@@ -24,6 +24,7 @@ export {
 export type {
   EstimateTableOptions,
   ReportChart,
+  ReportScripts,
   ReportSection,
   ReportSpec,
   ReportTable,

@@ -1,18 +1,14 @@
 /**
  * A self-contained HTML report: sections of text, interactive charts (vega, vega-lite and
- * vega-embed inlined from node_modules: nothing is fetched when the page opens) and tables of
- * estimates with their intervals and bases. Every text is escaped.
+ * vega-embed inlined: nothing is fetched when the page opens) and tables of estimates with their
+ * intervals and bases. Every text is escaped.
  * @module
  */
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
 import type { TopLevelSpec } from 'vega-lite';
+import { nodeBuiltin, nodeRequire } from '../platform/node.js';
 import { CHART_FONT_STACK, fixed, percent, percentInterval, resolveLanguage } from './common.js';
 import type { ChartEstimate } from './estimates.js';
 import { type ChartLabels, type ChartLanguage, word } from './labels.js';
-
-const require = createRequire(import.meta.url);
 
 /** A table of the report. */
 export interface ReportTable {
@@ -83,6 +79,22 @@ export interface ReportSpec {
   language?: string;
   /** A footer line (e.g. what generated the report). */
   footer?: string;
+  /**
+   * The browser builds of vega, vega-lite and vega-embed to inline. On Node they are read from
+   * `node_modules` when not given; in a browser pass `reportScripts` from
+   * `surveykit/report-scripts` (see the README, "In the browser").
+   */
+  scripts?: ReportScripts;
+}
+
+/** The source text of the chart libraries a report inlines (their published browser builds). */
+export interface ReportScripts {
+  /** `vega/build/vega.min.js`. */
+  vega: string;
+  /** `vega-lite/build/vega-lite.min.js`. */
+  vegaLite: string;
+  /** `vega-embed/build/vega-embed.min.js`. */
+  vegaEmbed: string;
 }
 
 const ESCAPES: Record<string, string> = {
@@ -123,10 +135,12 @@ function scriptText(code: string): string {
   return code.replace(/<\/(script)/gi, '<\\/$1').replace(/<!--/g, '<\\!--');
 }
 
-let bundles: string | null = null;
+const SCRIPTS_INSTEAD =
+  "in a browser pass the libraries' text: renderReport({ ..., scripts: reportScripts }) with reportScripts from 'surveykit/report-scripts'";
+
 /**
- * The browser bundles of vega, vega-lite and vega-embed, read from node_modules (the files the
- * packages publish for browsers), in load order.
+ * The browser bundles of vega, vega-lite and vega-embed in node_modules (the files the packages
+ * publish for browsers), in load order. Node only (`NEEDS_NODE` elsewhere).
  * @example
  * ```ts
  * const files = chartBundleFiles().map((f) => f.split('/').slice(-3).join('/'));
@@ -134,18 +148,34 @@ let bundles: string | null = null;
  * ```
  */
 export function chartBundleFiles(): string[] {
+  const resolve = nodeRequire('chartBundleFiles', SCRIPTS_INSTEAD).resolve;
+  const besideMain = (pkg: string, file: string) => {
+    const main = resolve(pkg);
+    return `${main.slice(0, main.lastIndexOf('/') + 1)}${file}`;
+  };
   return [
-    join(dirname(require.resolve('vega')), 'vega.min.js'),
-    join(dirname(require.resolve('vega-lite')), 'vega-lite.min.js'),
-    join(dirname(require.resolve('vega-embed')), 'vega-embed.min.js'),
+    besideMain('vega', 'vega.min.js'),
+    besideMain('vega-lite', 'vega-lite.min.js'),
+    besideMain('vega-embed', 'vega-embed.min.js'),
   ];
 }
 
-function readBundles(): string {
-  bundles ??= chartBundleFiles()
-    .map((f) => `<script>${scriptText(readFileSync(f, 'utf8'))}</script>`)
+let nodeScripts: ReportScripts | null = null;
+/** The chart libraries read from node_modules, once per process (Node only). */
+function readNodeScripts(): ReportScripts {
+  if (nodeScripts === null) {
+    const [vega, vegaLite, vegaEmbed] = chartBundleFiles();
+    const fs = nodeBuiltin('node:fs')!;
+    const read = (f: string) => fs.readFileSync(f, 'utf8');
+    nodeScripts = { vega: read(vega!), vegaLite: read(vegaLite!), vegaEmbed: read(vegaEmbed!) };
+  }
+  return nodeScripts;
+}
+
+function scriptElements(scripts: ReportScripts): string {
+  return [scripts.vega, scripts.vegaLite, scripts.vegaEmbed]
+    .map((code) => `<script>${scriptText(code)}</script>`)
     .join('\n');
-  return bundles;
 }
 
 function slug(text: string, used: Set<string>): string {
@@ -231,7 +261,8 @@ const RUNNER = `(function () {
 /**
  * One self-contained HTML page: a title, an optional notice, a table of contents, and the
  * sections (paragraphs, facts, lists, interactive charts with captions, tables). vega,
- * vega-lite and vega-embed are inlined from node_modules and the page's Content-Security-Policy
+ * vega-lite and vega-embed are inlined (`report.scripts`, or on Node from node_modules: a page
+ * with charts built elsewhere without `scripts` is a `NEEDS_NODE` error) and the page's Content-Security-Policy
  * allows no network access, so it opens offline and fetches nothing. Charts are drawn as SVG
  * with tooltips; each chart's container gets `data-rendered="true"` when drawn, and the page's
  * root `data-charts="rendered"` when all are. All text is escaped; specs are embedded as JSON.
@@ -301,7 +332,7 @@ ${sections.map((s) => s.html).join('\n')}
 ${report.footer ? `<footer>${escapeHtml(report.footer)}</footer>` : ''}
 </main>
 <script type="application/json" id="surveykit-specs">${scriptJson(specs)}</script>
-${chartCount ? readBundles() : ''}
+${chartCount ? scriptElements(report.scripts ?? readNodeScripts()) : ''}
 ${chartCount ? `<script>${RUNNER}</script>` : ''}
 </body>
 </html>

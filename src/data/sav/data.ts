@@ -16,8 +16,8 @@
  * inflating stops at the declared size of each block.
  * @module
  */
-import { inflateSync } from 'node:zlib';
 import { ByteReader, HOST_LITTLE_ENDIAN, savError } from './bytes.js';
+import { inflateBlock } from './inflate.js';
 import { WordDict } from './strings.js';
 import type { DictVariable } from './variable.js';
 
@@ -370,8 +370,8 @@ const maxInflated = (n: number): number => n * 1032 + 1024;
  * block, block inflating to another size), `TRUNCATED`, `BAD_DATA`.
  * @example
  * ```ts
- * import { deflateSync } from 'node:zlib';
- * const block = deflateSync(new Uint8Array([102, 252, 0, 0, 0, 0, 0, 0]));
+ * import { zlibSync } from 'fflate';
+ * const block = zlibSync(new Uint8Array([102, 252, 0, 0, 0, 0, 0, 0]));
  * const z = new Uint8Array(24 + block.length + 48);
  * const dv = new DataView(z.buffer);
  * const trailer = 24 + block.length;
@@ -464,22 +464,12 @@ export function readZlib(
         at,
       );
     }
-    let inflated: Uint8Array;
-    try {
-      inflated = inflateSync(bytes.subarray(cofs, cofs + csize), { maxOutputLength: usize });
-    } catch (e) {
+    const inflated = inflateBlock(bytes.subarray(cofs, cofs + csize), usize);
+    if (typeof inflated === 'string') {
       throw savError(
         'BAD_ZLIB',
         source,
-        `ZLIB block ${b + 1} of ${nBlocks} cannot be inflated: ${(e as Error).message}`,
-        cofs,
-      );
-    }
-    if (inflated.length !== usize) {
-      throw savError(
-        'BAD_ZLIB',
-        source,
-        `ZLIB block ${b + 1} of ${nBlocks} inflates to ${inflated.length} bytes, not the declared ${usize}`,
+        `ZLIB block ${b + 1} of ${nBlocks} cannot be inflated: ${inflated}`,
         cofs,
       );
     }

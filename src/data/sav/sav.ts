@@ -39,8 +39,8 @@
  * bytecode-compressed file (200 MB) reads in about a second (`npx tsx bench/sav.ts`).
  * @module
  */
-import { readFile } from 'node:fs/promises';
-import { DataFormatError, SurveyError } from '../../errors.js';
+import { SurveyError } from '../../errors.js';
+import { readBytes, sourceName } from '../../platform/files.js';
 import type { Codebook } from '../codebook.js';
 import type { Column, LoadReport, MissingCount } from '../types.js';
 import { savError } from './bytes.js';
@@ -72,7 +72,8 @@ export interface SavOptions {
 }
 
 /**
- * Reads an SPSS system file (`.sav` or `.zsav`) from a path or from its bytes.
+ * Reads an SPSS system file (`.sav` or `.zsav`) from a path (Node), a `Blob` or `File` (anywhere)
+ * or its bytes.
  *
  * @throws {DataFormatError} `FILE_NOT_FOUND`, `READ_ERROR`, `UNKNOWN_ENCODING` (the `encoding`
  * option), and for corrupt files `NOT_SAV`, `UNSUPPORTED_SAV`, `BAD_HEADER`, `TRUNCATED`,
@@ -89,29 +90,12 @@ export interface SavOptions {
  * ```
  */
 export async function readSav(
-  pathOrBytes: string | Uint8Array,
+  pathOrBytes: string | Uint8Array | Blob,
   opts: SavOptions = {},
 ): Promise<SavData> {
-  if (typeof pathOrBytes !== 'string') return parseSav(pathOrBytes, opts);
-  const source = opts.source ?? pathOrBytes;
-  let bytes: Uint8Array;
-  try {
-    bytes = await readFile(pathOrBytes);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') {
-      throw new DataFormatError('FILE_NOT_FOUND', `${source}: no such file`, {
-        file: source,
-        cause: code,
-      });
-    }
-    throw new DataFormatError(
-      'READ_ERROR',
-      `${source}: cannot read the file: ${(e as Error).message}`,
-      { file: source, cause: code },
-    );
-  }
-  return parseSav(bytes, { ...opts, source });
+  if (pathOrBytes instanceof Uint8Array) return parseSav(pathOrBytes, opts);
+  const bytes = await readBytes(pathOrBytes, 'readSav');
+  return parseSav(bytes, { ...opts, source: opts.source ?? sourceName(pathOrBytes) });
 }
 
 /**

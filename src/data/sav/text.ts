@@ -13,7 +13,6 @@
  * errors, because SPSS itself cuts labels at a byte limit, sometimes inside a character.
  * @module
  */
-import { TextDecoder } from 'node:util';
 import { DataFormatError } from '../../errors.js';
 
 /** Where the encoding came from. */
@@ -24,7 +23,7 @@ export interface ResolvedEncoding {
   /** WHATWG name, e.g. `'utf-8'`, `'windows-1251'`. */
   readonly name: string;
   readonly from: EncodingSource;
-  readonly decoder: TextDecoder;
+  readonly decoder: InstanceType<typeof TextDecoder>;
 }
 
 /** Windows code pages (SPSS character codes) and their WHATWG encodings. */
@@ -172,7 +171,10 @@ export function resolveEncoding(
  * // => "Мос"
  * ```
  */
-export function decodeTrimmed(decoder: TextDecoder, bytes: Uint8Array): string {
+export function decodeTrimmed(
+  decoder: InstanceType<typeof TextDecoder>,
+  bytes: Uint8Array,
+): string {
   let end = bytes.length;
   while (end > 0 && (bytes[end - 1] === 32 || bytes[end - 1] === 0)) end--;
   return end === 0 ? '' : decoder.decode(bytes.subarray(0, end));

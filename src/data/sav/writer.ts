@@ -11,7 +11,7 @@
  * codes are not written (the frame holds those cells as missing already).
  * @module
  */
-import { deflateSync } from 'node:zlib';
+import { zlibSync } from 'fflate';
 import { DataFormatError } from '../../errors.js';
 import type { SurveyData } from '../types.js';
 
@@ -373,7 +373,7 @@ export function writeSav(data: SurveyData, opts: SavWriteOptions = {}): Uint8Arr
   let cofs = zheader + 24;
   for (let u = 0; u < body.length; u += ZBLOCK) {
     const piece = body.subarray(u, Math.min(body.length, u + ZBLOCK));
-    const z = deflateSync(piece);
+    const z = zlibSync(piece);
     blocks.push({ uofs: zheader + u, cofs, usize: piece.length, csize: z.length });
     deflated.push(z);
     cofs += z.length;
