@@ -1,0 +1,9 @@
+/**
+ * The subcommands of `surveykit`, in the order `surveykit --help` lists them. A new subcommand
+ * is a file of this folder exporting a {@link Command}, listed here.
+ * @module
+ */
+import type { Command } from './command.js';
+
+/** Every subcommand. */
+export const COMMANDS: readonly Command[] = [];
