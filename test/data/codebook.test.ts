@@ -110,6 +110,13 @@ describe('codebookJsonSchema', () => {
     expect(JSON.parse(JSON.stringify(schema))).toEqual(schema);
   });
 
+  it('is what docs/codebook.schema.json holds (npm run codebook:schema writes it)', () => {
+    const committed = JSON.parse(
+      readFileSync(new URL('../../docs/codebook.schema.json', import.meta.url), 'utf8'),
+    );
+    expect(committed).toEqual(codebookJsonSchema());
+  });
+
   it('agrees with the zod schema on a sample', () => {
     expect(codebookSchema.safeParse({ variables: [{ name: 'a', type: 'numeric' }] }).success).toBe(
       true,
