@@ -157,18 +157,21 @@ export function svyTtest(
   });
   const difference = k === 1 ? means[0]! : means[1]! - means[0]!;
 
-  const sign = Float64Array.of(k === 1 ? 1 : -1, 1);
+  // Influence of the difference: a domain mean's, negated for the first group of two.
+  let influence = denseInfluence([]);
+  if (design.type === 'linearization') {
+    const sign = Float64Array.of(k === 1 ? 1 : -1, 1);
+    const z = new Float64Array(nrow);
+    for (let i = 0; i < nrow; i++) {
+      if (!present[i]) continue;
+      const g = inSecond[i]!;
+      z[i] = (sign[g]! * w[i]! * (y[i]! - means[g]!)) / sumW[g]!;
+    }
+    influence = denseInfluence([z]);
+  }
   const V = estimateVariance(
     design,
-    design.type === 'linearization'
-      ? denseInfluence([
-          Float64Array.from({ length: nrow }, (_, i) => {
-            if (!present[i]) return 0;
-            const g = inSecond[i]!;
-            return (sign[g]! * w[i]! * (y[i]! - means[g]!)) / sumW[g]!;
-          }),
-        ])
-      : denseInfluence([]),
+    influence,
     present,
     (d) => {
       const ySecond = new Float64Array(nrow);
