@@ -169,30 +169,29 @@ export function svyTtest(
     }
     influence = denseInfluence([z]);
   }
-  const V = estimateVariance(
-    design,
-    influence,
-    present,
-    (d) => {
-      const ySecond = new Float64Array(nrow);
-      const second = new Float64Array(nrow);
-      for (let i = 0; i < nrow; i++) {
-        if (present[i] && inSecond[i]) {
-          ySecond[i] = y[i]!;
-          second[i] = 1;
-        }
+  const V = estimateVariance(design, influence, present, (d) => {
+    const ySecond = new Float64Array(nrow);
+    const second = new Float64Array(nrow);
+    for (let i = 0; i < nrow; i++) {
+      if (present[i] && inSecond[i]) {
+        ySecond[i] = y[i]!;
+        second[i] = 1;
       }
-      const sums = replicateWeightedSumsMany(d, [y, null, ySecond, second], present);
-      return {
-        full: Float64Array.of(difference),
-        reps: sums.reps.map((r) => {
-          if (k === 1) return Float64Array.of(r[0]! / r[1]!);
-          const first = (r[0]! - r[2]!) / (r[1]! - r[3]!);
-          return Float64Array.of(r[2]! / r[3]! - first);
-        }),
-      };
-    },
-  );
+    }
+    const sums = replicateWeightedSumsMany(
+      d,
+      k === 1 ? [y, null] : [y, null, ySecond, second],
+      present,
+    );
+    return {
+      full: Float64Array.of(difference),
+      reps: sums.reps.map((r) => {
+        if (k === 1) return Float64Array.of(r[0]! / r[1]!);
+        const first = (r[0]! - r[2]!) / (r[1]! - r[3]!);
+        return Float64Array.of(r[2]! / r[3]! - first);
+      }),
+    };
+  });
   const se = Math.sqrt(V[0]!);
   let df = opts.df;
   if (df === undefined) {
