@@ -109,6 +109,7 @@ export { svyQuantile } from './estimate/quantile.js';
 export type { ChisqOptions, ChisqTest, SurveyTable, TableOptions } from './estimate/table.js';
 export { svyChisq, svyTable } from './estimate/table.js';
 export type { Estimate, EstimateOptions } from './estimate/types.js';
+export type { PollAbout, PublishedFigure, PublishedTrend } from './poll/about.js';
 export type { DifferenceTest, PollOptions } from './poll/answers.js';
 export type { AnswerShare, BatteryResult, GroupStatistic, ItemSummary } from './poll/battery.js';
 export { GROUP_STATISTICS, svyBattery, svyItem } from './poll/battery.js';

@@ -11,8 +11,10 @@
  * @module
  */
 import { z } from 'zod';
+import { array, minLength, optional, string } from 'zod/mini';
 import { readJsonFile } from '../data/json-file.js';
 import { CodebookError } from '../errors.js';
+import { aboutSchema, trendSchema } from './about.js';
 
 /** A text in English, with translations keyed by language code (`{ en, ru }`). */
 const textSchema = z
@@ -179,6 +181,8 @@ export const headlineSchema = z
     statement: z.string().min(1),
     /** Where it was published. */
     source: z.string().min(1),
+    /** A short label for charts (default: the statement). */
+    label: optional(string().check(minLength(1))),
     /** How to check it against the data. */
     check: z.union([shareCheckSchema, rankCheckSchema]),
   })
@@ -233,6 +237,10 @@ export const questionnaireSchema = z
       .default([]),
     /** Published statements to check ({@link evaluateHeadlines}). */
     headlines: z.array(headlineSchema).default([]),
+    /** How reports present the poll: title, source, notice, methodology notes. */
+    about: optional(aboutSchema),
+    /** Figures published elsewhere to chart beside an item's estimate. */
+    trends: optional(array(trendSchema)),
   })
   .strict();
 
