@@ -21,7 +21,7 @@ import type { Questionnaire } from '../../src/poll/questionnaire.js';
 import type { Ranking } from '../../src/poll/rank.js';
 import type { SubgroupResult } from '../../src/poll/subgroups.js';
 import type { WeightingReport } from '../../src/weighting/types.js';
-import { EDB_BAROMETER } from './published.js';
+import { EDB_BAROMETER } from '../generate/published.js';
 
 /** One chart of the report. */
 export interface ReportChartFile {
@@ -188,7 +188,7 @@ export function reportCharts(x: ChartInputs): ReportChartFile[] {
       spec: trendChart(
         [
           ...EDB_BAROMETER.figures.map((f) => ({
-            x: f.year,
+            x: f.x,
             estimate: f.share,
             series: EDB_BAROMETER.series,
             source: f.source,

@@ -12,8 +12,8 @@ import {
 } from '../../src/charts/report.js';
 import type { HeadlineResult } from '../../src/poll/headline.js';
 import type { SubgroupResult } from '../../src/poll/subgroups.js';
+import { EDB_BAROMETER } from '../generate/published.js';
 import type { ChartInputs, ReportChartFile } from './charts.js';
-import { EDB_BAROMETER } from './published.js';
 import type { Summary } from './summary.js';
 
 const SECTIONS: Array<{ key: ReportChartFile['section']; title: string; intro: string }> = [
@@ -310,7 +310,7 @@ export function reportHtml(
         ],
         rows: [
           ...EDB_BAROMETER.figures.map((f) => [
-            String(f.year),
+            String(f.x),
             f.source,
             percent(f.share, 0),
             'not published',
