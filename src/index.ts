@@ -138,6 +138,17 @@ export type { SubgroupOptions, SubgroupResult, SubgroupRow } from './poll/subgro
 export { svySubgroups } from './poll/subgroups.js';
 export type { MarginsFile } from './poll/weighting.js';
 export { marginsFromJson, readMargins, weightToPopulation } from './poll/weighting.js';
+export { pollReport } from './report/report.js';
+export type { PollReportSummary, SummaryEstimate } from './report/summary.js';
+export type {
+  ChartFileFormat,
+  PollReport,
+  PollReportChart,
+  PollReportInput,
+  ReportLogKind,
+} from './report/types.js';
+export type { WritePollReportOptions } from './report/write.js';
+export { writePollReport } from './report/write.js';
 export { pchisqUpper, pfUpper, pnorm, pt, qbeta, qnorm, qt } from './stats/distributions.js';
 export type { CalibrateOptions } from './weighting/calibrate.js';
 export { calibrate } from './weighting/calibrate.js';

@@ -1,258 +1,143 @@
 /**
- * The main job (`npm run report`): load the poll with its codebook, build the design, weight it
- * to the population margins, estimate, and write `out/summary.json`, `out/tables/*.csv`, every
- * chart as PNG, SVG and Vega-Lite JSON in `out/charts/`, and `out/report.html`.
+ * The main job as a function, in Node or a browser: a loaded poll, its design, questionnaire
+ * description and margins in; its summary, tables, charts and page out, in memory.
  * @module
  */
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chartLabels } from '../../src/charts/labels.js';
-import { parseCodebook } from '../../src/data/codebook.js';
-import { readCsv } from '../../src/data/csv/csv.js';
-import { readJsonFile } from '../../src/data/json-file.js';
-import { svyDesign } from '../../src/design/build.js';
-import type { LinearizationDesign } from '../../src/design/types.js';
-import { CodebookError } from '../../src/errors.js';
-import { type BatteryResult, svyBattery, svyItem } from '../../src/poll/battery.js';
-import { evaluateHeadlines } from '../../src/poll/headline.js';
-import { svyMultipleResponse } from '../../src/poll/multiple-response.js';
-import { readQuestionnaire } from '../../src/poll/questionnaire.js';
-import { type Ranking, rankItems } from '../../src/poll/rank.js';
-import { svySubgroups } from '../../src/poll/subgroups.js';
-import { readMargins, weightToPopulation } from '../../src/poll/weighting.js';
-import { weightingReport } from '../../src/weighting/report.js';
-import { weightSummary } from '../../src/weighting/summary.js';
-import type { WeightingReport } from '../../src/weighting/types.js';
-import { type ChartInputs, reportCharts, writeCharts } from './charts.js';
+import { chartLabels } from '../charts/labels.js';
+import type { Codebook } from '../data/codebook.js';
+import { pollEstimates } from './estimates.js';
 import { reportHtml } from './html.js';
+import { methodology } from './methodology.js';
+import { reportSections } from './sections.js';
 import {
   designSummary,
   estimatesSummary,
   headlineSummary,
   loadSummary,
-  type Summary,
+  meanShareDeff,
+  type PollReportSummary,
 } from './summary.js';
-import {
-  answersTable,
-  headlineTable,
-  itemsTable,
-  multipleResponseTable,
-  rankingTable,
-  subgroupsTable,
-} from './tables.js';
+import { reportTables } from './tables.js';
+import type { ChartFileFormat, PollReport, PollReportInput } from './types.js';
+import { weightingStage } from './weighting.js';
 
-/** The repository root (data/ and out/ are relative to it by default). */
-export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const ALL_FILES: readonly ChartFileFormat[] = ['png', 'svg', 'json'];
 
-/** Options of {@link runReport}; paths are relative to the current directory. */
-export interface ReportOptions {
-  /** The poll's CSV, default the bundled `data/belarus-2021-12.csv`. */
-  data?: string;
-  /** Its codebook, default `data/codebook.json`. */
-  codebook?: string;
-  /** Its questionnaire description, default `data/questionnaire.json`. */
-  questionnaire?: string;
-  /** Population margins for raking, default `data/margins.json`; `null`: design weights only. */
-  margins?: string | null;
-  /** Output directory, default `out/` of the repository. */
-  out?: string;
-  /** Confidence level, default 0.95. */
-  level?: number;
-  /** Write the charts (`out/charts/`) and `out/report.html`, default `true`. */
-  charts?: boolean;
-  /** Where progress lines go, default `console.log`. */
-  log?: (line: string) => void;
-}
-
-/** What {@link runReport} wrote. */
-export interface ReportResult {
-  summary: Summary;
-  /** Paths of the files written. */
-  files: string[];
-}
-
-const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;
-
-/** Runs the whole report; returns the summary and the files written. */
-export async function runReport(opts: ReportOptions = {}): Promise<ReportResult> {
-  const log = opts.log ?? ((line: string) => console.log(line));
-  const level = opts.level ?? 0.95;
-  const paths = {
-    data: resolve(opts.data ?? join(ROOT, 'data', 'belarus-2021-12.csv')),
-    codebook: resolve(opts.codebook ?? join(ROOT, 'data', 'codebook.json')),
-    questionnaire: resolve(opts.questionnaire ?? join(ROOT, 'data', 'questionnaire.json')),
-    margins:
-      opts.margins === null ? null : resolve(opts.margins ?? join(ROOT, 'data', 'margins.json')),
+/**
+ * Builds a poll's report: the design (raked to the margins, if any), the estimates of everything
+ * the questionnaire describes — the attitude battery with its rankings, the multiple-response
+ * questions with theirs, the single items overall and by subgroup, the published statements
+ * checked against the data, published trends — or without a questionnaire the weighted topline
+ * of every variable; then the summary (`summary.json`), the tables (CSV text), the charts
+ * (Vega-Lite specs) and one self-contained HTML page. Runs in Node and in browsers (outside
+ * Node pass `scripts` for the page, or `charts: false`); `writePollReport` writes it to a folder
+ * on Node.
+ *
+ * Nothing about a particular poll is built in: titles come from the questionnaire's question
+ * texts, and what the page must say about the poll (a notice that the data is synthetic, its
+ * source, methodology notes, published figures to set beside it) from its `about` and `trends`.
+ *
+ * @throws {DesignError} from `svyDesign`; {@link WeightingError} from raking;
+ *   {@link EstimationError} from the estimators (e.g. `UNKNOWN_LEVEL` for an answer the
+ *   questionnaire does not list, `BAD_OPTION` for a level outside (0, 1));
+ *   {@link CodebookError} `INVALID_QUESTIONNAIRE` for a trend of no item.
+ * @example
+ * ```ts
+ * const data = fromColumns({
+ *   region: ['North', 'North', 'South', 'South', 'South', 'North'],
+ *   vote: ['Yes', 'No', 'Yes', 'Yes', 'No', 'Yes'],
+ *   age: [34, 51, 29, 62, 45, 38],
+ *   w: [1, 1, 2, 2, 2, 1],
+ * });
+ * const report = pollReport({ data, design: { weights: 'w' }, charts: false });
+ * console.log([...report.tables.keys()], report.html); // => [ 'topline' ] null
+ * const vote = report.summary.estimates.topline?.find((v) => v.variable === 'vote');
+ * console.log(vote?.estimates.map((e) => `${e.level} ${e.estimate.toFixed(3)}`)); // => [ 'Yes 0.667', 'No 0.333' ]
+ * ```
+ */
+export function pollReport(input: PollReportInput): PollReport {
+  const { data, questionnaire: q } = input;
+  const log = input.log ?? (() => {});
+  const progress = (line: string) => log(line, 'progress');
+  const codebook: Codebook = input.codebook ?? data.codebook;
+  const names = {
+    data: input.names?.data ?? data.load.source,
+    codebook:
+      input.names?.codebook !== undefined
+        ? input.names.codebook
+        : input.codebook || data.codebook.variables.length
+          ? 'codebook'
+          : null,
+    questionnaire: input.names?.questionnaire ?? (q ? 'questionnaire' : null),
+    margins: input.margins ? (input.names?.margins ?? 'margins') : null,
   };
-  const out = resolve(opts.out ?? join(ROOT, 'out'));
-  const show = (p: string) => relative(process.cwd(), p) || p;
-  const t0 = performance.now();
 
-  // 1. load
-  const codebook = parseCodebook(
-    await readJsonFile(
-      paths.codebook,
-      (message) => new CodebookError('INVALID_CODEBOOK', message, { file: paths.codebook }),
-    ),
-    paths.codebook,
-  );
-  const questionnaire = await readQuestionnaire(paths.questionnaire);
-  const data = await readCsv(paths.data, { codebook });
+  // 1. load (done by the caller: what it learned)
   const load = loadSummary(data);
-  log(
-    `load: ${data.nrow} respondents, ${data.names.length} columns from ${show(paths.data)} (${load.missingCells} cells missing)`,
+  progress(
+    `load: ${data.nrow} respondents, ${data.names.length} columns from ${names.data} (${load.missingCells} cells missing)`,
   );
 
-  // 2. design
-  const base = svyDesign(data, {
-    ids: 'psu',
-    strata: 'stratum',
-    weights: 'design_weight',
-    nest: true,
+  // 2. design and weighting
+  const stage = weightingStage(data, input.design ?? {}, input.margins, names.margins, progress);
+  const { design } = stage;
+
+  // 3. estimates and headlines
+  const estimates = pollEstimates(design, {
+    questionnaire: q,
+    topline: input.topline ?? q === undefined,
+    level: input.level ?? 0.95,
+    codebook,
+    log,
   });
-  const stage = base.stages[0]!;
-  const before = weightSummary(base);
-  log(
-    `design: ${stage.nStrata} strata, ${stage.nClusters} PSUs, Kish deff of the design weights ${before.kishDeff.toFixed(3)}`,
-  );
 
-  // 3. weighting
-  let design: LinearizationDesign = base;
-  let weighting: Summary['weighting'];
-  let diagnostics: WeightingReport | null = null;
-  if (paths.margins === null) {
-    weighting = {
-      method: 'none',
-      note: 'design weights only (no margins given)',
-      margins: [],
-      iterations: null,
-      converged: null,
-      kishDeffBefore: before.kishDeff,
-      kishDeffAfter: before.kishDeff,
-    };
-    log('weighting: design weights only (no margins given)');
-  } else {
-    const margins = await readMargins(paths.margins);
-    design = weightToPopulation(base, margins);
-    diagnostics = weightingReport(base, design, margins);
-    const step = design.calibration?.at(-1);
-    const after = weightSummary(design);
-    weighting = {
-      method: 'rake',
-      note: `raked to ${margins.length} margins from ${show(paths.margins)}`,
-      margins: margins.map((m) => m.variable),
-      iterations: step?.iterations ?? null,
-      converged: step?.converged ?? null,
-      kishDeffBefore: before.kishDeff,
-      kishDeffAfter: after.kishDeff,
-    };
-    log(
-      `weighting: raked to ${weighting.margins.join(', ')} in ${weighting.iterations} sweeps; Kish deff ${after.kishDeff.toFixed(3)}, effective n ${after.effectiveN.toFixed(0)}`,
-    );
-  }
-
-  // 4. estimates
-  const poll = { level };
-  const attitudes: BatteryResult | null = questionnaire.attitudes
-    ? svyBattery(design, questionnaire.attitudes, poll)
-    : null;
-  const netRanking: Ranking | null = attitudes ? rankItems(attitudes, { by: 'net' }) : null;
-  const positiveRanking: Ranking | null = attitudes
-    ? rankItems(attitudes, { by: 'positive' })
-    : null;
-  const mr = questionnaire.multipleResponse.map((q) => {
-    const result = svyMultipleResponse(design, q, poll);
-    return { result, ranking: rankItems(result) };
-  });
-  const items = questionnaire.eeu.map((i) =>
-    svyItem(design, { ...i, key: i.id, label: i.question.en }, poll),
-  );
-  const subgroupVars = questionnaire.subgroups.map((s) => s.variable);
-  const subgroups = subgroupVars.length
-    ? questionnaire.eeu.map((i) => svySubgroups(design, i, subgroupVars, poll))
-    : [];
-  log(
-    `estimates: ${attitudes?.items.length ?? 0} attitude items, ${mr.length} multiple-response questions, ${items.length} items by ${subgroupVars.length} subgroup variables (df ${attitudes?.df ?? mr[0]?.result.df ?? ''})`,
-  );
-
-  // 5. headlines
-  const headlines = evaluateHeadlines(design, questionnaire, poll);
-  for (const h of headlines) {
-    const ci = `${pct(h.ci[0])} to ${pct(h.ci[1])}`;
-    const rank = h.rank !== null ? `, rank ${h.rank} (plausible ${h.rankRange!.join('-')})` : '';
-    log(`headline: ${h.holds.padEnd(9)} ${h.statement}: ${pct(h.estimate)} [${ci}]${rank}`);
-  }
-
-  // 6. write
-  const summary: Summary = {
-    generatedBy: 'npm run report (scripts/report.ts)',
-    input: {
-      data: show(paths.data),
-      codebook: show(paths.codebook),
-      questionnaire: show(paths.questionnaire),
-      margins: paths.margins === null ? null : show(paths.margins),
-    },
+  // 4. summary and tables
+  const summary: PollReportSummary = {
+    generatedBy: input.generatedBy ?? 'surveykit pollReport',
+    input: names,
     load,
-    design: designSummary(design, level, headlines, paths.margins !== null),
-    weighting,
-    headlines: headlineSummary(headlines),
-    estimates: estimatesSummary(attitudes, netRanking, mr, items),
+    design: designSummary(
+      design,
+      estimates.level,
+      meanShareDeff(estimates),
+      stage.diagnostics !== null,
+    ),
+    weighting: stage.summary,
+    headlines: headlineSummary(estimates.headlines),
+    estimates: estimatesSummary(estimates),
   };
-  const tables: Record<string, string> = {
-    'headlines.csv': headlineTable(headlines),
-    'multiple-response.csv': multipleResponseTable(mr.map((m) => m.result)),
-    'items.csv': itemsTable(items),
-    'items-answers.csv': answersTable(items),
-    'items-by-subgroup.csv': subgroupsTable(subgroups),
-  };
-  if (attitudes && netRanking && positiveRanking) {
-    tables['attitudes.csv'] = itemsTable(attitudes.items);
-    tables['attitudes-answers.csv'] = answersTable(attitudes.items);
-    tables['ranking-attitudes-net.csv'] = rankingTable(netRanking);
-    tables['ranking-attitudes-positive.csv'] = rankingTable(positiveRanking);
+  const tables = reportTables(estimates);
+  const chartFiles = input.chartFiles ?? ALL_FILES;
+  if (input.charts === false) {
+    return { summary, tables, charts: [], html: null, chartFiles, design };
   }
-  for (const { result, ranking } of mr)
-    tables[`ranking-${result.question}.csv`] = rankingTable(ranking);
-  await mkdir(join(out, 'tables'), { recursive: true });
-  const files = [join(out, 'summary.json')];
-  await writeFile(files[0]!, `${JSON.stringify(summary, null, 2)}\n`);
-  for (const [name, text] of Object.entries(tables)) {
-    const path = join(out, 'tables', name);
-    await writeFile(path, text);
-    files.push(path);
-  }
-  const nTables = files.length - 1;
 
-  // 7. charts and the HTML report
-  if (opts.charts !== false) {
-    const inputs: ChartInputs = {
-      questionnaire,
-      labels: chartLabels({ questionnaire, codebook }),
-      level,
-      bundled: paths.data === resolve(join(ROOT, 'data', 'belarus-2021-12.csv')),
-      title: codebook.title ?? `Poll report: ${show(paths.data)}`,
-      headlines,
-      attitudes,
-      netRanking,
-      mr,
-      items,
-      subgroups,
-      weighting: diagnostics,
-      weights: { design: base.weights, final: design.weights },
-    };
-    const charts = reportCharts(inputs);
-    files.push(...(await writeCharts(charts, join(out, 'charts'))));
-    const html = join(out, 'report.html');
-    await writeFile(html, reportHtml(summary, inputs, charts));
-    files.push(html);
-    log(
-      `charts: ${charts.length} charts as PNG, SVG and Vega-Lite JSON in ${show(join(out, 'charts'))}; report ${show(html)}`,
-    );
-  }
-  const ms = performance.now() - t0;
-  log(
-    `wrote ${show(files[0]!)}, ${nTables} tables in ${show(join(out, 'tables'))}${opts.charts !== false ? `, ${files.length - 2 - nTables} chart files and report.html` : ''} (${(ms / 1000).toFixed(2)} s)`,
-  );
-  return { summary, files };
+  // 5. charts and the page
+  const labels = chartLabels({ codebook, ...(q ? { questionnaire: q } : {}) });
+  const sections = reportSections({
+    estimates,
+    questionnaire: q,
+    labels,
+    diagnostics: stage.diagnostics,
+    weights: { design: stage.base.weights, final: design.weights },
+    questionnaireName: names.questionnaire,
+  });
+  const strata = design.spec.strata;
+  const html = reportHtml(sections, {
+    title: input.title ?? q?.about?.title ?? codebook.title ?? `Poll report: ${names.data}`,
+    notice: input.notice ?? q?.about?.notice,
+    summary,
+    methodology: methodology({
+      summary,
+      estimates,
+      questionnaire: q,
+      codebook,
+      labels,
+      diagnostics: stage.diagnostics,
+      strata: strata === undefined ? [] : Array.isArray(strata) ? strata : [strata],
+    }),
+    chartFiles,
+    scripts: input.scripts,
+  });
+  return { summary, tables, charts: sections.flatMap((s) => s.charts), html, chartFiles, design };
 }
