@@ -9,7 +9,6 @@
  */
 import { readFileSync } from 'node:fs';
 import { DEFAULT_SEED, generatePoll } from '../scripts/generate/poll.js';
-import { EDB_BAROMETER } from '../scripts/report/published.js';
 import {
   column,
   degreesOfFreedom,
@@ -47,6 +46,8 @@ import { heading, note, num, pct, pctCi, printTable, pts, pValue } from './lib/p
 heading('1. Two waves');
 const WAVE2_SEED = 20221204;
 const q = await readQuestionnaire(repo('data', 'questionnaire.json'));
+// the published figures the questionnaire sets beside the EEU membership item (its `trends`)
+const barometer = q.trends!.find((t) => t.id === 'eeu-trend')!;
 const margins = await readMargins(repo('data', 'margins.json'));
 const design = (data: SurveyData) =>
   svyDesign(data, { ids: 'psu', strata: 'stratum', weights: 'design_weight', nest: true });
@@ -219,12 +220,12 @@ const ours = results.find((r) => r.label === 'Support EEU membership')!.rows[0]!
 printTable(
   `This poll (wave 1): support EEU membership ${pct(ours.estimate)} ${pctCi(ours.ci)} against each published figure`,
   ['year', 'published', 'source', 'difference', 'SE (pts)', 'p (normal)'],
-  EDB_BAROMETER.figures.map((f) => {
+  barometer.figures.map((f) => {
     const difference = ours.estimate - f.share;
     const se = Math.sqrt(ours.se ** 2 + (f.share * (1 - f.share)) / 1000);
     const z = difference / se;
     return [
-      f.year,
+      f.x,
       pct(f.share, 0),
       f.source,
       pts(difference),
@@ -244,10 +245,10 @@ await saveChart(
   '04-eeu-trend',
   trendChart(
     [
-      ...EDB_BAROMETER.figures.map((f) => ({
-        x: f.year,
+      ...barometer.figures.map((f) => ({
+        x: f.x,
         estimate: f.share,
-        series: EDB_BAROMETER.series,
+        series: barometer.series,
         source: f.source,
       })),
       ...waves.map((w, k) => ({

@@ -117,6 +117,7 @@ export { svyTtest } from './estimate/ttest.js';
 export type { Estimate, EstimateOptions } from './estimate/types.js';
 export type { VarOptions } from './estimate/var.js';
 export { svyVar } from './estimate/var.js';
+export type { PollAbout, PublishedFigure, PublishedTrend } from './poll/about.js';
 export type { DifferenceTest, PollOptions } from './poll/answers.js';
 export type { AnswerShare, BatteryResult, GroupStatistic, ItemSummary } from './poll/battery.js';
 export { GROUP_STATISTICS, svyBattery, svyItem } from './poll/battery.js';
@@ -145,6 +146,17 @@ export type { SubgroupOptions, SubgroupResult, SubgroupRow } from './poll/subgro
 export { svySubgroups } from './poll/subgroups.js';
 export type { MarginsFile } from './poll/weighting.js';
 export { marginsFromJson, readMargins, weightToPopulation } from './poll/weighting.js';
+export { pollReport } from './report/report.js';
+export type { PollReportSummary, SummaryEstimate } from './report/summary.js';
+export type {
+  ChartFileFormat,
+  PollReport,
+  PollReportChart,
+  PollReportInput,
+  ReportLogKind,
+} from './report/types.js';
+export type { WritePollReportOptions } from './report/write.js';
+export { writePollReport } from './report/write.js';
 export { pchisqUpper, pfUpper, pnorm, pt, qbeta, qnorm, qt } from './stats/distributions.js';
 export type { CalibrateOptions } from './weighting/calibrate.js';
 export { calibrate } from './weighting/calibrate.js';

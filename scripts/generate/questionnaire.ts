@@ -3,7 +3,9 @@
  * form the attitude battery and for which country, how the scale codes group into positive /
  * neutral / negative / hard to say, the multiple-response questions with their option columns,
  * the EEU items (their answers grouped the same way: "support" is positive), the subgroup
- * variables of the report, and the published statements of the poll to check. The codebook
+ * variables of the report, the published statements of the poll to check, and what reports
+ * must say about it (`about`: the data is synthetic) and set beside it (`trends`: the EDB
+ * Integration Barometer's published figures). The codebook
  * schema is strict, so this lives in its own file. `src/poll/questionnaire.ts` validates it.
  * @module
  */
@@ -18,6 +20,7 @@ import {
   MULTI_RESPONSE,
   REFUSED,
 } from './labels.js';
+import { eeuTrend } from './published.js';
 
 /** A text in English with its Russian translation. */
 interface Text {
@@ -73,8 +76,33 @@ export interface Questionnaire {
   /** Variables the report breaks the EEU items down by. */
   subgroups: Array<{ variable: string; label: Text }>;
   /** The poll's published statements (data/README.md), with their source and how to check them. */
-  headlines: Array<{ id: string; statement: string; source: string; check: Check }>;
+  headlines: Array<{
+    id: string;
+    statement: string;
+    source: string;
+    /** A short label for charts. */
+    label?: string;
+    check: Check;
+  }>;
+  /** What every report of the poll says about it: that the data is synthetic. */
+  about: { notice: string; methodology: string[] };
+  /** Published figures charted beside the poll's estimates. */
+  trends: Array<ReturnType<typeof eeuTrend>>;
 }
+
+/** The notice at the top of every report of the bundled poll. */
+const NOTICE =
+  'Synthetic data: every respondent in this sample was simulated. The figures illustrate the ' +
+  'method and must not be cited as Belarusian opinion (see Methodology).';
+
+/** The paragraph opening the methodology of every report of the bundled poll. */
+const SYNTHETIC =
+  'THE DATA IS SYNTHETIC. No respondent in data/belarus-2021-12.csv exists: the file was ' +
+  'simulated by scripts/generate-data.ts to resemble a Belarusian national face-to-face poll of ' +
+  'December 2021 (Belarusian Institute of Strategic Research). Only three findings of that poll ' +
+  'were ever published, and the simulation was calibrated so that they hold; every other figure ' +
+  'in this report is an output of the simulation model, not a measurement of Belarusian ' +
+  'opinion. See data/README.md.';
 
 /** Where the three published findings were reported (see data/README.md). */
 const HEADLINE_SOURCE =
@@ -216,6 +244,7 @@ export function buildQuestionnaire(): Questionnaire {
             ? 'Apart from Russia, Kazakhstan is the most reliable partner of Belarus in the international arena'
             : 'Apart from Russia, Kazakhstan is the country whose interests are most consistent with those of Belarus',
         source: HEADLINE_SOURCE,
+        label: `Kazakhstan named as ${q.id === 'reliable' ? 'a most reliable partner' : 'sharing our interests'} (claimed rank 2)`,
         check: {
           type: 'rank' as const,
           question: q.id,
@@ -225,5 +254,7 @@ export function buildQuestionnaire(): Questionnaire {
         },
       })),
     ],
+    about: { notice: NOTICE, methodology: [SYNTHETIC] },
+    trends: [eeuTrend()],
   };
 }

@@ -4,6 +4,7 @@
  * @module
  */
 import type { Command } from './command.js';
+import { reportCommand } from './report.js';
 
 /** Every subcommand. */
-export const COMMANDS: readonly Command[] = [];
+export const COMMANDS: readonly Command[] = [reportCommand];

@@ -34,6 +34,7 @@ import {
 import { readJsonFile } from '../data/json-file.js';
 import { validateJson } from '../data/validate.js';
 import { CodebookError } from '../errors.js';
+import { aboutSchema, trendSchema } from './about.js';
 
 /** A non-empty text. */
 const nonEmpty = () => string().check(minLength(1));
@@ -184,6 +185,8 @@ export const headlineSchema = strictObject({
   statement: nonEmpty(),
   /** Where it was published. */
   source: nonEmpty(),
+  /** A short label for charts (default: the statement). */
+  label: optional(nonEmpty()),
   /** How to check it against the data. */
   check: union([shareCheckSchema, rankCheckSchema]),
 });
@@ -232,6 +235,10 @@ export const questionnaireSchema = strictObject({
   ),
   /** Published statements to check ({@link evaluateHeadlines}). */
   headlines: _default(array(headlineSchema), []),
+  /** How reports present the poll: title, source, notice, methodology notes. */
+  about: optional(aboutSchema),
+  /** Figures published elsewhere to chart beside an item's estimate. */
+  trends: optional(array(trendSchema)),
 });
 
 /**

@@ -1,6 +1,7 @@
 /**
  * The report in a real browser: headless Chromium (Debian's `chromium`, driven by
- * playwright-core) opens a report written by the main job, waits for every chart, checks there
+ * playwright-core) opens the bundled poll's report (built by `pollReport`, written by
+ * `writePollReport`, as `npm run report` does), waits for every chart, checks there
  * are no console errors, no requests leave the page, and every chart has drawn marks; then
  * saves a screenshot to out/report-screenshot.png.
  *
@@ -13,7 +14,9 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runReport } from '../../scripts/report/run.js';
+import { pollReport } from '../../src/report/report.js';
+import { writePollReport } from '../../src/report/write.js';
+import { bundledInput } from '../report/fixtures.js';
 import { root } from './fixtures.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -39,7 +42,7 @@ describe('out/report.html in headless Chromium', () => {
       const out = mkdtempSync(join(tmpdir(), 'surveykit-browser-'));
       const profile = mkdtempSync(join(tmpdir(), 'surveykit-chromium-'));
       dirs.push(out, profile);
-      await runReport({ out, log: () => {} });
+      await writePollReport(pollReport(await bundledInput()), out);
 
       const context = await chromium.launchPersistentContext(profile, {
         executablePath: CHROMIUM,

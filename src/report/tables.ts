@@ -1,15 +1,18 @@
 /**
- * The report's tables (`out/tables/*.csv`), one function per table, from the poll estimates.
+ * The report's tables (`tables/*.csv`), one function per table, from the poll estimates.
  * Shares are proportions (0–1), at full precision; intervals are `*_lo` / `*_hi`.
  * @module
  */
-import type { Estimate } from '../../src/estimate/types.js';
-import { GROUP_STATISTICS, type ItemSummary } from '../../src/poll/battery.js';
-import type { HeadlineResult } from '../../src/poll/headline.js';
-import type { MultipleResponseResult } from '../../src/poll/multiple-response.js';
-import type { Ranking } from '../../src/poll/rank.js';
-import type { SubgroupResult } from '../../src/poll/subgroups.js';
+import type { Estimate } from '../estimate/types.js';
+import { GROUP_STATISTICS, type ItemSummary } from '../poll/battery.js';
+import type { HeadlineResult } from '../poll/headline.js';
+import type { MultipleResponseResult } from '../poll/multiple-response.js';
+import type { Ranking } from '../poll/rank.js';
+import type { SubgroupResult } from '../poll/subgroups.js';
 import { type Cell, toCsv } from './csv.js';
+import type { PollEstimates } from './estimates.js';
+import { fileStem, UniqueNames } from './names.js';
+import type { Topline } from './topline.js';
 
 const est = (e: Estimate): Cell[] => [e.estimate, e.se, e.ci[0], e.ci[1]];
 const estHeader = (p: string): string[] => [p, `${p}_se`, `${p}_lo`, `${p}_hi`];
@@ -176,4 +179,43 @@ export function headlineTable(results: readonly HeadlineResult[]): string {
     h.source,
   ]);
   return toCsv(header, rows);
+}
+
+/** The topline: every level's share of each categorical variable, and each numeric mean. */
+export function toplineTable(topline: Topline): string {
+  const header = ['variable', 'label', 'type', 'level', 'n', 'n_missing', ...estHeader('estimate')];
+  const rows = topline.variables.flatMap((v) =>
+    v.rows.map((e) => [v.variable, v.label, v.kind, e.level ?? null, e.n, e.nMissing, ...est(e)]),
+  );
+  return toCsv(header, rows);
+}
+
+/**
+ * Every table of a report, by name (the file name without `.csv`), in the order they are
+ * written: a table is made when the report has its content.
+ */
+export function reportTables(x: PollEstimates): Map<string, string> {
+  const names = new UniqueNames();
+  const tables = new Map<string, string>();
+  const add = (name: string, csv: string) => tables.set(names.take(name), csv);
+  const items = x.items.map((i) => i.summary);
+  const subgroups = x.items.flatMap((i) => (i.subgroups ? [i.subgroups] : []));
+  if (x.headlines.length) add('headlines', headlineTable(x.headlines));
+  if (x.questions.length)
+    add('multiple-response', multipleResponseTable(x.questions.map((q) => q.result)));
+  if (items.length) {
+    add('items', itemsTable(items));
+    add('items-answers', answersTable(items));
+  }
+  if (subgroups.length) add('items-by-subgroup', subgroupsTable(subgroups));
+  if (x.battery) {
+    add('attitudes', itemsTable(x.battery.result.items));
+    add('attitudes-answers', answersTable(x.battery.result.items));
+    add('ranking-attitudes-net', rankingTable(x.battery.net));
+    add('ranking-attitudes-positive', rankingTable(x.battery.positive));
+  }
+  for (const q of x.questions)
+    add(`ranking-${fileStem(q.result.question)}`, rankingTable(q.ranking));
+  if (x.topline) add('topline', toplineTable(x.topline));
+  return tables;
 }

@@ -1,12 +1,14 @@
 /**
  * Published figures the report sets beside the poll's own estimates (they have no microdata and
- * no confidence intervals: they are charted as published figures).
+ * no confidence intervals: they are charted as published). Written into `data/questionnaire.json`
+ * as a `trends` entry (see `src/poll/about.ts`).
  * @module
  */
 
 /** One published figure. */
 export interface PublishedFigure {
-  year: number;
+  /** The year. */
+  x: number;
   /** The share (0–1) as published (whole percents). */
   share: number;
   source: string;
@@ -31,22 +33,38 @@ export const EDB_BAROMETER: { series: string; note: string; figures: PublishedFi
   series: 'EDB Integration Barometer (published)',
   note: 'Support for Eurasian economic integration in Belarus (Customs Union and Single Economic Space until 2014, the EAEU from 2015); national samples of about 1,000; published without confidence intervals.',
   figures: [
+    { x: 2012, share: 0.6, source: 'EDB Integration Barometer 2012' },
     {
-      year: 2012,
-      share: 0.6,
-      source: 'EDB Integration Barometer 2012',
-    },
-    {
-      year: 2014,
+      x: 2014,
       share: 0.68,
       source: 'EDB Integration Barometer 2014 (2015 report: 60%, down 8 points)',
     },
-    { year: 2015, share: 0.6, source: 'EDB Integration Barometer 2015' },
+    { x: 2015, share: 0.6, source: 'EDB Integration Barometer 2015' },
     {
-      year: 2016,
+      x: 2016,
       share: 0.63,
       source: 'EDB Integration Barometer 2016 (press release, 25 October 2016)',
     },
-    { year: 2017, share: 0.56, source: 'EDB Integration Barometer 2017 (13 December 2017)' },
+    { x: 2017, share: 0.56, source: 'EDB Integration Barometer 2017 (13 December 2017)' },
   ],
 };
+
+/** The questionnaire's `trends` entry: the barometer beside this poll's support for EEU membership. */
+export function eeuTrend() {
+  return {
+    id: 'eeu-trend',
+    variable: 'eeu_membership',
+    statistic: 'positive' as const,
+    title: 'Support for Eurasian economic integration in Belarus',
+    series: EDB_BAROMETER.series,
+    note: EDB_BAROMETER.note,
+    figures: EDB_BAROMETER.figures,
+    poll: {
+      x: 2021,
+      series: 'This poll, December 2021 (synthetic data)',
+      source: 'surveykit estimate on the bundled synthetic sample',
+      label: 'This poll (synthetic data): support EEU membership',
+      note: "This poll's figure is the share supporting Belarus's membership in the EEU; its data is synthetic.",
+    },
+  };
+}

@@ -1,0 +1,163 @@
+/**
+ * `surveykit report DATA`: the main job for any poll. Reads the data (CSV or SPSS), its codebook,
+ * questionnaire description and margins as given (never the bundled sample's), builds the design,
+ * and writes the report made by `pollReport` into `--out` with `writePollReport`: progress on
+ * stderr, the headline statements and what was written on stdout.
+ * @module
+ */
+import type { Codebook } from '../data/codebook.js';
+import type { Margin } from '../design/weighting-history.js';
+import { type Questionnaire, readQuestionnaire } from '../poll/questionnaire.js';
+import { readMargins } from '../poll/weighting.js';
+import { pollReport } from '../report/report.js';
+import { writePollReport } from '../report/write.js';
+import { numberOption, parseCommandArgs, stringOption } from './args.js';
+import { type Command, EXIT, UsageError } from './command.js';
+import {
+  DESIGN_HELP,
+  DESIGN_OPTIONS,
+  designSpecFrom,
+  readCodebookFile,
+  readDataFile,
+} from './inputs.js';
+import { VERSION } from './version.js';
+
+const USAGE = `usage: surveykit report DATA [options]
+
+Weights a poll to its population and writes its report: summary.json (design, weighting,
+every headline estimate), tables/*.csv, each chart as PNG, SVG and Vega-Lite JSON in charts/,
+and report.html (one self-contained page). DATA is a CSV or SPSS (.sav, .zsav) file.
+
+With --questionnaire the report follows it: the attitude battery, the multiple-response
+questions, the single items overall and by subgroup, the published statements checked against
+the data. Without one it is the weighted topline of every variable. Only the files given are
+read: nothing is taken from anywhere else.
+
+inputs:
+  --codebook CB.json     the data's codebook (types, value labels, missing codes); without it
+                         a CSV file's column types are inferred from the data, and it says so
+  --questionnaire Q.json the questionnaire description (sections, headlines, notice, trends)
+  --margins M.json       population margins: the design weights are raked to them
+  --encoding NAME        CSV text encoding, e.g. windows-1251 (default utf-8)
+  --delimiter C          CSV delimiter (default: detected)
+
+${DESIGN_HELP}
+
+output:
+  --out DIR              the folder to write (default: out)
+  --level P              confidence level of every interval and test (default 0.95)
+  --title TEXT           the report's title
+  --no-charts            no charts and no report.html (summary.json and tables only)
+  --no-png               charts as SVG and Vega-Lite JSON only
+  --json                 print summary.json on stdout instead of the headline lines
+  -h, --help             this help
+
+example (the bundled sample, as npm run report does):
+  surveykit report data/belarus-2021-12.csv --codebook data/codebook.json \\
+    --questionnaire data/questionnaire.json --margins data/margins.json \\
+    --design data/design.json --out out
+
+exit codes: 0 done, 1 the data could not be used, 2 the command was misused`;
+
+const OPTIONS = {
+  ...DESIGN_OPTIONS,
+  codebook: { type: 'string' },
+  questionnaire: { type: 'string' },
+  margins: { type: 'string' },
+  encoding: { type: 'string' },
+  delimiter: { type: 'string' },
+  out: { type: 'string' },
+  level: { type: 'string' },
+  title: { type: 'string' },
+  'no-charts': { type: 'boolean' },
+  'no-png': { type: 'boolean' },
+  json: { type: 'boolean' },
+} as const;
+
+/** `surveykit report`. */
+export const reportCommand: Command = {
+  name: 'report',
+  summary: 'weight a poll and write its report: summary.json, tables, charts, report.html',
+  usage: USAGE,
+  async run(args, io) {
+    const parsed = parseCommandArgs(args, OPTIONS, USAGE, [1, 1]);
+    if (parsed.values.help) {
+      io.stdout(USAGE);
+      return EXIT.ok;
+    }
+    const file = parsed.positionals[0]!;
+    const level = numberOption(parsed, 'level', USAGE);
+    if (level !== undefined && !(level > 0 && level < 1)) {
+      throw new UsageError(`--level must be between 0 and 1, e.g. 0.95; got ${level}`, USAGE);
+    }
+    const design = await designSpecFrom(parsed, USAGE);
+    const out = stringOption(parsed, 'out') ?? 'out';
+    const charts = !parsed.values['no-charts'];
+    const encoding = stringOption(parsed, 'encoding');
+    const delimiter = stringOption(parsed, 'delimiter');
+    const title = stringOption(parsed, 'title');
+    const names = {
+      codebook: stringOption(parsed, 'codebook'),
+      questionnaire: stringOption(parsed, 'questionnaire'),
+      margins: stringOption(parsed, 'margins'),
+    };
+    const progress = (line: string) => io.stderr(line);
+
+    const codebook: Codebook | undefined =
+      names.codebook !== undefined ? await readCodebookFile(names.codebook) : undefined;
+    const questionnaire: Questionnaire | undefined =
+      names.questionnaire !== undefined ? await readQuestionnaire(names.questionnaire) : undefined;
+    const margins: Margin[] | undefined =
+      names.margins !== undefined ? await readMargins(names.margins) : undefined;
+    const data = await readDataFile(file, {
+      ...(codebook ? { codebook } : {}),
+      ...(encoding ? { encoding } : {}),
+      ...(delimiter ? { delimiter } : {}),
+    });
+    // Without a codebook a CSV file's types are inferred (an SPSS file brings its dictionary).
+    const inferred = codebook === undefined && data.codebook.variables.length === 0;
+    if (inferred) {
+      const numeric = data.names.filter((n) => data.columns[n]!.kind === 'numeric').length;
+      progress(
+        `types: no --codebook, so the column types were inferred from the data: ${numeric} numeric, ${data.names.length - numeric} categorical (levels sorted). Check them with surveykit describe ${file}; give a codebook for value labels, missing codes and level order.`,
+      );
+    }
+
+    // what the poll's description says every report must say (e.g. that the data is synthetic)
+    const notice = questionnaire?.about?.notice;
+    if (notice && !parsed.values.json) io.stdout(`notice: ${notice}`);
+
+    const report = pollReport({
+      data,
+      design,
+      ...(questionnaire ? { questionnaire } : {}),
+      ...(margins ? { margins } : {}),
+      ...(codebook ? { codebook } : {}),
+      ...(level !== undefined ? { level } : {}),
+      charts,
+      chartFiles: parsed.values['no-png'] ? ['svg', 'json'] : ['png', 'svg', 'json'],
+      ...(title !== undefined ? { title } : {}),
+      names: {
+        data: file,
+        codebook: names.codebook ?? (inferred ? null : `${file} (its SPSS dictionary)`),
+        questionnaire: names.questionnaire ?? null,
+        margins: names.margins ?? null,
+      },
+      generatedBy: `surveykit report (surveykit ${VERSION})`,
+      log: (line, kind) =>
+        (kind === 'headline' && !parsed.values.json ? io.stdout : progress)(line),
+    });
+    const files = await writePollReport(report, out, { log: progress });
+    if (parsed.values.json) io.stdout(JSON.stringify(report.summary, null, 2));
+    else {
+      const d = report.summary.design;
+      io.stdout(
+        `${d.n} respondents, ${d.weights} weights (Kish deff ${d.kishDeff.toFixed(3)}, effective n ${d.effectiveN.toFixed(0)}); margin of error of a 50% share ±${(100 * (d.marginOfError50.design ?? d.marginOfError50.weighting)).toFixed(1)} points at ${Math.round(d.level * 100)}%`,
+      );
+      io.stdout(
+        `report: ${files.length} files in ${out}${report.html !== null ? ` (open ${out.replace(/[/\\]+$/, '')}/report.html)` : ''}`,
+      );
+    }
+    return EXIT.ok;
+  },
+};

@@ -1,0 +1,214 @@
+/**
+ * The sections of a report page, from what the questionnaire has: the headline statements, the
+ * attitude battery, one section per multiple-response question and per single item (titled by
+ * its question), the published trends, the charts in other languages, the topline (without a
+ * questionnaire) and the weighting. Each section holds its charts (named here, distinct) and
+ * its tables.
+ * @module
+ */
+import type { ChartLabels, ChartLanguage } from '../charts/labels.js';
+import { estimateTable, type ReportTable } from '../charts/report.js';
+import type { Questionnaire } from '../poll/questionnaire.js';
+import type { WeightingReport } from '../weighting/types.js';
+import {
+  batteryChartIn,
+  batteryCharts,
+  type ChartContext,
+  type ChartDraft,
+  headlinesChart,
+  itemCharts,
+  LANGUAGE_NAMES,
+  questionChart,
+  toplineChart,
+  trendChartDraft,
+  weightingCharts,
+} from './charts.js';
+import type { PollEstimates } from './estimates.js';
+import {
+  batteryTable,
+  headlineTable,
+  meansTable,
+  questionTable,
+  subgroupTable,
+  toplineTable,
+  trendTable,
+} from './html-tables.js';
+import { fileStem, UniqueNames } from './names.js';
+import type { PollReportChart } from './types.js';
+
+/** A section of the page. */
+export interface PollSection {
+  /** Its anchor id (distinct). */
+  id: string;
+  /** Its heading. */
+  title: string;
+  /** Its paragraphs. */
+  paragraphs: string[];
+  /** Its charts (named, distinct across the report). */
+  charts: PollReportChart[];
+  /** Its tables. */
+  tables: ReportTable[];
+}
+
+/** What the sections are made of. */
+export interface SectionInputs {
+  /** The estimates. */
+  estimates: PollEstimates;
+  /** The questionnaire description, if any. */
+  questionnaire: Questionnaire | undefined;
+  /** Translations. */
+  labels: ChartLabels;
+  /** Margins before and after raking (`null` without margins). */
+  diagnostics: WeightingReport | null;
+  /** The design weights and the final weights. */
+  weights: { design: Float64Array; final: Float64Array };
+  /** The questionnaire's name (for the headline table's note). */
+  questionnaireName: string | null;
+}
+
+const INTRO = {
+  headlines:
+    'Each statement published about the poll, with the estimate from the data, its confidence interval and a verdict: "yes" when the whole interval is on the claimed side of the threshold (for a rank, when every option claimed above is significantly above and every other option significantly below), "no" when it is wholly on the other side, "uncertain" otherwise.',
+  battery:
+    'Shares are of respondents with an answer: "hard to say" is a real answer and stays in the base; refusals are left out. The net score is positive minus negative.',
+  item: 'Shares of each answer among respondents with an answer: "hard to say" is a real answer and stays in the base; refusals are left out.',
+  subgroups:
+    'Each subgroup is compared with the national share by a design-based test of the difference, whose standard error includes the covariance of the two estimates (the subgroup is part of the national sample).',
+  trend: "They are shown as published, without confidence intervals, beside this poll's estimate.",
+  language:
+    'Labels come from the questionnaire’s and codebook’s translations; the charts’ own words (axes, legends, tooltips) are translated by surveykit.',
+  topline:
+    'Share of each value among respondents with a value, with its confidence interval (design-based; missing values excluded).',
+  raked:
+    'The design weights (inverse inclusion probabilities) were raked to population margins; these diagnostics show what the raking corrected and what it cost in precision.',
+  unraked:
+    'The design weights (inverse inclusion probabilities); no population margins were given, so they were not raked.',
+};
+
+/** The chart languages other than English that the questionnaire has translations in. */
+function otherLanguages(q: Questionnaire): Array<Exclude<ChartLanguage, 'en'>> {
+  const texts = [q.attitudes?.question, q.multipleResponse[0]?.question];
+  return (Object.keys(LANGUAGE_NAMES) as Array<Exclude<ChartLanguage, 'en'>>).filter((lang) =>
+    texts.some((t) => t?.[lang] !== undefined),
+  );
+}
+
+/**
+ * The page's sections in order, each with its charts and tables; sections with neither are left
+ * out. Chart names are distinct (ignoring case), section ids too.
+ */
+export function reportSections(s: SectionInputs): PollSection[] {
+  const { estimates: x, questionnaire: q, labels } = s;
+  const c: ChartContext = { labels, level: x.level, weighted: s.diagnostics !== null };
+  const chartNames = new UniqueNames();
+  const ids = new UniqueNames();
+  const sections: PollSection[] = [];
+  const add = (
+    id: string,
+    title: string,
+    paragraphs: string[],
+    charts: ChartDraft[],
+    tables: ReportTable[],
+  ) => {
+    if (charts.length === 0 && tables.length === 0) return;
+    const section = ids.take(id);
+    sections.push({
+      id: section,
+      title,
+      paragraphs,
+      charts: charts.map((d) => ({ ...d, name: chartNames.take(d.name), section })),
+      tables,
+    });
+  };
+
+  if (x.headlines.length) {
+    add(
+      'headlines',
+      'Headline statements',
+      [INTRO.headlines],
+      [headlinesChart(x, q, c)],
+      [headlineTable(x.headlines, x.level, s.questionnaireName)],
+    );
+  }
+  if (x.battery) {
+    add('attitudes', x.battery.battery.question.en, [INTRO.battery], batteryCharts(x.battery, c), [
+      batteryTable(x.battery.result, x.level),
+    ]);
+  }
+  for (const question of x.questions) {
+    const max = question.question.maxAnswers;
+    add(
+      `question-${fileStem(question.result.question)}`,
+      question.question.question.en,
+      [
+        `A multiple-response question${max ? ` (up to ${max} answers)` : ''}: the share of respondents naming each option. Shares add to more than 100% because one respondent can name several options; "none" and "hard to say" are not ranked.`,
+      ],
+      [questionChart(question, c)],
+      [questionTable(question, x.level)],
+    );
+  }
+  for (const item of x.items) {
+    add(
+      `item-${fileStem(item.item.variable)}`,
+      item.item.question.en,
+      item.subgroups ? [INTRO.item, INTRO.subgroups] : [INTRO.item],
+      itemCharts(item, c),
+      [
+        estimateTable(item.summary.answers, {
+          caption: item.item.question.en,
+          label: 'Answer',
+          level: x.level,
+        }),
+        ...(item.subgroups
+          ? [subgroupTable(item.subgroups, item.item.question.en, labels, x.level)]
+          : []),
+      ],
+    );
+  }
+  if (q && x.trends.length) {
+    add(
+      'trend',
+      'Published figures over time',
+      [[...x.trends.flatMap((t) => (t.trend.note ? [t.trend.note] : [])), INTRO.trend].join(' ')],
+      x.trends.map((t) => trendChartDraft(t, q, c)),
+      x.trends.map((t) => trendTable(t, x.level)),
+    );
+  }
+  for (const lang of q ? otherLanguages(q) : []) {
+    const first = x.questions[0];
+    add(
+      `labels-${lang}`,
+      `Charts with ${LANGUAGE_NAMES[lang]} labels`,
+      [INTRO.language],
+      [
+        ...(x.battery ? [batteryChartIn(x.battery, c, lang)] : []),
+        ...(first ? [questionChart(first, c, lang)] : []),
+      ],
+      [],
+    );
+  }
+  if (x.topline) {
+    const numeric = x.topline.variables.filter((v) => v.kind === 'numeric');
+    for (const v of x.topline.variables) {
+      if (v.kind !== 'categorical') continue;
+      add(
+        `topline-${fileStem(v.variable)}`,
+        v.label === v.variable ? v.variable : `${v.label} (${v.variable})`,
+        [INTRO.topline],
+        [toplineChart(v, c)],
+        [toplineTable(v, x.level)],
+      );
+    }
+    if (numeric.length) {
+      add('means', 'Numeric variables', [], [], [meansTable(numeric, x.level)]);
+    }
+  }
+  add(
+    'weighting',
+    'Weighting',
+    [s.diagnostics ? INTRO.raked : INTRO.unraked],
+    weightingCharts(s.diagnostics, s.weights, c),
+    [],
+  );
+  return sections;
+}
