@@ -4,6 +4,8 @@
  * @module
  */
 import type { Command } from './command.js';
+import { describeCommand } from './describe.js';
+import { weightCommand } from './weight.js';
 
 /** Every subcommand. */
-export const COMMANDS: readonly Command[] = [];
+export const COMMANDS: readonly Command[] = [describeCommand, weightCommand];
