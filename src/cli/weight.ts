@@ -410,7 +410,7 @@ function formulaLikeCells(data: SurveyData): number {
 function reportText(r: WeightJson): string {
   const how = r.method === 'calibrate' ? `calibrate (${r.calfun})` : r.method;
   const lines = [
-    `${how}: ${r.converged ? 'converged' : 'did NOT converge'} after ${count(r.iterations, 'iteration')}; ${count(r.rows, 'respondent')}; weights in ${r.weightName} (${r.output})`,
+    `${how}: ${r.converged ? 'converged' : 'did NOT converge'} after ${count(r.iterations, 'iteration')}; ${count(r.rows, 'respondent')}; weights in ${r.weightName}`,
   ];
   if (r.trim) {
     const b = [
@@ -439,7 +439,7 @@ function reportText(r: WeightJson): string {
   for (const m of r.margins) {
     lines.push(
       '',
-      `${m.variable}${m.nMissing > 0 ? ` (${m.nMissing} missing)` : ''}: largest gap after ${(100 * m.maxShareDifference).toFixed(2)} points`,
+      `${m.variable}${m.nMissing > 0 ? ` (${m.nMissing} missing)` : ''}: final vs population, largest gap ${(100 * m.maxShareDifference).toFixed(2)} points`,
       ...table(
         [
           ['level', 'n', 'sample', 'design', 'final', 'population'],
