@@ -42,6 +42,11 @@ describe('formatCsv', () => {
       123456789012345680000,
       -0,
       0,
+      999999999999999,
+      -1000000000000000,
+      10,
+      -7,
+      -2.2250738585072014e-308,
     ];
     const d = fromColumns({
       x: Float64Array.from([...xs, Number.NaN]),
@@ -57,6 +62,11 @@ describe('formatCsv', () => {
       '123456789012345680000,a',
       '-0,a',
       '0,a',
+      '999999999999999,a',
+      '-1000000000000000,a',
+      '10,a',
+      '-7,a',
+      '-2.2250738585072014e-308,a',
       ',',
     ]);
     const back = column(parseCsv(text), 'x') as Float64Array;
@@ -115,6 +125,24 @@ describe('formatCsv', () => {
     expect(() => formatCsv(d, { newline: '\r' as '\n' })).toThrow(/newline/);
   });
 
+  it('writes every number as String(x) does (but -0)', () => {
+    const xs = Float64Array.from({ length: 20000 }, (_, i) => {
+      const k = i % 5;
+      const m = (i * 7919) % 100003;
+      return k === 0
+        ? m
+        : k === 1
+          ? -m * 1e9
+          : k === 2
+            ? m / 7
+            : k === 3
+              ? m * 1e12 + 1
+              : -(m / 1e5);
+    });
+    const lines = formatCsv(fromColumns({ x: xs }), { newline: '\n' }).split('\n');
+    expect(lines.slice(1, -1)).toEqual(Array.from(xs, (x) => String(x)));
+  });
+
   it('gives the same text in chunks of any size', () => {
     const n = 1000;
     const d = fromColumns({
@@ -125,7 +153,7 @@ describe('formatCsv', () => {
     for (const size of [1, 3, 999, 1000, 5000]) {
       const chunks = [...csvChunks(d, {}, size)];
       expect(chunks.length).toBe(1 + Math.ceil(n / size));
-      expect(chunks.join('')).toBe(whole);
+      expect(chunks.map((c) => new TextDecoder().decode(c)).join('')).toBe(whole);
     }
   });
 
