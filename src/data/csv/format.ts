@@ -161,7 +161,7 @@ class ByteBuffer {
  * `NaN`, `-0` for negative zero, else the text of `String(x)`; returns the new end.
  */
 function writeNumber(buf: Uint8Array, n: number, x: number): number {
-  if (x !== x) return n; // NaN: missing
+  if (Number.isNaN(x)) return n; // missing
   if (x === 0) {
     if (1 / x < 0) buf[n++] = 45; // -0
     buf[n++] = 48;
