@@ -19,7 +19,8 @@ import {
 } from '../estimate/describe.js';
 import { numberOption, parseCommandArgs, stringOption } from './args.js';
 import { type Command, EXIT, UsageError } from './command.js';
-import { readCodebookFile, readDataFile } from './inputs.js';
+import { CSV_HELP, CSV_OPTIONS, readData } from './data-options.js';
+import { readCodebookFile } from './inputs.js';
 import { writeInside } from './output.js';
 import { count, cut, num, oneLine, percent, table } from './text.js';
 
@@ -30,18 +31,17 @@ counts and shares, missing values and why, range and mean; and how the file was 
 read, rows left out). An SPSS file is told by its first bytes, whatever its name.
 
 options:
-  --codebook OUT.json       write a draft codebook of the file, to edit into the real one: every
-                            variable's type, levels as values with their codes as found, SPSS
-                            labels and missing codes, the range of numbers. It reads the file
-                            back. An existing file is not replaced unless --force is given.
-  --with-codebook IN.json   read the data with this codebook (labels, value labels, missing codes)
-  --weights COL             also weighted shares and means, with this column of weights
-  --json                    print one JSON document instead of text (every level, exact numbers)
-  --max-levels N            levels shown per variable in the text (default 20)
-  --encoding NAME           CSV text encoding, e.g. windows-1251 (default utf-8)
-  --delimiter C             CSV delimiter (default: detected among , ; tab |)
-  --force                   replace an existing --codebook file
-  -h, --help                this help
+  --codebook OUT.json     write a draft codebook of the file, to edit into the real one: every
+                          variable's type, levels as values with their codes as found, SPSS
+                          labels and missing codes, the range of numbers. It reads the file
+                          back. An existing file is not replaced unless --force is given.
+  --with-codebook IN.json read the data with this codebook (labels, value labels, missing codes)
+  --weights COL           also weighted shares and means, with this column of weights
+  --json                  print one JSON document instead of text (every level, exact numbers)
+  --max-levels N          levels shown per variable in the text (default 20)
+${CSV_HELP}
+  --force                 replace an existing --codebook file
+  -h, --help              this help
 
 Note: in describe, --codebook WRITES a codebook (the other commands read one with --codebook).
 
@@ -53,9 +53,8 @@ const OPTIONS = {
   weights: { type: 'string' },
   json: { type: 'boolean' },
   'max-levels': { type: 'string' },
-  encoding: { type: 'string' },
-  delimiter: { type: 'string' },
   force: { type: 'boolean' },
+  ...CSV_OPTIONS,
 } as const;
 
 /** What `describe --json` prints: {@link DataDescription} with the file's format. */
@@ -98,14 +97,7 @@ export const describeCommand: Command = {
       throw new UsageError('--codebook would write over the data file', USAGE);
     }
     const codebook = codebookIn === undefined ? undefined : await readCodebookFile(codebookIn);
-    const encoding = stringOption(parsed, 'encoding');
-    const delimiter = stringOption(parsed, 'delimiter');
-    io.stderr(`reading ${file}`);
-    const data = await readDataFile(file, {
-      ...(codebook ? { codebook } : {}),
-      ...(encoding !== undefined ? { encoding } : {}),
-      ...(delimiter !== undefined ? { delimiter } : {}),
-    });
+    const data = await readData(file, parsed, codebook, io);
     const weights = stringOption(parsed, 'weights');
     const description = describeData(
       weights === undefined ? data : svyDesign(data, { weights, allowZeroWeights: true }),

@@ -27,13 +27,8 @@ import {
   stringOption,
 } from './args.js';
 import { type Command, EXIT, UsageError } from './command.js';
-import {
-  DESIGN_HELP,
-  DESIGN_OPTIONS,
-  designSpecFrom,
-  readCodebookFile,
-  readDataFile,
-} from './inputs.js';
+import { CSV_HELP, CSV_OPTIONS, readData } from './data-options.js';
+import { DESIGN_HELP, DESIGN_OPTIONS, designSpecFrom, readCodebookFile } from './inputs.js';
 import { pathInside } from './output.js';
 import { count, cut, num, percent, table } from './text.js';
 
@@ -65,8 +60,7 @@ ${DESIGN_HELP}
 
 data:
   --codebook IN.json      read the data with this codebook
-  --encoding NAME         CSV text encoding, e.g. windows-1251 (default utf-8)
-  --delimiter C           CSV delimiter (default: detected among , ; tab |)
+${CSV_HELP}
 
 output:
   --json                  print the report as JSON
@@ -92,8 +86,7 @@ const OPTIONS: OptionSpec = {
   'trim-strict': { type: 'boolean' },
   'weight-name': { type: 'string' },
   codebook: { type: 'string' },
-  encoding: { type: 'string' },
-  delimiter: { type: 'string' },
+  ...CSV_OPTIONS,
   json: { type: 'boolean' },
   'out-delimiter': { type: 'string' },
   bom: { type: 'boolean' },
@@ -177,14 +170,7 @@ export const weightCommand: Command = {
         USAGE,
       );
     }
-    const encoding = stringOption(parsed, 'encoding');
-    const delimiter = stringOption(parsed, 'delimiter');
-    io.stderr(`reading ${file}`);
-    const data = await readDataFile(file, {
-      ...(codebook ? { codebook } : {}),
-      ...(encoding !== undefined ? { encoding } : {}),
-      ...(delimiter !== undefined ? { delimiter } : {}),
-    });
+    const data = await readData(file, parsed, codebook, io);
     io.stderr(`read ${count(data.nrow, 'row')}, ${count(data.names.length, 'column')}`);
     if (Object.hasOwn(data.columns, settings.weightName)) {
       throw new UsageError(

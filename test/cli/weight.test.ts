@@ -29,6 +29,17 @@ const DATA = 'data/belarus-2021-12.csv';
 const CODEBOOK = 'data/codebook.json';
 const MARGINS = 'data/margins.json';
 const DESIGN_ARGS = ['--ids', 'psu', '--strata', 'stratum', '--weights', 'design_weight', '--nest'];
+/** The bundled sample's command line, writing to `out`. */
+const sampleArgs = (out: string) => [
+  DATA,
+  '--codebook',
+  CODEBOOK,
+  ...DESIGN_ARGS,
+  '--margins',
+  MARGINS,
+  '--out',
+  out,
+];
 const SPEC: DesignSpec = { ids: 'psu', strata: 'stratum', weights: 'design_weight', nest: true };
 
 let codebook: Codebook;
@@ -46,18 +57,7 @@ beforeAll(async () => {
 /** Runs weight on the bundled sample with the given extra options; returns the written file read back. */
 async function weigh(name: string, ...extra: string[]) {
   const out = join(dir, name);
-  const r = await cli(
-    'weight',
-    DATA,
-    '--codebook',
-    CODEBOOK,
-    ...DESIGN_ARGS,
-    '--margins',
-    MARGINS,
-    '--out',
-    out,
-    ...extra,
-  );
+  const r = await cli('weight', ...sampleArgs(out), ...extra);
   expect(r.code, r.stderr).toBe(0);
   const written = await readCsv(out, { codebook });
   return { r, out, written, weights: column(written, 'final_weight') as Float64Array };
@@ -346,18 +346,7 @@ describe('surveykit weight', () => {
 
   it('runs as a real process: report on stdout, progress on stderr, exit codes', () => {
     const out = join(dir, 'process.csv');
-    const ok = cliProcess(
-      'weight',
-      DATA,
-      '--codebook',
-      CODEBOOK,
-      ...DESIGN_ARGS,
-      '--margins',
-      MARGINS,
-      '--out',
-      out,
-      '--json',
-    );
+    const ok = cliProcess('weight', ...sampleArgs(out), '--json');
     expect(ok.code, ok.stderr).toBe(0);
     expect(JSON.parse(ok.stdout)).toMatchObject({ method: 'rake', converged: true, rows: 1500 });
     expect(ok.stderr).toContain(`wrote ${out}`);
