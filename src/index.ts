@@ -40,6 +40,9 @@ export type { Codebook, CodebookVariable, ValueLabel } from './data/codebook.js'
 export { codebookJsonSchema, codebookSchema, parseCodebook } from './data/codebook.js';
 export type { CodebookViolation, CsvOptions } from './data/csv/csv.js';
 export { parseCsv, readCsv } from './data/csv/csv.js';
+export type { CsvFormatOptions } from './data/csv/format.js';
+export { formatCsv, isFormulaLike } from './data/csv/format.js';
+export { draftCodebook } from './data/draft-codebook.js';
 export type { ColumnInput } from './data/frame.js';
 export { column, fromColumns } from './data/frame.js';
 export type {
@@ -103,6 +106,15 @@ export type { CiPropMethod, CiPropOptions } from './estimate/ciprop.js';
 export { svyCiProp } from './estimate/ciprop.js';
 export type { ContrastOptions } from './estimate/contrast.js';
 export { contrastLabels, svyContrast } from './estimate/contrast.js';
+export type {
+  CategoricalDescription,
+  DataDescription,
+  LevelDescription,
+  MissingDescription,
+  NumericDescription,
+  VariableDescription,
+} from './estimate/describe.js';
+export { describeData } from './estimate/describe.js';
 export { svyMean, svyTotal } from './estimate/mean.js';
 export type { NlContrastOptions } from './estimate/nlcontrast.js';
 export { svyNlContrast } from './estimate/nlcontrast.js';

@@ -4,7 +4,9 @@
  * @module
  */
 import type { Command } from './command.js';
+import { describeCommand } from './describe.js';
 import { reportCommand } from './report.js';
+import { weightCommand } from './weight.js';
 
 /** Every subcommand. */
-export const COMMANDS: readonly Command[] = [reportCommand];
+export const COMMANDS: readonly Command[] = [reportCommand, describeCommand, weightCommand];
