@@ -4,7 +4,7 @@
  * @module
  */
 import { type ParseArgsConfig, parseArgs } from 'node:util';
-import { UsageError } from './command.js';
+import { type CliIo, type Command, EXIT, UsageError } from './command.js';
 
 /** The options of a subcommand, as `util.parseArgs` takes them. */
 export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
@@ -79,4 +79,40 @@ export function numberOption(parsed: ParsedArgs, name: string, usage: string): n
     throw new UsageError(`--${name} must be a number, not ${JSON.stringify(v)}`, usage);
   }
   return x;
+}
+
+/** What a subcommand is made of: {@link defineCommand} adds the parsing and `--help`. */
+export interface CommandDefinition {
+  /** The subcommand's name. */
+  name: string;
+  /** One line for `surveykit --help`. */
+  summary: string;
+  /** The full `--help` text. */
+  usage: string;
+  /** Its options (besides `--help`). */
+  options: OptionSpec;
+  /** How many positional arguments it takes, at least and at most (default none). */
+  positionals?: [number, number];
+  /** The work, on the parsed arguments; resolves to the exit code. */
+  run(parsed: ParsedArgs, io: CliIo): Promise<number>;
+}
+
+/**
+ * A subcommand from its definition: its arguments are parsed strictly against its options
+ * (a {@link UsageError} on a mistake), and `--help` prints its usage.
+ */
+export function defineCommand(def: CommandDefinition): Command {
+  return {
+    name: def.name,
+    summary: def.summary,
+    usage: def.usage,
+    async run(args, io) {
+      const parsed = parseCommandArgs(args, def.options, def.usage, def.positionals ?? [0, 0]);
+      if (parsed.values.help) {
+        io.stdout(def.usage);
+        return EXIT.ok;
+      }
+      return def.run(parsed, io);
+    },
+  };
 }

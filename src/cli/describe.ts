@@ -17,7 +17,7 @@ import {
   type NumericDescription,
   type VariableDescription,
 } from '../estimate/describe.js';
-import { numberOption, parseCommandArgs, stringOption } from './args.js';
+import { defineCommand, numberOption, stringOption } from './args.js';
 import { type Command, EXIT, UsageError } from './command.js';
 import { CSV_HELP, CSV_OPTIONS, readData } from './data-options.js';
 import { readCodebookFile } from './inputs.js';
@@ -70,16 +70,13 @@ export interface DescribeJson extends DataDescription {
 }
 
 /** `surveykit describe`. */
-export const describeCommand: Command = {
+export const describeCommand: Command = defineCommand({
   name: 'describe',
   summary: 'describe the variables of a CSV or SPSS file; --codebook OUT.json drafts a codebook',
   usage: USAGE,
-  async run(args, io) {
-    const parsed = parseCommandArgs(args, OPTIONS, USAGE, [1, 1]);
-    if (parsed.values.help) {
-      io.stdout(USAGE);
-      return EXIT.ok;
-    }
+  options: OPTIONS,
+  positionals: [1, 1],
+  async run(parsed, io) {
     const file = parsed.positionals[0]!;
     const maxLevels = numberOption(parsed, 'max-levels', USAGE) ?? 20;
     if (!Number.isInteger(maxLevels) || maxLevels < 0) {
@@ -117,7 +114,7 @@ export const describeCommand: Command = {
     }
     return EXIT.ok;
   },
-};
+});
 
 async function exists(path: string): Promise<boolean> {
   try {

@@ -11,7 +11,7 @@ import { type Questionnaire, readQuestionnaire } from '../poll/questionnaire.js'
 import { readMargins } from '../poll/weighting.js';
 import { pollReport } from '../report/report.js';
 import { writePollReport } from '../report/write.js';
-import { numberOption, parseCommandArgs, stringOption } from './args.js';
+import { defineCommand, numberOption, stringOption } from './args.js';
 import { type Command, EXIT, UsageError } from './command.js';
 import {
   DESIGN_HELP,
@@ -75,16 +75,13 @@ const OPTIONS = {
 } as const;
 
 /** `surveykit report`. */
-export const reportCommand: Command = {
+export const reportCommand: Command = defineCommand({
   name: 'report',
   summary: 'weight a poll and write its report: summary.json, tables, charts, report.html',
   usage: USAGE,
-  async run(args, io) {
-    const parsed = parseCommandArgs(args, OPTIONS, USAGE, [1, 1]);
-    if (parsed.values.help) {
-      io.stdout(USAGE);
-      return EXIT.ok;
-    }
+  options: OPTIONS,
+  positionals: [1, 1],
+  async run(parsed, io) {
     const file = parsed.positionals[0]!;
     const level = numberOption(parsed, 'level', USAGE);
     if (level !== undefined && !(level > 0 && level < 1)) {
@@ -160,4 +157,4 @@ export const reportCommand: Command = {
     }
     return EXIT.ok;
   },
-};
+});

@@ -19,11 +19,11 @@ import { weightingReport } from '../weighting/report.js';
 import { trimWeights } from '../weighting/trim.js';
 import type { WeightingReport } from '../weighting/types.js';
 import {
+  defineCommand,
   listOption,
   numberOption,
   type OptionSpec,
   type ParsedArgs,
-  parseCommandArgs,
   stringOption,
 } from './args.js';
 import { type Command, EXIT, UsageError } from './command.js';
@@ -138,16 +138,13 @@ export interface WeightJson {
 }
 
 /** `surveykit weight`. */
-export const weightCommand: Command = {
+export const weightCommand: Command = defineCommand({
   name: 'weight',
   summary: 'weight a poll to population margins; writes the data with the weight column',
   usage: USAGE,
-  async run(args, io) {
-    const parsed = parseCommandArgs(args, OPTIONS, USAGE, [1, 1]);
-    if (parsed.values.help) {
-      io.stdout(USAGE);
-      return EXIT.ok;
-    }
+  options: OPTIONS,
+  positionals: [1, 1],
+  async run(parsed, io) {
     const file = parsed.positionals[0]!;
     const marginsFile = stringOption(parsed, 'margins');
     const out = stringOption(parsed, 'out');
@@ -240,7 +237,7 @@ export const weightCommand: Command = {
     io.stdout(parsed.values.json ? JSON.stringify(json, null, 2) : reportText(json));
     return EXIT.ok;
   },
-};
+});
 
 /** A trimming bound: a weight, or a multiple of the mean weight (`5x`). */
 type Bound = { value: number; relative: boolean };
