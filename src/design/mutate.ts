@@ -260,7 +260,7 @@ class Collector {
     private readonly levels: readonly string[] | null,
     private readonly source: 'row function' | 'value',
   ) {
-    if (levels) levels.forEach((l, i) => this.index.set(l, i));
+    for (const [i, l] of (levels ?? []).entries()) this.index.set(l, i);
   }
 
   add(i: number, v: MutateValue | undefined): void {
