@@ -19,7 +19,7 @@
  */
 import { Buffer } from 'node:buffer';
 import Papa from 'papaparse';
-import { CodebookError, DataFormatError } from '../../errors.js';
+import { CodebookError, DataFormatError, type ErrorDetails } from '../../errors.js';
 import { type Codebook, type CodebookVariable, emptyCodebook, parseCodebook } from '../codebook.js';
 import type { Column, LoadReport, MissingCount, SurveyData } from '../types.js';
 import { countByte, isBlankBytes, utf8Bytes, utf8Text, wholeCharacters } from './bytes.js';
@@ -868,45 +868,20 @@ export class CsvLoader {
       this.collect(built, (i) => this.builders[i]!.problemCode === code);
     const notNumbers = problemsOf('NOT_A_NUMBER');
     if (notNumbers.total > 0) {
-      const first = notNumbers.list[0]!;
       throw new DataFormatError(
         'NOT_A_NUMBER',
-        `${this.source}, line ${first.line} (row ${first.row}), column "${first.column}": ` +
-          `${JSON.stringify(first.value)} is not a number, but the types option reads the column as numeric` +
-          (notNumbers.total > 1
-            ? ` (${notNumbers.total} such cells in all, see details.violations)`
-            : ''),
-        {
-          file: this.source,
-          row: first.row,
-          line: first.line,
-          column: first.column,
-          value: first.value,
-          violations: notNumbers.list,
-          total: notNumbers.total,
-        },
+        ...this.firstCell(
+          notNumbers,
+          'is not a number, but the types option reads the column as numeric',
+        ),
       );
     }
     const notLevels = problemsOf('UNKNOWN_LEVEL');
     if (notLevels.total > 0) {
-      const first = notLevels.list[0]!;
+      const column = notLevels.list[0]!.column;
       throw new DataFormatError(
         'UNKNOWN_LEVEL',
-        `${this.source}, line ${first.line} (row ${first.row}), column "${first.column}": ` +
-          `${JSON.stringify(first.value)} is ${first.reason}` +
-          (notLevels.total > 1
-            ? ` (${notLevels.total} such cells in all, see details.violations)`
-            : ''),
-        {
-          file: this.source,
-          row: first.row,
-          line: first.line,
-          column: first.column,
-          value: first.value,
-          levels: [...(this.levels.get(first.column) ?? [])],
-          violations: notLevels.list,
-          total: notLevels.total,
-        },
+        ...this.firstCell(notLevels, null, { levels: [...(this.levels.get(column) ?? [])] }),
       );
     }
     const violations = problemsOf('CODEBOOK_VIOLATION');
@@ -973,6 +948,35 @@ export class CsvLoader {
       },
       reread,
     };
+  }
+
+  /**
+   * The message and details of an error of problem cells, told by the first of them (`what` it
+   * is, or its reason) and counting all; `details.violations` lists them (up to `maxErrors`).
+   */
+  private firstCell(
+    problems: { list: CodebookViolation[]; total: number },
+    what: string | null,
+    extra: Record<string, unknown> = {},
+  ): [string, ErrorDetails] {
+    const first = problems.list[0]!;
+    return [
+      `${this.source}, line ${first.line} (row ${first.row}), column "${first.column}": ` +
+        `${JSON.stringify(first.value)} ${what ?? `is ${first.reason}`}` +
+        (problems.total > 1
+          ? ` (${problems.total} such cells in all, see details.violations)`
+          : ''),
+      {
+        file: this.source,
+        row: first.row,
+        line: first.line,
+        column: first.column,
+        value: first.value,
+        ...extra,
+        violations: problems.list,
+        total: problems.total,
+      },
+    ];
   }
 
   /** The first `maxErrors` problems of the selected columns in (row, column) order, and their count. */
