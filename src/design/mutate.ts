@@ -113,7 +113,7 @@ export function mutate<D extends SurveyDesign>(design: D, defs: Record<string, M
     if (name === '') {
       throw new DesignError('BAD_OPTION', 'mutate: a variable needs a name', { value: name });
     }
-    if (name in data.columns) {
+    if (Object.hasOwn(data.columns, name)) {
       const role = designRole(design, name);
       if (role !== undefined) {
         throw new DesignError(
@@ -131,7 +131,7 @@ export function mutate<D extends SurveyDesign>(design: D, defs: Record<string, M
 /** The data with `col` added after the others, or in place of the column of its name. */
 function withColumn(data: SurveyData, col: Column): SurveyData {
   const name = col.name;
-  const replaced = name in data.columns;
+  const replaced = Object.hasOwn(data.columns, name);
   const columns: Record<string, Column> = Object.create(null);
   for (const n of data.names) columns[n] = data.columns[n]!;
   columns[name] = col;
@@ -158,7 +158,7 @@ function designRole(design: SurveyDesign, name: string): string | undefined {
     if (list(spec.fpc).includes(name)) return 'fpc';
   }
   const steps = (design.type === 'linearization' ? design.calibration : design.weighting) ?? [];
-  const col = design.data.columns[name];
+  const col = Object.hasOwn(design.data.columns, name) ? design.data.columns[name] : undefined;
   for (const step of steps) {
     switch (step.method) {
       case 'postStratify':

@@ -10,6 +10,7 @@ import type { SurveyData } from '../../src/data/types.js';
 import { svyDesign } from '../../src/design/build.js';
 import { type MutateDef, mutate } from '../../src/design/mutate.js';
 import { asRepDesign, svyRepDesign } from '../../src/design/replicate.js';
+import type { Row } from '../../src/design/row.js';
 import { subset } from '../../src/design/subset.js';
 import type { SurveyDesign } from '../../src/design/types.js';
 import type { Margin } from '../../src/design/weighting-history.js';
@@ -268,6 +269,12 @@ describe('mutate makes numeric and categorical variables', () => {
       codes: Int32Array.of(1, -1, 0, -1, 1),
       levels: ['y', 'x'],
     });
+  });
+
+  it('names like Object properties are variables like any other', () => {
+    const m = mutate(d, { toString: () => 1, constructor: (r: Row) => r.q });
+    expect(m.data.names).toEqual(['age', 'q', 'toString', 'constructor']);
+    expect(m.data.columns.constructor).toMatchObject({ kind: 'categorical' });
   });
 
   it('all missing: numeric NaN, or categorical with the levels given', () => {
