@@ -235,7 +235,7 @@ function fromRows(
   const row = view.value;
   const out = new Collector(name, n, levels, 'row function');
   for (let i = 0; i < n; i++) {
-    view.index = i;
+    view.moveTo(i);
     out.add(i, fn(row, i));
   }
   return out.finish();

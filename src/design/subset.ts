@@ -33,11 +33,12 @@ export function subset<D extends SurveyDesign>(
   const domain = new Uint8Array(n);
   const previous = design.domain;
   if (typeof predicate === 'function') {
-    const row = rowView(design.data);
+    const view = rowView(design.data);
+    const row = view.value;
     for (let i = 0; i < n; i++) {
       if (previous !== null && !previous[i]) continue;
-      row.index = i;
-      domain[i] = predicate(row.value, i) === true ? 1 : 0;
+      view.moveTo(i);
+      domain[i] = predicate(row, i) === true ? 1 : 0;
     }
   } else {
     if (predicate.length !== n) {
