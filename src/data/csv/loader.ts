@@ -892,7 +892,6 @@ export class CsvLoader {
           `  line ${v.line} (row ${v.row}), column "${v.column}": ${JSON.stringify(v.value)} is ${v.reason}`,
       );
       const more = violations.total - shown.length;
-      const first = violations.list[0]!;
       throw new CodebookError(
         'CODEBOOK_VIOLATION',
         `${this.source}: ${violations.total} ${violations.total === 1 ? 'cell disagrees' : 'cells disagree'} with the codebook\n` +
@@ -900,15 +899,7 @@ export class CsvLoader {
           (more > 0
             ? `\n  ... and ${more} more (details.violations lists up to ${this.maxErrors})`
             : ''),
-        {
-          file: this.source,
-          row: first.row,
-          line: first.line,
-          column: first.column,
-          value: first.value,
-          violations: violations.list,
-          total: violations.total,
-        },
+        this.problemDetails(violations),
       );
     }
 
@@ -966,17 +957,26 @@ export class CsvLoader {
         (problems.total > 1
           ? ` (${problems.total} such cells in all, see details.violations)`
           : ''),
-      {
-        file: this.source,
-        row: first.row,
-        line: first.line,
-        column: first.column,
-        value: first.value,
-        ...extra,
-        violations: problems.list,
-        total: problems.total,
-      },
+      this.problemDetails(problems, extra),
     ];
+  }
+
+  /** The details of an error of problem cells: the first one's place and value, and all of them. */
+  private problemDetails(
+    problems: { list: CodebookViolation[]; total: number },
+    extra: Record<string, unknown> = {},
+  ): ErrorDetails {
+    const first = problems.list[0]!;
+    return {
+      file: this.source,
+      row: first.row,
+      line: first.line,
+      column: first.column,
+      value: first.value,
+      ...extra,
+      violations: problems.list,
+      total: problems.total,
+    };
   }
 
   /** The first `maxErrors` problems of the selected columns in (row, column) order, and their count. */
