@@ -76,22 +76,23 @@ printTable(
     ];
   }),
 );
-const missing = [...data.load.missing].sort(
-  (a, b) =>
-    b.empty +
-    Object.values(b.missingCodes).reduce((s, x) => s + x, 0) -
-    (a.empty + Object.values(a.missingCodes).reduce((s, x) => s + x, 0)),
-);
+// per column: blank cells, codebook missing codes, and `na` texts such as NA (none in this file)
+const missingCount = (m: (typeof data.load.missing)[number]) =>
+  m.empty +
+  [...Object.values(m.missingCodes), ...Object.values(m.na ?? {})].reduce((s, x) => s + x, 0);
+const missing = [...data.load.missing].sort((a, b) => missingCount(b) - missingCount(a));
 printTable(
   'Cells set to missing, by column (the load report; top 6)',
-  ['column', 'empty cells', 'missing codes'],
-  missing.slice(0, 6).map((m) => [
-    m.column,
-    m.empty,
-    Object.entries(m.missingCodes)
-      .map(([code, k]) => `${code}: ${k}`)
-      .join(', '),
-  ]),
+  ['column', 'empty cells', 'missing codes and na texts'],
+  missing
+    .slice(0, 6)
+    .map((m) => [
+      m.column,
+      m.empty,
+      [...Object.entries(m.missingCodes), ...Object.entries(m.na ?? {})]
+        .map(([code, k]) => `${code}: ${k}`)
+        .join(', '),
+    ]),
 );
 
 // %% 2. The same kind of file from SPSS

@@ -169,14 +169,15 @@ note(
 // margins by wave) the linearization SE of the stacked contrast equals the independent-samples
 // formula: the waves share no stratum, so their covariance is exactly zero.
 heading('4. Check: the same test from one stacked design');
+// (`column` gives a categorical column's labels, null where missing.)
 const stacked = fromColumns({
   wave: waves.flatMap((w) => Array<string>(w.data.nrow).fill(w.name)),
   stratum: waves.flatMap((w) =>
-    (column(w.data, 'stratum') as string[]).map((s) => `${w.name}/${s}`),
+    (column(w.data, 'stratum') as (string | null)[]).map((s) => `${w.name}/${s}`),
   ),
   psu: waves.flatMap((w) => [...(column(w.data, 'psu') as Float64Array)]),
   design_weight: waves.flatMap((w) => [...(column(w.data, 'design_weight') as Float64Array)]),
-  eeu_membership: waves.flatMap((w) => column(w.data, 'eeu_membership') as string[]),
+  eeu_membership: waves.flatMap((w) => column(w.data, 'eeu_membership') as (string | null)[]),
 });
 const stackedDesign = svyDesign(stacked, {
   ids: 'psu',

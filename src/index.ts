@@ -67,10 +67,18 @@ export type {
 } from './data/types.js';
 export { svyDesign } from './design/build.js';
 export { degreesOfFreedom } from './design/df.js';
+export type {
+  MutateCompute,
+  MutateDef,
+  MutateValue,
+  MutateValues,
+  RowFunction,
+} from './design/mutate.js';
+export { mutate } from './design/mutate.js';
 export type { AsRepOptions, RepDesignSpec } from './design/replicate.js';
 export { asRepDesign, svyRepDesign } from './design/replicate.js';
 export type { ReplicateDesign, ReplicateType } from './design/replicate-types.js';
-export type { Row } from './design/subset.js';
+export type { Row } from './design/row.js';
 export { subset, weights } from './design/subset.js';
 export type {
   DesignSpec,

@@ -94,7 +94,7 @@ export const describeCommand: Command = defineCommand({
       throw new UsageError('--codebook would write over the data file', USAGE);
     }
     const codebook = codebookIn === undefined ? undefined : await readCodebookFile(codebookIn);
-    const data = await readData(file, parsed, codebook, io);
+    const data = await readData(file, parsed, codebook, io, USAGE);
     const weights = stringOption(parsed, 'weights');
     const description = describeData(
       weights === undefined ? data : svyDesign(data, { weights, allowZeroWeights: true }),

@@ -33,7 +33,7 @@ async function looksLikeSav(path: string): Promise<boolean> {
 const SAV_MAGIC = { $FL2: true, $FL3: true };
 
 /** How a data file is read: its codebook and the CSV options (ignored for SPSS files). */
-export interface DataOptions extends Pick<CsvOptions, 'encoding' | 'delimiter'> {
+export interface DataOptions extends Pick<CsvOptions, 'encoding' | 'delimiter' | 'na' | 'levels'> {
   /** The codebook to check the data against. */
   codebook?: Codebook;
 }
@@ -45,6 +45,8 @@ export async function readDataFile(path: string, opts: DataOptions = {}): Promis
     ...(opts.codebook ? { codebook: opts.codebook } : {}),
     ...(opts.encoding ? { encoding: opts.encoding } : {}),
     ...(opts.delimiter ? { delimiter: opts.delimiter } : {}),
+    ...(opts.na ? { na: opts.na } : {}),
+    ...(opts.levels ? { levels: opts.levels } : {}),
   });
 }
 

@@ -13,6 +13,7 @@ import { pollReport } from '../report/report.js';
 import { writePollReport } from '../report/write.js';
 import { defineCommand, numberOption, stringOption } from './args.js';
 import { type Command, EXIT, UsageError } from './command.js';
+import { CSV_HELP, CSV_OPTIONS, csvOptionsFrom } from './data-options.js';
 import {
   DESIGN_HELP,
   DESIGN_OPTIONS,
@@ -38,8 +39,7 @@ inputs:
                          a CSV file's column types are inferred from the data, and it says so
   --questionnaire Q.json the questionnaire description (sections, headlines, notice, trends)
   --margins M.json       population margins: the design weights are raked to them
-  --encoding NAME        CSV text encoding, e.g. windows-1251 (default utf-8)
-  --delimiter C          CSV delimiter (default: detected)
+${CSV_HELP}
 
 ${DESIGN_HELP}
 
@@ -64,8 +64,7 @@ const OPTIONS = {
   codebook: { type: 'string' },
   questionnaire: { type: 'string' },
   margins: { type: 'string' },
-  encoding: { type: 'string' },
-  delimiter: { type: 'string' },
+  ...CSV_OPTIONS,
   out: { type: 'string' },
   level: { type: 'string' },
   title: { type: 'string' },
@@ -90,8 +89,6 @@ export const reportCommand: Command = defineCommand({
     const design = await designSpecFrom(parsed, USAGE);
     const out = stringOption(parsed, 'out') ?? 'out';
     const charts = !parsed.values['no-charts'];
-    const encoding = stringOption(parsed, 'encoding');
-    const delimiter = stringOption(parsed, 'delimiter');
     const title = stringOption(parsed, 'title');
     const names = {
       codebook: stringOption(parsed, 'codebook'),
@@ -107,9 +104,8 @@ export const reportCommand: Command = defineCommand({
     const margins: Margin[] | undefined =
       names.margins !== undefined ? await readMargins(names.margins) : undefined;
     const data = await readDataFile(file, {
+      ...csvOptionsFrom(parsed, USAGE),
       ...(codebook ? { codebook } : {}),
-      ...(encoding ? { encoding } : {}),
-      ...(delimiter ? { delimiter } : {}),
     });
     // Without a codebook a CSV file's types are inferred (an SPSS file brings its dictionary).
     const inferred = codebook === undefined && data.codebook.variables.length === 0;

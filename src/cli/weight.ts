@@ -167,7 +167,7 @@ export const weightCommand: Command = defineCommand({
         USAGE,
       );
     }
-    const data = await readData(file, parsed, codebook, io);
+    const data = await readData(file, parsed, codebook, io, USAGE);
     io.stderr(`read ${count(data.nrow, 'row')}, ${count(data.names.length, 'column')}`);
     if (Object.hasOwn(data.columns, settings.weightName)) {
       throw new UsageError(

@@ -185,22 +185,26 @@ export function getCategorical(data: SurveyData, name: string): CategoricalColum
 }
 
 /**
- * A column's values as a user sees them: numbers (`NaN` for missing) or level labels
- * (`''` for missing).
+ * A column's values as a user sees them: numbers (`NaN` for missing) or level labels (`null` for
+ * missing, so that a chart or a table never shows an empty category). A numeric column's
+ * values are the frame's own array (not a copy); a categorical column's labels are a new array.
  *
+ * @throws {EstimationError} `UNKNOWN_VARIABLE`.
  * @example
  * ```ts
- * const d = fromColumns({ g: ['a', null, 'b'] });
- * console.log(column(d, 'g')); // => [ 'a', '', 'b' ]
+ * const d = fromColumns({ g: ['a', null, 'b'], x: [1, null, 3] });
+ * console.log(column(d, 'g'), column(d, 'x')); // => [ 'a', null, 'b' ] Float64Array(3) [ 1, NaN, 3 ]
+ * // the labels present, for a legend or a filter:
+ * console.log(column(d, 'g').filter((v) => v !== null)); // => [ 'a', 'b' ]
  * ```
  */
-export function column(data: SurveyData, name: string): Float64Array | string[] {
+export function column(data: SurveyData, name: string): Float64Array | (string | null)[] {
   const col = getColumn(data, name);
   if (col.kind === 'numeric') return col.values;
-  const out = new Array<string>(col.codes.length);
+  const out = new Array<string | null>(col.codes.length);
   for (let i = 0; i < col.codes.length; i++) {
     const c = col.codes[i]!;
-    out[i] = c < 0 ? '' : col.levels[c]!;
+    out[i] = c < 0 ? null : col.levels[c]!;
   }
   return out;
 }

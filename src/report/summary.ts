@@ -302,6 +302,7 @@ export function loadSummary(data: SurveyData): PollReportSummary['load'] {
   let missing = 0;
   for (const m of data.load.missing) {
     missing += m.empty + Object.values(m.missingCodes).reduce((s, x) => s + x, 0);
+    missing += Object.values(m.na ?? {}).reduce((s, x) => s + x, 0);
   }
   return {
     rowsRead: data.load.rowsRead,

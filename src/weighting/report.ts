@@ -22,7 +22,8 @@ import type { ReportLevel, ReportMargin, WeightingReport } from './types.js';
  * Levels the margin does not list are reported with population count 0.
  *
  * @throws {WeightingError} `UNKNOWN_VARIABLE`, `NOT_CATEGORICAL`; `BAD_OPTION` when the two
- *   designs are not on the same data.
+ *   designs are not on the same data (variables added by {@link mutate} are allowed: the rows and
+ *   the margins' columns must be the same).
  * @example
  * ```ts
  * const data = fromColumns({ sex: ['F', 'M', 'M', 'M'] });
@@ -40,7 +41,13 @@ export function weightingReport(
   after: SurveyDesign,
   margins: Margin[],
 ): WeightingReport {
-  if (before.data !== after.data || before.weights.length !== after.weights.length) {
+  // The same data, or the same data with variables added by mutate (which keeps the columns the
+  // design was weighted on): the same rows and the same margin columns.
+  const sameData =
+    before.data === after.data ||
+    (before.data.nrow === after.data.nrow &&
+      margins.every((m) => before.data.columns[m.variable] === after.data.columns[m.variable]));
+  if (!sameData || before.weights.length !== after.weights.length) {
     throw new WeightingError(
       'BAD_OPTION',
       'weightingReport compares two designs on the same data (the design before weighting and the one weighting returned)',

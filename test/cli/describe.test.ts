@@ -97,6 +97,48 @@ describe('surveykit describe', () => {
     expect(json).toEqual({ file: CSV, format: 'csv', weights: null, ...expected });
   });
 
+  it('--na and --levels read a CSV as the library does with those options', async () => {
+    const file = join(tempDir(), 'scale.csv');
+    writeFileSync(file, 'income,q1\n1200,Agree\nNA,Disagree\n-9,Agree\n800,Neutral\n');
+    const r = await cli(
+      'describe',
+      file,
+      '--json',
+      '--na',
+      'NA,-9',
+      '--levels',
+      'q1=Agree|Neutral|Disagree|Refused',
+    );
+    expect(r.code).toBe(0);
+    const json = JSON.parse(r.stdout) as DescribeJson;
+    const expected = describeData(
+      await readCsv(file, {
+        na: ['NA', '-9'],
+        levels: { q1: ['Agree', 'Neutral', 'Disagree', 'Refused'] },
+      }),
+    );
+    expect(json.variables).toEqual(expected.variables);
+    const [income, q1] = json.variables;
+    expect(income).toMatchObject({ name: 'income', type: 'numeric' });
+    expect(q1!.type === 'categorical' && q1!.levels.map((l) => l.level)).toEqual([
+      'Agree',
+      'Neutral',
+      'Disagree',
+      'Refused',
+    ]);
+    // the default: NA is missing, -9 is a number
+    const plain = JSON.parse((await cli('describe', file, '--json')).stdout) as DescribeJson;
+    expect(plain.variables[0]).toMatchObject({ name: 'income', type: 'numeric' });
+    // a malformed --levels is a misuse of the command
+    const bad = await cli('describe', file, '--levels', 'q1');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--levels takes COLUMN=LEVEL/);
+    // a value outside the levels is bad data, named
+    const outside = await cli('describe', file, '--levels', 'q1=Agree|Disagree');
+    expect(outside.code).toBe(1);
+    expect(outside.stderr).toMatch(/UNKNOWN_LEVEL.*Neutral/s);
+  });
+
   it('an SPSS file: labels, missing codes, SPSS facts; levels beyond --max-levels summarised', async () => {
     const r = await cli('describe', SAV, '--max-levels', '2');
     expect(r.code).toBe(0);

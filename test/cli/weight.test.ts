@@ -115,11 +115,12 @@ describe('surveykit weight', () => {
       expect(column(plain, name), name).toEqual(column(data, name));
     }
     // "hard to say" (98) is a real answer, kept as its label; a missing answer is an empty cell
-    const eeu = column(data, 'eeu_membership') as string[];
+    const eeu = column(data, 'eeu_membership') as (string | null)[];
     expect(eeu).toContain('Hard to say');
-    const missing = (column(data, 'att_ukraine') as string[]).indexOf('');
+    const missing = (column(data, 'att_ukraine') as (string | null)[]).indexOf(null);
     expect(missing).toBeGreaterThanOrEqual(0);
-    expect(column(plain, 'att_ukraine')[missing]).toBe('');
+    expect(column(plain, 'att_ukraine')[missing]).toBe(null);
+    expect(text.split('\r\n')[missing + 1]!.split(',')[data.names.indexOf('att_ukraine')]).toBe('');
   });
 
   it('the report: per margin level sample, design, final and population shares; deff and effective n', async () => {

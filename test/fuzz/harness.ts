@@ -370,7 +370,8 @@ export function frameProblems(d: SurveyData, maxCells: number): string[] {
   const reported = new Map<string, number>();
   for (const m of load.missing) {
     const codes = Object.values(m.missingCodes).reduce((s, k) => s + k, 0);
-    reported.set(m.column, (reported.get(m.column) ?? 0) + m.empty + codes);
+    const na = Object.values(m.na ?? {}).reduce((s, k) => s + k, 0);
+    reported.set(m.column, (reported.get(m.column) ?? 0) + m.empty + codes + na);
   }
   for (const [name, count] of missingCells) {
     if ((reported.get(name) ?? 0) !== count) {

@@ -157,7 +157,7 @@ describe('formatCsv round trip (property)', () => {
           if (before instanceof Float64Array) {
             expect(after).toEqual(before);
           } else {
-            expect(after).toEqual(before.map((s) => (s === '' ? '' : escaped(s))));
+            expect(after).toEqual(before.map((s) => (s === null ? null : escaped(s))));
           }
         });
       }),

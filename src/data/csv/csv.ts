@@ -21,14 +21,23 @@
  * one, in file order (for bad bytes exactly so in a UTF-8 file; in another encoding they are
  * reported as soon as the piece of the file holding them is decoded). Cell errors are thrown
  * once the whole input is read, so all of them are counted: first `NOT_A_NUMBER` (a
- * `types: numeric` column), then `CODEBOOK_VIOLATION`.
+ * `types: numeric` column), then `UNKNOWN_LEVEL` (a `levels` column), then `CODEBOOK_VIOLATION`.
  *
- * **Types without a codebook.** A column whose non-blank cells all read as numbers in plain decimal
- * notation (`12`, `-0.5`, `1e-3`, spaces around allowed; not `0x1A`, `1,5`, `Infinity`) is numeric
- * (`Float64Array`, `NaN` for blank); any other column is categorical with trimmed values as levels,
- * sorted: numbers first in numeric order, then text in English collation order
- * (`Intl.Collator('en')`, ties by code units; `sortLevels` in `csv/infer.ts`). A column with no
- * non-blank cell is numeric (all `NaN`). `types` forces a column's type.
+ * **Missing cells.** A blank cell is missing, and so is a cell whose trimmed text is one of the
+ * `na` texts (default `['', 'NA']`, R's and pandas' marker; exact text, so `-9` does not match
+ * `-9.0`). `load.missing` counts them per column: blank cells in `empty`, the others per text in
+ * `na`. A column's own rules come first: a cell its codebook variable accepts, or a level its
+ * `levels` entry lists, is read as that even if it is an `na` text.
+ *
+ * **Types without a codebook.** A column whose cells all read as numbers in plain decimal
+ * notation (`12`, `-0.5`, `1e-3`, spaces around allowed; not `0x1A`, `1,5`, `Infinity`), apart
+ * from blank cells and `na` texts, is numeric (`Float64Array`, `NaN` for missing); any other column
+ * is categorical with trimmed values as levels, sorted: numbers first in numeric order, then text
+ * in English collation order (`Intl.Collator('en')`, ties by code units; `sortLevels` in
+ * `csv/infer.ts`). A column with no such cell is numeric (all `NaN`). `types` forces a column's
+ * type. `levels` makes a column categorical with exactly the levels given, in their order (a level
+ * no cell holds is kept, with a count of 0); any other non-missing cell is an `UNKNOWN_LEVEL`
+ * error.
  *
  * **With a codebook.** Every codebook variable must be a column of the file (`MISSING_COLUMN`), and
  * every cell of it is checked: a categorical cell must match a value `code` (as numbers when both
@@ -39,7 +48,10 @@
  * `load.missing`. All violations are collected and thrown as one `CODEBOOK_VIOLATION` (its message
  * shows the first 20; `details.violations` lists up to `maxErrors`, `details.total` counts all).
  * Columns absent from the codebook are read by inference (not an error). A `types` entry that
- * contradicts the codebook is a `TYPE_CONFLICT`.
+ * contradicts the codebook is a `TYPE_CONFLICT`, and so is a `levels` entry for a numeric
+ * variable. The codebook owns the levels of its categorical variables: a `levels` entry must repeat
+ * the value labels in order (`LEVELS_CONFLICT` otherwise), or, for a variable without `values`,
+ * it gives the levels. A cell the codebook rejects that is an `na` text is missing, not a violation.
  *
  * **Memory and speed.** {@link readCsv} streams the file; columns grow as compact typed arrays or
  * per-column dictionaries of distinct texts, so memory is bounded by the columns plus one chunk
@@ -58,10 +70,10 @@ export type { CsvOptions } from './options.js';
  * Parses CSV text into a frame.
  *
  * @throws {DataFormatError} `EMPTY_FILE`, `EMPTY_HEADER`, `DUPLICATE_HEADER`, `RAGGED_ROW`,
- * `MALFORMED_QUOTE`, `MISSING_COLUMN` (a `types` entry), `NOT_A_NUMBER` (a `types: numeric` cell),
- * `INVALID_OPTION`.
- * @throws {CodebookError} `INVALID_CODEBOOK`, `MISSING_COLUMN`, `TYPE_CONFLICT`, `CODEBOOK_VIOLATION`
- * (details: `violations: Array<{ row, line, column, value, reason }>`, `total`).
+ * `MALFORMED_QUOTE`, `MISSING_COLUMN` (a `types` or `levels` entry), `NOT_A_NUMBER` (a
+ * `types: numeric` cell), `UNKNOWN_LEVEL` (a cell outside its `levels` entry), `INVALID_OPTION`.
+ * @throws {CodebookError} `INVALID_CODEBOOK`, `MISSING_COLUMN`, `TYPE_CONFLICT`, `LEVELS_CONFLICT`,
+ * `CODEBOOK_VIOLATION` (details: `violations: Array<{ row, line, column, value, reason }>`, `total`).
  * @example
  * ```ts
  * const d = parseCsv('region;sex;age\nNorth;1;34\nSouth;2;\n', {
@@ -70,6 +82,12 @@ export type { CsvOptions } from './options.js';
  * });
  * console.log(d.nrow, column(d, 'sex'), column(d, 'age'), d.columns.region.kind);
  * // => 2 [ 'Male', 'Female' ] Float64Array(2) [ 34, NaN ] categorical
+ *
+ * // NA cells are missing (counted in load.missing); an answer scale in its own order
+ * const p = parseCsv('income,trust\n1200,Rather yes\nNA,Fully\n950,\n', {
+ *   levels: { trust: ['Fully', 'Rather yes', 'Rather no', 'Not at all'] },
+ * });
+ * console.log(p.columns.income.kind, column(p, 'trust'), p.load.missing[0].na); // => numeric [ 'Rather yes', 'Fully', null ] { NA: 1 }
  * ```
  */
 export function parseCsv(text: string, opts: CsvOptions = {}): SurveyData {

@@ -90,3 +90,38 @@ export function sortLevels(values: readonly string[]): string[] {
 function codeUnitCompare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
+
+/** The `na` option of the CSV readers, compiled: the texts read as missing. */
+export interface NaTexts {
+  /** The texts, trimmed, without blanks and repeats, in the option's order. */
+  readonly texts: readonly string[];
+  /** Whether a trimmed cell is one of the texts. */
+  has(trimmed: string): boolean;
+  /** The texts that read as numbers, as numbers (a numeric column checks its numbers against them). */
+  readonly numbers: ReadonlySet<number>;
+}
+
+/**
+ * Compiles the `na` option: entries are trimmed (cells are matched after trimming); blank
+ * entries add nothing, since blank cells are always missing.
+ *
+ * @example
+ * ```ts
+ * const na = naTexts(['', 'NA', ' -9 ']);
+ * console.log(na.texts, na.has('NA'), na.has('na'), [...na.numbers]); // => [ 'NA', '-9' ] true false [ -9 ]
+ * ```
+ */
+export function naTexts(list: readonly string[]): NaTexts {
+  const set = new Set<string>();
+  for (const s of list) {
+    const t = s.trim();
+    if (t !== '') set.add(t);
+  }
+  const texts = [...set];
+  const numbers = new Set<number>();
+  for (const t of texts) {
+    const v = parseNumber(t);
+    if (!Number.isNaN(v)) numbers.add(v);
+  }
+  return { texts, has: (t) => set.has(t), numbers };
+}

@@ -18,14 +18,21 @@
  * @module
  */
 import Papa from 'papaparse';
-import { CodebookError, DataFormatError } from '../../errors.js';
+import { CodebookError, DataFormatError, type ErrorDetails } from '../../errors.js';
 import { nodeBuiltin } from '../../platform/node.js';
-import { type Codebook, emptyCodebook, parseCodebook } from '../codebook.js';
+import { type Codebook, type CodebookVariable, emptyCodebook, parseCodebook } from '../codebook.js';
 import type { Column, LoadReport, MissingCount, SurveyData } from '../types.js';
 import { countByte, isBlankBytes, utf8Bytes, utf8Text, wholeCharacters } from './bytes.js';
 import { variableRules } from './codebook-check.js';
-import { type BuiltColumn, type CellProblem, ColumnBuilder, type ColumnSpec } from './columns.js';
-import type { CsvOptions } from './options.js';
+import {
+  type BuiltColumn,
+  type CellProblem,
+  ColumnBuilder,
+  type ColumnSpec,
+  type ProblemCode,
+} from './columns.js';
+import { type NaTexts, naTexts } from './infer.js';
+import { type CsvOptions, DEFAULT_NA } from './options.js';
 
 /** Delimiters tried when none is given. */
 export const DELIMITERS_TO_GUESS = [',', ';', '\t', '|'];
@@ -99,6 +106,9 @@ export class CsvLoader {
   private readonly maxErrors: number;
   private readonly codebook: Codebook | undefined;
   private readonly types: Record<string, 'numeric' | 'categorical'>;
+  private readonly na: NaTexts;
+  /** The `levels` option, checked. */
+  private readonly levels: ReadonlyMap<string, readonly string[]>;
   private delimiter: string | undefined;
   private newline: '\n' | '\r' | '\r\n' = '\n';
   private detected = false;
@@ -175,6 +185,8 @@ export class CsvLoader {
         );
       }
     }
+    this.na = naTexts(checkNa(opts.na));
+    this.levels = checkLevels(opts.levels, this.types);
     this.codebook = opts.codebook ? parseCodebook(opts.codebook, 'codebook') : undefined;
   }
 
@@ -745,13 +757,17 @@ export class CsvLoader {
     this.names = names;
     this.firstDataLine = this.line;
 
-    const typeMissing = Object.keys(this.types).filter((n) => !seen.has(n));
-    if (typeMissing.length > 0) {
+    for (const [option, listed] of [
+      ['types', Object.keys(this.types)],
+      ['levels', [...this.levels.keys()]],
+    ] as const) {
+      const absent = listed.filter((n) => !seen.has(n));
+      if (absent.length === 0) continue;
       throw new DataFormatError(
         'MISSING_COLUMN',
-        `${this.source}: the types option names ${plural(typeMissing.length, 'column')} not in the file: ` +
-          `${typeMissing.map((n) => `"${n}"`).join(', ')} (the file has: ${listNames(names)})`,
-        { file: this.source, column: typeMissing[0], columns: typeMissing },
+        `${this.source}: the ${option} option names ${plural(absent.length, 'column')} not in the file: ` +
+          `${absent.map((n) => `"${n}"`).join(', ')} (the file has: ${listNames(names)})`,
+        { file: this.source, option, column: absent[0], columns: absent },
       );
     }
     const cbVars = this.codebook?.variables ?? [];
@@ -781,13 +797,52 @@ export class CsvLoader {
       let spec: ColumnSpec;
       const v = byName.get(name);
       const t = this.types[name];
+      const levels = this.levels.get(name);
       if (only) spec = only.has(name) ? { kind: 'categorical' } : { kind: 'skip' };
-      else if (v) spec = { kind: 'codebook', rules: variableRules(v) };
+      else if (v) spec = this.codebookSpec(v, levels);
+      else if (levels) spec = { kind: 'categorical', levels };
       else if (t === 'numeric') spec = { kind: 'numeric' };
       else if (t === 'categorical') spec = { kind: 'categorical' };
       else spec = { kind: 'infer' };
-      return new ColumnBuilder(name, spec, this.maxErrors);
+      return new ColumnBuilder(name, spec, this.maxErrors, this.na);
     });
+  }
+
+  /**
+   * The spec of a codebook variable, with its `levels` entry if any: the codebook owns the level
+   * order, so the entry must repeat the variable's value labels in order, or give the levels of
+   * a categorical variable without `values`.
+   */
+  private codebookSpec(v: CodebookVariable, levels: readonly string[] | undefined): ColumnSpec {
+    const rules = variableRules(v);
+    if (levels === undefined) return { kind: 'codebook', rules };
+    if (v.type !== 'categorical') {
+      throw new CodebookError(
+        'TYPE_CONFLICT',
+        `${this.source}: the levels option reads "${v.name}" as categorical, the codebook as ${v.type}`,
+        { file: this.source, column: v.name, variable: v.name },
+      );
+    }
+    if (rules.levels.length === 0 && (v.values ?? []).length === 0) {
+      return { kind: 'codebook', rules, levels };
+    }
+    const same =
+      levels.length === rules.levels.length && levels.every((l, i) => l === rules.levels[i]);
+    if (!same) {
+      throw new CodebookError(
+        'LEVELS_CONFLICT',
+        `${this.source}: the levels option gives "${v.name}" the levels ${listLevels(levels)}, ` +
+          `the codebook ${listLevels(rules.levels)} (the codebook's value labels set the levels and their order)`,
+        {
+          file: this.source,
+          column: v.name,
+          variable: v.name,
+          levels: [...levels],
+          codebookLevels: [...rules.levels],
+        },
+      );
+    }
+    return { kind: 'codebook', rules };
   }
 
   /** 1-based file line of 0-based data row `r`. */
@@ -809,28 +864,27 @@ export class CsvLoader {
     const names = this.names!;
     const built: BuiltColumn[] = this.builders.map((b) => b.finish());
 
-    const notNumbers = this.collect(built, (i) => this.builders[i]!.spec.kind === 'numeric');
+    const problemsOf = (code: ProblemCode) =>
+      this.collect(built, (i) => this.builders[i]!.problemCode === code);
+    const notNumbers = problemsOf('NOT_A_NUMBER');
     if (notNumbers.total > 0) {
-      const first = notNumbers.list[0]!;
       throw new DataFormatError(
         'NOT_A_NUMBER',
-        `${this.source}, line ${first.line} (row ${first.row}), column "${first.column}": ` +
-          `${JSON.stringify(first.value)} is not a number, but the types option reads the column as numeric` +
-          (notNumbers.total > 1
-            ? ` (${notNumbers.total} such cells in all, see details.violations)`
-            : ''),
-        {
-          file: this.source,
-          row: first.row,
-          line: first.line,
-          column: first.column,
-          value: first.value,
-          violations: notNumbers.list,
-          total: notNumbers.total,
-        },
+        ...this.firstCell(
+          notNumbers,
+          'is not a number, but the types option reads the column as numeric',
+        ),
       );
     }
-    const violations = this.collect(built, (i) => this.builders[i]!.spec.kind === 'codebook');
+    const notLevels = problemsOf('UNKNOWN_LEVEL');
+    if (notLevels.total > 0) {
+      const column = notLevels.list[0]!.column;
+      throw new DataFormatError(
+        'UNKNOWN_LEVEL',
+        ...this.firstCell(notLevels, null, { levels: [...(this.levels.get(column) ?? [])] }),
+      );
+    }
+    const violations = problemsOf('CODEBOOK_VIOLATION');
     if (violations.total > 0) {
       const shown = violations.list.slice(0, MESSAGE_PROBLEMS);
       const lines = shown.map(
@@ -838,7 +892,6 @@ export class CsvLoader {
           `  line ${v.line} (row ${v.row}), column "${v.column}": ${JSON.stringify(v.value)} is ${v.reason}`,
       );
       const more = violations.total - shown.length;
-      const first = violations.list[0]!;
       throw new CodebookError(
         'CODEBOOK_VIOLATION',
         `${this.source}: ${violations.total} ${violations.total === 1 ? 'cell disagrees' : 'cells disagree'} with the codebook\n` +
@@ -846,15 +899,7 @@ export class CsvLoader {
           (more > 0
             ? `\n  ... and ${more} more (details.violations lists up to ${this.maxErrors})`
             : ''),
-        {
-          file: this.source,
-          row: first.row,
-          line: first.line,
-          column: first.column,
-          value: first.value,
-          violations: violations.list,
-          total: violations.total,
-        },
+        this.problemDetails(violations),
       );
     }
 
@@ -868,8 +913,14 @@ export class CsvLoader {
       if (b.column === null) return;
       columns[name] = b.column;
       outNames.push(name);
-      if (b.empty > 0 || Object.keys(b.missingCodes).length > 0) {
-        missing.push({ column: name, empty: b.empty, missingCodes: b.missingCodes });
+      const na = Object.keys(b.na).length > 0;
+      if (b.empty > 0 || Object.keys(b.missingCodes).length > 0 || na) {
+        missing.push({
+          column: name,
+          empty: b.empty,
+          missingCodes: b.missingCodes,
+          ...(na ? { na: b.na } : {}),
+        });
       }
     });
     const load: LoadReport = {
@@ -887,6 +938,44 @@ export class CsvLoader {
         load,
       },
       reread,
+    };
+  }
+
+  /**
+   * The message and details of an error of problem cells, told by the first of them (`what` it
+   * is, or its reason) and counting all; `details.violations` lists them (up to `maxErrors`).
+   */
+  private firstCell(
+    problems: { list: CodebookViolation[]; total: number },
+    what: string | null,
+    extra: Record<string, unknown> = {},
+  ): [string, ErrorDetails] {
+    const first = problems.list[0]!;
+    return [
+      `${this.source}, line ${first.line} (row ${first.row}), column "${first.column}": ` +
+        `${JSON.stringify(first.value)} ${what ?? `is ${first.reason}`}` +
+        (problems.total > 1
+          ? ` (${problems.total} such cells in all, see details.violations)`
+          : ''),
+      this.problemDetails(problems, extra),
+    ];
+  }
+
+  /** The details of an error of problem cells: the first one's place and value, and all of them. */
+  private problemDetails(
+    problems: { list: CodebookViolation[]; total: number },
+    extra: Record<string, unknown> = {},
+  ): ErrorDetails {
+    const first = problems.list[0]!;
+    return {
+      file: this.source,
+      row: first.row,
+      line: first.line,
+      column: first.column,
+      value: first.value,
+      ...extra,
+      violations: problems.list,
+      total: problems.total,
     };
   }
 
@@ -941,6 +1030,73 @@ function countInFields(row: Row, ch: string): number {
   let n = 0;
   for (const f of row) if (f.length > 0 && f.includes(ch)) n += countChar(f, ch);
   return n;
+}
+
+/** The `na` option, checked: an array of strings (default `['', 'NA']`). */
+function checkNa(na: CsvOptions['na']): readonly string[] {
+  if (na === undefined) return DEFAULT_NA;
+  if (!Array.isArray(na) || na.some((t) => typeof t !== 'string')) {
+    throw new DataFormatError(
+      'INVALID_OPTION',
+      `na must be an array of cell texts, got ${JSON.stringify(na)}`,
+      { option: 'na', value: na },
+    );
+  }
+  return na;
+}
+
+/**
+ * The `levels` option, checked: per column an array of distinct non-blank texts without white
+ * space around them (cells are matched after trimming), and no `types: numeric` for the column.
+ */
+function checkLevels(
+  levels: CsvOptions['levels'],
+  types: Record<string, 'numeric' | 'categorical'>,
+): Map<string, readonly string[]> {
+  const out = new Map<string, readonly string[]>();
+  if (levels === undefined) return out;
+  const bad = (column: string | undefined, why: string, value: unknown): never => {
+    throw new DataFormatError(
+      'INVALID_OPTION',
+      `levels${column === undefined ? '' : `.${column}`} ${why}`,
+      { option: 'levels', ...(column === undefined ? {} : { column }), value },
+    );
+  };
+  if (levels === null || typeof levels !== 'object' || Array.isArray(levels)) {
+    bad(
+      undefined,
+      `must map column names to arrays of levels, got ${JSON.stringify(levels)}`,
+      levels,
+    );
+  }
+  for (const [column, list] of Object.entries(levels)) {
+    if (!Array.isArray(list) || list.some((l) => typeof l !== 'string')) {
+      bad(column, `must be an array of level texts, got ${JSON.stringify(list)}`, list);
+    }
+    const seen = new Set<string>();
+    for (const l of list) {
+      if (l.trim() === '') bad(column, 'has a blank level (blank cells are missing)', l);
+      if (l.trim() !== l) {
+        bad(
+          column,
+          `has ${JSON.stringify(l)}, with white space around it (cells are matched after trimming)`,
+          l,
+        );
+      }
+      if (seen.has(l)) bad(column, `lists ${JSON.stringify(l)} twice`, l);
+      seen.add(l);
+    }
+    if (types[column] === 'numeric') {
+      bad(column, 'is given for a column the types option reads as numeric', list);
+    }
+    out.set(column, list);
+  }
+  return out;
+}
+
+function listLevels(levels: readonly string[]): string {
+  const shown = levels.slice(0, 12).map((l) => JSON.stringify(l));
+  return `[${shown.join(', ')}${levels.length > 12 ? ', ...' : ''}]`;
 }
 
 function plural(n: number, word: string): string {
