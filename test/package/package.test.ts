@@ -168,6 +168,22 @@ describe('the surveykit command of the installed package', () => {
     expect(run(bin(), ['--version'], project).trim()).toBe(pkg.version);
   });
 
+  it('describes a file and writes a report for a poll it was not built for (exit 0)', () => {
+    const described = JSON.parse(run(bin(), ['describe', 'apiclus1.csv', '--json'], project)) as {
+      variables: Array<{ name: string; type: string }>;
+    };
+    expect(described.variables.find((v) => v.name === 'api00')?.type).toBe('numeric');
+    const args = ['report', 'apiclus1.csv', '--ids', 'dnum', '--weights', 'pw', '--fpc', 'fpc'];
+    run(bin(), [...args, '--out', 'report-out', '--no-png'], project);
+    const summary = JSON.parse(
+      readFileSync(join(project, 'report-out', 'summary.json'), 'utf8'),
+    ) as {
+      design: { n: number };
+    };
+    expect(summary.design.n).toBe(183);
+    expect(existsSync(join(project, 'report-out', 'report.html'))).toBe(true);
+  }, 120_000);
+
   it('exits 2 on an unknown command, with the usage on stderr', () => {
     let status = 0;
     let stderr = '';
