@@ -219,7 +219,8 @@ for (tg in quantile_targets) {
         probs = vec(probs),
         quantile = if (err) NA else vec(m[, 1]),
         ci = if (err) NA else ivals(m[, 2:3, drop = FALSE]),
-        se = if (err) NA else vec(m[, 4]))
+        se = if (err) NA else vec(m[, 4]),
+        fixed = if (err) NA else fixed_quantiles(vr$qrule, m, function() suppressWarnings(do.call(svyquantile, args))[[1]]))
     }
   }
 }
@@ -245,7 +246,8 @@ write_ref(list(
     "quantile se = (upper - lower)/(2 * qt(1 - alpha/2, df)) (qnorm when df = Inf). df: the df R used (degf after dropping NA rows when naRm). null in ci/se: R gave NaN/NA.",
     "quantile warnings: R warns that jackknife weights may not give valid SEs for quantiles (JK1/JKn with interval.type 'quantile').",
     "glm: svrepglm internals for a few targets (coef, cov.unscaled = replicate variance, naive.cov, dispersion, deviance).",
-    "errors: R's messages for interval.type 'score' and for a replicate with no weight in the domain."
+    "errors: R's messages for interval.type 'score' and for a replicate with no weight in the domain.",
+    "quantile fixed (qrules math, school, hf1, hf2, hf3; null when nothing changes): { quantile, ci, se } under survey >= 4.2's rules, as in quantile.json (with_fixed_qrules in common.R); surveykit follows these"
   )),
   designs = specs_json(lin_designs),
   repDesigns = rep_json,
