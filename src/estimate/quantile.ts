@@ -16,7 +16,7 @@ import type { Estimate } from './types.js';
 import { estimateVariance } from './variance.js';
 
 /**
- * Quantile rules of R's `svyquantile` (survey 4.1.1, with survey ≥ 4.2's fix of `'math'`,
+ * Quantile rules of R's `svyquantile` (survey 4.1.1, with survey ≥ 4.4's fix of `'math'`,
  * `'school'` and `'hf3'` for p below the first weight share): `'math'` (= `'hf1'`, the default:
  * the smallest value whose cumulative weight share reaches p), `'school'` (= `'hf2'`: averages
  * at ties), `'shahvaish'`, and weighted analogues of Hyndman & Fan's types `'hf1'`…`'hf9'`.
@@ -92,7 +92,7 @@ export interface QuantileOptions {
  * Quantiles of a numeric variable (R's `svyquantile`, survey 4.1.1), one row per probability,
  * with `statistic: 'quantile'` and the probability in `prob`.
  *
- * The discrete rules follow survey ≥ 4.2, which fixed a bug of 4.1.1: `'math'`/`'hf1'` give the
+ * The discrete rules follow survey ≥ 4.4, which fixed a bug of 4.1.1: `'math'`/`'hf1'` give the
  * smallest value for every p at or below the smallest value's weight share, and
  * `'school'`/`'hf2'` the mean of the two smallest values (4.1.1 gave the second smallest value
  * for p below that share, e.g. for the values 1…10 the 1st and 5th percentiles 2 but the 10th
@@ -559,7 +559,7 @@ class QuantileContext {
  * the value v whose weight straddles p · total. The sorted rule's answer is then v whenever the
  * weight strictly below v and the weight at or below v are both clear of p · total by more than
  * any rounding of either computation, and v is not 0 (−0 and 0 would depend on the sorted
- * order). For p below the first value's weight share the fixed rules (survey ≥ 4.2) give the
+ * order). For p below the first value's weight share the fixed rules (survey ≥ 4.4) give the
  * smallest value, so v may be the smallest value for `'math'`; `'school'` then averages the
  * smallest two values, which is v only when v is tied (so a smallest v held by a single row is
  * left to the sorted rule). Otherwise {@link WeightedSelect.quantile} gives NaN and the sorted
@@ -880,7 +880,7 @@ function makeRule(
   switch (rule) {
     case 'math':
     case 'hf1':
-      // survey ≥ 4.2's rule: wlow ≤ 0 (4.1.1: === 0, so a p below the first weight share,
+      // survey ≥ 4.4's rule: wlow ≤ 0 (4.1.1: === 0, so a p below the first weight share,
       // where qs gives pos 0 and a negative wlow, took the second value).
       return (p) => {
         const q = qs(cumw, total, p);

@@ -15,7 +15,7 @@ function rng(seed: number): () => number {
 }
 
 /**
- * R's `qs` rules 'math' and 'school' as survey ≥ 4.2 has them (p at or below a position's share,
+ * R's `qs` rules 'math' and 'school' as survey ≥ 4.4 has them (p at or below a position's share,
  * wlow ≤ 0, takes that position: the smallest value for p below the first share), written out
  * on a stable sort.
  */

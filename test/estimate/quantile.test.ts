@@ -31,7 +31,7 @@ interface QuantileCase {
   ci: [number | null, number | null][];
   se: (number | null)[];
   /**
-   * Rules math/school/hf1–hf3, where survey ≥ 4.2's fixed rule changes R 4.1.1's answer: the
+   * Rules math/school/hf1–hf3, where survey ≥ 4.4's fixed rule changes R 4.1.1's answer: the
    * answer under the fixed rule (computed in R with with_fixed_qrules, common.R), which surveykit
    * follows; absent or null when nothing changes.
    */
@@ -75,7 +75,7 @@ function checkOn(c: QuantileCase, design: SurveyDesign): void {
 }
 
 const ref = loadReferenceJson<QuantileFile>('quantile.json');
-describe('svyQuantile matches R svyquantile (quantile.json: survey 4.1.1, its fixed rules as survey ≥ 4.2)', () => {
+describe('svyQuantile matches R svyquantile (quantile.json: survey 4.1.1, its fixed rules as survey ≥ 4.4)', () => {
   for (const c of ref.cases) it(c.id, () => check(c, ref.designs));
 });
 
@@ -167,17 +167,17 @@ describe('svyQuantile behaviour', () => {
   it('one row per probability, missing values counted', () => {
     const rows = svyQuantile(design, 'y', [0, 0.5, 1]);
     expect(rows.map((r) => r.prob)).toEqual([0, 0.5, 1]);
-    // qrule "math" at p = 0: the smallest value (survey ≥ 4.2; 4.1.1's qs() quirk gave 2).
+    // qrule "math" at p = 0: the smallest value (survey ≥ 4.4; 4.1.1's qs() quirk gave 2).
     expect(rows.map((r) => r.estimate)).toEqual([1, 4, 8]);
     expect(rows.every((r) => r.n === 7 && r.nMissing === 1)).toBe(true);
     expect(svyQuantile(design, 'y', [])).toEqual([]);
   });
 
-  it('p below the first weight share: the smallest value, as survey ≥ 4.2 fixed it', () => {
+  it('p below the first weight share: the smallest value, as survey ≥ 4.4 fixed it', () => {
     // x = 1..10, equal weights: each value has a weight share of 0.1. R's qs() finds the last
     // position whose cumulative share is ≤ p, or the first position when there is none (p < 0.1),
     // and wlow = p − (that share): negative then. survey 4.1.1 took the smallest value only for
-    // wlow == 0, so p = 0.01 and 0.05 gave 2 while p = 0.1 gave 1; survey ≥ 4.2 tests wlow ≤ 0.
+    // wlow == 0, so p = 0.01 and 0.05 gave 2 while p = 0.1 gave 1; survey ≥ 4.4 tests wlow ≤ 0.
     const ten = svyDesign(fromColumns({ x: [3, 1, 4, 10, 5, 9, 2, 6, 8, 7] }));
     const at = (qrule: QuantileRule, p: number) =>
       svyQuantile(ten, 'x', [p], { qrule })[0]!.estimate;

@@ -80,7 +80,7 @@ interface QuantileCase {
   quantile: number[];
   ci: [number | null, number | null][];
   se: (number | null)[];
-  /** Under survey ≥ 4.2's fixed rules, where they change 4.1.1's answer (see quantile.test.ts). */
+  /** Under survey ≥ 4.4's fixed rules, where they change 4.1.1's answer (see quantile.test.ts). */
   fixed: { quantile: number[]; ci: [number | null, number | null][]; se: (number | null)[] } | null;
 }
 interface RefFile {
@@ -226,7 +226,7 @@ describe('svyCiProp on replicate designs matches R survey 4.1.1 (svyciprop on sv
   });
 });
 
-describe('svyQuantile on replicate designs matches R (svyquantile.svyrep.design; survey ≥ 4.2 rules)', () => {
+describe('svyQuantile on replicate designs matches R (svyquantile.svyrep.design; survey ≥ 4.4 rules)', () => {
   for (const c of ref.quantile.cases) {
     it(c.id, () => {
       expect(c.error).toBeNull();
@@ -286,7 +286,7 @@ describe('svyQuantile on replicate designs matches R (svyquantile.svyrep.design;
     const lin = svyDesign(fromColumns({ y, psu }), { ids: 'psu' });
     const jk = asRepDesign(lin);
     // qrule 'math' with equal weights: the (k+1)-th smallest value at p = (k + 0.5)/n (at k = 0
-    // too: survey ≥ 4.2's rule; 4.1.1's qs() quirk gave the second smallest); -0 before 0, as
+    // too: survey ≥ 4.4's rule; 4.1.1's qs() quirk gave the second smallest); -0 before 0, as
     // they come in the data.
     const probs = sorted.map((_, k) => (k + 0.5) / sorted.length);
     for (const d of [lin, jk]) {

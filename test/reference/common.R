@@ -185,10 +185,10 @@ n_used <- function(design, v) {
   sum(!is.na(design$variables[[v]][inset]))
 }
 
-## ---- survey >= 4.2's quantile rules ----------------------------------------
+## ---- survey >= 4.4's quantile rules ----------------------------------------
 ## survey 4.1.1's discrete rules 'math'/'hf1', 'school'/'hf2' and 'hf3' take the second-smallest
 ## value for p below the first value's weight share (the position found is the first one while
-## p - share < 0, and 4.1.1 tests the gap for == 0 only); survey >= 4.2 tests it for <= 0, so such
+## p - share < 0, and 4.1.1 tests the gap for == 0 only); survey >= 4.4 tests it for <= 0, so such
 ## p give the smallest value ('school': the mean of the smallest two; 'hf3': unchanged there, as
 ## position 1 is odd). Written here from that rule, not from survey's code. surveykit follows the
 ## fixed rules: with_fixed_qrules(expr) evaluates expr with them in place of 4.1.1's.

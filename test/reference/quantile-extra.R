@@ -112,7 +112,7 @@ out <- list(
     "zeroWeights: design dclus1 with weights pw0 = pw except 0 on every 10th row (svydesign(id=~dnum, weights=~pw0, fpc=~fpc))",
     "errors: calls where R stopped (uniroot: f() values at end points not of opposite sign)",
     "published: the quartiles of api00 on dclus1 (vignette: 552 [492, 627], 652 [561, 714], 719 [696, 777])",
-    "fixed (qrules math, school, hf1, hf2, hf3; null when nothing changes): { quantile, ci, se } under survey >= 4.2's rules, as in quantile.json (with_fixed_qrules in common.R); surveykit follows these"
+    "fixed (qrules math, school, hf1, hf2, hf3; null when nothing changes): { quantile, ci, se } under survey >= 4.4's rules, as in quantile.json (with_fixed_qrules in common.R); surveykit follows these"
   )),
   designs = specs_json(sapply(targets, `[[`, "design")),
   cases = cases,

@@ -97,7 +97,7 @@ out <- list(
     "a null inside ci/se means R returned NaN/NA (e.g. a CI limit outside the data range)",
     "knownIssue (non-null only for qrule 'shahvaish'): R 4.1.1's Shah-Vaish rule uses unnormalised weights in one term; values reproduce R's (buggy) output",
     "isDefault marks the cases computed with all of R's defaults (qrule math, interval.type mean, alpha 0.05, df default)",
-    "fixed (qrules math, school, hf1, hf2, hf3 only; null when nothing changes): { quantile, ci, se } under survey >= 4.2's rules (a p below the first weight share gives the smallest value, not the second), computed with with_fixed_qrules (common.R); surveykit follows these, the other fields stay survey 4.1.1's answer"
+    "fixed (qrules math, school, hf1, hf2, hf3 only; null when nothing changes): { quantile, ci, se } under survey >= 4.4's rules (a p below the first weight share gives the smallest value, not the second), computed with with_fixed_qrules (common.R); surveykit follows these, the other fields stay survey 4.1.1's answer"
   )),
   designs = specs_json(sapply(targets, `[[`, "design")),
   probs = vec(probs),

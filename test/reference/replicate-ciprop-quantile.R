@@ -247,7 +247,7 @@ write_ref(list(
     "quantile warnings: R warns that jackknife weights may not give valid SEs for quantiles (JK1/JKn with interval.type 'quantile').",
     "glm: svrepglm internals for a few targets (coef, cov.unscaled = replicate variance, naive.cov, dispersion, deviance).",
     "errors: R's messages for interval.type 'score' and for a replicate with no weight in the domain.",
-    "quantile fixed (qrules math, school, hf1, hf2, hf3; null when nothing changes): { quantile, ci, se } under survey >= 4.2's rules, as in quantile.json (with_fixed_qrules in common.R); surveykit follows these"
+    "quantile fixed (qrules math, school, hf1, hf2, hf3; null when nothing changes): { quantile, ci, se } under survey >= 4.4's rules, as in quantile.json (with_fixed_qrules in common.R); surveykit follows these"
   )),
   designs = specs_json(lin_designs),
   repDesigns = rep_json,
