@@ -227,3 +227,26 @@ fixed_quantiles <- function(qrule, m, compute) {
   if (identical(unname(f), unname(m))) return(NA)
   list(quantile = vec(f[, 1]), ci = ivals(f[, 2:3, drop = FALSE]), se = vec(f[, 4]))
 }
+
+## ---- svyciprop(method = "wilson") -------------------------------------------
+## survey 4.5 added method = "wilson" to svyciprop (survey 4.1.1 has no such method): the Wilson
+## score interval with the effective sample size n = p(1 - p) / var(p) of svymean's share and
+## t = qt(1 - alpha/2, df) in place of z:
+##   (p + t^2/(2n) -/+ t/(2n) sqrt(4 n p (1 - p) + t^2)) / (1 + t^2/n),
+## df = degf(design) unless given. Written here from that definition (not survey's code), with
+## svyciprop's result layout (the share, attr "var", attr "ci").
+svyciprop_wilson <- function(formula, design, level = 0.95, df = degf(design), na.rm = FALSE) {
+  m <- eval(bquote(svymean(~as.numeric(.(formula[[2]])), design, na.rm = .(na.rm))))
+  p <- unname(coef(m)[1])
+  v <- unname(as.numeric(vcov(m)))
+  n <- p * (1 - p) / v
+  t <- qt(1 - (1 - level) / 2, df)
+  centre <- p + t^2 / (2 * n)
+  half <- t / (2 * n) * sqrt(4 * n * p * (1 - p) + t^2)
+  structure(p, var = v, ci = c(centre - half, centre + half) / (1 + t^2 / n))
+}
+## svyciprop, or svyciprop_wilson for method = "wilson".
+ciprop_call <- function(formula, design, method, ...) {
+  if (method == "wilson") svyciprop_wilson(formula, design, ...)
+  else svyciprop(formula, design, method = method, ...)
+}
