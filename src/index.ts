@@ -96,12 +96,14 @@ export {
   SurveyError,
   WeightingError,
 } from './errors.js';
-export type { ByOptions, EstimateTable } from './estimate/by.js';
+export type { ByOptions } from './estimate/by.js';
 export { svyBy } from './estimate/by.js';
+export type { CellTable, CellTableOptions, TableCell } from './estimate/cell-table.js';
 export type { CiPropMethod, CiPropOptions } from './estimate/ciprop.js';
 export { svyCiProp } from './estimate/ciprop.js';
 export type { ContrastOptions } from './estimate/contrast.js';
 export { contrastLabels, svyContrast } from './estimate/contrast.js';
+export type { EstimateTable } from './estimate/estimate-table.js';
 export { svyMean, svyTotal } from './estimate/mean.js';
 export type { QuantileInterval, QuantileOptions, QuantileRule } from './estimate/quantile.js';
 export { svyQuantile } from './estimate/quantile.js';

@@ -4,7 +4,8 @@
  * @module
  */
 import { EstimationError } from '../errors.js';
-import { type EstimateTable, rowLabels } from './by.js';
+import { rowLabels } from './by.js';
+import type { EstimateTable } from './estimate-table.js';
 import { jointCovariance, rowLink, sameDesign } from './influence-rows.js';
 import { confidenceLevel, waldInterval } from './prepare.js';
 import type { Estimate } from './types.js';

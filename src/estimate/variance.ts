@@ -9,7 +9,7 @@ import type { SurveyDesign } from '../design/types.js';
 import { EstimationError } from '../errors.js';
 import { calibratedInfluence, isCalibrated } from '../variance/calibration.js';
 import type { Influence } from '../variance/influence.js';
-import { linearizationVariance } from '../variance/linearization.js';
+import { linearizationVariance, type VarianceOptions } from '../variance/linearization.js';
 import { replicateCovariance } from '../variance/replicate.js';
 
 /**
@@ -42,6 +42,9 @@ export function reweighted(
  * - Replicate design: R's `svrVar` of the replicate estimates, which `replicates()` computes
  *   (called only then, with the design).
  *
+ * With `diagonal: true` only the variances are computed on a linearization design (the rest of
+ * the matrix is 0); a replicate design gives the whole matrix.
+ *
  * @throws {EstimationError} `REPLICATES_NOT_SUPPORTED` on a replicate design when the estimator
  *   gave no way to recompute its estimates.
  */
@@ -50,6 +53,7 @@ export function estimateVariance(
   influence: Influence,
   present: Uint8Array | null,
   replicates?: (design: ReplicateDesign) => ReplicateEstimates,
+  opts: VarianceOptions = {},
 ): Float64Array {
   if (design.type === 'replicate') {
     if (!replicates) {
@@ -63,7 +67,12 @@ export function estimateVariance(
     return replicateCovariance(design, full, reps);
   }
   if (isCalibrated(design)) {
-    return linearizationVariance(design, calibratedInfluence(design, influence, present), null);
+    return linearizationVariance(
+      design,
+      calibratedInfluence(design, influence, present),
+      null,
+      opts,
+    );
   }
-  return linearizationVariance(design, influence, present);
+  return linearizationVariance(design, influence, present, opts);
 }

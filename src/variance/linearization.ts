@@ -23,6 +23,15 @@ import type { Influence } from './influence.js';
 /** Below this sampling fraction complement a stratum is self-representing (R's 1e-7). */
 const SELF_REPRESENTING = 1e-7;
 
+/** Options of {@link linearizationVariance}. */
+export interface VarianceOptions {
+  /**
+   * Only the variances: the diagonal of the covariance (the rest is left 0). The cost per PSU is
+   * then p rather than p² (for tables of many cells).
+   */
+  diagonal?: boolean;
+}
+
 /**
  * The p × p covariance matrix (row-major) of estimates whose influence values are given.
  *
@@ -33,7 +42,9 @@ export function linearizationVariance(
   design: LinearizationDesign,
   influence: Influence,
   present: Uint8Array | null,
+  opts: VarianceOptions = {},
 ): Float64Array {
+  const diagonal = opts.diagonal ?? false;
   const p = influence.p;
   const V = new Float64Array(p * p);
   const stages = design.stages;
@@ -98,7 +109,17 @@ export function linearizationVariance(
         if (design.lonelyPsu === 'adjust') {
           const scale = (factor * f * sampled) / (sampled - 1);
           const m = grand!.subarray(group * p, (group + 1) * p);
-          addOuterProducts(totals, stage.stratumClusters, start, end, p, scale, target, m);
+          addOuterProducts(
+            totals,
+            stage.stratumClusters,
+            start,
+            end,
+            p,
+            scale,
+            target,
+            m,
+            diagonal,
+          );
           continue;
         }
       }
@@ -114,6 +135,7 @@ export function linearizationVariance(
           scale,
           target,
           centred,
+          diagonal,
         );
         if (groupOk) groupOk[group]! += 1;
         continue;
@@ -125,7 +147,17 @@ export function linearizationVariance(
           break; // counted in groupStrata, not in groupOk
         case 'adjust': {
           const m = grand!.subarray(group * p, (group + 1) * p);
-          addOuterProducts(totals, stage.stratumClusters, start, end, p, factor * f, target, m);
+          addOuterProducts(
+            totals,
+            stage.stratumClusters,
+            start,
+            end,
+            p,
+            factor * f,
+            target,
+            m,
+            diagonal,
+          );
           break;
         }
         default:
@@ -174,6 +206,7 @@ function addCentredCrossProduct(
   scale: number,
   target: Float64Array,
   mean: Float64Array,
+  diagonal: boolean,
 ): void {
   // R pads clusters absent from the domain with zero totals; here they are present with zeros.
   if (p === 1) {
@@ -209,6 +242,10 @@ function addCentredCrossProduct(
     for (let a = 0; a < p; a++) {
       const da = totals[c * p + a]! - mean[a]!;
       if (da === 0) continue;
+      if (diagonal) {
+        target[a * p + a]! += scale * da * da;
+        continue;
+      }
       for (let b = 0; b < p; b++)
         target[a * p + b]! += scale * da * (totals[c * p + b]! - mean[b]!);
     }
@@ -228,11 +265,16 @@ function addOuterProducts(
   scale: number,
   target: Float64Array,
   m: Float64Array,
+  diagonal: boolean,
 ): void {
   for (let i = start; i < end; i++) {
     const c = clusters[i]!;
     for (let a = 0; a < p; a++) {
       const ta = totals[c * p + a]! - m[a]!;
+      if (diagonal) {
+        target[a * p + a]! += scale * ta * ta;
+        continue;
+      }
       for (let b = 0; b < p; b++) target[a * p + b]! += scale * ta * (totals[c * p + b]! - m[b]!);
     }
   }
