@@ -7,7 +7,7 @@
 import type { ReplicateDesign } from '../design/replicate-types.js';
 import type { SurveyDesign } from '../design/types.js';
 import { EstimationError } from '../errors.js';
-import { calibratedInfluence, isCalibrated } from '../variance/calibration.js';
+import { calibratedInfluence, calibratedRows, isCalibrated } from '../variance/calibration.js';
 import type { Influence } from '../variance/influence.js';
 import { linearizationVariance, type VarianceOptions } from '../variance/linearization.js';
 import { replicateCovariance } from '../variance/replicate.js';
@@ -38,7 +38,8 @@ export function reweighted(
  *
  * - Linearization design: the variance of the influence values (on a post-stratified, raked
  *   or calibrated design first adjusted for the weighting, see {@link calibratedInfluence}; as
- *   in R such a design keeps every row in its domains, so the variance is over the whole design).
+ *   in R such a design keeps every row in its domains, so the variance is over the whole design,
+ *   or over the domain its weighting was given, see {@link calibratedRows}).
  * - Replicate design: R's `svrVar` of the replicate estimates, which `replicates()` computes
  *   (called only then, with the design).
  *
@@ -70,7 +71,7 @@ export function estimateVariance(
     return linearizationVariance(
       design,
       calibratedInfluence(design, influence, present),
-      null,
+      calibratedRows(design),
       opts,
     );
   }
