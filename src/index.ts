@@ -108,8 +108,9 @@ export {
   SurveyError,
   WeightingError,
 } from './errors.js';
-export type { ByOptions, EstimateTable } from './estimate/by.js';
+export type { ByOptions } from './estimate/by.js';
 export { svyBy } from './estimate/by.js';
+export type { CellTable, CellTableOptions, TableCell } from './estimate/cell-table.js';
 export type { CiPropMethod, CiPropOptions } from './estimate/ciprop.js';
 export { svyCiProp } from './estimate/ciprop.js';
 export type { ContrastOptions } from './estimate/contrast.js';
@@ -123,6 +124,7 @@ export type {
   VariableDescription,
 } from './estimate/describe.js';
 export { describeData } from './estimate/describe.js';
+export type { EstimateTable } from './estimate/estimate-table.js';
 export { svyMean, svyTotal } from './estimate/mean.js';
 export type { NlContrastOptions } from './estimate/nlcontrast.js';
 export { svyNlContrast } from './estimate/nlcontrast.js';

@@ -4,7 +4,8 @@
  * @module
  */
 import { EstimationError } from '../errors.js';
-import { type EstimateTable, rowLabels } from './by.js';
+import { rowLabels } from './by.js';
+import type { EstimateTable } from './estimate-table.js';
 import { jointCovariance, rowLink, sameDesign } from './influence-rows.js';
 import { confidenceLevel, waldInterval } from './prepare.js';
 import type { Estimate } from './types.js';
@@ -21,8 +22,10 @@ export interface ContrastOptions {
 
 /**
  * The labels {@link svyContrast} knows rows by:
- * - an {@link EstimateTable}: its `labels` (R's row names `'E'`, `'E.No'`, or coefficient names
- *   `'E:sch.wideYes'` when a group has several rows);
+ * - an {@link EstimateTable}: its `labels` — of a svyBy table R's row names `'E'`, `'E.No'`, or
+ *   coefficient names `'E:sch.wideYes'` when a group has several rows; of a svyMean / svyTotal
+ *   call the levels (`'E'`) or, for several variables, R's coefficient names (`'api00'`,
+ *   `'stypeE'`); of svyTable's n-way `counts` / `shares` the cell labels (`'E.Yes'`);
  * - other rows that all carry a `group` (e.g. a filtered table): the same scheme, for these rows;
  * - otherwise the rows' `level` (a categorical variable's levels, e.g. svyMean rows), or
  *   `variable` for rows without a level; if these repeat, R's coefficient names
@@ -62,7 +65,8 @@ function unique(labels: readonly string[]): boolean {
  * two levels' shares of a categorical svyMean.
  *
  * `coefficients` name rows by their labels (see {@link contrastLabels}; rows not named get 0),
- * or give one number per row. V is the table's `covariance` for an {@link EstimateTable}, else
+ * or give one number per row. V is the table's `covariance` for an {@link EstimateTable} (svyBy,
+ * svyMean / svyTotal of one or several variables, svyTable's cells), else
  * the covariance of the rows computed from their estimators' influence values (rows of one
  * svyMean/svyTotal call, or of several calls on domains of one design); on a replicate-weight
  * design, from their replicate estimates (R's `svycontrast` on `svyby(..., covmat = TRUE)` of

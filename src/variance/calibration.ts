@@ -12,7 +12,9 @@
  * - trimming: nothing (R keeps `postStrata` as it was).
  *
  * A design with any of the first three is *calibrated*: as in R, its domains keep every row (with
- * weight zero outside), so its variance is computed over the whole design.
+ * weight zero outside), so its variance is computed over the whole design — or, when the first
+ * of those steps weighted a domain, over that domain's rows (R's `subset()` dropped the others
+ * before weighting; see {@link calibratedRows}). Each step adjusts the rows it weighted only.
  * @module
  */
 import type { SurveyDesign } from '../design/types.js';
@@ -38,6 +40,26 @@ export function isCalibrated(design: SurveyDesign): boolean {
   if (!steps) return false;
   for (const s of steps) if (s.method !== 'trim') return true;
   return false;
+}
+
+/**
+ * The rows a calibrated design's variance is computed over: those of its first post-stratifying,
+ * raking or calibrating step (the domain it weighted; `null`: every row). R holds such a design
+ * as the rows `subset()` kept before weighting, so strata and PSUs without one of them are not
+ * part of its variance.
+ * @example
+ * ```ts
+ * const d = svyDesign(fromColumns({ g: ['a', 'b', 'a', 'b'], r: [1, 1, 0, 1] }));
+ * const population = [{ g: 'a', count: 5 }, { g: 'b', count: 5 }];
+ * console.log(calibratedRows(postStratify(d, { variables: ['g'], population }))); // => null
+ * const nonResponse = postStratify(subset(d, (x) => x.r === 1), { variables: ['g'], population });
+ * console.log(Array.from(calibratedRows(nonResponse) ?? [])); // => [ 1, 1, 0, 1 ]
+ * ```
+ */
+export function calibratedRows(design: SurveyDesign): Uint8Array | null {
+  if (design.type !== 'linearization') return null;
+  for (const s of design.calibration ?? []) if (s.method !== 'trim') return s.rows;
+  return null;
 }
 
 /**
@@ -95,6 +117,7 @@ function adjustPostStratified(step: PostStratifyStep, z: Float64Array): void {
   const n = z.length;
   for (let i = 0; i < n; i++) {
     const h = cells[i]!;
+    if (h < 0) continue; // not weighted by this step
     const o = oldw[i]!;
     let w = psw[i]!;
     if (w === 0 && o === 0) w = 1;
@@ -103,6 +126,7 @@ function adjustPostStratified(step: PostStratifyStep, z: Float64Array): void {
   }
   for (let h = 0; h < nCells; h++) sums[h]! /= oldSum[h]!;
   for (let i = 0; i < n; i++) {
+    if (cells[i]! < 0) continue;
     let w = psw[i]!;
     if (w === 0 && oldw[i] === 0) w = 1;
     z[i]! -= sums[cells[i]!]! * w;
@@ -123,8 +147,8 @@ function adjustRaked(step: RakeStep, z: Float64Array): void {
   const n = z.length;
   for (let i = 0; i < n; i++) {
     const w = w0[i]!;
-    if (w === 0) continue;
     const c = cells[i]!;
+    if (w === 0 || c < 0) continue;
     S0[c]! += z[i]! / w;
     count[c]! += 1;
   }
@@ -149,7 +173,8 @@ function adjustRaked(step: RakeStep, z: Float64Array): void {
   }
   for (let i = 0; i < n; i++) {
     const w = w0[i]!;
-    if (w !== 0) z[i]! -= w * D[cells[i]!]!;
+    const c = cells[i]!;
+    if (w !== 0 && c >= 0) z[i]! -= w * D[c]!;
   }
 }
 
@@ -164,7 +189,10 @@ function adjustCalibrated(step: CalibrateStep, columns: Float64Array[]): void {
   const nUnits = g.length;
   const n = w0.length;
   const unitW0 = new Float64Array(nUnits);
-  for (let i = 0; i < n; i++) unitW0[units[i]!]! += w0[i]!;
+  for (let i = 0; i < n; i++) {
+    const u = units[i]!;
+    if (u >= 0) unitW0[u]! += w0[i]!;
+  }
   const M = new Float64Array(p * p);
   for (let u = 0; u < nUnits; u++) {
     const w = unitW0[u]!;
@@ -181,7 +209,10 @@ function adjustCalibrated(step: CalibrateStep, columns: Float64Array[]): void {
   const fitted = new Float64Array(nUnits);
   for (const z of columns) {
     unitSum.fill(0);
-    for (let i = 0; i < n; i++) if (w0[i] !== 0) unitSum[units[i]!]! += z[i]!;
+    for (let i = 0; i < n; i++) {
+      const u = units[i]!;
+      if (w0[i] !== 0 && u >= 0) unitSum[u]! += z[i]!;
+    }
     const b = new Float64Array(p);
     for (let u = 0; u < nUnits; u++) {
       const s = unitSum[u]!;
@@ -202,7 +233,8 @@ function adjustCalibrated(step: CalibrateStep, columns: Float64Array[]): void {
     }
     for (let i = 0; i < n; i++) {
       const w = w0[i]!;
-      if (w !== 0) z[i]! -= w * fitted[units[i]!]!;
+      const u = units[i]!;
+      if (w !== 0 && u >= 0) z[i]! -= w * fitted[u]!;
     }
   }
 }

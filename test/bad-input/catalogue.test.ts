@@ -35,7 +35,7 @@ import { svyCiProp } from '../../src/estimate/ciprop.js';
 import { svyContrast } from '../../src/estimate/contrast.js';
 import { svyMean, svyTotal } from '../../src/estimate/mean.js';
 import { svyQuantile } from '../../src/estimate/quantile.js';
-import { svyChisq } from '../../src/estimate/table.js';
+import { svyChisq, svyTable } from '../../src/estimate/table.js';
 import { parseQuestionnaire, readQuestionnaire } from '../../src/poll/questionnaire.js';
 import { marginsFromJson, readMargins } from '../../src/poll/weighting.js';
 import { calibrate } from '../../src/weighting/calibrate.js';
@@ -992,10 +992,10 @@ const ESTIMATES: BadInput[] = [
   },
   {
     name: 'an unknown interval method',
-    run: () => svyCiProp(design(), 'party', { success: 'A', method: 'wilson' as never }),
+    run: () => svyCiProp(design(), 'party', { success: 'A', method: 'wald' as never }),
     error: EstimationError,
     code: 'BAD_OPTION',
-    mentions: ['method', '"wilson"'],
+    mentions: ['method', '"wald"'],
   },
   {
     name: 'a domain whose respondents all have weight 0',
@@ -1086,6 +1086,21 @@ const ESTIMATES: BadInput[] = [
     error: EstimationError,
     code: 'BAD_OPTION',
     mentions: ['4 contrast coefficients for 3 estimates'],
+  },
+  {
+    name: 'a third variable given to the two-way table form (plain JavaScript)',
+    run: () => (svyTable as (...a: unknown[]) => unknown)(design(), 'party', 'sex', 'region'),
+    error: EstimationError,
+    code: 'BAD_ARGUMENTS',
+    mentions: ['two variables', 'svyTable(design, ["party", "sex", "region"])'],
+  },
+  {
+    name: 'a variable given twice to svyMean',
+    run: () => svyMean(design(), ['y', 'party', 'y']),
+    error: EstimationError,
+    code: 'BAD_ARGUMENTS',
+    mentions: ['"y" is given twice'],
+    details: { variable: 'y' },
   },
 ];
 
@@ -1214,6 +1229,17 @@ const WEIGHTING: BadInput[] = [
     error: WeightingError,
     code: 'MISSING_POPULATION_LEVEL',
     mentions: ['region = "S"', 'row 5'],
+  },
+  {
+    name: 'weighting an empty domain',
+    run: () =>
+      postStratify(
+        subset(design(), () => false),
+        { variables: ['region'], population: [{ region: 'N', count: 50 }] },
+      ),
+    error: WeightingError,
+    code: 'EMPTY_DOMAIN',
+    mentions: ['postStratify', 'no respondents'],
   },
   {
     name: 'trimming bounds the weights cannot fit in',
