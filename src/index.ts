@@ -137,6 +137,22 @@ export { svySubgroups } from './poll/subgroups.js';
 export type { MarginsFile } from './poll/weighting.js';
 export { marginsFromJson, readMargins, weightToPopulation } from './poll/weighting.js';
 export { pchisqUpper, pfUpper, pnorm, pt, qbeta, qnorm, qt } from './stats/distributions.js';
+export { pAdjust } from './tabs/adjust.js';
+export { svyTabs } from './tabs/tabs.js';
+export type {
+  TabCell,
+  TabColumn,
+  TabComparison,
+  TabMultipleResponse,
+  TabNet,
+  TabRow,
+  TabRowSpec,
+  Tabs,
+  TabsAdjust,
+  TabsSpec,
+  TabsTest,
+  TabTotalTest,
+} from './tabs/types.js';
 export type { CalibrateOptions } from './weighting/calibrate.js';
 export { calibrate } from './weighting/calibrate.js';
 export type { PostStratifyOptions } from './weighting/poststratify.js';

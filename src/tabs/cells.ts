@@ -1,0 +1,178 @@
+/**
+ * Cell estimation: every cell of a block's rows (estimate, bases) and, per row and banner
+ * variable, the covariance of the Total and that variable's columns — the joint design-based
+ * covariance of domain estimates (R's `svyby(..., covmat = TRUE)`) together with that of each
+ * domain and the whole sample (a part and the whole, as `svySubgroups` tests).
+ *
+ * A cell is a ratio: Σ w·y / Σ w over the column's respondents in the base, so its influence
+ * value is w·(y − cell)/Σw on those respondents and 0 elsewhere. On a linearization design the
+ * influence values of the Total and of one banner variable's columns are stacked and their
+ * linearization variance is computed at once (`estimateVariance`, which also adjusts for
+ * post-stratification, raking and calibration); their stage-1 totals come from the per-PSU sums
+ * of the block's one pass. On a replicate design each cell is recomputed with every replicate's
+ * weights (one pass over the replicate weights per banner variable) and the covariance is R's
+ * `svrVar` of the stacked replicate estimates (see `replicate-cells.ts`).
+ * @module
+ */
+import type { LinearizationDesign, SurveyDesign } from '../design/types.js';
+import { estimateVariance } from '../estimate/variance.js';
+import { isCalibrated } from '../variance/calibration.js';
+import type { Influence } from '../variance/influence.js';
+import type { Block } from './blocks.js';
+import { replicateBlock } from './replicate-cells.js';
+import {
+  type BlockCells,
+  type BlockScan,
+  type ClusterCells,
+  cellEstimates,
+  scanBlock,
+} from './scan.js';
+import { type Banner, type ColumnGroup, columnGroups } from './spec.js';
+
+/** Most (PSU × column × level) sums kept at once (8 bytes each): above it, levels in chunks. */
+const MAX_CELLS = 1 << 22;
+
+/**
+ * The cells of one block for every column, with their covariances per column group
+ * (`bannerCols`: the banner variables' row-to-column maps, see `bannerColumns`).
+ */
+export function estimateBlock(
+  design: SurveyDesign,
+  block: Block,
+  banner: Banner,
+  bannerCols: readonly Int32Array[],
+): BlockCells {
+  if (design.type === 'replicate') return replicateBlock(design, block, banner, bannerCols);
+  const C = banner.columns;
+  const groups = columnGroups(banner);
+  const outputs = block.kind === 'codes' ? block.estimated : block.values.map((_, j) => j);
+  const stage = design.stages[0]!;
+  // Per-PSU sums only where the variance reads them: uncalibrated designs (calibrated ones
+  // adjust dense influence values). Levels in chunks that fit MAX_CELLS.
+  const perCluster = !isCalibrated(design);
+  const chunk = perCluster
+    ? Math.max(1, Math.floor(MAX_CELLS / Math.max(1, stage.nClusters * C)))
+    : outputs.length;
+  const estimate: Float64Array[] = [];
+  const covariance: Float64Array[][] = [];
+  let scan: BlockScan | null = null;
+  for (let start = 0; start < outputs.length; start += chunk) {
+    const these = outputs.slice(start, start + chunk);
+    const from = these[0]!;
+    const width = these[these.length - 1]! - from + 1;
+    const s = scanBlock(
+      design,
+      block,
+      C,
+      bannerCols,
+      perCluster ? { rowCluster: stage.rowCluster, nClusters: stage.nClusters, from, width } : null,
+    );
+    scan = s;
+    for (const j of these) {
+      const est = cellEstimates(s, block.kind, j, C);
+      estimate.push(est);
+      covariance.push(
+        groups.map((group, g) =>
+          estimateVariance(
+            design,
+            cellInfluence(design, block, j, group, bannerCols[g] ?? null, s, est),
+            s.present,
+          ),
+        ),
+      );
+    }
+  }
+  return { estimate, covariance, n: scan!.n, sumW: scan!.sumW, sumW2: scan!.sumW2 };
+}
+
+/**
+ * The influence values of one level (value) of a block for a column group: column a's are
+ * w·(y − est_a)/Σw_a on its respondents in the base. Stage-1 totals come from the scan's per-PSU
+ * sums when it has them; otherwise (later stages, calibrated designs) from the rows.
+ */
+function cellInfluence(
+  design: LinearizationDesign,
+  block: Block,
+  j: number,
+  group: ColumnGroup,
+  colOf: Int32Array | null,
+  scan: BlockScan & { clusters: ClusterCells | null },
+  est: Float64Array,
+): Influence {
+  const p = group.length;
+  const present = scan.present;
+  const clusters = scan.clusters;
+  const w = design.weights;
+  const nrow = present.length;
+  const first = p > 1 ? group[1]! : 0;
+  const factor = new Float64Array(p);
+  const centre = new Float64Array(p);
+  const shift = block.kind === 'codes' ? 0 : scan.shift[j]!;
+  for (let a = 0; a < p; a++) {
+    const col = group[a]!;
+    const W = scan.sumW[col]!;
+    factor[a] = W > 0 ? 1 / W : 0;
+    centre[a] = W > 0 ? est[col]! : 0;
+  }
+  const y = block.kind === 'codes' ? null : block.values[j]!;
+  const codes = block.kind === 'codes' ? block.codes : null;
+  /** Adds row i's p influence values into out[at], …, out[at + p − 1]. */
+  const addRow = (i: number, out: Float64Array, at: number) => {
+    const wi = w[i]!;
+    const yi = codes !== null ? (codes[i] === j ? 1 : 0) : y![i]!;
+    out[at] = out[at]! + factor[0]! * wi * (yi - centre[0]!);
+    if (colOf !== null) {
+      const col = colOf[i]!;
+      if (col >= 0) {
+        const a = at + col - first + 1;
+        out[a] = out[a]! + factor[col - first + 1]! * wi * (yi - centre[col - first + 1]!);
+      }
+    }
+  };
+  return {
+    p,
+    present,
+    sumByCluster(rowCluster, totals) {
+      const nC = totals.length / p;
+      if (
+        clusters !== null &&
+        rowCluster === clusters.rowCluster &&
+        j >= clusters.from &&
+        j < clusters.from + clusters.width
+      ) {
+        const C = scan.n.length;
+        const J = clusters.width;
+        const jj = j - clusters.from;
+        const { cells, weights } = clusters;
+        for (let c = 0; c < nC; c++) {
+          for (let a = 0; a < p; a++) {
+            const cc = c * C + group[a]!;
+            // Σ w (y − est) = Σ w (y − shift) − (est − shift) Σ w
+            totals[c * p + a]! +=
+              factor[a]! * (cells[cc * J + jj]! - (centre[a]! - shift) * weights[cc]!);
+          }
+        }
+        return clusters.seen;
+      }
+      const seen = new Uint8Array(nC);
+      for (let i = 0; i < nrow; i++) {
+        if (!present[i]) continue;
+        const c = rowCluster[i]!;
+        seen[c] = 1;
+        addRow(i, totals, c * p);
+      }
+      return seen;
+    },
+    dense() {
+      const out = Array.from({ length: p }, () => new Float64Array(nrow));
+      const one = new Float64Array(p);
+      for (let i = 0; i < nrow; i++) {
+        if (!present[i]) continue;
+        one.fill(0);
+        addRow(i, one, 0);
+        for (let a = 0; a < p; a++) out[a]![i] = one[a]!;
+      }
+      return out;
+    },
+  };
+}
