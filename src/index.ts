@@ -31,6 +31,8 @@ export type {
 export { chartBundleFiles, escapeHtml, estimateTable, renderReport } from './charts/report.js';
 export type { SubgroupChartOptions } from './charts/subgroups.js';
 export { subgroupChart } from './charts/subgroups.js';
+export type { TabsReportOptions } from './charts/tabs.js';
+export { tabsReportTables } from './charts/tabs.js';
 export type { TrendChartOptions, TrendPoint } from './charts/trend.js';
 export { trendChart } from './charts/trend.js';
 export type { WeightHistogramOptions, WeightingChartOptions } from './charts/weighting.js';
@@ -138,6 +140,11 @@ export type { MarginsFile } from './poll/weighting.js';
 export { marginsFromJson, readMargins, weightToPopulation } from './poll/weighting.js';
 export { pchisqUpper, pfUpper, pnorm, pt, qbeta, qnorm, qt } from './stats/distributions.js';
 export { pAdjust } from './tabs/adjust.js';
+export { tabsToCsv } from './tabs/csv.js';
+export type { TabsNoteOptions, TabsTable } from './tabs/notes.js';
+export { tabsNotes, tabsTables } from './tabs/notes.js';
+export type { QuestionnaireTabsOptions } from './tabs/questionnaire.js';
+export { tabsSpecFromQuestionnaire } from './tabs/questionnaire.js';
 export { svyTabs } from './tabs/tabs.js';
 export type {
   TabCell,
@@ -153,6 +160,8 @@ export type {
   TabsTest,
   TabTotalTest,
 } from './tabs/types.js';
+export type { TabsXlsxOptions } from './tabs/xlsx.js';
+export { tabsToXlsx } from './tabs/xlsx.js';
 export type { CalibrateOptions } from './weighting/calibrate.js';
 export { calibrate } from './weighting/calibrate.js';
 export type { PostStratifyOptions } from './weighting/poststratify.js';

@@ -134,7 +134,11 @@ function firstPresent(base: Uint8Array, domain: Uint8Array | null): number {
 type Out = Omit<BlockScan, 'width'> & { width: number };
 type Cells = ClusterCells;
 
-/** The pass of a codes block (a function of typed arrays, so V8 optimises it once). */
+const NO_INT = new Int32Array(0);
+const NO_FLOAT = new Float64Array(0);
+const NO_BYTE = new Uint8Array(0);
+
+/** The pass of a codes block: unpacks the arrays for {@link codesPass}. */
 function scanCodes(
   codes: Int32Array,
   L: number,
@@ -145,15 +149,56 @@ function scanCodes(
   out: Out,
   cells: Cells | null,
 ): void {
-  const { present, n, sumW, sumW2, sums } = out;
+  codesPass(
+    codes,
+    L,
+    w,
+    domain ?? NO_BYTE,
+    domain !== null,
+    bannerCols,
+    cols,
+    out.present,
+    out.n,
+    out.sumW,
+    out.sumW2,
+    out.sums,
+    cells?.rowCluster ?? NO_INT,
+    cells !== null,
+    cells?.from ?? 0,
+    cells?.width ?? 0,
+    cells?.cells ?? NO_FLOAT,
+    cells?.weights ?? NO_FLOAT,
+    cells?.seen ?? NO_BYTE,
+  );
+}
+
+/** The loop of a codes block, on typed arrays only (so that V8 optimises it once). */
+function codesPass(
+  codes: Int32Array,
+  L: number,
+  w: Float64Array,
+  domain: Uint8Array,
+  hasDomain: boolean,
+  bannerCols: readonly Int32Array[],
+  cols: Int32Array,
+  present: Uint8Array,
+  n: Float64Array,
+  sumW: Float64Array,
+  sumW2: Float64Array,
+  sums: Float64Array,
+  rowCluster: Int32Array,
+  perCluster: boolean,
+  from: number,
+  J: number,
+  cells: Float64Array,
+  weights: Float64Array,
+  seen: Uint8Array,
+): void {
   const V = bannerCols.length;
   const C = n.length;
-  const rowCluster = cells?.rowCluster ?? null;
-  const from = cells?.from ?? 0;
-  const J = cells?.width ?? 0;
   for (let i = 0; i < codes.length; i++) {
     const code = codes[i]!;
-    if (code < 0 || (domain !== null && !domain[i])) continue;
+    if (code < 0 || (hasDomain && domain[i] === 0)) continue;
     present[i] = 1;
     const wi = w[i]!;
     const w2 = wi * wi;
@@ -170,21 +215,21 @@ function scanCodes(
       sumW2[col]! += w2;
       sums[col * L + code]! += wi;
     }
-    if (rowCluster !== null) {
+    if (perCluster) {
       const c = rowCluster[i]!;
-      cells!.seen[c] = 1;
+      seen[c] = 1;
       const j = code - from;
       const inChunk = j >= 0 && j < J;
       for (let a = 0; a < k; a++) {
         const cc = c * C + cols[a]!;
-        cells!.weights[cc]! += wi;
-        if (inChunk) cells!.cells[cc * J + j]! += wi;
+        weights[cc]! += wi;
+        if (inChunk) cells[cc * J + j]! += wi;
       }
     }
   }
 }
 
-/** The pass of a values block. */
+/** The pass of a values block: unpacks the arrays for {@link valuesPass}. */
 function scanValues(
   values: readonly Float64Array[],
   base: Uint8Array,
@@ -195,16 +240,59 @@ function scanValues(
   out: Out,
   cells: Cells | null,
 ): void {
-  const { present, n, sumW, sumW2, sums, shift } = out;
+  valuesPass(
+    values,
+    base,
+    w,
+    domain ?? NO_BYTE,
+    domain !== null,
+    bannerCols,
+    cols,
+    out.present,
+    out.n,
+    out.sumW,
+    out.sumW2,
+    out.sums,
+    out.shift,
+    cells?.rowCluster ?? NO_INT,
+    cells !== null,
+    cells?.from ?? 0,
+    cells?.width ?? 0,
+    cells?.cells ?? NO_FLOAT,
+    cells?.weights ?? NO_FLOAT,
+    cells?.seen ?? NO_BYTE,
+  );
+}
+
+/** The loop of a values block, on typed arrays only. */
+function valuesPass(
+  values: readonly Float64Array[],
+  base: Uint8Array,
+  w: Float64Array,
+  domain: Uint8Array,
+  hasDomain: boolean,
+  bannerCols: readonly Int32Array[],
+  cols: Int32Array,
+  present: Uint8Array,
+  n: Float64Array,
+  sumW: Float64Array,
+  sumW2: Float64Array,
+  sums: Float64Array,
+  shift: Float64Array,
+  rowCluster: Int32Array,
+  perCluster: boolean,
+  from: number,
+  J: number,
+  cells: Float64Array,
+  weights: Float64Array,
+  seen: Uint8Array,
+): void {
   const V = bannerCols.length;
   const C = n.length;
   const P = values.length;
-  const rowCluster = cells?.rowCluster ?? null;
-  const from = cells?.from ?? 0;
-  const J = cells?.width ?? 0;
   const d = new Float64Array(P);
   for (let i = 0; i < base.length; i++) {
-    if (!base[i] || (domain !== null && !domain[i])) continue;
+    if (base[i] === 0 || (hasDomain && domain[i] === 0)) continue;
     present[i] = 1;
     const wi = w[i]!;
     const w2 = wi * wi;
@@ -223,14 +311,14 @@ function scanValues(
       const at = col * P;
       for (let j = 0; j < P; j++) sums[at + j]! += d[j]!;
     }
-    if (rowCluster !== null) {
+    if (perCluster) {
       const c = rowCluster[i]!;
-      cells!.seen[c] = 1;
+      seen[c] = 1;
       for (let a = 0; a < k; a++) {
         const cc = c * C + cols[a]!;
-        cells!.weights[cc]! += wi;
+        weights[cc]! += wi;
         const at = cc * J;
-        for (let j = 0; j < J; j++) cells!.cells[at + j]! += d[from + j]!;
+        for (let j = 0; j < J; j++) cells[at + j]! += d[from + j]!;
       }
     }
   }
