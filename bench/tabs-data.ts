@@ -21,7 +21,13 @@ import {
 } from './generate.js';
 
 export const QUESTIONS = 26;
-export const SCALE = ['Fully agree', 'Rather agree', 'Neither', 'Rather disagree', 'Fully disagree'];
+export const SCALE = [
+  'Fully agree',
+  'Rather agree',
+  'Neither',
+  'Rather disagree',
+  'Fully disagree',
+];
 export const SETTLEMENTS = ['City', 'Town', 'Village'];
 export const EDUCATION = ['Basic', 'Secondary', 'Vocational', 'Higher'];
 export const BANNER = ['sex', 'agegroup', 'region', 'settlement', 'education'];
@@ -67,9 +73,7 @@ export function tabsFrame(c: TabsColumns): SurveyData {
     settlement: { codes: c.settlement, levels: SETTLEMENTS },
     education: { codes: c.education, levels: EDUCATION },
     ...Object.fromEntries(OPTION_NAMES.map((name, k) => [name, c.options[k]!])),
-    ...Object.fromEntries(
-      c.questions.map((codes, q) => [`q${q + 1}`, { codes, levels: SCALE }]),
-    ),
+    ...Object.fromEntries(c.questions.map((codes, q) => [`q${q + 1}`, { codes, levels: SCALE }])),
   });
 }
 
