@@ -19,18 +19,41 @@ import { estimateVariance } from '../estimate/variance.js';
 import { isCalibrated } from '../variance/calibration.js';
 import type { Influence } from '../variance/influence.js';
 import type { Block } from './blocks.js';
+import { calibratedTotals, calibrationPlan } from './calibrated.js';
 import { replicateBlock } from './replicate-cells.js';
 import {
   type BlockCells,
   type BlockScan,
-  type ClusterCells,
   cellEstimates,
+  type PsuEntries,
   scanBlock,
 } from './scan.js';
 import { type Banner, type ColumnGroup, columnGroups } from './spec.js';
+import { fastVarianceDesign, type PsuTotals, stratifiedCovariances } from './variance.js';
 
-/** Most (PSU × column × level) sums kept at once (8 bytes each): above it, levels in chunks. */
+/** Most per-PSU entries × levels kept at once (8 bytes each): above it, levels in chunks. */
 const MAX_CELLS = 1 << 22;
+
+const orders = new WeakMap<Int32Array, Int32Array>();
+
+/**
+ * The rows in PSU order (a stable counting sort of the row-to-PSU map, made once per design).
+ * @example
+ * ```ts
+ * console.log(Array.from(psuOrder(Int32Array.of(1, 0, 1, 0), 2))); // => [ 1, 3, 0, 2 ]
+ * ```
+ */
+export function psuOrder(rowCluster: Int32Array, nClusters: number): Int32Array {
+  let order = orders.get(rowCluster);
+  if (order) return order;
+  const start = new Int32Array(nClusters + 1);
+  for (let i = 0; i < rowCluster.length; i++) start[rowCluster[i]! + 1]! += 1;
+  for (let c = 0; c < nClusters; c++) start[c + 1]! += start[c]!;
+  order = new Int32Array(rowCluster.length);
+  for (let i = 0; i < rowCluster.length; i++) order[start[rowCluster[i]!]!++] = i;
+  orders.set(rowCluster, order);
+  return order;
+}
 
 /**
  * The cells of one block for every column, with their covariances per column group
@@ -47,12 +70,17 @@ export function estimateBlock(
   const groups = columnGroups(banner);
   const outputs = block.kind === 'codes' ? block.estimated : block.values.map((_, j) => j);
   const stage = design.stages[0]!;
-  // Per-PSU sums only where the variance reads them: uncalibrated designs (calibrated ones
-  // adjust dense influence values). Levels in chunks that fit MAX_CELLS.
-  const perCluster = !isCalibrated(design);
-  const chunk = perCluster
-    ? Math.max(1, Math.floor(MAX_CELLS / Math.max(1, stage.nClusters * C)))
+  // Per-PSU entries where the variance reads them: uncalibrated designs, and designs with one
+  // post-stratification or raking step (others adjust dense influence values). Levels in chunks
+  // that keep the entries under MAX_CELLS.
+  const plan = isCalibrated(design) ? calibrationPlan(design) : null;
+  const fast = fastVarianceDesign(design) && (plan !== null || !isCalibrated(design));
+  const perPsu = fast || !isCalibrated(design);
+  const capacity = Math.min(design.data.nrow * (banner.variables.length + 1), stage.nClusters * C);
+  const chunk = perPsu
+    ? Math.max(1, Math.floor(MAX_CELLS / Math.max(1, capacity)))
     : outputs.length;
+  const order = perPsu ? psuOrder(stage.rowCluster, stage.nClusters) : null;
   const estimate: Float64Array[] = [];
   const covariance: Float64Array[][] = [];
   let scan: BlockScan | null = null;
@@ -65,12 +93,31 @@ export function estimateBlock(
       block,
       C,
       bannerCols,
-      perCluster ? { rowCluster: stage.rowCluster, nClusters: stage.nClusters, from, width } : null,
+      order
+        ? {
+            order,
+            rowCluster: stage.rowCluster,
+            nClusters: stage.nClusters,
+            from,
+            width,
+            capacity,
+            calibration: plan,
+          }
+        : null,
     );
     scan = s;
-    for (const j of these) {
-      const est = cellEstimates(s, block.kind, j, C);
-      estimate.push(est);
+    const ests = these.map((j) => cellEstimates(s, block.kind, j, C));
+    estimate.push(...ests);
+    if (fast) {
+      const totals =
+        plan !== null
+          ? calibratedTotals(plan, s.psu!, s.calibration!, these, ests, s, block.kind)
+          : psuTotals(s.psu!, these, ests, s, block.kind);
+      covariance.push(...stratifiedCovariances(design, banner, totals));
+      continue;
+    }
+    these.forEach((j, k) => {
+      const est = ests[k]!;
       covariance.push(
         groups.map((group, g) =>
           estimateVariance(
@@ -80,9 +127,38 @@ export function estimateBlock(
           ),
         ),
       );
-    }
+    });
   }
   return { estimate, covariance, n: scan!.n, sumW: scan!.sumW, sumW2: scan!.sumW2 };
+}
+
+/**
+ * Each PSU entry's influence totals for the levels (values) `these` (consecutive, from the
+ * chunk's first): Σ w (y − est)/Σw of the column = (Σ w (y − shift) − (est − shift) Σ w) / Σw.
+ */
+function psuTotals(
+  entries: PsuEntries,
+  these: readonly number[],
+  ests: readonly Float64Array[],
+  scan: BlockScan,
+  kind: Block['kind'],
+): PsuTotals {
+  const { col, weights, cells, width: J, ptr } = entries;
+  const K = these.length;
+  const E = ptr[entries.nClusters]!;
+  const total = new Float64Array(E * K);
+  const shifts = these.map((j) => (kind === 'codes' ? 0 : scan.shift[j]!));
+  const offsets = these.map((j) => j - entries.from);
+  for (let e = 0; e < E; e++) {
+    const a = col[e]!;
+    const W = scan.sumW[a]!;
+    if (!(W > 0)) continue;
+    for (let k = 0; k < K; k++) {
+      total[e * K + k] =
+        (cells[e * J + offsets[k]!]! - (ests[k]![a]! - shifts[k]!) * weights[e]!) / W;
+    }
+  }
+  return { ptr, col, total, width: K };
 }
 
 /**
@@ -96,12 +172,12 @@ function cellInfluence(
   j: number,
   group: ColumnGroup,
   colOf: Int32Array | null,
-  scan: BlockScan & { clusters: ClusterCells | null },
+  scan: BlockScan & { psu: PsuEntries | null },
   est: Float64Array,
 ): Influence {
   const p = group.length;
   const present = scan.present;
-  const clusters = scan.clusters;
+  const entries = scan.psu;
   const w = design.weights;
   const nrow = present.length;
   const first = p > 1 ? group[1]! : 0;
@@ -135,24 +211,27 @@ function cellInfluence(
     sumByCluster(rowCluster, totals) {
       const nC = totals.length / p;
       if (
-        clusters !== null &&
-        rowCluster === clusters.rowCluster &&
-        j >= clusters.from &&
-        j < clusters.from + clusters.width
+        entries !== null &&
+        rowCluster === entries.rowCluster &&
+        j >= entries.from &&
+        j < entries.from + entries.width
       ) {
-        const C = scan.n.length;
-        const J = clusters.width;
-        const jj = j - clusters.from;
-        const { cells, weights } = clusters;
+        // Stage 1 from the per-PSU entries: Σ w (y − est) = Σ w (y − shift) − (est − shift) Σ w
+        const { ptr, col, cells, weights, width: J } = entries;
+        const jj = j - entries.from;
+        const seen = new Uint8Array(nC);
         for (let c = 0; c < nC; c++) {
-          for (let a = 0; a < p; a++) {
-            const cc = c * C + group[a]!;
-            // Σ w (y − est) = Σ w (y − shift) − (est − shift) Σ w
+          for (let e = ptr[c]!; e < ptr[c + 1]!; e++) {
+            seen[c] = 1;
+            const k = col[e]!;
+            const a =
+              k === 0 ? 0 : colOf !== null && k >= first && k < first + p - 1 ? k - first + 1 : -1;
+            if (a < 0) continue;
             totals[c * p + a]! +=
-              factor[a]! * (cells[cc * J + jj]! - (centre[a]! - shift) * weights[cc]!);
+              factor[a]! * (cells[e * J + jj]! - (centre[a]! - shift) * weights[e]!);
           }
         }
-        return clusters.seen;
+        return seen;
       }
       const seen = new Uint8Array(nC);
       for (let i = 0; i < nrow; i++) {

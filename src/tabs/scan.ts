@@ -11,8 +11,13 @@ import type { SurveyDesign } from '../design/types.js';
 import type { Block } from './blocks.js';
 import type { Banner } from './spec.js';
 
-/** Per-PSU sums of a chunk of a block's levels (values), made by {@link scanBlock}. */
-export interface ClusterCells {
+/**
+ * Per-PSU sums of a chunk of a block's levels (values), made by {@link scanBlock}: for each PSU
+ * (stage-1 cluster), one entry per column the PSU has respondents of (in the base), in compressed
+ * rows: PSU c's entries are `ptr[c]` … `ptr[c + 1] − 1`. Respondents with one PSU per row give
+ * about as many entries as rows; large PSUs at most one per column.
+ */
+export interface PsuEntries {
   /** The row-to-PSU map they were summed over. */
   readonly rowCluster: Int32Array;
   /** Number of PSUs. */
@@ -21,15 +26,52 @@ export interface ClusterCells {
   readonly from: number;
   /** Levels (values) in the chunk. */
   readonly width: number;
+  /** Per PSU: its first entry (length nClusters + 1). */
+  readonly ptr: Int32Array;
+  /** Per entry: the column. */
+  readonly col: Int32Array;
+  /** Per entry: Σ w of the PSU's respondents in the base and the column. */
+  readonly weights: Float64Array;
   /**
-   * (PSU × column × chunk) sums: Σ w over rows of the level (codes), or Σ w·(y − shift)
-   * (values), of the PSU's respondents in the base and the column.
+   * Per entry × chunk: Σ w over the rows of the level (codes), or Σ w·(y − shift) (values).
    */
   readonly cells: Float64Array;
-  /** (PSU × column) Σ w of the PSU's respondents in the base and the column. */
-  readonly weights: Float64Array;
-  /** 1 for PSUs with a respondent in the base. */
-  readonly seen: Uint8Array;
+}
+
+/**
+ * Per calibration cell (of a post-stratification or raking step) and column, the sums the
+ * step's adjustment of the cells' influence values needs: Σ r and Σ r·y (codes: per level; values:
+ * Σ r·(y − shift)), r a per-row ratio of weights (see `calibrated.ts`).
+ */
+export interface CalibrationSums {
+  /** Per row: its calibration cell (−1: none). */
+  readonly cell: Int32Array;
+  /** Per row: its ratio r. */
+  readonly ratio: Float64Array;
+  /** Number of cells. */
+  readonly nCells: number;
+  /** (cell × column) Σ r. */
+  readonly r: Float64Array;
+  /** (cell × column × chunk) Σ r·y. */
+  readonly ry: Float64Array;
+}
+
+/** Where the pass adds up per-PSU sums (a linearization design), and which levels. */
+export interface PsuRequest {
+  /** The rows in PSU order (each PSU's rows together, PSUs in increasing order). */
+  readonly order: Int32Array;
+  /** The row-to-PSU map. */
+  readonly rowCluster: Int32Array;
+  /** Number of PSUs. */
+  readonly nClusters: number;
+  /** First level (value) of the chunk. */
+  readonly from: number;
+  /** Levels (values) in the chunk. */
+  readonly width: number;
+  /** Most entries the block can have. */
+  readonly capacity: number;
+  /** Calibration cells and ratios, to sum per cell and column (calibrated designs). */
+  readonly calibration?: { cell: Int32Array; ratio: Float64Array; nCells: number } | null;
 }
 
 /** What {@link scanBlock} finds. */
@@ -73,19 +115,20 @@ export function bannerColumns(banner: Banner): Int32Array[] {
 }
 
 /**
- * One pass over the design's respondents for a block: the column sums, and with `clusters` the
- * per-PSU sums of the levels (values) `clusters.from` … `from + width − 1`.
+ * One pass over the design's respondents for a block: the column sums, and with `psu` the
+ * per-PSU entries of the levels (values) `psu.from` … `from + width − 1` (the rows are then read
+ * in PSU order) and, for a calibrated design, the per-cell sums.
  */
 export function scanBlock(
   design: SurveyDesign,
   block: Block,
   columns: number,
   bannerCols: readonly Int32Array[],
-  clusters: { rowCluster: Int32Array; nClusters: number; from: number; width: number } | null,
-): BlockScan & { clusters: ClusterCells | null } {
+  psu: PsuRequest | null,
+): BlockScan & { psu: PsuEntries | null; calibration: CalibrationSums | null } {
   const nrow = design.data.nrow;
   const width = block.kind === 'codes' ? block.levels : block.values.length;
-  const out = {
+  const out: Out = {
     present: new Uint8Array(nrow),
     n: new Float64Array(columns),
     sumW: new Float64Array(columns),
@@ -94,36 +137,56 @@ export function scanBlock(
     shift: new Float64Array(width),
     width,
   };
-  const cells = clusters
+  const J = psu?.width ?? 0;
+  const entries: PsuEntries | null = psu
     ? {
-        ...clusters,
-        cells: new Float64Array(clusters.nClusters * columns * clusters.width),
-        weights: new Float64Array(clusters.nClusters * columns),
-        seen: new Uint8Array(clusters.nClusters),
+        rowCluster: psu.rowCluster,
+        nClusters: psu.nClusters,
+        from: psu.from,
+        width: J,
+        ptr: new Int32Array(psu.nClusters + 1),
+        col: new Int32Array(psu.capacity),
+        weights: new Float64Array(psu.capacity),
+        cells: new Float64Array(psu.capacity * J),
       }
     : null;
-  const cols = new Int32Array(bannerCols.length + 1);
-  if (block.kind === 'codes') {
-    scanCodes(block.codes, width, design.weights, design.domain, bannerCols, cols, out, cells);
-  } else {
-    // The first value in the base of each column is the shift: rows equal to it add exactly 0.
+  const cal = psu?.calibration ?? null;
+  const calibration: CalibrationSums | null = cal
+    ? {
+        ...cal,
+        r: new Float64Array(cal.nCells * columns),
+        ry: new Float64Array(cal.nCells * columns * J),
+      }
+    : null;
+  const shift = out.shift;
+  let values: readonly Float64Array[] = [];
+  let base: Uint8Array = NO_BYTE;
+  if (block.kind === 'values') {
+    // The first value in the base is the shift: rows equal to it add exactly 0.
     const first = firstPresent(block.base, design.domain);
     if (first >= 0)
       block.values.forEach((y, j) => {
-        out.shift[j] = y[first]!;
+        shift[j] = y[first]!;
       });
-    scanValues(
-      block.values,
-      block.base,
-      design.weights,
-      design.domain,
-      bannerCols,
-      cols,
-      out,
-      cells,
-    );
+    values = block.values;
+    base = block.base;
   }
-  return { ...out, clusters: cells };
+  const pass: Pass = {
+    codes: block.kind === 'codes' ? block.codes : NO_INT,
+    values,
+    base,
+    w: design.weights,
+    domain: design.domain ?? NO_BYTE,
+    hasDomain: design.domain !== null,
+    bannerCols,
+    order: psu?.order ?? null,
+    out,
+    entries,
+    calibration,
+  };
+  if (block.kind === 'codes') codesPass(pass);
+  else valuesPass(pass);
+  return { ...out, psu: entries, calibration };
 }
 
 function firstPresent(base: Uint8Array, domain: Uint8Array | null): number {
@@ -131,72 +194,58 @@ function firstPresent(base: Uint8Array, domain: Uint8Array | null): number {
   return -1;
 }
 
-type Out = Omit<BlockScan, 'width'> & { width: number };
-type Cells = ClusterCells;
+type Out = BlockScan;
+
+/** Everything a pass reads and writes. */
+interface Pass {
+  codes: Int32Array;
+  values: readonly Float64Array[];
+  base: Uint8Array;
+  w: Float64Array;
+  domain: Uint8Array;
+  hasDomain: boolean;
+  bannerCols: readonly Int32Array[];
+  order: Int32Array | null;
+  out: Out;
+  entries: PsuEntries | null;
+  calibration: CalibrationSums | null;
+}
 
 const NO_INT = new Int32Array(0);
 const NO_FLOAT = new Float64Array(0);
 const NO_BYTE = new Uint8Array(0);
 
-/** The pass of a codes block: unpacks the arrays for {@link codesPass}. */
-function scanCodes(
-  codes: Int32Array,
-  L: number,
-  w: Float64Array,
-  domain: Uint8Array | null,
-  bannerCols: readonly Int32Array[],
-  cols: Int32Array,
-  out: Out,
-  cells: Cells | null,
-): void {
-  codesPass(
-    codes,
-    L,
-    w,
-    domain ?? NO_BYTE,
-    domain !== null,
-    bannerCols,
-    cols,
-    out.present,
-    out.n,
-    out.sumW,
-    out.sumW2,
-    out.sums,
-    cells?.rowCluster ?? NO_INT,
-    cells !== null,
-    cells?.from ?? 0,
-    cells?.width ?? 0,
-    cells?.cells ?? NO_FLOAT,
-    cells?.weights ?? NO_FLOAT,
-    cells?.seen ?? NO_BYTE,
-  );
-}
-
-/** The loop of a codes block, on typed arrays only (so that V8 optimises it once). */
-function codesPass(
-  codes: Int32Array,
-  L: number,
-  w: Float64Array,
-  domain: Uint8Array,
-  hasDomain: boolean,
-  bannerCols: readonly Int32Array[],
-  cols: Int32Array,
-  present: Uint8Array,
-  n: Float64Array,
-  sumW: Float64Array,
-  sumW2: Float64Array,
-  sums: Float64Array,
-  rowCluster: Int32Array,
-  perCluster: boolean,
-  from: number,
-  J: number,
-  cells: Float64Array,
-  weights: Float64Array,
-  seen: Uint8Array,
-): void {
+/**
+ * The pass of a codes block (rows in PSU order when per-PSU entries are made); returns the
+ * number of entries made. The entry of a column in the current PSU is found through `slot`
+ * (valid while `mark[col]` is the PSU's number + 1).
+ */
+function codesPass(p: Pass): number {
+  const { codes, w, domain, hasDomain, bannerCols, order } = p;
+  const { present, n, sumW, sumW2, sums, width: L } = p.out;
   const V = bannerCols.length;
   const C = n.length;
-  for (let i = 0; i < codes.length; i++) {
+  const cols = new Int32Array(V + 1);
+  const e = p.entries;
+  const rowCluster = e?.rowCluster ?? NO_INT;
+  const ptr = e?.ptr ?? NO_INT;
+  const eCol = e?.col ?? NO_INT;
+  const eW = e?.weights ?? NO_FLOAT;
+  const eCells = e?.cells ?? NO_FLOAT;
+  const from = e?.from ?? 0;
+  const J = e?.width ?? 0;
+  const cal = p.calibration;
+  const calCell = cal?.cell ?? NO_INT;
+  const calRatio = cal?.ratio ?? NO_FLOAT;
+  const calR = cal?.r ?? NO_FLOAT;
+  const calRY = cal?.ry ?? NO_FLOAT;
+  const mark = new Int32Array(C);
+  const slot = new Int32Array(C);
+  let E = 0;
+  let psu = -1;
+  const nrow = codes.length;
+  for (let t = 0; t < nrow; t++) {
+    const i = order === null ? t : order[t]!;
     const code = codes[i]!;
     if (code < 0 || (hasDomain && domain[i] === 0)) continue;
     present[i] = 1;
@@ -215,83 +264,69 @@ function codesPass(
       sumW2[col]! += w2;
       sums[col * L + code]! += wi;
     }
-    if (perCluster) {
-      const c = rowCluster[i]!;
-      seen[c] = 1;
-      const j = code - from;
-      const inChunk = j >= 0 && j < J;
+    if (e === null) continue;
+    const c = rowCluster[i]!;
+    if (c !== psu) {
+      for (let q = psu + 1; q <= c; q++) ptr[q] = E;
+      psu = c;
+    }
+    const j = code - from;
+    const inChunk = j >= 0 && j < J;
+    for (let a = 0; a < k; a++) {
+      const col = cols[a]!;
+      if (mark[col] !== c + 1) {
+        mark[col] = c + 1;
+        slot[col] = E;
+        eCol[E++] = col;
+      }
+      const s = slot[col]!;
+      eW[s]! += wi;
+      if (inChunk) eCells[s * J + j]! += wi;
+    }
+    if (cal !== null) {
+      const cell = calCell[i]!;
+      if (cell < 0) continue;
+      const r = calRatio[i]!;
       for (let a = 0; a < k; a++) {
-        const cc = c * C + cols[a]!;
-        weights[cc]! += wi;
-        if (inChunk) cells[cc * J + j]! += wi;
+        const cc = cell * C + cols[a]!;
+        calR[cc]! += r;
+        if (inChunk) calRY[cc * J + j]! += r;
       }
     }
   }
+  if (e !== null) for (let q = psu + 1; q <= e.nClusters; q++) ptr[q] = E;
+  return E;
 }
 
-/** The pass of a values block: unpacks the arrays for {@link valuesPass}. */
-function scanValues(
-  values: readonly Float64Array[],
-  base: Uint8Array,
-  w: Float64Array,
-  domain: Uint8Array | null,
-  bannerCols: readonly Int32Array[],
-  cols: Int32Array,
-  out: Out,
-  cells: Cells | null,
-): void {
-  valuesPass(
-    values,
-    base,
-    w,
-    domain ?? NO_BYTE,
-    domain !== null,
-    bannerCols,
-    cols,
-    out.present,
-    out.n,
-    out.sumW,
-    out.sumW2,
-    out.sums,
-    out.shift,
-    cells?.rowCluster ?? NO_INT,
-    cells !== null,
-    cells?.from ?? 0,
-    cells?.width ?? 0,
-    cells?.cells ?? NO_FLOAT,
-    cells?.weights ?? NO_FLOAT,
-    cells?.seen ?? NO_BYTE,
-  );
-}
-
-/** The loop of a values block, on typed arrays only. */
-function valuesPass(
-  values: readonly Float64Array[],
-  base: Uint8Array,
-  w: Float64Array,
-  domain: Uint8Array,
-  hasDomain: boolean,
-  bannerCols: readonly Int32Array[],
-  cols: Int32Array,
-  present: Uint8Array,
-  n: Float64Array,
-  sumW: Float64Array,
-  sumW2: Float64Array,
-  sums: Float64Array,
-  shift: Float64Array,
-  rowCluster: Int32Array,
-  perCluster: boolean,
-  from: number,
-  J: number,
-  cells: Float64Array,
-  weights: Float64Array,
-  seen: Uint8Array,
-): void {
+/** The pass of a values block (see {@link codesPass}). */
+function valuesPass(p: Pass): number {
+  const { values, base, w, domain, hasDomain, bannerCols, order } = p;
+  const { present, n, sumW, sumW2, sums, shift } = p.out;
   const V = bannerCols.length;
   const C = n.length;
   const P = values.length;
+  const cols = new Int32Array(V + 1);
   const d = new Float64Array(P);
-  for (let i = 0; i < base.length; i++) {
+  const e = p.entries;
+  const rowCluster = e?.rowCluster ?? NO_INT;
+  const ptr = e?.ptr ?? NO_INT;
+  const eCol = e?.col ?? NO_INT;
+  const eW = e?.weights ?? NO_FLOAT;
+  const eCells = e?.cells ?? NO_FLOAT;
+  const from = e?.from ?? 0;
+  const J = e?.width ?? 0;
+  const cal = p.calibration;
+  const calCell = cal?.cell ?? NO_INT;
+  const calRatio = cal?.ratio ?? NO_FLOAT;
+  const calR = cal?.r ?? NO_FLOAT;
+  const calRY = cal?.ry ?? NO_FLOAT;
+  const mark = new Int32Array(C);
+  const slot = new Int32Array(C);
+  let E = 0;
+  let psu = -1;
+  const nrow = base.length;
+  for (let t = 0; t < nrow; t++) {
+    const i = order === null ? t : order[t]!;
     if (base[i] === 0 || (hasDomain && domain[i] === 0)) continue;
     present[i] = 1;
     const wi = w[i]!;
@@ -302,26 +337,47 @@ function valuesPass(
       const col = bannerCols[v]![i]!;
       if (col >= 0) cols[k++] = col;
     }
-    for (let j = 0; j < P; j++) d[j] = wi * (values[j]![i]! - shift[j]!);
+    for (let j = 0; j < P; j++) d[j] = values[j]![i]! - shift[j]!;
     for (let a = 0; a < k; a++) {
       const col = cols[a]!;
       n[col]! += 1;
       sumW[col]! += wi;
       sumW2[col]! += w2;
       const at = col * P;
-      for (let j = 0; j < P; j++) sums[at + j]! += d[j]!;
+      for (let j = 0; j < P; j++) sums[at + j]! += wi * d[j]!;
     }
-    if (perCluster) {
-      const c = rowCluster[i]!;
-      seen[c] = 1;
+    if (e === null) continue;
+    const c = rowCluster[i]!;
+    if (c !== psu) {
+      for (let q = psu + 1; q <= c; q++) ptr[q] = E;
+      psu = c;
+    }
+    for (let a = 0; a < k; a++) {
+      const col = cols[a]!;
+      if (mark[col] !== c + 1) {
+        mark[col] = c + 1;
+        slot[col] = E;
+        eCol[E++] = col;
+      }
+      const s = slot[col]!;
+      eW[s]! += wi;
+      const at = s * J;
+      for (let j = 0; j < J; j++) eCells[at + j]! += wi * d[from + j]!;
+    }
+    if (cal !== null) {
+      const cell = calCell[i]!;
+      if (cell < 0) continue;
+      const r = calRatio[i]!;
       for (let a = 0; a < k; a++) {
-        const cc = c * C + cols[a]!;
-        weights[cc]! += wi;
+        const cc = cell * C + cols[a]!;
+        calR[cc]! += r;
         const at = cc * J;
-        for (let j = 0; j < J; j++) cells[at + j]! += d[from + j]!;
+        for (let j = 0; j < J; j++) calRY[at + j]! += r * d[from + j]!;
       }
     }
   }
+  if (e !== null) for (let q = psu + 1; q <= e.nClusters; q++) ptr[q] = E;
+  return E;
 }
 
 /** A block's cells: estimates per output row and column, bases per column, covariances. */

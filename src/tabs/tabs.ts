@@ -43,14 +43,22 @@ import type { TabCell, TabColumn, TabRow, Tabs, TabsSpec } from './types.js';
  * covariance of the part and the whole (as `svySubgroups`). Cells with fewer respondents than
  * `minBase` are flagged `lowBase` and not tested.
  *
+ * A cell's SE is the square root of its variance in that joint covariance (R's
+ * `vcov(svyby(..., covmat = TRUE))`; only under `lonelyPsu: 'average'` in a domain can it differ
+ * from `svyBy`'s per-group `se`, which is computed on the group alone).
+ *
  * Works on linearization and replicate-weight designs, weighted or not (SEs account for
  * post-stratification, raking and calibration as everywhere), and on a domain (`subset`): the
  * Total is then the domain.
  *
- * Cost: one pass over the respondents per row item for all columns (per-PSU sums made in the
- * same pass give every column's variance), then per row and banner variable a covariance over
- * the PSUs; on a replicate design one read of the replicate weights per row item and banner
- * variable.
+ * Cost: one pass over the respondents per row item for all columns; the same pass adds the
+ * influence totals of every column up per PSU (sparse: a PSU has totals only for the columns it
+ * has respondents of) and, on a post-stratified or raked design, per weighting cell, from which
+ * the covariances of every row follow without another pass (`variance.ts`, `calibrated.ts`).
+ * Designs with later stages (fpc), `lonelyPsu: 'average'`, several weighting steps or a
+ * calibration step take the general route (`estimateVariance` per row and banner variable,
+ * dense influence values when calibrated). On a replicate design one read of the replicate
+ * weights per row item and banner variable.
  *
  * @throws {EstimationError} `BAD_TABS_SPEC` (a malformed row or banner), `BAD_OPTION` (level,
  *   adjust, minBase, total, partial), `UNKNOWN_VARIABLE`, `NOT_CATEGORICAL` (a net of a numeric

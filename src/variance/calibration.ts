@@ -115,19 +115,58 @@ function adjustPostStratified(step: PostStratifyStep, z: Float64Array): void {
  * Rows with weight 0 before raking are left out of the means (R would give NaN).
  */
 function adjustRaked(step: RakeStep, z: Float64Array): void {
-  const { cells, oldWeights: w0, cellLevels, sweepFactors, levels } = step;
-  const m = levels.length;
-  const nCells = sweepFactors[0]!.length;
+  const { cells, oldWeights: w0 } = step;
+  const nCells = step.sweepFactors[0]!.length;
   const S0 = new Float64Array(nCells);
-  const count = new Float64Array(nCells);
   const n = z.length;
   for (let i = 0; i < n; i++) {
     const w = w0[i]!;
-    if (w === 0) continue;
-    const c = cells[i]!;
-    S0[c]! += z[i]! / w;
-    count[c]! += 1;
+    if (w !== 0) S0[cells[i]!]! += z[i]! / w;
   }
+  const D = rakingCorrection(step, S0, rakingCellCounts(step));
+  for (let i = 0; i < n; i++) {
+    const w = w0[i]!;
+    if (w !== 0) z[i]! -= w * D[cells[i]!]!;
+  }
+}
+
+/**
+ * Per cell of a raking step, the respondents with a weight before raking (those the raking
+ * adjustment of influence values averages over).
+ * @example
+ * ```ts
+ * const d = rake(svyDesign(fromColumns({ g: ['a', 'b', 'a'] })), [{ variable: 'g', population: { a: 4, b: 2 } }]);
+ * const step = d.calibration![0] as RakeStep;
+ * console.log(Array.from(rakingCellCounts(step))); // => [ 2, 1 ]
+ * ```
+ */
+export function rakingCellCounts(step: RakeStep): Float64Array {
+  const count = new Float64Array(step.sweepFactors[0]!.length);
+  const { cells, oldWeights: w0 } = step;
+  for (let i = 0; i < cells.length; i++) if (w0[i] !== 0) count[cells[i]!]! += 1;
+  return count;
+}
+
+/**
+ * The raking adjustment of influence values as R's `svyrecvar` makes it (10 sweeps of
+ * `x ← x − psw_k · ave(x / psw_k)` over the margins), on the cell table: given per cell
+ * `S0 = Σ z / w0` of the influence values z (rows with a weight before raking) and the cells'
+ * respondent counts, the per-cell D such that the adjusted values are `z − w0 · D[cell]`.
+ * @example
+ * ```ts
+ * const d = rake(svyDesign(fromColumns({ g: ['a', 'b', 'a'] })), [{ variable: 'g', population: { a: 4, b: 2 } }]);
+ * const step = d.calibration![0] as RakeStep;
+ * console.log(Array.from(rakingCorrection(step, Float64Array.of(4, 1), rakingCellCounts(step)))); // => [ 2, 1 ]
+ * ```
+ */
+export function rakingCorrection(
+  step: RakeStep,
+  S0: Float64Array,
+  count: Float64Array,
+): Float64Array {
+  const { cellLevels, sweepFactors, levels } = step;
+  const m = levels.length;
+  const nCells = sweepFactors[0]!.length;
   const levelCount = levels.map((ls) => new Float64Array(ls.length));
   for (let c = 0; c < nCells; c++) {
     for (let j = 0; j < m; j++) levelCount[j]![cellLevels[c * m + j]!]! += count[c]!;
@@ -147,10 +186,7 @@ function adjustRaked(step: RakeStep, z: Float64Array): void {
       for (let c = 0; c < nCells; c++) D[c]! += F[c]! * sums[cellLevels[c * m + j]!]!;
     }
   }
-  for (let i = 0; i < n; i++) {
-    const w = w0[i]!;
-    if (w !== 0) z[i]! -= w * D[cells[i]!]!;
-  }
+  return D;
 }
 
 /**

@@ -6,14 +6,18 @@ import { describe, expect, it } from 'vitest';
 import { fromColumns } from '../../src/data/frame.js';
 import { svyDesign } from '../../src/design/build.js';
 import { subset } from '../../src/design/subset.js';
+import type { SurveyDesign } from '../../src/design/types.js';
 import { svyBy } from '../../src/estimate/by.js';
 import { svyContrast } from '../../src/estimate/contrast.js';
 import { svyMean } from '../../src/estimate/mean.js';
 import { svySubgroups } from '../../src/poll/subgroups.js';
 import { svyTabs } from '../../src/tabs/tabs.js';
 import type { TabsSpec } from '../../src/tabs/types.js';
+import { postStratify } from '../../src/weighting/poststratify.js';
+import { rake } from '../../src/weighting/rake.js';
+import { trimWeights } from '../../src/weighting/trim.js';
 import { referenceDesign } from '../helpers/designs.js';
-import { loadReferenceJson } from '../helpers/reference.js';
+import { loadReferenceData, loadReferenceJson } from '../helpers/reference.js';
 import { pollDesign, pollQuestionnaire } from '../poll/fixtures.js';
 
 const registry = loadReferenceJson<Parameters<typeof referenceDesign>[0]>('designs.json');
@@ -230,5 +234,78 @@ describe('svyTabs errors', () => {
         { rows: ['q'], banner: ['g'] },
       ),
     ).toThrow(expect.objectContaining({ code: 'EMPTY_DOMAIN' }));
+  });
+});
+
+describe('svyTabs variance paths agree with svyBy + svyContrast', () => {
+  /** Every cell's SE and every pair's SE against svyBy's table and svyContrast on it. */
+  function agree(design: SurveyDesign, row: string, by: string, tol = 1e-9) {
+    const tabs = svyTabs(design, { rows: [row], banner: [by] });
+    const table = svyBy(design, by, (g) => svyMean(g, row));
+    const total = svyMean(design, row);
+    for (const r of tabs.rows) {
+      const t = total.find((x) => (x.level ?? null) === r.level)!;
+      close(r.cells[0]!.se, t.se, tol);
+      const cols = tabs.columns.slice(1).filter((c) => c.base > 0);
+      // the SE from the joint covariance (R: vcov(svyby(covmat = TRUE)); under lonelyPsu
+      // 'average' svyBy's own per-group se may differ from it)
+      const k = table.length;
+      for (const col of cols) {
+        const at = table.findIndex(
+          (e) => e.group?.[by] === col.level && (e.level ?? null) === r.level,
+        );
+        close(
+          r.cells.find((c) => c.column === col.id)!.se,
+          Math.sqrt(table.covariance[at * k + at]!),
+          tol,
+        );
+      }
+      const [a, b] = cols;
+      if (!a || !b) continue;
+      const label = (c: typeof a) => (r.level === null ? c.level! : `${c.level}:${row}${r.level}`);
+      const contrast = svyContrast(table, { [label(a)]: 1, [label(b)]: -1 });
+      close(r.comparisons.find((c) => c.a === a.id && c.b === b.id)!.se, contrast.se, tol);
+    }
+  }
+  it('post-stratified (one step, per-cell sums) and raked then trimmed', () => {
+    const d = dpoll();
+    const pop = svyMean(d, 'sex').map((r) => ({
+      sex: r.level!,
+      count: 1000 * (r.level === 'Female' ? 0.55 : 0.45),
+    }));
+    const ps = postStratify(d, { variables: ['sex'], population: pop });
+    agree(ps, 'attitude', 'agegroup');
+    agree(ps, 'income', 'region');
+    const raked = rake(d, [
+      { variable: 'sex', population: { Female: 550, Male: 450 } },
+      {
+        variable: 'agegroup',
+        population: { '18-29': 200, '30-39': 200, '40-49': 200, '50-59': 200, '60+': 200 },
+      },
+    ]);
+    agree(trimWeights(raked, { upper: 0.9 * Math.max(...raked.weights) }), 'attitude', 'sex');
+    // two weighting steps: dense influence values, adjusted step by step
+    agree(postStratify(raked, { variables: ['sex'], population: pop }), 'attitude', 'region');
+  });
+  it('two stages with fpc, and every lonely-PSU rule', () => {
+    agree(referenceDesign(registry, 'dpoll2'), 'attitude', 'sex');
+    for (const rule of ['remove', 'adjust', 'average', 'certainty'] as const) {
+      const d = svyDesign(loadReferenceData('apiclus1.csv'), {
+        strata: 'dnum',
+        weights: 'pw',
+        lonelyPsu: rule,
+      });
+      agree(d, 'sch.wide', 'stype');
+      agree(
+        subset(d, (r) => r.api00! > 600),
+        'api00',
+        'stype',
+      );
+    }
+  });
+  it('one PSU per respondent, unstratified and stratified', () => {
+    const d = dpoll();
+    agree(svyDesign(d.data, { weights: 'pw' }), 'attitude', 'agegroup');
+    agree(svyDesign(d.data, { strata: 'region', weights: 'pw' }), 'income', 'sex');
   });
 });
