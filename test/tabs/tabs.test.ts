@@ -297,7 +297,7 @@ describe('svyTabs variance paths agree with svyBy + svyContrast', () => {
       });
       agree(d, 'sch.wide', 'stype');
       agree(
-        subset(d, (r) => r.api00! > 600),
+        subset(d, (r) => Number(r.api00) > 600),
         'api00',
         'stype',
       );
