@@ -28,6 +28,7 @@ import {
   type PsuEntries,
   scanBlock,
 } from './scan.js';
+import { singletonCovariances } from './singleton.js';
 import { type Banner, type ColumnGroup, columnGroups } from './spec.js';
 import { fastVarianceDesign, type PsuTotals, stratifiedCovariances } from './variance.js';
 
@@ -75,6 +76,24 @@ export function estimateBlock(
   // that keep the entries under MAX_CELLS.
   const plan = isCalibrated(design) ? calibrationPlan(design) : null;
   const fast = fastVarianceDesign(design) && (plan !== null || !isCalibrated(design));
+  // One respondent per PSU (no clusters): the covariances in closed form from per-stratum sums.
+  if (fast && plan === null && stage.nClusters === design.data.nrow) {
+    const s = scanBlock(design, block, C, bannerCols, null, {
+      rowStratum: stage.rowStratum,
+      nStrata: stage.nStrata,
+    });
+    const estimate = outputs.map((j) => cellEstimates(s, block.kind, j, C));
+    const covariance = singletonCovariances(
+      design,
+      banner,
+      s.strata!,
+      s,
+      block.kind,
+      outputs,
+      estimate,
+    );
+    return { estimate, covariance, n: s.n, sumW: s.sumW, sumW2: s.sumW2 };
+  }
   const perPsu = fast || !isCalibrated(design);
   const capacity = Math.min(design.data.nrow * (banner.variables.length + 1), stage.nClusters * C);
   const chunk = perPsu

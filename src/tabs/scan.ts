@@ -56,6 +56,26 @@ export interface CalibrationSums {
   readonly ry: Float64Array;
 }
 
+/**
+ * Per stratum and column, the sums the covariance of a design with one respondent per PSU is a
+ * closed form of (see `singleton.ts`): per level (value) Σ w·y', Σ w²·y', Σ w²·y'² with
+ * y' = y − shift (codes: the level's indicator), and Σ w, Σ w².
+ */
+export interface StratumSums {
+  /** Number of strata. */
+  readonly nStrata: number;
+  /** (stratum × column × level) Σ w·y'. */
+  readonly wy: Float64Array;
+  /** (stratum × column × level) Σ w²·y'. */
+  readonly w2y: Float64Array;
+  /** (stratum × column × level) Σ w²·y'². */
+  readonly w2y2: Float64Array;
+  /** (stratum × column) Σ w. */
+  readonly w: Float64Array;
+  /** (stratum × column) Σ w². */
+  readonly w2: Float64Array;
+}
+
 /** Where the pass adds up per-PSU sums (a linearization design), and which levels. */
 export interface PsuRequest {
   /** The rows in PSU order (each PSU's rows together, PSUs in increasing order). */
@@ -125,7 +145,12 @@ export function scanBlock(
   columns: number,
   bannerCols: readonly Int32Array[],
   psu: PsuRequest | null,
-): BlockScan & { psu: PsuEntries | null; calibration: CalibrationSums | null } {
+  strata: { rowStratum: Int32Array; nStrata: number } | null = null,
+): BlockScan & {
+  psu: PsuEntries | null;
+  calibration: CalibrationSums | null;
+  strata: StratumSums | null;
+} {
   const nrow = design.data.nrow;
   const width = block.kind === 'codes' ? block.levels : block.values.length;
   const out: Out = {
@@ -158,6 +183,16 @@ export function scanBlock(
         ry: new Float64Array(cal.nCells * columns * J),
       }
     : null;
+  const stratumSums: StratumSums | null = strata
+    ? {
+        nStrata: strata.nStrata,
+        wy: new Float64Array(strata.nStrata * columns * width),
+        w2y: new Float64Array(strata.nStrata * columns * width),
+        w2y2: new Float64Array(strata.nStrata * columns * width),
+        w: new Float64Array(strata.nStrata * columns),
+        w2: new Float64Array(strata.nStrata * columns),
+      }
+    : null;
   const shift = out.shift;
   let values: readonly Float64Array[] = [];
   let base: Uint8Array = NO_BYTE;
@@ -183,10 +218,12 @@ export function scanBlock(
     out,
     entries,
     calibration,
+    rowStratum: strata?.rowStratum ?? null,
+    strata: stratumSums,
   };
   if (block.kind === 'codes') codesPass(pass);
   else valuesPass(pass);
-  return { ...out, psu: entries, calibration };
+  return { ...out, psu: entries, calibration, strata: stratumSums };
 }
 
 function firstPresent(base: Uint8Array, domain: Uint8Array | null): number {
@@ -209,6 +246,8 @@ interface Pass {
   out: Out;
   entries: PsuEntries | null;
   calibration: CalibrationSums | null;
+  rowStratum: Int32Array | null;
+  strata: StratumSums | null;
 }
 
 const NO_INT = new Int32Array(0);
@@ -239,6 +278,13 @@ function codesPass(p: Pass): number {
   const calRatio = cal?.ratio ?? NO_FLOAT;
   const calR = cal?.r ?? NO_FLOAT;
   const calRY = cal?.ry ?? NO_FLOAT;
+  const st = p.strata;
+  const rowStratum = p.rowStratum ?? NO_INT;
+  const stW = st?.w ?? NO_FLOAT;
+  const stW2 = st?.w2 ?? NO_FLOAT;
+  const stWY = st?.wy ?? NO_FLOAT;
+  const stW2Y = st?.w2y ?? NO_FLOAT;
+  const stW2Y2 = st?.w2y2 ?? NO_FLOAT;
   const mark = new Int32Array(C);
   const slot = new Int32Array(C);
   let E = 0;
@@ -263,6 +309,18 @@ function codesPass(p: Pass): number {
       sumW[col]! += wi;
       sumW2[col]! += w2;
       sums[col * L + code]! += wi;
+    }
+    if (st !== null) {
+      const base = rowStratum[i]! * C;
+      for (let a = 0; a < k; a++) {
+        const sc = base + cols[a]!;
+        stW[sc]! += wi;
+        stW2[sc]! += w2;
+        const at = sc * L + code;
+        stWY[at]! += wi;
+        stW2Y[at]! += w2;
+        stW2Y2[at]! += w2;
+      }
     }
     if (e === null) continue;
     const c = rowCluster[i]!;
@@ -320,6 +378,13 @@ function valuesPass(p: Pass): number {
   const calRatio = cal?.ratio ?? NO_FLOAT;
   const calR = cal?.r ?? NO_FLOAT;
   const calRY = cal?.ry ?? NO_FLOAT;
+  const st = p.strata;
+  const rowStratum = p.rowStratum ?? NO_INT;
+  const stW = st?.w ?? NO_FLOAT;
+  const stW2 = st?.w2 ?? NO_FLOAT;
+  const stWY = st?.wy ?? NO_FLOAT;
+  const stW2Y = st?.w2y ?? NO_FLOAT;
+  const stW2Y2 = st?.w2y2 ?? NO_FLOAT;
   const mark = new Int32Array(C);
   const slot = new Int32Array(C);
   let E = 0;
@@ -345,6 +410,21 @@ function valuesPass(p: Pass): number {
       sumW2[col]! += w2;
       const at = col * P;
       for (let j = 0; j < P; j++) sums[at + j]! += wi * d[j]!;
+    }
+    if (st !== null) {
+      const base = rowStratum[i]! * C;
+      for (let a = 0; a < k; a++) {
+        const sc = base + cols[a]!;
+        stW[sc]! += wi;
+        stW2[sc]! += w2;
+        const at = sc * P;
+        for (let j = 0; j < P; j++) {
+          const dj = d[j]!;
+          stWY[at + j]! += wi * dj;
+          stW2Y[at + j]! += w2 * dj;
+          stW2Y2[at + j]! += w2 * dj * dj;
+        }
+      }
     }
     if (e === null) continue;
     const c = rowCluster[i]!;

@@ -48,6 +48,29 @@ export function fastVarianceDesign(design: LinearizationDesign): boolean {
   return true;
 }
 
+/**
+ * How stratum s of stage 1 enters the variance: `f n/(n − 1)` times the centred cross products
+ * of its PSU totals, or under `lonelyPsu: 'adjust'` a lonely PSU's `f T Tᵀ` (uncentred); `null`
+ * when it adds nothing (self-representing; a lonely PSU under `remove` or `certainty`).
+ * @example
+ * ```ts
+ * const d = svyDesign(fromColumns({ s: ['a', 'a', 'b'] }), { strata: 's', lonelyPsu: 'adjust' });
+ * console.log(stratumScale(d, 0), stratumScale(d, 1)); // => { scale: 2, centred: true } { scale: 1, centred: false }
+ * ```
+ */
+export function stratumScale(
+  design: LinearizationDesign,
+  s: number,
+): { scale: number; centred: boolean } | null {
+  const stage = design.stages[0]!;
+  const sampled = stage.stratumSampled[s]!;
+  const population = stage.stratumPopulation[s]!;
+  const f = population === Number.POSITIVE_INFINITY ? 1 : (population - sampled) / population;
+  if (f < SELF_REPRESENTING) return null;
+  if (sampled > 1) return { scale: (f * sampled) / (sampled - 1), centred: true };
+  return design.lonelyPsu === 'adjust' ? { scale: f, centred: false } : null;
+}
+
 /** Per-PSU influence totals of every column, in compressed rows (see `PsuEntries`). */
 export interface PsuTotals {
   /** Per PSU: its first entry (length PSUs + 1). */
@@ -103,6 +126,7 @@ export function stratifiedCovariances(
   const itemCount = new Int32Array(G);
   const u = new Float64Array(maxEntries * J); // the current PSU's centred totals
   const u0 = new Float64Array(J);
+  const T00 = new Float64Array(J); // Σ u_0² over the stratum's PSUs
   for (let s = 0; s < stage.nStrata; s++) {
     const start = stage.stratumClusterStart[s]!;
     const end = stage.stratumClusterStart[s + 1]!;
@@ -112,17 +136,10 @@ export function stratifiedCovariances(
       if (ptr[c + 1]! > ptr[c]!) any = true;
     }
     if (!any) continue;
+    const sc = stratumScale(design, s);
+    if (sc === null) continue;
+    const { scale, centred } = sc;
     const sampled = stage.stratumSampled[s]!;
-    const population = stage.stratumPopulation[s]!;
-    const f = population === Number.POSITIVE_INFINITY ? 1 : (population - sampled) / population;
-    if (f < SELF_REPRESENTING) continue;
-    let scale: number;
-    let centred = true;
-    if (sampled > 1) scale = (f * sampled) / (sampled - 1);
-    else if (design.lonelyPsu === 'adjust') {
-      scale = f;
-      centred = false; // a lonely PSU under 'adjust': T Tᵀ, centred at zero
-    } else continue; // remove, certainty: a lonely PSU adds nothing
     mean.fill(0);
     S.fill(0);
     count.fill(0);
@@ -141,6 +158,7 @@ export function stratifiedCovariances(
       Q[g]!.fill(0);
       N[g]!.fill(0);
     }
+    T00.fill(0);
     for (let q = start; q < end; q++) {
       const c = stage.stratumClusters[q]!;
       const e0 = ptr[c]!;
@@ -159,44 +177,41 @@ export function stratifiedCovariances(
         count[a]! += 1;
         if (a === 0) {
           hasTotal = true;
-          for (let j = 0; j < J; j++) u0[j] = u[at + j]!;
+          for (let j = 0; j < J; j++) {
+            u0[j] = u[at + j]!;
+            T00[j]! += u0[j]! * u0[j]!;
+          }
         } else {
           const g = groupOf[a]!;
           items[g * maxK + itemCount[g]!] = e - e0;
           itemCount[g]! += 1;
         }
       }
+      // A respondent of a column is a respondent of the Total, so a PSU with an entry of a
+      // column has one of the Total: the pairs with the Total and the diagonal need only
+      // Σ u_0 u_a, Σ u_0 over A and Σ u_a² (their other sums are S and count).
       for (let g = 0; g < G; g++) {
+        const m = itemCount[g]!;
+        if (m === 0) continue;
         const p = sizes[g]!;
         const Pg = P[g]!;
         const Qg = Q[g]!;
         const Ng = N[g]!;
-        if (hasTotal) {
-          for (let j = 0; j < J; j++) {
-            Pg[j]! += u0[j]! * u0[j]!;
-            Qg[j]! += u0[j]!;
-          }
-          Ng[0]! += 1;
-        }
-        const m = itemCount[g]!;
         for (let x = 0; x < m; x++) {
           const ex = items[g * maxK + x]!;
           const la = local[col[e0 + ex]!]!;
           const ux = ex * J;
           if (hasTotal) {
-            const k1 = la * J;
-            const k2 = la * p * J;
+            const k = la * J;
             for (let j = 0; j < J; j++) {
-              const prod = u0[j]! * u[ux + j]!;
-              Pg[k1 + j]! += prod;
-              Pg[k2 + j]! += prod;
-              Qg[k1 + j]! += u0[j]!;
-              Qg[k2 + j]! += u[ux + j]!;
+              Pg[k + j]! += u0[j]! * u[ux + j]!;
+              Qg[k + j]! += u0[j]!;
             }
-            Ng[la]! += 1;
-            Ng[la * p]! += 1;
           }
+          const kd = (la * p + la) * J;
+          for (let j = 0; j < J; j++) Pg[kd + j]! += u[ux + j]! * u[ux + j]!;
           for (let y = 0; y < m; y++) {
+            if (y === x) continue;
             const ey = items[g * maxK + y]!;
             const lb = local[col[e0 + ey]!]!;
             const uy = ey * J;
@@ -218,6 +233,26 @@ export function stratifiedCovariances(
       const Pg = P[g]!;
       const Qg = Q[g]!;
       const Ng = N[g]!;
+      // the sums the sweep left implicit (see above)
+      for (let j = 0; j < J; j++) {
+        Pg[j] = T00[j]!;
+        Qg[j] = S[j]!;
+      }
+      Ng[0] = count[0]!;
+      for (let la = 1; la < p; la++) {
+        const a = at(la);
+        const k0 = la * J; // (0, la)
+        const k1 = la * p * J; // (la, 0)
+        const kd = (la * p + la) * J;
+        for (let j = 0; j < J; j++) {
+          Pg[k1 + j] = Pg[k0 + j]!;
+          Qg[k1 + j] = S[a * J + j]!;
+          Qg[kd + j] = S[a * J + j]!;
+        }
+        Ng[la] = count[a]!;
+        Ng[la * p] = count[a]!;
+        Ng[la * p + la] = count[a]!;
+      }
       for (let la = 0; la < p; la++) {
         const a = at(la);
         for (let lb = 0; lb < p; lb++) {
