@@ -214,12 +214,14 @@ export function scanBlock(
     domain: design.domain ?? NO_BYTE,
     hasDomain: design.domain !== null,
     bannerCols,
-    order: psu?.order ?? null,
+    // dense entries need no PSU order
+    order: psu !== null && psu.capacity !== psu.nClusters * columns ? psu.order : null,
     out,
     entries,
     calibration,
     rowStratum: strata?.rowStratum ?? null,
     strata: stratumSums,
+    dense: psu !== null && psu.capacity === psu.nClusters * columns,
   };
   if (block.kind === 'codes') codesPass(pass);
   else valuesPass(pass);
@@ -248,6 +250,19 @@ interface Pass {
   calibration: CalibrationSums | null;
   rowStratum: Int32Array | null;
   strata: StratumSums | null;
+  /** Entries in a PSU × column layout (rows in any order) rather than compressed. */
+  dense: boolean;
+}
+
+/** The PSU offsets of the entries once the pass is over (and the columns, when dense). */
+function finishEntries(e: PsuEntries, dense: boolean, psu: number, E: number, C: number): void {
+  const { ptr, col } = e;
+  if (dense) {
+    for (let c = 0; c <= e.nClusters; c++) ptr[c] = c * C;
+    for (let x = 0; x < e.nClusters * C; x++) col[x] = x % C;
+    return;
+  }
+  for (let q = psu + 1; q <= e.nClusters; q++) ptr[q] = E;
 }
 
 const NO_INT = new Int32Array(0);
@@ -285,6 +300,7 @@ function codesPass(p: Pass): number {
   const stWY = st?.wy ?? NO_FLOAT;
   const stW2Y = st?.w2y ?? NO_FLOAT;
   const stW2Y2 = st?.w2y2 ?? NO_FLOAT;
+  const dense = p.dense;
   const mark = new Int32Array(C);
   const slot = new Int32Array(C);
   let E = 0;
@@ -324,22 +340,31 @@ function codesPass(p: Pass): number {
     }
     if (e === null) continue;
     const c = rowCluster[i]!;
-    if (c !== psu) {
-      for (let q = psu + 1; q <= c; q++) ptr[q] = E;
-      psu = c;
-    }
     const j = code - from;
     const inChunk = j >= 0 && j < J;
-    for (let a = 0; a < k; a++) {
-      const col = cols[a]!;
-      if (mark[col] !== c + 1) {
-        mark[col] = c + 1;
-        slot[col] = E;
-        eCol[E++] = col;
+    if (dense) {
+      // a PSU × column layout: the entry of (c, col) is c·C + col
+      for (let a = 0; a < k; a++) {
+        const s = c * C + cols[a]!;
+        eW[s]! += wi;
+        if (inChunk) eCells[s * J + j]! += wi;
       }
-      const s = slot[col]!;
-      eW[s]! += wi;
-      if (inChunk) eCells[s * J + j]! += wi;
+    } else {
+      if (c !== psu) {
+        for (let q = psu + 1; q <= c; q++) ptr[q] = E;
+        psu = c;
+      }
+      for (let a = 0; a < k; a++) {
+        const col = cols[a]!;
+        if (mark[col] !== c + 1) {
+          mark[col] = c + 1;
+          slot[col] = E;
+          eCol[E++] = col;
+        }
+        const s = slot[col]!;
+        eW[s]! += wi;
+        if (inChunk) eCells[s * J + j]! += wi;
+      }
     }
     if (cal !== null) {
       const cell = calCell[i]!;
@@ -352,7 +377,7 @@ function codesPass(p: Pass): number {
       }
     }
   }
-  if (e !== null) for (let q = psu + 1; q <= e.nClusters; q++) ptr[q] = E;
+  if (e !== null) finishEntries(e, dense, psu, E, C);
   return E;
 }
 
@@ -385,6 +410,7 @@ function valuesPass(p: Pass): number {
   const stWY = st?.wy ?? NO_FLOAT;
   const stW2Y = st?.w2y ?? NO_FLOAT;
   const stW2Y2 = st?.w2y2 ?? NO_FLOAT;
+  const dense = p.dense;
   const mark = new Int32Array(C);
   const slot = new Int32Array(C);
   let E = 0;
@@ -428,21 +454,30 @@ function valuesPass(p: Pass): number {
     }
     if (e === null) continue;
     const c = rowCluster[i]!;
-    if (c !== psu) {
-      for (let q = psu + 1; q <= c; q++) ptr[q] = E;
-      psu = c;
-    }
-    for (let a = 0; a < k; a++) {
-      const col = cols[a]!;
-      if (mark[col] !== c + 1) {
-        mark[col] = c + 1;
-        slot[col] = E;
-        eCol[E++] = col;
+    if (dense) {
+      for (let a = 0; a < k; a++) {
+        const s = c * C + cols[a]!;
+        eW[s]! += wi;
+        const at = s * J;
+        for (let j = 0; j < J; j++) eCells[at + j]! += wi * d[from + j]!;
       }
-      const s = slot[col]!;
-      eW[s]! += wi;
-      const at = s * J;
-      for (let j = 0; j < J; j++) eCells[at + j]! += wi * d[from + j]!;
+    } else {
+      if (c !== psu) {
+        for (let q = psu + 1; q <= c; q++) ptr[q] = E;
+        psu = c;
+      }
+      for (let a = 0; a < k; a++) {
+        const col = cols[a]!;
+        if (mark[col] !== c + 1) {
+          mark[col] = c + 1;
+          slot[col] = E;
+          eCol[E++] = col;
+        }
+        const s = slot[col]!;
+        eW[s]! += wi;
+        const at = s * J;
+        for (let j = 0; j < J; j++) eCells[at + j]! += wi * d[from + j]!;
+      }
     }
     if (cal !== null) {
       const cell = calCell[i]!;
@@ -456,7 +491,7 @@ function valuesPass(p: Pass): number {
       }
     }
   }
-  if (e !== null) for (let q = psu + 1; q <= e.nClusters; q++) ptr[q] = E;
+  if (e !== null) finishEntries(e, dense, psu, E, C);
   return E;
 }
 

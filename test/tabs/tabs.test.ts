@@ -239,14 +239,14 @@ describe('svyTabs errors', () => {
 
 describe('svyTabs variance paths agree with svyBy + svyContrast', () => {
   /** Every cell's SE and every pair's SE against svyBy's table and svyContrast on it. */
-  function agree(design: SurveyDesign, row: string, by: string, tol = 1e-9) {
-    const tabs = svyTabs(design, { rows: [row], banner: [by] });
+  function agree(design: SurveyDesign, row: string, by: string, tol = 1e-9, others: string[] = []) {
+    const tabs = svyTabs(design, { rows: [row], banner: [by, ...others] });
     const table = svyBy(design, by, (g) => svyMean(g, row));
     const total = svyMean(design, row);
     for (const r of tabs.rows) {
       const t = total.find((x) => (x.level ?? null) === r.level)!;
       close(r.cells[0]!.se, t.se, tol);
-      const cols = tabs.columns.slice(1).filter((c) => c.base > 0);
+      const cols = tabs.columns.slice(1).filter((c) => c.base > 0 && c.variable === by);
       // the SE from the joint covariance (R: vcov(svyby(covmat = TRUE)); under lonelyPsu
       // 'average' svyBy's own per-group se may differ from it)
       const k = table.length;
@@ -302,6 +302,21 @@ describe('svyTabs variance paths agree with svyBy + svyContrast', () => {
         'stype',
       );
     }
+  });
+  it('small PSUs (per-PSU totals kept sparse)', () => {
+    const d = dpoll();
+    const pairs = Float64Array.from({ length: d.data.nrow }, (_, i) => Math.floor(i / 2));
+    const data = {
+      ...d.data,
+      names: [...d.data.names, 'pair'],
+      columns: {
+        ...d.data.columns,
+        pair: { kind: 'numeric' as const, name: 'pair', values: pairs },
+      },
+    };
+    const small = svyDesign(data, { ids: 'pair', weights: 'pw' });
+    agree(small, 'attitude', 'agegroup', 1e-9, ['sex']);
+    agree(small, 'income', 'sex', 1e-9, ['agegroup']);
   });
   it('one PSU per respondent, unstratified and stratified', () => {
     const d = dpoll();
