@@ -1,22 +1,28 @@
 /**
- * The cells' PSU influence totals on a post-stratified or raked design, without dense influence
- * values.
+ * The cells' PSU influence totals on a post-stratified, raked or calibrated design, without
+ * dense influence values.
  *
  * R's `svyrecvar` adjusts each influence vector z for the weighting step (see
  * `variance/calibration.ts`): post-stratification subtracts `w' · D[h]` with
  * `D[h] = Σ_h z·o/w' / Σ_h o`, raking subtracts `w0 · D[cell]` with D from 10 sweeps over the
- * margins of `S0[cell] = Σ_cell z / w0`. Both D depend on z only through per-cell sums; for a
+ * margins of `S0[cell] = Σ_cell z / w0`, calibration subtracts `w0 · fitted[unit]` with fitted
+ * the model's fit to `Σ_unit z` (units: rows sharing a model row). Each D depends on z only
+ * through per-cell sums; for a
  * cell's z = w (y − est)/Σw on the column's respondents those are
- * `(Σ r y − est Σ r) / Σw` per cell and column, with r = w/w0 (raking) or w·o/w' (post-
- * stratification), which the block's one pass adds up. The adjusted PSU totals are then the
+ * `(Σ r y − est Σ r) / Σw` per cell and column, with r = w/w0 (raking), w·o/w' (post-
+ * stratification) or w (calibration), which the block's one pass adds up. The adjusted PSU totals are then the
  * unadjusted ones minus `Σ_cell M[c, cell] · D[cell]`, M the PSU × cell sums of w0 (or w') over
  * every row. This serves designs with one such step (and any trimming, which the variance
  * ignores, as R does); others adjust dense influence values (`calibratedInfluence`).
  * @module
  */
 import type { LinearizationDesign } from '../design/types.js';
-import type { PostStratifyStep, RakeStep } from '../design/weighting-history.js';
-import { rakingCellCounts, rakingCorrection } from '../variance/calibration.js';
+import type { CalibrateStep, PostStratifyStep, RakeStep } from '../design/weighting-history.js';
+import {
+  calibrationCorrection,
+  rakingCellCounts,
+  rakingCorrection,
+} from '../variance/calibration.js';
 import type { BlockScan, CalibrationSums, PsuEntries } from './scan.js';
 import type { PsuTotals } from './variance.js';
 
@@ -41,8 +47,8 @@ export interface CalibrationPlan {
 const plans = new WeakMap<LinearizationDesign, CalibrationPlan | null>();
 
 /**
- * The plan for a design with one post-stratification or raking step (and perhaps trimming);
- * `null` for any other weighting.
+ * The plan for a design with one post-stratification, raking or calibration step (and perhaps
+ * trimming); `null` for several such steps.
  */
 export function calibrationPlan(design: LinearizationDesign): CalibrationPlan | null {
   if (plans.has(design)) return plans.get(design)!;
@@ -53,7 +59,9 @@ export function calibrationPlan(design: LinearizationDesign): CalibrationPlan | 
       ? rakePlan(design, step)
       : step?.method === 'postStratify'
         ? postStratifyPlan(design, step)
-        : null;
+        : step?.method === 'calibrate'
+          ? calibratePlan(design, step)
+          : null;
   plans.set(design, plan);
   return plan;
 }
@@ -77,6 +85,26 @@ function rakePlan(design: LinearizationDesign, step: RakeStep): CalibrationPlan 
     nCells,
     ...psuCellSums(design, step.cells, mult),
     correction: (sums) => rakingCorrection(step, sums, count),
+  };
+}
+
+function calibratePlan(design: LinearizationDesign, step: CalibrateStep): CalibrationPlan {
+  const w = design.weights;
+  const w0 = step.oldWeights;
+  const n = w.length;
+  const ratio = new Float64Array(n);
+  const mult = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    if (w0[i] === 0) continue;
+    ratio[i] = w[i]!;
+    mult[i] = w0[i]!;
+  }
+  return {
+    cell: step.units,
+    ratio,
+    nCells: step.g.length,
+    ...psuCellSums(design, step.units, mult),
+    correction: calibrationCorrection(step),
   };
 }
 

@@ -195,6 +195,37 @@ export function rakingCorrection(
  * they are (R would divide by their zero weight and give NaN).
  */
 function adjustCalibrated(step: CalibrateStep, columns: Float64Array[]): void {
+  const { units, oldWeights: w0 } = step;
+  const n = w0.length;
+  const correction = calibrationCorrection(step);
+  const unitSum = new Float64Array(step.g.length);
+  for (const z of columns) {
+    unitSum.fill(0);
+    for (let i = 0; i < n; i++) if (w0[i] !== 0) unitSum[units[i]!]! += z[i]!;
+    const fitted = correction(unitSum);
+    for (let i = 0; i < n; i++) {
+      const w = w0[i]!;
+      if (w !== 0) z[i]! -= w * fitted[units[i]!]!;
+    }
+  }
+}
+
+/**
+ * The calibration adjustment of influence values as R's `svyrecvar` makes it (residuals on the
+ * calibration model), per unit: given per unit Σ z of the influence values (rows with a weight
+ * before calibrating), the per-unit `fitted` such that the adjusted values are
+ * `z − w0 · fitted[unit]`. The model's cross-product matrix is inverted once, when the
+ * function is made.
+ * @example
+ * ```ts
+ * const d = calibrate(svyDesign(fromColumns({ g: ['a', 'b', 'a'] })), { margins: [{ variable: 'g', population: { a: 4, b: 2 } }], calfun: 'linear' });
+ * const step = d.calibration![0] as CalibrateStep;
+ * console.log(Array.from(calibrationCorrection(step)(Float64Array.of(4, 2)), (x) => +x.toFixed(12))); // => [ 2, 2 ]
+ * ```
+ */
+export function calibrationCorrection(
+  step: CalibrateStep,
+): (unitSum: Float64Array) => Float64Array {
   const { units, unitX, g, oldWeights: w0, columns: names } = step;
   const p = names.length;
   const nUnits = g.length;
@@ -213,11 +244,7 @@ function adjustCalibrated(step: CalibrateStep, columns: Float64Array[]): void {
     }
   }
   const Minv = pinvSym(M, p, 1e-14);
-  const unitSum = new Float64Array(nUnits);
-  const fitted = new Float64Array(nUnits);
-  for (const z of columns) {
-    unitSum.fill(0);
-    for (let i = 0; i < n; i++) if (w0[i] !== 0) unitSum[units[i]!]! += z[i]!;
+  return (unitSum) => {
     const b = new Float64Array(p);
     for (let u = 0; u < nUnits; u++) {
       const s = unitSum[u]!;
@@ -231,14 +258,12 @@ function adjustCalibrated(step: CalibrateStep, columns: Float64Array[]): void {
       for (let c = 0; c < p; c++) s += Minv[a * p + c]! * b[c]!;
       beta[a] = s;
     }
+    const fitted = new Float64Array(nUnits);
     for (let u = 0; u < nUnits; u++) {
       let s = 0;
       for (let a = 0; a < p; a++) s += unitX[u * p + a]! * beta[a]!;
       fitted[u] = s * g[u]!;
     }
-    for (let i = 0; i < n; i++) {
-      const w = w0[i]!;
-      if (w !== 0) z[i]! -= w * fitted[units[i]!]!;
-    }
-  }
+    return fitted;
+  };
 }

@@ -7,12 +7,14 @@ import { fromColumns } from '../../src/data/frame.js';
 import { svyDesign } from '../../src/design/build.js';
 import { subset } from '../../src/design/subset.js';
 import type { SurveyDesign } from '../../src/design/types.js';
+import type { Margin } from '../../src/design/weighting-history.js';
 import { svyBy } from '../../src/estimate/by.js';
 import { svyContrast } from '../../src/estimate/contrast.js';
 import { svyMean } from '../../src/estimate/mean.js';
 import { svySubgroups } from '../../src/poll/subgroups.js';
 import { svyTabs } from '../../src/tabs/tabs.js';
 import type { TabsSpec } from '../../src/tabs/types.js';
+import { calibrate } from '../../src/weighting/calibrate.js';
 import { postStratify } from '../../src/weighting/poststratify.js';
 import { rake } from '../../src/weighting/rake.js';
 import { trimWeights } from '../../src/weighting/trim.js';
@@ -284,6 +286,16 @@ describe('svyTabs variance paths agree with svyBy + svyContrast', () => {
       },
     ]);
     agree(trimWeights(raked, { upper: 0.9 * Math.max(...raked.weights) }), 'attitude', 'sex');
+    // calibration (linear and raking distance), one step: per-unit sums
+    const margins: Margin[] = [
+      { variable: 'sex', population: { Female: 550, Male: 450 } },
+      {
+        variable: 'agegroup',
+        population: { '18-29': 200, '30-39': 200, '40-49': 200, '50-59': 200, '60+': 200 },
+      },
+    ];
+    agree(calibrate(d, { margins, calfun: 'linear' }), 'attitude', 'region');
+    agree(calibrate(d, { margins, calfun: 'raking' }), 'income', 'sex');
     // two weighting steps: dense influence values, adjusted step by step
     agree(postStratify(raked, { variables: ['sex'], population: pop }), 'attitude', 'region');
   });
