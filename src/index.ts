@@ -31,8 +31,8 @@ export type {
 export { chartBundleFiles, escapeHtml, estimateTable, renderReport } from './charts/report.js';
 export type { SubgroupChartOptions } from './charts/subgroups.js';
 export { subgroupChart } from './charts/subgroups.js';
-export type { TabsReportOptions } from './charts/tabs.js';
-export { tabsReportTables } from './charts/tabs.js';
+export type { TabsReportOptions, TabsReportSectionOptions } from './charts/tabs.js';
+export { tabsReportSection, tabsReportTables } from './charts/tabs.js';
 export type { TrendChartOptions, TrendPoint } from './charts/trend.js';
 export { trendChart } from './charts/trend.js';
 export type { WeightHistogramOptions, WeightingChartOptions } from './charts/weighting.js';

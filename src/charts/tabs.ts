@@ -6,7 +6,7 @@ import { columnLabel, type TabsNoteOptions, tabsNotes, tabsTables } from '../tab
 import type { TabCell, TabRow, Tabs } from '../tabs/types.js';
 import { fixed, formatNumber, percent, resolveLanguage } from './common.js';
 import type { ChartLabels, ChartLanguage } from './labels.js';
-import type { ReportTable } from './report.js';
+import type { ReportSection, ReportTable } from './report.js';
 
 /** Options of {@link tabsReportTables}. */
 export interface TabsReportOptions extends TabsNoteOptions {
@@ -86,4 +86,39 @@ function cellText(row: TabRow, cell: TabCell, decimals: number, language: string
       ? ` ${cell.letters}`
       : '';
   return `${value}${letters}${mark}`;
+}
+
+/** Options of {@link tabsReportSection}. */
+export interface TabsReportSectionOptions extends Omit<TabsReportOptions, 'notesUnderEach'> {
+  /** The section's title (default `'Tables'`). */
+  title?: string;
+  /** Paragraphs before the tables (default: none; the notes follow them). */
+  intro?: readonly string[];
+}
+
+/**
+ * A report section of banner tables (for {@link renderReport}): the notes (test, levels,
+ * adjustment, weighting, source, yours) once as paragraphs, then a table per question (see
+ * {@link tabsReportTables}); several table sets (e.g. the same rows by other banners) one after
+ * the other.
+ * @example
+ * ```ts
+ * const data = await readCsv('test/reference/data/apiclus1.csv');
+ * const design = svyDesign(data, { ids: 'dnum', weights: 'pw', fpc: 'fpc' });
+ * const tabs = svyTabs(design, { rows: ['sch.wide', 'api00'], banner: ['stype'] });
+ * const section = tabsReportSection(tabs, { source: 'apiclus1' });
+ * console.log(section.title, section.tables?.length, section.paragraphs?.at(-1)); // => Tables 2 Source: apiclus1
+ * ```
+ */
+export function tabsReportSection(
+  tabs: Tabs | readonly Tabs[],
+  opts: TabsReportSectionOptions = {},
+): ReportSection {
+  const list: readonly Tabs[] = Array.isArray(tabs) ? tabs : [tabs as Tabs];
+  const { title, intro, ...rest } = opts;
+  return {
+    title: title ?? 'Tables',
+    paragraphs: [...(intro ?? []), ...(list[0] ? tabsNotes(list[0], rest) : [])],
+    tables: list.flatMap((t) => tabsReportTables(t, { ...rest, notesUnderEach: false })),
+  };
 }

@@ -1,7 +1,7 @@
 /** tabsReportTables: banner tables as report tables, rendered in the HTML report. */
 import { describe, expect, it } from 'vitest';
 import { renderReport } from '../../src/charts/report.js';
-import { tabsReportTables } from '../../src/charts/tabs.js';
+import { tabsReportSection, tabsReportTables } from '../../src/charts/tabs.js';
 import { svyTabs } from '../../src/tabs/tabs.js';
 import { pollDesign, pollQuestionnaire } from '../poll/fixtures.js';
 
@@ -50,5 +50,23 @@ describe('tabsReportTables', () => {
     expect(t!.rows[0]![0]).toBe('База (невзвешенная)');
     expect(String(t!.rows[2]![1])).toMatch(/^\d+,\d%/);
     expect(t!.note).toBeUndefined();
+  });
+
+  it('a report section: the notes once, the tables of several table sets', async () => {
+    const design = await pollDesign();
+    const bySex = svyTabs(design, { rows: ['eeu_membership'], banner: ['sex'] });
+    const byAge = svyTabs(design, { rows: ['eeu_membership'], banner: ['agegroup'] });
+    const section = tabsReportSection([bySex, byAge], {
+      intro: ['By sex, then by age.'],
+      notes: ['Synthetic data.'],
+    });
+    expect(section.title).toBe('Tables');
+    expect(section.paragraphs![0]).toBe('By sex, then by age.');
+    expect(section.paragraphs!.at(-1)).toBe('Synthetic data.');
+    expect(section.tables!.length).toBe(2);
+    expect(section.tables!.every((t) => t.note === undefined)).toBe(true);
+    const html = renderReport({ title: 'Poll', sections: [section] });
+    expect(html).toContain('By sex, then by age.');
+    expect(html).toContain('agegroup: 18-29 (B)');
   });
 });
