@@ -115,7 +115,7 @@ export async function tabsToXlsx(
       { value: table.rows[0]!.cells[0]!.base, type: Number, format: '0' },
     ]);
     if (layout === 'sheets') {
-      sheets.push({ data: rows, sheet: names[k]!, columns: widths(table), stickyRowsCount: 5 });
+      sheets.push({ data: rows, sheet: names[k]!, columns: widths(table), stickyRowsCount: 6 });
     } else {
       book.push(...rows, [], []);
     }
