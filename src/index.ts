@@ -32,6 +32,8 @@ export type {
 export { chartBundleFiles, escapeHtml, estimateTable, renderReport } from './charts/report.js';
 export type { SubgroupChartOptions } from './charts/subgroups.js';
 export { subgroupChart } from './charts/subgroups.js';
+export type { TabsReportOptions, TabsReportSectionOptions } from './charts/tabs.js';
+export { tabsReportSection, tabsReportTables } from './charts/tabs.js';
 export type { TrendChartOptions, TrendPoint } from './charts/trend.js';
 export { trendChart } from './charts/trend.js';
 export type { WeightHistogramOptions, WeightingChartOptions } from './charts/weighting.js';
@@ -180,6 +182,29 @@ export type {
 export type { WritePollReportOptions } from './report/write.js';
 export { writePollReport } from './report/write.js';
 export { pchisqUpper, pfUpper, pnorm, pt, qbeta, qnorm, qt } from './stats/distributions.js';
+export { pAdjust } from './tabs/adjust.js';
+export { tabsToCsv } from './tabs/csv.js';
+export type { TabsNoteOptions, TabsTable } from './tabs/notes.js';
+export { tabsNotes, tabsTables } from './tabs/notes.js';
+export type { QuestionnaireTabsOptions } from './tabs/questionnaire.js';
+export { tabsSpecFromQuestionnaire } from './tabs/questionnaire.js';
+export { svyTabs } from './tabs/tabs.js';
+export type {
+  TabCell,
+  TabColumn,
+  TabComparison,
+  TabMultipleResponse,
+  TabNet,
+  TabRow,
+  TabRowSpec,
+  Tabs,
+  TabsAdjust,
+  TabsSpec,
+  TabsTest,
+  TabTotalTest,
+} from './tabs/types.js';
+export type { TabsXlsxOptions } from './tabs/xlsx.js';
+export { tabsToXlsx } from './tabs/xlsx.js';
 export type { CalibrateOptions } from './weighting/calibrate.js';
 export { calibrate } from './weighting/calibrate.js';
 export type { PostStratifyOptions } from './weighting/poststratify.js';
