@@ -5,10 +5,6 @@
  * stderr, the headline statements and what was written on stdout.
  * @module
  */
-import type { Codebook } from '../data/codebook.js';
-import type { Margin } from '../design/weighting-history.js';
-import { type Questionnaire, readQuestionnaire } from '../poll/questionnaire.js';
-import { readMargins } from '../poll/weighting.js';
 import { pollReport } from '../report/report.js';
 import { writePollReport } from '../report/write.js';
 import { defineCommand, numberOption, stringOption } from './args.js';
@@ -18,8 +14,8 @@ import {
   DESIGN_HELP,
   DESIGN_OPTIONS,
   designSpecFrom,
-  readCodebookFile,
-  readDataFile,
+  pollFileNames,
+  readPollInputs,
 } from './inputs.js';
 import { VERSION } from './version.js';
 
@@ -90,31 +86,15 @@ export const reportCommand: Command = defineCommand({
     const out = stringOption(parsed, 'out') ?? 'out';
     const charts = !parsed.values['no-charts'];
     const title = stringOption(parsed, 'title');
-    const names = {
-      codebook: stringOption(parsed, 'codebook'),
-      questionnaire: stringOption(parsed, 'questionnaire'),
-      margins: stringOption(parsed, 'margins'),
-    };
+    const names = pollFileNames(parsed);
     const progress = (line: string) => io.stderr(line);
 
-    const codebook: Codebook | undefined =
-      names.codebook !== undefined ? await readCodebookFile(names.codebook) : undefined;
-    const questionnaire: Questionnaire | undefined =
-      names.questionnaire !== undefined ? await readQuestionnaire(names.questionnaire) : undefined;
-    const margins: Margin[] | undefined =
-      names.margins !== undefined ? await readMargins(names.margins) : undefined;
-    const data = await readDataFile(file, {
-      ...csvOptionsFrom(parsed, USAGE),
-      ...(codebook ? { codebook } : {}),
-    });
-    // Without a codebook a CSV file's types are inferred (an SPSS file brings its dictionary).
-    const inferred = codebook === undefined && data.codebook.variables.length === 0;
-    if (inferred) {
-      const numeric = data.names.filter((n) => data.columns[n]!.kind === 'numeric').length;
-      progress(
-        `types: no --codebook, so the column types were inferred from the data: ${numeric} numeric, ${data.names.length - numeric} categorical (levels sorted). Check them with surveykit describe ${file}; give a codebook for value labels, missing codes and level order.`,
-      );
-    }
+    const { data, codebook, questionnaire, margins, inferred } = await readPollInputs(
+      file,
+      names,
+      csvOptionsFrom(parsed, USAGE),
+      progress,
+    );
 
     // what the poll's description says every report must say (e.g. that the data is synthetic)
     const notice = questionnaire?.about?.notice;
