@@ -12,7 +12,7 @@ ref_dir <- local({
 scripts <- c("export-data.R", "replicate.R", "replicate-estimates.R", "replicate-ciprop-quantile.R",
              "designs.R", "lonely.R", "domain.R", "ciprop.R",
              "quantile.R", "by.R", "table.R", "published.R", "weighting.R", "weighting-replicate.R", "poll.R",
-             "estimators.R", "mutate.R")
+             "estimators.R", "mutate.R", "reliability.R")
 rscript <- file.path(R.home("bin"), "Rscript")
 for (s in scripts) {
   message("== ", s)
