@@ -6,9 +6,18 @@
  */
 import type { TopLevelSpec } from 'vega-lite';
 import { nodeBuiltin, nodeRequire } from '../platform/node.js';
-import { CHART_FONT_STACK, fixed, percent, percentInterval, resolveLanguage } from './common.js';
+import {
+  CHART_FONT_STACK,
+  chartFlag,
+  fixed,
+  flagFootnotes,
+  percent,
+  percentInterval,
+  resolveLanguage,
+} from './common.js';
 import type { ChartEstimate } from './estimates.js';
-import { type ChartLabels, type ChartLanguage, word } from './labels.js';
+import type { ChartLabels, ChartLanguage } from './labels.js';
+import { word } from './words.js';
 
 /** A table of the report. */
 export interface ReportTable {
@@ -28,6 +37,8 @@ export interface ReportTable {
   rows: ReadonlyArray<ReadonlyArray<string | number | null>>;
   /** A note under the table. */
   note?: string;
+  /** Where the data comes from, printed under the table as "Source: …". */
+  source?: string;
 }
 
 /** A chart of the report. */
@@ -210,8 +221,14 @@ function table(t: ReportTable): string {
     )
     .join('\n');
   const caption = t.caption ? `<caption>${escapeHtml(t.caption)}</caption>` : '';
-  const note = t.note ? `<p class="note">${escapeHtml(t.note)}</p>` : '';
-  return `<div class="table-wrap"><table>${caption}<thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table></div>${note}`;
+  const notes = [
+    ...(t.note ? t.note.split('\n') : []),
+    ...(t.source ? [`${word('source', 'en')}: ${t.source}`] : []),
+  ];
+  const note = notes.length
+    ? `<p class="note">${notes.map((line) => escapeHtml(line)).join('<br>')}</p>`
+    : '';
+  return `<div class="table-wrap" tabindex="0"><table>${caption}<thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table></div>${note}`;
 }
 
 const STYLE = `
@@ -355,15 +372,29 @@ export interface EstimateTableOptions {
   language?: ChartLanguage;
   /** Translations of the row labels (see {@link chartLabels}). */
   labels?: ChartLabels;
+  /** Where the data comes from, printed under the table. */
+  source?: string;
+  /**
+   * Mark shares failing the NCHS standard for proportions (`*`: suppress, `†`: review or
+   * footnote) and explain them under the table (default `true`; needs each row's `se`).
+   */
+  reliability?: boolean;
+  /** Degrees of freedom of the estimates, for the reliability flags (a row's own `df` first). */
+  df?: number;
 }
 
 /**
  * A report table of estimates: label, estimate, confidence interval, standard error (when the
- * rows have one) and unweighted base.
+ * rows have one) and unweighted base. Shares failing the NCHS standard for proportions get `*`
+ * (suppress) or `†` (review) after the estimate and a footnote saying why.
  * @example
  * ```ts
- * const t = estimateTable([{ label: 'Support', estimate: 0.578, ci: [0.544, 0.612], se: 0.017, n: 1482 }]);
- * console.log(t.rows[0]); // => [ 'Support', '57.8%', '54.4–61.2%', '1.70', 1482 ]
+ * const t = estimateTable([
+ *   { label: 'Support', estimate: 0.578, ci: [0.544, 0.612], se: 0.017, n: 1482 },
+ *   { label: 'Small group', estimate: 0.04, ci: [0.001, 0.22], se: 0.04, n: 60 },
+ * ], { source: 'Synthetic data' });
+ * console.log(t.rows[0], t.rows[1]![1]); // => [ 'Support', '57.8%', '54.4–61.2%', '1.70', 1482 ] 4.0%*
+ * console.log(t.note); // => * Below the NCHS standard for proportions (Parker et al. 2017): effective sample size under 30; not reliable
  * ```
  */
 export function estimateTable(
@@ -388,13 +419,18 @@ export function estimateTable(
       : []),
     { label: word('base', language), numeric: true },
   ];
+  const flags = rows.map((r) => chartFlag(r, opts, isPercent));
+  const note = [...(opts.note ? [opts.note] : []), ...flagFootnotes(flags, language, true)].join(
+    '\n',
+  );
   return {
     ...(opts.caption ? { caption: opts.caption } : {}),
-    ...(opts.note ? { note: opts.note } : {}),
+    ...(note ? { note } : {}),
+    ...(opts.source ? { source: opts.source } : {}),
     columns,
     rows: rows.map((r, i) => [
       tr(r.label ?? r.level ?? r.variable ?? `#${i + 1}`),
-      isPercent ? percent(r.estimate, 1, language) : fixed(r.estimate, 3, language),
+      `${isPercent ? percent(r.estimate, 1, language) : fixed(r.estimate, 3, language)}${flags[i]!.mark}`,
       isPercent
         ? percentInterval(r.ci, 1, language)
         : `${fixed(r.ci[0], 3, language)} … ${fixed(r.ci[1], 3, language)}`,

@@ -147,8 +147,7 @@ export function reliability(
   const raw = edge || se === 0 ? n : (p * (1 - p)) / (se * se);
   const effectiveN = Math.min(n, raw);
   const alpha = 1 - level;
-  const adjust =
-    df === null || n < 2 ? 1 : (qt(1 - alpha / 2, n - 1) / qt(1 - alpha / 2, df)) ** 2;
+  const adjust = df === null || n < 2 ? 1 : (qt(1 - alpha / 2, n - 1) / qt(1 - alpha / 2, df)) ** 2;
   const effectiveNdf = Math.min(n, raw * adjust);
   const x = p * effectiveNdf;
   const lo = p === 0 ? 0 : qbeta(alpha / 2, x, effectiveNdf - x + 1);
