@@ -80,15 +80,33 @@ export const EDUCATION: readonly Code[] = [
 export const COUNTRIES = [
   { key: 'russia', label: 'Russia', ru: 'Россия', dative: 'России', be: 'Расія' },
   { key: 'china', label: 'China', ru: 'Китай', dative: 'Китаю', be: 'Кітай' },
-  { key: 'kazakhstan', label: 'Kazakhstan', ru: 'Казахстан', dative: 'Казахстану', be: 'Казахстан' },
+  {
+    key: 'kazakhstan',
+    label: 'Kazakhstan',
+    ru: 'Казахстан',
+    dative: 'Казахстану',
+    be: 'Казахстан',
+  },
   { key: 'ukraine', label: 'Ukraine', ru: 'Украина', dative: 'Украине', be: 'Украіна' },
   { key: 'poland', label: 'Poland', ru: 'Польша', dative: 'Польше', be: 'Польшча' },
   { key: 'lithuania', label: 'Lithuania', ru: 'Литва', dative: 'Литве', be: 'Літва' },
   { key: 'latvia', label: 'Latvia', ru: 'Латвия', dative: 'Латвии', be: 'Латвія' },
   { key: 'germany', label: 'Germany', ru: 'Германия', dative: 'Германии', be: 'Германія' },
   { key: 'usa', label: 'USA', ru: 'США', dative: 'США', be: 'ЗША' },
-  { key: 'azerbaijan', label: 'Azerbaijan', ru: 'Азербайджан', dative: 'Азербайджану', be: 'Азербайджан' },
-  { key: 'uzbekistan', label: 'Uzbekistan', ru: 'Узбекистан', dative: 'Узбекистану', be: 'Узбекістан' },
+  {
+    key: 'azerbaijan',
+    label: 'Azerbaijan',
+    ru: 'Азербайджан',
+    dative: 'Азербайджану',
+    be: 'Азербайджан',
+  },
+  {
+    key: 'uzbekistan',
+    label: 'Uzbekistan',
+    ru: 'Узбекистан',
+    dative: 'Узбекистану',
+    be: 'Узбекістан',
+  },
   { key: 'armenia', label: 'Armenia', ru: 'Армения', dative: 'Армении', be: 'Арменія' },
 ] as const;
 
@@ -105,13 +123,49 @@ export type AttitudeGroup = 'positive' | 'neutral' | 'negative' | 'dk' | 'missin
 
 /** The attitude scale, with the summary group of each code. */
 export const ATTITUDE_SCALE: ReadonlyArray<Code & { group: AttitudeGroup }> = [
-  { code: 1, label: 'Very positive', ru: 'Очень положительно', group: 'positive', be: 'Вельмі станоўча' },
-  { code: 2, label: 'Rather positive', ru: 'Скорее положительно', group: 'positive', be: 'Хутчэй станоўча' },
+  {
+    code: 1,
+    label: 'Very positive',
+    ru: 'Очень положительно',
+    group: 'positive',
+    be: 'Вельмі станоўча',
+  },
+  {
+    code: 2,
+    label: 'Rather positive',
+    ru: 'Скорее положительно',
+    group: 'positive',
+    be: 'Хутчэй станоўча',
+  },
   { code: 3, label: 'Neutral', ru: 'Нейтрально', group: 'neutral', be: 'Нейтральна' },
-  { code: 4, label: 'Rather negative', ru: 'Скорее отрицательно', group: 'negative', be: 'Хутчэй адмоўна' },
-  { code: 5, label: 'Very negative', ru: 'Очень отрицательно', group: 'negative', be: 'Вельмі адмоўна' },
-  { code: HARD_TO_SAY, label: 'Hard to say', ru: 'Затрудняюсь ответить', group: 'dk', be: 'Цяжка адказаць' },
-  { code: REFUSED, label: 'Refused', ru: 'Отказ от ответа', group: 'missing', be: 'Адмова ад адказу' },
+  {
+    code: 4,
+    label: 'Rather negative',
+    ru: 'Скорее отрицательно',
+    group: 'negative',
+    be: 'Хутчэй адмоўна',
+  },
+  {
+    code: 5,
+    label: 'Very negative',
+    ru: 'Очень отрицательно',
+    group: 'negative',
+    be: 'Вельмі адмоўна',
+  },
+  {
+    code: HARD_TO_SAY,
+    label: 'Hard to say',
+    ru: 'Затрудняюсь ответить',
+    group: 'dk',
+    be: 'Цяжка адказаць',
+  },
+  {
+    code: REFUSED,
+    label: 'Refused',
+    ru: 'Отказ от ответа',
+    group: 'missing',
+    be: 'Адмова ад адказу',
+  },
 ];
 
 /** Answers to "support cooperation with Kazakhstan within the EEU". */
@@ -159,7 +213,12 @@ export const MULTI_RESPONSE = [
 
 /** The two non-country options of each multiple-response question. */
 export const MR_EXTRA_OPTIONS = [
-  { key: 'none', label: 'None of these countries', ru: 'Ни одна из этих стран', be: 'Ніводная з гэтых краін' },
+  {
+    key: 'none',
+    label: 'None of these countries',
+    ru: 'Ни одна из этих стран',
+    be: 'Ніводная з гэтых краін',
+  },
   { key: 'dk', label: 'Hard to say', ru: 'Затрудняюсь ответить', be: 'Цяжка адказаць' },
 ] as const;
 

@@ -343,18 +343,21 @@ export function estimateChart(
           },
         },
       },
-      ...[false, true].map((hollow) => ({
-        transform: [{ filter: hollow ? 'datum.hollow' : '!datum.hollow' }],
-        mark: fixedColour({
-          type: 'point' as const,
-          filled: !hollow,
-          ...(hollow ? { fill: '#ffffff' } : {}),
-          size: DOT,
-          opacity: 1,
-          strokeWidth: 1.5,
-        }),
-        encoding: { x },
-      })),
+      // filled and hollow dots, each layer only when it has rows (an empty layer has no extent)
+      ...[false, true]
+        .filter((hollow) => data.some((d) => d.hollow === hollow))
+        .map((hollow) => ({
+          transform: [{ filter: hollow ? 'datum.hollow' : '!datum.hollow' }],
+          mark: fixedColour({
+            type: 'point' as const,
+            filled: !hollow,
+            ...(hollow ? { fill: '#ffffff' } : {}),
+            size: DOT,
+            opacity: 1,
+            strokeWidth: 1.5,
+          }),
+          encoding: { x },
+        })),
       {
         mark: fixedColour({ type: 'tick' as const, thickness: 1.5, size: 9, opacity: 1 }),
         encoding: { x: { ...x, field: 'lo' } },

@@ -233,18 +233,19 @@ function table(t: ReportTable): string {
 
 const STYLE = `
 :root { color-scheme: light; }
-body { font-family: ${CHART_FONT_STACK}; margin: 0; color: #222; background: #fff; line-height: 1.45; }
+*, *::before, *::after { box-sizing: border-box; }
+body { font-family: ${CHART_FONT_STACK}; margin: 0; color: #222; background: #fff; line-height: 1.45; overflow-wrap: break-word; }
 main { max-width: 1100px; margin: 0 auto; padding: 24px 28px 64px; }
 h1 { font-size: 1.7rem; margin: 0 0 4px; }
 h2 { font-size: 1.3rem; margin: 40px 0 10px; border-bottom: 1px solid #ddd; padding-bottom: 4px; }
 .subtitle { color: #555; margin: 0 0 16px; }
 .notice { border: 2px solid #D55E00; background: #fff6ef; padding: 10px 14px; margin: 16px 0; font-weight: bold; }
 nav ol { columns: 2; padding-left: 1.4em; margin: 8px 0 0; }
-figure.chart { margin: 18px 0 26px; }
-.vega-chart { overflow-x: auto; min-height: 60px; }
+figure.chart { margin: 18px 0 26px; max-width: 100%; }
+figure.chart .vega-chart { display: block; max-width: 100%; overflow-x: auto; min-height: 60px; }
 figcaption { color: #555; font-size: 0.92rem; margin-top: 6px; }
 figcaption a { margin-right: 10px; }
-.table-wrap { overflow-x: auto; margin: 14px 0; }
+.table-wrap { overflow-x: auto; margin: 14px 0; max-width: 100%; }
 table { border-collapse: collapse; font-size: 0.92rem; }
 caption { text-align: left; font-weight: bold; padding: 4px 0 6px; }
 th, td { padding: 4px 10px; border-bottom: 1px solid #e4e4e4; text-align: left; vertical-align: top; }
@@ -252,10 +253,17 @@ thead th { border-bottom: 2px solid #999; }
 tbody th { font-weight: normal; }
 .num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 .note { color: #555; font-size: 0.88rem; margin: 4px 0 14px; }
-dl { display: grid; grid-template-columns: max-content 1fr; gap: 4px 18px; }
+dl { display: grid; grid-template-columns: minmax(8em, max-content) minmax(0, 1fr); gap: 4px 18px; }
 dt { font-weight: bold; }
-dd { margin: 0; }
-footer { color: #777; font-size: 0.85rem; margin-top: 48px; }
+dd { margin: 0; min-width: 0; overflow-wrap: anywhere; }
+footer { color: #777; font-size: 0.85rem; margin-top: 48px; overflow-wrap: anywhere; }
+@media (max-width: 600px) {
+  main { padding: 16px 14px 48px; }
+  h1 { font-size: 1.4rem; }
+  nav ol { columns: 1; }
+  dl { display: block; }
+  dd { margin: 0 0 8px; }
+}
 `;
 
 const RUNNER = `(function () {

@@ -40,6 +40,9 @@ export interface TrendPoint {
   df?: number;
 }
 
+/** `[layer]` when the condition holds, else `[]`. */
+const when = <T>(condition: boolean, layer: T): T[] => (condition ? [layer] : []);
+
 /** Options of {@link trendChart}. */
 export interface TrendChartOptions extends ChartOptions {
   /** Share axis range (default 0 to the next 10% above the highest value). */
@@ -165,19 +168,23 @@ export function trendChart(
     height: opts.height ?? 260,
     data: { values },
     encoding: { x, color },
+    // each filtered layer only when it has points (an empty layer has no extent)
     layer: [
+      ...when(
+        values.some((v) => v.band),
+        {
+          transform: [{ filter: 'datum.band' }],
+          mark: { type: 'area' as const, opacity: 0.18 },
+          encoding: { y: { ...y, field: 'lo' }, y2: { field: 'hi' } },
+        },
+      ),
       {
-        transform: [{ filter: 'datum.band' }],
-        mark: { type: 'area', opacity: 0.18 },
-        encoding: { y: { ...y, field: 'lo' }, y2: { field: 'hi' } },
-      },
-      {
-        mark: { type: 'line', strokeWidth: 2 },
+        mark: { type: 'line' as const, strokeWidth: 2 },
         encoding: {
           y,
           strokeDash: {
             field: 'published',
-            type: 'nominal',
+            type: 'nominal' as const,
             scale: {
               domain: [true, false],
               range: [
@@ -190,47 +197,59 @@ export function trendChart(
           detail: { field: 'series' },
         },
       },
-      {
-        transform: [{ filter: '!datum.published' }],
-        mark: { type: 'rule', strokeWidth: 2 },
-        encoding: {
-          y: { ...y, field: 'lo' },
-          y2: { field: 'hi' },
-          strokeDash: { condition: { test: 'datum.hollow', value: [3, 2] }, value: [1, 0] },
-          tooltip,
+      ...when(
+        values.some((v) => !v.published),
+        {
+          transform: [{ filter: '!datum.published' }],
+          mark: { type: 'rule' as const, strokeWidth: 2 },
+          encoding: {
+            y: { ...y, field: 'lo' },
+            y2: { field: 'hi' },
+            strokeDash: { condition: { test: 'datum.hollow', value: [3, 2] }, value: [1, 0] },
+            tooltip,
+          },
         },
-      },
-      {
-        transform: [{ filter: 'datum.published' }],
-        mark: {
-          type: 'point',
-          size: 80,
-          strokeWidth: 2,
-          opacity: 1,
-          filled: false,
-          fill: '#ffffff',
+      ),
+      ...when(
+        values.some((v) => v.published),
+        {
+          transform: [{ filter: 'datum.published' }],
+          mark: {
+            type: 'point' as const,
+            size: 80,
+            strokeWidth: 2,
+            opacity: 1,
+            filled: false,
+            fill: '#ffffff',
+          },
+          encoding: { y, tooltip },
         },
-        encoding: { y, tooltip },
-      },
-      {
-        transform: [{ filter: '!datum.published && !datum.hollow' }],
-        mark: { type: 'point', size: 80, opacity: 1, filled: true },
-        encoding: { y, tooltip },
-      },
-      {
-        transform: [{ filter: 'datum.hollow' }],
-        mark: {
-          type: 'point',
-          size: 80,
-          opacity: 1,
-          filled: false,
-          fill: '#ffffff',
-          strokeWidth: 2,
+      ),
+      ...when(
+        values.some((v) => !v.published && !v.hollow),
+        {
+          transform: [{ filter: '!datum.published && !datum.hollow' }],
+          mark: { type: 'point' as const, size: 80, opacity: 1, filled: true },
+          encoding: { y, tooltip },
         },
-        encoding: { y, tooltip },
-      },
+      ),
+      ...when(
+        values.some((v) => v.hollow),
+        {
+          transform: [{ filter: 'datum.hollow' }],
+          mark: {
+            type: 'point' as const,
+            size: 80,
+            opacity: 1,
+            filled: false,
+            fill: '#ffffff',
+            strokeWidth: 2,
+          },
+          encoding: { y, tooltip },
+        },
+      ),
       {
-        mark: { type: 'text', dy: -10, fontSize: 11, color: '#333333' },
+        mark: { type: 'text' as const, dy: -10, fontSize: 11, color: '#333333' },
         encoding: {
           y: { ...y, field: 'labelY' },
           text: { field: 'estimateText' },

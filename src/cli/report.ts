@@ -157,10 +157,10 @@ export const reportCommand: Command = defineCommand({
       const { design: d, reliability: r } = report.summary;
       const flagged = r.review + r.footnote;
       io.stdout(
-        `reliability (NCHS standard for proportions): ${r.suppressed} of ${r.assessed} shares below the standard${flagged ? `, ${flagged} flagged for review or a footnote` : ''}${r.flagged.length ? `: ${r.flagged.map((f) => `${f.what} (${f.reason})`).join('; ')}` : ''}`,
+        `${d.n} respondents, ${d.weights} weights (Kish deff ${d.kishDeff.toFixed(3)}, effective n ${d.effectiveN.toFixed(0)}); margin of error of a 50% share ±${(100 * (d.marginOfError50.design ?? d.marginOfError50.weighting)).toFixed(1)} points at ${Math.round(d.level * 100)}%`,
       );
       io.stdout(
-        `${d.n} respondents, ${d.weights} weights (Kish deff ${d.kishDeff.toFixed(3)}, effective n ${d.effectiveN.toFixed(0)}); margin of error of a 50% share ±${(100 * (d.marginOfError50.design ?? d.marginOfError50.weighting)).toFixed(1)} points at ${Math.round(d.level * 100)}%`,
+        `reliability (NCHS standard for proportions): ${r.suppressed} of ${r.assessed} shares below the standard${flagged ? `, ${flagged} flagged for review or a footnote` : ''}${r.flagged.length ? `: ${r.flagged.map((f) => `${f.what} (${f.reason})`).join('; ')}` : ''}`,
       );
       io.stdout(`source: ${report.summary.source}`);
       io.stdout(
