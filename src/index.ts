@@ -2,7 +2,7 @@
  * surveykit: design-based analysis of opinion-poll microdata.
  * @packageDocumentation
  */
-export type { ChartOptions } from './charts/common.js';
+export type { ChartOptions, NumberSeparators } from './charts/common.js';
 export {
   CHART_FONT,
   CHART_FONT_STACK,
@@ -43,8 +43,6 @@ export type { TrendChartOptions, TrendPoint } from './charts/trend.js';
 export { trendChart } from './charts/trend.js';
 export type { WeightHistogramOptions, WeightingChartOptions } from './charts/weighting.js';
 export { weightHistogram, weightingChart } from './charts/weighting.js';
-export type { ChartWord } from './charts/words.js';
-export { CHART_WORD_LANGUAGES, word } from './charts/words.js';
 export type { Codebook, CodebookVariable, ValueLabel } from './data/codebook.js';
 export { codebookJsonSchema, codebookSchema, parseCodebook } from './data/codebook.js';
 export type { CodebookViolation, CsvOptions } from './data/csv/csv.js';

@@ -116,7 +116,7 @@ export function printTable(
     notes.push(`† flagged by the NCHS standard for proportions: ${[...dagger].join('; ')}`);
   flagged.clear();
   if (tableSource !== null) notes.push(`Source: ${tableSource}`);
-  console.log([formatTable(title, headers, rows), ...notes].join('\n') + '\n');
+  console.log(`${[formatTable(title, headers, rows), ...notes].join('\n')}\n`);
 }
 
 /** Shortens text to at most `width` characters, ending with `…` when cut. */

@@ -84,19 +84,28 @@ export const CHART_FONT = 'DejaVu Sans';
 /** The font stack of the specs: the bundled font first, then common fallbacks in a browser. */
 export const CHART_FONT_STACK = 'DejaVu Sans, Verdana, Arial, sans-serif';
 
-const separators = new Map<string, { decimal: string; group: string }>();
+/** The separators a language writes numbers with. */
+export interface NumberSeparators {
+  /** The decimal separator (`.` in English, `,` in Russian). */
+  decimal: string;
+  /** The thousands separator (`,` in English, a no-break space in Russian). */
+  group: string;
+}
+
+const separators = new Map<string, NumberSeparators>();
 
 /**
  * The decimal and thousands separators of a language, from the runtime's `Intl` (English's for
  * a language it does not know): `.` and `,` in English, `,` and a no-break space in Russian and
  * Belarusian, `,` and `.` in German.
+ * @param language - A language code; one `Intl` does not know writes numbers as English does.
  * @example
  * ```ts
  * const be = numberSeparators('be');
  * console.log(numberSeparators('en').decimal, be.decimal, be.group === '\u00a0', numberSeparators('de').group); // => . , true .
  * ```
  */
-export function numberSeparators(language = 'en'): { decimal: string; group: string } {
+export function numberSeparators(language = 'en'): NumberSeparators {
   let found = separators.get(language);
   if (!found) {
     let parts: Intl.NumberFormatPart[] = [];
@@ -346,7 +355,8 @@ export function chartFlag(
  * when nothing is flagged.
  * @example
  * ```ts
- * console.log(flagFootnotes([chartFlag({ estimate: 0.04, se: 0.04, n: 60 }, {})], 'en')); // => [ '* Hollow marks: below the NCHS standard for proportions (Parker et al. 2017): effective sample size under 30; not reliable' ]
+ * const [note] = flagFootnotes([chartFlag({ estimate: 0.04, se: 0.04, n: 60 }, {})], 'en');
+ * console.log(note); // => * Hollow marks: below the NCHS standard for proportions (Parker et al. 2017): effective sample size under 30; not reliable
  * ```
  */
 export function flagFootnotes(
@@ -397,10 +407,16 @@ export function captionLines(
 }
 
 /**
- * A built chart with its caption under it (see {@link captionLines}): the chart becomes the one
+ * A built chart with its caption under it ("Source: …" in the chart's language, the note's lines,
+ * then the footnotes, each wrapped at `wrapAt` characters): the chart becomes the one
  * view of a `vconcat` whose bottom title, flush left with the chart's labels, is the caption;
  * the main title, config and named datasets stay at the top level. Without caption lines the
  * spec is returned as it is.
+ * @param spec - A chart built by one of the builders (or any Vega-Lite spec).
+ * @param opts - `source` (printed as "Source: …") and `note` (further lines).
+ * @param language - The language of the word "Source" (default words: English).
+ * @param footnotes - Lines after the note (e.g. {@link ChartOptions.reliability}'s footnotes).
+ * @param wrapAt - Wrap lines longer than this many characters.
  * @example
  * ```ts
  * const spec = withCaption({ title: 'T', mark: 'point', data: { values: [{}] } }, { source: 'S' }, 'en');

@@ -114,6 +114,8 @@ const ceil10 = (x: number) => Math.max(0.1, Math.ceil(x * 10 - 1e-9) / 10);
  * (default a colour-blind-safe orange–blue scale and two greys); for scales with more or fewer
  * answers per side the outer colour is repeated.
  *
+ * @param battery - {@link svyBattery}'s result (or items with the same fields).
+ * @param opts - The chart's options (see {@link DivergingChartOptions} and {@link ChartOptions}).
  * @example
  * ```ts
  * const answer = (code: number, level: string, answerGroup: AnswerGroup, estimate: number) =>

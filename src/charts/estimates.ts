@@ -107,6 +107,8 @@ const groupKey = (g: Readonly<Record<string, string>> | undefined) =>
  * Colours (`colors`): the estimate (or one per group), then the threshold (default Okabe–Ito
  * blue, orange, green... and vermilion).
  *
+ * @param rows - The estimates: `Estimate` rows (`svyMean`, `svyBy`, ...) or rows made by hand.
+ * @param opts - The chart's options (see {@link EstimateChartOptions} and {@link ChartOptions}).
  * @throws {SurveyError} `CHART_MIXED_GROUPS` when some rows have a group and others not, or
  *   their groups are of different grouping variables; `CHART_DUPLICATE_ROWS` when two rows
  *   have the same label (and group): they would be drawn on top of each other.

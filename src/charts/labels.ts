@@ -36,15 +36,17 @@ function addText(out: ChartLabels['text'], t: Text | undefined, key = t && textO
 
 /**
  * Gathers the translations of a questionnaire description and a codebook into one dictionary for
- * the chart builders' `labels` option: item, answer and option labels and question texts (keyed
- * by their English text), subgroup variables' titles (from the questionnaire, else the
- * codebook's variable label) and the codebook's value labels per variable.
+ * the chart builders' `labels` option, in every language the two files carry: item, answer and
+ * option labels and question texts (keyed by the text results carry: `textOf`, English where
+ * the text has it), subgroup variables' titles (from the questionnaire, else the codebook's
+ * variable label, in the codebook's `language`) and the codebook's value labels per variable.
  *
+ * @param sources - The questionnaire description and the codebook (either or both).
  * @example
  * ```ts
  * const q = await readQuestionnaire('data/questionnaire.json');
  * const labels = chartLabels({ questionnaire: q });
- * console.log(labels.text['Kazakhstan']?.ru, labels.variables['agegroup']); // => Казахстан { en: 'Age group', ru: 'Возрастная группа' }
+ * console.log(labels.text['Kazakhstan']?.ru, labels.variables['agegroup']); // => Казахстан { en: 'Age group', ru: 'Возрастная группа', be: 'Узроставая група' }
  * ```
  */
 export function chartLabels(

@@ -92,6 +92,8 @@ function lanes(groups: ReadonlyArray<[number, number]>): number[] {
  *
  * Colours (`colors`): the estimate, then the brackets.
  *
+ * @param result - A multiple-response result (`svyMultipleResponse`) or a battery (`svyBattery`).
+ * @param opts - The chart's options (see {@link RankingChartOptions} and {@link ChartOptions}).
  * @example
  * ```ts
  * const data = fromColumns({ a: [1, 1, 1, 1, 0, 1, 1, 1], b: [1, 0, 1, 0, 0, 1, 0, 1], c: [0, 0, 1, 0, 0, 1, 0, 1] });

@@ -395,6 +395,8 @@ export interface EstimateTableOptions {
  * A report table of estimates: label, estimate, confidence interval, standard error (when the
  * rows have one) and unweighted base. Shares failing the NCHS standard for proportions get `*`
  * (suppress) or `†` (review) after the estimate and a footnote saying why.
+ * @param rows - The estimates (`Estimate` rows or rows made by hand, with `se` for the flags).
+ * @param opts - The table's options (see {@link EstimateTableOptions}).
  * @example
  * ```ts
  * const t = estimateTable([

@@ -54,6 +54,8 @@ export interface SubgroupChartOptions extends ChartOptions {
  *
  * Colours (`colors`): the subgroups that differ, then the national line, then those that do not.
  *
+ * @param result - {@link svySubgroups}'s result.
+ * @param opts - The chart's options (see {@link SubgroupChartOptions} and {@link ChartOptions}).
  * @example
  * ```ts
  * const data = fromColumns({
@@ -61,7 +63,8 @@ export interface SubgroupChartOptions extends ChartOptions {
  *   age: ['young', 'young', 'young', 'old', 'old', 'old', 'old', 'young'],
  * });
  * const answers = [{ code: 1, label: { en: 'Yes' }, group: 'positive' as const }, { code: 2, label: { en: 'No' }, group: 'negative' as const }];
- * const spec = subgroupChart(svySubgroups(svyDesign(data), { variable: 'coop', answers }, 'age'), { title: 'Support' });
+ * // (eight respondents are far below the reliability standard: not judged here)
+ * const spec = subgroupChart(svySubgroups(svyDesign(data), { variable: 'coop', answers }, 'age'), { title: 'Support', reliability: false });
  * console.log((spec as { vconcat: Array<{ data: { values: Array<{ subgroup: string; nText: string }> } }> }).vconcat[0]!.data.values.map((r) => `${r.subgroup} ${r.nText}`)); // => [ 'young n = 4', 'old n = 4' ]
  * ```
  */

@@ -63,6 +63,8 @@ export interface TrendChartOptions extends ChartOptions {
  * Colours (`colors`): one per series, in order of first appearance (default Okabe–Ito orange,
  * blue, green, ...).
  *
+ * @param points - The points: estimates with intervals, and published figures without.
+ * @param opts - The chart's options (see {@link TrendChartOptions} and {@link ChartOptions}).
  * @example
  * ```ts
  * const spec = trendChart([

@@ -41,6 +41,8 @@ export interface WeightingChartOptions extends ChartOptions {
  * Colours (`colors`): unweighted, design weights, raked weights, population (default Okabe–Ito
  * vermillion, sky blue, blue, and black; shapes differ too).
  *
+ * @param report - {@link weightingReport}'s result.
+ * @param opts - The chart's options (see {@link WeightingChartOptions} and {@link ChartOptions}).
  * @example
  * ```ts
  * const data = fromColumns({ sex: ['F', 'M', 'M', 'M'] });
@@ -236,6 +238,8 @@ function niceStep(span: number, bins: number): number {
  *
  * Colours (`colors`): one per panel (default Okabe–Ito sky blue, blue, ...).
  *
+ * @param series - The weights: one array, or several named sets (`{ name, weights }`).
+ * @param opts - The chart's options (see {@link WeightHistogramOptions} and {@link ChartOptions}).
  * @example
  * ```ts
  * const spec = weightHistogram([{ name: 'Weights', weights: [1, 1, 2, 4] }], { bins: 4 });

@@ -299,6 +299,8 @@ export type Questionnaire = output<typeof questionnaireSchema>;
  * The text of a label in a language: that language's, else English, else the first language the
  * text has. Without a language it is the text results carry (svyBattery's, svyItem's and
  * svyMultipleResponse's labels, and the keys of `chartLabels`).
+ * @param text - A text keyed by language code (`{ en, ru }`).
+ * @param language - The language wanted (its base language too: `ru` for `ru-BY`).
  * @example
  * ```ts
  * console.log(textOf({ en: 'Russia', ru: 'Россия' }), textOf({ be: 'Расія', ru: 'Россия' }), textOf({ en: 'Russia', be: 'Расія' }, 'be')); // => Russia Расія Расія

@@ -114,6 +114,9 @@ const round = (x: number, d: number) => (Number.isFinite(x) ? x.toFixed(d) : 'âˆ
  * and an effective sample size below n, the interval is R's `svyciprop(method = "beta")`.
  * The standard is for proportions: means, totals and net scores are not assessed by it.
  *
+ * @param estimate - The proportion (`estimate`, 0â€“1), its design-based standard error (`se`)
+ *   and its unweighted base (`n`, the denominator): an {@link Estimate} row has them.
+ * @param opts - `df`, the degrees of freedom of its variance; `level`, the confidence level.
  * @throws {EstimationError} `BAD_OPTION` for a proportion outside [0, 1], a negative or
  *   non-finite standard error, a sample size under 1, a `df` that is not positive, or a level
  *   outside (0, 1).
@@ -123,7 +126,7 @@ const round = (x: number, d: number) => (Number.isFinite(x) ? x.toFixed(d) : 'âˆ
  * console.log(reliability({ estimate: 0.0551, se: 0.00646, n: 1654 }).flag); // => null
  * // 4% of a small subgroup: effective sample size 24
  * const small = reliability({ estimate: 0.04, se: 0.04, n: 60 }, { df: 20 });
- * console.log(small.flag, small.reasons, small.effectiveN); // => suppress [ 'effective-sample-size' ] 24
+ * console.log(small.flag, small.reasons, small.effectiveN.toFixed(1)); // => suppress [ 'effective-sample-size' ] 24.0
  * ```
  */
 export function reliability(
