@@ -618,6 +618,58 @@ describe('languages', () => {
   });
 });
 
+describe('reliability flags in every builder', () => {
+  it('draws a diverging segment and a trend point that fail the standard hollow', () => {
+    const answer = (
+      code: number,
+      group: 'positive' | 'negative',
+      estimate: number,
+      se: number,
+    ) => ({
+      code,
+      level: group === 'positive' ? 'Yes' : 'No',
+      answerGroup: group,
+      estimate,
+      se,
+      ci: [estimate - 2 * se, estimate + 2 * se] as [number, number],
+    });
+    const battery = {
+      items: [
+        {
+          key: 'a',
+          label: 'A',
+          n: 40,
+          net: { estimate: 0.9, ci: [0.8, 1] as [number, number] },
+          positive: { estimate: 0.95 },
+          answers: [answer(1, 'positive', 0.95, 0.035), answer(2, 'negative', 0.05, 0.035)],
+        },
+      ],
+    };
+    const spec = divergingChart(battery);
+    const segments = body(spec).hconcat![0]!.data!.values!;
+    expect(segments.map((x) => [x.answer, x.hollow, x.barText])).toEqual([
+      ['No', true, '5*'],
+      ['Yes', false, '95†'],
+    ]);
+    expect(caption(spec).join(' ')).toMatch(
+      /^\* Hollow marks: .*interval wider than 130% of the estimate/,
+    );
+    expect(caption(spec).join(' ')).toMatch(
+      /† Flagged by the NCHS standard for proportions: interval wider than 130% of its complement/,
+    );
+    const trend = trendChart([
+      { x: 2020, estimate: 0.05, ci: [0, 0.12], se: 0.035, n: 40, series: 'P' },
+      { x: 2021, estimate: 0.5, ci: [0.45, 0.55], se: 0.025, n: 1000, series: 'P' },
+    ]);
+    const points = body(trend).data!.values!;
+    expect(points.map((x) => [x.hollow, x.estimateText])).toEqual([
+      [true, '5.0%*'],
+      [false, '50.0%'],
+    ]);
+    expect(compileChart(trend).warnings).toEqual([]);
+  });
+});
+
 describe('weighting chart and histogram defects', () => {
   it('gives each marker a lane and draws the population line over them', () => {
     const spec = body(specs['weighting-margins']!);
