@@ -24,8 +24,8 @@ export function setSource(source: string): void {
 /** The standard's rules, as the footnotes say them. */
 const REASONS: Record<ReliabilityReason, string> = {
   'effective-sample-size': 'effective sample size under 30',
-  'ci-width': 'confidence interval 30 points wide or more',
-  'relative-ci-width': 'interval wider than 130% of the estimate',
+  'ci-width': 'Korn–Graubard interval 30 points wide or more',
+  'relative-ci-width': 'Korn–Graubard interval wider than 130% of the estimate',
   'degrees-of-freedom': 'fewer than 8 degrees of freedom',
   'zero-or-one': 'an estimate of 0% or 100%',
   complement: 'interval wider than 130% of its complement',

@@ -215,14 +215,14 @@ const WORDS = {
     be: 'эфектыўны аб’ём выбаркі меншы за 30',
   },
   'reason:ci-width': {
-    en: 'confidence interval 30 points wide or more',
-    ru: 'доверительный интервал шириной 30 п.п. и более',
-    be: 'давяральны інтэрвал шырынёй 30 п.п. і больш',
+    en: 'Korn–Graubard interval 30 points wide or more',
+    ru: 'интервал Корна — Граубарда шириной 30 п.п. и более',
+    be: 'інтэрвал Корна — Граўбарда шырынёй 30 п.п. і больш',
   },
   'reason:relative-ci-width': {
-    en: 'interval wider than 130% of the estimate',
-    ru: 'интервал шире 130% оценки',
-    be: 'інтэрвал шырэйшы за 130% ацэнкі',
+    en: 'Korn–Graubard interval wider than 130% of the estimate',
+    ru: 'интервал Корна — Граубарда шире 130% оценки',
+    be: 'інтэрвал Корна — Граўбарда шырэйшы за 130% ацэнкі',
   },
   'reason:degrees-of-freedom': {
     en: 'fewer than 8 degrees of freedom (statistical review)',

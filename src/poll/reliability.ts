@@ -169,10 +169,10 @@ export function reliability(
     said.push(`effective sample size ${round(effectiveN, 1)} < ${t.minEffectiveN}`);
   } else if (ciWidth >= t.maxCiWidth) {
     reasons.push('ci-width');
-    said.push(`confidence interval ${round(100 * ciWidth, 1)} points wide (>= 30)`);
+    said.push(`Korn–Graubard interval ${round(100 * ciWidth, 1)} points wide (>= 30)`);
   } else if (ciWidth > t.smallCiWidth && relativeCiWidth > t.maxRelativeCiWidth) {
     reasons.push('relative-ci-width');
-    said.push(`confidence interval ${pct(relativeCiWidth)} of the estimate (> 130%)`);
+    said.push(`Korn–Graubard interval ${pct(relativeCiWidth)} of the estimate (> 130%)`);
   }
   if (reasons.length) flag = 'suppress';
   else {
@@ -187,7 +187,9 @@ export function reliability(
     if (reasons.length) flag = 'review';
     if (ciWidth > t.smallCiWidth && complementRelativeCiWidth > t.maxRelativeCiWidth) {
       reasons.push('complement');
-      said.push(`confidence interval ${pct(complementRelativeCiWidth)} of the complement (> 130%)`);
+      said.push(
+        `Korn–Graubard interval ${pct(complementRelativeCiWidth)} of the complement (> 130%)`,
+      );
       flag ??= 'footnote';
     }
   }

@@ -434,7 +434,7 @@ describe('subgroupChart', () => {
     // each subgroup judged on its own degrees of freedom: Grodno's interval is too wide
     const grodno = rows.find((x) => x.subgroup === 'Grodno')!;
     expect(grodno).toMatchObject({ hollow: true, estimateText: expect.stringMatching(/\*$/) });
-    expect(caption(specs.subgroups!).join(' ')).toContain('confidence interval 30 points wide');
+    expect(caption(specs.subgroups!).join(' ')).toContain('Korn–Graubard interval 30 points wide');
   });
 
   it('titles the item once and says what the share counts', () => {

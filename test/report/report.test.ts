@@ -304,7 +304,7 @@ describe('pollReport on the bundled poll (what npm run report writes)', () => {
     const csv = table(report.tables.get('items-by-subgroup')!);
     const grodno = csv.find((x) => x.variable === 'eeu_membership' && x.subgroup === 'Grodno')!;
     expect(grodno).toMatchObject({ flag: 'suppress', subgroup_df: '11' });
-    expect(grodno.flag_reason).toMatch(/^confidence interval 3\d\.\d points wide/);
+    expect(grodno.flag_reason).toMatch(/^Korn–Graubard interval 3\d\.\d points wide/);
     expect(csv.filter((x) => x.flag !== '')).toHaveLength(1);
     expect(html).toMatch(
       /<th scope="row">Grodno<\/th><td>Region<\/td><td class="num">53\.6%\*<\/td>/,
