@@ -2,8 +2,15 @@
  * surveykit: design-based analysis of opinion-poll microdata.
  * @packageDocumentation
  */
-export type { ChartOptions } from './charts/common.js';
-export { CHART_FONT, CHART_FONT_STACK, DIVERGING, OKABE_ITO } from './charts/common.js';
+export type { ChartOptions, NumberSeparators } from './charts/common.js';
+export {
+  CHART_FONT,
+  CHART_FONT_STACK,
+  DIVERGING,
+  numberSeparators,
+  OKABE_ITO,
+  withCaption,
+} from './charts/common.js';
 export type { DivergingChartOptions, DivergingItem } from './charts/diverging.js';
 export { divergingChart } from './charts/diverging.js';
 export type { ChartEstimate, EstimateChartOptions } from './charts/estimates.js';
@@ -162,14 +169,23 @@ export type {
   Headline,
   MultipleResponseQuestion,
   Questionnaire,
+  Text,
 } from './poll/questionnaire.js';
-export { answerScale, parseQuestionnaire, readQuestionnaire } from './poll/questionnaire.js';
+export {
+  answerScale,
+  parseQuestionnaire,
+  readQuestionnaire,
+  textOf,
+} from './poll/questionnaire.js';
 export type { RankedItem, Ranking, RankOptions } from './poll/rank.js';
 export { rankItems } from './poll/rank.js';
+export type { Reliability, ReliabilityOptions, ReliabilityReason } from './poll/reliability.js';
+export { NCHS_PROPORTIONS, reliability } from './poll/reliability.js';
 export type { SubgroupOptions, SubgroupResult, SubgroupRow } from './poll/subgroups.js';
 export { svySubgroups } from './poll/subgroups.js';
 export type { MarginsFile } from './poll/weighting.js';
 export { marginsFromJson, readMargins, weightToPopulation } from './poll/weighting.js';
+export type { FlaggedShare } from './report/reliability.js';
 export { pollReport } from './report/report.js';
 export type { PollReportSummary, SummaryEstimate } from './report/summary.js';
 export type {

@@ -43,6 +43,11 @@ output:
   --out DIR              the folder to write (default: out)
   --level P              confidence level of every interval and test (default 0.95)
   --title TEXT           the report's title
+  --source TEXT          where the data comes from, printed under every chart and table
+                         (default: the questionnaire's about.source, the codebook's source,
+                         or the data file's name)
+  --language CODE        language of the charts' words and labels (default en; ru and be
+                         have their own words, other languages English words)
   --no-charts            no charts and no report.html (summary.json and tables only)
   --no-png               charts as SVG and Vega-Lite JSON only
   --json                 print summary.json on stdout instead of the headline lines
@@ -64,6 +69,8 @@ const OPTIONS = {
   out: { type: 'string' },
   level: { type: 'string' },
   title: { type: 'string' },
+  source: { type: 'string' },
+  language: { type: 'string' },
   'no-charts': { type: 'boolean' },
   'no-png': { type: 'boolean' },
   json: { type: 'boolean' },
@@ -86,6 +93,8 @@ export const reportCommand: Command = defineCommand({
     const out = stringOption(parsed, 'out') ?? 'out';
     const charts = !parsed.values['no-charts'];
     const title = stringOption(parsed, 'title');
+    const source = stringOption(parsed, 'source');
+    const language = stringOption(parsed, 'language');
     const names = pollFileNames(parsed);
     const progress = (line: string) => io.stderr(line);
 
@@ -110,6 +119,8 @@ export const reportCommand: Command = defineCommand({
       charts,
       chartFiles: parsed.values['no-png'] ? ['svg', 'json'] : ['png', 'svg', 'json'],
       ...(title !== undefined ? { title } : {}),
+      ...(source !== undefined ? { source } : {}),
+      ...(language !== undefined ? { language } : {}),
       names: {
         data: file,
         codebook: names.codebook ?? (inferred ? null : `${file} (its SPSS dictionary)`),
@@ -123,10 +134,15 @@ export const reportCommand: Command = defineCommand({
     const files = await writePollReport(report, out, { log: progress });
     if (parsed.values.json) io.stdout(JSON.stringify(report.summary, null, 2));
     else {
-      const d = report.summary.design;
+      const { design: d, reliability: r } = report.summary;
+      const flagged = r.review + r.footnote;
       io.stdout(
         `${d.n} respondents, ${d.weights} weights (Kish deff ${d.kishDeff.toFixed(3)}, effective n ${d.effectiveN.toFixed(0)}); margin of error of a 50% share ±${(100 * (d.marginOfError50.design ?? d.marginOfError50.weighting)).toFixed(1)} points at ${Math.round(d.level * 100)}%`,
       );
+      io.stdout(
+        `reliability (NCHS standard for proportions): ${r.suppressed} of ${r.assessed} shares below the standard${flagged ? `, ${flagged} flagged for review or a footnote` : ''}${r.flagged.length ? `: ${r.flagged.map((f) => `${f.what} (${f.reason})`).join('; ')}` : ''}`,
+      );
+      io.stdout(`source: ${report.summary.source}`);
       io.stdout(
         `report: ${files.length} files in ${out}${report.html !== null ? ` (open ${out.replace(/[/\\]+$/, '')}/report.html)` : ''}`,
       );

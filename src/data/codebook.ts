@@ -85,6 +85,14 @@ export const variableSchema = strictObject({
 export const codebookSchema = strictObject({
   /** Title of the survey. */
   title: optional(string()),
+  /**
+   * Where the data comes from (pollster, fieldwork dates, or that it is synthetic): printed
+   * under every chart and table a report makes of it, unless the questionnaire's `about.source`
+   * says otherwise.
+   */
+  source: optional(string()).check(
+    describe('Where the data comes from: printed under every chart and table of a report.'),
+  ),
   /** Language of the `label` fields, e.g. `"en"`. */
   language: optional(string()).check(describe('Language of `label` fields, e.g. "en".')),
   /** The variables (any order; every one must be a column of the data). */

@@ -66,7 +66,7 @@ export function resolveOptions(design: SurveyDesign, opts: PollOptions = {}): Re
 /**
  * Per row of the data, the index in `answers` of the answer given, or -1 (missing in the data).
  * A categorical column's levels are matched to answers by the codebook's value label of the
- * answer's code, else by the code itself (`'98'`), else by the answer's English label; a
+ * answer's code, else by the code itself (`'98'`), else by one of the answer's labels (any language); a
  * numeric column's values are the codes.
  *
  * @throws {EstimationError} `UNKNOWN_LEVEL` when a level or value in the data has no answer in
@@ -155,7 +155,7 @@ export function levelAnswers(
   return col.levels.map((level) => {
     let j = answers.findIndex((a) => codebookLabel(a.code) === level);
     if (j < 0) j = answers.findIndex((a) => String(a.code) === level);
-    if (j < 0) j = answers.findIndex((a) => a.label.en === level);
+    if (j < 0) j = answers.findIndex((a) => Object.values(a.label).includes(level));
     if (j < 0) {
       throw new EstimationError(
         'UNKNOWN_LEVEL',

@@ -22,7 +22,7 @@ import {
   resolveOptions,
   withColumns,
 } from './answers.js';
-import type { MultipleResponseQuestion } from './questionnaire.js';
+import { type MultipleResponseQuestion, textOf } from './questionnaire.js';
 
 /** Options of {@link svyMultipleResponse}. */
 export interface MultipleResponseOptions extends PollOptions {
@@ -39,7 +39,7 @@ export interface MultipleResponseOptions extends PollOptions {
 export interface OptionShare extends Estimate {
   /** The option's key in the questionnaire. */
   key: string;
-  /** Its English label. */
+  /** Its label (English, else the questionnaire's language: `textOf`). */
   label: string;
   /** Its kind: `'none'` and `'dk'` are not substantive options. */
   kind: string;
@@ -142,7 +142,7 @@ export function svyMultipleResponse(
       statistic: 'proportion',
     }) as OptionShare;
     row.key = o.key;
-    row.label = o.label.en;
+    row.label = textOf(o.label);
     row.kind = o.kind ?? 'option';
     return row;
   });
@@ -513,7 +513,7 @@ function columnShares(
       n,
       nMissing,
       key: o.key,
-      label: o.label.en,
+      label: textOf(o.label),
       kind: o.kind ?? 'option',
     };
   });

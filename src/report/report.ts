@@ -3,11 +3,14 @@
  * description and margins in; its summary, tables, charts and page out, in memory.
  * @module
  */
-import { chartLabels } from '../charts/labels.js';
+import { formatNumber } from '../charts/common.js';
+import { type ChartLanguage, chartLabels, variableTitle } from '../charts/labels.js';
+import { phrase, word } from '../charts/words.js';
 import type { Codebook } from '../data/codebook.js';
 import { pollEstimates } from './estimates.js';
 import { reportHtml } from './html.js';
 import { methodology } from './methodology.js';
+import { fileName } from './names.js';
 import { reportSections } from './sections.js';
 import {
   designSummary,
@@ -16,6 +19,7 @@ import {
   loadSummary,
   meanShareDeff,
   type PollReportSummary,
+  reliabilitySummary,
 } from './summary.js';
 import { reportTables } from './tables.js';
 import type { ChartFileFormat, PollReport, PollReportInput } from './types.js';
@@ -91,9 +95,15 @@ export function pollReport(input: PollReportInput): PollReport {
     log,
   });
 
+  // what travels with every output: the source (and the notice)
+  const source = input.source ?? q?.about?.source ?? codebook.source ?? fileName(names.data);
+  const notice = input.notice ?? q?.about?.notice ?? null;
+
   // 4. summary and tables
   const summary: PollReportSummary = {
     generatedBy: input.generatedBy ?? 'surveykit pollReport',
+    source,
+    notice,
     input: names,
     load,
     design: designSummary(
@@ -103,10 +113,11 @@ export function pollReport(input: PollReportInput): PollReport {
       stage.diagnostics !== null,
     ),
     weighting: stage.summary,
-    headlines: headlineSummary(estimates.headlines),
+    reliability: reliabilitySummary(estimates),
+    headlines: headlineSummary(estimates.headlines, estimates.df),
     estimates: estimatesSummary(estimates),
   };
-  const tables = reportTables(estimates);
+  const tables = reportTables(estimates, source);
   const chartFiles = input.chartFiles ?? ALL_FILES;
   if (input.charts === false) {
     return { summary, tables, charts: [], html: null, chartFiles, design };
@@ -114,18 +125,41 @@ export function pollReport(input: PollReportInput): PollReport {
 
   // 5. charts and the page
   const labels = chartLabels({ codebook, ...(q ? { questionnaire: q } : {}) });
+  const d = summary.design;
+  const margins = stage.summary.margins;
+  const note = (language: ChartLanguage) => [
+    phrase('noteBase', language, {
+      n: formatNumber(d.n, 0, language),
+      weighting: margins.length
+        ? phrase('noteRaked', language, {
+            margins: margins.map((m) => variableTitle(m, language, labels)).join(', '),
+          })
+        : word('noteDesignWeights', language),
+    }),
+    phrase('noteMoe', language, {
+      moe: formatNumber(
+        100 * (d.marginOfError50.design ?? d.marginOfError50.weighting),
+        1,
+        language,
+      ),
+      level: `${Math.round(d.level * 100)}%`,
+    }),
+  ];
   const sections = reportSections({
     estimates,
     questionnaire: q,
     labels,
     diagnostics: stage.diagnostics,
     weights: { design: stage.base.weights, final: design.weights },
-    questionnaireName: names.questionnaire,
+    language: input.language ?? 'en',
+    source,
+    note,
   });
   const strata = design.spec.strata;
   const html = reportHtml(sections, {
     title: input.title ?? q?.about?.title ?? codebook.title ?? `Poll report: ${names.data}`,
-    notice: input.notice ?? q?.about?.notice,
+    notice: notice ?? undefined,
+    source,
     summary,
     methodology: methodology({
       summary,

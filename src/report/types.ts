@@ -47,6 +47,18 @@ export interface PollReportInput {
   title?: string;
   /** A notice at the top of the page (e.g. "synthetic data"); default the questionnaire's `about.notice`. */
   notice?: string;
+  /**
+   * Where the data comes from, printed under every chart and table and written to summary.json
+   * and the CSV files; default the questionnaire's `about.source`, else the codebook's `source`,
+   * else the data file's name.
+   */
+  source?: string;
+  /**
+   * Language of the charts' words and labels (default `'en'`): any language the questionnaire
+   * and codebook carry (the charts' own words in English, Russian or Belarusian). The page's
+   * prose stays English.
+   */
+  language?: string;
   /** The chart libraries' text, to inline in the page outside Node (see `renderReport`). */
   scripts?: ReportScripts;
   /**

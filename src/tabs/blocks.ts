@@ -13,6 +13,7 @@ import { getCategorical, getColumn } from '../data/frame.js';
 import type { SurveyDesign } from '../design/types.js';
 import { EstimationError } from '../errors.js';
 import { responseBase } from '../poll/multiple-response.js';
+import { textOf } from '../poll/questionnaire.js';
 import type { TabRow, TabRowSpec } from './types.js';
 
 /** What a block's output row is (a {@link TabRow} without its cells). */
@@ -114,7 +115,7 @@ export function rowBlocks(
     const q = row.multipleResponse;
     return {
       block: multipleResponseBlock(design, row, partial),
-      question: { id: q.id, label: q.question.en },
+      question: { id: q.id, label: textOf(q.question) },
     };
   });
 }
@@ -184,7 +185,7 @@ function multipleResponseBlock(
     statistic: 'share',
     kind: 'option',
     question: q.id,
-    label: o.label.en,
+    label: textOf(o.label),
   }));
   rows.push({
     variable: q.id,

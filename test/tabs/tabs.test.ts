@@ -61,7 +61,7 @@ describe('svyTabs cells', () => {
   it('vsTotal is svySubgroups’ test of a subgroup against the national share', async () => {
     const design = await pollDesign();
     const item = pollQuestionnaire.eeu[1]!;
-    const positive = item.answers.filter((a) => a.group === 'positive').map((a) => a.label.en);
+    const positive = item.answers.filter((a) => a.group === 'positive').map((a) => a.label.en!);
     const tabs = svyTabs(design, {
       rows: [{ net: 'Support', variable: item.variable, levels: positive }],
       banner: ['agegroup'],
