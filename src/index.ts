@@ -199,6 +199,7 @@ export type { WritePollReportOptions } from './report/write.js';
 export { writePollReport } from './report/write.js';
 export { pchisqUpper, pfUpper, pnorm, pt, qbeta, qnorm, qt } from './stats/distributions.js';
 export { pAdjust } from './tabs/adjust.js';
+export type { TabsCsvOptions } from './tabs/csv.js';
 export { tabsToCsv } from './tabs/csv.js';
 export type { TabsNoteOptions, TabsTable } from './tabs/notes.js';
 export { tabsNotes, tabsTables } from './tabs/notes.js';

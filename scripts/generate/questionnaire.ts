@@ -83,6 +83,8 @@ export interface Questionnaire {
   }>;
   /** Variables the report breaks the EEU items down by. */
   subgroups: Array<{ variable: string; label: Text }>;
+  /** The banner of the report's tab book (its banner tables). */
+  banner: string[];
   /** The poll's published statements (data/README.md), with their source and how to check them. */
   headlines: Array<{
     id: string;
@@ -228,6 +230,7 @@ export function buildQuestionnaire(): Questionnaire {
       },
       { variable: 'education', label: { en: 'Education', ru: 'Образование', be: 'Адукацыя' } },
     ],
+    banner: ['sex', 'agegroup', 'region', 'settlement'],
     headlines: [
       {
         id: 'kz_positive_or_neutral',

@@ -7,7 +7,7 @@
  */
 import { pollReport } from '../report/report.js';
 import { writePollReport } from '../report/write.js';
-import { defineCommand, numberOption, stringOption } from './args.js';
+import { defineCommand, listOption, numberOption, stringOption } from './args.js';
 import { type Command, EXIT, UsageError } from './command.js';
 import { CSV_HELP, CSV_OPTIONS, csvOptionsFrom } from './data-options.js';
 import {
@@ -48,6 +48,10 @@ output:
                          or the data file's name)
   --language CODE        language of the charts' words and labels (default en; ru and be
                          have their own words, other languages English words)
+  --banner COLS          the banner of the tab book (tables/tabs.csv, tabs.xlsx and the page's
+                         Tables section: every item by these variables, with letters);
+                         default the questionnaire's banner, else its subgroups
+  --no-tabs              no banner tables
   --no-charts            no charts and no report.html (summary.json and tables only)
   --no-png               charts as SVG and Vega-Lite JSON only
   --json                 print summary.json on stdout instead of the headline lines
@@ -71,6 +75,8 @@ const OPTIONS = {
   title: { type: 'string' },
   source: { type: 'string' },
   language: { type: 'string' },
+  banner: { type: 'string' },
+  'no-tabs': { type: 'boolean' },
   'no-charts': { type: 'boolean' },
   'no-png': { type: 'boolean' },
   json: { type: 'boolean' },
@@ -92,6 +98,7 @@ export const reportCommand: Command = defineCommand({
     const design = await designSpecFrom(parsed, USAGE);
     const out = stringOption(parsed, 'out') ?? 'out';
     const charts = !parsed.values['no-charts'];
+    const banner = listOption(parsed, 'banner');
     const title = stringOption(parsed, 'title');
     const source = stringOption(parsed, 'source');
     const language = stringOption(parsed, 'language');
@@ -118,6 +125,7 @@ export const reportCommand: Command = defineCommand({
       ...(level !== undefined ? { level } : {}),
       charts,
       chartFiles: parsed.values['no-png'] ? ['svg', 'json'] : ['png', 'svg', 'json'],
+      ...(parsed.values['no-tabs'] ? { banner: false as const } : banner ? { banner } : {}),
       ...(title !== undefined ? { title } : {}),
       ...(source !== undefined ? { source } : {}),
       ...(language !== undefined ? { language } : {}),

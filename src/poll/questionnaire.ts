@@ -248,6 +248,11 @@ export const questionnaireSchema = strictObject({
   ),
   /** Published statements to check ({@link evaluateHeadlines}). */
   headlines: _default(array(headlineSchema), []),
+  /**
+   * The banner of the poll's tab book: the variables whose levels are the columns of the
+   * report's banner tables ({@link svyTabs}); default the subgroup variables.
+   */
+  banner: optional(array(nonEmpty())),
   /** How reports present the poll: title, source, notice, methodology notes. */
   about: optional(aboutSchema),
   /** Figures published elsewhere to chart beside an item's estimate. */

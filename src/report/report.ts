@@ -7,6 +7,7 @@ import { formatNumber } from '../charts/common.js';
 import { type ChartLanguage, chartLabels, variableTitle } from '../charts/labels.js';
 import { phrase, word } from '../charts/words.js';
 import type { Codebook } from '../data/codebook.js';
+import { tabsToCsv } from '../tabs/csv.js';
 import { pollEstimates } from './estimates.js';
 import { reportHtml } from './html.js';
 import { methodology } from './methodology.js';
@@ -22,6 +23,7 @@ import {
   reliabilitySummary,
 } from './summary.js';
 import { reportTables } from './tables.js';
+import { bannerTables } from './tabs.js';
 import type { ChartFileFormat, PollReport, PollReportInput } from './types.js';
 import { weightingStage } from './weighting.js';
 
@@ -118,9 +120,11 @@ export function pollReport(input: PollReportInput): PollReport {
     estimates: estimatesSummary(estimates),
   };
   const tables = reportTables(estimates, source);
+  const tabs = q ? bannerTables(design, q, input.banner, estimates.level, progress) : null;
+  if (tabs) tables.set('tabs', tabsToCsv(tabs, { source }));
   const chartFiles = input.chartFiles ?? ALL_FILES;
   if (input.charts === false) {
-    return { summary, tables, charts: [], html: null, chartFiles, design };
+    return { summary, tables, charts: [], html: null, chartFiles, design, tabs, notice };
   }
 
   // 5. charts and the page
@@ -154,6 +158,8 @@ export function pollReport(input: PollReportInput): PollReport {
     language: input.language ?? 'en',
     source,
     note,
+    tabs,
+    notice,
   });
   const strata = design.spec.strata;
   const html = reportHtml(sections, {
@@ -173,5 +179,6 @@ export function pollReport(input: PollReportInput): PollReport {
     chartFiles,
     scripts: input.scripts,
   });
-  return { summary, tables, charts: sections.flatMap((s) => s.charts), html, chartFiles, design };
+  const charts = sections.flatMap((s) => s.charts);
+  return { summary, tables, charts, html, chartFiles, design, tabs, notice };
 }

@@ -8,7 +8,10 @@
  */
 import type { ChartLabels, ChartLanguage } from '../charts/labels.js';
 import type { ReportTable } from '../charts/report.js';
+import { tabsReportTables } from '../charts/tabs.js';
 import { type Questionnaire, textOf } from '../poll/questionnaire.js';
+import { tabsNotes } from '../tabs/notes.js';
+import type { Tabs } from '../tabs/types.js';
 import type { WeightingReport } from '../weighting/types.js';
 import {
   batteryChartIn,
@@ -70,6 +73,10 @@ export interface SectionInputs {
   source: string;
   /** The lines under every chart after the source, in a language: base, weighting, margin of error. */
   note: (language: ChartLanguage) => string[];
+  /** The banner tables (`null`: none). */
+  tabs: Tabs | null;
+  /** The notice every output carries (`null`: none). */
+  notice: string | null;
 }
 
 const INTRO = {
@@ -83,6 +90,8 @@ const INTRO = {
   trend: "They are shown as published, without confidence intervals, beside this poll's estimate.",
   language:
     'Labels come from the questionnaire’s and codebook’s translations; the charts’ own words (axes, legends, tooltips) are translated by surveykit.',
+  tables:
+    'Every item by the banner, as a tab book prints it: column percentages (means for numbers), the unweighted and effective bases of each column, and letters naming the columns of the same banner variable a cell is significantly higher than.',
   topline:
     'Share of each value among respondents with a value, with its confidence interval (design-based; missing values excluded).',
   raked:
@@ -219,6 +228,17 @@ export function reportSections(s: SectionInputs): PollSection[] {
     if (numeric.length) {
       add('means', 'Numeric variables', [], [], [meansTable(numeric, t)]);
     }
+  }
+  if (s.tabs) {
+    add(
+      'tables',
+      'Tables',
+      [INTRO.tables, ...tabsNotes(s.tabs, { source: s.source, notes: s.notice ? [s.notice] : [] })],
+      [],
+      tabsReportTables(s.tabs, { notesUnderEach: false, language: s.language, labels }).map(
+        (table) => ({ ...table, source: s.source }),
+      ),
+    );
   }
   add(
     'weighting',

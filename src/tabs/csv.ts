@@ -4,6 +4,15 @@
  */
 import type { Tabs } from './types.js';
 
+/** Options of {@link tabsToCsv}. */
+export interface TabsCsvOptions {
+  /**
+   * Where the data comes from: when given, a last column `source` repeats it on every line, so
+   * that any line copied out keeps it (as the report's other tables do).
+   */
+  source?: string;
+}
+
 const HEADER = [
   'question',
   'variable',
@@ -30,7 +39,8 @@ const HEADER = [
  * question, the row's variable, level, label, kind and statistic, the column's id, banner
  * variable and level (empty for the Total), the estimate (a share as a proportion 0–1, at full
  * precision), its SE, the unweighted, effective and weighted bases, the letters, `higher` /
- * `lower` / empty against the Total with the adjusted p-value, and `true` for a low base.
+ * `lower` / empty against the Total with the adjusted p-value, `true` for a low base, and with
+ * `opts.source` the data's source.
  * @example
  * ```ts
  * const data = fromColumns({ q: ['a', 'b', 'a', 'a'], g: ['x', 'x', 'y', 'y'] });
@@ -38,9 +48,10 @@ const HEADER = [
  * console.log(csv.split('\n')[1]); // => q,q,a,a,level,share,A,,,0.75,0.25,4,4,4,,,,false
  * ```
  */
-export function tabsToCsv(tabs: Tabs): string {
+export function tabsToCsv(tabs: Tabs, opts: TabsCsvOptions = {}): string {
   const byId = new Map(tabs.columns.map((c) => [c.id, c]));
-  const lines = [HEADER.join(',')];
+  const source = opts.source === undefined ? [] : [opts.source];
+  const lines = [[...HEADER, ...(source.length ? ['source'] : [])].join(',')];
   for (const row of tabs.rows) {
     for (const cell of row.cells) {
       const col = byId.get(cell.column)!;
@@ -64,6 +75,7 @@ export function tabsToCsv(tabs: Tabs): string {
           cell.vsTotal ?? '',
           cell.vsTotalTest ? num(cell.vsTotalTest.pAdjusted) : '',
           String(cell.lowBase),
+          ...source,
         ]
           .map(field)
           .join(','),

@@ -8,6 +8,9 @@ import { svyMean } from '../../src/estimate/mean.js';
 import { parseQuestionnaire } from '../../src/poll/questionnaire.js';
 import { pollReport } from '../../src/report/report.js';
 import { writePollReport } from '../../src/report/write.js';
+import { tabsToCsv } from '../../src/tabs/csv.js';
+import { tabsSpecFromQuestionnaire } from '../../src/tabs/questionnaire.js';
+import { svyTabs } from '../../src/tabs/tabs.js';
 import { bundledInput, ESCAPING_QUESTION, loadBundled, tempDir } from './fixtures.js';
 
 function table(csv: string): Array<Record<string, string>> {
@@ -49,10 +52,11 @@ const TABLE_NAMES = [
   'ranking-attitudes-positive',
   'ranking-reliable',
   'ranking-interests',
+  'tabs',
 ];
 
 describe('pollReport on the bundled poll (what npm run report writes)', () => {
-  it('gives the documented summary, 11 tables, 16 charts and the page, with the synthetic notice', async () => {
+  it('gives the documented summary, 12 tables, 16 charts and the page, with the synthetic notice', async () => {
     const lines: Array<[string, string]> = [];
     const report = pollReport({
       ...(await bundledInput()),
@@ -69,6 +73,7 @@ describe('pollReport on the bundled poll (what npm run report writes)', () => {
       'headline headline',
       'headline headline',
       'headline headline',
+      'progress tables',
     ]);
     expect(lines[0]![1]).toBe(
       'load: 1500 respondents, 53 columns from data/belarus-2021-12.csv (644 cells missing)',
@@ -334,13 +339,38 @@ describe('pollReport on the bundled poll (what npm run report writes)', () => {
     expect(lines).toContain('weighting: design weights only (no margins given)');
     expect(report.charts).toEqual([]);
     expect(report.html).toBeNull();
-    expect(report.tables.size).toBe(11);
+    expect(report.tables.size).toBe(12);
     expect(report.summary.input.margins).toBeNull();
     expect(report.summary.design.weights).toBe('design');
     expect(report.summary.weighting.method).toBe('none');
     // the design-weighted headline figures of data/README.md
     expect(report.summary.headlines[0]!.estimate).toBeCloseTo(0.925, 3);
     expect(report.summary.headlines[1]!.estimate).toBeCloseTo(0.669, 3);
+  });
+
+  it('tabulates every item by the banner (svyTabs), in the page, as tables/tabs.csv and tabs.xlsx', async () => {
+    const input = await bundledInput();
+    const report = pollReport({ ...input, charts: false });
+    const q = input.questionnaire!;
+    expect(q.banner).toEqual(['sex', 'agegroup', 'region', 'settlement']);
+    const tabs = svyTabs(
+      report.design,
+      tabsSpecFromQuestionnaire(report.design.data, q, {
+        banner: q.banner!,
+        level: [0.95, 0.9],
+        minBase: 30,
+      }),
+    );
+    expect(report.tabs).toEqual(tabs);
+    expect(report.tables.get('tabs')).toBe(tabsToCsv(tabs, { source: report.summary.source }));
+    // the page has a Tables section with a table per question, the source under each
+    const page = pollReport({ ...input, chartFiles: [] }).html!;
+    expect(page).toContain('>Tables</h2>');
+    expect(page).toMatch(/Letters: UPPER case p &lt; 0\.05, lower case p &lt; 0\.1/);
+    // a banner given, or none
+    const bySex = pollReport({ ...input, charts: false, banner: ['sex'] });
+    expect(bySex.tabs!.columns.map((c) => c.variable)).toEqual([null, 'sex', 'sex']);
+    expect(pollReport({ ...input, charts: false, banner: false }).tabs).toBeNull();
   });
 
   it('takes the confidence level, and refuses one outside (0, 1)', async () => {
@@ -359,7 +389,8 @@ describe('pollReport on the bundled poll (what npm run report writes)', () => {
     const report = pollReport({ ...input, chartFiles: ['json'] });
     const out = tempDir();
     const files = await writePollReport(report, out);
-    expect(files).toHaveLength(1 + 11 + 16 + 1);
+    expect(files).toHaveLength(1 + 12 + 16 + 1 + 1);
+    expect(files.map((f) => f.split('/').at(-1))).toContain('tabs.xlsx');
     expect(JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'))).toEqual(
       JSON.parse(JSON.stringify(report.summary)),
     );
@@ -484,6 +515,7 @@ describe('pollReport on any poll', () => {
       'items-answers',
       'items-by-subgroup',
       'ranking-x-escaped',
+      'tabs',
     ]);
     expect(report.charts.map((c) => c.name)).toEqual([
       'ranking-x-escaped',
