@@ -18,7 +18,14 @@ import { DataFormatError } from '../../errors.js';
 import type { Column } from '../types.js';
 import { ByteDictionary, decimalFromBytes, utf8Text } from './bytes.js';
 import type { CellClass, VariableRules } from './codebook-check.js';
-import { isBlank, type NaTexts, naTexts, parseNumber, sortLevels } from './infer.js';
+import {
+  isBlank,
+  type NaTexts,
+  naTexts,
+  numberProblem,
+  parseNumber,
+  sortLevels,
+} from './infer.js';
 import { DEFAULT_NA } from './options.js';
 
 /** Distinct texts a numeric-capable column keeps before switching to the numeric form. */
@@ -561,7 +568,7 @@ export class ColumnBuilder {
       this.values = new Float64Array(0);
       return Number.NaN;
     }
-    this.tally(K_PROBLEM, 'not a number', row, s);
+    this.tally(K_PROBLEM, numberProblem(s) ?? 'not a number', row, s);
     return Number.NaN;
   }
 
@@ -677,7 +684,7 @@ export class ColumnBuilder {
         if (na.has(t)) return { kind: 'na', text: t };
         const v = parseNumber(s);
         return Number.isNaN(v)
-          ? { kind: 'invalid', reason: 'not a number' }
+          ? { kind: 'invalid', reason: numberProblem(s) ?? 'not a number' }
           : { kind: 'value', value: v };
       };
     }
@@ -732,11 +739,13 @@ export class ColumnBuilder {
   }
 
   private built(column: Column | null): BuiltColumn {
-    const na: Record<string, number> = {};
-    for (const t of this.na.texts) {
-      const n = this.naCounts.get(t);
-      if (n !== undefined) na[t] = n;
-    }
+    // keys from the data (`__proto__` too) as own properties: fromEntries defines, never sets
+    const na: Record<string, number> = Object.fromEntries(
+      this.na.texts.flatMap((t) => {
+        const n = this.naCounts.get(t);
+        return n === undefined ? [] : [[t, n] as const];
+      }),
+    );
     return {
       column,
       empty: this.empty,

@@ -28,7 +28,7 @@
  */
 import { DataFormatError } from '../../errors.js';
 import type { Column, SurveyData } from '../types.js';
-import { parseNumber } from './infer.js';
+import { looseNumber } from './infer.js';
 
 /** Options of {@link formatCsv}. */
 export interface CsvFormatOptions {
@@ -206,7 +206,7 @@ export function isFormulaLike(s: string): boolean {
     c === 64 /* @ */ ||
     c === 9 ||
     c === 13;
-  return risky && Number.isNaN(parseNumber(s));
+  return risky && Number.isNaN(looseNumber(s));
 }
 
 /** A text cell: prefixed with `'` if asked and formula-like, quoted if needed. */

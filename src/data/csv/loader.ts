@@ -921,11 +921,12 @@ export class CsvLoader {
       this.collect(built, (i) => this.builders[i]!.problemCode === code);
     const notNumbers = problemsOf('NOT_A_NUMBER');
     if (notNumbers.total > 0) {
+      const reason = notNumbers.list[0]!.reason;
       throw new DataFormatError(
         'NOT_A_NUMBER',
         ...this.firstCell(
           notNumbers,
-          'is not a number, but the types option reads the column as numeric',
+          `is ${reason}, but the types option reads the column as numeric`,
         ),
       );
     }

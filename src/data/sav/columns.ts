@@ -386,14 +386,16 @@ function buildString(
   }
 
   let empty = 0;
-  const missingCodes: Record<string, number> = {};
+  const missingCount = new Map<string, number>();
   for (let id = 0; id < texts.length; id++) {
     const n = counts[id]!;
     if (n === 0) continue;
     if (levelOfId[id] === EMPTY) empty += n;
     const key = missingKeyOfId[id];
-    if (key !== undefined) missingCodes[key] = (missingCodes[key] ?? 0) + n;
+    if (key !== undefined) missingCount.set(key, (missingCount.get(key) ?? 0) + n);
   }
+  // missing values are data text (`__proto__` too): own properties, defined, never set
+  const missingCodes: Record<string, number> = Object.fromEntries(missingCount);
   const codes = new Int32Array(ids.length);
   for (let r = 0; r < ids.length; r++) {
     const l = levelOfId[ids[r]!]!;
