@@ -18,14 +18,7 @@ import { DataFormatError } from '../../errors.js';
 import type { Column } from '../types.js';
 import { ByteDictionary, decimalFromBytes, utf8Text } from './bytes.js';
 import type { CellClass, VariableRules } from './codebook-check.js';
-import {
-  isBlank,
-  type NaTexts,
-  naTexts,
-  numberProblem,
-  parseNumber,
-  sortLevels,
-} from './infer.js';
+import { isBlank, type NaTexts, naTexts, numberProblem, parseNumber, sortLevels } from './infer.js';
 import { DEFAULT_NA } from './options.js';
 
 /** Distinct texts a numeric-capable column keeps before switching to the numeric form. */

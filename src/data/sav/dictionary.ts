@@ -10,6 +10,7 @@ import { savError } from './bytes.js';
 import { parseExtensions } from './extensions.js';
 import type { SavHeader } from './header.js';
 import { attachLabels, type VariableLookup } from './labels.js';
+import { DEFAULT_SAV_LIMITS, type SavLimits } from './limits.js';
 import { resolveMrSets } from './mrsets.js';
 import type { RawDictionary, VariableRecord } from './records.js';
 import { decodeTrimmed, type ResolvedEncoding, resolveEncoding } from './text.js';
@@ -63,12 +64,15 @@ export function buildDictionary(
   raw: RawDictionary,
   encodingOption: string | undefined,
   source: string,
+  limits: Pick<SavLimits, 'maxValueLabels'> = DEFAULT_SAV_LIMITS,
 ): SavDictionary {
   const warnings: string[] = [];
   const warn = (m: string): void => {
     if (warnings.length < 100) warnings.push(m);
   };
-  const ext = parseExtensions(file, raw.extensions, header.littleEndian, source, warn);
+  const declared = raw.valueLabels.reduce((s, r) => s + r.labels.length, 0);
+  const labelBudget = { left: limits.maxValueLabels - declared, limit: limits.maxValueLabels };
+  const ext = parseExtensions(file, raw.extensions, header.littleEndian, source, warn, labelBudget);
   if (ext.integerInfo && ext.integerInfo.floatingPoint !== 1) {
     const rec = raw.extensions.find((e) => e.subtype === 3)!;
     throw savError(
@@ -270,6 +274,7 @@ export function buildDictionary(
     dec,
     warn,
     source,
+    maxValueLabels: limits.maxValueLabels,
   });
 
   // ---- measurement levels (subtype 11): per variable record except continuations, or per variable

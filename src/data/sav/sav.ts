@@ -45,9 +45,16 @@ import type { Codebook } from '../codebook.js';
 import type { Column, LoadReport, MissingCount } from '../types.js';
 import { savError } from './bytes.js';
 import { buildVariable } from './columns.js';
-import { BytecodeDecoder, CaseCollector, readUncompressed, readZlib } from './data.js';
+import {
+  BytecodeDecoder,
+  CaseCollector,
+  readUncompressed,
+  readZlib,
+  readZlibBlocks,
+} from './data.js';
 import { buildDictionary } from './dictionary.js';
 import { HEADER_BYTES, readHeader } from './header.js';
+import { type SavLimits, savLimits, tooLarge } from './limits.js';
 import { readRecords } from './records.js';
 import type { SavData, SavFileInfo } from './types.js';
 
@@ -60,8 +67,13 @@ export type {
   SavVariable,
 } from './types.js';
 
-/** Options of {@link readSav} and {@link parseSav}. */
-export interface SavOptions {
+/**
+ * Options of {@link readSav} and {@link parseSav}. The limits (`max...`) bound what a file can
+ * make the reader allocate or inflate; each is checked against the sizes the file declares
+ * before anything is allocated from them, and a file beyond one is a `TOO_LARGE` error naming
+ * it. Raise one (or pass `Infinity`) for a trusted file larger than the default allows.
+ */
+export interface SavOptions extends Partial<SavLimits> {
   /** Name used in errors and `load.source`; default the path, or `'<bytes>'`. */
   source?: string;
   /**
@@ -112,29 +124,62 @@ export async function readSav(
  */
 export function parseSav(bytes: Uint8Array, opts: SavOptions = {}): SavData {
   const source = opts.source ?? '<bytes>';
+  const limits = savLimits(opts);
   let stage = 0;
   try {
     const header = readHeader(bytes, source);
     stage = HEADER_BYTES;
-    const raw = readRecords(bytes, HEADER_BYTES, header.littleEndian, source);
-    const dict = buildDictionary(bytes, header, raw, opts.encoding, source);
+    const raw = readRecords(bytes, HEADER_BYTES, header.littleEndian, source, limits);
+    const dict = buildDictionary(bytes, header, raw, opts.encoding, source, limits);
     stage = raw.dataOffset;
 
     const units = dict.caseUnits;
     const remaining = bytes.length - raw.dataOffset;
-    // the first allocation: the declared case count, but never more cases than the remaining
-    // bytes could hold (a unit takes 8 bytes uncompressed, at least 1 byte compressed); ZLIB data
-    // has no tight bound before inflating, so its columns start small and grow
+    const zlib =
+      header.compression === 2 && units > 0
+        ? readZlibBlocks(bytes, raw.dataOffset, header.littleEndian, source, header.bias)
+        : null;
+    // The most cases the data can hold: a unit takes 8 bytes uncompressed, at least 1 byte
+    // compressed (in the file, or inflated from its ZLIB blocks); the declared count if fewer.
     const bound =
       units === 0
         ? 0
         : header.compression === 0
           ? Math.floor(remaining / (units * 8))
-          : header.compression === 1
-            ? Math.floor(remaining / units)
-            : 1 << 16;
-    const initial = Math.min(dict.ncases >= 0 ? dict.ncases : 1 << 16, bound);
-    const collector = new CaseCollector(dict.variables, units, dict.ncases, initial);
+          : Math.floor((zlib ? zlib.inflated : remaining) / units);
+    const cases = dict.ncases >= 0 ? Math.min(dict.ncases, bound) : bound;
+    // while a case is read: 8 bytes per number, then 4 for its level code; 4 + 4 per string
+    const perCase = dict.variables.reduce((s, v) => s + (v.type === 'numeric' ? 12 : 8), 0);
+    if (cases * perCase > limits.maxDataBytes) {
+      throw tooLarge(
+        source,
+        raw.dataOffset,
+        `bytes for its columns (${cases.toLocaleString('en-US')} cases of ${perCase} bytes${dict.ncases >= 0 ? '' : ', as many as its data can hold: the header does not say'})`,
+        cases * perCase,
+        'maxDataBytes',
+        limits.maxDataBytes,
+      );
+    }
+    // ZLIB: inflate no more than the declared cases can take (a command byte and 8 data bytes
+    // per value, a command block per case at most, the end code)
+    const budget = dict.ncases >= 0 ? dict.ncases * (9 * units + 8) + 16 : Infinity;
+    if (zlib && Math.min(zlib.inflated, budget) > limits.maxInflatedBytes) {
+      throw tooLarge(
+        source,
+        raw.dataOffset,
+        'bytes of inflated ZLIB data',
+        Math.min(zlib.inflated, budget),
+        'maxInflatedBytes',
+        limits.maxInflatedBytes,
+      );
+    }
+    // the first allocation: the declared case count, never more than the file's bytes can hold;
+    // ZLIB data, whose bound is loose (up to ~1,000 times the file), starts small and grows
+    const initial = Math.min(
+      dict.ncases >= 0 && header.compression !== 2 ? dict.ncases : 1 << 16,
+      cases,
+    );
+    const collector = new CaseCollector(dict.variables, units, dict.ncases, initial, cases);
     const layout = { source, littleEndian: header.littleEndian, bias: header.bias };
     // cases after the count the header declares are not read (as SPSS does), but said so
     let unread: number | boolean = 0;
@@ -146,7 +191,7 @@ export function parseSav(bytes: Uint8Array, opts: SavOptions = {}): SavData {
         decoder.feed(bytes.subarray(raw.dataOffset), raw.dataOffset);
         decoder.end(bytes.length);
         unread = decoder.moreData;
-      } else unread = readZlib(bytes, raw.dataOffset, collector, layout);
+      } else unread = readZlib(bytes, raw.dataOffset, collector, layout, budget);
     }
     const rawColumns = collector.finish();
 
