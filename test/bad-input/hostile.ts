@@ -64,3 +64,60 @@ export function zsavBomb(b: ZsavBomb): Uint8Array {
   }
   return out;
 }
+
+/** Text in windows-1251 (ASCII, А–я, Ёё), as Excel and SPSS write it in Russia. */
+export function cp1251(text: string): Uint8Array {
+  return Uint8Array.from(text, (ch) => {
+    const c = ch.charCodeAt(0);
+    if (c < 0x80) return c;
+    if (c >= 0x410 && c <= 0x44f) return c - 0x410 + 0xc0;
+    if (c === 0x401) return 0xa8;
+    if (c === 0x451) return 0xb8;
+    throw new Error(`cp1251: no byte for ${ch}`);
+  });
+}
+
+/**
+ * An uncompressed `.sav` whose names and labels are ASCII and whose texts (a string variable's
+ * values and a numeric variable's value labels) are windows-1251 bytes, declaring its encoding
+ * as `declare` says: UTF-8 (as surveykit's writer does: record and character code), or nothing
+ * (no encoding record, character code 2, "7-bit ASCII", as old SPSS wrote whatever the locale).
+ * Read as UTF-8 with U+FFFD for bad bytes, the cities and the answers would each be one level.
+ */
+export function cp1251Sav(
+  declare: 'utf-8' | 'nothing',
+  texts: 'values' | 'labels' = 'values',
+): Uint8Array {
+  const cities = ['Минск', 'Брест', 'Гомель'];
+  const answers = ['Да, конечно', 'Нет, никогда'];
+  const placeholder = (k: number, n: number) => `${'Q'.repeat(n - 2)}${String(k).padStart(2, '0')}`;
+  const ph = [...cities, ...answers].map((t, k) => placeholder(k, cp1251(t).length));
+  const frame = fromColumns(
+    texts === 'values'
+      ? { id: [1, 2, 3, 4], city: [ph[0]!, ph[1]!, ph[0]!, ph[2]!] }
+      : { id: [1, 2, 3, 4], answer: [ph[3]!, ph[4]!, ph[4]!, ph[3]!] },
+  );
+  const bytes = writeSav(frame, {
+    compression: 'none',
+    strings: texts === 'values' ? ['city'] : [],
+    created: CREATED,
+  });
+  const enc = new TextEncoder();
+  [...cities, ...answers].forEach((t, k) => {
+    const from = enc.encode(ph[k]!);
+    const to = cp1251(t);
+    for (let i = 0; i + from.length <= bytes.length; i++) {
+      if (from.every((b, j) => bytes[i + j] === b)) bytes.set(to, i);
+    }
+  });
+  if (declare === 'utf-8') return bytes;
+  // drop the encoding record (subtype 20); character code 2 in the integer info (subtype 3)
+  const raw = readRecords(bytes, 176, true, 'x.sav');
+  const info = raw.extensions.find((e) => e.subtype === 3)!;
+  new DataView(bytes.buffer).setInt32(info.dataOffset + 28, 2, true);
+  const rec = raw.extensions.find((e) => e.subtype === 20)!;
+  const out = new Uint8Array(bytes.length - (rec.dataOffset + rec.data.length - rec.offset));
+  out.set(bytes.subarray(0, rec.offset));
+  out.set(bytes.subarray(rec.dataOffset + rec.data.length), rec.offset);
+  return out;
+}

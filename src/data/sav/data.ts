@@ -439,11 +439,18 @@ export interface ZlibBlocks {
  * @throws {DataFormatError} `BAD_ZLIB` (header, trailer or a descriptor inconsistent), `TRUNCATED`.
  * @example
  * ```ts
- * import { readFileSync } from 'node:fs';
- * import { readRecords } from './records.js';
- * const bytes = readFileSync('test/fixtures/sav/poll.zsav');
- * const z = readZlibBlocks(bytes, readRecords(bytes, 176, true, 'poll.zsav').dataOffset, true, 'poll.zsav');
- * console.log(z.blocks.length, z.inflated); // => 1 1192
+ * import { zlibSync } from 'fflate';
+ * const block = zlibSync(new Uint8Array([102, 252, 0, 0, 0, 0, 0, 0]));
+ * const z = new Uint8Array(24 + block.length + 48);
+ * const dv = new DataView(z.buffer);
+ * const trailer = 24 + block.length;
+ * dv.setBigInt64(0, 0n, true); dv.setBigInt64(8, BigInt(trailer), true); dv.setBigInt64(16, 48n, true);
+ * z.set(block, 24);
+ * dv.setBigInt64(trailer, -100n, true); dv.setInt32(trailer + 16, 0x3ff000, true); dv.setInt32(trailer + 20, 1, true);
+ * dv.setBigInt64(trailer + 24, 0n, true); dv.setBigInt64(trailer + 32, 24n, true);
+ * dv.setInt32(trailer + 40, 8, true); dv.setInt32(trailer + 44, block.length, true);
+ * const blocks = readZlibBlocks(z, 0, true, 'x.zsav');
+ * console.log(blocks.blocks.length, blocks.inflated, blocks.trailer === trailer); // => 1 8 true
  * ```
  */
 export function readZlibBlocks(

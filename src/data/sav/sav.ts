@@ -44,7 +44,8 @@ import { readBytes, sourceName } from '../../platform/files.js';
 import type { Codebook } from '../codebook.js';
 import type { Column, LoadReport, MissingCount } from '../types.js';
 import { savError } from './bytes.js';
-import { buildVariable } from './columns.js';
+import { buildVariable, distinctValueBytes, stringTexts } from './columns.js';
+import type { RawColumns } from './data.js';
 import {
   BytecodeDecoder,
   CaseCollector,
@@ -52,10 +53,17 @@ import {
   readZlib,
   readZlibBlocks,
 } from './data.js';
-import { buildDictionary } from './dictionary.js';
+import { buildDictionary, type SavDictionary } from './dictionary.js';
 import { HEADER_BYTES, readHeader } from './header.js';
 import { type SavLimits, savLimits, tooLarge } from './limits.js';
 import { readRecords } from './records.js';
+import {
+  badText,
+  guessNote,
+  guessSingleByte,
+  makeEncoding,
+  type ResolvedEncoding,
+} from './text.js';
 import type { SavData, SavFileInfo } from './types.js';
 
 export type {
@@ -204,6 +212,7 @@ export function parseSav(bytes: Uint8Array, opts: SavOptions = {}): SavData {
     const warn = (m: string): void => {
       if (warnings.length < 100) warnings.push(m);
     };
+    const { encoding, texts } = decodeStrings(dict, rawColumns, warn, source, raw.dataOffset);
     const columns: Record<string, Column> = Object.create(null);
     const missing: MissingCount[] = [];
     const codebook: Codebook = {
@@ -212,7 +221,13 @@ export function parseSav(bytes: Uint8Array, opts: SavOptions = {}): SavData {
     };
     const variables: SavFileInfo['variables'][number][] = [];
     dict.variables.forEach((v, i) => {
-      const built = buildVariable(v, rawColumns.columns[i]!, dict, warn);
+      const built = buildVariable(
+        v,
+        rawColumns.columns[i]!,
+        { sysmis: dict.sysmis, encoding },
+        warn,
+        texts[i],
+      );
       columns[v.name] = built.column;
       codebook.variables.push(built.codebook);
       variables.push(built.info);
@@ -234,8 +249,8 @@ export function parseSav(bytes: Uint8Array, opts: SavOptions = {}): SavData {
         product: dict.product,
         created: dict.created,
         fileLabel: dict.fileLabel,
-        encoding: dict.encoding.name,
-        encodingFrom: dict.encoding.from,
+        encoding: encoding.name,
+        encodingFrom: encoding.from,
         compression: (['none', 'bytecode', 'zlib'] as const)[header.compression],
         byteOrder: header.littleEndian ? 'little-endian' : 'big-endian',
         weight: dict.weight,
@@ -256,4 +271,66 @@ export function parseSav(bytes: Uint8Array, opts: SavOptions = {}): SavData {
       { cause: e },
     );
   }
+}
+
+/**
+ * The values of the string variables, decoded (strictly: see `sav/text.ts`). A guess of UTF-8
+ * made from dictionary text that was all ASCII (which every encoding reads alike) gives way to a
+ * single-byte guess when the values are not UTF-8, with a warning saying so; any other value that
+ * is not valid text in the encoding is a `BAD_ENCODING` error.
+ */
+function decodeStrings(
+  dict: SavDictionary,
+  raw: RawColumns,
+  warn: (m: string) => void,
+  source: string,
+  dataOffset: number,
+): { encoding: ResolvedEncoding; texts: Array<string[] | undefined> } {
+  type Attempt =
+    | { bad: Uint8Array; variable: string }
+    | { texts: Array<string[] | undefined>; cuts: number };
+  const attempt = (encoding: ResolvedEncoding): Attempt => {
+    const texts: Array<string[] | undefined> = [];
+    let cuts = 0;
+    for (let i = 0; i < dict.variables.length; i++) {
+      const col = raw.columns[i]!;
+      if (col.kind !== 'string') {
+        texts.push(undefined);
+        continue;
+      }
+      const r = stringTexts(dict.variables[i]!, col.dict, encoding);
+      if ('bad' in r) return { bad: r.bad, variable: dict.variables[i]!.name };
+      cuts += r.cuts;
+      texts.push(r.texts);
+    }
+    return { texts, cuts };
+  };
+  let encoding = dict.encoding;
+  let got = attempt(encoding);
+  if ('bad' in got && encoding.from === 'guess' && encoding.name === 'utf-8' && encoding.ascii) {
+    const values: Uint8Array[] = [];
+    dict.variables.forEach((v, i) => {
+      const col = raw.columns[i]!;
+      if (col.kind === 'string') values.push(...distinctValueBytes(v, col.dict));
+    });
+    const name = guessSingleByte(values);
+    encoding = makeEncoding(name, 'guess', false);
+    warn(guessNote(name, 'the values of its string variables'));
+    got = attempt(encoding);
+  }
+  if ('bad' in got) {
+    throw badText(
+      source,
+      dataOffset,
+      encoding,
+      got.bad,
+      `a value of string variable "${got.variable}"`,
+    );
+  }
+  if (got.cuts > 0) {
+    warn(
+      `${got.cuts} string ${got.cuts === 1 ? 'value ends' : 'values end'} in a character cut off after its first bytes; the incomplete character is left out`,
+    );
+  }
+  return { encoding, texts: got.texts };
 }
