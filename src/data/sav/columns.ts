@@ -36,7 +36,7 @@ import type { RawColumns } from './data.js';
 import type { SavDictionary } from './dictionary.js';
 import { formatName, isDateFormat } from './format.js';
 import type { WordDict } from './strings.js';
-import { decodeTrimmed, type ResolvedEncoding } from './text.js';
+import { badText, decodeTrimmed, type ResolvedEncoding } from './text.js';
 import type { SavVariable } from './types.js';
 import type { DictVariable } from './variable.js';
 
@@ -96,7 +96,7 @@ export function buildVariable(
   let decoded = texts;
   if (decoded === undefined) {
     const r = stringTexts(v, raw.dict, dict.encoding);
-    if ('bad' in r) throw new TypeError(`a value of "${v.name}" is not ${dict.encoding.name}`);
+    if ('bad' in r) throw badText('<bytes>', 0, dict.encoding, r.bad, `a value of "${v.name}"`);
     decoded = r.texts;
   }
   return buildString(v, raw.ids, raw.dict, decoded, dict, warn);
