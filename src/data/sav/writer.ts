@@ -30,7 +30,11 @@ import type { SurveyData } from '../types.js';
 export interface SavWriteOptions {
   /** Default `'bytecode'` (what SPSS writes by default); `'zlib'` makes a `.zsav`. */
   compression?: 'none' | 'bytecode' | 'zlib';
-  /** Categorical columns to write as string variables rather than labelled numbers. */
+  /**
+   * Categorical columns to write as string variables rather than labelled numbers; default the
+   * categorical columns that were string variables in the SPSS file the frame was read from
+   * (`data.sav`), so that they go back as they came (and long texts keep whole), none otherwise.
+   */
   strings?: readonly string[];
   /** The numeric column to declare as the weight variable (WEIGHT BY). */
   weight?: string;
@@ -189,7 +193,7 @@ function shortNames(names: readonly string[]): string[] {
 export function writeSav(data: SurveyData, opts: SavWriteOptions = {}): Uint8Array {
   const compression = opts.compression ?? 'bytecode';
   const le = (opts.byteOrder ?? 'little-endian') === 'little-endian';
-  const strings = new Set(opts.strings ?? []);
+  const strings = new Set(opts.strings ?? stringsOfFile(data));
   for (const s of strings) {
     if (data.columns[s]?.kind !== 'categorical') {
       throw new DataFormatError('INVALID_OPTION', `strings: "${s}" is not a categorical column`, {
@@ -441,6 +445,17 @@ export function writeSav(data: SurveyData, opts: SavWriteOptions = {}): Uint8Arr
     out.i32(b.csize);
   }
   return out.result();
+}
+
+/** The categorical columns that were string variables of the SPSS file the frame was read from. */
+function stringsOfFile(data: SurveyData): string[] {
+  const variables = (
+    data as { sav?: { variables?: ReadonlyArray<{ name: string; type: string }> } }
+  ).sav?.variables;
+  if (!Array.isArray(variables)) return [];
+  return variables
+    .filter((v) => v.type === 'string' && data.columns[v.name]?.kind === 'categorical')
+    .map((v) => v.name);
 }
 
 /**
