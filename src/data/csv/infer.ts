@@ -19,10 +19,11 @@ export function isBlank(s: string): boolean {
  * Reads a cell as a number in plain decimal notation: optional sign, digits with an optional
  * decimal point, optional exponent (`1e-3`), surrounding whitespace allowed. Anything else
  * (blank, `Infinity`, `NaN`, hexadecimal `0x1A`, binary/octal `0b1`/`0o7`, `1,5`, `1_000`) gives
- * `NaN`, and so does a number a double cannot hold as written (see {@link numberProblem}: beyond
- * ±1.8e308, nonzero but below 2.2e-308, an integer part beyond 2^53 − 1): such a cell is text,
- * never a silently different number. Decimal fractions are rounded to the nearest double, as
- * every reader does (`0.1`). Uses `Number()`, so it is fast and exact.
+ * `NaN`, and so does a number that would read as another kind of value (see
+ * {@link numberProblem}: beyond ±1.8e308, nonzero digits that would read as 0, an integer part
+ * beyond 2^53 − 1 written out): such a cell is text, never a silently different number. Other
+ * decimals are rounded to the nearest double, as every reader does (`0.1`; a subnormal such as
+ * `5e-324` with the precision it has). Uses `Number()`, so it is fast and exact.
  *
  * @example
  * ```ts
@@ -30,16 +31,15 @@ export function isBlank(s: string): boolean {
  * // => 1.5 0.001 NaN NaN
  * console.log(parseNumber('9007199254740993'), parseNumber('1e309'), parseNumber('1e-400'), parseNumber('-0'));
  * // => NaN NaN NaN -0
+ * console.log(parseNumber('9.007199254740993e15'), parseNumber('5e-324')); // => 9007199254740992 5e-324
  * ```
  */
 export function parseNumber(s: string): number {
   const v = looseNumber(s);
   if (Number.isNaN(v)) return v;
-  // only very large, very small and zero values need a closer look
+  // only very large and zero values need a closer look
   const a = Math.abs(v);
-  if (a > Number.MAX_SAFE_INTEGER || a < MIN_NORMAL) {
-    if (numberProblem(s) !== null) return Number.NaN;
-  }
+  if ((a > Number.MAX_SAFE_INTEGER || a === 0) && numberProblem(s) !== null) return Number.NaN;
   return v;
 }
 
@@ -61,15 +61,13 @@ export function looseNumber(s: string): number {
   return v;
 }
 
-/** The smallest positive normal double, 2^−1022. */
-const MIN_NORMAL = 2 ** -1022;
-
 /**
  * Why a cell written as a decimal number is not read as one, or `null` when it is read (or is not
  * written as a number at all): beyond the range of a double (it would be ±Infinity); nonzero
- * digits too small for a double (it would be 0) or for its full precision (a subnormal number);
- * an integer part beyond 2^53 − 1 written out in digits (a double cannot tell such integers
- * apart: `9007199254740993` would read as `9007199254740992`, merging two ids).
+ * digits too small for a double (it would be 0); an integer part beyond 2^53 − 1 written out in
+ * digits (a double cannot tell such integers apart: `9007199254740993` would read as
+ * `9007199254740992`, merging two ids; written in exponent notation, `9.007199254740993e15`, it
+ * is a measurement and reads as the nearest double).
  * @example
  * ```ts
  * console.log(numberProblem('12'), numberProblem('abc'), numberProblem('-1e999'));
@@ -89,9 +87,6 @@ export function numberProblem(s: string): string | null {
   const e = t.search(/[eE]/);
   const mantissa = e === -1 ? t : t.slice(0, e);
   if (v === 0) return /[1-9]/.test(mantissa) ? 'too small for a double (it would read as 0)' : null;
-  if (Math.abs(v) < MIN_NORMAL) {
-    return 'too small for a double to hold with full precision (a subnormal number)';
-  }
   if (e === -1) {
     const digits = mantissa.replace(/^[+-]?0*/, '').split('.')[0]!;
     const max = String(Number.MAX_SAFE_INTEGER);

@@ -433,7 +433,7 @@ export class CsvLoader {
       else if (lf >= 0) stop = lf > 0 && text.charCodeAt(lf - 1) === CR ? lf - 1 : lf;
       else {
         this.partial = text;
-        if (text.length > this.maxRecord) this.throwTooLong();
+        if (unfinishedLength(text) > this.maxRecord) this.throwTooLong();
         return;
       }
       this.partial = text.slice(Math.max(cr, lf) + 1);
@@ -521,7 +521,7 @@ export class CsvLoader {
     }
     this.pushSpans(text, spans, nrows);
     // the unfinished record (its line is the one reached)
-    if (this.partial.length > this.maxRecord) this.throwTooLong();
+    if (unfinishedLength(this.partial) > this.maxRecord) this.throwTooLong();
   }
 
   /**
@@ -586,7 +586,10 @@ export class CsvLoader {
     this.carry.push(piece);
     this.carryBytes += piece.length;
     this.carryChars += utf16Length(piece);
-    if (this.carryChars > this.maxRecord) this.throwTooLong();
+    // (less a last `\r`, the line break that may end it)
+    if (this.carryChars - (piece[piece.length - 1] === CR ? 1 : 0) > this.maxRecord) {
+      this.throwTooLong();
+    }
   }
 
   /** The unfinished record's bytes, joined, and the carry emptied. */
@@ -616,7 +619,9 @@ export class CsvLoader {
         }
         return;
       }
-      this.addCarry(bytes.slice(0, end));
+      // the rest of the record with its line break (its length is checked without it)
+      this.carry.push(bytes.slice(0, end));
+      this.carryBytes += end;
       const head = this.takeCarry();
       this.parsePlainBytes(head, lastBreak(head, true)[0]);
       from = end;
@@ -1192,6 +1197,11 @@ function firstRecordEnd(before: number, bytes: Uint8Array): number {
   if (cr === -1) return lf === -1 ? -1 : lf + 1;
   if (cr + 1 === bytes.length) return -1;
   return bytes[cr + 1] === LF ? cr + 2 : cr + 1;
+}
+
+/** The length of an unfinished record's text, less a last `\r` (the line break that may end it). */
+function unfinishedLength(text: string): number {
+  return text.length - (text.charCodeAt(text.length - 1) === CR ? 1 : 0);
 }
 
 /** A positive integer option (at most `max`), or its default; `INVALID_OPTION` otherwise. */

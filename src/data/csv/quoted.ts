@@ -30,7 +30,10 @@ export interface QuotedRecords {
   blank: boolean[];
   /** Characters of the text the complete records take (the rest starts an unfinished one). */
   consumed: number;
-  /** The first quote problem, in the record after the last one in `rows`. */
+  /**
+   * The first quote problem, in the record after the last one in `rows` (unless that record is
+   * longer than allowed up to the problem: then `tooLong`).
+   */
   problem: QuoteProblem | null;
   /** Set when the record after the last one in `rows` is longer than allowed: its start. */
   tooLong: number;
@@ -69,6 +72,8 @@ export function splitQuoted(
     problem: null,
     tooLong: -1,
   };
+  // the unfinished record's length leaves out a last `\r` (the line break that may end it)
+  const open = n - (text.charCodeAt(n - 1) === CR ? 1 : 0);
   const isDelimiter = (i: number): boolean =>
     text.charCodeAt(i) === dc && (dl === 1 || text.startsWith(delimiter, i));
   let pos = 0;
@@ -96,8 +101,8 @@ export function splitQuoted(
           break;
         }
         if (close === -1) {
-          if (final) out.problem = { code: 'MissingQuotes', index: from };
-          return unfinished(out, start, n, maxRecord);
+          if (final) return failed(out, 'MissingQuotes', from, start, n, maxRecord);
+          return unfinished(out, start, open, maxRecord);
         }
         const raw = text.slice(from, close);
         lines += lineBreaks(raw);
@@ -106,7 +111,7 @@ export function splitQuoted(
         let j = close + 1;
         while (j < n && (text.charCodeAt(j) === 32 || text.charCodeAt(j) === 9)) j++;
         if (j === n) {
-          if (!final) return unfinished(out, start, n, maxRecord);
+          if (!final) return unfinished(out, start, open, maxRecord);
           row.push(value);
           next = n;
           break;
@@ -118,13 +123,12 @@ export function splitQuoted(
           continue;
         }
         if (c === LF || c === CR) {
-          if (c === CR && j + 1 === n && !final) return unfinished(out, start, n, maxRecord);
+          if (c === CR && j + 1 === n && !final) return unfinished(out, start, open, maxRecord);
           row.push(value);
           next = j + (c === CR && text.charCodeAt(j + 1) === LF ? 2 : 1);
           break;
         }
-        out.problem = { code: 'InvalidQuotes', index: from };
-        return unfinished(out, start, n, maxRecord);
+        return failed(out, 'InvalidQuotes', from, start, j + 1, maxRecord);
       }
       // an unquoted field: up to the next delimiter or line break
       let i = pos;
@@ -133,7 +137,7 @@ export function splitQuoted(
         if (c === LF || c === CR || isDelimiter(i)) break;
       }
       if (i === n) {
-        if (!final) return unfinished(out, start, n, maxRecord);
+        if (!final) return unfinished(out, start, open, maxRecord);
         row.push(text.slice(pos, n));
         next = n;
         break;
@@ -144,7 +148,7 @@ export function splitQuoted(
         pos = i + dl;
         continue;
       }
-      if (c === CR && i + 1 === n && !final) return unfinished(out, start, n, maxRecord);
+      if (c === CR && i + 1 === n && !final) return unfinished(out, start, open, maxRecord);
       next = i + (c === CR && text.charCodeAt(i + 1) === LF ? 2 : 1);
       break;
     }
@@ -168,7 +172,25 @@ function unfinished(
   n: number,
   maxRecord: number,
 ): QuotedRecords {
-  if (out.problem === null && n - start > maxRecord) out.tooLong = start;
+  if (n - start > maxRecord) out.tooLong = start;
+  return out;
+}
+
+/**
+ * The result so far and the quote problem of the record from `start`, found at `seen` (the text
+ * read up to it); a record already longer than `maxRecord` there is too long instead, as it is
+ * when the text comes in pieces and the unfinished record passes the limit first.
+ */
+function failed(
+  out: QuotedRecords,
+  code: QuoteProblem['code'],
+  index: number,
+  start: number,
+  seen: number,
+  maxRecord: number,
+): QuotedRecords {
+  if (seen - start > maxRecord) out.tooLong = start;
+  else out.problem = { code, index };
   return out;
 }
 
