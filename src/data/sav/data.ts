@@ -577,7 +577,9 @@ export function readZlib(
     const inflated = inflateBlock(bytes.subarray(cofs, cofs + csize), usize, (piece) => {
       decoder.feed(piece, cofs, false);
       out += piece.length;
-      if (decoder.done) return decoder.peek;
+      // the declared cases are read: the rest is not needed (nor checked); the end code met:
+      // the block is inflated to its end, so that its size is checked
+      if (decoder.done) return decoder.peek || !c.full;
       over = out > budget;
       return !over;
     });

@@ -304,7 +304,7 @@ export function decodeTrimmed(
     if (utf8 ? firstInvalidUtf8(text, 0, false) !== -1 : !MULTIBYTE.has(decoder.encoding)) {
       return null;
     }
-    for (let k = 1; k <= 3 && k < end; k++) {
+    for (let k = 1; k <= 3 && k <= end; k++) {
       try {
         const head = decoder.decode(text.subarray(0, end - k));
         onCut?.();
