@@ -39,7 +39,7 @@ import {
   DEFAULT_NA,
   MAX_RECORD_LENGTH,
 } from './options.js';
-import { lineBreaks, type QuoteProblem, splitQuoted } from './quoted.js';
+import { lineBreaks, type QuoteProblem, SNIPPET_CHARS, splitQuoted } from './quoted.js';
 
 /** Delimiters tried when none is given. */
 export const DELIMITERS_TO_GUESS = [',', ';', '\t', '|'];
@@ -726,7 +726,7 @@ export class CsvLoader {
 
   private throwQuote(e: QuoteProblem, line: number, text: string): never {
     const at = e.index;
-    const snippet = text.slice(Math.max(0, at - 1), at + 30).split(/\r?\n|\r/)[0]!;
+    const snippet = text.slice(Math.max(0, at - 1), at + SNIPPET_CHARS).split(/\r?\n|\r/)[0]!;
     const what =
       e.code === 'MissingQuotes'
         ? 'a quoted field is never closed (missing closing quote)'

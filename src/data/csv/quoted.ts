@@ -39,6 +39,9 @@ export interface QuotedRecords {
   tooLong: number;
 }
 
+/** Characters after a quote problem's `index` that its message quotes (up to a line break). */
+export const SNIPPET_CHARS = 30;
+
 const QUOTE = 34;
 const LF = 10;
 const CR = 13;
@@ -127,6 +130,11 @@ export function splitQuoted(
           row.push(value);
           next = j + (c === CR && text.charCodeAt(j + 1) === LF ? 2 : 1);
           break;
+        }
+        // (reported once the text its message quotes is there, whatever the cut of the text)
+        const shown = text.slice(from, from + SNIPPET_CHARS);
+        if (!final && shown.length < SNIPPET_CHARS && !/[\r\n]/.test(shown)) {
+          return unfinished(out, start, open, maxRecord);
         }
         return failed(out, 'InvalidQuotes', from, start, j + 1, maxRecord);
       }

@@ -55,7 +55,7 @@ import {
 } from './data.js';
 import { buildDictionary, type SavDictionary } from './dictionary.js';
 import { HEADER_BYTES, readHeader } from './header.js';
-import { type SavLimits, savLimits, tooLarge } from './limits.js';
+import { savLimits, tooLarge } from './limits.js';
 import { readRecords } from './records.js';
 import {
   badText,
@@ -81,7 +81,7 @@ export type {
  * before anything is allocated from them, and a file beyond one is a `TOO_LARGE` error naming
  * it. Raise one (or pass `Infinity`) for a trusted file larger than the default allows.
  */
-export interface SavOptions extends Partial<SavLimits> {
+export interface SavOptions {
   /** Name used in errors and `load.source`; default the path, or `'<bytes>'`. */
   source?: string;
   /**
@@ -89,6 +89,21 @@ export interface SavOptions extends Partial<SavLimits> {
    * declares; for files whose declared encoding is wrong.
    */
   encoding?: string;
+  /** Most variable records (default 50,000; a very long string counts once per 252-byte segment). */
+  maxColumns?: number;
+  /** Most value labels, counted once per variable they label (default 5,000,000). */
+  maxValueLabels?: number;
+  /**
+   * Most bytes the columns may take while cases are read (default 2 GiB; 12 bytes per number and
+   * 8 per string value per case): the declared case count, or as many cases as the data can hold
+   * when the header does not say.
+   */
+  maxDataBytes?: number;
+  /**
+   * Most bytes the ZLIB blocks of a `.zsav` may inflate to (default 512 MiB, a few seconds of
+   * work); with a declared case count, no more is inflated than those cases can take.
+   */
+  maxInflatedBytes?: number;
 }
 
 /**
