@@ -14,7 +14,10 @@
  * data file attributes are skipped.
  *
  * **Text.** Strings are joined as bytes across 8-byte units and segments before decoding, then
- * trailing spaces are removed. Names, labels and values are decoded with the file's encoding.
+ * trailing spaces are removed. Names, labels and values are decoded with the file's encoding,
+ * strictly: bytes not valid in it are a `BAD_ENCODING` error (never U+FFFD, which would merge
+ * distinct values into one level); a file that does not say its encoding is guessed from all its
+ * text, the guess said in `data.sav.warnings` (see `sav/text.ts`).
  *
  * **Result.** The same frame and codebook as the CSV loader would give for the same data with
  * `codebook: data.codebook`: which numeric variables become categorical, level order, and how
@@ -30,8 +33,10 @@
  *
  * **Errors.** Corrupt or truncated input gives a {@link DataFormatError} whose `details.offset` is
  * the byte offset of the problem (`NOT_SAV`, `UNSUPPORTED_SAV`, `BAD_HEADER`, `TRUNCATED`,
- * `BAD_RECORD`, `BAD_DICTIONARY`, `BAD_DATA`, `BAD_ZLIB`). Every size the file declares is checked
- * against the file's length before memory is allocated for it.
+ * `BAD_RECORD`, `BAD_DICTIONARY`, `BAD_DATA`, `BAD_ZLIB`, `BAD_ENCODING`). Every size the file
+ * declares is checked against the file's length, and against the limits of {@link SavOptions}
+ * (`TOO_LARGE`), before memory is allocated for it; ZLIB data is inflated no further than the
+ * declared cases need.
  *
  * **Memory and speed.** The file is read into memory whole (so up to 2 GiB); cases are decoded
  * straight into typed-array columns, string cells are interned by their bytes and only distinct
@@ -111,8 +116,9 @@ export interface SavOptions {
  * or its bytes.
  *
  * @throws {DataFormatError} `FILE_NOT_FOUND`, `READ_ERROR`, `UNKNOWN_ENCODING` (the `encoding`
- * option), and for corrupt files `NOT_SAV`, `UNSUPPORTED_SAV`, `BAD_HEADER`, `TRUNCATED`,
- * `BAD_RECORD`, `BAD_DICTIONARY`, `BAD_DATA`, `BAD_ZLIB` with `details.offset`.
+ * option), `INVALID_OPTION` (a limit), and for corrupt or hostile files `NOT_SAV`,
+ * `UNSUPPORTED_SAV`, `BAD_HEADER`, `TRUNCATED`, `BAD_RECORD`, `BAD_DICTIONARY`, `BAD_DATA`,
+ * `BAD_ZLIB`, `BAD_ENCODING`, `TOO_LARGE` with `details.offset`.
  * @example
  * ```ts
  * const d = await readSav('test/fixtures/sav/pspp-cp1251.sav');
