@@ -442,36 +442,41 @@ export class CsvLoader {
     const fields = (from: number, to: number) => text.slice(from, to).split(d);
     const dl = d.length;
     const dc = d.charCodeAt(0);
-    // Characters above this are neither the delimiter nor a line break: one comparison skips them.
-    const plainAbove = Math.max(dc, CR);
     let ncol = this.names === null ? 0 : this.names.length;
     let colStride = 2 * this.batch;
     let spans = this.spansFor(ncol);
     let nrows = 0;
     /** Multi-character delimiter: its next occurrence at or after the current field. */
     let nextD = -1;
+    // The next \n and \r at or after the current record (text.length when none), found by the
+    // native indexOf and kept until passed: a file of one kind of line break looks for the other
+    // once per piece, not once per record.
+    let nextLf = -1;
+    let nextCr = -1;
     let start = 0;
     for (;;) {
       // fields of the record [start, e), which ends at a line break or at `stop`
+      if (nextLf < start) {
+        nextLf = text.indexOf('\n', start);
+        if (nextLf === -1) nextLf = text.length;
+      }
+      if (nextCr < start) {
+        nextCr = text.indexOf('\r', start);
+        if (nextCr === -1) nextCr = text.length;
+      }
+      const e = Math.min(nextLf, nextCr, stop);
       let k = 0;
       let f = start;
-      let e = stop;
       const base = 2 * nrows;
       if (dl === 1) {
-        for (let i = start; i < stop; i++) {
-          const c = text.charCodeAt(i);
-          if (c > plainAbove) continue;
-          if (c === dc) {
-            if (k < ncol) {
-              spans[base + k * colStride] = f;
-              spans[base + k * colStride + 1] = i;
-            }
-            k++;
-            f = i + 1;
-          } else if (c === LF || c === CR) {
-            e = i;
-            break;
+        for (let i = start; i < e; i++) {
+          if (text.charCodeAt(i) !== dc) continue;
+          if (k < ncol) {
+            spans[base + k * colStride] = f;
+            spans[base + k * colStride + 1] = i;
           }
+          k++;
+          f = i + 1;
         }
         if (k < ncol) {
           spans[base + k * colStride] = f;
@@ -479,13 +484,6 @@ export class CsvLoader {
         }
         k++;
       } else {
-        for (let i = start; i < stop; i++) {
-          const c = text.charCodeAt(i);
-          if (c === LF || c === CR) {
-            e = i;
-            break;
-          }
-        }
         for (;;) {
           if (nextD < f) {
             nextD = text.indexOf(d, f);
