@@ -9,7 +9,6 @@
  */
 import { readFileSync } from 'node:fs';
 import { DEFAULT_SEED, generatePoll } from '../scripts/generate/poll.js';
-import { EDB_BAROMETER } from '../scripts/report/published.js';
 import {
   column,
   degreesOfFreedom,
@@ -35,7 +34,18 @@ import {
   weightToPopulation,
 } from '../src/index.js';
 import { repo, saveChart } from './lib/files.js';
-import { heading, note, num, pct, pctCi, printTable, pts, pValue } from './lib/print.js';
+import {
+  heading,
+  note,
+  num,
+  pct,
+  pctCi,
+  pctFlag,
+  printTable,
+  pts,
+  pValue,
+  setSource,
+} from './lib/print.js';
 
 // %% 1. Two waves
 // Wave 1 is the bundled poll (generated with seed 20211204). Wave 2 is a new sample drawn by
@@ -47,6 +57,8 @@ import { heading, note, num, pct, pctCi, printTable, pts, pValue } from './lib/p
 heading('1. Two waves');
 const WAVE2_SEED = 20221204;
 const q = await readQuestionnaire(repo('data', 'questionnaire.json'));
+// the published figures the questionnaire sets beside the EEU membership item (its `trends`)
+const barometer = q.trends!.find((t) => t.id === 'eeu-trend')!;
 const margins = await readMargins(repo('data', 'margins.json'));
 const design = (data: SurveyData) =>
   svyDesign(data, { ids: 'psu', strata: 'stratum', weights: 'design_weight', nest: true });
@@ -58,6 +70,10 @@ const wave2Data = parseCsv(poll2.csv, {
   codebook: poll2.codebook,
   source: `generatePoll(${WAVE2_SEED})`,
 });
+// where the data comes from: both waves are synthetic (the questionnaire's source says so for
+// wave 1; wave 2 is a new draw of the same generator), under every table and chart
+const source = `${q.about?.source ?? 'belarus-2021-12.csv'}; wave 2 simulated by the same generator (seed ${WAVE2_SEED})`;
+setSource(source);
 const waves = [
   { name: 'wave 1', seed: DEFAULT_SEED, year: 2021, data: wave1Data },
   { name: 'wave 2', seed: WAVE2_SEED, year: 2022, data: wave2Data },
@@ -111,9 +127,9 @@ printTable(
   ['figure', 'wave 1', '95% CI', 'wave 2', '95% CI'],
   results.map((r) => [
     r.label,
-    pct(r.rows[0]!.estimate),
+    pctFlag(r.rows[0]!, degreesOfFreedom(waves[0]!.raked)),
     pctCi(r.rows[0]!.ci),
-    pct(r.rows[1]!.estimate),
+    pctFlag(r.rows[1]!, degreesOfFreedom(waves[1]!.raked)),
     pctCi(r.rows[1]!.ci),
   ]),
 );
@@ -168,14 +184,15 @@ note(
 // margins by wave) the linearization SE of the stacked contrast equals the independent-samples
 // formula: the waves share no stratum, so their covariance is exactly zero.
 heading('4. Check: the same test from one stacked design');
+// (`column` gives a categorical column's labels, null where missing.)
 const stacked = fromColumns({
   wave: waves.flatMap((w) => Array<string>(w.data.nrow).fill(w.name)),
   stratum: waves.flatMap((w) =>
-    (column(w.data, 'stratum') as string[]).map((s) => `${w.name}/${s}`),
+    (column(w.data, 'stratum') as (string | null)[]).map((s) => `${w.name}/${s}`),
   ),
   psu: waves.flatMap((w) => [...(column(w.data, 'psu') as Float64Array)]),
   design_weight: waves.flatMap((w) => [...(column(w.data, 'design_weight') as Float64Array)]),
-  eeu_membership: waves.flatMap((w) => column(w.data, 'eeu_membership') as string[]),
+  eeu_membership: waves.flatMap((w) => column(w.data, 'eeu_membership') as (string | null)[]),
 });
 const stackedDesign = svyDesign(stacked, {
   ids: 'psu',
@@ -219,12 +236,12 @@ const ours = results.find((r) => r.label === 'Support EEU membership')!.rows[0]!
 printTable(
   `This poll (wave 1): support EEU membership ${pct(ours.estimate)} ${pctCi(ours.ci)} against each published figure`,
   ['year', 'published', 'source', 'difference', 'SE (pts)', 'p (normal)'],
-  EDB_BAROMETER.figures.map((f) => {
+  barometer.figures.map((f) => {
     const difference = ours.estimate - f.share;
     const se = Math.sqrt(ours.se ** 2 + (f.share * (1 - f.share)) / 1000);
     const z = difference / se;
     return [
-      f.year,
+      f.x,
       pct(f.share, 0),
       f.source,
       pts(difference),
@@ -244,10 +261,10 @@ await saveChart(
   '04-eeu-trend',
   trendChart(
     [
-      ...EDB_BAROMETER.figures.map((f) => ({
-        x: f.year,
+      ...barometer.figures.map((f) => ({
+        x: f.x,
         estimate: f.share,
-        series: EDB_BAROMETER.series,
+        series: barometer.series,
         source: f.source,
       })),
       ...waves.map((w, k) => ({
@@ -255,10 +272,16 @@ await saveChart(
         estimate: membershipRows[k]!.estimate,
         ci: membershipRows[k]!.ci,
         n: membershipRows[k]!.n,
+        se: membershipRows[k]!.se,
+        df: degreesOfFreedom(w.raked),
         series: 'This poll (synthetic data; 2022: simulated repeat)',
         source: `surveykit estimate, ${w.name} (generator seed ${w.seed})`,
       })),
     ],
-    { title: 'Support for Eurasian economic integration in Belarus' },
+    {
+      title: 'Support for Eurasian economic integration in Belarus',
+      source,
+      note: `EDB Integration Barometer: ${barometer.figures.map((f) => f.x).join(', ')}, as published; this poll: n = ${waves.map((w) => w.data.nrow).join(' and ')} respondents, raked to population margins`,
+    },
   ),
 );

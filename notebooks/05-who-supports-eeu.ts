@@ -12,6 +12,7 @@ import { readFileSync } from 'node:fs';
 import {
   chartLabels,
   coefficientChart,
+  degreesOfFreedom,
   EstimationError,
   estimateChart,
   parseCodebook,
@@ -29,7 +30,18 @@ import {
   weightToPopulation,
 } from '../src/index.js';
 import { repo, saveChart } from './lib/files.js';
-import { heading, note, num, pct, pctCi, printTable, pts, pValue } from './lib/print.js';
+import {
+  heading,
+  note,
+  num,
+  pct,
+  pctCi,
+  pctFlag,
+  printTable,
+  pts,
+  pValue,
+  setSource,
+} from './lib/print.js';
 
 // %% 1. Load, design, weight
 // The poll with its codebook, the stratified cluster design (strata: region × settlement type,
@@ -46,9 +58,14 @@ const design = weightToPopulation(
   await readMargins(repo('data', 'margins.json')),
 );
 const labels = chartLabels({ questionnaire: q, codebook });
+const df = degreesOfFreedom(design);
+// where the data comes from (the questionnaire says: it is synthetic): under every table and
+// chart, with the base and the weighting under every chart
+const source = q.about?.source ?? codebook.source ?? 'belarus-2021-12.csv';
+setSource(source);
 const national = svyCiProp(design, 'eeu_membership', { success: 'Support' });
 note(
-  `${data.nrow} respondents; support for EEU membership ${pct(national.estimate)} ${pctCi(national.ci)} (n ${national.n}, refused ${national.nMissing})`,
+  `${data.nrow} respondents; support for EEU membership ${pctFlag(national, df)} ${pctCi(national.ci)} (n ${national.n}, refused ${national.nMissing})`,
 );
 
 // %% 2. A first model, and what it cannot tell apart
@@ -129,11 +146,13 @@ printTable(
   ['region', 'raw share', '95% CI', 'adjusted', '95% CI', 'SE', 'n'],
   margins.map((m) => {
     const r = raw.find((x) => x.subgroup === m.level)!;
+    // the raw share's reliability on the region's own degrees of freedom, the margin's on the
+    // model's (it leans on the whole sample through the coefficients)
     return [
       m.level,
-      pct(r.estimate),
+      pctFlag(r, r.domainDf),
       pctCi(r.ci),
-      pct(m.estimate),
+      pctFlag(m, adjust.df),
       pctCi(m.ci),
       num(100 * m.se, 2),
       r.n,
@@ -174,9 +193,16 @@ printTable(
 // The odds ratios on a log axis (filled dots: the interval excludes 1), and the regional
 // predictive margins.
 heading('7. Charts');
+const base = (m: { n: number; nMissing: number }) =>
+  `n = ${m.n} respondents in the model (${m.nMissing} refused); raked to population margins`;
 await saveChart(
   '05-eeu-membership-odds-ratios',
-  coefficientChart(fit, { labels, title: 'Support for EEU membership: odds ratios' }),
+  coefficientChart(fit, {
+    labels,
+    title: 'Support for EEU membership: odds ratios',
+    source,
+    note: [base(fit), 'Survey-weighted logistic regression; design-based standard errors'],
+  }),
 );
 await saveChart(
   '05-eeu-membership-margins-by-region',
@@ -184,5 +210,8 @@ await saveChart(
     labels,
     title: 'Support for EEU membership by region, adjusted for age and sex',
     sort: 'descending',
+    df: adjust.df,
+    source,
+    note: [base(adjust), 'Predictive margins: age and sex held at the national mix'],
   }),
 );

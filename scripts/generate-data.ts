@@ -1,6 +1,7 @@
 /**
  * Writes the bundled synthetic reference poll: `data/belarus-2021-12.csv`, `data/codebook.json`,
- * `data/questionnaire.json` and `data/margins.json`, after checking the calibration targets.
+ * `data/questionnaire.json`, `data/margins.json` and `data/design.json`, after checking the
+ * calibration targets.
  *
  * Usage: `npm run data:generate` (writes), `npx tsx scripts/generate-data.ts --check` (only checks
  * that the committed files equal a fresh generation), `--seed N` for another seed (the committed

@@ -4,8 +4,15 @@
  */
 export type { CoefficientChartOptions } from './charts/coefficients.js';
 export { coefficientChart } from './charts/coefficients.js';
-export type { ChartOptions } from './charts/common.js';
-export { CHART_FONT, CHART_FONT_STACK, DIVERGING, OKABE_ITO } from './charts/common.js';
+export type { ChartOptions, NumberSeparators } from './charts/common.js';
+export {
+  CHART_FONT,
+  CHART_FONT_STACK,
+  DIVERGING,
+  numberSeparators,
+  OKABE_ITO,
+  withCaption,
+} from './charts/common.js';
 export type { DivergingChartOptions, DivergingItem } from './charts/diverging.js';
 export { divergingChart } from './charts/diverging.js';
 export type { ChartEstimate, EstimateChartOptions } from './charts/estimates.js';
@@ -26,6 +33,7 @@ export {
 export type {
   EstimateTableOptions,
   ReportChart,
+  ReportScripts,
   ReportSection,
   ReportSpec,
   ReportTable,
@@ -33,6 +41,8 @@ export type {
 export { chartBundleFiles, escapeHtml, estimateTable, renderReport } from './charts/report.js';
 export type { SubgroupChartOptions } from './charts/subgroups.js';
 export { subgroupChart } from './charts/subgroups.js';
+export type { TabsReportOptions, TabsReportSectionOptions } from './charts/tabs.js';
+export { tabsReportSection, tabsReportTables } from './charts/tabs.js';
 export type { TrendChartOptions, TrendPoint } from './charts/trend.js';
 export { trendChart } from './charts/trend.js';
 export type { WeightHistogramOptions, WeightingChartOptions } from './charts/weighting.js';
@@ -41,6 +51,9 @@ export type { Codebook, CodebookVariable, ValueLabel } from './data/codebook.js'
 export { codebookJsonSchema, codebookSchema, parseCodebook } from './data/codebook.js';
 export type { CodebookViolation, CsvOptions } from './data/csv/csv.js';
 export { parseCsv, readCsv } from './data/csv/csv.js';
+export type { CsvFormatOptions } from './data/csv/format.js';
+export { formatCsv, isFormulaLike } from './data/csv/format.js';
+export { draftCodebook } from './data/draft-codebook.js';
 export type { ColumnInput } from './data/frame.js';
 export { column, fromColumns } from './data/frame.js';
 export type {
@@ -65,10 +78,18 @@ export type {
 } from './data/types.js';
 export { svyDesign } from './design/build.js';
 export { degreesOfFreedom } from './design/df.js';
+export type {
+  MutateCompute,
+  MutateDef,
+  MutateValue,
+  MutateValues,
+  RowFunction,
+} from './design/mutate.js';
+export { mutate } from './design/mutate.js';
 export type { AsRepOptions, RepDesignSpec } from './design/replicate.js';
 export { asRepDesign, svyRepDesign } from './design/replicate.js';
 export type { ReplicateDesign, ReplicateType } from './design/replicate-types.js';
-export type { Row } from './design/subset.js';
+export type { Row } from './design/row.js';
 export { subset, weights } from './design/subset.js';
 export type {
   DesignSpec,
@@ -98,18 +119,37 @@ export {
   SurveyError,
   WeightingError,
 } from './errors.js';
-export type { ByOptions, EstimateTable } from './estimate/by.js';
+export type { ByOptions } from './estimate/by.js';
 export { svyBy } from './estimate/by.js';
+export type { CellTable, CellTableOptions, TableCell } from './estimate/cell-table.js';
 export type { CiPropMethod, CiPropOptions } from './estimate/ciprop.js';
 export { svyCiProp } from './estimate/ciprop.js';
 export type { ContrastOptions } from './estimate/contrast.js';
 export { contrastLabels, svyContrast } from './estimate/contrast.js';
+export type {
+  CategoricalDescription,
+  DataDescription,
+  LevelDescription,
+  MissingDescription,
+  NumericDescription,
+  VariableDescription,
+} from './estimate/describe.js';
+export { describeData } from './estimate/describe.js';
+export type { EstimateTable } from './estimate/estimate-table.js';
 export { svyMean, svyTotal } from './estimate/mean.js';
+export type { NlContrastOptions } from './estimate/nlcontrast.js';
+export { svyNlContrast } from './estimate/nlcontrast.js';
 export type { QuantileInterval, QuantileOptions, QuantileRule } from './estimate/quantile.js';
 export { svyQuantile } from './estimate/quantile.js';
+export type { RatioOptions } from './estimate/ratio.js';
+export { svyRatio } from './estimate/ratio.js';
 export type { ChisqOptions, ChisqTest, SurveyTable, TableOptions } from './estimate/table.js';
 export { svyChisq, svyTable } from './estimate/table.js';
+export type { Ttest, TtestOptions } from './estimate/ttest.js';
+export { svyTtest } from './estimate/ttest.js';
 export type { Estimate, EstimateOptions } from './estimate/types.js';
+export type { VarOptions } from './estimate/var.js';
+export { svyVar } from './estimate/var.js';
 export type { FamilyName, LinkName } from './models/family.js';
 export { svyGlm } from './models/glm.js';
 export type { OlrOptions } from './models/olr.js';
@@ -130,6 +170,7 @@ export type {
   Prediction,
   TermTest,
 } from './models/types.js';
+export type { PollAbout, PublishedFigure, PublishedTrend } from './poll/about.js';
 export type { DifferenceTest, PollOptions } from './poll/answers.js';
 export type { AnswerShare, BatteryResult, GroupStatistic, ItemSummary } from './poll/battery.js';
 export { GROUP_STATISTICS, svyBattery, svyItem } from './poll/battery.js';
@@ -150,15 +191,59 @@ export type {
   Headline,
   MultipleResponseQuestion,
   Questionnaire,
+  Text,
 } from './poll/questionnaire.js';
-export { answerScale, parseQuestionnaire, readQuestionnaire } from './poll/questionnaire.js';
+export {
+  answerScale,
+  parseQuestionnaire,
+  readQuestionnaire,
+  textOf,
+} from './poll/questionnaire.js';
 export type { RankedItem, Ranking, RankOptions } from './poll/rank.js';
 export { rankItems } from './poll/rank.js';
+export type { Reliability, ReliabilityOptions, ReliabilityReason } from './poll/reliability.js';
+export { NCHS_PROPORTIONS, reliability } from './poll/reliability.js';
 export type { SubgroupOptions, SubgroupResult, SubgroupRow } from './poll/subgroups.js';
 export { svySubgroups } from './poll/subgroups.js';
 export type { MarginsFile } from './poll/weighting.js';
 export { marginsFromJson, readMargins, weightToPopulation } from './poll/weighting.js';
+export type { FlaggedShare } from './report/reliability.js';
+export { pollReport } from './report/report.js';
+export type { PollReportSummary, SummaryEstimate } from './report/summary.js';
+export type {
+  ChartFileFormat,
+  PollReport,
+  PollReportChart,
+  PollReportInput,
+  ReportLogKind,
+} from './report/types.js';
+export type { WritePollReportOptions } from './report/write.js';
+export { writePollReport } from './report/write.js';
 export { pchisqUpper, pfUpper, pnorm, pt, qbeta, qnorm, qt } from './stats/distributions.js';
+export { pAdjust } from './tabs/adjust.js';
+export type { TabsCsvOptions } from './tabs/csv.js';
+export { tabsToCsv } from './tabs/csv.js';
+export type { TabsNoteOptions, TabsTable } from './tabs/notes.js';
+export { tabsNotes, tabsTables } from './tabs/notes.js';
+export type { QuestionnaireTabsOptions } from './tabs/questionnaire.js';
+export { tabsSpecFromQuestionnaire } from './tabs/questionnaire.js';
+export { svyTabs } from './tabs/tabs.js';
+export type {
+  TabCell,
+  TabColumn,
+  TabComparison,
+  TabMultipleResponse,
+  TabNet,
+  TabRow,
+  TabRowSpec,
+  Tabs,
+  TabsAdjust,
+  TabsSpec,
+  TabsTest,
+  TabTotalTest,
+} from './tabs/types.js';
+export type { TabsXlsxOptions } from './tabs/xlsx.js';
+export { tabsToXlsx } from './tabs/xlsx.js';
 export type { CalibrateOptions } from './weighting/calibrate.js';
 export { calibrate } from './weighting/calibrate.js';
 export type { PostStratifyOptions } from './weighting/poststratify.js';

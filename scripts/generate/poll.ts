@@ -78,6 +78,17 @@ export interface Poll {
   margins: MarginsFile;
 }
 
+/**
+ * `data/design.json`: how the sample was drawn, as `svyDesign` options (strata of region ×
+ * settlement type, sampling points as PSUs numbered within strata, design weights).
+ */
+export const DESIGN = {
+  ids: 'psu',
+  strata: 'stratum',
+  weights: 'design_weight',
+  nest: true,
+} as const;
+
 /** Formats a JSON data file: two-space indentation and a final newline. */
 export function jsonText(value: unknown): string {
   return `${JSON.stringify(value, null, 2)}\n`;
@@ -156,6 +167,7 @@ export function dataFiles(poll: Poll): Record<string, string> {
     'data/codebook.json': jsonText(poll.codebook),
     'data/questionnaire.json': jsonText(poll.questionnaire),
     'data/margins.json': jsonText(poll.margins),
+    'data/design.json': jsonText(DESIGN),
   };
 }
 

@@ -13,8 +13,10 @@ import {
   OKABE_ITO,
   resolveLanguage,
   titleOf,
+  withCaption,
 } from './common.js';
-import { variableTitle, word } from './labels.js';
+import { variableTitle } from './labels.js';
+import { phrase, word } from './words.js';
 
 /** Options of {@link coefficientChart}. */
 export interface CoefficientChartOptions extends ChartOptions {
@@ -54,10 +56,13 @@ interface Row {
  * a logistic or ordinal model the estimates are odds ratios e^β on a log axis (a log-link model:
  * rate ratios), with the reference line at 1; otherwise coefficients with the line at 0. Rows
  * whose interval excludes the reference have a filled dot. The tooltip gives the estimate, the
- * interval, the p-value and the SE of β.
+ * interval, the p-value and the SE of β. `source` and `note` are printed under the chart.
  *
  * Colours (`colors`): the estimates, then the reference line.
  *
+ * @param fit - A fitted model ({@link svyGlm} or {@link svyOlr}; an ordinal model's cutpoints
+ *   are not drawn).
+ * @param opts - The chart's options (see {@link CoefficientChartOptions} and {@link ChartOptions}).
  * @example
  * ```ts
  * const data = await readCsv('test/reference/data/apistrat.csv');
@@ -67,6 +72,8 @@ interface Row {
  * const rows = (spec as { data: { values: Array<{ label: string; estimate: number }> } }).data.values;
  * console.log(rows.map((r) => `${r.label} ${r.estimate.toFixed(2)}`).join(', '));
  * // => stype: H 0.12, stype: M 0.25, mobility 1.02
+ * const captioned = coefficientChart(fit, { source: 'California API 2000', note: 'n = 200 schools' });
+ * console.log((captioned as { vconcat: Array<{ title: { text: string[] } }> }).vconcat[0]!.title.text); // => [ 'Source: California API 2000', 'n = 200 schools' ]
  * ```
  */
 export function coefficientChart(
@@ -157,9 +164,9 @@ export function coefficientChart(
       (f) => `${variableTitle(f.variable, language, opts.labels)} ${tr(f.levels[0]!, f.variable)}`,
     );
   const subtitle = opts.subtitle ?? [
-    `${word('dots', language)}: ${what.toLowerCase()}; ${word('lines', language)}: ${levelText} ${word('ci', language).toLowerCase()}; ${word('filledNoEffect', language)}`,
+    phrase('coefficientMarks', language, { what: what.toLowerCase(), level: levelText }),
     ...(references.length > 0
-      ? [`${word('comparedWith', language)}: ${references.join(', ')}`]
+      ? [phrase('comparedWith', language, { references: references.join(', ') })]
       : []),
   ];
   const y = {
@@ -169,11 +176,12 @@ export function coefficientChart(
     title: null,
     axis: { labelLimit: 320, ticks: false, domain: false, labelPadding: 6 },
   };
-  return {
+  const width = opts.width ?? 380;
+  const spec = {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: titleOf(opts.title ?? what, subtitle),
     config: chartConfig(language),
-    width: opts.width ?? 380,
+    width,
     height: { step: 22 },
     data: { values: rows },
     layer: [
@@ -205,6 +213,7 @@ export function coefficientChart(
       },
     ],
   } satisfies TopLevelSpec;
+  return withCaption(spec, opts, language, [], Math.round((width + 240) / 6.4));
 }
 
 /** Ticks of a log axis: powers of 2 (and their halves' neighbours 1.5, 0.75 when few). */

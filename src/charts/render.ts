@@ -1,30 +1,38 @@
 /**
- * Rendering charts on Node: Vega-Lite → Vega → SVG (vega's headless `View`) → PNG (resvg), with
- * the bundled DejaVu Sans font both for measuring text (so labels, Cyrillic included, are laid
- * out at their real width) and for drawing it. Nothing is downloaded: the font ships in the
- * `dejavu-fonts-ttf` package, resvg's binary in its npm package, and vega's loader is replaced by
- * one that refuses every URL.
+ * Rendering charts: Vega-Lite → Vega → SVG (vega's headless `View`) anywhere, and → PNG (resvg)
+ * on Node. On Node the bundled DejaVu Sans font is used both for measuring text (so labels,
+ * Cyrillic included, are laid out at their real width) and for drawing it; in a browser vega
+ * measures text with the page's canvas, in the fonts the browser will draw it with. Nothing is
+ * downloaded: the font ships in the `dejavu-fonts-ttf` package, resvg's binary in its npm
+ * package, and vega's loader is replaced by one that refuses every URL.
  * @module
  */
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
 import type { ResvgRenderOptions } from '@resvg/resvg-js';
 import type * as Vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
 import { SurveyError } from '../errors.js';
+import { nodeBuiltin, nodeRequire } from '../platform/node.js';
 import { CHART_FONT } from './common.js';
 
-const require = createRequire(import.meta.url);
-
-// vega, resvg (a native binding) and fontkit load on first use, not when surveykit is imported.
+// vega loads on first use; resvg (a native binding), fontkit and the font files only on Node,
+// found at run time, so that a browser bundle of surveykit holds none of them.
 let vegaModule: typeof Vega | null = null;
 async function loadVega(): Promise<typeof Vega> {
   vegaModule ??= await import('vega');
   return vegaModule;
 }
-type ResvgClass = new (svg: string, opts: ResvgRenderOptions) => { render(): { asPng(): Buffer } };
-const loadResvg = (): ResvgClass => (require('@resvg/resvg-js') as { Resvg: ResvgClass }).Resvg;
-const loadFontkit = () => require('fontkit') as { openSync(path: string): unknown };
+const PNG_INSTEAD =
+  'in a browser render the chart with renderSvg and draw the SVG on a canvas, or use vega-embed';
+type ResvgClass = new (
+  svg: string,
+  opts: ResvgRenderOptions,
+) => { render(): { asPng(): Uint8Array } };
+const loadResvg = (): ResvgClass =>
+  (nodeRequire('renderPng', PNG_INSTEAD)('@resvg/resvg-js') as { Resvg: ResvgClass }).Resvg;
+const loadFontkit = () =>
+  nodeRequire('measuring text with the chart font', PNG_INSTEAD)('fontkit') as {
+    openSync(path: string): unknown;
+  };
 
 type Face = 'regular' | 'bold' | 'italic' | 'boldItalic';
 const FACE_FILES: Record<Face, string> = {
@@ -36,15 +44,17 @@ const FACE_FILES: Record<Face, string> = {
 
 /**
  * Paths of the bundled font files (DejaVu Sans: regular, bold, oblique, bold oblique) from the
- * `dejavu-fonts-ttf` package.
+ * `dejavu-fonts-ttf` package (Node only: `NEEDS_NODE` elsewhere).
  * @example
  * ```ts
  * console.log(chartFontFiles().map((f) => f.split('/').at(-1)).join(' ')); // => DejaVuSans.ttf DejaVuSans-Bold.ttf DejaVuSans-Oblique.ttf DejaVuSans-BoldOblique.ttf
  * ```
  */
 export function chartFontFiles(): string[] {
-  const dir = join(dirname(require.resolve('dejavu-fonts-ttf/package.json')), 'ttf');
-  return Object.values(FACE_FILES).map((f) => join(dir, f));
+  const what = 'chartFontFiles';
+  const pkg = nodeRequire(what, PNG_INSTEAD).resolve('dejavu-fonts-ttf/package.json');
+  const dir = pkg.slice(0, pkg.length - 'package.json'.length);
+  return Object.values(FACE_FILES).map((f) => `${dir}ttf/${f}`);
 }
 
 interface Metrics {
@@ -61,7 +71,8 @@ function faceOf(item: { fontWeight?: string | number; fontStyle?: string }): Fac
 }
 
 /**
- * Width in pixels of a text in the chart font (DejaVu Sans, kerned, as resvg draws it).
+ * Width in pixels of a text in the chart font (DejaVu Sans, kerned, as resvg draws it). Node
+ * only (`NEEDS_NODE` elsewhere: a browser measures with its canvas).
  * @example
  * ```ts
  * console.log(textWidth('Казахстан', 12).toFixed(1), textWidth('Kazakhstan', 12, 'bold').toFixed(1)); // => 65.5 78.5
@@ -100,9 +111,12 @@ function measure(
 }
 
 let installed = false;
-/** Makes vega measure text with the chart font (once per process). */
+/**
+ * On Node, makes vega measure text with the chart font (once per process). Elsewhere vega keeps
+ * its own measure (a canvas where there is one), which matches the fonts the page draws with.
+ */
 function useChartFontMetrics(vega: typeof Vega): void {
-  if (installed) return;
+  if (installed || nodeBuiltin('node:module') === undefined) return;
   const tm = (vega as unknown as { textMetrics: { width: unknown } }).textMetrics;
   tm.width = (item: { fontSize?: number; fontWeight?: string | number }, text: unknown) =>
     measure(item, text == null ? '' : String(text));
@@ -233,14 +247,16 @@ export interface PngOptions {
 }
 
 /**
- * Renders SVG text to PNG with resvg and the bundled DejaVu Sans (no system fonts).
+ * Renders SVG text to PNG bytes with resvg and the bundled DejaVu Sans (no system fonts). Node
+ * only (`NEEDS_NODE` elsewhere).
  * @example
  * ```ts
  * const png = svgToPng('<svg xmlns="http://www.w3.org/2000/svg" width="20" height="10"><text y="9">Я</text></svg>', { scale: 3 });
- * console.log(png.subarray(1, 4).toString(), png.readUInt32BE(16), png.readUInt32BE(20)); // => PNG 60 30
+ * const view = new DataView(png.buffer, png.byteOffset);
+ * console.log(String.fromCharCode(...png.subarray(1, 4)), view.getUint32(16), view.getUint32(20)); // => PNG 60 30
  * ```
  */
-export function svgToPng(svg: string, opts: PngOptions = {}): Buffer {
+export function svgToPng(svg: string, opts: PngOptions = {}): Uint8Array {
   const Resvg = loadResvg();
   const resvg = new Resvg(svg, {
     fitTo: { mode: 'zoom', value: opts.scale ?? 2 },
@@ -256,14 +272,15 @@ export function svgToPng(svg: string, opts: PngOptions = {}): Buffer {
 }
 
 /**
- * Renders a Vega-Lite spec to PNG: {@link renderSvg}, then resvg at `scale` (default 2).
+ * Renders a Vega-Lite spec to PNG bytes: {@link renderSvg}, then resvg at `scale` (default 2).
+ * Node only (`NEEDS_NODE` elsewhere).
  * @example
  * ```ts
  * const png = await renderPng({ width: 100, height: 50, data: { values: [{ b: 1 }] }, mark: 'point',
  *   encoding: { x: { field: 'b', type: 'quantitative' } } }, { scale: 1 });
- * console.log(png.subarray(1, 4).toString(), png.readUInt32BE(16) > 100); // => PNG true
+ * console.log(String.fromCharCode(...png.subarray(1, 4)), new DataView(png.buffer, png.byteOffset).getUint32(16) > 100); // => PNG true
  * ```
  */
-export async function renderPng(spec: TopLevelSpec, opts: PngOptions = {}): Promise<Buffer> {
+export async function renderPng(spec: TopLevelSpec, opts: PngOptions = {}): Promise<Uint8Array> {
   return svgToPng(await renderSvg(spec), opts);
 }

@@ -1,18 +1,23 @@
 /**
  * A self-contained HTML report: sections of text, interactive charts (vega, vega-lite and
- * vega-embed inlined from node_modules: nothing is fetched when the page opens) and tables of
- * estimates with their intervals and bases. Every text is escaped.
+ * vega-embed inlined: nothing is fetched when the page opens) and tables of estimates with their
+ * intervals and bases. Every text is escaped.
  * @module
  */
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
 import type { TopLevelSpec } from 'vega-lite';
-import { CHART_FONT_STACK, fixed, percent, percentInterval, resolveLanguage } from './common.js';
+import { nodeBuiltin, nodeRequire } from '../platform/node.js';
+import {
+  CHART_FONT_STACK,
+  chartFlag,
+  fixed,
+  flagFootnotes,
+  percent,
+  percentInterval,
+  resolveLanguage,
+} from './common.js';
 import type { ChartEstimate } from './estimates.js';
-import { type ChartLabels, type ChartLanguage, word } from './labels.js';
-
-const require = createRequire(import.meta.url);
+import type { ChartLabels, ChartLanguage } from './labels.js';
+import { word } from './words.js';
 
 /** A table of the report. */
 export interface ReportTable {
@@ -32,6 +37,8 @@ export interface ReportTable {
   rows: ReadonlyArray<ReadonlyArray<string | number | null>>;
   /** A note under the table. */
   note?: string;
+  /** Where the data comes from, printed under the table as "Source: …". */
+  source?: string;
 }
 
 /** A chart of the report. */
@@ -83,6 +90,22 @@ export interface ReportSpec {
   language?: string;
   /** A footer line (e.g. what generated the report). */
   footer?: string;
+  /**
+   * The browser builds of vega, vega-lite and vega-embed to inline. On Node they are read from
+   * `node_modules` when not given; in a browser pass `reportScripts` from
+   * `surveykit/report-scripts` (see the README, "In the browser").
+   */
+  scripts?: ReportScripts;
+}
+
+/** The source text of the chart libraries a report inlines (their published browser builds). */
+export interface ReportScripts {
+  /** `vega/build/vega.min.js`. */
+  vega: string;
+  /** `vega-lite/build/vega-lite.min.js`. */
+  vegaLite: string;
+  /** `vega-embed/build/vega-embed.min.js`. */
+  vegaEmbed: string;
 }
 
 const ESCAPES: Record<string, string> = {
@@ -123,10 +146,12 @@ function scriptText(code: string): string {
   return code.replace(/<\/(script)/gi, '<\\/$1').replace(/<!--/g, '<\\!--');
 }
 
-let bundles: string | null = null;
+const SCRIPTS_INSTEAD =
+  "in a browser pass the libraries' text: renderReport({ ..., scripts: reportScripts }) with reportScripts from 'surveykit/report-scripts'";
+
 /**
- * The browser bundles of vega, vega-lite and vega-embed, read from node_modules (the files the
- * packages publish for browsers), in load order.
+ * The browser bundles of vega, vega-lite and vega-embed in node_modules (the files the packages
+ * publish for browsers), in load order. Node only (`NEEDS_NODE` elsewhere).
  * @example
  * ```ts
  * const files = chartBundleFiles().map((f) => f.split('/').slice(-3).join('/'));
@@ -134,18 +159,34 @@ let bundles: string | null = null;
  * ```
  */
 export function chartBundleFiles(): string[] {
+  const resolve = nodeRequire('chartBundleFiles', SCRIPTS_INSTEAD).resolve;
+  const besideMain = (pkg: string, file: string) => {
+    const main = resolve(pkg);
+    return `${main.slice(0, main.lastIndexOf('/') + 1)}${file}`;
+  };
   return [
-    join(dirname(require.resolve('vega')), 'vega.min.js'),
-    join(dirname(require.resolve('vega-lite')), 'vega-lite.min.js'),
-    join(dirname(require.resolve('vega-embed')), 'vega-embed.min.js'),
+    besideMain('vega', 'vega.min.js'),
+    besideMain('vega-lite', 'vega-lite.min.js'),
+    besideMain('vega-embed', 'vega-embed.min.js'),
   ];
 }
 
-function readBundles(): string {
-  bundles ??= chartBundleFiles()
-    .map((f) => `<script>${scriptText(readFileSync(f, 'utf8'))}</script>`)
+let nodeScripts: ReportScripts | null = null;
+/** The chart libraries read from node_modules, once per process (Node only). */
+function readNodeScripts(): ReportScripts {
+  if (nodeScripts === null) {
+    const [vega, vegaLite, vegaEmbed] = chartBundleFiles();
+    const fs = nodeBuiltin('node:fs')!;
+    const read = (f: string) => fs.readFileSync(f, 'utf8');
+    nodeScripts = { vega: read(vega!), vegaLite: read(vegaLite!), vegaEmbed: read(vegaEmbed!) };
+  }
+  return nodeScripts;
+}
+
+function scriptElements(scripts: ReportScripts): string {
+  return [scripts.vega, scripts.vegaLite, scripts.vegaEmbed]
+    .map((code) => `<script>${scriptText(code)}</script>`)
     .join('\n');
-  return bundles;
 }
 
 function slug(text: string, used: Set<string>): string {
@@ -180,24 +221,31 @@ function table(t: ReportTable): string {
     )
     .join('\n');
   const caption = t.caption ? `<caption>${escapeHtml(t.caption)}</caption>` : '';
-  const note = t.note ? `<p class="note">${escapeHtml(t.note)}</p>` : '';
-  return `<div class="table-wrap"><table>${caption}<thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table></div>${note}`;
+  const notes = [
+    ...(t.note ? t.note.split('\n') : []),
+    ...(t.source ? [`${word('source', 'en')}: ${t.source}`] : []),
+  ];
+  const note = notes.length
+    ? `<p class="note">${notes.map((line) => escapeHtml(line)).join('<br>')}</p>`
+    : '';
+  return `<div class="table-wrap" tabindex="0"><table>${caption}<thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table></div>${note}`;
 }
 
 const STYLE = `
 :root { color-scheme: light; }
-body { font-family: ${CHART_FONT_STACK}; margin: 0; color: #222; background: #fff; line-height: 1.45; }
+*, *::before, *::after { box-sizing: border-box; }
+body { font-family: ${CHART_FONT_STACK}; margin: 0; color: #222; background: #fff; line-height: 1.45; overflow-wrap: break-word; }
 main { max-width: 1100px; margin: 0 auto; padding: 24px 28px 64px; }
 h1 { font-size: 1.7rem; margin: 0 0 4px; }
 h2 { font-size: 1.3rem; margin: 40px 0 10px; border-bottom: 1px solid #ddd; padding-bottom: 4px; }
 .subtitle { color: #555; margin: 0 0 16px; }
 .notice { border: 2px solid #D55E00; background: #fff6ef; padding: 10px 14px; margin: 16px 0; font-weight: bold; }
 nav ol { columns: 2; padding-left: 1.4em; margin: 8px 0 0; }
-figure.chart { margin: 18px 0 26px; }
-.vega-chart { overflow-x: auto; min-height: 60px; }
+figure.chart { margin: 18px 0 26px; max-width: 100%; }
+figure.chart .vega-chart { display: block; max-width: 100%; overflow-x: auto; min-height: 60px; }
 figcaption { color: #555; font-size: 0.92rem; margin-top: 6px; }
 figcaption a { margin-right: 10px; }
-.table-wrap { overflow-x: auto; margin: 14px 0; }
+.table-wrap { overflow-x: auto; margin: 14px 0; max-width: 100%; }
 table { border-collapse: collapse; font-size: 0.92rem; }
 caption { text-align: left; font-weight: bold; padding: 4px 0 6px; }
 th, td { padding: 4px 10px; border-bottom: 1px solid #e4e4e4; text-align: left; vertical-align: top; }
@@ -205,10 +253,17 @@ thead th { border-bottom: 2px solid #999; }
 tbody th { font-weight: normal; }
 .num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 .note { color: #555; font-size: 0.88rem; margin: 4px 0 14px; }
-dl { display: grid; grid-template-columns: max-content 1fr; gap: 4px 18px; }
+dl { display: grid; grid-template-columns: minmax(8em, max-content) minmax(0, 1fr); gap: 4px 18px; }
 dt { font-weight: bold; }
-dd { margin: 0; }
-footer { color: #777; font-size: 0.85rem; margin-top: 48px; }
+dd { margin: 0; min-width: 0; overflow-wrap: anywhere; }
+footer { color: #777; font-size: 0.85rem; margin-top: 48px; overflow-wrap: anywhere; }
+@media (max-width: 600px) {
+  main { padding: 16px 14px 48px; }
+  h1 { font-size: 1.4rem; }
+  nav ol { columns: 1; }
+  dl { display: block; }
+  dd { margin: 0 0 8px; }
+}
 `;
 
 const RUNNER = `(function () {
@@ -231,7 +286,8 @@ const RUNNER = `(function () {
 /**
  * One self-contained HTML page: a title, an optional notice, a table of contents, and the
  * sections (paragraphs, facts, lists, interactive charts with captions, tables). vega,
- * vega-lite and vega-embed are inlined from node_modules and the page's Content-Security-Policy
+ * vega-lite and vega-embed are inlined (`report.scripts`, or on Node from node_modules: a page
+ * with charts built elsewhere without `scripts` is a `NEEDS_NODE` error) and the page's Content-Security-Policy
  * allows no network access, so it opens offline and fetches nothing. Charts are drawn as SVG
  * with tooltips; each chart's container gets `data-rendered="true"` when drawn, and the page's
  * root `data-charts="rendered"` when all are. All text is escaped; specs are embedded as JSON.
@@ -301,7 +357,7 @@ ${sections.map((s) => s.html).join('\n')}
 ${report.footer ? `<footer>${escapeHtml(report.footer)}</footer>` : ''}
 </main>
 <script type="application/json" id="surveykit-specs">${scriptJson(specs)}</script>
-${chartCount ? readBundles() : ''}
+${chartCount ? scriptElements(report.scripts ?? readNodeScripts()) : ''}
 ${chartCount ? `<script>${RUNNER}</script>` : ''}
 </body>
 </html>
@@ -324,15 +380,31 @@ export interface EstimateTableOptions {
   language?: ChartLanguage;
   /** Translations of the row labels (see {@link chartLabels}). */
   labels?: ChartLabels;
+  /** Where the data comes from, printed under the table. */
+  source?: string;
+  /**
+   * Mark shares failing the NCHS standard for proportions (`*`: suppress, `†`: review or
+   * footnote) and explain them under the table (default `true`; needs each row's `se`).
+   */
+  reliability?: boolean;
+  /** Degrees of freedom of the estimates, for the reliability flags (a row's own `df` first). */
+  df?: number;
 }
 
 /**
  * A report table of estimates: label, estimate, confidence interval, standard error (when the
- * rows have one) and unweighted base.
+ * rows have one) and unweighted base. Shares failing the NCHS standard for proportions get `*`
+ * (suppress) or `†` (review) after the estimate and a footnote saying why.
+ * @param rows - The estimates (`Estimate` rows or rows made by hand, with `se` for the flags).
+ * @param opts - The table's options (see {@link EstimateTableOptions}).
  * @example
  * ```ts
- * const t = estimateTable([{ label: 'Support', estimate: 0.578, ci: [0.544, 0.612], se: 0.017, n: 1482 }]);
- * console.log(t.rows[0]); // => [ 'Support', '57.8%', '54.4–61.2%', '1.70', 1482 ]
+ * const t = estimateTable([
+ *   { label: 'Support', estimate: 0.578, ci: [0.544, 0.612], se: 0.017, n: 1482 },
+ *   { label: 'Small group', estimate: 0.04, ci: [0.001, 0.22], se: 0.04, n: 60 },
+ * ], { source: 'Synthetic data' });
+ * console.log(t.rows[0], t.rows[1]![1]); // => [ 'Support', '57.8%', '54.4–61.2%', '1.70', 1482 ] 4.0%*
+ * console.log(t.note); // => * Below the NCHS standard for proportions (Parker et al. 2017): effective sample size under 30; not reliable
  * ```
  */
 export function estimateTable(
@@ -357,13 +429,18 @@ export function estimateTable(
       : []),
     { label: word('base', language), numeric: true },
   ];
+  const flags = rows.map((r) => chartFlag(r, opts, isPercent));
+  const note = [...(opts.note ? [opts.note] : []), ...flagFootnotes(flags, language, true)].join(
+    '\n',
+  );
   return {
     ...(opts.caption ? { caption: opts.caption } : {}),
-    ...(opts.note ? { note: opts.note } : {}),
+    ...(note ? { note } : {}),
+    ...(opts.source ? { source: opts.source } : {}),
     columns,
     rows: rows.map((r, i) => [
       tr(r.label ?? r.level ?? r.variable ?? `#${i + 1}`),
-      isPercent ? percent(r.estimate, 1, language) : fixed(r.estimate, 3, language),
+      `${isPercent ? percent(r.estimate, 1, language) : fixed(r.estimate, 3, language)}${flags[i]!.mark}`,
       isPercent
         ? percentInterval(r.ci, 1, language)
         : `${fixed(r.ci[0], 3, language)} … ${fixed(r.ci[1], 3, language)}`,

@@ -4,97 +4,116 @@
  * gives its JSON Schema for editors and other tools.
  * @module
  */
-import { z } from 'zod';
+import {
+  array,
+  describe,
+  enum as enumOf,
+  maxLength,
+  minLength,
+  number,
+  optional,
+  type output,
+  record,
+  strictObject,
+  string,
+  toJSONSchema,
+  tuple,
+  union,
+} from 'zod/mini';
 import { CodebookError } from '../errors.js';
 import { parseNumber } from './csv/infer.js';
+import { validateJson } from './validate.js';
 
 /** Translations of a label, keyed by language code (`{ ru: 'Россия' }`). */
-const translationsSchema = z
-  .record(z.string().min(2).max(8), z.string())
-  .describe('Translations of the label, keyed by language code, e.g. { "ru": "..." }.');
+const translationsSchema = record(string().check(minLength(2), maxLength(8)), string()).check(
+  describe('Translations of the label, keyed by language code, e.g. { "ru": "..." }.'),
+);
+
+/** A code as it appears in the data file: a number or a text. */
+const codeSchema = union([number(), string()]);
 
 /** One value of a categorical variable (a code and its label). */
-export const valueLabelSchema = z
-  .object({
-    /** The value as it appears in the data file, e.g. 1 or "M". */
-    code: z
-      .union([z.number(), z.string()])
-      .describe('The value as it appears in the data file, e.g. 1 or "M".'),
-    /** What the value means; becomes the level name. */
-    label: z.string().min(1).describe('What the value means; becomes the level name.'),
-    /** Translations of the label, keyed by language code, e.g. `{ ru: "Мужской" }`. */
-    translations: translationsSchema.optional(),
-  })
-  .strict();
+export const valueLabelSchema = strictObject({
+  /** The value as it appears in the data file, e.g. 1 or "M". */
+  code: codeSchema.check(describe('The value as it appears in the data file, e.g. 1 or "M".')),
+  /** What the value means; becomes the level name. */
+  label: string().check(minLength(1), describe('What the value means; becomes the level name.')),
+  /** Translations of the label, keyed by language code, e.g. `{ ru: "Мужской" }`. */
+  translations: optional(translationsSchema),
+});
 
 /** One variable of the codebook. */
-export const variableSchema = z
-  .object({
-    /** Column name in the data file. */
-    name: z.string().min(1).describe('Column name in the data file.'),
-    /** `numeric` (numbers, `NaN` for missing) or `categorical` (levels). */
-    type: z.enum(['numeric', 'categorical']),
-    /** Question text or description. */
-    label: z.string().optional().describe('Question text or description.'),
-    /** Translations of the label, keyed by language code. */
-    translations: translationsSchema.optional(),
-    /**
-     * Allowed values of a categorical variable, in order; their labels become the levels. A
-     * numeric variable may also list value labels (for display only).
-     */
-    values: z
-      .array(valueLabelSchema)
-      .optional()
-      .describe(
-        'Allowed values of a categorical variable, in order; their labels become the levels. ' +
-          'A numeric variable may also list value labels (for display only).',
-      ),
-    /**
-     * Codes that mean "no answer" (e.g. 99 refused): read as missing, never as a level. A code
-     * such as 98 "hard to say" is a real answer unless listed here.
-     */
-    missing: z
-      .array(z.union([z.number(), z.string()]))
-      .optional()
-      .describe(
-        'Codes that mean "no answer" (e.g. 99 refused): read as missing, never as a level. ' +
-          'A code such as 98 "hard to say" is a real answer unless listed here.',
-      ),
-    /** Inclusive `[min, max]` allowed for a numeric variable. */
-    range: z
-      .tuple([z.number(), z.number()])
-      .optional()
-      .describe('Inclusive [min, max] allowed for a numeric variable.'),
-  })
-  .strict();
+export const variableSchema = strictObject({
+  /** Column name in the data file. */
+  name: string().check(minLength(1), describe('Column name in the data file.')),
+  /** `numeric` (numbers, `NaN` for missing) or `categorical` (levels). */
+  type: enumOf(['numeric', 'categorical']),
+  /** Question text or description. */
+  label: optional(string()).check(describe('Question text or description.')),
+  /** Translations of the label, keyed by language code. */
+  translations: optional(translationsSchema),
+  /**
+   * Allowed values of a categorical variable, in order; their labels become the levels. A
+   * numeric variable may also list value labels (for display only).
+   */
+  values: optional(array(valueLabelSchema)).check(
+    describe(
+      'Allowed values of a categorical variable, in order; their labels become the levels. ' +
+        'A numeric variable may also list value labels (for display only).',
+    ),
+  ),
+  /**
+   * Codes that mean "no answer" (e.g. 99 refused): read as missing, never as a level. A code
+   * such as 98 "hard to say" is a real answer unless listed here.
+   */
+  missing: optional(array(codeSchema)).check(
+    describe(
+      'Codes that mean "no answer" (e.g. 99 refused): read as missing, never as a level. ' +
+        'A code such as 98 "hard to say" is a real answer unless listed here.',
+    ),
+  ),
+  /** Inclusive `[min, max]` allowed for a numeric variable. */
+  range: optional(tuple([number(), number()])).check(
+    describe('Inclusive [min, max] allowed for a numeric variable.'),
+  ),
+});
 
-/** The codebook schema (zod). */
-export const codebookSchema = z
-  .object({
-    /** Title of the survey. */
-    title: z.string().optional(),
-    /** Language of the `label` fields, e.g. `"en"`. */
-    language: z.string().optional().describe('Language of `label` fields, e.g. "en".'),
-    /** The variables (any order; every one must be a column of the data). */
-    variables: z.array(variableSchema),
-  })
-  .strict();
+/**
+ * The codebook schema (`zod/mini`: validate with `codebookSchema.safeParse(json)`, or with
+ * {@link parseCodebook} for English messages and the checks a schema cannot express).
+ */
+export const codebookSchema = strictObject({
+  /** Title of the survey. */
+  title: optional(string()),
+  /**
+   * Where the data comes from (pollster, fieldwork dates, or that it is synthetic): printed
+   * under every chart and table a report makes of it, unless the questionnaire's `about.source`
+   * says otherwise.
+   */
+  source: optional(string()).check(
+    describe('Where the data comes from: printed under every chart and table of a report.'),
+  ),
+  /** Language of the `label` fields, e.g. `"en"`. */
+  language: optional(string()).check(describe('Language of `label` fields, e.g. "en".')),
+  /** The variables (any order; every one must be a column of the data). */
+  variables: array(variableSchema),
+});
 
 /**
  * A value label: a code as it appears in the data and what it means.
  * @useDeclaredType
  */
-export type ValueLabel = z.infer<typeof valueLabelSchema>;
+export type ValueLabel = output<typeof valueLabelSchema>;
 /**
  * A codebook variable.
  * @useDeclaredType
  */
-export type CodebookVariable = z.infer<typeof variableSchema>;
+export type CodebookVariable = output<typeof variableSchema>;
 /**
  * A codebook: variables with their types, labels, allowed values and missing codes.
  * @useDeclaredType
  */
-export type Codebook = z.infer<typeof codebookSchema>;
+export type Codebook = output<typeof codebookSchema>;
 
 /**
  * Validates a parsed JSON value as a codebook.
@@ -108,18 +127,14 @@ export type Codebook = z.infer<typeof codebookSchema>;
  * ```
  */
 export function parseCodebook(json: unknown, source = 'codebook'): Codebook {
-  const result = codebookSchema.safeParse(json);
-  if (!result.success) {
-    const problems = result.error.issues.map(
-      (i) => `${i.path.join('.') || '(root)'}: ${i.message}`,
-    );
+  const result = validateJson(codebookSchema, json);
+  const problems = result.ok ? [] : [...result.problems];
+  problems.push(...protoKeys(json));
+  if (!result.ok || problems.length > 0) {
     throw new CodebookError(
       'INVALID_CODEBOOK',
       `${source}: invalid codebook\n  ${problems.join('\n  ')}`,
-      {
-        file: source,
-        problems,
-      },
+      { file: source, problems },
     );
   }
   const seen = new Set<string>();
@@ -157,14 +172,39 @@ export function parseCodebook(json: unknown, source = 'codebook'): Codebook {
 }
 
 /**
- * The JSON Schema of a codebook, generated from the zod schema.
+ * Problems for `translations` with a `__proto__` key (JSON can hold one as an own key): zod's
+ * record schema drops such a key without a word, where it must fail like any key that is not a
+ * language code.
+ */
+function protoKeys(json: unknown): string[] {
+  const out: string[] = [];
+  const check = (t: unknown, path: string): void => {
+    if (t !== null && typeof t === 'object' && Object.hasOwn(t, '__proto__')) {
+      out.push(`${path}: "__proto__" is not a language code`);
+    }
+  };
+  const variables = (json as { variables?: unknown } | null)?.variables;
+  if (!Array.isArray(variables)) return out;
+  variables.forEach((v: { translations?: unknown; values?: unknown } | null, i) => {
+    check(v?.translations, `variables.${i}.translations`);
+    if (Array.isArray(v?.values)) {
+      v.values.forEach((x: { translations?: unknown } | null, j) => {
+        check(x?.translations, `variables.${i}.values.${j}.translations`);
+      });
+    }
+  });
+  return out;
+}
+
+/**
+ * The JSON Schema of a codebook, generated from the zod schema by zod's `toJSONSchema`.
  * @example
  * ```ts
  * console.log(codebookJsonSchema().type); // => object
  * ```
  */
 export function codebookJsonSchema(): Record<string, unknown> {
-  return z.toJSONSchema(codebookSchema) as Record<string, unknown>;
+  return toJSONSchema(codebookSchema) as Record<string, unknown>;
 }
 
 /** An empty codebook. */

@@ -35,10 +35,13 @@ export function fromColumns(
   opts: { levels?: Record<string, readonly string[]>; codebook?: Codebook; source?: string } = {},
 ): SurveyData {
   const names = Object.keys(input);
-  const columns: Record<string, Column> = {};
+  // keyed by column names from data (`__proto__`, `constructor`): no prototype to reach
+  const columns: Record<string, Column> = Object.create(null);
+  const levels = opts.levels;
   let nrow = -1;
   for (const name of names) {
-    const col = toColumn(name, input[name]!, opts.levels?.[name]);
+    const order = levels !== undefined && Object.hasOwn(levels, name) ? levels[name] : undefined;
+    const col = toColumn(name, input[name]!, order);
     const len = col.kind === 'numeric' ? col.values.length : col.codes.length;
     if (nrow === -1) nrow = len;
     else if (len !== nrow) {
@@ -143,7 +146,8 @@ function toColumn(name: string, values: ColumnInput, levelOrder?: readonly strin
  * @throws {EstimationError} `UNKNOWN_VARIABLE`.
  */
 export function getColumn(data: SurveyData, name: string): Column {
-  const col = data.columns[name];
+  // own columns only (a frame built by hand may have a prototype: `constructor` is none)
+  const col = Object.hasOwn(data.columns, name) ? data.columns[name] : undefined;
   if (!col) {
     throw new EstimationError(
       'UNKNOWN_VARIABLE',
@@ -185,22 +189,26 @@ export function getCategorical(data: SurveyData, name: string): CategoricalColum
 }
 
 /**
- * A column's values as a user sees them: numbers (`NaN` for missing) or level labels
- * (`''` for missing).
+ * A column's values as a user sees them: numbers (`NaN` for missing) or level labels (`null` for
+ * missing, so that a chart or a table never shows an empty category). A numeric column's
+ * values are the frame's own array (not a copy); a categorical column's labels are a new array.
  *
+ * @throws {EstimationError} `UNKNOWN_VARIABLE`.
  * @example
  * ```ts
- * const d = fromColumns({ g: ['a', null, 'b'] });
- * console.log(column(d, 'g')); // => [ 'a', '', 'b' ]
+ * const d = fromColumns({ g: ['a', null, 'b'], x: [1, null, 3] });
+ * console.log(column(d, 'g'), column(d, 'x')); // => [ 'a', null, 'b' ] Float64Array(3) [ 1, NaN, 3 ]
+ * // the labels present, for a legend or a filter:
+ * console.log(column(d, 'g').filter((v) => v !== null)); // => [ 'a', 'b' ]
  * ```
  */
-export function column(data: SurveyData, name: string): Float64Array | string[] {
+export function column(data: SurveyData, name: string): Float64Array | (string | null)[] {
   const col = getColumn(data, name);
   if (col.kind === 'numeric') return col.values;
-  const out = new Array<string>(col.codes.length);
+  const out = new Array<string | null>(col.codes.length);
   for (let i = 0; i < col.codes.length; i++) {
     const c = col.codes[i]!;
-    out[i] = c < 0 ? '' : col.levels[c]!;
+    out[i] = c < 0 ? null : col.levels[c]!;
   }
   return out;
 }

@@ -16,8 +16,8 @@ export interface NumericColumn {
 
 /**
  * A categorical column: one integer code per respondent indexing `levels`, `-1` for missing.
- * `levels` are in codebook order (value labels); without a codebook, in sorted order of the raw values
- * (see the loaders).
+ * `levels` are in codebook order (value labels), or the order the CSV `levels` option gives;
+ * otherwise in sorted order of the raw values (see the loaders).
  */
 export interface CategoricalColumn {
   /** Tells the column kinds apart. */
@@ -41,6 +41,11 @@ export interface MissingCount {
   empty: number;
   /** Cells holding a codebook missing code (e.g. 99 refused), per code. */
   missingCodes: Record<string, number>;
+  /**
+   * Cells holding one of the CSV loader's `na` texts (e.g. `NA`), per text, in the order of the
+   * option; present only when there is one (blank cells are counted in `empty`).
+   */
+  na?: Record<string, number>;
 }
 
 /** What loading learned: rows read and rejected, and cells set to missing with the reasons. */

@@ -3,15 +3,17 @@
  * @module
  */
 import { designDf } from '../variance/linearization.js';
-import { replicateDegf } from './replicate.js';
+import { replicateDegf, weightedOn } from './replicate.js';
 import type { SurveyDesign } from './types.js';
 
-const replicateCache = new WeakMap<Uint8Array, number>();
+/** Per domain rows and replicate weights: the rank-based df (replicates differ after weighting). */
+const replicateCache = new WeakMap<Uint8Array, WeakMap<readonly Float64Array[], number>>();
 
 /**
  * R's `degf(design)` for the design's domain: PSUs minus strata at stage 1 for a linearization
  * design (rows with weight and in the domain), the rank of the replicate weights minus 1 for a
- * replicate design (recomputed on the domain's rows, as R's `subset` does; cached per domain).
+ * replicate design (recomputed on the domain's rows, as R's `subset` does; cached per domain; a
+ * design weighted on its domain keeps the df its weighting step set, as R's weighted subset).
  * `rows` overrides the domain (e.g. the rows left after dropping missing values).
  *
  * @example
@@ -25,11 +27,16 @@ export function degreesOfFreedom(
   rows: Uint8Array | null = design.domain,
 ): number {
   if (design.type === 'linearization') return designDf(design, rows);
-  if (rows === null) return design.df;
-  let df = replicateCache.get(rows);
+  if (rows === null || weightedOn(design, rows)) return design.df;
+  let byReplicates = replicateCache.get(rows);
+  if (byReplicates === undefined) {
+    byReplicates = new WeakMap();
+    replicateCache.set(rows, byReplicates);
+  }
+  let df = byReplicates.get(design.replicates);
   if (df === undefined) {
     df = replicateDegf({ ...design, domain: rows });
-    replicateCache.set(rows, df);
+    byReplicates.set(design.replicates, df);
   }
   return df;
 }

@@ -844,8 +844,17 @@ function max(v: Float64Array): number {
  * ```
  */
 export function replicateDegf(design: ReplicateDesign): number {
-  if (design.domain === null) return design.df;
+  if (design.domain === null || weightedOn(design, design.domain)) return design.df;
   return replicateWeightMatrixRank(design.replicates, design.domain) - 1;
+}
+
+/**
+ * Whether `rows` are the domain the design's last weighting step weighted (then the design is
+ * R's weighted subset itself, whose degf the step set: `design.df`).
+ */
+export function weightedOn(design: ReplicateDesign, rows: Uint8Array): boolean {
+  const steps = design.weighting;
+  return steps !== undefined && steps.length > 0 && steps[steps.length - 1]!.rows === rows;
 }
 
 /** Above this many distinct row directions the rank comes from the Gram matrix, not Householder QR. */

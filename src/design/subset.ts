@@ -3,12 +3,11 @@
  * domain standard errors are computed over the full design (R's `subset.survey.design`).
  * @module
  */
-import type { SurveyData } from '../data/types.js';
 import { DesignError } from '../errors.js';
+import { type Row, rowView } from './row.js';
 import type { SurveyDesign } from './types.js';
 
-/** A respondent as a predicate sees it: numbers, level labels, `null` for missing. */
-export type Row = Readonly<Record<string, number | string | null>>;
+export type { Row } from './row.js';
 
 /**
  * A domain of the design: the respondents for whom `predicate` is true (a missing result counts
@@ -34,11 +33,12 @@ export function subset<D extends SurveyDesign>(
   const domain = new Uint8Array(n);
   const previous = design.domain;
   if (typeof predicate === 'function') {
-    const row = rowView(design.data);
+    const view = rowView(design.data);
+    const row = view.value;
     for (let i = 0; i < n; i++) {
       if (previous !== null && !previous[i]) continue;
-      row.index = i;
-      domain[i] = predicate(row.value, i) === true ? 1 : 0;
+      view.moveTo(i);
+      domain[i] = predicate(row, i) === true ? 1 : 0;
     }
   } else {
     if (predicate.length !== n) {
@@ -56,28 +56,6 @@ export function subset<D extends SurveyDesign>(
     }
   }
   return { ...design, domain };
-}
-
-/** A reusable row object whose properties read the current index of each column. */
-function rowView(data: SurveyData): { index: number; value: Row } {
-  const state = { index: 0, value: {} as Row };
-  for (const name of data.names) {
-    const col = data.columns[name]!;
-    Object.defineProperty(state.value, name, {
-      enumerable: true,
-      get:
-        col.kind === 'numeric'
-          ? () => {
-              const v = col.values[state.index]!;
-              return Number.isNaN(v) ? null : v;
-            }
-          : () => {
-              const c = col.codes[state.index]!;
-              return c < 0 ? null : col.levels[c]!;
-            },
-    });
-  }
-  return state;
 }
 
 /**

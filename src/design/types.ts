@@ -28,8 +28,9 @@ export interface DesignSpec {
   lonelyPsu?: LonelyPsu;
   /**
    * R's `survey.adjust.domain.lonely`: in a domain, a stratum with one PSU present (of several in
-   * the design) is treated by the lonely-PSU rule (`adjust`: centred at zero; `average`: left
-   * out and the rest scaled up). Default `false`, as in R.
+   * the design) is treated by the lonely-PSU rule (`adjust`: its PSUs centred at the grand mean
+   * of the PSU totals, as survey ≥ 4.4; `average`: left out and the rest scaled up). Default
+   * `false`, as in R.
    */
   adjustDomainLonely?: boolean;
   /**

@@ -45,8 +45,14 @@ interface StepBase {
   readonly oldWeights: Float64Array;
   /** Weights after the step (all rows; never modified). */
   readonly weights: Float64Array;
-  /** Things a person should know (cells dropped, convergence, domain ignored...). */
+  /** Things a person should know (cells dropped, convergence, the domain weighted...). */
   readonly notes: readonly string[];
+  /**
+   * The rows the step weighted: the design's domain when it had one (1: weighted; the others got
+   * weight 0, as R's `subset()` drops them before weighting), `null` for every row. The variance
+   * adjustment of the step uses these rows only.
+   */
+  readonly rows: Uint8Array | null;
   /**
    * On a replicate-weight design: how the step re-weighted each replicate's weights (absent on a
    * linearization design).

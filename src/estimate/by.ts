@@ -7,6 +7,7 @@ import { getColumn } from '../data/frame.js';
 import type { Column, SurveyData } from '../data/types.js';
 import type { LinearizationDesign, SurveyDesign } from '../design/types.js';
 import { EstimationError, SurveyError } from '../errors.js';
+import { type EstimateTable, toEstimateTable, uniqueLabels } from './estimate-table.js';
 import { registerByGroups } from './group-moments.js';
 import {
   attachInfluence,
@@ -18,40 +19,7 @@ import { registerReplicateGroups } from './replicate-groups.js';
 import type { Estimate } from './types.js';
 import type { ReplicateEstimates } from './variance.js';
 
-/**
- * The rows of a {@link svyBy} (one or more per group) with the covariance between them.
- *
- * It *is* an array of {@link Estimate} (`table.map`, `table[0].estimate`, `for ... of` work);
- * the other members are non-enumerable properties, so `JSON.stringify(table)` gives the rows
- * only. Array methods that make a new array (`map`, `filter`, `slice`) give plain arrays; their
- * rows still know the table's covariance, so {@link svyContrast} works on a filtered table too.
- */
-export interface EstimateTable extends Array<Estimate> {
-  /**
-   * k × k covariance of the k rows, row-major, in row order: R's `vcov(svyby(..., covmat =
-   * TRUE))` (which orders estimates variable-major; this table is group-major). Entries between
-   * rows whose estimator gives no influence values are `NaN` (their variances are `se²`); rows
-   * of empty groups (with `dropEmpty: false`) are `NaN` throughout.
-   */
-  readonly covariance: Float64Array;
-  /**
-   * A label per row, naming it for {@link svyContrast} (not called `keys`, which would hide
-   * `Array.prototype.keys`): the group's levels joined by `'.'` (R's row names, e.g. `'E.No'`) when the
-   * estimator gives one row per group; otherwise `'<group>:<variable><level>'` (R's coefficient
-   * names, e.g. `'E:sch.wideYes'`). A label that would repeat gets `'[j]'` appended (its
-   * 1-based position within the group).
-   */
-  readonly labels: readonly string[];
-  /** The grouping variables. */
-  readonly by: readonly string[];
-  /**
-   * Combinations of the grouping variables' levels with no respondent (of non-zero weight) in
-   * the design's domain: not rows of the table (R drops them too) unless `dropEmpty: false`.
-   */
-  readonly emptyGroups: ReadonlyArray<Readonly<Record<string, string>>>;
-  /** Respondents in the domain with a missing grouping value: in no group. */
-  readonly nMissingGroup: number;
-}
+export type { EstimateTable } from './estimate-table.js';
 
 /** Options of {@link svyBy}. */
 export interface ByOptions {
@@ -66,10 +34,14 @@ export interface ByOptions {
 /** Most level combinations `svyBy` accepts (product of the grouping variables' level counts). */
 const MAX_COMBINATIONS = 1 << 24;
 
-interface ByVariable {
-  name: string;
-  codes: Int32Array;
-  levels: readonly string[];
+/** A grouping variable resolved to codes: one per row (-1: missing) indexing `levels`. */
+export interface ByVariable {
+  /** The variable. */
+  readonly name: string;
+  /** Per row: the index of its level, -1 for a missing value. */
+  readonly codes: Int32Array;
+  /** The levels (a numeric variable's distinct values, sorted, as text). */
+  readonly levels: readonly string[];
 }
 
 /**
@@ -292,14 +264,13 @@ export function svyBy(
   };
   attachInfluence(tableRows, block);
 
-  const labels = rowLabels(tableRows, groupOfRow);
-  return Object.defineProperties(tableRows, {
-    covariance: { value: V, enumerable: false },
-    labels: { value: labels, enumerable: false },
-    by: { value: names, enumerable: false },
-    emptyGroups: { get: listEmpty, enumerable: false },
-    nMissingGroup: { value: nMissingGroup, enumerable: false },
-  }) as unknown as EstimateTable;
+  return toEstimateTable(tableRows, {
+    covariance: V,
+    labels: rowLabels(tableRows, groupOfRow),
+    by: names,
+    emptyGroups: listEmpty,
+    nMissingGroup,
+  });
 }
 
 /**
@@ -792,8 +763,18 @@ function codeTwo(
   counted[0] = missing;
 }
 
-/** A grouping variable's codes and levels (numeric: sorted distinct values). */
-function byVariable(design: SurveyDesign, name: string): ByVariable {
+/**
+ * A grouping variable's codes and levels: a categorical variable's own, or for a numeric one its
+ * distinct values, sorted (labelled with `String(value)`).
+ * @throws {EstimationError} `UNKNOWN_VARIABLE`.
+ * @example
+ * ```ts
+ * const d = svyDesign(fromColumns({ g: [3, 1, NaN, 3] }));
+ * const v = byVariable(d, 'g');
+ * console.log(Array.from(v.codes), v.levels); // => [ 1, 0, -1, 1 ] [ '1', '3' ]
+ * ```
+ */
+export function byVariable(design: SurveyDesign, name: string): ByVariable {
   const col = getColumn(design.data, name);
   if (col.kind === 'categorical') return { name, codes: col.codes, levels: col.levels };
   const values = col.values;
@@ -843,20 +824,7 @@ export function rowLabels(rows: readonly Estimate[], groupLabels: readonly strin
   const keys = rows.map((r, a) =>
     single ? groupLabels[a]! : `${groupLabels[a]}:${r.variable}${r.level ?? ''}`,
   );
-  return dedupe(keys, groupLabels);
-}
-
-function dedupe(keys: string[], groupLabels: readonly string[]): string[] {
-  const count = new Map<string, number>();
-  for (const k of keys) count.set(k, (count.get(k) ?? 0) + 1);
-  if ([...count.values()].every((c) => c === 1)) return keys;
-  const position = new Map<string, number>();
-  return keys.map((k, a) => {
-    const g = groupLabels[a]!;
-    const j = (position.get(g) ?? 0) + 1;
-    position.set(g, j);
-    return count.get(k)! > 1 ? `${k}[${j}]` : k;
-  });
+  return uniqueLabels(keys, groupLabels);
 }
 
 /**

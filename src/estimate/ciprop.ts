@@ -16,10 +16,21 @@ import { type Analysis, choice, confidenceLevel, intervalDf, prepare } from './p
 import type { Estimate } from './types.js';
 import { estimateVariance } from './variance.js';
 
-/** The interval methods of R 4.1.1's `svyciprop` (it has no `'wilson'`). */
-export type CiPropMethod = 'logit' | 'likelihood' | 'asin' | 'beta' | 'mean' | 'xlogit';
+/**
+ * The interval methods of R's `svyciprop`: those of survey 4.1.1, and `'wilson'` (added in
+ * survey 4.5).
+ */
+export type CiPropMethod = 'logit' | 'likelihood' | 'asin' | 'beta' | 'mean' | 'xlogit' | 'wilson';
 
-const METHODS: readonly CiPropMethod[] = ['logit', 'likelihood', 'asin', 'beta', 'mean', 'xlogit'];
+const METHODS: readonly CiPropMethod[] = [
+  'logit',
+  'likelihood',
+  'asin',
+  'beta',
+  'mean',
+  'xlogit',
+  'wilson',
+];
 
 /** Options of {@link svyCiProp}. */
 export interface CiPropOptions {
@@ -55,6 +66,11 @@ export interface CiPropOptions {
  * - `'beta'`: Korn & Graubard's Clopper–Pearson-type interval with the effective sample size
  *   p(1 − p)/var, times (qt(α/2, nrow − 1)/qt(α/2, degf))², where nrow counts the rows of the
  *   domain and degf is the design's degrees of freedom whatever `df` says (as in R).
+ * - `'wilson'` (survey 4.5's, not in 4.1.1): Wilson's score interval with the effective sample
+ *   size n = p(1 − p)/var and t = qt(1 − α/2, df) in place of the normal quantile:
+ *   (p + t²/(2n) ∓ t/(2n) · √(4 n p (1 − p) + t²)) / (1 + t²/n). Like `'beta'` it stays inside
+ *   [0, 1]; unlike it, it uses `df`. With a variance of 0 (a share of 0 or 1 in every PSU) it is
+ *   `[NaN, NaN]`, as in R.
  *
  * `estimate` is the weighted share of successes and `se` the standard error of `svyMean` of the
  * success indicator, whatever the method. Respondents in the domain with a missing value are left
@@ -152,6 +168,9 @@ export function svyCiProp(
     case 'beta':
       ci = betaInterval(a, p, variance, level);
       break;
+    case 'wilson':
+      ci = wilsonInterval(p, variance, level, df);
+      break;
     default:
       ci = glmInterval(a, y, level, df, method, sums);
   }
@@ -188,6 +207,21 @@ function meanVariance(a: Analysis, y: Float64Array, p: number, sums: ReplicateSu
   const z = new Float64Array(y.length);
   for (let i = 0; i < y.length; i++) if (present[i]) z[i] = (w[i]! * (y[i]! - p)) / sumW;
   return estimateVariance(design, denseInfluence([z]), present)[0]!;
+}
+
+/**
+ * Wilson's score interval for a share p with design variance `variance` (survey 4.5's
+ * `svyciprop(method = "wilson")`): the effective sample size n = p(1 − p)/variance and the t
+ * quantile on `df` in the score interval (p + t²/(2n) ∓ t/(2n) √(4np(1 − p) + t²)) / (1 + t²/n).
+ */
+function wilsonInterval(p: number, variance: number, level: number, df: number): [number, number] {
+  const n = (p * (1 - p)) / variance;
+  const t = qt(1 - (1 - level) / 2, df);
+  const t2 = t * t;
+  const centre = p + t2 / (2 * n);
+  const half = (t / (2 * n)) * Math.sqrt(4 * n * p * (1 - p) + t2);
+  const denominator = 1 + t2 / n;
+  return [(centre - half) / denominator, (centre + half) / denominator];
 }
 
 /** The success level (categorical) or value `'0'`/`'1'` (numeric), checked. */

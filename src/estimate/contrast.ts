@@ -4,7 +4,8 @@
  * @module
  */
 import { EstimationError } from '../errors.js';
-import { type EstimateTable, rowLabels } from './by.js';
+import { rowLabels } from './by.js';
+import type { EstimateTable } from './estimate-table.js';
 import { jointCovariance, rowLink, sameDesign } from './influence-rows.js';
 import { confidenceLevel, waldInterval } from './prepare.js';
 import type { Estimate } from './types.js';
@@ -21,8 +22,10 @@ export interface ContrastOptions {
 
 /**
  * The labels {@link svyContrast} knows rows by:
- * - an {@link EstimateTable}: its `labels` (R's row names `'E'`, `'E.No'`, or coefficient names
- *   `'E:sch.wideYes'` when a group has several rows);
+ * - an {@link EstimateTable}: its `labels` — of a svyBy table R's row names `'E'`, `'E.No'`, or
+ *   coefficient names `'E:sch.wideYes'` when a group has several rows; of a svyMean / svyTotal
+ *   call the levels (`'E'`) or, for several variables, R's coefficient names (`'api00'`,
+ *   `'stypeE'`); of svyTable's n-way `counts` / `shares` the cell labels (`'E.Yes'`);
  * - other rows that all carry a `group` (e.g. a filtered table): the same scheme, for these rows;
  * - otherwise the rows' `level` (a categorical variable's levels, e.g. svyMean rows), or
  *   `variable` for rows without a level; if these repeat, R's coefficient names
@@ -62,7 +65,8 @@ function unique(labels: readonly string[]): boolean {
  * two levels' shares of a categorical svyMean.
  *
  * `coefficients` name rows by their labels (see {@link contrastLabels}; rows not named get 0),
- * or give one number per row. V is the table's `covariance` for an {@link EstimateTable}, else
+ * or give one number per row. V is the table's `covariance` for an {@link EstimateTable} (svyBy,
+ * svyMean / svyTotal of one or several variables, svyTable's cells), else
  * the covariance of the rows computed from their estimators' influence values (rows of one
  * svyMean/svyTotal call, or of several calls on domains of one design); on a replicate-weight
  * design, from their replicate estimates (R's `svycontrast` on `svyby(..., covmat = TRUE)` of
@@ -92,12 +96,7 @@ export function svyContrast(
   opts: ContrastOptions = {},
 ): Estimate {
   const level = confidenceLevel(opts);
-  const df = opts.df ?? Number.POSITIVE_INFINITY;
-  if (typeof df !== 'number' || !(df > 0)) {
-    throw new EstimationError('BAD_OPTION', `df must be a positive number; got ${String(df)}`, {
-      value: df,
-    });
-  }
+  const df = contrastDf(opts);
   const k = rows.length;
   const labels = contrastLabels(rows);
   const c = new Float64Array(k);
@@ -130,39 +129,12 @@ export function svyContrast(
 
   const used: number[] = [];
   for (let a = 0; a < k; a++) if (c[a] !== 0) used.push(a);
-  const own = (rows as Partial<EstimateTable>).covariance;
-  const V = own instanceof Float64Array && own.length === k * k ? own : jointCovariance(rows);
 
   let estimate = 0;
   for (const a of used) estimate += c[a]! * rows[a]!.estimate;
-  let variance = 0;
-  if (Number.isNaN(estimate)) variance = Number.NaN;
-  else {
-    for (const a of used) {
-      for (const b of used) {
-        const v = V[a * k + b]!;
-        if (Number.isNaN(v)) {
-          const da = rowLink(rows[a]!)?.block.design;
-          const db = rowLink(rows[b]!)?.block.design;
-          if (da && db && !sameDesign(da, db)) {
-            throw new EstimationError(
-              'DIFFERENT_DESIGNS',
-              `"${labels[a]}" and "${labels[b]}" were estimated on different designs (or replicate designs with different replicates, scale, rscales or mse), so their covariance is unknown; estimate both on one design (e.g. with svyBy or on subsets of it)`,
-              { level: labels[a], value: labels[b] },
-            );
-          }
-          throw new EstimationError(
-            'NO_COVARIANCE',
-            `the covariance of "${labels[a]}" and "${labels[b]}" is unknown: their estimator gives no influence values (contrasts between such rows need svyMean/svyTotal rows)`,
-            { level: labels[a], value: labels[b] },
-          );
-        }
-        variance += c[a]! * c[b]! * v;
-      }
-    }
-  }
+  const variance = Number.isNaN(estimate) ? Number.NaN : contrastVariance(rows, labels, used, c);
   const se = Math.sqrt(Math.max(variance, 0));
-  const { n, nMissing } = base(rows, used);
+  const { n, nMissing } = contrastBase(rows, used);
   return {
     variable: opts.variable ?? 'contrast',
     statistic: 'contrast',
@@ -172,6 +144,71 @@ export function svyContrast(
     n,
     nMissing,
   };
+}
+
+/**
+ * The degrees of freedom of a contrast's interval from its options (default `Infinity`).
+ * @throws {EstimationError} `BAD_OPTION` for a df that is not a positive number.
+ * @example
+ * ```ts
+ * console.log(contrastDf({}), contrastDf({ df: 14 })); // => Infinity 14
+ * ```
+ */
+export function contrastDf(opts: { df?: number }): number {
+  const df = opts.df ?? Number.POSITIVE_INFINITY;
+  if (typeof df !== 'number' || !(df > 0)) {
+    throw new EstimationError('BAD_OPTION', `df must be a positive number; got ${String(df)}`, {
+      value: df,
+    });
+  }
+  return df;
+}
+
+/**
+ * cᵀ V c over the rows `used` (indices into `rows`), V the rows' covariance: the table's own for
+ * an {@link EstimateTable}, else their joint covariance from their estimators' blocks.
+ * @throws {EstimationError} `DIFFERENT_DESIGNS`, `NO_COVARIANCE` when a covariance needed is
+ *   unknown.
+ * @example
+ * ```ts
+ * const data = fromColumns({ g: ['a', 'b', 'a', 'b', 'a', 'b'], w: [1, 2, 1, 2, 1, 2] });
+ * const rows = svyMean(svyDesign(data, { weights: 'w' }), 'g');
+ * console.log(contrastVariance(rows, ['a', 'b'], [0, 1], Float64Array.of(1, -1)).toFixed(5)); // => 0.15802
+ * ```
+ */
+export function contrastVariance(
+  rows: EstimateTable | readonly Estimate[],
+  labels: readonly string[],
+  used: readonly number[],
+  c: Float64Array,
+): number {
+  const k = rows.length;
+  const own = (rows as Partial<EstimateTable>).covariance;
+  const V = own instanceof Float64Array && own.length === k * k ? own : jointCovariance(rows);
+  let variance = 0;
+  for (const a of used) {
+    for (const b of used) {
+      const v = V[a * k + b]!;
+      if (Number.isNaN(v)) {
+        const da = rowLink(rows[a]!)?.block.design;
+        const db = rowLink(rows[b]!)?.block.design;
+        if (da && db && !sameDesign(da, db)) {
+          throw new EstimationError(
+            'DIFFERENT_DESIGNS',
+            `"${labels[a]}" and "${labels[b]}" were estimated on different designs (or replicate designs with different replicates, scale, rscales or mse), so their covariance is unknown; estimate both on one design (e.g. with svyBy or on subsets of it)`,
+            { level: labels[a], value: labels[b] },
+          );
+        }
+        throw new EstimationError(
+          'NO_COVARIANCE',
+          `the covariance of "${labels[a]}" and "${labels[b]}" is unknown: their estimator gives no influence values (contrasts between such rows need estimators that give them: svyMean, svyTotal, svyRatio, svyVar)`,
+          { level: labels[a], value: labels[b] },
+        );
+      }
+      variance += c[a]! * c[b]! * v;
+    }
+  }
+  return variance;
 }
 
 function checkCoefficient(x: number, label: string): number {
@@ -185,8 +222,19 @@ function checkCoefficient(x: number, label: string): number {
   return x;
 }
 
-/** Unweighted base: each group (or estimator call) involved counted once. */
-function base(rows: EstimateTable | readonly Estimate[], used: readonly number[]) {
+/**
+ * The unweighted base of a contrast: `n` and `nMissing` summed over the groups (or estimator
+ * calls) of the rows `used`, each counted once.
+ * @example
+ * ```ts
+ * const row = { variable: 'y', estimate: 1, se: 0, ci: [1, 1] as [number, number], n: 5, nMissing: 1 };
+ * console.log(contrastBase([row, { ...row, n: 7 }], [0, 1])); // => { n: 12, nMissing: 2 }
+ * ```
+ */
+export function contrastBase(
+  rows: EstimateTable | readonly Estimate[],
+  used: readonly number[],
+): { n: number; nMissing: number } {
   const seen = new Set<unknown>();
   let n = 0;
   let nMissing = 0;

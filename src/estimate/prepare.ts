@@ -298,11 +298,25 @@ function scanCodes(
   return { base, nMissing, sumW, sumWY: 0, meanY: Number.NaN, firstMissing, levelSums, clusters };
 }
 
-/** Degrees of freedom for an interval, from the options (default `Infinity`). */
-export function intervalDf(analysis: Analysis, opts: EstimateOptions): number {
+/**
+ * Degrees of freedom for an interval, from the options (default `Infinity`); `'design'` is the
+ * degrees of freedom of the analysis' design (its domain).
+ */
+export function intervalDf(
+  analysis: { readonly design: SurveyDesign },
+  opts: Pick<EstimateOptions, 'df'>,
+): number {
+  return optionDf(analysis.design, opts);
+}
+
+/**
+ * Degrees of freedom for an interval on a design, from the options (default `Infinity`;
+ * `'design'`: R's `degf` of the design's domain).
+ */
+export function optionDf(design: SurveyDesign, opts: Pick<EstimateOptions, 'df'>): number {
   const df = opts.df ?? Number.POSITIVE_INFINITY;
   // R's degf(design) of the domain (rows missing this variable still count).
-  if (df === 'design') return degreesOfFreedom(analysis.design);
+  if (df === 'design') return degreesOfFreedom(design);
   if (typeof df !== 'number' || !(df > 0)) {
     throw new EstimationError(
       'BAD_OPTION',

@@ -16,9 +16,10 @@ import type { Estimate } from './types.js';
 import { estimateVariance } from './variance.js';
 
 /**
- * Quantile rules of R's `svyquantile` (survey 4.1.1): `'math'` (= `'hf1'`, the default: the
- * smallest value whose cumulative weight share reaches p), `'school'` (= `'hf2'`: averages at
- * ties), `'shahvaish'`, and weighted analogues of Hyndman & Fan's types `'hf1'`…`'hf9'`.
+ * Quantile rules of R's `svyquantile` (survey 4.1.1, with survey ≥ 4.4's fix of `'math'`,
+ * `'school'` and `'hf3'` for p below the first weight share): `'math'` (= `'hf1'`, the default:
+ * the smallest value whose cumulative weight share reaches p), `'school'` (= `'hf2'`: averages
+ * at ties), `'shahvaish'`, and weighted analogues of Hyndman & Fan's types `'hf1'`…`'hf9'`.
  */
 export type QuantileRule =
   | 'math'
@@ -91,6 +92,13 @@ export interface QuantileOptions {
  * Quantiles of a numeric variable (R's `svyquantile`, survey 4.1.1), one row per probability,
  * with `statistic: 'quantile'` and the probability in `prob`.
  *
+ * The discrete rules follow survey ≥ 4.4, which fixed a bug of 4.1.1: `'math'`/`'hf1'` give the
+ * smallest value for every p at or below the smallest value's weight share, and
+ * `'school'`/`'hf2'` the mean of the two smallest values (4.1.1 gave the second smallest value
+ * for p below that share, e.g. for the values 1…10 the 1st and 5th percentiles 2 but the 10th
+ * 1); `'hf3'` follows the same fixed test (it changes only rounding-edge cases). This changes
+ * quantiles for small p and, more often, the lower limits of their Woodruff intervals.
+ *
  * The quantile is R's rule `qrule` applied to the values and sampling weights of the
  * respondents in the domain with a value. The default interval is Woodruff's: a confidence
  * interval for the estimated share of the population at or below the quantile (`svyMean` of
@@ -118,9 +126,10 @@ export interface QuantileOptions {
  * values are sorted once; each replicate then costs one pass over its weights (in row order)
  * and a binary search per probability.
  *
- * Where this differs from R: with a single respondent every rule gives that value (R's
- * interpolating rules `'hf5'`…`'hf9'`, `'shahvaish'` stop with an error), and a `'score'` limit
- * whose root cannot be bracketed is `NaN` where R stops with an error.
+ * Where this differs from R: with a single respondent every rule gives that value (as survey
+ * ≥ 4.2's rules do; survey 4.1.1's interpolating rules `'hf5'`…`'hf9'`, `'shahvaish'` stop with
+ * an error, and `'hf4'` gives `NaN` in both), and a `'score'` limit whose root cannot be
+ * bracketed is `NaN` where R stops with an error.
  *
  * @throws {EstimationError} `NOT_NUMERIC`, `BAD_OPTION` (a probability outside [0, 1], an
  *   unknown rule, an interval the design type does not have), `UNKNOWN_VARIABLE`,
@@ -286,7 +295,13 @@ class QuantileContext {
       fast && (qrule === 'math' || qrule === 'hf1' || qrule === 'school' || qrule === 'hf2');
     this.rule = useFast
       ? (p) => {
-          if (this.#select === undefined) this.#select = WeightedSelect.build(this.values, a);
+          if (this.#select === undefined) {
+            this.#select = WeightedSelect.build(
+              this.values,
+              a,
+              qrule === 'school' || qrule === 'hf2',
+            );
+          }
           const v = this.#select === null ? Number.NaN : this.#select.quantile(p);
           return Number.isNaN(v) ? this.sortedRule(p) : v;
         }
@@ -543,9 +558,12 @@ class QuantileContext {
  * (three-way partitions around a pivot value, comparing the weight below with p · total) finds
  * the value v whose weight straddles p · total. The sorted rule's answer is then v whenever the
  * weight strictly below v and the weight at or below v are both clear of p · total by more than
- * any rounding of either computation, v is not the smallest value (R's `qs` then takes the
- * second value) and v is not 0 (−0 and 0 would depend on the sorted order). Otherwise
- * {@link WeightedSelect.quantile} gives NaN and the sorted rule decides.
+ * any rounding of either computation, and v is not 0 (−0 and 0 would depend on the sorted
+ * order). For p below the first value's weight share the fixed rules (survey ≥ 4.4) give the
+ * smallest value, so v may be the smallest value for `'math'`; `'school'` then averages the
+ * smallest two values, which is v only when v is tied (so a smallest v held by a single row is
+ * left to the sorted rule). Otherwise {@link WeightedSelect.quantile} gives NaN and the sorted
+ * rule decides.
  */
 class WeightedSelect {
   private constructor(
@@ -553,10 +571,14 @@ class WeightedSelect {
     private readonly wv: Float64Array,
     private readonly total: number,
     private readonly margin: number,
+    private readonly school: boolean,
   ) {}
 
-  /** The rows with a value and a positive weight; `null` when there are fewer than two. */
-  static build(values: Float64Array, a: Analysis): WeightedSelect | null {
+  /**
+   * The rows with a value and a positive weight; `null` when there are fewer than two. `school`:
+   * the rule is `'school'` (`'hf2'`), else `'math'` (`'hf1'`).
+   */
+  static build(values: Float64Array, a: Analysis, school: boolean): WeightedSelect | null {
     const { present, weights } = a;
     let m = 0;
     for (let i = 0; i < present.length; i++) if (present[i] && weights[i]! > 0) m++;
@@ -576,7 +598,7 @@ class WeightedSelect {
     // is the sorted rule's compensated cumulative sum; the margin is a generous multiple.
     const margin = total * (8 * m + 64) * DBL_EPSILON;
     if (!Number.isFinite(total) || !(total > 0)) return null;
-    return new WeightedSelect(xv, wv, total, margin);
+    return new WeightedSelect(xv, wv, total, margin, school);
   }
 
   /**
@@ -604,7 +626,7 @@ class WeightedSelect {
 
   /** The rule's value at p, or NaN when the sorted rule must decide. */
   quantile(p: number): number {
-    const { xv, wv, total, margin, fenceIdx, fenceW } = this;
+    const { xv, wv, total, margin, fenceIdx, fenceW, school } = this;
     const target = p * total;
     if (!(target > margin && target < total - margin)) return Number.NaN;
     // Start between the last fence with weight ≤ target and the fence after it.
@@ -670,7 +692,7 @@ class WeightedSelect {
         hi = lt;
       } else if (B > target) {
         // The pivot straddles the target; is that clear of every rounding?
-        if (lt === 0 || pivot === 0) return Number.NaN;
+        if (pivot === 0 || (school && lt === 0 && gt === lt)) return Number.NaN;
         if (!(A <= target - margin && B > target + margin)) return Number.NaN;
         return pivot;
       } else {
@@ -858,15 +880,17 @@ function makeRule(
   switch (rule) {
     case 'math':
     case 'hf1':
+      // survey ≥ 4.4's rule: wlow ≤ 0 (4.1.1: === 0, so a p below the first weight share,
+      // where qs gives pos 0 and a negative wlow, took the second value).
       return (p) => {
         const q = qs(cumw, total, p);
-        return q.wlow === 0 ? xs[q.pos]! : xs[q.next]!;
+        return q.wlow <= 0 ? xs[q.pos]! : xs[q.next]!;
       };
     case 'school':
     case 'hf2':
       return (p) => {
         const q = qs(cumw, total, p);
-        return q.wlow === 0 ? (xs[q.pos]! + xs[q.next]!) / 2 : xs[q.next]!;
+        return q.wlow <= 0 ? (xs[q.pos]! + xs[q.next]!) / 2 : xs[q.next]!;
       };
     case 'hf3': {
       // rowsum(w, x) over the distinct values, then qs on them.
@@ -884,7 +908,7 @@ function makeRule(
       return (p) => {
         const q = qs(ucum, utotal, p);
         // R's ilow is 1-based: even ilow is odd pos here.
-        return q.wlow === 0 && (q.pos + 1) % 2 === 0 ? ux[q.pos]! : ux[q.next]!;
+        return q.wlow <= 0 && (q.pos + 1) % 2 === 0 ? ux[q.pos]! : ux[q.next]!;
       };
     }
     case 'hf4':

@@ -11,6 +11,8 @@ import { EstimationError } from '../errors.js';
 import { pchisqUpper, pfUpper } from '../stats/distributions.js';
 import { categoricalInfluence, type Influence } from '../variance/influence.js';
 import { designDf as designDegreesOfFreedom } from '../variance/linearization.js';
+import { type CellTable, type CellTableOptions, cellTable } from './cell-table.js';
+import { type Coded, coded } from './levels.js';
 import { replicateCellSums } from './replicate-groups.js';
 import { estimateVariance } from './variance.js';
 
@@ -40,26 +42,6 @@ export interface SurveyTable {
 export interface TableOptions {
   /** Also give each cell's share of the grand total. */
   share?: boolean;
-}
-
-/** A variable's levels and per-row codes (numeric: distinct values in the domain, sorted). */
-interface Coded {
-  codes: Int32Array;
-  levels: string[];
-}
-
-function coded(column: Column, usable: (i: number) => boolean): Coded {
-  if (column.kind === 'categorical') return { codes: column.codes, levels: [...column.levels] };
-  const values = column.values;
-  const distinct = new Set<number>();
-  for (let i = 0; i < values.length; i++) {
-    if (usable(i) && !Number.isNaN(values[i]!)) distinct.add(values[i]!);
-  }
-  const sorted = [...distinct].sort((a, b) => a - b);
-  const index = new Map(sorted.map((v, k) => [v, k]));
-  const codes = new Int32Array(values.length);
-  for (let i = 0; i < values.length; i++) codes[i] = index.get(values[i]!) ?? -1;
-  return { codes, levels: sorted.map(String) };
 }
 
 interface Cross {
@@ -254,7 +236,12 @@ function clusterPass(
  * design's weights), the counts of the respondents with both values are scaled up to the weight
  * total of all the domain's respondents when some miss a variable; the shares are the same.
  *
- * @throws {EstimationError} `UNKNOWN_VARIABLE`.
+ * For a table of any number of variables with standard errors, pass them as an array (the
+ * n-way form below). A call that fits neither form (a third variable name, a missing column
+ * variable, options that are not an object) is a `BAD_ARGUMENTS` error rather than being
+ * ignored.
+ *
+ * @throws {EstimationError} `UNKNOWN_VARIABLE`, `BAD_ARGUMENTS`.
  * @example
  * ```ts
  * const data = fromColumns({
@@ -265,13 +252,99 @@ function clusterPass(
  * const t = svyTable(svyDesign(data, { weights: 'w' }), 'vote', 'sex', { share: true });
  * console.log(t.rowLevels, t.colLevels, t.counts, t.nMissing); // => [ 'yes', 'no' ] [ 'f', 'm' ] [ [ 10, 30 ], [ 20, 50 ] ] 1
  * console.log(t.shares?.[0]); // => [ 0.09090909090909091, 0.2727272727272727 ]
+ *
+ * // The n-way form: one row per cell, with counts, shares and their standard errors.
+ * const cells = svyTable(svyDesign(data, { weights: 'w' }), ['vote', 'sex'], { within: ['sex'] });
+ * console.log(cells.cells.map((c) => `${c.label} ${c.count} ${c.withinShare?.toFixed(3)}`).join(', '));
+ * // => yes.f 10 0.333, no.f 20 0.667, yes.m 30 0.375, no.m 50 0.625
  * ```
  */
 export function svyTable(
   design: SurveyDesign,
   row: string,
   col: string,
-  opts: TableOptions = {},
+  opts?: TableOptions,
+): SurveyTable;
+/**
+ * The weighted table of one or more variables, cell by cell (R's `svytable(~a + b + c, design)`
+ * with R's `svytotal` and `svymean` of `~interaction(a, b, c)` for the standard errors): every
+ * combination of the variables' levels is a cell (the first variable varying fastest, as R's
+ * `interaction()`), with its respondents, its estimated population count and its share of the
+ * total, each with a design-based standard error; with `within`, also its share among the cells
+ * with the same levels of the `within` variables (R's `svyby(~c, ~a + b, design, svymean)`).
+ * `counts`, `shares` and `withinShares` are the same estimates as {@link EstimateTable}s, with
+ * intervals and the covariance of all cells, for {@link svyContrast} (labels: the cell labels,
+ * e.g. `'E.Yes'`).
+ *
+ * Respondents missing any of the variables are left out (R's `na.rm = TRUE`) and counted in
+ * `nMissing`. On a replicate-weight design the counts are those of `svytotal` (not scaled to the
+ * design's weight total as the two-way form's `svytable` counts are when values are missing).
+ * Costs a pass over the rows per variable and one for the cells; the standard errors need one
+ * more pass, and the cells' covariance is computed when first read (PSUs × cells² operations).
+ *
+ * @throws {EstimationError} `UNKNOWN_VARIABLE`, `BAD_ARGUMENTS` (no variable, a variable twice),
+ *   `BAD_OPTION` (`within` not a proper subset of the variables, more than 65,536 cells, `level`,
+ *   `df`, `na`), `MISSING_VALUES` (with `na: 'fail'`), `EMPTY_DOMAIN`, `ZERO_WEIGHT_DOMAIN`.
+ */
+export function svyTable(
+  design: SurveyDesign,
+  variables: readonly string[],
+  opts?: CellTableOptions,
+): CellTable;
+export function svyTable(
+  design: SurveyDesign,
+  rowOrVariables: string | readonly string[],
+  colOrOpts?: string | CellTableOptions,
+  opts?: TableOptions,
+  ...rest: unknown[]
+): SurveyTable | CellTable {
+  const usage =
+    'use svyTable(design, row, col, opts?) for a two-way table or svyTable(design, [variables...], opts?) for cells with standard errors';
+  if (rest.length > 0) {
+    throw new EstimationError('BAD_ARGUMENTS', `svyTable was given too many arguments; ${usage}`, {
+      value: rest,
+    });
+  }
+  if (Array.isArray(rowOrVariables)) {
+    if (opts !== undefined || (colOrOpts !== undefined && !isOptions(colOrOpts))) {
+      throw new EstimationError(
+        'BAD_ARGUMENTS',
+        `svyTable(design, [${rowOrVariables.map((v) => JSON.stringify(v)).join(', ')}], ...): after the variables only an options object may follow; ${usage}`,
+        { value: colOrOpts },
+      );
+    }
+    return cellTable(design, rowOrVariables, (colOrOpts ?? {}) as CellTableOptions);
+  }
+  if (typeof rowOrVariables !== 'string' || typeof colOrOpts !== 'string') {
+    throw new EstimationError(
+      'BAD_ARGUMENTS',
+      `svyTable needs a row and a column variable (or an array of variables); got ${JSON.stringify(rowOrVariables)} and ${JSON.stringify(colOrOpts)}; ${usage}`,
+      { value: [rowOrVariables, colOrOpts] },
+    );
+  }
+  if (opts !== undefined && !isOptions(opts)) {
+    throw new EstimationError(
+      'BAD_ARGUMENTS',
+      typeof opts === 'string'
+        ? `svyTable(design, "${rowOrVariables}", "${colOrOpts}", "${opts}"): the two-way form takes two variables; for a table of three or more, pass them as an array: svyTable(design, ["${rowOrVariables}", "${colOrOpts}", "${opts}"])`
+        : `svyTable: options must be an object; got ${JSON.stringify(opts)}`,
+      { value: opts },
+    );
+  }
+  return twoWayTable(design, rowOrVariables, colOrOpts, opts ?? {});
+}
+
+/** Whether a value can be an options object. */
+function isOptions(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** svyTable's two-way form. */
+function twoWayTable(
+  design: SurveyDesign,
+  row: string,
+  col: string,
+  opts: TableOptions,
 ): SurveyTable {
   const x = cross(design, row, col);
   const R = x.row.levels.length;
@@ -407,6 +480,13 @@ export function svyChisq(
   col: string,
   opts: ChisqOptions = {},
 ): ChisqTest {
+  if (!isOptions(opts) || typeof row !== 'string' || typeof col !== 'string') {
+    throw new EstimationError(
+      'BAD_ARGUMENTS',
+      `svyChisq(design, row, col, opts?) tests two variables; got ${JSON.stringify(row)}, ${JSON.stringify(col)} and ${JSON.stringify(opts)}`,
+      { value: [row, col, opts] },
+    );
+  }
   const test = opts.statistic ?? 'F';
   if (test !== 'F' && test !== 'Chisq') {
     throw new EstimationError('BAD_OPTION', `statistic must be 'F' or 'Chisq'; got "${test}"`, {

@@ -23,9 +23,15 @@ export interface Estimate {
   ci: [number, number];
   /** Design effect (with `deff: true`). */
   deff?: number;
-  /** Unweighted base: respondents in the domain with a non-missing value. */
+  /**
+   * Unweighted base: respondents in the domain with a non-missing value (with several variables
+   * in one call, respondents with all of them).
+   */
   n: number;
-  /** Respondents in the domain whose value was missing (excluded from the base). */
+  /**
+   * Respondents in the domain whose value was missing (excluded from the base; with several
+   * variables in one call, those missing any of them).
+   */
   nMissing: number;
 }
 

@@ -7,9 +7,9 @@
 import type { ReplicateDesign } from '../design/replicate-types.js';
 import type { SurveyDesign } from '../design/types.js';
 import { EstimationError } from '../errors.js';
-import { calibratedInfluence, isCalibrated } from '../variance/calibration.js';
+import { calibratedInfluence, calibratedRows, isCalibrated } from '../variance/calibration.js';
 import type { Influence } from '../variance/influence.js';
-import { linearizationVariance } from '../variance/linearization.js';
+import { linearizationVariance, type VarianceOptions } from '../variance/linearization.js';
 import { replicateCovariance } from '../variance/replicate.js';
 
 /**
@@ -38,9 +38,13 @@ export function reweighted(
  *
  * - Linearization design: the variance of the influence values (on a post-stratified, raked
  *   or calibrated design first adjusted for the weighting, see {@link calibratedInfluence}; as
- *   in R such a design keeps every row in its domains, so the variance is over the whole design).
+ *   in R such a design keeps every row in its domains, so the variance is over the whole design,
+ *   or over the domain its weighting was given, see {@link calibratedRows}).
  * - Replicate design: R's `svrVar` of the replicate estimates, which `replicates()` computes
  *   (called only then, with the design).
+ *
+ * With `diagonal: true` only the variances are computed on a linearization design (the rest of
+ * the matrix is 0); a replicate design gives the whole matrix.
  *
  * @throws {EstimationError} `REPLICATES_NOT_SUPPORTED` on a replicate design when the estimator
  *   gave no way to recompute its estimates.
@@ -50,6 +54,7 @@ export function estimateVariance(
   influence: Influence,
   present: Uint8Array | null,
   replicates?: (design: ReplicateDesign) => ReplicateEstimates,
+  opts: VarianceOptions = {},
 ): Float64Array {
   if (design.type === 'replicate') {
     if (!replicates) {
@@ -63,7 +68,12 @@ export function estimateVariance(
     return replicateCovariance(design, full, reps);
   }
   if (isCalibrated(design)) {
-    return linearizationVariance(design, calibratedInfluence(design, influence, present), null);
+    return linearizationVariance(
+      design,
+      calibratedInfluence(design, influence, present),
+      calibratedRows(design),
+      opts,
+    );
   }
-  return linearizationVariance(design, influence, present);
+  return linearizationVariance(design, influence, present, opts);
 }

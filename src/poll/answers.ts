@@ -10,6 +10,8 @@
  * (`jointCovariance`), as R's `svyratio(..., covmat = TRUE)` computes it.
  * @module
  */
+
+import { getCategorical } from '../data/frame.js';
 import type { SurveyData } from '../data/types.js';
 import { degreesOfFreedom } from '../design/df.js';
 import type { SurveyDesign } from '../design/types.js';
@@ -64,7 +66,7 @@ export function resolveOptions(design: SurveyDesign, opts: PollOptions = {}): Re
 /**
  * Per row of the data, the index in `answers` of the answer given, or -1 (missing in the data).
  * A categorical column's levels are matched to answers by the codebook's value label of the
- * answer's code, else by the code itself (`'98'`), else by the answer's English label; a
+ * answer's code, else by the code itself (`'98'`), else by one of the answer's labels (any language); a
  * numeric column's values are the codes.
  *
  * @throws {EstimationError} `UNKNOWN_LEVEL` when a level or value in the data has no answer in
@@ -116,13 +118,44 @@ export function answerIndex(
     }
     return out;
   }
+  const levelAnswer = levelAnswers(data, variable, answers);
+  for (let i = 0; i < data.nrow; i++) {
+    const c = col.codes[i]!;
+    out[i] = c < 0 ? -1 : levelAnswer[c]!;
+  }
+  return out;
+}
+
+/**
+ * Per level of a categorical column, the index in `answers` of the answer it is: matched by the
+ * codebook's value label of the answer's code, else by the code itself (`'98'`), else by the
+ * answer's English label.
+ * @throws {EstimationError} `UNKNOWN_VARIABLE`, `NOT_CATEGORICAL`, `UNKNOWN_LEVEL` (a level
+ *   with no answer).
+ * @example
+ * ```ts
+ * const data = fromColumns({ q: ['No', 'Yes', 'No'] });
+ * const answers = [
+ *   { code: 1, label: { en: 'Yes' }, group: 'positive' as const },
+ *   { code: 2, label: { en: 'No' }, group: 'negative' as const },
+ * ];
+ * console.log(levelAnswers(data, 'q', answers)); // => [ 1, 0 ]
+ * ```
+ */
+export function levelAnswers(
+  data: SurveyData,
+  variable: string,
+  answers: readonly Answer[],
+): number[] {
+  const col = getCategorical(data, variable);
+  const codes = answers.map((a) => String(a.code));
   const cbValues = data.codebook.variables.find((v) => v.name === variable)?.values ?? [];
   const codebookLabel = (code: number | string): string | undefined =>
     cbValues.find((v) => String(v.code) === String(code) || Number(v.code) === Number(code))?.label;
-  const levelAnswer = col.levels.map((level) => {
+  return col.levels.map((level) => {
     let j = answers.findIndex((a) => codebookLabel(a.code) === level);
     if (j < 0) j = answers.findIndex((a) => String(a.code) === level);
-    if (j < 0) j = answers.findIndex((a) => a.label.en === level);
+    if (j < 0) j = answers.findIndex((a) => Object.values(a.label).includes(level));
     if (j < 0) {
       throw new EstimationError(
         'UNKNOWN_LEVEL',
@@ -132,11 +165,6 @@ export function answerIndex(
     }
     return j;
   });
-  for (let i = 0; i < data.nrow; i++) {
-    const c = col.codes[i]!;
-    out[i] = c < 0 ? -1 : levelAnswer[c]!;
-  }
-  return out;
 }
 
 /**

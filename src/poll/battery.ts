@@ -15,7 +15,7 @@ import {
   scoreColumn,
   withColumns,
 } from './answers.js';
-import type { Answer, AnswerGroup, Battery } from './questionnaire.js';
+import { type Answer, type AnswerGroup, type Battery, textOf } from './questionnaire.js';
 
 /** The summaries of an item made of answer groups. */
 export type GroupStatistic =
@@ -61,7 +61,7 @@ export interface AnswerShare extends Estimate {
 export interface ItemSummary extends Record<GroupStatistic, Estimate> {
   /** The item's key (e.g. the country). */
   key: string;
-  /** The item's English label. */
+  /** The item's label (its English text, else its questionnaire language's: `textOf`). */
   label: string;
   /** The item's column. */
   variable: string;
@@ -116,7 +116,7 @@ export function svyBattery(
 ): BatteryResult {
   const resolved = resolveOptions(design, opts);
   const items = battery.items.map((item) =>
-    summarise(design, item.variable, battery.scale, resolved, item.key, item.label.en),
+    summarise(design, item.variable, battery.scale, resolved, item.key, textOf(item.label)),
   );
   return { battery: battery.id, items, level: resolved.level, df: resolved.df };
 }
@@ -180,7 +180,7 @@ function summarise(
   const shares: AnswerShare[] = kept.map(({ a }) => {
     const row = derivedMean(d, `${variable}[=${a.code}]`, opts, {
       variable,
-      level: a.label.en,
+      level: textOf(a.label),
       statistic: 'proportion',
     }) as unknown as AnswerShare;
     row.code = a.code;

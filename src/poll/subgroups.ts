@@ -4,6 +4,7 @@
  * @module
  */
 import { getCategorical } from '../data/frame.js';
+import { degreesOfFreedom } from '../design/df.js';
 import { subset } from '../design/subset.js';
 import type { SurveyDesign } from '../design/types.js';
 import { EstimationError } from '../errors.js';
@@ -39,6 +40,11 @@ export interface SubgroupRow extends Estimate {
   national: number;
   /** Subgroup share − national share, with its design-based test. */
   vsNational: DifferenceTest;
+  /**
+   * Degrees of freedom of the subgroup's own sample: PSUs minus strata with respondents in it
+   * (R's `degf(subset(design, ...))`), for judging its reliability (`reliability`'s `df`).
+   */
+  domainDf: number;
 }
 
 /** {@link svySubgroups}'s result. */
@@ -117,7 +123,8 @@ export function svySubgroups(
         if (!Number.isNaN(y[i]!) && (design.domain === null || design.domain[i])) any = true;
       }
       if (!any) return; // no respondent with an answer in this subgroup
-      const sub = derivedMean(subset(d, inGroup), column, resolved, {
+      const domain = subset(d, inGroup);
+      const sub = derivedMean(domain, column, resolved, {
         variable,
         level,
         statistic,
@@ -135,6 +142,7 @@ export function svySubgroups(
         V[1]!,
         resolved,
       );
+      row.domainDf = degreesOfFreedom(domain);
       rows.push(row);
     });
   }

@@ -3,58 +3,62 @@
  * and raking of the design weights to them.
  * @module
  */
-import { z } from 'zod';
+import {
+  array,
+  minLength,
+  nonnegative,
+  number,
+  optional,
+  type output,
+  positive,
+  record,
+  strictObject,
+  string,
+} from 'zod/mini';
 import { readJsonFile } from '../data/json-file.js';
+import { validateJson } from '../data/validate.js';
 import type { SurveyDesign } from '../design/types.js';
 import type { Margin } from '../design/weighting-history.js';
 import { WeightingError } from '../errors.js';
 import { type RakeOptions, rake } from '../weighting/rake.js';
 
 /** The margins file: population counts per level of each raking variable. */
-export const marginsFileSchema = z
-  .object({
-    /** The population total every margin sums to (documentation). */
-    population: z.number().positive().optional(),
-    /** What the margins are and where they come from. */
-    description: z.string().optional(),
-    /** The margins, one per raking variable. */
-    margins: z
-      .array(
-        z
-          .object({
-            /** The variable (a categorical column). */
-            variable: z.string().min(1),
-            /** Where the figures come from. */
-            source: z.string().optional(),
-            /** How they were derived from the source. */
-            derivation: z.string().optional(),
-            /** Population count per level, keyed by the codebook value label. */
-            population: z.record(z.string(), z.number().nonnegative()),
-          })
-          .strict(),
-      )
-      .min(1),
-    /** Variables considered and not used as margins, with the reason. */
-    excluded: z
-      .array(
-        z
-          .object({
-            /** The variable. */
-            variable: z.string(),
-            /** Why it is not a margin. */
-            reason: z.string(),
-          })
-          .strict(),
-      )
-      .optional(),
-  })
-  .strict();
+export const marginsFileSchema = strictObject({
+  /** The population total every margin sums to (documentation). */
+  population: optional(number().check(positive())),
+  /** What the margins are and where they come from. */
+  description: optional(string()),
+  /** The margins, one per raking variable. */
+  margins: array(
+    strictObject({
+      /** The variable (a categorical column). */
+      variable: string().check(minLength(1)),
+      /** Where the figures come from. */
+      source: optional(string()),
+      /** How they were derived from the source. */
+      derivation: optional(string()),
+      /** Population count per level, keyed by the codebook value label. */
+      population: record(string(), number().check(nonnegative())),
+    }),
+  ).check(minLength(1)),
+  /** Variables considered and not used as margins, with the reason. */
+  excluded: optional(
+    array(
+      strictObject({
+        /** The variable. */
+        variable: string(),
+        /** Why it is not a margin. */
+        reason: string(),
+      }),
+    ),
+  ),
+});
 
 /**
  * The content of a margins file.
  * @useDeclaredType
  */
-export type MarginsFile = z.infer<typeof marginsFileSchema>;
+export type MarginsFile = output<typeof marginsFileSchema>;
 
 /**
  * The raking margins (`{ variable, population }`, level keys as the codebook's value labels)
@@ -68,15 +72,12 @@ export type MarginsFile = z.infer<typeof marginsFileSchema>;
  * ```
  */
 export function marginsFromJson(json: unknown, source = 'margins'): Margin[] {
-  const result = marginsFileSchema.safeParse(json);
-  if (!result.success) {
-    const problems = result.error.issues.map(
-      (i) => `${i.path.join('.') || '(root)'}: ${i.message}`,
-    );
+  const result = validateJson(marginsFileSchema, json);
+  if (!result.ok) {
     throw new WeightingError(
       'INVALID_MARGINS',
-      `${source}: invalid margins file\n  ${problems.join('\n  ')}`,
-      { file: source, problems },
+      `${source}: invalid margins file\n  ${result.problems.join('\n  ')}`,
+      { file: source, problems: result.problems },
     );
   }
   return result.data.margins.map((m) => ({

@@ -12,7 +12,9 @@
  * - trimming: nothing (R keeps `postStrata` as it was).
  *
  * A design with any of the first three is *calibrated*: as in R, its domains keep every row (with
- * weight zero outside), so its variance is computed over the whole design.
+ * weight zero outside), so its variance is computed over the whole design — or, when the first
+ * of those steps weighted a domain, over that domain's rows (R's `subset()` dropped the others
+ * before weighting; see {@link calibratedRows}). Each step adjusts the rows it weighted only.
  * @module
  */
 import type { SurveyDesign } from '../design/types.js';
@@ -38,6 +40,26 @@ export function isCalibrated(design: SurveyDesign): boolean {
   if (!steps) return false;
   for (const s of steps) if (s.method !== 'trim') return true;
   return false;
+}
+
+/**
+ * The rows a calibrated design's variance is computed over: those of its first post-stratifying,
+ * raking or calibrating step (the domain it weighted; `null`: every row). R holds such a design
+ * as the rows `subset()` kept before weighting, so strata and PSUs without one of them are not
+ * part of its variance.
+ * @example
+ * ```ts
+ * const d = svyDesign(fromColumns({ g: ['a', 'b', 'a', 'b'], r: [1, 1, 0, 1] }));
+ * const population = [{ g: 'a', count: 5 }, { g: 'b', count: 5 }];
+ * console.log(calibratedRows(postStratify(d, { variables: ['g'], population }))); // => null
+ * const nonResponse = postStratify(subset(d, (x) => x.r === 1), { variables: ['g'], population });
+ * console.log(Array.from(calibratedRows(nonResponse) ?? [])); // => [ 1, 1, 0, 1 ]
+ * ```
+ */
+export function calibratedRows(design: SurveyDesign): Uint8Array | null {
+  if (design.type !== 'linearization') return null;
+  for (const s of design.calibration ?? []) if (s.method !== 'trim') return s.rows;
+  return null;
 }
 
 /**
@@ -95,6 +117,7 @@ function adjustPostStratified(step: PostStratifyStep, z: Float64Array): void {
   const n = z.length;
   for (let i = 0; i < n; i++) {
     const h = cells[i]!;
+    if (h < 0) continue; // not weighted by this step
     const o = oldw[i]!;
     let w = psw[i]!;
     if (w === 0 && o === 0) w = 1;
@@ -103,6 +126,7 @@ function adjustPostStratified(step: PostStratifyStep, z: Float64Array): void {
   }
   for (let h = 0; h < nCells; h++) sums[h]! /= oldSum[h]!;
   for (let i = 0; i < n; i++) {
+    if (cells[i]! < 0) continue;
     let w = psw[i]!;
     if (w === 0 && oldw[i] === 0) w = 1;
     z[i]! -= sums[cells[i]!]! * w;
@@ -115,19 +139,63 @@ function adjustPostStratified(step: PostStratifyStep, z: Float64Array): void {
  * Rows with weight 0 before raking are left out of the means (R would give NaN).
  */
 function adjustRaked(step: RakeStep, z: Float64Array): void {
-  const { cells, oldWeights: w0, cellLevels, sweepFactors, levels } = step;
-  const m = levels.length;
-  const nCells = sweepFactors[0]!.length;
+  const { cells, oldWeights: w0 } = step;
+  const nCells = step.sweepFactors[0]!.length;
   const S0 = new Float64Array(nCells);
-  const count = new Float64Array(nCells);
   const n = z.length;
   for (let i = 0; i < n; i++) {
     const w = w0[i]!;
-    if (w === 0) continue;
     const c = cells[i]!;
-    S0[c]! += z[i]! / w;
-    count[c]! += 1;
+    if (w !== 0 && c >= 0) S0[c]! += z[i]! / w;
   }
+  const D = rakingCorrection(step, S0, rakingCellCounts(step));
+  for (let i = 0; i < n; i++) {
+    const w = w0[i]!;
+    const c = cells[i]!;
+    if (w !== 0 && c >= 0) z[i]! -= w * D[c]!;
+  }
+}
+
+/**
+ * Per cell of a raking step, the respondents with a weight before raking (those the raking
+ * adjustment of influence values averages over).
+ * @example
+ * ```ts
+ * const d = rake(svyDesign(fromColumns({ g: ['a', 'b', 'a'] })), [{ variable: 'g', population: { a: 4, b: 2 } }]);
+ * const step = d.calibration![0] as RakeStep;
+ * console.log(Array.from(rakingCellCounts(step))); // => [ 2, 1 ]
+ * ```
+ */
+export function rakingCellCounts(step: RakeStep): Float64Array {
+  const count = new Float64Array(step.sweepFactors[0]!.length);
+  const { cells, oldWeights: w0 } = step;
+  for (let i = 0; i < cells.length; i++) {
+    const c = cells[i]!;
+    if (w0[i] !== 0 && c >= 0) count[c]! += 1;
+  }
+  return count;
+}
+
+/**
+ * The raking adjustment of influence values as R's `svyrecvar` makes it (10 sweeps of
+ * `x ← x − psw_k · ave(x / psw_k)` over the margins), on the cell table: given per cell
+ * `S0 = Σ z / w0` of the influence values z (rows with a weight before raking) and the cells'
+ * respondent counts, the per-cell D such that the adjusted values are `z − w0 · D[cell]`.
+ * @example
+ * ```ts
+ * const d = rake(svyDesign(fromColumns({ g: ['a', 'b', 'a'] })), [{ variable: 'g', population: { a: 4, b: 2 } }]);
+ * const step = d.calibration![0] as RakeStep;
+ * console.log(Array.from(rakingCorrection(step, Float64Array.of(4, 1), rakingCellCounts(step)))); // => [ 2, 1 ]
+ * ```
+ */
+export function rakingCorrection(
+  step: RakeStep,
+  S0: Float64Array,
+  count: Float64Array,
+): Float64Array {
+  const { cellLevels, sweepFactors, levels } = step;
+  const m = levels.length;
+  const nCells = sweepFactors[0]!.length;
   const levelCount = levels.map((ls) => new Float64Array(ls.length));
   for (let c = 0; c < nCells; c++) {
     for (let j = 0; j < m; j++) levelCount[j]![cellLevels[c * m + j]!]! += count[c]!;
@@ -147,10 +215,7 @@ function adjustRaked(step: RakeStep, z: Float64Array): void {
       for (let c = 0; c < nCells; c++) D[c]! += F[c]! * sums[cellLevels[c * m + j]!]!;
     }
   }
-  for (let i = 0; i < n; i++) {
-    const w = w0[i]!;
-    if (w !== 0) z[i]! -= w * D[cells[i]!]!;
-  }
+  return D;
 }
 
 /**
@@ -159,12 +224,50 @@ function adjustRaked(step: RakeStep, z: Float64Array): void {
  * they are (R would divide by their zero weight and give NaN).
  */
 function adjustCalibrated(step: CalibrateStep, columns: Float64Array[]): void {
+  const { units, oldWeights: w0 } = step;
+  const n = w0.length;
+  const correction = calibrationCorrection(step);
+  const unitSum = new Float64Array(step.g.length);
+  for (const z of columns) {
+    unitSum.fill(0);
+    for (let i = 0; i < n; i++) {
+      const u = units[i]!;
+      if (w0[i] !== 0 && u >= 0) unitSum[u]! += z[i]!;
+    }
+    const fitted = correction(unitSum);
+    for (let i = 0; i < n; i++) {
+      const w = w0[i]!;
+      const u = units[i]!;
+      if (w !== 0 && u >= 0) z[i]! -= w * fitted[u]!;
+    }
+  }
+}
+
+/**
+ * The calibration adjustment of influence values as R's `svyrecvar` makes it (residuals on the
+ * calibration model), per unit: given per unit Σ z of the influence values (rows with a weight
+ * before calibrating), the per-unit `fitted` such that the adjusted values are
+ * `z − w0 · fitted[unit]`. The model's cross-product matrix is inverted once, when the
+ * function is made.
+ * @example
+ * ```ts
+ * const d = calibrate(svyDesign(fromColumns({ g: ['a', 'b', 'a'] })), { margins: [{ variable: 'g', population: { a: 4, b: 2 } }], calfun: 'linear' });
+ * const step = d.calibration![0] as CalibrateStep;
+ * console.log(Array.from(calibrationCorrection(step)(Float64Array.of(4, 2)), (x) => +x.toFixed(12))); // => [ 2, 2 ]
+ * ```
+ */
+export function calibrationCorrection(
+  step: CalibrateStep,
+): (unitSum: Float64Array) => Float64Array {
   const { units, unitX, g, oldWeights: w0, columns: names } = step;
   const p = names.length;
   const nUnits = g.length;
   const n = w0.length;
   const unitW0 = new Float64Array(nUnits);
-  for (let i = 0; i < n; i++) unitW0[units[i]!]! += w0[i]!;
+  for (let i = 0; i < n; i++) {
+    const u = units[i]!;
+    if (u >= 0) unitW0[u]! += w0[i]!;
+  }
   const M = new Float64Array(p * p);
   for (let u = 0; u < nUnits; u++) {
     const w = unitW0[u]!;
@@ -177,11 +280,7 @@ function adjustCalibrated(step: CalibrateStep, columns: Float64Array[]): void {
     }
   }
   const Minv = pinvSym(M, p, 1e-14);
-  const unitSum = new Float64Array(nUnits);
-  const fitted = new Float64Array(nUnits);
-  for (const z of columns) {
-    unitSum.fill(0);
-    for (let i = 0; i < n; i++) if (w0[i] !== 0) unitSum[units[i]!]! += z[i]!;
+  return (unitSum) => {
     const b = new Float64Array(p);
     for (let u = 0; u < nUnits; u++) {
       const s = unitSum[u]!;
@@ -195,14 +294,12 @@ function adjustCalibrated(step: CalibrateStep, columns: Float64Array[]): void {
       for (let c = 0; c < p; c++) s += Minv[a * p + c]! * b[c]!;
       beta[a] = s;
     }
+    const fitted = new Float64Array(nUnits);
     for (let u = 0; u < nUnits; u++) {
       let s = 0;
       for (let a = 0; a < p; a++) s += unitX[u * p + a]! * beta[a]!;
       fitted[u] = s * g[u]!;
     }
-    for (let i = 0; i < n; i++) {
-      const w = w0[i]!;
-      if (w !== 0) z[i]! -= w * fitted[units[i]!]!;
-    }
-  }
+    return fitted;
+  };
 }

@@ -6,9 +6,14 @@
  * f = 1 without fpc) adds `f_s n_s/(n_s−1) Σ_c (T_c − T̄)(T_c − T̄)ᵀ` over its clusters' totals T_c.
  * When an fpc is given, later stages add their variance within each cluster of the stage above,
  * multiplied by the sampling fractions n/N of the stages above (R's multistage recursion).
- * Strata with one PSU follow the design's lonely-PSU rule, as in R survey 4.1:
- * `remove` and `certainty` add nothing, `adjust` adds `f T Tᵀ` (centred at zero), `average`
- * scales the others up by (strata)/(strata with more than one PSU), `fail` throws.
+ * Strata with one PSU follow the design's lonely-PSU rule, as in R survey: `remove` and
+ * `certainty` add nothing, `average` scales the others up by (strata)/(strata with more than one
+ * PSU), `fail` throws, and `adjust` adds `f (T − T̄)(T − T̄)ᵀ`, the lonely PSU's total centred at
+ * the grand mean T̄ = (sum of every PSU total of the stage) / (PSUs sampled in all its strata), as
+ * survey ≥ 4.4 does (its `onestage` and C++ `arma_onestage`; survey 4.1.1 centred at zero, which
+ * makes the variance depend on where the variable's zero is). The same centring applies to a
+ * stratum with one PSU in a domain under `adjustDomainLonely` (R's
+ * `survey.adjust.domain.lonely`): its PSUs, the absent ones with zero totals, are centred at T̄.
  * @module
  */
 import type { LinearizationDesign, Stage } from '../design/types.js';
@@ -17,6 +22,15 @@ import type { Influence } from './influence.js';
 
 /** Below this sampling fraction complement a stratum is self-representing (R's 1e-7). */
 const SELF_REPRESENTING = 1e-7;
+
+/** Options of {@link linearizationVariance}. */
+export interface VarianceOptions {
+  /**
+   * Only the variances: the diagonal of the covariance (the rest is left 0). The cost per PSU is
+   * then p rather than p² (for tables of many cells).
+   */
+  diagonal?: boolean;
+}
 
 /**
  * The p × p covariance matrix (row-major) of estimates whose influence values are given.
@@ -28,7 +42,9 @@ export function linearizationVariance(
   design: LinearizationDesign,
   influence: Influence,
   present: Uint8Array | null,
+  opts: VarianceOptions = {},
 ): Float64Array {
+  const diagonal = opts.diagonal ?? false;
   const p = influence.p;
   const V = new Float64Array(p * p);
   const stages = design.stages;
@@ -64,6 +80,11 @@ export function linearizationVariance(
     const groupStrata = average ? new Float64Array(nGroups) : null;
     const groupOk = average ? new Float64Array(nGroups) : null;
     const centred = new Float64Array(p);
+    // 'adjust' centres lonely PSUs at the grand mean of the stage (per group).
+    const grand =
+      design.lonelyPsu === 'adjust'
+        ? grandMeans(stage, k, nGroups, totals, stratumPresent, p)
+        : null;
 
     for (let s = 0; s < stage.nStrata; s++) {
       if (!stratumPresent[s]) continue;
@@ -87,7 +108,18 @@ export function linearizationVariance(
         if (design.lonelyPsu === 'average') continue; // counted in groupStrata, not in groupOk
         if (design.lonelyPsu === 'adjust') {
           const scale = (factor * f * sampled) / (sampled - 1);
-          addOuterProducts(totals, stage.stratumClusters, start, end, p, scale, target);
+          const m = grand!.subarray(group * p, (group + 1) * p);
+          addOuterProducts(
+            totals,
+            stage.stratumClusters,
+            start,
+            end,
+            p,
+            scale,
+            target,
+            m,
+            diagonal,
+          );
           continue;
         }
       }
@@ -103,6 +135,7 @@ export function linearizationVariance(
           scale,
           target,
           centred,
+          diagonal,
         );
         if (groupOk) groupOk[group]! += 1;
         continue;
@@ -112,9 +145,21 @@ export function linearizationVariance(
           throw lonelyError(stage.stratumNames[s]!, k);
         case 'average':
           break; // counted in groupStrata, not in groupOk
-        case 'adjust':
-          addOuterProducts(totals, stage.stratumClusters, start, end, p, factor * f, target);
+        case 'adjust': {
+          const m = grand!.subarray(group * p, (group + 1) * p);
+          addOuterProducts(
+            totals,
+            stage.stratumClusters,
+            start,
+            end,
+            p,
+            factor * f,
+            target,
+            m,
+            diagonal,
+          );
           break;
+        }
         default:
           break; // remove, certainty: a lonely PSU centred on itself adds nothing
       }
@@ -161,6 +206,7 @@ function addCentredCrossProduct(
   scale: number,
   target: Float64Array,
   mean: Float64Array,
+  diagonal: boolean,
 ): void {
   // R pads clusters absent from the domain with zero totals; here they are present with zeros.
   if (p === 1) {
@@ -196,13 +242,20 @@ function addCentredCrossProduct(
     for (let a = 0; a < p; a++) {
       const da = totals[c * p + a]! - mean[a]!;
       if (da === 0) continue;
+      if (diagonal) {
+        target[a * p + a]! += scale * da * da;
+        continue;
+      }
       for (let b = 0; b < p; b++)
         target[a * p + b]! += scale * da * (totals[c * p + b]! - mean[b]!);
     }
   }
 }
 
-/** Adds scale · T_c T_cᵀ over the clusters of a stratum, uncentred. */
+/**
+ * Adds scale · (T_c − m)(T_c − m)ᵀ over the clusters of a stratum, centred at the given m (the
+ * stage's grand mean, for a lonely PSU under 'adjust') rather than at the stratum's own mean.
+ */
 function addOuterProducts(
   totals: Float64Array,
   clusters: Int32Array,
@@ -211,14 +264,54 @@ function addOuterProducts(
   p: number,
   scale: number,
   target: Float64Array,
+  m: Float64Array,
+  diagonal: boolean,
 ): void {
   for (let i = start; i < end; i++) {
     const c = clusters[i]!;
     for (let a = 0; a < p; a++) {
-      const ta = totals[c * p + a]!;
-      for (let b = 0; b < p; b++) target[a * p + b]! += scale * ta * totals[c * p + b]!;
+      const ta = totals[c * p + a]! - m[a]!;
+      if (diagonal) {
+        target[a * p + a]! += scale * ta * ta;
+        continue;
+      }
+      for (let b = 0; b < p; b++) target[a * p + b]! += scale * ta * (totals[c * p + b]! - m[b]!);
     }
   }
+}
+
+/**
+ * Per group (cluster of the stage above; one group at stage 1): the grand mean of the PSU totals
+ * of the stage, R's `colSums(x) / n_PSUs_from_all_strata` — the sum of every cluster total over
+ * the number of clusters sampled in the strata with a row in the domain (clusters without a row
+ * have zero totals, as R pads them).
+ */
+function grandMeans(
+  stage: Stage,
+  k: number,
+  nGroups: number,
+  totals: Float64Array,
+  stratumPresent: Uint8Array,
+  p: number,
+): Float64Array {
+  const sums = new Float64Array(nGroups * p);
+  const psus = new Float64Array(nGroups);
+  for (let s = 0; s < stage.nStrata; s++) {
+    if (!stratumPresent[s]) continue;
+    const group = k === 0 ? 0 : stage.stratumParent[s]!;
+    psus[group]! += stage.stratumSampled[s]!;
+    const start = stage.stratumClusterStart[s]!;
+    const end = stage.stratumClusterStart[s + 1]!;
+    for (let i = start; i < end; i++) {
+      const c = stage.stratumClusters[i]!;
+      for (let a = 0; a < p; a++) sums[group * p + a]! += totals[c * p + a]!;
+    }
+  }
+  for (let g = 0; g < nGroups; g++) {
+    const count = psus[g]!;
+    for (let a = 0; a < p; a++) sums[g * p + a] = count > 0 ? sums[g * p + a]! / count : 0;
+  }
+  return sums;
 }
 
 /** Per cluster: whether it has a row in the domain (`null`: every row is). */

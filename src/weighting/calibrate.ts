@@ -3,7 +3,7 @@
  * logit distances, with bounds on the g-weights.
  * @module
  */
-import { replicateWeightMatrixRank } from '../design/replicate.js';
+import { replicateDegf, replicateWeightMatrixRank } from '../design/replicate.js';
 import type { SurveyDesign } from '../design/types.js';
 import type {
   CalibrateStep,
@@ -13,6 +13,7 @@ import type {
 } from '../design/weighting-history.js';
 import { WeightingError } from '../errors.js';
 import {
+  applyFactors,
   applyReplicateFactors,
   type Cells,
   checkDesign,
@@ -27,6 +28,7 @@ import {
   positiveOption,
   type ReweightedReplicates,
   replicateCellSums,
+  weightingRows,
   withStep,
 } from './common.js';
 import { GINV_TOL, matVec, pinvSym } from './linalg.js';
@@ -63,13 +65,16 @@ const CALFUNS: readonly CalibrationFunction[] = ['linear', 'raking', 'logit'];
  * the regression residuals and can differ slightly from those of `rake` when the weights are
  * unequal (as in R). Linear calibration can give negative weights (noted in the step). Rows with
  * the same model row (cell and numeric values) are one unit, so the iterations run on distinct
- * model rows.
+ * model rows. A design with a domain ({@link subset}) has only its domain's respondents
+ * calibrated, as R's `calibrate(subset(design, ...), ...)`; the others get weight 0 and the
+ * domain is kept (see {@link postStratify}).
  *
  * On a replicate-weight design ({@link svyRepDesign}, {@link asRepDesign}) every replicate's
  * weights are calibrated to the same totals too, each with its own g-weights and the same
  * distance, bounds and convergence rule (R's `calibrate.svyrep.design`), so standard errors come
- * from the re-weighted replicates. The degrees of freedom are kept, except after linear
- * calibration without bounds, where R (`regcalibrate`) recomputes them. A replicate that cannot
+ * from the re-weighted replicates. The degrees of freedom are kept (those of the domain, for a
+ * domain), except after linear calibration without bounds, where R (`regcalibrate`) recomputes
+ * them. A replicate that cannot
  * be calibrated is an error naming it (R only warns and keeps its unfitted weights).
  *
  * @throws {WeightingError} the margin errors of {@link rake}; `NOT_NUMERIC` for a total of a
@@ -120,6 +125,7 @@ export function calibrate<D extends SurveyDesign>(design: D, opts: CalibrateOpti
       variable: dupTotal,
     });
   }
+  const rows = weightingRows(design, 'calibrate');
   const numerics = totals.map((t) => {
     const col = numericVariable(design, t.variable);
     if (typeof t.total !== 'number' || !Number.isFinite(t.total)) {
@@ -132,6 +138,7 @@ export function calibrate<D extends SurveyDesign>(design: D, opts: CalibrateOpti
     let missing = 0;
     let first = -1;
     for (let i = 0; i < col.values.length; i++) {
+      if (rows !== null && rows[i] === 0) continue;
       if (Number.isNaN(col.values[i]!) && missing++ === 0) first = i;
     }
     if (missing > 0) {
@@ -147,7 +154,7 @@ export function calibrate<D extends SurveyDesign>(design: D, opts: CalibrateOpti
   const oldWeights = design.weights;
   const n = oldWeights.length;
   const m = dims.length;
-  const cells = crossCells(dims, oldWeights);
+  const cells = crossCells(dims, oldWeights, rows);
 
   // Model columns as R's model.matrix names them: the intercept, then per margin its levels after
   // the first in the variable's own level order, then the numeric variables.
@@ -256,13 +263,9 @@ export function calibrate<D extends SurveyDesign>(design: D, opts: CalibrateOpti
 
   const fit = solve(unitWeights(oldWeights));
   const g = fit.g;
-  const weights = new Float64Array(n);
+  const weights = applyFactors(rowUnits, oldWeights, g);
   let negative = 0;
-  for (let i = 0; i < n; i++) {
-    const w = oldWeights[i]! * g[rowUnits[i]!]!;
-    weights[i] = w;
-    if (w < 0) negative++;
-  }
+  for (let i = 0; i < n; i++) if (weights[i]! < 0) negative++;
   const notes = [...domainNote(design), ...marginNotes, ...fit.notes];
   if (negative > 0) {
     notes.push(
@@ -296,7 +299,7 @@ export function calibrate<D extends SurveyDesign>(design: D, opts: CalibrateOpti
     for (const note of repNotes) notes.push(`in replicates: ${note}`);
     reweighted = {
       replicates,
-      df: linear ? replicateWeightMatrixRank(replicates) - 1 : design.df,
+      df: linear ? replicateWeightMatrixRank(replicates) - 1 : replicateDegf(design),
     };
     replicateRecord = { count: R, iterations, notConverged: [] };
   }
@@ -316,6 +319,7 @@ export function calibrate<D extends SurveyDesign>(design: D, opts: CalibrateOpti
     oldWeights,
     weights,
     notes,
+    rows,
     ...(replicateRecord ? { replicates: replicateRecord } : {}),
   };
   return withStep(design, weights, step, reweighted);
@@ -380,6 +384,10 @@ function modelUnits(cells: Cells, numerics: Float64Array[]): ModelUnits {
   let nUnits = 0;
   for (let i = 0; i < n; i++) {
     const cell = cells.cells[i]!;
+    if (cell < 0) {
+      units[i] = -1; // outside the rows weighted
+      continue;
+    }
     let h = Math.imul(cell ^ 0x9e3779b9, 0x85ebca6b);
     for (let j = 0; j < k; j++) {
       bits[0] = numerics[j]![i]!;

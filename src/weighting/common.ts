@@ -104,9 +104,29 @@ export function dimension(
   return { variable, column, levels, map };
 }
 
+/**
+ * The rows a weighting step weights: the design's domain (R: `subset()` keeps only those rows
+ * for the weighting that follows), or `null` for every row.
+ * @throws {WeightingError} `EMPTY_DOMAIN` when the domain has no respondent.
+ */
+export function weightingRows(design: SurveyDesign, what: string): Uint8Array | null {
+  const rows = design.domain;
+  if (rows === null) return null;
+  let count = 0;
+  for (let i = 0; i < rows.length; i++) count += rows[i] === 0 ? 0 : 1;
+  if (count === 0) {
+    throw new WeightingError(
+      'EMPTY_DOMAIN',
+      `${what}: the design's domain has no respondents, so there is nobody to weight`,
+      {},
+    );
+  }
+  return rows;
+}
+
 /** The cells of a cross-classification, found in one pass over the respondents. */
 export interface Cells {
-  /** Per row: its cell. */
+  /** Per row: its cell (−1 for a row outside the rows weighted). */
   cells: Int32Array;
   nCells: number;
   /** Per cell and dimension (row-major, nCells × dims): the cell's level index. */
@@ -119,11 +139,15 @@ export interface Cells {
 
 /**
  * Codes every respondent's cell of the cross-classification of `dims`, and sums the weights per
- * cell, in one pass.
+ * cell, in one pass. With `rows`, only those rows (the others get cell −1 and are not checked).
  * @throws {WeightingError} `MISSING_WEIGHTING_VALUE` (count and first row), and
  *   `MISSING_POPULATION_LEVEL` when a respondent's level is not among the target levels.
  */
-export function crossCells(dims: readonly Dimension[], weights: Float64Array): Cells {
+export function crossCells(
+  dims: readonly Dimension[],
+  weights: Float64Array,
+  rows: Uint8Array | null = null,
+): Cells {
   const n = weights.length;
   const k = dims.length;
   const codes = dims.map((d) => d.column.codes);
@@ -146,6 +170,10 @@ export function crossCells(dims: readonly Dimension[], weights: Float64Array): C
   const firstUnknown = new Int32Array(k).fill(-1);
   let bad = false;
   for (let i = 0; i < n; i++) {
+    if (rows !== null && rows[i] === 0) {
+      cells[i] = -1;
+      continue;
+    }
     let key = 0;
     for (let j = 0; j < k; j++) {
       const c = codes[j]![i]!;
@@ -194,7 +222,9 @@ export function crossCells(dims: readonly Dimension[], weights: Float64Array): C
       const level = d.column.levels[d.column.codes[firstUnknown[j]!]!]!;
       let respondents = 0;
       const code = d.column.codes[firstUnknown[j]!]!;
-      for (let i = 0; i < n; i++) if (d.column.codes[i] === code) respondents++;
+      for (let i = 0; i < n; i++) {
+        if (d.column.codes[i] === code && (rows === null || rows[i] !== 0)) respondents++;
+      }
       throw new WeightingError(
         'MISSING_POPULATION_LEVEL',
         `${respondents} respondent(s) have ${d.variable} = "${level}" (first at row ${firstUnknown[j]! + 1}), but the population gives no count for that level`,
@@ -304,9 +334,9 @@ export function positiveOption(
 export function domainNote(design: SurveyDesign): string[] {
   if (design.domain === null) return [];
   let inDomain = 0;
-  for (let i = 0; i < design.domain.length; i++) inDomain += design.domain[i]!;
+  for (let i = 0; i < design.domain.length; i++) inDomain += design.domain[i] === 0 ? 0 : 1;
   return [
-    `weighting used all ${design.data.nrow} respondents of the design, not only the ${inDomain} in its domain; the domain was kept for estimation (to weight a group on its own, build a design of that group's data)`,
+    `weighting used the ${inDomain} respondents of the design's domain (of ${design.data.nrow}), as R weights subset(design, ...); the others have weight 0 in the weighted design`,
   ];
 }
 
@@ -315,6 +345,24 @@ export interface ReweightedReplicates {
   replicates: Float64Array[];
   /** R's `degf` after the step (postStratify and rake recompute it; calibrate may keep it). */
   df: number;
+}
+
+/**
+ * New weights: each row's old weight times its unit's factor (`factors[units[i]]`); rows without
+ * a unit (−1: outside the rows weighted) get 0.
+ */
+export function applyFactors(
+  units: Int32Array,
+  oldWeights: Float64Array,
+  factors: Float64Array,
+): Float64Array {
+  const n = units.length;
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const u = units[i]!;
+    out[i] = u < 0 ? 0 : oldWeights[i]! * factors[u]!;
+  }
+  return out;
 }
 
 /**
@@ -362,7 +410,8 @@ const BLOCK = 2048;
 
 /**
  * Per replicate, the sum of its weights in each cell: one pass over the rows in blocks, every
- * replicate summed over a block before the next (rows in order, as R's `rowsum`).
+ * replicate summed over a block before the next (rows in order, as R's `rowsum`). Rows with a
+ * negative cell (outside the rows weighted) are left out.
  */
 export function replicateCellSums(
   cells: Int32Array,
@@ -376,7 +425,10 @@ export function replicateCellSums(
     for (let r = 0; r < replicates.length; r++) {
       const w = replicates[r]!;
       const s = sums[r]!;
-      for (let i = start; i < end; i++) s[cells[i]!]! += w[i]!;
+      for (let i = start; i < end; i++) {
+        const c = cells[i]!;
+        if (c >= 0) s[c]! += w[i]!;
+      }
     }
   }
   return sums;
@@ -384,7 +436,8 @@ export function replicateCellSums(
 
 /**
  * New replicate weights: each replicate's weights times its factor for the row's unit, in one
- * blocked pass (`factors[r][units[i]]`; new arrays, the input is not touched).
+ * blocked pass (`factors[r][units[i]]`; new arrays, the input is not touched). Rows without a
+ * unit (−1: outside the rows weighted) get 0.
  */
 export function applyReplicateFactors(
   units: Int32Array,
@@ -399,7 +452,10 @@ export function applyReplicateFactors(
       const w = replicates[r]!;
       const f = factors[r]!;
       const o = out[r]!;
-      for (let i = start; i < end; i++) o[i] = w[i]! * f[units[i]!]!;
+      for (let i = start; i < end; i++) {
+        const u = units[i]!;
+        o[i] = u < 0 ? 0 : w[i]! * f[u]!;
+      }
     }
   }
   return out;

@@ -7,6 +7,7 @@ import type { SurveyDesign } from '../design/types.js';
 import type { PopulationCell, PostStratifyStep } from '../design/weighting-history.js';
 import { WeightingError } from '../errors.js';
 import {
+  applyFactors,
   applyReplicateFactors,
   checkCount,
   checkDesign,
@@ -19,6 +20,7 @@ import {
   forEachReplicate,
   type ReweightedReplicates,
   replicateCellSums,
+  weightingRows,
   withStep,
 } from './common.js';
 
@@ -43,8 +45,14 @@ export interface PostStratifyOptions {
  * design; standard errors on it account for the post-stratification as R's do.
  *
  * Every respondent needs a value of each variable, and every respondent's cell must be in the
- * population. The weighting uses all respondents of the design, also when it has a domain (see
- * {@link subset}); the domain is kept. Runs in two passes over the respondents.
+ * population. Runs in two passes over the respondents.
+ *
+ * A design with a domain ({@link subset}) has only its domain's respondents weighted, as R's
+ * `postStratify(subset(design, ...), ...)` (R's subset drops the other rows): the domain's
+ * weights are scaled to the population counts, the other respondents get weight 0 and the
+ * domain is kept, so estimates on the result are over the weighted respondents. This is the
+ * non-response adjustment idiom: `postStratify(subset(d, (r) => r.responded === 1), ...)`
+ * weights the respondents up to the whole sample's (or population's) cell counts.
  *
  * On a replicate-weight design ({@link svyRepDesign}, {@link asRepDesign}) every replicate's
  * weights are post-stratified too, each scaled to the population counts by its own cell totals
@@ -139,7 +147,8 @@ export function postStratify<D extends SurveyDesign>(design: D, opts: PostStrati
 
   const dims: Dimension[] = variables.map((v, j) => dimension(design, v, levelLists[j]!));
   const oldWeights = design.weights;
-  const cells = crossCells(dims, oldWeights);
+  const rows = weightingRows(design, 'postStratify');
+  const cells = crossCells(dims, oldWeights, rows);
   const k = dims.length;
 
   // Population cells by key; match each sample cell.
@@ -219,10 +228,8 @@ export function postStratify<D extends SurveyDesign>(design: D, opts: PostStrati
 
   const factors = new Float64Array(cells.nCells);
   for (let c = 0; c < cells.nCells; c++) factors[c] = population[c]! / cells.sumW[c]!;
-  const n = oldWeights.length;
-  const weights = new Float64Array(n);
   const rowCells = cells.cells;
-  for (let i = 0; i < n; i++) weights[i] = oldWeights[i]! * factors[rowCells[i]!]!;
+  const weights = applyFactors(rowCells, oldWeights, factors);
 
   // Replicate designs: every replicate post-stratified with its own weights (R's
   // postStratify.svyrep.design), then R's degf recomputed.
@@ -266,6 +273,7 @@ export function postStratify<D extends SurveyDesign>(design: D, opts: PostStrati
     oldWeights,
     weights,
     notes,
+    rows,
     ...(replicateRecord ? { replicates: replicateRecord } : {}),
   };
   return withStep(design, weights, step, reweighted);

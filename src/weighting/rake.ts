@@ -8,6 +8,7 @@ import type { SurveyDesign } from '../design/types.js';
 import type { Margin, RakeStep } from '../design/weighting-history.js';
 import { WeightingError } from '../errors.js';
 import {
+  applyFactors,
   applyReplicateFactors,
   checkCount,
   checkDesign,
@@ -23,6 +24,7 @@ import {
   positiveOption,
   type ReweightedReplicates,
   replicateCellSums,
+  weightingRows,
   withStep,
 } from './common.js';
 
@@ -61,8 +63,10 @@ const ROUNDING_FLOOR = 1e-9;
  *
  * The iterations run on the table of cells of the cross-classification of the margin variables:
  * one pass over the respondents tabulates the weights per cell, the sweeps adjust a factor per
- * cell, and one pass applies them. Every respondent needs a value of each margin variable; the
- * weighting uses all respondents of the design, also when it has a domain (kept).
+ * cell, and one pass applies them. Every respondent needs a value of each margin variable. A
+ * design with a domain ({@link subset}) has only its domain's respondents raked, as R's
+ * `rake(subset(design, ...), ...)`; the others get weight 0 and the domain is kept (see
+ * {@link postStratify}).
  *
  * On a replicate-weight design ({@link svyRepDesign}, {@link asRepDesign}) every replicate's
  * weights are raked to the same margins too, each to its own convergence (R's `rake` on an
@@ -115,7 +119,8 @@ export function rake<D extends SurveyDesign>(
   const partial = opts.partial ?? false;
   const { dims, targets, notes: marginNotes } = resolveMargins(design, margins);
   const oldWeights = design.weights;
-  const cells = crossCells(dims, oldWeights);
+  const rows = weightingRows(design, 'rake');
+  const cells = crossCells(dims, oldWeights, rows);
   checkLevels(dims, targets, cells);
 
   const fitted = rakeTable(cells, dims, targets, cells.sumW, maxIter, epsilon);
@@ -158,10 +163,8 @@ export function rake<D extends SurveyDesign>(
     replicateRecord = { count: R, iterations: iterationsPer, notConverged: short };
   }
 
-  const n = oldWeights.length;
-  const weights = new Float64Array(n);
   const rowCells = cells.cells;
-  for (let i = 0; i < n; i++) weights[i] = oldWeights[i]! * F[rowCells[i]!]!;
+  const weights = applyFactors(rowCells, oldWeights, F);
 
   const step: RakeStep = {
     method: 'rake',
@@ -177,6 +180,7 @@ export function rake<D extends SurveyDesign>(
     oldWeights,
     weights,
     notes,
+    rows,
     ...(replicateRecord ? { replicates: replicateRecord } : {}),
   };
   return withStep(design, weights, step, reweighted);

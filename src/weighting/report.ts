@@ -17,12 +17,15 @@ import type { ReportLevel, ReportMargin, WeightingReport } from './types.js';
  * and the method, iterations and convergence of the after-design's last weighting step.
  *
  * Linearization and replicate-weight designs alike (the steps are read from `calibration` or
- * `weighting`; the weights compared are the full-sample weights). The report covers all
- * respondents of the designs (weighting uses them all; a domain is ignored here). Shares leave out respondents with a missing value (counted in `nMissing`).
+ * `weighting`; the weights compared are the full-sample weights). The report covers the
+ * respondents the after-design's last step weighted: all of them, or the domain it was given
+ * (see {@link postStratify}); a domain set after weighting is ignored. Shares leave out
+ * respondents with a missing value (counted in `nMissing`).
  * Levels the margin does not list are reported with population count 0.
  *
  * @throws {WeightingError} `UNKNOWN_VARIABLE`, `NOT_CATEGORICAL`; `BAD_OPTION` when the two
- *   designs are not on the same data.
+ *   designs are not on the same data (variables added by {@link mutate} are allowed: the rows and
+ *   the margins' columns must be the same).
  * @example
  * ```ts
  * const data = fromColumns({ sex: ['F', 'M', 'M', 'M'] });
@@ -40,7 +43,13 @@ export function weightingReport(
   after: SurveyDesign,
   margins: Margin[],
 ): WeightingReport {
-  if (before.data !== after.data || before.weights.length !== after.weights.length) {
+  // The same data, or the same data with variables added by mutate (which keeps the columns the
+  // design was weighted on): the same rows and the same margin columns.
+  const sameData =
+    before.data === after.data ||
+    (before.data.nrow === after.data.nrow &&
+      margins.every((m) => before.data.columns[m.variable] === after.data.columns[m.variable]));
+  if (!sameData || before.weights.length !== after.weights.length) {
     throw new WeightingError(
       'BAD_OPTION',
       'weightingReport compares two designs on the same data (the design before weighting and the one weighting returned)',
@@ -50,6 +59,10 @@ export function weightingReport(
   const wb = before.weights;
   const wa = after.weights;
   const n = wb.length;
+  const steps = (after.type === 'linearization' ? after.calibration : after.weighting) ?? [];
+  const last = steps.length > 0 ? steps[steps.length - 1]! : null;
+  // The respondents the last step weighted (null: all).
+  const rows = last?.rows ?? null;
   const out: ReportMargin[] = [];
   for (const margin of margins) {
     const col = categoricalVariable(before, margin.variable);
@@ -62,6 +75,7 @@ export function weightingReport(
     let totalA = 0;
     let present = 0;
     for (let i = 0; i < n; i++) {
+      if (rows !== null && rows[i] === 0) continue;
       const c = col.codes[i]!;
       if (c < 0) {
         nMissing++;
@@ -104,20 +118,18 @@ export function weightingReport(
   let min = Number.POSITIVE_INFINITY;
   let max = Number.NEGATIVE_INFINITY;
   for (let i = 0; i < n; i++) {
-    if (!(wb[i]! > 0)) continue;
+    if (!(wb[i]! > 0) || (rows !== null && rows[i] === 0)) continue;
     const r = wa[i]! / wb[i]!;
     if (r < min) min = r;
     if (r > max) max = r;
   }
-  const steps = (after.type === 'linearization' ? after.calibration : after.weighting) ?? [];
-  const last = steps.length > 0 ? steps[steps.length - 1]! : null;
   return {
     method: last ? last.method : null,
     iterations: last ? last.iterations : null,
     converged: last ? last.converged : null,
     margins: out,
-    before: weightSummary({ ...before, domain: null }),
-    after: weightSummary({ ...after, domain: null }),
+    before: weightSummary({ ...before, domain: rows }),
+    after: weightSummary({ ...after, domain: rows }),
     ratio: { min, max },
   };
 }

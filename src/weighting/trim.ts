@@ -3,6 +3,7 @@
  * (R's `trimWeights`).
  * @module
  */
+import { replicateDegf } from '../design/replicate.js';
 import type { SurveyDesign } from '../design/types.js';
 import type { TrimStep } from '../design/weighting-history.js';
 import { WeightingError } from '../errors.js';
@@ -12,6 +13,7 @@ import {
   forEachReplicate,
   positiveOption,
   type ReweightedReplicates,
+  weightingRows,
   withStep,
 } from './common.js';
 
@@ -40,7 +42,10 @@ export interface TrimOptions {
  *
  * Trimming adds nothing to the variance: earlier post-stratification, raking or calibration
  * steps are kept with the weights they produced, as in R (so their totals may no longer be met
- * exactly after trimming). All respondents of the design are trimmed, also when it has a domain.
+ * exactly after trimming). A design with a domain ({@link subset}) has only its domain's
+ * respondents trimmed, as R's `trimWeights(subset(design, ...))`: the bounds apply to them, the
+ * trimmed amount is shared among them, the others get weight 0 and the domain is kept (see
+ * {@link postStratify}).
  *
  * On a replicate-weight design the full-sample weights are trimmed as above, and each
  * replicate's weights to the same bounds by the same rule among the rows it keeps: a replicate
@@ -93,7 +98,8 @@ export function trimWeights<D extends SurveyDesign>(design: D, opts: TrimOptions
     });
   }
   const oldWeights = design.weights;
-  const full = trimVector(oldWeights, lower, upper, strict, maxIter, false);
+  const rows = weightingRows(design, 'trimWeights');
+  const full = trimVector(oldWeights, lower, upper, strict, maxIter, false, rows);
   const w = full.weights;
   const { trimmed, passes, outsideAfter } = full;
   const notes = domainNote(design);
@@ -113,12 +119,12 @@ export function trimWeights<D extends SurveyDesign>(design: D, opts: TrimOptions
     const iterations = new Int32Array(R);
     let repOutside = 0;
     const replicates = forEachReplicate(R, (r) => {
-      const t = trimVector(design.replicates[r]!, lower, upper, strict, maxIter, true);
+      const t = trimVector(design.replicates[r]!, lower, upper, strict, maxIter, true, rows);
       iterations[r] = t.passes;
       repOutside += t.outsideAfter;
       return t.weights;
     });
-    reweighted = { replicates, df: design.df };
+    reweighted = { replicates, df: replicateDegf(design) };
     replicateRecord = { count: R, iterations, notConverged: [] };
     if (repOutside > 0) {
       notes.push(
@@ -139,6 +145,7 @@ export function trimWeights<D extends SurveyDesign>(design: D, opts: TrimOptions
     oldWeights,
     weights: w,
     notes,
+    rows,
     ...(replicateRecord ? { replicates: replicateRecord } : {}),
   };
   return withStep(design, w, step, reweighted);
@@ -156,7 +163,8 @@ interface Trimmed {
 /**
  * R's trimming rule on one set of weights: those outside [lower, upper] set to the bound, what
  * was cut shared equally by those inside; repeated with `strict`. With `skipZero`, weights of 0
- * are left as they are and take no share (rows a replicate leaves out).
+ * are left as they are and take no share (rows a replicate leaves out). With `rows`, only those
+ * rows are trimmed; the others get weight 0.
  */
 function trimVector(
   weights: Float64Array,
@@ -165,13 +173,16 @@ function trimVector(
   strict: boolean,
   maxIter: number,
   skipZero: boolean,
+  rows: Uint8Array | null,
 ): Trimmed {
   const n = weights.length;
+  // Rows that take no part: outside `rows`, and (with skipZero) a replicate's 0.
+  const out = (i: number, x: number) => (rows !== null && rows[i] === 0) || (skipZero && x === 0);
   let total = 0;
   let used = 0;
   for (let i = 0; i < n; i++) {
     const x = weights[i]!;
-    if (skipZero && x === 0) continue;
+    if (out(i, x)) continue;
     total += x;
     used++;
   }
@@ -183,6 +194,7 @@ function trimVector(
     );
   }
   let w = Float64Array.from(weights);
+  if (rows !== null) for (let i = 0; i < n; i++) if (rows[i] === 0) w[i] = 0;
   let passes = 0;
   let trimmed = -1;
   const outside = new Uint8Array(n);
@@ -191,7 +203,7 @@ function trimVector(
     let cut = 0;
     for (let i = 0; i < n; i++) {
       const x = w[i]!;
-      if ((x < lower || x > upper) && !(skipZero && x === 0)) {
+      if ((x < lower || x > upper) && !out(i, x)) {
         outside[i] = 1;
         nOutside++;
         const y = x < lower ? lower : upper;
@@ -219,7 +231,7 @@ function trimVector(
     const next = new Float64Array(n);
     for (let i = 0; i < n; i++) {
       const x = w[i]!;
-      if (skipZero && x === 0) continue;
+      if (out(i, x)) continue;
       next[i] = outside[i] ? (x < lower ? lower : upper) : x + share;
     }
     w = next;
@@ -228,7 +240,7 @@ function trimVector(
   let outsideAfter = 0;
   for (let i = 0; i < n; i++) {
     const x = w[i]!;
-    if ((x < lower || x > upper) && !(skipZero && x === 0)) outsideAfter++;
+    if ((x < lower || x > upper) && !out(i, x)) outsideAfter++;
   }
   return { weights: w, passes, trimmed, outsideAfter };
 }

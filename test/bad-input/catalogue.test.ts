@@ -18,6 +18,7 @@ import { fromColumns } from '../../src/data/frame.js';
 import { readRecords } from '../../src/data/sav/records.js';
 import { parseSav, readSav } from '../../src/data/sav/sav.js';
 import { svyDesign } from '../../src/design/build.js';
+import { mutate } from '../../src/design/mutate.js';
 import { asRepDesign, svyRepDesign } from '../../src/design/replicate.js';
 import { subset } from '../../src/design/subset.js';
 import type { LonelyPsu } from '../../src/design/types.js';
@@ -34,13 +35,14 @@ import { svyCiProp } from '../../src/estimate/ciprop.js';
 import { svyContrast } from '../../src/estimate/contrast.js';
 import { svyMean, svyTotal } from '../../src/estimate/mean.js';
 import { svyQuantile } from '../../src/estimate/quantile.js';
-import { svyChisq } from '../../src/estimate/table.js';
+import { svyChisq, svyTable } from '../../src/estimate/table.js';
 import { parseQuestionnaire, readQuestionnaire } from '../../src/poll/questionnaire.js';
 import { marginsFromJson, readMargins } from '../../src/poll/weighting.js';
 import { calibrate } from '../../src/weighting/calibrate.js';
 import { postStratify } from '../../src/weighting/poststratify.js';
 import { rake } from '../../src/weighting/rake.js';
 import { trimWeights } from '../../src/weighting/trim.js';
+import { dataCases } from './data-cases.js';
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
 const FIXTURES = join(HERE, 'fixtures');
@@ -258,6 +260,42 @@ const CSV: BadInput[] = [
     code: 'INVALID_OPTION',
     mentions: ['maxErrors', '0'],
   },
+  {
+    name: 'an answer outside the levels given for its column',
+    run: () =>
+      parseCsv('id,trust\n1,Fully\n2,Rather yes\n3,Somewhat\n', {
+        levels: { trust: ['Fully', 'Rather yes', 'Rather no', 'Not at all'] },
+        source: 't.csv',
+      }),
+    error: DataFormatError,
+    code: 'UNKNOWN_LEVEL',
+    mentions: ['t.csv', 'line 4', 'row 3', 'column "trust"', '"Somewhat"'],
+    details: { row: 3, line: 4, column: 'trust', value: 'Somewhat', total: 1 },
+  },
+  {
+    name: 'levels option naming a column the file lacks',
+    run: () => parseCsv('id,q1\n1,a\n', { levels: { q2: ['a', 'b'] }, source: 't.csv' }),
+    error: DataFormatError,
+    code: 'MISSING_COLUMN',
+    mentions: ['t.csv', 'levels option', '"q2"', 'id, q1'],
+    details: { option: 'levels', column: 'q2' },
+  },
+  {
+    name: 'levels option listing a level twice',
+    run: () => parseCsv('q\na\n', { levels: { q: ['a', 'b', 'a'] } }),
+    error: DataFormatError,
+    code: 'INVALID_OPTION',
+    mentions: ['levels.q', '"a"', 'twice'],
+    details: { option: 'levels', column: 'q' },
+  },
+  {
+    name: 'na option that is one text, not a list',
+    run: () => parseCsv('a\n1\n', { na: 'NA' as unknown as string[] }),
+    error: DataFormatError,
+    code: 'INVALID_OPTION',
+    mentions: ['na must be an array', '"NA"'],
+    details: { option: 'na' },
+  },
 ];
 
 const codebook = () =>
@@ -341,6 +379,42 @@ const CODEBOOK: BadInput[] = [
     error: CodebookError,
     code: 'INVALID_CODEBOOK',
     mentions: ['"sex"', 'twice'],
+  },
+  {
+    name: 'levels option reordering a codebook variable',
+    run: () =>
+      parseCsv('sex\n1\n2\n', {
+        codebook: {
+          variables: [
+            {
+              name: 'sex',
+              type: 'categorical',
+              values: [
+                { code: 1, label: 'Male' },
+                { code: 2, label: 'Female' },
+              ],
+            },
+          ],
+        },
+        levels: { sex: ['Female', 'Male'] },
+        source: 'c.csv',
+      }),
+    error: CodebookError,
+    code: 'LEVELS_CONFLICT',
+    mentions: ['c.csv', '"sex"', '["Female", "Male"]', '["Male", "Female"]'],
+    details: { variable: 'sex', codebookLevels: ['Male', 'Female'] },
+  },
+  {
+    name: 'levels option for a numeric codebook variable',
+    run: () =>
+      parseCsv('age\n30\n', {
+        codebook: { variables: [{ name: 'age', type: 'numeric' }] },
+        levels: { age: ['30'] },
+      }),
+    error: CodebookError,
+    code: 'TYPE_CONFLICT',
+    mentions: ['levels option', '"age"', 'numeric'],
+    details: { variable: 'age' },
   },
   {
     name: 'questionnaire that is not one',
@@ -730,6 +804,67 @@ const DESIGNS: BadInput[] = [
     error: DesignError,
     code: 'BAD_REPLICATE_TYPE',
   },
+  {
+    name: 'a derived variable giving numbers and texts',
+    run: () => mutate(design(), { score: (r) => ((r.y as number) < 5 ? (r.y as number) : 'high') }),
+    error: DesignError,
+    code: 'MIXED_COLUMN',
+    mentions: ['"score"', 'row 5', '"high"', 'row 1'],
+    details: { variable: 'score', row: 5, value: 'high' },
+  },
+  {
+    name: 'a derived variable reading a misspelt column',
+    run: () => mutate(design(), { older: (r) => r.Party }),
+    error: DesignError,
+    code: 'BAD_VALUE',
+    mentions: ['"older"', 'row 1', 'undefined'],
+    details: { variable: 'older', row: 1 },
+  },
+  {
+    name: 'a derived answer outside the levels given',
+    run: () =>
+      mutate(design(), {
+        bloc: { compute: (r) => (r.party === 'C' ? 'other' : 'main'), levels: ['main', 'minor'] },
+      }),
+    error: DesignError,
+    code: 'UNKNOWN_LEVEL',
+    mentions: ['"bloc"', 'row 4', '"other"', 'main, minor'],
+    details: { variable: 'bloc', row: 4, value: 'other' },
+  },
+  {
+    name: 'a derived column of the wrong length',
+    run: () => mutate(design(), { z: { values: [1, 2, 3] } }),
+    error: DesignError,
+    code: 'LENGTH_MISMATCH',
+    mentions: ['"z"', '3 values', '8 rows'],
+    details: { variable: 'z', value: 3, expected: 8 },
+  },
+  {
+    name: 'replacing the weights column',
+    run: () => mutate(design(), { w: (r) => (r.w as number) * 2 }),
+    error: DesignError,
+    code: 'DESIGN_VARIABLE',
+    mentions: ['"w"', 'weights', 'another name'],
+    details: { variable: 'w', role: 'weights' },
+  },
+  {
+    name: 'replacing a raking variable after raking',
+    run: () =>
+      mutate(rake(design(), [{ variable: 'region', population: { N: 50, S: 50 } }]), {
+        region: () => 'N',
+      }),
+    error: DesignError,
+    code: 'DESIGN_VARIABLE',
+    mentions: ['"region"', 'raking margin'],
+    details: { variable: 'region' },
+  },
+  {
+    name: 'a derived variable given as a number',
+    run: () => mutate(design(), { z: 5 as unknown as () => number }),
+    error: DesignError,
+    code: 'BAD_OPTION',
+    mentions: ['"z"', 'row function', '{ values'],
+  },
 ];
 
 const ESTIMATES: BadInput[] = [
@@ -858,10 +993,10 @@ const ESTIMATES: BadInput[] = [
   },
   {
     name: 'an unknown interval method',
-    run: () => svyCiProp(design(), 'party', { success: 'A', method: 'wilson' as never }),
+    run: () => svyCiProp(design(), 'party', { success: 'A', method: 'wald' as never }),
     error: EstimationError,
     code: 'BAD_OPTION',
-    mentions: ['method', '"wilson"'],
+    mentions: ['method', '"wald"'],
   },
   {
     name: 'a domain whose respondents all have weight 0',
@@ -952,6 +1087,21 @@ const ESTIMATES: BadInput[] = [
     error: EstimationError,
     code: 'BAD_OPTION',
     mentions: ['4 contrast coefficients for 3 estimates'],
+  },
+  {
+    name: 'a third variable given to the two-way table form (plain JavaScript)',
+    run: () => (svyTable as (...a: unknown[]) => unknown)(design(), 'party', 'sex', 'region'),
+    error: EstimationError,
+    code: 'BAD_ARGUMENTS',
+    mentions: ['two variables', 'svyTable(design, ["party", "sex", "region"])'],
+  },
+  {
+    name: 'a variable given twice to svyMean',
+    run: () => svyMean(design(), ['y', 'party', 'y']),
+    error: EstimationError,
+    code: 'BAD_ARGUMENTS',
+    mentions: ['"y" is given twice'],
+    details: { variable: 'y' },
   },
 ];
 
@@ -1082,6 +1232,17 @@ const WEIGHTING: BadInput[] = [
     mentions: ['region = "S"', 'row 5'],
   },
   {
+    name: 'weighting an empty domain',
+    run: () =>
+      postStratify(
+        subset(design(), () => false),
+        { variables: ['region'], population: [{ region: 'N', count: 50 }] },
+      ),
+    error: WeightingError,
+    code: 'EMPTY_DOMAIN',
+    mentions: ['postStratify', 'no respondents'],
+  },
+  {
     name: 'trimming bounds the weights cannot fit in',
     run: () => trimWeights(design(), { lower: 100, upper: 200, strict: true }),
     error: WeightingError,
@@ -1163,6 +1324,7 @@ const CATALOGUE: Array<[string, BadInput[]]> = [
   ['estimates', ESTIMATES],
   ['weighting', WEIGHTING],
   ['charts', CHARTS],
+  ['hostile data (memory, time, silent loss, numbers, names)', dataCases()],
 ];
 
 /** The error `run` throws (or its promise rejects with); fails when it returns. */
@@ -1290,6 +1452,16 @@ describe('odd but valid input gives numbers, not errors', () => {
       expect(d.sav.warnings.join('\n'), file).toMatch(said);
       expect(parseSav(savBytes(file)).sav.warnings, file).toEqual([]);
     }
+  });
+
+  it("a numeric column with NA cells (R's and pandas' marker) stays numeric, the cells counted", () => {
+    const d = parseCsv('id,income\n1,801\n2,NA\n3,1200\n', { source: 'r-export.csv' });
+    expect(d.columns.income!.kind).toBe('numeric');
+    expect(d.load.missing).toEqual([
+      { column: 'income', empty: 0, missingCodes: {}, na: { NA: 1 } },
+    ]);
+    const [m] = svyMean(svyDesign(d), 'income');
+    expect([m!.estimate, m!.n, m!.nMissing]).toEqual([1000.5, 2, 1]);
   });
 
   it('a CSV with blank lines and a BOM loads, the blank lines listed as rejected rows', () => {

@@ -31,6 +31,7 @@ const view = (spec: TopLevelSpec) => spec as unknown as View;
 let r: PollResults;
 let logistic: GlmFit;
 let specs: Record<string, TopLevelSpec>;
+const validate = vegaLiteValidator();
 beforeAll(async () => {
   r = await pollResults();
   logistic = svyGlm(r.design, 'eeu_membership ~ agegroup + sex + region', {
@@ -65,7 +66,6 @@ beforeAll(async () => {
 
 describe('coefficientChart', () => {
   it('gives valid specs that compile without warnings and match their golden files', async () => {
-    const validate = vegaLiteValidator();
     for (const [name, spec] of Object.entries(specs)) {
       expect(validate(spec) ? [] : validate.errors?.slice(0, 5), name).toEqual([]);
       expect(compileChart(spec).warnings, name).toEqual([]);
@@ -114,6 +114,30 @@ describe('coefficientChart', () => {
       'stype: H',
       'stype: M',
     ]);
+  });
+
+  it('prints the source and the note under the chart, in its language', () => {
+    const spec = coefficientChart(logistic, {
+      labels: r.labels,
+      language: 'be',
+      source: 'Synthetic data',
+      note: 'n = 1475',
+    }) as unknown as {
+      title: { text: string; subtitle: string[] };
+      vconcat: Array<{ title: { text: string[]; orient: string }; data: View['data'] }>;
+    };
+    expect(spec.vconcat).toHaveLength(1);
+    expect(spec.vconcat[0]!.title.orient).toBe('bottom');
+    expect(spec.vconcat[0]!.title.text).toEqual(['Крыніца: Synthetic data', 'n = 1475']);
+    // the chart's own words in Belarusian, numbers with a decimal comma
+    expect(spec.title.text).toBe('Адносіны шанцаў');
+    const subtitle = spec.title.subtitle.join(' ');
+    expect(subtitle).toMatch(/^Кропкі: адносіны шанцаў; лініі: 95% давяральны інтэрвал; /);
+    expect(subtitle).toContain('У параўнанні з: ');
+    expect(spec.vconcat[0]!.data.values[0]!.estimateText).toMatch(/^\d,\d\d$/);
+    expect(validate(spec as unknown as TopLevelSpec)).toBe(true);
+    // without a source or note the chart stands alone
+    expect('vconcat' in specs['coefficients-odds']!).toBe(false);
   });
 
   it('an ordinal model: cumulative odds ratios, without the cutpoints', () => {

@@ -29,8 +29,8 @@ function svgSize(svg: string): [number, number] {
 }
 
 /** Pixels of a PNG that are not (near) white, and those near a colour. */
-function pixels(png: Buffer, colour?: [number, number, number]) {
-  const img = PNG.sync.read(png);
+function pixels(png: Uint8Array, colour?: [number, number, number]) {
+  const img = PNG.sync.read(Buffer.from(png.buffer, png.byteOffset, png.byteLength));
   let ink = 0;
   let near = 0;
   for (let i = 0; i < img.data.length; i += 4) {

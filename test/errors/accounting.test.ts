@@ -42,7 +42,8 @@ function reportedMissing(d: SurveyData): Map<string, number> {
   const out = new Map<string, number>(d.names.map((n) => [n, 0]));
   for (const m of d.load.missing) {
     const codes = Object.values(m.missingCodes).reduce((s, k) => s + k, 0);
-    out.set(m.column, (out.get(m.column) ?? 0) + m.empty + codes);
+    const na = Object.values(m.na ?? {}).reduce((s, k) => s + k, 0);
+    out.set(m.column, (out.get(m.column) ?? 0) + m.empty + codes + na);
   }
   return out;
 }
@@ -80,10 +81,10 @@ const line: fc.Arbitrary<Line> = fc.oneof(
     weight: 6,
     arbitrary: fc.record({
       blank: fc.constant(false as const),
-      sex: cell(['1', '2', '9', '', ' ', '1.0', 'Male']),
-      age: cell(['18', '34', '99', '999', 'DK', '', '  ', '50.5']),
-      city: cell(['Minsk', 'Brest', '', ' ', '"Gomel, centre"']),
-      score: cell(['1', '-2.5', '', '1e3', ' ']),
+      sex: cell(['1', '2', '9', '', ' ', '1.0', 'Male', 'NA']),
+      age: cell(['18', '34', '99', '999', 'DK', '', '  ', '50.5', 'NA']),
+      city: cell(['Minsk', 'Brest', '', ' ', '"Gomel, centre"', ' NA']),
+      score: cell(['1', '-2.5', '', '1e3', ' ', 'NA']),
     }),
   },
 );
@@ -110,7 +111,7 @@ const csvCase = fc
   });
 
 describe('loads account for every line and every missing cell', () => {
-  it('CSV: rows read + rows rejected = data lines; missing cells = empty + missing codes', () => {
+  it('CSV: rows read + rows rejected = data lines; missing cells = empty + missing codes + na texts', () => {
     fc.assert(
       fc.property(
         csvCase,
@@ -137,6 +138,12 @@ describe('loads account for every line and every missing cell', () => {
             expect(codes('sex')['9'] ?? 0).toBe(count((l) => l.sex === '9'));
             expect(codes('age')['999'] ?? 0).toBe(count((l) => l.age === '999'));
             expect(codes('age').DK ?? 0).toBe(count((l) => l.age === 'DK'));
+          }
+          // NA cells are counted per column under na (the codebook knows no NA)
+          const na = (name: string) => load.missing.find((m) => m.column === name)?.na?.NA ?? 0;
+          const rows = c.lines.filter((l): l is Extract<Line, { blank: false }> => !l.blank);
+          for (const name of ['sex', 'age', 'city', 'score'] as const) {
+            expect(na(name)).toBe(rows.filter((l) => l[name].trim() === 'NA').length);
           }
         },
       ),

@@ -7,6 +7,7 @@ import type { SurveyDesign } from '../../src/design/types.js';
 import { EstimationError } from '../../src/errors.js';
 import { type CiPropMethod, svyCiProp } from '../../src/estimate/ciprop.js';
 import { svyMean } from '../../src/estimate/mean.js';
+import { qt } from '../../src/stats/distributions.js';
 import { type Condition, conditionMask } from '../helpers/conditions.js';
 import { buildReferenceDesign, type ReferenceDesign } from '../helpers/designs.js';
 import { expectClose, loadReferenceData, loadReferenceJson } from '../helpers/reference.js';
@@ -295,10 +296,39 @@ describe('svyCiProp behaviour', () => {
     );
   });
 
+  it("'wilson': the score interval with the effective sample size, by hand", () => {
+    // Simple random sampling of 10 (each its own PSU, no weights): 3 successes, p = 0.3. svymean's
+    // variance of p is Σ (y − p)² / (n (n − 1)) = (3 · 0.49 + 7 · 0.09) / 90 = 2.1 / 90, so the
+    // effective sample size p(1 − p)/var is 0.21 · 90 / 2.1 = 9. With t = qt(0.975, df = 9):
+    // (p + t²/18 ∓ t/18 · √(36 · 0.21 + t²)) / (1 + t²/9).
+    const srs = svyDesign(fromColumns({ y: [1, 0, 0, 1, 0, 0, 0, 1, 0, 0] }));
+    const r = svyCiProp(srs, 'y', { method: 'wilson' });
+    const t = qt(0.975, 9);
+    const centre = 0.3 + (t * t) / 18;
+    const half = (t / 18) * Math.sqrt(36 * 0.21 + t * t);
+    const denominator = 1 + (t * t) / 9;
+    expectClose(r.estimate, 0.3, 1e-14);
+    expectClose(r.se ** 2, 2.1 / 90, 1e-12);
+    expectClose(r.ci[0], (centre - half) / denominator, 1e-12);
+    expectClose(r.ci[1], (centre + half) / denominator, 1e-12);
+    // Asymmetric around p and inside [0, 1]; df: Infinity gives the normal-quantile version.
+    expect(r.ci[1] - 0.3).toBeGreaterThan(0.3 - r.ci[0]);
+    const z = svyCiProp(srs, 'y', { method: 'wilson', df: Number.POSITIVE_INFINITY });
+    const zq = 1.959963984540054;
+    expectClose(
+      z.ci[0],
+      (0.3 + zq ** 2 / 18 - (zq / 18) * Math.sqrt(7.56 + zq ** 2)) / (1 + zq ** 2 / 9),
+      1e-12,
+    );
+    // A share of 1 with variance 0: no effective sample size, NaN limits (R too).
+    const all = svyCiProp(svyDesign(fromColumns({ y: [1, 1, 1] })), 'y', { method: 'wilson' });
+    expect(all.ci.every(Number.isNaN)).toBe(true);
+  });
+
   it('rejects bad options', () => {
     const sub = subset(design, (r) => r.won !== 2);
     expect(catchError(() => svyCiProp(sub, 'won', { success: 2 })).code).toBe('BAD_OPTION');
-    expect(catchError(() => svyCiProp(sub, 'won', { method: 'wilson' as CiPropMethod })).code).toBe(
+    expect(catchError(() => svyCiProp(sub, 'won', { method: 'wald' as CiPropMethod })).code).toBe(
       'BAD_OPTION',
     );
     expect(catchError(() => svyCiProp(sub, 'won', { level: 1 })).code).toBe('BAD_OPTION');

@@ -15,8 +15,12 @@ import { groupMoments, registerByGroups } from '../../src/estimate/group-moments
 import { svyMean, svyTotal } from '../../src/estimate/mean.js';
 import type { Estimate, EstimateOptions } from '../../src/estimate/types.js';
 
-/** n rows: 12 strata × 4 PSUs × 2 SSUs; groups in long runs for the first half, then interleaved. */
-function data(n: number) {
+/**
+ * n rows: 12 strata × 4 PSUs × 2 SSUs; groups in long runs for the first half, then interleaved.
+ * `lonely`: stratum 3 keeps only its PSU 12 (a lonely PSU at stage 1) and PSU 20 only its SSU 40
+ * (a lonely SSU at stage 2).
+ */
+function data(n: number, lonely = false) {
   let seed = 11;
   const random = () => {
     seed = (seed * 1103515245 + 12345) % 2147483648;
@@ -36,6 +40,8 @@ function data(n: number) {
   };
   for (let i = 0; i < n; i++) {
     const run = i < n / 2;
+    const at = Math.floor((96 * i) / n);
+    if (lonely && ((at >= 26 && at < 32) || at === 41)) continue;
     cols.g.push(
       random() < 0.02
         ? null
@@ -56,6 +62,7 @@ function data(n: number) {
 }
 
 const frame = data(3000);
+const lonelyFrame = data(3000, true);
 const spec: DesignSpec = { ids: 'psu', strata: 'stratum', weights: 'w' };
 const designs: Array<[string, SurveyDesign]> = [
   ['stratified cluster design', svyDesign(frame, spec)],
@@ -65,6 +72,15 @@ const designs: Array<[string, SurveyDesign]> = [
   ],
   ['a domain of it', subset(svyDesign(frame, spec), (r) => r.h === 'x')],
   ['no clusters', svyDesign(frame, { strata: 'stratum', weights: 'w' })],
+  [
+    'two-stage design with a lonely PSU and a lonely SSU, adjusted (grand-mean centring)',
+    svyDesign(lonelyFrame, {
+      ids: ['psu', 'ssu'],
+      strata: 'stratum',
+      fpc: ['fpc1', 'fpc2'],
+      lonelyPsu: 'adjust',
+    }),
+  ],
   [
     'lonely PSUs in domains, adjusted',
     subset(

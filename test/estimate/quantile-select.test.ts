@@ -14,7 +14,11 @@ function rng(seed: number): () => number {
   };
 }
 
-/** R 4.1.1's `qs` rules 'math' and 'school', written out on a stable sort. */
+/**
+ * R's `qs` rules 'math' and 'school' as survey ≥ 4.4 has them (p at or below a position's share,
+ * wlow ≤ 0, takes that position: the smallest value for p below the first share), written out
+ * on a stable sort.
+ */
 function reference(
   y: readonly (number | null)[],
   w: readonly number[],
@@ -42,7 +46,7 @@ function reference(
   while (lo < cumw.length && cumw[lo]! <= p * total) lo++;
   const pos = lo > 0 ? lo - 1 : 0;
   const next = pos === cumw.length - 1 ? pos : pos + 1;
-  if (p - cumw[pos]! / total === 0) return school ? (xs[pos]! + xs[next]!) / 2 : xs[pos]!;
+  if (p - cumw[pos]! / total <= 0) return school ? (xs[pos]! + xs[next]!) / 2 : xs[pos]!;
   return xs[next]!;
 }
 

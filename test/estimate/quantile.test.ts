@@ -30,6 +30,16 @@ interface QuantileCase {
   quantile: number[];
   ci: [number | null, number | null][];
   se: (number | null)[];
+  /**
+   * Rules math/school/hf1–hf3, where survey ≥ 4.4's fixed rule changes R 4.1.1's answer: the
+   * answer under the fixed rule (computed in R with with_fixed_qrules, common.R), which surveykit
+   * follows; absent or null when nothing changes.
+   */
+  fixed?: {
+    quantile: number[];
+    ci: [number | null, number | null][];
+    se: (number | null)[];
+  } | null;
 }
 interface QuantileFile {
   designs: Record<string, ReferenceDesign>;
@@ -50,21 +60,22 @@ function checkOn(c: QuantileCase, design: SurveyDesign): void {
     ...(df === undefined ? {} : { df }),
   });
   expect(rows).toHaveLength(c.probs.length);
+  const r = c.fixed ?? c;
   rows.forEach((row, j) => {
     const what = `${c.id} p=${c.probs[j]}`;
     expect(row.prob).toBe(c.probs[j]);
     expect(row.statistic).toBe('quantile');
-    expectClose(row.estimate, c.quantile[j]!, 1e-8, `${what} quantile`);
-    expectClose(row.ci[0], c.ci[j]![0] ?? Number.NaN, 1e-8, `${what} lower`);
-    expectClose(row.ci[1], c.ci[j]![1] ?? Number.NaN, 1e-8, `${what} upper`);
-    expectClose(row.se, c.se[j] ?? Number.NaN, 1e-8, `${what} se`);
+    expectClose(row.estimate, r.quantile[j]!, 1e-8, `${what} quantile`);
+    expectClose(row.ci[0], r.ci[j]![0] ?? Number.NaN, 1e-8, `${what} lower`);
+    expectClose(row.ci[1], r.ci[j]![1] ?? Number.NaN, 1e-8, `${what} upper`);
+    expectClose(row.se, r.se[j] ?? Number.NaN, 1e-8, `${what} se`);
     expect(row.n).toBe(c.n);
     expect(row.nMissing).toBe(c.nMissing);
   });
 }
 
 const ref = loadReferenceJson<QuantileFile>('quantile.json');
-describe('svyQuantile matches R survey 4.1.1 svyquantile (quantile.json)', () => {
+describe('svyQuantile matches R svyquantile (quantile.json: survey 4.1.1, its fixed rules as survey ≥ 4.4)', () => {
   for (const c of ref.cases) it(c.id, () => check(c, ref.designs));
 });
 
@@ -122,6 +133,7 @@ describe('svyQuantile with zero weights (quantile-extra.json zeroWeights)', () =
 interface PublishedCase {
   quantile: number[];
   ci: [number, number][];
+  fixed: { quantile: number[]; ci: [number, number][] } | null;
 }
 
 describe('published check: quartiles of api00 on dclus1', () => {
@@ -138,6 +150,7 @@ describe('published check: quartiles of api00 on dclus1', () => {
       [561, 714],
       [696, 777],
     ]);
+    expect(extra.published.fixed).toBeNull(); // the fix changes none of these
     expect(rows.map((r) => r.estimate)).toEqual(extra.published.quantile);
     expect(rows.map((r) => r.ci)).toEqual(extra.published.ci);
   });
@@ -154,10 +167,38 @@ describe('svyQuantile behaviour', () => {
   it('one row per probability, missing values counted', () => {
     const rows = svyQuantile(design, 'y', [0, 0.5, 1]);
     expect(rows.map((r) => r.prob)).toEqual([0, 0.5, 1]);
-    // R's qrule "math" at p = 0 returns the second smallest value (its qs() quirk).
-    expect(rows.map((r) => r.estimate)).toEqual([2, 4, 8]);
+    // qrule "math" at p = 0: the smallest value (survey ≥ 4.4; 4.1.1's qs() quirk gave 2).
+    expect(rows.map((r) => r.estimate)).toEqual([1, 4, 8]);
     expect(rows.every((r) => r.n === 7 && r.nMissing === 1)).toBe(true);
     expect(svyQuantile(design, 'y', [])).toEqual([]);
+  });
+
+  it('p below the first weight share: the smallest value, as survey ≥ 4.4 fixed it', () => {
+    // x = 1..10, equal weights: each value has a weight share of 0.1. R's qs() finds the last
+    // position whose cumulative share is ≤ p, or the first position when there is none (p < 0.1),
+    // and wlow = p − (that share): negative then. survey 4.1.1 took the smallest value only for
+    // wlow == 0, so p = 0.01 and 0.05 gave 2 while p = 0.1 gave 1; survey ≥ 4.4 tests wlow ≤ 0.
+    const ten = svyDesign(fromColumns({ x: [3, 1, 4, 10, 5, 9, 2, 6, 8, 7] }));
+    const at = (qrule: QuantileRule, p: number) =>
+      svyQuantile(ten, 'x', [p], { qrule })[0]!.estimate;
+    for (const qrule of ['math', 'hf1'] as const) {
+      expect([0, 0.01, 0.05, 0.1, 0.15, 0.2].map((p) => at(qrule, p))).toEqual([1, 1, 1, 1, 2, 2]);
+    }
+    // 'school': at or below a position's share, the mean of it and the next value: (1 + 2) / 2
+    // for every p ≤ 0.1 (4.1.1: 2 below 0.1), then 2 up to 0.2, where it is (2 + 3) / 2.
+    for (const qrule of ['school', 'hf2'] as const) {
+      expect([0.01, 0.05, 0.1, 0.15, 0.2].map((p) => at(qrule, p))).toEqual([
+        1.5, 1.5, 1.5, 2, 2.5,
+      ]);
+    }
+    // 'hf3' takes the position only when it is even (1-based): the first position is odd, so
+    // below 0.1 it stays the second value in both versions; at p = 0.2 (position 2) the value 2.
+    expect([0.01, 0.1, 0.2].map((p) => at('hf3', p))).toEqual([2, 2, 2]);
+    // Unequal weights: the first value's share is 0.4 here, so every p < 0.4 gives it.
+    const w = svyDesign(fromColumns({ x: [1, 2, 3], w: [4, 3, 3] }), { weights: 'w' });
+    expect(svyQuantile(w, 'x', [0.05, 0.39, 0.4, 0.41]).map((r) => r.estimate)).toEqual([
+      1, 1, 1, 2,
+    ]);
   });
 
   it('typed errors', () => {

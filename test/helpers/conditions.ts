@@ -15,8 +15,8 @@ export function conditionMask(data: SurveyData, conditions: Condition[] | null):
   for (const cond of conditions ?? []) {
     const values = column(data, cond.var);
     for (let i = 0; i < data.nrow; i++) {
-      const v = values[i]!;
-      if (v === '' || (typeof v === 'number' && Number.isNaN(v))) {
+      const v = values[i];
+      if (v === null || v === undefined || (typeof v === 'number' && Number.isNaN(v))) {
         mask[i] = 0;
         continue;
       }

@@ -7,7 +7,7 @@ source(file.path(local({
   if (length(f)) dirname(normalizePath(sub("^--file=", "", f[1]))) else "test/reference"
 }), "common.R"))
 
-methods <- c("logit", "likelihood", "asin", "beta", "mean", "xlogit")
+methods <- c("logit", "likelihood", "asin", "beta", "mean", "xlogit", "wilson")  # wilson: svyciprop_wilson (common.R)
 
 ## indicator: the proportion of rows with `var op value` (R: svyciprop(~I(var op value), ...))
 targets <- list(
@@ -33,7 +33,7 @@ for (tg in targets) {
   for (m in methods) for (lev in c(0.8, 0.99)) for (df in list(NA, 5, Inf)) {
     args <- list(f, d, method = m, level = lev)
     if (!is.na(df)) args$df <- df
-    r <- tryCatch(suppressWarnings(do.call(svyciprop, args)), error = function(e) e)
+    r <- tryCatch(suppressWarnings(do.call(ciprop_call, args)), error = function(e) e)
     if (inherits(r, "error")) stop(fexpr, " ", m, ": ", conditionMessage(r))
     cases[[length(cases) + 1]] <- list(
       id = sprintf("%s-%s-%s-%g-%s", dexpr, fexpr, m, lev * 100, if (is.na(df)) "dfdegf" else paste0("df", df)),
@@ -58,7 +58,7 @@ for (tg in targets) {
 zero <- list()
 dz <- make_design("dclus1")
 for (m in methods) {
-  r <- tryCatch(suppressWarnings(svyciprop(~I(api00 > 950), dz, method = m)), error = function(e) e)
+  r <- tryCatch(suppressWarnings(ciprop_call(~I(api00 > 950), dz, method = m)), error = function(e) e)
   zero[[length(zero) + 1]] <- list(
     method = m,
     call = sprintf("svyciprop(~I(api00 > 950), dclus1, method=\"%s\")", m),
@@ -78,7 +78,7 @@ for (sub in list(NULL, list(cond("stype", "!=", "E")))) {
   dd <- apply_subset(dzw, sub)
   f <- if (is.null(sub)) ~I(stype == "E") else ~I(sch.wide == "Yes")
   for (m in methods) for (lev in c(0.95, 0.8)) {
-    r <- suppressWarnings(svyciprop(f, dd, method = m, level = lev))
+    r <- suppressWarnings(ciprop_call(f, dd, method = m, level = lev))
     zeroWeights[[length(zeroWeights) + 1]] <- list(
       id = sprintf("zw%s-%s-%s-%g", if (is.null(sub)) "" else "[stype!=E]", deparse(f), m, lev * 100),
       subset = if (is.null(sub)) NA else sub,
@@ -140,7 +140,8 @@ out <- list(
     "df null: R's default degf(design); otherwise svyciprop(..., df = df)",
     "ci = [lower, upper]; null = NaN/NA in R",
     "zeroProportion: svyciprop(~I(api00 > 950), dclus1) for each method (error = R's error message)",
-    "zeroWeights: svydesign(id=~dnum, weights=~pw0, fpc=~fpc, data=apiclus1) with pw0 = pw except 0 on every 10th row"
+    "zeroWeights: svydesign(id=~dnum, weights=~pw0, fpc=~fpc, data=apiclus1) with pw0 = pw except 0 on every 10th row",
+    "method 'wilson' (survey 4.5's): computed by svyciprop_wilson in common.R from its definition (see ciprop.json's notes)"
   )),
   designs = specs_json(sapply(targets, `[[`, "design")),
   cases = cases,

@@ -7,6 +7,7 @@ source(file.path(local({
 
 methods <- eval(formals(survey::svyciprop)$method)  # survey 4.1.1: no "wilson"
 stopifnot(identical(methods, c("logit", "likelihood", "asin", "beta", "mean", "xlogit")))
+methods <- c(methods, "wilson")  # survey >= 4.5's, computed by svyciprop_wilson (common.R)
 
 ## indicator: the proportion estimated is that of rows with `var op value`
 targets <- list(
@@ -51,8 +52,8 @@ for (tg in targets) {
     degf = dg, nrow = nrow(d), n = sum(!is.na(xi)), nMissing = sum(is.na(xi)))
   for (m in methods) for (lev in c(0.95, 0.90)) for (dfk in c("degf", "Inf")) {
     df <- if (dfk == "degf") dg else Inf
-    r <- if (tg$naRm) svyciprop(f, d, method = m, level = lev, df = df, na.rm = TRUE)
-         else svyciprop(f, d, method = m, level = lev, df = df)
+    r <- if (tg$naRm) ciprop_call(f, d, method = m, level = lev, df = df, na.rm = TRUE)
+         else ciprop_call(f, d, method = m, level = lev, df = df)
     ci <- attr(r, "ci")
     cases[[length(cases) + 1]] <- list(
       id = sprintf("%s-%s-%g-%s", tg$key, m, lev * 100, if (dfk == "degf") "dfdegf" else "dfInf"),
@@ -78,6 +79,7 @@ for (tg in targets) {
 out <- list(
   meta = meta("ciprop", notes = c(
     "survey 4.1.1 svyciprop methods: logit, likelihood, asin, beta, mean, xlogit (no 'wilson')",
+    "method 'wilson' (added in survey 4.5): computed by svyciprop_wilson in common.R from survey 4.5's definition, (p + t^2/(2n) -/+ t/(2n) sqrt(4np(1-p) + t^2)) / (1 + t^2/n) with n = p(1-p)/var(p) and t = qt(1 - alpha/2, df), df = degf(design) unless given",
     "svyciprop's default df is degf(design): cases with df = <number> are the R default; df = \"Inf\" are svyciprop(..., df=Inf)",
     "method 'beta' ignores df: it always uses nrow(design)-1 and degf(design), so its dfInf and dfdegf cases are identical",
     "se = sqrt(attr(r, 'var')) = SE of svymean(~as.numeric(indicator)); estimate = the proportion (for logit/likelihood it is expit(coef(svyglm)), equal to the mean)",

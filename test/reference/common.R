@@ -184,3 +184,69 @@ n_used <- function(design, v) {
   inset <- weights(design, "sampling") != 0
   sum(!is.na(design$variables[[v]][inset]))
 }
+
+## ---- survey >= 4.4's quantile rules ----------------------------------------
+## survey 4.1.1's discrete rules 'math'/'hf1', 'school'/'hf2' and 'hf3' take the second-smallest
+## value for p below the first value's weight share (the position found is the first one while
+## p - share < 0, and 4.1.1 tests the gap for == 0 only); survey >= 4.4 tests it for <= 0, so such
+## p give the smallest value ('school': the mean of the smallest two; 'hf3': unchanged there, as
+## position 1 is odd). Written here from that rule, not from survey's code. surveykit follows the
+## fixed rules: with_fixed_qrules(expr) evaluates expr with them in place of 4.1.1's.
+fixed_qrule <- function(kind) {
+  force(kind)
+  function(x, w, p) {
+    keep <- w != 0
+    x <- x[keep]; w <- w[keep]
+    if (kind == "hf3") { w <- as.vector(rowsum(w, x)); x <- sort(unique(x)) }
+    o <- order(x); x <- x[o]; cw <- cumsum(w[o]); total <- cw[length(cw)]
+    below <- which(cw <= p * total)
+    k <- if (length(below)) max(below) else 1L       # last position at or below p, else the first
+    k1 <- min(k + 1L, length(x))
+    at <- p - cw[k] / total <= 0                      # at (or below) that position's share
+    switch(kind,
+           math = if (at) x[k] else x[k1],
+           school = if (at) (x[k] + x[k1]) / 2 else x[k1],
+           hf3 = if (at && k %% 2 == 0) x[k] else x[k1])
+  }
+}
+fixed_qrule_names <- c(qrule_math = "math", qrule_hf1 = "math", qrule_school = "school",
+                       qrule_hf2 = "school", qrule_hf3 = "hf3")
+with_fixed_qrules <- function(expr) {
+  ns <- asNamespace("survey")
+  old <- lapply(names(fixed_qrule_names), function(f) get(f, envir = ns))
+  names(old) <- names(fixed_qrule_names)
+  for (f in names(fixed_qrule_names)) assignInNamespace(f, fixed_qrule(fixed_qrule_names[[f]]), "survey")
+  on.exit(for (f in names(old)) assignInNamespace(f, old[[f]], "survey"))
+  expr
+}
+## The fixed-rule results of a qrule, when it is one the fix concerns and they differ from 4.1.1's
+## (NA otherwise): the same matrix columns as `m` (quantile, ci lower, ci upper, se).
+fixed_quantiles <- function(qrule, m, compute) {
+  if (!(qrule %in% c("math", "hf1", "school", "hf2", "hf3"))) return(NA)
+  f <- with_fixed_qrules(compute())
+  if (identical(unname(f), unname(m))) return(NA)
+  list(quantile = vec(f[, 1]), ci = ivals(f[, 2:3, drop = FALSE]), se = vec(f[, 4]))
+}
+
+## ---- svyciprop(method = "wilson") -------------------------------------------
+## survey 4.5 added method = "wilson" to svyciprop (survey 4.1.1 has no such method): the Wilson
+## score interval with the effective sample size n = p(1 - p) / var(p) of svymean's share and
+## t = qt(1 - alpha/2, df) in place of z:
+##   (p + t^2/(2n) -/+ t/(2n) sqrt(4 n p (1 - p) + t^2)) / (1 + t^2/n),
+## df = degf(design) unless given. Written here from that definition (not survey's code), with
+## svyciprop's result layout (the share, attr "var", attr "ci").
+svyciprop_wilson <- function(formula, design, level = 0.95, df = degf(design), na.rm = FALSE) {
+  m <- eval(bquote(svymean(~as.numeric(.(formula[[2]])), design, na.rm = .(na.rm))))
+  p <- unname(coef(m)[1])
+  v <- unname(as.numeric(vcov(m)))
+  n <- p * (1 - p) / v
+  t <- qt(1 - (1 - level) / 2, df)
+  centre <- p + t^2 / (2 * n)
+  half <- t / (2 * n) * sqrt(4 * n * p * (1 - p) + t^2)
+  structure(p, var = v, ci = c(centre - half, centre + half) / (1 + t^2 / n))
+}
+## svyciprop, or svyciprop_wilson for method = "wilson".
+ciprop_call <- function(formula, design, method, ...) {
+  if (method == "wilson") svyciprop_wilson(formula, design, ...)
+  else svyciprop(formula, design, method = method, ...)
+}

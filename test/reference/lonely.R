@@ -36,6 +36,43 @@ capture <- function(expr) {
   list(value = val, warnings = unique(warns))
 }
 
+## survey >= 4.4 changed 'adjust' (the fix surveykit follows): a lonely PSU's total -- or, with
+## survey.adjust.domain.lonely, the PSU totals of a stratum with one PSU in the domain, the absent
+## PSUs as zeros -- is centred at the grand mean m = (sum of every PSU total) / (PSUs sampled in
+## the strata with rows), where survey 4.1.1 centres it at 0. Written here from that rule (not
+## survey's code), for these one-stage designs: per stratum h the rule applies to, the variance
+## changes by scale_h * (n_h m^2 - 2 m S_h) (S_h the sum of the stratum's PSU totals, n_h its PSUs
+## in the design, scale_h = f_h n_h/(n_h - 1), or f_h for n_h = 1), which is
+## scale_h * sum_c [(T_c - m)^2 - T_c^2]. NULL when the rule changes nothing (m = 0 for a mean
+## whose influence values sum to zero is a change of ~1e-30, kept).
+adjust_fixed_se <- function(d, v, st, narm, adj) {
+  dd <- if (narm) d[!is.na(d$variables[[v]]), ] else d
+  FUN <- switch(st, mean = svymean, total = svytotal)
+  r <- FUN(as.formula(paste0("~", v)), dd, influence = TRUE)
+  infl <- as.vector(attr(r, "influence"))
+  psu <- dd$cluster[, 1]; h <- as.character(dd$strata[, 1])
+  nh <- tapply(dd$fpc$sampsize[, 1], h, `[`, 1)
+  f <- rep(1, length(nh)); names(f) <- names(nh)
+  if (!is.null(dd$fpc$popsize)) {
+    Nh <- tapply(dd$fpc$popsize[, 1], h, `[`, 1)
+    f <- ifelse(is.finite(Nh), (Nh - nh) / Nh, 1)
+  }
+  totals <- rowsum(infl, psu)[, 1]
+  psu_stratum <- tapply(h, psu, `[`, 1)[names(totals)]
+  m <- sum(totals) / sum(nh)
+  change <- 0
+  for (s in names(nh)) {
+    if (f[[s]] < 1e-7) next
+    present <- length(unique(psu[h == s]))
+    lonely <- nh[[s]] == 1 || (adj && present == 1)
+    if (!lonely) next
+    scale <- if (nh[[s]] > 1) f[[s]] * nh[[s]] / (nh[[s]] - 1) else f[[s]]
+    S <- sum(totals[psu_stratum == s])
+    change <- change + scale * (nh[[s]] * m^2 - 2 * m * S)
+  }
+  sqrt(as.numeric(vcov(r)) + change)
+}
+
 cases <- list()
 for (sc in scenarios) {
   base <- make_design(sc$design)
@@ -68,7 +105,8 @@ for (sc in scenarios) {
       error = if (err) r$msg else NA,
       warnings = I(res$warnings),
       estimate = if (err) NA else vec(coef(r)),
-      se = if (err) NA else vec(SE(r))
+      se = if (err) NA else vec(SE(r)),
+      seFixed = if (err || opt != "adjust") NA else vec(adjust_fixed_se(d, v, st, narm, adj))
     )
   }
 }
@@ -96,7 +134,8 @@ out <- list(
     "error: the error message when R stops (estimate and se are then null); warnings: warning messages R emitted",
     "with adjustDomainLonely=FALSE a stratum that has one PSU only inside a domain contributes 0 variance, whatever survey.lonely.psu says (no error for 'fail')",
     "estimate/se are 1-element arrays; a null inside se means R returned NaN (e.g. 'average' with adjustDomainLonely when no stratum has 2+ PSUs in the domain)",
-    "strata in scenarios[].strata are sorted as strings; psusInDesign counts PSUs per stratum in the whole design, psusInDomain within the subset"
+    "strata in scenarios[].strata are sorted as strings; psusInDesign counts PSUs per stratum in the whole design, psusInDomain within the subset",
+    "seFixed ('adjust' cases only): the SE under survey >= 4.4's 'adjust' rule (a lonely PSU centred at the grand mean of the PSU totals, not at 0), computed by adjust_fixed_se in lonely.R from that rule; surveykit follows it, so the tests compare to seFixed where it is given (se stays survey 4.1.1's answer)"
   )),
   designs = specs_json(sapply(scenarios, `[[`, "design")),
   scenarios = strata_info,

@@ -72,7 +72,8 @@ for (tg in targets) {
       probs = vec(vr$probs),
       quantile = vec(m[, 1]),
       ci = ivals(m[, 2:3, drop = FALSE]),
-      se = vec(m[, 4])
+      se = vec(m[, 4]),
+      fixed = fixed_quantiles(vr$qrule, m, function() suppressWarnings(do.call(svyquantile, args))[[1]])
     )
   }
 }
@@ -86,21 +87,23 @@ zeroWeights <- list()
 for (vr in list(list(qrule = "math", itype = "mean"), list(qrule = "school", itype = "beta"),
                 list(qrule = "hf7", itype = "score"), list(qrule = "math", itype = "score"),
                 list(qrule = "shahvaish", itype = "xlogit"), list(qrule = "hf3", itype = "asin"))) {
-  m <- svyquantile(~api00, dzw, quantiles = mid, interval.type = vr$itype, qrule = vr$qrule, ci = TRUE)[[1]]
+  compute <- function() svyquantile(~api00, dzw, quantiles = mid, interval.type = vr$itype, qrule = vr$qrule, ci = TRUE)[[1]]
+  m <- compute()
   zeroWeights[[length(zeroWeights) + 1]] <- list(
     id = sprintf("zw-api00-%s-%s", vr$qrule, vr$itype), design = "dclus1_zw", subset = NA, variable = "api00",
     call = sprintf("svyquantile(~api00, dzw, quantiles=c(%s), interval.type=\"%s\", qrule=\"%s\")",
                    paste(mid, collapse = ", "), vr$itype, vr$qrule),
     qrule = vr$qrule, intervalType = vr$itype, alpha = 0.05, level = 0.95, df = degf(dzw), dfArg = NA,
     n = nrow(zw), nMissing = 0, probs = vec(mid), quantile = vec(m[, 1]),
-    ci = ivals(m[, 2:3, drop = FALSE]), se = vec(m[, 4]))
+    ci = ivals(m[, 2:3, drop = FALSE]), se = vec(m[, 4]), fixed = fixed_quantiles(vr$qrule, m, compute))
 }
 
 ## The published check (survey's vignette): quartiles of api00 on dclus1 with their CIs.
 dclus1 <- make_design("dclus1")
 pq <- svyquantile(~api00, dclus1, c(0.25, 0.5, 0.75))
 published <- list(call = "svyquantile(~api00, dclus1, c(0.25, 0.5, 0.75))",
-                  quantile = vec(pq[[1]][, 1]), ci = ivals(pq[[1]][, 2:3]), se = vec(pq[[1]][, 4]))
+                  quantile = vec(pq[[1]][, 1]), ci = ivals(pq[[1]][, 2:3]), se = vec(pq[[1]][, 4]),
+                  fixed = fixed_quantiles("math", pq[[1]], function() svyquantile(~api00, dclus1, c(0.25, 0.5, 0.75))[[1]]))
 
 out <- list(
   meta = meta("quantile-extra", notes = c(
@@ -108,7 +111,8 @@ out <- list(
     "a null inside ci/se means R returned NaN/NA",
     "zeroWeights: design dclus1 with weights pw0 = pw except 0 on every 10th row (svydesign(id=~dnum, weights=~pw0, fpc=~fpc))",
     "errors: calls where R stopped (uniroot: f() values at end points not of opposite sign)",
-    "published: the quartiles of api00 on dclus1 (vignette: 552 [492, 627], 652 [561, 714], 719 [696, 777])"
+    "published: the quartiles of api00 on dclus1 (vignette: 552 [492, 627], 652 [561, 714], 719 [696, 777])",
+    "fixed (qrules math, school, hf1, hf2, hf3; null when nothing changes): { quantile, ci, se } under survey >= 4.4's rules, as in quantile.json (with_fixed_qrules in common.R); surveykit follows these"
   )),
   designs = specs_json(sapply(targets, `[[`, "design")),
   cases = cases,

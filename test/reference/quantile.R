@@ -77,6 +77,7 @@ for (tg in targets) {
       quantile = vec(m[, 1]),
       ci = ivals(m[, 2:3, drop = FALSE]),
       se = vec(m[, 4]),
+      fixed = fixed_quantiles(vr$qrule, m, function() suppressWarnings(do.call(svyquantile, args))[[1]]),
       warnings = I(unique(warns)),
       knownIssue = if (vr$qrule == "shahvaish") paste(
         "survey 4.1.1 qrule_shahvaish computes pk <- (S + 0.5 - w/2)/(n + 1) with S = cumsum(w/mean(w)) but the",
@@ -95,7 +96,8 @@ out <- list(
     "df: the df R used. With na.rm=TRUE svyquantile computes degf() AFTER dropping NA rows (design[!is.na(x),]), which can be smaller than degf(design) (see dclus2 enroll: 37 vs 39); degf field = degf of the (subset) design before na.rm",
     "a null inside ci/se means R returned NaN/NA (e.g. a CI limit outside the data range)",
     "knownIssue (non-null only for qrule 'shahvaish'): R 4.1.1's Shah-Vaish rule uses unnormalised weights in one term; values reproduce R's (buggy) output",
-    "isDefault marks the cases computed with all of R's defaults (qrule math, interval.type mean, alpha 0.05, df default)"
+    "isDefault marks the cases computed with all of R's defaults (qrule math, interval.type mean, alpha 0.05, df default)",
+    "fixed (qrules math, school, hf1, hf2, hf3 only; null when nothing changes): { quantile, ci, se } under survey >= 4.4's rules (a p below the first weight share gives the smallest value, not the second), computed with with_fixed_qrules (common.R); surveykit follows these, the other fields stay survey 4.1.1's answer"
   )),
   designs = specs_json(sapply(targets, `[[`, "design")),
   probs = vec(probs),

@@ -84,6 +84,7 @@ rdesign_expr <- function(name, conds) {
 ## ---- svyciprop ------------------------------------------------------------------------
 methods <- eval(formals(survey::svyciprop)$method)
 stopifnot(identical(methods, c("logit", "likelihood", "asin", "beta", "mean", "xlogit")))
+methods <- c(methods, "wilson")  # survey >= 4.5's, computed by svyciprop_wilson (common.R)
 
 ciprop_targets <- list(
   list(key = "rclus1-stypeE", rep = "rclus1", subset = NULL, indicator = cond("stype", "==", "E"), naRm = FALSE),
@@ -121,8 +122,8 @@ for (tg in ciprop_targets) {
     d$mse <- mse
     for (m in methods) for (lev in c(0.95, 0.90)) for (dfk in c("degf", "Inf")) {
       df <- if (dfk == "degf") dg else Inf
-      got <- capture(if (tg$naRm) svyciprop(f, d, method = m, level = lev, df = df, na.rm = TRUE)
-                     else svyciprop(f, d, method = m, level = lev, df = df))
+      got <- capture(if (tg$naRm) ciprop_call(f, d, method = m, level = lev, df = df, na.rm = TRUE)
+                     else ciprop_call(f, d, method = m, level = lev, df = df))
       r <- got$value
       err <- inherits(r, "captured_error")
       ciprop_cases[[length(ciprop_cases) + 1]] <- list(
@@ -219,7 +220,8 @@ for (tg in quantile_targets) {
         probs = vec(probs),
         quantile = if (err) NA else vec(m[, 1]),
         ci = if (err) NA else ivals(m[, 2:3, drop = FALSE]),
-        se = if (err) NA else vec(m[, 4]))
+        se = if (err) NA else vec(m[, 4]),
+        fixed = if (err) NA else fixed_quantiles(vr$qrule, m, function() suppressWarnings(do.call(svyquantile, args))[[1]]))
     }
   }
 }
@@ -240,12 +242,14 @@ write_ref(list(
     "ciprop: like ciprop.json. estimate and se (sqrt(attr(, 'var')), the replicate SE of svymean of the indicator) do not depend on the method; logit/likelihood come from svyglm.svyrep.design: the intercept refitted by glm.fit with each replicate's weights (normalised to sum 1, started at the full-sample coefficient), cov.unscaled = svrVar of the refits.",
     "ciprop likelihood: confint.svyglm profiles the deviance scaled by summary.svrepglm's dispersion, sum(pw * r^2)/sum(pw) with Pearson residuals r divided by sqrt(pw/sum(pw)): about n times the linearization dispersion. The profile then stays far below the cutoff and R's approx() gives NA (ci [null, null]) except in very small samples (rscd at level 0.9).",
     "ciprop beta uses nrow(design) and degf(design) (rank of the replicate weights - 1, on the subset's rows).",
+    "ciprop wilson (added in survey 4.5): computed by svyciprop_wilson in common.R from survey 4.5's definition (see ciprop.json's notes), the share's variance from the replicates.",
     "ciprop error: R's message when svyciprop stopped (estimate/se/ci null): rscd-arrests150 has variance 0, and confint.svyglm's likelihood profile then has a single point.",
     "quantile: svyquantile.svyrep.design accepts interval.type mean, beta, xlogit, asin, quantile (no score). In survey 4.1.1 it calls woodruffCI without method=, so beta, xlogit and asin all give the 'mean' (Wald) Woodruff interval. 'quantile': the quantile rule applied to each replicate's weights, svrVar of those, ci = q -/+ qt(1 - alpha/2, df) * sqrt(v).",
     "quantile se = (upper - lower)/(2 * qt(1 - alpha/2, df)) (qnorm when df = Inf). df: the df R used (degf after dropping NA rows when naRm). null in ci/se: R gave NaN/NA.",
     "quantile warnings: R warns that jackknife weights may not give valid SEs for quantiles (JK1/JKn with interval.type 'quantile').",
     "glm: svrepglm internals for a few targets (coef, cov.unscaled = replicate variance, naive.cov, dispersion, deviance).",
-    "errors: R's messages for interval.type 'score' and for a replicate with no weight in the domain."
+    "errors: R's messages for interval.type 'score' and for a replicate with no weight in the domain.",
+    "quantile fixed (qrules math, school, hf1, hf2, hf3; null when nothing changes): { quantile, ci, se } under survey >= 4.4's rules, as in quantile.json (with_fixed_qrules in common.R); surveykit follows these"
   )),
   designs = specs_json(lin_designs),
   repDesigns = rep_json,

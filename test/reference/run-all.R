@@ -10,8 +10,10 @@ ref_dir <- local({
 })
 
 scripts <- c("export-data.R", "replicate.R", "replicate-estimates.R", "replicate-ciprop-quantile.R",
-             "designs.R", "lonely.R", "domain.R", "ciprop.R",
-             "quantile.R", "by.R", "table.R", "published.R", "weighting.R", "weighting-replicate.R", "poll.R",
+             "designs.R", "lonely.R", "domain.R", "ciprop.R", "ciprop-extra.R",
+             "quantile.R", "quantile-extra.R", "by.R", "by-extra.R", "table.R", "table-extra.R",
+             "published.R", "weighting.R", "weighting-replicate.R", "weighting-domain.R", "multi.R",
+             "poll.R", "estimators.R", "mutate.R", "tabs.R", "reliability.R",
              "models.R")
 rscript <- file.path(R.home("bin"), "Rscript")
 for (s in scripts) {

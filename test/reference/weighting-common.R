@@ -1,5 +1,7 @@
-## Populations and margin helpers shared by weighting.R and weighting-replicate.R (sourced after
-## common.R): the margins the weighting cases rake, post-stratify and calibrate to.
+## Populations and margin helpers shared by weighting.R, weighting-replicate.R and
+## weighting-domain.R (sourced after common.R): the margins the weighting cases rake, post-stratify
+## and calibrate to, and the trimming rule R 4.1.1's trimWeights.svyrep.design means (see
+## weighting-replicate.R).
 
 api_margins <- list(
   list(variable = "stype", population = list(E = 4421, H = 755, M = 1018)),
@@ -31,3 +33,40 @@ cells_json <- function(df, vars) lapply(seq_len(nrow(df)), function(i) {
   c(r, list(count = df$Freq[i]))
 })
 est_spec <- function(statistic, variable, subset = NULL) list(statistic = statistic, variable = variable, subset = subset)
+
+## trimWeights.survey.design2's rule on one set of weights (skip_zero: a replicate's zero weights
+## stay 0 and take no share), and a replicate design with its full-sample and replicate weights
+## trimmed by it: what R 4.1.1's broken trimWeights.svyrep.design means (see weighting-replicate.R).
+trim_rule <- function(w, lower, upper, strict, skip_zero) {
+  passes <- 0
+  repeat {
+    use <- if (skip_zero) w != 0 else rep(TRUE, length(w))
+    outside <- use & (w < lower | w > upper)
+    if (!any(outside)) break
+    wnew <- w
+    wnew[outside] <- pmax(lower, pmin(w[outside], upper))
+    inside <- use & !outside
+    wnew[inside] <- wnew[inside] + sum(w[outside] - wnew[outside]) / sum(inside)
+    w <- wnew
+    passes <- passes + 1
+    if (!strict) break
+  }
+  structure(w, passes = passes)
+}
+trim_design <- function(d, lower, upper, strict) {
+  pw <- trim_rule(weights(d, "sampling"), lower, upper, strict, FALSE)
+  W <- as.matrix(weights(d, "analysis"))
+  passes <- integer(ncol(W))
+  for (r in seq_len(ncol(W))) {
+    t <- trim_rule(W[, r], lower, upper, strict, TRUE)
+    W[, r] <- as.vector(t)
+    passes[r] <- attr(t, "passes")
+  }
+  d$pweights <- as.vector(pw)
+  d$repweights <- W
+  d$combined.weights <- TRUE
+  ## R's svytotal on combined weights indexes pw = 1 by selfrep (giving NA) when selfrep is set;
+  ## as.svrepdesign sets it to all FALSE for JK1/JKn, which drops nothing, so it goes.
+  d$selfrep <- NULL
+  structure(d, fullPasses = attr(pw, "passes"), replicatePasses = passes)
+}

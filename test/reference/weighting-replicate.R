@@ -262,39 +262,7 @@ add_case("rpoll-calibrate-raking-age", "rpoll", "calibrate",
 ## the same rule among its rows with a positive replicate weight (rows a replicate leaves out
 ## stay at 0 and take no share); `strict` repeats within each set. The design is R's own
 ## svyrep.design with those weights, so the estimates and SEs are R's.
-trim_rule <- function(w, lower, upper, strict, skip_zero) {
-  passes <- 0
-  repeat {
-    use <- if (skip_zero) w != 0 else rep(TRUE, length(w))
-    outside <- use & (w < lower | w > upper)
-    if (!any(outside)) break
-    wnew <- w
-    wnew[outside] <- pmax(lower, pmin(w[outside], upper))
-    inside <- use & !outside
-    wnew[inside] <- wnew[inside] + sum(w[outside] - wnew[outside]) / sum(inside)
-    w <- wnew
-    passes <- passes + 1
-    if (!strict) break
-  }
-  structure(w, passes = passes)
-}
-trim_design <- function(d, lower, upper, strict) {
-  pw <- trim_rule(weights(d, "sampling"), lower, upper, strict, FALSE)
-  W <- as.matrix(weights(d, "analysis"))
-  passes <- integer(ncol(W))
-  for (r in seq_len(ncol(W))) {
-    t <- trim_rule(W[, r], lower, upper, strict, TRUE)
-    W[, r] <- as.vector(t)
-    passes[r] <- attr(t, "passes")
-  }
-  d$pweights <- as.vector(pw)
-  d$repweights <- W
-  d$combined.weights <- TRUE
-  ## R's svytotal on combined weights indexes pw = 1 by selfrep (giving NA) when selfrep is set;
-  ## as.svrepdesign sets it to all FALSE for JK1/JKn, which drops nothing, so it goes.
-  d$selfrep <- NULL
-  structure(d, fullPasses = attr(pw, "passes"), replicatePasses = passes)
-}
+## trim_rule, trim_design: weighting-common.R
 r_own_trim <- function(d, lower, upper) {
   r <- with_warnings(trimWeights(d, lower = lower, upper = upper))
   list(call = sprintf("trimWeights(<base>, lower=%s, upper=%s)", lower, upper),

@@ -121,12 +121,35 @@ describe('postStratify: the weighted design', () => {
     expect(svyMean(dom, 'api00')[0]!.se).toBeGreaterThan(0);
   });
 
-  it('weighting a design with a domain uses all respondents and keeps the domain', () => {
-    const dom = subset(design, (r) => r.g === 'a');
+  it("weighting a design with a domain weights the domain's respondents only (R's subset)", () => {
+    // Row 3 is not in the domain: the other b rows (weights 1 and 2) carry b's 40.
+    const dom = subset(design, (r) => r.x !== 3);
     const d = postStratify(dom, { variables: ['g'], population });
-    expect(Array.from(d.weights)).toEqual([20, 40, 10, 10, 20]);
+    expect(Array.from(d.weights)).toEqual([20, 40, 0, 40 / 3, 80 / 3]);
     expect(d.domain).toBe(dom.domain);
-    expect(d.warnings.some((w) => w.includes('not only the 2 in its domain'))).toBe(true);
+    const step = d.calibration![0] as PostStratifyStep;
+    expect(step.rows).toBe(dom.domain);
+    expect(Array.from(step.cells)).toEqual([0, 0, -1, 1, 1]);
+    expect(d.warnings.some((w) => w.includes("the 4 respondents of the design's domain"))).toBe(
+      true,
+    );
+    // The domain's totals are the population's, with no error left (R: SE 0).
+    const totals = svyTotal(d, 'g');
+    expect(totals.map((r) => r.estimate)).toEqual([60, 40]);
+    for (const r of totals) expect(r.se).toBeLessThan(1e-12);
+    // A population cell the domain has no respondent in is an error, even if the design has.
+    expect(() =>
+      postStratify(
+        subset(design, (r) => r.g === 'a'),
+        { variables: ['g'], population },
+      ),
+    ).toThrow(expect.objectContaining({ code: 'EMPTY_CELL' }));
+    expect(() =>
+      postStratify(
+        subset(design, () => false),
+        { variables: ['g'], population },
+      ),
+    ).toThrow(expect.objectContaining({ code: 'EMPTY_DOMAIN' }));
   });
 });
 

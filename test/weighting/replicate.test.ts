@@ -454,19 +454,24 @@ describe('replicate designs after weighting', () => {
     expect(c.rOwn!.fullSampleUnchanged).toBe(true); // R 4.1.1's own trimWeights (see notes)
   });
 
-  it('weight all rows when the design has a domain, and keep the domain', () => {
+  it("weight the domain's rows only when the design has a domain, and keep the domain", () => {
     const base = repDesign('rclus1');
     const inE = conditionMask(base.data, [{ var: 'stype', op: '==', value: 'E' }]);
-    const c = refCase('rclus1-rake-stype-schwide');
-    const d = rake(subset(base, inE), c.params.margins);
+    const d = rake(subset(base, inE), [
+      { variable: 'sch.wide', population: { No: 1000, Yes: 3421 } },
+    ]);
     expect(d.domain).toEqual(inE);
-    expect(d.warnings.some((w) => w.includes('not only the'))).toBe(true);
-    c.weights.forEach((w, i) => {
-      expectClose(d.weights[i]!, w, 1e-8, `weight ${i + 1}`);
+    expect(d.weighting![0]!.rows).toEqual(inE);
+    // Outside the domain every weight, full-sample and replicate, is 0.
+    inE.forEach((inside, i) => {
+      if (inside) return;
+      expect(d.weights[i]).toBe(0);
+      for (const r of d.replicates) expect(r[i]).toBe(0);
     });
-    const e = c.estimates.find((x) => x.subset !== null && x.variable === 'api00')!;
-    const [m] = svyMean(d, 'api00');
-    expectClose(m!.se, e.se[0]!, 1e-8, 'domain se');
+    // Every replicate's domain total is the population's.
+    const total = svyTotal(d, 'sch.wide');
+    expectClose(total[0]!.estimate, 1000, 1e-12, 'No');
+    expect(total[0]!.se).toBeLessThan(1e-9);
   });
 
   it('weightingReport works on replicate designs', () => {

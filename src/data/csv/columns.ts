@@ -18,7 +18,8 @@ import { DataFormatError } from '../../errors.js';
 import type { Column } from '../types.js';
 import { ByteDictionary, decimalFromBytes, utf8Text } from './bytes.js';
 import type { CellClass, VariableRules } from './codebook-check.js';
-import { isBlank, parseNumber, sortLevels } from './infer.js';
+import { isBlank, type NaTexts, naTexts, numberProblem, parseNumber, sortLevels } from './infer.js';
+import { DEFAULT_NA } from './options.js';
 
 /** Distinct texts a numeric-capable column keeps before switching to the numeric form. */
 export const DICT_CAP = 1024;
@@ -29,12 +30,24 @@ export type ColumnSpec =
   | { kind: 'infer' }
   /** `types: { x: 'numeric' }`: every non-blank cell must be a number. */
   | { kind: 'numeric' }
-  /** `types: { x: 'categorical' }` (or a second read): levels in {@link sortLevels} order. */
-  | { kind: 'categorical' }
-  /** A codebook variable. */
-  | { kind: 'codebook'; rules: VariableRules }
+  /**
+   * `types: { x: 'categorical' }` (or a second read): levels in {@link sortLevels} order; or, with
+   * `levels` (the `levels` option), exactly those levels, any other text a problem.
+   */
+  | { kind: 'categorical'; levels?: readonly string[] }
+  /**
+   * A codebook variable; `levels` (the `levels` option) only for a categorical variable without
+   * `values`, whose level order it gives.
+   */
+  | { kind: 'codebook'; rules: VariableRules; levels?: readonly string[] }
   /** Not stored (used by the second read for the other columns). */
   | { kind: 'skip' };
+
+/**
+ * What a column's problem cells are reported as: a cell of a `types: numeric` column that is not
+ * a number, a cell not among the `levels` option's levels, a cell its codebook variable rejects.
+ */
+export type ProblemCode = 'NOT_A_NUMBER' | 'UNKNOWN_LEVEL' | 'CODEBOOK_VIOLATION';
 
 /** A cell that breaks the rules of its column; `row` is the 0-based data row. */
 export interface CellProblem {
@@ -51,6 +64,8 @@ export interface BuiltColumn {
   empty: number;
   /** Cells holding each missing code (keyed as the codebook writes the code). */
   missingCodes: Record<string, number>;
+  /** Cells holding each `na` text (in the option's order; only those that occur). */
+  na: Record<string, number>;
   /** The first `maxErrors` problem cells, in row order. */
   problems: CellProblem[];
   /** All problem cells. */
@@ -63,11 +78,15 @@ const DICT = 0;
 const NUM = 1;
 const SKIP = 2;
 
-/** Per distinct text: 0 value/level, 1 blank, 2 missing code, 3 problem. */
+/** Per distinct text: 0 value/level, 1 blank, 2 missing code, 3 problem, 4 an `na` text. */
 const K_OK = 0;
 const K_EMPTY = 1;
 const K_MISSING = 2;
 const K_PROBLEM = 3;
+const K_NA = 4;
+
+/** How a distinct text of the column reads: as its codebook variable says, or an `na` text. */
+type KeyClass = CellClass | { kind: 'na'; text: string };
 
 /**
  * Builds one column from rows of text cells, chunk by chunk.
@@ -84,35 +103,65 @@ export class ColumnBuilder {
   private mode: number;
   private n = 0;
   private map = new Map<string, number>();
-  /** Codes + 1 of the keys of one or two ASCII characters, by {@link shortSlot} (0: not a key). */
+  /**
+   * Codes + 1 of the keys of one or two ASCII characters, by {@link shortSlot} (0: not a key):
+   * none until the first short key, then the one-character slots, all slots once the column
+   * holds {@link SHORT_TABLE_ROWS} rows (the whole table takes 64 KiB, too much for each column
+   * of a wide file of few rows).
+   */
   private short: Int32Array;
   private keys: string[] = [];
   /** The keys' UTF-8 bytes, for cells given as bytes (made on the first such cell). */
   private byteKeys: ByteDictionary | null = null;
-  private codes: Int32Array = new Int32Array(1024);
+  private codes: Int32Array = new Int32Array(0);
   private values: Float64Array = new Float64Array(0);
   /** Inferred column: a non-blank distinct text that is not a number was seen. */
   private nonNumeric = false;
   private empty = 0;
   private readonly missingCodes = new Map<string, number>();
+  /** Cells per `na` text. */
+  private readonly naCounts = new Map<string, number>();
   private readonly problems: CellProblem[] = [];
   private problemTotal = 0;
   private needsReread = false;
   private readonly rules: VariableRules | undefined;
-  /** Numeric form: every finite number is accepted as is (no missing numbers, no range). */
+  /**
+   * Numeric form: every finite number is accepted as is (no missing numbers, no range, no `na`
+   * text that reads as a number).
+   */
   private readonly plainNumbers: boolean;
+  /**
+   * Numbers that may be `na` texts (a column without a codebook variable: the `na` texts come
+   * first there); `null` when none.
+   */
+  private readonly naNumbers: ReadonlySet<number> | null;
+  /** The `levels` option's levels of the column, with their indices; `null` when not given. */
+  private readonly levelIndex: ReadonlyMap<string, number> | null;
 
   constructor(
     readonly name: string,
     readonly spec: ColumnSpec,
     private readonly maxErrors: number,
+    private readonly na: NaTexts = naTexts(DEFAULT_NA),
   ) {
     this.mode = spec.kind === 'skip' ? SKIP : DICT;
-    this.short = new Int32Array(this.mode === SKIP ? 0 : SHORT_SLOTS);
+    this.short = NO_SHORT_KEYS;
     this.rules = spec.kind === 'codebook' ? spec.rules : undefined;
+    this.naNumbers = this.rules === undefined && na.numbers.size > 0 ? na.numbers : null;
     this.plainNumbers =
-      this.rules === undefined ||
-      (this.rules.missingNumbers.length === 0 && this.rules.range === undefined);
+      this.naNumbers === null &&
+      (this.rules === undefined ||
+        (this.rules.missingNumbers.length === 0 && this.rules.range === undefined));
+    const levels =
+      spec.kind === 'categorical' || spec.kind === 'codebook' ? spec.levels : undefined;
+    this.levelIndex = levels ? new Map(levels.map((l, i) => [l, i])) : null;
+  }
+
+  /** What the column's problem cells are reported as (`null`: it can have none). */
+  get problemCode(): ProblemCode | null {
+    if (this.levelIndex !== null) return 'UNKNOWN_LEVEL';
+    if (this.spec.kind === 'codebook') return 'CODEBOOK_VIOLATION';
+    return this.spec.kind === 'numeric' ? 'NOT_A_NUMBER' : null;
   }
 
   /** Makes room for `rows` rows in all (a hint: the column still grows if more come). */
@@ -182,7 +231,8 @@ export class ColumnBuilder {
           }
         } else if (b - a === 2) {
           const c1 = bytes[a + 1]!;
-          const t = c1 < 128 ? short[129 + c0 * 128 + c1]! - 1 : -1;
+          const slot = SHORT_ONE + c0 * 128 + c1;
+          const t = c1 < 128 && slot < short.length ? short[slot]! - 1 : -1;
           if (t >= 0) {
             codes[n++] = t;
             continue;
@@ -258,7 +308,8 @@ export class ColumnBuilder {
         continue;
       }
       if (b - a <= 2) {
-        const t = short[shortSlot(text, a, b)]! - 1;
+        const slot = shortSlot(text, a, b);
+        const t = slot < short.length ? short[slot]! - 1 : -1;
         if (t >= 0) {
           codes[n++] = t;
           continue;
@@ -347,13 +398,15 @@ export class ColumnBuilder {
     this.map.set(s, c);
     if (s.length <= 2) {
       const slot = shortSlot(s, 0, s.length);
-      if (slot > 0) this.short[slot] = c + 1;
+      if (slot > 0 && this.short === NO_SHORT_KEYS) this.short = new Int32Array(SHORT_ONE);
+      if (slot > 0 && slot < this.short.length) this.short[slot] = c + 1;
     }
     if (
       this.spec.kind === 'infer' &&
       !this.nonNumeric &&
       Number.isNaN(parseNumber(s)) &&
-      !isBlank(s)
+      !isBlank(s) &&
+      !this.na.has(s.trim())
     ) {
       this.nonNumeric = true;
     }
@@ -367,12 +420,26 @@ export class ColumnBuilder {
    */
   private growCodes(need: number): Int32Array {
     const a = this.codes;
-    const cap = Math.max(need, a.length * 2, 1024);
+    const cap = Math.max(need, a.length * 2, 64);
+    if (cap >= SHORT_TABLE_ROWS && this.short.length < SHORT_SLOTS) this.widenShort();
     const b = this.canBeNumeric()
       ? new Int32Array(new ArrayBuffer(8 * cap), 0, cap)
       : new Int32Array(cap);
     b.set(a.subarray(0, this.n));
     return b;
+  }
+
+  /** The short-key table with its two-character slots, filled from the keys so far. */
+  private widenShort(): void {
+    const short = new Int32Array(SHORT_SLOTS);
+    short.set(this.short);
+    this.keys.forEach((s, c) => {
+      if (s.length === 2) {
+        const slot = shortSlot(s, 0, 2);
+        if (slot > 0) short[slot] = c + 1;
+      }
+    });
+    this.short = short;
   }
 
   private canBeNumeric(): boolean {
@@ -404,7 +471,7 @@ export class ColumnBuilder {
     this.values = values;
     this.mode = NUM;
     this.map = new Map();
-    this.short = new Int32Array(0);
+    this.short = NO_SHORT_KEYS;
     this.byteKeys = null;
     this.keys = [];
     this.codes = new Int32Array(0);
@@ -430,7 +497,9 @@ export class ColumnBuilder {
   }
 
   private acceptsNumber(v: number): boolean {
-    const rules = this.rules!;
+    if (this.naNumbers?.has(v)) return false;
+    const rules = this.rules;
+    if (rules === undefined) return true;
     if (rules.missingNumbers.length > 0 && rules.missingKeyOf(v) !== undefined) return false;
     const r = rules.range;
     return r === undefined || (v >= r[0] && v <= r[1]);
@@ -459,9 +528,12 @@ export class ColumnBuilder {
         case 'missing':
           this.tally(K_MISSING, cls.code, row, s);
           return Number.NaN;
-        case 'invalid':
-          this.tally(K_PROBLEM, cls.reason, row, s);
+        case 'invalid': {
+          const t = s.trim();
+          if (this.na.has(t)) this.tally(K_NA, t, row, s);
+          else this.tally(K_PROBLEM, cls.reason, row, s);
           return Number.NaN;
+        }
         default:
           throw new DataFormatError(
             'INTERNAL_ERROR',
@@ -474,6 +546,14 @@ export class ColumnBuilder {
       this.empty++;
       return Number.NaN;
     }
+    const t = s.trim();
+    if (this.na.has(t)) {
+      this.tally(K_NA, t, row, s);
+      return Number.NaN;
+    }
+    // A number whose value is that of an `na` text but whose text is not (`-9.0` for `-9`).
+    const v = parseNumber(s);
+    if (!Number.isNaN(v)) return v;
     if (this.spec.kind === 'infer') {
       // Text after the column went numeric: the raw text of earlier cells is gone; read again.
       this.needsReread = true;
@@ -481,12 +561,13 @@ export class ColumnBuilder {
       this.values = new Float64Array(0);
       return Number.NaN;
     }
-    this.tally(K_PROBLEM, 'not a number', row, s);
+    this.tally(K_PROBLEM, numberProblem(s) ?? 'not a number', row, s);
     return Number.NaN;
   }
 
   private tally(kind: number, info: string, row: number, value: string): void {
     if (kind === K_EMPTY) this.empty++;
+    else if (kind === K_NA) this.naCounts.set(info, (this.naCounts.get(info) ?? 0) + 1);
     else if (kind === K_MISSING)
       this.missingCodes.set(info, (this.missingCodes.get(info) ?? 0) + 1);
     else if (kind === K_PROBLEM) {
@@ -521,11 +602,25 @@ export class ColumnBuilder {
           level[c] = cls.level;
           break;
         case 'raw': {
-          const group = raw.get(cls.text);
-          if (group) group.push(c);
-          else raw.set(cls.text, [c]);
+          const given = this.levelIndex?.get(cls.text);
+          if (given !== undefined) level[c] = given;
+          else if (this.na.has(cls.text)) {
+            kind[c] = K_NA;
+            info[c] = cls.text;
+          } else if (this.levelIndex !== null) {
+            kind[c] = K_PROBLEM;
+            info[c] = this.notALevel();
+          } else {
+            const group = raw.get(cls.text);
+            if (group) group.push(c);
+            else raw.set(cls.text, [c]);
+          }
           break;
         }
+        case 'na':
+          kind[c] = K_NA;
+          info[c] = cls.text;
+          break;
         case 'empty':
           kind[c] = K_EMPTY;
           break;
@@ -539,7 +634,9 @@ export class ColumnBuilder {
           break;
       }
     }
-    const levels = [...(this.rules?.levels ?? [])];
+    const spec = this.spec;
+    const given = spec.kind === 'categorical' || spec.kind === 'codebook' ? spec.levels : undefined;
+    const levels = [...(given ?? this.rules?.levels ?? [])];
     for (const text of sortLevels([...raw.keys()])) {
       const l = levels.length;
       levels.push(text);
@@ -548,16 +645,39 @@ export class ColumnBuilder {
     return { val, level, kind, info, levels };
   }
 
-  private keyClassifier(): (s: string) => CellClass {
+  /** The reason of a cell outside the `levels` option's levels. */
+  private notALevel(): string {
+    const levels = [...this.levelIndex!.keys()];
+    const shown = levels.slice(0, 12).join(', ');
+    return `not one of the levels given for "${this.name}" (${levels.length > 12 ? `${shown}, ...` : shown})`;
+  }
+
+  /**
+   * How each distinct text reads. The column's own rules come first (its codebook variable, its
+   * `levels` entry: see {@link classifyKeys}), then the `na` texts; without a codebook variable a
+   * numeric column checks the `na` texts before reading a number (`-9` may be one).
+   */
+  private keyClassifier(): (s: string) => KeyClass {
     const spec = this.spec;
-    if (spec.kind === 'codebook') return spec.rules.classify;
+    const na = this.na;
+    if (spec.kind === 'codebook') {
+      const classify = spec.rules.classify;
+      return (s) => {
+        const cls = classify(s);
+        if (cls.kind !== 'invalid') return cls;
+        const t = s.trim();
+        return na.has(t) ? { kind: 'na', text: t } : cls;
+      };
+    }
     const numeric = spec.kind === 'numeric' || (spec.kind === 'infer' && !this.nonNumeric);
     if (numeric) {
       return (s) => {
         if (isBlank(s)) return { kind: 'empty' };
+        const t = s.trim();
+        if (na.has(t)) return { kind: 'na', text: t };
         const v = parseNumber(s);
         return Number.isNaN(v)
-          ? { kind: 'invalid', reason: 'not a number' }
+          ? { kind: 'invalid', reason: numberProblem(s) ?? 'not a number' }
           : { kind: 'value', value: v };
       };
     }
@@ -603,7 +723,7 @@ export class ColumnBuilder {
         column = { kind: 'categorical', name: this.name, codes: trimTo(codes, n), levels };
       }
       this.map = new Map();
-      this.short = new Int32Array(0);
+      this.short = NO_SHORT_KEYS;
       this.byteKeys = null;
       this.keys = [];
       this.codes = new Int32Array(0);
@@ -612,10 +732,18 @@ export class ColumnBuilder {
   }
 
   private built(column: Column | null): BuiltColumn {
+    // keys from the data (`__proto__` too) as own properties: fromEntries defines, never sets
+    const na: Record<string, number> = Object.fromEntries(
+      this.na.texts.flatMap((t) => {
+        const n = this.naCounts.get(t);
+        return n === undefined ? [] : [[t, n] as const];
+      }),
+    );
     return {
       column,
       empty: this.empty,
       missingCodes: Object.fromEntries(this.missingCodes),
+      na,
       problems: this.problems,
       problemTotal: this.problemTotal,
       needsReread: this.needsReread,
@@ -683,6 +811,12 @@ function detach(s: string): string {
 
 /** Slots of {@link shortSlot}: 0 (not short), one ASCII character, two ASCII characters. */
 const SHORT_SLOTS = 1 + 128 + 128 * 128;
+/** Slots of the keys of one character (and slot 0). */
+const SHORT_ONE = 1 + 128;
+/** Rows a column holds before it makes the two-character slots of its short-key table. */
+const SHORT_TABLE_ROWS = 8192;
+/** The short-key table of a column without short keys (shared, never written). */
+const NO_SHORT_KEYS = new Int32Array(0);
 
 /** The slot of `text[a, b)` (one or two characters) in the short-key table; 0 unless all ASCII. */
 function shortSlot(text: string, a: number, b: number): number {

@@ -1,15 +1,17 @@
 /**
- * Streaming a file as decoded text: bytes from a Node read stream go through one streaming, fatal
- * `TextDecoder`, so invalid bytes fail loudly (`BAD_ENCODING`, with their byte offset) instead of
- * turning into U+FFFD.
+ * Streaming a file as decoded text: its bytes (read by path on Node, or from a `Blob`) go through
+ * one streaming, fatal `TextDecoder`, so invalid bytes fail loudly (`BAD_ENCODING`, with their
+ * byte offset) instead of turning into U+FFFD.
  * @module
  */
-import { isUtf8 } from 'node:buffer';
-import { createReadStream } from 'node:fs';
-import { open } from 'node:fs/promises';
-import { TextDecoder } from 'node:util';
 import { DataFormatError, SurveyError } from '../../errors.js';
+import { byteChunks, type FileSource, fileReadError, sourceName } from '../../platform/files.js';
+import { nodeBuiltin } from '../../platform/node.js';
 import { countByte, wholeCharacters } from './bytes.js';
+
+/** Node's native UTF-8 validator where there is one; else the scan of {@link firstInvalidUtf8}. */
+const isUtf8: (bytes: Uint8Array) => boolean =
+  nodeBuiltin('node:buffer')?.isUtf8 ?? ((bytes) => firstInvalidUtf8(bytes, 0, true) === -1);
 
 /** Where decoded text goes. */
 export interface TextSink {
@@ -59,13 +61,13 @@ export interface StreamTextOptions {
  * ```
  */
 export async function streamFileText(
-  path: string,
+  path: FileSource,
   sink: TextSink,
   opts: StreamTextOptions = {},
 ): Promise<void> {
   const encoding = opts.encoding ?? 'utf-8';
-  const source = opts.source ?? path;
-  let decoder: TextDecoder;
+  const source = opts.source ?? sourceName(path);
+  let decoder: InstanceType<typeof TextDecoder>;
   try {
     decoder = new TextDecoder(encoding, { fatal: true });
   } catch {
@@ -80,13 +82,12 @@ export async function streamFileText(
   const pushUtf8 = sink.pushUtf8?.bind(sink);
   if (utf8 && pushUtf8) {
     try {
-      await streamUtf8(readChunks(path, chunkBytes), sink, pushUtf8, source);
+      await streamUtf8(byteChunks(path, chunkBytes, 'readCsv'), sink, pushUtf8, source);
     } catch (e) {
       throw e instanceof SurveyError ? e : fileReadError(e, source);
     }
     return;
   }
-  const stream = createReadStream(path, { highWaterMark: chunkBytes });
   let offset = 0;
   let tail: Uint8Array = new Uint8Array(0);
   const fail = (chunk: Uint8Array, final: boolean): never => {
@@ -99,7 +100,7 @@ export async function streamFileText(
     throw badEncoding(source, decoder.encoding, at, line, utf16);
   };
   try {
-    for await (const chunk of stream as AsyncIterable<Uint8Array>) {
+    for await (const chunk of byteChunks(path, chunkBytes, 'readCsv')) {
       let text: string;
       try {
         text = decoder.decode(chunk, { stream: true });
@@ -119,8 +120,6 @@ export async function streamFileText(
     sink.push(rest!);
   } catch (e) {
     throw e instanceof SurveyError ? e : fileReadError(e, source);
-  } finally {
-    stream.destroy();
   }
 }
 
@@ -186,25 +185,6 @@ async function streamUtf8(
 }
 
 /**
- * A file's bytes, `size` at a time, each piece a view of one buffer read into again for the next
- * (valid until the next piece is asked for): reading a large file allocates one buffer, not one
- * per piece (fresh memory costs a page fault per 4 KiB).
- */
-async function* readChunks(path: string, size: number): AsyncGenerator<Uint8Array> {
-  const file = await open(path, 'r');
-  try {
-    const buffer = new Uint8Array(size);
-    for (;;) {
-      const { bytesRead } = await file.read(buffer, 0, size, null);
-      if (bytesRead === 0) return;
-      yield buffer.subarray(0, bytesRead);
-    }
-  } finally {
-    await file.close();
-  }
-}
-
-/**
  * The `BAD_ENCODING` error: bytes not valid in `encoding` at file offset `at`, on `line`; for
  * UTF-8 with a hint at the likely encoding (UTF-16 when the file starts like it).
  */
@@ -225,30 +205,6 @@ function badEncoding(
     'BAD_ENCODING',
     `${source}: bytes not valid ${encoding} at byte offset ${at} (line ${line})${hint}`,
     { file: source, offset: at, line, encoding },
-  );
-}
-
-/**
- * The typed error for a file that cannot be read: `FILE_NOT_FOUND` (ENOENT) or `READ_ERROR`
- * (anything else: a directory, no permission...), with the system's error code in `details.cause`.
- * @example
- * ```ts
- * const e = fileReadError(Object.assign(new Error('x'), { code: 'ENOENT' }), 'poll.csv');
- * console.log(e.code, e.message); // => FILE_NOT_FOUND poll.csv: no such file
- * ```
- */
-export function fileReadError(e: unknown, source: string): DataFormatError {
-  const code = (e as NodeJS.ErrnoException | null)?.code;
-  if (code === 'ENOENT') {
-    return new DataFormatError('FILE_NOT_FOUND', `${source}: no such file`, {
-      file: source,
-      cause: code,
-    });
-  }
-  return new DataFormatError(
-    'READ_ERROR',
-    `${source}: cannot read the file: ${(e as Error | null)?.message ?? String(e)}`,
-    { file: source, cause: code },
   );
 }
 

@@ -4,7 +4,7 @@
  * parameters here so tests can cut the input anywhere.
  * @module
  */
-import { stat } from 'node:fs/promises';
+import { type FileSource, sourceName, sourceSize } from '../../platform/files.js';
 import type { Column, SurveyData } from '../types.js';
 import { streamFileText } from './decode.js';
 import { CsvLoader, type LoadPass, type PassOptions } from './loader.js';
@@ -49,17 +49,14 @@ export function loadText(
  * ```
  */
 export async function loadFile(
-  path: string,
+  path: FileSource,
   opts: CsvOptions = {},
   chunkBytes = 1 << 20,
   pass: Pick<PassOptions, 'sampleChars'> = {},
 ): Promise<SurveyData> {
-  const source = opts.source ?? path;
+  const source = opts.source ?? sourceName(path);
   // The file's size sizes the columns (see PassOptions); a missing file is reported by the read.
-  const expectedBytes = await stat(path).then(
-    (st) => (st.isFile() ? st.size : undefined),
-    () => undefined,
-  );
+  const expectedBytes = await sourceSize(path, 'readCsv');
   const run = async (only?: ReadonlySet<string>): Promise<LoadPass> => {
     const loader = new CsvLoader(
       { ...opts, source },

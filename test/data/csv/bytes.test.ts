@@ -3,7 +3,8 @@
  * its pieces (byte dictionary, number reader), and a file loaded through it gives the same frame,
  * or the same error, as its text loaded through the text route — for any cut of the bytes, with
  * quotes appearing mid-file (the loader then turns to the text route), CRLF and CR line breaks,
- * blank lines, ragged rows, non-ASCII text, a byte order mark, and invalid UTF-8.
+ * blank lines, ragged rows, non-ASCII text, a byte order mark, and invalid UTF-8; with `na`
+ * texts (also numeric ones, in columns read as codes or as numbers) and `levels`.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -189,6 +190,10 @@ describe('the byte route gives what the text route gives', () => {
     '10',
     'Hard to say',
     'lf\nin',
+    'NA',
+    ' NA ',
+    '-9',
+    '-9.0',
   ];
   const quoted = ['"a,b"', '"q ""w"""', '"line\nbreak"'];
 
@@ -217,7 +222,16 @@ describe('the byte route gives what the text route gives', () => {
       const nl = ['\n', '\r\n', '\r'][k % 3]!;
       const text = (k % 10 === 0 ? '\uFEFF' : '') + randomCsv(k % 4 === 0, nl);
       const path = tmpFile(text);
-      const opts: CsvOptions = k % 5 === 0 ? { types: { c0: 'categorical' } } : {};
+      const opts: CsvOptions = (
+        [
+          { types: { c0: 'categorical' } },
+          { na: ['-9', 'x', 'Минск'] },
+          // levels that every cell but 'Hard to say' and the two-line one fits, or not
+          { levels: { c0: ['x', 'Да', '1', '-9', 'Минск', '2.5', '10', '0x1', '-3e2', '-9.0'] } },
+          { na: [] },
+          {},
+        ] satisfies CsvOptions[]
+      )[k % 5]!;
       for (const sample of [4, 64]) {
         const want = await settle(() =>
           loadText(text.replace(/^\uFEFF/, ''), { ...opts, source: 's' }, 1 << 20, {
@@ -252,14 +266,62 @@ describe('the byte route gives what the text route gives', () => {
     expect(w.kind === 'numeric' && Array.from(w.values)).toEqual(
       rows.slice(1).map((_, i) => Number((i * 0.37).toFixed(2))),
     );
-    for (const variant of [text, text.replace('\n4000,', '\n4000x,'), `${text}1,2\n`]) {
+    // numeric columns meeting `na` texts after they turned numeric (id and w), also numeric ones
+    const naText = text
+      .replace('\n4000,', '\nNA,')
+      .replace('\n4001,', '\n -9 ,')
+      .replace('\n4002,', '\n-9.0,')
+      .replace(',1480.74,', ',NA,');
+    const variants: Array<[string, CsvOptions]> = [
+      [text, {}],
+      [text.replace('\n4000,', '\n4000x,'), {}],
+      [`${text}1,2\n`, {}],
+      [naText, {}],
+      [naText, { na: ['NA', '-9'] }],
+      [naText, { na: [] }],
+      [text.replace('\n4000,', '\n4000x,'), { levels: { g: ['Hard to say', 'bb', 'a', 'Минск'] } }],
+      [text.replace(',Минск,', ',Брест,'), { levels: { g: ['Hard to say', 'bb', 'a', 'Минск'] } }],
+    ];
+    for (const [variant, opts] of variants) {
       const path = tmpFile(variant);
-      const want = await settle(() => loadText(variant, { source: 's' }));
+      const want = await settle(() => loadText(variant, { ...opts, source: 's' }));
       for (const size of [97, 4096, 1 << 20]) {
-        const got = await settle(() => loadFile(path, { source: 's' }, size, { sampleChars: 64 }));
+        const got = await settle(() =>
+          loadFile(path, { ...opts, source: 's' }, size, { sampleChars: 64 }),
+        );
         expect(got).toEqual(want);
       }
     }
+    // what the na variants read
+    const naDefault = await loadFile(tmpFile(naText), {}, 4096, { sampleChars: 64 });
+    const id = naDefault.columns.id!;
+    expect(id.kind).toBe('numeric');
+    expect(id.kind === 'numeric' && [id.values[4000], id.values[4001], id.values[4002]]).toEqual([
+      Number.NaN,
+      -9,
+      -9,
+    ]);
+    expect(naDefault.load.missing).toEqual([
+      { column: 'id', empty: 0, missingCodes: {}, na: { NA: 1 } },
+      { column: 'w', empty: 0, missingCodes: {}, na: { NA: 1 } },
+    ]);
+    const naNine = await loadFile(tmpFile(naText), { na: ['NA', '-9'] }, 4096, { sampleChars: 64 });
+    const id9 = naNine.columns.id!;
+    expect(
+      id9.kind === 'numeric' && [id9.values[4000], id9.values[4001], id9.values[4002]],
+    ).toEqual([Number.NaN, Number.NaN, -9]);
+    expect(naNine.load.missing[0]).toEqual({
+      column: 'id',
+      empty: 0,
+      missingCodes: {},
+      na: { NA: 1, '-9': 1 },
+    });
+    // without 'NA' among the na texts the columns hold text: categorical (id after a second read)
+    const naNone = await loadFile(tmpFile(naText), { na: [] }, 4096, { sampleChars: 64 });
+    expect([naNone.columns.id!.kind, naNone.columns.w!.kind]).toEqual([
+      'categorical',
+      'categorical',
+    ]);
   });
 
   it('invalid UTF-8: the same error, byte offset and line as the text route', async () => {

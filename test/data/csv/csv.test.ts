@@ -5,13 +5,15 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type Codebook, parseCodebook } from '../../../src/data/codebook.js';
 import { DICT_CAP } from '../../../src/data/csv/columns.js';
-import { parseCsv, readCsv } from '../../../src/data/csv/csv.js';
+import { type CsvOptions, parseCsv, readCsv } from '../../../src/data/csv/csv.js';
 import { firstInvalidUtf8 } from '../../../src/data/csv/decode.js';
 import { hasRadixPrefix, parseNumber, sortLevels } from '../../../src/data/csv/infer.js';
 import { loadFile, loadText } from '../../../src/data/csv/run.js';
 import { column } from '../../../src/data/frame.js';
 import type { CategoricalColumn, NumericColumn, SurveyData } from '../../../src/data/types.js';
+import { svyDesign } from '../../../src/design/build.js';
 import { CodebookError, DataFormatError, SurveyError } from '../../../src/errors.js';
+import { svyMean } from '../../../src/estimate/mean.js';
 
 const FIXTURES = fileURLToPath(new URL('../../fixtures/csv/', import.meta.url));
 const POLL = join(FIXTURES, 'poll.csv');
@@ -176,7 +178,7 @@ describe('parseCsv: type inference', () => {
     expect(cat(d, 'city').levels).toEqual(['Bergen', 'Oslo']);
     expect(Array.from(cat(d, 'city').codes)).toEqual([1, 0, -1]);
     expect(cat(d, 'mixed').levels).toEqual(['1', '2', 'x']);
-    expect(column(d, 'city')).toEqual(['Oslo', 'Bergen', '']);
+    expect(column(d, 'city')).toEqual(['Oslo', 'Bergen', null]);
     expect(column(d, 'mixed')).toEqual(['1', 'x', '2']);
     expect(d.load).toEqual({
       source: '<text>',
@@ -307,14 +309,14 @@ describe('parseCsv: codebook', () => {
     expect(d.nrow).toBe(4);
     expect(d.names).toEqual(['id', 'region', 'sex', 'age', 'q1', 'comment']);
     expect(cat(d, 'sex').levels).toEqual(['Male', 'Female']); // 9 is a missing code, not a level
-    expect(column(d, 'sex')).toEqual(['Male', 'Female', '', 'Female']);
+    expect(column(d, 'sex')).toEqual(['Male', 'Female', null, 'Female']);
     expect(num(d, 'age')).toEqual([34, null, 51, 47]);
     expect(cat(d, 'q1').levels).toEqual(['Good', 'Bad', 'Hard to say']);
     expect(Array.from(cat(d, 'q1').codes)).toEqual([1, -1, 0, 2]);
     // not in the codebook: inferred
     expect(cat(d, 'region').levels).toEqual(['Москва', 'Санкт-Петербург', 'Урал']);
     expect(num(d, 'id')).toEqual([1, 2, 3, 4]);
-    expect(column(d, 'comment')).toEqual(['ok', 'said "hi", left', 'two\r\nlines', '']);
+    expect(column(d, 'comment')).toEqual(['ok', 'said "hi", left', 'two\r\nlines', null]);
     expect(d.load).toEqual({
       source: 'poll.csv',
       rowsRead: 4,
@@ -353,7 +355,7 @@ describe('parseCsv: codebook', () => {
     };
     const d = parseCsv('sex,q\nM,1\nFemale,1.0\n F ,2.00\nDK,One\n,2\n', { codebook: cb });
     expect(cat(d, 'sex').levels).toEqual(['Male', 'Female']);
-    expect(column(d, 'sex')).toEqual(['Male', 'Female', 'Female', '', '']);
+    expect(column(d, 'sex')).toEqual(['Male', 'Female', 'Female', null, null]);
     expect(cat(d, 'q').levels).toEqual(['Two', 'One']);
     expect(column(d, 'q')).toEqual(['One', 'One', 'Two', 'One', 'Two']);
     expect(d.load.missing).toEqual([{ column: 'sex', empty: 1, missingCodes: { DK: 1 } }]);
@@ -400,7 +402,7 @@ describe('parseCsv: codebook', () => {
     const cb: Codebook = { variables: [{ name: 'party', type: 'categorical', missing: [99] }] };
     const d = parseCsv('party\nGreen\n99\nBlue\n', { codebook: cb });
     expect(cat(d, 'party').levels).toEqual(['Blue', 'Green']);
-    expect(column(d, 'party')).toEqual(['Green', '', 'Blue']);
+    expect(column(d, 'party')).toEqual(['Green', null, 'Blue']);
   });
 
   it('collects every violation with row, line, column, value and reason', () => {
@@ -474,6 +476,304 @@ describe('parseCsv: codebook', () => {
   it('rejects an invalid codebook', () => {
     const bad = { variables: [{ name: 'x', type: 'text' }] } as unknown as Codebook;
     catchError(() => parseCsv('x\n1\n', { codebook: bad }), CodebookError, 'INVALID_CODEBOOK');
+  });
+});
+
+describe('parseCsv: na texts', () => {
+  it("reads a numeric column with NA cells as numeric (R's and pandas' marker)", () => {
+    // the issue's example: `income` with NA cells became categorical, its mean ~1,000 "shares"
+    const d = parseCsv('id,income\n1,801\n2,NA\n3,1200\n4,\n5, NA \n6,950.5\n', {
+      source: 'p.csv',
+    });
+    expect(num(d, 'income')).toEqual([801, null, 1200, null, null, 950.5]);
+    const [m] = svyMean(svyDesign(d), 'income');
+    expect(m!.estimate).toBeCloseTo((801 + 1200 + 950.5) / 3, 12);
+    expect([m!.n, m!.nMissing]).toEqual([3, 3]);
+    expect(d.load.missing).toEqual([
+      { column: 'income', empty: 1, missingCodes: {}, na: { NA: 2 } },
+    ]);
+  });
+
+  it('counts each na text per column, in the order of the option', () => {
+    const d = parseCsv('a,b,c\nx,1,DK\nn/a,NA,y\nDK,2,\nx,n/a,y\n', { na: ['NA', 'n/a', 'DK'] });
+    expect(column(d, 'a')).toEqual(['x', null, null, 'x']);
+    expect(cat(d, 'a').levels).toEqual(['x']);
+    expect(num(d, 'b')).toEqual([1, null, 2, null]);
+    expect(d.load.missing).toEqual([
+      { column: 'a', empty: 0, missingCodes: {}, na: { 'n/a': 1, DK: 1 } },
+      { column: 'b', empty: 0, missingCodes: {}, na: { NA: 1, 'n/a': 1 } },
+      { column: 'c', empty: 1, missingCodes: {}, na: { DK: 1 } },
+    ]);
+  });
+
+  it('matches exact text after trimming; numeric na texts match their text, not their value', () => {
+    const d = parseCsv('x,y\n-9,na\n-9.0,NA\n 3 , NA\n', { na: [' -9 ', 'NA'] });
+    expect(num(d, 'x')).toEqual([null, -9, 3]);
+    expect(column(d, 'y')).toEqual(['na', null, null]);
+    expect(d.load.missing).toEqual([
+      { column: 'x', empty: 0, missingCodes: {}, na: { '-9': 1 } },
+      { column: 'y', empty: 0, missingCodes: {}, na: { NA: 2 } },
+    ]);
+  });
+
+  it('with na: [] the text NA is a value, blank cells stay missing', () => {
+    const d = parseCsv('x,g\n1,NA\n,b\n', { na: [] });
+    expect(column(d, 'g')).toEqual(['NA', 'b']);
+    expect(num(d, 'x')).toEqual([1, null]);
+    expect(d.load.missing).toEqual([{ column: 'x', empty: 1, missingCodes: {} }]);
+    // and a numeric-looking column with NA text is then categorical
+    expect(parseCsv('x\n1\nNA\n', { na: [] }).columns.x!.kind).toBe('categorical');
+  });
+
+  it('types: numeric accepts na texts; NOT_A_NUMBER names the other cells', () => {
+    const d = parseCsv('age\n34\nNA\n', { types: { age: 'numeric' } });
+    expect(num(d, 'age')).toEqual([34, null]);
+    const e = catchError(
+      () => parseCsv('age\n34\nNA\nold\n', { types: { age: 'numeric' } }),
+      DataFormatError,
+      'NOT_A_NUMBER',
+    );
+    expect(e.details).toMatchObject({ row: 3, value: 'old', total: 1 });
+  });
+
+  it('with a codebook: what the variable accepts comes first, then the na texts', () => {
+    const codebook: Codebook = {
+      variables: [
+        {
+          name: 'country',
+          type: 'categorical',
+          values: [
+            { code: 'NA', label: 'Namibia' },
+            { code: 'BY', label: 'Belarus' },
+          ],
+        },
+        { name: 'sex', type: 'categorical', missing: [9], values: [{ code: 1, label: 'Male' }] },
+        { name: 'age', type: 'numeric', range: [18, 99], missing: [-1] },
+      ],
+    };
+    const d = parseCsv('country,sex,age\nNA,1,34\nBY,9,-1\nBY,NA,-9\nDK,1,NA\n', {
+      codebook,
+      na: ['NA', '-9', 'DK'],
+    });
+    // 'NA' is a code of country (Namibia): a value; -9 is out of age's range but an na text
+    expect(column(d, 'country')).toEqual(['Namibia', 'Belarus', 'Belarus', null]);
+    expect(column(d, 'sex')).toEqual(['Male', null, null, 'Male']);
+    expect(num(d, 'age')).toEqual([34, null, null, null]);
+    expect(d.load.missing).toEqual([
+      { column: 'country', empty: 0, missingCodes: {}, na: { DK: 1 } },
+      { column: 'sex', empty: 0, missingCodes: { '9': 1 }, na: { NA: 1 } },
+      { column: 'age', empty: 0, missingCodes: { '-1': 1 }, na: { NA: 1, '-9': 1 } },
+    ]);
+    // a cell the codebook rejects that is no na text is still a violation
+    const e = catchError(
+      () => parseCsv('country,sex,age\nNA,2,34\n', { codebook }),
+      CodebookError,
+      'CODEBOOK_VIOLATION',
+    );
+    expect(e.details).toMatchObject({ column: 'sex', value: '2', total: 1 });
+  });
+
+  it('a numeric codebook variable reads its numbers in range even if they are na texts', () => {
+    const codebook: Codebook = { variables: [{ name: 'x', type: 'numeric' }] };
+    const d = parseCsv('x\n-9\nNA\n', { codebook, na: ['-9', 'NA'] });
+    expect(num(d, 'x')).toEqual([-9, null]);
+  });
+
+  it('rejects an na option that is not an array of texts', () => {
+    for (const na of ['NA', [1], null]) {
+      const e = catchError(
+        () => parseCsv('a\n1\n', { na: na as unknown as string[] }),
+        DataFormatError,
+        'INVALID_OPTION',
+      );
+      expect(e.details.option).toBe('na');
+    }
+  });
+});
+
+describe('parseCsv: levels', () => {
+  const likert = [
+    'Полностью согласен',
+    'Скорее согласен',
+    'Ни да, ни нет',
+    'Скорее не согласен',
+    'Затрудняюсь',
+  ];
+
+  it('orders a Likert item written as text as given, keeping absent levels', () => {
+    const t =
+      'q;n\nЗатрудняюсь;1\nПолностью согласен;2\nНи да, ни нет;3\n NA ;4\nСкорее согласен;5\n';
+    const e = parseCsv(t, { levels: { q: likert } });
+    expect(cat(e, 'q').levels).toEqual(likert);
+    expect(Array.from(cat(e, 'q').codes)).toEqual([4, 0, 2, -1, 1]);
+    expect(e.load.missing).toEqual([{ column: 'q', empty: 0, missingCodes: {}, na: { NA: 1 } }]);
+    // without levels: sorted (alphabetical)
+    expect(cat(parseCsv(t), 'q').levels).toEqual([
+      'Затрудняюсь',
+      'Ни да, ни нет',
+      'Полностью согласен',
+      'Скорее согласен',
+    ]);
+    // estimates and their order follow the levels; an absent level has a share of 0
+    const rows = svyMean(svyDesign(e), 'q');
+    expect(rows.map((r) => r.level)).toEqual(likert);
+    expect(rows[3]!.estimate).toBe(0);
+  });
+
+  it('makes numeric-looking codes a categorical column in the given order', () => {
+    const d = parseCsv('rating\n1\n5\n3\n', { levels: { rating: ['5', '4', '3', '2', '1'] } });
+    expect(cat(d, 'rating').levels).toEqual(['5', '4', '3', '2', '1']);
+    expect(column(d, 'rating')).toEqual(['1', '5', '3']);
+  });
+
+  it('a listed level wins over an na text of the same spelling', () => {
+    const d = parseCsv('x\nNA\nA\n', { levels: { x: ['A', 'NA'] } });
+    expect(column(d, 'x')).toEqual(['NA', 'A']);
+    expect(d.load.missing).toEqual([]);
+  });
+
+  it('UNKNOWN_LEVEL names file, row, line, column and value, and counts every such cell', () => {
+    const e = catchError(
+      () =>
+        parseCsv('id,q\n1,Agree\n2,agree\n3,\n4,Maybe\n', {
+          levels: { q: ['Agree', 'Disagree'] },
+          source: 'p.csv',
+        }),
+      DataFormatError,
+      'UNKNOWN_LEVEL',
+    );
+    expect(e.details).toMatchObject({
+      file: 'p.csv',
+      row: 2,
+      line: 3,
+      column: 'q',
+      value: 'agree',
+      levels: ['Agree', 'Disagree'],
+      total: 2,
+    });
+    expect((e.details.violations as Array<{ value: string }>).map((v) => v.value)).toEqual([
+      'agree',
+      'Maybe',
+    ]);
+    expect(e.message).toContain(
+      'p.csv, line 3 (row 2), column "q": "agree" is not one of the levels given for "q" (Agree, Disagree) (2 such cells in all',
+    );
+  });
+
+  it('works with types: categorical, and is rejected with types: numeric', () => {
+    const d = parseCsv('x\n2\n1\n', { types: { x: 'categorical' }, levels: { x: ['2', '1'] } });
+    expect(cat(d, 'x').levels).toEqual(['2', '1']);
+    const e = catchError(
+      () => parseCsv('x\n2\n', { types: { x: 'numeric' }, levels: { x: ['2'] } }),
+      DataFormatError,
+      'INVALID_OPTION',
+    );
+    expect(e.details).toMatchObject({ option: 'levels', column: 'x' });
+  });
+
+  it('rejects levels for a column the file lacks, and malformed levels', () => {
+    const e = catchError(
+      () => parseCsv('a\n1\n', { levels: { b: ['x'] } }),
+      DataFormatError,
+      'MISSING_COLUMN',
+    );
+    expect(e.details).toMatchObject({ option: 'levels', column: 'b', columns: ['b'] });
+    for (const levels of [
+      ['x'],
+      { a: 'x' },
+      { a: [1] },
+      { a: ['x', 'x'] },
+      { a: [''] },
+      { a: [' x'] },
+    ]) {
+      const bad = catchError(
+        () => parseCsv('a\nx\n', { levels: levels as unknown as Record<string, string[]> }),
+        DataFormatError,
+        'INVALID_OPTION',
+      );
+      expect(bad.details.option, JSON.stringify(levels)).toBe('levels');
+    }
+  });
+
+  it('with a codebook: the codebook owns the levels', () => {
+    const codebook: Codebook = {
+      variables: [
+        {
+          name: 'sex',
+          type: 'categorical',
+          values: [
+            { code: 1, label: 'Male' },
+            { code: 2, label: 'Female' },
+          ],
+        },
+        { name: 'region', type: 'categorical', missing: ['-'] },
+        { name: 'age', type: 'numeric' },
+      ],
+    };
+    const text = 'sex,region,age\n1,South,30\n2,-,40\n';
+    // repeating the codebook's labels in order: allowed (and changes nothing)
+    const same = parseCsv(text, { codebook, levels: { sex: ['Male', 'Female'] } });
+    expect(cat(same, 'sex').levels).toEqual(['Male', 'Female']);
+    // another order or other labels: LEVELS_CONFLICT
+    const e = catchError(
+      () => parseCsv(text, { codebook, levels: { sex: ['Female', 'Male'] } }),
+      CodebookError,
+      'LEVELS_CONFLICT',
+    );
+    expect(e.details).toMatchObject({
+      column: 'sex',
+      variable: 'sex',
+      levels: ['Female', 'Male'],
+      codebookLevels: ['Male', 'Female'],
+    });
+    // a numeric variable: TYPE_CONFLICT
+    catchError(
+      () => parseCsv(text, { codebook, levels: { age: ['30', '40'] } }),
+      CodebookError,
+      'TYPE_CONFLICT',
+    );
+    // a categorical variable without values: the entry gives its levels (missing codes first)
+    const d = parseCsv(text, { codebook, levels: { region: ['North', 'South'] } });
+    expect(cat(d, 'region').levels).toEqual(['North', 'South']);
+    expect(column(d, 'region')).toEqual(['South', null]);
+    expect(d.load.missing).toEqual([{ column: 'region', empty: 0, missingCodes: { '-': 1 } }]);
+    catchError(
+      () => parseCsv(text, { codebook, levels: { region: ['North'] } }),
+      DataFormatError,
+      'UNKNOWN_LEVEL',
+    );
+  });
+
+  it('readCsv gives the same frames and errors as parseCsv (both routes)', async () => {
+    const body = Array.from(
+      { length: 3000 },
+      (_, i) => `${i % 17 === 0 ? 'NA' : i * 3};${likert[i % 5]};${i % 11 === 0 ? ' NA' : i % 4}`,
+    ).join('\n');
+    const text = `inc;q;k\n${body}\n`;
+    for (const opts of [
+      { levels: { q: likert } },
+      { levels: { q: likert.slice(1) } },
+      { na: ['NA', '0'], levels: { k: ['3', '2', '1'] } },
+    ] as CsvOptions[]) {
+      const want = (() => {
+        try {
+          return snapshot(parseCsv(text, opts));
+        } catch (e) {
+          return (e as SurveyError).details;
+        }
+      })();
+      const path = tmpFile(text);
+      for (const size of [5, 4096, 1 << 20]) {
+        const got = await loadFile(path, { ...opts, source: '<text>' }, size).then(
+          snapshot,
+          (e: SurveyError) => e.details,
+        );
+        expect(got).toEqual(want);
+      }
+    }
+    const d = parseCsv(text, { levels: { q: likert } });
+    expect(d.columns.inc!.kind).toBe('numeric');
+    expect(cat(d, 'q').levels).toEqual(likert);
   });
 });
 
