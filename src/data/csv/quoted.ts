@@ -55,7 +55,7 @@ const CR = 13;
  * @example
  * ```ts
  * const r = splitQuoted('a,"b\r\nc"\r\n"",x\n"y', ',', false);
- * console.log(r.rows, r.lines, r.consumed); // => [ [ 'a', 'b\r\nc' ], [ '', 'x' ] ] [ 2, 1 ] 16
+ * console.log(r.rows, r.lines, r.consumed); // => [ [ 'a', 'b\r\nc' ], [ '', 'x' ] ] [ 2, 1 ] 15
  * ```
  */
 export function splitQuoted(
