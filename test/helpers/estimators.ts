@@ -7,6 +7,7 @@ import { postStratify } from '../../src/weighting/poststratify.js';
 import { rake } from '../../src/weighting/rake.js';
 import { type Condition, conditionMask } from './conditions.js';
 import { buildReferenceDesign, type ReferenceDesign } from './designs.js';
+import { thrown } from './errors.js';
 import { loadReferenceJson } from './reference.js';
 import { buildReplicateCase, type ReplicateCaseSpec } from './replicate.js';
 
@@ -83,11 +84,7 @@ export function caseDesign(c: EstimatorCase): SurveyDesign {
 
 /** The EstimationError `f` throws (fails the test if it throws nothing or something else). */
 export function estimationError(f: () => unknown): EstimationError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof EstimationError) return e;
-    throw e;
-  }
-  throw new Error('expected an EstimationError');
+  const e = thrown(f);
+  if (e instanceof EstimationError) return e;
+  throw e;
 }

@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { svyContrast } from '../../src/estimate/contrast.js';
+import { svyNlContrast } from '../../src/estimate/nlcontrast.js';
 import type { FamilyName } from '../../src/models/family.js';
 import { svyGlm } from '../../src/models/glm.js';
 import { olrCovariance, prepareOlr, svyOlr } from '../../src/models/olr.js';
@@ -172,6 +173,16 @@ describe('svyPredMeans matches R svypredmeans', () => {
       const ib = ref.levels.indexOf(b.level!);
       const v = ref.vcov[ia]![ia]! + ref.vcov[ib]![ib]! - 2 * ref.vcov[ia]![ib]!;
       expectClose(diff.se, Math.sqrt(v), 1e-8, 'contrast se');
+      // a ratio of two margins by the delta method on R's covariance: g = (1/b, −a/b²)
+      const ratio = svyNlContrast([a, b], (e) => e[a.level!]! / e[b.level!]!);
+      const [ea, eb] = [ref.estimate[ia]!, ref.estimate[ib]!];
+      const [ga, gb] = [1 / eb, -ea / (eb * eb)];
+      const vr =
+        ga * ga * ref.vcov[ia]![ia]! +
+        gb * gb * ref.vcov[ib]![ib]! +
+        2 * ga * gb * ref.vcov[ia]![ib]!;
+      expectClose(ratio.estimate, ea / eb, 1e-8, 'ratio');
+      expectClose(ratio.se, Math.sqrt(vr), 1e-8, 'ratio se');
     });
   }
 });
