@@ -11,6 +11,7 @@
  */
 
 import { type CellFactors, type CellSums, cellPass, cellSums } from './cell-passes.js';
+import { provenConverged } from './converged.js';
 import { addPearson, type PearsonSums } from './dispersion.js';
 import {
   aliasedColumns,
@@ -58,6 +59,12 @@ export interface IrlsOptions {
   shared?: SharedStart;
   /** Buffers of two row tracks to reuse (one fit after another). */
   tracks?: [RowTrack, RowTrack];
+  /**
+   * Only `beta` is wanted (a replicate's refit): a row pass whose only use would be R's
+   * convergence test is skipped when the test provably passes ({@link provenConverged}); the
+   * result's `deviance` is then NaN and its `moments` are those the last step was solved with.
+   */
+  betaOnly?: boolean;
 }
 
 /**
@@ -80,6 +87,8 @@ export interface IrlsResult {
   readonly iterations: number;
   /** Whether the convergence rule was met. */
   readonly converged: boolean;
+  /** With `betaOnly`: the last pass was not run, R's rule being proven to hold without it. */
+  readonly lastPassSkipped: boolean;
   /** The deviance at `beta` (with the prior weights given). */
   readonly deviance: number;
   /** Per cell and feature, Σ W u_a u_b, Σ W z u_a at `beta` (for a further step). */
@@ -162,7 +171,9 @@ export function irls(
   let beta = start ?? new Float64Array(p);
   let lastFactor: Cholesky | null = null;
   let converged = false;
+  let lastPassSkipped = false;
   let iterations = 0;
+  const proveConvergence = opts.betaOnly === true && sums === null;
   let dev = devOld;
   const runPass = (b: Float64Array, into: Float64Array): number => {
     const B = coefficientsByCell(mm, b);
@@ -182,6 +193,16 @@ export function irls(
     usedCells = prevCells;
     if (cellF !== null) slot = prevCells === cellF[0] ? 1 : 0;
     beta = choleskySolve(f.factor, xwz);
+    if (
+      proveConvergence &&
+      coefOld !== null &&
+      provenConverged(mm, data.link, xwx, xwz, coefOld, beta, devOld, EPSILON)
+    ) {
+      converged = true;
+      lastPassSkipped = true;
+      dev = Number.NaN;
+      break;
+    }
     next.fill(0);
     dev = runPass(beta, next);
     if (!Number.isFinite(dev)) {
@@ -216,6 +237,7 @@ export function irls(
     xwxInverse: choleskyInverse(lastFactor!),
     iterations,
     converged,
+    lastPassSkipped,
     deviance: dev,
     moments,
     scores,

@@ -67,6 +67,6 @@ export function replicateFits(
       sum += v;
     }
     for (let k = 0; k < w.length; k++) w[k] = w[k]! / sum;
-    return betaOf(irls(data, w, { start, shared, tracks }));
+    return betaOf(irls(data, w, { start, shared, tracks, betaOnly: true }));
   });
 }
