@@ -15,8 +15,15 @@ runs <- as.integer(args[3])
 out <- args[4]
 sav <- if (length(args) >= 5) args[5] else NA
 
+# SURVEYKIT_BENCH_ONLY (npm run bench -- --only ...): the operations to time; the others are
+# skipped (their results, when later ones need them, made once untimed)
+only_env <- Sys.getenv("SURVEYKIT_BENCH_ONLY")
+only <- if (nzchar(only_env)) strsplit(only_env, ",")[[1]] else NULL
+skipped <- function(id) !is.null(only) && !(id %in% only)
+
 results <- list()
-timed <- function(id, f) {
+timed <- function(id, f, needed = FALSE) {
+  if (skipped(id)) return(if (needed) f() else NULL)
   times <- numeric(0)
   value <- NULL
   repeat {
@@ -34,12 +41,15 @@ timed <- function(id, f) {
                   if (length(times) > 1) "s" else ""))
   value
 }
-check <- function(id, x) results[[id]]$check <<- unname(as.numeric(x)[1])
+check <- function(id, x) {
+  if (skipped(id)) return(invisible(NULL)) # x, not evaluated, may need a skipped result
+  results[[id]]$check <<- unname(as.numeric(x)[1])
+}
 
 # ---- Loading -----------------------------------------------------------------------------------
-df <- timed("loadCsv", function() fread(csv, data.table = FALSE))
+df <- timed("loadCsv", function() fread(csv, data.table = FALSE), needed = TRUE)
 check("loadCsv", nrow(df))
-if (!is.na(sav) && requireNamespace("haven", quietly = TRUE)) {
+if (!is.na(sav) && !skipped("loadSav") && requireNamespace("haven", quietly = TRUE)) {
   s <- timed("loadSav", function() haven::read_sav(sav))
   check("loadSav", nrow(s))
   rm(s)
@@ -49,7 +59,7 @@ for (v in c("attitude", "region", "sex", "agegroup")) df[[v]] <- factor(df[[v]])
 # ---- Design, estimators -------------------------------------------------------------------------
 des <- timed("design", function() {
   svydesign(ids = ~psu, strata = ~stratum, weights = ~weight, data = df)
-})
+}, needed = TRUE)
 check("design", degf(des))
 check("mean", SE(timed("mean", function() svymean(~income, des, na.rm = TRUE))))
 check("meanCat", SE(timed("meanCat", function() svymean(~attitude, des))))
@@ -102,14 +112,16 @@ check("glm", SE(timed("glm", function() svyglm(GLM_FORMULA, des, family = quasib
 check("glmNum", SE(timed("glmNum", function() svyglm(GLM_NUM_FORMULA, des, family = quasibinomial())))[1])
 
 # ---- 80 replicate weights, as surveykit builds them: PSU id mod 80 = r dropped, others w·80/79 --
-R <- 80L
-reps <- matrix(0, nrow(df), R)
-for (r in seq_len(R)) reps[, r] <- ifelse(df$psu %% R == r - 1, 0, df$weight * R / (R - 1))
-rdes <- svrepdesign(data = df, repweights = reps, weights = ~weight, type = "JK1",
-                    scale = (R - 1) / R, combined.weights = TRUE)
-check("repMean", SE(timed("repMean", function() svymean(~income, rdes, na.rm = TRUE))))
-check("repGlm", SE(timed("repGlm", function() svyglm(GLM_FORMULA, rdes, family = quasibinomial())))[1])
-check("repGlmNum", SE(timed("repGlmNum", function() svyglm(GLM_NUM_FORMULA, rdes, family = quasibinomial())))[1])
+if (!all(vapply(c("repMean", "repGlm", "repGlmNum"), skipped, TRUE))) {
+  R <- 80L
+  reps <- matrix(0, nrow(df), R)
+  for (r in seq_len(R)) reps[, r] <- ifelse(df$psu %% R == r - 1, 0, df$weight * R / (R - 1))
+  rdes <- svrepdesign(data = df, repweights = reps, weights = ~weight, type = "JK1",
+                      scale = (R - 1) / R, combined.weights = TRUE)
+  check("repMean", SE(timed("repMean", function() svymean(~income, rdes, na.rm = TRUE))))
+  check("repGlm", SE(timed("repGlm", function() svyglm(GLM_FORMULA, rdes, family = quasibinomial())))[1])
+  check("repGlmNum", SE(timed("repGlmNum", function() svyglm(GLM_NUM_FORMULA, rdes, family = quasibinomial())))[1])
+}
 
 info <- list(
   r = R.version.string,

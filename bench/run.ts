@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --sizes 10000,100000,1000000] [--no-r]`: times surveykit's operations on
+ * `npm run bench [-- --sizes 10000,100000,1000000] [--only glm,repGlmNum] [--no-r]`: times surveykit's operations on
  * seeded synthetic polls, each beside a bare typed-array loop doing the same arithmetic in the
  * same run, and (where `Rscript` is on the PATH) beside R's survey package on the same files.
  *
@@ -22,6 +22,16 @@ if (sizes.some((n) => !(Number.isInteger(n) && n >= 1000))) {
   throw new Error('--sizes takes a comma-separated list of row counts of at least 1000');
 }
 const TARGET_N = 1_000_000;
+// --only: some operations (their ids, e.g. glm,repGlmNum), in both surveykit's and R's runs
+const onlyArg = argv.indexOf('--only');
+const only = onlyArg >= 0 ? argv[onlyArg + 1]!.split(',') : null;
+const unknown = only?.filter((id) => !OPERATIONS.some((o) => o.id === id)) ?? [];
+if (only?.length === 0 || unknown.length > 0) {
+  throw new Error(
+    `--only takes a comma-separated list of operations: ${OPERATIONS.map((o) => o.id).join(', ')} (unknown: ${unknown.join(', ')})`,
+  );
+}
+const childEnv = only ? { ...process.env, SURVEYKIT_BENCH_ONLY: only.join(',') } : process.env;
 
 interface ROperation {
   ms: number;
@@ -69,7 +79,7 @@ try {
     const child = spawnSync(
       process.execPath,
       ['--expose-gc', join('out', 'bench-js', 'bench', 'size.js'), String(n), tmp, out],
-      { stdio: 'inherit' },
+      { stdio: 'inherit', env: childEnv },
     );
     if (child.status !== 0) throw new Error(`bench/size.ts ${n} failed (${child.status})`);
     const size = JSON.parse(readFileSync(out, 'utf8')) as SizeResult;
@@ -84,7 +94,7 @@ try {
         rOut,
         ...(size.files.sav ? [size.files.sav] : []),
       ];
-      const run = spawnSync(rscript, rArgs, { stdio: 'inherit' });
+      const run = spawnSync(rscript, rArgs, { stdio: 'inherit', env: childEnv });
       if (run.status === 0) r = JSON.parse(readFileSync(rOut, 'utf8')) as RResult;
       else console.error(`R failed at n = ${n} (exit ${run.status}); no R column for it`);
     }

@@ -71,8 +71,12 @@ const checkpoint = (stage: string) => {
   rssAfter[stage] = process.memoryUsage.rss();
 };
 const operations: OperationResult[] = [];
+/** The operations to time (`npm run bench -- --only ...`); all without it. */
+const only = process.env['SURVEYKIT_BENCH_ONLY']?.split(',') ?? null;
+const wanted = (id: OperationId) => only === null || only.includes(id);
 /** Times an operation and its bare loop in alternation and records them with `check`. */
 function pair(id: OperationId, fn: () => unknown, bareFn: () => unknown) {
+  if (!wanted(id)) return;
   // More runs for quick operations, whose medians are noisier.
   const t0 = performance.now();
   fn();
@@ -82,6 +86,7 @@ function pair(id: OperationId, fn: () => unknown, bareFn: () => unknown) {
 }
 /** Times an operation with no bare loop (too slow to repeat): one warm-up run, `k` runs. */
 function solo(id: OperationId, fn: () => unknown, k: number) {
+  if (!wanted(id)) return;
   fn();
   const times: number[] = [];
   for (let i = 0; i < k; i++) {
@@ -173,20 +178,22 @@ for (const b of buffers) frameBytes += b.byteLength;
 checkpoint('readCsv');
 
 const loadRuns = big ? 3 : 5;
-record(
-  'loadCsv',
-  ...(await timePairAsync(
-    async () => {
-      data = await readCsv(csvPath);
-    },
-    () => bareCsv(csvPath, kinds, n),
-    loadRuns,
-  )),
-  data.nrow,
-);
+if (wanted('loadCsv')) {
+  record(
+    'loadCsv',
+    ...(await timePairAsync(
+      async () => {
+        data = await readCsv(csvPath);
+      },
+      () => bareCsv(csvPath, kinds, n),
+      loadRuns,
+    )),
+    data.nrow,
+  );
+}
 
 const sav = await savSupport();
-if (sav && savOffset !== null) {
+if (sav && savOffset !== null && wanted('loadSav')) {
   let nrow = 0;
   record(
     'loadSav',
@@ -343,7 +350,7 @@ pair(
 );
 
 // ---- Replicate weights (last: they take 8 bytes × rows × 80) -----------------------------------
-{
+if ((['repMean', 'repGlm', 'repGlmNum'] as const).some(wanted)) {
   const psu = num('psu');
   const replicates: Float64Array[] = [];
   const repColumns: Record<string, { kind: 'numeric'; name: string; values: Float64Array }> = {};
