@@ -1,19 +1,37 @@
 /**
  * Timing harness: warm-up, several runs, median. Every operation is timed beside a bare
  * typed-array loop doing the same arithmetic in the same run, so the ratio is meaningful on any
- * machine.
+ * machine. Each run's CPU time (the process's user + system) is kept beside its wall time: on a
+ * machine shared with other jobs the wall time grows with their load, the CPU time much less.
  */
 
 export interface Timing {
+  /** Median wall time (ms). */
   median: number;
   runs: number[];
+  /** Median CPU time (ms) of the same runs. */
+  cpuMedian: number;
 }
 
-function summarize(times: number[]): Timing {
+function median(times: readonly number[]): number {
   const sorted = [...times].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
-  const median = sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-  return { median, runs: times };
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/** The wall and CPU times of runs as a {@link Timing}. */
+export function summarize(times: number[], cpu: readonly number[]): Timing {
+  return { median: median(times), runs: times, cpuMedian: median(cpu) };
+}
+
+/** Runs `fn` once: its wall and CPU milliseconds. */
+export function timeOnce(fn: () => unknown): [number, number] {
+  const c = process.cpuUsage();
+  const t = performance.now();
+  sink = fn();
+  const wall = performance.now() - t;
+  const u = process.cpuUsage(c);
+  return [wall, (u.user + u.system) / 1000];
 }
 
 let sink: unknown;
@@ -24,13 +42,14 @@ export function time(fn: () => unknown, opts: { warmup?: number; runs?: number }
   const runs = opts.runs ?? 7;
   for (let i = 0; i < warmup; i++) sink = fn();
   const times: number[] = [];
+  const cpu: number[] = [];
   for (let i = 0; i < runs; i++) {
-    const t = performance.now();
-    sink = fn();
-    times.push(performance.now() - t);
+    const [wall, c] = timeOnce(fn);
+    times.push(wall);
+    cpu.push(c);
   }
   if (sink === Symbol.for('never')) console.log(sink);
-  return summarize(times);
+  return summarize(times, cpu);
 }
 
 /**
@@ -50,16 +69,18 @@ export function timePair(
   }
   const a: number[] = [];
   const b: number[] = [];
+  const ca: number[] = [];
+  const cb: number[] = [];
   for (let i = 0; i < runs; i++) {
-    let t = performance.now();
-    sink = fn();
-    a.push(performance.now() - t);
-    t = performance.now();
-    sink = bare();
-    b.push(performance.now() - t);
+    let [wall, c] = timeOnce(fn);
+    a.push(wall);
+    ca.push(c);
+    [wall, c] = timeOnce(bare);
+    b.push(wall);
+    cb.push(c);
   }
   if (sink === Symbol.for('never')) console.log(sink);
-  return { op: summarize(a), bare: summarize(b) };
+  return { op: summarize(a, ca), bare: summarize(b, cb) };
 }
 
 /** {@link time} for an async function. */
@@ -71,12 +92,16 @@ export async function timeAsync(
   const runs = opts.runs ?? 5;
   for (let i = 0; i < warmup; i++) sink = await fn();
   const times: number[] = [];
+  const cpu: number[] = [];
   for (let i = 0; i < runs; i++) {
+    const c = process.cpuUsage();
     const t = performance.now();
     sink = await fn();
     times.push(performance.now() - t);
+    const u = process.cpuUsage(c);
+    cpu.push((u.user + u.system) / 1000);
   }
-  return summarize(times);
+  return summarize(times, cpu);
 }
 
 /** The operations, in table order, with their labels and targets (for 1,000,000 rows). */
@@ -124,6 +149,8 @@ export interface OperationResult {
   id: OperationId;
   ms: number;
   runs: number[];
+  /** Median CPU time (ms). */
+  cpuMs: number;
   bareMs: number | null;
   /** A number from the result (an SE, a weight, ...), to check R computed the same thing. */
   check?: number;

@@ -1,8 +1,9 @@
 # The operations of `npm run bench` in R's survey package, on the same files:
 #   Rscript bench/r-bench.R POLL.csv MARGINS.json RUNS OUT.json [POLL.sav]
-# Times each operation (elapsed, proc.time) and writes, per operation, the median ms of its runs, the
-# runs, and a number from the result to check against surveykit's. An operation whose first run
-# takes more than a minute is timed once; one over 10 s gets at most 3 runs. Run by bench/run.ts.
+# Times each operation (elapsed and CPU: user + system, proc.time) and writes, per operation, the
+# median ms of its runs, the runs, the median CPU ms, and a number from the result to check against
+# surveykit's. An operation whose first run takes more than a minute is timed once; one over 10 s
+# gets at most 3 runs. Run by bench/run.ts.
 suppressPackageStartupMessages({
   library(survey)
   library(data.table)
@@ -25,20 +26,23 @@ results <- list()
 timed <- function(id, f, needed = FALSE) {
   if (skipped(id)) return(if (needed) f() else NULL)
   times <- numeric(0)
+  cpu <- numeric(0)
   value <- NULL
   repeat {
     gc(FALSE)
-    t0 <- proc.time()[["elapsed"]]
+    t0 <- proc.time()
     value <- f()
-    times <- c(times, 1000 * (proc.time()[["elapsed"]] - t0))
+    t1 <- proc.time()
+    times <- c(times, 1000 * (t1[["elapsed"]] - t0[["elapsed"]]))
+    cpu <- c(cpu, 1000 * (t1[["user.self"]] + t1[["sys.self"]] - t0[["user.self"]] - t0[["sys.self"]]))
     first <- times[1]
     limit <- if (first > 60000) 1 else if (first > 10000) min(runs, 3) else runs
     if (length(times) >= limit) break
   }
   note <- if (times[1] > 60000) "over 60 s: timed once" else NULL
-  results[[id]] <<- list(ms = median(times), runs = times, note = note)
-  message(sprintf("  R %s: %.1f ms (%d run%s)", id, median(times), length(times),
-                  if (length(times) > 1) "s" else ""))
+  results[[id]] <<- list(ms = median(times), runs = times, cpuMs = median(cpu), note = note)
+  message(sprintf("  R %s: %.1f ms (CPU %.1f ms; %d run%s)", id, median(times), median(cpu),
+                  length(times), if (length(times) > 1) "s" else ""))
   value
 }
 check <- function(id, x) {

@@ -36,6 +36,8 @@ const childEnv = only ? { ...process.env, SURVEYKIT_BENCH_ONLY: only.join(',') }
 interface ROperation {
   ms: number;
   runs: number[];
+  /** Median CPU ms (user + system). */
+  cpuMs?: number;
   note: string | null;
   check?: number;
 }
@@ -119,6 +121,10 @@ interface Row {
   rMs: number | null;
   /** R ms / surveykit ms. */
   rRatio: number | null;
+  /** CPU ms (user + system) of surveykit's and R's runs, and R's / surveykit's. */
+  cpuMs: number;
+  rCpuMs: number | null;
+  rCpuRatio: number | null;
   rNote: string | null;
   nsPerRow: number;
   /** A number from surveykit's result (an SE, a weight, ...) and the same from R's. */
@@ -138,6 +144,9 @@ for (const { size, r } of results) {
     const rOp = r?.operations[op.id] ?? null;
     const ratio = op.bareMs ? op.ms / op.bareMs : null;
     const rRatio = rOp ? rOp.ms / op.ms : null;
+    const rCpuRatio = rOp?.cpuMs !== undefined ? rOp.cpuMs / op.cpuMs : null;
+    // against R: CPU times when both have them (wall times swing with other jobs' load)
+    const vsR = rCpuRatio ?? rRatio;
     const parts: string[] = [];
     const missed: string[] = [];
     if (size.n === TARGET_N) {
@@ -151,10 +160,10 @@ for (const { size, r } of results) {
       }
       if (op.id === 'loadCsv') {
         parts.push('<= fread');
-        if (rRatio !== null && rRatio < 1) missed.push(`${(1 / rRatio).toFixed(1)}x fread`);
+        if (vsR !== null && vsR < 1) missed.push(`${(1 / vsR).toFixed(1)}x fread`);
       } else if (op.id !== 'loadSav') {
         parts.push('>=20x R');
-        if (rRatio !== null && rRatio < 20) missed.push(`${rRatio.toFixed(1)}x R`);
+        if (vsR !== null && vsR < 20) missed.push(`${vsR.toFixed(1)}x R`);
       }
     }
     const sameAsR =
@@ -170,6 +179,9 @@ for (const { size, r } of results) {
       ratio,
       rMs: rOp?.ms ?? null,
       rRatio,
+      cpuMs: op.cpuMs,
+      rCpuMs: rOp?.cpuMs ?? null,
+      rCpuRatio,
       rNote: rOp?.note ?? null,
       nsPerRow: (op.ms * 1e6) / size.n,
       check: op.check ?? null,
@@ -184,15 +196,32 @@ for (const { size, r } of results) {
 
 const fmt = (x: number | null, digits = 1) => (x === null ? '-' : x.toFixed(digits));
 const times = formatTable(
-  ['n', 'operation', 'ms', 'bare ms', 'x bare', 'R ms', 'R/sk', 'same', 'target (1M)', 'met'],
+  [
+    'n',
+    'operation',
+    'ms',
+    'CPU ms',
+    'bare ms',
+    'x bare',
+    'R ms',
+    'R CPU ms',
+    'R/sk',
+    'R/sk CPU',
+    'same',
+    'target (1M)',
+    'met',
+  ],
   rows.map((r) => [
     r.n.toLocaleString('en-US'),
     r.operation,
     fmt(r.ms),
+    fmt(r.cpuMs),
     fmt(r.bareMs),
     r.ratio === null ? '-' : `${r.ratio.toFixed(2)}x`,
     r.rMs === null ? '-' : `${fmt(r.rMs, 0)}${r.rNote ? '*' : ''}`,
+    fmt(r.rCpuMs, 0),
     r.rRatio === null ? '-' : `${r.rRatio.toFixed(1)}x`,
+    r.rCpuRatio === null ? '-' : `${r.rCpuRatio.toFixed(1)}x`,
     r.sameAsR === null ? '-' : r.sameAsR ? 'yes' : 'NO',
     r.target ?? '',
     r.met === null ? '' : r.met ? 'met' : `MISSED: ${r.missed.join(', ')}`,
@@ -285,7 +314,9 @@ console.log(
       : '') +
     `; 1-minute load average ${results.map((x) => x.load.map((l) => l.toFixed(1)).join('-')).join(', ')}`,
 );
-console.log(`\nTimes (median ms; x bare = surveykit / bare loop; R/sk = R / surveykit)\n${times}`);
+console.log(
+  `\nTimes (median ms, wall and CPU = user + system; x bare = surveykit / bare loop, wall; R/sk = R / surveykit; the R targets are judged on CPU times)\n${times}`,
+);
 if (rows.some((r) => r.rNote)) console.log('* R timed once (over 60 s)');
 console.log(`\nMemory (per size, its own process)\n${memoryTable}`);
 console.log(`\nScaling (ns per row; not linear if 1M is over 2x 100k)\n${scalingTable}`);

@@ -50,7 +50,9 @@ import {
   type OperationId,
   type OperationResult,
   type SizeResult,
+  summarize,
   type Timing,
+  timeOnce,
   timePair,
 } from './harness.js';
 import { savSupport } from './sav-support.js';
@@ -89,14 +91,14 @@ function solo(id: OperationId, fn: () => unknown, k: number) {
   if (!wanted(id)) return;
   fn();
   const times: number[] = [];
+  const cpu: number[] = [];
   for (let i = 0; i < k; i++) {
     gc();
-    const t = performance.now();
-    fn();
-    times.push(performance.now() - t);
+    const [wall, c] = timeOnce(fn);
+    times.push(wall);
+    cpu.push(c);
   }
-  const sorted = [...times].sort((a, b) => a - b);
-  record(id, { median: sorted[sorted.length >> 1]!, runs: times }, null, check);
+  record(id, summarize(times, cpu), null, check);
 }
 /** {@link timePair} for an async operation (loading): one warm-up, `k` alternations. */
 async function timePairAsync(
@@ -106,34 +108,41 @@ async function timePairAsync(
 ): Promise<[Timing, Timing]> {
   const a: number[] = [];
   const b: number[] = [];
+  const ca: number[] = [];
+  const cb: number[] = [];
   for (let i = 0; i < (big ? 1 : 3); i++) {
     await fn();
     bareFn();
   }
   for (let i = 0; i < k; i++) {
-    let t = performance.now();
+    const c = process.cpuUsage();
+    const t = performance.now();
     await fn();
     a.push(performance.now() - t);
+    const u = process.cpuUsage(c);
+    ca.push((u.user + u.system) / 1000);
     gc();
-    t = performance.now();
-    bareFn();
-    b.push(performance.now() - t);
+    const [wall, cpu] = timeOnce(bareFn);
+    b.push(wall);
+    cb.push(cpu);
     gc();
   }
-  const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[xs.length >> 1]!;
-  return [
-    { median: median(a), runs: a },
-    { median: median(b), runs: b },
-  ];
+  return [summarize(a, ca), summarize(b, cb)];
 }
 function record(id: OperationId, t: Timing, bare: Timing | null, check?: number) {
-  const row: OperationResult = { id, ms: t.median, runs: t.runs, bareMs: bare?.median ?? null };
+  const row: OperationResult = {
+    id,
+    ms: t.median,
+    runs: t.runs,
+    cpuMs: t.cpuMedian,
+    bareMs: bare?.median ?? null,
+  };
   if (check !== undefined && Number.isFinite(check)) row.check = check;
   operations.push(row);
   const ratio = bare
     ? ` (bare ${bare.median.toFixed(1)} ms, ${(t.median / bare.median).toFixed(2)}x)`
     : '';
-  console.error(`  ${id}: ${t.median.toFixed(1)} ms${ratio}`);
+  console.error(`  ${id}: ${t.median.toFixed(1)} ms (CPU ${t.cpuMedian.toFixed(1)} ms)${ratio}`);
   checkpoint(id);
 }
 
