@@ -1,15 +1,19 @@
 /**
  * The API reference as TypeDoc builds it from typedoc.json (with its topic plugin,
  * scripts/typedoc-topics.mjs): every export under exactly one topic, the topics in the order
- * below, every parameter of every public function described, and TypeDoc's own checks quiet.
- * `npm run docs` fails on the same problems, but is not part of `npm test`.
+ * below, a guide page per topic (docs/guide/) that links to every function of its topic, every
+ * parameter of every public function described, and TypeDoc's own checks quiet.
+ * `npm run docs` fails on the TypeDoc warnings too, but is not part of `npm test`.
+ * (test/docs/guide.test.ts runs the guides' examples.)
  */
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   Application,
+  type CommentDisplayPart,
   type DeclarationReflection,
+  type DocumentReflection,
   Logger,
   LogLevel,
   type ProjectReflection,
@@ -111,6 +115,52 @@ describe('API reference', () => {
       .map((c) => [c.name, topicsOf.get(c.name) ?? []] as const)
       .filter(([, topics]) => topics.length !== 1);
     expect(wrong).toEqual([]);
+  });
+
+  it('has one guide page per topic, shown first in its topic', () => {
+    const guides = (project.categories ?? []).map((c) => [
+      c.title,
+      c.children.filter((r) => r.kindOf(ReflectionKind.Document)).map((r) => r.name),
+      c.children[0]?.kindOf(ReflectionKind.Document) ?? false,
+    ]);
+    expect(guides).toEqual(
+      EXPECTED_TOPICS.map((t) => [t, [expect.stringMatching(/^Guide: /)], true]),
+    );
+  });
+
+  it("links each topic's guide to every function and constant of the topic", () => {
+    const unlinked: string[] = [];
+    for (const category of project.categories ?? []) {
+      const guide = category.children.find((r) => r.kindOf(ReflectionKind.Document)) as
+        | DocumentReflection
+        | undefined;
+      const linked = new Set(
+        (guide?.content ?? []).flatMap((part: CommentDisplayPart) =>
+          part.kind === 'inline-tag' && typeof part.target === 'object' && 'name' in part.target
+            ? [part.target.name]
+            : [],
+        ),
+      );
+      for (const member of category.children) {
+        if (!member.kindOf(ReflectionKind.Function | ReflectionKind.Variable)) continue;
+        if (!linked.has(member.name)) unlinked.push(`${category.title}: ${member.name}`);
+      }
+    }
+    expect(unlinked).toEqual([]);
+  });
+
+  it('gives every topic with functions a guide with a checked example', () => {
+    const missing = (project.categories ?? [])
+      .filter((c) => c.children.some((r) => r.kindOf(ReflectionKind.Function)))
+      .filter((c) => {
+        const guide = c.children.find((r) => r.kindOf(ReflectionKind.Document)) as
+          | DocumentReflection
+          | undefined;
+        const text = (guide?.content ?? []).map((p) => p.text).join('');
+        return !/```ts\n[^`]*\/\/ => /.test(text);
+      })
+      .map((c) => c.title);
+    expect(missing).toEqual([]);
   });
 
   it('describes every parameter of every function, method and constructor', () => {
