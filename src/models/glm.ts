@@ -92,6 +92,9 @@ export function requireState(fit: GlmFit, caller: string): GlmState {
  * standard errors stay design-based) and counted in `nMissing`. On a `subset` domain the model
  * is fitted to the domain (R: `svyglm(f, subset(design, ...))`).
  *
+ * @param design - The design (linearization or replicate weights; a `subset` fits a domain; weighting steps are taken into the SEs).
+ * @param formula - An R-style formula, `'y ~ a + b'`, `'y ~ a * b'`, `'y ~ a:b - 1'` (see {@link GlmOptions} for the outcome's coding).
+ * @param opts - The family, confidence level, degrees of freedom, `success` levels of a categorical outcome, and what to do with aliased columns.
  * @throws {EstimationError} `FORMULA_SYNTAX` (with the position), `UNKNOWN_VARIABLE`,
  *   `BAD_OUTCOME` (an outcome the family cannot have, e.g. binomial outside [0, 1], poisson
  *   below 0), `RANK_DEFICIENT` (naming the column that depends on the others), `SEPARATION`

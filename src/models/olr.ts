@@ -47,6 +47,9 @@ export interface OlrOptions {
  * a replicate design the spread of the replicate refits (R refits each replicate with `polr`).
  * Missing values and domains as {@link svyGlm}.
  *
+ * @param design - The design (linearization or replicate weights; a `subset` fits a domain).
+ * @param formula - An R-style formula whose outcome is a categorical variable with ordered levels (`'education ~ agegroup + sex'`); the intercept is the cutpoints'.
+ * @param opts - Confidence level, degrees of freedom and what to do with aliased columns.
  * @throws {EstimationError} `NOT_CATEGORICAL` (a numeric outcome), `TOO_FEW_LEVELS` (fewer than
  *   3 used), `RANK_DEFICIENT`, `SEPARATION` (the likelihood has no maximum), `TOO_FEW_DF`,
  *   `BAD_OPTION` (a formula without intercept), and the formula errors of {@link svyGlm}.

@@ -29,7 +29,9 @@ export interface PredictOptions {
  * `confint` of a prediction (for a probability, an interval on the link scale transformed with
  * the inverse link stays within [0, 1]).
  *
- * @param newdata row objects (`{ ell: 10, stype: 'H' }`) or a data frame.
+ * @param fit - A fit made by {@link svyGlm}.
+ * @param newdata - Row objects (`{ ell: 10, stype: 'H' }`) or a data frame, with a value of every model variable.
+ * @param opts - The scale (`'link'` or `'response'`), confidence level and degrees of freedom of the intervals.
  * @throws {EstimationError} `MISSING_VALUES`, `UNKNOWN_LEVEL`, `NOT_NUMERIC` for a row that does
  *   not give the model's variables; `BAD_OPTION` for a fit not made by svyGlm.
  * @example

@@ -39,6 +39,9 @@ export interface PredMeansOptions {
  * of appearance). Respondents of the model with no value of the variable count in the average
  * (as R's), not in the refit.
  *
+ * @param fit - A fit made by {@link svyGlm}.
+ * @param variable - A categorical variable of the design: a margin per level (added to the model when it is not a term of it).
+ * @param opts - Confidence level and degrees of freedom of the intervals.
  * @throws {EstimationError} `NOT_CATEGORICAL` for a numeric variable, `BAD_OPTION` for the
  *   outcome or a fit not made by svyGlm; any error of refitting the model with the variable.
  * @example

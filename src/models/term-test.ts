@@ -37,6 +37,9 @@ export interface TestableFit {
  * R does by default. A term is named as in the formula (`'stype'`, `'ell:stype'`, in either
  * order of its variables). Works on {@link svyGlm} and {@link svyOlr} fits.
  *
+ * @param fit - A fit made by {@link svyGlm} or {@link svyOlr}.
+ * @param terms - One term or several, as the formula names them (`'stype'`, `'ell:stype'`).
+ * @param opts - Denominator degrees of freedom (`Infinity`: the χ² test).
  * @throws {EstimationError} `UNKNOWN_TERM` for a term the model does not have (the message lists
  *   its terms), `BAD_OPTION` for a bad df.
  * @example
