@@ -90,6 +90,42 @@ export function generateColumns(n: number, seed = 20211201): BenchColumns {
   return { n, stratum, psu, weight, income, attitude, region, sex, agegroup, support, options };
 }
 
+/** A seeded random permutation of 0..n−1 (Fisher–Yates): the shuffled files' row order. */
+export function shuffledOrder(n: number, seed = 20211202): Int32Array {
+  const random = rng(seed);
+  const order = new Int32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  for (let i = n - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    const t = order[i]!;
+    order[i] = order[j]!;
+    order[j] = t;
+  }
+  return order;
+}
+
+/** The same rows in another order: row i of the result is row `order[i]` of `c`. */
+export function reorderColumns(c: BenchColumns, order: Int32Array): BenchColumns {
+  const pick = <T extends Int32Array | Float64Array>(a: T): T => {
+    const out = new (a.constructor as new (n: number) => T)(order.length);
+    for (let i = 0; i < order.length; i++) out[i] = a[order[i]!]!;
+    return out;
+  };
+  return {
+    n: c.n,
+    stratum: pick(c.stratum),
+    psu: pick(c.psu),
+    weight: pick(c.weight),
+    income: pick(c.income),
+    attitude: pick(c.attitude),
+    region: pick(c.region),
+    sex: pick(c.sex),
+    agegroup: pick(c.agegroup),
+    support: pick(c.support),
+    options: c.options.map(pick),
+  };
+}
+
 /** The columns as a SurveyData frame (levels in the order of the constants above). */
 export function toFrame(c: BenchColumns): SurveyData {
   return fromColumns({

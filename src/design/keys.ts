@@ -37,10 +37,36 @@ export function denseCodes(col: Column, role: string, source: string): DenseCode
     }
     return { codes, count: names.length, name: (k) => names[k]! };
   }
+  const values = col.values;
+  // Ids that are integers in a range not much wider than the rows (the usual case) are coded
+  // through a table indexed by value; others through a hash map. The same codes either way.
+  let min = Number.POSITIVE_INFINITY;
+  let max = Number.NEGATIVE_INFINITY;
+  let integers = true;
+  for (let i = 0; i < n; i++) {
+    const v = values[i]!;
+    if (Number.isNaN(v)) throw missingValue(col.name, role, i, source);
+    if (v < min) min = v;
+    if (v > max) max = v;
+    if (integers && !Number.isInteger(v)) integers = false;
+  }
+  if (integers && n > 0 && max - min < tableLimit(n)) {
+    const table = new Int32Array(max - min + 1).fill(-1);
+    for (let i = 0; i < n; i++) {
+      const slot = values[i]! - min;
+      let d = table[slot]!;
+      if (d < 0) {
+        d = names.length;
+        table[slot] = d;
+        names.push(String(values[i]!));
+      }
+      codes[i] = d;
+    }
+    return { codes, count: names.length, name: (k) => names[k]! };
+  }
   const map = new Map<number, number>();
   for (let i = 0; i < n; i++) {
-    const v = col.values[i]!;
-    if (Number.isNaN(v)) throw missingValue(col.name, role, i, source);
+    const v = values[i]!;
     let d = map.get(v);
     if (d === undefined) {
       d = names.length;
@@ -50,6 +76,11 @@ export function denseCodes(col: Column, role: string, source: string): DenseCode
     codes[i] = d;
   }
   return { codes, count: names.length, name: (k) => names[k]! };
+}
+
+/** Largest lookup table (entries) used to code n rows: a few bytes per row at most. */
+function tableLimit(n: number): number {
+  return Math.min(Math.max(4 * n, 1 << 16), 1 << 27);
 }
 
 function missingValue(column: string, role: string, row: number, source: string): DesignError {
@@ -69,16 +100,31 @@ export function combineCodes(outer: DenseCodes, inner: DenseCodes, sep = '.'): D
   const codes = new Int32Array(n);
   const firstRow: number[] = [];
   const width = inner.count;
-  const map = new Map<number, number>();
-  for (let i = 0; i < n; i++) {
-    const key = outer.codes[i]! * width + inner.codes[i]!;
-    let d = map.get(key);
-    if (d === undefined) {
-      d = firstRow.length;
-      map.set(key, d);
-      firstRow.push(i);
+  if (outer.count * width <= tableLimit(n)) {
+    // Few enough pairs for a table indexed by the pair (the usual case: strata × PSUs).
+    const table = new Int32Array(outer.count * width).fill(-1);
+    for (let i = 0; i < n; i++) {
+      const key = outer.codes[i]! * width + inner.codes[i]!;
+      let d = table[key]!;
+      if (d < 0) {
+        d = firstRow.length;
+        table[key] = d;
+        firstRow.push(i);
+      }
+      codes[i] = d;
     }
-    codes[i] = d;
+  } else {
+    const map = new Map<number, number>();
+    for (let i = 0; i < n; i++) {
+      const key = outer.codes[i]! * width + inner.codes[i]!;
+      let d = map.get(key);
+      if (d === undefined) {
+        d = firstRow.length;
+        map.set(key, d);
+        firstRow.push(i);
+      }
+      codes[i] = d;
+    }
   }
   const name = (k: number): string => {
     const i = firstRow[k]!;

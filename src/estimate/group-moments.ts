@@ -23,6 +23,7 @@ import type { LinearizationDesign, SurveyDesign } from '../design/types.js';
 import { categoricalInfluence, type Influence, numericInfluence } from '../variance/influence.js';
 import { attachInfluence } from './influence-rows.js';
 import { waldInterval } from './prepare.js';
+import { longRuns } from './runs.js';
 import type { Estimate, EstimateOptions } from './types.js';
 import { estimateVariance } from './variance.js';
 
@@ -214,14 +215,20 @@ export function groupMoments(
 /** Group k's rows with a value of the column, as a mask of the design's rows. */
 function groupMask(grouping: Grouping, k: number, column: Column): Uint8Array {
   const mask = new Uint8Array(grouping.rowGroup.length);
+  const has = (i: number) =>
+    column.kind === 'numeric' ? !Number.isNaN(column.values[i]!) : column.codes[i]! >= 0;
   const runs = groupRuns(grouping);
+  if (runs === null) {
+    const { rowGroup, groupIndex } = grouping;
+    for (let i = 0; i < rowGroup.length; i++) {
+      const g = rowGroup[i]!;
+      if (g >= 0 && groupIndex[g] === k && has(i)) mask[i] = 1;
+    }
+    return mask;
+  }
   for (let r = 0; r < runs.count; r++) {
     if (runs.group[r] !== k) continue;
-    for (let i = runs.from[r]!; i < runs.to[r]!; i++) {
-      if (column.kind === 'numeric' ? !Number.isNaN(column.values[i]!) : column.codes[i]! >= 0) {
-        mask[i] = 1;
-      }
-    }
+    for (let i = runs.from[r]!; i < runs.to[r]!; i++) if (has(i)) mask[i] = 1;
   }
   return mask;
 }
@@ -320,18 +327,24 @@ interface Runs {
   readonly group: Int32Array;
 }
 
-const runsOf = new WeakMap<Grouping, Runs>();
+const runsOf = new WeakMap<Grouping, Runs | null>();
 
 /**
- * The grouping's runs of rows (found once, kept for the other passes). Each pass takes a run's
- * sums from its group's running sums into registers and stores them back when the run ends,
- * so a file sorted by region or stratum (long runs) is summed at register speed, and rows in
- * any order give the same additions as the group's rows on their own.
+ * The grouping's runs of rows (found once, kept for the other passes), or `null` when groups
+ * do not come in long runs (see {@link longRuns}): the passes then go row by row. Each pass over
+ * runs takes a run's sums from its group's running sums into registers and stores them back
+ * when the run ends, so a file sorted by region or stratum (long runs) is summed at register
+ * speed; row by row, each row adds into its group's sums in memory. Either way, rows in any
+ * order give the same additions as the group's rows on their own.
  */
-function groupRuns(grouping: Grouping): Runs {
+function groupRuns(grouping: Grouping): Runs | null {
   let runs = runsOf.get(grouping);
-  if (runs) return runs;
+  if (runs !== undefined) return runs;
   const { rowGroup, groupIndex } = grouping;
+  if (!longRuns(rowGroup)) {
+    runsOf.set(grouping, null);
+    return null;
+  }
   const n = rowGroup.length;
   let from = new Int32Array(1024);
   let to = new Int32Array(1024);
@@ -394,8 +407,84 @@ function scanNumeric(
   out: NumericScan,
 ): void {
   const runs = groupRuns(grouping);
+  if (runs === null) {
+    scanNumericRows(grouping.rowGroup, grouping.groupIndex, y, w, rowCluster, nC, out);
+    return;
+  }
   for (let r = 0; r < runs.count; r++) {
     scanNumericRun(y, w, rowCluster, nC, out, runs.group[r]!, runs.from[r]!, runs.to[r]!);
+  }
+}
+
+/** Fields of a group's running sums in {@link scanNumericRows}' state (8 per group). */
+const BASE = 0;
+const MISSING = 1;
+const SUM_W = 2;
+const SUM_WY = 3;
+const ERR_WY = 4;
+const SHIFT = 5;
+const SUM_WD = 6;
+const ERR_WD = 7;
+
+/**
+ * {@link scanNumeric} row by row (groups not in long runs): each row adds into its group's
+ * running sums, kept side by side (one cache line per group), the same additions in the same
+ * order as {@link scanNumericRun}.
+ */
+function scanNumericRows(
+  rowGroup: Int32Array,
+  groupIndex: Int32Array,
+  y: Float64Array,
+  w: Float64Array,
+  rowCluster: Int32Array | null,
+  nC: number,
+  out: NumericScan,
+): void {
+  const G = out.base.length;
+  const state = new Float64Array(G * 8);
+  for (let k = 0; k < G; k++) state[k * 8 + SHIFT] = Number.NaN;
+  const { clusterSums, seen } = out;
+  for (let i = 0; i < y.length; i++) {
+    const g = rowGroup[i]!;
+    if (g < 0) continue;
+    const k = groupIndex[g]!;
+    if (k < 0) continue;
+    const o = k * 8;
+    const v = y[i]!;
+    if (Number.isNaN(v)) {
+      state[o + MISSING]! += 1;
+      continue;
+    }
+    if (state[o + BASE] === 0) state[o + SHIFT] = v;
+    state[o + BASE]! += 1;
+    const wi = w[i]!;
+    state[o + SUM_W]! += wi;
+    const wy = wi * v;
+    if (rowCluster !== null) {
+      const c = k * nC + rowCluster[i]!;
+      clusterSums[c]! += wy;
+      seen[c] = 1;
+    }
+    const sumWY = state[o + SUM_WY]!;
+    let t = sumWY + wy;
+    state[o + ERR_WY]! += Math.abs(sumWY) >= Math.abs(wy) ? sumWY - t + wy : wy - t + sumWY;
+    state[o + SUM_WY] = t;
+    const sumWD = state[o + SUM_WD]!;
+    const wd = wi * (v - state[o + SHIFT]!);
+    t = sumWD + wd;
+    state[o + ERR_WD]! += Math.abs(sumWD) >= Math.abs(wd) ? sumWD - t + wd : wd - t + sumWD;
+    state[o + SUM_WD] = t;
+  }
+  for (let k = 0; k < G; k++) {
+    const o = k * 8;
+    out.base[k] = state[o + BASE]!;
+    out.nMissing[k] = state[o + MISSING]!;
+    out.sumW[k] = state[o + SUM_W]!;
+    out.sumWY[k] = state[o + SUM_WY]!;
+    out.errWY[k] = state[o + ERR_WY]!;
+    out.shift[k] = state[o + SHIFT]!;
+    out.sumWD[k] = state[o + SUM_WD]!;
+    out.errWD[k] = state[o + ERR_WD]!;
   }
 }
 
@@ -476,6 +565,11 @@ function centredClusterSums(
   const rowCluster = stage.rowCluster;
   const nC = stage.nClusters;
   const runs = groupRuns(grouping);
+  if (runs === null) {
+    const { rowGroup, groupIndex } = grouping;
+    centredRows(rowGroup, groupIndex, y, w, rowCluster, nC, mean, clusterSums, seen);
+    return;
+  }
   for (let r = 0; r < runs.count; r++) {
     const k = runs.group[r]!;
     centredRun(y, w, rowCluster, k * nC, mean[k]!, clusterSums, seen, runs.from[r]!, runs.to[r]!);
@@ -511,6 +605,31 @@ function centredRun(
   if (key >= 0) clusterSums[key] = acc;
 }
 
+/** {@link centredClusterSums} row by row (groups not in long runs). */
+function centredRows(
+  rowGroup: Int32Array,
+  groupIndex: Int32Array,
+  y: Float64Array,
+  w: Float64Array,
+  rowCluster: Int32Array,
+  nC: number,
+  mean: Float64Array,
+  clusterSums: Float64Array,
+  seen: Uint8Array,
+): void {
+  for (let i = 0; i < y.length; i++) {
+    const g = rowGroup[i]!;
+    if (g < 0) continue;
+    const k = groupIndex[g]!;
+    if (k < 0) continue;
+    const v = y[i]!;
+    if (Number.isNaN(v)) continue;
+    const c = k * nC + rowCluster[i]!;
+    clusterSums[c]! += w[i]! * (v - mean[k]!);
+    seen[c] = 1;
+  }
+}
+
 /**
  * Categorical variable: per group the base and missing count; per group × PSU × level Σ w and
  * per group × PSU Σ w (as prepare's scan), from which each group's Σ w per level and in all
@@ -534,9 +653,14 @@ function categoricalSums(
   const seen = new Uint8Array(G * nC);
   const out = { base, nMissing, cells, clusterWeights, seen };
   const runs = groupRuns(grouping);
-  for (let r = 0; r < runs.count; r++) {
-    const k = runs.group[r]!;
-    scanCategoricalRun(codes, L, w, rowCluster, k, k * nC, out, runs.from[r]!, runs.to[r]!);
+  if (runs === null) {
+    const { rowGroup, groupIndex } = grouping;
+    scanCategoricalRows(rowGroup, groupIndex, codes, L, w, rowCluster, nC, out);
+  } else {
+    for (let r = 0; r < runs.count; r++) {
+      const k = runs.group[r]!;
+      scanCategoricalRun(codes, L, w, rowCluster, k, k * nC, out, runs.from[r]!, runs.to[r]!);
+    }
   }
   const sumW = new Float64Array(G);
   const levelSums = new Float64Array(G * L);
@@ -615,4 +739,35 @@ function scanCategoricalRun(
   if (key >= 0) clusterWeights[key] = acc;
   out.base[k]! += base;
   out.nMissing[k]! += nMissing;
+}
+
+/** {@link categoricalSums}' pass row by row (groups not in long runs). */
+function scanCategoricalRows(
+  rowGroup: Int32Array,
+  groupIndex: Int32Array,
+  codes: Int32Array,
+  L: number,
+  w: Float64Array,
+  rowCluster: Int32Array,
+  nC: number,
+  out: CategoricalScan,
+): void {
+  const { base, nMissing, cells, clusterWeights, seen } = out;
+  for (let i = 0; i < codes.length; i++) {
+    const g = rowGroup[i]!;
+    if (g < 0) continue;
+    const k = groupIndex[g]!;
+    if (k < 0) continue;
+    const code = codes[i]!;
+    if (code < 0) {
+      nMissing[k]! += 1;
+      continue;
+    }
+    base[k]! += 1;
+    const wi = w[i]!;
+    const c = k * nC + rowCluster[i]!;
+    clusterWeights[c]! += wi;
+    cells[c * L + code]! += wi;
+    seen[c] = 1;
+  }
 }

@@ -154,8 +154,7 @@ interface Scan {
  * sum in row order (weights are never negative, so it is accurate), as the quantile code, which
  * compares its own running sums of weights with it, expects.
  *
- * With `rowCluster`, also Σ w·y per cluster, in row order (a run of rows of one cluster in a
- * register, as `numericInfluence` adds them).
+ * With `rowCluster`, also Σ w·y per cluster, in row order (as `numericInfluence` adds them).
  */
 function scanNumeric(
   y: Float64Array,
@@ -176,8 +175,6 @@ function scanNumeric(
   let firstMissing = -1;
   const clusterWY = new Float64Array(nClusters);
   const seen = new Uint8Array(nClusters);
-  let k = -1;
-  let acc = 0;
   for (let i = 0; i < y.length; i++) {
     if (domain !== null && domain[i] === 0) continue;
     const v = y[i]!;
@@ -192,13 +189,8 @@ function scanNumeric(
     const wy = w * v;
     if (rowCluster !== null) {
       const c = rowCluster[i]!;
-      if (c !== k) {
-        if (k >= 0) clusterWY[k] = acc;
-        k = c;
-        acc = clusterWY[c]!;
-        seen[c] = 1;
-      }
-      acc += wy;
+      clusterWY[c]! += wy;
+      seen[c] = 1;
     }
     let t = sumWY + wy;
     errWY += Math.abs(sumWY) >= Math.abs(wy) ? sumWY - t + wy : wy - t + sumWY;
@@ -209,7 +201,6 @@ function scanNumeric(
     sumWD = t;
     base++;
   }
-  if (k >= 0) clusterWY[k] = acc;
   return {
     base,
     nMissing,
@@ -225,8 +216,8 @@ function scanNumeric(
 
 /**
  * One pass over a categorical column: marks present rows, counts, sums weights (also per level).
- * With `rowCluster`, also Σ w per (cluster, level) and per cluster, in row order (the cluster's
- * Σ w over a run of its rows in a register, as `categoricalInfluence` adds them).
+ * With `rowCluster`, also Σ w per (cluster, level) and per cluster, in row order (as
+ * `categoricalInfluence` adds them).
  */
 function scanCodes(
   codes: Int32Array,
@@ -262,8 +253,6 @@ function scanCodes(
   const cells = new Float64Array(nClusters * nLevels);
   const clusterW = new Float64Array(nClusters);
   const seen = new Uint8Array(nClusters);
-  let k = -1;
-  let acc = 0;
   for (let i = 0; i < codes.length; i++) {
     if (domain !== null && domain[i] === 0) continue;
     const code = codes[i]!;
@@ -275,16 +264,10 @@ function scanCodes(
     base++;
     const w = weights[i]!;
     const c = rowCluster[i]!;
-    if (c !== k) {
-      if (k >= 0) clusterW[k] = acc;
-      k = c;
-      acc = clusterW[c]!;
-      seen[c] = 1;
-    }
-    acc += w;
+    clusterW[c]! += w;
     cells[c * nLevels + code]! += w;
+    seen[c] = 1;
   }
-  if (k >= 0) clusterW[k] = acc;
   // Σ w per level and in all from the cells, cluster by cluster (so a level that every row has
   // gets a share of exactly 1: its sum and the total are the same additions).
   for (let c = 0; c < nClusters; c++) {

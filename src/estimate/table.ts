@@ -127,8 +127,8 @@ function cross(
     }
     return { row, col, complete, nDomain, nMissing, cellW, cellN, sumW, clusters: null };
   }
-  // The same pass, also summing per stage-1 cluster (a run of rows of one cluster in a
-  // register, as categoricalInfluence does) and noting the clusters with a row in the domain.
+  // The same pass, also summing per stage-1 cluster (in row order, as categoricalInfluence
+  // does) and noting the clusters with a row in the domain.
   const rowCluster = stage.rowCluster;
   const ccW = new Float64Array(stage.nClusters * K0);
   const clusterW = new Float64Array(stage.nClusters);
@@ -193,18 +193,11 @@ function clusterPass(
   let nDomain = 0;
   let nMissing = 0;
   let sumW = 0;
-  let at = -1;
-  let acc = 0;
   for (let i = 0; i < w.length; i++) {
     if (domain !== null && domain[i] === 0) continue;
     nDomain++;
     const cl = rowCluster[i]!;
-    if (cl !== at) {
-      if (at >= 0) clusterW[at] = acc;
-      at = cl;
-      acc = clusterW[cl]!;
-      inDomain[cl] = 1;
-    }
+    inDomain[cl] = 1;
     const r = rcodes[i]!;
     const c = ccodes[i]!;
     if (r < 0 || c < 0) {
@@ -218,10 +211,9 @@ function clusterPass(
     cellN[k]! += 1;
     sumW += wi;
     ccW[cl * K0 + k]! += wi;
-    acc += wi;
+    clusterW[cl]! += wi;
     seen[cl] = 1;
   }
-  if (at >= 0) clusterW[at] = acc;
   return Float64Array.of(nDomain, nMissing, sumW);
 }
 

@@ -48,22 +48,7 @@ export function denseInfluence(columns: readonly Float64Array[]): Influence {
     p,
     dense: () => columns,
     sumByCluster(rowCluster, totals) {
-      for (let j = 0; j < p; j++) {
-        // Runs of rows in one cluster are summed in a register (see numericInfluence).
-        const z = columns[j]!;
-        let k = -1;
-        let acc = 0;
-        for (let i = 0; i < z.length; i++) {
-          const c = rowCluster[i]! * p + j;
-          if (c !== k) {
-            if (k >= 0) totals[k] = acc;
-            k = c;
-            acc = totals[c]!;
-          }
-          acc += z[i]!;
-        }
-        if (k >= 0) totals[k] = acc;
-      }
+      for (let j = 0; j < p; j++) addByCluster(columns[j]!, rowCluster, p, j, totals);
     },
   };
 }
@@ -101,26 +86,9 @@ export function numericInfluence(
         return cached.seen;
       }
       const seen = new Uint8Array(nClusters);
-      // Files are usually sorted by cluster, so rows of one cluster come in runs: a run is summed
-      // in registers, starting from the cluster's running totals and stored back when the run
-      // ends. The additions are the same, in the same order, as adding row by row in memory
-      // (identical results for any row order), without a memory round trip per row.
       // Each row is centred before it is added (as R does), so rows equal to the centre add
       // exactly 0: identical values give a variance of exactly 0, not rounding noise.
-      let k = -1;
-      let acc = 0;
-      for (let i = 0; i < values.length; i++) {
-        if (present[i] === 0) continue;
-        const c = rowCluster[i]!;
-        if (c !== k) {
-          if (k >= 0) totals[k] = acc;
-          k = c;
-          acc = totals[c]!;
-          seen[c] = 1;
-        }
-        acc += weights[i]! * (values[i]! - centre);
-      }
-      if (k >= 0) totals[k] = acc;
+      centredByCluster(values, weights, present, centre, rowCluster, totals, seen);
       if (factor !== 1) for (let c = 0; c < nClusters; c++) totals[c]! *= factor;
       return seen;
     },
@@ -155,7 +123,6 @@ export function categoricalInfluence(
     },
     sumByCluster(rowCluster, totals) {
       // Sum the weights per (cluster, level) and per cluster, then subtract centre · Σw.
-      // The cluster's Σw over a run of its rows in a register (see numericInfluence).
       // With sums made by the scan that found the rows (the same additions in the same order),
       // only the last step is left.
       const nClusters = totals.length / p;
@@ -169,22 +136,7 @@ export function categoricalInfluence(
       } else {
         sumW = new Float64Array(nClusters);
         seen = new Uint8Array(nClusters);
-        let k = -1;
-        let accW = 0;
-        for (let i = 0; i < codes.length; i++) {
-          if (!present[i]) continue;
-          const c = rowCluster[i]!;
-          if (c !== k) {
-            if (k >= 0) sumW[k] = accW;
-            k = c;
-            accW = sumW[c]!;
-            seen[c] = 1;
-          }
-          const w = weights[i]!;
-          accW += w;
-          totals[c * p + codes[i]!]! += w;
-        }
-        if (k >= 0) sumW[k] = accW;
+        levelsByCluster(codes, weights, present, rowCluster, p, totals, sumW, seen);
       }
       for (let c = 0; c < nClusters; c++) {
         const s = sumW[c]!;
@@ -218,4 +170,59 @@ function withRememberedSums(influence: Influence): Influence {
     return seen;
   };
   return influence;
+}
+
+// The passes over the rows (functions of typed arrays only, so that V8 optimises each once).
+// Each adds a row straight into its cluster's running sum in memory: the additions per cluster
+// are in row order whatever the order of the file, and the cost does not depend on it (the
+// per-cluster arrays are small enough to stay in cache: 8 bytes per PSU and column).
+
+/** totals[c·p + j] += z[i] for every row i of cluster c. */
+function addByCluster(
+  z: Float64Array,
+  rowCluster: Int32Array,
+  p: number,
+  j: number,
+  totals: Float64Array,
+): void {
+  for (let i = 0; i < z.length; i++) totals[rowCluster[i]! * p + j]! += z[i]!;
+}
+
+/** totals[c] += w·(y − centre) for the present rows of cluster c, marking c in `seen`. */
+function centredByCluster(
+  values: Float64Array,
+  weights: Float64Array,
+  present: Uint8Array,
+  centre: number,
+  rowCluster: Int32Array,
+  totals: Float64Array,
+  seen: Uint8Array,
+): void {
+  for (let i = 0; i < values.length; i++) {
+    if (present[i] === 0) continue;
+    const c = rowCluster[i]!;
+    totals[c]! += weights[i]! * (values[i]! - centre);
+    seen[c] = 1;
+  }
+}
+
+/** Σ w per (cluster, level) into `totals` and per cluster into `sumW` over the present rows. */
+function levelsByCluster(
+  codes: Int32Array,
+  weights: Float64Array,
+  present: Uint8Array,
+  rowCluster: Int32Array,
+  p: number,
+  totals: Float64Array,
+  sumW: Float64Array,
+  seen: Uint8Array,
+): void {
+  for (let i = 0; i < codes.length; i++) {
+    if (present[i] === 0) continue;
+    const c = rowCluster[i]!;
+    const w = weights[i]!;
+    sumW[c]! += w;
+    totals[c * p + codes[i]!]! += w;
+    seen[c] = 1;
+  }
 }
