@@ -1,8 +1,10 @@
 /**
  * Timing harness: warm-up, several runs, median. Every operation is timed beside a bare
- * typed-array loop doing the same arithmetic in the same run, so the ratio is meaningful on any
- * machine.
+ * typed-array loop doing the same arithmetic in the same run, and on the file in both row
+ * orders, all in rotation, so the ratios are meaningful on any machine, loaded or not.
  */
+import { join } from 'node:path';
+import type { Order } from './operations.js';
 
 export interface Timing {
   median: number;
@@ -34,90 +36,33 @@ export function time(fn: () => unknown, opts: { warmup?: number; runs?: number }
 }
 
 /**
- * An operation and its bare loop timed in alternation (warm-up of each, then op, bare, op, bare,
- * ...), so that both see the same machine load; medians of each.
+ * Functions timed in rotation (after `warmup` rounds: f0, f1, f2, ..., f0, f1, ...), so that all
+ * see the same machine load: e.g. an operation on the sorted file, on the shuffled file, and
+ * their bare loops. Median of each.
  */
-export function timePair(
-  fn: () => unknown,
-  bare: () => unknown,
+export function timeRotation(
+  fns: ReadonlyArray<() => unknown>,
   opts: { warmup?: number; runs?: number } = {},
-): { op: Timing; bare: Timing } {
+): Timing[] {
   const warmup = opts.warmup ?? 2;
   const runs = opts.runs ?? 7;
-  for (let i = 0; i < warmup; i++) {
-    sink = fn();
-    sink = bare();
-  }
-  const a: number[] = [];
-  const b: number[] = [];
+  for (let i = 0; i < warmup; i++) for (const f of fns) sink = f();
+  const times = fns.map((): number[] => []);
   for (let i = 0; i < runs; i++) {
-    let t = performance.now();
-    sink = fn();
-    a.push(performance.now() - t);
-    t = performance.now();
-    sink = bare();
-    b.push(performance.now() - t);
+    fns.forEach((f, j) => {
+      const t = performance.now();
+      sink = f();
+      times[j]!.push(performance.now() - t);
+    });
   }
   if (sink === Symbol.for('never')) console.log(sink);
-  return { op: summarize(a), bare: summarize(b) };
+  return times.map(summarize);
 }
 
-/** {@link time} for an async function. */
-export async function timeAsync(
-  fn: () => Promise<unknown>,
-  opts: { warmup?: number; runs?: number } = {},
-): Promise<Timing> {
-  const warmup = opts.warmup ?? 1;
-  const runs = opts.runs ?? 5;
-  for (let i = 0; i < warmup; i++) sink = await fn();
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const t = performance.now();
-    sink = await fn();
-    times.push(performance.now() - t);
-  }
-  return summarize(times);
-}
-
-/** The operations, in table order, with their labels and targets (for 1,000,000 rows). */
-export const OPERATIONS = [
-  { id: 'loadCsv', label: 'readCsv (21 columns)', kind: 'load' },
-  { id: 'loadSav', label: 'readSav (bytecode .sav)', kind: 'load' },
-  { id: 'design', label: 'svyDesign (13 strata, n/200 PSUs)', kind: 'design', targetMs: 300 },
-  { id: 'mean', label: 'svyMean numeric (3% missing)', kind: 'mean', maxRatio: 2 },
-  { id: 'meanCat', label: 'svyMean categorical (4 levels)', kind: 'mean', maxRatio: 2 },
-  { id: 'total', label: 'svyTotal numeric', kind: 'estimator', maxRatio: 3 },
-  { id: 'by', label: 'svyBy 7 regions, mean of 0/1', kind: 'estimator', maxRatio: 3 },
-  { id: 'chisq', label: 'svyChisq attitude x sex (4x2)', kind: 'estimator', maxRatio: 3 },
-  { id: 'rake', label: 'rake sex+agegroup+region', kind: 'weighting', targetMs: 150 },
-  { id: 'calibrate', label: 'calibrate linear, same margins', kind: 'weighting' },
-  {
-    id: 'repMean',
-    label: 'svyMean, 80 replicate weights',
-    kind: 'mean',
-    maxRatio: 2,
-    targetMs: 200,
-  },
-  { id: 'quantile', label: 'svyQuantile median (Woodruff)', kind: 'estimator', maxRatio: 3 },
-  {
-    id: 'multiResponse',
-    label: 'svyMultipleResponse 12 options',
-    kind: 'estimator',
-    maxRatio: 3,
-  },
-] as const satisfies ReadonlyArray<{
-  id: string;
-  label: string;
-  kind: 'load' | 'design' | 'mean' | 'estimator' | 'weighting';
-  targetMs?: number;
-  maxRatio?: number;
-}>;
-
-export type OperationId = (typeof OPERATIONS)[number]['id'];
-
-/** One operation timed by a size's child process. */
+/** One operation timed on one file by a size's child process. */
 export interface OperationResult {
-  id: OperationId;
+  id: string;
+  order: Order;
   ms: number;
   runs: number[];
   bareMs: number | null;
@@ -129,9 +74,16 @@ export interface OperationResult {
 export interface SizeResult {
   n: number;
   operations: OperationResult[];
+  /** Operations left out, with why (e.g. replicate weights at a size too big for them). */
+  skipped: Array<{ id: string; why: string }>;
   memory: {
-    /** Peak resident set of the child process (bytes), from `process.resourceUsage().maxRSS`. */
+    /** Peak resident set of the process (bytes), from `process.resourceUsage().maxRSS`. */
     maxRssBytes: number;
+    /**
+     * Peak resident set (bytes) with one file loaded, its design built and every estimator run
+     * on it once (before the other order's file is loaded).
+     */
+    oneFileMaxRssBytes: number;
     /** Resident set after each stage (bytes). */
     rssAfter: Record<string, number>;
     /** Raw column bytes: 8 per numeric cell, 4 per categorical code. */
@@ -141,14 +93,28 @@ export interface SizeResult {
     /** Growth of heap + array buffers (after GC) holding the loaded frame. */
     retainedBytes: number;
   };
-  files: {
-    csv: string;
-    sav: string | null;
-    margins: string;
-    csvBytes: number;
-    savBytes: number | null;
-  };
+  files: BenchFiles;
 }
+
+/** One size's files (DIR/files-N.json, written by bench/files.ts). */
+export interface BenchFiles {
+  n: number;
+  /** Raking margins as JSON: variable → level → population count. */
+  margins: string;
+  orders: Record<
+    Order,
+    {
+      csv: string;
+      csvBytes: number;
+      sav: string | null;
+      savBytes: number | null;
+      savOffset: number | null;
+    }
+  >;
+}
+
+/** Where bench/files.ts describes the files of size n. */
+export const filesManifest = (dir: string, n: number): string => join(dir, `files-${n}.json`);
 
 /** Formats rows of cells as an aligned table (first `left` columns left-aligned). */
 export function formatTable(header: string[], body: string[][], left = 2): string {
