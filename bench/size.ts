@@ -160,7 +160,9 @@ if (only === null || only.has('loadCsv')) {
     ],
     loadRuns,
   );
-  ORDERS.forEach((o, j) => record('loadCsv', o, t[j]!, t[j + 2]!, nrows[o]));
+  ORDERS.forEach((o, j) => {
+    record('loadCsv', o, t[j]!, t[j + 2]!, nrows[o]);
+  });
 }
 const sav = await savSupport();
 if (sav && files.orders.sorted.sav && (only === null || only.has('loadSav'))) {
@@ -176,7 +178,9 @@ if (sav && files.orders.sorted.sav && (only === null || only.has('loadSav'))) {
     ],
     loadRuns,
   );
-  ORDERS.forEach((o, j) => record('loadSav', o, t[j]!, t[j + 2]!, nrows[o]));
+  ORDERS.forEach((o, j) => {
+    record('loadSav', o, t[j]!, t[j + 2]!, nrows[o]);
+  });
 }
 await settle();
 
@@ -195,7 +199,9 @@ function timeOperation(op: Operation, on: readonly Setup[]) {
     ],
     { warmup, runs },
   );
-  on.forEach((s, j) => record(op.id, s.order, t[j]!, t[j + on.length]!, checks[j]));
+  on.forEach((s, j) => {
+    record(op.id, s.order, t[j]!, t[j + on.length]!, checks[j]);
+  });
   checkpoint(op.id);
 }
 
