@@ -255,9 +255,10 @@ function computeGroupSums(
 }
 
 /**
- * Numeric variable: per group the base, missing count, Σw and the compensated Σw·y (as
- * prepare's scan); per group × PSU Σ w·y (totals) or, in a second pass once the means are
- * known, Σ w·(y − mean) (means), each row centred before it is added as the influence does.
+ * Numeric variable: per group the base, missing count, Σw, the compensated Σw·y and (means)
+ * Σ w (y − y₀), as prepare's scan; per group × PSU Σ w·y (totals) or, in a second pass
+ * once the means are known, Σ w·(y − mean) (means), each row centred before it is added as the
+ * influence does.
  */
 function numericSums(
   grouping: Grouping,
@@ -296,6 +297,7 @@ function numericSums(
   scanNumeric(grouping, y, w, totals ? rowCluster : null, nC, sums);
   const estimate = new Float64Array(G);
   for (let k = 0; k < G; k++) {
+    // As prepare's scan: the compensated Σ w y; a mean Σ w y / Σ w, or y₀ when Σ w (y − y₀) = 0.
     const total = sumWY[k]! + errWY[k]!;
     if (totals) estimate[k] = total;
     else
@@ -396,7 +398,9 @@ interface NumericScan {
 
 /**
  * The pass of {@link numericSums} (a function of its own, so that V8 optimises the loop once):
- * with `rowCluster`, also Σ w·y per group × PSU.
+ * per group the base, missing count, Σw and the compensated Σ w·y; with `rowCluster` (a total)
+ * also Σ w·y per group × PSU, without (a mean) the compensated Σ w (y − y₀) around the group's
+ * first value y₀ (as prepare's scan).
  */
 function scanNumeric(
   grouping: Grouping,
@@ -460,20 +464,21 @@ function scanNumericRows(
     const wi = w[i]!;
     state[o + SUM_W]! += wi;
     const wy = wi * v;
+    const sumWY = state[o + SUM_WY]!;
+    const t = sumWY + wy;
+    state[o + ERR_WY]! += Math.abs(sumWY) >= Math.abs(wy) ? sumWY - t + wy : wy - t + sumWY;
+    state[o + SUM_WY] = t;
     if (rowCluster !== null) {
       const c = k * nC + rowCluster[i]!;
       clusterSums[c]! += wy;
       seen[c] = 1;
+    } else {
+      const sumWD = state[o + SUM_WD]!;
+      const wd = wi * (v - state[o + SHIFT]!);
+      const t = sumWD + wd;
+      state[o + ERR_WD]! += Math.abs(sumWD) >= Math.abs(wd) ? sumWD - t + wd : wd - t + sumWD;
+      state[o + SUM_WD] = t;
     }
-    const sumWY = state[o + SUM_WY]!;
-    let t = sumWY + wy;
-    state[o + ERR_WY]! += Math.abs(sumWY) >= Math.abs(wy) ? sumWY - t + wy : wy - t + sumWY;
-    state[o + SUM_WY] = t;
-    const sumWD = state[o + SUM_WD]!;
-    const wd = wi * (v - state[o + SHIFT]!);
-    t = sumWD + wd;
-    state[o + ERR_WD]! += Math.abs(sumWD) >= Math.abs(wd) ? sumWD - t + wd : wd - t + sumWD;
-    state[o + SUM_WD] = t;
   }
   for (let k = 0; k < G; k++) {
     const o = k * 8;
@@ -523,6 +528,9 @@ function scanNumericRun(
     const wi = w[i]!;
     sumW += wi;
     const wy = wi * v;
+    const t = sumWY + wy;
+    errWY += Math.abs(sumWY) >= Math.abs(wy) ? sumWY - t + wy : wy - t + sumWY;
+    sumWY = t;
     if (rowCluster !== null) {
       const c = offset + rowCluster[i]!;
       if (c !== key) {
@@ -532,14 +540,12 @@ function scanNumericRun(
         seen[c] = 1;
       }
       acc += wy;
+    } else {
+      const wd = wi * (v - shift);
+      const t = sumWD + wd;
+      errWD += Math.abs(sumWD) >= Math.abs(wd) ? sumWD - t + wd : wd - t + sumWD;
+      sumWD = t;
     }
-    let t = sumWY + wy;
-    errWY += Math.abs(sumWY) >= Math.abs(wy) ? sumWY - t + wy : wy - t + sumWY;
-    sumWY = t;
-    const wd = wi * (v - shift);
-    t = sumWD + wd;
-    errWD += Math.abs(sumWD) >= Math.abs(wd) ? sumWD - t + wd : wd - t + sumWD;
-    sumWD = t;
   }
   if (key >= 0) clusterSums[key] = acc;
   out.base[k] = base;
