@@ -6,6 +6,17 @@ import { designDf } from '../variance/linearization.js';
 import { replicateDegf, weightedOn } from './replicate.js';
 import type { SurveyDesign } from './types.js';
 
+/**
+ * Per weights and domain rows of a linearization design: its df (a pass over the rows, asked for
+ * by several estimators of one call), with the stage-1 clusters it was counted on.
+ */
+const linearizationCache = new WeakMap<
+  Float64Array,
+  WeakMap<object, { clusters: Int32Array; df: number }>
+>();
+/** The key of "no domain" in {@link linearizationCache}. */
+const WHOLE = {};
+
 /** Per domain rows and replicate weights: the rank-based df (replicates differ after weighting). */
 const replicateCache = new WeakMap<Uint8Array, WeakMap<readonly Float64Array[], number>>();
 
@@ -26,7 +37,19 @@ export function degreesOfFreedom(
   design: SurveyDesign,
   rows: Uint8Array | null = design.domain,
 ): number {
-  if (design.type === 'linearization') return designDf(design, rows);
+  if (design.type === 'linearization') {
+    let byRows = linearizationCache.get(design.weights);
+    if (byRows === undefined) {
+      byRows = new WeakMap();
+      linearizationCache.set(design.weights, byRows);
+    }
+    const clusters = design.stages[0]!.rowCluster;
+    const hit = byRows.get(rows ?? WHOLE);
+    if (hit !== undefined && hit.clusters === clusters) return hit.df;
+    const df = designDf(design, rows);
+    byRows.set(rows ?? WHOLE, { clusters, df });
+    return df;
+  }
   if (rows === null || weightedOn(design, rows)) return design.df;
   let byReplicates = replicateCache.get(rows);
   if (byReplicates === undefined) {

@@ -234,8 +234,7 @@ function scanNumeric(
     nMissing,
     sumW,
     sumWY: total,
-    meanY:
-      !(sumW > 0) || totalOnly ? Number.NaN : sumWD + errWD === 0 ? shift : total / sumW,
+    meanY: !(sumW > 0) || totalOnly ? Number.NaN : sumWD + errWD === 0 ? shift : total / sumW,
     finite: Number.isFinite(total),
     firstMissing,
     levelSums: null,
@@ -319,7 +318,17 @@ function scanCodes(
   }
   const clusters = { rowCluster, sums: cells, weights: clusterW, seen };
   const finite = true;
-  return { base, nMissing, sumW, sumWY: 0, meanY: Number.NaN, finite, firstMissing, levelSums, clusters };
+  return {
+    base,
+    nMissing,
+    sumW,
+    sumWY: 0,
+    meanY: Number.NaN,
+    finite,
+    firstMissing,
+    levelSums,
+    clusters,
+  };
 }
 
 /**
