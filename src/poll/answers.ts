@@ -84,6 +84,36 @@ export function answerIndex(
   variable: string,
   answers: readonly Answer[],
 ): Int32Array {
+  return answerCodes(
+    data,
+    variable,
+    answers,
+    Int32Array.from(answers, (_, j) => j),
+  );
+}
+
+/**
+ * Per row of the data, `slots[j]` for the answer j given (as {@link answerIndex} finds it), or
+ * -1 (missing in the data): e.g. the answer's position among those kept, -1 for the others. One
+ * pass over the rows, through a table per level (or per code) rather than a test per row.
+ * @throws {EstimationError} `UNKNOWN_LEVEL` as {@link answerIndex}.
+ * @example
+ * ```ts
+ * const data = fromColumns({ q: ['Yes', 'No', 'Refused', 'Yes'] });
+ * const answers = [
+ *   { code: 1, label: { en: 'Yes' }, group: 'positive' as const },
+ *   { code: 2, label: { en: 'No' }, group: 'negative' as const },
+ *   { code: 9, label: { en: 'Refused' }, group: 'missing' as const },
+ * ];
+ * console.log(Array.from(answerCodes(data, 'q', answers, Int32Array.of(0, 1, -1)))); // => [ 0, 1, -1, 0 ]
+ * ```
+ */
+export function answerCodes(
+  data: SurveyData,
+  variable: string,
+  answers: readonly Answer[],
+  slots: Int32Array,
+): Int32Array {
   const col = data.columns[variable];
   if (!col) {
     throw new EstimationError('UNKNOWN_VARIABLE', `no variable "${variable}" in the data`, {
@@ -98,28 +128,73 @@ export function answerIndex(
       const n = Number(a.code);
       if (!Number.isNaN(n) && !byCode.has(n)) byCode.set(n, j);
     });
+    let last = Number.NaN;
+    let slot = -1;
     for (let i = 0; i < data.nrow; i++) {
       const v = col.values[i]!;
       if (Number.isNaN(v)) {
         out[i] = -1;
         continue;
       }
-      const j = byCode.get(v);
-      if (j === undefined) {
-        throw new EstimationError(
-          'UNKNOWN_LEVEL',
-          `"${variable}" has the value ${v} (row ${i + 1}), which is not an answer code of the questionnaire (${codes.join(', ')})`,
-          { variable, row: i + 1, value: v, level: String(v) },
-        );
+      if (v !== last) {
+        const j = byCode.get(v);
+        if (j === undefined) {
+          throw new EstimationError(
+            'UNKNOWN_LEVEL',
+            `"${variable}" has the value ${v} (row ${i + 1}), which is not an answer code of the questionnaire (${codes.join(', ')})`,
+            { variable, row: i + 1, value: v, level: String(v) },
+          );
+        }
+        last = v;
+        slot = slots[j]!;
       }
-      out[i] = j;
+      out[i] = slot;
     }
     return out;
   }
+  const answerOf = levelAnswers(data, variable, answers)!;
+  // Per level: its slot; one more entry (index 0) for a missing code (−1).
+  const levelSlot = new Int32Array(answerOf.length + 1);
+  levelSlot[0] = -1;
+  answerOf.forEach((j, c) => {
+    levelSlot[c + 1] = slots[j]!;
+  });
+  const columnCodes = col.codes;
+  for (let i = 0; i < data.nrow; i++) out[i] = levelSlot[columnCodes[i]! + 1]!;
+  return out;
+}
+
+/**
+ * For a categorical column, the index in `answers` of each of its levels (matched as
+ * {@link answerIndex} matches them); `null` for a numeric column.
+ * @throws {EstimationError} `UNKNOWN_VARIABLE`, `UNKNOWN_LEVEL` as {@link answerIndex}.
+ * @example
+ * ```ts
+ * const data = fromColumns({ q: ['No', 'Yes', 'No'] });
+ * const answers = [
+ *   { code: 1, label: { en: 'Yes' }, group: 'positive' as const },
+ *   { code: 2, label: { en: 'No' }, group: 'negative' as const },
+ * ];
+ * console.log(Array.from(levelAnswers(data, 'q', answers)!)); // => [ 1, 0 ]
+ * ```
+ */
+export function levelAnswers(
+  data: SurveyData,
+  variable: string,
+  answers: readonly Answer[],
+): Int32Array | null {
+  const col = data.columns[variable];
+  if (!col) {
+    throw new EstimationError('UNKNOWN_VARIABLE', `no variable "${variable}" in the data`, {
+      variable,
+    });
+  }
+  if (col.kind === 'numeric') return null;
+  const codes = answers.map((a) => String(a.code));
   const cbValues = data.codebook.variables.find((v) => v.name === variable)?.values ?? [];
   const codebookLabel = (code: number | string): string | undefined =>
     cbValues.find((v) => String(v.code) === String(code) || Number(v.code) === Number(code))?.label;
-  const levelAnswer = col.levels.map((level) => {
+  return Int32Array.from(col.levels, (level) => {
     let j = answers.findIndex((a) => codebookLabel(a.code) === level);
     if (j < 0) j = answers.findIndex((a) => String(a.code) === level);
     if (j < 0) j = answers.findIndex((a) => a.label.en === level);
@@ -132,11 +207,6 @@ export function answerIndex(
     }
     return j;
   });
-  for (let i = 0; i < data.nrow; i++) {
-    const c = col.codes[i]!;
-    out[i] = c < 0 ? -1 : levelAnswer[c]!;
-  }
-  return out;
 }
 
 /**
