@@ -545,8 +545,8 @@ function marginInfluence(
   return {
     p: K,
     present,
-    sumByCluster(rowCluster, totals) {
-      const seen = counts.sumByCluster(rowCluster, totals);
+    sumByCluster(rowCluster, totals, mark) {
+      const seen = counts.sumByCluster(rowCluster, totals, mark);
       const nClusters = totals.length / K;
       const M = new Float64Array(count);
       for (let cl = 0; cl < nClusters; cl++) {

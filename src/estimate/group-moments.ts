@@ -21,6 +21,7 @@ import { getColumn } from '../data/frame.js';
 import type { Column } from '../data/types.js';
 import type { LinearizationDesign, SurveyDesign } from '../design/types.js';
 import { categoricalInfluence, type Influence, numericInfluence } from '../variance/influence.js';
+import { needsPresence } from '../variance/linearization.js';
 import { attachInfluence } from './influence-rows.js';
 import { waldInterval } from './prepare.js';
 import { longRuns } from './runs.js';
@@ -63,8 +64,11 @@ interface GroupSums {
   readonly clusterSums: Float64Array;
   /** Categorical: Σ w per group × PSU. */
   readonly clusterWeights: Float64Array | null;
-  /** Per group × PSU: 1 when the group has a row with a value in the PSU. */
-  readonly seen: Uint8Array;
+  /**
+   * Per group × PSU: 1 when the group has a row with a value in the PSU; `null` when the
+   * variance does not depend on it (see `needsPresence`).
+   */
+  readonly seen: Uint8Array | null;
 }
 
 const groupOfDesign = new WeakMap<SurveyDesign, { grouping: Grouping; k: number }>();
@@ -128,7 +132,7 @@ export function groupMoments(
       rowCluster: stage.rowCluster,
       sums: sums.clusterSums.subarray(k * nC, (k + 1) * nC),
       weights: null,
-      seen: sums.seen.subarray(k * nC, (k + 1) * nC),
+      seen: sums.seen?.subarray(k * nC, (k + 1) * nC) ?? null,
       centre: kind === 'mean' ? value : 0,
     };
     make = (present) =>
@@ -144,7 +148,7 @@ export function groupMoments(
       rowCluster: stage.rowCluster,
       sums: sums.clusterSums.subarray(k * nC * L, (k + 1) * nC * L),
       weights: sums.clusterWeights!.subarray(k * nC, (k + 1) * nC),
-      seen: sums.seen.subarray(k * nC, (k + 1) * nC),
+      seen: sums.seen?.subarray(k * nC, (k + 1) * nC) ?? null,
     };
     const codes = column.codes;
     const factor = kind === 'mean' ? 1 / sumW : 1;
@@ -175,8 +179,8 @@ export function groupMoments(
   const influence: Influence = {
     p,
     present: standIn,
-    sumByCluster: (rowCluster, totals) =>
-      (rowCluster === stage1 ? onePass : full()).sumByCluster(rowCluster, totals),
+    sumByCluster: (rowCluster, totals, mark) =>
+      (rowCluster === stage1 ? onePass : full()).sumByCluster(rowCluster, totals, mark),
     dense: () => full().dense(),
   };
   // The group's variance over the whole design, its rows as the domain: the same as on the
@@ -280,7 +284,7 @@ function numericSums(
   const sumWD = new Float64Array(G);
   const errWD = new Float64Array(G);
   const clusterSums = new Float64Array(G * nC);
-  const seen = new Uint8Array(G * nC);
+  const seen = needsPresence(design) ? new Uint8Array(G * nC) : null;
   const totals = kind === 'total';
   const sums = {
     base,
@@ -393,7 +397,7 @@ interface NumericScan {
   sumWD: Float64Array;
   errWD: Float64Array;
   clusterSums: Float64Array;
-  seen: Uint8Array;
+  seen: Uint8Array | null;
 }
 
 /**
@@ -471,7 +475,7 @@ function scanNumericRows(
     if (rowCluster !== null) {
       const c = k * nC + rowCluster[i]!;
       clusterSums[c]! += wy;
-      seen[c] = 1;
+      if (seen !== null) seen[c] = 1;
     } else {
       const sumWD = state[o + SUM_WD]!;
       const wd = wi * (v - state[o + SHIFT]!);
@@ -537,7 +541,7 @@ function scanNumericRun(
         if (key >= 0) clusterSums[key] = acc;
         key = c;
         acc = clusterSums[c]!;
-        seen[c] = 1;
+        if (seen !== null) seen[c] = 1;
       }
       acc += wy;
     } else {
@@ -564,7 +568,7 @@ function centredClusterSums(
   y: Float64Array,
   mean: Float64Array,
   clusterSums: Float64Array,
-  seen: Uint8Array,
+  seen: Uint8Array | null,
 ): void {
   const w = grouping.design.weights;
   const stage = grouping.design.stages[0]!;
@@ -590,7 +594,7 @@ function centredRun(
   offset: number,
   centre: number,
   clusterSums: Float64Array,
-  seen: Uint8Array,
+  seen: Uint8Array | null,
   from: number,
   to: number,
 ): void {
@@ -604,7 +608,7 @@ function centredRun(
       if (key >= 0) clusterSums[key] = acc;
       key = c;
       acc = clusterSums[c]!;
-      seen[c] = 1;
+      if (seen !== null) seen[c] = 1;
     }
     acc += w[i]! * (v - centre);
   }
@@ -621,7 +625,7 @@ function centredRows(
   nC: number,
   mean: Float64Array,
   clusterSums: Float64Array,
-  seen: Uint8Array,
+  seen: Uint8Array | null,
 ): void {
   for (let i = 0; i < y.length; i++) {
     const g = rowGroup[i]!;
@@ -632,7 +636,7 @@ function centredRows(
     if (Number.isNaN(v)) continue;
     const c = k * nC + rowCluster[i]!;
     clusterSums[c]! += w[i]! * (v - mean[k]!);
-    seen[c] = 1;
+    if (seen !== null) seen[c] = 1;
   }
 }
 
@@ -656,7 +660,7 @@ function categoricalSums(
   const nMissing = new Float64Array(G);
   const cells = new Float64Array(G * nC * L);
   const clusterWeights = new Float64Array(G * nC);
-  const seen = new Uint8Array(G * nC);
+  const seen = needsPresence(design) ? new Uint8Array(G * nC) : null;
   const out = { base, nMissing, cells, clusterWeights, seen };
   const runs = groupRuns(grouping);
   if (runs === null) {
@@ -701,7 +705,7 @@ interface CategoricalScan {
   nMissing: Float64Array;
   cells: Float64Array;
   clusterWeights: Float64Array;
-  seen: Uint8Array;
+  seen: Uint8Array | null;
 }
 
 /**
@@ -737,7 +741,7 @@ function scanCategoricalRun(
       if (key >= 0) clusterWeights[key] = acc;
       key = c;
       acc = clusterWeights[c]!;
-      seen[c] = 1;
+      if (seen !== null) seen[c] = 1;
     }
     acc += wi;
     cells[c * L + code]! += wi;
@@ -774,6 +778,6 @@ function scanCategoricalRows(
     const c = k * nC + rowCluster[i]!;
     clusterWeights[c]! += wi;
     cells[c * L + code]! += wi;
-    seen[c] = 1;
+    if (seen !== null) seen[c] = 1;
   }
 }

@@ -72,10 +72,10 @@ function linearInfluence(base: Influence, M: Float64Array, q: number): Influence
   const p = base.p;
   const out: Influence = {
     p: q,
-    sumByCluster(rowCluster, totals) {
+    sumByCluster(rowCluster, totals, mark) {
       const nClusters = totals.length / q;
       const own = new Float64Array(nClusters * p);
-      const seen = base.sumByCluster(rowCluster, own);
+      const seen = base.sumByCluster(rowCluster, own, mark);
       for (let c = 0; c < nClusters; c++) {
         for (let r = 0; r < q; r++) {
           let s = 0;

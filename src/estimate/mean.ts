@@ -309,14 +309,14 @@ function stackedInfluence(parts: readonly Influence[], present: Uint8Array): Inf
     p: P,
     present,
     dense: () => parts.flatMap((x) => [...x.dense()]),
-    sumByCluster(rowCluster, totals) {
+    sumByCluster(rowCluster, totals, mark) {
       const nClusters = totals.length / P;
       let offset = 0;
       let seen: Uint8Array | undefined;
       for (const part of parts) {
         const p = part.p;
         const own = new Float64Array(nClusters * p);
-        const marked = part.sumByCluster(rowCluster, own);
+        const marked = part.sumByCluster(rowCluster, own, mark);
         // Every part is over the same rows, so any part's clusters are all parts' clusters.
         if (marked !== undefined && part.present !== undefined) seen ??= marked;
         for (let c = 0; c < nClusters; c++) {

@@ -11,6 +11,7 @@ import { EstimationError } from '../errors.js';
 import { qt } from '../stats/distributions.js';
 import { isCalibrated } from '../variance/calibration.js';
 import type { ClusterSums } from '../variance/influence.js';
+import { needsPresence } from '../variance/linearization.js';
 import type { EstimateOptions } from './types.js';
 
 /** The rows an estimate is computed on. */
@@ -81,6 +82,8 @@ export function prepare(
     design.type === 'linearization' &&
     !isCalibrated(design);
   const stage = sumClusters && design.type === 'linearization' ? design.stages[0]! : null;
+  // Which PSUs have a row, only when the variance depends on it (lonely PSUs).
+  const mark = stage !== null && design.type === 'linearization' && needsPresence(design);
   const counts =
     column.kind === 'numeric'
       ? scanNumeric(
@@ -90,6 +93,7 @@ export function prepare(
           present,
           stage?.rowCluster ?? null,
           stage?.nClusters ?? 0,
+          mark,
           clusterSums === 'total',
         )
       : scanCodes(
@@ -100,6 +104,7 @@ export function prepare(
           present,
           stage?.rowCluster ?? null,
           stage?.nClusters ?? 0,
+          mark,
         );
   const { base, nMissing, sumW, firstMissing, levelSums } = counts;
   if (nMissing > 0 && opts.na === 'fail') {
@@ -127,7 +132,7 @@ export function prepare(
     if (partial) {
       partial = false;
       const y = (column as Extract<Column, { kind: 'numeric' }>).values;
-      meanY = scanNumeric(y, weights, domain, new Uint8Array(n), null, 0, false).meanY;
+      meanY = scanNumeric(y, weights, domain, new Uint8Array(n), null, 0, false, false).meanY;
     }
     return meanY;
   };
@@ -179,7 +184,8 @@ interface Scan {
  * never negative, so it is accurate), as the quantile code, which compares its own running sums
  * of weights with it, expects.
  *
- * With `rowCluster`, also Σ w·y per cluster, in row order (as `numericInfluence` adds them).
+ * With `rowCluster`, also Σ w·y per cluster, in row order (as `numericInfluence` adds them), and
+ * with `mark` the clusters with a present row.
  */
 function scanNumeric(
   y: Float64Array,
@@ -188,6 +194,7 @@ function scanNumeric(
   present: Uint8Array,
   rowCluster: Int32Array | null,
   nClusters: number,
+  mark: boolean,
   totalOnly: boolean,
 ): Scan {
   let base = 0;
@@ -200,7 +207,7 @@ function scanNumeric(
   let errWD = 0;
   let firstMissing = -1;
   const clusterWY = new Float64Array(nClusters);
-  const seen = new Uint8Array(nClusters);
+  const seen = mark ? new Uint8Array(nClusters) : null;
   for (let i = 0; i < y.length; i++) {
     if (domain !== null && domain[i] === 0) continue;
     const v = y[i]!;
@@ -217,7 +224,7 @@ function scanNumeric(
     if (rowCluster !== null) {
       const c = rowCluster[i]!;
       clusterWY[c]! += wy;
-      seen[c] = 1;
+      if (seen !== null) seen[c] = 1;
     }
     let t = sumWY + wy;
     errWY += Math.abs(sumWY) >= Math.abs(wy) ? sumWY - t + wy : wy - t + sumWY;
@@ -245,7 +252,7 @@ function scanNumeric(
 /**
  * One pass over a categorical column: marks present rows, counts, sums weights (also per level).
  * With `rowCluster`, also Σ w per (cluster, level) and per cluster, in row order (as
- * `categoricalInfluence` adds them).
+ * `categoricalInfluence` adds them), and with `mark` the clusters with a present row.
  */
 function scanCodes(
   codes: Int32Array,
@@ -255,6 +262,7 @@ function scanCodes(
   present: Uint8Array,
   rowCluster: Int32Array | null,
   nClusters: number,
+  mark: boolean,
 ): Scan {
   let base = 0;
   let nMissing = 0;
@@ -291,7 +299,7 @@ function scanCodes(
   }
   const cells = new Float64Array(nClusters * nLevels);
   const clusterW = new Float64Array(nClusters);
-  const seen = new Uint8Array(nClusters);
+  const seen = mark ? new Uint8Array(nClusters) : null;
   for (let i = 0; i < codes.length; i++) {
     if (domain !== null && domain[i] === 0) continue;
     const code = codes[i]!;
@@ -305,7 +313,7 @@ function scanCodes(
     const c = rowCluster[i]!;
     clusterW[c]! += w;
     cells[c * nLevels + code]! += w;
-    seen[c] = 1;
+    if (seen !== null) seen[c] = 1;
   }
   // Σ w per level and in all from the cells, cluster by cluster (so a level that every row has
   // gets a share of exactly 1: its sum and the total are the same additions).

@@ -666,10 +666,10 @@ function cellInfluence(
     p,
     present: x.complete,
     dense: () => byRow().dense(),
-    sumByCluster(rowCluster, totals) {
+    sumByCluster(rowCluster, totals, mark) {
       const cl = x.clusters;
       if (cl === null || cl.rowCluster !== rowCluster)
-        return byRow().sumByCluster(rowCluster, totals);
+        return byRow().sumByCluster(rowCluster, totals, mark);
       const K0 = cl.cellW.length / cl.clusterW.length;
       const factor = 1 / sumW;
       for (let c = 0; c < cl.clusterW.length; c++) {
