@@ -42,27 +42,16 @@ export function denseCodes(col: Column, role: string, source: string): DenseCode
   // through a table indexed by value; others through a hash map. The same codes either way.
   let min = Number.POSITIVE_INFINITY;
   let max = Number.NEGATIVE_INFINITY;
-  let integers = true;
   for (let i = 0; i < n; i++) {
     const v = values[i]!;
     if (Number.isNaN(v)) throw missingValue(col.name, role, i, source);
     if (v < min) min = v;
     if (v > max) max = v;
-    if (integers && !Number.isInteger(v)) integers = false;
   }
-  if (integers && n > 0 && max - min < tableLimit(n)) {
-    const table = new Int32Array(max - min + 1).fill(-1);
-    for (let i = 0; i < n; i++) {
-      const slot = values[i]! - min;
-      let d = table[slot]!;
-      if (d < 0) {
-        d = names.length;
-        table[slot] = d;
-        names.push(String(values[i]!));
-      }
-      codes[i] = d;
-    }
-    return { codes, count: names.length, name: (k) => names[k]! };
+  if (Number.isInteger(min) && max - min < tableLimit(n)) {
+    const coded = tableCodes(values, min, max - min + 1, codes, names);
+    if (coded) return { codes, count: names.length, name: (k) => names[k]! };
+    names.length = 0; // a value that is not an integer: the hash map
   }
   const map = new Map<number, number>();
   for (let i = 0; i < n; i++) {
@@ -76,6 +65,34 @@ export function denseCodes(col: Column, role: string, source: string): DenseCode
     codes[i] = d;
   }
   return { codes, count: names.length, name: (k) => names[k]! };
+}
+
+/**
+ * Codes through a table of `size` entries indexed by value − min (min an integer), in
+ * first-seen order; `false` (codes unfinished) at the first value that is not an integer.
+ */
+function tableCodes(
+  values: Float64Array,
+  min: number,
+  size: number,
+  codes: Int32Array,
+  names: string[],
+): boolean {
+  const table = new Int32Array(size).fill(-1);
+  for (let i = 0; i < values.length; i++) {
+    const x = values[i]! - min;
+    const slot = x | 0;
+    // (an integer slot: an integer value, as min is one)
+    if (slot !== x) return false;
+    let d = table[slot]!;
+    if (d < 0) {
+      d = names.length;
+      table[slot] = d;
+      names.push(String(values[i]!));
+    }
+    codes[i] = d;
+  }
+  return true;
 }
 
 /** Largest lookup table (entries) used to code n rows: a few bytes per row at most. */
