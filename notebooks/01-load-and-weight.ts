@@ -26,7 +26,18 @@ import {
   writeSav,
 } from '../src/index.js';
 import { repo, saveChart, saveFile, shown } from './lib/files.js';
-import { clip, heading, int, note, num, pct, pctCi, printTable } from './lib/print.js';
+import {
+  clip,
+  heading,
+  int,
+  note,
+  num,
+  pct,
+  pctCi,
+  pctFlag,
+  printTable,
+  setSource,
+} from './lib/print.js';
 
 /** The levels of a categorical column. */
 const levelsOf = (d: SurveyData, name: string): readonly string[] => {
@@ -46,6 +57,9 @@ note(
   `${shown(repo('data', 'belarus-2021-12.csv'))}: ${data.nrow} respondents, ${data.names.length} columns; ` +
     `rows rejected: ${data.load.rowsRejected.length}`,
 );
+// where the data comes from (the codebook says: it is synthetic): under every table and chart
+const source = codebook.source ?? 'belarus-2021-12.csv';
+setSource(source);
 const shownVariables = [
   'region',
   'stratum',
@@ -103,6 +117,7 @@ printTable(
 // are in `sav`. This small test file was written by GNU PSPP in the windows-1251 encoding.
 heading('2. Reading an SPSS file');
 const sav = await readSav(repo('test', 'fixtures', 'sav', 'pspp-cp1251.sav'));
+setSource('pspp-cp1251.sav, a test file of ten made-up cases written by GNU PSPP');
 note(
   `${sav.nrow} cases, ${sav.names.length} variables; written by "${sav.sav.product.replace('@(#) SPSS DATA FILE ', '')}";`,
   `encoding ${sav.sav.encoding} (found in: ${sav.sav.encodingFrom}); file label "${sav.sav.fileLabel}"; weight variable: ${sav.sav.weight}`,
@@ -160,6 +175,7 @@ note(
 // each respondent represents. Standard errors come from the variation between sampling points
 // within strata, so the design's degrees of freedom are PSUs minus strata.
 heading('3. The sample design');
+setSource(source);
 const design = svyDesign(data, {
   ids: 'psu',
   strata: 'stratum',
@@ -298,7 +314,7 @@ printTable(
     const r = svyMean(d, 'eeu_membership', { deff: 'replace', df: 'design' })[0]!;
     return [
       name,
-      pct(r.estimate),
+      pctFlag(r, degreesOfFreedom(d)),
       num(100 * r.se, 2),
       pctCi(r.ci),
       num(r.deff!, 2),
@@ -314,9 +330,18 @@ printTable(
 // their Kish design effect and effective sample size.
 heading('8. Charts');
 const labels = chartLabels({ codebook }); // variable titles ("Age group") from the codebook
+// under every chart: where the data comes from, its base and its weighting
+const caption = {
+  source,
+  note: `n = ${int(data.nrow)} respondents; raked to ${margins.map((m) => m.variable).join(', ')}`,
+};
 await saveChart(
   '01-weighting-margins',
-  weightingChart(report, { labels, title: 'Raking the poll to the population margins' }),
+  weightingChart(report, {
+    labels,
+    title: 'Raking the poll to the population margins',
+    ...caption,
+  }),
 );
 await saveChart(
   '01-weights',
@@ -325,6 +350,6 @@ await saveChart(
       { name: 'Design weights', weights: design.weights },
       { name: 'Raked weights', weights: raked.weights },
     ],
-    { labels, title: 'Design and raked weights' },
+    { labels, title: 'Design and raked weights', ...caption },
   ),
 );

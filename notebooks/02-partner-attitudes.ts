@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import {
   chartLabels,
   compareOptions,
+  degreesOfFreedom,
   divergingChart,
   parseCodebook,
   rankItems,
@@ -23,7 +24,18 @@ import {
   weightToPopulation,
 } from '../src/index.js';
 import { repo, saveChart } from './lib/files.js';
-import { heading, note, num, pct, pctCi, printTable, pts, pValue } from './lib/print.js';
+import {
+  heading,
+  note,
+  num,
+  pct,
+  pctCi,
+  pctFlag,
+  printTable,
+  pts,
+  pValue,
+  setSource,
+} from './lib/print.js';
 
 /** Plausible ranks as text: `4–6`, or `2` when only one rank is plausible. */
 const ranks = ([lo, hi]: readonly [number, number]) => (lo === hi ? String(lo) : `${lo}–${hi}`);
@@ -48,6 +60,12 @@ const design = weightToPopulation(
 );
 const labels = chartLabels({ questionnaire: q, codebook });
 const battery = q.attitudes!;
+// where the data comes from (the questionnaire says: it is synthetic), under every table and
+// chart, with the base and the weighting under every chart
+const source = q.about?.source ?? codebook.source ?? 'belarus-2021-12.csv';
+setSource(source);
+const caption = { source, note: `n = ${data.nrow} respondents; raked to population margins` };
+const df = degreesOfFreedom(design); // for the reliability marks: * and † after a share
 note(
   `${data.nrow} respondents; battery "${battery.question.en}" with ${battery.items.length} countries;`,
   `scale: ${battery.scale.map((s) => `${s.code} ${s.label.en} (${s.group})`).join(', ')}`,
@@ -76,10 +94,10 @@ printTable(
   ],
   byNet.map((i) => [
     i.label,
-    pct(i.positive.estimate),
-    pct(i.neutral.estimate),
-    pct(i.negative.estimate),
-    pct(i.dk.estimate),
+    pctFlag(i.positive, df),
+    pctFlag(i.neutral, df),
+    pctFlag(i.negative, df),
+    pctFlag(i.dk, df),
     pts(i.net.estimate),
     pctCi(i.net.ci),
     i.n,
@@ -98,13 +116,27 @@ note(
 // ends read as the negative and positive shares. The Russian version takes its labels from the
 // questionnaire and codebook translations.
 heading('3. Diverging chart');
-await saveChart('02-attitudes', divergingChart(attitudes, { labels, title: battery.question.en }));
+await saveChart(
+  '02-attitudes',
+  divergingChart(attitudes, { labels, title: battery.question.en, ...caption }),
+);
 await saveChart(
   '02-attitudes-ru',
   divergingChart(attitudes, {
     labels,
     language: 'ru',
     title: battery.question.ru ?? battery.question.en,
+    ...caption,
+  }),
+);
+// and in Belarusian: the questionnaire's Belarusian labels, the charts' own Belarusian words
+await saveChart(
+  '02-attitudes-be',
+  divergingChart(attitudes, {
+    labels,
+    language: 'be',
+    title: battery.question.be ?? battery.question.en,
+    ...caption,
   }),
 );
 
@@ -135,6 +167,7 @@ await saveChart(
     labels,
     ranking: netRanking,
     title: 'Net attitude (positive − negative) by country',
+    ...caption,
   }),
 );
 
@@ -156,7 +189,7 @@ printTable(
       return [
         r.rank,
         o.label,
-        pct(o.estimate),
+        pctFlag(o, df),
         pctCi(o.ci),
         ranks(r.rankRange),
         tiedLabels(r.tiedWith, reliable.options),
@@ -165,7 +198,7 @@ printTable(
     // "none" and "hard to say" are answers too, but not ranked among the countries
     ...reliable.options
       .filter((o) => !ranking.items.some((r) => r.key === o.key))
-      .map((o) => ['', o.label, pct(o.estimate), pctCi(o.ci), '(not ranked)', '']),
+      .map((o) => ['', o.label, pctFlag(o, df), pctCi(o.ci), '(not ranked)', '']),
   ],
 );
 note(
@@ -214,5 +247,5 @@ note('(SE columns in percentage points.)');
 heading('7. Ranking chart');
 await saveChart(
   '02-ranking-reliable',
-  rankingChart(reliable, { labels, ranking, title: question.question.en }),
+  rankingChart(reliable, { labels, ranking, title: question.question.en, ...caption }),
 );

@@ -17,6 +17,7 @@ import {
   readMargins,
   readQuestionnaire,
   subgroupChart,
+  subset,
   svyBy,
   svyChisq,
   svyContrast,
@@ -28,7 +29,18 @@ import {
   weightToPopulation,
 } from '../src/index.js';
 import { repo, saveChart } from './lib/files.js';
-import { heading, note, num, pct, pctCi, printTable, pts, pValue } from './lib/print.js';
+import {
+  heading,
+  note,
+  num,
+  pct,
+  pctCi,
+  pctFlag,
+  printTable,
+  pts,
+  pValue,
+  setSource,
+} from './lib/print.js';
 
 // %% 1. Load, design, weight
 // The poll with its codebook, the stratified cluster design, raked to the population margins.
@@ -44,6 +56,11 @@ const design = weightToPopulation(
 );
 const labels = chartLabels({ questionnaire: q, codebook });
 const df = degreesOfFreedom(design);
+// where the data comes from (the questionnaire says: it is synthetic): under every table and
+// chart, with the base and the weighting under every chart
+const source = q.about?.source ?? codebook.source ?? 'belarus-2021-12.csv';
+setSource(source);
+const caption = { source, note: `n = ${data.nrow} respondents; raked to population margins` };
 note(
   `${data.nrow} respondents, design df ${df}; EEU items: ${q.eeu.map((i) => i.variable).join(', ')}`,
 );
@@ -61,7 +78,7 @@ for (const item of q.eeu) {
     ['answer', 'share', '95% CI', 'deff'],
     s.answers.map((a) => [
       a.level,
-      pct(a.estimate),
+      pctFlag(a, df),
       pctCi(a.ci),
       num(deffs.find((d) => d.level === a.level)!.deff!, 2),
     ]),
@@ -81,10 +98,11 @@ for (const [k, result] of subgroups.entries()) {
   printTable(
     `${item.question.en}: share supporting, national ${pct(result.national.estimate)} ${pctCi(result.national.ci)}`,
     ['by', 'subgroup', 'share', '95% CI', 'n', 'vs national', 'SE', 't', 'p', 'differs'],
+    // each subgroup's reliability on its own degrees of freedom (its PSUs minus strata)
     result.rows.map((r) => [
       r.by,
       r.subgroup,
-      pct(r.estimate),
+      pctFlag(r, r.domainDf),
       pctCi(r.ci),
       r.n,
       pts(r.vsNational.difference),
@@ -113,10 +131,22 @@ note(
 heading('4. Two regions compared: svyBy and svyContrast');
 const byRegion = svyBy(design, 'region', (d) => svyMean(d, 'eeu_membership', { df }));
 const support = byRegion.filter((r) => r.level === 'Support'); // one row per region, labelled by region
+// each region's own degrees of freedom (its PSUs minus strata), for its reliability mark
+const regionDf = new Map(
+  support.map((r) => {
+    const region = r.group!['region']!;
+    return [region, degreesOfFreedom(subset(design, (x) => x.region === region))];
+  }),
+);
 printTable(
   'Support for EEU membership by region (svyBy)',
   ['region', 'share', '95% CI', 'n'],
-  support.map((r) => [r.group!['region'], pct(r.estimate), pctCi(r.ci), r.n]),
+  support.map((r) => [
+    r.group!['region'],
+    pctFlag(r, regionDf.get(r.group!['region']!)),
+    pctCi(r.ci),
+    r.n,
+  ]),
 );
 const contrast = svyContrast(support, { 'Minsk city': 1, Gomel: -1 }, { df });
 const t = contrast.estimate / contrast.se;
@@ -184,20 +214,42 @@ printTable(
 
 // %% 6. Charts
 // Small multiples, one panel per grouping variable: each subgroup's share with its interval
-// against the national share (dashed line, its interval as a grey band); filled dots differ
-// significantly from it. And the regional shares from svyBy as an estimate chart.
+// and base against the national share (dashed line, its interval as a grey band); coloured
+// dots differ significantly from it, grey ones do not, hollow ones fail the NCHS reliability
+// standard. Then the regional shares from svyBy as an estimate chart, and every answer by sex
+// (svyBy's grouped rows: one colour per sex, side by side in each answer's row).
 heading('6. Charts');
 for (const [k, result] of subgroups.entries()) {
   const item = q.eeu[k]!;
   await saveChart(
     `03-${item.variable.replace(/_/g, '-')}-by-subgroup`,
-    subgroupChart(result, { labels, title: `${item.question.en}: support` }),
+    subgroupChart(result, {
+      labels,
+      title: item.question.en,
+      counts: item.answers.filter((a) => a.group === 'positive').map((a) => a.label.en!),
+      ...caption,
+    }),
   );
 }
 await saveChart(
   '03-eeu-membership-by-region',
   estimateChart(
-    support.map((r) => ({ ...r, label: r.group!['region']! })),
-    { labels, title: 'Support for EEU membership by region', sort: 'descending' },
+    // one row per region, labelled by it (not grouped: each region is a row of its own)
+    support.map((r) => ({
+      label: r.group!['region']!,
+      estimate: r.estimate,
+      ci: r.ci,
+      se: r.se,
+      n: r.n,
+      df: regionDf.get(r.group!['region']!)!,
+    })),
+    { labels, title: 'Support for EEU membership by region', sort: 'descending', ...caption },
+  ),
+);
+await saveChart(
+  '03-eeu-membership-by-sex',
+  estimateChart(
+    svyBy(design, 'sex', (d) => svyMean(d, 'eeu_membership', { df })),
+    { labels, title: 'Attitude toward EEU membership, by sex', ...caption },
   ),
 );

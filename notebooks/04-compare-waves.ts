@@ -34,7 +34,18 @@ import {
   weightToPopulation,
 } from '../src/index.js';
 import { repo, saveChart } from './lib/files.js';
-import { heading, note, num, pct, pctCi, printTable, pts, pValue } from './lib/print.js';
+import {
+  heading,
+  note,
+  num,
+  pct,
+  pctCi,
+  pctFlag,
+  printTable,
+  pts,
+  pValue,
+  setSource,
+} from './lib/print.js';
 
 // %% 1. Two waves
 // Wave 1 is the bundled poll (generated with seed 20211204). Wave 2 is a new sample drawn by
@@ -59,6 +70,10 @@ const wave2Data = parseCsv(poll2.csv, {
   codebook: poll2.codebook,
   source: `generatePoll(${WAVE2_SEED})`,
 });
+// where the data comes from: both waves are synthetic (the questionnaire's source says so for
+// wave 1; wave 2 is a new draw of the same generator), under every table and chart
+const source = `${q.about?.source ?? 'belarus-2021-12.csv'}; wave 2 simulated by the same generator (seed ${WAVE2_SEED})`;
+setSource(source);
 const waves = [
   { name: 'wave 1', seed: DEFAULT_SEED, year: 2021, data: wave1Data },
   { name: 'wave 2', seed: WAVE2_SEED, year: 2022, data: wave2Data },
@@ -112,9 +127,9 @@ printTable(
   ['figure', 'wave 1', '95% CI', 'wave 2', '95% CI'],
   results.map((r) => [
     r.label,
-    pct(r.rows[0]!.estimate),
+    pctFlag(r.rows[0]!, degreesOfFreedom(waves[0]!.raked)),
     pctCi(r.rows[0]!.ci),
-    pct(r.rows[1]!.estimate),
+    pctFlag(r.rows[1]!, degreesOfFreedom(waves[1]!.raked)),
     pctCi(r.rows[1]!.ci),
   ]),
 );
@@ -257,10 +272,16 @@ await saveChart(
         estimate: membershipRows[k]!.estimate,
         ci: membershipRows[k]!.ci,
         n: membershipRows[k]!.n,
+        se: membershipRows[k]!.se,
+        df: degreesOfFreedom(w.raked),
         series: 'This poll (synthetic data; 2022: simulated repeat)',
         source: `surveykit estimate, ${w.name} (generator seed ${w.seed})`,
       })),
     ],
-    { title: 'Support for Eurasian economic integration in Belarus' },
+    {
+      title: 'Support for Eurasian economic integration in Belarus',
+      source,
+      note: `EDB Integration Barometer: ${barometer.figures.map((f) => f.x).join(', ')}, as published; this poll: n = ${waves.map((w) => w.data.nrow).join(' and ')} respondents, raked to population margins`,
+    },
   ),
 );

@@ -2,8 +2,15 @@
  * surveykit: design-based analysis of opinion-poll microdata.
  * @packageDocumentation
  */
-export type { ChartOptions } from './charts/common.js';
-export { CHART_FONT, CHART_FONT_STACK, DIVERGING, OKABE_ITO } from './charts/common.js';
+export type { ChartOptions, NumberSeparators } from './charts/common.js';
+export {
+  CHART_FONT,
+  CHART_FONT_STACK,
+  DIVERGING,
+  numberSeparators,
+  OKABE_ITO,
+  withCaption,
+} from './charts/common.js';
 export type { DivergingChartOptions, DivergingItem } from './charts/diverging.js';
 export { divergingChart } from './charts/diverging.js';
 export type { ChartEstimate, EstimateChartOptions } from './charts/estimates.js';
@@ -32,6 +39,8 @@ export type {
 export { chartBundleFiles, escapeHtml, estimateTable, renderReport } from './charts/report.js';
 export type { SubgroupChartOptions } from './charts/subgroups.js';
 export { subgroupChart } from './charts/subgroups.js';
+export type { TabsReportOptions, TabsReportSectionOptions } from './charts/tabs.js';
+export { tabsReportSection, tabsReportTables } from './charts/tabs.js';
 export type { TrendChartOptions, TrendPoint } from './charts/trend.js';
 export { trendChart } from './charts/trend.js';
 export type { WeightHistogramOptions, WeightingChartOptions } from './charts/weighting.js';
@@ -160,14 +169,23 @@ export type {
   Headline,
   MultipleResponseQuestion,
   Questionnaire,
+  Text,
 } from './poll/questionnaire.js';
-export { answerScale, parseQuestionnaire, readQuestionnaire } from './poll/questionnaire.js';
+export {
+  answerScale,
+  parseQuestionnaire,
+  readQuestionnaire,
+  textOf,
+} from './poll/questionnaire.js';
 export type { RankedItem, Ranking, RankOptions } from './poll/rank.js';
 export { rankItems } from './poll/rank.js';
+export type { Reliability, ReliabilityOptions, ReliabilityReason } from './poll/reliability.js';
+export { NCHS_PROPORTIONS, reliability } from './poll/reliability.js';
 export type { SubgroupOptions, SubgroupResult, SubgroupRow } from './poll/subgroups.js';
 export { svySubgroups } from './poll/subgroups.js';
 export type { MarginsFile } from './poll/weighting.js';
 export { marginsFromJson, readMargins, weightToPopulation } from './poll/weighting.js';
+export type { FlaggedShare } from './report/reliability.js';
 export { pollReport } from './report/report.js';
 export type { PollReportSummary, SummaryEstimate } from './report/summary.js';
 export type {
@@ -180,6 +198,30 @@ export type {
 export type { WritePollReportOptions } from './report/write.js';
 export { writePollReport } from './report/write.js';
 export { pchisqUpper, pfUpper, pnorm, pt, qbeta, qnorm, qt } from './stats/distributions.js';
+export { pAdjust } from './tabs/adjust.js';
+export type { TabsCsvOptions } from './tabs/csv.js';
+export { tabsToCsv } from './tabs/csv.js';
+export type { TabsNoteOptions, TabsTable } from './tabs/notes.js';
+export { tabsNotes, tabsTables } from './tabs/notes.js';
+export type { QuestionnaireTabsOptions } from './tabs/questionnaire.js';
+export { tabsSpecFromQuestionnaire } from './tabs/questionnaire.js';
+export { svyTabs } from './tabs/tabs.js';
+export type {
+  TabCell,
+  TabColumn,
+  TabComparison,
+  TabMultipleResponse,
+  TabNet,
+  TabRow,
+  TabRowSpec,
+  Tabs,
+  TabsAdjust,
+  TabsSpec,
+  TabsTest,
+  TabTotalTest,
+} from './tabs/types.js';
+export type { TabsXlsxOptions } from './tabs/xlsx.js';
+export { tabsToXlsx } from './tabs/xlsx.js';
 export type { CalibrateOptions } from './weighting/calibrate.js';
 export { calibrate } from './weighting/calibrate.js';
 export type { PostStratifyOptions } from './weighting/poststratify.js';

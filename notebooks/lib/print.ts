@@ -4,8 +4,55 @@
  * @module
  */
 
+import { type ReliabilityReason, reliability } from '../../src/index.js';
+
 /** A table cell: text, a number (printed with `String`), or empty. */
 export type Cell = string | number | null | undefined;
+
+/** Where the data of the notebook's tables comes from (printed under each; see {@link setSource}). */
+let tableSource: string | null = null;
+
+/**
+ * Says where the notebook's data comes from: prints `Source: …` now, and under every table
+ * printed after it (as published tables carry their source).
+ */
+export function setSource(source: string): void {
+  tableSource = source;
+  console.log(`Source: ${source}`);
+}
+
+/** The standard's rules, as the footnotes say them. */
+const REASONS: Record<ReliabilityReason, string> = {
+  'effective-sample-size': 'effective sample size under 30',
+  'ci-width': 'Korn–Graubard interval 30 points wide or more',
+  'relative-ci-width': 'Korn–Graubard interval wider than 130% of the estimate',
+  'degrees-of-freedom': 'fewer than 8 degrees of freedom',
+  'zero-or-one': 'an estimate of 0% or 100%',
+  complement: 'interval wider than 130% of its complement',
+};
+
+/** The reasons of the shares flagged since the last table, by mark. */
+const flagged = new Map<string, Set<string>>();
+
+/**
+ * The reliability mark of a share by the NCHS standard for proportions (`reliability`): `*`
+ * below the standard, `†` flagged for review or a footnote, `''` reliable. The next table
+ * printed explains the marks it used.
+ */
+export function flag(e: { estimate: number; se: number; n: number }, df?: number): string {
+  const r = reliability(e, df === undefined ? {} : { df });
+  if (r.flag === null) return '';
+  const mark = r.flag === 'suppress' ? '*' : '†';
+  const reasons = flagged.get(mark) ?? new Set<string>();
+  for (const reason of r.reasons) reasons.add(REASONS[reason]);
+  flagged.set(mark, reasons);
+  return mark;
+}
+
+/** A share as a percent with its reliability mark (see {@link flag}): `53.6%*`. */
+export function pctFlag(e: { estimate: number; se: number; n: number }, df?: number): string {
+  return `${pct(e.estimate)}${flag(e, df)}`;
+}
 
 /** Prints a cell's heading: `## title`, underlined, after a blank line. */
 export function heading(title: string): void {
@@ -19,10 +66,10 @@ export function note(...lines: string[]): void {
 
 /**
  * Whether a cell reads as a number (right-aligned): `12`, `-0.4`, `7,490,000`, `92.4%`,
- * `+3.1 pts`, `<0.001`, an interval `[90.6, 94.2]`, or `–` (no value).
+ * `+3.1 pts`, `< 0.001`, an interval `[90.6, 94.2]`, or `–` (no value).
  */
 function numeric(cell: string): boolean {
-  return /^([-−+<>]?\d[\d,.]*(%| pts)?|\[.*\]|–)$/.test(cell);
+  return /^([-−+<>] ?\d[\d,.]*(%| pts)?|\d[\d,.]*(%| pts)?[*†]?|\[.*\]|–)$/.test(cell);
 }
 
 /**
@@ -52,13 +99,24 @@ export function formatTable(
   );
 }
 
-/** Prints a table (see {@link formatTable}) followed by a blank line. */
+/** Prints a table (see {@link formatTable}), its source (see {@link setSource}), and a blank line. */
 export function printTable(
   title: string,
   headers: readonly string[],
   rows: readonly Cell[][],
 ): void {
-  console.log(`${formatTable(title, headers, rows)}\n`);
+  const notes: string[] = [];
+  const star = flagged.get('*');
+  if (star)
+    notes.push(
+      `* below the NCHS standard for proportions (Parker et al. 2017): ${[...star].join('; ')}`,
+    );
+  const dagger = flagged.get('†');
+  if (dagger)
+    notes.push(`† flagged by the NCHS standard for proportions: ${[...dagger].join('; ')}`);
+  flagged.clear();
+  if (tableSource !== null) notes.push(`Source: ${tableSource}`);
+  console.log(`${[formatTable(title, headers, rows), ...notes].join('\n')}\n`);
 }
 
 /** Shortens text to at most `width` characters, ending with `…` when cut. */
@@ -93,7 +151,7 @@ export function int(x: number): string {
   return Math.round(x).toLocaleString('en-US');
 }
 
-/** A p-value: three decimals, `<0.001` below that. */
+/** A p-value: three decimals, `< 0.001` below that (as the report prints it). */
 export function pValue(p: number): string {
-  return p < 0.001 ? '<0.001' : p.toFixed(3);
+  return p < 0.001 ? '< 0.001' : p.toFixed(3);
 }

@@ -157,6 +157,8 @@ export function buildCodebook(facts: CodebookFacts): Codebook {
   return {
     title:
       'Synthetic reference poll modelled on a Belarusian national survey of December 2021 (SYNTHETIC data)',
+    source:
+      'Synthetic data: simulated respondents modelled on a Belarusian national poll of December 2021 (BISR); not a measurement of opinion',
     language: 'en',
     variables: v,
   };

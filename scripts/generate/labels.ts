@@ -5,11 +5,15 @@
  * @module
  */
 
-/** A coded answer: the number written in the CSV, its English label and its Russian label. */
+/**
+ * A coded answer: the number written in the CSV, its English label, its Russian label and (for
+ * the questionnaire's answers) its Belarusian label.
+ */
 export interface Code {
   readonly code: number;
   readonly label: string;
   readonly ru: string;
+  readonly be?: string;
 }
 
 /** The seven first-level units: six regions (oblasts) and Minsk city. */
@@ -74,18 +78,36 @@ export const EDUCATION: readonly Code[] = [
 
 /** Partner countries asked about, in questionnaire order. `dative` is the Russian form after «к». */
 export const COUNTRIES = [
-  { key: 'russia', label: 'Russia', ru: 'Россия', dative: 'России' },
-  { key: 'china', label: 'China', ru: 'Китай', dative: 'Китаю' },
-  { key: 'kazakhstan', label: 'Kazakhstan', ru: 'Казахстан', dative: 'Казахстану' },
-  { key: 'ukraine', label: 'Ukraine', ru: 'Украина', dative: 'Украине' },
-  { key: 'poland', label: 'Poland', ru: 'Польша', dative: 'Польше' },
-  { key: 'lithuania', label: 'Lithuania', ru: 'Литва', dative: 'Литве' },
-  { key: 'latvia', label: 'Latvia', ru: 'Латвия', dative: 'Латвии' },
-  { key: 'germany', label: 'Germany', ru: 'Германия', dative: 'Германии' },
-  { key: 'usa', label: 'USA', ru: 'США', dative: 'США' },
-  { key: 'azerbaijan', label: 'Azerbaijan', ru: 'Азербайджан', dative: 'Азербайджану' },
-  { key: 'uzbekistan', label: 'Uzbekistan', ru: 'Узбекистан', dative: 'Узбекистану' },
-  { key: 'armenia', label: 'Armenia', ru: 'Армения', dative: 'Армении' },
+  { key: 'russia', label: 'Russia', ru: 'Россия', dative: 'России', be: 'Расія' },
+  { key: 'china', label: 'China', ru: 'Китай', dative: 'Китаю', be: 'Кітай' },
+  {
+    key: 'kazakhstan',
+    label: 'Kazakhstan',
+    ru: 'Казахстан',
+    dative: 'Казахстану',
+    be: 'Казахстан',
+  },
+  { key: 'ukraine', label: 'Ukraine', ru: 'Украина', dative: 'Украине', be: 'Украіна' },
+  { key: 'poland', label: 'Poland', ru: 'Польша', dative: 'Польше', be: 'Польшча' },
+  { key: 'lithuania', label: 'Lithuania', ru: 'Литва', dative: 'Литве', be: 'Літва' },
+  { key: 'latvia', label: 'Latvia', ru: 'Латвия', dative: 'Латвии', be: 'Латвія' },
+  { key: 'germany', label: 'Germany', ru: 'Германия', dative: 'Германии', be: 'Германія' },
+  { key: 'usa', label: 'USA', ru: 'США', dative: 'США', be: 'ЗША' },
+  {
+    key: 'azerbaijan',
+    label: 'Azerbaijan',
+    ru: 'Азербайджан',
+    dative: 'Азербайджану',
+    be: 'Азербайджан',
+  },
+  {
+    key: 'uzbekistan',
+    label: 'Uzbekistan',
+    ru: 'Узбекистан',
+    dative: 'Узбекистану',
+    be: 'Узбекістан',
+  },
+  { key: 'armenia', label: 'Armenia', ru: 'Армения', dative: 'Армении', be: 'Арменія' },
 ] as const;
 
 /** A country key (`'russia'`, ...). */
@@ -101,30 +123,66 @@ export type AttitudeGroup = 'positive' | 'neutral' | 'negative' | 'dk' | 'missin
 
 /** The attitude scale, with the summary group of each code. */
 export const ATTITUDE_SCALE: ReadonlyArray<Code & { group: AttitudeGroup }> = [
-  { code: 1, label: 'Very positive', ru: 'Очень положительно', group: 'positive' },
-  { code: 2, label: 'Rather positive', ru: 'Скорее положительно', group: 'positive' },
-  { code: 3, label: 'Neutral', ru: 'Нейтрально', group: 'neutral' },
-  { code: 4, label: 'Rather negative', ru: 'Скорее отрицательно', group: 'negative' },
-  { code: 5, label: 'Very negative', ru: 'Очень отрицательно', group: 'negative' },
-  { code: HARD_TO_SAY, label: 'Hard to say', ru: 'Затрудняюсь ответить', group: 'dk' },
-  { code: REFUSED, label: 'Refused', ru: 'Отказ от ответа', group: 'missing' },
+  {
+    code: 1,
+    label: 'Very positive',
+    ru: 'Очень положительно',
+    group: 'positive',
+    be: 'Вельмі станоўча',
+  },
+  {
+    code: 2,
+    label: 'Rather positive',
+    ru: 'Скорее положительно',
+    group: 'positive',
+    be: 'Хутчэй станоўча',
+  },
+  { code: 3, label: 'Neutral', ru: 'Нейтрально', group: 'neutral', be: 'Нейтральна' },
+  {
+    code: 4,
+    label: 'Rather negative',
+    ru: 'Скорее отрицательно',
+    group: 'negative',
+    be: 'Хутчэй адмоўна',
+  },
+  {
+    code: 5,
+    label: 'Very negative',
+    ru: 'Очень отрицательно',
+    group: 'negative',
+    be: 'Вельмі адмоўна',
+  },
+  {
+    code: HARD_TO_SAY,
+    label: 'Hard to say',
+    ru: 'Затрудняюсь ответить',
+    group: 'dk',
+    be: 'Цяжка адказаць',
+  },
+  {
+    code: REFUSED,
+    label: 'Refused',
+    ru: 'Отказ от ответа',
+    group: 'missing',
+    be: 'Адмова ад адказу',
+  },
 ];
 
 /** Answers to "support cooperation with Kazakhstan within the EEU". */
 export const EEU_KZ_COOP: readonly Code[] = [
-  { code: 1, label: 'Support', ru: 'Поддерживаю' },
-  { code: 2, label: 'Do not support', ru: 'Не поддерживаю' },
-  { code: HARD_TO_SAY, label: 'Hard to say', ru: 'Затрудняюсь ответить' },
-  { code: REFUSED, label: 'Refused', ru: 'Отказ от ответа' },
+  { code: 1, label: 'Support', ru: 'Поддерживаю', be: 'Падтрымліваю' },
+  { code: 2, label: 'Do not support', ru: 'Не поддерживаю', be: 'Не падтрымліваю' },
+  { code: HARD_TO_SAY, label: 'Hard to say', ru: 'Затрудняюсь ответить', be: 'Цяжка адказаць' },
+  { code: REFUSED, label: 'Refused', ru: 'Отказ от ответа', be: 'Адмова ад адказу' },
 ];
 
 /** Answers to "membership of Belarus in the EEU". */
 export const EEU_MEMBERSHIP: readonly Code[] = [
-  { code: 1, label: 'Support', ru: 'Поддерживаю' },
-  { code: 2, label: 'Indifferent', ru: 'Мне всё равно' },
-  { code: 3, label: 'Oppose', ru: 'Против' },
-  { code: HARD_TO_SAY, label: 'Hard to say', ru: 'Затрудняюсь ответить' },
-  { code: REFUSED, label: 'Refused', ru: 'Отказ от ответа' },
+  { code: 1, label: 'Support', ru: 'Поддерживаю', be: 'Падтрымліваю' },
+  { code: 2, label: 'Indifferent', ru: 'Мне всё равно', be: 'Мне ўсё роўна' },
+  { code: 3, label: 'Oppose', ru: 'Против', be: 'Супраць' },
+  { code: HARD_TO_SAY, label: 'Hard to say', ru: 'Затрудняюсь ответить', be: 'Цяжка адказаць' },
+  { code: REFUSED, label: 'Refused', ru: 'Отказ от ответа', be: 'Адмова ад адказу' },
 ];
 
 /** Value labels of a 0/1 multiple-response column. */
@@ -140,6 +198,7 @@ export const MULTI_RESPONSE = [
     prefix: 'rel',
     label: 'Which countries are the most reliable partners of Belarus in the international arena?',
     ru: 'Какие страны являются наиболее надёжными партнёрами Беларуси на международной арене?',
+    be: 'Якія краіны з’яўляюцца найбольш надзейнымі партнёрамі Беларусі на міжнароднай арэне?',
     maxAnswers: 3,
   },
   {
@@ -147,14 +206,20 @@ export const MULTI_RESPONSE = [
     prefix: 'int',
     label: 'The interests of which countries are most consistent with the interests of Belarus?',
     ru: 'Интересы каких стран в наибольшей степени совпадают с интересами Беларуси?',
+    be: 'Інтарэсы якіх краін у найбольшай ступені супадаюць з інтарэсамі Беларусі?',
     maxAnswers: 3,
   },
 ] as const;
 
 /** The two non-country options of each multiple-response question. */
 export const MR_EXTRA_OPTIONS = [
-  { key: 'none', label: 'None of these countries', ru: 'Ни одна из этих стран' },
-  { key: 'dk', label: 'Hard to say', ru: 'Затрудняюсь ответить' },
+  {
+    key: 'none',
+    label: 'None of these countries',
+    ru: 'Ни одна из этих стран',
+    be: 'Ніводная з гэтых краін',
+  },
+  { key: 'dk', label: 'Hard to say', ru: 'Затрудняюсь ответить', be: 'Цяжка адказаць' },
 ] as const;
 
 /** Column name of one country's attitude item. */

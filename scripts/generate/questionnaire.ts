@@ -22,11 +22,19 @@ import {
 } from './labels.js';
 import { eeuTrend } from './published.js';
 
-/** A text in English with its Russian translation. */
+/** A text in English with its Russian and (where written) Belarusian translations. */
 interface Text {
   en: string;
   ru: string;
+  be?: string;
 }
+
+/** The text of a label with its translations (Belarusian only where the label has one). */
+const text = (x: { label: string; ru: string; be?: string }): Text => ({
+  en: x.label,
+  ru: x.ru,
+  ...(x.be ? { be: x.be } : {}),
+});
 
 /** A coded answer with the group it counts in (positive, neutral, negative, dk, missing). */
 interface Answer {
@@ -75,6 +83,8 @@ export interface Questionnaire {
   }>;
   /** Variables the report breaks the EEU items down by. */
   subgroups: Array<{ variable: string; label: Text }>;
+  /** The banner of the report's tab book (its banner tables). */
+  banner: string[];
   /** The poll's published statements (data/README.md), with their source and how to check them. */
   headlines: Array<{
     id: string;
@@ -85,7 +95,7 @@ export interface Questionnaire {
     check: Check;
   }>;
   /** What every report of the poll says about it: that the data is synthetic. */
-  about: { notice: string; methodology: string[] };
+  about: { source: string; notice: string; methodology: string[] };
   /** Published figures charted beside the poll's estimates. */
   trends: Array<ReturnType<typeof eeuTrend>>;
 }
@@ -95,14 +105,22 @@ const NOTICE =
   'Synthetic data: every respondent in this sample was simulated. The figures illustrate the ' +
   'method and must not be cited as Belarusian opinion (see Methodology).';
 
-/** The paragraph opening the methodology of every report of the bundled poll. */
+/** Where the data comes from: printed under every chart and table of a report. */
+const SOURCE =
+  'Synthetic data: simulated respondents modelled on a Belarusian national poll of December ' +
+  '2021 (BISR); not a measurement of opinion';
+
+/**
+ * The paragraph opening the methodology of every report of the bundled poll (reader-facing:
+ * it names no file or folder of the repository).
+ */
 const SYNTHETIC =
-  'THE DATA IS SYNTHETIC. No respondent in data/belarus-2021-12.csv exists: the file was ' +
-  'simulated by scripts/generate-data.ts to resemble a Belarusian national face-to-face poll of ' +
+  'THE DATA IS SYNTHETIC. No respondent in this sample exists: the sample was simulated by ' +
+  "surveykit's data generator to resemble a Belarusian national face-to-face poll of " +
   'December 2021 (Belarusian Institute of Strategic Research). Only three findings of that poll ' +
   'were ever published, and the simulation was calibrated so that they hold; every other figure ' +
   'in this report is an output of the simulation model, not a measurement of Belarusian ' +
-  'opinion. See data/README.md.';
+  'opinion. The sample, its model and the published findings are documented with the data.';
 
 /** Where the three published findings were reported (see data/README.md). */
 const HEADLINE_SOURCE =
@@ -131,7 +149,7 @@ function grouped(
 ): Answer {
   const group = groups[a.code];
   if (group === undefined) throw new Error(`no answer group for code ${a.code}`);
-  return { code: a.code, label: { en: a.label, ru: a.ru }, group };
+  return { code: a.code, label: text(a), group };
 }
 
 /** Builds the questionnaire description. */
@@ -144,28 +162,21 @@ export function buildQuestionnaire(): Questionnaire {
       'multiple-response questions and EEU items. Value labels and missing codes are in ' +
       'data/codebook.json.',
     codes: { refused: REFUSED, hardToSay: HARD_TO_SAY },
-    countries: COUNTRIES.map((c) => ({ key: c.key, label: { en: c.label, ru: c.ru } })),
+    countries: COUNTRIES.map((c) => ({ key: c.key, label: text(c) })),
     attitudes: {
       question: {
         en: 'What is your attitude toward the following countries?',
         ru: 'Как Вы относитесь к следующим странам?',
+        be: 'Як Вы ставіцеся да наступных краін?',
       },
-      scale: ATTITUDE_SCALE.map((s) => ({
-        code: s.code,
-        label: { en: s.label, ru: s.ru },
-        group: s.group,
-      })),
+      scale: ATTITUDE_SCALE.map((s) => ({ code: s.code, label: text(s), group: s.group })),
       id: 'attitudes',
       groups,
-      items: COUNTRIES.map((c) => ({
-        variable: `att_${c.key}`,
-        key: c.key,
-        label: { en: c.label, ru: c.ru },
-      })),
+      items: COUNTRIES.map((c) => ({ variable: `att_${c.key}`, key: c.key, label: text(c) })),
     },
     multipleResponse: MULTI_RESPONSE.map((q) => ({
       id: q.id,
-      question: { en: q.label, ru: q.ru },
+      question: text(q),
       maxAnswers: q.maxAnswers,
       missing:
         'A respondent who refused the question has every option column empty; others have 0/1 in ' +
@@ -175,13 +186,13 @@ export function buildQuestionnaire(): Questionnaire {
           variable: `${q.prefix}_${c.key}`,
           key: c.key,
           kind: 'country' as const,
-          label: { en: c.label, ru: c.ru },
+          label: text(c),
         })),
         ...MR_EXTRA_OPTIONS.map((o) => ({
           variable: `${q.prefix}_${o.key}`,
           key: o.key,
           kind: o.key,
-          label: { en: o.label, ru: o.ru },
+          label: text(o),
         })),
       ],
     })),
@@ -192,6 +203,7 @@ export function buildQuestionnaire(): Questionnaire {
         question: {
           en: 'Support for cooperation with Kazakhstan within the Eurasian Economic Union',
           ru: 'Поддержка сотрудничества с Казахстаном в рамках ЕАЭС',
+          be: 'Падтрымка супрацоўніцтва з Казахстанам у рамках ЕАЭС',
         },
         answers: EEU_KZ_COOP.map((a) => grouped(a, KZ_COOP_GROUPS)),
       },
@@ -201,16 +213,24 @@ export function buildQuestionnaire(): Questionnaire {
         question: {
           en: 'Attitude toward the membership of Belarus in the Eurasian Economic Union',
           ru: 'Отношение к членству Беларуси в ЕАЭС',
+          be: 'Стаўленне да членства Беларусі ў ЕАЭС',
         },
         answers: EEU_MEMBERSHIP.map((a) => grouped(a, MEMBERSHIP_GROUPS)),
       },
     ],
     subgroups: [
-      { variable: 'agegroup', label: { en: 'Age group', ru: 'Возрастная группа' } },
-      { variable: 'region', label: { en: 'Region', ru: 'Регион' } },
-      { variable: 'settlement', label: { en: 'Settlement type', ru: 'Тип населённого пункта' } },
-      { variable: 'education', label: { en: 'Education', ru: 'Образование' } },
+      {
+        variable: 'agegroup',
+        label: { en: 'Age group', ru: 'Возрастная группа', be: 'Узроставая група' },
+      },
+      { variable: 'region', label: { en: 'Region', ru: 'Регион', be: 'Рэгіён' } },
+      {
+        variable: 'settlement',
+        label: { en: 'Settlement type', ru: 'Тип населённого пункта', be: 'Тып населенага пункта' },
+      },
+      { variable: 'education', label: { en: 'Education', ru: 'Образование', be: 'Адукацыя' } },
     ],
+    banner: ['sex', 'agegroup', 'region', 'settlement'],
     headlines: [
       {
         id: 'kz_positive_or_neutral',
@@ -254,7 +274,7 @@ export function buildQuestionnaire(): Questionnaire {
         },
       })),
     ],
-    about: { notice: NOTICE, methodology: [SYNTHETIC] },
+    about: { source: SOURCE, notice: NOTICE, methodology: [SYNTHETIC] },
     trends: [eeuTrend()],
   };
 }

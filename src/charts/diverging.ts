@@ -7,18 +7,22 @@
 import type { TopLevelSpec } from 'vega-lite';
 import type { AnswerGroup } from '../poll/questionnaire.js';
 import {
+  type ChartFlag,
   type ChartOptions,
   chartConfig,
+  chartFlag,
   DIVERGING,
   fixed,
+  flagFootnotes,
   percent,
   percentInterval,
   resolveLanguage,
   shareTicks,
   titleOf,
+  withCaption,
   wrapLabel,
 } from './common.js';
-import { word } from './labels.js';
+import { word } from './words.js';
 
 /** The part of an item summary the chart reads (an {@link ItemSummary} has it). */
 export interface DivergingItem {
@@ -52,6 +56,8 @@ export interface DivergingItem {
     estimate: number;
     /** Its confidence interval (shown in the tooltip). */
     ci: readonly [number, number];
+    /** Its standard error (for the reliability flag; not assessed without). */
+    se?: number;
   }>;
 }
 
@@ -84,6 +90,8 @@ interface Segment {
   n: number;
   labelColor: string;
   showLabel: boolean;
+  colour: string;
+  hollow: boolean;
 }
 
 /** Rounds a span up to the next 10% (at least 10%). */
@@ -106,6 +114,8 @@ const ceil10 = (x: number) => Math.max(0.1, Math.ceil(x * 10 - 1e-9) / 10);
  * (default a colour-blind-safe orange–blue scale and two greys); for scales with more or fewer
  * answers per side the outer colour is repeated.
  *
+ * @param battery - {@link svyBattery}'s result (or items with the same fields).
+ * @param opts - The chart's options (see {@link DivergingChartOptions} and {@link ChartOptions}).
  * @example
  * ```ts
  * const answer = (code: number, level: string, answerGroup: AnswerGroup, estimate: number) =>
@@ -184,6 +194,7 @@ export function divergingChart(
   const main: Segment[] = [];
   const apart: Segment[] = [];
   const dk: Segment[] = [];
+  const flags: ChartFlag[] = [];
   const nets: Array<{ item: string; net: string; netValue: number; ciText: string; n: number }> =
     [];
   let maxNeg = 0;
@@ -196,6 +207,8 @@ export function divergingChart(
     const seg = (code: number | string, x: number, x2: number): Segment => {
       const a = share.get(code)!;
       const colour = colourOf.get(code) ?? c[4]!;
+      const f = chartFlag({ estimate: a.estimate, se: a.se ?? null, n: item.n }, opts);
+      flags.push(f);
       return {
         item: name,
         itemKey: item.key,
@@ -206,11 +219,13 @@ export function divergingChart(
         x2,
         mid: (x + x2) / 2,
         shareText: percent(a.estimate, 1, language),
-        barText: fixed(100 * a.estimate, 0, language),
+        barText: `${fixed(100 * a.estimate, 0, language)}${f.mark}`,
         ciText: percentInterval(a.ci, 1, language),
         n: item.n,
-        labelColor: darkText.has(colour) ? '#ffffff' : '#222222',
+        labelColor: darkText.has(colour) && f.mark !== '*' ? '#ffffff' : '#222222',
         showLabel: a.estimate >= 0.06,
+        colour,
+        hollow: f.mark === '*',
       };
     };
     const neutralShare = neutrals.reduce((s, a) => s + (share.get(a.code)?.estimate ?? 0), 0);
@@ -285,7 +300,7 @@ export function divergingChart(
     sort: domain,
     title: null,
     legend: {
-      orient: 'bottom' as const,
+      orient: 'top' as const,
       direction: 'horizontal' as const,
       columns: Math.min(domain.length, 6),
       symbolType: 'square',
@@ -331,7 +346,17 @@ export function divergingChart(
             title: withAxis ? word('negativePositive', language) : null,
           },
           x2: { field: 'x2' },
-          color,
+          // a share failing the reliability standard: hollow, outlined in its colour
+          fill: { condition: { test: 'datum.hollow', value: '#ffffff' }, ...color },
+          stroke: {
+            condition: {
+              test: 'datum.hollow',
+              field: 'colour',
+              type: 'nominal' as const,
+              scale: null,
+            },
+            value: '#ffffff',
+          },
           tooltip,
         },
       },
@@ -377,20 +402,14 @@ export function divergingChart(
       },
     },
   ];
-  const subtitle =
-    opts.subtitle ??
-    (language === 'ru'
-      ? centre
-        ? 'Нейтральные ответы — по обе стороны от нуля; «затрудняюсь ответить» — отдельно. Баланс: положительные − отрицательные, п.п.'
-        : 'Нейтральные ответы и «затрудняюсь ответить» — отдельно справа. Баланс: положительные − отрицательные, п.п.'
-      : centre
-        ? 'Neutral answers split around zero; "hard to say" apart. Net: positive − negative, points'
-        : 'Neutral and "hard to say" shown apart on the right. Net: positive − negative, points');
-  return {
+  const subtitle = opts.subtitle ?? word(centre ? 'divergingCentre' : 'divergingApart', language);
+  const spec = {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: titleOf(opts.title ?? word('attitudes', language), subtitle),
     config: { ...chartConfig(language), concat: { spacing: 14 } },
     hconcat: panels,
     resolve: { scale: { y: 'shared', x: 'independent', color: 'shared' } },
   } satisfies TopLevelSpec;
+  const total = panels.reduce((sum, p) => sum + p.width, 0) + 120;
+  return withCaption(spec, opts, language, flagFootnotes(flags, language), Math.round(total / 6.4));
 }

@@ -1,94 +1,104 @@
 /**
  * Chart labels in more than one language: the translations of the questionnaire (items, answers,
  * options, questions, subgroup variables) and of the codebook (variable labels and value labels)
- * gathered in one dictionary, and the charts' own words (axis titles, legends, tooltips).
+ * gathered in one dictionary, keyed by the text the results carry (see `textOf`: English where
+ * the text has it, else its own language), in any language the two files carry.
  * @module
  */
 import type { Codebook } from '../data/codebook.js';
-import type { Questionnaire } from '../poll/questionnaire.js';
-
-/** The languages the charts' own words are written in. */
-export type ChartLanguage = 'en' | 'ru';
+import { type Questionnaire, type Text, textOf } from '../poll/questionnaire.js';
 
 /**
- * Translations for chart labels, gathered by {@link chartLabels}. Keys are English; a text with
- * no translation is shown in English.
+ * A language code (`'en'`, `'ru'`, `'be'`, `'de'`, ...): data labels come from the translations
+ * in that language, the charts' own words in English, Russian or Belarusian (English for any
+ * other), numbers in the language's style (decimal comma where it uses one).
+ */
+export type ChartLanguage = string;
+
+/**
+ * Translations for chart labels, gathered by {@link chartLabels}. Keys are the texts the results
+ * carry (their `textOf`); a text with no translation in a language is shown as it is.
  */
 export interface ChartLabels {
-  /** English text (item, answer, option, question) → its text per language. */
+  /** A text (item, answer, option, question) → its text per language. */
   text: Record<string, Record<string, string>>;
-  /** Variable name → its title per language, English included (`{ en: 'Age group', ru: ... }`). */
+  /** Variable name → its title per language (`{ en: 'Age group', ru: ... }`). */
   variables: Record<string, Record<string, string>>;
-  /** Variable name → English level (value label) → the level per language. */
+  /** Variable name → level (value label) → the level per language. */
   levels: Record<string, Record<string, Record<string, string>>>;
 }
 
-type Text = { en: string } & Record<string, string>;
-
-function addText(out: ChartLabels['text'], t: Text | undefined): void {
-  if (!t) return;
-  const entry = (out[t.en] ??= {});
-  for (const [lang, s] of Object.entries(t)) if (lang !== 'en' && s) entry[lang] ??= s;
+function addText(out: ChartLabels['text'], t: Text | undefined, key = t && textOf(t)): void {
+  if (!t || key === undefined) return;
+  const entry = (out[key] ??= Object.create(null) as Record<string, string>);
+  for (const [lang, s] of Object.entries(t)) if (s) entry[lang] ??= s;
 }
 
 /**
  * Gathers the translations of a questionnaire description and a codebook into one dictionary for
- * the chart builders' `labels` option: item, answer and option labels and question texts (keyed
- * by their English text), subgroup variables' titles (from the questionnaire, else the
- * codebook's variable label) and the codebook's value labels per variable.
+ * the chart builders' `labels` option, in every language the two files carry: item, answer and
+ * option labels and question texts (keyed by the text results carry: `textOf`, English where
+ * the text has it), subgroup variables' titles (from the questionnaire, else the codebook's
+ * variable label, in the codebook's `language`) and the codebook's value labels per variable.
  *
+ * @param sources - The questionnaire description and the codebook (either or both).
  * @example
  * ```ts
  * const q = await readQuestionnaire('data/questionnaire.json');
  * const labels = chartLabels({ questionnaire: q });
- * console.log(labels.text['Kazakhstan']?.ru, labels.variables['agegroup']); // => Казахстан { en: 'Age group', ru: 'Возрастная группа' }
+ * console.log(labels.text['Kazakhstan']?.ru, labels.variables['agegroup']); // => Казахстан { en: 'Age group', ru: 'Возрастная группа', be: 'Узроставая група' }
  * ```
  */
 export function chartLabels(
   sources: { questionnaire?: Questionnaire; codebook?: Codebook } = {},
 ): ChartLabels {
-  const out: ChartLabels = { text: {}, variables: {}, levels: {} };
+  const dict = <T>() => Object.create(null) as Record<string, T>;
+  const out: ChartLabels = { text: dict(), variables: dict(), levels: dict() };
   const { questionnaire: q, codebook } = sources;
   if (codebook) {
+    // the codebook's labels are in its `language` (English when it does not say)
+    const own = codebook.language ?? 'en';
+    const text = (label: string, translations: Record<string, string> | undefined) =>
+      Object.assign(dict<string>(), translations ?? {}, { [own]: label });
     for (const v of codebook.variables) {
-      if (v.label) out.variables[v.name] = { en: v.label, ...(v.translations ?? {}) };
+      if (v.label) out.variables[v.name] = text(v.label, v.translations);
       if (v.values?.length) {
-        const levels: Record<string, Record<string, string>> = {};
+        const levels = dict<Record<string, string>>();
         for (const value of v.values) {
-          levels[value.label] = { ...(value.translations ?? {}) };
-          addText(out.text, { en: value.label, ...(value.translations ?? {}) });
+          levels[value.label] = text(value.label, value.translations);
+          addText(out.text, levels[value.label], value.label);
         }
         out.levels[v.name] = levels;
       }
     }
   }
   if (q) {
-    for (const c of q.countries ?? []) addText(out.text, c.label as Text);
+    for (const c of q.countries ?? []) addText(out.text, c.label);
     if (q.attitudes) {
-      addText(out.text, q.attitudes.question as Text);
-      for (const a of q.attitudes.scale) addText(out.text, a.label as Text);
+      addText(out.text, q.attitudes.question);
+      for (const a of q.attitudes.scale) addText(out.text, a.label);
       for (const i of q.attitudes.items) {
-        addText(out.text, i.label as Text);
-        out.variables[i.variable] = { ...(i.label as Text) };
+        addText(out.text, i.label);
+        out.variables[i.variable] = { ...i.label };
       }
     }
     for (const m of q.multipleResponse) {
-      addText(out.text, m.question as Text);
-      for (const o of m.options) addText(out.text, o.label as Text);
+      addText(out.text, m.question);
+      for (const o of m.options) addText(out.text, o.label);
     }
     for (const e of q.eeu) {
-      addText(out.text, e.question as Text);
-      for (const a of e.answers) addText(out.text, a.label as Text);
-      out.variables[e.variable] = { ...(e.question as Text) };
+      addText(out.text, e.question);
+      for (const a of e.answers) addText(out.text, a.label);
+      out.variables[e.variable] = { ...e.question };
     }
-    for (const s of q.subgroups) out.variables[s.variable] = { ...(s.label as Text) };
+    for (const s of q.subgroups) out.variables[s.variable] = { ...s.label };
   }
   return out;
 }
 
 /**
- * Translates an English text (`variable`: look in that variable's value labels first); the
- * English text when there is no translation.
+ * Translates a text (`variable`: look in that variable's value labels first); the text as it is
+ * when there is no translation in `language` (nor in its base language: `ru` for `ru-BY`).
  * @example
  * ```ts
  * import { readFileSync } from 'node:fs';
@@ -102,16 +112,20 @@ export function translate(
   labels: ChartLabels | undefined,
   variable?: string,
 ): string {
-  if (language === 'en' || !labels) return text;
+  if (!labels) return text;
+  const base = language.split('-')[0]!;
   if (variable !== undefined) {
-    const level = labels.levels[variable]?.[text]?.[language];
-    if (level) return level;
+    const level = labels.levels[variable]?.[text];
+    const found = level?.[language] ?? level?.[base];
+    if (found) return found;
   }
-  return labels.text[text]?.[language] ?? text;
+  const entry = labels.text[text];
+  return entry?.[language] ?? entry?.[base] ?? text;
 }
 
 /**
- * A variable's title in a language (English, else the variable name, when nothing is known).
+ * A variable's title in a language (else in English, else in its first language, else the
+ * variable name).
  * @example
  * ```ts
  * const labels = chartLabels({ questionnaire: await readQuestionnaire('data/questionnaire.json') });
@@ -124,74 +138,6 @@ export function variableTitle(
   labels: ChartLabels | undefined,
 ): string {
   const v = labels?.variables[variable];
-  return v?.[language] ?? v?.en ?? variable;
-}
-
-/** The charts' own words. */
-const WORDS = {
-  share: { en: 'Share of respondents', ru: 'Доля респондентов' },
-  estimate: { en: 'Estimate', ru: 'Оценка' },
-  ci: { en: 'Confidence interval', ru: 'Доверительный интервал' },
-  base: { en: 'Base (n)', ru: 'База (n)' },
-  se: { en: 'Standard error', ru: 'Стандартная ошибка' },
-  item: { en: 'Item', ru: 'Пункт' },
-  answer: { en: 'Answer', ru: 'Ответ' },
-  attitudes: { en: 'Attitudes', ru: 'Отношение' },
-  net: { en: 'Net', ru: 'Баланс' },
-  netScore: { en: 'Net score (positive − negative)', ru: 'Баланс (положительные − отрицательные)' },
-  netPoints: {
-    en: 'Net score: positive − negative (points)',
-    ru: 'Баланс: положительные − отрицательные (п.п.)',
-  },
-  negativePositive: {
-    en: '← negative\u2003\u2003share of respondents\u2003\u2003positive →',
-    ru: '← отрицательно\u2003\u2003доля респондентов\u2003\u2003положительно →',
-  },
-  rank: { en: 'Rank', ru: 'Место' },
-  plausibleRanks: { en: 'Plausible ranks', ru: 'Возможные места' },
-  tiedWith: { en: 'Not significantly different from', ru: 'Статистически не отличается от' },
-  tiedGroup: {
-    en: 'Shaded: neighbours not significantly different',
-    ru: 'Затенение: соседние пункты статистически не различаются',
-  },
-  none: { en: 'none', ru: 'нет' },
-  threshold: { en: 'Published threshold', ru: 'Опубликованный порог' },
-  national: { en: 'National', ru: 'Вся выборка' },
-  subgroup: { en: 'Subgroup', ru: 'Подгруппа' },
-  difference: { en: 'Difference from national', ru: 'Отличие от выборки в целом' },
-  differs: { en: 'Differs from national', ru: 'Отличается от выборки в целом' },
-  yes: { en: 'yes', ru: 'да' },
-  no: { en: 'no', ru: 'нет' },
-  year: { en: 'Year', ru: 'Год' },
-  source: { en: 'Source', ru: 'Источник' },
-  published: { en: 'Published figure (no CI)', ru: 'Опубликованная цифра (без ДИ)' },
-  ourEstimate: { en: 'This poll (95% CI)', ru: 'Этот опрос (95% ДИ)' },
-  series: { en: 'Series', ru: 'Ряд' },
-  margin: { en: 'Margin', ru: 'Признак' },
-  level: { en: 'Level', ru: 'Значение' },
-  sample: { en: 'Sample (unweighted)', ru: 'Выборка (без весов)' },
-  designWeighted: { en: 'Design weights', ru: 'Веса дизайна' },
-  raked: { en: 'Raked weights', ru: 'Итоговые веса' },
-  population: { en: 'Population', ru: 'Генеральная совокупность' },
-  weight: { en: 'Weight (adults represented)', ru: 'Вес (число представляемых взрослых)' },
-  respondents: { en: 'Respondents', ru: 'Респонденты' },
-  kish: { en: 'Kish design effect', ru: 'Эффект дизайна Киша' },
-  kishShort: { en: 'Kish deff', ru: 'эффект Киша' },
-  range: { en: 'range', ru: 'диапазон' },
-  effectiveN: { en: 'effective n', ru: 'эффективный n' },
-} as const satisfies Record<string, Record<ChartLanguage, string>>;
-
-/** A word of the charts' own vocabulary. */
-export type ChartWord = keyof typeof WORDS;
-
-/**
- * One of the charts' own words in a language (English for a language it lacks).
- * @example
- * ```ts
- * console.log(word('base', 'ru'), '|', word('base', 'de')); // => База (n) | Base (n)
- * ```
- */
-export function word(key: ChartWord, language: string): string {
-  const w = WORDS[key] as Record<string, string>;
-  return w[language] ?? w.en!;
+  if (!v) return variable;
+  return v[language] ?? v[language.split('-')[0]!] ?? v.en ?? Object.values(v)[0] ?? variable;
 }

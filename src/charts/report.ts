@@ -6,9 +6,18 @@
  */
 import type { TopLevelSpec } from 'vega-lite';
 import { nodeBuiltin, nodeRequire } from '../platform/node.js';
-import { CHART_FONT_STACK, fixed, percent, percentInterval, resolveLanguage } from './common.js';
+import {
+  CHART_FONT_STACK,
+  chartFlag,
+  fixed,
+  flagFootnotes,
+  percent,
+  percentInterval,
+  resolveLanguage,
+} from './common.js';
 import type { ChartEstimate } from './estimates.js';
-import { type ChartLabels, type ChartLanguage, word } from './labels.js';
+import type { ChartLabels, ChartLanguage } from './labels.js';
+import { word } from './words.js';
 
 /** A table of the report. */
 export interface ReportTable {
@@ -28,6 +37,8 @@ export interface ReportTable {
   rows: ReadonlyArray<ReadonlyArray<string | number | null>>;
   /** A note under the table. */
   note?: string;
+  /** Where the data comes from, printed under the table as "Source: …". */
+  source?: string;
 }
 
 /** A chart of the report. */
@@ -210,24 +221,31 @@ function table(t: ReportTable): string {
     )
     .join('\n');
   const caption = t.caption ? `<caption>${escapeHtml(t.caption)}</caption>` : '';
-  const note = t.note ? `<p class="note">${escapeHtml(t.note)}</p>` : '';
-  return `<div class="table-wrap"><table>${caption}<thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table></div>${note}`;
+  const notes = [
+    ...(t.note ? t.note.split('\n') : []),
+    ...(t.source ? [`${word('source', 'en')}: ${t.source}`] : []),
+  ];
+  const note = notes.length
+    ? `<p class="note">${notes.map((line) => escapeHtml(line)).join('<br>')}</p>`
+    : '';
+  return `<div class="table-wrap" tabindex="0"><table>${caption}<thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table></div>${note}`;
 }
 
 const STYLE = `
 :root { color-scheme: light; }
-body { font-family: ${CHART_FONT_STACK}; margin: 0; color: #222; background: #fff; line-height: 1.45; }
+*, *::before, *::after { box-sizing: border-box; }
+body { font-family: ${CHART_FONT_STACK}; margin: 0; color: #222; background: #fff; line-height: 1.45; overflow-wrap: break-word; }
 main { max-width: 1100px; margin: 0 auto; padding: 24px 28px 64px; }
 h1 { font-size: 1.7rem; margin: 0 0 4px; }
 h2 { font-size: 1.3rem; margin: 40px 0 10px; border-bottom: 1px solid #ddd; padding-bottom: 4px; }
 .subtitle { color: #555; margin: 0 0 16px; }
 .notice { border: 2px solid #D55E00; background: #fff6ef; padding: 10px 14px; margin: 16px 0; font-weight: bold; }
 nav ol { columns: 2; padding-left: 1.4em; margin: 8px 0 0; }
-figure.chart { margin: 18px 0 26px; }
-.vega-chart { overflow-x: auto; min-height: 60px; }
+figure.chart { margin: 18px 0 26px; max-width: 100%; }
+figure.chart .vega-chart { display: block; max-width: 100%; overflow-x: auto; min-height: 60px; }
 figcaption { color: #555; font-size: 0.92rem; margin-top: 6px; }
 figcaption a { margin-right: 10px; }
-.table-wrap { overflow-x: auto; margin: 14px 0; }
+.table-wrap { overflow-x: auto; margin: 14px 0; max-width: 100%; }
 table { border-collapse: collapse; font-size: 0.92rem; }
 caption { text-align: left; font-weight: bold; padding: 4px 0 6px; }
 th, td { padding: 4px 10px; border-bottom: 1px solid #e4e4e4; text-align: left; vertical-align: top; }
@@ -235,10 +253,17 @@ thead th { border-bottom: 2px solid #999; }
 tbody th { font-weight: normal; }
 .num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 .note { color: #555; font-size: 0.88rem; margin: 4px 0 14px; }
-dl { display: grid; grid-template-columns: max-content 1fr; gap: 4px 18px; }
+dl { display: grid; grid-template-columns: minmax(8em, max-content) minmax(0, 1fr); gap: 4px 18px; }
 dt { font-weight: bold; }
-dd { margin: 0; }
-footer { color: #777; font-size: 0.85rem; margin-top: 48px; }
+dd { margin: 0; min-width: 0; overflow-wrap: anywhere; }
+footer { color: #777; font-size: 0.85rem; margin-top: 48px; overflow-wrap: anywhere; }
+@media (max-width: 600px) {
+  main { padding: 16px 14px 48px; }
+  h1 { font-size: 1.4rem; }
+  nav ol { columns: 1; }
+  dl { display: block; }
+  dd { margin: 0 0 8px; }
+}
 `;
 
 const RUNNER = `(function () {
@@ -355,15 +380,31 @@ export interface EstimateTableOptions {
   language?: ChartLanguage;
   /** Translations of the row labels (see {@link chartLabels}). */
   labels?: ChartLabels;
+  /** Where the data comes from, printed under the table. */
+  source?: string;
+  /**
+   * Mark shares failing the NCHS standard for proportions (`*`: suppress, `†`: review or
+   * footnote) and explain them under the table (default `true`; needs each row's `se`).
+   */
+  reliability?: boolean;
+  /** Degrees of freedom of the estimates, for the reliability flags (a row's own `df` first). */
+  df?: number;
 }
 
 /**
  * A report table of estimates: label, estimate, confidence interval, standard error (when the
- * rows have one) and unweighted base.
+ * rows have one) and unweighted base. Shares failing the NCHS standard for proportions get `*`
+ * (suppress) or `†` (review) after the estimate and a footnote saying why.
+ * @param rows - The estimates (`Estimate` rows or rows made by hand, with `se` for the flags).
+ * @param opts - The table's options (see {@link EstimateTableOptions}).
  * @example
  * ```ts
- * const t = estimateTable([{ label: 'Support', estimate: 0.578, ci: [0.544, 0.612], se: 0.017, n: 1482 }]);
- * console.log(t.rows[0]); // => [ 'Support', '57.8%', '54.4–61.2%', '1.70', 1482 ]
+ * const t = estimateTable([
+ *   { label: 'Support', estimate: 0.578, ci: [0.544, 0.612], se: 0.017, n: 1482 },
+ *   { label: 'Small group', estimate: 0.04, ci: [0.001, 0.22], se: 0.04, n: 60 },
+ * ], { source: 'Synthetic data' });
+ * console.log(t.rows[0], t.rows[1]![1]); // => [ 'Support', '57.8%', '54.4–61.2%', '1.70', 1482 ] 4.0%*
+ * console.log(t.note); // => * Below the NCHS standard for proportions (Parker et al. 2017): effective sample size under 30; not reliable
  * ```
  */
 export function estimateTable(
@@ -388,13 +429,18 @@ export function estimateTable(
       : []),
     { label: word('base', language), numeric: true },
   ];
+  const flags = rows.map((r) => chartFlag(r, opts, isPercent));
+  const note = [...(opts.note ? [opts.note] : []), ...flagFootnotes(flags, language, true)].join(
+    '\n',
+  );
   return {
     ...(opts.caption ? { caption: opts.caption } : {}),
-    ...(opts.note ? { note: opts.note } : {}),
+    ...(note ? { note } : {}),
+    ...(opts.source ? { source: opts.source } : {}),
     columns,
     rows: rows.map((r, i) => [
       tr(r.label ?? r.level ?? r.variable ?? `#${i + 1}`),
-      isPercent ? percent(r.estimate, 1, language) : fixed(r.estimate, 3, language),
+      `${isPercent ? percent(r.estimate, 1, language) : fixed(r.estimate, 3, language)}${flags[i]!.mark}`,
       isPercent
         ? percentInterval(r.ci, 1, language)
         : `${fixed(r.ci[0], 3, language)} … ${fixed(r.ci[1], 3, language)}`,

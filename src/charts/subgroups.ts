@@ -7,17 +7,24 @@
 import type { TopLevelSpec } from 'vega-lite';
 import type { SubgroupResult } from '../poll/subgroups.js';
 import {
+  type ChartFlag,
   type ChartOptions,
   chartConfig,
+  chartFlag,
   fixed,
+  flagFootnotes,
+  formatNumber,
+  labelColumnWidth,
   OKABE_ITO,
   percent,
   percentInterval,
   resolveLanguage,
   shareTicks,
   titleOf,
+  withCaption,
 } from './common.js';
-import { variableTitle, word } from './labels.js';
+import { variableTitle } from './labels.js';
+import { phrase, word } from './words.js';
 
 /** Options of {@link subgroupChart}. */
 export interface SubgroupChartOptions extends ChartOptions {
@@ -27,18 +34,28 @@ export interface SubgroupChartOptions extends ChartOptions {
   sort?: 'none' | 'descending' | 'ascending';
   /** The share axis' range, default from 0 to the next 10% above the highest interval. */
   domain?: [number, number];
+  /**
+   * What the share counts, for the subtitle ("Share answering Support, by subgroup"): the
+   * answers' labels (translated with `labels`). Default: no such line.
+   */
+  counts?: readonly string[];
 }
 
 /**
  * Small multiples of an item by subgroup ({@link svySubgroups}'s result): one panel per grouping
- * variable, one row per subgroup with its share and confidence interval, and the national share
- * as a dashed reference line with its interval as a grey band. A subgroup whose difference from
+ * variable, one row per subgroup with its share, confidence interval and unweighted base (n),
+ * and the national share as a dashed reference line with its interval as a grey band. Panels
+ * share one label column, so their headings and plots line up. A subgroup whose difference from
  * the national share is significant (the design-based test of subgroup − national, which
- * accounts for the subgroup being part of the national sample) has a filled dot; the others are
- * hollow. The tooltip gives the share, interval, base, and the difference with its p-value.
+ * accounts for the subgroup being part of the national sample) has a coloured dot; the others
+ * are grey. Shares failing the NCHS standard for proportions (each judged on its subgroup's own
+ * degrees of freedom) are hollow with a dashed interval and `*`, explained in a footnote. The
+ * tooltip gives the share, interval, base, and the difference with its p-value.
  *
- * Colours (`colors`): the subgroups, then the national line.
+ * Colours (`colors`): the subgroups that differ, then the national line, then those that do not.
  *
+ * @param result - {@link svySubgroups}'s result.
+ * @param opts - The chart's options (see {@link SubgroupChartOptions} and {@link ChartOptions}).
  * @example
  * ```ts
  * const data = fromColumns({
@@ -46,8 +63,9 @@ export interface SubgroupChartOptions extends ChartOptions {
  *   age: ['young', 'young', 'young', 'old', 'old', 'old', 'old', 'young'],
  * });
  * const answers = [{ code: 1, label: { en: 'Yes' }, group: 'positive' as const }, { code: 2, label: { en: 'No' }, group: 'negative' as const }];
- * const spec = subgroupChart(svySubgroups(svyDesign(data), { variable: 'coop', answers }, 'age'), { title: 'Support' });
- * console.log((spec as { vconcat: Array<{ data: { values: Array<{ subgroup: string }> } }> }).vconcat[0]!.data.values.map((r) => r.subgroup)); // => [ 'young', 'old' ]
+ * // (eight respondents are far below the reliability standard: not judged here)
+ * const spec = subgroupChart(svySubgroups(svyDesign(data), { variable: 'coop', answers }, 'age'), { title: 'Support', reliability: false });
+ * console.log((spec as { vconcat: Array<{ data: { values: Array<{ subgroup: string; nText: string }> } }> }).vconcat[0]!.data.values.map((r) => `${r.subgroup} ${r.nText}`)); // => [ 'young n = 4', 'old n = 4' ]
  * ```
  */
 export function subgroupChart(
@@ -57,7 +75,7 @@ export function subgroupChart(
   const { language, tr } = resolveLanguage(opts);
   const levelText = `${Math.round(result.level * 100)}%`;
   const byOrder = opts.by ?? [...new Set(result.rows.map((r) => r.by))];
-  const rows = result.rows
+  const picked = result.rows
     .filter((r) => byOrder.includes(r.by))
     .sort(
       (a, b) =>
@@ -67,21 +85,24 @@ export function subgroupChart(
           : opts.sort === 'ascending'
             ? a.estimate - b.estimate
             : 0),
-    )
-    .map((r) => ({
-      by: r.by,
-      panel: variableTitle(r.by, language, opts.labels),
-      subgroup: tr(r.subgroup, r.by),
-      estimate: r.estimate,
-      lo: r.ci[0],
-      hi: r.ci[1],
-      n: r.n,
-      differs: r.vsNational.differs,
-      estimateText: percent(r.estimate, 1, language),
-      ciText: percentInterval(r.ci, 1, language),
-      diffText: `${r.vsNational.difference > 0 ? '+' : ''}${fixed(100 * r.vsNational.difference, 1, language)} (p = ${fixed(r.vsNational.pValue, 3, language)})`,
-      differsText: word(r.vsNational.differs ? 'yes' : 'no', language),
-    }));
+    );
+  const flags: ChartFlag[] = picked.map((r) => chartFlag({ ...r, df: r.domainDf }, opts));
+  const rows = picked.map((r, i) => ({
+    by: r.by,
+    panel: variableTitle(r.by, language, opts.labels),
+    subgroup: tr(r.subgroup, r.by),
+    estimate: r.estimate,
+    lo: r.ci[0],
+    hi: r.ci[1],
+    n: r.n,
+    nText: `n = ${formatNumber(r.n, 0, language)}`,
+    differs: r.vsNational.differs,
+    hollow: flags[i]!.mark === '*',
+    estimateText: `${percent(r.estimate, 1, language)}${flags[i]!.mark}`,
+    ciText: percentInterval(r.ci, 1, language),
+    diffText: `${r.vsNational.difference > 0 ? '+' : ''}${fixed(100 * r.vsNational.difference, 1, language)} (p ${pValueText(r.vsNational.pValue, language)})`,
+    differsText: word(r.vsNational.differs ? 'yes' : 'no', language),
+  }));
   const national = result.national;
   const domain = opts.domain ?? [
     0,
@@ -89,6 +110,7 @@ export function subgroupChart(
   ];
   const colour = opts.colors?.[0] ?? OKABE_ITO[0];
   const nationalColour = opts.colors?.[1] ?? '#444444';
+  const sameColour = opts.colors?.[2] ?? '#9a9a9a';
   const x = {
     type: 'quantitative' as const,
     scale: { domain, nice: false },
@@ -104,19 +126,22 @@ export function subgroupChart(
     { field: 'differsText', title: word('differs', language) },
   ];
   const nationalText = `${word('national', language)}: ${percent(national.estimate, 1, language)} (${levelText} ${word('ci', language).toLowerCase()} ${percentInterval(national.ci, 1, language)})`;
-  const subtitle =
-    opts.subtitle ??
-    (language === 'ru'
-      ? [
-          `Пунктир и серая полоса — ${nationalText}`,
-          'Закрашенные точки: значимое отличие от выборки в целом; линии: доверительный интервал',
-        ]
-      : [
-          `Dashed line and grey band — ${nationalText}`,
-          'Filled dots: significantly different from the national share; lines: confidence interval',
-        ]);
+  const counts = opts.counts?.length
+    ? [
+        phrase('subgroupShare', language, {
+          answers: opts.counts.map((c) => tr(c)).join(' / '),
+        }),
+      ]
+    : [];
+  const subtitle = opts.subtitle ?? [
+    ...counts,
+    phrase('subgroupLine', language, { national: nationalText }),
+    word('subgroupDots', language),
+  ];
   const panels = [...new Set(rows.map((r) => r.panel))];
   const width = opts.width ?? 380;
+  // one label column for every panel, as wide as the longest label
+  const labelWidth = labelColumnWidth(rows.map((r) => r.subgroup));
   const panel = (name: string, last: boolean) => {
     const px = last
       ? x
@@ -126,7 +151,14 @@ export function subgroupChart(
       type: 'nominal' as const,
       sort: null,
       title: null,
-      axis: { labelLimit: 320, ticks: false, domain: false, labelPadding: 6 },
+      axis: {
+        labelLimit: labelWidth,
+        minExtent: labelWidth,
+        maxExtent: labelWidth,
+        ticks: false,
+        domain: false,
+        labelPadding: 6,
+      },
     };
     return {
       title: {
@@ -154,22 +186,29 @@ export function subgroupChart(
           encoding: { x: { ...px, datum: national.estimate } },
         },
         {
-          mark: { type: 'rule' as const, color: colour, strokeWidth: 2 },
-          encoding: { y, x: { ...px, field: 'lo' }, x2: { field: 'hi' }, tooltip },
+          mark: { type: 'rule' as const, strokeWidth: 2 },
+          encoding: {
+            y,
+            x: { ...px, field: 'lo' },
+            x2: { field: 'hi' },
+            color: { condition: { test: 'datum.differs', value: colour }, value: sameColour },
+            strokeDash: { condition: { test: 'datum.hollow', value: [3, 2] }, value: [1, 0] },
+            tooltip,
+          },
         },
         {
-          mark: {
-            type: 'point' as const,
-            filled: true,
-            stroke: colour,
-            strokeWidth: 2,
-            size: 64,
-            opacity: 1,
-          },
+          mark: { type: 'point' as const, filled: true, strokeWidth: 2, size: 64, opacity: 1 },
           encoding: {
             y,
             x: { ...px, field: 'estimate' },
-            fill: { condition: { test: 'datum.differs', value: colour }, value: '#ffffff' },
+            fill: {
+              condition: [
+                { test: 'datum.hollow', value: '#ffffff' },
+                { test: 'datum.differs', value: colour },
+              ],
+              value: sameColour,
+            },
+            stroke: { condition: { test: 'datum.differs', value: colour }, value: sameColour },
             tooltip,
           },
         },
@@ -179,18 +218,40 @@ export function subgroupChart(
             align: 'right' as const,
             fontSize: 11,
             color: '#333333',
-            x: width + 50,
+            x: width + 52,
           },
           encoding: { y, text: { field: 'estimateText' }, tooltip },
+        },
+        {
+          mark: {
+            type: 'text' as const,
+            align: 'right' as const,
+            fontSize: 10,
+            color: '#666666',
+            x: width + 118,
+          },
+          encoding: { y, text: { field: 'nText' }, tooltip },
         },
       ],
     };
   };
-  return {
+  const spec = {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: titleOf(opts.title ?? result.variable, subtitle),
     config: { ...chartConfig(language), concat: { spacing: 10 } },
     vconcat: panels.map((name, i) => panel(name, i === panels.length - 1)),
     resolve: { scale: { x: 'shared', y: 'independent' } },
   } satisfies TopLevelSpec;
+  return withCaption(
+    spec,
+    opts,
+    language,
+    flagFootnotes(flags, language),
+    Math.round((labelWidth + width + 130) / 6.4),
+  );
+}
+
+/** A p-value as printed: "< 0.001" below that, else three decimals ("= 0.042"). */
+function pValueText(p: number, language: string): string {
+  return p < 0.001 ? `< ${fixed(0.001, 3, language)}` : `= ${fixed(p, 3, language)}`;
 }

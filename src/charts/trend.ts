@@ -5,16 +5,20 @@
  */
 import type { TopLevelSpec } from 'vega-lite';
 import {
+  type ChartFlag,
   type ChartOptions,
   chartConfig,
+  chartFlag,
+  flagFootnotes,
   OKABE_ITO,
   percent,
   percentInterval,
   resolveLanguage,
   shareTicks,
   titleOf,
+  withCaption,
 } from './common.js';
-import { word } from './labels.js';
+import { phrase, word } from './words.js';
 
 /** One point of a trend. */
 export interface TrendPoint {
@@ -30,7 +34,14 @@ export interface TrendPoint {
   source?: string;
   /** Unweighted base, when known. */
   n?: number | null;
+  /** Standard error, when known (for the reliability flag of a point with an interval). */
+  se?: number | null;
+  /** Degrees of freedom of its variance (for the reliability flag; default the chart's `df`). */
+  df?: number;
 }
+
+/** `[layer]` when the condition holds, else `[]`. */
+const when = <T>(condition: boolean, layer: T): T[] => (condition ? [layer] : []);
 
 /** Options of {@link trendChart}. */
 export interface TrendChartOptions extends ChartOptions {
@@ -52,6 +63,8 @@ export interface TrendChartOptions extends ChartOptions {
  * Colours (`colors`): one per series, in order of first appearance (default Okabe–Ito orange,
  * blue, green, ...).
  *
+ * @param points - The points: estimates with intervals, and published figures without.
+ * @param opts - The chart's options (see {@link TrendChartOptions} and {@link ChartOptions}).
  * @example
  * ```ts
  * const spec = trendChart([
@@ -75,24 +88,34 @@ export function trendChart(
   for (const p of points) {
     if (p.ci) ciCount.set(p.series, (ciCount.get(p.series) ?? 0) + 1);
   }
-  const values = [...points]
-    .sort((a, b) => a.x - b.x)
-    .map((p) => ({
-      x: p.x,
-      year: Math.floor(p.x),
-      series: tr(p.series),
-      estimate: p.estimate,
-      labelY: p.ci ? p.ci[1] : p.estimate,
-      lo: p.ci ? p.ci[0] : null,
-      hi: p.ci ? p.ci[1] : null,
-      published: !p.ci,
-      band: (ciCount.get(p.series) ?? 0) >= 2,
-      kind: p.ci ? word('ourEstimate', language) : word('published', language),
-      estimateText: percent(p.estimate, p.ci ? 1 : 0, language),
-      ciText: p.ci ? percentInterval(p.ci, 1, language) : '—',
-      source: p.source ?? '',
-      n: p.n ?? null,
-    }));
+  const sorted = [...points].sort((a, b) => a.x - b.x);
+  const flags: ChartFlag[] = sorted.map((p) =>
+    p.ci
+      ? chartFlag(
+          { estimate: p.estimate, se: p.se ?? null, n: p.n ?? null, df: p.df ?? null },
+          opts,
+        )
+      : chartFlag({ estimate: 0, se: null }, opts),
+  );
+  const values = sorted.map((p, i) => ({
+    x: p.x,
+    year: Math.floor(p.x),
+    series: tr(p.series),
+    estimate: p.estimate,
+    labelY: p.ci ? p.ci[1] : p.estimate,
+    lo: p.ci ? p.ci[0] : null,
+    hi: p.ci ? p.ci[1] : null,
+    published: !p.ci,
+    hollow: flags[i]!.mark === '*',
+    band: (ciCount.get(p.series) ?? 0) >= 2,
+    kind: p.ci
+      ? phrase('ourEstimate', language, { level: levelText })
+      : word('published', language),
+    estimateText: `${percent(p.estimate, p.ci ? 1 : 0, language)}${flags[i]!.mark}`,
+    ciText: p.ci ? percentInterval(p.ci, 1, language) : '—',
+    source: p.source ?? '',
+    n: p.n ?? null,
+  }));
   const xs = values.map((v) => v.x);
   const xDomain = [Math.floor(Math.min(...xs)) - 0.5, Math.ceil(Math.max(...xs)) + 0.5];
   const top = Math.max(...values.map((v) => v.hi ?? v.estimate));
@@ -122,7 +145,7 @@ export function trendChart(
     scale: { domain: series, range: palette.slice(0, series.length) },
     title: null,
     legend: {
-      orient: 'bottom' as const,
+      orient: 'top' as const,
       direction: 'horizontal' as const,
       labelLimit: 400,
       symbolOpacity: 1,
@@ -138,12 +161,8 @@ export function trendChart(
     { field: 'n', title: word('base', language) },
     { field: 'source', title: word('source', language) },
   ];
-  const subtitle =
-    opts.subtitle ??
-    (language === 'ru'
-      ? `Закрашенные точки с отрезками: оценка с ${levelText} доверительным интервалом; полые точки на пунктире: опубликованные цифры без интервала`
-      : `Filled dots with bars: estimates with ${levelText} confidence intervals; hollow dots on dashed lines: published figures without intervals`);
-  return {
+  const subtitle = opts.subtitle ?? phrase('trendMarks', language, { level: levelText });
+  const spec = {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: titleOf(opts.title ?? word('share', language), subtitle),
     config: chartConfig(language),
@@ -151,19 +170,23 @@ export function trendChart(
     height: opts.height ?? 260,
     data: { values },
     encoding: { x, color },
+    // each filtered layer only when it has points (an empty layer has no extent)
     layer: [
+      ...when(
+        values.some((v) => v.band),
+        {
+          transform: [{ filter: 'datum.band' }],
+          mark: { type: 'area' as const, opacity: 0.18 },
+          encoding: { y: { ...y, field: 'lo' }, y2: { field: 'hi' } },
+        },
+      ),
       {
-        transform: [{ filter: 'datum.band' }],
-        mark: { type: 'area', opacity: 0.18 },
-        encoding: { y: { ...y, field: 'lo' }, y2: { field: 'hi' } },
-      },
-      {
-        mark: { type: 'line', strokeWidth: 2 },
+        mark: { type: 'line' as const, strokeWidth: 2 },
         encoding: {
           y,
           strokeDash: {
             field: 'published',
-            type: 'nominal',
+            type: 'nominal' as const,
             scale: {
               domain: [true, false],
               range: [
@@ -176,30 +199,59 @@ export function trendChart(
           detail: { field: 'series' },
         },
       },
-      {
-        transform: [{ filter: '!datum.published' }],
-        mark: { type: 'rule', strokeWidth: 2 },
-        encoding: { y: { ...y, field: 'lo' }, y2: { field: 'hi' }, tooltip },
-      },
-      {
-        transform: [{ filter: 'datum.published' }],
-        mark: {
-          type: 'point',
-          size: 80,
-          strokeWidth: 2,
-          opacity: 1,
-          filled: false,
-          fill: '#ffffff',
+      ...when(
+        values.some((v) => !v.published),
+        {
+          transform: [{ filter: '!datum.published' }],
+          mark: { type: 'rule' as const, strokeWidth: 2 },
+          encoding: {
+            y: { ...y, field: 'lo' },
+            y2: { field: 'hi' },
+            strokeDash: { condition: { test: 'datum.hollow', value: [3, 2] }, value: [1, 0] },
+            tooltip,
+          },
         },
-        encoding: { y, tooltip },
-      },
+      ),
+      ...when(
+        values.some((v) => v.published),
+        {
+          transform: [{ filter: 'datum.published' }],
+          mark: {
+            type: 'point' as const,
+            size: 80,
+            strokeWidth: 2,
+            opacity: 1,
+            filled: false,
+            fill: '#ffffff',
+          },
+          encoding: { y, tooltip },
+        },
+      ),
+      ...when(
+        values.some((v) => !v.published && !v.hollow),
+        {
+          transform: [{ filter: '!datum.published && !datum.hollow' }],
+          mark: { type: 'point' as const, size: 80, opacity: 1, filled: true },
+          encoding: { y, tooltip },
+        },
+      ),
+      ...when(
+        values.some((v) => v.hollow),
+        {
+          transform: [{ filter: 'datum.hollow' }],
+          mark: {
+            type: 'point' as const,
+            size: 80,
+            opacity: 1,
+            filled: false,
+            fill: '#ffffff',
+            strokeWidth: 2,
+          },
+          encoding: { y, tooltip },
+        },
+      ),
       {
-        transform: [{ filter: '!datum.published' }],
-        mark: { type: 'point', size: 80, opacity: 1, filled: true },
-        encoding: { y, tooltip },
-      },
-      {
-        mark: { type: 'text', dy: -10, fontSize: 11, color: '#333333' },
+        mark: { type: 'text' as const, dy: -10, fontSize: 11, color: '#333333' },
         encoding: {
           y: { ...y, field: 'labelY' },
           text: { field: 'estimateText' },
@@ -208,4 +260,11 @@ export function trendChart(
       },
     ],
   } satisfies TopLevelSpec;
+  return withCaption(
+    spec,
+    opts,
+    language,
+    flagFootnotes(flags, language),
+    Math.round(((opts.width ?? 460) + 80) / 6.4),
+  );
 }

@@ -10,16 +10,19 @@ import {
   chartConfig,
   fixed,
   formatNumber,
+  labelColumnWidth,
   OKABE_ITO,
   percent,
   resolveLanguage,
   shareTicks,
   titleOf,
+  withCaption,
 } from './common.js';
-import { variableTitle, word } from './labels.js';
+import { variableTitle } from './labels.js';
+import { phrase, word } from './words.js';
 
-/** Height of a level's row in {@link weightingChart}, in pixels. */
-const ROW = 28;
+/** Height of a level's row in {@link weightingChart}, in pixels: three marker lanes. */
+const ROW = 36;
 
 /** Options of {@link weightingChart}. */
 export interface WeightingChartOptions extends ChartOptions {
@@ -30,13 +33,16 @@ export interface WeightingChartOptions extends ChartOptions {
 /**
  * Weighting diagnostics by margin ({@link weightingReport}'s result): one panel per weighting
  * variable, one row per level, with the sample's unweighted share (triangle), its share with the
- * design weights (before raking, square) and with the raked weights (after, dot), against the
- * population share (black bar). After raking the dot sits on the bar; the distance of the
- * triangle and square from it is what the weighting corrected.
+ * design weights (before raking, square) and with the raked weights (after, dot), each in a lane
+ * of its own within the row, against the population share (a black line across the row, drawn
+ * over the markers). After raking the dot sits on the line; the distance of the triangle and
+ * square from it is what the weighting corrected.
  *
  * Colours (`colors`): unweighted, design weights, raked weights, population (default Okabe–Ito
  * vermillion, sky blue, blue, and black; shapes differ too).
  *
+ * @param report - {@link weightingReport}'s result.
+ * @param opts - The chart's options (see {@link WeightingChartOptions} and {@link ChartOptions}).
  * @example
  * ```ts
  * const data = fromColumns({ sex: ['F', 'M', 'M', 'M'] });
@@ -98,13 +104,14 @@ export function weightingChart(
     { field: 'series', title: word('series', language) },
     { field: 'shareText', title: word('share', language) },
     { field: 'populationText', title: popName },
-    {
-      field: 'diffText',
-      title:
-        language === 'ru' ? 'Отличие от совокупности, п.п.' : 'Difference from population, points',
-    },
+    { field: 'diffText', title: word('diffFromPopulation', language) },
     { field: 'n', title: word('respondents', language) },
   ];
+  // one label column for every panel, so that their headings and plots line up
+  const labelWidth = labelColumnWidth(
+    margins.flatMap((m) => m.rows.map((r) => r.level)),
+    240,
+  );
   const panel = (m: (typeof margins)[number], last: boolean) => {
     const x = {
       field: 'share',
@@ -121,30 +128,29 @@ export function weightingChart(
       sort: null,
       title: null,
       scale: { type: 'band' as const, paddingInner: 0, paddingOuter: 0 },
-      axis: { labelLimit: 240, ticks: false, domain: false, labelPadding: 6 },
+      axis: {
+        labelLimit: labelWidth,
+        minExtent: labelWidth,
+        maxExtent: labelWidth,
+        ticks: false,
+        domain: false,
+        labelPadding: 6,
+      },
     };
     return {
-      title: { text: m.title, fontSize: 12, fontWeight: 'bold' as const, anchor: 'start' as const },
+      title: {
+        text: m.title,
+        fontSize: 12,
+        fontWeight: 'bold' as const,
+        anchor: 'start' as const,
+      },
       width,
       height: ROW * (m.rows.length / 4),
       data: { values: m.rows },
       layer: [
         {
-          transform: [{ filter: { field: 'series', equal: popName } }],
-          mark: {
-            type: 'rect' as const,
-            height: ROW - 6,
-            yOffset: 3,
-            color: colours[3],
-            stroke: colours[3],
-            strokeWidth: 2.5,
-            opacity: 1,
-          },
-          encoding: { x, x2: { field: 'share' }, y, tooltip },
-        },
-        {
           transform: [{ filter: { not: { field: 'series', equal: popName } } }],
-          mark: { type: 'point' as const, filled: true, size: 60, opacity: 0.95 },
+          mark: { type: 'point' as const, filled: true, size: 38, opacity: 1 },
           encoding: {
             x,
             y,
@@ -152,7 +158,7 @@ export function weightingChart(
               field: 'series',
               type: 'nominal' as const,
               sort: names,
-              scale: { type: 'point' as const, range: [7, ROW - 7], padding: 0 },
+              scale: { type: 'point' as const, range: [8, ROW - 8], padding: 0 },
             },
             color: {
               field: 'series',
@@ -172,21 +178,34 @@ export function weightingChart(
             tooltip,
           },
         },
+        {
+          // the population share: a line across the row, over the markers so none hides it
+          transform: [{ filter: { field: 'series', equal: popName } }],
+          mark: {
+            type: 'rect' as const,
+            height: ROW - 4,
+            yOffset: 2,
+            color: colours[3],
+            stroke: colours[3],
+            strokeWidth: 1.5,
+            opacity: 1,
+          },
+          encoding: { x, x2: { field: 'share' }, y, tooltip },
+        },
       ],
     };
   };
   const subtitle =
     opts.subtitle ??
-    (language === 'ru'
-      ? `Чёрная черта: доля в генеральной совокупности. Эффект дизайна Киша: ${fixed(report.before.kishDeff, 3, language)} → ${fixed(report.after.kishDeff, 3, language)}; эффективный n ${fixed(report.after.effectiveN, 0, language)} из ${report.after.n}`
-      : `Black bar: population share. Kish design effect ${report.before.kishDeff.toFixed(3)} before, ${report.after.kishDeff.toFixed(3)} after raking; effective n ${report.after.effectiveN.toFixed(0)} of ${report.after.n}`);
-  return {
+    phrase('weightingMarks', language, {
+      before: fixed(report.before.kishDeff, 3, language),
+      after: fixed(report.after.kishDeff, 3, language),
+      effectiveN: formatNumber(report.after.effectiveN, 0, language),
+      n: formatNumber(report.after.n, 0, language),
+    });
+  const spec = {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: titleOf(
-      opts.title ??
-        (language === 'ru' ? 'Выборка и генеральная совокупность' : 'Sample and population'),
-      subtitle,
-    ),
+    title: titleOf(opts.title ?? word('weightingTitle', language), subtitle),
     config: {
       ...chartConfig(language),
       concat: { spacing: 10 },
@@ -195,6 +214,7 @@ export function weightingChart(
     vconcat: margins.map((m, i) => panel(m, i === margins.length - 1)),
     resolve: { scale: { x: 'shared', y: 'independent', yOffset: 'independent' } },
   } satisfies TopLevelSpec;
+  return withCaption(spec, opts, language, [], Math.round((width + 140) / 6.4));
 }
 
 /** Options of {@link weightHistogram}. */
@@ -218,6 +238,8 @@ function niceStep(span: number, bins: number): number {
  *
  * Colours (`colors`): one per panel (default Okabe–Ito sky blue, blue, ...).
  *
+ * @param series - The weights: one array, or several named sets (`{ name, weights }`).
+ * @param opts - The chart's options (see {@link WeightHistogramOptions} and {@link ChartOptions}).
  * @example
  * ```ts
  * const spec = weightHistogram([{ name: 'Weights', weights: [1, 1, 2, 4] }], { bins: 4 });
@@ -303,6 +325,8 @@ export function weightHistogram(
         y: {
           field: 'count',
           type: 'quantitative' as const,
+          // headroom above the tallest bar, so that no bar touches the top
+          scale: { domainMax: Math.ceil(Math.max(1, ...counts) * 1.12), nice: true },
           axis: { tickMinStep: 1, format: 'd' },
           title: word('respondents', language),
         },
@@ -314,14 +338,12 @@ export function weightHistogram(
       },
     };
   });
-  return {
+  const spec = {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: titleOf(
-      opts.title ?? (language === 'ru' ? 'Распределение весов' : 'Distribution of the weights'),
-      opts.subtitle,
-    ),
+    title: titleOf(opts.title ?? word('weightsTitle', language), opts.subtitle),
     config: { ...chartConfig(language), concat: { spacing: 16 } },
     vconcat: panels,
     resolve: { scale: { x: 'shared' } },
   } satisfies TopLevelSpec;
+  return withCaption(spec, opts, language, [], Math.round(((opts.width ?? 420) + 80) / 6.4));
 }

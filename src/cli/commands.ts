@@ -6,7 +6,13 @@
 import type { Command } from './command.js';
 import { describeCommand } from './describe.js';
 import { reportCommand } from './report.js';
+import { tabsCommand } from './tabs.js';
 import { weightCommand } from './weight.js';
 
 /** Every subcommand. */
-export const COMMANDS: readonly Command[] = [reportCommand, describeCommand, weightCommand];
+export const COMMANDS: readonly Command[] = [
+  reportCommand,
+  tabsCommand,
+  describeCommand,
+  weightCommand,
+];

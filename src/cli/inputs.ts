@@ -12,7 +12,10 @@ import { readJsonFile } from '../data/json-file.js';
 import { readSav } from '../data/sav/sav.js';
 import type { SurveyData } from '../data/types.js';
 import type { DesignSpec, LonelyPsu } from '../design/types.js';
+import type { Margin } from '../design/weighting-history.js';
 import { CodebookError, DesignError } from '../errors.js';
+import { type Questionnaire, readQuestionnaire } from '../poll/questionnaire.js';
+import { readMargins } from '../poll/weighting.js';
 import { type OptionSpec, type ParsedArgs, stringOption } from './args.js';
 import { UsageError } from './command.js';
 
@@ -164,4 +167,58 @@ function designSpecFromJson(json: unknown, file: string): DesignSpec {
       throw bad(`the design option ${key} has a value of the wrong type: ${JSON.stringify(value)}`);
   }
   return json as DesignSpec;
+}
+
+/** A poll's files as the subcommands read them. */
+export interface PollInputs {
+  /** The data. */
+  data: SurveyData;
+  /** Its codebook (`--codebook`), if given. */
+  codebook: Codebook | undefined;
+  /** Its questionnaire description (`--questionnaire`), if given. */
+  questionnaire: Questionnaire | undefined;
+  /** Population margins (`--margins`), if given. */
+  margins: Margin[] | undefined;
+  /** The files given, by option (`undefined`: not given). */
+  names: { codebook?: string; questionnaire?: string; margins?: string };
+  /** A CSV file read without a codebook: its column types were inferred (and it was said). */
+  inferred: boolean;
+}
+
+/**
+ * Reads a poll's files: `--codebook`, `--questionnaire`, `--margins` (each only if given:
+ * nothing is read from anywhere else) and the data `file` with them and the CSV options `csv`.
+ * Without a codebook a CSV file's types are inferred, and `progress` says so.
+ */
+export async function readPollInputs(
+  file: string,
+  names: PollInputs['names'],
+  csv: DataOptions,
+  progress: (line: string) => void,
+): Promise<PollInputs> {
+  const codebook =
+    names.codebook !== undefined ? await readCodebookFile(names.codebook) : undefined;
+  const questionnaire =
+    names.questionnaire !== undefined ? await readQuestionnaire(names.questionnaire) : undefined;
+  const margins = names.margins !== undefined ? await readMargins(names.margins) : undefined;
+  const data = await readDataFile(file, { ...csv, ...(codebook ? { codebook } : {}) });
+  // an SPSS file brings its dictionary; a CSV file without a codebook has inferred types
+  const inferred = codebook === undefined && data.codebook.variables.length === 0;
+  if (inferred) {
+    const numeric = data.names.filter((n) => data.columns[n]!.kind === 'numeric').length;
+    progress(
+      `types: no --codebook, so the column types were inferred from the data: ${numeric} numeric, ${data.names.length - numeric} categorical (levels sorted). Check them with surveykit describe ${file}; give a codebook for value labels, missing codes and level order.`,
+    );
+  }
+  return { data, codebook, questionnaire, margins, names, inferred };
+}
+
+/** The poll files given on the command line: `--codebook`, `--questionnaire`, `--margins`. */
+export function pollFileNames(parsed: ParsedArgs): PollInputs['names'] {
+  const names: PollInputs['names'] = {};
+  for (const key of ['codebook', 'questionnaire', 'margins'] as const) {
+    const v = stringOption(parsed, key);
+    if (v !== undefined) names[key] = v;
+  }
+  return names;
 }

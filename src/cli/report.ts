@@ -5,21 +5,17 @@
  * stderr, the headline statements and what was written on stdout.
  * @module
  */
-import type { Codebook } from '../data/codebook.js';
-import type { Margin } from '../design/weighting-history.js';
-import { type Questionnaire, readQuestionnaire } from '../poll/questionnaire.js';
-import { readMargins } from '../poll/weighting.js';
 import { pollReport } from '../report/report.js';
 import { writePollReport } from '../report/write.js';
-import { defineCommand, numberOption, stringOption } from './args.js';
+import { defineCommand, listOption, numberOption, stringOption } from './args.js';
 import { type Command, EXIT, UsageError } from './command.js';
 import { CSV_HELP, CSV_OPTIONS, csvOptionsFrom } from './data-options.js';
 import {
   DESIGN_HELP,
   DESIGN_OPTIONS,
   designSpecFrom,
-  readCodebookFile,
-  readDataFile,
+  pollFileNames,
+  readPollInputs,
 } from './inputs.js';
 import { VERSION } from './version.js';
 
@@ -47,6 +43,15 @@ output:
   --out DIR              the folder to write (default: out)
   --level P              confidence level of every interval and test (default 0.95)
   --title TEXT           the report's title
+  --source TEXT          where the data comes from, printed under every chart and table
+                         (default: the questionnaire's about.source, the codebook's source,
+                         or the data file's name)
+  --language CODE        language of the charts' words and labels (default en; ru and be
+                         have their own words, other languages English words)
+  --banner COLS          the banner of the tab book (tables/tabs.csv, tabs.xlsx and the page's
+                         Tables section: every item by these variables, with letters);
+                         default the questionnaire's banner, else its subgroups
+  --no-tabs              no banner tables
   --no-charts            no charts and no report.html (summary.json and tables only)
   --no-png               charts as SVG and Vega-Lite JSON only
   --json                 print summary.json on stdout instead of the headline lines
@@ -68,6 +73,10 @@ const OPTIONS = {
   out: { type: 'string' },
   level: { type: 'string' },
   title: { type: 'string' },
+  source: { type: 'string' },
+  language: { type: 'string' },
+  banner: { type: 'string' },
+  'no-tabs': { type: 'boolean' },
   'no-charts': { type: 'boolean' },
   'no-png': { type: 'boolean' },
   json: { type: 'boolean' },
@@ -89,32 +98,19 @@ export const reportCommand: Command = defineCommand({
     const design = await designSpecFrom(parsed, USAGE);
     const out = stringOption(parsed, 'out') ?? 'out';
     const charts = !parsed.values['no-charts'];
+    const banner = listOption(parsed, 'banner');
     const title = stringOption(parsed, 'title');
-    const names = {
-      codebook: stringOption(parsed, 'codebook'),
-      questionnaire: stringOption(parsed, 'questionnaire'),
-      margins: stringOption(parsed, 'margins'),
-    };
+    const source = stringOption(parsed, 'source');
+    const language = stringOption(parsed, 'language');
+    const names = pollFileNames(parsed);
     const progress = (line: string) => io.stderr(line);
 
-    const codebook: Codebook | undefined =
-      names.codebook !== undefined ? await readCodebookFile(names.codebook) : undefined;
-    const questionnaire: Questionnaire | undefined =
-      names.questionnaire !== undefined ? await readQuestionnaire(names.questionnaire) : undefined;
-    const margins: Margin[] | undefined =
-      names.margins !== undefined ? await readMargins(names.margins) : undefined;
-    const data = await readDataFile(file, {
-      ...csvOptionsFrom(parsed, USAGE),
-      ...(codebook ? { codebook } : {}),
-    });
-    // Without a codebook a CSV file's types are inferred (an SPSS file brings its dictionary).
-    const inferred = codebook === undefined && data.codebook.variables.length === 0;
-    if (inferred) {
-      const numeric = data.names.filter((n) => data.columns[n]!.kind === 'numeric').length;
-      progress(
-        `types: no --codebook, so the column types were inferred from the data: ${numeric} numeric, ${data.names.length - numeric} categorical (levels sorted). Check them with surveykit describe ${file}; give a codebook for value labels, missing codes and level order.`,
-      );
-    }
+    const { data, codebook, questionnaire, margins, inferred } = await readPollInputs(
+      file,
+      names,
+      csvOptionsFrom(parsed, USAGE),
+      progress,
+    );
 
     // what the poll's description says every report must say (e.g. that the data is synthetic)
     const notice = questionnaire?.about?.notice;
@@ -129,7 +125,10 @@ export const reportCommand: Command = defineCommand({
       ...(level !== undefined ? { level } : {}),
       charts,
       chartFiles: parsed.values['no-png'] ? ['svg', 'json'] : ['png', 'svg', 'json'],
+      ...(parsed.values['no-tabs'] ? { banner: false as const } : banner ? { banner } : {}),
       ...(title !== undefined ? { title } : {}),
+      ...(source !== undefined ? { source } : {}),
+      ...(language !== undefined ? { language } : {}),
       names: {
         data: file,
         codebook: names.codebook ?? (inferred ? null : `${file} (its SPSS dictionary)`),
@@ -143,10 +142,15 @@ export const reportCommand: Command = defineCommand({
     const files = await writePollReport(report, out, { log: progress });
     if (parsed.values.json) io.stdout(JSON.stringify(report.summary, null, 2));
     else {
-      const d = report.summary.design;
+      const { design: d, reliability: r } = report.summary;
+      const flagged = r.review + r.footnote;
       io.stdout(
         `${d.n} respondents, ${d.weights} weights (Kish deff ${d.kishDeff.toFixed(3)}, effective n ${d.effectiveN.toFixed(0)}); margin of error of a 50% share ±${(100 * (d.marginOfError50.design ?? d.marginOfError50.weighting)).toFixed(1)} points at ${Math.round(d.level * 100)}%`,
       );
+      io.stdout(
+        `reliability (NCHS standard for proportions): ${r.suppressed} of ${r.assessed} shares below the standard${flagged ? `, ${flagged} flagged for review or a footnote` : ''}${r.flagged.length ? `: ${r.flagged.map((f) => `${f.what} (${f.reason})`).join('; ')}` : ''}`,
+      );
+      io.stdout(`source: ${report.summary.source}`);
       io.stdout(
         `report: ${files.length} files in ${out}${report.html !== null ? ` (open ${out.replace(/[/\\]+$/, '')}/report.html)` : ''}`,
       );

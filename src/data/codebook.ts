@@ -85,6 +85,14 @@ export const variableSchema = strictObject({
 export const codebookSchema = strictObject({
   /** Title of the survey. */
   title: optional(string()),
+  /**
+   * Where the data comes from (pollster, fieldwork dates, or that it is synthetic): printed
+   * under every chart and table a report makes of it, unless the questionnaire's `about.source`
+   * says otherwise.
+   */
+  source: optional(string()).check(
+    describe('Where the data comes from: printed under every chart and table of a report.'),
+  ),
   /** Language of the `label` fields, e.g. `"en"`. */
   language: optional(string()).check(describe('Language of `label` fields, e.g. "en".')),
   /** The variables (any order; every one must be a column of the data). */
@@ -120,11 +128,13 @@ export type Codebook = output<typeof codebookSchema>;
  */
 export function parseCodebook(json: unknown, source = 'codebook'): Codebook {
   const result = validateJson(codebookSchema, json);
-  if (!result.ok) {
+  const problems = result.ok ? [] : [...result.problems];
+  problems.push(...protoKeys(json));
+  if (!result.ok || problems.length > 0) {
     throw new CodebookError(
       'INVALID_CODEBOOK',
-      `${source}: invalid codebook\n  ${result.problems.join('\n  ')}`,
-      { file: source, problems: result.problems },
+      `${source}: invalid codebook\n  ${problems.join('\n  ')}`,
+      { file: source, problems },
     );
   }
   const seen = new Set<string>();
@@ -159,6 +169,31 @@ export function parseCodebook(json: unknown, source = 'codebook'): Codebook {
     }
   }
   return result.data;
+}
+
+/**
+ * Problems for `translations` with a `__proto__` key (JSON can hold one as an own key): zod's
+ * record schema drops such a key without a word, where it must fail like any key that is not a
+ * language code.
+ */
+function protoKeys(json: unknown): string[] {
+  const out: string[] = [];
+  const check = (t: unknown, path: string): void => {
+    if (t !== null && typeof t === 'object' && Object.hasOwn(t, '__proto__')) {
+      out.push(`${path}: "__proto__" is not a language code`);
+    }
+  };
+  const variables = (json as { variables?: unknown } | null)?.variables;
+  if (!Array.isArray(variables)) return out;
+  variables.forEach((v: { translations?: unknown; values?: unknown } | null, i) => {
+    check(v?.translations, `variables.${i}.translations`);
+    if (Array.isArray(v?.values)) {
+      v.values.forEach((x: { translations?: unknown } | null, j) => {
+        check(x?.translations, `variables.${i}.values.${j}.translations`);
+      });
+    }
+  });
+  return out;
 }
 
 /**

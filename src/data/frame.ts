@@ -35,10 +35,13 @@ export function fromColumns(
   opts: { levels?: Record<string, readonly string[]>; codebook?: Codebook; source?: string } = {},
 ): SurveyData {
   const names = Object.keys(input);
-  const columns: Record<string, Column> = {};
+  // keyed by column names from data (`__proto__`, `constructor`): no prototype to reach
+  const columns: Record<string, Column> = Object.create(null);
+  const levels = opts.levels;
   let nrow = -1;
   for (const name of names) {
-    const col = toColumn(name, input[name]!, opts.levels?.[name]);
+    const order = levels !== undefined && Object.hasOwn(levels, name) ? levels[name] : undefined;
+    const col = toColumn(name, input[name]!, order);
     const len = col.kind === 'numeric' ? col.values.length : col.codes.length;
     if (nrow === -1) nrow = len;
     else if (len !== nrow) {
@@ -143,7 +146,8 @@ function toColumn(name: string, values: ColumnInput, levelOrder?: readonly strin
  * @throws {EstimationError} `UNKNOWN_VARIABLE`.
  */
 export function getColumn(data: SurveyData, name: string): Column {
-  const col = data.columns[name];
+  // own columns only (a frame built by hand may have a prototype: `constructor` is none)
+  const col = Object.hasOwn(data.columns, name) ? data.columns[name] : undefined;
   if (!col) {
     throw new EstimationError(
       'UNKNOWN_VARIABLE',

@@ -3,6 +3,7 @@
  * one pass each.
  * @module
  */
+import { looseNumber, numberProblem } from '../data/csv/infer.js';
 import type { CategoricalColumn, Column } from '../data/types.js';
 import { DesignError } from '../errors.js';
 
@@ -165,21 +166,27 @@ export function rowCodes(n: number): DenseCodes {
 /**
  * The first row (0-based) of a categorical column whose value does not read as a number, for
  * errors about a weight column that is not numeric (e.g. `1,5` written with a decimal comma);
- * the first row with any value when every value reads as a number; -1 when all are missing.
+ * else the first row whose value the loaders keep as text although it is written as a number
+ * (`1e999`, `1e-400`, an integer beyond 2^53 − 1: see `numberProblem`); else the first row with
+ * any value; -1 when all are missing.
  * @example
  * ```ts
  * const c = { kind: 'categorical' as const, name: 'w', codes: Int32Array.of(0, -1, 1, 2), levels: ['2', '0,75', '1,5'] };
  * console.log(firstNonNumericRow(c)); // => 2
+ * const tiny = { kind: 'categorical' as const, name: 'w', codes: Int32Array.of(0, 1), levels: ['2', '1e-400'] };
+ * console.log(firstNonNumericRow(tiny)); // => 1
  * ```
  */
 export function firstNonNumericRow(c: CategoricalColumn): number {
-  const bad = c.levels.map((l) => l.trim() === '' || Number.isNaN(Number(l)));
-  let any = -1;
+  // 2: not written as a number; 1: written as one a double cannot hold; 0: a number
+  const rank = c.levels.map((l) => (Number.isNaN(looseNumber(l)) ? 2 : numberProblem(l) ? 1 : 0));
+  const first = [-1, -1, -1];
   for (let i = 0; i < c.codes.length; i++) {
     const code = c.codes[i]!;
     if (code < 0) continue;
-    if (bad[code]) return i;
-    if (any < 0) any = i;
+    const r = rank[code]!;
+    if (r === 2) return i;
+    if (first[r] === -1) first[r] = i;
   }
-  return any;
+  return first[1] !== -1 ? first[1]! : first[0]!;
 }

@@ -35,10 +35,14 @@ export interface ByOptions {
 /** Most level combinations `svyBy` accepts (product of the grouping variables' level counts). */
 const MAX_COMBINATIONS = 1 << 24;
 
-interface ByVariable {
-  name: string;
-  codes: Int32Array;
-  levels: readonly string[];
+/** A grouping variable resolved to codes: one per row (-1: missing) indexing `levels`. */
+export interface ByVariable {
+  /** The variable. */
+  readonly name: string;
+  /** Per row: the index of its level, -1 for a missing value. */
+  readonly codes: Int32Array;
+  /** The levels (a numeric variable's distinct values, sorted, as text). */
+  readonly levels: readonly string[];
 }
 
 /**
@@ -738,8 +742,18 @@ function codeTwo(
   counted[0] = missing;
 }
 
-/** A grouping variable's codes and levels (numeric: sorted distinct values). */
-function byVariable(design: SurveyDesign, name: string): ByVariable {
+/**
+ * A grouping variable's codes and levels: a categorical variable's own, or for a numeric one its
+ * distinct values, sorted (labelled with `String(value)`).
+ * @throws {EstimationError} `UNKNOWN_VARIABLE`.
+ * @example
+ * ```ts
+ * const d = svyDesign(fromColumns({ g: [3, 1, NaN, 3] }));
+ * const v = byVariable(d, 'g');
+ * console.log(Array.from(v.codes), v.levels); // => [ 1, 0, -1, 1 ] [ '1', '3' ]
+ * ```
+ */
+export function byVariable(design: SurveyDesign, name: string): ByVariable {
   const col = getColumn(design.data, name);
   if (col.kind === 'categorical') return { name, codes: col.codes, levels: col.levels };
   const values = col.values;

@@ -33,6 +33,13 @@ export function fileReadError(e: unknown, source: string): DataFormatError {
       cause: code,
     });
   }
+  if (code === 'ERR_FS_FILE_TOO_LARGE') {
+    return new DataFormatError(
+      'TOO_LARGE',
+      `${source}: the file is larger than 2 GiB, the most Node reads into memory at once (a CSV file is streamed: readCsv reads any size)`,
+      { file: source, cause: code, limit: 2 ** 31 - 1 },
+    );
+  }
   return new DataFormatError(
     'READ_ERROR',
     `${source}: cannot read the file: ${(e as Error | null)?.message ?? String(e)}`,

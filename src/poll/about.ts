@@ -25,7 +25,10 @@ const nonEmpty = () => string().check(minLength(1));
 export const aboutSchema = strictObject({
   /** The report's title (default: the codebook's title). */
   title: optional(nonEmpty()),
-  /** Who ran the poll, when and how (a fact of the methodology). */
+  /**
+   * Where the data comes from — who ran the poll and when, or that it is synthetic: printed
+   * under every chart and table of a report, in its CSV files, summary and console output.
+   */
   source: optional(nonEmpty()),
   /**
    * A notice every report shows at the top, e.g. that the data is synthetic and must not be

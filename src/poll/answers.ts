@@ -10,6 +10,8 @@
  * (`jointCovariance`), as R's `svyratio(..., covmat = TRUE)` computes it.
  * @module
  */
+
+import { getCategorical } from '../data/frame.js';
 import type { SurveyData } from '../data/types.js';
 import { degreesOfFreedom } from '../design/df.js';
 import type { SurveyDesign } from '../design/types.js';
@@ -64,7 +66,7 @@ export function resolveOptions(design: SurveyDesign, opts: PollOptions = {}): Re
 /**
  * Per row of the data, the index in `answers` of the answer given, or -1 (missing in the data).
  * A categorical column's levels are matched to answers by the codebook's value label of the
- * answer's code, else by the code itself (`'98'`), else by the answer's English label; a
+ * answer's code, else by the code itself (`'98'`), else by one of the answer's labels (any language); a
  * numeric column's values are the codes.
  *
  * @throws {EstimationError} `UNKNOWN_LEVEL` when a level or value in the data has no answer in
@@ -152,7 +154,7 @@ export function answerCodes(
     }
     return out;
   }
-  const answerOf = levelAnswers(data, variable, answers)!;
+  const answerOf = levelAnswers(data, variable, answers);
   // Per level: its slot; one more entry (index 0) for a missing code (−1).
   const levelSlot = new Int32Array(answerOf.length + 1);
   levelSlot[0] = -1;
@@ -165,9 +167,11 @@ export function answerCodes(
 }
 
 /**
- * For a categorical column, the index in `answers` of each of its levels (matched as
- * {@link answerIndex} matches them); `null` for a numeric column.
- * @throws {EstimationError} `UNKNOWN_VARIABLE`, `UNKNOWN_LEVEL` as {@link answerIndex}.
+ * Per level of a categorical column, the index in `answers` of the answer it is: matched by the
+ * codebook's value label of the answer's code, else by the code itself (`'98'`), else by one of
+ * the answer's labels (any language).
+ * @throws {EstimationError} `UNKNOWN_VARIABLE`, `NOT_CATEGORICAL`, `UNKNOWN_LEVEL` (a level
+ *   with no answer).
  * @example
  * ```ts
  * const data = fromColumns({ q: ['No', 'Yes', 'No'] });
@@ -175,29 +179,23 @@ export function answerCodes(
  *   { code: 1, label: { en: 'Yes' }, group: 'positive' as const },
  *   { code: 2, label: { en: 'No' }, group: 'negative' as const },
  * ];
- * console.log(Array.from(levelAnswers(data, 'q', answers)!)); // => [ 1, 0 ]
+ * console.log(levelAnswers(data, 'q', answers)); // => [ 1, 0 ]
  * ```
  */
 export function levelAnswers(
   data: SurveyData,
   variable: string,
   answers: readonly Answer[],
-): Int32Array | null {
-  const col = data.columns[variable];
-  if (!col) {
-    throw new EstimationError('UNKNOWN_VARIABLE', `no variable "${variable}" in the data`, {
-      variable,
-    });
-  }
-  if (col.kind === 'numeric') return null;
+): number[] {
+  const col = getCategorical(data, variable);
   const codes = answers.map((a) => String(a.code));
   const cbValues = data.codebook.variables.find((v) => v.name === variable)?.values ?? [];
   const codebookLabel = (code: number | string): string | undefined =>
     cbValues.find((v) => String(v.code) === String(code) || Number(v.code) === Number(code))?.label;
-  return Int32Array.from(col.levels, (level) => {
+  return col.levels.map((level) => {
     let j = answers.findIndex((a) => codebookLabel(a.code) === level);
     if (j < 0) j = answers.findIndex((a) => String(a.code) === level);
-    if (j < 0) j = answers.findIndex((a) => a.label.en === level);
+    if (j < 0) j = answers.findIndex((a) => Object.values(a.label).includes(level));
     if (j < 0) {
       throw new EstimationError(
         'UNKNOWN_LEVEL',

@@ -17,7 +17,7 @@ import {
   type Resolved,
   resolveOptions,
 } from './answers.js';
-import type { Answer, AnswerGroup, Battery } from './questionnaire.js';
+import { type Answer, type AnswerGroup, type Battery, textOf } from './questionnaire.js';
 
 /** The summaries of an item made of answer groups. */
 export type GroupStatistic =
@@ -63,7 +63,7 @@ export interface AnswerShare extends Estimate {
 export interface ItemSummary extends Record<GroupStatistic, Estimate> {
   /** The item's key (e.g. the country). */
   key: string;
-  /** The item's English label. */
+  /** The item's label (its English text, else its questionnaire language's: `textOf`). */
   label: string;
   /** The item's column. */
   variable: string;
@@ -118,7 +118,7 @@ export function svyBattery(
 ): BatteryResult {
   const resolved = resolveOptions(design, opts);
   const items = battery.items.map((item) =>
-    summarise(design, item.variable, battery.scale, resolved, item.key, item.label.en),
+    summarise(design, item.variable, battery.scale, resolved, item.key, textOf(item.label)),
   );
   return { battery: battery.id, items, level: resolved.level, df: resolved.df };
 }
@@ -177,13 +177,16 @@ function summarise(
   });
   // The shares of the column's own levels when none of them is an answer of the missing group
   // (then its base is the item's); else of the answers kept, recoded.
-  const answerOf = levelAnswers(design.data, variable, answers);
+  const answerOf =
+    design.data.columns[variable]?.kind === 'categorical'
+      ? levelAnswers(design.data, variable, answers)
+      : null;
   let shares: readonly Estimate[];
   /** Per share: the kept answer it is the share of. */
   let answerOfShare: Int32Array;
   if (answerOf?.every((j) => slots[j]! >= 0)) {
     shares = svyMean(design, variable, { level: opts.level, df: opts.df });
-    answerOfShare = answerOf.map((j) => slots[j]!);
+    answerOfShare = Int32Array.from(answerOf, (j) => slots[j]!);
   } else {
     const column = `${variable}[answer]`;
     const codes = answerCodes(design.data, variable, answers, slots);
@@ -219,7 +222,7 @@ function summarise(
         ci,
         n,
         nMissing,
-        level: a.label.en,
+        level: textOf(a.label),
         code: a.code,
         answerGroup: a.group,
       };

@@ -22,7 +22,7 @@ import {
   resolveOptions,
   withColumns,
 } from './answers.js';
-import type { MultipleResponseQuestion } from './questionnaire.js';
+import { type MultipleResponseQuestion, textOf } from './questionnaire.js';
 
 /** Options of {@link svyMultipleResponse}. */
 export interface MultipleResponseOptions extends PollOptions {
@@ -39,7 +39,7 @@ export interface MultipleResponseOptions extends PollOptions {
 export interface OptionShare extends Estimate {
   /** The option's key in the questionnaire. */
   key: string;
-  /** Its English label. */
+  /** Its label (English, else the questionnaire's language: `textOf`). */
   label: string;
   /** Its kind: `'none'` and `'dk'` are not substantive options. */
   kind: string;
@@ -105,17 +105,9 @@ export function svyMultipleResponse(
       value: partial,
     });
   }
-  const data = design.data;
-  const nrow = data.nrow;
-  const columns = question.options.map((o) => getNumeric(data, o.variable).values);
-  const domain = design.domain;
-
+  const nrow = design.data.nrow;
+  const { columns, base, nPartial } = responseBase(design, question, partial);
   const k = columns.length;
-  const { base, nPartial, other } = answered(columns, domain, nrow, partial);
-  // A value other than 0/1 somewhere: the error, if that row is in the base.
-  question.options.forEach((o, j) => {
-    if (other[j]) notBinary(question, o, columns[j]!, base);
-  });
   const shares =
     design.type === 'linearization' && !isCalibrated(design) && k > 0
       ? columnShares(design, question, columns, base, resolved)
@@ -150,11 +142,50 @@ export function svyMultipleResponse(
       statistic: 'proportion',
     }) as OptionShare;
     row.key = o.key;
-    row.label = o.label.en;
+    row.label = textOf(o.label);
     row.kind = o.kind ?? 'option';
     return row;
   });
   return finish(question, options, jointCovariance(options), resolved, partial, nPartial);
+}
+
+/** The option columns of a multiple-response question and who answered it. */
+export interface ResponseBase {
+  /** Per option, its 0/1 column (`NaN`: missing). */
+  readonly columns: readonly Float64Array[];
+  /** 1 for respondents in the design's domain who answered (as `partial` says). */
+  readonly base: Uint8Array;
+  /** Respondents in the domain with some, not all, option columns missing. */
+  readonly nPartial: number;
+}
+
+/**
+ * The base of a multiple-response question on a design: the respondents in the domain who
+ * answered it (every option column present; with `partial: 'notNamed'`, at least one), checked
+ * to have only 0/1 values.
+ * @throws {EstimationError} `UNKNOWN_VARIABLE`, `NOT_NUMERIC`, `NOT_BINARY`.
+ * @example
+ * ```ts
+ * const data = fromColumns({ a: [1, 0, NaN, 1], b: [0, 0, NaN, NaN] });
+ * const q = { id: 'q', question: { en: 'Which?' }, options: [
+ *   { variable: 'a', key: 'a', label: { en: 'A' } }, { variable: 'b', key: 'b', label: { en: 'B' } }] };
+ * const r = responseBase(svyDesign(data), q, 'exclude');
+ * console.log(Array.from(r.base), r.nPartial); // => [ 1, 1, 0, 0 ] 1
+ * ```
+ */
+export function responseBase(
+  design: SurveyDesign,
+  question: MultipleResponseQuestion,
+  partial: 'exclude' | 'notNamed',
+): ResponseBase {
+  const data = design.data;
+  const columns = question.options.map((o) => getNumeric(data, o.variable).values);
+  const { base, nPartial, other } = answered(columns, design.domain, data.nrow, partial);
+  // A value other than 0/1 somewhere: the error, if that row is in the base.
+  question.options.forEach((o, j) => {
+    if (other[j]) notBinary(question, o, columns[j]!, base);
+  });
+  return { columns, base, nPartial };
 }
 
 function finish(
@@ -455,7 +486,7 @@ function columnShares(
       n,
       nMissing,
       key: o.key,
-      label: o.label.en,
+      label: textOf(o.label),
       kind: o.kind ?? 'option',
     };
   });

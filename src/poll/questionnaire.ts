@@ -13,7 +13,6 @@
 import {
   _default,
   array,
-  catchall,
   describe,
   enum as enumOf,
   type input,
@@ -27,6 +26,7 @@ import {
   positive,
   record,
   refine,
+  regex,
   strictObject,
   string,
   union,
@@ -39,14 +39,22 @@ import { aboutSchema, trendSchema } from './about.js';
 /** A non-empty text. */
 const nonEmpty = () => string().check(minLength(1));
 
-/** A text in English, with translations keyed by language code (`{ en, ru }`). */
-const textSchema = catchall(
-  object({
-    /** The English text. */
-    en: nonEmpty(),
-  }),
-  string(),
-).check(describe('Text in English (`en`), with translations keyed by language code, e.g. `ru`.'));
+/** A language code: `en`, `ru`, `be`, `pt-BR`, ... */
+const languageCode = () =>
+  string().check(
+    regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'a language code such as "en", "be" or "pt-BR"'),
+  );
+
+/**
+ * A text in one or more languages, keyed by language code (`{ en, ru }`, `{ be }`): at least one,
+ * and the questionnaire's `language` (English unless it says otherwise).
+ */
+const textSchema = record(languageCode(), nonEmpty()).check(
+  refine((t) => Object.keys(t).length > 0, 'a text needs at least one language'),
+  describe(
+    "Text keyed by language code, e.g. { en, ru } or { be }: the questionnaire's language (en unless it says) and any translations.",
+  ),
+);
 
 const codeSchema = union([number(), string()]);
 
@@ -195,6 +203,11 @@ export const headlineSchema = strictObject({
 export const questionnaireSchema = strictObject({
   /** What the file describes. */
   description: optional(string()),
+  /**
+   * The language every text of the file is written in (default `en`); a text's other languages
+   * are its translations.
+   */
+  language: optional(languageCode()),
   /** The poll's common codes (documentation; each item's answers say how codes count). */
   codes: optional(
     strictObject({
@@ -235,6 +248,11 @@ export const questionnaireSchema = strictObject({
   ),
   /** Published statements to check ({@link evaluateHeadlines}). */
   headlines: _default(array(headlineSchema), []),
+  /**
+   * The banner of the poll's tab book: the variables whose levels are the columns of the
+   * report's banner tables ({@link svyTabs}); default the subgroup variables.
+   */
+  banner: optional(array(nonEmpty())),
   /** How reports present the poll: title, source, notice, methodology notes. */
   about: optional(aboutSchema),
   /** Figures published elsewhere to chart beside an item's estimate. */
@@ -282,6 +300,58 @@ export type Headline = output<typeof headlineSchema>;
  */
 export type Questionnaire = output<typeof questionnaireSchema>;
 
+/**
+ * The text of a label in a language: that language's, else English, else the first language the
+ * text has. Without a language it is the text results carry (svyBattery's, svyItem's and
+ * svyMultipleResponse's labels, and the keys of `chartLabels`).
+ * @param text - A text keyed by language code (`{ en, ru }`).
+ * @param language - The language wanted (its base language too: `ru` for `ru-BY`).
+ * @example
+ * ```ts
+ * console.log(textOf({ en: 'Russia', ru: 'Россия' }), textOf({ be: 'Расія', ru: 'Россия' }), textOf({ en: 'Russia', be: 'Расія' }, 'be')); // => Russia Расія Расія
+ * ```
+ */
+export function textOf(text: Readonly<Record<string, string>>, language?: string): string {
+  if (language !== undefined) {
+    const own = text[language] ?? text[language.split('-')[0]!];
+    if (own !== undefined) return own;
+  }
+  return text.en ?? Object.values(text)[0] ?? '';
+}
+
+/** Every text of a questionnaire, with its path (for the language check). */
+function textsOf(q: Questionnaire): Array<[string, Text]> {
+  const out: Array<[string, Text]> = [];
+  q.countries?.forEach((c, i) => {
+    out.push([`countries.${i}.label`, c.label]);
+  });
+  if (q.attitudes) {
+    out.push(['attitudes.question', q.attitudes.question]);
+    q.attitudes.scale.forEach((a, i) => {
+      out.push([`attitudes.scale.${i}.label`, a.label]);
+    });
+    q.attitudes.items.forEach((a, i) => {
+      out.push([`attitudes.items.${i}.label`, a.label]);
+    });
+  }
+  q.multipleResponse.forEach((m, i) => {
+    out.push([`multipleResponse.${i}.question`, m.question]);
+    m.options.forEach((o, j) => {
+      out.push([`multipleResponse.${i}.options.${j}.label`, o.label]);
+    });
+  });
+  q.eeu.forEach((e, i) => {
+    out.push([`eeu.${i}.question`, e.question]);
+    e.answers.forEach((a, j) => {
+      out.push([`eeu.${i}.answers.${j}.label`, a.label]);
+    });
+  });
+  q.subgroups.forEach((s, i) => {
+    out.push([`subgroups.${i}.label`, s.label]);
+  });
+  return out;
+}
+
 function sortKeys(r: Record<string, string[]>): Array<[string, string[]]> {
   return Object.entries(r).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }
@@ -307,6 +377,17 @@ export function parseQuestionnaire(json: unknown, source = 'questionnaire'): Que
       'INVALID_QUESTIONNAIRE',
       `${source}: invalid questionnaire\n  ${result.problems.join('\n  ')}`,
       { file: source, problems: result.problems },
+    );
+  }
+  const language = result.data.language ?? 'en';
+  const problems = textsOf(result.data)
+    .filter(([, t]) => t[language] === undefined)
+    .map(([path, t]) => `${path}: no "${language}" text (has ${Object.keys(t).join(', ')})`);
+  if (problems.length) {
+    throw new CodebookError(
+      'INVALID_QUESTIONNAIRE',
+      `${source}: every text must be in the questionnaire's language "${language}"${result.data.language ? '' : ' (set "language" for another)'}\n  ${problems.join('\n  ')}`,
+      { file: source, problems },
     );
   }
   return result.data;

@@ -30,7 +30,7 @@ export interface RankOptions {
 export interface RankedItem {
   /** The item's (or option's) key. */
   key: string;
-  /** Its English label. */
+  /** Its label (as its result gives it). */
   label: string;
   /** The ranked estimate. */
   estimate: number;

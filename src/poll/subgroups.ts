@@ -4,6 +4,7 @@
  * @module
  */
 import { getCategorical } from '../data/frame.js';
+import { groupDegreesOfFreedom } from '../design/df.js';
 import type { SurveyDesign } from '../design/types.js';
 import { EstimationError } from '../errors.js';
 import { svyBy } from '../estimate/by.js';
@@ -39,6 +40,11 @@ export interface SubgroupRow extends Estimate {
   national: number;
   /** Subgroup share − national share, with its design-based test. */
   vsNational: DifferenceTest;
+  /**
+   * Degrees of freedom of the subgroup's own sample: PSUs minus strata with respondents in it
+   * (R's `degf(subset(design, ...))`), for judging its reliability (`reliability`'s `df`).
+   */
+  domainDf: number;
 }
 
 /** {@link svySubgroups}'s result. */
@@ -125,6 +131,7 @@ export function svySubgroups(
       else withAnswer[code]! += 1;
     }
     if (!withAnswer.some((x) => x > 0)) continue;
+    const groupDf = groupDegreesOfFreedom(design, codes, g.levels.length);
     const shares: Estimate[] = [];
     const table = svyBy(onAnswered, name, (group) => {
       const row = derivedMean(group, column, resolved, { variable, statistic });
@@ -151,6 +158,7 @@ export function svySubgroups(
         V[1]!,
         resolved,
       );
+      row.domainDf = groupDf[code]!;
       rows.push(row);
     });
     g.levels.forEach((level, code) => {

@@ -1,8 +1,10 @@
 /**
  * The report's charts as Vega-Lite specs, one function per part of the report: the headline
  * statements, the attitude battery, a multiple-response question, a single item, a published
- * trend, a topline variable, the weighting. Names are made from ids by {@link fileStem}; the
- * sections (sections.ts) place them and keep them distinct.
+ * trend, a topline variable, the weighting. Every chart carries the data's source and the
+ * report's note (base, weighting, margin of error) under it, and flags unreliable shares. Names
+ * are made from ids by {@link fileStem}; the sections (sections.ts) place them and keep them
+ * distinct.
  * @module
  */
 import type { TopLevelSpec } from 'vega-lite';
@@ -13,7 +15,7 @@ import { rankingChart } from '../charts/ranking.js';
 import { subgroupChart } from '../charts/subgroups.js';
 import { trendChart } from '../charts/trend.js';
 import { weightHistogram, weightingChart } from '../charts/weighting.js';
-import type { Questionnaire } from '../poll/questionnaire.js';
+import { type Questionnaire, textOf } from '../poll/questionnaire.js';
 import type { WeightingReport } from '../weighting/types.js';
 import type { PollEstimates, ReportItem, ReportQuestion, ReportTrend } from './estimates.js';
 import { fileStem } from './names.js';
@@ -29,7 +31,7 @@ export interface ChartDraft {
   caption: string;
 }
 
-/** What every chart builder needs: the translations and the confidence level. */
+/** What every chart builder needs: the translations, the level, and what to print under it. */
 export interface ChartContext {
   /** Translations of the questionnaire's and codebook's labels. */
   labels: ChartLabels;
@@ -37,14 +39,34 @@ export interface ChartContext {
   level: number;
   /** Whether the design weights were raked. */
   weighted: boolean;
+  /** The report's language (its charts' words and labels). */
+  language: ChartLanguage;
+  /** Where the data comes from (printed under every chart). */
+  source: string;
+  /** The lines under every chart after the source, in a language: base, weighting, margin of error. */
+  note: (language: ChartLanguage) => string[];
+  /** Design degrees of freedom (for the reliability flags). */
+  df: number;
 }
 
-const options = (c: ChartContext, language: ChartLanguage = 'en') => ({
+const options = (c: ChartContext, language: ChartLanguage = c.language) => ({
   labels: c.labels,
   language,
   level: c.level,
+  source: c.source,
+  note: c.note(language),
+  df: c.df,
 });
 const percentLevel = (c: ChartContext) => `${Math.round(c.level * 100)}%`;
+
+/** A language's English name ("Belarusian" for `be`), for captions and headings. */
+export function languageName(language: string): string {
+  try {
+    return new Intl.DisplayNames(['en'], { type: 'language' }).of(language) ?? language;
+  } catch {
+    return language;
+  }
+}
 
 /** The headline statements' shares against their thresholds. */
 export function headlinesChart(
@@ -70,7 +92,7 @@ export function headlinesChart(
         labelWidth: 44,
       },
     ),
-    caption: `Each published statement's share with its ${percentLevel(c)} confidence interval (design-based${c.weighted ? ', after raking' : ''}); the red tick is the statement's threshold.`,
+    caption: `Each published statement's share with its ${percentLevel(c)} confidence interval (design-based${c.weighted ? ', after raking' : ''}); the vertical tick is the statement's threshold.`,
   };
 }
 
@@ -82,7 +104,10 @@ export function batteryCharts(
   return [
     {
       name: 'attitudes',
-      spec: divergingChart(battery.result, { ...options(c), title: battery.battery.question.en }),
+      spec: divergingChart(battery.result, {
+        ...options(c),
+        title: textOf(battery.battery.question, c.language),
+      }),
       caption:
         'Answers per item: negative answers left of zero, positive right; neutral and "hard to say" (a real answer, kept in the base) apart on the right, on the same scale. Rows ordered by net score.',
     },
@@ -94,7 +119,7 @@ export function batteryCharts(
         title: 'Net attitude (positive − negative)',
       }),
       caption:
-        'Items ranked by net score with the ranks each could plausibly hold given the sampling uncertainty (pairwise design-based tests, no multiplicity correction).',
+        'Items ranked by net score with the ranks each could plausibly hold given the sampling uncertainty (pairwise design-based tests, no multiplicity correction). Brackets join items not significantly different from each other; ties are not transitive, so brackets overlap.',
     },
   ];
 }
@@ -103,21 +128,21 @@ export function batteryCharts(
 export function questionChart(
   x: ReportQuestion,
   c: ChartContext,
-  language: ChartLanguage = 'en',
+  language: ChartLanguage = c.language,
 ): ChartDraft {
   const { question, result, ranking } = x;
-  const suffix = language === 'en' ? '' : `-${language}`;
+  const suffix = language === c.language ? '' : `-${language}`;
   return {
     name: `ranking-${fileStem(result.question)}${suffix}`,
     spec: rankingChart(result, {
       ...options(c, language),
       ranking,
-      title: question.question[language] ?? question.question.en,
+      title: textOf(question.question, language),
     }),
     caption:
-      language === 'en'
-        ? `Share of respondents naming each option (up to ${question.maxAnswers ?? 'several'} answers), in rank order, with ${percentLevel(c)} confidence intervals and plausible ranks; shaded runs of neighbours are not significantly different.`
-        : `The ranking of “${question.question.en}” with the questionnaire’s ${LANGUAGE_NAMES[language]} labels.`,
+      language === c.language
+        ? `Share of respondents naming each option (up to ${question.maxAnswers ?? 'several'} answers), in rank order, with ${percentLevel(c)} confidence intervals and plausible ranks; brackets join options not significantly different from each other.`
+        : `The ranking of “${textOf(question.question, c.language)}” with the questionnaire’s ${languageName(language)} labels.`,
   };
 }
 
@@ -125,24 +150,22 @@ export function questionChart(
 export function batteryChartIn(
   battery: NonNullable<PollEstimates['battery']>,
   c: ChartContext,
-  language: Exclude<ChartLanguage, 'en'>,
+  language: ChartLanguage,
 ): ChartDraft {
   return {
     name: `attitudes-${language}`,
     spec: divergingChart(battery.result, {
       ...options(c, language),
-      title: battery.battery.question[language] ?? battery.battery.question.en,
+      title: textOf(battery.battery.question, language),
     }),
-    caption: `The attitude chart with the questionnaire’s ${LANGUAGE_NAMES[language]} labels.`,
+    caption: `The attitude chart with the questionnaire’s ${languageName(language)} labels.`,
   };
 }
-
-/** The English names of the chart languages other than English. */
-export const LANGUAGE_NAMES: Record<Exclude<ChartLanguage, 'en'>, string> = { ru: 'Russian' };
 
 /** A single item: its answers, and its positive share by subgroup. */
 export function itemCharts(x: ReportItem, c: ChartContext): ChartDraft[] {
   const stem = fileStem(x.item.variable);
+  const question = textOf(x.item.question, c.language);
   const charts: ChartDraft[] = [
     {
       name: `${stem}-answers`,
@@ -150,7 +173,7 @@ export function itemCharts(x: ReportItem, c: ChartContext): ChartDraft[] {
         ...options(c),
         mark: 'bar',
         sort: 'none',
-        title: x.item.question.en,
+        title: question,
       }),
       caption: `Share of each answer among respondents who answered (refusals excluded, "hard to say" kept), with ${percentLevel(c)} confidence intervals; base n in the tooltip.`,
     },
@@ -159,16 +182,12 @@ export function itemCharts(x: ReportItem, c: ChartContext): ChartDraft[] {
   if (s) {
     const counted = x.item.answers
       .filter((a) => s.counts.includes(String(a.code)))
-      .map((a) => a.label.en)
-      .join(' or ');
+      .map((a) => textOf(a.label));
     charts.push({
       name: `${stem}-by-subgroup`,
-      spec: subgroupChart(s, {
-        ...options(c),
-        title: `${x.item.question.en}: ${(counted || 'share').toLowerCase()}`,
-      }),
+      spec: subgroupChart(s, { ...options(c), title: question, counts: counted }),
       caption:
-        'Share by subgroup with its confidence interval; the dashed line and grey band are the national share and its interval. Filled dots: the subgroup differs significantly from the national share (design-based test of the difference, which accounts for the subgroup being part of the national sample).',
+        'Share by subgroup with its confidence interval and unweighted base; the dashed line and grey band are the national share and its interval. Coloured dots: the subgroup differs significantly from the national share (design-based test of the difference, which accounts for the subgroup being part of the national sample); grey dots: it does not.',
     });
   }
   return charts;
@@ -185,10 +204,9 @@ const STATISTIC_WORDS = {
 /** What this poll's point of a trend is, in a sentence. */
 export function trendPollNote(x: ReportTrend, q: Questionnaire): string {
   if (x.trend.poll.note) return x.trend.poll.note;
-  const item =
-    q.eeu.find((i) => i.variable === x.trend.variable)?.question.en ??
-    q.attitudes?.items.find((i) => i.variable === x.trend.variable)?.label.en ??
-    x.trend.variable;
+  const eeu = q.eeu.find((i) => i.variable === x.trend.variable);
+  const battery = q.attitudes?.items.find((i) => i.variable === x.trend.variable);
+  const item = eeu ? textOf(eeu.question) : battery ? textOf(battery.label) : x.trend.variable;
   return `This poll's figure is the share of ${STATISTIC_WORDS[x.trend.statistic ?? 'positive']} answers to “${item}”.`;
 }
 
@@ -209,6 +227,7 @@ export function trendChartDraft(x: ReportTrend, q: Questionnaire, c: ChartContex
           x: trend.poll.x,
           estimate: estimate.estimate,
           ci: estimate.ci,
+          se: estimate.se,
           series: trend.poll.series,
           source: trend.poll.source ?? 'surveykit estimate',
           n: estimate.n,
@@ -250,7 +269,7 @@ export function weightingCharts(
       name: 'weighting-margins',
       spec: weightingChart(diagnostics, options(c)),
       caption:
-        'Per level of each raking margin: the unweighted sample share, the share with the design weights (before raking) and with the raked weights (after), against the population share.',
+        'Per level of each raking margin: the unweighted sample share, the share with the design weights (before raking) and with the raked weights (after), each in its own lane, against the population share (the black line).',
     });
   }
   if (diagnostics || !allEqual(weights.design)) {

@@ -6,6 +6,7 @@
 
 import type { ReportSection } from '../charts/report.js';
 import { type ReportScripts, renderReport } from '../charts/report.js';
+import { fileName } from './names.js';
 import type { PollSection } from './sections.js';
 import type { PollReportSummary } from './summary.js';
 import type { ChartFileFormat } from './types.js';
@@ -22,6 +23,8 @@ export interface PageInputs {
   title: string;
   /** The notice at the top, if any. */
   notice: string | undefined;
+  /** Where the data comes from (under the title). */
+  source: string;
   /** The summary (subtitle and footer). */
   summary: PollReportSummary;
   /** The methodology section. */
@@ -36,9 +39,11 @@ export interface PageInputs {
 export function reportHtml(sections: readonly PollSection[], page: PageInputs): string {
   const { summary } = page;
   const input = summary.input;
+  // file names only: reader-facing text names no folders of the machine that made it
+  const file = (name: string | null, none: string) => (name === null ? none : fileName(name));
   return renderReport({
     title: page.title,
-    subtitle: `${summary.design.n} respondents, ${summary.design.weights === 'raked' ? 'raked' : 'design'} weights, ${Math.round(summary.design.level * 100)}% confidence intervals.`,
+    subtitle: `Source: ${page.source}. ${summary.design.n} respondents, ${summary.design.weights === 'raked' ? 'raked' : 'design'} weights, ${Math.round(summary.design.level * 100)}% confidence intervals.`,
     ...(page.notice ? { notice: page.notice } : {}),
     sections: [
       ...sections.map((s) => ({
@@ -57,7 +62,7 @@ export function reportHtml(sections: readonly PollSection[], page: PageInputs): 
       })),
       page.methodology,
     ],
-    footer: `${summary.generatedBy}; inputs: ${input.data}, ${input.codebook ?? 'no codebook (types inferred)'}, ${input.questionnaire ?? 'no questionnaire'}, ${input.margins ?? 'no margins'}.`,
+    footer: `${summary.generatedBy}; inputs: ${file(input.data, '')}, ${file(input.codebook, 'no codebook (types inferred)')}, ${file(input.questionnaire, 'no questionnaire')}, ${file(input.margins, 'no margins')}.`,
     ...(page.scripts ? { scripts: page.scripts } : {}),
   });
 }

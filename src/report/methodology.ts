@@ -39,6 +39,22 @@ function strataLabel(m: MethodologyInputs): string | null {
     .join('; ');
 }
 
+/** What the reliability flags mean, and how many there are. */
+function reliabilityText(r: PollReportSummary['reliability']): string {
+  const counts =
+    r.suppressed + r.review + r.footnote === 0
+      ? `In this report all ${r.assessed} shares meet the standard.`
+      : `In this report ${r.suppressed} of ${r.assessed} shares are below the standard and ${r.review + r.footnote} more are flagged †${
+          r.flagged.length
+            ? ` (${r.flagged
+                .slice(0, 6)
+                .map((f) => f.what)
+                .join('; ')}${r.flagged.length > 6 ? '; …' : ''})`
+            : ''
+        }.`;
+  return `Judged by the ${r.standard}: a share is marked * (and drawn hollow) when its effective sample size is under 30, its Korn–Graubard 95% interval (on the effective sample size adjusted for the degrees of freedom) is 30 points wide or more, or wider than 5 points and more than 130% of the share; it is marked † when it has fewer than 8 degrees of freedom (each subgroup is judged on its own PSUs and strata), is 0% or 100%, or its interval is more than 130% of its complement. ${counts}`;
+}
+
 /** The methodology section. */
 export function methodology(m: MethodologyInputs): ReportSection {
   const strata = strataLabel(m);
@@ -51,7 +67,7 @@ export function methodology(m: MethodologyInputs): ReportSection {
   const about = m.questionnaire?.about;
   const ranked = x.battery !== null || x.questions.length > 0;
   const facts: Array<readonly [string, string]> = [
-    ...(about?.source ? ([['Source', about.source]] as const) : []),
+    ['Source', summary.source],
     ['Design', d.call],
     [
       'Respondents',
@@ -91,6 +107,7 @@ export function methodology(m: MethodologyInputs): ReportSection {
       }`,
     ],
     ['Confidence level', `${lvl} for every interval and test`],
+    ['Reliability of shares', reliabilityText(summary.reliability)],
     ...(ranked
       ? ([
           [
@@ -132,6 +149,7 @@ export function methodology(m: MethodologyInputs): ReportSection {
         h.n,
       ]),
       note: 'Design effect: the share’s variance over that of a simple random sample of the same size with replacement, se² (n − 1) / (p (1 − p)).',
+      source: summary.source,
     });
   }
   if (m.diagnostics) {
@@ -157,6 +175,7 @@ export function methodology(m: MethodologyInputs): ReportSection {
           l.n,
         ]),
       ),
+      source: summary.source,
     });
   }
   return {

@@ -33,6 +33,18 @@ export function fileStem(id: string): string {
   return RESERVED.test(stem) ? `${stem}-x` : stem;
 }
 
+/**
+ * The file name of a path, without its folders (reader-facing text names no folders of the
+ * machine or repository that made it).
+ * @example
+ * ```ts
+ * console.log(fileName('data/belarus-2021-12.csv'), fileName('C:\\polls\\x.sav'), fileName('plain.csv')); // => belarus-2021-12.csv x.sav plain.csv
+ * ```
+ */
+export function fileName(path: string): string {
+  return path.split(/[\\/]/).pop() || path;
+}
+
 /** Names of one folder (or one page's anchors), kept distinct ignoring case. */
 export class UniqueNames {
   readonly #used = new Set<string>();

@@ -3,11 +3,15 @@
  * description and margins in; its summary, tables, charts and page out, in memory.
  * @module
  */
-import { chartLabels } from '../charts/labels.js';
+import { formatNumber } from '../charts/common.js';
+import { type ChartLanguage, chartLabels, variableTitle } from '../charts/labels.js';
+import { phrase, word } from '../charts/words.js';
 import type { Codebook } from '../data/codebook.js';
+import { tabsToCsv } from '../tabs/csv.js';
 import { pollEstimates } from './estimates.js';
 import { reportHtml } from './html.js';
 import { methodology } from './methodology.js';
+import { fileName } from './names.js';
 import { reportSections } from './sections.js';
 import {
   designSummary,
@@ -16,8 +20,10 @@ import {
   loadSummary,
   meanShareDeff,
   type PollReportSummary,
+  reliabilitySummary,
 } from './summary.js';
 import { reportTables } from './tables.js';
+import { bannerTables } from './tabs.js';
 import type { ChartFileFormat, PollReport, PollReportInput } from './types.js';
 import { weightingStage } from './weighting.js';
 
@@ -91,9 +97,15 @@ export function pollReport(input: PollReportInput): PollReport {
     log,
   });
 
+  // what travels with every output: the source (and the notice)
+  const source = input.source ?? q?.about?.source ?? codebook.source ?? fileName(names.data);
+  const notice = input.notice ?? q?.about?.notice ?? null;
+
   // 4. summary and tables
   const summary: PollReportSummary = {
     generatedBy: input.generatedBy ?? 'surveykit pollReport',
+    source,
+    notice,
     input: names,
     load,
     design: designSummary(
@@ -103,29 +115,57 @@ export function pollReport(input: PollReportInput): PollReport {
       stage.diagnostics !== null,
     ),
     weighting: stage.summary,
-    headlines: headlineSummary(estimates.headlines),
+    reliability: reliabilitySummary(estimates),
+    headlines: headlineSummary(estimates.headlines, estimates.df),
     estimates: estimatesSummary(estimates),
   };
-  const tables = reportTables(estimates);
+  const tables = reportTables(estimates, source);
+  const tabs = q ? bannerTables(design, q, input.banner, estimates.level, progress) : null;
+  if (tabs) tables.set('tabs', tabsToCsv(tabs, { source }));
   const chartFiles = input.chartFiles ?? ALL_FILES;
   if (input.charts === false) {
-    return { summary, tables, charts: [], html: null, chartFiles, design };
+    return { summary, tables, charts: [], html: null, chartFiles, design, tabs, notice };
   }
 
   // 5. charts and the page
   const labels = chartLabels({ codebook, ...(q ? { questionnaire: q } : {}) });
+  const d = summary.design;
+  const margins = stage.summary.margins;
+  const note = (language: ChartLanguage) => [
+    phrase('noteBase', language, {
+      n: formatNumber(d.n, 0, language),
+      weighting: margins.length
+        ? phrase('noteRaked', language, {
+            margins: margins.map((m) => variableTitle(m, language, labels)).join(', '),
+          })
+        : word('noteDesignWeights', language),
+    }),
+    phrase('noteMoe', language, {
+      moe: formatNumber(
+        100 * (d.marginOfError50.design ?? d.marginOfError50.weighting),
+        1,
+        language,
+      ),
+      level: `${Math.round(d.level * 100)}%`,
+    }),
+  ];
   const sections = reportSections({
     estimates,
     questionnaire: q,
     labels,
     diagnostics: stage.diagnostics,
     weights: { design: stage.base.weights, final: design.weights },
-    questionnaireName: names.questionnaire,
+    language: input.language ?? 'en',
+    source,
+    note,
+    tabs,
+    notice,
   });
   const strata = design.spec.strata;
   const html = reportHtml(sections, {
     title: input.title ?? q?.about?.title ?? codebook.title ?? `Poll report: ${names.data}`,
-    notice: input.notice ?? q?.about?.notice,
+    notice: notice ?? undefined,
+    source,
     summary,
     methodology: methodology({
       summary,
@@ -139,5 +179,6 @@ export function pollReport(input: PollReportInput): PollReport {
     chartFiles,
     scripts: input.scripts,
   });
-  return { summary, tables, charts: sections.flatMap((s) => s.charts), html, chartFiles, design };
+  const charts = sections.flatMap((s) => s.charts);
+  return { summary, tables, charts, html, chartFiles, design, tabs, notice };
 }

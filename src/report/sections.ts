@@ -7,8 +7,11 @@
  * @module
  */
 import type { ChartLabels, ChartLanguage } from '../charts/labels.js';
-import { estimateTable, type ReportTable } from '../charts/report.js';
-import type { Questionnaire } from '../poll/questionnaire.js';
+import type { ReportTable } from '../charts/report.js';
+import { tabsReportTables } from '../charts/tabs.js';
+import { type Questionnaire, textOf } from '../poll/questionnaire.js';
+import { tabsNotes } from '../tabs/notes.js';
+import type { Tabs } from '../tabs/types.js';
 import type { WeightingReport } from '../weighting/types.js';
 import {
   batteryChartIn,
@@ -17,7 +20,7 @@ import {
   type ChartDraft,
   headlinesChart,
   itemCharts,
-  LANGUAGE_NAMES,
+  languageName,
   questionChart,
   toplineChart,
   trendChartDraft,
@@ -25,11 +28,13 @@ import {
 } from './charts.js';
 import type { PollEstimates } from './estimates.js';
 import {
+  answersTable,
   batteryTable,
   headlineTable,
   meansTable,
   questionTable,
   subgroupTable,
+  type TableContext,
   toplineTable,
   trendTable,
 } from './html-tables.js';
@@ -62,8 +67,16 @@ export interface SectionInputs {
   diagnostics: WeightingReport | null;
   /** The design weights and the final weights. */
   weights: { design: Float64Array; final: Float64Array };
-  /** The questionnaire's name (for the headline table's note). */
-  questionnaireName: string | null;
+  /** The report's language (its charts' words and labels). */
+  language: ChartLanguage;
+  /** Where the data comes from (under every chart and table). */
+  source: string;
+  /** The lines under every chart after the source, in a language: base, weighting, margin of error. */
+  note: (language: ChartLanguage) => string[];
+  /** The banner tables (`null`: none). */
+  tabs: Tabs | null;
+  /** The notice every output carries (`null`: none). */
+  notice: string | null;
 }
 
 const INTRO = {
@@ -77,6 +90,8 @@ const INTRO = {
   trend: "They are shown as published, without confidence intervals, beside this poll's estimate.",
   language:
     'Labels come from the questionnaire’s and codebook’s translations; the charts’ own words (axes, legends, tooltips) are translated by surveykit.',
+  tables:
+    'Every item by the banner, as a tab book prints it: column percentages (means for numbers), the unweighted and effective bases of each column, and letters naming the columns of the same banner variable a cell is significantly higher than.',
   topline:
     'Share of each value among respondents with a value, with its confidence interval (design-based; missing values excluded).',
   raked:
@@ -85,12 +100,14 @@ const INTRO = {
     'The design weights (inverse inclusion probabilities); no population margins were given, so they were not raked.',
 };
 
-/** The chart languages other than English that the questionnaire has translations in. */
-function otherLanguages(q: Questionnaire): Array<Exclude<ChartLanguage, 'en'>> {
+/**
+ * The languages other than the report's that the questionnaire's battery question or first
+ * multiple-response question is written in, in the order they appear.
+ */
+function otherLanguages(q: Questionnaire, language: ChartLanguage): ChartLanguage[] {
   const texts = [q.attitudes?.question, q.multipleResponse[0]?.question];
-  return (Object.keys(LANGUAGE_NAMES) as Array<Exclude<ChartLanguage, 'en'>>).filter((lang) =>
-    texts.some((t) => t?.[lang] !== undefined),
-  );
+  const found = texts.flatMap((t) => (t ? Object.keys(t) : []));
+  return [...new Set(found)].filter((lang) => lang !== language);
 }
 
 /**
@@ -99,7 +116,17 @@ function otherLanguages(q: Questionnaire): Array<Exclude<ChartLanguage, 'en'>> {
  */
 export function reportSections(s: SectionInputs): PollSection[] {
   const { estimates: x, questionnaire: q, labels } = s;
-  const c: ChartContext = { labels, level: x.level, weighted: s.diagnostics !== null };
+  const c: ChartContext = {
+    labels,
+    level: x.level,
+    weighted: s.diagnostics !== null,
+    language: s.language,
+    source: s.source,
+    note: s.note,
+    df: x.df,
+  };
+  const t: TableContext = { level: x.level, df: x.df, source: s.source };
+  const text = (v: Readonly<Record<string, string>>) => textOf(v, s.language);
   const chartNames = new UniqueNames();
   const ids = new UniqueNames();
   const sections: PollSection[] = [];
@@ -127,41 +154,40 @@ export function reportSections(s: SectionInputs): PollSection[] {
       'Headline statements',
       [INTRO.headlines],
       [headlinesChart(x, q, c)],
-      [headlineTable(x.headlines, x.level, s.questionnaireName)],
+      [headlineTable(x.headlines, t)],
     );
   }
   if (x.battery) {
-    add('attitudes', x.battery.battery.question.en, [INTRO.battery], batteryCharts(x.battery, c), [
-      batteryTable(x.battery.result, x.level),
-    ]);
+    add(
+      'attitudes',
+      text(x.battery.battery.question),
+      [INTRO.battery],
+      batteryCharts(x.battery, c),
+      [batteryTable(x.battery.result, t)],
+    );
   }
   for (const question of x.questions) {
     const max = question.question.maxAnswers;
     add(
       `question-${fileStem(question.result.question)}`,
-      question.question.question.en,
+      text(question.question.question),
       [
         `A multiple-response question${max ? ` (up to ${max} answers)` : ''}: the share of respondents naming each option. Shares add to more than 100% because one respondent can name several options; "none" and "hard to say" are not ranked.`,
       ],
       [questionChart(question, c)],
-      [questionTable(question, x.level)],
+      [questionTable(question, t)],
     );
   }
   for (const item of x.items) {
+    const question = text(item.item.question);
     add(
       `item-${fileStem(item.item.variable)}`,
-      item.item.question.en,
+      question,
       item.subgroups ? [INTRO.item, INTRO.subgroups] : [INTRO.item],
       itemCharts(item, c),
       [
-        estimateTable(item.summary.answers, {
-          caption: item.item.question.en,
-          label: 'Answer',
-          level: x.level,
-        }),
-        ...(item.subgroups
-          ? [subgroupTable(item.subgroups, item.item.question.en, labels, x.level)]
-          : []),
+        answersTable(item.summary.answers, question, t),
+        ...(item.subgroups ? [subgroupTable(item.subgroups, question, labels, t)] : []),
       ],
     );
   }
@@ -171,14 +197,14 @@ export function reportSections(s: SectionInputs): PollSection[] {
       'Published figures over time',
       [[...x.trends.flatMap((t) => (t.trend.note ? [t.trend.note] : [])), INTRO.trend].join(' ')],
       x.trends.map((t) => trendChartDraft(t, q, c)),
-      x.trends.map((t) => trendTable(t, x.level)),
+      x.trends.map((trend) => trendTable(trend, t)),
     );
   }
-  for (const lang of q ? otherLanguages(q) : []) {
+  for (const lang of q ? otherLanguages(q, s.language) : []) {
     const first = x.questions[0];
     add(
       `labels-${lang}`,
-      `Charts with ${LANGUAGE_NAMES[lang]} labels`,
+      `Charts with ${languageName(lang)} labels`,
       [INTRO.language],
       [
         ...(x.battery ? [batteryChartIn(x.battery, c, lang)] : []),
@@ -196,12 +222,23 @@ export function reportSections(s: SectionInputs): PollSection[] {
         v.label === v.variable ? v.variable : `${v.label} (${v.variable})`,
         [INTRO.topline],
         [toplineChart(v, c)],
-        [toplineTable(v, x.level)],
+        [toplineTable(v, t)],
       );
     }
     if (numeric.length) {
-      add('means', 'Numeric variables', [], [], [meansTable(numeric, x.level)]);
+      add('means', 'Numeric variables', [], [], [meansTable(numeric, t)]);
     }
+  }
+  if (s.tabs) {
+    add(
+      'tables',
+      'Tables',
+      [INTRO.tables, ...tabsNotes(s.tabs, { source: s.source, notes: s.notice ? [s.notice] : [] })],
+      [],
+      tabsReportTables(s.tabs, { notesUnderEach: false, language: s.language, labels }).map(
+        (table) => ({ ...table, source: s.source }),
+      ),
+    );
   }
   add(
     'weighting',

@@ -12,6 +12,12 @@ import { qt } from '../stats/distributions.js';
 import { designDf } from '../variance/linearization.js';
 import { weightSummary } from '../weighting/summary.js';
 import type { PollEstimates } from './estimates.js';
+import {
+  type FlaggedShare,
+  flaggedShares,
+  RELIABILITY_STANDARD,
+  shareFlag,
+} from './reliability.js';
 
 /** An estimate as the summary writes it. */
 export interface SummaryEstimate {
@@ -27,12 +33,26 @@ export interface SummaryEstimate {
   nMissing: number;
   /** Design effect as R's `deff = "replace"`: se² · (n − 1) / (p (1 − p)), shares only. */
   deff?: number;
+  /**
+   * Shares only: the NCHS standard's verdict (`reliability`): `'suppress'`, `'review'`,
+   * `'footnote'`, or `null` when it meets the standard.
+   */
+  flag?: 'suppress' | 'review' | 'footnote' | null;
+  /** Shares only: why it is flagged (`''` when it is not). */
+  flagReason?: string;
 }
 
 /** The content of `summary.json`. */
 export interface PollReportSummary {
   /** What wrote the report. */
   generatedBy: string;
+  /**
+   * Where the data comes from: the questionnaire's `about.source`, else the codebook's
+   * `source`, else the data file's name (e.g. "Synthetic data: ...").
+   */
+  source: string;
+  /** The notice every output of the report carries (the questionnaire's `about.notice`), if any. */
+  notice: string | null;
   /** The names of the inputs (`null`: not given; a `null` codebook: types inferred from the data). */
   input: {
     /** The data. */
@@ -112,6 +132,21 @@ export interface PollReportSummary {
     kishDeffBefore: number;
     /** Kish design effect of the final weights. */
     kishDeffAfter: number;
+  };
+  /** The reliability of every share the report shows, by the NCHS standard for proportions. */
+  reliability: {
+    /** The standard, cited. */
+    standard: string;
+    /** Shares judged. */
+    assessed: number;
+    /** Shares the standard says not to publish. */
+    suppressed: number;
+    /** Shares it flags for statistical review. */
+    review: number;
+    /** Shares it footnotes (their complement is unreliable). */
+    footnote: number;
+    /** The flagged shares, in report order. */
+    flagged: FlaggedShare[];
   };
   /** One per published statement of the questionnaire. */
   headlines: Array<
@@ -231,7 +266,7 @@ export function shareDeff(e: { estimate: number; se: number; n: number }): numbe
 }
 
 /** An estimate row as the summary writes it (`deff` for shares). */
-export function summaryEstimate(e: Estimate, share = true): SummaryEstimate {
+export function summaryEstimate(e: Estimate, share = true, df?: number): SummaryEstimate {
   const out: SummaryEstimate = {
     estimate: e.estimate,
     se: e.se,
@@ -239,8 +274,27 @@ export function summaryEstimate(e: Estimate, share = true): SummaryEstimate {
     n: e.n,
     nMissing: e.nMissing,
   };
-  if (share) out.deff = shareDeff(e);
+  if (share) {
+    out.deff = shareDeff(e);
+    const f = shareFlag(e, df);
+    out.flag = f?.flag ?? null;
+    out.flagReason = f?.reason ?? '';
+  }
   return out;
+}
+
+/** The reliability part of the summary. */
+export function reliabilitySummary(x: PollEstimates): PollReportSummary['reliability'] {
+  const { assessed, flagged } = flaggedShares(x);
+  const count = (flag: FlaggedShare['flag']) => flagged.filter((f) => f.flag === flag).length;
+  return {
+    standard: RELIABILITY_STANDARD,
+    assessed,
+    suppressed: count('suppress'),
+    review: count('review'),
+    footnote: count('footnote'),
+    flagged,
+  };
 }
 
 /**
@@ -315,6 +369,7 @@ export function loadSummary(data: SurveyData): PollReportSummary['load'] {
 /** The headline estimates of the summary. */
 export function headlineSummary(
   results: readonly HeadlineResult[],
+  df?: number,
 ): PollReportSummary['headlines'] {
   return results.map((h) => ({
     id: h.id,
@@ -327,6 +382,8 @@ export function headlineSummary(
     n: h.n,
     nMissing: h.nMissing,
     deff: shareDeff(h),
+    flag: shareFlag(h, df)?.flag ?? null,
+    flagReason: shareFlag(h, df)?.reason ?? '',
     threshold: h.threshold,
     comparison: h.comparison,
     claimedRank: h.claimedRank,
@@ -345,9 +402,9 @@ export function estimatesSummary(x: PollEstimates): PollReportSummary['estimates
         key: i.key,
         label: i.label,
         variable: i.variable,
-        positive: summaryEstimate(i.positive),
-        positiveOrNeutral: summaryEstimate(i.positiveOrNeutral),
-        negative: summaryEstimate(i.negative),
+        positive: summaryEstimate(i.positive, true, x.df),
+        positiveOrNeutral: summaryEstimate(i.positiveOrNeutral, true, x.df),
+        negative: summaryEstimate(i.negative, true, x.df),
         net: summaryEstimate(i.net, false),
         netRank: r?.rank ?? 0,
         netRankRange: r?.rankRange ?? [0, 0],
@@ -361,7 +418,7 @@ export function estimatesSummary(x: PollEstimates): PollReportSummary['estimates
         return {
           key: o.key,
           label: o.label,
-          ...summaryEstimate(o),
+          ...summaryEstimate(o, true, x.df),
           rank: r?.rank ?? null,
           rankRange: r?.rankRange ?? null,
         };
@@ -369,9 +426,9 @@ export function estimatesSummary(x: PollEstimates): PollReportSummary['estimates
     })),
     items: x.items.map(({ summary: i }) => ({
       variable: i.variable,
-      positive: summaryEstimate(i.positive),
-      negative: summaryEstimate(i.negative),
-      dk: summaryEstimate(i.dk),
+      positive: summaryEstimate(i.positive, true, x.df),
+      negative: summaryEstimate(i.negative, true, x.df),
+      dk: summaryEstimate(i.dk, true, x.df),
     })),
   };
   if (x.topline) {
@@ -381,7 +438,7 @@ export function estimatesSummary(x: PollEstimates): PollReportSummary['estimates
       type: v.kind,
       estimates: v.rows.map((e) => ({
         level: e.level ?? null,
-        ...summaryEstimate(e, v.kind === 'categorical'),
+        ...summaryEstimate(e, v.kind === 'categorical', x.df),
       })),
     }));
     out.toplineSkipped = x.topline.skipped.map((s) => ({ ...s }));

@@ -10,6 +10,7 @@ import type { DesignSpec, LinearizationDesign } from '../design/types.js';
 import type { Margin } from '../design/weighting-history.js';
 import type { Questionnaire } from '../poll/questionnaire.js';
 import type { MarginsFile } from '../poll/weighting.js';
+import type { Tabs } from '../tabs/types.js';
 import type { PollReportSummary } from './summary.js';
 
 /** What a progress line is: a stage's `progress`, or a `headline` statement's result. */
@@ -41,12 +42,31 @@ export interface PollReportInput {
   charts?: boolean;
   /** The chart files the page links to (and `writePollReport` writes), default all three; `[]`: no links. */
   chartFiles?: readonly ChartFileFormat[];
+  /**
+   * The banner of the report's banner tables ("tab book": every item of the questionnaire by
+   * these variables, with significance letters; `svyTabs`): default the questionnaire's
+   * `banner`, else its subgroup variables; `false` or `[]`: no banner tables. Needs a
+   * questionnaire.
+   */
+  banner?: readonly string[] | false;
   /** Add the topline of every variable; default: only without a questionnaire. */
   topline?: boolean;
   /** The report's title; default the questionnaire's `about.title`, the codebook's title, or one made from the data's name. */
   title?: string;
   /** A notice at the top of the page (e.g. "synthetic data"); default the questionnaire's `about.notice`. */
   notice?: string;
+  /**
+   * Where the data comes from, printed under every chart and table and written to summary.json
+   * and the CSV files; default the questionnaire's `about.source`, else the codebook's `source`,
+   * else the data file's name.
+   */
+  source?: string;
+  /**
+   * Language of the charts' words and labels (default `'en'`): any language the questionnaire
+   * and codebook carry (the charts' own words in English, Russian or Belarusian). The page's
+   * prose stays English.
+   */
+  language?: string;
   /** The chart libraries' text, to inline in the page outside Node (see `renderReport`). */
   scripts?: ReportScripts;
   /**
@@ -96,4 +116,11 @@ export interface PollReport {
   chartFiles: readonly ChartFileFormat[];
   /** The design the estimates used (raked when there were margins), for further analysis. */
   design: LinearizationDesign;
+  /**
+   * The banner tables (`svyTabs` of the questionnaire's items by the banner; `null`: none), which
+   * {@link writePollReport} also writes as `tabs.xlsx`.
+   */
+  tabs: Tabs | null;
+  /** The notice every output carries (e.g. that the data is synthetic); `null`: none. */
+  notice: string | null;
 }

@@ -11,6 +11,7 @@ import { type MarginsFile, marginsFromJson, weightToPopulation } from '../poll/w
 import { weightingReport } from '../weighting/report.js';
 import { type WeightSummary, weightSummary } from '../weighting/summary.js';
 import type { WeightingReport } from '../weighting/types.js';
+import { fileName } from './names.js';
 import type { PollReportSummary } from './summary.js';
 
 /** What the stage gives the rest of the report. */
@@ -70,7 +71,7 @@ export function weightingStage(
   const after = weightSummary(design);
   const summary: PollReportSummary['weighting'] = {
     method: 'rake',
-    note: `raked to ${list.length} margins${marginsName ? ` from ${marginsName}` : ''}`,
+    note: `raked to ${list.length} margins${marginsName ? ` from ${fileName(marginsName)}` : ''}`,
     margins: list.map((m) => m.variable),
     iterations: step?.iterations ?? null,
     converged: step?.converged ?? null,

@@ -8,6 +8,7 @@
 import { renderSvg, svgToPng } from '../charts/render.js';
 import { DataFormatError } from '../errors.js';
 import { writeInside } from '../platform/write.js';
+import { tabsToXlsx } from '../tabs/xlsx.js';
 import type { PollReport } from './types.js';
 
 /** Options of {@link writePollReport}. */
@@ -31,7 +32,8 @@ function checkName(name: string, folder: string, outDir: string): void {
 /**
  * Writes a report made by {@link pollReport} into `outDir` (made if needed): `summary.json`,
  * `tables/<name>.csv`, each chart as `charts/<name>.png` (2× scale), `.svg` and `.json` (the
- * Vega-Lite spec; the formats in `report.chartFiles`), and `report.html`; resolves to the paths
+ * Vega-Lite spec; the formats in `report.chartFiles`), the banner tables as `tabs.xlsx` (when the
+ * report has them), and `report.html`; resolves to the paths
  * written, in that order. Node only (`NEEDS_NODE` elsewhere).
  *
  * @throws {DataFormatError} `UNSAFE_PATH` for a table or chart name that is not a plain file name
@@ -68,6 +70,13 @@ export async function writePollReport(
     if (formats.has('png')) await write(`charts/${chart.name}.png`, svgToPng(svg, { scale: 2 }));
   }
   const chartFiles = files.length - 1 - report.tables.size;
+  if (report.tabs) {
+    const notes = report.notice ? [report.notice] : [];
+    await write(
+      'tabs.xlsx',
+      await tabsToXlsx(report.tabs, { source: report.summary.source, notes }),
+    );
+  }
   if (report.html !== null) await write('report.html', report.html);
   const log = opts.log ?? (() => {});
   const dir = outDir.replace(/[/\\]+$/, '') || outDir;
@@ -82,7 +91,7 @@ export async function writePollReport(
     );
   }
   log(
-    `wrote ${dir}/summary.json, ${report.tables.size} table${report.tables.size === 1 ? '' : 's'} in ${dir}/tables${chartFiles ? `, ${chartFiles} chart files` : ''}${report.html !== null ? ' and report.html' : ''}`,
+    `wrote ${dir}/summary.json, ${report.tables.size} table${report.tables.size === 1 ? '' : 's'} in ${dir}/tables${chartFiles ? `, ${chartFiles} chart files` : ''}${report.tabs ? ', tabs.xlsx' : ''}${report.html !== null ? ' and report.html' : ''}`,
   );
   return files;
 }

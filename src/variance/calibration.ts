@@ -139,19 +139,63 @@ function adjustPostStratified(step: PostStratifyStep, z: Float64Array): void {
  * Rows with weight 0 before raking are left out of the means (R would give NaN).
  */
 function adjustRaked(step: RakeStep, z: Float64Array): void {
-  const { cells, oldWeights: w0, cellLevels, sweepFactors, levels } = step;
-  const m = levels.length;
-  const nCells = sweepFactors[0]!.length;
+  const { cells, oldWeights: w0 } = step;
+  const nCells = step.sweepFactors[0]!.length;
   const S0 = new Float64Array(nCells);
-  const count = new Float64Array(nCells);
   const n = z.length;
   for (let i = 0; i < n; i++) {
     const w = w0[i]!;
     const c = cells[i]!;
-    if (w === 0 || c < 0) continue;
-    S0[c]! += z[i]! / w;
-    count[c]! += 1;
+    if (w !== 0 && c >= 0) S0[c]! += z[i]! / w;
   }
+  const D = rakingCorrection(step, S0, rakingCellCounts(step));
+  for (let i = 0; i < n; i++) {
+    const w = w0[i]!;
+    const c = cells[i]!;
+    if (w !== 0 && c >= 0) z[i]! -= w * D[c]!;
+  }
+}
+
+/**
+ * Per cell of a raking step, the respondents with a weight before raking (those the raking
+ * adjustment of influence values averages over).
+ * @example
+ * ```ts
+ * const d = rake(svyDesign(fromColumns({ g: ['a', 'b', 'a'] })), [{ variable: 'g', population: { a: 4, b: 2 } }]);
+ * const step = d.calibration![0] as RakeStep;
+ * console.log(Array.from(rakingCellCounts(step))); // => [ 2, 1 ]
+ * ```
+ */
+export function rakingCellCounts(step: RakeStep): Float64Array {
+  const count = new Float64Array(step.sweepFactors[0]!.length);
+  const { cells, oldWeights: w0 } = step;
+  for (let i = 0; i < cells.length; i++) {
+    const c = cells[i]!;
+    if (w0[i] !== 0 && c >= 0) count[c]! += 1;
+  }
+  return count;
+}
+
+/**
+ * The raking adjustment of influence values as R's `svyrecvar` makes it (10 sweeps of
+ * `x ← x − psw_k · ave(x / psw_k)` over the margins), on the cell table: given per cell
+ * `S0 = Σ z / w0` of the influence values z (rows with a weight before raking) and the cells'
+ * respondent counts, the per-cell D such that the adjusted values are `z − w0 · D[cell]`.
+ * @example
+ * ```ts
+ * const d = rake(svyDesign(fromColumns({ g: ['a', 'b', 'a'] })), [{ variable: 'g', population: { a: 4, b: 2 } }]);
+ * const step = d.calibration![0] as RakeStep;
+ * console.log(Array.from(rakingCorrection(step, Float64Array.of(4, 1), rakingCellCounts(step)))); // => [ 2, 1 ]
+ * ```
+ */
+export function rakingCorrection(
+  step: RakeStep,
+  S0: Float64Array,
+  count: Float64Array,
+): Float64Array {
+  const { cellLevels, sweepFactors, levels } = step;
+  const m = levels.length;
+  const nCells = sweepFactors[0]!.length;
   const levelCount = levels.map((ls) => new Float64Array(ls.length));
   for (let c = 0; c < nCells; c++) {
     for (let j = 0; j < m; j++) levelCount[j]![cellLevels[c * m + j]!]! += count[c]!;
@@ -171,11 +215,7 @@ function adjustRaked(step: RakeStep, z: Float64Array): void {
       for (let c = 0; c < nCells; c++) D[c]! += F[c]! * sums[cellLevels[c * m + j]!]!;
     }
   }
-  for (let i = 0; i < n; i++) {
-    const w = w0[i]!;
-    const c = cells[i]!;
-    if (w !== 0 && c >= 0) z[i]! -= w * D[c]!;
-  }
+  return D;
 }
 
 /**
@@ -184,6 +224,41 @@ function adjustRaked(step: RakeStep, z: Float64Array): void {
  * they are (R would divide by their zero weight and give NaN).
  */
 function adjustCalibrated(step: CalibrateStep, columns: Float64Array[]): void {
+  const { units, oldWeights: w0 } = step;
+  const n = w0.length;
+  const correction = calibrationCorrection(step);
+  const unitSum = new Float64Array(step.g.length);
+  for (const z of columns) {
+    unitSum.fill(0);
+    for (let i = 0; i < n; i++) {
+      const u = units[i]!;
+      if (w0[i] !== 0 && u >= 0) unitSum[u]! += z[i]!;
+    }
+    const fitted = correction(unitSum);
+    for (let i = 0; i < n; i++) {
+      const w = w0[i]!;
+      const u = units[i]!;
+      if (w !== 0 && u >= 0) z[i]! -= w * fitted[u]!;
+    }
+  }
+}
+
+/**
+ * The calibration adjustment of influence values as R's `svyrecvar` makes it (residuals on the
+ * calibration model), per unit: given per unit Σ z of the influence values (rows with a weight
+ * before calibrating), the per-unit `fitted` such that the adjusted values are
+ * `z − w0 · fitted[unit]`. The model's cross-product matrix is inverted once, when the
+ * function is made.
+ * @example
+ * ```ts
+ * const d = calibrate(svyDesign(fromColumns({ g: ['a', 'b', 'a'] })), { margins: [{ variable: 'g', population: { a: 4, b: 2 } }], calfun: 'linear' });
+ * const step = d.calibration![0] as CalibrateStep;
+ * console.log(Array.from(calibrationCorrection(step)(Float64Array.of(4, 2)), (x) => +x.toFixed(12))); // => [ 2, 2 ]
+ * ```
+ */
+export function calibrationCorrection(
+  step: CalibrateStep,
+): (unitSum: Float64Array) => Float64Array {
   const { units, unitX, g, oldWeights: w0, columns: names } = step;
   const p = names.length;
   const nUnits = g.length;
@@ -205,14 +280,7 @@ function adjustCalibrated(step: CalibrateStep, columns: Float64Array[]): void {
     }
   }
   const Minv = pinvSym(M, p, 1e-14);
-  const unitSum = new Float64Array(nUnits);
-  const fitted = new Float64Array(nUnits);
-  for (const z of columns) {
-    unitSum.fill(0);
-    for (let i = 0; i < n; i++) {
-      const u = units[i]!;
-      if (w0[i] !== 0 && u >= 0) unitSum[u]! += z[i]!;
-    }
+  return (unitSum) => {
     const b = new Float64Array(p);
     for (let u = 0; u < nUnits; u++) {
       const s = unitSum[u]!;
@@ -226,15 +294,12 @@ function adjustCalibrated(step: CalibrateStep, columns: Float64Array[]): void {
       for (let c = 0; c < p; c++) s += Minv[a * p + c]! * b[c]!;
       beta[a] = s;
     }
+    const fitted = new Float64Array(nUnits);
     for (let u = 0; u < nUnits; u++) {
       let s = 0;
       for (let a = 0; a < p; a++) s += unitX[u * p + a]! * beta[a]!;
       fitted[u] = s * g[u]!;
     }
-    for (let i = 0; i < n; i++) {
-      const w = w0[i]!;
-      const u = units[i]!;
-      if (w !== 0 && u >= 0) z[i]! -= w * fitted[u]!;
-    }
-  }
+    return fitted;
+  };
 }

@@ -42,6 +42,7 @@ import { calibrate } from '../../src/weighting/calibrate.js';
 import { postStratify } from '../../src/weighting/poststratify.js';
 import { rake } from '../../src/weighting/rake.js';
 import { trimWeights } from '../../src/weighting/trim.js';
+import { dataCases } from './data-cases.js';
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
 const FIXTURES = join(HERE, 'fixtures');
@@ -1323,6 +1324,7 @@ const CATALOGUE: Array<[string, BadInput[]]> = [
   ['estimates', ESTIMATES],
   ['weighting', WEIGHTING],
   ['charts', CHARTS],
+  ['hostile data (memory, time, silent loss, numbers, names)', dataCases()],
 ];
 
 /** The error `run` throws (or its promise rejects with); fails when it returns. */

@@ -3,7 +3,9 @@
  * playwright-core) opens the bundled poll's report (built by `pollReport`, written by
  * `writePollReport`, as `npm run report` does), waits for every chart, checks there
  * are no console errors, no requests leave the page, and every chart has drawn marks; then
- * saves a screenshot to out/report-screenshot.png.
+ * saves a screenshot to out/report-screenshot.png. At a phone's width (390 px) and a laptop's
+ * (1280 px) nothing may overflow the page: the page never scrolls sideways, and whatever is
+ * wider than the screen (a chart, a table) scrolls in its own box.
  *
  * Skipped where /usr/bin/chromium is missing, unless CI is set (CI installs it: there, a
  * missing browser is a failure).
@@ -34,15 +36,94 @@ afterAll(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
+/** The bundled report, written once for the tests of this file. */
+let written: Promise<string> | null = null;
+function reportDir(): Promise<string> {
+  written ??= (async () => {
+    const out = mkdtempSync(join(tmpdir(), 'surveykit-browser-'));
+    dirs.push(out);
+    await writePollReport(pollReport(await bundledInput()), out);
+    return out;
+  })();
+  return written;
+}
+
+/** What the page's layout check finds (run in the page: {@link LAYOUT}). */
+interface Layout {
+  /** The viewport's width. */
+  vw: number;
+  /** The page's width (wider than `vw`: the page scrolls sideways). */
+  page: number;
+  /** Elements reaching outside the viewport without a scrolling box around them. */
+  overflow: string[];
+  /** Every chart and table box: its right edge, and whether its content scrolls in it. */
+  boxes: Array<{ right: number; scrolls: boolean }>;
+  /** Every chart: drawn, its marks and its width. */
+  charts: Array<{ id: string; rendered: string | null; marks: number; width: number }>;
+}
+
+/** The layout check, as the page runs it (a string: the test is type-checked without the DOM). */
+const LAYOUT = `(() => {
+  const vw = document.documentElement.clientWidth;
+  const scrolls = (el) => {
+    for (let p = el; p; p = p.parentElement) {
+      const o = getComputedStyle(p).overflowX;
+      if (o === 'auto' || o === 'scroll' || o === 'hidden') return true;
+    }
+    return false;
+  };
+  const overflow = [];
+  for (const el of document.querySelectorAll('body *')) {
+    const r = el.getBoundingClientRect();
+    if (r.width > 0 && (r.right > vw + 0.5 || r.left < -0.5) && !scrolls(el.parentElement)) {
+      overflow.push(el.tagName.toLowerCase() + '.' + el.getAttribute('class') + ': ' + Math.round(r.left) + '–' + Math.round(r.right));
+    }
+  }
+  const boxes = [...document.querySelectorAll('.vega-chart, .table-wrap')].map((el) => ({
+    right: el.getBoundingClientRect().right,
+    scrolls: el.scrollWidth > el.clientWidth,
+  }));
+  const charts = [...document.querySelectorAll('.vega-chart')].map((el) => ({
+    id: el.id,
+    rendered: el.getAttribute('data-rendered'),
+    marks: el.querySelectorAll('svg .mark-symbol path, svg .mark-rect path, svg .mark-rule line').length,
+    width: el.querySelector('svg') ? el.querySelector('svg').getBoundingClientRect().width : 0,
+  }));
+  return { vw, page: document.documentElement.scrollWidth, overflow, boxes, charts };
+})()`;
+
+/** Opens the report at a viewport width and waits until every chart is drawn. */
+async function openReport(width: number) {
+  const profile = mkdtempSync(join(tmpdir(), 'surveykit-chromium-'));
+  dirs.push(profile);
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+    viewport: { width, height: 900 },
+  });
+  const page = await context.newPage();
+  await page.goto(pathToFileURL(join(await reportDir(), 'report.html')).href);
+  await page.waitForSelector('html[data-charts="rendered"]', { timeout: 60_000 });
+  return { context, page };
+}
+
 describe('out/report.html in headless Chromium', () => {
   it.skipIf(skip)(
     `draws every chart with no console errors and no network (needs ${CHROMIUM})`,
     async () => {
       expect(existsSync(CHROMIUM), `${CHROMIUM} is required under CI`).toBe(true);
-      const out = mkdtempSync(join(tmpdir(), 'surveykit-browser-'));
+      const out = await reportDir();
       const profile = mkdtempSync(join(tmpdir(), 'surveykit-chromium-'));
-      dirs.push(out, profile);
-      await writePollReport(pollReport(await bundledInput()), out);
+      dirs.push(profile);
 
       const context = await chromium.launchPersistentContext(profile, {
         executablePath: CHROMIUM,
@@ -71,7 +152,7 @@ describe('out/report.html in headless Chromium', () => {
           if (!r.url().startsWith('file:')) requests.push(r.url());
         });
         await page.goto(pathToFileURL(join(out, 'report.html')).href);
-        await page.waitForSelector('html[data-charts="rendered"]', { timeout: 30_000 });
+        await page.waitForSelector('html[data-charts="rendered"]', { timeout: 60_000 });
 
         const charts = await page.$$eval('.vega-chart', (els) =>
           els.map((el) => ({
@@ -114,4 +195,34 @@ describe('out/report.html in headless Chromium', () => {
     },
     120_000,
   );
+
+  for (const width of [390, 1280]) {
+    it.skipIf(skip)(
+      `reads at ${width} px: no sideways page scroll, wide charts and tables scroll in their own box, every chart drawn`,
+      async () => {
+        const { context, page } = await openReport(width);
+        try {
+          const layout = (await page.evaluate(LAYOUT)) as Layout;
+          expect(layout.vw).toBe(width);
+          expect(layout.page, 'the page scrolls sideways').toBeLessThanOrEqual(width);
+          expect(layout.overflow).toEqual([]);
+          for (const b of layout.boxes) expect(b.right).toBeLessThanOrEqual(width + 0.5);
+          // on a phone the wide charts and tables do overflow — into their own scroll box
+          if (width === 390)
+            expect(layout.boxes.filter((b) => b.scrolls).length).toBeGreaterThan(5);
+          expect(layout.charts.length).toBeGreaterThanOrEqual(14);
+          for (const c of layout.charts) {
+            expect(c.rendered, c.id).toBe('true');
+            expect(c.marks, c.id).toBeGreaterThan(2);
+            expect(c.width, c.id).toBeGreaterThan(200);
+          }
+          mkdirSync(join(root, 'out'), { recursive: true });
+          await page.screenshot({ path: join(root, 'out', `report-screenshot-${width}.png`) });
+        } finally {
+          await context.close();
+        }
+      },
+      120_000,
+    );
+  }
 });

@@ -20,6 +20,8 @@ import { type Codebook, parseCodebook } from '../../src/data/codebook.js';
 import { readCsv } from '../../src/data/csv/csv.js';
 import { svyDesign } from '../../src/design/build.js';
 import type { LinearizationDesign } from '../../src/design/types.js';
+import { svyBy } from '../../src/estimate/by.js';
+import { svyMean } from '../../src/estimate/mean.js';
 import {
   type BatteryResult,
   type ItemSummary,
@@ -115,7 +117,13 @@ export function chartSpecs(r: PollResults): Record<string, TopLevelSpec> {
       mark: 'bar',
       sort: 'none',
       title: r.questionnaire.eeu[1]!.question.en,
+      source: 'Synthetic data (test fixture)',
+      note: ['n = 1,500 respondents', 'Weighted to population margins'],
     }),
+    'estimates-by-sex': estimateChart(
+      svyBy(r.design, 'sex', (d) => svyMean(d, 'eeu_membership')),
+      { labels, source: 'Synthetic data (test fixture)' },
+    ),
     'estimates-dot-threshold': estimateChart(
       r.headlines.map((h) => ({
         label: h.statement,
@@ -140,6 +148,7 @@ export function chartSpecs(r: PollResults): Record<string, TopLevelSpec> {
     'ranking-reliable': rankingChart(r.reliable, {
       labels,
       title: r.questionnaire.multipleResponse[0]!.question.en,
+      source: 'Synthetic data (test fixture)',
     }),
     'ranking-net-ru': rankingChart(r.attitudes, { labels, language: 'ru', title: 'Баланс' }),
     subgroups: subgroupChart(r.membershipBySubgroup, { labels, title: 'Support EEU membership' }),

@@ -117,4 +117,23 @@ describe('helpers', () => {
     ]);
     expect(t.rows[1]).toEqual(['Oppose', '15,3%', '13,0–17,6%', null, 1482]);
   });
+
+  it('marks shares below the reliability standard and prints the source under the table', () => {
+    const t = estimateTable(
+      [
+        { label: 'Everyone', estimate: 0.578, ci: [0.544, 0.612], n: 1482, se: 0.0172 },
+        { label: 'Small town', estimate: 0.04, ci: [0, 0.12], n: 60, se: 0.04 },
+        { label: 'Few PSUs', estimate: 0.35, ci: [0.29, 0.41], n: 900, se: 0.03, df: 5 },
+      ],
+      { source: 'Synthetic data' },
+    );
+    expect(t.rows.map((r) => r[1])).toEqual(['57.8%', '4.0%*', '35.0%†']);
+    expect(t.note?.split('\n')).toEqual([
+      '* Below the NCHS standard for proportions (Parker et al. 2017): effective sample size under 30; not reliable',
+      '† Flagged by the NCHS standard for proportions: fewer than 8 degrees of freedom (statistical review)',
+    ]);
+    const html = renderReport({ title: 'T', sections: [{ title: 'S', tables: [t] }] });
+    expect(html).toContain('<br>Source: Synthetic data</p>');
+    expect(html).toContain('<div class="table-wrap" tabindex="0">');
+  });
 });

@@ -4,14 +4,27 @@
  */
 import type { TopLevelSpec } from 'vega-lite';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { chartConfig, OKABE_ITO, percent, shareTicks, wrapLabel } from '../../src/charts/common.js';
+import {
+  chartConfig,
+  fixed,
+  formatNumber,
+  OKABE_ITO,
+  percent,
+  shareTicks,
+  wrapLabel,
+} from '../../src/charts/common.js';
 import { divergingChart } from '../../src/charts/diverging.js';
 import { estimateChart } from '../../src/charts/estimates.js';
-import { chartLabels, translate, variableTitle, word } from '../../src/charts/labels.js';
+import { chartLabels, translate, variableTitle } from '../../src/charts/labels.js';
+import { rankingChart, tieGroups } from '../../src/charts/ranking.js';
 import { compileChart } from '../../src/charts/render.js';
 import { subgroupChart } from '../../src/charts/subgroups.js';
 import { trendChart } from '../../src/charts/trend.js';
-import { weightHistogram } from '../../src/charts/weighting.js';
+import { weightHistogram, weightingChart } from '../../src/charts/weighting.js';
+import { word } from '../../src/charts/words.js';
+import { SurveyError } from '../../src/errors.js';
+import { svyBy } from '../../src/estimate/by.js';
+import { svyMean } from '../../src/estimate/mean.js';
 import { rankItems } from '../../src/poll/rank.js';
 import {
   chartSpecs,
@@ -34,8 +47,20 @@ interface View {
   encoding?: Record<string, Record<string, unknown>>;
   mark?: unknown;
   datasets?: Record<string, Row[]>;
+  transform?: unknown;
 }
 const view = (spec: TopLevelSpec) => spec as unknown as View;
+/** The chart under its caption (a one-view vconcat whose bottom title is the caption), or the chart. */
+const body = (spec: TopLevelSpec): View => {
+  const v = view(spec);
+  const inner = v.vconcat?.length === 1 ? v.vconcat[0] : undefined;
+  return (inner?.title as { orient?: string } | undefined)?.orient === 'bottom' ? inner! : v;
+};
+/** The caption lines under a chart ([] without a caption). */
+const caption = (spec: TopLevelSpec): string[] => {
+  const t = view(spec).vconcat?.[0]?.title as { orient?: string; text?: string[] } | undefined;
+  return t?.orient === 'bottom' ? (t.text ?? []) : [];
+};
 
 let r: PollResults;
 let specs: Record<string, TopLevelSpec>;
@@ -46,7 +71,7 @@ beforeAll(async () => {
 
 describe('every chart spec', () => {
   it('covers each builder', () => {
-    expect(Object.keys(specs)).toHaveLength(10);
+    expect(Object.keys(specs)).toHaveLength(11);
   });
 
   it('validates against the Vega-Lite JSON schema (Ajv)', () => {
@@ -104,12 +129,122 @@ describe('estimateChart', () => {
     expect(view(estimateChart(rows, { sort: 'ascending' })).encoding?.y?.sort).toEqual(['B', 'A']);
     expect(view(estimateChart(rows, { sort: 'none' })).encoding?.y?.sort).toEqual(['B', 'A']);
     expect(spec.data?.values?.map((v) => v.estimateText)).toEqual(['20.0%', '60.0%']);
-    expect(spec.layer?.some((l) => (l.mark as { type: string }).type === 'tick')).toBe(true);
+    const thresholds = (v: View) =>
+      v.layer?.filter((l) => JSON.stringify(l).includes('datum.threshold != null')).length;
+    expect(thresholds(spec)).toBe(1);
+    expect(thresholds(view(estimateChart(rows.slice(0, 1))))).toBe(0);
+    // the subtitle names the mark by its shape, not a colour it does not have
+    expect(JSON.stringify(spec.title)).toContain('Vertical tick: threshold');
+    expect(JSON.stringify(spec.title)).not.toMatch(/red/i);
+  });
+
+  it('keeps the level order of one categorical variable, and sorts other rows', () => {
+    const age = svyMean(r.design, 'agegroup');
+    const order = (x: View) => x.encoding?.y?.sort as string[];
+    expect(order(view(estimateChart(age)))).toEqual(['18-29', '30-39', '40-49', '50-59', '60+']);
+    const byValue = order(view(estimateChart(age, { sort: 'descending' })));
+    expect(byValue[0]).toBe('60+');
+    // rows of several variables: sorted by default, labelled with their variable
+    const two = view(
+      estimateChart([...svyMean(r.design, 'sex'), ...svyMean(r.design, 'area')], {
+        labels: r.labels,
+      }),
+    );
+    expect(order(two)[0]).toBe('Urban or rural (villages are\nrural): Urban');
+  });
+
+  it('formats plain numbers and titles them after the variable', () => {
+    const spec = view(
+      estimateChart(svyMean(r.design, 'age'), { labels: r.labels, percent: false }),
+    );
+    expect(spec.title).toMatchObject({ text: 'Age in full years' });
+    expect(spec.encoding?.y).toBeDefined();
+    const x = spec.layer?.find((l) => l.encoding?.x?.field === 'estimate')?.encoding?.x as {
+      axis: { format?: string };
+      title: string;
+    };
+    expect(x.axis.format).toBeUndefined(); // the axis' own format, not "0.00, 1.00, ..."
+    expect(x.title).toBe('Age in full years');
+    expect(spec.data?.values?.[0]?.estimateText).toMatch(/^\d\d\.\d \(\d\d\.\d … \d\d\.\d\)$/);
+    const big = view(
+      estimateChart([{ variable: 'x', estimate: 12345.678, ci: [12000, 12700], n: 9 }], {
+        percent: false,
+      }),
+    );
+    expect(big.data?.values?.[0]?.estimateText).toBe('12,346');
+    expect(big.title).toMatchObject({ text: 'x' });
+  });
+
+  it('draws grouped rows (svyBy) side by side in one colour per group', () => {
+    const spec = body(specs['estimates-by-sex']!);
+    const values = spec.data!.values!;
+    expect(new Set(values.map((v) => v.group))).toEqual(new Set(['Male', 'Female']));
+    expect(spec.encoding?.yOffset).toMatchObject({ field: 'group' });
+    expect(spec.encoding?.color).toMatchObject({ field: 'group', title: 'Sex' });
+    // each answer once per group, in the scale's order
+    expect(spec.encoding?.y?.sort).toEqual(['Support', 'Indifferent', 'Oppose', 'Hard to say']);
+    expect(values).toHaveLength(8);
+    expect(JSON.stringify(view(specs['estimates-by-sex']!).title)).toContain('coloured by Sex');
+  });
+
+  it('refuses rows it cannot draw, with a typed error', () => {
+    const grouped = svyBy(r.design, 'sex', (d) => svyMean(d, 'area'));
+    const other = svyBy(r.design, 'agegroup', (d) => svyMean(d, 'area'));
+    const code = (f: () => unknown) => {
+      try {
+        f();
+      } catch (e) {
+        expect(e).toBeInstanceOf(SurveyError);
+        return (e as SurveyError).code;
+      }
+      return 'none';
+    };
+    expect(code(() => estimateChart([...grouped, ...other]))).toBe('CHART_MIXED_GROUPS');
+    expect(code(() => estimateChart([...grouped, ...svyMean(r.design, 'area')]))).toBe(
+      'CHART_MIXED_GROUPS',
+    );
+    expect(code(() => estimateChart([...grouped, grouped[0]!]))).toBe('CHART_DUPLICATE_ROWS');
+    const row = { label: 'A', estimate: 0.5, ci: [0.4, 0.6] as [number, number], n: 10 };
+    expect(code(() => estimateChart([row, row]))).toBe('CHART_DUPLICATE_ROWS');
+  });
+
+  it('shows intervals narrower than the dot: caps at both ends, bounds printed', () => {
+    const spec = view(
+      estimateChart([
+        { label: 'Wide', estimate: 0.6, ci: [0.5, 0.7], n: 900 },
+        { label: 'Small', estimate: 0.007, ci: [0.002, 0.011], n: 900 },
+      ]),
+    );
+    const ticks = spec.layer!.filter((l) => (l.mark as { type: string }).type === 'tick');
+    expect(ticks.map((l) => l.encoding?.x?.field)).toEqual(['lo', 'hi']);
+    expect(spec.data!.values!.map((v) => v.estimateText)).toEqual(['60.0%', '0.7% (0.2–1.1%)']);
+  });
+
+  it('draws shares failing the NCHS standard hollow, with * and a footnote', () => {
+    const spec = estimateChart([
+      { label: 'Reliable', estimate: 0.5, ci: [0.46, 0.54], se: 0.02, n: 900 },
+      { label: 'Small base', estimate: 0.04, ci: [0, 0.12], se: 0.04, n: 60 },
+    ]);
+    const values = body(spec).data!.values!;
+    expect(values.map((v) => [v.hollow, v.estimateText])).toEqual([
+      [false, '50.0%'],
+      [true, '4.0%*'],
+    ]);
+    expect(caption(spec)).toEqual([
+      '* Hollow marks: below the NCHS standard for proportions (Parker et al. 2017): effective sample size',
+      'under 30; not reliable',
+    ]);
+    // no flag without a standard error, or when asked not to
+    expect(caption(estimateChart([{ label: 'x', estimate: 0.04, ci: [0, 0.1], n: 60 }]))).toEqual(
+      [],
+    );
     expect(
-      view(estimateChart(rows.slice(0, 1))).layer?.some(
-        (l) => (l.mark as { type: string }).type === 'tick',
+      caption(
+        estimateChart([{ label: 'x', estimate: 0.04, ci: [0, 0.1], se: 0.04, n: 60 }], {
+          reliability: false,
+        }),
       ),
-    ).toBe(false);
+    ).toEqual([]);
   });
 
   it('takes title, width, colours and language', () => {
@@ -199,34 +334,76 @@ describe('divergingChart', () => {
 });
 
 describe('rankingChart', () => {
-  it('shows plausible ranks and shades runs of tied neighbours', () => {
+  it('shows plausible ranks, and brackets only items all pairwise tied (ties are not transitive)', () => {
     const spec = view(specs['ranking-reliable']!);
     const rows = spec.datasets!.rows!;
+    const ties = spec.datasets!.ties!;
     const ranking = rankItems(r.reliable);
     expect(rows.map((x) => x.key)).toEqual(ranking.items.map((i) => i.key));
     expect(rows.slice(0, 3).map((x) => x.ranks)).toEqual(['1', '2', '3']);
     ranking.items.forEach((item, i) => {
-      const tiedNext = item.next !== null && !item.next.differs;
-      if (tiedNext) expect(rows[i]!.run).toBe(rows[i + 1]!.run);
-      if (tiedNext) expect(rows[i]!.run).toBeGreaterThanOrEqual(0);
       expect(rows[i]!.ranks).toBe(
         item.rankRange[0] === item.rankRange[1] ? String(item.rank) : item.rankRange.join('–'),
       );
     });
     expect(rows[0]!.n).toBe(r.reliable.n);
+    // every bracket joins items that are all pairwise not significantly different ...
+    const at = (label: unknown) => ranking.items.findIndex((i) => i.label === label);
+    expect(ties.length).toBeGreaterThan(1);
+    for (const t of ties) {
+      const [a, b] = [at(t.first), at(t.last)];
+      expect(b).toBeGreaterThan(a);
+      for (let i = a; i <= b; i++) {
+        for (let j = i + 1; j <= b; j++) {
+          expect(ranking.items[i]!.tiedWith).toContain(ranking.items[j]!.key);
+        }
+      }
+    }
+    // ... so Germany (3.4%) and Latvia (0.7%), which differ, share no bracket
+    const germany = at('Germany');
+    const latvia = at('Latvia');
+    expect(ranking.items[germany]!.tiedWith).not.toContain('latvia');
+    expect(ties.some((t) => at(t.first) <= germany && at(t.last) >= latvia)).toBe(false);
+    // overlapping brackets are drawn in different lanes
+    const overlap = ties.filter((t, i) =>
+      ties.some((u, j) => j < i && at(u.last) >= at(t.first) && at(u.first) <= at(t.last)),
+    );
+    for (const t of overlap) {
+      const earlier = ties.filter(
+        (u) => u !== t && at(u.last) >= at(t.first) && at(u.first) <= at(t.last),
+      );
+      for (const u of earlier) expect(u.x).not.toBe(t.x);
+    }
   });
 
-  it('ranks a battery by net score with signed points', () => {
-    const rows = view(specs['ranking-net-ru']!).datasets!.rows!;
+  it('finds tie groups in rank order', () => {
+    const pairs = ['0-1', '1-2', '2-3', '1-3'];
+    const tied = (i: number, j: number) => pairs.includes(`${Math.min(i, j)}-${Math.max(i, j)}`);
+    expect(tieGroups(4, tied)).toEqual([
+      [0, 1],
+      [1, 3],
+    ]);
+    expect(tieGroups(3, () => false)).toEqual([]);
+    expect(tieGroups(3, () => true)).toEqual([[0, 2]]);
+  });
+
+  it('ranks a battery by net score with signed points, a 0 tick (not +0) and a zero line', () => {
+    const spec = view(specs['ranking-net-ru']!);
+    const rows = spec.datasets!.rows!;
     expect(rows[0]!.label).toBe('Россия');
     expect(rows.at(-1)!.estimateText).toMatch(/^−\d+,\d$/);
-    expect(JSON.stringify(specs['ranking-net-ru'])).toContain("format(datum.value * 100, '+d')");
+    const text = JSON.stringify(specs['ranking-net-ru']);
+    expect(text).toContain("(datum.value > 0 ? '+' : '') + format(datum.value * 100, 'd')");
+    const main = spec.hconcat!.at(-1)!;
+    const zero = main.layer!.find((l) => l.encoding?.x?.datum === 0);
+    expect(zero?.mark).toMatchObject({ type: 'rule', color: '#333333' });
+    expect(zero?.encoding?.y2).toEqual({ value: 'height' });
   });
 });
 
 describe('subgroupChart', () => {
   it('draws one panel per grouping variable against the national share', () => {
-    const spec = view(specs.subgroups!);
+    const spec = body(specs.subgroups!);
     expect(spec.vconcat!.map((p) => (p.title as { text: string }).text)).toEqual([
       'Age group',
       'Region',
@@ -242,10 +419,36 @@ describe('subgroupChart', () => {
       r.membershipBySubgroup.rows.map((x) => x.vsNational.differs),
     );
     expect(rows.some((x) => x.differs)).toBe(true);
+    // the base of every subgroup is printed
+    expect(rows.map((x) => x.nText)).toEqual(
+      r.membershipBySubgroup.rows.map((x) => `n = ${x.n.toLocaleString('en-US')}`),
+    );
+    // one label column for every panel: headings and plots line up
+    const extents = spec.vconcat!.map((p) => {
+      const y = p.layer!.find((l) => l.encoding?.y)!.encoding!.y as {
+        axis: { minExtent: number; maxExtent: number };
+      };
+      return [y.axis.minExtent, y.axis.maxExtent];
+    });
+    expect(new Set(extents.map((e) => e.join()))).toEqual(new Set([extents[0]!.join()]));
+    // each subgroup judged on its own degrees of freedom: Grodno's interval is too wide
+    const grodno = rows.find((x) => x.subgroup === 'Grodno')!;
+    expect(grodno).toMatchObject({ hollow: true, estimateText: expect.stringMatching(/\*$/) });
+    expect(caption(specs.subgroups!).join(' ')).toContain('Korn–Graubard interval 30 points wide');
+  });
+
+  it('titles the item once and says what the share counts', () => {
+    const spec = subgroupChart(r.membershipBySubgroup, {
+      title: 'Attitude toward EEU membership',
+      counts: ['Support'],
+    });
+    const title = view(spec).title as { text: string; subtitle: string[] };
+    expect(title.text).toBe('Attitude toward EEU membership');
+    expect(title.subtitle[0]).toBe('Share answering “Support”, by subgroup');
   });
 
   it('selects and orders grouping variables, in Russian', () => {
-    const spec = view(
+    const spec = body(
       subgroupChart(r.membershipBySubgroup, {
         by: ['settlement', 'agegroup'],
         language: 'ru',
@@ -257,7 +460,7 @@ describe('subgroupChart', () => {
       'Возрастная группа',
     ]);
     expect(spec.vconcat![1]!.data!.values!.map((x) => x.subgroup)).toContain('60 лет и старше');
-    const sorted = view(subgroupChart(r.membershipBySubgroup, { sort: 'descending' }));
+    const sorted = body(subgroupChart(r.membershipBySubgroup, { sort: 'descending' }));
     const shares = sorted.vconcat![0]!.data!.values!.map((x) => x.estimate as number);
     expect(shares).toEqual([...shares].sort((a, b) => b - a));
   });
@@ -329,5 +532,162 @@ describe('labels and helpers', () => {
     expect(wrapLabel('one two three four', 9)).toEqual(['one two', 'three', 'four']);
     expect(chartConfig('ru').locale?.number?.decimal).toBe(',');
     expect(OKABE_ITO).toHaveLength(8);
+  });
+});
+
+describe('source and note under every chart', () => {
+  it('every builder prints them under the chart, in its language', () => {
+    const opts = { source: 'Synthetic data', note: ['n = 1,500', 'Raked'] };
+    const built = {
+      estimate: estimateChart(r.items[1]!.answers, opts),
+      diverging: divergingChart(r.attitudes, opts),
+      ranking: rankingChart(r.reliable, opts),
+      subgroups: subgroupChart(r.membershipBySubgroup, { ...opts, reliability: false }),
+      trend: trendChart([{ x: 2020, estimate: 0.5, series: 'S' }], opts),
+      weighting: weightingChart(r.weighting, opts),
+      weights: weightHistogram([1, 2, 3], opts),
+    };
+    for (const [name, spec] of Object.entries(built)) {
+      expect(caption(spec).slice(0, 3), name).toEqual([
+        'Source: Synthetic data',
+        'n = 1,500',
+        'Raked',
+      ]);
+      // the main title stays on top, the caption is flush left under the chart
+      expect((view(spec).title as { text: unknown }).text, name).toBeDefined();
+      expect(view(spec).vconcat?.[0]?.title, name).toMatchObject({
+        orient: 'bottom',
+        anchor: 'start',
+      });
+      expect(compileChart(spec).warnings, name).toEqual([]);
+    }
+    expect(caption(rankingChart(r.reliable, { ...opts, language: 'be' }))[0]).toBe(
+      'Крыніца: Synthetic data',
+    );
+    expect(caption(rankingChart(r.reliable, { ...opts, language: 'ru' }))[0]).toBe(
+      'Источник: Synthetic data',
+    );
+    // no source, no note, nothing flagged: the chart as it was
+    expect(caption(specs['diverging-apart']!)).toEqual([]);
+    expect(caption(specs['estimates-bar']!)).toEqual([
+      'Source: Synthetic data (test fixture)',
+      'n = 1,500 respondents',
+      'Weighted to population margins',
+    ]);
+  });
+});
+
+describe('languages', () => {
+  it("speaks English, Russian and Belarusian, and English for the others' words", () => {
+    expect(word('share', 'be')).toBe('Доля рэспандэнтаў');
+    expect(word('share', 'ru-BY')).toBe('Доля респондентов');
+    expect(word('share', 'de')).toBe('Share of respondents');
+    const be = view(rankingChart(r.reliable, { labels: r.labels, language: 'be' }));
+    const rows = be.datasets!.rows!;
+    expect(rows[0]!.label).toBe('Расія');
+    expect(rows[1]!.estimateText).toBe('29,8%');
+    expect(JSON.stringify(be.title)).toContain('Кропкі: ацэнка');
+  });
+
+  it('writes numbers in the language: a decimal comma where it uses one', () => {
+    expect(fixed(2.5, 1, 'be')).toBe('2,5');
+    expect(fixed(2.5, 1, 'de')).toBe('2,5');
+    expect(fixed(2.5, 1, 'en')).toBe('2.5');
+    expect(formatNumber(1234567.5, 1, 'de')).toBe('1.234.567,5');
+    expect(percent(0.578, 1, 'be')).toBe('57,8%');
+    expect(chartConfig('de').locale?.number?.decimal).toBe(',');
+    expect(chartConfig('en').locale).toBeUndefined();
+    // a language the runtime does not know writes numbers as English does
+    expect(fixed(2.5, 1, 'xx')).toBe('2.5');
+  });
+
+  it('takes labels in any language the questionnaire carries, English not required', () => {
+    const labels = chartLabels({
+      questionnaire: {
+        language: 'be',
+        multipleResponse: [],
+        eeu: [],
+        headlines: [],
+        subgroups: [{ variable: 'region', label: { be: 'Рэгіён', ru: 'Регион' } }],
+        countries: [{ key: 'by', label: { be: 'Беларусь', ru: 'Беларусь' } }],
+      },
+    });
+    expect(translate('Беларусь', 'ru', labels)).toBe('Беларусь');
+    expect(variableTitle('region', 'ru', labels)).toBe('Регион');
+    expect(variableTitle('region', 'en', labels)).toBe('Рэгіён');
+  });
+});
+
+describe('reliability flags in every builder', () => {
+  it('draws a diverging segment and a trend point that fail the standard hollow', () => {
+    const answer = (
+      code: number,
+      group: 'positive' | 'negative',
+      estimate: number,
+      se: number,
+    ) => ({
+      code,
+      level: group === 'positive' ? 'Yes' : 'No',
+      answerGroup: group,
+      estimate,
+      se,
+      ci: [estimate - 2 * se, estimate + 2 * se] as [number, number],
+    });
+    const battery = {
+      items: [
+        {
+          key: 'a',
+          label: 'A',
+          n: 40,
+          net: { estimate: 0.9, ci: [0.8, 1] as [number, number] },
+          positive: { estimate: 0.95 },
+          answers: [answer(1, 'positive', 0.95, 0.035), answer(2, 'negative', 0.05, 0.035)],
+        },
+      ],
+    };
+    const spec = divergingChart(battery);
+    const segments = body(spec).hconcat![0]!.data!.values!;
+    expect(segments.map((x) => [x.answer, x.hollow, x.barText])).toEqual([
+      ['No', true, '5*'],
+      ['Yes', false, '95†'],
+    ]);
+    expect(caption(spec).join(' ')).toMatch(
+      /^\* Hollow marks: .*interval wider than 130% of the estimate/,
+    );
+    expect(caption(spec).join(' ')).toMatch(
+      /† Flagged by the NCHS standard for proportions: interval wider than 130% of its complement/,
+    );
+    const trend = trendChart([
+      { x: 2020, estimate: 0.05, ci: [0, 0.12], se: 0.035, n: 40, series: 'P' },
+      { x: 2021, estimate: 0.5, ci: [0.45, 0.55], se: 0.025, n: 1000, series: 'P' },
+    ]);
+    const points = body(trend).data!.values!;
+    expect(points.map((x) => [x.hollow, x.estimateText])).toEqual([
+      [true, '5.0%*'],
+      [false, '50.0%'],
+    ]);
+    expect(compileChart(trend).warnings).toEqual([]);
+  });
+});
+
+describe('weighting chart and histogram defects', () => {
+  it('gives each marker a lane and draws the population line over them', () => {
+    const spec = body(specs['weighting-margins']!);
+    const layers = spec.vconcat![0]!.layer!;
+    expect(JSON.stringify(layers.at(-1)!.transform)).toContain('Population'); // drawn last
+    const offset = layers[0]!.encoding!.yOffset as { scale: { range: number[] } };
+    const [lo, hi] = offset.scale.range;
+    // three lanes at least 8 px apart, markers of about 7 px
+    expect((hi! - lo!) / 2).toBeGreaterThanOrEqual(8);
+    expect((layers[0]!.mark as { size: number }).size).toBeLessThanOrEqual(40);
+  });
+
+  it('leaves room above the tallest bar', () => {
+    const spec = body(specs['weights-histogram']!);
+    for (const panel of spec.vconcat!) {
+      const top = Math.max(...panel.data!.values!.map((b) => b.count as number));
+      const y = panel.encoding!.y as { scale: { domainMax: number } };
+      expect(y.scale.domainMax).toBeGreaterThan(top * 1.05);
+    }
   });
 });

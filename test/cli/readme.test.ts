@@ -1,5 +1,5 @@
 /**
- * The README's command-line examples of `describe` and `weight` print what the README shows:
+ * The README's command-line examples of `tabs`, `describe` and `weight` print what the README shows:
  * each ```console block of their sections holds `$ surveykit ...` lines, each followed by its
  * stdout. The commands run in-process; `--out` files go to a temporary folder.
  */
@@ -19,7 +19,11 @@ function examples(name: string): Array<{ argv: string[]; stdout: string }> {
   const section = end < 0 ? rest : rest.slice(0, end);
   const out: Array<{ argv: string[]; stdout: string }> = [];
   for (const block of section.matchAll(/```console\n([\s\S]*?)```/g)) {
-    const lines = block[1]!.trimEnd().split('\n');
+    // a command may go on over several lines, each but the last ending in a backslash
+    const lines = block[1]!
+      .trimEnd()
+      .replace(/\\\n\s*/g, '')
+      .split('\n');
     let k = 0;
     while (k < lines.length) {
       const command = lines[k]!;
@@ -37,7 +41,7 @@ function examples(name: string): Array<{ argv: string[]; stdout: string }> {
 }
 
 describe('README command-line examples print what they show', () => {
-  for (const name of ['describe', 'weight']) {
+  for (const name of ['describe', 'weight', 'tabs']) {
     it(name, async () => {
       const list = examples(name);
       expect(list.length).toBeGreaterThan(0);

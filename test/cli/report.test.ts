@@ -52,13 +52,20 @@ describe('surveykit report', () => {
     expect(stdout[5]).toMatch(
       /^1500 respondents, raked weights \(Kish deff 1\.027, effective n 1461\)/,
     );
-    expect(stdout[6]).toBe(`report: 12 files in ${out}`);
+    expect(stdout[6]).toBe(
+      'reliability (NCHS standard for proportions): 1 of 214 shares below the standard: eeu_membership: Support, region = Grodno (Korn–Graubard interval 31.1 points wide (>= 30))',
+    );
+    expect(stdout[7]).toBe(
+      'source: Synthetic data: simulated respondents modelled on a Belarusian national poll of December 2021 (BISR); not a measurement of opinion',
+    );
+    expect(stdout[8]).toBe(`report: 14 files in ${out}`);
     expect(r.stderr.split('\n').map((l) => l.split(':')[0])).toEqual([
       'load',
       'design',
       'weighting',
       'estimates',
-      `wrote ${out}/summary.json, 11 tables in ${out}/tables`,
+      'tables',
+      `wrote ${out}/summary.json, 12 tables in ${out}/tables, tabs.xlsx`,
     ]);
     const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
     expect(summary.generatedBy).toMatch(/^surveykit report \(surveykit \d+\.\d+\.\d+\)$/);
@@ -72,7 +79,7 @@ describe('surveykit report', () => {
       'yes',
       'yes',
     ]);
-    expect(readdirSync(join(out, 'tables'))).toHaveLength(11);
+    expect(readdirSync(join(out, 'tables'))).toHaveLength(12);
     expect(existsSync(join(out, 'report.html'))).toBe(false);
   });
 

@@ -171,3 +171,36 @@ describe('variableRules (codebook matching used by the CSV loader)', () => {
     expect(age.missingKeyOf(999)).toBe('999');
   });
 });
+
+describe('keys from the file that are not language codes', () => {
+  it('a translations key __proto__ is INVALID_CODEBOOK (zod drops it without a word)', () => {
+    const json = JSON.parse(
+      '{"variables":[{"name":"q","type":"categorical","translations":{"__proto__":"x","ru":"y"},"values":[{"code":1,"label":"a","translations":{"__proto__":{"polluted":1}}}]}]}',
+    );
+    let problems: string[] = [];
+    try {
+      parseCodebook(json);
+    } catch (e) {
+      problems = (e as CodebookError).details.problems as string[];
+    }
+    expect(problems).toEqual([
+      'variables.0.translations: "__proto__" is not a language code',
+      'variables.0.values.0.translations: "__proto__" is not a language code',
+    ]);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('variable names and labels __proto__, constructor, toString are ordinary texts', () => {
+    const cb = parseCodebook({
+      variables: [
+        {
+          name: '__proto__',
+          type: 'categorical',
+          values: [{ code: 'toString', label: '__proto__' }],
+        },
+        { name: 'constructor', type: 'numeric' },
+      ],
+    });
+    expect(cb.variables.map((v) => v.name)).toEqual(['__proto__', 'constructor']);
+  });
+});

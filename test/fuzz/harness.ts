@@ -1,9 +1,11 @@
 /**
  * The loader fuzzer: seeded cases (random bytes, or real files with random damage) fed to
- * `parseCsv`, the streaming CSV file reader and `parseSav`, each outcome checked: a typed error
- * (SurveyError, never a defect code) or a frame that is internally consistent and no larger than
- * its input allows. Everything here is a pure function of the case seed, so a failure is
- * reproduced by its seed alone (`npm run fuzz -- --replay <seed>`).
+ * `parseCsv`, the streaming CSV file reader, `parseSav` (with its limits lowered at times, and
+ * small ZLIB bombs among the seeds) and the JSON description files (codebook, questionnaire,
+ * margins: read as files, then parsed), each outcome checked: a typed error (SurveyError, never a
+ * defect code) or a frame that is internally consistent and no larger than its input allows (a
+ * parsed description for JSON), and no prototype polluted. Everything here is a pure function of
+ * the case seed, so a failure is reproduced by its seed alone (`npm run fuzz -- --replay <seed>`).
  *
  * Used in-process by `loaders.test.ts` (a few hundred cases) and, with a watchdog for hangs, by
  * `run.ts` (`npm run fuzz`, many more).
@@ -12,13 +14,17 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Codebook } from '../../src/data/codebook.js';
+import { type Codebook, parseCodebook } from '../../src/data/codebook.js';
 import type { CsvOptions } from '../../src/data/csv/csv.js';
 import { firstInvalidUtf8 } from '../../src/data/csv/decode.js';
 import { loadFile, loadText } from '../../src/data/csv/run.js';
+import { readJsonFile } from '../../src/data/json-file.js';
 import { parseSav, type SavOptions } from '../../src/data/sav/sav.js';
 import type { SurveyData } from '../../src/data/types.js';
-import { CodebookError, DataFormatError, SurveyError } from '../../src/errors.js';
+import { CodebookError, DataFormatError, SurveyError, WeightingError } from '../../src/errors.js';
+import { parseQuestionnaire } from '../../src/poll/questionnaire.js';
+import { marginsFromJson } from '../../src/poll/weighting.js';
+import { zsavBomb } from '../bad-input/hostile.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -34,13 +40,19 @@ export function rng(seed: number): () => number {
   };
 }
 
+/** The JSON description files, by the parser that reads them. */
+export type JsonKind = 'codebook' | 'questionnaire' | 'margins';
+
 /** One seed input. */
 export interface Seed {
   name: string;
-  kind: 'csv' | 'sav';
+  kind: 'csv' | 'sav' | JsonKind;
   bytes: Uint8Array;
   codebook?: Codebook;
 }
+
+const JSON_KINDS: readonly string[] = ['codebook', 'questionnaire', 'margins'];
+const isJson = (kind: string): kind is JsonKind => JSON_KINDS.includes(kind);
 
 const enc = new TextEncoder();
 
@@ -91,6 +103,52 @@ export function seeds(): Seed[] {
   ]) {
     out.push({ name: `sav/${f}`, kind: 'sav', bytes: file(`test/fixtures/sav/${f}`) });
   }
+  // small ZLIB bombs: a number per byte, no case count; padding; a long string of spaces
+  const small = { blocks: 3, blockSize: 1 << 15 };
+  out.push(
+    { name: 'bomb numbers', kind: 'sav', bytes: zsavBomb({ ...small, ncases: -1, fill: 101 }) },
+    { name: 'bomb padding', kind: 'sav', bytes: zsavBomb({ ...small, ncases: 50, fill: 0 }) },
+    {
+      name: 'bomb spaces',
+      kind: 'sav',
+      bytes: zsavBomb({
+        ...small,
+        columns: { s: ['x'.repeat(300)] },
+        strings: ['s'],
+        ncases: -1,
+        fill: 254,
+      }),
+    },
+  );
+  // the JSON description files, and oddities of their own
+  out.push(
+    { name: 'data/codebook.json', kind: 'codebook', bytes: file('data/codebook.json') },
+    {
+      name: 'poll.codebook.json',
+      kind: 'codebook',
+      bytes: file('test/fixtures/csv/poll.codebook.json'),
+    },
+    {
+      name: 'data/questionnaire.json',
+      kind: 'questionnaire',
+      bytes: file('data/questionnaire.json'),
+    },
+    { name: 'data/margins.json', kind: 'margins', bytes: file('data/margins.json') },
+    {
+      name: 'odd keys',
+      kind: 'margins',
+      bytes: enc.encode(
+        '\uFEFF{"margins":[{"variable":"__proto__","population":{"__proto__":1,"constructor":2,"toString":3}}]}',
+      ),
+    },
+    {
+      name: 'odd codebook',
+      kind: 'codebook',
+      bytes: enc.encode(
+        '{"variables":[{"name":"constructor","type":"categorical","translations":{"ru":"x"},"values":[{"code":"__proto__","label":"toString","translations":{"en":"y"}}]}]}',
+      ),
+    },
+  );
   cachedSeeds = out;
   return out;
 }
@@ -123,10 +181,29 @@ const CSV_TOKENS = [
 const BYTES = [0, 0xff, 0x7f, 0x80, 0xc0, 0xd0, 0xe2, 0xef, 0xbb, 0xbf, 0x22, 0x2c, 0x0a, 0x0d];
 const INT32 = [0, 1, -1, -2, -3, 2, 3, 4, 7, 8, 252, 253, 254, 255, 256, 0x7fffffff, -0x80000000];
 
+const JSON_TOKENS = [
+  '{',
+  '}',
+  '[',
+  ']',
+  ',',
+  ':',
+  '"',
+  '"__proto__"',
+  '"constructor"',
+  '{"__proto__":{"polluted":1}}',
+  'null',
+  '1e999',
+  '-0',
+  '\uFEFF',
+  '\\u0000',
+  '\\ud800',
+].map((t) => enc.encode(t));
+
 /** A fuzz case: what to load and how. */
 export interface FuzzCase {
   seed: number;
-  target: 'csv-text' | 'csv-file' | 'sav';
+  target: 'csv-text' | 'csv-file' | 'sav' | JsonKind;
   from: string;
   bytes: Uint8Array;
   csv?: { opts: CsvOptions; slice: number; chunkBytes: number };
@@ -144,7 +221,12 @@ export function makeCase(seed: number): FuzzCase {
   let from: Seed;
   let bytes: Uint8Array;
   if (r() < 0.1) {
-    const kind = r() < 0.5 ? 'csv' : 'sav';
+    const kind =
+      r() < 0.5
+        ? 'csv'
+        : r() < 0.7
+          ? 'sav'
+          : pick(['codebook', 'questionnaire', 'margins'] as const);
     const n = int(600);
     bytes = new Uint8Array(n);
     for (let i = 0; i < n; i++) bytes[i] = int(256);
@@ -160,12 +242,18 @@ export function makeCase(seed: number): FuzzCase {
   }
   if (bytes.length > MAX_INPUT) bytes = bytes.slice(0, MAX_INPUT);
 
+  if (isJson(from.kind)) return { seed, target: from.kind, from: from.name, bytes, mutations };
   if (from.kind === 'sav') {
     const sav: SavOptions = { source: `fuzz-${seed}.sav` };
     const e = r();
     if (e < 0.1) sav.encoding = 'windows-1251';
     else if (e < 0.15) sav.encoding = 'utf-8';
     else if (e < 0.17) sav.encoding = 'no-such-encoding';
+    // the limits, lowered at times (each is a TOO_LARGE path)
+    if (r() < 0.1) sav.maxColumns = 1 + int(8);
+    if (r() < 0.1) sav.maxValueLabels = 1 + int(20);
+    if (r() < 0.1) sav.maxDataBytes = 1 + int(4000);
+    if (r() < 0.1) sav.maxInflatedBytes = 1 + int(100_000);
     return { seed, target: 'sav', from: from.name, bytes, sav, mutations };
   }
   const opts: CsvOptions = { source: `fuzz-${seed}.csv` };
@@ -194,7 +282,7 @@ export function makeCase(seed: number): FuzzCase {
 
 function mutate(
   b: Uint8Array,
-  kind: 'csv' | 'sav',
+  kind: Seed['kind'],
   r: () => number,
   log: string[],
   all: readonly Seed[],
@@ -220,7 +308,8 @@ function mutate(
       return b;
     }
     case 2: {
-      const ins = kind === 'csv' && r() < 0.7 ? pick(CSV_TOKENS) : randomBytes(1 + int(8), r);
+      const tokens = kind === 'csv' ? CSV_TOKENS : kind === 'sav' ? null : JSON_TOKENS;
+      const ins = tokens && r() < 0.7 ? pick(tokens) : randomBytes(1 + int(8), r);
       log.push(`insert ${ins.length} bytes at ${at}`);
       return concat(b.subarray(0, at), ins, b.subarray(at));
     }
@@ -462,6 +551,46 @@ export function cleanup(): void {
  * decoded text (or must fail with `BAD_ENCODING` when it is not UTF-8).
  */
 export async function runCase(c: FuzzCase): Promise<Outcome> {
+  const outcome = await runLoader(c);
+  // nothing a file holds may reach Object.prototype (a `__proto__` key, a column named so)
+  const polluted = Object.keys(Object.prototype);
+  if (polluted.length > 0 || ({} as Record<string, unknown>).polluted !== undefined) {
+    for (const k of polluted) delete (Object.prototype as Record<string, unknown>)[k];
+    return { ok: false, problem: `Object.prototype polluted: ${JSON.stringify(polluted)}` };
+  }
+  return outcome;
+}
+
+/** The parser of each kind of JSON description file, and the error its file gives when not JSON. */
+const JSON_READERS: Record<
+  JsonKind,
+  { parse: (json: unknown, source: string) => unknown; notJson: (m: string) => SurveyError }
+> = {
+  codebook: {
+    parse: parseCodebook,
+    notJson: (m) => new CodebookError('INVALID_CODEBOOK', m),
+  },
+  questionnaire: {
+    parse: parseQuestionnaire,
+    notJson: (m) => new CodebookError('INVALID_QUESTIONNAIRE', m),
+  },
+  margins: { parse: marginsFromJson, notJson: (m) => new WeightingError('INVALID_MARGINS', m) },
+};
+
+async function runLoader(c: FuzzCase): Promise<Outcome> {
+  if (isJson(c.target)) {
+    const reader = JSON_READERS[c.target];
+    const path = join(tempDir(), `case-${c.seed}.json`);
+    writeFileSync(path, c.bytes);
+    try {
+      reader.parse(await readJsonFile(path, reader.notJson), path);
+    } catch (e) {
+      return checkError(e, [DataFormatError, CodebookError, WeightingError], `${c.target} file`);
+    } finally {
+      rmSync(path, { force: true });
+    }
+    return { ok: true, result: 'frame', nrow: 0, ncol: 0 };
+  }
   if (c.target === 'sav') {
     let d: SurveyData;
     try {
@@ -512,13 +641,20 @@ export async function runCase(c: FuzzCase): Promise<Outcome> {
         return { ok: true, result: 'error', code: 'BAD_ENCODING' };
       }
       // Or the structural error of a record before the bad bytes (errors come in file order):
-      // the one the text up to the last line break before them gives.
+      // the one the text up to the last line break before them gives; or a closing quote
+      // followed by other text in the record the bad bytes are in, before them (known as soon
+      // as it is read), the one the text up to the bad bytes gives.
       const at = firstInvalidUtf8(c.bytes);
       const before = new TextDecoder().decode(c.bytes.subarray(0, at));
       const cut = Math.max(before.lastIndexOf('\n'), before.lastIndexOf('\r')) + 1;
       const prefix = signature(() => loadText(before.slice(0, cut), opts, 1 << 16, pass));
       if (got.error instanceof SurveyError && sameError(got.error, prefix.error)) {
         return { ok: true, result: 'error', code: got.error.code };
+      }
+      const invalidQuote =
+        got.error instanceof SurveyError && got.error.details.papaparse === 'InvalidQuotes';
+      if (invalidQuote && sameError(got.error, signature(() => loadText(before, opts)).error)) {
+        return { ok: true, result: 'error', code: 'MALFORMED_QUOTE' };
       }
       return {
         ok: false,

@@ -1,6 +1,7 @@
 /**
  * Fuzzing the loaders (a bounded, seeded run for CI; `npm run fuzz` runs 100,000 cases): random
- * bytes and damaged real files into `parseCsv`, the streaming CSV file reader and `parseSav`.
+ * bytes and damaged real files into `parseCsv`, the streaming CSV file reader, `parseSav` (small
+ * ZLIB bombs among the seeds, limits lowered at times) and the JSON description files.
  * Every case must end in a typed error or a sound frame no larger than its input allows, within a
  * per-case deadline; CSV results must not depend on how the input is cut into chunks.
  */
@@ -52,7 +53,16 @@ describe('loader fuzzing', () => {
     const results = new Set(
       reports.map((r) => (r.outcome.ok && r.outcome.result === 'error' ? r.outcome.code : 'frame')),
     );
-    for (const code of ['frame', 'RAGGED_ROW', 'MALFORMED_QUOTE', 'BAD_ENCODING', 'TRUNCATED']) {
+    for (const code of [
+      'frame',
+      'RAGGED_ROW',
+      'MALFORMED_QUOTE',
+      'BAD_ENCODING',
+      'TRUNCATED',
+      'TOO_LARGE',
+      'INVALID_CODEBOOK',
+      'INVALID_MARGINS',
+    ]) {
       expect(results, code).toContain(code);
     }
   }, 60_000);

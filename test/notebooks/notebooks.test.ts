@@ -84,6 +84,18 @@ describe('notebooks', () => {
       const rules = stdout.split('\n').filter((l) => /^-+( +-+)*$/.test(l));
       expect(rules.length).toBeGreaterThanOrEqual(titles.length);
       expect(stdout).not.toMatch(/NaN|undefined|\[object Object\]/);
+      // where the data comes from: said at the start and under every table
+      const lines = stdout.split('\n');
+      const sources = lines.filter((l) => l.startsWith('Source: '));
+      expect(sources.length).toBeGreaterThan(rules.length);
+      expect(sources[0]).toMatch(/^Source: Synthetic data/);
+      lines.forEach((l, i) => {
+        if (/^-+( +-+)*$/.test(l)) {
+          // the table's rows, then its footnotes, then its source
+          const end = lines.indexOf('', i);
+          expect(lines[end - 1], `the source under the table at line ${i}`).toMatch(/^Source: /);
+        }
+      });
 
       // every chart as a Vega-Lite spec, an SVG and a PNG
       const charts = callArguments(source, 'saveChart');
@@ -91,6 +103,9 @@ describe('notebooks', () => {
       for (const name of charts) {
         const spec = JSON.parse(readFileSync(join(out, `${name}.json`), 'utf8'));
         expect(spec.$schema).toMatch(/vega-lite/);
+        // the source under the chart: the data is synthetic
+        expect(spec.vconcat?.[0]?.title?.orient, name).toBe('bottom');
+        expect(spec.vconcat[0].title.text.join(' '), name).toMatch(/Synthetic data/);
         expect(readFileSync(join(out, `${name}.svg`), 'utf8')).toMatch(/^<svg[\s\S]*<\/svg>\s*$/);
         const png = readFileSync(join(out, `${name}.png`));
         expect(png.subarray(1, 4).toString()).toBe('PNG');

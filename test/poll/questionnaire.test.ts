@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseCodebook } from '../../src/data/codebook.js';
 import { CodebookError, WeightingError } from '../../src/errors.js';
-import { answerScale, parseQuestionnaire } from '../../src/poll/questionnaire.js';
+import { answerScale, parseQuestionnaire, textOf } from '../../src/poll/questionnaire.js';
 import { marginsFromJson } from '../../src/poll/weighting.js';
 import { pollQuestionnaire, root } from './fixtures.js';
 
@@ -48,6 +48,39 @@ describe('questionnaire.json', () => {
       expect(problems.some((p) => p.startsWith('headlines.0.check'))).toBe(true);
       expect((e as CodebookError).message).toContain('q.json');
     }
+  });
+
+  it('takes texts in any language: the file says which one every text has', () => {
+    const item = (label: Record<string, string>) => ({
+      id: 'q',
+      variable: 'q',
+      question: label,
+      answers: [{ code: 1, label, group: 'positive' }],
+    });
+    // a Belarusian questionnaire needs no English
+    const be = parseQuestionnaire({ language: 'be', eeu: [item({ be: 'Так', ru: 'Да' })] });
+    expect(be.eeu[0]!.question).toEqual({ be: 'Так', ru: 'Да' });
+    expect(textOf(be.eeu[0]!.question)).toBe('Так');
+    expect(textOf(be.eeu[0]!.question, 'ru')).toBe('Да');
+    // every text must have the file's language: English unless it says otherwise
+    const problems = (json: unknown): string[] => {
+      try {
+        parseQuestionnaire(json);
+      } catch (e) {
+        expect(e).toBeInstanceOf(CodebookError);
+        return (e as CodebookError).details.problems as string[];
+      }
+      return [];
+    };
+    expect(problems({ eeu: [item({ be: 'Так' })] })).toEqual([
+      'eeu.0.question: no "en" text (has be)',
+      'eeu.0.answers.0.label: no "en" text (has be)',
+    ]);
+    expect(problems({ language: 'be', eeu: [item({ ru: 'Да' })] })).toHaveLength(2);
+    expect(problems({ eeu: [item({})] }).join(' ')).toMatch(/at least one language/);
+    expect(problems({ eeu: [item({ 'not a code': 'x' })] })[0]).toMatch(
+      /^eeu\.0\.question\.not a code: Invalid key/,
+    );
   });
 
   it('rejects a rank check whose options above do not match the rank', () => {

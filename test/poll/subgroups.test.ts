@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fromColumns } from '../../src/data/frame.js';
 import { svyDesign } from '../../src/design/build.js';
+import { degreesOfFreedom } from '../../src/design/df.js';
 import { asRepDesign } from '../../src/design/replicate.js';
 import { subset } from '../../src/design/subset.js';
 import type { SurveyDesign } from '../../src/design/types.js';
@@ -172,7 +173,8 @@ describe('svySubgroups: the same as each subgroup as a domain', () => {
           const mask = Array.from(col.codes, (c) => c === code);
           const [sub] = svyMean(subset(d, mask), 'y', { df: 30 });
           const V = jointCovariance([sub!, national!]);
-          return { level, sub: sub!, se: Math.sqrt(V[0]! + V[3]! - 2 * V[1]!) };
+          const se = Math.sqrt(V[0]! + V[3]! - 2 * V[1]!);
+          return { level, sub: sub!, se, df: degreesOfFreedom(subset(d, mask)) };
         });
       });
       expect(r.rows.map((x) => x.subgroup)).toEqual(expected.map((e) => e.level));
@@ -182,7 +184,10 @@ describe('svySubgroups: the same as each subgroup as a domain', () => {
         expect(row.se).toBeCloseTo(e.sub.se, 15);
         expect([row.n, row.nMissing]).toEqual([e.sub.n, e.sub.nMissing]);
         expect(row.vsNational.se).toBeCloseTo(e.se, 15);
+        expect(row.domainDf).toBe(e.df);
       });
+      // a subgroup of a cluster design misses some PSUs: its df is its own
+      expect(r.rows.some((row) => row.domainDf !== r.df)).toBe(true);
     });
   }
 

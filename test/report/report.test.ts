@@ -8,6 +8,9 @@ import { svyMean } from '../../src/estimate/mean.js';
 import { parseQuestionnaire } from '../../src/poll/questionnaire.js';
 import { pollReport } from '../../src/report/report.js';
 import { writePollReport } from '../../src/report/write.js';
+import { tabsToCsv } from '../../src/tabs/csv.js';
+import { tabsSpecFromQuestionnaire } from '../../src/tabs/questionnaire.js';
+import { svyTabs } from '../../src/tabs/tabs.js';
 import { bundledInput, ESCAPING_QUESTION, loadBundled, tempDir } from './fixtures.js';
 
 function table(csv: string): Array<Record<string, string>> {
@@ -31,6 +34,8 @@ const CHART_NAMES = [
   'eeu-trend',
   'attitudes-ru',
   'ranking-reliable-ru',
+  'attitudes-be',
+  'ranking-reliable-be',
   'weighting-margins',
   'weights',
 ];
@@ -47,10 +52,11 @@ const TABLE_NAMES = [
   'ranking-attitudes-positive',
   'ranking-reliable',
   'ranking-interests',
+  'tabs',
 ];
 
 describe('pollReport on the bundled poll (what npm run report writes)', () => {
-  it('gives the documented summary, 11 tables, 14 charts and the page, with the synthetic notice', async () => {
+  it('gives the documented summary, 12 tables, 16 charts and the page, with the synthetic notice', async () => {
     const lines: Array<[string, string]> = [];
     const report = pollReport({
       ...(await bundledInput()),
@@ -67,6 +73,7 @@ describe('pollReport on the bundled poll (what npm run report writes)', () => {
       'headline headline',
       'headline headline',
       'headline headline',
+      'progress tables',
     ]);
     expect(lines[0]![1]).toBe(
       'load: 1500 respondents, 53 columns from data/belarus-2021-12.csv (644 cells missing)',
@@ -83,13 +90,18 @@ describe('pollReport on the bundled poll (what npm run report writes)', () => {
     const json = JSON.parse(JSON.stringify(report.summary));
     expect(Object.keys(json)).toEqual([
       'generatedBy',
+      'source',
+      'notice',
       'input',
       'load',
       'design',
       'weighting',
+      'reliability',
       'headlines',
       'estimates',
     ]);
+    expect(json.source).toMatch(/^Synthetic data: simulated respondents/);
+    expect(json.notice).toMatch(/^Synthetic data: every respondent/);
     expect(json.input).toEqual({
       data: 'data/belarus-2021-12.csv',
       codebook: 'data/codebook.json',
@@ -132,7 +144,7 @@ describe('pollReport on the bundled poll (what npm run report writes)', () => {
     expect(moe.design).toBeGreaterThan(moe.weighting);
     expect(json.weighting).toMatchObject({
       method: 'rake',
-      note: 'raked to 4 margins from data/margins.json',
+      note: 'raked to 4 margins from margins.json',
       margins: ['region', 'sex', 'agegroup', 'area'],
       iterations: 12,
       converged: true,
@@ -146,7 +158,7 @@ describe('pollReport on the bundled poll (what npm run report writes)', () => {
       ['kz_second_interests', 'yes'],
     ]);
     for (const h of json.headlines) {
-      for (const k of [...ESTIMATE_KEYS, 'deff', 'statement', 'source', 'reason'])
+      for (const k of [...ESTIMATE_KEYS, 'deff', 'flag', 'flagReason', 'statement', 'source'])
         expect(h, k).toHaveProperty(k);
       expect(h.ci[0]).toBeLessThan(h.estimate);
       expect(h.n + h.nMissing).toBe(1500);
@@ -212,13 +224,11 @@ describe('pollReport on the bundled poll (what npm run report writes)', () => {
 
     // the page: the notice at the top, the methodology's synthetic paragraph, every chart
     const html = report.html!;
-    expect(html.match(/class="vega-chart"/g)).toHaveLength(14);
+    expect(html.match(/class="vega-chart"/g)).toHaveLength(16);
     expect(html).toContain(
       '<p class="notice">Synthetic data: every respondent in this sample was simulated.',
     );
-    expect(html).toContain(
-      'THE DATA IS SYNTHETIC. No respondent in data/belarus-2021-12.csv exists',
-    );
+    expect(html).toContain('THE DATA IS SYNTHETIC. No respondent in this sample exists');
     expect(html).toContain('This poll (synthetic data): support EEU membership');
     for (const heading of [
       'Headline statements',
@@ -227,6 +237,7 @@ describe('pollReport on the bundled poll (what npm run report writes)', () => {
       'Attitude toward the membership of Belarus in the Eurasian Economic Union',
       'Published figures over time',
       'Charts with Russian labels',
+      'Charts with Belarusian labels',
       'Weighting',
       'Methodology',
     ])
@@ -235,6 +246,85 @@ describe('pollReport on the bundled poll (what npm run report writes)', () => {
     expect(html).toContain('92.4%'); // the Kazakhstan headline, in the headline table
     expect(html).toContain('href="charts/eeu-trend.png"');
     expect(html).toContain('<title>Synthetic reference poll modelled on a Belarusian');
+  });
+
+  it('says "synthetic data" under every chart and table, in every CSV, summary.json and the page', async () => {
+    const report = pollReport(await bundledInput());
+    const synthetic = /synthetic data/i;
+    expect(report.summary.source).toMatch(synthetic);
+    for (const c of report.charts) {
+      const spec = c.spec as { vconcat?: Array<{ title?: { orient?: string; text?: string[] } }> };
+      const caption = spec.vconcat?.[0]?.title;
+      expect(caption?.orient, c.name).toBe('bottom');
+      expect(caption?.text?.join(' '), c.name).toMatch(synthetic);
+    }
+    for (const [name, csv] of report.tables) {
+      const rows = table(csv);
+      const column = name === 'headlines' ? 'data_source' : 'source';
+      expect(Object.keys(rows[0]!).at(-1), name).toBe(column);
+      for (const r of rows) expect(r[column], name).toMatch(synthetic);
+    }
+    // every table of the page: a source line under it
+    const html = report.html!;
+    const tables = html.match(
+      /<div class="table-wrap"[\s\S]*?<\/table><\/div>(<p class="note">[\s\S]*?<\/p>)?/g,
+    )!;
+    expect(tables.length).toBeGreaterThanOrEqual(10);
+    for (const t of tables) expect(t).toMatch(/Source: Synthetic data/);
+  });
+
+  it('names no repository path in what readers see', async () => {
+    const report = pollReport(await bundledInput());
+    const page = report.html!.slice(0, report.html!.indexOf('<script type="application/json"'));
+    const text = page.replace(/<[^>]+>/g, ' ');
+    expect(text).not.toMatch(/\b(data|scripts|src|test)\/[\w.-]+/);
+    expect(text).toContain('belarus-2021-12.csv'); // the inputs, by file name
+    for (const c of report.charts) {
+      const words = JSON.stringify(c.spec);
+      expect(words, c.name).not.toMatch(/\b(data|scripts|src)\/[\w-]+\.(csv|json|ts|md)/);
+    }
+  });
+
+  it('lists every answer in its table, prints small p-values as "< 0.001", flags unreliable shares', async () => {
+    const report = pollReport(await bundledInput());
+    const html = report.html!;
+    // the partner tables: every option, "none" and "hard to say" included (not ranked)
+    for (const q of report.summary.estimates.multipleResponse) {
+      for (const o of q.options)
+        expect(html, `${q.question} ${o.key}`).toContain(`<th scope="row">${o.label}</th>`);
+    }
+    expect(html).toMatch(
+      /<th scope="row">None of these countries<\/th><td class="num">—<\/td><td class="num">not ranked<\/td><td class="num">6\.1%<\/td>/,
+    );
+    // p-values: never "0.000"
+    expect(html).toContain('<td class="num">&lt; 0.001</td>');
+    expect(html).not.toMatch(/<td class="num">0\.000<\/td>/);
+    // reliability: Grodno's membership support fails the standard, on its own degrees of freedom
+    const r = report.summary.reliability;
+    expect(r.standard).toMatch(/^NCHS Data Presentation Standards for Proportions \(Parker JD/);
+    expect(r.assessed).toBeGreaterThan(200);
+    expect(r.flagged.map((f) => [f.what, f.flag, f.reasons])).toEqual([
+      ['eeu_membership: Support, region = Grodno', 'suppress', ['ci-width']],
+    ]);
+    const csv = table(report.tables.get('items-by-subgroup')!);
+    const grodno = csv.find((x) => x.variable === 'eeu_membership' && x.subgroup === 'Grodno')!;
+    expect(grodno).toMatchObject({ flag: 'suppress', subgroup_df: '11' });
+    expect(grodno.flag_reason).toMatch(/^Korn–Graubard interval 3\d\.\d points wide/);
+    expect(csv.filter((x) => x.flag !== '')).toHaveLength(1);
+    expect(html).toMatch(
+      /<th scope="row">Grodno<\/th><td>Region<\/td><td class="num">53\.6%\*<\/td>/,
+    );
+    expect(html).toContain('* Below the NCHS standard for proportions (Parker et al. 2017)');
+    expect(html).toContain('<dt>Reliability of shares</dt>');
+  });
+
+  it('draws its charts in the language asked, and in each the questionnaire carries', async () => {
+    const report = pollReport({ ...(await bundledInput()), language: 'be', charts: true });
+    const attitudes = report.charts.find((c) => c.name === 'attitudes')!;
+    expect(JSON.stringify(attitudes.spec)).toContain('Расія');
+    expect(JSON.stringify(attitudes.spec)).toContain('Крыніца: Synthetic data');
+    expect(report.charts.map((c) => c.name)).toContain('attitudes-ru');
+    expect(report.charts.map((c) => c.name)).toContain('attitudes-en');
   });
 
   it('uses the design weights only without margins, and builds no charts when asked', async () => {
@@ -249,13 +339,38 @@ describe('pollReport on the bundled poll (what npm run report writes)', () => {
     expect(lines).toContain('weighting: design weights only (no margins given)');
     expect(report.charts).toEqual([]);
     expect(report.html).toBeNull();
-    expect(report.tables.size).toBe(11);
+    expect(report.tables.size).toBe(12);
     expect(report.summary.input.margins).toBeNull();
     expect(report.summary.design.weights).toBe('design');
     expect(report.summary.weighting.method).toBe('none');
     // the design-weighted headline figures of data/README.md
     expect(report.summary.headlines[0]!.estimate).toBeCloseTo(0.925, 3);
     expect(report.summary.headlines[1]!.estimate).toBeCloseTo(0.669, 3);
+  });
+
+  it('tabulates every item by the banner (svyTabs), in the page, as tables/tabs.csv and tabs.xlsx', async () => {
+    const input = await bundledInput();
+    const report = pollReport({ ...input, charts: false });
+    const q = input.questionnaire!;
+    expect(q.banner).toEqual(['sex', 'agegroup', 'region', 'settlement']);
+    const tabs = svyTabs(
+      report.design,
+      tabsSpecFromQuestionnaire(report.design.data, q, {
+        banner: q.banner!,
+        level: [0.95, 0.9],
+        minBase: 30,
+      }),
+    );
+    expect(report.tabs).toEqual(tabs);
+    expect(report.tables.get('tabs')).toBe(tabsToCsv(tabs, { source: report.summary.source }));
+    // the page has a Tables section with a table per question, the source under each
+    const page = pollReport({ ...input, chartFiles: [] }).html!;
+    expect(page).toContain('>Tables</h2>');
+    expect(page).toMatch(/Letters: UPPER case p &lt; 0\.05, lower case p &lt; 0\.1/);
+    // a banner given, or none
+    const bySex = pollReport({ ...input, charts: false, banner: ['sex'] });
+    expect(bySex.tabs!.columns.map((c) => c.variable)).toEqual([null, 'sex', 'sex']);
+    expect(pollReport({ ...input, charts: false, banner: false }).tabs).toBeNull();
   });
 
   it('takes the confidence level, and refuses one outside (0, 1)', async () => {
@@ -274,7 +389,8 @@ describe('pollReport on the bundled poll (what npm run report writes)', () => {
     const report = pollReport({ ...input, chartFiles: ['json'] });
     const out = tempDir();
     const files = await writePollReport(report, out);
-    expect(files).toHaveLength(1 + 11 + 14 + 1);
+    expect(files).toHaveLength(1 + 12 + 16 + 1 + 1);
+    expect(files.map((f) => f.split('/').at(-1))).toContain('tabs.xlsx');
     expect(JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'))).toEqual(
       JSON.parse(JSON.stringify(report.summary)),
     );
@@ -399,6 +515,7 @@ describe('pollReport on any poll', () => {
       'items-answers',
       'items-by-subgroup',
       'ranking-x-escaped',
+      'tabs',
     ]);
     expect(report.charts.map((c) => c.name)).toEqual([
       'ranking-x-escaped',

@@ -70,6 +70,23 @@ export function wholeCharacters(bytes: Uint8Array, end = bytes.length): number {
 }
 
 /**
+ * The length in UTF-16 code units (a JavaScript string's `length`) of the text of UTF-8 bytes:
+ * one per character, two for a character beyond U+FFFF (a 4-byte sequence).
+ * @example
+ * ```ts
+ * console.log(utf16Length(utf8Bytes('aё😀')), 'aё😀'.length); // => 4 4
+ * ```
+ */
+export function utf16Length(bytes: Uint8Array): number {
+  let n = 0;
+  for (let i = 0; i < bytes.length; i++) {
+    const c = bytes[i]!;
+    if ((c & 0xc0) !== 0x80) n += c >= 0xf0 ? 2 : 1;
+  }
+  return n;
+}
+
+/**
  * How many times `byte` occurs in `bytes`.
  * @example
  * ```ts
@@ -151,12 +168,13 @@ export function decimalFromBytes(bytes: Uint8Array, a: number, b: number): numbe
  */
 export class ByteDictionary {
   /** Entry + 1 per slot (0: empty); the size is a power of two, at most half full. */
-  private table = new Int32Array(256);
-  private arena = new Uint8Array(4096);
+  // small at first: a wide file has a dictionary per column
+  private table = new Int32Array(16);
+  private arena = new Uint8Array(256);
   private used = 0;
-  private start = new Int32Array(64);
-  private length = new Int32Array(64);
-  private code = new Int32Array(64);
+  private start = new Int32Array(8);
+  private length = new Int32Array(8);
+  private code = new Int32Array(8);
   private count = 0;
   /**
    * Hash every byte (FNV-1a) rather than the length and the first and last two bytes: set for

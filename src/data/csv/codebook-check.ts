@@ -4,7 +4,7 @@
  * @module
  */
 import type { CodebookVariable } from '../codebook.js';
-import { parseNumber } from './infer.js';
+import { numberProblem, parseNumber } from './infer.js';
 
 /** What one cell is, under a codebook variable's rules. */
 export type CellClass =
@@ -145,7 +145,10 @@ export function variableRules(variable: CodebookVariable): VariableRules {
         const v = codeNum[i]!;
         return outside(v) ? { kind: 'invalid', reason: rangeReason } : { kind: 'value', value: v };
       }
-      return { kind: 'invalid', reason: `not a number (variable "${name}" is numeric)` };
+      return {
+        kind: 'invalid',
+        reason: `${numberProblem(t) ?? 'not a number'} (variable "${name}" is numeric)`,
+      };
     },
   };
 }

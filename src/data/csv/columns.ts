@@ -18,7 +18,7 @@ import { DataFormatError } from '../../errors.js';
 import type { Column } from '../types.js';
 import { ByteDictionary, decimalFromBytes, utf8Text } from './bytes.js';
 import type { CellClass, VariableRules } from './codebook-check.js';
-import { isBlank, type NaTexts, naTexts, parseNumber, sortLevels } from './infer.js';
+import { isBlank, type NaTexts, naTexts, numberProblem, parseNumber, sortLevels } from './infer.js';
 import { DEFAULT_NA } from './options.js';
 
 /** Distinct texts a numeric-capable column keeps before switching to the numeric form. */
@@ -103,12 +103,17 @@ export class ColumnBuilder {
   private mode: number;
   private n = 0;
   private map = new Map<string, number>();
-  /** Codes + 1 of the keys of one or two ASCII characters, by {@link shortSlot} (0: not a key). */
+  /**
+   * Codes + 1 of the keys of one or two ASCII characters, by {@link shortSlot} (0: not a key):
+   * none until the first short key, then the one-character slots, all slots once the column
+   * holds {@link SHORT_TABLE_ROWS} rows (the whole table takes 64 KiB, too much for each column
+   * of a wide file of few rows).
+   */
   private short: Int32Array;
   private keys: string[] = [];
   /** The keys' UTF-8 bytes, for cells given as bytes (made on the first such cell). */
   private byteKeys: ByteDictionary | null = null;
-  private codes: Int32Array = new Int32Array(1024);
+  private codes: Int32Array = new Int32Array(0);
   private values: Float64Array = new Float64Array(0);
   /** Inferred column: a non-blank distinct text that is not a number was seen. */
   private nonNumeric = false;
@@ -140,7 +145,7 @@ export class ColumnBuilder {
     private readonly na: NaTexts = naTexts(DEFAULT_NA),
   ) {
     this.mode = spec.kind === 'skip' ? SKIP : DICT;
-    this.short = new Int32Array(this.mode === SKIP ? 0 : SHORT_SLOTS);
+    this.short = NO_SHORT_KEYS;
     this.rules = spec.kind === 'codebook' ? spec.rules : undefined;
     this.naNumbers = this.rules === undefined && na.numbers.size > 0 ? na.numbers : null;
     this.plainNumbers =
@@ -226,7 +231,8 @@ export class ColumnBuilder {
           }
         } else if (b - a === 2) {
           const c1 = bytes[a + 1]!;
-          const t = c1 < 128 ? short[129 + c0 * 128 + c1]! - 1 : -1;
+          const slot = SHORT_ONE + c0 * 128 + c1;
+          const t = c1 < 128 && slot < short.length ? short[slot]! - 1 : -1;
           if (t >= 0) {
             codes[n++] = t;
             continue;
@@ -302,7 +308,8 @@ export class ColumnBuilder {
         continue;
       }
       if (b - a <= 2) {
-        const t = short[shortSlot(text, a, b)]! - 1;
+        const slot = shortSlot(text, a, b);
+        const t = slot < short.length ? short[slot]! - 1 : -1;
         if (t >= 0) {
           codes[n++] = t;
           continue;
@@ -391,7 +398,8 @@ export class ColumnBuilder {
     this.map.set(s, c);
     if (s.length <= 2) {
       const slot = shortSlot(s, 0, s.length);
-      if (slot > 0) this.short[slot] = c + 1;
+      if (slot > 0 && this.short === NO_SHORT_KEYS) this.short = new Int32Array(SHORT_ONE);
+      if (slot > 0 && slot < this.short.length) this.short[slot] = c + 1;
     }
     if (
       this.spec.kind === 'infer' &&
@@ -412,12 +420,26 @@ export class ColumnBuilder {
    */
   private growCodes(need: number): Int32Array {
     const a = this.codes;
-    const cap = Math.max(need, a.length * 2, 1024);
+    const cap = Math.max(need, a.length * 2, 64);
+    if (cap >= SHORT_TABLE_ROWS && this.short.length < SHORT_SLOTS) this.widenShort();
     const b = this.canBeNumeric()
       ? new Int32Array(new ArrayBuffer(8 * cap), 0, cap)
       : new Int32Array(cap);
     b.set(a.subarray(0, this.n));
     return b;
+  }
+
+  /** The short-key table with its two-character slots, filled from the keys so far. */
+  private widenShort(): void {
+    const short = new Int32Array(SHORT_SLOTS);
+    short.set(this.short);
+    this.keys.forEach((s, c) => {
+      if (s.length === 2) {
+        const slot = shortSlot(s, 0, 2);
+        if (slot > 0) short[slot] = c + 1;
+      }
+    });
+    this.short = short;
   }
 
   private canBeNumeric(): boolean {
@@ -449,7 +471,7 @@ export class ColumnBuilder {
     this.values = values;
     this.mode = NUM;
     this.map = new Map();
-    this.short = new Int32Array(0);
+    this.short = NO_SHORT_KEYS;
     this.byteKeys = null;
     this.keys = [];
     this.codes = new Int32Array(0);
@@ -539,7 +561,7 @@ export class ColumnBuilder {
       this.values = new Float64Array(0);
       return Number.NaN;
     }
-    this.tally(K_PROBLEM, 'not a number', row, s);
+    this.tally(K_PROBLEM, numberProblem(s) ?? 'not a number', row, s);
     return Number.NaN;
   }
 
@@ -655,7 +677,7 @@ export class ColumnBuilder {
         if (na.has(t)) return { kind: 'na', text: t };
         const v = parseNumber(s);
         return Number.isNaN(v)
-          ? { kind: 'invalid', reason: 'not a number' }
+          ? { kind: 'invalid', reason: numberProblem(s) ?? 'not a number' }
           : { kind: 'value', value: v };
       };
     }
@@ -701,7 +723,7 @@ export class ColumnBuilder {
         column = { kind: 'categorical', name: this.name, codes: trimTo(codes, n), levels };
       }
       this.map = new Map();
-      this.short = new Int32Array(0);
+      this.short = NO_SHORT_KEYS;
       this.byteKeys = null;
       this.keys = [];
       this.codes = new Int32Array(0);
@@ -710,11 +732,13 @@ export class ColumnBuilder {
   }
 
   private built(column: Column | null): BuiltColumn {
-    const na: Record<string, number> = {};
-    for (const t of this.na.texts) {
-      const n = this.naCounts.get(t);
-      if (n !== undefined) na[t] = n;
-    }
+    // keys from the data (`__proto__` too) as own properties: fromEntries defines, never sets
+    const na: Record<string, number> = Object.fromEntries(
+      this.na.texts.flatMap((t) => {
+        const n = this.naCounts.get(t);
+        return n === undefined ? [] : [[t, n] as const];
+      }),
+    );
     return {
       column,
       empty: this.empty,
@@ -787,6 +811,12 @@ function detach(s: string): string {
 
 /** Slots of {@link shortSlot}: 0 (not short), one ASCII character, two ASCII characters. */
 const SHORT_SLOTS = 1 + 128 + 128 * 128;
+/** Slots of the keys of one character (and slot 0). */
+const SHORT_ONE = 1 + 128;
+/** Rows a column holds before it makes the two-character slots of its short-key table. */
+const SHORT_TABLE_ROWS = 8192;
+/** The short-key table of a column without short keys (shared, never written). */
+const NO_SHORT_KEYS = new Int32Array(0);
 
 /** The slot of `text[a, b)` (one or two characters) in the short-key table; 0 unless all ASCII. */
 function shortSlot(text: string, a: number, b: number): number {

@@ -1,18 +1,22 @@
 /**
  * Loading CSV files into {@link SurveyData}, optionally checked against a codebook.
  *
- * **Reading.** Fields are split by papaparse (RFC 4180 quoting: `"a, b"`, `"say ""hi"""`, line
- * breaks inside quotes). The delimiter is guessed among `,` `;` tab `|` from the first records
- * unless given; the line break (`\n`, `\r\n`, `\r`) is guessed too. A UTF-8 byte order mark is
- * dropped. The first non-empty record is the header: names are trimmed and must be non-empty and
- * distinct. A file with a header and no data rows gives a frame with 0 rows; a file without a
- * header (empty, or only blank lines) is an error.
+ * **Reading.** Fields are split by RFC 4180 rules (quoting: `"a, b"`, `"say ""hi"""`, line
+ * breaks inside quotes; a quote opens a quoted field only as its first character). The delimiter
+ * is guessed among `,` `;` tab `|` from the first records (by papaparse) unless given. Every line
+ * break outside quotes ends a record, whichever it is (`\n`, `\r\n` or `\r`, as R's `read.csv`
+ * reads them), so a file with mixed line breaks loses no row; line breaks inside quotes stay in
+ * the cell as written. A UTF-8 byte order mark is dropped. The first non-empty record is the
+ * header: names are trimmed and must be non-empty and distinct. A file with a header and no data
+ * rows gives a frame with 0 rows; a file without a header (empty, or only blank lines) is an
+ * error.
  *
  * **Rows.** Every data row must have as many fields as the header. A blank line (nothing, or only
  * whitespace) between data rows is left out and listed in `load.rowsRejected` as
  * `{ row: <line number in the file>, reason: 'empty line' }`; blank lines before the header are
  * listed too; blank lines after the last data row (trailing line breaks) are ignored. In a
- * one-column file a blank cell cannot be told from a blank line and is treated as one. `line` in
+ * one-column file an unquoted blank cell cannot be told from a blank line and is treated as one;
+ * a quoted empty cell (`""`) is a cell, read as missing and counted. `line` in
  * errors is the 1-based line of the file where the record starts (the header is line 1, so without
  * quoted line breaks or blank lines, data row `r` is on line `r + 1`); `row` is the 1-based data row.
  * `load.rowsRead` counts the data rows in the frame (blank lines are not rows).
@@ -31,7 +35,12 @@
  *
  * **Types without a codebook.** A column whose cells all read as numbers in plain decimal
  * notation (`12`, `-0.5`, `1e-3`, spaces around allowed; not `0x1A`, `1,5`, `Infinity`), apart
- * from blank cells and `na` texts, is numeric (`Float64Array`, `NaN` for missing); any other column
+ * from blank cells and `na` texts, is numeric (`Float64Array`, `NaN` for missing). A cell that
+ * would read as another kind of value is not a number, never silently changed: beyond the range
+ * of a double (`1e999`), nonzero digits that would read as 0 (`1e-400`), an integer beyond
+ * 2^53 − 1 written out in digits (long ids: `9007199254740993` and `…992` would be one double);
+ * with `types: numeric` or a numeric codebook variable such a cell is an error saying why. Any
+ * other column
  * is categorical with trimmed values as levels, sorted: numbers first in numeric order, then text
  * in English collation order (`Intl.Collator('en')`, ties by code units; `sortLevels` in
  * `csv/infer.ts`). A column with no such cell is numeric (all `NaN`). `types` forces a column's
@@ -55,8 +64,10 @@
  *
  * **Memory and speed.** {@link readCsv} streams the file; columns grow as compact typed arrays or
  * per-column dictionaries of distinct texts, so memory is bounded by the columns plus one chunk
- * of text. {@link parseCsv} runs the same loader over slices of its string; both give identical
- * frames for the same content.
+ * of text (and the record being read); time is linear in the input, however long a record.
+ * {@link parseCsv} runs the same loader over slices of its string; both give identical frames for
+ * the same content. A header wider than `maxColumns` (default 50,000) or a record longer than
+ * `maxRecordLength` characters (default 2^27) is a `TOO_LARGE` error, said as soon as it is known.
  * @module
  */
 import type { SurveyData } from '../types.js';
@@ -71,7 +82,8 @@ export type { CsvOptions } from './options.js';
  *
  * @throws {DataFormatError} `EMPTY_FILE`, `EMPTY_HEADER`, `DUPLICATE_HEADER`, `RAGGED_ROW`,
  * `MALFORMED_QUOTE`, `MISSING_COLUMN` (a `types` or `levels` entry), `NOT_A_NUMBER` (a
- * `types: numeric` cell), `UNKNOWN_LEVEL` (a cell outside its `levels` entry), `INVALID_OPTION`.
+ * `types: numeric` cell), `UNKNOWN_LEVEL` (a cell outside its `levels` entry), `INVALID_OPTION`,
+ * `TOO_LARGE` (`maxColumns`, `maxRecordLength`).
  * @throws {CodebookError} `INVALID_CODEBOOK`, `MISSING_COLUMN`, `TYPE_CONFLICT`, `LEVELS_CONFLICT`,
  * `CODEBOOK_VIOLATION` (details: `violations: Array<{ row, line, column, value, reason }>`, `total`).
  * @example

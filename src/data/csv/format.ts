@@ -4,7 +4,9 @@
  *
  * **Cells.** A numeric cell is the shortest decimal text that reads back as the same double
  * (`String(x)`, so at full precision: `0.1`, `1e-7`, `1.7976931348623157e+308`), `-0` as `-0`,
- * and a missing value (`NaN`) as an empty cell. A categorical cell is its level (the label a user
+ * a whole number beyond 2^53 − 1 in exponent notation (`1.2345678901234568e+20`: the readers keep
+ * such integers written out in digits as text, the way long ids are), and a missing value (`NaN`)
+ * as an empty cell. A categorical cell is its level (the label a user
  * sees); a missing one (code `-1`) is empty. A cell holding the delimiter, a double quote or a
  * line break is quoted, its quotes doubled; nothing else is quoted.
  *
@@ -28,7 +30,7 @@
  */
 import { DataFormatError } from '../../errors.js';
 import type { Column, SurveyData } from '../types.js';
-import { parseNumber } from './infer.js';
+import { looseNumber } from './infer.js';
 
 /** Options of {@link formatCsv}. */
 export interface CsvFormatOptions {
@@ -181,7 +183,9 @@ function writeNumber(buf: Uint8Array, n: number, x: number): number {
     }
     return n + digits;
   }
-  const s = String(x); // ASCII: digits, '.', 'e', '+', '-', or Infinity
+  // ASCII: digits, '.', 'e', '+', '-', or Infinity; whole numbers past 2^53 - 1 as 1.2e+20
+  const s =
+    Number.isInteger(x) && Math.abs(x) > Number.MAX_SAFE_INTEGER ? x.toExponential() : String(x);
   for (let k = 0; k < s.length; k++) buf[n++] = s.charCodeAt(k);
   return n;
 }
@@ -206,7 +210,7 @@ export function isFormulaLike(s: string): boolean {
     c === 64 /* @ */ ||
     c === 9 ||
     c === 13;
-  return risky && Number.isNaN(parseNumber(s));
+  return risky && Number.isNaN(looseNumber(s));
 }
 
 /** A text cell: prefixed with `'` if asked and formula-like, quoted if needed. */

@@ -22,7 +22,7 @@ import { CodebookError, DataFormatError, type ErrorDetails } from '../../errors.
 import { nodeBuiltin } from '../../platform/node.js';
 import { type Codebook, type CodebookVariable, emptyCodebook, parseCodebook } from '../codebook.js';
 import type { Column, LoadReport, MissingCount, SurveyData } from '../types.js';
-import { countByte, isBlankBytes, utf8Bytes, utf8Text, wholeCharacters } from './bytes.js';
+import { isBlankBytes, utf8Bytes, utf8Text, utf16Length, wholeCharacters } from './bytes.js';
 import { variableRules } from './codebook-check.js';
 import {
   type BuiltColumn,
@@ -32,7 +32,14 @@ import {
   type ProblemCode,
 } from './columns.js';
 import { type NaTexts, naTexts } from './infer.js';
-import { type CsvOptions, DEFAULT_NA } from './options.js';
+import {
+  type CsvOptions,
+  DEFAULT_MAX_COLUMNS,
+  DEFAULT_MAX_RECORD_LENGTH,
+  DEFAULT_NA,
+  MAX_RECORD_LENGTH,
+} from './options.js';
+import { lineBreaks, type QuoteProblem, SNIPPET_CHARS, splitQuoted } from './quoted.js';
 
 /** Delimiters tried when none is given. */
 export const DELIMITERS_TO_GUESS = [',', ';', '\t', '|'];
@@ -47,6 +54,15 @@ const PLAIN_BATCH_ROWS = 512;
 const MAX_PIECE_CHARS = 1 << 16;
 /** Least text parsed at once. */
 const MIN_PARSE_CHARS = 1 << 15;
+/**
+ * The longest text a parse joins (the unfinished record and the text after it): under the
+ * 2^29 − 24 characters a JavaScript string holds in V8.
+ */
+const JOINED_CHARS = 2 ** 29 - 2 ** 17;
+/** Field offsets one batch of quote-free records may take (2 per field), 4 MiB. */
+const SPAN_BUDGET = 1 << 20;
+const LF = 10;
+const CR = 13;
 /** Cell problems listed in an error message (all of them, up to `maxErrors`, are in `details`). */
 export const MESSAGE_PROBLEMS = 20;
 
@@ -104,23 +120,30 @@ type Row = string[];
 export class CsvLoader {
   readonly source: string;
   private readonly maxErrors: number;
+  private readonly maxColumns: number;
+  private readonly maxRecord: number;
   private readonly codebook: Codebook | undefined;
-  private readonly types: Record<string, 'numeric' | 'categorical'>;
+  /** The `types` option (its own entries only). */
+  private readonly types: ReadonlyMap<string, 'numeric' | 'categorical'>;
   private readonly na: NaTexts;
   /** The `levels` option, checked. */
   private readonly levels: ReadonlyMap<string, readonly string[]>;
   private delimiter: string | undefined;
-  private newline: '\n' | '\r' | '\r\n' = '\n';
   private detected = false;
   private started = false;
   private pending: string[] = [];
   private pendingLen = 0;
+  /** Text of the record left unfinished by the last parse (it starts at a record boundary). */
   private partial = '';
   /**
-   * Bytes of the record left unfinished by the last UTF-8 piece ({@link pushUtf8}); when not
-   * empty, `pending` and `partial` are.
+   * Bytes of the record left unfinished by the last UTF-8 piece ({@link pushUtf8}), as copied
+   * pieces (joined only once the record's end arrives, so a long record costs one copy); when
+   * not empty, `pending` and `partial` are. No line break in them but maybe a last `\r`.
    */
-  private partialBytes: Uint8Array = new Uint8Array(0);
+  private carry: Uint8Array[] = [];
+  private carryBytes = 0;
+  /** UTF-16 length of the text of {@link carry}. */
+  private carryChars = 0;
   /** Text seen so far had a quote character: everything goes the text route from then on. */
   private quoted = false;
   /** Bytes received by {@link pushUtf8}. */
@@ -143,27 +166,25 @@ export class CsvLoader {
   private readonly rejected: Array<{ row: number; reason: string }> = [];
   /**
    * Field offsets of a batch of records of quote-free text, column by column: field `j` of record
-   * `r` is `text.slice(spans[2 * (j * PLAIN_BATCH_ROWS + r)], spans[2 * (j * PLAIN_BATCH_ROWS + r) + 1])`.
+   * `r` is `text.slice(spans[2 * (j * batch + r)], spans[2 * (j * batch + r) + 1])`.
    */
   private spans: Int32Array = new Int32Array(0);
+  /** Records per batch of quote-free text: {@link PLAIN_BATCH_ROWS}, fewer for wide files. */
+  private batch = PLAIN_BATCH_ROWS;
 
   constructor(
     opts: CsvOptions = {},
     private readonly pass: PassOptions = {},
   ) {
     this.source = opts.source ?? '<text>';
-    const maxErrors = opts.maxErrors ?? 100;
-    if (!Number.isInteger(maxErrors) || maxErrors < 1) {
-      throw new DataFormatError(
-        'INVALID_OPTION',
-        `maxErrors must be a positive integer, got ${maxErrors}`,
-        {
-          option: 'maxErrors',
-          value: maxErrors,
-        },
-      );
-    }
-    this.maxErrors = maxErrors;
+    this.maxErrors = positiveInteger('maxErrors', opts.maxErrors, 100);
+    this.maxColumns = positiveInteger('maxColumns', opts.maxColumns, DEFAULT_MAX_COLUMNS);
+    this.maxRecord = positiveInteger(
+      'maxRecordLength',
+      opts.maxRecordLength,
+      DEFAULT_MAX_RECORD_LENGTH,
+      MAX_RECORD_LENGTH,
+    );
     if (opts.delimiter !== undefined) {
       const d = opts.delimiter;
       if (typeof d !== 'string' || d === '' || /[\r\n"\uFEFF]/.test(d)) {
@@ -175,8 +196,8 @@ export class CsvLoader {
       }
       this.delimiter = d;
     }
-    this.types = opts.types ?? {};
-    for (const [name, t] of Object.entries(this.types)) {
+    const types = new Map<string, 'numeric' | 'categorical'>();
+    for (const [name, t] of Object.entries(opts.types ?? {})) {
       if (t !== 'numeric' && t !== 'categorical') {
         throw new DataFormatError(
           'INVALID_OPTION',
@@ -184,7 +205,9 @@ export class CsvLoader {
           { option: 'types', column: name, value: t },
         );
       }
+      types.set(name, t);
     }
+    this.types = types;
     this.na = naTexts(checkNa(opts.na));
     this.levels = checkLevels(opts.levels, this.types);
     this.codebook = opts.codebook ? parseCodebook(opts.codebook, 'codebook') : undefined;
@@ -214,7 +237,13 @@ export class CsvLoader {
       if (this.pendingLen < (this.pass.sampleChars ?? SAMPLE_CHARS)) return;
       this.detect();
     }
-    if (this.pendingLen >= Math.max(MIN_PARSE_CHARS, this.partial.length)) this.parse(false);
+    // The unfinished record is parsed again with the new text: waiting until there is as much
+    // new text as it holds keeps the work linear in the length of a long record (and the joined
+    // text within JavaScript's string length, for records up to MAX_RECORD_LENGTH).
+    const p = this.partial.length;
+    if (this.pendingLen >= Math.max(MIN_PARSE_CHARS, Math.min(p, JOINED_CHARS - p))) {
+      this.parse(false);
+    }
   }
 
   /**
@@ -235,10 +264,7 @@ export class CsvLoader {
     const d = this.delimiter ?? '';
     const byteRoute = this.detected && !this.quoted && d.length === 1 && d.charCodeAt(0) < 128;
     if (!byteRoute || hasQuote(bytes)) {
-      if (this.partialBytes.length > 0) {
-        this.partial = utf8Text(this.partialBytes);
-        this.partialBytes = new Uint8Array(0);
-      }
+      if (this.carryBytes > 0) this.partial = utf8Text(this.takeCarry());
       this.push(utf8Text(bytes));
       return;
     }
@@ -248,8 +274,9 @@ export class CsvLoader {
       return;
     }
     if (this.partial !== '') {
-      this.partialBytes = utf8Bytes(this.partial);
+      const head = utf8Bytes(this.partial);
       this.partial = '';
+      this.addCarry(head);
     }
     this.parseBytes(bytes, false);
     this.reserveRows();
@@ -285,10 +312,9 @@ export class CsvLoader {
     }
     this.ended = true;
     if (!this.detected) this.detect();
-    if (this.partialBytes.length > 0) {
-      const rest = this.partialBytes;
-      this.partialBytes = new Uint8Array(0);
-      this.parsePlainBytes(rest, true);
+    if (this.carryBytes > 0) {
+      const rest = this.takeCarry();
+      this.parsePlainBytes(rest, rest.length);
     }
     this.parse(true);
     if (this.names === null) {
@@ -310,13 +336,8 @@ export class CsvLoader {
    * parser, such as invalid bytes).
    */
   lineReached(): number {
-    const nl = this.newline === '\r' ? '\r' : '\n';
-    return (
-      this.line +
-      countChar(this.partial, nl) +
-      this.pending.reduce((s, t) => s + countChar(t, nl), 0) +
-      countByte(this.partialBytes, nl.charCodeAt(0))
-    );
+    const carry = this.carryBytes > 0 ? utf8Text(joinBytes(this.carry, this.carryBytes)) : '';
+    return this.line + lineBreaks(this.partial + this.pending.join('') + carry);
   }
 
   /**
@@ -339,19 +360,17 @@ export class CsvLoader {
   private detect(given?: string): void {
     this.detected = true;
     if (this.pending.length > 1) this.pending = [this.pending.join('')];
+    if (this.delimiter !== undefined) return;
     const sample = given ?? (this.pending[0] ?? '').slice(0, this.pass.sampleChars ?? SAMPLE_CHARS);
     if (sample === '') return;
     const guess = Papa.parse<string[]>(sample, {
-      delimiter: this.delimiter ?? '',
       delimitersToGuess: DELIMITERS_TO_GUESS,
       preview: 10,
       // blank lines (such as the one after the final line break) would lower papaparse's average
       // field count below its threshold of 2 in short files
       skipEmptyLines: true,
     });
-    const lb = guess.meta.linebreak;
-    this.newline = lb === '\r' || lb === '\r\n' ? lb : '\n';
-    if (this.delimiter === undefined) this.delimiter = guess.meta.delimiter || ',';
+    this.delimiter = guess.meta.delimiter || ',';
   }
 
   private parse(final: boolean): void {
@@ -366,42 +385,14 @@ export class CsvLoader {
       return;
     }
     this.quoted = true;
-    const parser = new Papa.Parser({ delimiter: this.delimiter ?? ',', newline: this.newline });
-    const res = parser.parse(text, 0, !final) as {
-      data: Row[];
-      errors: Papa.ParseError[];
-      meta: { cursor: number };
-    };
-    const data = res.data;
-    const consumed = final ? text.length : res.meta.cursor;
-    if (!final) this.partial = text.slice(consumed);
-    if (data.length === 0) return;
-
-    // Quote errors in the record left unfinished at the end of a chunk may be artefacts of the cut;
-    // that record is parsed again with the next chunk.
-    let quoteRow = -1;
-    let quoteError: Papa.ParseError | undefined;
-    for (const e of res.errors) {
-      if (e.type !== 'Quotes' || e.row === undefined) continue;
-      if (!final && e.row >= data.length) continue;
-      if (quoteRow === -1 || e.row < quoteRow) {
-        quoteRow = e.row;
-        quoteError = e;
-      }
-    }
-
-    // Lines per record: one, unless a quoted field holds line breaks.
-    const nl = this.newline === '\r' ? '\r' : '\n';
-    const terminators = final ? data.length - 1 : data.length;
-    const embedded = countChar(text, nl, 0, consumed) !== terminators;
-
+    const res = splitQuoted(text, this.delimiter ?? ',', final, this.maxRecord);
+    if (!final) this.partial = text.slice(res.consumed);
     const kept: Row[] = [];
-    for (let k = 0; k < data.length; k++) {
-      const row = data[k]!;
+    for (let k = 0; k < res.rows.length; k++) {
+      const row = res.rows[k]!;
       const startLine = this.line;
-      this.line += embedded ? 1 + countInFields(row, nl) : 1;
-      if (k === quoteRow) this.throwQuote(quoteError!, startLine, text);
-      if (row.length === 1 && (row[0] === '' || row[0]!.trim() === '')) {
+      this.line += res.lines[k]!;
+      if (res.blank[k]) {
         if (this.names === null) this.rejected.push({ row: startLine, reason: 'empty line' });
         else this.pendingEmpty.push(startLine);
         continue;
@@ -411,62 +402,69 @@ export class CsvLoader {
         continue;
       }
       if (row.length !== this.names.length) this.throwRagged(row, startLine);
-      if (this.pendingEmpty.length > 0) {
-        for (const l of this.pendingEmpty) this.rejected.push({ row: l, reason: 'empty line' });
-        this.pendingEmpty = [];
-      }
-      const expected = this.firstDataLine + this.nrow + this.extra;
-      if (startLine !== expected) {
-        this.extra = startLine - this.firstDataLine - this.nrow;
-        this.bpRow.push(this.nrow);
-        this.bpExtra.push(this.extra);
-      }
-      this.nrow++;
+      this.dataRecord(startLine);
       kept.push(row);
     }
-    if (kept.length === 0) return;
-    const builders = this.builders;
-    for (let j = 0; j < builders.length; j++) builders[j]!.push(kept, j);
+    if (kept.length > 0) {
+      const builders = this.builders;
+      for (let j = 0; j < builders.length; j++) builders[j]!.push(kept, j);
+    }
+    // the record after those handled: a quote problem, or longer than allowed
+    if (res.problem) this.throwQuote(res.problem, this.line, text);
+    if (res.tooLong >= 0) this.throwTooLong();
   }
 
   /**
-   * Text without any quote character: records are the pieces between line breaks and fields the
-   * pieces between delimiters (what papaparse does for such text too), found as offsets into
-   * `text` so that cells are never cut into strings unless a column needs them.
+   * Text without any quote character: records are the pieces between line breaks (`\n`, `\r\n`
+   * or `\r`) and fields the pieces between delimiters, found as offsets into `text` so that
+   * cells are never cut into strings unless a column needs them. Unless `final`, the text after
+   * the last line break (and a last `\r`, which a `\n` may follow) waits for more.
    */
   private parsePlain(text: string, final: boolean): void {
-    const nl = this.newline;
-    const nll = nl.length;
     let stop: number;
     if (final) stop = text.length;
     else {
-      const last = text.lastIndexOf(nl);
-      if (last === -1) {
+      // the last line break, not counting a `\r` at the very end
+      const end = text.charCodeAt(text.length - 1) === CR ? text.length - 1 : text.length;
+      const lf = text.lastIndexOf('\n', end - 1);
+      const crAfter = text.slice(lf + 1, end).lastIndexOf('\r');
+      const cr = crAfter === -1 ? -1 : lf + 1 + crAfter;
+      if (cr > lf) stop = cr;
+      else if (lf >= 0) stop = lf > 0 && text.charCodeAt(lf - 1) === CR ? lf - 1 : lf;
+      else {
         this.partial = text;
+        if (unfinishedLength(text) > this.maxRecord) this.throwTooLong();
         return;
       }
-      stop = last;
-      this.partial = text.slice(last + nll);
+      this.partial = text.slice(Math.max(cr, lf) + 1);
     }
     const d = this.delimiter ?? ',';
     const fields = (from: number, to: number) => text.slice(from, to).split(d);
     const dl = d.length;
     const dc = d.charCodeAt(0);
     let ncol = this.names === null ? 0 : this.names.length;
-    const colStride = 2 * PLAIN_BATCH_ROWS;
+    let colStride = 2 * this.batch;
     let spans = this.spansFor(ncol);
     let nrows = 0;
     /** Multi-character delimiter: its next occurrence at or after the current field. */
     let nextD = -1;
+    // The next \n and \r at or after the current record (text.length when none), found by the
+    // native indexOf and kept until passed: a file of one kind of line break looks for the other
+    // once per piece, not once per record.
+    let nextLf = -1;
+    let nextCr = -1;
     let start = 0;
     for (;;) {
-      let e = text.indexOf(nl, start);
-      if (e === -1 || e > stop) e = stop;
-      const startLine = this.line;
-      // A '\n' inside a record of a '\r\n' file is data, and a line of the file all the same (as
-      // the quoted route counts lines).
-      this.line += nll === 2 ? 1 + countChar(text, '\n', start, e) : 1;
-      // fields of the record [start, e)
+      // fields of the record [start, e), which ends at a line break or at `stop`
+      if (nextLf < start) {
+        nextLf = text.indexOf('\n', start);
+        if (nextLf === -1) nextLf = text.length;
+      }
+      if (nextCr < start) {
+        nextCr = text.indexOf('\r', start);
+        if (nextCr === -1) nextCr = text.length;
+      }
+      const e = Math.min(nextLf, nextCr, stop);
       let k = 0;
       let f = start;
       const base = 2 * nrows;
@@ -485,7 +483,7 @@ export class CsvLoader {
           spans[base + k * colStride + 1] = e;
         }
         k++;
-      } else
+      } else {
         for (;;) {
           if (nextD < f) {
             nextD = text.indexOf(d, f);
@@ -500,21 +498,28 @@ export class CsvLoader {
           if (q === e) break;
           f = q + dl;
         }
+      }
+      if (e - start > this.maxRecord) this.throwTooLong();
+      const startLine = this.line;
+      this.line++;
       const blank = k === 1 && isBlankSpan(text, start, e);
       if (this.plainRecord(k, blank, startLine, fields, start, e)) {
         nrows++;
-        if (nrows === PLAIN_BATCH_ROWS) {
+        if (nrows === this.batch) {
           this.pushSpans(text, spans, nrows);
           nrows = 0;
         }
       } else if (ncol !== (this.names?.length ?? 0)) {
         ncol = this.names!.length;
         spans = this.spansFor(ncol);
+        colStride = 2 * this.batch;
       }
       if (e >= stop) break;
-      start = e + nll;
+      start = e + (text.charCodeAt(e) === CR && text.charCodeAt(e + 1) === LF ? 2 : 1);
     }
     this.pushSpans(text, spans, nrows);
+    // the unfinished record (its line is the one reached)
+    if (unfinishedLength(this.partial) > this.maxRecord) this.throwTooLong();
   }
 
   /**
@@ -536,10 +541,17 @@ export class CsvLoader {
       return false;
     }
     if (this.names === null) {
+      if (k > this.maxColumns) this.throwTooManyColumns(k, startLine);
       this.setHeader(fields(from, to), startLine);
       return false;
     }
     if (k !== this.names.length) this.throwRagged(fields(from, to), startLine);
+    this.dataRecord(startLine);
+    return true;
+  }
+
+  /** Counts a data row starting on `startLine` (after the blank lines before it, now rejected). */
+  private dataRecord(startLine: number): void {
     if (this.pendingEmpty.length > 0) {
       for (const l of this.pendingEmpty) this.rejected.push({ row: l, reason: 'empty line' });
       this.pendingEmpty = [];
@@ -551,70 +563,95 @@ export class CsvLoader {
       this.bpExtra.push(this.extra);
     }
     this.nrow++;
-    return true;
   }
 
-  /** The span buffer, large enough for a batch of `ncol` columns. */
+  /**
+   * The span buffer, large enough for a batch of `ncol` columns; wide files take fewer records
+   * per batch, so that the buffer stays within {@link SPAN_BUDGET}.
+   */
   private spansFor(ncol: number): Int32Array {
-    if (this.spans.length < ncol * 2 * PLAIN_BATCH_ROWS) {
-      this.spans = new Int32Array(ncol * 2 * PLAIN_BATCH_ROWS);
-    }
+    this.batch = Math.max(
+      1,
+      Math.min(PLAIN_BATCH_ROWS, Math.floor(SPAN_BUDGET / Math.max(1, 2 * ncol))),
+    );
+    const need = ncol * 2 * this.batch;
+    if (this.spans.length < need) this.spans = new Int32Array(need);
     return this.spans;
+  }
+
+  /** Appends a copied piece to the unfinished record's bytes. */
+  private addCarry(piece: Uint8Array): void {
+    this.carry.push(piece);
+    this.carryBytes += piece.length;
+    this.carryChars += utf16Length(piece);
+    // (less a last `\r`, the line break that may end it)
+    if (this.carryChars - (piece[piece.length - 1] === CR ? 1 : 0) > this.maxRecord) {
+      this.throwTooLong();
+    }
+  }
+
+  /** The unfinished record's bytes, joined, and the carry emptied. */
+  private takeCarry(): Uint8Array {
+    const bytes = joinBytes(this.carry, this.carryBytes);
+    this.carry = [];
+    this.carryBytes = 0;
+    this.carryChars = 0;
+    return bytes;
   }
 
   /**
    * UTF-8 bytes of quote-free text: the record left unfinished by the previous piece is completed
-   * with the head of these bytes (a small copy), then the rest is split in place.
+   * with the head of these bytes, then the rest is split in place. Linear in the length of a
+   * record that spans many pieces: its pieces are joined once, when its end arrives.
    */
   private parseBytes(bytes: Uint8Array, final: boolean): void {
     let from = 0;
-    const carry = this.partialBytes;
-    if (carry.length > 0) {
-      const end = firstRecordEnd(carry, bytes, this.newline);
-      const head = new Uint8Array(carry.length + (end === -1 ? bytes.length : end));
-      head.set(carry);
-      head.set(bytes.subarray(0, end === -1 ? bytes.length : end), carry.length);
-      this.partialBytes = new Uint8Array(0);
+    if (this.carryBytes > 0) {
+      const last = this.carry[this.carry.length - 1]!;
+      const end = firstRecordEnd(last[last.length - 1]!, bytes);
       if (end === -1) {
-        if (final) this.parsePlainBytes(head, true);
-        else this.partialBytes = head;
+        this.addCarry(bytes.slice());
+        if (final) {
+          const rest = this.takeCarry();
+          this.parsePlainBytes(rest, rest.length);
+        }
         return;
       }
-      this.parsePlainBytes(head, false);
+      // the rest of the record with its line break (its length is checked without it)
+      this.carry.push(bytes.slice(0, end));
+      this.carryBytes += end;
+      const head = this.takeCarry();
+      this.parsePlainBytes(head, lastBreak(head, true)[0]);
       from = end;
     }
-    this.parsePlainBytes(from === 0 ? bytes : bytes.subarray(from), final);
+    const rest = from === 0 ? bytes : bytes.subarray(from);
+    if (final) {
+      this.parsePlainBytes(rest, rest.length);
+      return;
+    }
+    const [stop, after] = lastBreak(rest, false);
+    if (stop === -1) {
+      this.addCarry(rest.slice());
+      return;
+    }
+    // the records first: an error in one of them comes before the unfinished record's
+    this.parsePlainBytes(rest, stop);
+    if (after < rest.length) this.addCarry(rest.slice(after));
   }
 
   /**
-   * {@link parsePlain} on UTF-8 bytes (the delimiter is one ASCII byte): records end at the line
-   * breaks, fields at the delimiter bytes (a byte below 128 is never part of a longer character),
-   * their offsets handed to the columns. Unless `final`, bytes after the last line break are
-   * kept (copied) for the next piece.
+   * {@link parsePlain} on UTF-8 bytes `[0, stop)` (the delimiter is one ASCII byte): records end
+   * at the line breaks (the last one at `stop`), fields at the delimiter bytes (a byte below 128
+   * is never part of a longer character), their offsets handed to the columns.
    */
-  private parsePlainBytes(bytes: Uint8Array, final: boolean): void {
-    const nl = this.newline;
-    const nll = nl.length;
-    let stop = bytes.length;
-    if (!final) {
-      stop = lastRecordEnd(bytes, nl);
-      if (stop === -1) {
-        this.partialBytes = bytes.slice();
-        return;
-      }
-      this.partialBytes = bytes.slice(stop + nll);
-    }
+  private parsePlainBytes(bytes: Uint8Array, stop: number): void {
     const d = this.delimiter!;
     const dc = d.charCodeAt(0);
     const fields = (from: number, to: number) => utf8Text(bytes, from, to).split(d);
-    // The byte ending a record ('\n', or '\r' in old Mac files); with '\r\n' line breaks a '\n'
-    // not after '\r' is part of a field.
-    const end = nl === '\r' ? 13 : 10;
-    const crlf = nl === '\r\n';
     // Bytes above this are neither the delimiter nor a line break: one comparison skips them.
-    const plainAbove = Math.max(dc, 13);
+    const plainAbove = Math.max(dc, CR);
     let ncol = this.names === null ? 0 : this.names.length;
-    const colStride = 2 * PLAIN_BATCH_ROWS;
+    let colStride = 2 * this.batch;
     let spans = this.spansFor(ncol);
     let nrows = 0;
     let start = 0;
@@ -623,8 +660,6 @@ export class CsvLoader {
       let k = 0;
       let f = start;
       let e = stop;
-      // '\n' bytes inside the record of a '\r\n' file: data, but lines of the file (see parsePlain)
-      let lineFeeds = 0;
       const base = 2 * nrows;
       for (let i = start; i < stop; i++) {
         const c = bytes[i]!;
@@ -636,16 +671,9 @@ export class CsvLoader {
           }
           k++;
           f = i + 1;
-        } else if (c === end) {
-          if (!crlf) {
-            e = i;
-            break;
-          }
-          if (i > f && bytes[i - 1] === 13) {
-            e = i - 1;
-            break;
-          }
-          lineFeeds++;
+        } else if (c === LF || c === CR) {
+          e = i;
+          break;
         }
       }
       if (k < ncol) {
@@ -653,21 +681,25 @@ export class CsvLoader {
         spans[base + k * colStride + 1] = e;
       }
       k++;
+      if (e - start > this.maxRecord && utf16Length(bytes.subarray(start, e)) > this.maxRecord) {
+        this.throwTooLong();
+      }
       const startLine = this.line;
-      this.line += 1 + lineFeeds;
+      this.line++;
       const blank = k === 1 && isBlankBytes(bytes, start, e);
       if (this.plainRecord(k, blank, startLine, fields, start, e)) {
         nrows++;
-        if (nrows === PLAIN_BATCH_ROWS) {
+        if (nrows === this.batch) {
           this.pushByteSpans(bytes, spans, nrows);
           nrows = 0;
         }
       } else if (ncol !== (this.names?.length ?? 0)) {
         ncol = this.names!.length;
         spans = this.spansFor(ncol);
+        colStride = 2 * this.batch;
       }
       if (e >= stop) break;
-      start = e + nll;
+      start = e + (bytes[e] === CR && bytes[e + 1] === LF ? 2 : 1);
     }
     this.pushByteSpans(bytes, spans, nrows);
   }
@@ -675,22 +707,24 @@ export class CsvLoader {
   private pushByteSpans(bytes: Uint8Array, spans: Int32Array, nrows: number): void {
     if (nrows === 0) return;
     const builders = this.builders;
+    const stride = 2 * this.batch;
     for (let j = 0; j < builders.length; j++) {
-      builders[j]!.pushByteSpans(bytes, spans, 2 * PLAIN_BATCH_ROWS * j, nrows);
+      builders[j]!.pushByteSpans(bytes, spans, stride * j, nrows);
     }
   }
 
   private pushSpans(text: string, spans: Int32Array, nrows: number): void {
     if (nrows === 0) return;
     const builders = this.builders;
+    const stride = 2 * this.batch;
     for (let j = 0; j < builders.length; j++) {
-      builders[j]!.pushSpans(text, spans, 2 * PLAIN_BATCH_ROWS * j, nrows);
+      builders[j]!.pushSpans(text, spans, stride * j, nrows);
     }
   }
 
-  private throwQuote(e: Papa.ParseError, line: number, text: string): never {
-    const at = typeof e.index === 'number' ? e.index : 0;
-    const snippet = text.slice(Math.max(0, at - 1), at + 30).split(/\r?\n|\r/)[0]!;
+  private throwQuote(e: QuoteProblem, line: number, text: string): never {
+    const at = e.index;
+    const snippet = text.slice(Math.max(0, at - 1), at + SNIPPET_CHARS).split(/\r?\n|\r/)[0]!;
     const what =
       e.code === 'MissingQuotes'
         ? 'a quoted field is never closed (missing closing quote)'
@@ -711,10 +745,31 @@ export class CsvLoader {
   }
 
   /**
-   * Field counts are checked here, not by papaparse: its `TooFewFields`/`TooManyFields` errors exist
-   * only in its header (object) mode and carry a 0-based data-row index that ignores quoted line
-   * breaks; parsing rows as arrays and counting gives the file line instead.
+   * `TOO_LARGE`: the record starting on the current line is longer than `maxRecordLength` (or,
+   * unfinished, already is).
    */
+  private throwTooLong(): never {
+    const line = this.line;
+    const limit = this.maxRecord;
+    throw new DataFormatError(
+      'TOO_LARGE',
+      `${this.source}, line ${line}: a record (row) longer than ${limit.toLocaleString('en-US')} characters, ` +
+        `the maxRecordLength limit (a file cut or joined wrongly, or an unclosed quote?); ` +
+        `raise it with { maxRecordLength: n } (at most ${MAX_RECORD_LENGTH.toLocaleString('en-US')})`,
+      { file: this.source, line, limit, option: 'maxRecordLength' },
+    );
+  }
+
+  /** `TOO_LARGE`: a header of more than `maxColumns` columns. */
+  private throwTooManyColumns(count: number, line: number): never {
+    throw new DataFormatError(
+      'TOO_LARGE',
+      `${this.source}, line ${line}: the header has ${count.toLocaleString('en-US')} columns, more than ` +
+        `the maxColumns limit of ${this.maxColumns.toLocaleString('en-US')}; raise it with { maxColumns: n }`,
+      { file: this.source, line, value: count, limit: this.maxColumns, option: 'maxColumns' },
+    );
+  }
+
   private throwRagged(row: Row, line: number): never {
     const expected = this.names!.length;
     const actual = row.length;
@@ -734,6 +789,7 @@ export class CsvLoader {
   }
 
   private setHeader(row: Row, line: number): void {
+    if (row.length > this.maxColumns) this.throwTooManyColumns(row.length, line);
     const names = row.map((s) => s.trim());
     const seen = new Map<string, number>();
     names.forEach((name, i) => {
@@ -758,7 +814,7 @@ export class CsvLoader {
     this.firstDataLine = this.line;
 
     for (const [option, listed] of [
-      ['types', Object.keys(this.types)],
+      ['types', [...this.types.keys()]],
       ['levels', [...this.levels.keys()]],
     ] as const) {
       const absent = listed.filter((n) => !seen.has(n));
@@ -781,7 +837,7 @@ export class CsvLoader {
       );
     }
     const byName = new Map(cbVars.map((v) => [v.name, v]));
-    for (const [name, t] of Object.entries(this.types)) {
+    for (const [name, t] of this.types) {
       const v = byName.get(name);
       if (v && v.type !== t) {
         throw new CodebookError(
@@ -796,7 +852,7 @@ export class CsvLoader {
     this.builders = names.map((name) => {
       let spec: ColumnSpec;
       const v = byName.get(name);
-      const t = this.types[name];
+      const t = this.types.get(name);
       const levels = this.levels.get(name);
       if (only) spec = only.has(name) ? { kind: 'categorical' } : { kind: 'skip' };
       else if (v) spec = this.codebookSpec(v, levels);
@@ -868,11 +924,12 @@ export class CsvLoader {
       this.collect(built, (i) => this.builders[i]!.problemCode === code);
     const notNumbers = problemsOf('NOT_A_NUMBER');
     if (notNumbers.total > 0) {
+      const reason = notNumbers.list[0]!.reason;
       throw new DataFormatError(
         'NOT_A_NUMBER',
         ...this.firstCell(
           notNumbers,
-          'is not a number, but the types option reads the column as numeric',
+          `is ${reason}, but the types option reads the column as numeric`,
         ),
       );
     }
@@ -1004,17 +1061,6 @@ export class CsvLoader {
   }
 }
 
-/** How many times `ch` occurs in `s[from, to)`. */
-function countChar(s: string, ch: string, from = 0, to = s.length): number {
-  let n = 0;
-  let i = s.indexOf(ch, from);
-  while (i !== -1 && i < to) {
-    n++;
-    i = s.indexOf(ch, i + 1);
-  }
-  return n;
-}
-
 /** Whether `text[start, end)` is empty or whitespace only (as `trim()` sees it). */
 function isBlankSpan(text: string, start: number, end: number): boolean {
   for (let i = start; i < end; i++) {
@@ -1024,12 +1070,6 @@ function isBlankSpan(text: string, start: number, end: number): boolean {
     return text.slice(i, end).trim() === '';
   }
   return true;
-}
-
-function countInFields(row: Row, ch: string): number {
-  let n = 0;
-  for (const f of row) if (f.length > 0 && f.includes(ch)) n += countChar(f, ch);
-  return n;
 }
 
 /** The `na` option, checked: an array of strings (default `['', 'NA']`). */
@@ -1051,7 +1091,7 @@ function checkNa(na: CsvOptions['na']): readonly string[] {
  */
 function checkLevels(
   levels: CsvOptions['levels'],
-  types: Record<string, 'numeric' | 'categorical'>,
+  types: ReadonlyMap<string, 'numeric' | 'categorical'>,
 ): Map<string, readonly string[]> {
   const out = new Map<string, readonly string[]>();
   if (levels === undefined) return out;
@@ -1086,7 +1126,7 @@ function checkLevels(
       if (seen.has(l)) bad(column, `lists ${JSON.stringify(l)} twice`, l);
       seen.add(l);
     }
-    if (types[column] === 'numeric') {
+    if (types.get(column) === 'numeric') {
       bad(column, 'is given for a column the types option reads as numeric', list);
     }
     out.set(column, list);
@@ -1121,27 +1161,68 @@ function hasQuote(bytes: Uint8Array): boolean {
     : bytes.indexOf(QUOTE) !== -1;
 }
 
-/** Where the last line break starts, or −1. */
-function lastRecordEnd(bytes: Uint8Array, nl: string): number {
-  if (nl === '\n') return bytes.lastIndexOf(10);
-  if (nl === '\r') return bytes.lastIndexOf(13);
-  let i = bytes.lastIndexOf(10);
-  while (i > 0 && bytes[i - 1] !== 13) i = bytes.lastIndexOf(10, i - 1);
-  return i > 0 ? i - 1 : -1;
+/**
+ * Where `bytes`' last line break starts and ends, or `[-1, -1]` when it has none. Unless
+ * `final`, a `\r` at the very end does not count (a `\n` may follow it in the next piece).
+ */
+function lastBreak(bytes: Uint8Array, final: boolean): [number, number] {
+  let end = bytes.length;
+  if (!final && end > 0 && bytes[end - 1] === CR) end--;
+  const lf = lastByteIndex(bytes, LF, end);
+  const cr = lf + 1 < end ? lastByteIndex(bytes.subarray(lf + 1, end), CR, end - lf - 1) : -1;
+  if (cr >= 0) return [lf + 1 + cr, lf + 2 + cr];
+  if (lf >= 0) return [lf > 0 && bytes[lf - 1] === CR ? lf - 1 : lf, lf + 1];
+  return [-1, -1];
+}
+
+/** The last index of `byte` in `bytes[0, end)`, or −1 (native `lastIndexOf` on Node). */
+function lastByteIndex(bytes: Uint8Array, byte: number, end: number): number {
+  if (end <= 0) return -1;
+  return NodeBuffer
+    ? NodeBuffer.from(bytes.buffer, bytes.byteOffset, end).lastIndexOf(byte)
+    : bytes.subarray(0, end).lastIndexOf(byte);
 }
 
 /**
- * The length of the head of `bytes` that ends the record begun in `carry` (just past its line
- * break, which may start in `carry`: a `\r` there and the `\n` here), or −1.
+ * The length of the head of `bytes` that ends the record begun before them (just past its line
+ * break), or −1 while it goes on; `before` is the last byte before them (a `\r` there ended the
+ * record, with this `\n` or without one).
  */
-function firstRecordEnd(carry: Uint8Array, bytes: Uint8Array, nl: string): number {
-  const last = nl === '\r' ? 13 : 10;
-  let i = bytes.indexOf(last);
-  while (i !== -1) {
-    if (nl !== '\r\n') return i + 1;
-    const before = i > 0 ? bytes[i - 1] : carry[carry.length - 1];
-    if (before === 13) return i + 1;
-    i = bytes.indexOf(last, i + 1);
+function firstRecordEnd(before: number, bytes: Uint8Array): number {
+  if (before === CR) return bytes[0] === LF ? 1 : 0;
+  const lf = bytes.indexOf(LF);
+  const cr = (lf === -1 ? bytes : bytes.subarray(0, lf)).indexOf(CR);
+  if (cr === -1) return lf === -1 ? -1 : lf + 1;
+  if (cr + 1 === bytes.length) return -1;
+  return bytes[cr + 1] === LF ? cr + 2 : cr + 1;
+}
+
+/** The length of an unfinished record's text, less a last `\r` (the line break that may end it). */
+function unfinishedLength(text: string): number {
+  return text.length - (text.charCodeAt(text.length - 1) === CR ? 1 : 0);
+}
+
+/** A positive integer option (at most `max`), or its default; `INVALID_OPTION` otherwise. */
+function positiveInteger(option: string, value: unknown, fallback: number, max = Infinity): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > max) {
+    throw new DataFormatError(
+      'INVALID_OPTION',
+      `${option} must be a positive integer${max < Infinity ? ` up to ${max}` : ''}, got ${String(value)}`,
+      { option, value },
+    );
   }
-  return -1;
+  return value;
+}
+
+/** The pieces joined into one array of `length` bytes. */
+function joinBytes(pieces: readonly Uint8Array[], length: number): Uint8Array {
+  if (pieces.length === 1) return pieces[0]!;
+  const out = new Uint8Array(length);
+  let at = 0;
+  for (const p of pieces) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
 }

@@ -37,7 +37,27 @@ export interface CsvOptions {
   source?: string;
   /** Cap on the cell errors listed in `details.violations` (default 100); all are counted in `details.total`. */
   maxErrors?: number;
+  /**
+   * Most columns a file may have (default 50,000): a wider header is a `TOO_LARGE` error, before
+   * any column is made (each takes a few kilobytes whatever its rows).
+   */
+  maxColumns?: number;
+  /**
+   * Most characters one record (a row, with the line breaks inside its quoted fields) may have
+   * (default 134,217,728 = 2^27; at most 268,435,456 = 2^28, as the loader may join a record with
+   * the text after it in one JavaScript string): a longer one is a `TOO_LARGE` error, said as
+   * soon as the record passes the limit, so that a file with an unclosed quote or no line breaks
+   * cannot fill the memory.
+   */
+  maxRecordLength?: number;
 }
+
+/** The `maxColumns` used when the option is not given. */
+export const DEFAULT_MAX_COLUMNS = 50_000;
+/** The `maxRecordLength` used when the option is not given (2^27 characters). */
+export const DEFAULT_MAX_RECORD_LENGTH = 2 ** 27;
+/** The largest `maxRecordLength` allowed (2^28 characters). */
+export const MAX_RECORD_LENGTH = 2 ** 28;
 
 /** The `na` texts used when the option is not given. */
 export const DEFAULT_NA: readonly string[] = ['', 'NA'];

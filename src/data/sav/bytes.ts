@@ -26,6 +26,8 @@ export type SavErrorCode =
   | 'BAD_DATA'
   /** The ZLIB-compressed data (.zsav) is corrupt. */
   | 'BAD_ZLIB'
+  /** The file declares (or would make) more than a limit of the reader allows. */
+  | 'TOO_LARGE'
   | 'FILE_NOT_FOUND'
   | 'READ_ERROR';
 

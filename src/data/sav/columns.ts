@@ -36,7 +36,7 @@ import type { RawColumns } from './data.js';
 import type { SavDictionary } from './dictionary.js';
 import { formatName, isDateFormat } from './format.js';
 import type { WordDict } from './strings.js';
-import { decodeTrimmed } from './text.js';
+import { badText, decodeTrimmed, type ResolvedEncoding } from './text.js';
 import type { SavVariable } from './types.js';
 import type { DictVariable } from './variable.js';
 
@@ -90,10 +90,49 @@ export function buildVariable(
   raw: RawColumns['columns'][number],
   dict: Pick<SavDictionary, 'sysmis' | 'encoding'>,
   warn: (message: string) => void,
+  texts?: readonly string[],
 ): BuiltVariable {
-  return raw.kind === 'numeric'
-    ? buildNumeric(v, raw.values, dict.sysmis)
-    : buildString(v, raw.ids, raw.dict, dict, warn);
+  if (raw.kind === 'numeric') return buildNumeric(v, raw.values, dict.sysmis);
+  let decoded = texts;
+  if (decoded === undefined) {
+    const r = stringTexts(v, raw.dict, dict.encoding);
+    if ('bad' in r) throw badText('<bytes>', 0, dict.encoding, r.bad, `a value of "${v.name}"`);
+    decoded = r.texts;
+  }
+  return buildString(v, raw.ids, raw.dict, decoded, dict, warn);
+}
+
+/**
+ * The texts of a string variable's distinct values (ids of its {@link WordDict}), decoded with
+ * the file's encoding; or the bytes of the first value that is not valid text in it, and how
+ * many values end in a character cut off (dropped, see `decodeTrimmed`).
+ * @example
+ * ```ts
+ * const v = { width: 8, segments: [{ offset: 0, used: 8 }] } as never;
+ * const dict = (...values: number[][]) =>
+ *   ({ size: values.length, bytes: (id: number) => new Uint8Array(values[id]!) }) as never;
+ * const utf8 = { decoder: new TextDecoder('utf-8', { fatal: true }) } as never;
+ * console.log(stringTexts(v, dict([0xd0, 0x9c, 32, 32]), utf8)); // => { texts: [ 'М' ], cuts: 0 }
+ * console.log(stringTexts(v, dict([0xcc, 0xee, 0xf1]), utf8)); // => { bad: Uint8Array(3) [ 204, 238, 241 ] }
+ * ```
+ */
+export function stringTexts(
+  v: DictVariable,
+  dict: WordDict,
+  encoding: ResolvedEncoding,
+): { texts: string[]; cuts: number } | { bad: Uint8Array } {
+  const texts: string[] = [];
+  let cuts = 0;
+  const cut = () => {
+    cuts++;
+  };
+  for (let id = 0; id < dict.size; id++) {
+    const bytes = valueBytes(v, dict, id);
+    const t = decodeTrimmed(encoding.decoder, bytes, cut);
+    if (t === null) return { bad: bytes };
+    texts.push(t);
+  }
+  return { texts, cuts };
 }
 
 function info(
@@ -272,6 +311,19 @@ function levelOf(rules: VariableRules, text: string): number {
   return c.kind === 'level' ? c.level : -1;
 }
 
+/**
+ * The bytes of each distinct value of a string variable (segments joined, cut to its width).
+ * @example
+ * ```ts
+ * const v = { width: 3, segments: [{ offset: 0, used: 3 }] } as never;
+ * const dict = { size: 1, bytes: () => new Uint8Array([97, 98, 99, 100]) } as never;
+ * console.log(distinctValueBytes(v, dict)); // => [ Uint8Array(3) [ 97, 98, 99 ] ]
+ * ```
+ */
+export function distinctValueBytes(v: DictVariable, dict: WordDict): Uint8Array[] {
+  return Array.from({ length: dict.size }, (_, id) => valueBytes(v, dict, id));
+}
+
 /** The value bytes of interned entry `id` of a string variable (segments joined, cut to width). */
 function valueBytes(v: DictVariable, dict: WordDict, id: number): Uint8Array {
   const stored = dict.bytes(id);
@@ -292,13 +344,10 @@ function buildString(
   v: DictVariable,
   ids: Int32Array,
   dict: WordDict,
+  texts: readonly string[],
   file: Pick<SavDictionary, 'encoding'>,
   warn: (message: string) => void,
 ): BuiltVariable {
-  const decoder = file.encoding.decoder;
-  const texts: string[] = [];
-  for (let id = 0; id < dict.size; id++)
-    texts.push(decodeTrimmed(decoder, valueBytes(v, dict, id)));
   const counts = new Int32Array(dict.size);
   for (let r = 0; r < ids.length; r++) counts[ids[r]!]!++;
 
@@ -312,12 +361,12 @@ function buildString(
     const utf8 = new TextDecoder('utf-8', { fatal: true });
     let asUtf8: string[] | null = [];
     for (const l of v.stringLabels) {
-      try {
-        asUtf8.push(decodeTrimmed(utf8, l.bytes));
-      } catch {
+      const t = decodeTrimmed(utf8, l.bytes);
+      if (t === null) {
         asUtf8 = null;
         break;
       }
+      asUtf8.push(t);
     }
     if (asUtf8) {
       const hits = (xs: readonly string[]): number => xs.filter((x) => known.has(x.trim())).length;
@@ -386,14 +435,16 @@ function buildString(
   }
 
   let empty = 0;
-  const missingCodes: Record<string, number> = {};
+  const missingCount = new Map<string, number>();
   for (let id = 0; id < texts.length; id++) {
     const n = counts[id]!;
     if (n === 0) continue;
     if (levelOfId[id] === EMPTY) empty += n;
     const key = missingKeyOfId[id];
-    if (key !== undefined) missingCodes[key] = (missingCodes[key] ?? 0) + n;
+    if (key !== undefined) missingCount.set(key, (missingCount.get(key) ?? 0) + n);
   }
+  // missing values are data text (`__proto__` too): own properties, defined, never set
+  const missingCodes: Record<string, number> = Object.fromEntries(missingCount);
   const codes = new Int32Array(ids.length);
   for (let r = 0; r < ids.length; r++) {
     const l = levelOfId[ids[r]!]!;

@@ -57,6 +57,8 @@ export class CaseCollector {
     /** Cases to stop at (the declared count), or -1. */
     readonly maxCases: number,
     initialCapacity: number,
+    /** Most cases the data can hold (the columns never grow past room for them). */
+    private readonly maxRows = Number.POSITIVE_INFINITY,
   ) {
     this.caseBytes = new Uint8Array(Math.max(caseUnits, 1) * 8);
     this.caseF64 = new Float64Array(this.caseBytes.buffer);
@@ -93,7 +95,7 @@ export class CaseCollector {
   }
 
   private grow(): void {
-    const cap = this.capacity * 2;
+    const cap = Math.max(this.capacity + 1, Math.min(this.capacity * 2, this.maxRows));
     this.unitColumns = this.unitColumns.map((a) => {
       if (a === null) return null;
       const b = new Float64Array(cap);
@@ -233,6 +235,13 @@ export class BytecodeDecoder {
   done = false;
   /** The declared count was reached with more case data after it (not read, as SPSS does). */
   moreData = false;
+  /** Padding codes (0) met so far. */
+  private padding = 0;
+  /**
+   * The declared count was reached at the end of a piece with padding after it: the next piece's
+   * first bytes tell whether data follows ({@link moreData}).
+   */
+  peek = false;
   constructor(
     private readonly c: CaseCollector,
     private readonly layout: DataLayout,
@@ -245,7 +254,10 @@ export class BytecodeDecoder {
    * the offset of its compressed block).
    */
   feed(piece: Uint8Array, offset: number, exactOffsets = true): void {
-    if (this.done) return;
+    if (this.done) {
+      if (this.peek) this.peekAt(piece);
+      return;
+    }
     let src = piece;
     let p = 0;
     if (this.carry.length > 0) {
@@ -274,9 +286,12 @@ export class BytecodeDecoder {
         for (let k = 0; k < 8; k++) cmd[k] = src[p + k]!;
         p += 8;
         ci = 0;
+        if (this.padding > 8 * row + 64)
+          this.tooMuchPadding(exactOffsets ? offset + p - 8 : offset);
       }
       const code = cmd[ci]!;
       if (code === 0) {
+        this.padding++;
         ci++;
         continue;
       }
@@ -317,7 +332,9 @@ export class BytecodeDecoder {
         c.endCase();
         if (c.full) {
           this.done = true;
-          this.moreData = dataFollows(cmd, ci, src, p, end);
+          const follows = dataFollows(cmd, ci, src, p, end);
+          if (follows === null) this.peekAt(src.subarray(p));
+          else this.moreData = follows;
           break;
         }
         cols = c.unitColumns;
@@ -326,7 +343,34 @@ export class BytecodeDecoder {
     }
     this.ci = ci;
     this.unit = unit;
-    this.carry = this.done || p >= end ? new Uint8Array(0) : src.slice(p);
+    if (!this.peek) this.carry = this.done || p >= end ? new Uint8Array(0) : src.slice(p);
+  }
+
+  /** Whether the next command block (its first bytes, maybe after `carry`) holds a data code. */
+  private peekAt(piece: Uint8Array): void {
+    const bytes = this.peek ? concatBytes(this.carry, piece) : piece;
+    if (bytes.length < 8) {
+      this.peek = true;
+      this.carry = bytes.slice();
+      return;
+    }
+    this.peek = false;
+    this.carry = new Uint8Array(0);
+    this.moreData = dataFollows(new Uint8Array(8), 8, bytes, 0, 8) === true;
+  }
+
+  /**
+   * Padding codes (0) are written at most to fill the last command block of a case (7 per case)
+   * or of the data: a stream of them is a corrupt or hostile file that would inflate for long
+   * without giving a case.
+   */
+  private tooMuchPadding(offset: number): never {
+    throw savError(
+      'BAD_DATA',
+      this.layout.source,
+      `the compressed data holds ${this.padding} padding codes after ${this.c.nrow} cases (writers put at most 7 per case): a corrupt or hostile file`,
+      offset,
+    );
   }
 
   /** Ends the data; `offset` is the file offset of the end, for errors. */
@@ -345,7 +389,8 @@ export class BytecodeDecoder {
 
 /**
  * Whether a data code follows in the compressed stream: the first non-padding code after
- * command byte `from` (or in the next command block at `p`) is not 252 (end of data).
+ * command byte `from` (or in the next command block at `p`) is not 252 (end of data); `null`
+ * when the command block ends in padding and the next one is not in `src[p, end)`.
  */
 function dataFollows(
   cmd: Uint8Array,
@@ -353,21 +398,45 @@ function dataFollows(
   src: Uint8Array,
   p: number,
   end: number,
-): boolean {
+): boolean | null {
   for (let k = from; k < 8; k++) if (cmd[k] !== 0) return cmd[k] !== 252;
-  if (p + 8 <= end) for (let k = 0; k < 8; k++) if (src[p + k] !== 0) return src[p + k] !== 252;
+  if (p + 8 > end) return null;
+  for (let k = 0; k < 8; k++) if (src[p + k] !== 0) return src[p + k] !== 252;
   return false;
+}
+
+function concatBytes(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
 }
 
 /** Upper bound on the inflated size of a deflate stream of `n` bytes (deflate's best ratio is ~1032:1). */
 const maxInflated = (n: number): number => n * 1032 + 1024;
 
+/** The blocks of a `.zsav`'s ZLIB data, as its header and trailer describe them. */
+export interface ZlibBlocks {
+  /** Byte offset of the trailer (the data ends there). */
+  readonly trailer: number;
+  readonly blocks: ReadonlyArray<{
+    /** Byte offset of the block's descriptor in the trailer. */
+    readonly at: number;
+    /** Byte offset and size of the compressed block. */
+    readonly cofs: number;
+    readonly csize: number;
+    /** Size the block inflates to. */
+    readonly usize: number;
+  }>;
+  /** What all blocks inflate to. */
+  readonly inflated: number;
+}
+
 /**
- * Reads ZLIB-compressed data (.zsav) starting at the ZLIB header, block by block. Returns whether
- * case data follows the declared case count (not read, as SPSS reads it).
+ * Reads the ZLIB data header, trailer and block descriptors of a `.zsav` (the ZLIB header starts
+ * at `start`), checked against each other and the file, without inflating anything.
  *
- * @throws {DataFormatError} `BAD_ZLIB` (header or trailer inconsistent with the file, corrupt
- * block, block inflating to another size), `TRUNCATED`, `BAD_DATA`.
+ * @throws {DataFormatError} `BAD_ZLIB` (header, trailer or a descriptor inconsistent), `TRUNCATED`.
  * @example
  * ```ts
  * import { zlibSync } from 'fflate';
@@ -380,19 +449,18 @@ const maxInflated = (n: number): number => n * 1032 + 1024;
  * dv.setBigInt64(trailer, -100n, true); dv.setInt32(trailer + 16, 0x3ff000, true); dv.setInt32(trailer + 20, 1, true);
  * dv.setBigInt64(trailer + 24, 0n, true); dv.setBigInt64(trailer + 32, 24n, true);
  * dv.setInt32(trailer + 40, 8, true); dv.setInt32(trailer + 44, block.length, true);
- * const c = new CaseCollector([{ type: 'numeric', unit: 0, units: 1 } as never], 1, -1, 4);
- * readZlib(z, 0, c, { source: 'x.zsav', littleEndian: true, bias: 100 });
- * console.log(c.finish().columns[0]); // => { kind: 'numeric', values: Float64Array(1) [ 2 ] }
+ * const blocks = readZlibBlocks(z, 0, true, 'x.zsav');
+ * console.log(blocks.blocks.length, blocks.inflated, blocks.trailer === trailer); // => 1 8 true
  * ```
  */
-export function readZlib(
+export function readZlibBlocks(
   bytes: Uint8Array,
   start: number,
-  c: CaseCollector,
-  layout: DataLayout,
-): boolean {
-  const source = layout.source;
-  const r = new ByteReader(bytes, layout.littleEndian, source, start);
+  littleEndian: boolean,
+  source: string,
+  bias = 100,
+): ZlibBlocks {
+  const r = new ByteReader(bytes, littleEndian, source, start);
   const zheaderOfs = r.int64('the ZLIB data header');
   const ztrailerOfs = r.int64('the ZLIB data header');
   const ztrailerLen = r.int64('the ZLIB data header');
@@ -419,30 +487,23 @@ export function readZlib(
       start + 8,
     );
   }
-  const t = new ByteReader(
-    bytes,
-    layout.littleEndian,
-    source,
-    ztrailerOfs,
-    ztrailerOfs + ztrailerLen,
-  );
-  const bias = t.int64('the ZLIB trailer');
+  const t = new ByteReader(bytes, littleEndian, source, ztrailerOfs, ztrailerOfs + ztrailerLen);
+  const zbias = t.int64('the ZLIB trailer');
   t.int64('the ZLIB trailer');
   const blockSize = t.int32('the ZLIB trailer');
   const nBlocks = t.int32('the ZLIB trailer');
-  if (bias !== -layout.bias || blockSize <= 0 || nBlocks !== (ztrailerLen - 24) / 24) {
+  if (zbias !== -bias || blockSize <= 0 || nBlocks !== (ztrailerLen - 24) / 24) {
     throw savError(
       'BAD_ZLIB',
       source,
-      `the ZLIB trailer is inconsistent (bias ${bias}, block size ${blockSize}, ${nBlocks} blocks in ${ztrailerLen} bytes)`,
+      `the ZLIB trailer is inconsistent (bias ${zbias}, block size ${blockSize}, ${nBlocks} blocks in ${ztrailerLen} bytes)`,
       ztrailerOfs,
     );
   }
-  const decoder = new BytecodeDecoder(c, layout);
+  const blocks: Array<ZlibBlocks['blocks'][number]> = [];
   let expectUncompressed = zheaderOfs;
   let expectCompressed = start + 24;
-  let b = 0;
-  for (; b < nBlocks && !decoder.done; b++) {
+  for (let b = 0; b < nBlocks; b++) {
     const at = t.pos;
     const uofs = t.int64('a ZLIB block descriptor');
     const cofs = t.int64('a ZLIB block descriptor');
@@ -464,7 +525,64 @@ export function readZlib(
         at,
       );
     }
-    const inflated = inflateBlock(bytes.subarray(cofs, cofs + csize), usize);
+    blocks.push({ at, cofs, csize, usize });
+    expectUncompressed += usize;
+    expectCompressed += csize;
+  }
+  return { trailer: ztrailerOfs, blocks, inflated: expectUncompressed - zheaderOfs };
+}
+
+/**
+ * Reads ZLIB-compressed data (.zsav) starting at the ZLIB header, block by block, each inflated
+ * straight into the case decoder. Inflating stops once the declared cases are read, and when the
+ * output passes `budget` bytes (what the declared cases can take: see `parseSav`) before they
+ * are. Returns whether case data follows the declared case count (not read, as SPSS reads it).
+ *
+ * @throws {DataFormatError} `BAD_ZLIB` (header or trailer inconsistent with the file, corrupt
+ * block, block inflating to another size), `TRUNCATED`, `BAD_DATA` (also: more data than the
+ * budget).
+ * @example
+ * ```ts
+ * import { zlibSync } from 'fflate';
+ * const block = zlibSync(new Uint8Array([102, 252, 0, 0, 0, 0, 0, 0]));
+ * const z = new Uint8Array(24 + block.length + 48);
+ * const dv = new DataView(z.buffer);
+ * const trailer = 24 + block.length;
+ * dv.setBigInt64(0, 0n, true); dv.setBigInt64(8, BigInt(trailer), true); dv.setBigInt64(16, 48n, true);
+ * z.set(block, 24);
+ * dv.setBigInt64(trailer, -100n, true); dv.setInt32(trailer + 16, 0x3ff000, true); dv.setInt32(trailer + 20, 1, true);
+ * dv.setBigInt64(trailer + 24, 0n, true); dv.setBigInt64(trailer + 32, 24n, true);
+ * dv.setInt32(trailer + 40, 8, true); dv.setInt32(trailer + 44, block.length, true);
+ * const c = new CaseCollector([{ type: 'numeric', unit: 0, units: 1 } as never], 1, -1, 4);
+ * readZlib(z, 0, c, { source: 'x.zsav', littleEndian: true, bias: 100 });
+ * console.log(c.finish().columns[0]); // => { kind: 'numeric', values: Float64Array(1) [ 2 ] }
+ * ```
+ */
+export function readZlib(
+  bytes: Uint8Array,
+  start: number,
+  c: CaseCollector,
+  layout: DataLayout,
+  budget = Number.POSITIVE_INFINITY,
+): boolean {
+  const source = layout.source;
+  const z = readZlibBlocks(bytes, start, layout.littleEndian, source, layout.bias);
+  const decoder = new BytecodeDecoder(c, layout);
+  const nBlocks = z.blocks.length;
+  let out = 0;
+  let b = 0;
+  for (; b < nBlocks && (!decoder.done || decoder.peek); b++) {
+    const { cofs, csize, usize } = z.blocks[b]!;
+    let over = false;
+    const inflated = inflateBlock(bytes.subarray(cofs, cofs + csize), usize, (piece) => {
+      decoder.feed(piece, cofs, false);
+      out += piece.length;
+      // the declared cases are read: the rest is not needed (nor checked); the end code met:
+      // the block is inflated to its end, so that its size is checked
+      if (decoder.done) return decoder.peek || !c.full;
+      over = out > budget;
+      return !over;
+    });
     if (typeof inflated === 'string') {
       throw savError(
         'BAD_ZLIB',
@@ -473,11 +591,16 @@ export function readZlib(
         cofs,
       );
     }
-    decoder.feed(inflated, cofs, false);
-    expectUncompressed += usize;
-    expectCompressed += csize;
+    if (over) {
+      throw savError(
+        'BAD_DATA',
+        source,
+        `the compressed data goes on past the ${budget} bytes that its ${c.maxCases} declared cases can take, without ending them (a corrupt or hostile file)`,
+        cofs,
+      );
+    }
   }
-  decoder.end(ztrailerOfs);
+  decoder.end(z.trailer);
   // the declared case count was reached with data after it (in the block, or blocks left)
   return decoder.moreData || (c.full && b < nBlocks);
 }

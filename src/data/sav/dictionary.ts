@@ -10,9 +10,10 @@ import { savError } from './bytes.js';
 import { parseExtensions } from './extensions.js';
 import type { SavHeader } from './header.js';
 import { attachLabels, type VariableLookup } from './labels.js';
+import { DEFAULT_SAV_LIMITS, type SavLimits } from './limits.js';
 import { resolveMrSets } from './mrsets.js';
 import type { RawDictionary, VariableRecord } from './records.js';
-import { decodeTrimmed, type ResolvedEncoding, resolveEncoding } from './text.js';
+import { badText, decodeTrimmed, type ResolvedEncoding, resolveEncoding } from './text.js';
 import type { SavMeasure, SavMultipleResponseSet } from './types.js';
 import type { DictVariable, Segment } from './variable.js';
 
@@ -63,12 +64,15 @@ export function buildDictionary(
   raw: RawDictionary,
   encodingOption: string | undefined,
   source: string,
+  limits: Pick<SavLimits, 'maxValueLabels'> = DEFAULT_SAV_LIMITS,
 ): SavDictionary {
   const warnings: string[] = [];
   const warn = (m: string): void => {
     if (warnings.length < 100) warnings.push(m);
   };
-  const ext = parseExtensions(file, raw.extensions, header.littleEndian, source, warn);
+  const declared = raw.valueLabels.reduce((s, r) => s + r.labels.length, 0);
+  const labelBudget = { left: limits.maxValueLabels - declared, limit: limits.maxValueLabels };
+  const ext = parseExtensions(file, raw.extensions, header.littleEndian, source, warn, labelBudget);
   if (ext.integerInfo && ext.integerInfo.floatingPoint !== 1) {
     const rec = raw.extensions.find((e) => e.subtype === 3)!;
     throw savError(
@@ -116,21 +120,42 @@ export function buildDictionary(
     );
   }
 
-  // ---- encoding
+  // ---- encoding, guessed (if the file does not say) from all the dictionary's text
   const sample: Uint8Array[] = [];
   for (const s of slots) {
     sample.push(s.rec.name);
     if (s.rec.label) sample.push(s.rec.label);
+    if (s.rec.type > 0) sample.push(...s.rec.missingBytes);
   }
-  for (const vl of raw.valueLabels) for (const l of vl.labels) sample.push(l.label);
+  for (const vl of raw.valueLabels) {
+    const labelsStrings = (records[(vl.indexes[0] ?? 0) - 1]?.type ?? 0) > 0;
+    for (const l of vl.labels) {
+      sample.push(l.label);
+      if (labelsStrings) sample.push(l.raw);
+    }
+  }
+  for (const l of ext.longStringLabels) {
+    sample.push(l.name);
+    for (const x of l.labels) sample.push(x.value, x.label);
+  }
+  for (const m of ext.longStringMissing) sample.push(m.name, ...m.values);
   if (ext.longNames) sample.push(ext.longNames);
+  if (ext.veryLongStrings) sample.push(ext.veryLongStrings);
   const encoding = resolveEncoding(
     { option: encodingOption, record: ext.encoding, characterCode: ext.integerInfo?.characterCode },
     sample,
     warn,
     source,
   );
-  const dec = (b: Uint8Array): string => decodeTrimmed(encoding.decoder, b);
+  let cuts = 0;
+  const dec = (b: Uint8Array): string => {
+    const text = decodeTrimmed(encoding.decoder, b, () => cuts++);
+    if (text === null) {
+      const at = b.buffer === file.buffer ? b.byteOffset - file.byteOffset : 0;
+      throw badText(source, at, encoding, b, 'a text of the dictionary (a name, label or value)');
+    }
+    return text;
+  };
 
   // ---- very long strings: a variable and the segments that follow it
   const vls = new Map<string, number>();
@@ -270,6 +295,7 @@ export function buildDictionary(
     dec,
     warn,
     source,
+    maxValueLabels: limits.maxValueLabels,
   });
 
   // ---- measurement levels (subtype 11): per variable record except continuations, or per variable
@@ -292,6 +318,16 @@ export function buildDictionary(
 
   const mrsets = resolveMrSets(ext.mrsets, byAnyName, dec, warn);
 
+  const product = dec(header.product);
+  const created = `${dec(header.creationDate)} ${dec(header.creationTime)}`.trim();
+  const fileLabel = dec(header.fileLabel);
+  const documents = raw.documents.map(dec);
+  if (cuts > 0) {
+    warn(
+      `${cuts} ${cuts === 1 ? 'text ends' : 'texts end'} in a character cut off after its first bytes (SPSS cuts labels at a byte limit); the incomplete character is left out`,
+    );
+  }
+
   let ncases = header.ncases;
   if (ncases === -1 && ext.ncases64 !== undefined && ext.ncases64 >= 0) ncases = ext.ncases64;
 
@@ -302,10 +338,10 @@ export function buildDictionary(
     weight,
     ncases,
     sysmis,
-    product: dec(header.product),
-    created: `${dec(header.creationDate)} ${dec(header.creationTime)}`.trim(),
-    fileLabel: dec(header.fileLabel),
-    documents: raw.documents.map(dec),
+    product,
+    created,
+    fileLabel,
+    documents,
     mrsets,
     warnings,
   };

@@ -8,6 +8,7 @@
  * @module
  */
 import { ByteReader, savError } from './bytes.js';
+import { tooLarge } from './limits.js';
 import type { ExtensionRecord } from './records.js';
 
 /** Subtype 3. */
@@ -76,7 +77,8 @@ export interface Extensions {
 
 /**
  * Interprets the extension records; malformed optional records are skipped with a warning, except
- * structural overruns inside subtypes 21 and 22, which are `BAD_DICTIONARY` errors.
+ * structural overruns inside subtypes 21 and 22, which are `BAD_DICTIONARY` errors. Long string
+ * value labels (subtype 21) count against `labels` (what the `maxValueLabels` limit leaves).
  *
  * @example
  * ```ts
@@ -94,6 +96,7 @@ export function parseExtensions(
   littleEndian: boolean,
   source: string,
   warn: (message: string) => void,
+  labels: { left: number; limit: number } = { left: Infinity, limit: Infinity },
 ): Extensions {
   const out: Extensions = { longStringLabels: [], longStringMissing: [], mrsets: [] };
   for (const rec of records) {
@@ -164,7 +167,7 @@ export function parseExtensions(
         if (shape(1)) out.encoding = String.fromCharCode(...rec.data).replace(/\0+$/, '');
         break;
       case 21:
-        if (shape(1)) parseLongStringLabels(r, out.longStringLabels);
+        if (shape(1)) parseLongStringLabels(r, out.longStringLabels, labels);
         break;
       case 22:
         if (shape(1)) parseLongStringMissing(r, out.longStringMissing);
@@ -176,13 +179,29 @@ export function parseExtensions(
   return out;
 }
 
-function parseLongStringLabels(r: ByteReader, out: LongStringLabels[]): void {
+function parseLongStringLabels(
+  r: ByteReader,
+  out: LongStringLabels[],
+  budget: { left: number; limit: number },
+): void {
   while (r.remaining() > 0) {
     const offset = r.pos;
     const name = r.take(nonNegative(r, 'a variable name length'), 'a variable name');
     const width = r.int32('a variable width');
     const n = nonNegative(r, 'a label count');
     r.need(n * 8, 'the value labels');
+    budget.left -= n;
+    if (budget.left < 0) {
+      const count = budget.limit - budget.left;
+      throw tooLarge(
+        r.source,
+        offset,
+        'value labels or more',
+        count,
+        'maxValueLabels',
+        budget.limit,
+      );
+    }
     const labels: Array<{ value: Uint8Array; label: Uint8Array }> = [];
     for (let i = 0; i < n; i++) {
       const value = r.take(nonNegative(r, 'a value length'), 'a labelled value');

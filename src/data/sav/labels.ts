@@ -8,6 +8,7 @@
  */
 import { savError, trimRight } from './bytes.js';
 import type { LongStringLabels, LongStringMissing } from './extensions.js';
+import { tooLarge } from './limits.js';
 import type { ValueLabelRecord } from './records.js';
 import type { DictVariable } from './variable.js';
 
@@ -28,14 +29,17 @@ export interface LabelContext {
   readonly dec: (b: Uint8Array) => string;
   readonly warn: (message: string) => void;
   readonly source: string;
+  /** Most labels that may be attached in all (one per labelled variable); default no limit. */
+  readonly maxValueLabels?: number;
 }
 
 /**
  * Adds value labels (types 3/4 and subtype 21) and long string missing values (subtype 22) to the
- * variables they name.
+ * variables they name. A label's text is decoded once, whatever the number of variables it labels.
  *
  * @throws {DataFormatError} `BAD_DICTIONARY` when a type 4 record names a dictionary index where no
- * variable starts, or labels numeric and string variables together.
+ * variable starts, or labels numeric and string variables together; `TOO_LARGE` when the labels
+ * times the variables they label pass `maxValueLabels` (checked before any is attached).
  * @example
  * ```ts
  * const v = { name: 'sex', type: 'numeric', width: 0, numberLabels: [], stringLabels: [], missingStrings: [] };
@@ -55,6 +59,21 @@ export function attachLabels(
   ctx: LabelContext,
 ): void {
   const { lookup, dec, warn, source } = ctx;
+  const limit = ctx.maxValueLabels ?? Infinity;
+  let total = 0;
+  for (const rec of records) total += rec.labels.length * rec.indexes.length;
+  for (const l of longLabels) total += l.labels.length;
+  if (total > limit) {
+    const at = records.find((r) => r.labels.length * r.indexes.length > 0)?.offset ?? 0;
+    throw tooLarge(
+      source,
+      at,
+      'value labels (labels × the variables they label)',
+      total,
+      'maxValueLabels',
+      limit,
+    );
+  }
   for (const rec of records) {
     const targets = rec.indexes.map((index, k) => {
       const v = lookup.byIndex(index);
@@ -78,9 +97,11 @@ export function attachLabels(
         rec.indexOffset,
       );
     }
+    const texts = rec.labels.map((l) => dec(l.label));
     for (const v of targets) {
-      for (const l of rec.labels) {
-        const label = dec(l.label);
+      for (let k = 0; k < rec.labels.length; k++) {
+        const l = rec.labels[k]!;
+        const label = texts[k]!;
         if (type === 'numeric') v.numberLabels.push({ value: l.number, label });
         else {
           const bytes = trimRight(l.raw.subarray(0, Math.min(8, v.width)));

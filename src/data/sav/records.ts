@@ -6,6 +6,7 @@
  * @module
  */
 import { ByteReader, savError, trimRight } from './bytes.js';
+import { DEFAULT_SAV_LIMITS, type SavLimits, tooLarge } from './limits.js';
 
 /** One variable record (type 2); `type` -1 continues the long string before it. */
 export interface VariableRecord {
@@ -67,7 +68,8 @@ export interface RawDictionary {
 
 /**
  * Reads the dictionary records from `start` (just after the file header) up to and including the
- * termination record.
+ * termination record. Variables and value labels are counted against `limits` as their records
+ * come, before anything is allocated for them.
  *
  * @throws {DataFormatError} `TRUNCATED` (the file ends inside the dictionary), `BAD_RECORD`
  * (unknown record type, or a type 3 record not followed by type 4), `BAD_DICTIONARY` (malformed
@@ -85,8 +87,11 @@ export function readRecords(
   start: number,
   littleEndian: boolean,
   source: string,
+  limits: Pick<SavLimits, 'maxColumns' | 'maxValueLabels'> = DEFAULT_SAV_LIMITS,
 ): RawDictionary {
   const r = new ByteReader(bytes, littleEndian, source, start);
+  let nvars = 0;
+  const labels = { left: limits.maxValueLabels, limit: limits.maxValueLabels };
   const variables: VariableRecord[] = [];
   const valueLabels: ValueLabelRecord[] = [];
   const documents: Uint8Array[] = [];
@@ -103,11 +108,23 @@ export function readRecords(
     }
     const type = r.int32('a record type');
     switch (type) {
-      case 2:
-        variables.push(readVariable(r, offset));
+      case 2: {
+        const v = readVariable(r, offset);
+        if (v.type !== -1 && ++nvars > limits.maxColumns) {
+          throw tooLarge(
+            source,
+            offset,
+            'variables or more',
+            nvars,
+            'maxColumns',
+            limits.maxColumns,
+          );
+        }
+        variables.push(v);
         break;
+      }
       case 3:
-        valueLabels.push(readValueLabels(r, offset));
+        valueLabels.push(readValueLabels(r, offset, labels));
         break;
       case 4:
         throw savError(
@@ -207,11 +224,20 @@ function readVariable(r: ByteReader, offset: number): VariableRecord {
   return { offset, type, name, label, nMissing, missingNumbers, missingBytes, print, write };
 }
 
-function readValueLabels(r: ByteReader, offset: number): ValueLabelRecord {
+function readValueLabels(
+  r: ByteReader,
+  offset: number,
+  budget: { left: number; limit: number },
+): ValueLabelRecord {
   const n = r.int32('a value labels record');
   if (n < 0) throw savError('BAD_DICTIONARY', r.source, `${n} value labels`, offset + 4);
   // each label takes at least 16 bytes: check before building the list
   r.need(n * 16, 'a value labels record');
+  budget.left -= n;
+  if (budget.left < 0) {
+    const count = budget.limit - budget.left;
+    throw tooLarge(r.source, offset, 'value labels or more', count, 'maxValueLabels', budget.limit);
+  }
   const labels: Array<{ raw: Uint8Array; number: number; label: Uint8Array }> = [];
   for (let i = 0; i < n; i++) {
     const raw = r.take(8, 'a labelled value');

@@ -4,16 +4,23 @@
  * The encoding is taken from, in order: the `encoding` option; the character encoding record
  * (subtype 20, e.g. `UTF-8`, `windows-1251`, `CP1251`); the character code of the machine integer
  * info record (subtype 3, a Windows code page such as 1251 or 65001); otherwise it is guessed:
- * UTF-8 when every name, label and short string of the dictionary is valid UTF-8, else
- * windows-1252 (what SPSS wrote before version 16 in Western locales). Character codes 2 and 3
- * ("7-bit/8-bit ASCII", written by old SPSS whatever the locale) count as no information.
+ * UTF-8 when all the file's text (names, labels, missing values, and the values of its string
+ * variables) is valid UTF-8, else windows-1251 when most of its non-ASCII bytes run together as
+ * the letters of Cyrillic words do, else windows-1252 (what SPSS wrote before version 16 in
+ * Western locales); a guess of a single-byte encoding is said in `data.sav.warnings`. Character
+ * codes 2 and 3 ("7-bit/8-bit ASCII", written by old SPSS whatever the locale) count as no
+ * information.
  *
  * Bytes are always concatenated before decoding (strings span 8-byte units and 255-byte segments;
- * a multibyte character may straddle them). Invalid byte sequences become U+FFFD rather than
- * errors, because SPSS itself cuts labels at a byte limit, sometimes inside a character.
+ * a multibyte character may straddle them). Decoding is strict: bytes that are not valid in the
+ * encoding are a `BAD_ENCODING` error naming the text, the encoding and where it came from (never
+ * U+FFFD, which would make distinct values one level). The one exception is a character cut off
+ * at the end of a text, as SPSS cuts labels at a byte limit: it is dropped and counted in a
+ * warning.
  * @module
  */
 import { DataFormatError } from '../../errors.js';
+import { firstInvalidUtf8 } from '../csv/decode.js';
 
 /** Where the encoding came from. */
 export type EncodingSource = 'option' | 'record' | 'character-code' | 'guess';
@@ -23,7 +30,10 @@ export interface ResolvedEncoding {
   /** WHATWG name, e.g. `'utf-8'`, `'windows-1251'`. */
   readonly name: string;
   readonly from: EncodingSource;
+  /** A fatal decoder of the encoding (see {@link decodeTrimmed}). */
   readonly decoder: InstanceType<typeof TextDecoder>;
+  /** A guess made from text with no byte above 127 (any ASCII-based encoding reads it alike). */
+  readonly ascii?: boolean;
 }
 
 /** Windows code pages (SPSS character codes) and their WHATWG encodings. */
@@ -99,15 +109,46 @@ export function encodingOfName(name: string): string | undefined {
   }
 }
 
-const utf8Fatal = new TextDecoder('utf-8', { fatal: true });
+/** The encodings whose characters may take several bytes (a label cut by SPSS may end inside one). */
+const MULTIBYTE = new Set([
+  'utf-8',
+  'shift_jis',
+  'euc-jp',
+  'iso-2022-jp',
+  'gbk',
+  'gb18030',
+  'big5',
+  'euc-kr',
+]);
 
+/** Whether bytes are UTF-8, a character cut off at the end allowed. */
 function isUtf8(bytes: Uint8Array): boolean {
-  try {
-    utf8Fatal.decode(bytes);
-    return true;
-  } catch {
-    return false;
+  return firstInvalidUtf8(bytes, 0, false) === -1;
+}
+
+/**
+ * The single-byte encoding text of unknown encoding most likely is: windows-1251 when at least
+ * half of its bytes above 127 have such a byte next to them (Cyrillic words are runs of them;
+ * the accented letters of Western languages mostly stand alone among ASCII letters), else
+ * windows-1252.
+ * @example
+ * ```ts
+ * const moscow = new Uint8Array([0xcc, 0xee, 0xf1, 0xea, 0xe2, 0xe0]); // Москва in windows-1251
+ * const cafe = new Uint8Array([0x63, 0x61, 0x66, 0xe9]); // café in windows-1252
+ * console.log(guessSingleByte([moscow]), guessSingleByte([cafe])); // => windows-1251 windows-1252
+ * ```
+ */
+export function guessSingleByte(samples: readonly Uint8Array[]): 'windows-1251' | 'windows-1252' {
+  let high = 0;
+  let together = 0;
+  for (const b of samples) {
+    for (let i = 0; i < b.length; i++) {
+      if (b[i]! < 0x80) continue;
+      high++;
+      if ((i > 0 && b[i - 1]! >= 0x80) || (i + 1 < b.length && b[i + 1]! >= 0x80)) together++;
+    }
   }
+  return high > 0 && together * 2 >= high ? 'windows-1251' : 'windows-1252';
 }
 
 /**
@@ -130,11 +171,6 @@ export function resolveEncoding(
   warn: (message: string) => void,
   source: string,
 ): ResolvedEncoding {
-  const make = (name: string, from: EncodingSource): ResolvedEncoding => ({
-    name,
-    from,
-    decoder: new TextDecoder(name),
-  });
   if (declared.option !== undefined) {
     const name = encodingOfName(declared.option);
     if (!name) {
@@ -144,11 +180,11 @@ export function resolveEncoding(
         { file: source, value: declared.option },
       );
     }
-    return make(name, 'option');
+    return makeEncoding(name, 'option');
   }
   if (declared.record !== undefined) {
     const name = encodingOfName(declared.record);
-    if (name) return make(name, 'record');
+    if (name) return makeEncoding(name, 'record');
     warn(
       `unknown encoding ${JSON.stringify(declared.record)} in the character encoding record; ignored`,
     );
@@ -156,26 +192,127 @@ export function resolveEncoding(
   const code = declared.characterCode;
   if (code !== undefined && code !== 2 && code !== 3) {
     const name = encodingOfCodePage(code);
-    if (name) return make(name, 'character-code');
+    if (name) return makeEncoding(name, 'character-code');
     warn(`unknown character code ${code} in the machine integer info record; ignored`);
   }
-  return make(sample.every(isUtf8) ? 'utf-8' : 'windows-1252', 'guess');
+  const ascii = sample.every((b) => b.every((c) => c < 0x80));
+  if (sample.every(isUtf8)) return makeEncoding('utf-8', 'guess', ascii);
+  const name = guessSingleByte(sample);
+  warn(guessNote(name, 'its names and labels'));
+  return makeEncoding(name, 'guess', false);
+}
+
+/** An encoding with its fatal decoder. */
+export function makeEncoding(
+  name: string,
+  from: EncodingSource,
+  ascii?: boolean,
+): ResolvedEncoding {
+  return {
+    name,
+    from,
+    decoder: new TextDecoder(name, { fatal: true }),
+    ...(ascii === undefined ? {} : { ascii }),
+  };
+}
+
+/** The warning for a guessed single-byte encoding: what was guessed from what, and how to override. */
+export function guessNote(name: string, what: string): string {
+  const why =
+    name === 'windows-1251'
+      ? 'most of their non-ASCII bytes run together as the letters of Cyrillic words do'
+      : 'their non-ASCII bytes mostly stand alone, as accented Latin letters do';
+  return (
+    `the file does not say its encoding and ${what} are not UTF-8: read as ${name}, a guess ` +
+    `(${why}); if the text looks wrong, read it with { encoding: '...' }`
+  );
+}
+
+/** How the encoding came to be chosen, for messages. */
+function whence(e: ResolvedEncoding): string {
+  switch (e.from) {
+    case 'option':
+      return 'the encoding option';
+    case 'record':
+      return "the file's character encoding record";
+    case 'character-code':
+      return "the file's character code";
+    default:
+      return 'a guess';
+  }
 }
 
 /**
- * Decodes bytes with the file's decoder, after removing trailing spaces and NUL bytes.
+ * The `BAD_ENCODING` error for bytes of `what` that are not valid text in the file's encoding:
+ * names the encoding and where it came from, shows the bytes, and how they read as the likely
+ * single-byte encoding.
  * @example
  * ```ts
- * const d = new TextDecoder('windows-1251');
+ * const e = badText('x.sav', 0, makeEncoding('utf-8', 'record'), new Uint8Array([0xcc, 0xee, 0xf1]), 'a value of "city"');
+ * console.log(e.code, e.details.encoding); // => BAD_ENCODING utf-8
+ * ```
+ */
+export function badText(
+  source: string,
+  offset: number,
+  e: ResolvedEncoding,
+  bytes: Uint8Array,
+  what: string,
+): DataFormatError {
+  let end = bytes.length;
+  while (end > 0 && (bytes[end - 1] === 32 || bytes[end - 1] === 0)) end--;
+  const text = bytes.subarray(0, end);
+  const shown = Array.from(text.subarray(0, 16), (b) => b.toString(16).padStart(2, '0')).join(' ');
+  const guess = guessSingleByte([text]);
+  const reads = new TextDecoder(guess).decode(text.subarray(0, 40));
+  return new DataFormatError(
+    'BAD_ENCODING',
+    `${source}, byte ${offset}: ${what} is not valid ${e.name} text (the encoding from ${whence(e)}): ` +
+      `bytes ${shown}${text.length > 16 ? ' ...' : ''}, which read as ${guess} as ${JSON.stringify(reads)}; ` +
+      `read the file with { encoding: '${guess}' } if that is its encoding (or name the right one)`,
+    { file: source, offset, encoding: e.name, encodingFrom: e.from, value: shown },
+  );
+}
+
+/**
+ * Decodes bytes with the file's (fatal) decoder, after removing trailing spaces and NUL bytes.
+ * A character cut off at the end (SPSS cuts labels at a byte limit) is dropped: `onCut` is told.
+ * Returns `null` when the bytes are not valid text in the encoding (the caller makes the error).
+ * @example
+ * ```ts
+ * const d = new TextDecoder('windows-1251', { fatal: true });
  * console.log(JSON.stringify(decodeTrimmed(d, new Uint8Array([0xcc, 0xee, 0xf1, 32, 32]))));
  * // => "Мос"
+ * const u = new TextDecoder('utf-8', { fatal: true });
+ * console.log(decodeTrimmed(u, new Uint8Array([0x61, 0xd0])), decodeTrimmed(u, new Uint8Array([0xd0, 0x61]))); // => a null
  * ```
  */
 export function decodeTrimmed(
   decoder: InstanceType<typeof TextDecoder>,
   bytes: Uint8Array,
-): string {
+  onCut?: () => void,
+): string | null {
   let end = bytes.length;
   while (end > 0 && (bytes[end - 1] === 32 || bytes[end - 1] === 0)) end--;
-  return end === 0 ? '' : decoder.decode(bytes.subarray(0, end));
+  if (end === 0) return '';
+  const text = bytes.subarray(0, end);
+  try {
+    return decoder.decode(text);
+  } catch {
+    // a multibyte character cut off at the end: its first 1 to 3 bytes
+    const utf8 = decoder.encoding === 'utf-8';
+    if (utf8 ? firstInvalidUtf8(text, 0, false) !== -1 : !MULTIBYTE.has(decoder.encoding)) {
+      return null;
+    }
+    for (let k = 1; k <= 3 && k <= end; k++) {
+      try {
+        const head = decoder.decode(text.subarray(0, end - k));
+        onCut?.();
+        return head;
+      } catch {
+        // not a cut of k bytes
+      }
+    }
+    return null;
+  }
 }

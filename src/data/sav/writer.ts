@@ -9,6 +9,17 @@
  * width, very long strings in 255-byte segments); codebook `label`s as variable labels; the
  * codebook `title` (or `fileLabel`) as file label; long names; the encoding UTF-8. Codebook missing
  * codes are not written (the frame holds those cells as missing already).
+ *
+ * **Nothing is changed silently.** What the format cannot keep as it is is an error naming the
+ * column and the text: a value label over 120 bytes (SPSS's limit; two long answers cut there could
+ * become one level), a variable label over 255 bytes or a `fileLabel` over 64 (`LABEL_TOO_LONG`:
+ * with `cutLabels: true` they are cut at a character boundary instead, unless cutting makes two
+ * value labels of a column the same); a column name that would read back otherwise (empty, with
+ * a tab or NUL, with white space around it: `UNWRITABLE_NAME`); levels that would not read back
+ * as distinct levels (one that is blank once the trailing spaces SPSS pads texts with are dropped,
+ * two that differ only in white space at their ends, or, written as a string, one over 32,767
+ * bytes: `UNWRITABLE_VALUE`). The codebook `title` used as the file label is cut to 64 bytes at a
+ * character boundary (pass `fileLabel` to choose it).
  * @module
  */
 import { zlibSync } from 'fflate';
@@ -19,7 +30,11 @@ import type { SurveyData } from '../types.js';
 export interface SavWriteOptions {
   /** Default `'bytecode'` (what SPSS writes by default); `'zlib'` makes a `.zsav`. */
   compression?: 'none' | 'bytecode' | 'zlib';
-  /** Categorical columns to write as string variables rather than labelled numbers. */
+  /**
+   * Categorical columns to write as string variables rather than labelled numbers; default the
+   * categorical columns that were string variables in the SPSS file the frame was read from
+   * (`data.sav`), so that they go back as they came (and long texts keep whole), none otherwise.
+   */
   strings?: readonly string[];
   /** The numeric column to declare as the weight variable (WEIGHT BY). */
   weight?: string;
@@ -29,7 +44,22 @@ export interface SavWriteOptions {
   created?: Date;
   /** Default little-endian. */
   byteOrder?: 'little-endian' | 'big-endian';
+  /**
+   * Cut labels longer than SPSS keeps (value labels 120 bytes, variable labels 255, the file label
+   * 64) at a character boundary instead of failing with `LABEL_TOO_LONG`; value labels of a
+   * column that the cut would make the same still fail.
+   */
+  cutLabels?: boolean;
 }
+
+/** Bytes SPSS keeps of a value label. */
+const VALUE_LABEL_BYTES = 120;
+/** Bytes written of a variable label. */
+const VARIABLE_LABEL_BYTES = 255;
+/** Bytes of the file label in the header. */
+const FILE_LABEL_BYTES = 64;
+/** The widest string variable. */
+const MAX_STRING_WIDTH = 32767;
 
 /** Bytes of uncompressed data per ZLIB block (the block size SPSS and PSPP use). */
 const ZBLOCK = 0x3ff000;
@@ -90,7 +120,8 @@ const utf8 = new TextEncoder();
 interface Plan {
   name: string;
   shortName: string;
-  label: string | undefined;
+  /** The variable label's bytes, fitted. */
+  label: Uint8Array | undefined;
   /** 0 numeric, else string width in bytes. */
   width: number;
   /** 8-byte units per case. */
@@ -100,6 +131,8 @@ interface Plan {
   /** Categorical written as numbers: codes (0-based, -1 missing) and labels. */
   codes?: Int32Array;
   levels?: readonly string[];
+  /** Categorical written as numbers: each level's value label bytes, fitted. */
+  valueLabels?: Uint8Array[];
   /** String: each level's case bytes (`units * 8`), and a blank one for missing. */
   levelBytes?: Uint8Array[];
   blank?: Uint8Array;
@@ -148,7 +181,8 @@ function shortNames(names: readonly string[]): string[] {
  * Writes a frame as SPSS system file bytes (see the module notes for what is written).
  *
  * @throws {DataFormatError} `INVALID_OPTION` (a `strings` or `weight` column that is missing or of
- * the wrong kind).
+ * the wrong kind); `LABEL_TOO_LONG`, `UNWRITABLE_NAME`, `UNWRITABLE_VALUE` (what the format cannot
+ * keep as it is: see the module notes).
  * @example
  * ```ts
  * const d = fromColumns({ age: [34, NaN, 51], region: ['North', 'South', null] });
@@ -159,7 +193,7 @@ function shortNames(names: readonly string[]): string[] {
 export function writeSav(data: SurveyData, opts: SavWriteOptions = {}): Uint8Array {
   const compression = opts.compression ?? 'bytecode';
   const le = (opts.byteOrder ?? 'little-endian') === 'little-endian';
-  const strings = new Set(opts.strings ?? []);
+  const strings = new Set(opts.strings ?? stringsOfFile(data));
   for (const s of strings) {
     if (data.columns[s]?.kind !== 'categorical') {
       throw new DataFormatError('INVALID_OPTION', `strings: "${s}" is not a categorical column`, {
@@ -178,7 +212,21 @@ export function writeSav(data: SurveyData, opts: SavWriteOptions = {}): Uint8Arr
       },
     );
   }
-  const labels = new Map(data.codebook.variables.map((v) => [v.name, v.label]));
+  const cut = opts.cutLabels === true;
+  const labels = new Map<string, Uint8Array>();
+  for (const v of data.codebook.variables) {
+    if (v.label === undefined || v.label === '' || !data.names.includes(v.name)) continue;
+    labels.set(v.name, fitted(v.label, VARIABLE_LABEL_BYTES, cut, 'the variable label', v.name));
+  }
+  for (const name of data.names) {
+    checkName(name);
+    const col = data.columns[name]!;
+    if (col.kind === 'categorical') checkLevels(name, col.levels, strings.has(name));
+  }
+  const fileLabel =
+    opts.fileLabel !== undefined
+      ? fitted(opts.fileLabel, FILE_LABEL_BYTES, cut, 'the file label', undefined)
+      : cutUtf8(utf8.encode(data.codebook.title ?? ''), FILE_LABEL_BYTES);
   const shorts = shortNames(data.names);
   const usedShort = new Set(shorts);
   let nextShort = 1;
@@ -192,6 +240,22 @@ export function writeSav(data: SurveyData, opts: SavWriteOptions = {}): Uint8Arr
   const plans: Plan[] = data.names.map((name, i) => {
     const col = data.columns[name]!;
     const base = { name, shortName: shorts[i]!, label: labels.get(name) };
+    if (col.kind === 'categorical' && !strings.has(name)) {
+      const valueLabels = col.levels.map((l) =>
+        fitted(l, VALUE_LABEL_BYTES, cut, 'a value label', name),
+      );
+      sameAfterCut(name, col.levels, valueLabels);
+      return {
+        ...base,
+        width: 0,
+        units: 1,
+        codes: col.codes,
+        levels: col.levels,
+        valueLabels,
+        format: 0x050800,
+        measure: 1,
+      };
+    }
     if (col.kind === 'numeric') {
       let integers = true;
       for (const x of col.values) {
@@ -209,19 +273,8 @@ export function writeSav(data: SurveyData, opts: SavWriteOptions = {}): Uint8Arr
         measure: 3,
       };
     }
-    if (!strings.has(name)) {
-      return {
-        ...base,
-        width: 0,
-        units: 1,
-        codes: col.codes,
-        levels: col.levels,
-        format: 0x050800,
-        measure: 1,
-      };
-    }
     const encoded = col.levels.map((l) => utf8.encode(l));
-    const width = Math.min(32767, Math.max(1, ...encoded.map((b) => b.length)));
+    const width = Math.max(1, ...encoded.map((b) => b.length));
     const units = segmentWidths(width).reduce((s, w) => s + Math.ceil(w / 8), 0);
     return {
       ...base,
@@ -258,7 +311,7 @@ export function writeSav(data: SurveyData, opts: SavWriteOptions = {}): Uint8Arr
   out.f64(BIAS);
   out.padded(utf8.encode(date), 9);
   out.padded(utf8.encode(time), 8);
-  out.padded(utf8.encode(opts.fileLabel ?? data.codebook.title ?? ''), 64);
+  out.padded(fileLabel, FILE_LABEL_BYTES);
   out.padded(new Uint8Array(0), 3);
 
   // ---- variable records
@@ -267,7 +320,7 @@ export function writeSav(data: SurveyData, opts: SavWriteOptions = {}): Uint8Arr
     segs.forEach((sw, k) => {
       out.i32(2);
       out.i32(sw);
-      const label = k === 0 && p.label ? utf8.encode(p.label).subarray(0, 255) : null;
+      const label = k === 0 && p.label ? p.label : null;
       out.i32(label ? 1 : 0);
       out.i32(0);
       const fmt = sw === 0 ? p.format : 0x010000 | (sw << 8);
@@ -296,9 +349,8 @@ export function writeSav(data: SurveyData, opts: SavWriteOptions = {}): Uint8Arr
     if (!p.levels || p.levelBytes || p.levels.length === 0) return;
     out.i32(3);
     out.i32(p.levels.length);
-    p.levels.forEach((level, k) => {
+    p.valueLabels!.forEach((b, k) => {
       out.f64(k + 1);
-      const b = cutUtf8(utf8.encode(level), 120);
       out.bytes(new Uint8Array([b.length]));
       out.padded(b, Math.ceil((b.length + 1) / 8) * 8 - 1);
     });
@@ -393,6 +445,120 @@ export function writeSav(data: SurveyData, opts: SavWriteOptions = {}): Uint8Arr
     out.i32(b.csize);
   }
   return out.result();
+}
+
+/** The categorical columns that were string variables of the SPSS file the frame was read from. */
+function stringsOfFile(data: SurveyData): string[] {
+  const variables = (
+    data as { sav?: { variables?: ReadonlyArray<{ name: string; type: string }> } }
+  ).sav?.variables;
+  if (!Array.isArray(variables)) return [];
+  return variables
+    .filter((v) => v.type === 'string' && data.columns[v.name]?.kind === 'categorical')
+    .map((v) => v.name);
+}
+
+/**
+ * The UTF-8 bytes of a label, at most `max`: longer ones are cut at a character boundary with
+ * `cut`, else `LABEL_TOO_LONG`.
+ */
+function fitted(
+  text: string,
+  max: number,
+  cut: boolean,
+  what: string,
+  column: string | undefined,
+): Uint8Array {
+  const b = utf8.encode(text);
+  if (b.length <= max || cut) return cutUtf8(b, max);
+  throw new DataFormatError(
+    'LABEL_TOO_LONG',
+    `${what}${column === undefined ? '' : ` of column "${column}"`}, ${JSON.stringify(shorten(text))}, ` +
+      `takes ${b.length} bytes in UTF-8; an SPSS file keeps ${max}. Shorten it, ` +
+      `or pass { cutLabels: true } to cut it at ${max} bytes` +
+      (max === VALUE_LABEL_BYTES
+        ? ", or write the column's levels as text ({ strings: [...] })"
+        : ''),
+    { ...(column === undefined ? {} : { column }), value: text, bytes: b.length, limit: max },
+  );
+}
+
+/** Value labels of one column that the cut made the same: an error (they would be one level). */
+function sameAfterCut(column: string, levels: readonly string[], labels: Uint8Array[]): void {
+  const seen = new Map<string, number>();
+  labels.forEach((b, k) => {
+    // as a reader sees it: without the trailing spaces (and NULs) SPSS pads texts with
+    let end = b.length;
+    while (end > 0 && (b[end - 1] === 32 || b[end - 1] === 0)) end--;
+    const key = Array.from(b.subarray(0, end)).join(',');
+    const first = seen.get(key);
+    if (first === undefined) {
+      seen.set(key, k);
+      return;
+    }
+    throw new DataFormatError(
+      'LABEL_TOO_LONG',
+      `column "${column}": the levels ${JSON.stringify(shorten(levels[first]!))} and ` +
+        `${JSON.stringify(shorten(levels[k]!))} are the same in their first ${VALUE_LABEL_BYTES} bytes, ` +
+        `all an SPSS value label keeps: cut, they would be one level. Shorten one, or write the ` +
+        `column's levels as text ({ strings: ["${column}"] })`,
+      { column, level: levels[k], value: levels[first], limit: VALUE_LABEL_BYTES },
+    );
+  });
+}
+
+/** A column name the long names record keeps as it is, or `UNWRITABLE_NAME`. */
+function checkName(name: string): void {
+  const why =
+    name === ''
+      ? 'it is empty'
+      : /[\t\0]/.test(name)
+        ? 'it holds a tab or NUL character, which the long variable names record cannot hold'
+        : name.trim() !== name
+          ? 'it has white space around it, which would be lost'
+          : null;
+  if (why === null) return;
+  throw new DataFormatError(
+    'UNWRITABLE_NAME',
+    `cannot write column ${JSON.stringify(name)} to an SPSS file: ${why}; rename it first`,
+    { column: name, value: name },
+  );
+}
+
+/**
+ * Levels that read back as distinct levels, or `UNWRITABLE_VALUE` naming the first that would not:
+ * SPSS pads texts with spaces, so a reader drops trailing spaces (and NULs), and string values are
+ * trimmed too; a level that is then empty would read as missing (or as its code), and two levels
+ * that are then the same would be one.
+ */
+function checkLevels(column: string, levels: readonly string[], asStrings: boolean): void {
+  const seen = new Map<string, string>();
+  for (const level of levels) {
+    let back = level.replace(/[ \0]+$/, '');
+    if (asStrings) back = back.trim();
+    const twin = seen.get(back);
+    const why =
+      back === ''
+        ? `it is blank (it would read back as ${asStrings ? 'missing' : 'its code'})`
+        : twin !== undefined
+          ? `it differs from level ${JSON.stringify(twin)} only in white space or NULs at its ends, which SPSS files do not keep (they would be one level)`
+          : asStrings && utf8.encode(level).length > MAX_STRING_WIDTH
+            ? `it takes more than ${MAX_STRING_WIDTH} bytes, the widest SPSS string`
+            : null;
+    if (why !== null) {
+      throw new DataFormatError(
+        'UNWRITABLE_VALUE',
+        `cannot write level ${JSON.stringify(shorten(level))} of column "${column}" to an SPSS file: ${why}`,
+        { column, level, value: level },
+      );
+    }
+    seen.set(back, level);
+  }
+}
+
+/** A text cut for a message. */
+function shorten(text: string): string {
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
 /** UTF-8 bytes cut to at most `n` bytes without splitting a character. */

@@ -394,7 +394,12 @@ describe('readSav: text encodings', () => {
     const nothing = withoutExtensions(bytesOf('pspp-cp1251.sav'), [20, 3]);
     const guessed = parseSav(nothing);
     expect(guessed.sav.encodingFrom).toBe('guess');
-    expect(guessed.sav.encoding).toBe('windows-1252'); // CP1251 bytes are not UTF-8
+    // CP1251 bytes are not UTF-8; Cyrillic words are runs of bytes above 127
+    expect(guessed.sav.encoding).toBe('windows-1251');
+    expect(snapshot(guessed)).toEqual(snapshot(original));
+    expect(guessed.sav.warnings.join('\n')).toMatch(
+      /does not say its encoding .* windows-1251, a guess/,
+    );
     const forced = parseSav(nothing, { encoding: 'windows-1251' });
     expect(forced.sav.encodingFrom).toBe('option');
     expect(snapshot(forced)).toEqual(snapshot(original));
