@@ -1,21 +1,61 @@
 /**
  * Timing harness: warm-up, several runs, median. Every operation is timed beside a bare
  * typed-array loop doing the same arithmetic in the same run, and on the file in both row
- * orders, all in rotation, so the ratios are meaningful on any machine, loaded or not.
+ * orders, all in rotation, so the ratios are meaningful on any machine, loaded or not. Each run's
+ * wall time and the process's CPU time (user + system, all its threads: `process.cpuUsage`) are
+ * both kept: on a machine shared with other jobs the wall time also counts the time the process
+ * waited for a core, the CPU time does not.
  */
 import { join } from 'node:path';
 import type { Order } from './operations.js';
 
 export interface Timing {
+  /** Median wall time (ms). */
   median: number;
+  /** Wall times of the runs (ms). */
   runs: number[];
+  /** Median CPU time of the process (ms). */
+  cpu: number;
+  /** CPU times of the runs (ms). */
+  cpuRuns: number[];
 }
 
-function summarize(times: number[]): Timing {
-  const sorted = [...times].sort((a, b) => a - b);
+/** The median of some numbers. */
+export function median(xs: readonly number[]): number {
+  const sorted = [...xs].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
-  const median = sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-  return { median, runs: times };
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+function summarize(times: number[], cpu: number[]): Timing {
+  return { median: median(times), runs: times, cpu: median(cpu), cpuRuns: cpu };
+}
+
+/** Runs `fn` once: its wall and CPU times (ms). */
+export function measure<T>(fn: () => T): { value: T; wall: number; cpu: number } {
+  const c = process.cpuUsage();
+  const t = performance.now();
+  const value = fn();
+  const wall = performance.now() - t;
+  const u = process.cpuUsage(c);
+  return { value, wall, cpu: (u.user + u.system) / 1000 };
+}
+
+/** {@link measure} of an async function. */
+export async function measureAsync<T>(
+  fn: () => Promise<T> | T,
+): Promise<{ value: T; wall: number; cpu: number }> {
+  const c = process.cpuUsage();
+  const t = performance.now();
+  const value = await fn();
+  const wall = performance.now() - t;
+  const u = process.cpuUsage(c);
+  return { value, wall, cpu: (u.user + u.system) / 1000 };
+}
+
+/** Wall and CPU times (ms) of runs, summarized. */
+export function timing(wall: number[], cpu: number[]): Timing {
+  return summarize(wall, cpu);
 }
 
 let sink: unknown;
@@ -26,13 +66,15 @@ export function time(fn: () => unknown, opts: { warmup?: number; runs?: number }
   const runs = opts.runs ?? 7;
   for (let i = 0; i < warmup; i++) sink = fn();
   const times: number[] = [];
+  const cpu: number[] = [];
   for (let i = 0; i < runs; i++) {
-    const t = performance.now();
-    sink = fn();
-    times.push(performance.now() - t);
+    const m = measure(fn);
+    sink = m.value;
+    times.push(m.wall);
+    cpu.push(m.cpu);
   }
   if (sink === Symbol.for('never')) console.log(sink);
-  return summarize(times);
+  return summarize(times, cpu);
 }
 
 /**
@@ -48,24 +90,31 @@ export function timeRotation(
   const runs = opts.runs ?? 7;
   for (let i = 0; i < warmup; i++) for (const f of fns) sink = f();
   const times = fns.map((): number[] => []);
+  const cpu = fns.map((): number[] => []);
   for (let i = 0; i < runs; i++) {
     fns.forEach((f, j) => {
-      const t = performance.now();
-      sink = f();
-      times[j]!.push(performance.now() - t);
+      const m = measure(f);
+      sink = m.value;
+      times[j]!.push(m.wall);
+      cpu[j]!.push(m.cpu);
     });
   }
   if (sink === Symbol.for('never')) console.log(sink);
-  return times.map(summarize);
+  return times.map((t, j) => summarize(t, cpu[j]!));
 }
 
 /** One operation timed on one file by a size's child process. */
 export interface OperationResult {
   id: string;
   order: Order;
+  /** Median wall time (ms). */
   ms: number;
   runs: number[];
   bareMs: number | null;
+  /** Median CPU time of the process (ms), and its bare loop's. */
+  cpuMs: number;
+  cpuRuns: number[];
+  bareCpuMs: number | null;
   /** A number from the result (an SE, a weight, ...), to check R computed the same thing. */
   check?: number;
 }

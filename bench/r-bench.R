@@ -1,10 +1,11 @@
 # The operations of `npm run bench` in R's survey package, on the same files:
 #   Rscript bench/r-bench.R POLL.csv MARGINS.json RUNS OUT.json [POLL.sav] [--only id,id]
-# Times each operation (elapsed, proc.time) and writes, per operation, the median ms of its runs, the
-# runs, and a number from the result to check against surveykit's. An operation whose first run
-# takes more than a minute is timed once; one over 10 s gets at most 3 runs. Run by bench/run.ts,
-# once per file (sorted by PSU, and in random order). To bench a new operation, add a `bench("id",
-# ...)` below with the id of its entry in bench/operations.ts.
+# Times each operation (proc.time: elapsed, and the process's CPU time, user + system) and writes,
+# per operation, the medians of its runs, the runs, and a number from the result to check against
+# surveykit's. An operation whose first run takes more than a minute is timed once; one over 10 s
+# gets at most 3 runs. Run by bench/run.ts, once per file (sorted by PSU, and in random order). To
+# bench a new operation, add a `bench("id", ...)` below with the id of its entry in
+# bench/operations.ts.
 suppressPackageStartupMessages({
   library(survey)
   library(data.table)
@@ -22,22 +23,27 @@ sav <- if (length(args) >= 5) args[5] else NA
 
 results <- list()
 wanted <- function(id) is.null(only) || id %in% only
+cpu_now <- function(p) p[["user.self"]] + p[["sys.self"]]
 timed <- function(id, f) {
   times <- numeric(0)
+  cpu <- numeric(0)
   value <- NULL
   repeat {
     gc(FALSE)
-    t0 <- proc.time()[["elapsed"]]
+    p0 <- proc.time()
     value <- f()
-    times <- c(times, 1000 * (proc.time()[["elapsed"]] - t0))
+    p1 <- proc.time()
+    times <- c(times, 1000 * (p1[["elapsed"]] - p0[["elapsed"]]))
+    cpu <- c(cpu, 1000 * (cpu_now(p1) - cpu_now(p0)))
     first <- times[1]
     limit <- if (first > 60000) 1 else if (first > 10000) min(runs, 3) else runs
     if (length(times) >= limit) break
   }
   note <- if (times[1] > 60000) "over 60 s: timed once" else NULL
-  results[[id]] <<- list(ms = median(times), runs = times, note = note)
-  message(sprintf("  R %s: %.1f ms (%d run%s)", id, median(times), length(times),
-                  if (length(times) > 1) "s" else ""))
+  results[[id]] <<- list(ms = median(times), runs = times, cpuMs = median(cpu), cpuRuns = cpu,
+                         note = note)
+  message(sprintf("  R %s: CPU %.1f ms, wall %.1f ms (%d run%s)", id, median(cpu),
+                  median(times), length(times), if (length(times) > 1) "s" else ""))
   value
 }
 check <- function(id, x) results[[id]]$check <<- unname(as.numeric(x)[1])

@@ -17,10 +17,12 @@ import { bareCsv, bareSav, type CsvKind } from './baselines.js';
 import {
   type BenchFiles,
   filesManifest,
+  measureAsync,
   type OperationResult,
   type SizeResult,
   type Timing,
   timeRotation,
+  timing,
 } from './harness.js';
 import {
   makeSetup,
@@ -73,13 +75,16 @@ function record(id: string, order: Order, t: Timing, bare: Timing | null, check?
     ms: t.median,
     runs: t.runs,
     bareMs: bare?.median ?? null,
+    cpuMs: t.cpu,
+    cpuRuns: t.cpuRuns,
+    bareCpuMs: bare?.cpu ?? null,
   };
   if (check !== undefined && Number.isFinite(check)) row.check = check;
   operations.push(row);
-  const ratio = bare
-    ? ` (bare ${bare.median.toFixed(1)} ms, ${(t.median / bare.median).toFixed(2)}x)`
-    : '';
-  console.error(`  ${id} ${order}: ${t.median.toFixed(1)} ms${ratio}`);
+  const ratio = bare ? ` (bare ${bare.cpu.toFixed(1)} ms, ${(t.cpu / bare.cpu).toFixed(2)}x)` : '';
+  console.error(
+    `  ${id} ${order}: CPU ${t.cpu.toFixed(1)} ms${ratio}, wall ${t.median.toFixed(1)} ms`,
+  );
 }
 
 /** Full collection, twice, letting finalizers and freed external memory settle in between. */
@@ -134,18 +139,17 @@ function rounds(firstMs: number) {
 /** Async operations (loading) in rotation: one warm-up, `k` rounds, a collection after each. */
 async function rotateAsync(fns: ReadonlyArray<() => Promise<unknown> | unknown>, k: number) {
   const times = fns.map((): number[] => []);
+  const cpu = fns.map((): number[] => []);
   for (const f of fns) await f();
   for (let r = 0; r < k; r++) {
     for (let j = 0; j < fns.length; j++) {
-      const t = performance.now();
-      await fns[j]!();
-      times[j]!.push(performance.now() - t);
+      const m = await measureAsync(fns[j]!);
+      times[j]!.push(m.wall);
+      cpu[j]!.push(m.cpu);
       gc();
     }
   }
-  return times.map(
-    (xs): Timing => ({ median: [...xs].sort((a, b) => a - b)[xs.length >> 1]!, runs: xs }),
-  );
+  return times.map((xs, j): Timing => timing(xs, cpu[j]!));
 }
 
 const loadRuns = big ? 3 : 5;
