@@ -13,6 +13,7 @@ import { degreesOfFreedom } from '../../src/design/df.js';
 import { asRepDesign } from '../../src/design/replicate.js';
 import { subset } from '../../src/design/subset.js';
 import type { SurveyDesign } from '../../src/design/types.js';
+import type { Margin } from '../../src/design/weighting-history.js';
 import { svyBy } from '../../src/estimate/by.js';
 import { svyCiProp } from '../../src/estimate/ciprop.js';
 import { svyContrast } from '../../src/estimate/contrast.js';
@@ -117,7 +118,7 @@ const MULTIPLE = {
   question: { en: 'Which?' },
   options: ['o1', 'o2', 'o3'].map((v) => ({ variable: v, key: v, label: { en: v } })),
 };
-const MARGINS = [
+const MARGINS: Margin[] = [
   { variable: 'sex', population: { f: 5400, m: 4600 } },
   { variable: 'agegroup', population: { '18-34': 3000, '35-54': 3500, '55+': 3500 } },
 ];
