@@ -73,6 +73,9 @@ function faceOf(item: { fontWeight?: string | number; fontStyle?: string }): Fac
 /**
  * Width in pixels of a text in the chart font (DejaVu Sans, kerned, as resvg draws it). Node
  * only (`NEEDS_NODE` elsewhere: a browser measures with its canvas).
+ * @param text - The text to measure.
+ * @param fontSize - The font size in pixels.
+ * @param weight - `'bold'` to measure bold text; default `'normal'`.
  * @example
  * ```ts
  * console.log(textWidth('Казахстан', 12).toFixed(1), textWidth('Kazakhstan', 12, 'bold').toFixed(1)); // => 65.5 78.5
@@ -145,6 +148,7 @@ function offlineLoader(vega: typeof Vega, refused: string[]): Vega.Loader {
 /**
  * Compiles a Vega-Lite spec to a Vega spec, collecting Vega-Lite's warnings instead of printing
  * them.
+ * @param spec - A Vega-Lite spec, e.g. from one of the chart builders.
  * @throws {SurveyError} `INVALID_CHART_SPEC` when Vega-Lite cannot compile the spec.
  * @example
  * ```ts
@@ -217,6 +221,7 @@ async function headlessView(spec: TopLevelSpec): Promise<Vega.View> {
 /**
  * Renders a Vega-Lite spec to an SVG document (text measured with the bundled DejaVu Sans).
  * Data must be inline: a spec that asks for a URL or file is an error (nothing is loaded).
+ * @param spec - A Vega-Lite spec with its data inline, e.g. from one of the chart builders.
  * @throws {SurveyError} `CHART_DATA_NOT_INLINE` (a URL or file in the spec), `INVALID_CHART_SPEC`.
  * @example
  * ```ts
@@ -249,6 +254,8 @@ export interface PngOptions {
 /**
  * Renders SVG text to PNG bytes with resvg and the bundled DejaVu Sans (no system fonts). Node
  * only (`NEEDS_NODE` elsewhere).
+ * @param svg - An SVG document, e.g. from {@link renderSvg}.
+ * @param opts - Scale and background colour: see {@link PngOptions}.
  * @example
  * ```ts
  * const png = svgToPng('<svg xmlns="http://www.w3.org/2000/svg" width="20" height="10"><text y="9">Я</text></svg>', { scale: 3 });
@@ -274,6 +281,9 @@ export function svgToPng(svg: string, opts: PngOptions = {}): Uint8Array {
 /**
  * Renders a Vega-Lite spec to PNG bytes: {@link renderSvg}, then resvg at `scale` (default 2).
  * Node only (`NEEDS_NODE` elsewhere).
+ * @param spec - A Vega-Lite spec with its data inline, e.g. from one of the chart builders.
+ * @param opts - Scale (default 2, sharp on high-resolution screens) and background colour: see
+ *   {@link PngOptions}.
  * @example
  * ```ts
  * const png = await renderPng({ width: 100, height: 50, data: { values: [{ b: 1 }] }, mark: 'point',

@@ -118,6 +118,7 @@ const ESCAPES: Record<string, string> = {
 
 /**
  * Escapes text for HTML content and attribute values.
+ * @param text - Any text.
  * @example
  * ```ts
  * console.log(escapeHtml(`<b class="x">Tom & Jerry's</b>`)); // => &lt;b class=&quot;x&quot;&gt;Tom &amp; Jerry&#39;s&lt;/b&gt;
@@ -292,6 +293,8 @@ const RUNNER = `(function () {
  * with tooltips; each chart's container gets `data-rendered="true"` when drawn, and the page's
  * root `data-charts="rendered"` when all are. All text is escaped; specs are embedded as JSON.
  *
+ * @param report - The page: title, notice, sections with their paragraphs, charts and tables, and
+ *   the chart scripts outside Node (see {@link ReportSpec}).
  * @example
  * ```ts
  * const html = renderReport({ title: 'Poll <2021>', sections: [{ title: 'Results', paragraphs: ['A & B'],

@@ -13,7 +13,10 @@ import type { PollReport } from './types.js';
 
 /** Options of {@link writePollReport}. */
 export interface WritePollReportOptions {
-  /** Receives a line for the charts and one for the files written. */
+  /**
+   * Receives a line for the charts and one for the files written.
+   * @param line - The line, for a person.
+   */
   log?: (line: string) => void;
 }
 
@@ -36,6 +39,9 @@ function checkName(name: string, folder: string, outDir: string): void {
  * report has them), and `report.html`; resolves to the paths
  * written, in that order. Node only (`NEEDS_NODE` elsewhere).
  *
+ * @param report - A report from {@link pollReport}.
+ * @param outDir - The folder to write into (made if needed).
+ * @param opts - Where to report progress: see {@link WritePollReportOptions}.
  * @throws {DataFormatError} `UNSAFE_PATH` for a table or chart name that is not a plain file name
  *   (nothing is written then), `WRITE_ERROR`.
  * @example
