@@ -156,17 +156,7 @@ export function bareShares(d: BareDesign, codes: Int32Array, L: number): number 
     cell[psu[i]! * L + c]! += w;
     psuW[psu[i]!]! += w;
   }
-  let sw = 0;
-  const sums = new Float64Array(L);
-  for (let c = 0; c < nPsu; c++) {
-    sw += psuW[c]!;
-    for (let j = 0; j < L; j++) sums[j]! += cell[c * L + j]!;
-  }
-  const totals = new Float64Array(nPsu * L);
-  for (let c = 0; c < nPsu; c++) {
-    for (let j = 0; j < L; j++)
-      totals[c * L + j] = (cell[c * L + j]! - (sums[j]! / sw) * psuW[c]!) / sw;
-  }
+  const { sums, sw, totals } = shareTotals(cell, psuW, nPsu, L);
   const cov = stratifiedCovariance(totals, L, d.psuStratum, d.nStrata);
   return cov[0]! + sums[0]! / sw;
 }
@@ -254,29 +244,53 @@ export function bareCellTable(
   b: Int32Array,
   B: number,
 ): number {
-  const { n, weight, psu, nPsu } = d;
   const K = A * B;
+  const t = psuCells(d, a, 1, b, A, K);
+  const counts = stratifiedCovariance(t.cell, K, d.psuStratum, d.nStrata);
+  const shares = stratifiedCovariance(t.totals, K, d.psuStratum, d.nStrata);
+  return counts[0]! + shares[0]!;
+}
+
+/**
+ * The weight per PSU and cell of two categorical columns (cell a·strideA + b·strideB of K) in one
+ * pass, and {@link shareTotals}.
+ */
+function psuCells(
+  d: BareDesign,
+  a: Int32Array,
+  strideA: number,
+  b: Int32Array,
+  strideB: number,
+  K: number,
+) {
+  const { n, weight, psu, nPsu } = d;
   const cell = new Float64Array(nPsu * K);
   const psuW = new Float64Array(nPsu);
   for (let i = 0; i < n; i++) {
     const w = weight[i]!;
-    cell[psu[i]! * K + a[i]! + A * b[i]!]! += w;
+    cell[psu[i]! * K + a[i]! * strideA + b[i]! * strideB]! += w;
     psuW[psu[i]!]! += w;
   }
+  return { cell, ...shareTotals(cell, psuW, nPsu, K) };
+}
+
+/**
+ * From the weight per PSU and cell (K cells) and per PSU: the cells' weights and all weight, and
+ * per PSU and cell the share's linearized total (weight − share · PSU weight) / Σ w.
+ */
+function shareTotals(cell: Float64Array, psuW: Float64Array, nPsu: number, K: number) {
   let sw = 0;
   const sums = new Float64Array(K);
   for (let c = 0; c < nPsu; c++) {
     sw += psuW[c]!;
     for (let k = 0; k < K; k++) sums[k]! += cell[c * K + k]!;
   }
-  const counts = stratifiedCovariance(cell, K, d.psuStratum, d.nStrata);
   const totals = new Float64Array(nPsu * K);
   for (let c = 0; c < nPsu; c++) {
     for (let k = 0; k < K; k++)
       totals[c * K + k] = (cell[c * K + k]! - (sums[k]! / sw) * psuW[c]!) / sw;
   }
-  const shares = stratifiedCovariance(totals, K, d.psuStratum, d.nStrata);
-  return counts[0]! + shares[0]!;
+  return { sums, sw, totals };
 }
 
 /**
@@ -429,17 +443,7 @@ export function bareBattery(
       cell[c * L + code]! += w;
       psuW[c]! += w;
     }
-    let sw = 0;
-    const sums = new Float64Array(L);
-    for (let c = 0; c < nPsu; c++) {
-      sw += psuW[c]!;
-      for (let j = 0; j < L; j++) sums[j]! += cell[c * L + j]!;
-    }
-    const totals = new Float64Array(nPsu * L);
-    for (let c = 0; c < nPsu; c++) {
-      for (let j = 0; j < L; j++)
-        totals[c * L + j] = (cell[c * L + j]! - (sums[j]! / sw) * psuW[c]!) / sw;
-    }
+    const { sums, sw, totals } = shareTotals(cell, psuW, nPsu, L);
     const V = stratifiedCovariance(totals, L, d.psuStratum, d.nStrata);
     let net = 0;
     let variance = 0;
@@ -463,27 +467,8 @@ export function bareTable(
   b: Int32Array,
   B: number,
 ): number {
-  const { n, weight, psu, nPsu } = d;
-  const K = A * B;
-  const cell = new Float64Array(nPsu * K);
-  const psuW = new Float64Array(nPsu);
-  for (let i = 0; i < n; i++) {
-    const w = weight[i]!;
-    cell[psu[i]! * K + a[i]! * B + b[i]!]! += w;
-    psuW[psu[i]!]! += w;
-  }
-  let sw = 0;
-  const sums = new Float64Array(K);
-  for (let c = 0; c < nPsu; c++) {
-    sw += psuW[c]!;
-    for (let k = 0; k < K; k++) sums[k]! += cell[c * K + k]!;
-  }
-  const totals = new Float64Array(nPsu * K);
-  for (let c = 0; c < nPsu; c++) {
-    for (let k = 0; k < K; k++)
-      totals[c * K + k] = (cell[c * K + k]! - (sums[k]! / sw) * psuW[c]!) / sw;
-  }
-  const cov = stratifiedCovariance(totals, K, d.psuStratum, d.nStrata);
+  const { sums, sw, totals } = psuCells(d, a, B, b, 1, A * B);
+  const cov = stratifiedCovariance(totals, A * B, d.psuStratum, d.nStrata);
   // Pearson X² of the weighted shares against independence.
   let x2 = 0;
   for (let i = 0; i < A; i++) {
