@@ -4,9 +4,11 @@
  */
 import { getColumn } from '../data/frame.js';
 import type { SurveyDesign } from '../design/types.js';
+import { workingDesign } from '../design/scale.js';
 import { EstimationError } from '../errors.js';
 import type { Influence } from '../variance/influence.js';
 import { type EstimateTable, toEstimateTable, uniqueLabels } from './estimate-table.js';
+import { checkFinite, rescaleTotals } from './finite.js';
 import { groupMoments } from './group-moments.js';
 import { attachInfluence, rowLink } from './influence-rows.js';
 import { designEffects, type MomentResult, meanMoments, totalMoments } from './moments.js';
@@ -74,7 +76,9 @@ export function svyMean(
   variables: string | readonly string[],
   opts: EstimateOptions = {},
 ): EstimateTable {
-  return momentTable(design, variables, opts, 'mean');
+  const table = momentTable(workingDesign(design).design, variables, opts, 'mean');
+  checkFinite(table, 'svyMean');
+  return table;
 }
 
 /**
@@ -103,7 +107,10 @@ export function svyTotal(
   variables: string | readonly string[],
   opts: EstimateOptions = {},
 ): EstimateTable {
-  return momentTable(design, variables, opts, 'total');
+  const work = workingDesign(design);
+  const table = rescaleTotals(momentTable(work.design, variables, opts, 'total'), work.exponent);
+  checkFinite(table, 'svyTotal');
+  return table;
 }
 
 function momentTable(
