@@ -6,12 +6,14 @@
 import { getColumn } from '../data/frame.js';
 import { degreesOfFreedom } from '../design/df.js';
 import type { ReplicateDesign } from '../design/replicate-types.js';
+import { workingDesign } from '../design/scale.js';
 import type { SurveyDesign } from '../design/types.js';
 import { EstimationError, SurveyError } from '../errors.js';
 import { pnorm, qbeta, qt } from '../stats/distributions.js';
 import { approx, spline } from '../stats/spline.js';
 import { denseInfluence, numericInfluence } from '../variance/influence.js';
 import { replicateCovariance, replicateWeightedSumsMany } from '../variance/replicate.js';
+import { checkFinite } from './finite.js';
 import { type Analysis, choice, confidenceLevel, intervalDf, prepare } from './prepare.js';
 import type { Estimate } from './types.js';
 import { estimateVariance } from './variance.js';
@@ -125,6 +127,13 @@ export function svyCiProp(
   variable: string,
   opts: CiPropOptions = {},
 ): Estimate {
+  // scale-free: computed on the weights scaled to near 1 when they are extreme
+  const row = ciPropOn(workingDesign(design).design, variable, opts);
+  checkFinite([row], 'svyCiProp');
+  return row;
+}
+
+function ciPropOn(design: SurveyDesign, variable: string, opts: CiPropOptions): Estimate {
   const level = confidenceLevel(opts);
   const method = choice('method', opts.method, METHODS, 'logit');
   const column = getColumn(design.data, variable);

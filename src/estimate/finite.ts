@@ -32,7 +32,13 @@ export function checkFinite(rows: readonly Estimate[], estimator: string): void 
   for (const r of rows) {
     const what = infinite(r.estimate) ? 'estimate' : infinite(r.se) ? 'standard error' : null;
     if (what === null) continue;
-    throw nonFiniteResult(estimator, r.variable, r.level, what, what === 'estimate' ? r.estimate : r.se);
+    throw nonFiniteResult(
+      estimator,
+      r.variable,
+      r.level,
+      what,
+      what === 'estimate' ? r.estimate : r.se,
+    );
   }
 }
 

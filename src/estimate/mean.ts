@@ -3,8 +3,8 @@
  * @module
  */
 import { getColumn } from '../data/frame.js';
-import type { SurveyDesign } from '../design/types.js';
 import { workingDesign } from '../design/scale.js';
+import type { SurveyDesign } from '../design/types.js';
 import { EstimationError } from '../errors.js';
 import type { Influence } from '../variance/influence.js';
 import { type EstimateTable, toEstimateTable, uniqueLabels } from './estimate-table.js';

@@ -6,12 +6,14 @@
 import { getColumn } from '../data/frame.js';
 import type { Column } from '../data/types.js';
 import { degreesOfFreedom } from '../design/df.js';
+import { ldexp, workingDesign } from '../design/scale.js';
 import type { SurveyDesign } from '../design/types.js';
 import { EstimationError } from '../errors.js';
 import { pchisqUpper, pfUpper } from '../stats/distributions.js';
 import { categoricalInfluence, type Influence } from '../variance/influence.js';
 import { designDf as designDegreesOfFreedom } from '../variance/linearization.js';
 import { type CellTable, type CellTableOptions, cellTable } from './cell-table.js';
+import { nonFiniteResult } from './finite.js';
 import { type Coded, coded } from './levels.js';
 import { replicateCellSums } from './replicate-groups.js';
 import { estimateVariance } from './variance.js';
@@ -335,7 +337,32 @@ export function svyTable(
       { value: opts },
     );
   }
-  return twoWayTable(design, rowOrVariables, colOrOpts, opts ?? {});
+  const work = workingDesign(design);
+  return rescaleCounts(
+    twoWayTable(work.design, rowOrVariables, colOrOpts, opts ?? {}),
+    work.exponent,
+  );
+}
+
+/**
+ * A two-way table computed on weights times 2^-k in the weights' unit (counts and total times
+ * 2^k; shares are unit-free); `NON_FINITE_RESULT` when a count exceeds the double range.
+ */
+function rescaleCounts(table: SurveyTable, k: number): SurveyTable {
+  if (k !== 0) {
+    for (const r of table.counts) for (let c = 0; c < r.length; c++) r[c] = ldexp(r[c]!, k);
+    table.total = ldexp(table.total, k);
+  }
+  if (table.total === Number.POSITIVE_INFINITY) {
+    throw nonFiniteResult(
+      'svyTable',
+      `${table.rowVariable} × ${table.colVariable}`,
+      undefined,
+      'total',
+      table.total,
+    );
+  }
+  return table;
 }
 
 /** Whether a value can be an options object. */
@@ -489,6 +516,19 @@ export function svyChisq(
   col: string,
   opts: ChisqOptions = {},
 ): ChisqTest {
+  // scale-free: computed on the weights scaled to near 1 when they are extreme
+  const t = chisqOn(workingDesign(design).design, row, col, opts);
+  for (const [what, v] of [
+    ['Pearson statistic', t.pearson],
+    ['trace of the design effects', t.traceDelta],
+  ] as const) {
+    if (v === Number.POSITIVE_INFINITY)
+      throw nonFiniteResult('svyChisq', `${row} × ${col}`, undefined, what, v);
+  }
+  return t;
+}
+
+function chisqOn(design: SurveyDesign, row: string, col: string, opts: ChisqOptions): ChisqTest {
   if (!isOptions(opts) || typeof row !== 'string' || typeof col !== 'string') {
     throw new EstimationError(
       'BAD_ARGUMENTS',
