@@ -13,6 +13,7 @@ import {
   firstNonNumericRow,
   rowCodes,
 } from './keys.js';
+import { rememberRange } from './scale.js';
 import type { DesignSpec, LinearizationDesign, LonelyPsu, Stage } from './types.js';
 
 const LONELY_RULES: readonly LonelyPsu[] = ['fail', 'remove', 'adjust', 'average', 'certainty'];
@@ -384,6 +385,9 @@ function resolveWeights(
     const w = new Float64Array(n);
     const values = c.values;
     const allowZero = spec.allowZeroWeights ?? false;
+    // the range, for the scaling of extreme weights (see scale.ts), in the same pass
+    let max = 0;
+    let minPositive = Number.POSITIVE_INFINITY;
     for (let i = 0; i < n; i++) {
       const x = values[i]!;
       const weight = isProbs ? 1 / x : x;
@@ -391,7 +395,10 @@ function resolveWeights(
       if (!(weight > 0 && weight < Number.POSITIVE_INFINITY && x < Number.POSITIVE_INFINITY))
         checkWeight(weight, x, i, name, role, source, allowZero);
       w[i] = weight;
+      if (weight > max) max = weight;
+      if (weight < minPositive && weight > 0) minPositive = weight;
     }
+    rememberRange(w, max, minPositive);
     return w;
   }
   if (spec.fpc !== undefined) {

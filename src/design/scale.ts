@@ -21,6 +21,8 @@ const exponents = new WeakMap<Float64Array, number>();
 const scaledArrays = new WeakMap<Float64Array, Float64Array>();
 /** Per replicate set: its scaled copy (designs sharing replicates share the copy). */
 const scaledSets = new WeakMap<readonly Float64Array[], readonly Float64Array[]>();
+/** Per design: an exponent given by {@link inheritExponent} (its weights not read). */
+const designExponents = new WeakMap<SurveyDesign, number>();
 /** Per design: its working copy. */
 const working = new WeakMap<SurveyDesign, SurveyDesign>();
 
@@ -72,6 +74,22 @@ export function weightExponent(weights: Float64Array): number {
     if (w > max) max = w;
     if (w > 0 && w < minPositive) minPositive = w;
   }
+  return rememberRange(weights, max, minPositive);
+}
+
+/**
+ * Records the exponent of a weights array from its largest and smallest positive values, found
+ * by a pass its maker made anyway (e.g. the design's weight validation), and returns it.
+ * @param weights - The weights array.
+ * @param max - Its largest value.
+ * @param minPositive - Its smallest positive value (`Infinity` when none).
+ * @example
+ * ```ts
+ * const w = Float64Array.from([2 ** 300, 2 ** 301]);
+ * console.log(rememberRange(w, 2 ** 301, 2 ** 300), weightExponent(w)); // => 301 301
+ * ```
+ */
+export function rememberRange(weights: Float64Array, max: number, minPositive: number): number {
   let k = 0;
   if (max > 0 && max < Number.POSITIVE_INFINITY) {
     const e = exponentOf(max);
@@ -80,6 +98,23 @@ export function weightExponent(weights: Float64Array): number {
   }
   exponents.set(weights, k);
   return k;
+}
+
+/**
+ * Gives a part of a design (e.g. one svyBy group) the exponent of the design it was taken from,
+ * so that the parts are scaled alike and the part's weights need not be read (or made) to know it.
+ * @param part - A design on some of `whole`'s rows.
+ * @param whole - The design it came from.
+ * @example
+ * ```ts
+ * const whole = svyDesign(fromColumns({ w: [1e300, 2e300, 3e300] }), { weights: 'w' });
+ * const part = { ...whole, weights: whole.weights.subarray(1) };
+ * inheritExponent(part, whole);
+ * console.log(workingDesign(part).exponent === weightExponent(whole.weights)); // => true
+ * ```
+ */
+export function inheritExponent(part: SurveyDesign, whole: SurveyDesign): void {
+  designExponents.set(part, weightExponent(whole.weights));
 }
 
 function scaledArray(w: Float64Array, k: number): Float64Array {
@@ -125,7 +160,7 @@ function scaledStep(step: WeightingStep, k: number): WeightingStep {
  * ```
  */
 export function workingDesign(design: SurveyDesign): { design: SurveyDesign; exponent: number } {
-  const k = weightExponent(design.weights);
+  const k = designExponents.get(design) ?? weightExponent(design.weights);
   if (k === 0) return { design, exponent: 0 };
   let copy = working.get(design);
   if (copy === undefined) {

@@ -5,6 +5,7 @@
  */
 import { getColumn } from '../data/frame.js';
 import type { Column, SurveyData } from '../data/types.js';
+import { inheritExponent } from '../design/scale.js';
 import type { LinearizationDesign, SurveyDesign } from '../design/types.js';
 import { EstimationError, SurveyError } from '../errors.js';
 import { type EstimateTable, toEstimateTable, uniqueLabels } from './estimate-table.js';
@@ -431,6 +432,7 @@ function compactGroups(
   return {
     design(k) {
       const d = sliceDesign(design, k, counts[k]!, () => weightsOf(k), split);
+      inheritExponent(d, design);
       byStages.set(d.stages, k);
       register(d, k);
       return d;
