@@ -18,8 +18,9 @@ function infinite(x: number): boolean {
 }
 
 /**
- * Throws `NON_FINITE_RESULT` when an estimate or its standard error is infinite (NaN results, e.g.
- * of an empty group kept or a variance that R also leaves undefined, are left as they are).
+ * Throws `NON_FINITE_RESULT` when an estimate is infinite or NaN, or its standard error is
+ * infinite (a NaN standard error, e.g. of a single PSU under lonely-PSU 'certainty', is left as R
+ * leaves it).
  * @param rows - The estimator's rows.
  * @param estimator - Its name, for the message (e.g. `'svyTotal'`).
  * @example
@@ -30,7 +31,12 @@ function infinite(x: number): boolean {
  */
 export function checkFinite(rows: readonly Estimate[], estimator: string): void {
   for (const r of rows) {
-    const what = infinite(r.estimate) ? 'estimate' : infinite(r.se) ? 'standard error' : null;
+    const what =
+      infinite(r.estimate) || Number.isNaN(r.estimate)
+        ? 'estimate'
+        : infinite(r.se)
+          ? 'standard error'
+          : null;
     if (what === null) continue;
     throw nonFiniteResult(
       estimator,
