@@ -1,24 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import type { Column, SurveyData } from '../../src/data/types.js';
 import { svyDesign } from '../../src/design/build.js';
 import { ldexp, weightExponent, workingDesign } from '../../src/design/scale.js';
-import { loadReferenceData } from '../helpers/reference.js';
-
-/** apistrat with its weights pw times `factor` in a column `pwx`. */
-export function scaledApistrat(factor: (w: number) => number): SurveyData {
-  const data = loadReferenceData('apistrat.csv');
-  const pw = data.columns.pw!;
-  if (pw.kind !== 'numeric') throw new Error('pw is not numeric');
-  const pwx: Column = { ...pw, values: pw.values.map(factor) };
-  return { ...data, names: [...data.names, 'pwx'], columns: { ...data.columns, pwx } };
-}
+import { scaledApistrat } from '../helpers/scaled.js';
 
 describe('ldexp', () => {
   it('multiplies by a power of two exactly, through the subnormal range and back', () => {
     for (const x of [1, 3, 0.1, 123456.789, 5e-324 * 7]) {
       for (const e of [-1074, -1060, -600, 0, 600, 1000]) {
         const y = ldexp(x, e);
-        if (y !== 0 && Number.isFinite(y) && Math.abs(y) >= 2 ** -1022) expect(ldexp(y, -e)).toBe(x);
+        if (y !== 0 && Number.isFinite(y) && Math.abs(y) >= 2 ** -1022)
+          expect(ldexp(y, -e)).toBe(x);
       }
     }
     expect(ldexp(1, 1024)).toBe(Number.POSITIVE_INFINITY);
@@ -28,7 +19,10 @@ describe('ldexp', () => {
 
 describe('weightExponent / workingDesign', () => {
   it('leaves ordinary weights alone (no copy)', () => {
-    const d = svyDesign(scaledApistrat((w) => w * 1e6), { strata: 'stype', weights: 'pwx' });
+    const d = svyDesign(
+      scaledApistrat((w) => w * 1e6),
+      { strata: 'stype', weights: 'pwx' },
+    );
     expect(weightExponent(d.weights)).toBe(0);
     expect(workingDesign(d).design).toBe(d);
   });
@@ -47,7 +41,8 @@ describe('weightExponent / workingDesign', () => {
     const max = design.weights.reduce((a, b) => Math.max(a, b), 0);
     expect(max).toBeGreaterThanOrEqual(0.5);
     expect(max).toBeLessThan(4);
-    for (let i = 0; i < d.weights.length; i++) expect(ldexp(design.weights[i]!, exponent)).toBe(d.weights[i]);
-    expect(design.type === "linearization" && design.stages).toBe(d.stages);
+    for (let i = 0; i < d.weights.length; i++)
+      expect(ldexp(design.weights[i]!, exponent)).toBe(d.weights[i]);
+    expect(design.type === 'linearization' && design.stages).toBe(d.stages);
   });
 });
