@@ -31,7 +31,7 @@ const working = new WeakMap<SurveyDesign, SurveyDesign>();
  * intermediate overflows or underflows on the way).
  * @example
  * ```ts
- * console.log(ldexp(3, -1100) > 0, ldexp(ldexp(3, -1060), 1060)); // => true 3
+ * console.log(ldexp(3, -1060) > 0, ldexp(ldexp(3, -1060), 1060), ldexp(1, 1024)); // => true 3 Infinity
  * ```
  */
 export function ldexp(x: number, e: number): number {
@@ -61,7 +61,7 @@ function exponentOf(x: number): number {
  * @param weights - The design's weights (or a replicate's).
  * @example
  * ```ts
- * console.log(weightExponent(Float64Array.from([1, 2, 3])), weightExponent(Float64Array.from([1e300, 3e300]))); // => 0 997
+ * console.log(weightExponent(Float64Array.from([1, 2, 3])), weightExponent(Float64Array.from([1e300, 3e300]))); // => 0 998
  * ```
  */
 export function weightExponent(weights: Float64Array): number {
@@ -156,7 +156,7 @@ function scaledStep(step: WeightingStep, k: number): WeightingStep {
  * ```ts
  * const d = svyDesign(fromColumns({ w: [1e300, 3e300] }), { weights: 'w' });
  * const { design, exponent } = workingDesign(d);
- * console.log(exponent, ldexp(design.weights[1], exponent) === d.weights[1]); // => 997 true
+ * console.log(exponent, ldexp(design.weights[1], exponent) === d.weights[1]); // => 998 true
  * ```
  */
 export function workingDesign(design: SurveyDesign): { design: SurveyDesign; exponent: number } {

@@ -26,7 +26,13 @@ function infinite(x: number): boolean {
  * @example
  * ```ts
  * const row = { variable: 'y', estimate: Infinity, se: 1, ci: [0, 1] as [number, number], n: 2, nMissing: 0 };
- * try { checkFinite([row], 'svyTotal'); } catch (e) { console.log((e as SurveyError).code); } // => NON_FINITE_RESULT
+ * let code = '';
+ * try {
+ *   checkFinite([row], 'svyTotal');
+ * } catch (e) {
+ *   code = (e as SurveyError).code;
+ * }
+ * console.log(code); // => NON_FINITE_RESULT
  * ```
  */
 export function checkFinite(rows: readonly Estimate[], estimator: string): void {
@@ -99,9 +105,8 @@ function scaledInfluence(inner: Influence, f: number): Influence {
  * @param k - The exponent (0: nothing to do).
  * @example
  * ```ts
- * const rows = [{ variable: 'y', estimate: 3, se: 1, ci: [1, 5] as [number, number], n: 2, nMissing: 0 }];
- * const t = toEstimateTable(rows, { covariance: Float64Array.of(1), labels: ['y'] });
- * console.log(rescaleTotals(t, 1000)[0].estimate === 3 * 2 ** 1000); // => true
+ * const t = svyTotal(svyDesign(fromColumns({ y: [1, 2, 3, 4] })), 'y');
+ * console.log(rescaleTotals(t, 1000)[0].estimate === 10 * 2 ** 1000); // => true
  * ```
  */
 export function rescaleTotals(table: EstimateTable, k: number): EstimateTable {
