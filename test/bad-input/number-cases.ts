@@ -102,6 +102,14 @@ export function numberCases(): DataCase[] {
       details: { method: 'postStratify', row: 1 },
     },
     {
+      name: 'post-stratifying weights whose cell sums exceed the double range',
+      run: () => postStratify(scaledPoll(4e307), { variables: ['region'], population: POPULATION }),
+      error: WeightingError,
+      code: 'NON_FINITE_RESULT',
+      mentions: ['postStratify', 'region = "N"', 'Infinity'],
+      details: { method: 'postStratify', level: 'N' },
+    },
+    {
       name: 'a mean is never NaN from weights near 1e308: it is estimated (no error)',
       run: () => {
         const m = svyMean(scaledPoll(4e307), 'y')[0]!;
