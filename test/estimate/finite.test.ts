@@ -86,7 +86,11 @@ describe.each(CASES)('weights of $name', (c) => {
       );
       same([svyRatio(e, 'api00', 'api99')], [svyRatio(b, 'api00', 'api99')], 'ratio');
       same([svyVar(e, 'api00')], [svyVar(b, 'api00')], 'var');
-      same([svyCiProp(e, 'sch.wide', { success: 'Yes' })], [svyCiProp(b, 'sch.wide', { success: 'Yes' })], 'ciprop');
+      same(
+        [svyCiProp(e, 'sch.wide', { success: 'Yes' })],
+        [svyCiProp(b, 'sch.wide', { success: 'Yes' })],
+        'ciprop',
+      );
       same(svyQuantile(e, 'api00', [0.25, 0.5]), svyQuantile(b, 'api00', [0.25, 0.5]), 'quantile');
       same(
         svyBy(e, 'stype', (d) => svyMean(d, 'api00')),
