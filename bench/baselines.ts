@@ -5,6 +5,7 @@
  * two passes over the rows, small tables per PSU, no heroics (no SIMD, no workers).
  */
 import { readFileSync } from 'node:fs';
+import { qbeta, qt } from '../src/stats/distributions.js';
 
 /** What the bare loops know of a design: dense PSU indices and each PSU's stratum. */
 export interface BareDesign {
@@ -155,50 +156,304 @@ export function bareShares(d: BareDesign, codes: Int32Array, L: number): number 
     cell[psu[i]! * L + c]! += w;
     psuW[psu[i]!]! += w;
   }
-  let sw = 0;
-  const sums = new Float64Array(L);
-  for (let c = 0; c < nPsu; c++) {
-    sw += psuW[c]!;
-    for (let j = 0; j < L; j++) sums[j]! += cell[c * L + j]!;
-  }
-  const totals = new Float64Array(nPsu * L);
-  for (let c = 0; c < nPsu; c++) {
-    for (let j = 0; j < L; j++)
-      totals[c * L + j] = (cell[c * L + j]! - (sums[j]! / sw) * psuW[c]!) / sw;
-  }
+  const { sums, sw, totals } = shareTotals(cell, psuW, nPsu, L);
   const cov = stratifiedCovariance(totals, L, d.psuStratum, d.nStrata);
   return cov[0]! + sums[0]! / sw;
 }
 
 /**
- * Weighted mean of a 0/1 column in each of G groups (domains) with its linearized variance: one
- * pass tabulating Σw and Σwy per PSU and group; the influence total of group g in PSU c is
- * (Σwy_cg − m_g Σw_cg) / W_g.
+ * Weighted mean of a 0/1 column in each of G groups (domains) and their joint linearized
+ * covariance (svyBy's `covariance`): one pass for Σw and Σwy per group, one pass adding the
+ * centred influence w (y − m_g) / W_g of each row into its PSU's total for its group (centred
+ * per row, as R and surveykit do), then the G × G covariance of the PSU totals.
  */
 export function bareByMean(d: BareDesign, y: Float64Array, group: Int32Array, G: number): number {
   const { n, weight, psu, nPsu } = d;
-  const sw = new Float64Array(nPsu * G);
-  const swy = new Float64Array(nPsu * G);
+  const sw = new Float64Array(G);
+  const swy = new Float64Array(G);
   for (let i = 0; i < n; i++) {
-    const k = psu[i]! * G + group[i]!;
+    const g = group[i]!;
     const w = weight[i]!;
-    sw[k]! += w;
-    swy[k]! += w * y[i]!;
+    sw[g]! += w;
+    swy[g]! += w * y[i]!;
   }
-  let v = 0;
-  const totals = new Float64Array(nPsu);
-  for (let g = 0; g < G; g++) {
-    let W = 0;
-    let WY = 0;
-    for (let c = 0; c < nPsu; c++) {
-      W += sw[c * G + g]!;
-      WY += swy[c * G + g]!;
+  const m = new Float64Array(G);
+  for (let g = 0; g < G; g++) m[g] = swy[g]! / sw[g]!;
+  const totals = new Float64Array(nPsu * G);
+  for (let i = 0; i < n; i++) {
+    const g = group[i]!;
+    totals[psu[i]! * G + g]! += (weight[i]! * (y[i]! - m[g]!)) / sw[g]!;
+  }
+  const cov = stratifiedCovariance(totals, G, d.psuStratum, d.nStrata);
+  return m[0]! + cov[0]!;
+}
+
+/**
+ * Shares of the L levels of a categorical column in each of G groups, with the joint
+ * linearized covariance of all G·L shares: one pass tabulating weight per PSU, group and level
+ * and per PSU and group; the influence total of level j of group g in PSU c is
+ * (T_cgj − p_gj W_cg) / W_g.
+ */
+export function bareByShares(
+  d: BareDesign,
+  group: Int32Array,
+  G: number,
+  codes: Int32Array,
+  L: number,
+): number {
+  const { n, weight, psu, nPsu } = d;
+  const K = G * L;
+  const cell = new Float64Array(nPsu * K);
+  const groupW = new Float64Array(nPsu * G);
+  for (let i = 0; i < n; i++) {
+    const g = group[i]!;
+    const c = psu[i]!;
+    const w = weight[i]!;
+    cell[c * K + g * L + codes[i]!]! += w;
+    groupW[c * G + g]! += w;
+  }
+  const sums = new Float64Array(K);
+  const sw = new Float64Array(G);
+  for (let c = 0; c < nPsu; c++) {
+    for (let k = 0; k < K; k++) sums[k]! += cell[c * K + k]!;
+    for (let g = 0; g < G; g++) sw[g]! += groupW[c * G + g]!;
+  }
+  const totals = new Float64Array(nPsu * K);
+  for (let c = 0; c < nPsu; c++) {
+    for (let g = 0; g < G; g++) {
+      const wg = groupW[c * G + g]!;
+      for (let j = 0; j < L; j++) {
+        const k = g * L + j;
+        totals[c * K + k] = (cell[c * K + k]! - (sums[k]! / sw[g]!) * wg) / sw[g]!;
+      }
     }
-    const m = WY / W;
-    for (let c = 0; c < nPsu; c++) totals[c] = (swy[c * G + g]! - m * sw[c * G + g]!) / W;
-    v += m + stratifiedVariance(totals, d.psuStratum, d.nStrata);
   }
-  return v;
+  const cov = stratifiedCovariance(totals, K, d.psuStratum, d.nStrata);
+  return cov[0]! + sums[0]! / sw[0]!;
+}
+
+/**
+ * The n-way table of two categorical columns: each of the A·B cells' weighted count and share of
+ * the total with the linearized covariance of the counts and of the shares: one pass tabulating
+ * weight per PSU and cell, then the two K × K covariances of the PSU totals.
+ */
+export function bareCellTable(
+  d: BareDesign,
+  a: Int32Array,
+  A: number,
+  b: Int32Array,
+  B: number,
+): number {
+  const K = A * B;
+  const t = psuCells(d, a, 1, b, A, K);
+  const counts = stratifiedCovariance(t.cell, K, d.psuStratum, d.nStrata);
+  const shares = stratifiedCovariance(t.totals, K, d.psuStratum, d.nStrata);
+  return counts[0]! + shares[0]!;
+}
+
+/**
+ * The weight per PSU and cell of two categorical columns (cell a·strideA + b·strideB of K) in one
+ * pass, and {@link shareTotals}.
+ */
+function psuCells(
+  d: BareDesign,
+  a: Int32Array,
+  strideA: number,
+  b: Int32Array,
+  strideB: number,
+  K: number,
+) {
+  const { n, weight, psu, nPsu } = d;
+  const cell = new Float64Array(nPsu * K);
+  const psuW = new Float64Array(nPsu);
+  for (let i = 0; i < n; i++) {
+    const w = weight[i]!;
+    cell[psu[i]! * K + a[i]! * strideA + b[i]! * strideB]! += w;
+    psuW[psu[i]!]! += w;
+  }
+  return { cell, ...shareTotals(cell, psuW, nPsu, K) };
+}
+
+/**
+ * From the weight per PSU and cell (K cells) and per PSU: the cells' weights and all weight, and
+ * per PSU and cell the share's linearized total (weight − share · PSU weight) / Σ w.
+ */
+function shareTotals(cell: Float64Array, psuW: Float64Array, nPsu: number, K: number) {
+  let sw = 0;
+  const sums = new Float64Array(K);
+  for (let c = 0; c < nPsu; c++) {
+    sw += psuW[c]!;
+    for (let k = 0; k < K; k++) sums[k]! += cell[c * K + k]!;
+  }
+  const totals = new Float64Array(nPsu * K);
+  for (let c = 0; c < nPsu; c++) {
+    for (let k = 0; k < K; k++)
+      totals[c * K + k] = (cell[c * K + k]! - (sums[k]! / sw) * psuW[c]!) / sw;
+  }
+  return { sums, sw, totals };
+}
+
+/**
+ * R's logit interval of a proportion (`svyciprop(method = "logit")`): the share of a 0/1 column
+ * with its linearized variance ({@link bareMean}), the intercept-only quasibinomial fit as R's
+ * glm.fit makes it (the first IRLS step from every row's own starting value, with its two
+ * logarithms per row; then steps on the common linear predictor, on the sums), the linearized
+ * variance of the coefficient (one pass), and expit(coef ± t·se) with the design's degrees of
+ * freedom.
+ */
+export function bareCiPropLogit(d: BareDesign, y: Float64Array): number {
+  const { n, weight, psu, nPsu } = d;
+  const p = bareMean(d, y);
+  let sumW = 0;
+  for (let i = 0; i < n; i++) sumW += weight[i]!;
+  const mean = sumW / n;
+  // The first IRLS step: starting values (W y + 0.5)/(W + 1) per row.
+  let num = 0;
+  let den = 0;
+  let devold = 0;
+  let s1 = 0;
+  let s0 = 0;
+  for (let i = 0; i < n; i++) {
+    const W = weight[i]! / mean;
+    const yi = y[i]!;
+    const mu = (W * yi + 0.5) / (W + 1);
+    const eta = Math.log(mu / (1 - mu));
+    const v = mu * (1 - mu);
+    const ww = W * v;
+    num += ww * (eta + (yi - mu) / v);
+    den += ww;
+    devold -= 2 * W * (yi === 1 ? Math.log(mu) : Math.log(1 - mu));
+    s1 += W * yi;
+    s0 += W * (1 - yi);
+  }
+  let coef = num / den;
+  const deviance = (mu: number) => -2 * (s1 * Math.log(mu) + s0 * Math.log(1 - mu));
+  const ybar = s1 / (s1 + s0);
+  let mu = 1 / (1 + Math.exp(-coef));
+  let dev = deviance(mu);
+  for (let iter = 2; iter <= 25 && Math.abs(dev - devold) / (Math.abs(dev) + 0.1) >= 1e-8; iter++) {
+    devold = dev;
+    coef += (ybar - mu) / (mu * (1 - mu));
+    mu = 1 / (1 + Math.exp(-coef));
+    dev = deviance(mu);
+  }
+  // The coefficient's influence: (y − μ)/μ'(η) · W / ΣW.
+  const totals = new Float64Array(nPsu);
+  const scale = 1 / (mu * (1 - mu) * (s1 + s0));
+  for (let i = 0; i < n; i++) totals[psu[i]!]! += (weight[i]! / mean) * (y[i]! - mu) * scale;
+  const se = Math.sqrt(stratifiedVariance(totals, d.psuStratum, d.nStrata));
+  const t = qt(0.975, nPsu - d.nStrata);
+  return p + 1 / (1 + Math.exp(-(coef - t * se))) + 1 / (1 + Math.exp(-(coef + t * se)));
+}
+
+/**
+ * Korn and Graubard's interval of a proportion (`svyciprop(method = "beta")`): the share of a
+ * 0/1 column with its linearized variance (two passes, as {@link bareMean}), the effective
+ * sample size with the design's degrees of freedom, and two beta quantiles.
+ */
+export function bareCiPropBeta(d: BareDesign, y: Float64Array): number {
+  const { n, weight, psu, nPsu } = d;
+  let sw = 0;
+  let swy = 0;
+  for (let i = 0; i < n; i++) {
+    sw += weight[i]!;
+    swy += weight[i]! * y[i]!;
+  }
+  const p = swy / sw;
+  const totals = new Float64Array(nPsu);
+  for (let i = 0; i < n; i++) totals[psu[i]!]! += (weight[i]! * (y[i]! - p)) / sw;
+  const variance = stratifiedVariance(totals, d.psuStratum, d.nStrata);
+  const ratio = qt(0.025, n - 1) / qt(0.025, nPsu - d.nStrata);
+  const nEff = ((p * (1 - p)) / variance) * ratio * ratio;
+  return qbeta(0.025, nEff * p, nEff * (1 - p) + 1) + qbeta(0.975, nEff * p + 1, nEff * (1 - p));
+}
+
+/**
+ * The share of one answer of a categorical item (no missing answers) nationally and in every
+ * level of several grouping variables, with each subgroup − national difference's SE: one pass
+ * for the national share; per grouping variable one pass for each group's Σw and Σwy and one
+ * adding every row's centred influence into its PSU's totals for its group and for the nation,
+ * then the (G+1) × (G+1) covariance of those totals.
+ */
+export function bareSubgroups(
+  d: BareDesign,
+  answer: Int32Array,
+  counted: number,
+  groups: ReadonlyArray<{ codes: Int32Array; levels: readonly string[] }>,
+): number {
+  const { n, weight, psu, nPsu } = d;
+  let sw = 0;
+  let swy = 0;
+  for (let i = 0; i < n; i++) {
+    const w = weight[i]!;
+    sw += w;
+    if (answer[i] === counted) swy += w;
+  }
+  const national = swy / sw;
+  let out = 0;
+  for (const { codes, levels } of groups) {
+    const G = levels.length;
+    const gw = new Float64Array(G);
+    const gwy = new Float64Array(G);
+    for (let i = 0; i < n; i++) {
+      const g = codes[i]!;
+      const w = weight[i]!;
+      gw[g]! += w;
+      if (answer[i] === counted) gwy[g]! += w;
+    }
+    const m = new Float64Array(G);
+    for (let g = 0; g < G; g++) m[g] = gwy[g]! / gw[g]!;
+    const K = G + 1;
+    const totals = new Float64Array(nPsu * K);
+    for (let i = 0; i < n; i++) {
+      const g = codes[i]!;
+      const w = weight[i]!;
+      const yi = answer[i] === counted ? 1 : 0;
+      const at = psu[i]! * K;
+      totals[at + g]! += (w * (yi - m[g]!)) / gw[g]!;
+      totals[at + G]! += (w * (yi - national)) / sw;
+    }
+    const cov = stratifiedCovariance(totals, K, d.psuStratum, d.nStrata);
+    for (let g = 0; g < G; g++) {
+      out += Math.sqrt(cov[g * K + g]! + cov[G * K + G]! - 2 * cov[g * K + G]!);
+    }
+  }
+  return out;
+}
+
+/**
+ * An attitude battery: per item, one pass tabulating weight per PSU and answer (missing answers
+ * left out), the answers' shares and their L × L linearized covariance, and the net score
+ * (a contrast of the shares) with its variance sᵀ V s.
+ */
+export function bareBattery(
+  d: BareDesign,
+  items: ReadonlyArray<{ codes: Int32Array; levels: number; score: Float64Array }>,
+): number {
+  const { n, weight, psu, nPsu } = d;
+  let out = 0;
+  for (const { codes, levels: L, score } of items) {
+    const cell = new Float64Array(nPsu * L);
+    const psuW = new Float64Array(nPsu);
+    for (let i = 0; i < n; i++) {
+      const code = codes[i]!;
+      if (code < 0) continue;
+      const w = weight[i]!;
+      const c = psu[i]!;
+      cell[c * L + code]! += w;
+      psuW[c]! += w;
+    }
+    const { sums, sw, totals } = shareTotals(cell, psuW, nPsu, L);
+    const V = stratifiedCovariance(totals, L, d.psuStratum, d.nStrata);
+    let net = 0;
+    let variance = 0;
+    for (let a = 0; a < L; a++) {
+      net += (score[a]! * sums[a]!) / sw;
+      for (let b = 0; b < L; b++) variance += score[a]! * V[a * L + b]! * score[b]!;
+    }
+    out += net + Math.sqrt(variance);
+  }
+  return out;
 }
 
 /**
@@ -212,27 +467,8 @@ export function bareTable(
   b: Int32Array,
   B: number,
 ): number {
-  const { n, weight, psu, nPsu } = d;
-  const K = A * B;
-  const cell = new Float64Array(nPsu * K);
-  const psuW = new Float64Array(nPsu);
-  for (let i = 0; i < n; i++) {
-    const w = weight[i]!;
-    cell[psu[i]! * K + a[i]! * B + b[i]!]! += w;
-    psuW[psu[i]!]! += w;
-  }
-  let sw = 0;
-  const sums = new Float64Array(K);
-  for (let c = 0; c < nPsu; c++) {
-    sw += psuW[c]!;
-    for (let k = 0; k < K; k++) sums[k]! += cell[c * K + k]!;
-  }
-  const totals = new Float64Array(nPsu * K);
-  for (let c = 0; c < nPsu; c++) {
-    for (let k = 0; k < K; k++)
-      totals[c * K + k] = (cell[c * K + k]! - (sums[k]! / sw) * psuW[c]!) / sw;
-  }
-  const cov = stratifiedCovariance(totals, K, d.psuStratum, d.nStrata);
+  const { sums, sw, totals } = psuCells(d, a, B, b, 1, A * B);
+  const cov = stratifiedCovariance(totals, A * B, d.psuStratum, d.nStrata);
   // Pearson X² of the weighted shares against independence.
   let x2 = 0;
   for (let i = 0; i < A; i++) {
@@ -276,7 +512,22 @@ function cellTable(weight: Float64Array, dims: RakeDim[]) {
 
 /** Raking by iterative proportional fitting on the cross-classified cell table, to `epsilon`. */
 export function bareRake(weight: Float64Array, dims: RakeDim[], epsilon: number): Float64Array {
-  const { strides, cells, cell, table } = cellTable(weight, dims);
+  const { cell, table } = cellTable(weight, dims);
+  const factor = ipf(table, dims, epsilon);
+  const out = new Float64Array(weight.length);
+  for (let i = 0; i < weight.length; i++) out[i] = weight[i]! * factor[cell[i]!]!;
+  return out;
+}
+
+/** The cell factors of iterative proportional fitting of a cell table to the margins. */
+function ipf(table: Float64Array, dims: RakeDim[], epsilon: number): Float64Array {
+  const cells = table.length;
+  const strides: number[] = [];
+  let stride = 1;
+  for (const d of dims) {
+    strides.push(stride);
+    stride *= d.levels;
+  }
   const factor = new Float64Array(cells).fill(1);
   for (let iter = 0; iter < 1000; iter++) {
     let worst = 0;
@@ -300,9 +551,29 @@ export function bareRake(weight: Float64Array, dims: RakeDim[], epsilon: number)
     }
     if (worst < epsilon) break;
   }
-  const out = new Float64Array(weight.length);
-  for (let i = 0; i < weight.length; i++) out[i] = weight[i]! * factor[cell[i]!]!;
-  return out;
+  return factor;
+}
+
+/**
+ * Raking of the sampling weights and of every replicate's weights to the same margins, each set
+ * to its own convergence: the cell of each row once, then per weight set one pass tabulating its
+ * weights per cell, the sweeps on that small table, and one pass applying its factors.
+ */
+export function bareReplicateRake(
+  weight: Float64Array,
+  replicates: readonly Float64Array[],
+  dims: RakeDim[],
+  epsilon: number,
+): Float64Array[] {
+  const { cell, cells } = cellTable(weight, dims);
+  return [weight, ...replicates].map((w) => {
+    const table = new Float64Array(cells);
+    for (let i = 0; i < w.length; i++) table[cell[i]!]! += w[i]!;
+    const factor = ipf(table, dims, epsilon);
+    const out = new Float64Array(w.length);
+    for (let i = 0; i < w.length; i++) out[i] = w[i]! * factor[cell[i]!]!;
+    return out;
+  });
 }
 
 /**

@@ -1,37 +1,61 @@
 /**
  * Timing harness: warm-up, several runs, median. Every operation is timed beside a bare
- * typed-array loop doing the same arithmetic in the same run, so the ratio is meaningful on any
- * machine. Each run's CPU time (the process's user + system) is kept beside its wall time: on a
- * machine shared with other jobs the wall time grows with their load, the CPU time much less.
+ * typed-array loop doing the same arithmetic in the same run, and on the file in both row
+ * orders, all in rotation, so the ratios are meaningful on any machine, loaded or not. Each run's
+ * wall time and the process's CPU time (user + system, all its threads: `process.cpuUsage`) are
+ * both kept: on a machine shared with other jobs the wall time also counts the time the process
+ * waited for a core, the CPU time does not.
  */
+import { join } from 'node:path';
+import type { Order } from './operations.js';
 
 export interface Timing {
   /** Median wall time (ms). */
   median: number;
+  /** Wall times of the runs (ms). */
   runs: number[];
-  /** Median CPU time (ms) of the same runs. */
-  cpuMedian: number;
+  /** Median CPU time of the process (ms). */
+  cpu: number;
+  /** CPU times of the runs (ms). */
+  cpuRuns: number[];
 }
 
-function median(times: readonly number[]): number {
-  const sorted = [...times].sort((a, b) => a - b);
+/** The median of some numbers. */
+export function median(xs: readonly number[]): number {
+  const sorted = [...xs].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
-/** The wall and CPU times of runs as a {@link Timing}. */
-export function summarize(times: number[], cpu: readonly number[]): Timing {
-  return { median: median(times), runs: times, cpuMedian: median(cpu) };
+function summarize(times: number[], cpu: number[]): Timing {
+  return { median: median(times), runs: times, cpu: median(cpu), cpuRuns: cpu };
 }
 
-/** Runs `fn` once: its wall and CPU milliseconds. */
-export function timeOnce(fn: () => unknown): [number, number] {
+/** Runs `fn` once: its wall and CPU times (ms). */
+export function measure<T>(fn: () => T): { value: T; wall: number; cpu: number } {
   const c = process.cpuUsage();
   const t = performance.now();
-  sink = fn();
+  const value = fn();
   const wall = performance.now() - t;
   const u = process.cpuUsage(c);
-  return [wall, (u.user + u.system) / 1000];
+  return { value, wall, cpu: (u.user + u.system) / 1000 };
+}
+
+/** {@link measure} of an async function. */
+export async function measureAsync<T>(
+  fn: () => Promise<T> | T,
+): Promise<{ value: T; wall: number; cpu: number }> {
+  const c = process.cpuUsage();
+  const t = performance.now();
+  const value = await fn();
+  const wall = performance.now() - t;
+  const u = process.cpuUsage(c);
+  return { value, wall, cpu: (u.user + u.system) / 1000 };
+}
+
+/** Wall and CPU times (ms) of runs, summarized. */
+export function timing(wall: number[], cpu: number[]): Timing {
+  return summarize(wall, cpu);
 }
 
 let sink: unknown;
@@ -44,114 +68,53 @@ export function time(fn: () => unknown, opts: { warmup?: number; runs?: number }
   const times: number[] = [];
   const cpu: number[] = [];
   for (let i = 0; i < runs; i++) {
-    const [wall, c] = timeOnce(fn);
-    times.push(wall);
-    cpu.push(c);
+    const m = measure(fn);
+    sink = m.value;
+    times.push(m.wall);
+    cpu.push(m.cpu);
   }
   if (sink === Symbol.for('never')) console.log(sink);
   return summarize(times, cpu);
 }
 
 /**
- * An operation and its bare loop timed in alternation (warm-up of each, then op, bare, op, bare,
- * ...), so that both see the same machine load; medians of each.
+ * Functions timed in rotation (after `warmup` rounds: f0, f1, f2, ..., f0, f1, ...), so that all
+ * see the same machine load: e.g. an operation on the sorted file, on the shuffled file, and
+ * their bare loops. Median of each.
  */
-export function timePair(
-  fn: () => unknown,
-  bare: () => unknown,
+export function timeRotation(
+  fns: ReadonlyArray<() => unknown>,
   opts: { warmup?: number; runs?: number } = {},
-): { op: Timing; bare: Timing } {
+): Timing[] {
   const warmup = opts.warmup ?? 2;
   const runs = opts.runs ?? 7;
-  for (let i = 0; i < warmup; i++) {
-    sink = fn();
-    sink = bare();
-  }
-  const a: number[] = [];
-  const b: number[] = [];
-  const ca: number[] = [];
-  const cb: number[] = [];
+  for (let i = 0; i < warmup; i++) for (const f of fns) sink = f();
+  const times = fns.map((): number[] => []);
+  const cpu = fns.map((): number[] => []);
   for (let i = 0; i < runs; i++) {
-    let [wall, c] = timeOnce(fn);
-    a.push(wall);
-    ca.push(c);
-    [wall, c] = timeOnce(bare);
-    b.push(wall);
-    cb.push(c);
+    fns.forEach((f, j) => {
+      const m = measure(f);
+      sink = m.value;
+      times[j]!.push(m.wall);
+      cpu[j]!.push(m.cpu);
+    });
   }
   if (sink === Symbol.for('never')) console.log(sink);
-  return { op: summarize(a, ca), bare: summarize(b, cb) };
+  return times.map((t, j) => summarize(t, cpu[j]!));
 }
 
-/** {@link time} for an async function. */
-export async function timeAsync(
-  fn: () => Promise<unknown>,
-  opts: { warmup?: number; runs?: number } = {},
-): Promise<Timing> {
-  const warmup = opts.warmup ?? 1;
-  const runs = opts.runs ?? 5;
-  for (let i = 0; i < warmup; i++) sink = await fn();
-  const times: number[] = [];
-  const cpu: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const c = process.cpuUsage();
-    const t = performance.now();
-    sink = await fn();
-    times.push(performance.now() - t);
-    const u = process.cpuUsage(c);
-    cpu.push((u.user + u.system) / 1000);
-  }
-  return summarize(times, cpu);
-}
-
-/** The operations, in table order, with their labels and targets (for 1,000,000 rows). */
-export const OPERATIONS = [
-  { id: 'loadCsv', label: 'readCsv (21 columns)', kind: 'load' },
-  { id: 'loadSav', label: 'readSav (bytecode .sav)', kind: 'load' },
-  { id: 'design', label: 'svyDesign (13 strata, n/200 PSUs)', kind: 'design', targetMs: 300 },
-  { id: 'mean', label: 'svyMean numeric (3% missing)', kind: 'mean', maxRatio: 2 },
-  { id: 'meanCat', label: 'svyMean categorical (4 levels)', kind: 'mean', maxRatio: 2 },
-  { id: 'total', label: 'svyTotal numeric', kind: 'estimator', maxRatio: 3 },
-  { id: 'by', label: 'svyBy 7 regions, mean of 0/1', kind: 'estimator', maxRatio: 3 },
-  { id: 'chisq', label: 'svyChisq attitude x sex (4x2)', kind: 'estimator', maxRatio: 3 },
-  { id: 'rake', label: 'rake sex+agegroup+region', kind: 'weighting', targetMs: 150 },
-  { id: 'calibrate', label: 'calibrate linear, same margins', kind: 'weighting' },
-  {
-    id: 'repMean',
-    label: 'svyMean, 80 replicate weights',
-    kind: 'mean',
-    maxRatio: 2,
-    targetMs: 200,
-  },
-  { id: 'quantile', label: 'svyQuantile median (Woodruff)', kind: 'estimator', maxRatio: 3 },
-  {
-    id: 'multiResponse',
-    label: 'svyMultipleResponse 12 options',
-    kind: 'estimator',
-    maxRatio: 3,
-  },
-  { id: 'glm', label: 'svyGlm logistic, 4 factors (14 coef.)', kind: 'model' },
-  { id: 'glmNum', label: 'svyGlm logistic, 3 factors + income (12)', kind: 'model' },
-  { id: 'repGlm', label: 'svyGlm logistic 4 factors, 80 replicates', kind: 'model' },
-  { id: 'repGlmNum', label: 'svyGlm logistic + income, 80 replicates', kind: 'model' },
-] as const satisfies ReadonlyArray<{
-  id: string;
-  label: string;
-  kind: 'load' | 'design' | 'mean' | 'estimator' | 'weighting' | 'model';
-  targetMs?: number;
-  maxRatio?: number;
-}>;
-
-export type OperationId = (typeof OPERATIONS)[number]['id'];
-
-/** One operation timed by a size's child process. */
+/** One operation timed on one file by a size's child process. */
 export interface OperationResult {
-  id: OperationId;
+  id: string;
+  order: Order;
+  /** Median wall time (ms). */
   ms: number;
   runs: number[];
-  /** Median CPU time (ms). */
-  cpuMs: number;
   bareMs: number | null;
+  /** Median CPU time of the process (ms), and its bare loop's. */
+  cpuMs: number;
+  cpuRuns: number[];
+  bareCpuMs: number | null;
   /** A number from the result (an SE, a weight, ...), to check R computed the same thing. */
   check?: number;
 }
@@ -160,9 +123,16 @@ export interface OperationResult {
 export interface SizeResult {
   n: number;
   operations: OperationResult[];
+  /** Operations left out, with why (e.g. replicate weights at a size too big for them). */
+  skipped: Array<{ id: string; why: string }>;
   memory: {
-    /** Peak resident set of the child process (bytes), from `process.resourceUsage().maxRSS`. */
+    /** Peak resident set of the process (bytes), from `process.resourceUsage().maxRSS`. */
     maxRssBytes: number;
+    /**
+     * Peak resident set (bytes) with one file loaded, its design built and every estimator run
+     * on it once (before the other order's file is loaded).
+     */
+    oneFileMaxRssBytes: number;
     /** Resident set after each stage (bytes). */
     rssAfter: Record<string, number>;
     /** Raw column bytes: 8 per numeric cell, 4 per categorical code. */
@@ -172,14 +142,28 @@ export interface SizeResult {
     /** Growth of heap + array buffers (after GC) holding the loaded frame. */
     retainedBytes: number;
   };
-  files: {
-    csv: string;
-    sav: string | null;
-    margins: string;
-    csvBytes: number;
-    savBytes: number | null;
-  };
+  files: BenchFiles;
 }
+
+/** One size's files (DIR/files-N.json, written by bench/files.ts). */
+export interface BenchFiles {
+  n: number;
+  /** Raking margins as JSON: variable → level → population count. */
+  margins: string;
+  orders: Record<
+    Order,
+    {
+      csv: string;
+      csvBytes: number;
+      sav: string | null;
+      savBytes: number | null;
+      savOffset: number | null;
+    }
+  >;
+}
+
+/** Where bench/files.ts describes the files of size n. */
+export const filesManifest = (dir: string, n: number): string => join(dir, `files-${n}.json`);
 
 /** Formats rows of cells as an aligned table (first `left` columns left-aligned). */
 export function formatTable(header: string[], body: string[][], left = 2): string {

@@ -1,49 +1,60 @@
 /**
- * `npm run bench [-- --sizes 10000,100000,1000000] [--only glm,repGlmNum] [--no-r]`: times surveykit's operations on
- * seeded synthetic polls, each beside a bare typed-array loop doing the same arithmetic in the
- * same run, and (where `Rscript` is on the PATH) beside R's survey package on the same files.
+ * `npm run bench [-- --sizes 10000,100000,1000000] [--no-r] [--only id,id] [--replicates]
+ * [--r-all]`: times surveykit's operations on seeded synthetic polls, in two row orders (sorted by
+ * stratum and PSU, and the same rows shuffled), each beside a bare typed-array loop doing the same
+ * arithmetic in the same run, and (where `Rscript` is on the PATH) beside R's survey package on
+ * the same files.
  *
- * Each size runs in its own child process (bench/size.ts, compiled to JavaScript first), so its
- * peak memory is its own; R then runs bench/r-bench.R on the files that child wrote. Prints the
- * tables (times, targets, memory, scaling) and writes out/bench.json. The targets are the
- * performance issue's, for 1,000,000 rows.
+ * Each size's files are written by their own process (bench/files.ts), and each size is timed in
+ * its own process (bench/size.ts, compiled to JavaScript first), so its peak memory is its own; R
+ * then runs bench/r-bench.R on each file (by default for sizes up to 1,000,000 rows; `--r-all` for
+ * every size). `--only` times some operations (ids of bench/operations.ts); `--replicates` runs the
+ * replicate-weight operations above 2,000,000 rows too. Prints the tables (times in both orders,
+ * targets, memory, scaling) and writes out/bench.json. The targets are those of the performance
+ * issues, for 1,000,000 rows, in both orders. Times are the CPU time of the process (surveykit's
+ * and R's alike; the wall times are printed beside them and kept in out/bench.json): on a machine
+ * shared with other jobs the wall time also counts the time spent waiting for a core.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { formatTable, OPERATIONS, type OperationId, type SizeResult } from './harness.js';
+import { filesManifest, formatTable, type SizeResult } from './harness.js';
+import { OPERATIONS, ORDERS, type Order } from './operations.js';
 
 const argv = process.argv.slice(2);
-const sizesArg = argv.indexOf('--sizes');
-const sizes =
-  sizesArg >= 0 ? argv[sizesArg + 1]!.split(',').map(Number) : [10_000, 100_000, 1_000_000];
+const option = (name: string) => {
+  const at = argv.indexOf(name);
+  return at >= 0 ? argv[at + 1] : undefined;
+};
+const sizes = (option('--sizes') ?? '10000,100000,1000000').split(',').map(Number);
 if (sizes.some((n) => !(Number.isInteger(n) && n >= 1000))) {
   throw new Error('--sizes takes a comma-separated list of row counts of at least 1000');
 }
-const TARGET_N = 1_000_000;
-// --only: some operations (their ids, e.g. glm,repGlmNum), in both surveykit's and R's runs
-const onlyArg = argv.indexOf('--only');
-const only = onlyArg >= 0 ? argv[onlyArg + 1]!.split(',') : null;
-const unknown = only?.filter((id) => !OPERATIONS.some((o) => o.id === id)) ?? [];
-if (only?.length === 0 || unknown.length > 0) {
-  throw new Error(
-    `--only takes a comma-separated list of operations: ${OPERATIONS.map((o) => o.id).join(', ')} (unknown: ${unknown.join(', ')})`,
-  );
+const only = option('--only');
+if (only !== undefined) {
+  const unknown = only.split(',').filter((id) => !OPERATIONS.some((op) => op.id === id));
+  if (unknown.length > 0) throw new Error(`--only: unknown operation(s) ${unknown.join(', ')}`);
 }
-const childEnv = only ? { ...process.env, SURVEYKIT_BENCH_ONLY: only.join(',') } : process.env;
+const TARGET_N = 1_000_000;
+/** Most shuffled / sorted time at the target size. */
+const MAX_ORDER_RATIO = 1.3;
+/** R / surveykit at least this by default. */
+const MIN_R = 20;
 
 interface ROperation {
+  /** Median wall ms. */
   ms: number;
   runs: number[];
-  /** Median CPU ms (user + system). */
-  cpuMs?: number;
+  /** Median CPU ms. */
+  cpuMs: number;
+  cpuRuns: number[];
   note: string | null;
   check?: number;
 }
 interface RResult {
   info: { r: string; survey: string; 'data.table': string; threads: number };
-  operations: Partial<Record<OperationId, ROperation>>;
+  operations: Partial<Record<string, ROperation>>;
 }
 
 /** Rscript with survey, data.table and jsonlite, unless --no-r. */
@@ -70,39 +81,60 @@ const compiled = spawnSync(
   { stdio: 'inherit' },
 );
 if (compiled.status !== 0) throw new Error('bench: tsc -p bench/tsconfig.json failed');
+const js = (name: string) => join('out', 'bench-js', 'bench', `${name}.js`);
 
 const tmp = mkdtempSync(join(tmpdir(), 'surveykit-bench-'));
-const results: Array<{ size: SizeResult; r: RResult | null; load: number[] }> = [];
+const results: Array<{ size: SizeResult; r: Partial<Record<Order, RResult>>; load: number[] }> = [];
 try {
   for (const n of sizes) {
-    console.error(`n = ${n.toLocaleString('en-US')}`);
+    console.error(`n = ${n.toLocaleString('en-US')}: writing the files`);
+    const made = spawnSync(process.execPath, [js('files'), String(n), tmp], { stdio: 'inherit' });
+    if (made.status !== 0) throw new Error(`bench/files.ts ${n} failed (${made.status})`);
     const out = join(tmp, `size-${n}.json`);
     const loadBefore = loadavg()[0]!;
     const child = spawnSync(
       process.execPath,
-      ['--expose-gc', join('out', 'bench-js', 'bench', 'size.js'), String(n), tmp, out],
-      { stdio: 'inherit', env: childEnv },
+      [
+        '--expose-gc',
+        js('size'),
+        String(n),
+        tmp,
+        out,
+        ...(only ? ['--only', only] : []),
+        ...(argv.includes('--replicates') ? ['--replicates'] : []),
+      ],
+      { stdio: 'inherit' },
     );
     if (child.status !== 0) throw new Error(`bench/size.ts ${n} failed (${child.status})`);
     const size = JSON.parse(readFileSync(out, 'utf8')) as SizeResult;
-    let r: RResult | null = null;
-    if (rscript) {
-      const rOut = join(tmp, `r-${n}.json`);
-      const rArgs = [
-        join('bench', 'r-bench.R'),
-        size.files.csv,
-        size.files.margins,
-        String(n >= TARGET_N ? 3 : 5),
-        rOut,
-        ...(size.files.sav ? [size.files.sav] : []),
-      ];
-      const run = spawnSync(rscript, rArgs, { stdio: 'inherit', env: childEnv });
-      if (run.status === 0) r = JSON.parse(readFileSync(rOut, 'utf8')) as RResult;
-      else console.error(`R failed at n = ${n} (exit ${run.status}); no R column for it`);
+    const r: Partial<Record<Order, RResult>> = {};
+    if (rscript && (n <= TARGET_N || argv.includes('--r-all'))) {
+      for (const order of ORDERS) {
+        const f = size.files.orders[order];
+        const rOut = join(tmp, `r-${n}-${order}.json`);
+        console.error(`  R, ${order} file`);
+        const run = spawnSync(
+          rscript,
+          [
+            join('bench', 'r-bench.R'),
+            f.csv,
+            size.files.margins,
+            String(n >= TARGET_N ? 3 : 5),
+            rOut,
+            ...(f.sav ? [f.sav] : []),
+            ...(only ? ['--only', only] : []),
+          ],
+          { stdio: 'inherit' },
+        );
+        if (run.status === 0) r[order] = JSON.parse(readFileSync(rOut, 'utf8')) as RResult;
+        else console.error(`R failed at n = ${n}, ${order} (exit ${run.status}); no R column`);
+      }
     }
-    for (const f of [size.files.csv, size.files.sav, size.files.margins]) {
-      if (f) rmSync(f, { force: true });
+    for (const f of Object.values(size.files.orders)) {
+      for (const p of [f.csv, f.sav]) if (p) rmSync(p, { force: true });
     }
+    rmSync(size.files.margins, { force: true });
+    rmSync(filesManifest(tmp, n), { force: true });
     results.push({ size, r, load: [loadBefore, loadavg()[0]!] });
   }
 } finally {
@@ -110,21 +142,19 @@ try {
 }
 
 // ---- Rows, targets -----------------------------------------------------------------------------
-interface Row {
-  n: number;
-  id: OperationId;
-  operation: string;
+interface Side {
+  /** Median CPU ms, and wall ms. */
   ms: number;
+  wallMs: number;
   bareMs: number | null;
-  /** ms / bare ms. */
+  bareWallMs: number | null;
+  /** ms / bare ms (CPU). */
   ratio: number | null;
+  /** R's CPU ms and wall ms. */
   rMs: number | null;
-  /** R ms / surveykit ms. */
+  rWallMs: number | null;
+  /** R ms / surveykit ms (CPU). */
   rRatio: number | null;
-  /** CPU ms (user + system) of surveykit's and R's runs, and R's / surveykit's. */
-  cpuMs: number;
-  rCpuMs: number | null;
-  rCpuRatio: number | null;
   rNote: string | null;
   nsPerRow: number;
   /** A number from surveykit's result (an SE, a weight, ...) and the same from R's. */
@@ -132,6 +162,14 @@ interface Row {
   rCheck: number | null;
   /** surveykit's result agrees with R's (relative difference of the checked number < 1e-6). */
   sameAsR: boolean | null;
+}
+interface Row {
+  n: number;
+  id: string;
+  operation: string;
+  orders: Partial<Record<Order, Side>>;
+  /** Shuffled ms / sorted ms. */
+  orderRatio: number | null;
   target: string | null;
   met: boolean | null;
   missed: string[];
@@ -139,54 +177,61 @@ interface Row {
 
 const rows: Row[] = [];
 for (const { size, r } of results) {
-  for (const op of size.operations) {
-    const def = OPERATIONS.find((o) => o.id === op.id)!;
-    const rOp = r?.operations[op.id] ?? null;
-    const ratio = op.bareMs ? op.ms / op.bareMs : null;
-    const rRatio = rOp ? rOp.ms / op.ms : null;
-    const rCpuRatio = rOp?.cpuMs !== undefined ? rOp.cpuMs / op.cpuMs : null;
-    // against R: CPU times when both have them (wall times swing with other jobs' load)
-    const vsR = rCpuRatio ?? rRatio;
+  for (const def of OPERATIONS) {
+    const orders: Partial<Record<Order, Side>> = {};
+    for (const order of ORDERS) {
+      const op = size.operations.find((o) => o.id === def.id && o.order === order);
+      if (!op) continue;
+      const rOp = r[order]?.operations[def.id] ?? null;
+      orders[order] = {
+        ms: op.cpuMs,
+        wallMs: op.ms,
+        bareMs: op.bareCpuMs,
+        bareWallMs: op.bareMs,
+        ratio: op.bareCpuMs ? op.cpuMs / op.bareCpuMs : null,
+        rMs: rOp?.cpuMs ?? null,
+        rWallMs: rOp?.ms ?? null,
+        rRatio: rOp ? rOp.cpuMs / op.cpuMs : null,
+        rNote: rOp?.note ?? null,
+        nsPerRow: (op.cpuMs * 1e6) / size.n,
+        check: op.check ?? null,
+        rCheck: rOp?.check ?? null,
+        sameAsR:
+          rOp?.check !== undefined && op.check !== undefined
+            ? Math.abs(rOp.check - op.check) <= 1e-6 * Math.max(Math.abs(rOp.check), 1e-300)
+            : null,
+      };
+    }
+    if (Object.keys(orders).length === 0) continue;
+    const orderRatio =
+      orders.sorted && orders.shuffled ? orders.shuffled.ms / orders.sorted.ms : null;
     const parts: string[] = [];
     const missed: string[] = [];
     if (size.n === TARGET_N) {
-      if ('maxRatio' in def) {
-        parts.push(`<=${def.maxRatio}x bare`);
-        if (ratio !== null && ratio > def.maxRatio) missed.push(`${ratio.toFixed(1)}x bare`);
+      const minR = def.minR === undefined ? MIN_R : def.minR;
+      if (def.maxRatio !== undefined) parts.push(`<=${def.maxRatio}x bare`);
+      if (def.targetMs !== undefined) parts.push(`<${def.targetMs} ms`);
+      if (minR !== null) parts.push(def.id === 'loadCsv' ? '<= fread' : `>=${minR}x R`);
+      parts.push(`shuffled <=${MAX_ORDER_RATIO}x sorted`);
+      for (const order of ORDERS) {
+        const s = orders[order];
+        if (!s) continue;
+        if (def.maxRatio !== undefined && s.ratio !== null && s.ratio > def.maxRatio)
+          missed.push(`${s.ratio.toFixed(1)}x bare (${order})`);
+        if (def.targetMs !== undefined && s.ms >= def.targetMs)
+          missed.push(`${s.ms.toFixed(0)} ms (${order})`);
+        if (minR !== null && s.rRatio !== null && s.rRatio < minR)
+          missed.push(`${s.rRatio.toFixed(1)}x R (${order})`);
       }
-      if ('targetMs' in def) {
-        parts.push(`<${def.targetMs} ms`);
-        if (op.ms >= def.targetMs) missed.push(`${op.ms.toFixed(0)} ms`);
-      }
-      if (op.id === 'loadCsv') {
-        parts.push('<= fread');
-        if (vsR !== null && vsR < 1) missed.push(`${(1 / vsR).toFixed(1)}x fread`);
-      } else if (op.id !== 'loadSav') {
-        parts.push('>=20x R');
-        if (vsR !== null && vsR < 20) missed.push(`${vsR.toFixed(1)}x R`);
-      }
+      if (orderRatio !== null && orderRatio > MAX_ORDER_RATIO)
+        missed.push(`shuffled ${orderRatio.toFixed(2)}x sorted`);
     }
-    const sameAsR =
-      rOp?.check !== undefined && op.check !== undefined
-        ? Math.abs(rOp.check - op.check) <= 1e-6 * Math.max(Math.abs(rOp.check), 1e-300)
-        : null;
     rows.push({
       n: size.n,
-      id: op.id,
+      id: def.id,
       operation: def.label,
-      ms: op.ms,
-      bareMs: op.bareMs,
-      ratio,
-      rMs: rOp?.ms ?? null,
-      rRatio,
-      cpuMs: op.cpuMs,
-      rCpuMs: rOp?.cpuMs ?? null,
-      rCpuRatio,
-      rNote: rOp?.note ?? null,
-      nsPerRow: (op.ms * 1e6) / size.n,
-      check: op.check ?? null,
-      rCheck: rOp?.check ?? null,
-      sameAsR,
+      orders,
+      orderRatio,
       target: parts.length > 0 ? parts.join(', ') : null,
       met: parts.length > 0 ? missed.length === 0 : null,
       missed,
@@ -194,38 +239,48 @@ for (const { size, r } of results) {
   }
 }
 
-const fmt = (x: number | null, digits = 1) => (x === null ? '-' : x.toFixed(digits));
-const times = formatTable(
+const fmt = (x: number | null | undefined, digits = 1) =>
+  x === null || x === undefined ? '-' : x.toFixed(digits);
+const times = (x: number | null | undefined) =>
+  x === null || x === undefined ? '-' : `${x.toFixed(x < 10 ? 2 : 1)}x`;
+const side = (r: Row, o: Order) => r.orders[o];
+const sameCell = (r: Row) => {
+  const s = ORDERS.map((o) => side(r, o)?.sameAsR ?? null).filter((x) => x !== null);
+  return s.length === 0 ? '-' : s.every(Boolean) ? 'yes' : 'NO';
+};
+const timesTable = formatTable(
   [
     'n',
     'operation',
-    'ms',
-    'CPU ms',
+    'sorted ms',
+    'shuffled ms',
+    'shuf/sort',
     'bare ms',
     'x bare',
     'R ms',
-    'R CPU ms',
     'R/sk',
-    'R/sk CPU',
     'same',
-    'target (1M)',
-    'met',
+    'wall ms',
+    'met (1M: both orders)',
   ],
-  rows.map((r) => [
-    r.n.toLocaleString('en-US'),
-    r.operation,
-    fmt(r.ms),
-    fmt(r.cpuMs),
-    fmt(r.bareMs),
-    r.ratio === null ? '-' : `${r.ratio.toFixed(2)}x`,
-    r.rMs === null ? '-' : `${fmt(r.rMs, 0)}${r.rNote ? '*' : ''}`,
-    fmt(r.rCpuMs, 0),
-    r.rRatio === null ? '-' : `${r.rRatio.toFixed(1)}x`,
-    r.rCpuRatio === null ? '-' : `${r.rCpuRatio.toFixed(1)}x`,
-    r.sameAsR === null ? '-' : r.sameAsR ? 'yes' : 'NO',
-    r.target ?? '',
-    r.met === null ? '' : r.met ? 'met' : `MISSED: ${r.missed.join(', ')}`,
-  ]),
+  rows.map((r) => {
+    const s = side(r, 'shuffled') ?? side(r, 'sorted');
+    const rBoth = ORDERS.map((o) => side(r, o)?.rRatio).filter((x) => x != null) as number[];
+    return [
+      r.n.toLocaleString('en-US'),
+      r.operation,
+      fmt(side(r, 'sorted')?.ms),
+      fmt(side(r, 'shuffled')?.ms),
+      times(r.orderRatio),
+      ORDERS.map((o) => fmt(side(r, o)?.bareMs)).join(' / '),
+      ORDERS.map((o) => times(side(r, o)?.ratio)).join(' / '),
+      s?.rMs == null ? '-' : `${fmt(s.rMs, 0)}${s.rNote ? '*' : ''}`,
+      rBoth.length === 0 ? '-' : `${Math.min(...rBoth).toFixed(1)}x`,
+      sameCell(r),
+      ORDERS.map((o) => fmt(side(r, o)?.wallMs)).join(' / '),
+      r.met === null ? '' : r.met ? 'met' : `MISSED: ${r.missed.join(', ')}`,
+    ];
+  }),
 );
 
 // ---- Memory ------------------------------------------------------------------------------------
@@ -234,23 +289,26 @@ const memory = results.map(({ size }) => {
   const m = size.memory;
   return {
     n: size.n,
+    oneFileMaxRssMB: m.oneFileMaxRssBytes / MB,
+    oneFileMBPerMillion: m.oneFileMaxRssBytes / MB / (size.n / 1e6),
     maxRssMB: m.maxRssBytes / MB,
-    rssAfterLoadMB: (m.rssAfter.readCsv ?? 0) / MB,
     rawColumnMB: m.rawColumnBytes / MB,
     frameMB: m.frameBytes / MB,
     frameFactor: m.frameBytes / m.rawColumnBytes,
     retainedMB: m.retainedBytes / MB,
     retainedFactor: m.retainedBytes / m.rawColumnBytes,
     under2x: m.frameBytes < 2 * m.rawColumnBytes && m.retainedBytes < 2 * m.rawColumnBytes,
-    csvMB: size.files.csvBytes / MB,
-    savMB: size.files.savBytes === null ? null : size.files.savBytes / MB,
+    csvMB: size.files.orders.sorted.csvBytes / MB,
+    savMB:
+      size.files.orders.sorted.savBytes === null ? null : size.files.orders.sorted.savBytes / MB,
   };
 });
 const memoryTable = formatTable(
   [
     'n',
-    'peak RSS MB',
-    'RSS after load',
+    'peak RSS MB (1 file)',
+    'per 1M rows',
+    'peak RSS MB (all)',
     'raw columns MB',
     'frame MB',
     'factor',
@@ -260,8 +318,9 @@ const memoryTable = formatTable(
   ],
   memory.map((m) => [
     m.n.toLocaleString('en-US'),
+    m.oneFileMaxRssMB.toFixed(0),
+    m.oneFileMBPerMillion.toFixed(0),
     m.maxRssMB.toFixed(0),
-    m.rssAfterLoadMB.toFixed(0),
     m.rawColumnMB.toFixed(1),
     m.frameMB.toFixed(1),
     `${m.frameFactor.toFixed(2)}x`,
@@ -272,54 +331,75 @@ const memoryTable = formatTable(
   1,
 );
 
-// ---- Scaling -----------------------------------------------------------------------------------
+// ---- Scaling (shuffled files) ------------------------------------------------------------------
 const scaling = OPERATIONS.filter((op) => rows.some((r) => r.id === op.id)).map((op) => {
   const perRow = Object.fromEntries(
-    rows.filter((r) => r.id === op.id).map((r) => [r.n, r.nsPerRow]),
+    rows
+      .filter((r) => r.id === op.id)
+      .map((r) => [r.n, (side(r, 'shuffled') ?? side(r, 'sorted'))!.nsPerRow]),
   ) as Record<number, number>;
-  const at100k = perRow[100_000];
-  const at1m = perRow[TARGET_N];
-  const growth = at100k !== undefined && at1m !== undefined ? at1m / at100k : null;
+  // Growth of the time per row from each size to the next one at least 10x bigger.
+  const growth: Array<{ from: number; to: number; factor: number }> = [];
+  for (const a of sizes) {
+    const b = sizes.find((x) => x >= 10 * a && x >= 100_000);
+    if (b !== undefined && perRow[a] !== undefined && perRow[b] !== undefined && a >= 100_000)
+      growth.push({ from: a, to: b, factor: perRow[b]! / perRow[a]! });
+  }
   return {
     id: op.id,
     operation: op.label,
     nsPerRow: perRow,
-    growth1mOver100k: growth,
-    linear: growth === null ? null : growth <= 2,
+    growth,
+    linear: growth.length === 0 ? null : growth.every((g) => g.factor <= 2),
   };
 });
+const short = (n: number) => (n >= 1e6 ? `${n / 1e6}M` : n >= 1e3 ? `${n / 1e3}k` : String(n));
+const growthColumns = [
+  ...new Set(scaling.flatMap((s) => s.growth.map((g) => `${short(g.to)} / ${short(g.from)}`))),
+];
 const scalingTable = formatTable(
   [
     'operation',
     ...sizes.map((n) => `ns/row @ ${n.toLocaleString('en-US')}`),
-    '1M / 100k',
+    ...growthColumns,
     'linear',
   ],
   scaling.map((s) => [
     s.operation,
     ...sizes.map((n) => fmt(s.nsPerRow[n] ?? null)),
-    s.growth1mOver100k === null ? '-' : `${s.growth1mOver100k.toFixed(2)}x`,
+    ...growthColumns.map((c) => {
+      const g = s.growth.find((x) => `${short(x.to)} / ${short(x.from)}` === c);
+      return g ? `${g.factor.toFixed(2)}x` : '-';
+    }),
     s.linear === null ? '-' : s.linear ? 'yes' : 'NO (> 2x)',
   ]),
   1,
 );
 
 const targetRows = rows.filter((r) => r.met !== null);
-const rInfo = results.find((x) => x.r)?.r?.info ?? null;
+const rInfo =
+  results.flatMap((x) => ORDERS.map((o) => x.r[o]?.info)).find((i) => i !== undefined) ?? null;
 const cpu = cpus();
 console.log(
   `\n${new Date().toISOString().slice(0, 10)}: ${cpu.length} CPUs (${cpu[0]?.model ?? '?'}), Node ${process.version}` +
     (rInfo
       ? `, ${rInfo.r}, survey ${rInfo.survey}, data.table ${rInfo['data.table']} (${rInfo.threads} thread${rInfo.threads === 1 ? '' : 's'})`
       : '') +
-    `; 1-minute load average ${results.map((x) => x.load.map((l) => l.toFixed(1)).join('-')).join(', ')}`,
+    `; 1-minute load average before-after each size ${results.map((x) => x.load.map((l) => l.toFixed(1)).join('-')).join(', ')}`,
 );
 console.log(
-  `\nTimes (median ms, wall and CPU = user + system; x bare = surveykit / bare loop, wall; R/sk = R / surveykit; the R targets are judged on CPU times)\n${times}`,
+  `\nTimes (median CPU ms of the process; shuf/sort = shuffled / sorted; bare, x bare and wall ms = sorted / shuffled; R on the shuffled file; R/sk = the lower R / surveykit of the two orders, CPU against CPU)\n${timesTable}`,
 );
-if (rows.some((r) => r.rNote)) console.log('* R timed once (over 60 s)');
+if (rows.some((r) => ORDERS.some((o) => side(r, o)?.rNote)))
+  console.log('* R timed once (over 60 s)');
+for (const { size } of results) {
+  for (const s of size.skipped)
+    console.log(`n = ${size.n.toLocaleString('en-US')}: ${s.id} not timed (${s.why})`);
+}
 console.log(`\nMemory (per size, its own process)\n${memoryTable}`);
-console.log(`\nScaling (ns per row; not linear if 1M is over 2x 100k)\n${scalingTable}`);
+console.log(
+  `\nScaling (CPU ns per row, shuffled files; not linear if growing over 2x)\n${scalingTable}`,
+);
 if (targetRows.length > 0) {
   const missed = targetRows.filter((r) => !r.met);
   console.log(
@@ -348,6 +428,7 @@ writeFileSync(
       rows,
       memory,
       scaling,
+      skipped: Object.fromEntries(results.map((x) => [x.size.n, x.size.skipped])),
     },
     null,
     2,

@@ -13,6 +13,7 @@ import {
   firstNonNumericRow,
   rowCodes,
 } from './keys.js';
+import { rememberRange } from './scale.js';
 import type { DesignSpec, LinearizationDesign, LonelyPsu, Stage } from './types.js';
 
 const LONELY_RULES: readonly LonelyPsu[] = ['fail', 'remove', 'adjust', 'average', 'certainty'];
@@ -130,11 +131,31 @@ export function svyDesign(data: SurveyData, spec: DesignSpec = {}): Linearizatio
       { file: source },
     );
   }
-  if (hasStrata && !nest)
-    checkNested(first.clusters, first.strata, idNames[0] ?? '(row)', strataNames[0]!, source);
-
+  // Stage 1's clusters must be nested in its strata (checked while building it), unless nested
+  // by construction.
+  const nested =
+    hasStrata && !nest
+      ? (c: number, s: number, prev: number, i: number) => {
+          throw notNested(
+            first.clusters,
+            first.strata,
+            c,
+            s,
+            prev,
+            i,
+            idNames[0] ?? '(row)',
+            strataNames[0]!,
+            source,
+          );
+        }
+      : null;
   const stages = stageCodes.map((s, k) =>
-    buildStage(s.strata, s.clusters, k === 0 ? null : stageCodes[k - 1]!.clusters),
+    buildStage(
+      s.strata,
+      s.clusters,
+      k === 0 ? null : stageCodes[k - 1]!.clusters,
+      k === 0 ? nested : null,
+    ),
   );
   const warnings: string[] = [];
   applyFpc(stages, stageCodes, fpcNames, col, source, warnings);
@@ -179,38 +200,54 @@ function toList(x: string | string[] | undefined): string[] {
   return Array.isArray(x) ? x : [x];
 }
 
-function checkNested(
+/** The error for cluster c of the row i, seen in stratum `prev` before and in s now. */
+function notNested(
   clusters: DenseCodes,
   strata: DenseCodes,
+  c: number,
+  s: number,
+  prev: number,
+  i: number,
   idName: string,
   strataName: string,
   source: string,
-) {
-  const stratumOf = new Int32Array(clusters.count).fill(-1);
-  for (let i = 0; i < clusters.codes.length; i++) {
-    const c = clusters.codes[i]!;
-    const s = strata.codes[i]!;
-    if (stratumOf[c] === -1) stratumOf[c] = s;
-    else if (stratumOf[c] !== s) {
-      throw new DesignError(
-        'CLUSTERS_NOT_NESTED',
-        `${source}: cluster "${clusters.name(c)}" of "${idName}" appears in strata "${strata.name(stratumOf[c]!)}" and "${strata.name(s)}" of "${strataName}" (row ${i + 1}); if cluster ids restart within each stratum, use nest: true`,
-        { file: source, column: idName, value: clusters.name(c), row: i + 1 },
-      );
-    }
-  }
+): DesignError {
+  return new DesignError(
+    'CLUSTERS_NOT_NESTED',
+    `${source}: cluster "${clusters.name(c)}" of "${idName}" appears in strata "${strata.name(prev)}" and "${strata.name(s)}" of "${strataName}" (row ${i + 1}); if cluster ids restart within each stratum, use nest: true`,
+    { file: source, column: idName, value: clusters.name(c), row: i + 1 },
+  );
 }
 
-function buildStage(strata: DenseCodes, clusters: DenseCodes, above: DenseCodes | null): Stage {
+/**
+ * One stage from its strata and clusters. With `notNested`, a cluster found in two strata is
+ * reported to it (which throws); without, clusters are nested in strata by construction.
+ */
+function buildStage(
+  strata: DenseCodes,
+  clusters: DenseCodes,
+  above: DenseCodes | null,
+  notNested: ((c: number, s: number, prev: number, i: number) => never) | null,
+): Stage {
   const n = strata.codes.length;
   const clusterStratum = new Int32Array(clusters.count).fill(-1);
   const stratumParent = new Int32Array(strata.count).fill(-1);
-  for (let i = 0; i < n; i++) {
-    const c = clusters.codes[i]!;
-    const s = strata.codes[i]!;
-    clusterStratum[c] = s; // clusters are nested in strata by construction or by checkNested
-    if (above) stratumParent[s] = above.codes[i]!;
+  const clusterCodes = clusters.codes;
+  const strataCodes = strata.codes;
+  if (notNested !== null) {
+    for (let i = 0; i < n; i++) {
+      const c = clusterCodes[i]!;
+      const s = strataCodes[i]!;
+      const prev = clusterStratum[c]!;
+      if (prev !== s) {
+        if (prev !== -1) notNested(c, s, prev, i);
+        clusterStratum[c] = s;
+      }
+    }
+  } else {
+    for (let i = 0; i < n; i++) clusterStratum[clusterCodes[i]!] = strataCodes[i]!;
   }
+  if (above) for (let i = 0; i < n; i++) stratumParent[strataCodes[i]!] = above.codes[i]!;
   const stratumSampled = new Float64Array(strata.count);
   for (let c = 0; c < clusters.count; c++) stratumSampled[clusterStratum[c]!]! += 1;
   const stratumClusterStart = new Int32Array(strata.count + 1);
@@ -346,12 +383,22 @@ function resolveWeights(
       );
     }
     const w = new Float64Array(n);
+    const values = c.values;
+    const allowZero = spec.allowZeroWeights ?? false;
+    // the range, for the scaling of extreme weights (see scale.ts), in the same pass
+    let max = 0;
+    let minPositive = Number.POSITIVE_INFINITY;
     for (let i = 0; i < n; i++) {
-      const x = c.values[i]!;
+      const x = values[i]!;
       const weight = isProbs ? 1 / x : x;
-      checkWeight(weight, x, i, name, role, source, spec.allowZeroWeights ?? false);
+      // finite and positive: the usual case, one test
+      if (!(weight > 0 && weight < Number.POSITIVE_INFINITY && x < Number.POSITIVE_INFINITY))
+        checkWeight(weight, x, i, name, role, source, allowZero);
       w[i] = weight;
+      if (weight > max) max = weight;
+      if (weight < minPositive && weight > 0) minPositive = weight;
     }
+    rememberRange(w, max, minPositive);
     return w;
   }
   if (spec.fpc !== undefined) {

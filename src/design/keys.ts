@@ -38,10 +38,25 @@ export function denseCodes(col: Column, role: string, source: string): DenseCode
     }
     return { codes, count: names.length, name: (k) => names[k]! };
   }
+  const values = col.values;
+  // Ids that are integers in a range not much wider than the rows (the usual case) are coded
+  // through a table indexed by value; others through a hash map. The same codes either way.
+  let min = Number.POSITIVE_INFINITY;
+  let max = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < n; i++) {
+    const v = values[i]!;
+    if (Number.isNaN(v)) throw missingValue(col.name, role, i, source);
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  if (Number.isInteger(min) && max - min < tableLimit(n)) {
+    const coded = tableCodes(values, min, max - min + 1, codes, names);
+    if (coded) return { codes, count: names.length, name: (k) => names[k]! };
+    names.length = 0; // a value that is not an integer: the hash map
+  }
   const map = new Map<number, number>();
   for (let i = 0; i < n; i++) {
-    const v = col.values[i]!;
-    if (Number.isNaN(v)) throw missingValue(col.name, role, i, source);
+    const v = values[i]!;
     let d = map.get(v);
     if (d === undefined) {
       d = names.length;
@@ -51,6 +66,39 @@ export function denseCodes(col: Column, role: string, source: string): DenseCode
     codes[i] = d;
   }
   return { codes, count: names.length, name: (k) => names[k]! };
+}
+
+/**
+ * Codes through a table of `size` entries indexed by value − min (min an integer), in
+ * first-seen order; `false` (codes unfinished) at the first value that is not an integer.
+ */
+function tableCodes(
+  values: Float64Array,
+  min: number,
+  size: number,
+  codes: Int32Array,
+  names: string[],
+): boolean {
+  const table = new Int32Array(size).fill(-1);
+  for (let i = 0; i < values.length; i++) {
+    const x = values[i]! - min;
+    const slot = x | 0;
+    // (an integer slot: an integer value, as min is one)
+    if (slot !== x) return false;
+    let d = table[slot]!;
+    if (d < 0) {
+      d = names.length;
+      table[slot] = d;
+      names.push(String(values[i]!));
+    }
+    codes[i] = d;
+  }
+  return true;
+}
+
+/** Largest lookup table (entries) used to code n rows: a few bytes per row at most. */
+function tableLimit(n: number): number {
+  return Math.min(Math.max(4 * n, 1 << 16), 1 << 27);
 }
 
 function missingValue(column: string, role: string, row: number, source: string): DesignError {
@@ -70,16 +118,31 @@ export function combineCodes(outer: DenseCodes, inner: DenseCodes, sep = '.'): D
   const codes = new Int32Array(n);
   const firstRow: number[] = [];
   const width = inner.count;
-  const map = new Map<number, number>();
-  for (let i = 0; i < n; i++) {
-    const key = outer.codes[i]! * width + inner.codes[i]!;
-    let d = map.get(key);
-    if (d === undefined) {
-      d = firstRow.length;
-      map.set(key, d);
-      firstRow.push(i);
+  if (outer.count * width <= tableLimit(n)) {
+    // Few enough pairs for a table indexed by the pair (the usual case: strata × PSUs).
+    const table = new Int32Array(outer.count * width).fill(-1);
+    for (let i = 0; i < n; i++) {
+      const key = outer.codes[i]! * width + inner.codes[i]!;
+      let d = table[key]!;
+      if (d < 0) {
+        d = firstRow.length;
+        table[key] = d;
+        firstRow.push(i);
+      }
+      codes[i] = d;
     }
-    codes[i] = d;
+  } else {
+    const map = new Map<number, number>();
+    for (let i = 0; i < n; i++) {
+      const key = outer.codes[i]! * width + inner.codes[i]!;
+      let d = map.get(key);
+      if (d === undefined) {
+        d = firstRow.length;
+        map.set(key, d);
+        firstRow.push(i);
+      }
+      codes[i] = d;
+    }
   }
   const name = (k: number): string => {
     const i = firstRow[k]!;

@@ -9,6 +9,7 @@ import { DesignError } from '../errors.js';
 import { hadamard } from './hadamard.js';
 import { firstNonNumericRow } from './keys.js';
 import type { ReplicateDesign, ReplicateType } from './replicate-types.js';
+import { ldexp, weightExponent } from './scale.js';
 import type { LinearizationDesign, Stage } from './types.js';
 
 const REPLICATE_TYPES: readonly ReplicateType[] = [
@@ -898,6 +899,24 @@ export function replicateWeightMatrixRank(
   columns: readonly Float64Array[],
   rows: Uint8Array | null = null,
   tol = RANK_TOL,
+): number {
+  if (columns.length > 0) {
+    // the rank does not change with the scale; weights near 1e±300 would overflow its squares
+    const k = weightExponent(columns[0]!);
+    if (k !== 0)
+      return weightMatrixRank(
+        columns.map((c) => c.map((v) => ldexp(v, -k))),
+        rows,
+        tol,
+      );
+  }
+  return weightMatrixRank(columns, rows, tol);
+}
+
+function weightMatrixRank(
+  columns: readonly Float64Array[],
+  rows: Uint8Array | null,
+  tol: number,
 ): number {
   const p = columns.length;
   if (p === 0) return 0;

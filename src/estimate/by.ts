@@ -5,6 +5,7 @@
  */
 import { getColumn } from '../data/frame.js';
 import type { Column, SurveyData } from '../data/types.js';
+import { inheritExponent } from '../design/scale.js';
 import type { LinearizationDesign, SurveyDesign } from '../design/types.js';
 import { EstimationError, SurveyError } from '../errors.js';
 import { type EstimateTable, toEstimateTable, uniqueLabels } from './estimate-table.js';
@@ -16,6 +17,7 @@ import {
   rowLink,
 } from './influence-rows.js';
 import { registerReplicateGroups } from './replicate-groups.js';
+import { longRuns, RUN } from './runs.js';
 import type { Estimate } from './types.js';
 import type { ReplicateEstimates } from './variance.js';
 
@@ -430,6 +432,7 @@ function compactGroups(
   return {
     design(k) {
       const d = sliceDesign(design, k, counts[k]!, () => weightsOf(k), split);
+      inheritExponent(d, design);
       byStages.set(d.stages, k);
       register(d, k);
       return d;
@@ -513,28 +516,6 @@ function sliceDesign(
     },
   });
   return group;
-}
-
-/** Runs of rows of one group at least this long are copied as blocks. */
-const RUN = 32;
-
-/**
- * Whether the rows of a group mostly come in long runs (a file sorted by the grouping
- * variable, or by strata nested in it): fewer than one code change in 2·{@link RUN} rows, judged
- * from about 4,096 pairs of neighbouring rows spread over the file. (Only the speed of
- * splitting the groups depends on it.)
- */
-function longRuns(codes: Int32Array): boolean {
-  const n = codes.length;
-  if (n < 2) return true;
-  const step = Math.max(1, Math.floor((n - 1) / 4096));
-  let pairs = 0;
-  let changes = 0;
-  for (let i = 0; i + 1 < n; i += step) {
-    pairs++;
-    if (codes[i] !== codes[i + 1]) changes++;
-  }
-  return changes * RUN * 2 <= pairs;
 }
 
 /**

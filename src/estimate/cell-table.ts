@@ -8,11 +8,13 @@
 import { getColumn } from '../data/frame.js';
 import type { Column } from '../data/types.js';
 import type { ReplicateDesign } from '../design/replicate-types.js';
+import { ldexp, workingDesign } from '../design/scale.js';
 import type { SurveyDesign } from '../design/types.js';
 import { EstimationError } from '../errors.js';
 import { categoricalInfluence, type Influence } from '../variance/influence.js';
 import { replicateCovariance } from '../variance/replicate.js';
 import { type EstimateTable, toEstimateTable, uniqueLabels } from './estimate-table.js';
+import { checkFinite, nonFiniteResult, rescaleTotals } from './finite.js';
 import { attachInfluence } from './influence-rows.js';
 import { type Coded, coded } from './levels.js';
 import { choice, confidenceLevel, optionDf, waldInterval } from './prepare.js';
@@ -111,6 +113,31 @@ export function cellTable(
   design: SurveyDesign,
   variables: readonly string[],
   opts: CellTableOptions = {},
+): CellTable {
+  const work = workingDesign(design);
+  const t = cellTableOn(work.design, variables, opts);
+  const k = work.exponent;
+  if (k !== 0) {
+    // counts carry the weights' unit (shares do not)
+    rescaleTotals(t.counts, k);
+    for (const c of t.cells) {
+      c.count = ldexp(c.count, k);
+      c.countSe = ldexp(c.countSe, k);
+    }
+    t.total = ldexp(t.total, k);
+  }
+  checkFinite(t.counts, 'svyTable');
+  checkFinite(t.shares, 'svyTable');
+  if (t.withinShares) checkFinite(t.withinShares, 'svyTable');
+  if (t.total === Number.POSITIVE_INFINITY)
+    throw nonFiniteResult('svyTable', t.variables.join(' × '), undefined, 'total', t.total);
+  return t;
+}
+
+function cellTableOn(
+  design: SurveyDesign,
+  variables: readonly string[],
+  opts: CellTableOptions,
 ): CellTable {
   const names = checkVariables(variables);
   const level = confidenceLevel(opts);
@@ -545,8 +572,8 @@ function marginInfluence(
   return {
     p: K,
     present,
-    sumByCluster(rowCluster, totals) {
-      const seen = counts.sumByCluster(rowCluster, totals);
+    sumByCluster(rowCluster, totals, mark) {
+      const seen = counts.sumByCluster(rowCluster, totals, mark);
       const nClusters = totals.length / K;
       const M = new Float64Array(count);
       for (let cl = 0; cl < nClusters; cl++) {

@@ -6,12 +6,14 @@
 import { getColumn } from '../data/frame.js';
 import { degreesOfFreedom } from '../design/df.js';
 import type { ReplicateDesign } from '../design/replicate-types.js';
+import { workingDesign } from '../design/scale.js';
 import type { SurveyDesign } from '../design/types.js';
 import { EstimationError, SurveyError } from '../errors.js';
 import { pnorm, qbeta, qt } from '../stats/distributions.js';
 import { approx, spline } from '../stats/spline.js';
-import { denseInfluence } from '../variance/influence.js';
+import { denseInfluence, numericInfluence } from '../variance/influence.js';
 import { replicateCovariance, replicateWeightedSumsMany } from '../variance/replicate.js';
+import { checkFinite } from './finite.js';
 import { type Analysis, choice, confidenceLevel, intervalDf, prepare } from './prepare.js';
 import type { Estimate } from './types.js';
 import { estimateVariance } from './variance.js';
@@ -108,7 +110,7 @@ export interface CiPropOptions {
  *   `SUCCESS_REQUIRED` (a categorical variable without `success`), `UNKNOWN_LEVEL`,
  *   `BAD_OPTION`, `UNKNOWN_VARIABLE`, `EMPTY_DOMAIN`, `ZERO_WEIGHT_DOMAIN`,
  *   `PROFILE_FAILED` (the likelihood profile found a better fit than the model's, or the
- *   standard error is 0 so there is nothing to profile), `EMPTY_REPLICATE` (`'logit'`,
+ *   standard error is 0, or round-off, so there is nothing to profile), `EMPTY_REPLICATE` (`'logit'`,
  *   `'likelihood'` on a replicate design: a replicate has no weight in the domain).
  * @example
  * ```ts
@@ -125,12 +127,19 @@ export function svyCiProp(
   variable: string,
   opts: CiPropOptions = {},
 ): Estimate {
+  // scale-free: computed on the weights scaled to near 1 when they are extreme
+  const row = ciPropOn(workingDesign(design).design, variable, opts);
+  checkFinite([row], 'svyCiProp');
+  return row;
+}
+
+function ciPropOn(design: SurveyDesign, variable: string, opts: CiPropOptions): Estimate {
   const level = confidenceLevel(opts);
   const method = choice('method', opts.method, METHODS, 'logit');
   const column = getColumn(design.data, variable);
   const successLabel = resolveSuccess(column, variable, opts.success);
   const a = prepare(design, variable);
-  const y = indicator(a, successLabel);
+  const { y, sum } = indicator(a, successLabel);
   if (!(a.sumW > 0)) {
     throw new EstimationError(
       'ZERO_WEIGHT_DOMAIN',
@@ -141,9 +150,7 @@ export function svyCiProp(
   const df = intervalDf(a, { df: opts.df ?? 'design' });
 
   // svymean of the indicator: the estimate and its variance (R's attr(, "var")).
-  const { present, sumW, weights } = a;
-  let sum = 0;
-  for (let i = 0; i < y.length; i++) if (present[i]) sum += weights[i]! * y[i]!;
+  const { present, sumW } = a;
   const p = sum / sumW;
   // Replicate designs: Σ w y and Σ w with each replicate's weights, shared by the methods.
   const sums =
@@ -209,10 +216,9 @@ function meanVariance(a: Analysis, y: Float64Array, p: number, sums: ReplicateSu
       return { full: Float64Array.of(p), reps: s.reps.map((r) => Float64Array.of(r[0]! / r[1]!)) };
     })[0]!;
   }
-  const { w, sumW } = a;
-  const z = new Float64Array(y.length);
-  for (let i = 0; i < y.length; i++) if (present[i]) z[i] = (w[i]! * (y[i]! - p)) / sumW;
-  return estimateVariance(design, denseInfluence([z]), present)[0]!;
+  // The influence w (y − p) / Σw, summed per PSU in one pass (no column of values).
+  const influence = numericInfluence(y, a.weights, present, 1 / a.sumW, p);
+  return estimateVariance(design, influence, present)[0]!;
 }
 
 /**
@@ -266,31 +272,47 @@ function resolveSuccess(
   return label;
 }
 
-/** 1 for a success, 0 otherwise, on the analysis rows (0 elsewhere). */
-function indicator(a: Analysis, success: string): Float64Array {
-  const { column, present, variable } = a;
+/**
+ * 1 for a success, 0 otherwise, on the analysis rows (0 elsewhere), and Σ w y over them (in row
+ * order). (Without branches on the values, which in a file not sorted by them would be
+ * mispredicted half the time: a value's indicator is read from a table or computed.)
+ */
+function indicator(a: Analysis, success: string): { y: Float64Array; sum: number } {
+  const { column, present, variable, weights } = a;
   const n = present.length;
   const y = new Float64Array(n);
+  let sum = 0;
   if (column.kind === 'numeric') {
-    const target = Number(success);
+    const flip = Number(success) === 0;
     const v = column.values;
     for (let i = 0; i < n; i++) {
       if (!present[i]) continue;
       const x = v[i]!;
-      if (x !== 0 && x !== 1) {
-        throw new EstimationError(
-          'NOT_BINARY',
-          `"${variable}" must be 0/1 for a proportion, but row ${i + 1} has ${x}; recode it or use a categorical variable with success: <level>`,
-          { variable, row: i + 1, value: x },
-        );
-      }
-      y[i] = x === target ? 1 : 0;
+      // 0 for x = 0 or 1 only
+      if (x * (x - 1) !== 0) throw notBinary(variable, i, x);
+      const yi = flip ? 1 - x : x;
+      y[i] = yi;
+      sum += weights[i]! * yi;
     }
-    return y;
+    return { y, sum };
   }
-  const code = column.levels.indexOf(success);
-  for (let i = 0; i < n; i++) if (present[i]) y[i] = column.codes[i] === code ? 1 : 0;
-  return y;
+  const isSuccess = Float64Array.from(column.levels, (l) => (l === success ? 1 : 0));
+  const codes = column.codes;
+  for (let i = 0; i < n; i++) {
+    if (!present[i]) continue;
+    const yi = isSuccess[codes[i]!]!;
+    y[i] = yi;
+    sum += weights[i]! * yi;
+  }
+  return { y, sum };
+}
+
+function notBinary(variable: string, i: number, x: number): EstimationError {
+  return new EstimationError(
+    'NOT_BINARY',
+    `"${variable}" must be 0/1 for a proportion, but row ${i + 1} has ${x}; recode it or use a categorical variable with success: <level>`,
+    { variable, row: i + 1, value: x },
+  );
 }
 
 /** R's `expit`. */
@@ -343,6 +365,11 @@ const THRESH = 30;
 const MTHRESH = -30;
 const DBL_EPSILON = 2.220446049250313e-16;
 const INVEPS = 1 / DBL_EPSILON;
+/**
+ * A standard error of the logit below this (relative to the logit, at least 1) is round-off: no
+ * sample is large enough for it (a share of 1e18 respondents has an SE of about 1e-9).
+ */
+const ROUND_OFF_SE = 1e-9;
 
 function linkinv(eta: number): number {
   const t = eta < MTHRESH ? DBL_EPSILON : eta > THRESH ? INVEPS : Math.exp(eta);
@@ -358,18 +385,21 @@ function yLogY(y: number, mu: number): number {
   return y !== 0 ? y * Math.log(y / mu) : 0;
 }
 
+/**
+ * Σ W over the model's rows with y = 1 and with y = 0 (every y is 0 or 1), from which the binomial
+ * deviance at a common μ follows.
+ */
+interface ResponseSums {
+  ones: number;
+  zeros: number;
+}
+
 /** The binomial deviance Σ 2 W (y log(y/μ) + (1 − y) log((1 − y)/(1 − μ))) at a common μ. */
-function devianceAt(y: Float64Array, W: Float64Array, mu: number): number {
-  // The unit deviances of y = 1 and y = 0 are the same for every row: computed once.
+function devianceAt(sums: ResponseSums, mu: number): number {
+  // The unit deviances of y = 1 and y = 0 are the same for every row.
   const one = yLogY(1, mu) + yLogY(0, 1 - mu);
   const zero = yLogY(0, mu) + yLogY(1, 1 - mu);
-  let dev = 0;
-  for (let i = 0; i < y.length; i++) {
-    const yi = y[i]!;
-    const unit = yi === 1 ? one : yi === 0 ? zero : yLogY(yi, mu) + yLogY(1 - yi, 1 - mu);
-    dev += 2 * W[i]! * unit;
-  }
-  return dev;
+  return 2 * (sums.ones * one + sums.zeros * zero);
 }
 
 /** What the intercept-only fit leaves behind (R's glm object, as far as svyciprop uses it). */
@@ -379,78 +409,127 @@ interface InterceptFit {
   mu: number;
   /** Deviance at the fit. */
   deviance: number;
-  /** Working weights of the last IRLS iteration (R's `glm$weights`), per model row. */
-  workingWeights: Float64Array;
+  /**
+   * Working weights of the last IRLS iteration (R's `glm$weights`), per row of the design, when
+   * the fit stopped after its first iteration; else `null`: they are then `commonWeight` · W.
+   */
+  workingWeights: Float64Array | null;
+  /** The working weight per unit prior weight of an iteration on the common linear predictor. */
+  commonWeight: number;
   /** Their sum: 1 / R's `summary(glm)$cov.unscaled`. */
   sumWorkingWeights: number;
+  /** Σ W by response. */
+  sums: ResponseSums;
+}
+
+/** R's logit link internals at eta: the inverse link μ and its derivative dμ/dη. */
+function linkAt(eta: number): { mu: number; muEta: number } {
+  // linkinv and muEta share exp(eta) (R's family.c computes it in each).
+  const e = Math.exp(eta);
+  const t = eta < MTHRESH ? DBL_EPSILON : eta > THRESH ? INVEPS : e;
+  const opexp = 1 + e;
+  return {
+    mu: t / (1 + t),
+    muEta: eta > THRESH || eta < MTHRESH ? DBL_EPSILON : e / (opexp * opexp),
+  };
 }
 
 /**
- * R's `glm.fit` for `y ~ 1`, family quasibinomial, prior weights W: IRLS from R's starting
- * values `(W y + 0.5)/(W + 1)` until the relative change of the deviance is below 1e-8 (or 25
- * iterations). The last working weights come from the iterate before the final one, as in R.
+ * The model's rows: the analysis rows, with prior weights W = w / (mean w over the domain) and the
+ * response y (0 where W is 0, as R's binomial initialize sets it). Passes go over the design's
+ * rows; the rows as arrays of their own are made only for what needs them.
  */
-function fitIntercept(y: Float64Array, W: Float64Array): InterceptFit {
-  const m = y.length;
-  const eta = new Float64Array(m);
-  const mu = new Float64Array(m);
-  for (let i = 0; i < m; i++) {
-    const start = (W[i]! * y[i]! + 0.5) / (W[i]! + 1);
-    eta[i] = Math.log(start / (1 - start));
-    mu[i] = linkinv(eta[i]!);
-  }
+interface ModelRows {
+  present: Uint8Array;
+  weights: Float64Array;
+  yFull: Float64Array;
+  meanDomain: number;
+  /** Number of rows. */
+  m: number;
+  /** The rows' indices, prior weights and responses, as arrays (made on first call). */
+  arrays(): { rows: Int32Array; y: Float64Array; W: Float64Array };
+}
+
+/**
+ * The first IRLS iteration, from every row's own starting value μ = (W y + 0.5)/(W + 1) (R's
+ * mustart), η = log(μ / (1 − μ)): Σ of the working weights W μ'(η)² / (μ(1 − μ)) and of them
+ * times the working response, the deviance at the start, Σ W by response; with `ww`, each row's
+ * working weight. Inside R's thresholds (|η| ≤ 30) R's linkinv(η) and μ'(η) are μ and μ(1 − μ)
+ * up to rounding: they are taken as such (two logarithms per row, not five transcendentals).
+ */
+function firstStep(model: ModelRows, ww: Float64Array | null) {
+  const { present, weights, yFull, meanDomain } = model;
   let devold = 0;
-  for (let i = 0; i < m; i++) {
-    devold += 2 * W[i]! * (yLogY(y[i]!, mu[i]!) + yLogY(1 - y[i]!, 1 - mu[i]!));
-  }
-  const ww = new Float64Array(m);
-  let coef = 0;
+  let num = 0;
   let sumWW = 0;
-  let dev = devold;
-  let common = Number.NaN; // the common eta once the first iteration is done
-  for (let iter = 1; iter <= 25; iter++) {
-    let num = 0;
-    sumWW = 0;
-    if (Number.isNaN(common)) {
-      for (let i = 0; i < m; i++) {
-        const e = eta[i]!;
-        const mi = mu[i]!;
-        const me = muEta(e);
-        if (!(W[i]! > 0) || me === 0) {
-          ww[i] = 0;
-          continue;
-        }
-        const zi = e + (y[i]! - mi) / me;
-        const wi = (W[i]! * me * me) / (mi * (1 - mi));
-        ww[i] = wi;
-        num += wi * zi;
-        sumWW += wi;
-      }
-    } else {
-      // Every row shares eta after the first step.
-      const e = common;
-      const mi = linkinv(common);
-      const me = muEta(e);
-      const variance = mi * (1 - mi);
-      for (let i = 0; i < m; i++) {
-        if (!(W[i]! > 0) || me === 0) {
-          ww[i] = 0;
-          continue;
-        }
-        const zi = e + (y[i]! - mi) / me;
-        const wi = (W[i]! * me * me) / variance;
-        ww[i] = wi;
-        num += wi * zi;
-        sumWW += wi;
-      }
-    }
-    coef = num / sumWW;
-    common = coef;
-    dev = devianceAt(y, W, linkinv(coef));
+  let ones = 0;
+  let zeros = 0;
+  for (let i = 0; i < present.length; i++) {
+    if (present[i] === 0) continue;
+    const Wi = weights[i]! / meanDomain;
+    const yi = Wi === 0 ? 0 : yFull[i]!;
+    if (yi === 1) ones += Wi;
+    else zeros += Wi;
+    const start = (Wi * yi + 0.5) / (Wi + 1);
+    const eta = Math.log(start / (1 - start));
+    let mu = start;
+    let me = start * (1 - start);
+    if (eta < MTHRESH || eta > THRESH) ({ mu, muEta: me } = linkAt(eta));
+    devold += 2 * Wi * (yi === 1 ? Math.log(1 / mu) : Math.log(1 / (1 - mu)));
+    if (!(Wi > 0) || me === 0) continue;
+    const wi = (Wi * me * me) / (mu * (1 - mu));
+    if (ww !== null) ww[i] = wi;
+    num += wi * (eta + (yi - mu) / me);
+    sumWW += wi;
+  }
+  return { devold, num, sumWW, sums: { ones, zeros } };
+}
+
+/**
+ * R's `glm.fit` for `y ~ 1`, family quasibinomial, prior weights W, y 0 or 1: IRLS from R's
+ * starting values `(W y + 0.5)/(W + 1)` until the relative change of the deviance is below 1e-8
+ * (or 25 iterations). The first iteration starts from every row's own linear predictor (one pass
+ * over the rows, {@link firstStep}); after it every row shares the linear predictor η, so an
+ * iteration is η + (ȳ − μ)/μ'(η) with ȳ = Σ W y / Σ W, and the deviance is a function of Σ W by
+ * response: no further pass. The last working weights come from the iterate before the final
+ * one, as in R.
+ */
+function fitIntercept(model: ModelRows): InterceptFit {
+  const first = firstStep(model, null);
+  const { sums } = first;
+  let { devold, sumWW } = first;
+  const sumW = sums.ones + sums.zeros;
+  const ybar = sums.ones / sumW;
+  let coef = first.num / sumWW;
+  let dev = devianceAt(sums, linkAt(coef).mu);
+  let fromFirst = true;
+  let common = Number.NaN;
+  for (let iter = 2; iter <= 25; iter++) {
     if (Math.abs(dev - devold) / (Math.abs(dev) + 0.1) < 1e-8) break;
     devold = dev;
+    // Every row shares eta now: the weighted least squares step on the sums.
+    const { mu, muEta: me } = linkAt(coef);
+    common = me === 0 ? 0 : (me * me) / (mu * (1 - mu));
+    sumWW = common * sumW;
+    coef = me === 0 ? Number.NaN : coef + (ybar - mu) / me;
+    fromFirst = false;
+    dev = devianceAt(sums, linkAt(coef).mu);
   }
-  return { coef, mu: linkinv(coef), deviance: dev, workingWeights: ww, sumWorkingWeights: sumWW };
+  let workingWeights: Float64Array | null = null;
+  if (fromFirst) {
+    // Stopped after the first iteration: its working weights, row by row.
+    workingWeights = new Float64Array(model.present.length);
+    firstStep(model, workingWeights);
+  }
+  return {
+    coef,
+    mu: linkAt(coef).mu,
+    deviance: dev,
+    workingWeights,
+    commonWeight: common,
+    sumWorkingWeights: sumWW,
+    sums,
+  };
 }
 
 /**
@@ -478,28 +557,37 @@ function glmInterval(
     domainRows++;
   }
   const meanDomain = domainSum / domainRows;
-  let presentSum = 0;
-  const rows: number[] = [];
-  for (let i = 0; i < present.length; i++) {
-    if (!present[i]) continue;
-    rows.push(i);
-    presentSum += weights[i]!;
-  }
-  const m = rows.length;
-  const meanPresent = presentSum / m;
-  const y = new Float64Array(m);
-  const W = new Float64Array(m);
-  for (let k = 0; k < m; k++) {
-    const i = rows[k]!;
-    W[k] = weights[i]! / meanDomain;
-    y[k] = W[k] === 0 ? 0 : yFull[i]!; // binomial()$initialize: y[weights == 0] <- 0
-  }
-  const fit = fitIntercept(y, W);
+  const m = a.n;
+  let arrays: ReturnType<ModelRows['arrays']> | null = null;
+  const model: ModelRows = {
+    present,
+    weights,
+    yFull,
+    meanDomain,
+    m,
+    arrays() {
+      if (arrays === null) {
+        const rows = new Int32Array(m);
+        const y = new Float64Array(m);
+        const W = new Float64Array(m);
+        for (let i = 0, k = 0; i < present.length; i++) {
+          if (!present[i]) continue;
+          rows[k] = i;
+          W[k] = weights[i]! / meanDomain;
+          y[k] = W[k] === 0 ? 0 : yFull[i]!; // binomial()$initialize: y[weights == 0] <- 0
+          k++;
+        }
+        arrays = { rows, y, W };
+      }
+      return arrays;
+    },
+  };
+  const fit = fitIntercept(model);
 
   const varCoef =
     design.type === 'replicate'
-      ? replicateCoefficientVariance(design, a, y, rows, fit.coef, yFull, sums)
-      : linearizedCoefficientVariance(design, a, y, rows, fit);
+      ? replicateCoefficientVariance(design, a, model, fit.coef, sums)
+      : linearizedCoefficientVariance(design, a, model, fit);
   const seCoef = Math.sqrt(varCoef);
 
   if (method === 'logit') {
@@ -518,17 +606,23 @@ function glmInterval(
   const alpha = pnorm(x) / 2;
 
   // MASSprofile_glm: the dispersion from summary.svyglm / summary.svrepglm.
+  const { rows, y, W } = model.arrays();
+  let presentSum = 0;
+  for (let k = 0; k < m; k++) presentSum += weights[rows[k]!]!;
+  const meanPresent = presentSum / m;
   const dispersion =
     design.type === 'replicate'
       ? replicateDispersion(weights, rows, y, W, fit.mu)
       : linearizedDispersion(weights, rows, y, W, fit.mu, meanPresent);
 
-  if (!(seCoef > 0)) {
+  if (!(seCoef > ROUND_OFF_SE * Math.max(1, Math.abs(fit.coef)))) {
     // Every profile step is then the fit itself: R stops in approx() ("need at least two non-NA
-    // values to interpolate").
+    // values to interpolate"); or, with a variance that is round-off between the fits (e.g. a
+    // replicate design with mse whose replicates all give the same share), R's "interval" is
+    // round-off too, its upper limit below the estimate.
     throw new EstimationError(
       'PROFILE_FAILED',
-      `the standard error of the logit of "${a.variable}" is ${seCoef}, so its likelihood cannot be profiled`,
+      `the standard error of the logit of "${a.variable}" is ${seCoef}${seCoef > 0 ? ' (round-off)' : ''}, so its likelihood cannot be profiled`,
       { variable: a.variable },
     );
   }
@@ -544,7 +638,7 @@ function glmInterval(
     let zCur = 0;
     while (++step < maxsteps && Math.abs(zCur) < zmax) {
       const bi = fit.coef + sgn * step * del * seCoef;
-      const dev = devianceAt(y, W, linkinv(bi));
+      const dev = devianceAt(fit.sums, linkinv(bi));
       zz = (dev - fit.deviance) / dispersion;
       if (zz > -0.001) zz = Math.max(zz, 0);
       else {
@@ -582,18 +676,31 @@ function glmInterval(
   return [expit(limits[0]!), expit(limits[1]!)];
 }
 
-/** svy.varcoef: the linearized variance of the intercept (influence = working residual × working weight / Σ working weights). */
+/**
+ * svy.varcoef: the linearized variance of the intercept (influence = working residual × working
+ * weight / Σ working weights). After a first iteration the working weights are a common multiple
+ * c of the prior weights W = w / mean w, so the influence is c (y − μ) w / (mean w · μ'(η) · Σ
+ * working weights): summed per PSU in one pass over the rows.
+ */
 function linearizedCoefficientVariance(
   design: SurveyDesign,
   a: Analysis,
-  y: Float64Array,
-  rows: readonly number[],
+  model: ModelRows,
   fit: InterceptFit,
 ): number {
   const meF = muEta(fit.coef);
+  if (fit.workingWeights === null) {
+    // Rows of weight 0 (whose model y may differ from yFull) add 0 either way.
+    const factor = fit.commonWeight / (model.meanDomain * meF * fit.sumWorkingWeights);
+    const influence = numericInfluence(model.yFull, a.weights, a.present, factor, fit.mu);
+    return estimateVariance(design, influence, a.present)[0]!;
+  }
+  const ww = fit.workingWeights;
+  const { rows, y } = model.arrays();
   const infl = new Float64Array(a.present.length);
   for (let k = 0; k < rows.length; k++) {
-    infl[rows[k]!] = (((y[k]! - fit.mu) / meF) * fit.workingWeights[k]!) / fit.sumWorkingWeights;
+    const i = rows[k]!;
+    infl[i] = (((y[k]! - fit.mu) / meF) * ww[i]!) / fit.sumWorkingWeights;
   }
   return estimateVariance(design, denseInfluence([infl]), a.present)[0]!;
 }
@@ -609,16 +716,16 @@ function linearizedCoefficientVariance(
 function replicateCoefficientVariance(
   design: ReplicateDesign,
   a: Analysis,
-  y: Float64Array,
-  rows: readonly number[],
+  model: ModelRows,
   beta0: number,
-  yAll: Float64Array,
   shared: ReplicateSums | null,
 ): number {
+  const { rows, y } = model.arrays();
+  const yAll = model.yFull;
   // The response as the model sees it (y set to 0 where the full-sample weight is 0, as R's
   // binomial initialize does): the sums of svymean's indicator serve unless that changed a row.
   let sums = shared;
-  if (sums === null || rows.some((i, k) => y[k] !== yAll[i])) {
+  if (sums === null || rows.some((i, k) => y[k] !== yAll[i]!)) {
     const yModel = new Float64Array(a.present.length);
     for (let k = 0; k < rows.length; k++) yModel[rows[k]!] = y[k]!;
     sums = replicateWeightedSumsMany(design, [yModel, null], a.present);
@@ -666,7 +773,7 @@ function refitIntercept(ybar: number, beta0: number): number {
  */
 function linearizedDispersion(
   weights: Float64Array,
-  rows: readonly number[],
+  rows: Int32Array,
   y: Float64Array,
   W: Float64Array,
   mu: number,
@@ -706,7 +813,7 @@ function linearizedDispersion(
  */
 function replicateDispersion(
   weights: Float64Array,
-  rows: readonly number[],
+  rows: Int32Array,
   y: Float64Array,
   W: Float64Array,
   mu: number,

@@ -6,6 +6,7 @@
 import { EstimationError } from '../errors.js';
 import { rowLabels } from './by.js';
 import type { EstimateTable } from './estimate-table.js';
+import { nonFiniteResult } from './finite.js';
 import { jointCovariance, rowLink, sameDesign } from './influence-rows.js';
 import { confidenceLevel, waldInterval } from './prepare.js';
 import type { Estimate } from './types.js';
@@ -142,8 +143,13 @@ export function svyContrast(
   const variance = Number.isNaN(estimate) ? Number.NaN : contrastVariance(rows, labels, used, c);
   const se = Math.sqrt(Math.max(variance, 0));
   const { n, nMissing } = contrastBase(rows, used);
+  const name = opts.variable ?? 'contrast';
+  if (estimate === Number.POSITIVE_INFINITY || estimate === Number.NEGATIVE_INFINITY)
+    throw nonFiniteResult('svyContrast', name, undefined, 'estimate', estimate);
+  if (se === Number.POSITIVE_INFINITY)
+    throw nonFiniteResult('svyContrast', name, undefined, 'standard error', se);
   return {
-    variable: opts.variable ?? 'contrast',
+    variable: name,
     statistic: 'contrast',
     estimate,
     se,

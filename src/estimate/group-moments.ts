@@ -21,8 +21,10 @@ import { getColumn } from '../data/frame.js';
 import type { Column } from '../data/types.js';
 import type { LinearizationDesign, SurveyDesign } from '../design/types.js';
 import { categoricalInfluence, type Influence, numericInfluence } from '../variance/influence.js';
+import { needsPresence } from '../variance/linearization.js';
 import { attachInfluence } from './influence-rows.js';
 import { waldInterval } from './prepare.js';
+import { longRuns } from './runs.js';
 import type { Estimate, EstimateOptions } from './types.js';
 import { estimateVariance } from './variance.js';
 
@@ -62,8 +64,11 @@ interface GroupSums {
   readonly clusterSums: Float64Array;
   /** Categorical: Σ w per group × PSU. */
   readonly clusterWeights: Float64Array | null;
-  /** Per group × PSU: 1 when the group has a row with a value in the PSU. */
-  readonly seen: Uint8Array;
+  /**
+   * Per group × PSU: 1 when the group has a row with a value in the PSU; `null` when the
+   * variance does not depend on it (see `needsPresence`).
+   */
+  readonly seen: Uint8Array | null;
 }
 
 const groupOfDesign = new WeakMap<SurveyDesign, { grouping: Grouping; k: number }>();
@@ -127,7 +132,7 @@ export function groupMoments(
       rowCluster: stage.rowCluster,
       sums: sums.clusterSums.subarray(k * nC, (k + 1) * nC),
       weights: null,
-      seen: sums.seen.subarray(k * nC, (k + 1) * nC),
+      seen: sums.seen?.subarray(k * nC, (k + 1) * nC) ?? null,
       centre: kind === 'mean' ? value : 0,
     };
     make = (present) =>
@@ -143,7 +148,7 @@ export function groupMoments(
       rowCluster: stage.rowCluster,
       sums: sums.clusterSums.subarray(k * nC * L, (k + 1) * nC * L),
       weights: sums.clusterWeights!.subarray(k * nC, (k + 1) * nC),
-      seen: sums.seen.subarray(k * nC, (k + 1) * nC),
+      seen: sums.seen?.subarray(k * nC, (k + 1) * nC) ?? null,
     };
     const codes = column.codes;
     const factor = kind === 'mean' ? 1 / sumW : 1;
@@ -174,8 +179,8 @@ export function groupMoments(
   const influence: Influence = {
     p,
     present: standIn,
-    sumByCluster: (rowCluster, totals) =>
-      (rowCluster === stage1 ? onePass : full()).sumByCluster(rowCluster, totals),
+    sumByCluster: (rowCluster, totals, mark) =>
+      (rowCluster === stage1 ? onePass : full()).sumByCluster(rowCluster, totals, mark),
     dense: () => full().dense(),
   };
   // The group's variance over the whole design, its rows as the domain: the same as on the
@@ -214,14 +219,20 @@ export function groupMoments(
 /** Group k's rows with a value of the column, as a mask of the design's rows. */
 function groupMask(grouping: Grouping, k: number, column: Column): Uint8Array {
   const mask = new Uint8Array(grouping.rowGroup.length);
+  const has = (i: number) =>
+    column.kind === 'numeric' ? !Number.isNaN(column.values[i]!) : column.codes[i]! >= 0;
   const runs = groupRuns(grouping);
+  if (runs === null) {
+    const { rowGroup, groupIndex } = grouping;
+    for (let i = 0; i < rowGroup.length; i++) {
+      const g = rowGroup[i]!;
+      if (g >= 0 && groupIndex[g] === k && has(i)) mask[i] = 1;
+    }
+    return mask;
+  }
   for (let r = 0; r < runs.count; r++) {
     if (runs.group[r] !== k) continue;
-    for (let i = runs.from[r]!; i < runs.to[r]!; i++) {
-      if (column.kind === 'numeric' ? !Number.isNaN(column.values[i]!) : column.codes[i]! >= 0) {
-        mask[i] = 1;
-      }
-    }
+    for (let i = runs.from[r]!; i < runs.to[r]!; i++) if (has(i)) mask[i] = 1;
   }
   return mask;
 }
@@ -248,9 +259,10 @@ function computeGroupSums(
 }
 
 /**
- * Numeric variable: per group the base, missing count, Σw and the compensated Σw·y (as
- * prepare's scan); per group × PSU Σ w·y (totals) or, in a second pass once the means are
- * known, Σ w·(y − mean) (means), each row centred before it is added as the influence does.
+ * Numeric variable: per group the base, missing count, Σw, the compensated Σw·y and (means)
+ * Σ w (y − y₀), as prepare's scan; per group × PSU Σ w·y (totals) or, in a second pass
+ * once the means are known, Σ w·(y − mean) (means), each row centred before it is added as the
+ * influence does.
  */
 function numericSums(
   grouping: Grouping,
@@ -272,7 +284,7 @@ function numericSums(
   const sumWD = new Float64Array(G);
   const errWD = new Float64Array(G);
   const clusterSums = new Float64Array(G * nC);
-  const seen = new Uint8Array(G * nC);
+  const seen = needsPresence(design) ? new Uint8Array(G * nC) : null;
   const totals = kind === 'total';
   const sums = {
     base,
@@ -289,6 +301,7 @@ function numericSums(
   scanNumeric(grouping, y, w, totals ? rowCluster : null, nC, sums);
   const estimate = new Float64Array(G);
   for (let k = 0; k < G; k++) {
+    // As prepare's scan: the compensated Σ w y; a mean Σ w y / Σ w, or y₀ when Σ w (y − y₀) = 0.
     const total = sumWY[k]! + errWY[k]!;
     if (totals) estimate[k] = total;
     else
@@ -320,18 +333,24 @@ interface Runs {
   readonly group: Int32Array;
 }
 
-const runsOf = new WeakMap<Grouping, Runs>();
+const runsOf = new WeakMap<Grouping, Runs | null>();
 
 /**
- * The grouping's runs of rows (found once, kept for the other passes). Each pass takes a run's
- * sums from its group's running sums into registers and stores them back when the run ends,
- * so a file sorted by region or stratum (long runs) is summed at register speed, and rows in
- * any order give the same additions as the group's rows on their own.
+ * The grouping's runs of rows (found once, kept for the other passes), or `null` when groups
+ * do not come in long runs (see {@link longRuns}): the passes then go row by row. Each pass over
+ * runs takes a run's sums from its group's running sums into registers and stores them back
+ * when the run ends, so a file sorted by region or stratum (long runs) is summed at register
+ * speed; row by row, each row adds into its group's sums in memory. Either way, rows in any
+ * order give the same additions as the group's rows on their own.
  */
-function groupRuns(grouping: Grouping): Runs {
+function groupRuns(grouping: Grouping): Runs | null {
   let runs = runsOf.get(grouping);
-  if (runs) return runs;
+  if (runs !== undefined) return runs;
   const { rowGroup, groupIndex } = grouping;
+  if (!longRuns(rowGroup)) {
+    runsOf.set(grouping, null);
+    return null;
+  }
   const n = rowGroup.length;
   let from = new Int32Array(1024);
   let to = new Int32Array(1024);
@@ -378,12 +397,14 @@ interface NumericScan {
   sumWD: Float64Array;
   errWD: Float64Array;
   clusterSums: Float64Array;
-  seen: Uint8Array;
+  seen: Uint8Array | null;
 }
 
 /**
  * The pass of {@link numericSums} (a function of its own, so that V8 optimises the loop once):
- * with `rowCluster`, also Σ w·y per group × PSU.
+ * per group the base, missing count, Σw and the compensated Σ w·y; with `rowCluster` (a total)
+ * also Σ w·y per group × PSU, without (a mean) the compensated Σ w (y − y₀) around the group's
+ * first value y₀ (as prepare's scan).
  */
 function scanNumeric(
   grouping: Grouping,
@@ -394,8 +415,85 @@ function scanNumeric(
   out: NumericScan,
 ): void {
   const runs = groupRuns(grouping);
+  if (runs === null) {
+    scanNumericRows(grouping.rowGroup, grouping.groupIndex, y, w, rowCluster, nC, out);
+    return;
+  }
   for (let r = 0; r < runs.count; r++) {
     scanNumericRun(y, w, rowCluster, nC, out, runs.group[r]!, runs.from[r]!, runs.to[r]!);
+  }
+}
+
+/** Fields of a group's running sums in {@link scanNumericRows}' state (8 per group). */
+const BASE = 0;
+const MISSING = 1;
+const SUM_W = 2;
+const SUM_WY = 3;
+const ERR_WY = 4;
+const SHIFT = 5;
+const SUM_WD = 6;
+const ERR_WD = 7;
+
+/**
+ * {@link scanNumeric} row by row (groups not in long runs): each row adds into its group's
+ * running sums, kept side by side (one cache line per group), the same additions in the same
+ * order as {@link scanNumericRun}.
+ */
+function scanNumericRows(
+  rowGroup: Int32Array,
+  groupIndex: Int32Array,
+  y: Float64Array,
+  w: Float64Array,
+  rowCluster: Int32Array | null,
+  nC: number,
+  out: NumericScan,
+): void {
+  const G = out.base.length;
+  const state = new Float64Array(G * 8);
+  for (let k = 0; k < G; k++) state[k * 8 + SHIFT] = Number.NaN;
+  const { clusterSums, seen } = out;
+  for (let i = 0; i < y.length; i++) {
+    const g = rowGroup[i]!;
+    if (g < 0) continue;
+    const k = groupIndex[g]!;
+    if (k < 0) continue;
+    const o = k * 8;
+    const v = y[i]!;
+    if (Number.isNaN(v)) {
+      state[o + MISSING]! += 1;
+      continue;
+    }
+    if (state[o + BASE] === 0) state[o + SHIFT] = v;
+    state[o + BASE]! += 1;
+    const wi = w[i]!;
+    state[o + SUM_W]! += wi;
+    const wy = wi * v;
+    const sumWY = state[o + SUM_WY]!;
+    const t = sumWY + wy;
+    state[o + ERR_WY]! += Math.abs(sumWY) >= Math.abs(wy) ? sumWY - t + wy : wy - t + sumWY;
+    state[o + SUM_WY] = t;
+    if (rowCluster !== null) {
+      const c = k * nC + rowCluster[i]!;
+      clusterSums[c]! += wy;
+      if (seen !== null) seen[c] = 1;
+    } else {
+      const sumWD = state[o + SUM_WD]!;
+      const wd = wi * (v - state[o + SHIFT]!);
+      const t = sumWD + wd;
+      state[o + ERR_WD]! += Math.abs(sumWD) >= Math.abs(wd) ? sumWD - t + wd : wd - t + sumWD;
+      state[o + SUM_WD] = t;
+    }
+  }
+  for (let k = 0; k < G; k++) {
+    const o = k * 8;
+    out.base[k] = state[o + BASE]!;
+    out.nMissing[k] = state[o + MISSING]!;
+    out.sumW[k] = state[o + SUM_W]!;
+    out.sumWY[k] = state[o + SUM_WY]!;
+    out.errWY[k] = state[o + ERR_WY]!;
+    out.shift[k] = state[o + SHIFT]!;
+    out.sumWD[k] = state[o + SUM_WD]!;
+    out.errWD[k] = state[o + ERR_WD]!;
   }
 }
 
@@ -434,23 +532,24 @@ function scanNumericRun(
     const wi = w[i]!;
     sumW += wi;
     const wy = wi * v;
+    const t = sumWY + wy;
+    errWY += Math.abs(sumWY) >= Math.abs(wy) ? sumWY - t + wy : wy - t + sumWY;
+    sumWY = t;
     if (rowCluster !== null) {
       const c = offset + rowCluster[i]!;
       if (c !== key) {
         if (key >= 0) clusterSums[key] = acc;
         key = c;
         acc = clusterSums[c]!;
-        seen[c] = 1;
+        if (seen !== null) seen[c] = 1;
       }
       acc += wy;
+    } else {
+      const wd = wi * (v - shift);
+      const t = sumWD + wd;
+      errWD += Math.abs(sumWD) >= Math.abs(wd) ? sumWD - t + wd : wd - t + sumWD;
+      sumWD = t;
     }
-    let t = sumWY + wy;
-    errWY += Math.abs(sumWY) >= Math.abs(wy) ? sumWY - t + wy : wy - t + sumWY;
-    sumWY = t;
-    const wd = wi * (v - shift);
-    t = sumWD + wd;
-    errWD += Math.abs(sumWD) >= Math.abs(wd) ? sumWD - t + wd : wd - t + sumWD;
-    sumWD = t;
   }
   if (key >= 0) clusterSums[key] = acc;
   out.base[k] = base;
@@ -469,13 +568,18 @@ function centredClusterSums(
   y: Float64Array,
   mean: Float64Array,
   clusterSums: Float64Array,
-  seen: Uint8Array,
+  seen: Uint8Array | null,
 ): void {
   const w = grouping.design.weights;
   const stage = grouping.design.stages[0]!;
   const rowCluster = stage.rowCluster;
   const nC = stage.nClusters;
   const runs = groupRuns(grouping);
+  if (runs === null) {
+    const { rowGroup, groupIndex } = grouping;
+    centredRows(rowGroup, groupIndex, y, w, rowCluster, nC, mean, clusterSums, seen);
+    return;
+  }
   for (let r = 0; r < runs.count; r++) {
     const k = runs.group[r]!;
     centredRun(y, w, rowCluster, k * nC, mean[k]!, clusterSums, seen, runs.from[r]!, runs.to[r]!);
@@ -490,7 +594,7 @@ function centredRun(
   offset: number,
   centre: number,
   clusterSums: Float64Array,
-  seen: Uint8Array,
+  seen: Uint8Array | null,
   from: number,
   to: number,
 ): void {
@@ -504,11 +608,36 @@ function centredRun(
       if (key >= 0) clusterSums[key] = acc;
       key = c;
       acc = clusterSums[c]!;
-      seen[c] = 1;
+      if (seen !== null) seen[c] = 1;
     }
     acc += w[i]! * (v - centre);
   }
   if (key >= 0) clusterSums[key] = acc;
+}
+
+/** {@link centredClusterSums} row by row (groups not in long runs). */
+function centredRows(
+  rowGroup: Int32Array,
+  groupIndex: Int32Array,
+  y: Float64Array,
+  w: Float64Array,
+  rowCluster: Int32Array,
+  nC: number,
+  mean: Float64Array,
+  clusterSums: Float64Array,
+  seen: Uint8Array | null,
+): void {
+  for (let i = 0; i < y.length; i++) {
+    const g = rowGroup[i]!;
+    if (g < 0) continue;
+    const k = groupIndex[g]!;
+    if (k < 0) continue;
+    const v = y[i]!;
+    if (Number.isNaN(v)) continue;
+    const c = k * nC + rowCluster[i]!;
+    clusterSums[c]! += w[i]! * (v - mean[k]!);
+    if (seen !== null) seen[c] = 1;
+  }
 }
 
 /**
@@ -531,12 +660,17 @@ function categoricalSums(
   const nMissing = new Float64Array(G);
   const cells = new Float64Array(G * nC * L);
   const clusterWeights = new Float64Array(G * nC);
-  const seen = new Uint8Array(G * nC);
+  const seen = needsPresence(design) ? new Uint8Array(G * nC) : null;
   const out = { base, nMissing, cells, clusterWeights, seen };
   const runs = groupRuns(grouping);
-  for (let r = 0; r < runs.count; r++) {
-    const k = runs.group[r]!;
-    scanCategoricalRun(codes, L, w, rowCluster, k, k * nC, out, runs.from[r]!, runs.to[r]!);
+  if (runs === null) {
+    const { rowGroup, groupIndex } = grouping;
+    scanCategoricalRows(rowGroup, groupIndex, codes, L, w, rowCluster, nC, out);
+  } else {
+    for (let r = 0; r < runs.count; r++) {
+      const k = runs.group[r]!;
+      scanCategoricalRun(codes, L, w, rowCluster, k, k * nC, out, runs.from[r]!, runs.to[r]!);
+    }
   }
   const sumW = new Float64Array(G);
   const levelSums = new Float64Array(G * L);
@@ -571,7 +705,7 @@ interface CategoricalScan {
   nMissing: Float64Array;
   cells: Float64Array;
   clusterWeights: Float64Array;
-  seen: Uint8Array;
+  seen: Uint8Array | null;
 }
 
 /**
@@ -607,7 +741,7 @@ function scanCategoricalRun(
       if (key >= 0) clusterWeights[key] = acc;
       key = c;
       acc = clusterWeights[c]!;
-      seen[c] = 1;
+      if (seen !== null) seen[c] = 1;
     }
     acc += wi;
     cells[c * L + code]! += wi;
@@ -615,4 +749,35 @@ function scanCategoricalRun(
   if (key >= 0) clusterWeights[key] = acc;
   out.base[k]! += base;
   out.nMissing[k]! += nMissing;
+}
+
+/** {@link categoricalSums}' pass row by row (groups not in long runs). */
+function scanCategoricalRows(
+  rowGroup: Int32Array,
+  groupIndex: Int32Array,
+  codes: Int32Array,
+  L: number,
+  w: Float64Array,
+  rowCluster: Int32Array,
+  nC: number,
+  out: CategoricalScan,
+): void {
+  const { base, nMissing, cells, clusterWeights, seen } = out;
+  for (let i = 0; i < codes.length; i++) {
+    const g = rowGroup[i]!;
+    if (g < 0) continue;
+    const k = groupIndex[g]!;
+    if (k < 0) continue;
+    const code = codes[i]!;
+    if (code < 0) {
+      nMissing[k]! += 1;
+      continue;
+    }
+    base[k]! += 1;
+    const wi = w[i]!;
+    const c = k * nC + rowCluster[i]!;
+    clusterWeights[c]! += wi;
+    cells[c * L + code]! += wi;
+    if (seen !== null) seen[c] = 1;
+  }
 }

@@ -3,10 +3,12 @@
  * @module
  */
 import { getColumn } from '../data/frame.js';
+import { workingDesign } from '../design/scale.js';
 import type { SurveyDesign } from '../design/types.js';
 import { EstimationError } from '../errors.js';
 import type { Influence } from '../variance/influence.js';
 import { type EstimateTable, toEstimateTable, uniqueLabels } from './estimate-table.js';
+import { checkFinite, rescaleTotals } from './finite.js';
 import { groupMoments } from './group-moments.js';
 import { attachInfluence, rowLink } from './influence-rows.js';
 import { designEffects, type MomentResult, meanMoments, totalMoments } from './moments.js';
@@ -74,7 +76,9 @@ export function svyMean(
   variables: string | readonly string[],
   opts: EstimateOptions = {},
 ): EstimateTable {
-  return momentTable(design, variables, opts, 'mean');
+  const table = momentTable(workingDesign(design).design, variables, opts, 'mean');
+  checkFinite(table, 'svyMean');
+  return table;
 }
 
 /**
@@ -103,7 +107,10 @@ export function svyTotal(
   variables: string | readonly string[],
   opts: EstimateOptions = {},
 ): EstimateTable {
-  return momentTable(design, variables, opts, 'total');
+  const work = workingDesign(design);
+  const table = rescaleTotals(momentTable(work.design, variables, opts, 'total'), work.exponent);
+  checkFinite(table, 'svyTotal');
+  return table;
 }
 
 function momentTable(
@@ -321,14 +328,14 @@ function stackedInfluence(parts: readonly Influence[], present: Uint8Array): Inf
     p: P,
     present,
     dense: () => parts.flatMap((x) => [...x.dense()]),
-    sumByCluster(rowCluster, totals) {
+    sumByCluster(rowCluster, totals, mark) {
       const nClusters = totals.length / P;
       let offset = 0;
       let seen: Uint8Array | undefined;
       for (const part of parts) {
         const p = part.p;
         const own = new Float64Array(nClusters * p);
-        const marked = part.sumByCluster(rowCluster, own);
+        const marked = part.sumByCluster(rowCluster, own, mark);
         // Every part is over the same rows, so any part's clusters are all parts' clusters.
         if (marked !== undefined && part.present !== undefined) seen ??= marked;
         for (let c = 0; c < nClusters; c++) {

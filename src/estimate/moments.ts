@@ -50,18 +50,20 @@ function moments(a: Analysis, kind: 'mean' | 'total'): MomentResult {
     const infinite = nonFiniteValue(a);
     if (infinite) throw infinite;
     const y = column.values;
-    const sum = a.sumWY;
-    const mean = a.meanY;
-    const estimates = Float64Array.of(kind === 'mean' ? mean : sum);
+    // (A total's analysis computes the mean only if asked: for design effects.)
+    const estimates = Float64Array.of(kind === 'mean' ? a.meanY : a.sumWY);
     return {
       estimates,
       levels: null,
       replicates: (design) => replicateMoments(design, [y], present, kind, estimates),
       influence:
         kind === 'mean'
-          ? numericInfluence(y, weights, present, 1 / sumW, mean)
+          ? numericInfluence(y, weights, present, 1 / sumW, a.meanY)
           : numericInfluence(y, weights, present, 1, 0, a.clusterSums ?? null),
-      populationVariance: () => Float64Array.of(weightedVariance(a, (i) => y[i]! - mean)),
+      populationVariance: () => {
+        const mean = a.meanY;
+        return Float64Array.of(weightedVariance(a, (i) => y[i]! - mean));
+      },
     };
   }
   const { codes, levels } = column;

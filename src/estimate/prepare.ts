@@ -11,6 +11,7 @@ import { EstimationError } from '../errors.js';
 import { qt } from '../stats/distributions.js';
 import { isCalibrated } from '../variance/calibration.js';
 import type { ClusterSums } from '../variance/influence.js';
+import { needsPresence } from '../variance/linearization.js';
 import type { EstimateOptions } from './types.js';
 
 /** The rows an estimate is computed on. */
@@ -35,9 +36,15 @@ export interface Analysis {
   /**
    * For a numeric variable, the weighted mean of the present rows: `Σ w y / Σ w`, or exactly the
    * first present value `y₀` when `Σ w (y − y₀)` is 0 (every value the same). NaN for a
-   * categorical variable or a zero total weight.
+   * categorical variable or a zero total weight. For an analysis prepared for a total it is
+   * computed when first read.
    */
   readonly meanY: number;
+  /**
+   * For a numeric variable, whether the sums the scan made are finite (`false`: a value is
+   * ±Infinity, or a sum overflowed; see {@link nonFiniteValue}).
+   */
+  readonly finite: boolean;
   /** For a categorical variable, Σ w over present rows per level (`null` for a numeric one). */
   readonly levelSums: Float64Array | null;
   /**
@@ -75,6 +82,8 @@ export function prepare(
     design.type === 'linearization' &&
     !isCalibrated(design);
   const stage = sumClusters && design.type === 'linearization' ? design.stages[0]! : null;
+  // Which PSUs have a row, only when the variance depends on it (lonely PSUs).
+  const mark = stage !== null && design.type === 'linearization' && needsPresence(design);
   const counts =
     column.kind === 'numeric'
       ? scanNumeric(
@@ -84,6 +93,8 @@ export function prepare(
           present,
           stage?.rowCluster ?? null,
           stage?.nClusters ?? 0,
+          mark,
+          clusterSums === 'total',
         )
       : scanCodes(
           column.codes,
@@ -93,8 +104,9 @@ export function prepare(
           present,
           stage?.rowCluster ?? null,
           stage?.nClusters ?? 0,
+          mark,
         );
-  const { base, nMissing, sumW, sumWY, meanY, firstMissing, levelSums } = counts;
+  const { base, nMissing, sumW, firstMissing, levelSums } = counts;
   if (nMissing > 0 && opts.na === 'fail') {
     throw new EstimationError(
       'MISSING_VALUES',
@@ -112,6 +124,18 @@ export function prepare(
     );
   }
   let w: Float64Array | null = null;
+  // What the scan left out (Σ w y for a mean, the mean for a total) is summed on first read.
+  // A scan for a total leaves out the mean: it is computed on first read.
+  let meanY = counts.meanY;
+  let partial = column.kind === 'numeric' && clusterSums === 'total';
+  const mean = () => {
+    if (partial) {
+      partial = false;
+      const y = (column as Extract<Column, { kind: 'numeric' }>).values;
+      meanY = scanNumeric(y, weights, domain, new Uint8Array(n), null, 0, false, false).meanY;
+    }
+    return meanY;
+  };
   return {
     design,
     variable,
@@ -128,8 +152,11 @@ export function prepare(
     n: base,
     nMissing,
     sumW,
-    sumWY,
-    meanY,
+    sumWY: counts.sumWY,
+    get meanY() {
+      return mean();
+    },
+    finite: counts.finite,
     levelSums,
     clusterSums: counts.clusters,
   };
@@ -140,7 +167,9 @@ interface Scan {
   nMissing: number;
   sumW: number;
   sumWY: number;
+  /** NaN when not computed (or no weight). */
   meanY: number;
+  finite: boolean;
   firstMissing: number;
   levelSums: Float64Array | null;
   clusters: ClusterSums | null;
@@ -150,12 +179,13 @@ interface Scan {
  * One pass over a numeric column: marks present rows, counts, sums weights and w·y. Σ w y is
  * compensated (Neumaier), so a total keeps small terms next to huge ones (weights of 1e12 and
  * 1e-12, values that cancel); when the compensated Σ w (y − y₀) around the first present value
- * y₀ is 0 the mean is y₀, so identical values have exactly their value as mean. Σ w is a plain
- * sum in row order (weights are never negative, so it is accurate), as the quantile code, which
- * compares its own running sums of weights with it, expects.
+ * y₀ is 0 the mean is y₀, so identical values have exactly their value as mean (for a total,
+ * `totalOnly`, that sum and the mean are left out). Σ w is a plain sum in row order (weights are
+ * never negative, so it is accurate), as the quantile code, which compares its own running sums
+ * of weights with it, expects.
  *
- * With `rowCluster`, also Σ w·y per cluster, in row order (a run of rows of one cluster in a
- * register, as `numericInfluence` adds them).
+ * With `rowCluster`, also Σ w·y per cluster, in row order (as `numericInfluence` adds them), and
+ * with `mark` the clusters with a present row.
  */
 function scanNumeric(
   y: Float64Array,
@@ -164,6 +194,8 @@ function scanNumeric(
   present: Uint8Array,
   rowCluster: Int32Array | null,
   nClusters: number,
+  mark: boolean,
+  totalOnly: boolean,
 ): Scan {
   let base = 0;
   let nMissing = 0;
@@ -175,9 +207,7 @@ function scanNumeric(
   let errWD = 0;
   let firstMissing = -1;
   const clusterWY = new Float64Array(nClusters);
-  const seen = new Uint8Array(nClusters);
-  let k = -1;
-  let acc = 0;
+  const seen = mark ? new Uint8Array(nClusters) : null;
   for (let i = 0; i < y.length; i++) {
     if (domain !== null && domain[i] === 0) continue;
     const v = y[i]!;
@@ -187,36 +217,32 @@ function scanNumeric(
     }
     present[i] = 1;
     if (base === 0) shift = v;
+    base++;
     const w = weights[i]!;
     sumW += w;
     const wy = w * v;
     if (rowCluster !== null) {
       const c = rowCluster[i]!;
-      if (c !== k) {
-        if (k >= 0) clusterWY[k] = acc;
-        k = c;
-        acc = clusterWY[c]!;
-        seen[c] = 1;
-      }
-      acc += wy;
+      clusterWY[c]! += wy;
+      if (seen !== null) seen[c] = 1;
     }
     let t = sumWY + wy;
     errWY += Math.abs(sumWY) >= Math.abs(wy) ? sumWY - t + wy : wy - t + sumWY;
     sumWY = t;
+    if (totalOnly) continue;
     const wd = w * (v - shift);
     t = sumWD + wd;
     errWD += Math.abs(sumWD) >= Math.abs(wd) ? sumWD - t + wd : wd - t + sumWD;
     sumWD = t;
-    base++;
   }
-  if (k >= 0) clusterWY[k] = acc;
+  const total = sumWY + errWY;
   return {
     base,
     nMissing,
     sumW,
-    sumWY: sumWY + errWY,
-    // Σ w (y − y₀) = 0: the mean is y₀ itself (every value the same, or deviations that cancel)
-    meanY: !(sumW > 0) ? Number.NaN : sumWD + errWD === 0 ? shift : (sumWY + errWY) / sumW,
+    sumWY: total,
+    meanY: !(sumW > 0) || totalOnly ? Number.NaN : sumWD + errWD === 0 ? shift : total / sumW,
+    finite: Number.isFinite(total),
     firstMissing,
     levelSums: null,
     clusters: rowCluster === null ? null : { rowCluster, sums: clusterWY, weights: null, seen },
@@ -225,8 +251,8 @@ function scanNumeric(
 
 /**
  * One pass over a categorical column: marks present rows, counts, sums weights (also per level).
- * With `rowCluster`, also Σ w per (cluster, level) and per cluster, in row order (the cluster's
- * Σ w over a run of its rows in a register, as `categoricalInfluence` adds them).
+ * With `rowCluster`, also Σ w per (cluster, level) and per cluster, in row order (as
+ * `categoricalInfluence` adds them), and with `mark` the clusters with a present row.
  */
 function scanCodes(
   codes: Int32Array,
@@ -236,6 +262,7 @@ function scanCodes(
   present: Uint8Array,
   rowCluster: Int32Array | null,
   nClusters: number,
+  mark: boolean,
 ): Scan {
   let base = 0;
   let nMissing = 0;
@@ -257,13 +284,22 @@ function scanCodes(
       base++;
     }
     const clusters = null;
-    return { base, nMissing, sumW, sumWY: 0, meanY: Number.NaN, firstMissing, levelSums, clusters };
+    const finite = true;
+    return {
+      base,
+      nMissing,
+      sumW,
+      sumWY: 0,
+      meanY: Number.NaN,
+      finite,
+      firstMissing,
+      levelSums,
+      clusters,
+    };
   }
   const cells = new Float64Array(nClusters * nLevels);
   const clusterW = new Float64Array(nClusters);
-  const seen = new Uint8Array(nClusters);
-  let k = -1;
-  let acc = 0;
+  const seen = mark ? new Uint8Array(nClusters) : null;
   for (let i = 0; i < codes.length; i++) {
     if (domain !== null && domain[i] === 0) continue;
     const code = codes[i]!;
@@ -275,16 +311,10 @@ function scanCodes(
     base++;
     const w = weights[i]!;
     const c = rowCluster[i]!;
-    if (c !== k) {
-      if (k >= 0) clusterW[k] = acc;
-      k = c;
-      acc = clusterW[c]!;
-      seen[c] = 1;
-    }
-    acc += w;
+    clusterW[c]! += w;
     cells[c * nLevels + code]! += w;
+    if (seen !== null) seen[c] = 1;
   }
-  if (k >= 0) clusterW[k] = acc;
   // Σ w per level and in all from the cells, cluster by cluster (so a level that every row has
   // gets a share of exactly 1: its sum and the total are the same additions).
   for (let c = 0; c < nClusters; c++) {
@@ -295,7 +325,18 @@ function scanCodes(
     }
   }
   const clusters = { rowCluster, sums: cells, weights: clusterW, seen };
-  return { base, nMissing, sumW, sumWY: 0, meanY: Number.NaN, firstMissing, levelSums, clusters };
+  const finite = true;
+  return {
+    base,
+    nMissing,
+    sumW,
+    sumWY: 0,
+    meanY: Number.NaN,
+    finite,
+    firstMissing,
+    levelSums,
+    clusters,
+  };
 }
 
 /**
@@ -381,7 +422,7 @@ export function waldInterval(
  * value is finite (the sum overflowed).
  */
 export function nonFiniteValue(a: Analysis): EstimationError | null {
-  if (a.column.kind !== 'numeric' || Number.isFinite(a.sumWY)) return null;
+  if (a.column.kind !== 'numeric' || a.finite) return null;
   const y = a.column.values;
   for (let i = 0; i < y.length; i++) {
     if (!a.present[i]) continue;

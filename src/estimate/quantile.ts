@@ -5,6 +5,7 @@
  */
 import { degreesOfFreedom } from '../design/df.js';
 import type { ReplicateDesign } from '../design/replicate-types.js';
+import { workingDesign } from '../design/scale.js';
 import type { SurveyDesign } from '../design/types.js';
 import { EstimationError } from '../errors.js';
 import { qbeta, qnorm, qt } from '../stats/distributions.js';
@@ -161,6 +162,17 @@ export function svyQuantile(
   variable: string,
   probs: readonly number[],
   opts: QuantileOptions = {},
+): Estimate[] {
+  // scale-free: computed on the weights scaled to near 1 when they are extreme (quantiles are
+  // values of the data, so infinite only where the data has infinite values: not checked)
+  return quantileOn(workingDesign(design).design, variable, probs, opts);
+}
+
+function quantileOn(
+  design: SurveyDesign,
+  variable: string,
+  probs: readonly number[],
+  opts: QuantileOptions,
 ): Estimate[] {
   const level = confidenceLevel(opts);
   const qrule = choice('qrule', opts.qrule, RULES, 'math');

@@ -3,10 +3,12 @@
  * @module
  */
 import { getNumeric } from '../data/frame.js';
+import { workingDesign } from '../design/scale.js';
 import type { SurveyDesign } from '../design/types.js';
 import { EstimationError } from '../errors.js';
 import { replicateWeightedSumsMany } from '../variance/replicate.js';
 import { completeRows } from './complete-rows.js';
+import { checkFinite } from './finite.js';
 import { choice, confidenceLevel, intervalDf } from './prepare.js';
 import { scalarEstimate } from './scalar.js';
 import type { Estimate } from './types.js';
@@ -61,6 +63,18 @@ export function svyRatio(
   numerator: string,
   denominator: string,
   opts: RatioOptions = {},
+): Estimate {
+  // scale-free: computed on the weights scaled to near 1 when they are extreme
+  const row = ratioOn(workingDesign(design).design, numerator, denominator, opts);
+  checkFinite([row], 'svyRatio');
+  return row;
+}
+
+function ratioOn(
+  design: SurveyDesign,
+  numerator: string,
+  denominator: string,
+  opts: RatioOptions,
 ): Estimate {
   const level = confidenceLevel(opts);
   choice('na', opts.na, ['omit', 'fail'], 'omit');

@@ -6,12 +6,14 @@
 import { getColumn } from '../data/frame.js';
 import type { Column } from '../data/types.js';
 import { degreesOfFreedom } from '../design/df.js';
+import { ldexp, workingDesign } from '../design/scale.js';
 import type { SurveyDesign } from '../design/types.js';
 import { EstimationError } from '../errors.js';
 import { pchisqUpper, pfUpper } from '../stats/distributions.js';
 import { categoricalInfluence, type Influence } from '../variance/influence.js';
 import { designDf as designDegreesOfFreedom } from '../variance/linearization.js';
 import { type CellTable, type CellTableOptions, cellTable } from './cell-table.js';
+import { nonFiniteResult } from './finite.js';
 import { type Coded, coded } from './levels.js';
 import { replicateCellSums } from './replicate-groups.js';
 import { estimateVariance } from './variance.js';
@@ -127,8 +129,8 @@ function cross(
     }
     return { row, col, complete, nDomain, nMissing, cellW, cellN, sumW, clusters: null };
   }
-  // The same pass, also summing per stage-1 cluster (a run of rows of one cluster in a
-  // register, as categoricalInfluence does) and noting the clusters with a row in the domain.
+  // The same pass, also summing per stage-1 cluster (in row order, as categoricalInfluence
+  // does) and noting the clusters with a row in the domain.
   const rowCluster = stage.rowCluster;
   const ccW = new Float64Array(stage.nClusters * K0);
   const clusterW = new Float64Array(stage.nClusters);
@@ -193,18 +195,11 @@ function clusterPass(
   let nDomain = 0;
   let nMissing = 0;
   let sumW = 0;
-  let at = -1;
-  let acc = 0;
   for (let i = 0; i < w.length; i++) {
     if (domain !== null && domain[i] === 0) continue;
     nDomain++;
     const cl = rowCluster[i]!;
-    if (cl !== at) {
-      if (at >= 0) clusterW[at] = acc;
-      at = cl;
-      acc = clusterW[cl]!;
-      inDomain[cl] = 1;
-    }
+    inDomain[cl] = 1;
     const r = rcodes[i]!;
     const c = ccodes[i]!;
     if (r < 0 || c < 0) {
@@ -218,10 +213,9 @@ function clusterPass(
     cellN[k]! += 1;
     sumW += wi;
     ccW[cl * K0 + k]! += wi;
-    acc += wi;
+    clusterW[cl]! += wi;
     seen[cl] = 1;
   }
-  if (at >= 0) clusterW[at] = acc;
   return Float64Array.of(nDomain, nMissing, sumW);
 }
 
@@ -343,7 +337,32 @@ export function svyTable(
       { value: opts },
     );
   }
-  return twoWayTable(design, rowOrVariables, colOrOpts, opts ?? {});
+  const work = workingDesign(design);
+  return rescaleCounts(
+    twoWayTable(work.design, rowOrVariables, colOrOpts, opts ?? {}),
+    work.exponent,
+  );
+}
+
+/**
+ * A two-way table computed on weights times 2^-k in the weights' unit (counts and total times
+ * 2^k; shares are unit-free); `NON_FINITE_RESULT` when a count exceeds the double range.
+ */
+function rescaleCounts(table: SurveyTable, k: number): SurveyTable {
+  if (k !== 0) {
+    for (const r of table.counts) for (let c = 0; c < r.length; c++) r[c] = ldexp(r[c]!, k);
+    table.total = ldexp(table.total, k);
+  }
+  if (table.total === Number.POSITIVE_INFINITY) {
+    throw nonFiniteResult(
+      'svyTable',
+      `${table.rowVariable} × ${table.colVariable}`,
+      undefined,
+      'total',
+      table.total,
+    );
+  }
+  return table;
 }
 
 /** Whether a value can be an options object. */
@@ -497,6 +516,19 @@ export function svyChisq(
   col: string,
   opts: ChisqOptions = {},
 ): ChisqTest {
+  // scale-free: computed on the weights scaled to near 1 when they are extreme
+  const t = chisqOn(workingDesign(design).design, row, col, opts);
+  for (const [what, v] of [
+    ['Pearson statistic', t.pearson],
+    ['trace of the design effects', t.traceDelta],
+  ] as const) {
+    if (v === Number.POSITIVE_INFINITY)
+      throw nonFiniteResult('svyChisq', `${row} × ${col}`, undefined, what, v);
+  }
+  return t;
+}
+
+function chisqOn(design: SurveyDesign, row: string, col: string, opts: ChisqOptions): ChisqTest {
   if (!isOptions(opts) || typeof row !== 'string' || typeof col !== 'string') {
     throw new EstimationError(
       'BAD_ARGUMENTS',
@@ -691,10 +723,10 @@ function cellInfluence(
     p,
     present: x.complete,
     dense: () => byRow().dense(),
-    sumByCluster(rowCluster, totals) {
+    sumByCluster(rowCluster, totals, mark) {
       const cl = x.clusters;
       if (cl === null || cl.rowCluster !== rowCluster)
-        return byRow().sumByCluster(rowCluster, totals);
+        return byRow().sumByCluster(rowCluster, totals, mark);
       const K0 = cl.cellW.length / cl.clusterW.length;
       const factor = 1 / sumW;
       for (let c = 0; c < cl.clusterW.length; c++) {

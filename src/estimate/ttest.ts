@@ -6,12 +6,14 @@
 import { getColumn, getNumeric } from '../data/frame.js';
 import type { Column } from '../data/types.js';
 import { degreesOfFreedom } from '../design/df.js';
+import { workingDesign } from '../design/scale.js';
 import type { SurveyDesign } from '../design/types.js';
 import { EstimationError } from '../errors.js';
 import { pt, qt } from '../stats/distributions.js';
 import { denseInfluence } from '../variance/influence.js';
 import { replicateWeightedSumsMany } from '../variance/replicate.js';
 import { completeRows } from './complete-rows.js';
+import { nonFiniteResult } from './finite.js';
 import { choice, confidenceLevel } from './prepare.js';
 import { estimateVariance } from './variance.js';
 
@@ -110,6 +112,21 @@ export function svyTtest(
   variable: string,
   group?: string | null,
   opts: TtestOptions = {},
+): Ttest {
+  // scale-free: computed on the weights scaled to near 1 when they are extreme
+  const t = ttestOn(workingDesign(design).design, variable, group, opts);
+  if (!Number.isFinite(t.difference) && !Number.isNaN(t.difference))
+    throw nonFiniteResult('svyTtest', variable, undefined, 'difference', t.difference);
+  if (t.se === Number.POSITIVE_INFINITY)
+    throw nonFiniteResult('svyTtest', variable, undefined, 'standard error', t.se);
+  return t;
+}
+
+function ttestOn(
+  design: SurveyDesign,
+  variable: string,
+  group: string | null | undefined,
+  opts: TtestOptions,
 ): Ttest {
   const level = confidenceLevel(opts);
   choice('na', opts.na, ['omit', 'fail'], 'omit');

@@ -3,9 +3,11 @@
  * @module
  */
 import { getNumeric } from '../data/frame.js';
+import { workingDesign } from '../design/scale.js';
 import type { SurveyDesign } from '../design/types.js';
 import { EstimationError } from '../errors.js';
 import { replicateWeightedSumsMany } from '../variance/replicate.js';
+import { checkFinite } from './finite.js';
 import { choice, confidenceLevel, intervalDf, nonFiniteValue, prepare } from './prepare.js';
 import { scalarEstimate } from './scalar.js';
 import type { Estimate } from './types.js';
@@ -60,6 +62,13 @@ export interface VarOptions {
  * ```
  */
 export function svyVar(design: SurveyDesign, variable: string, opts: VarOptions = {}): Estimate {
+  // scale-free: computed on the weights scaled to near 1 when they are extreme
+  const row = varOn(workingDesign(design).design, variable, opts);
+  checkFinite([row], 'svyVar');
+  return row;
+}
+
+function varOn(design: SurveyDesign, variable: string, opts: VarOptions): Estimate {
   const level = confidenceLevel(opts);
   choice('na', opts.na, ['omit', 'fail'], 'omit');
   getNumeric(design.data, variable);

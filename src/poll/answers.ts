@@ -86,6 +86,36 @@ export function answerIndex(
   variable: string,
   answers: readonly Answer[],
 ): Int32Array {
+  return answerCodes(
+    data,
+    variable,
+    answers,
+    Int32Array.from(answers, (_, j) => j),
+  );
+}
+
+/**
+ * Per row of the data, `slots[j]` for the answer j given (as {@link answerIndex} finds it), or
+ * -1 (missing in the data): e.g. the answer's position among those kept, -1 for the others. One
+ * pass over the rows, through a table per level (or per code) rather than a test per row.
+ * @throws {EstimationError} `UNKNOWN_LEVEL` as {@link answerIndex}.
+ * @example
+ * ```ts
+ * const data = fromColumns({ q: ['Yes', 'No', 'Refused', 'Yes'] });
+ * const answers = [
+ *   { code: 1, label: { en: 'Yes' }, group: 'positive' as const },
+ *   { code: 2, label: { en: 'No' }, group: 'negative' as const },
+ *   { code: 9, label: { en: 'Refused' }, group: 'missing' as const },
+ * ];
+ * console.log(Array.from(answerCodes(data, 'q', answers, Int32Array.of(0, 1, -1)))); // => [ 0, 1, -1, 0 ]
+ * ```
+ */
+export function answerCodes(
+  data: SurveyData,
+  variable: string,
+  answers: readonly Answer[],
+  slots: Int32Array,
+): Int32Array {
   const col = data.columns[variable];
   if (!col) {
     throw new EstimationError('UNKNOWN_VARIABLE', `no variable "${variable}" in the data`, {
@@ -100,36 +130,46 @@ export function answerIndex(
       const n = Number(a.code);
       if (!Number.isNaN(n) && !byCode.has(n)) byCode.set(n, j);
     });
+    let last = Number.NaN;
+    let slot = -1;
     for (let i = 0; i < data.nrow; i++) {
       const v = col.values[i]!;
       if (Number.isNaN(v)) {
         out[i] = -1;
         continue;
       }
-      const j = byCode.get(v);
-      if (j === undefined) {
-        throw new EstimationError(
-          'UNKNOWN_LEVEL',
-          `"${variable}" has the value ${v} (row ${i + 1}), which is not an answer code of the questionnaire (${codes.join(', ')})`,
-          { variable, row: i + 1, value: v, level: String(v) },
-        );
+      if (v !== last) {
+        const j = byCode.get(v);
+        if (j === undefined) {
+          throw new EstimationError(
+            'UNKNOWN_LEVEL',
+            `"${variable}" has the value ${v} (row ${i + 1}), which is not an answer code of the questionnaire (${codes.join(', ')})`,
+            { variable, row: i + 1, value: v, level: String(v) },
+          );
+        }
+        last = v;
+        slot = slots[j]!;
       }
-      out[i] = j;
+      out[i] = slot;
     }
     return out;
   }
-  const levelAnswer = levelAnswers(data, variable, answers);
-  for (let i = 0; i < data.nrow; i++) {
-    const c = col.codes[i]!;
-    out[i] = c < 0 ? -1 : levelAnswer[c]!;
-  }
+  const answerOf = levelAnswers(data, variable, answers);
+  // Per level: its slot; one more entry (index 0) for a missing code (−1).
+  const levelSlot = new Int32Array(answerOf.length + 1);
+  levelSlot[0] = -1;
+  answerOf.forEach((j, c) => {
+    levelSlot[c + 1] = slots[j]!;
+  });
+  const columnCodes = col.codes;
+  for (let i = 0; i < data.nrow; i++) out[i] = levelSlot[columnCodes[i]! + 1]!;
   return out;
 }
 
 /**
  * Per level of a categorical column, the index in `answers` of the answer it is: matched by the
- * codebook's value label of the answer's code, else by the code itself (`'98'`), else by the
- * answer's English label.
+ * codebook's value label of the answer's code, else by the code itself (`'98'`), else by one of
+ * the answer's labels (any language).
  * @throws {EstimationError} `UNKNOWN_VARIABLE`, `NOT_CATEGORICAL`, `UNKNOWN_LEVEL` (a level
  *   with no answer).
  * @example

@@ -5,15 +5,17 @@
  * @module
  */
 import type { SurveyDesign } from '../design/types.js';
+import { attachInfluence, rowLink } from '../estimate/influence-rows.js';
+import { linearBlock } from '../estimate/linear-block.js';
+import { svyMean } from '../estimate/mean.js';
+import { waldInterval } from '../estimate/prepare.js';
 import type { Estimate } from '../estimate/types.js';
 import {
-  answerIndex,
-  derivedMean,
+  answerCodes,
+  levelAnswers,
   type PollOptions,
   type Resolved,
   resolveOptions,
-  scoreColumn,
-  withColumns,
 } from './answers.js';
 import { type Answer, type AnswerGroup, type Battery, textOf } from './questionnaire.js';
 
@@ -161,6 +163,14 @@ export function svyItem(
   );
 }
 
+/**
+ * One item: the shares of its answers (but those of the missing group) by svyMean of the answer
+ * given (one pass over the respondents, which also sums per PSU what the variance needs: of the
+ * column itself when its levels are those answers, else of the answers recoded), and
+ * each group statistic as the same linear combination of those shares as its mean score is, with
+ * the covariance M V Mᵀ and influence values M z of all of them (so rows of different items
+ * still combine in `jointCovariance`).
+ */
 function summarise(
   design: SurveyDesign,
   variable: string,
@@ -169,49 +179,98 @@ function summarise(
   key: string,
   label: string,
 ): ItemSummary {
-  const index = answerIndex(design.data, variable, answers);
   const kept = answers.map((a, j) => ({ a, j })).filter(({ a }) => a.group !== 'missing');
-  const columns: Record<string, Float64Array> = {};
-  for (const { a, j } of kept) {
-    columns[`${variable}[=${a.code}]`] = scoreColumn(
-      index,
-      answers,
-      answers.map((_, m) => (m === j ? 1 : 0)),
-    );
-  }
-  for (const s of GROUP_STATISTICS) {
-    columns[`${variable}[${s}]`] = scoreColumn(
-      index,
-      answers,
-      answers.map((a) => SCORES[s][a.group] ?? 0),
-    );
-  }
-  const d = withColumns(design, columns);
-  const shares: AnswerShare[] = kept.map(({ a }) => {
-    const row = derivedMean(d, `${variable}[=${a.code}]`, opts, {
-      variable,
-      level: textOf(a.label),
-      statistic: 'proportion',
-    }) as unknown as AnswerShare;
-    row.code = a.code;
-    row.answerGroup = a.group;
-    return row;
+  const L = kept.length;
+  const slots = new Int32Array(answers.length).fill(-1);
+  kept.forEach(({ j }, k) => {
+    slots[j] = k;
   });
-  const stats = {} as Record<GroupStatistic, Estimate>;
-  for (const s of GROUP_STATISTICS) {
-    stats[s] = derivedMean(d, `${variable}[${s}]`, opts, {
-      variable,
-      level: s,
-      statistic: s === 'net' ? 'net score' : 'proportion',
+  // The shares of the column's own levels when none of them is an answer of the missing group
+  // (then its base is the item's); else of the answers kept, recoded.
+  const answerOf =
+    design.data.columns[variable]?.kind === 'categorical'
+      ? levelAnswers(design.data, variable, answers)
+      : null;
+  let shares: readonly Estimate[];
+  /** Per share: the kept answer it is the share of. */
+  let answerOfShare: Int32Array;
+  if (answerOf?.every((j) => slots[j]! >= 0)) {
+    shares = svyMean(design, variable, { level: opts.level, df: opts.df });
+    answerOfShare = Int32Array.from(answerOf, (j) => slots[j]!);
+  } else {
+    const column = `${variable}[answer]`;
+    const codes = answerCodes(design.data, variable, answers, slots);
+    shares = svyMean(withAnswer(design, column, codes, L), column, opts);
+    answerOfShare = Int32Array.from({ length: L }, (_, k) => k);
+  }
+  const S = shares.length;
+  // Rows: the answers' shares, then one per statistic (the scores of the answers).
+  const q = L + GROUP_STATISTICS.length;
+  const M = new Float64Array(q * S);
+  for (let k = 0; k < S; k++) {
+    const answer = answerOfShare[k]!;
+    M[answer * S + k] = 1;
+    GROUP_STATISTICS.forEach((s, r) => {
+      M[(L + r) * S + k] = SCORES[s][kept[answer]!.a.group] ?? 0;
     });
   }
+  const block = linearBlock(rowLink(shares[0]!)!.block, M, q);
+  const { n, nMissing } = shares[0]!;
+  const rows: Estimate[] = [];
+  for (let r = 0; r < q; r++) {
+    let estimate = 0;
+    for (let k = 0; k < S; k++) estimate += M[r * S + k]! * shares[k]!.estimate;
+    const se = Math.sqrt(block.covariance[r * q + r]!);
+    const ci = waldInterval(estimate, se, opts.level, opts.df);
+    if (r < L) {
+      const { a } = kept[r]!;
+      const row: AnswerShare = {
+        variable,
+        statistic: 'proportion',
+        estimate,
+        se,
+        ci,
+        n,
+        nMissing,
+        level: textOf(a.label),
+        code: a.code,
+        answerGroup: a.group,
+      };
+      rows.push(row);
+    } else {
+      const s = GROUP_STATISTICS[r - L]!;
+      const statistic = s === 'net' ? 'net score' : 'proportion';
+      rows.push({ variable, statistic, estimate, se, ci, n, nMissing, level: s });
+    }
+  }
+  attachInfluence(rows, block);
+  const stats = {} as Record<GroupStatistic, Estimate>;
+  GROUP_STATISTICS.forEach((s, r) => {
+    stats[s] = rows[L + r]!;
+  });
   return {
     key,
     label,
     variable,
-    n: stats.net.n,
-    nMissing: stats.net.nMissing,
-    answers: shares,
+    n,
+    nMissing,
+    answers: rows.slice(0, L) as AnswerShare[],
     ...stats,
   };
+}
+
+/** The design with a categorical column of the answer given (codes 0..L−1, −1 for none). */
+function withAnswer(
+  design: SurveyDesign,
+  name: string,
+  codes: Int32Array,
+  L: number,
+): SurveyDesign {
+  const data = design.data;
+  const levels = Array.from({ length: L }, (_, k) => String(k));
+  const columns = {
+    ...data.columns,
+    [name]: { kind: 'categorical' as const, name, codes, levels },
+  };
+  return { ...design, data: { ...data, names: [...data.names, name], columns } };
 }

@@ -296,9 +296,6 @@ function optionSums(
   let sumWY2 = 0;
   let errWY2 = 0;
   let sumWN2 = 0;
-  let c0 = -1;
-  let acc = 0;
-  let acc2 = 0;
   for (let i = 0; i < y.length; i++) {
     let v = y[i]!;
     if (Number.isNaN(v)) v = 0; // outside the base, or not named under partial: 'notNamed'
@@ -316,21 +313,8 @@ function optionSums(
     sumWY2 = s;
     sumWN2 += w - wy2;
     const c = rowCluster[i]!;
-    if (c !== c0) {
-      if (c0 >= 0) {
-        t[c0] = acc;
-        t2[c0] = acc2;
-      }
-      c0 = c;
-      acc = t[c]!;
-      acc2 = t2[c]!;
-    }
-    acc += wy;
-    acc2 += wy2;
-  }
-  if (c0 >= 0) {
-    t[c0] = acc;
-    t2[c0] = acc2;
+    t[c]! += wy;
+    t2[c]! += wy2;
   }
   out[0] = sumWY;
   out[1] = errWY;
@@ -393,36 +377,25 @@ function columnShares(
   const baseW = new Float64Array(nrow);
   const psuW = new Float64Array(nClusters);
   const seen = new Uint8Array(nClusters);
-  {
-    let c0 = -1;
-    let acc = 0;
-    for (let i = 0; i < nrow; i++) {
-      if (domain !== null && !domain[i]) continue;
-      if (!base[i]) {
-        nMissing++;
-        continue;
-      }
-      const w = weights[i]!;
-      // a negative weight: Σ w (y − y₀) could cancel, so the zero test below would not do
-      if (!(w >= 0)) return null;
-      if (n++ === 0) firstRow = i;
-      baseW[i] = w;
-      sumW += w;
-      const c = rowCluster[i]!;
-      if (c !== c0) {
-        if (c0 >= 0) psuW[c0] = acc;
-        c0 = c;
-        acc = psuW[c]!;
-        seen[c] = 1;
-      }
-      acc += w;
+  for (let i = 0; i < nrow; i++) {
+    if (domain !== null && !domain[i]) continue;
+    if (!base[i]) {
+      nMissing++;
+      continue;
     }
-    if (c0 >= 0) psuW[c0] = acc;
+    const w = weights[i]!;
+    // a negative weight: Σ w (y − y₀) could cancel, so the zero test below would not do
+    if (!(w >= 0)) return null;
+    if (n++ === 0) firstRow = i;
+    baseW[i] = w;
+    sumW += w;
+    const c = rowCluster[i]!;
+    psuW[c]! += w;
+    seen[c] = 1;
   }
 
   // Per option, one pass (two options at a time) without tests of the base: Σ w y (compensated,
-  // as prepare's scan of a numeric column), Σ w (1 − y) and Σ w y per PSU (a run of rows of one
-  // PSU in a register). The share is Σ w y / Σ w, or exactly the first value y₀ when
+  // as prepare's scan of a numeric column), Σ w (1 − y) and Σ w y per PSU (in row order). The share is Σ w y / Σ w, or exactly the first value y₀ when
   // Σ w (y − y₀) is 0, as svyMean's: for y₀ = 0 that is Σ w y = 0 (the same share), for y₀ = 1
   // Σ w (1 − y) = 0 (a sum of terms that are not negative, as weights are not here).
   const shares = new Float64Array(k);

@@ -4,11 +4,11 @@
  * @module
  */
 import { getCategorical } from '../data/frame.js';
-import { degreesOfFreedom } from '../design/df.js';
-import { subset } from '../design/subset.js';
+import { groupDegreesOfFreedom } from '../design/df.js';
 import type { SurveyDesign } from '../design/types.js';
 import { EstimationError } from '../errors.js';
-import { jointCovariance } from '../estimate/influence-rows.js';
+import { svyBy } from '../estimate/by.js';
+import { jointCovariance, rowLink } from '../estimate/influence-rows.js';
 import type { Estimate } from '../estimate/types.js';
 import {
   answerIndex,
@@ -116,39 +116,65 @@ export function svySubgroups(
   const d = withColumns(design, { [column]: y });
   const statistic = 'proportion';
   const national = derivedMean(d, column, resolved, { variable, statistic });
+  // The subgroups' shares by svyBy over the respondents with an answer (one pass over them for
+  // all subgroups of a variable), each row's covariance with the national share from their
+  // influence values over those respondents (the sums per PSU are kept from those passes).
+  const answered = rowLink(national)!.block.present!;
+  const onAnswered: SurveyDesign = { ...d, domain: answered };
+  const domain = design.domain;
   const rows: SubgroupRow[] = [];
   for (const name of typeof by === 'string' ? [by] : by) {
     const g = getCategorical(design.data, name);
-    g.levels.forEach((level, code) => {
-      const inGroup = new Uint8Array(design.data.nrow);
-      let any = false;
-      for (let i = 0; i < inGroup.length; i++) {
-        if (g.codes[i] !== code) continue;
-        inGroup[i] = 1;
-        if (!Number.isNaN(y[i]!) && (design.domain === null || design.domain[i])) any = true;
-      }
-      if (!any) return; // no respondent with an answer in this subgroup
-      const domain = subset(d, inGroup);
-      const sub = derivedMean(domain, column, resolved, {
-        variable,
-        level,
-        statistic,
-      });
-      const V = jointCovariance([sub, national]);
-      const row = sub as SubgroupRow;
+    // Per subgroup: respondents of the domain with and without an answer.
+    const withAnswer = new Float64Array(g.levels.length);
+    const without = new Float64Array(g.levels.length);
+    const codes = g.codes;
+    for (let i = 0; i < codes.length; i++) {
+      const code = codes[i]!;
+      if (code < 0 || (domain !== null && !domain[i])) continue;
+      if (Number.isNaN(y[i]!)) without[code]! += 1;
+      else withAnswer[code]! += 1;
+    }
+    if (!withAnswer.some((x) => x > 0)) continue;
+    const groupDf = groupDegreesOfFreedom(design, codes, g.levels.length);
+    const shares: Estimate[] = [];
+    const table = svyBy(onAnswered, name, (group) => {
+      const row = derivedMean(group, column, resolved, { variable, statistic });
+      shares.push(row);
+      return row;
+    });
+    const found = new Set<number>();
+    table.forEach((t, k) => {
+      const level = t.group![name]!;
+      const code = g.levels.indexOf(level);
+      found.add(code);
+      const row = shares[k]! as SubgroupRow;
+      row.level = level;
+      row.nMissing = without[code]!;
+      const V = jointCovariance([row, national], { present: answered });
       row.by = name;
       row.subgroup = level;
       row.national = national.estimate;
       row.vsNational = differenceTest(
-        sub.estimate,
+        row.estimate,
         national.estimate,
         V[0]!,
         V[3]!,
         V[1]!,
         resolved,
       );
-      row.domainDf = degreesOfFreedom(domain);
+      row.domainDf = groupDf[code]!;
       rows.push(row);
+    });
+    g.levels.forEach((level, code) => {
+      if (withAnswer[code]! > 0 && !found.has(code)) {
+        // Respondents with an answer, all of weight 0 (svyBy leaves such a group out).
+        throw new EstimationError(
+          'ZERO_WEIGHT_DOMAIN',
+          `the respondents with "${column}" in subgroup ${name} = ${level} have weight 0`,
+          { variable: column, group: { [name]: level } },
+        );
+      }
     });
   }
   return {

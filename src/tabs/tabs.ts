@@ -3,9 +3,11 @@
  * @module
  */
 import { degreesOfFreedom } from '../design/df.js';
+import { ldexp, workingDesign } from '../design/scale.js';
 import type { SurveyDesign } from '../design/types.js';
 import type { WeightingStep } from '../design/weighting-history.js';
 import { EstimationError } from '../errors.js';
+import { nonFiniteResult } from '../estimate/finite.js';
 import { rowBlocks } from './blocks.js';
 import { estimateBlock } from './cells.js';
 import { lettersText, significanceLetters } from './letters.js';
@@ -79,6 +81,46 @@ import type { TabCell, TabColumn, TabRow, Tabs, TabsSpec } from './types.js';
  * ```
  */
 export function svyTabs(design: SurveyDesign, spec: TabsSpec): Tabs {
+  // computed on the weights scaled to near 1 when they are extreme (see workingDesign); only the
+  // weighted bases carry the weights' unit
+  const work = workingDesign(design);
+  const tabs = tabsOn(work.design, spec);
+  const k = work.exponent;
+  for (const c of tabs.columns) {
+    c.weightedBase = ldexp(c.weightedBase, k);
+    if (c.weightedBase === Number.POSITIVE_INFINITY)
+      throw nonFiniteResult(
+        'svyTabs',
+        c.variable ?? 'Total',
+        c.level ?? undefined,
+        'weighted base',
+        c.weightedBase,
+      );
+  }
+  for (const row of tabs.rows) {
+    for (const cell of row.cells) {
+      cell.weightedBase = ldexp(cell.weightedBase, k);
+      const bad = [
+        ['estimate', cell.estimate],
+        ['standard error', cell.se],
+        ['weighted base', cell.weightedBase],
+      ] as const;
+      for (const [what, v] of bad) {
+        if (v === Number.POSITIVE_INFINITY || v === Number.NEGATIVE_INFINITY)
+          throw nonFiniteResult(
+            'svyTabs',
+            row.variable,
+            row.level ?? undefined,
+            `${what} of column ${cell.column}`,
+            v,
+          );
+      }
+    }
+  }
+  return tabs;
+}
+
+function tabsOn(design: SurveyDesign, spec: TabsSpec): Tabs {
   const resolved = resolveSpec(design, spec);
   const { banner, level, adjust, minBase } = resolved;
   const bannerCols = bannerColumns(banner);

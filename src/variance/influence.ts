@@ -12,9 +12,15 @@ export interface Influence {
   /**
    * Adds row values into `totals` (row-major, nClusters × p, zero on entry) for the
    * row-to-cluster map given. May return, per cluster, 1 when it has one of the rows of
-   * `present` (then `present` must be given), so the variance code need not look for them.
+   * `present` (then `present` must be given), so the variance code need not look for them;
+   * with `mark` false the caller does not need them (see `needsPresence`), so they need not be
+   * found.
    */
-  sumByCluster(rowCluster: Int32Array, totals: Float64Array): Uint8Array | undefined;
+  sumByCluster(
+    rowCluster: Int32Array,
+    totals: Float64Array,
+    mark?: boolean,
+  ): Uint8Array | undefined;
   /** The rows whose clusters `sumByCluster` reports (values are 0 outside them). */
   readonly present?: Uint8Array;
   /** The values as p dense columns of length n. */
@@ -32,8 +38,8 @@ export interface ClusterSums {
   readonly sums: Float64Array;
   /** Σ w per cluster (categorical variables; `null` when not summed). */
   readonly weights: Float64Array | null;
-  /** 1 for clusters with a present row. */
-  readonly seen: Uint8Array;
+  /** 1 for clusters with a present row; `null`: not marked (not needed, see `needsPresence`). */
+  readonly seen: Uint8Array | null;
   /**
    * For a numeric variable: the value each row was centred at before it was added
    * (Σ w·(y − centre) per cluster); absent: 0.
@@ -48,22 +54,8 @@ export function denseInfluence(columns: readonly Float64Array[]): Influence {
     p,
     dense: () => columns,
     sumByCluster(rowCluster, totals) {
-      for (let j = 0; j < p; j++) {
-        // Runs of rows in one cluster are summed in a register (see numericInfluence).
-        const z = columns[j]!;
-        let k = -1;
-        let acc = 0;
-        for (let i = 0; i < z.length; i++) {
-          const c = rowCluster[i]! * p + j;
-          if (c !== k) {
-            if (k >= 0) totals[k] = acc;
-            k = c;
-            acc = totals[c]!;
-          }
-          acc += z[i]!;
-        }
-        if (k >= 0) totals[k] = acc;
-      }
+      for (let j = 0; j < p; j++) addByCluster(columns[j]!, rowCluster, p, j, totals);
+      return undefined;
     },
   };
 }
@@ -90,7 +82,7 @@ export function numericInfluence(
         if (present[i]) z[i] = factor * weights[i]! * (values[i]! - centre);
       return [z];
     },
-    sumByCluster(rowCluster, totals) {
+    sumByCluster(rowCluster, totals, mark = true) {
       const nClusters = totals.length;
       if (cached !== null && (cached.centre ?? 0) === centre && cached.rowCluster === rowCluster) {
         // Σ w·(y − centre) per cluster, added in row order by the scan that found the rows (or
@@ -98,31 +90,14 @@ export function numericInfluence(
         const sums = cached.sums;
         for (let c = 0; c < nClusters; c++) totals[c]! += sums[c]!;
         if (factor !== 1) for (let c = 0; c < nClusters; c++) totals[c]! *= factor;
-        return cached.seen;
+        return cached.seen ?? undefined;
       }
-      const seen = new Uint8Array(nClusters);
-      // Files are usually sorted by cluster, so rows of one cluster come in runs: a run is summed
-      // in registers, starting from the cluster's running totals and stored back when the run
-      // ends. The additions are the same, in the same order, as adding row by row in memory
-      // (identical results for any row order), without a memory round trip per row.
+      const seen = mark ? new Uint8Array(nClusters) : null;
       // Each row is centred before it is added (as R does), so rows equal to the centre add
       // exactly 0: identical values give a variance of exactly 0, not rounding noise.
-      let k = -1;
-      let acc = 0;
-      for (let i = 0; i < values.length; i++) {
-        if (present[i] === 0) continue;
-        const c = rowCluster[i]!;
-        if (c !== k) {
-          if (k >= 0) totals[k] = acc;
-          k = c;
-          acc = totals[c]!;
-          seen[c] = 1;
-        }
-        acc += weights[i]! * (values[i]! - centre);
-      }
-      if (k >= 0) totals[k] = acc;
+      centredByCluster(values, weights, present, centre, rowCluster, totals, seen);
       if (factor !== 1) for (let c = 0; c < nClusters; c++) totals[c]! *= factor;
-      return seen;
+      return seen ?? undefined;
     },
   });
 }
@@ -153,14 +128,13 @@ export function categoricalInfluence(
       }
       return columns;
     },
-    sumByCluster(rowCluster, totals) {
+    sumByCluster(rowCluster, totals, mark = true) {
       // Sum the weights per (cluster, level) and per cluster, then subtract centre · Σw.
-      // The cluster's Σw over a run of its rows in a register (see numericInfluence).
       // With sums made by the scan that found the rows (the same additions in the same order),
       // only the last step is left.
       const nClusters = totals.length / p;
       let sumW: Float64Array;
-      let seen: Uint8Array;
+      let seen: Uint8Array | null;
       if (cached !== null && cached.weights !== null && cached.rowCluster === rowCluster) {
         sumW = cached.weights;
         seen = cached.seen;
@@ -168,30 +142,15 @@ export function categoricalInfluence(
         for (let e = 0; e < totals.length; e++) totals[e]! += sums[e]!;
       } else {
         sumW = new Float64Array(nClusters);
-        seen = new Uint8Array(nClusters);
-        let k = -1;
-        let accW = 0;
-        for (let i = 0; i < codes.length; i++) {
-          if (!present[i]) continue;
-          const c = rowCluster[i]!;
-          if (c !== k) {
-            if (k >= 0) sumW[k] = accW;
-            k = c;
-            accW = sumW[c]!;
-            seen[c] = 1;
-          }
-          const w = weights[i]!;
-          accW += w;
-          totals[c * p + codes[i]!]! += w;
-        }
-        if (k >= 0) sumW[k] = accW;
+        seen = mark ? new Uint8Array(nClusters) : null;
+        levelsByCluster(codes, weights, present, rowCluster, p, totals, sumW, seen);
       }
       for (let c = 0; c < nClusters; c++) {
         const s = sumW[c]!;
         for (let j = 0; j < p; j++)
           totals[c * p + j] = factor * (totals[c * p + j]! - s * centre[j]!);
       }
-      return seen;
+      return seen ?? undefined;
     },
   });
 }
@@ -206,16 +165,79 @@ function withRememberedSums(influence: Influence): Influence {
   let lastMap: Int32Array | null = null;
   let lastTotals: Float64Array | null = null;
   let lastSeen: Uint8Array | undefined;
-  influence.sumByCluster = (rowCluster, totals) => {
+  influence.sumByCluster = (rowCluster, totals, mark) => {
     if (rowCluster === lastMap && lastTotals !== null && lastTotals.length === totals.length) {
+      // (Clusters not marked then: the caller finds them, if it needs them.)
       totals.set(lastTotals);
       return lastSeen;
     }
-    const seen = sum(rowCluster, totals);
+    const seen = sum(rowCluster, totals, mark);
     lastMap = rowCluster;
     lastTotals = totals.slice();
     lastSeen = seen;
     return seen;
   };
   return influence;
+}
+
+// The passes over the rows (functions of typed arrays only, so that V8 optimises each once).
+// Each adds a row straight into its cluster's running sum in memory: the additions per cluster
+// are in row order whatever the order of the file, and the cost does not depend on it (the
+// per-cluster arrays are small enough to stay in cache: 8 bytes per PSU and column).
+
+/** totals[c·p + j] += z[i] for every row i of cluster c. */
+function addByCluster(
+  z: Float64Array,
+  rowCluster: Int32Array,
+  p: number,
+  j: number,
+  totals: Float64Array,
+): void {
+  for (let i = 0; i < z.length; i++) totals[rowCluster[i]! * p + j]! += z[i]!;
+}
+
+/** totals[c] += w·(y − centre) for the present rows of cluster c, marking c in `seen`. */
+function centredByCluster(
+  values: Float64Array,
+  weights: Float64Array,
+  present: Uint8Array,
+  centre: number,
+  rowCluster: Int32Array,
+  totals: Float64Array,
+  seen: Uint8Array | null,
+): void {
+  if (seen === null) {
+    for (let i = 0; i < values.length; i++) {
+      if (present[i] === 0) continue;
+      totals[rowCluster[i]!]! += weights[i]! * (values[i]! - centre);
+    }
+    return;
+  }
+  for (let i = 0; i < values.length; i++) {
+    if (present[i] === 0) continue;
+    const c = rowCluster[i]!;
+    totals[c]! += weights[i]! * (values[i]! - centre);
+    seen[c] = 1;
+  }
+}
+
+/** Σ w per (cluster, level) into `totals` and per cluster into `sumW` over the present rows. */
+function levelsByCluster(
+  codes: Int32Array,
+  weights: Float64Array,
+  present: Uint8Array,
+  rowCluster: Int32Array,
+  p: number,
+  totals: Float64Array,
+  sumW: Float64Array,
+  seen: Uint8Array | null,
+): void {
+  for (let i = 0; i < codes.length; i++) {
+    if (present[i] === 0) continue;
+    const c = rowCluster[i]!;
+    const w = weights[i]!;
+    sumW[c]! += w;
+    totals[c * p + codes[i]!]! += w;
+    if (seen !== null) seen[c] = 1;
+  }
 }

@@ -51,20 +51,21 @@ export function linearizationVariance(
   const nStages = design.hasFpc ? stages.length : 1;
   const average = design.lonelyPsu === 'average';
   const domainLonely = (design.spec.adjustDomainLonely ?? false) && present !== null;
+  const presence = needsPresence(design);
   let parentMult: Float64Array | null = null;
 
   for (let k = 0; k < nStages; k++) {
     const stage = stages[k]!;
     const totals = new Float64Array(stage.nClusters * p);
-    // Clusters with a row in the domain: as the influence found them while summing, when it
-    // sums over these very rows; else one pass over the rows.
-    const marked = influence.sumByCluster(stage.rowCluster, totals);
-    const seen =
-      present === null
-        ? null
-        : marked && influence.present === present
-          ? marked
-          : clustersInDomain(stage, present);
+    // Clusters with a row in the domain, when the variance depends on them: as the influence
+    // found them while summing, when it sums over these very rows; else one pass over the rows.
+    const mark = presence && present !== null;
+    const marked = influence.sumByCluster(stage.rowCluster, totals, mark);
+    const seen = !mark
+      ? null
+      : marked && influence.present === present
+        ? marked
+        : clustersInDomain(stage, present);
     const stratumPresent = new Uint8Array(stage.nStrata);
     const presentClusters = domainLonely ? new Int32Array(stage.nStrata) : null;
     for (let c = 0; c < stage.nClusters; c++) {
@@ -312,6 +313,48 @@ function grandMeans(
     for (let a = 0; a < p; a++) sums[g * p + a] = count > 0 ? sums[g * p + a]! / count : 0;
   }
   return sums;
+}
+
+const presenceOf = new WeakMap<readonly Stage[], boolean>();
+
+/**
+ * Whether the variance of estimates in a domain of the design depends on which clusters have a
+ * row in the domain, beyond their (zero) totals: only through the lonely-PSU rules. A stratum
+ * none of whose clusters has a domain row has zero totals, which add exactly nothing to a
+ * stratum's centred cross products; its presence counts only for a stratum with one PSU (a
+ * lonely PSU that 'fail' names, 'adjust' centres at the grand mean of the present strata,
+ * 'average' leaves out) or, under `adjustDomainLonely`, with one PSU in the domain. Estimators
+ * pass this to their scans, which then need not mark the clusters they see.
+ * @example
+ * ```ts
+ * const data = fromColumns({ s: [1, 1, 2, 2, 3], psu: [1, 2, 3, 4, 5] });
+ * const spec = { ids: 'psu', strata: 's' } as const;
+ * console.log(needsPresence(svyDesign(data, { ...spec, lonelyPsu: 'remove' })), needsPresence(svyDesign(data, { ...spec, lonelyPsu: 'adjust' }))); // => false true
+ * ```
+ */
+export function needsPresence(design: LinearizationDesign): boolean {
+  const rule = design.lonelyPsu;
+  if (rule === 'remove' || rule === 'certainty') return false;
+  if (design.spec.adjustDomainLonely) return true;
+  let lonely = presenceOf.get(design.stages);
+  if (lonely === undefined) {
+    lonely = false;
+    const nStages = design.hasFpc ? design.stages.length : 1;
+    for (let k = 0; k < nStages && !lonely; k++) {
+      const stage = design.stages[k]!;
+      for (let s = 0; s < stage.nStrata; s++) {
+        const sampled = stage.stratumSampled[s]!;
+        const population = stage.stratumPopulation[s]!;
+        const f = population === Number.POSITIVE_INFINITY ? 1 : (population - sampled) / population;
+        if (sampled === 1 && f >= SELF_REPRESENTING) {
+          lonely = true;
+          break;
+        }
+      }
+    }
+    presenceOf.set(design.stages, lonely);
+  }
+  return lonely;
 }
 
 /** Per cluster: whether it has a row in the domain (`null`: every row is). */

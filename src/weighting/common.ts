@@ -376,6 +376,10 @@ export function withStep<D extends SurveyDesign>(
   step: WeightingStep,
   reweighted?: ReweightedReplicates,
 ): D {
+  checkFiniteWeights(weights, step.method, null);
+  reweighted?.replicates.forEach((r, k) => {
+    checkFiniteWeights(r, step.method, k + 1);
+  });
   const warnings = step.notes.length ? [...design.warnings, ...step.notes] : design.warnings;
   if (design.type === 'replicate') {
     if (!reweighted)
@@ -401,6 +405,23 @@ export function withStep<D extends SurveyDesign>(
     warnings,
   };
   return weighted as D;
+}
+
+/**
+ * `NON_FINITE_RESULT` when a weighting step made an infinite or NaN weight (its sums overflowed:
+ * weights or population figures near the limits of double precision).
+ */
+function checkFiniteWeights(weights: Float64Array, method: string, replicate: number | null): void {
+  for (let i = 0; i < weights.length; i++) {
+    const w = weights[i]!;
+    if (w - w === 0) continue; // finite
+    const of = replicate === null ? 'weight' : `weight of replicate ${replicate}`;
+    throw new WeightingError(
+      'NON_FINITE_RESULT',
+      `${method}: the new ${of} of row ${i + 1} is ${w}: the weighting's sums exceed the range of double-precision numbers (weights or population figures near 1e±308); rescale the weights and the population figures (e.g. to thousands)`,
+      { method, row: i + 1, value: w, ...(replicate === null ? {} : { replicate }) },
+    );
+  }
 }
 
 // ---- replicate weights ------------------------------------------------------------------------

@@ -230,7 +230,22 @@ export function postStratify<D extends SurveyDesign>(design: D, opts: PostStrati
   }
 
   const factors = new Float64Array(cells.nCells);
-  for (let c = 0; c < cells.nCells; c++) factors[c] = population[c]! / cells.sumW[c]!;
+  for (let c = 0; c < cells.nCells; c++) {
+    if (cells.sumW[c] === Number.POSITIVE_INFINITY) {
+      // the cell's weights sum beyond the double range: its factor would silently be 0
+      throw new WeightingError(
+        'NON_FINITE_RESULT',
+        `postStratify: the weights of the cell ${describe(variables, cellLabels[c]!)} sum to Infinity (beyond the range of double-precision numbers, about 1.8e308); rescale the weights (e.g. divide them by 1e300)`,
+        {
+          method: 'postStratify',
+          variable: variables.join(' × '),
+          level: cellLabels[c],
+          value: Infinity,
+        },
+      );
+    }
+    factors[c] = population[c]! / cells.sumW[c]!;
+  }
   const rowCells = cells.cells;
   const weights = applyFactors(rowCells, oldWeights, factors);
 

@@ -43,6 +43,7 @@ import { postStratify } from '../../src/weighting/poststratify.js';
 import { rake } from '../../src/weighting/rake.js';
 import { trimWeights } from '../../src/weighting/trim.js';
 import { dataCases } from './data-cases.js';
+import { numberCases } from './number-cases.js';
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
 const FIXTURES = join(HERE, 'fixtures');
@@ -1325,6 +1326,7 @@ const CATALOGUE: Array<[string, BadInput[]]> = [
   ['weighting', WEIGHTING],
   ['charts', CHARTS],
   ['hostile data (memory, time, silent loss, numbers, names)', dataCases()],
+  ['numbers beyond the double range (weights near 1e±308)', numberCases()],
 ];
 
 /** The error `run` throws (or its promise rejects with); fails when it returns. */

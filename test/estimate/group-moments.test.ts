@@ -16,11 +16,13 @@ import { svyMean, svyTotal } from '../../src/estimate/mean.js';
 import type { Estimate, EstimateOptions } from '../../src/estimate/types.js';
 
 /**
- * n rows: 12 strata × 4 PSUs × 2 SSUs; groups in long runs for the first half, then interleaved.
+ * n rows: 12 strata × 4 PSUs × 2 SSUs; groups in long runs for the first half, then interleaved
+ * (so the passes go row by row), or with `runs`, in long runs throughout, missing values too
+ * (the passes go run by run).
  * `lonely`: stratum 3 keeps only its PSU 12 (a lonely PSU at stage 1) and PSU 20 only its SSU 40
  * (a lonely SSU at stage 2).
  */
-function data(n: number, lonely = false) {
+function data(n: number, lonely = false, runs = false) {
   let seed = 11;
   const random = () => {
     seed = (seed * 1103515245 + 12345) % 2147483648;
@@ -39,11 +41,12 @@ function data(n: number, lonely = false) {
     w: [] as number[],
   };
   for (let i = 0; i < n; i++) {
-    const run = i < n / 2;
+    const run = runs || i < n / 2;
     const at = Math.floor((96 * i) / n);
     if (lonely && ((at >= 26 && at < 32) || at === 41)) continue;
+    const missing = random() < 0.02;
     cols.g.push(
-      random() < 0.02
+      (runs ? i % 500 < 10 : missing)
         ? null
         : ['a', 'b', 'c', 'd'][run ? Math.floor((8 * i) / n) % 4 : Math.floor(random() * 4)]!,
     );
@@ -63,6 +66,7 @@ function data(n: number, lonely = false) {
 
 const frame = data(3000);
 const lonelyFrame = data(3000, true);
+const runsFrame = data(3000, false, true);
 const spec: DesignSpec = { ids: 'psu', strata: 'stratum', weights: 'w' };
 const designs: Array<[string, SurveyDesign]> = [
   ['stratified cluster design', svyDesign(frame, spec)],
@@ -71,6 +75,14 @@ const designs: Array<[string, SurveyDesign]> = [
     svyDesign(frame, { ids: ['psu', 'ssu'], strata: 'stratum', fpc: ['fpc1', 'fpc2'] }),
   ],
   ['a domain of it', subset(svyDesign(frame, spec), (r) => r.h === 'x')],
+  ['groups in long runs', svyDesign(runsFrame, spec)],
+  [
+    'groups in long runs, two stages with fpc, in a domain',
+    subset(
+      svyDesign(runsFrame, { ids: ['psu', 'ssu'], strata: 'stratum', fpc: ['fpc1', 'fpc2'] }),
+      (r) => r.h === 'y',
+    ),
+  ],
   ['no clusters', svyDesign(frame, { strata: 'stratum', weights: 'w' })],
   [
     'two-stage design with a lonely PSU and a lonely SSU, adjusted (grand-mean centring)',

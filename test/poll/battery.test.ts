@@ -3,6 +3,8 @@ import { fromColumns } from '../../src/data/frame.js';
 import { svyDesign } from '../../src/design/build.js';
 import { EstimationError } from '../../src/errors.js';
 import { jointCovariance } from '../../src/estimate/influence-rows.js';
+import { svyMean } from '../../src/estimate/mean.js';
+import { withColumns } from '../../src/poll/answers.js';
 import { GROUP_STATISTICS, svyBattery, svyItem } from '../../src/poll/battery.js';
 import { expectClose } from '../helpers/reference.js';
 import { designOf, questionnaireOf, ref } from './fixtures.js';
@@ -111,5 +113,78 @@ describe('svyItem and answer codes', () => {
       expect((e as EstimationError).code).toBe('UNKNOWN_LEVEL');
       expect((e as EstimationError).message).toContain('"7"');
     }
+  });
+});
+
+describe('svyBattery from the shares of the answers (one pass per item)', () => {
+  // 4 strata × 3 PSUs, two items with answers in any row order, one with a refusal level.
+  const n = 240;
+  let seed = 5;
+  const random = () => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed / 2147483648;
+  };
+  const levels = ['1', '2', '3', '98'];
+  const cols = {
+    stratum: Array.from({ length: n }, (_, i) => Math.floor(i / 60)),
+    psu: Array.from({ length: n }, (_, i) => Math.floor(i / 20)),
+    w: Array.from({ length: n }, () => 1 + Math.round(random() * 30) / 10),
+    a: Array.from({ length: n }, () =>
+      random() < 0.05 ? null : levels[Math.floor(random() * 4)]!,
+    ),
+    b: Array.from({ length: n }, () => (random() < 0.1 ? '99' : levels[Math.floor(random() * 3)]!)),
+  };
+  const design = svyDesign(fromColumns(cols), { ids: 'psu', strata: 'stratum', weights: 'w' });
+  const scale = [
+    { code: 1, label: { en: 'Good' }, group: 'positive' as const },
+    { code: 2, label: { en: 'So so' }, group: 'neutral' as const },
+    { code: 3, label: { en: 'Bad' }, group: 'negative' as const },
+    { code: 98, label: { en: 'Hard to say' }, group: 'dk' as const },
+    { code: 99, label: { en: 'Refused' }, group: 'missing' as const },
+  ];
+  const battery = {
+    id: 'x',
+    question: { en: 'X?' },
+    scale,
+    items: [
+      { variable: 'a', key: 'a', label: { en: 'A' } },
+      { variable: 'b', key: 'b', label: { en: 'B' } },
+    ],
+  };
+  const r = svyBattery(design, battery, { df: Infinity });
+
+  /** The mean of a score column (what svyBattery computed before: svyMean of derived columns). */
+  function scoreMean(variable: string, score: (code: string) => number) {
+    const codes = cols[variable as 'a' | 'b'];
+    const y = Float64Array.from(codes, (c) => (c === null || c === '99' ? Number.NaN : score(c)));
+    return svyMean(withColumns(design, { y }), 'y', { df: Infinity })[0]!;
+  }
+
+  it('gives the estimates, SEs and bases of the mean scores', () => {
+    for (const [k, variable] of ['a', 'b'].entries()) {
+      const item = r.items[k]!;
+      const net = scoreMean(variable, (c) => (c === '1' ? 1 : c === '3' ? -1 : 0));
+      expect(item.net.estimate).toBeCloseTo(net.estimate, 14);
+      expect(item.net.se).toBeCloseTo(net.se, 14);
+      expect([item.n, item.nMissing]).toEqual([net.n, net.nMissing]);
+      const dk = scoreMean(variable, (c) => (c === '98' ? 1 : 0));
+      expect(item.dk.estimate).toBeCloseTo(dk.estimate, 14);
+      expect(item.dk.se).toBeCloseTo(dk.se, 14);
+      expect(item.answers.map((x) => x.code)).toEqual([1, 2, 3, 98]);
+    }
+  });
+
+  it('rows of different items combine in jointCovariance as the mean scores do', () => {
+    const rows = [r.items[0]!.net, r.items[1]!.net, r.items[0]!.answers[1]!];
+    const means = [
+      scoreMean('a', (c) => (c === '1' ? 1 : c === '3' ? -1 : 0)),
+      scoreMean('b', (c) => (c === '1' ? 1 : c === '3' ? -1 : 0)),
+      scoreMean('a', (c) => (c === '2' ? 1 : 0)),
+    ];
+    const V = jointCovariance(rows);
+    const W = jointCovariance(means);
+    V.forEach((v, e) => {
+      expect(Math.abs(v - W[e]!)).toBeLessThan(1e-14);
+    });
   });
 });

@@ -1,10 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { fromColumns } from '../../src/data/frame.js';
 import { svyDesign } from '../../src/design/build.js';
+import { degreesOfFreedom } from '../../src/design/df.js';
+import { asRepDesign } from '../../src/design/replicate.js';
 import { subset } from '../../src/design/subset.js';
+import type { SurveyDesign } from '../../src/design/types.js';
 import { EstimationError } from '../../src/errors.js';
+import { jointCovariance } from '../../src/estimate/influence-rows.js';
+import { svyMean } from '../../src/estimate/mean.js';
+import { withColumns } from '../../src/poll/answers.js';
 import { answerScale } from '../../src/poll/questionnaire.js';
 import { svySubgroups } from '../../src/poll/subgroups.js';
+import { postStratify } from '../../src/weighting/poststratify.js';
 import { expectClose } from '../helpers/reference.js';
 import { designOf, questionnaireOf, ref } from './fixtures.js';
 
@@ -101,5 +108,96 @@ describe('svySubgroups: edge cases', () => {
       EstimationError,
     );
     expect(() => svySubgroups(d, item, 'g', { groups: ['neutral'] })).toThrow(/no answer/);
+  });
+});
+
+describe('svySubgroups: the same as each subgroup as a domain', () => {
+  // 3 strata × 4 PSUs; answers in any row order, some missing; the grouping value missing for some.
+  const n = 360;
+  let seed = 3;
+  const random = () => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed / 2147483648;
+  };
+  const data = fromColumns({
+    stratum: Array.from({ length: n }, (_, i) => Math.floor(i / 120)),
+    psu: Array.from({ length: n }, (_, i) => Math.floor(i / 30)),
+    w: Array.from({ length: n }, () => 1 + Math.round(random() * 30) / 10),
+    q: Array.from({ length: n }, () => (random() < 0.08 ? null : random() < 0.45 ? 'Yes' : 'No')),
+    g: Array.from({ length: n }, () =>
+      random() < 0.03 ? null : ['a', 'b', 'c'][Math.floor(random() * 3)]!,
+    ),
+    sex: Array.from({ length: n }, () => (random() < 0.5 ? 'f' : 'm')),
+  });
+  const answers = [
+    { code: 1, label: { en: 'Yes' }, group: 'positive' as const },
+    { code: 2, label: { en: 'No' }, group: 'negative' as const },
+  ];
+  const base = svyDesign(data, { ids: 'psu', strata: 'stratum', weights: 'w' });
+  const designs: Array<[string, SurveyDesign]> = [
+    ['a stratified cluster design', base],
+    ['a domain of it', subset(base, (r) => r.sex === 'f')],
+    ['its jackknife replicates', asRepDesign(base)],
+    [
+      'post-stratified by sex',
+      postStratify(base, {
+        variables: ['sex'],
+        population: [
+          { sex: 'f', count: 520 },
+          { sex: 'm', count: 480 },
+        ],
+      }),
+    ],
+  ];
+  for (const [name, design] of designs) {
+    it(name, () => {
+      const r = svySubgroups(design, { variable: 'q', answers }, ['g', 'sex'], { df: 30 });
+      // each subgroup as a domain: svyMean of the 0/1 share, its covariance with the national
+      const q = data.columns.q!;
+      const yes = q.kind === 'categorical' ? q.levels.indexOf('Yes') : -1;
+      const codes = q.kind === 'categorical' ? q.codes : new Int32Array(0);
+      const y = Float64Array.from(codes, (c) => (c < 0 ? Number.NaN : c === yes ? 1 : 0));
+      const d = withColumns(design, { y });
+      const [national] = svyMean(d, 'y', { df: 30 });
+      expect(r.national.estimate).toBe(national!.estimate);
+      const expected = ['g', 'sex'].flatMap((v) => {
+        const col = data.columns[v]!;
+        if (col.kind !== 'categorical') return [];
+        // subgroups with a respondent with an answer in the domain
+        const dom = design.domain;
+        const levels = col.levels.filter((_, code) =>
+          col.codes.some((c, i) => c === code && !Number.isNaN(y[i]!) && (!dom || dom[i])),
+        );
+        return levels.map((level) => {
+          const code = col.levels.indexOf(level);
+          const mask = Array.from(col.codes, (c) => c === code);
+          const [sub] = svyMean(subset(d, mask), 'y', { df: 30 });
+          const V = jointCovariance([sub!, national!]);
+          const se = Math.sqrt(V[0]! + V[3]! - 2 * V[1]!);
+          return { level, sub: sub!, se, df: degreesOfFreedom(subset(d, mask)) };
+        });
+      });
+      expect(r.rows.map((x) => x.subgroup)).toEqual(expected.map((e) => e.level));
+      r.rows.forEach((row, k) => {
+        const e = expected[k]!;
+        expect(row.estimate).toBe(e.sub.estimate);
+        expect(row.se).toBeCloseTo(e.sub.se, 15);
+        expect([row.n, row.nMissing]).toEqual([e.sub.n, e.sub.nMissing]);
+        expect(row.vsNational.se).toBeCloseTo(e.se, 15);
+        expect(row.domainDf).toBe(e.df);
+      });
+      // a subgroup of a cluster design misses some PSUs: its df is its own
+      expect(r.rows.some((row) => row.domainDf !== r.df)).toBe(true);
+    });
+  }
+
+  it('a subgroup whose respondents with an answer all have weight 0 is an error, not dropped', () => {
+    const d = svyDesign(
+      fromColumns({ q: ['Yes', 'No', 'Yes', 'No'], g: ['a', 'a', 'b', 'b'], w: [1, 2, 0, 0] }),
+      { weights: 'w', allowZeroWeights: true },
+    );
+    expect(() => svySubgroups(d, { variable: 'q', answers }, 'g', { df: Infinity })).toThrow(
+      /weight 0/,
+    );
   });
 });
