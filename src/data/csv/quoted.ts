@@ -55,7 +55,7 @@ const CR = 13;
  * @example
  * ```ts
  * const r = splitQuoted('a,"b\r\nc"\r\n"",x\n"y', ',', false);
- * console.log(r.rows, r.lines, r.consumed); // => [ [ 'a', 'b\r\nc' ], [ '', 'x' ] ] [ 2, 1 ] 16
+ * console.log(r.rows, r.lines, r.consumed); // => [ [ 'a', 'b\r\nc' ], [ '', 'x' ] ] [ 2, 1 ] 15
  * ```
  */
 export function splitQuoted(
@@ -112,7 +112,14 @@ export function splitQuoted(
         // `q` passed a doubled quote only if there is one to undo
         const value = q > from ? raw.replaceAll('""', '"') : raw;
         let j = close + 1;
-        while (j < n && (text.charCodeAt(j) === 32 || text.charCodeAt(j) === 9)) j++;
+        // spaces or tabs after a closing quote are let through (unless one is the delimiter)
+        while (
+          j < n &&
+          (text.charCodeAt(j) === 32 || text.charCodeAt(j) === 9) &&
+          !isDelimiter(j)
+        ) {
+          j++;
+        }
         if (j === n) {
           if (!final) return unfinished(out, start, open, maxRecord);
           row.push(value);

@@ -25,6 +25,13 @@ describe('splitQuoted', () => {
     expect(r.rows).toEqual([['say "hi"', '', ' x']]);
   });
 
+  it('a tab after a closing quote is the delimiter when the delimiter is a tab', () => {
+    expect(splitQuoted('"x"\ta\n"""" \t"b"\t\n', '\t', true).rows).toEqual([
+      ['x', 'a'],
+      ['"', 'b', ''],
+    ]);
+  });
+
   it('a quote inside an unquoted field is text', () => {
     expect(splitQuoted('a"b,c\n', ',', true).rows).toEqual([['a"b', 'c']]);
   });
