@@ -19,6 +19,7 @@ import type { ChartEstimate } from './estimates.js';
 import type { ChartLabels, ChartLanguage } from './labels.js';
 import { inlineScript, reportCsp, safeHref, scriptHash } from './page-security.js';
 import { word } from './words.js';
+import { xmlText } from './xml.js';
 
 /** A table of the report. */
 export interface ReportTable {
@@ -118,14 +119,15 @@ const ESCAPES: Record<string, string> = {
 };
 
 /**
- * Escapes text for HTML content and attribute values.
+ * Escapes text for HTML content and attribute values; characters XML cannot hold (control
+ * characters other than tab and line breaks) are removed, as in the charts' SVG (`xmlText`).
  * @example
  * ```ts
  * console.log(escapeHtml(`<b class="x">Tom & Jerry's</b>`)); // => &lt;b class=&quot;x&quot;&gt;Tom &amp; Jerry&#39;s&lt;/b&gt;
  * ```
  */
 export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ESCAPES[c]!);
+  return xmlText(text).replace(/[&<>"']/g, (c) => ESCAPES[c]!);
 }
 
 /** JSON that is safe inside a `<script>` element. */
