@@ -14,6 +14,7 @@ import { SurveyError } from '../errors.js';
 import { limitOption, tooLargeMessage } from '../limits.js';
 import { nodeBuiltin, nodeRequire } from '../platform/node.js';
 import { CHART_FONT } from './common.js';
+import { vegaSafeSpec } from './vega-text.js';
 import { xmlText } from './xml.js';
 
 // vega loads on first use; resvg (a native binding), fontkit and the font files only on Node,
@@ -182,7 +183,8 @@ export function compileChart(spec: TopLevelSpec): {
   };
   let out: ReturnType<typeof compile>;
   try {
-    out = compile(spec, { logger: logger as never });
+    // texts vega would misread (a title "constructor") are made safe first: see vega-text.ts
+    out = compile(vegaSafeSpec(spec), { logger: logger as never });
   } catch (e) {
     if (e instanceof SurveyError) throw e;
     // Vega-Lite fails on some invalid specs without logging (an unknown mark, a missing type)

@@ -18,6 +18,7 @@ import {
 import type { ChartEstimate } from './estimates.js';
 import type { ChartLabels, ChartLanguage } from './labels.js';
 import { inlineScript, reportCsp, safeHref, scriptHash } from './page-security.js';
+import { vegaSafeSpec } from './vega-text.js';
 import { word } from './words.js';
 import { xmlText } from './xml.js';
 
@@ -326,7 +327,7 @@ export function renderReport(report: ReportSpec): string {
     }
     for (const c of s.charts ?? []) {
       const chartId = `chart-${++chartCount}`;
-      specs[chartId] = c.spec;
+      specs[chartId] = vegaSafeSpec(c.spec);
       const label = c.description ?? c.caption ?? '';
       const links = (c.links ?? [])
         .map((l) => `<a href="${escapeHtml(safeHref(l.href))}">${escapeHtml(l.label)}</a>`)

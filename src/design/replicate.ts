@@ -4,6 +4,8 @@
  * their degrees of freedom (R's `degf`, the rank of the replicate weight matrix minus one).
  * @module
  */
+
+import { findColumn } from '../data/frame.js';
 import type { Column, SurveyData } from '../data/types.js';
 import { DesignError } from '../errors.js';
 import { hadamard } from './hadamard.js';
@@ -99,7 +101,7 @@ export function svyRepDesign(data: SurveyData, spec: RepDesignSpec): ReplicateDe
   const rho = checkRho(type, spec.rho, warnings);
 
   const col = (name: string, role: string): Column => {
-    const c = data.columns[name];
+    const c = findColumn(data, name);
     if (!c) {
       throw new DesignError(
         'UNKNOWN_COLUMN',

@@ -170,14 +170,14 @@ export function svyBy(
       present.push(g);
     }
   }
-  const labelsOf = (g: number): Record<string, string> => {
-    const out: Record<string, string> = {};
-    for (let v = 0; v < vars.length; v++) {
-      const level = Math.floor(g / strides[v]!) % Math.max(vars[v]!.levels.length, 1);
-      out[vars[v]!.name] = vars[v]!.levels[level]!;
-    }
-    return out;
-  };
+  // Own properties whatever the variables are called (a column named __proto__ included).
+  const labelsOf = (g: number): Record<string, string> =>
+    Object.fromEntries(
+      vars.map((v, j) => [
+        v.name,
+        v.levels[Math.floor(g / strides[j]!) % Math.max(v.levels.length, 1)]!,
+      ]),
+    );
   // Listed on first access: with many sparse combinations the list can be long.
   let emptyGroups: Array<Record<string, string>> | null = null;
   const listEmpty = () => {
@@ -459,7 +459,7 @@ function sliceDesign(
   split: Splitter,
 ): LinearizationDesign {
   const source = design.data;
-  const columns: Record<string, Column> = {};
+  const columns: Record<string, Column> = Object.create(null);
   for (const name of Object.keys(source.columns)) {
     Object.defineProperty(columns, name, {
       enumerable: true,

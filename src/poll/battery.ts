@@ -161,7 +161,7 @@ function summarise(
 ): ItemSummary {
   const index = answerIndex(design.data, variable, answers);
   const kept = answers.map((a, j) => ({ a, j })).filter(({ a }) => a.group !== 'missing');
-  const columns: Record<string, Float64Array> = {};
+  const columns: Record<string, Float64Array> = Object.create(null);
   for (const { a, j } of kept) {
     columns[`${variable}[=${a.code}]`] = scoreColumn(
       index,

@@ -92,10 +92,10 @@ export function weightingReport(
     let popTotal = 0;
     for (const v of Object.values(population)) popTotal += v;
     const listed = Object.keys(population);
-    const extra = col.levels.filter((l, c) => !(l in population) && count[c]! > 0);
+    const extra = col.levels.filter((l, c) => !Object.hasOwn(population, l) && count[c]! > 0);
     const levels: ReportLevel[] = [...listed, ...extra].map((level) => {
       const c = col.levels.indexOf(level);
-      const popCount = population[level] ?? 0;
+      const popCount = Object.hasOwn(population, level) ? population[level]! : 0;
       return {
         level,
         n: c < 0 ? 0 : count[c]!,
