@@ -3,6 +3,8 @@
  * weighting cost in precision.
  * @module
  */
+
+import { findColumn } from '../data/frame.js';
 import type { SurveyDesign } from '../design/types.js';
 import type { Margin } from '../design/weighting-history.js';
 import { WeightingError } from '../errors.js';
@@ -48,7 +50,9 @@ export function weightingReport(
   const sameData =
     before.data === after.data ||
     (before.data.nrow === after.data.nrow &&
-      margins.every((m) => before.data.columns[m.variable] === after.data.columns[m.variable]));
+      margins.every(
+        (m) => findColumn(before.data, m.variable) === findColumn(after.data, m.variable),
+      ));
   if (!sameData || before.weights.length !== after.weights.length) {
     throw new WeightingError(
       'BAD_OPTION',
