@@ -23,6 +23,8 @@ export const DEFAULT_LIMITS = {
   maxReplicateWeights: 2 ** 27,
   /** Columns of a calibration model (its solve takes time growing as their cube). */
   maxModelColumns: 500,
+  /** Cells of a two-way table (row levels × column levels), two numbers each. */
+  maxCells: 2 ** 24,
   /** Pixels of a PNG (4 bytes each while it is drawn). */
   maxPixels: 2 ** 26,
 } as const;
