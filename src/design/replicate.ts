@@ -578,7 +578,6 @@ function compareNames(a: string, b: string): number {
 
 /** R's brrweights with small = "fail", large = "split" (its defaults). */
 function brr(design: LinearizationDesign, stage: Stage, rho: number, where: Where): Made {
-  const source = where.source;
   const names = stage.stratumNames;
   const sizes = stage.stratumSampled;
   const order = Array.from({ length: stage.nStrata }, (_, s) => s).sort((a, b) =>
