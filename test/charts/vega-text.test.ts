@@ -65,4 +65,26 @@ describe('vegaSafeSpec', () => {
       expect(texts.indexOf('other')).toBeLessThan(texts.indexOf(name));
     }
   });
+
+  it('line and paragraph separators (U+2028, U+2029) in a sorted label or a title draw', async () => {
+    const odd = 'one\u2028two\u2029three';
+    const spec = vegaSafeSpec({
+      title: odd,
+      data: {
+        values: [
+          { a: odd, b: 1 },
+          { a: 'plain', b: 2 },
+        ],
+      },
+      mark: 'bar',
+      encoding: {
+        y: { field: 'a', type: 'nominal', sort: ['plain', odd] },
+        x: { field: 'b', type: 'quantitative' },
+      },
+    } as TopLevelSpec) as { title: string; encoding: { y: { sort: unknown } } };
+    expect(spec.title).toBe('one two three');
+    expect(spec.encoding.y.sort).toBeNull();
+    const svg = await renderSvg(spec as unknown as TopLevelSpec);
+    expect(svg).toContain('one two three');
+  });
 });
