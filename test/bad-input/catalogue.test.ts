@@ -42,6 +42,7 @@ import { calibrate } from '../../src/weighting/calibrate.js';
 import { postStratify } from '../../src/weighting/poststratify.js';
 import { rake } from '../../src/weighting/rake.js';
 import { trimWeights } from '../../src/weighting/trim.js';
+import { apiCases } from './api-cases.js';
 import { dataCases } from './data-cases.js';
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
@@ -1325,6 +1326,10 @@ const CATALOGUE: Array<[string, BadInput[]]> = [
   ['weighting', WEIGHTING],
   ['charts', CHARTS],
   ['hostile data (memory, time, silent loss, numbers, names)', dataCases()],
+  [
+    'hostile calls (levels × levels, replicates, calibration, PNG, odd keys, report files)',
+    apiCases(),
+  ],
 ];
 
 /** The error `run` throws (or its promise rejects with); fails when it returns. */
