@@ -148,6 +148,8 @@ export { svyTtest } from './estimate/ttest.js';
 export type { Estimate, EstimateOptions } from './estimate/types.js';
 export type { VarOptions } from './estimate/var.js';
 export { svyVar } from './estimate/var.js';
+export type { LimitName } from './limits.js';
+export { DEFAULT_LIMITS } from './limits.js';
 export type { PollAbout, PublishedFigure, PublishedTrend } from './poll/about.js';
 export type { DifferenceTest, PollOptions } from './poll/answers.js';
 export type { AnswerShare, BatteryResult, GroupStatistic, ItemSummary } from './poll/battery.js';
