@@ -69,6 +69,9 @@ export async function runCli(argv: readonly string[], raw: CliIo): Promise<numbe
   }
 }
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the characters shown escaped
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+
 /**
  * Text safe to print on a terminal: control characters other than line feed and tab (an escape
  * sequence in a label would move the cursor, recolour or retitle the terminal; a carriage
@@ -79,9 +82,5 @@ export async function runCli(argv: readonly string[], raw: CliIo): Promise<numbe
  * ```
  */
 export function terminalText(text: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: the characters shown escaped
-  return text.replace(
-    /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g,
-    (c) => `\\u{${c.charCodeAt(0).toString(16)}}`,
-  );
+  return text.replace(CONTROL, (c) => `\\u{${c.charCodeAt(0).toString(16)}}`);
 }
