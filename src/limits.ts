@@ -23,6 +23,11 @@ export const DEFAULT_LIMITS = {
   maxReplicateWeights: 2 ** 27,
   /** Columns of a calibration model (its solve takes time growing as their cube). */
   maxModelColumns: 500,
+  /**
+   * Columns of a banner table (the Total and every level of the banner variables): each row's
+   * letters compare every pair of a variable's columns through their joint covariance.
+   */
+  maxBannerColumns: 200,
   /** Cells of a two-way table (row levels × column levels), two numbers each. */
   maxCells: 2 ** 24,
   /** Pixels of a PNG (4 bytes each while it is drawn). */

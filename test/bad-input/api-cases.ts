@@ -27,6 +27,7 @@ import { marginsFromJson } from '../../src/poll/weighting.js';
 import { pollReport } from '../../src/report/report.js';
 import type { PollReport } from '../../src/report/types.js';
 import { writePollReport } from '../../src/report/write.js';
+import { svyTabs } from '../../src/tabs/tabs.js';
 import { calibrate } from '../../src/weighting/calibrate.js';
 import { rake } from '../../src/weighting/rake.js';
 import type { DataCase } from './data-cases.js';
@@ -122,6 +123,14 @@ export function apiCases(): DataCase[] {
       code: 'TOO_LARGE',
       mentions: ['10,000,000,000 cells', 'maxCells'],
       details: { option: 'maxCells', limit: 2 ** 24 },
+    },
+    {
+      name: 'a banner table by a variable of 3,000 levels (an identifier; was minutes)',
+      run: () => svyTabs(manyLevels(3000, 3000), { rows: ['y'], banner: ['g'] }),
+      error: EstimationError,
+      code: 'TOO_LARGE',
+      mentions: ['"g"', '3,001 columns', '{ maxBannerColumns: n }'],
+      details: { value: 3001, limit: 200, option: 'maxBannerColumns' },
     },
     {
       name: 'a maxCovariance that is not a positive integer',
