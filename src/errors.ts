@@ -39,6 +39,11 @@ export class SurveyError extends Error {
   /** Structured facts about the error. */
   readonly details: ErrorDetails;
 
+  /**
+   * @param code - The stable code (UPPER_SNAKE), listed in docs/errors.md.
+   * @param message - What went wrong and what to do, naming the variable, level or value.
+   * @param details - The same facts for programs.
+   */
   constructor(code: string, message: string, details: ErrorDetails = {}) {
     super(message);
     this.name = new.target.name;

@@ -1,5 +1,31 @@
 /**
  * surveykit: design-based analysis of opinion-poll microdata.
+ *
+ * The reference is grouped by topic, in the order of an analysis: load the data, describe the
+ * sample's design, weight it, estimate, model, tabulate, analyse the poll, chart and report.
+ * Each topic starts with a short guide with runnable examples.
+ *
+ * @categoryDescription Loading
+ * Reading CSV and SPSS files and codebooks into a frame, and writing them back.
+ * @categoryDescription Designs
+ * How the sample was drawn: clusters, strata, weights, replicate weights; domains and new variables.
+ * @categoryDescription Weighting
+ * Weighting a sample to population margins: raking, post-stratification, calibration, trimming.
+ * @categoryDescription Estimates
+ * Shares, means, totals, quantiles, differences and tests, with design-based errors.
+ * @categoryDescription Models
+ * Survey-weighted regression models.
+ * @categoryDescription Tables
+ * Banner tables with design-based significance letters, to Excel and CSV.
+ * @categoryDescription Poll
+ * The questionnaire, attitude batteries, multiple-response questions, subgroups, published
+ * statements and reliability.
+ * @categoryDescription Charts
+ * Charts with intervals and captions, SVG and PNG, self-contained HTML reports, the poll report.
+ * @categoryDescription Command line
+ * The `surveykit` command.
+ * @categoryDescription Errors
+ * The typed errors surveykit throws.
  * @packageDocumentation
  */
 export type { ChartOptions, NumberSeparators } from './charts/common.js';

@@ -76,6 +76,9 @@ function faceOf(item: { fontWeight?: string | number; fontStyle?: string }): Fac
 /**
  * Width in pixels of a text in the chart font (DejaVu Sans, kerned, as resvg draws it). Node
  * only (`NEEDS_NODE` elsewhere: a browser measures with its canvas).
+ * @param text - The text to measure.
+ * @param fontSize - The font size in pixels.
+ * @param weight - `'bold'` to measure bold text; default `'normal'`.
  * @example
  * ```ts
  * console.log(textWidth('Казахстан', 12).toFixed(1), textWidth('Kazakhstan', 12, 'bold').toFixed(1)); // => 65.5 78.5
@@ -148,6 +151,7 @@ function offlineLoader(vega: typeof Vega, refused: string[]): Vega.Loader {
 /**
  * Compiles a Vega-Lite spec to a Vega spec, collecting Vega-Lite's warnings instead of printing
  * them.
+ * @param spec - A Vega-Lite spec, e.g. from one of the chart builders.
  * @throws {SurveyError} `INVALID_CHART_SPEC` when Vega-Lite cannot compile the spec.
  * @example
  * ```ts
@@ -223,6 +227,7 @@ async function headlessView(spec: TopLevelSpec): Promise<Vega.View> {
  * Data must be inline: a spec that asks for a URL or file is an error (nothing is loaded). The
  * document is valid XML whatever the labels hold: characters XML cannot hold (control
  * characters other than tab and line breaks, lone surrogates) are removed (see `xmlText`).
+ * @param spec - A Vega-Lite spec with its data inline, e.g. from one of the chart builders.
  * @throws {SurveyError} `CHART_DATA_NOT_INLINE` (a URL or file in the spec), `INVALID_CHART_SPEC`.
  * @example
  * ```ts
@@ -263,6 +268,8 @@ export interface PngOptions {
 /**
  * Renders SVG text to PNG bytes with resvg and the bundled DejaVu Sans (no system fonts). Node
  * only (`NEEDS_NODE` elsewhere).
+ * @param svg - An SVG document, e.g. from {@link renderSvg}.
+ * @param opts - Scale and background colour: see {@link PngOptions}.
  * @throws {SurveyError} `BAD_OPTION` (a scale that is not a positive number), `INVALID_SVG` (text
  *   resvg cannot read, e.g. not valid XML), `TOO_LARGE` (more than `maxPixels` pixels: the SVG's
  *   size times the scale, squared).
@@ -328,6 +335,9 @@ export function svgToPng(svg: string, opts: PngOptions = {}): Uint8Array {
 /**
  * Renders a Vega-Lite spec to PNG bytes: {@link renderSvg}, then resvg at `scale` (default 2).
  * Node only (`NEEDS_NODE` elsewhere).
+ * @param spec - A Vega-Lite spec with its data inline, e.g. from one of the chart builders.
+ * @param opts - Scale (default 2, sharp on high-resolution screens) and background colour: see
+ *   {@link PngOptions}.
  * @throws {SurveyError} as {@link renderSvg} and {@link svgToPng} (`TOO_LARGE` beyond `maxPixels`).
  * @example
  * ```ts

@@ -122,6 +122,7 @@ const ESCAPES: Record<string, string> = {
 /**
  * Escapes text for HTML content and attribute values; characters XML cannot hold (control
  * characters other than tab and line breaks) are removed, as in the charts' SVG (`xmlText`).
+ * @param text - Any text.
  * @example
  * ```ts
  * console.log(escapeHtml(`<b class="x">Tom & Jerry's</b>`)); // => &lt;b class=&quot;x&quot;&gt;Tom &amp; Jerry&#39;s&lt;/b&gt;
@@ -302,6 +303,8 @@ const RUNNER = `(function () {
  * root `data-charts="rendered"` when all are. All text is escaped; specs are embedded as JSON
  * (with `<`, `>`, U+2028 and U+2029 escaped).
  *
+ * @param report - The page: title, notice, sections with their paragraphs, charts and tables, and
+ *   the chart scripts outside Node (see {@link ReportSpec}).
  * @example
  * ```ts
  * const html = renderReport({ title: 'Poll <2021>', sections: [{ title: 'Results', paragraphs: ['A & B'],

@@ -25,6 +25,9 @@ export interface TabsReportOptions extends TabsNoteOptions {
  * per column (`"Sex: Female (C)"`), the unweighted and effective bases of the question, then per
  * row each column's value with its letters (`"54% BD"`; `▲`/`▼`: higher / lower than the Total;
  * `*`: a low base, not tested), and the notes (test, levels, adjustment, weighting, source).
+ * @param tabs - A banner table from {@link svyTabs}.
+ * @param opts - Decimals, the language of the table's words, source, extra notes, and whether the
+ *   notes go under each table: see {@link TabsReportOptions}.
  * @example
  * ```ts
  * const data = await readCsv('test/reference/data/apiclus1.csv');
@@ -101,6 +104,9 @@ export interface TabsReportSectionOptions extends Omit<TabsReportOptions, 'notes
  * adjustment, weighting, source, yours) once as paragraphs, then a table per question (see
  * {@link tabsReportTables}); several table sets (e.g. the same rows by other banners) one after
  * the other.
+ * @param tabs - A banner table from {@link svyTabs}, or several to show one after the other.
+ * @param opts - The section title, introductory paragraphs, and what to show: see
+ *   {@link TabsReportSectionOptions}.
  * @example
  * ```ts
  * const data = await readCsv('test/reference/data/apiclus1.csv');

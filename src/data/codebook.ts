@@ -118,6 +118,8 @@ export type Codebook = output<typeof codebookSchema>;
 /**
  * Validates a parsed JSON value as a codebook.
  *
+ * @param json - The codebook as parsed JSON (e.g. `JSON.parse` of a codebook file).
+ * @param source - The name given in error messages (a file name); default `codebook`.
  * @throws {CodebookError} `INVALID_CODEBOOK` listing every problem with its path.
  * @example
  * ```ts

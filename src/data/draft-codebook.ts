@@ -28,6 +28,7 @@ import type { SurveyData } from './types.js';
  * `"1.0"`) are one code in a codebook: the first is kept, and the file's cells of the second
  * read as it.
  *
+ * @param data - A loaded frame (from {@link readCsv}, {@link parseSav}, {@link fromColumns}...).
  * @throws {CodebookError} `INVALID_CODEBOOK` only for a frame no codebook can describe (an empty
  *   level text).
  * @example

@@ -23,6 +23,10 @@ export type ColumnInput =
  * strings (`null`/`''` missing) categorical ones with levels in first-seen order unless `levels`
  * gives the order.
  *
+ * @param input - The columns by name: arrays of numbers (or a typed array) or of texts, all of the
+ *   same length.
+ * @param opts - `levels`: the level order of categorical columns by name; `codebook`: a codebook
+ *   for the frame; `source`: the name error messages and `data.load` give the frame.
  * @throws {DataFormatError} `LENGTH_MISMATCH` when columns differ in length.
  * @example
  * ```ts
@@ -208,6 +212,8 @@ export function getCategorical(data: SurveyData, name: string): CategoricalColum
  * missing, so that a chart or a table never shows an empty category). A numeric column's
  * values are the frame's own array (not a copy); a categorical column's labels are a new array.
  *
+ * @param data - The frame.
+ * @param name - The column name.
  * @throws {EstimationError} `UNKNOWN_VARIABLE`.
  * @example
  * ```ts

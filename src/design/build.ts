@@ -32,6 +32,10 @@ const LONELY_RULES: readonly LonelyPsu[] = ['fail', 'remove', 'adjust', 'average
  * Weights must be finite and positive: missing, infinite, negative or zero weights are errors
  * naming the row (zero weights are accepted with `allowZeroWeights`, as R accepts them).
  *
+ * @param data - The respondents, as loaded (e.g. by {@link readCsv}).
+ * @param spec - How the sample was drawn: cluster ids, strata, weights or selection probabilities,
+ *   population sizes, and what to do with a stratum of one PSU (see {@link DesignSpec}). Empty: a
+ *   simple random sample with equal weights.
  * @throws {DesignError} with codes `UNKNOWN_COLUMN`, `MISSING_DESIGN_VALUE`, `NON_NUMERIC_WEIGHT`,
  *   `MISSING_WEIGHT`, `NON_FINITE_WEIGHT`, `NEGATIVE_WEIGHT`, `ZERO_WEIGHT`, `BAD_FPC`,
  *   `FPC_VARIES`, `CLUSTERS_NOT_NESTED`, `SINGLE_PSU`, `BAD_OPTION`.

@@ -16,6 +16,9 @@ const replicateCache = new WeakMap<Uint8Array, WeakMap<readonly Float64Array[], 
  * design weighted on its domain keeps the df its weighting step set, as R's weighted subset).
  * `rows` overrides the domain (e.g. the rows left after dropping missing values).
  *
+ * @param design - A design, or a domain of one.
+ * @param rows - The rows to count (one flag per respondent); default the design's domain, `null`
+ *   for every row.
  * @example
  * ```ts
  * const data = fromColumns({ y: [1, 2, 3, 4], psu: [1, 1, 2, 3], w: [1, 1, 1, 1] });

@@ -22,6 +22,9 @@ export type MutateValue = number | boolean | string | null;
  * A function of one respondent (see {@link Row}) and its 0-based index, called once per row.
  * `undefined` is typed for convenience (`row.x` of an index signature) but is an error when
  * returned: a misspelt column name or a missing `return`.
+ * @param row - The respondent's values by variable name (numbers, level labels, `null` for
+ *   missing); the same object is reused for every row, so keep values, not the object.
+ * @param index - The respondent's 0-based row number in the design's data.
  */
 export type RowFunction = (row: Row, index: number) => MutateValue | undefined;
 
@@ -79,6 +82,9 @@ const TEXT = 2;
  * design. (A replicate-weight design does not record which columns held its weights; they were
  * copied when it was built, so replacing those columns changes no weight.)
  *
+ * @param design - The design (or a domain of it) to add variables to.
+ * @param defs - The new variables by name: a row function, `{ compute, levels }` or
+ *   `{ values, levels? }` (see {@link MutateDef}), made in order.
  * @throws {DesignError} `BAD_OPTION` (a definition that is none of the forms, a bad `levels`
  *   list, `levels` for numbers, an empty name), `LENGTH_MISMATCH` (values not one per row),
  *   `MIXED_COLUMN` (numbers and texts in one variable), `BAD_VALUE` (a row function returned

@@ -76,6 +76,9 @@ export interface RepDesignSpec {
  * Replicate weights must be numeric, present, finite and not negative; full-sample weights too,
  * and not zero unless `allowZeroWeights`.
  *
+ * @param data - The respondents, with their full-sample weight and replicate-weight columns.
+ * @param spec - The weight column, the replicate-weight columns, the replicate type and its scale
+ *   factors: see {@link RepDesignSpec}.
  * @throws {DesignError} `EMPTY_DATA`, `BAD_OPTION`, `UNKNOWN_COLUMN`, `NO_REPLICATES`,
  *   `REPLICATE_COUNT` (fewer than 2 replicates, or rscales of the wrong length), `BAD_RHO`,
  *   `MISSING_RSCALES`, `NON_NUMERIC_WEIGHT`, `MISSING_WEIGHT`, `NON_FINITE_WEIGHT`,
@@ -293,6 +296,9 @@ export interface AsRepOptions {
  * Fpcs after the first stage are dropped (R warns; so does `warnings`). A domain of the design is
  * kept.
  *
+ * @param design - A linearization design (from {@link svyDesign}).
+ * @param opts - The kind of replicates (default: the jackknife, `JK1` or `JKn` by stratification),
+ *   their number and seed: see {@link AsRepOptions}.
  * @throws {DesignError} `BAD_REPLICATE_TYPE`, `BAD_RHO`, `BAD_OPTION`, `BRR_STRATUM_SIZE` (naming
  *   the stratum), `LONELY_PSU`, `CENSUS`, `NO_VARIANCE`, `TOO_LARGE` (beyond `maxReplicates` or
  *   `maxReplicateWeights`).

@@ -16,6 +16,9 @@ export type { Row } from './row.js';
  *
  * `predicate` is a function of a row, or a mask with one boolean per respondent.
  *
+ * @param design - A design, or a domain of one (domains nest).
+ * @param predicate - Who is in the domain: a function of a row (`(row) => row.sex === 'F'`; values
+ *   as {@link column} gives them) or one boolean (or 0/1) per respondent.
  * @example
  * ```ts
  * const data = fromColumns({ y: [1, 2, 3, 4], g: ['a', 'b', 'a', 'b'] });
@@ -60,6 +63,7 @@ export function subset<D extends SurveyDesign>(
 
 /**
  * The sampling weights of the design (all respondents; a domain does not change them).
+ * @param design - The design.
  * @example
  * ```ts
  * const d = svyDesign(fromColumns({ w: [2, 3] , y: [1, 2] }), { weights: 'w' });

@@ -93,6 +93,12 @@ export interface ByVariable {
  * svyMean / svyTotal read the replicate weights once for all groups (about 0.1 s for 7 groups
  * of 1,000,000 rows with 80 replicates).
  *
+ * @param design - The design (or a domain of it) to split into groups.
+ * @param by - The grouping variable, or several (their combinations are the groups).
+ * @param estimator - Called once per group with the group as a design; returns its estimate rows
+ *   (e.g. `(d) => svyMean(d, 'api00')`).
+ * @param opts - `dropEmpty`: whether groups without respondents are left out (see
+ *   {@link ByOptions}).
  * @throws {EstimationError} `UNKNOWN_VARIABLE`, `BAD_OPTION` (no grouping variable, too many
  *   combinations), `EMPTY_DOMAIN` (no respondent in any group); on a replicate design
  *   `NO_REPLICATES` when every replicate has a missing estimate in some group (R: "All

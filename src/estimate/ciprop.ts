@@ -98,6 +98,12 @@ export interface CiPropOptions {
  * a replicate design whose replicates all give the same share, with `mse`) throws
  * `PROFILE_FAILED` where R interpolates round-off.
  *
+ * @param design - The design to estimate on: a whole design, or a domain of one from
+ *   {@link subset}.
+ * @param variable - A 0/1 numeric variable, or a categorical one with `success` naming the level
+ *   counted.
+ * @param opts - The level counted (`success`), the interval method, confidence level and degrees of
+ *   freedom: see {@link CiPropOptions}.
  * @throws {EstimationError} `NOT_BINARY` (a numeric variable with a value other than 0 and 1),
  *   `SUCCESS_REQUIRED` (a categorical variable without `success`), `UNKNOWN_LEVEL`,
  *   `BAD_OPTION`, `UNKNOWN_VARIABLE`, `EMPTY_DOMAIN`, `ZERO_WEIGHT_DOMAIN`,

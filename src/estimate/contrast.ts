@@ -36,6 +36,7 @@ export interface ContrastOptions {
  *   `variable` for rows without a level; if these repeat, R's coefficient names
  *   `<variable><level>` (e.g. `'stypeE'`); a label that still repeats gets `'[j]'` (1-based row).
  *
+ * @param rows - Estimate rows, e.g. a {@link svyBy} table.
  * @example
  * ```ts
  * const data = fromColumns({ g: ['a', 'b', 'a', 'c'] });
@@ -81,6 +82,12 @@ function unique(labels: readonly string[]): boolean {
  * base `n` / `nMissing` the sum over the distinct groups (or estimator calls) involved.
  * A row with a `NaN` estimate (an empty group) makes the result `NaN`, as R's `NA`.
  *
+ * @param rows - The estimates to combine: a table from {@link svyBy}, {@link svyMean} or
+ *   {@link svyTotal}, or rows of one design.
+ * @param coefficients - The weight of each row by its label (e.g. `{ E: 1, H: -1 }`; rows not named
+ *   get 0), or one number per row.
+ * @param opts - Confidence level and degrees of freedom of the interval, and the result's name: see
+ *   {@link ContrastOptions}.
  * @throws {EstimationError} `UNKNOWN_LEVEL` (a label no row has; `details.valid` lists them),
  *   `BAD_OPTION` (wrong number of coefficients, non-finite coefficient, bad level or df),
  *   `DIFFERENT_DESIGNS` (rows estimated on different designs, e.g. a linearization design and

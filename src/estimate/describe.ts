@@ -102,6 +102,8 @@ export interface DataDescription {
  * reason as the loader counted them (`data.load.missing`: empty cells and codebook missing codes;
  * a frame built in memory reports none, so only `total` is filled). One pass over each column.
  *
+ * @param input - A frame (unweighted counts and shares) or a design (weighted shares and means
+ *   too).
  * @example
  * ```ts
  * const data = parseCsv('sex,age,w\nF,34,1\nM,,3\nF,51,2\n');

@@ -47,6 +47,12 @@ import { estimateVariance, type ReplicateEstimates } from './variance.js';
  * Speed: one pass over the rows per variable (plus one to find the respondents with every
  * variable); the variance adds up the influence values per PSU once for all variables.
  *
+ * @param design - The design to estimate on: a whole design, or a domain of one from
+ *   {@link subset}.
+ * @param variables - A variable name, or several for one table with their joint covariance. A
+ *   categorical variable gives one row per level (its shares).
+ * @param opts - Missing values, design effect, confidence level and degrees of freedom: see
+ *   {@link EstimateOptions}.
  * @throws {EstimationError} `UNKNOWN_VARIABLE`, `MISSING_VALUES` (with `na: 'fail'`, naming the
  *   variable), `EMPTY_DOMAIN`, `ZERO_WEIGHT_DOMAIN`, `NON_FINITE_VALUE`, `BAD_OPTION`,
  *   `BAD_ARGUMENTS` (no variable, a variable given twice, or not a string), `TOO_LARGE` (more
@@ -81,6 +87,12 @@ export function svyMean(
  * {@link svyMean} (R's `svytotal(~a + b, design, na.rm = TRUE)`; the same labels and the same
  * handling of missing values).
  *
+ * @param design - The design to estimate on: a whole design, or a domain of one from
+ *   {@link subset}.
+ * @param variables - A variable name, or several for one table with their joint covariance. A
+ *   categorical variable gives one row per level (its population counts).
+ * @param opts - Missing values, design effect, confidence level and degrees of freedom: see
+ *   {@link EstimateOptions}.
  * @throws {EstimationError} as {@link svyMean}.
  * @example
  * ```ts

@@ -53,6 +53,12 @@ export interface NlContrastOptions extends ContrastOptions {
  * the sum over the distinct groups involved. A `NaN` estimate among the rows read (an empty
  * group) makes the result `NaN`, as R's `NA`.
  *
+ * @param rows - The estimates the function reads: a table from {@link svyBy}, {@link svyMean} or
+ *   {@link svyTotal}, or rows of one design.
+ * @param fn - The function of the estimates: receives them by row label (see
+ *   {@link contrastLabels}) and returns a number, e.g. `(e) => e.E / e.H`.
+ * @param opts - Result name, confidence level, degrees of freedom, and whether to use replicate
+ *   estimates: see {@link NlContrastOptions}.
  * @throws {EstimationError} `UNKNOWN_LEVEL` (`fn` reads a label no row has; `details.valid`
  *   lists them), `BAD_OPTION` (`fn` returns something else than a number; bad `level`, `df`;
  *   `replicates: true` on rows without replicate estimates), `DIFFERENT_DESIGNS`,

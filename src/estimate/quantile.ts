@@ -131,6 +131,13 @@ export interface QuantileOptions {
  * an error, and `'hf4'` gives `NaN` in both), and a `'score'` limit whose root cannot be
  * bracketed is `NaN` where R stops with an error.
  *
+ * @param design - The design to estimate on: a whole design, or a domain of one from
+ *   {@link subset}.
+ * @param variable - A numeric variable.
+ * @param probs - The probabilities of the quantiles wanted, each in [0, 1] (`[0.5]` for the
+ *   median).
+ * @param opts - Quantile rule, interval method, confidence level and degrees of freedom: see
+ *   {@link QuantileOptions}.
  * @throws {EstimationError} `NOT_NUMERIC`, `BAD_OPTION` (a probability outside [0, 1], an
  *   unknown rule, an interval the design type does not have), `UNKNOWN_VARIABLE`,
  *   `EMPTY_DOMAIN`, `ZERO_WEIGHT_DOMAIN`; with `interval: 'quantile'`, `EMPTY_REPLICATE` (a

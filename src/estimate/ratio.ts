@@ -41,6 +41,11 @@ export interface RatioOptions {
  * covariance of the groups' ratios (R's `svyby(..., svyratio, covmat = TRUE)`) for
  * {@link svyContrast} and {@link svyNlContrast}.
  *
+ * @param design - The design to estimate on: a whole design, or a domain of one from
+ *   {@link subset}.
+ * @param numerator - The numeric variable summed above the line.
+ * @param denominator - The numeric variable summed below the line.
+ * @param opts - Missing values, confidence level and degrees of freedom: see {@link RatioOptions}.
  * @throws {EstimationError} `UNKNOWN_VARIABLE`, `NOT_NUMERIC`, `MISSING_VALUES` (`na: 'fail'`),
  *   `NON_FINITE_VALUE`, `EMPTY_DOMAIN`, `ZERO_DENOMINATOR` (the denominator's total in the domain
  *   is 0), `BAD_OPTION`.

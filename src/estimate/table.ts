@@ -268,6 +268,12 @@ function clusterPass(
  * variable, options that are not an object) is a `BAD_ARGUMENTS` error rather than being
  * ignored.
  *
+ * @param design - The design to estimate on: a whole design, or a domain of one from
+ *   {@link subset}.
+ * @param row - The variable down the side.
+ * @param col - The variable across the top.
+ * @param opts - `share: true` to give each cell's share of the grand total too: see
+ *   {@link TableOptions}.
  * @throws {EstimationError} `UNKNOWN_VARIABLE`, `BAD_ARGUMENTS`.
  * @example
  * ```ts
@@ -309,6 +315,12 @@ export function svyTable(
  * Costs a pass over the rows per variable and one for the cells; the standard errors need one
  * more pass, and the cells' covariance is computed when first read (PSUs × cells² operations).
  *
+ * @param design - The design to estimate on: a whole design, or a domain of one from
+ *   {@link subset}.
+ * @param variables - The variables to cross (one or more); the first varies fastest in the cell
+ *   order.
+ * @param opts - `within` (shares within groups of cells), missing values, confidence level and
+ *   degrees of freedom: see {@link CellTableOptions}.
  * @throws {EstimationError} `UNKNOWN_VARIABLE`, `BAD_ARGUMENTS` (no variable, a variable twice),
  *   `BAD_OPTION` (`within` not a proper subset of the variables, more than 65,536 cells, `level`,
  *   `df`, `na`), `MISSING_VALUES` (with `na: 'fail'`), `EMPTY_DOMAIN`, `ZERO_WEIGHT_DOMAIN`.
@@ -495,6 +507,11 @@ export interface ChisqTest {
  * listed in `droppedLevels`: R's `svychisq` returns `NaN` for a factor with such a level, and
  * this is its answer after `droplevels()`.
  *
+ * @param design - The design to estimate on: a whole design, or a domain of one from
+ *   {@link subset}.
+ * @param row - The first variable of the table.
+ * @param col - The second variable of the table.
+ * @param opts - Which Rao–Scott statistic (`F`, the default, or `Chisq`): see {@link ChisqOptions}.
  * @throws {EstimationError} `UNKNOWN_VARIABLE`; `TOO_FEW_LEVELS` when a variable has fewer than
  *   two levels with respondents; `ZERO_WEIGHT_DOMAIN` when they all have weight 0;
  *   `SINGULAR_TABLE` when empty cells leave the Rao–Scott matrix singular; `BAD_OPTION`.

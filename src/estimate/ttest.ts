@@ -84,6 +84,12 @@ export interface Ttest {
  * Respondents of the domain missing the variable or the group are left out as a domain and
  * counted in `nMissing` (R's `na.action`).
  *
+ * @param design - The design to estimate on: a whole design, or a domain of one from
+ *   {@link subset}.
+ * @param variable - The numeric variable whose mean is tested.
+ * @param group - A variable with exactly two levels (or values) among the respondents; omit it (or
+ *   pass `null`) to test the mean against 0.
+ * @param opts - Missing values, confidence level and degrees of freedom: see {@link TtestOptions}.
  * @throws {EstimationError} `UNKNOWN_VARIABLE`, `NOT_NUMERIC` (the variable), `NOT_TWO_GROUPS`
  *   (the group does not have exactly two levels or values among the respondents; the message
  *   lists them), `MISSING_VALUES` (`na: 'fail'`), `NON_FINITE_VALUE`, `EMPTY_DOMAIN`,

@@ -45,6 +45,10 @@ export interface VarOptions {
  * row knows its influence values (replicate estimates), so `svyBy` gives the covariance of the
  * groups' variances.
  *
+ * @param design - The design to estimate on: a whole design, or a domain of one from
+ *   {@link subset}.
+ * @param variable - A numeric variable.
+ * @param opts - Missing values, confidence level and degrees of freedom: see {@link VarOptions}.
  * @throws {EstimationError} `UNKNOWN_VARIABLE`, `NOT_NUMERIC`, `MISSING_VALUES` (`na: 'fail'`),
  *   `NON_FINITE_VALUE`, `EMPTY_DOMAIN`, `ZERO_WEIGHT_DOMAIN`, `TOO_FEW_RESPONDENTS` (fewer than
  *   2 respondents with a value: R gives `NaN` or 0), `BAD_OPTION`.

@@ -98,6 +98,11 @@ export interface BatteryResult {
  * `svycontrast(svymean(~item, design, na.rm = TRUE), c(...))`), and rows keep their influence
  * values: rows of different items combine in `jointCovariance` (needed by {@link rankItems}).
  *
+ * @param design - The design to estimate on: a whole design, or a domain of one from
+ *   {@link subset}.
+ * @param battery - The battery from the questionnaire: its items and the answer scale they share
+ *   (see {@link Battery}).
+ * @param opts - Confidence level and degrees of freedom: see {@link PollOptions}.
  * @example
  * ```ts
  * const data = fromColumns({ att_a: ['1', '2', '3', '4', '98', '1'], att_b: ['4', '4', '1', '3', '3', null] });
@@ -123,6 +128,11 @@ export function svyBattery(
 
 /**
  * The same summaries for one categorical item (e.g. an EEU item) with its own answers.
+ * @param design - The design to estimate on: a whole design, or a domain of one from
+ *   {@link subset}.
+ * @param item - The item: its `variable`, its `answers` (codes, labels and answer groups, as in the
+ *   questionnaire), and an optional `key` and `label` for the result.
+ * @param opts - Confidence level and degrees of freedom: see {@link PollOptions}.
  * @example
  * ```ts
  * const data = fromColumns({ coop: ['Support', 'Support', 'Do not support', 'Hard to say', null] });

@@ -80,6 +80,11 @@ const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;
  *   option in `above` is significantly below it or an option not in `above` is significantly
  *   above it; `'uncertain'` otherwise.
  *
+ * @param design - The weighted design of the poll.
+ * @param questionnaire - The questionnaire, whose `headlines` are the statements checked (and whose
+ *   items and questions they refer to).
+ * @param opts - Statements to check instead of the questionnaire's (`headlines`), confidence level
+ *   and degrees of freedom: see {@link HeadlineOptions}.
  * @throws {EstimationError} `UNKNOWN_VARIABLE` (a share statement about a variable the
  *   questionnaire does not describe), `UNKNOWN_LEVEL` (an unknown question or option).
  * @example

@@ -79,6 +79,12 @@ export interface MultipleResponseResult {
  * covariance equal R's `svymean(~opt1 + opt2 + ..., design, na.rm = TRUE)` and `vcov()`;
  * intervals are Wald intervals with `df` (default: the design's degrees of freedom).
  *
+ * @param design - The design to estimate on: a whole design, or a domain of one from
+ *   {@link subset}.
+ * @param question - The question from the questionnaire: its options, each a 0/1 column (see
+ *   {@link MultipleResponseQuestion}).
+ * @param opts - Who is in the base, confidence level and degrees of freedom: see
+ *   {@link MultipleResponseOptions}.
  * @throws {EstimationError} `UNKNOWN_VARIABLE`, `NOT_NUMERIC`, `NOT_BINARY` (a value other
  *   than 0/1 in the base), `EMPTY_DOMAIN` (nobody answered).
  * @example
@@ -543,6 +549,9 @@ export interface OptionComparison extends DifferenceTest {
  * degrees of freedom, its two-sided p-value, and the interval at the result's level (R:
  * `svycontrast(m, c(a = 1, b = -1))`).
  *
+ * @param result - A result of {@link svyMultipleResponse}.
+ * @param a - The key of the first option.
+ * @param b - The key of the second option (the difference is a − b).
  * @throws {EstimationError} `UNKNOWN_LEVEL` for an option key the question does not have.
  * @example
  * ```ts

@@ -359,6 +359,8 @@ function sortKeys(r: Record<string, string[]>): Array<[string, string[]]> {
 /**
  * Validates a parsed JSON value as a questionnaire description.
  *
+ * @param json - The questionnaire as parsed JSON.
+ * @param source - The name given in error messages (a file name); default `questionnaire`.
  * @throws {CodebookError} `INVALID_QUESTIONNAIRE` listing every problem with its path.
  * @example
  * ```ts
@@ -396,6 +398,8 @@ export function parseQuestionnaire(json: unknown, source = 'questionnaire'): Que
 /**
  * Reads and validates a questionnaire JSON file.
  *
+ * @param path - Path of the questionnaire JSON file (Node; elsewhere parse the file's text and use
+ *   {@link parseQuestionnaire}).
  * @throws {CodebookError} `INVALID_QUESTIONNAIRE` (also for a file that is not JSON).
  * @throws {DataFormatError} `FILE_NOT_FOUND`, `READ_ERROR`.
  * @example
@@ -415,6 +419,8 @@ export async function readQuestionnaire(path: string): Promise<Questionnaire> {
 /**
  * The answer scale of a variable: the battery's scale for one of its items, or a single item's
  * answers; `undefined` for a variable the questionnaire does not describe.
+ * @param q - The questionnaire.
+ * @param variable - The variable name.
  * @example
  * ```ts
  * const q = await readQuestionnaire('data/questionnaire.json');

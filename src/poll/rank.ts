@@ -82,6 +82,10 @@ export interface Ranking {
  * item's plausible ranks run from 1 + (number of items significantly above it) to k − (number
  * significantly below it). `next` is the test against the following item in rank order.
  *
+ * @param source - A battery result ({@link svyBattery}: its items are ranked) or a
+ *   multiple-response result ({@link svyMultipleResponse}: its options are ranked by share).
+ * @param opts - The statistic to rank by, the items to rank, confidence level and degrees of
+ *   freedom: see {@link RankOptions}.
  * @example
  * ```ts
  * const data = fromColumns({ a: [1, 1, 1, 1, 0, 1, 1, 1], b: [1, 0, 1, 0, 0, 1, 0, 1], c: [0, 0, 1, 0, 0, 1, 0, 1] });

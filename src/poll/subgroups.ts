@@ -76,6 +76,11 @@ export interface SubgroupResult {
  * respondents with a missing grouping value count in the national share only. Intervals and
  * tests use `df` (default: the design's degrees of freedom, for every subgroup).
  *
+ * @param design - The weighted design of the poll (the national sample, or a domain of it).
+ * @param item - The item: its `variable` and its `answers` (with their answer groups).
+ * @param by - The grouping variable, or several (each gives its own subgroups).
+ * @param opts - The answers counted (`groups` or `codes`; default the positive group), confidence
+ *   level and degrees of freedom: see {@link SubgroupOptions}.
  * @throws {EstimationError} `NOT_CATEGORICAL` (a numeric grouping variable), `UNKNOWN_LEVEL`,
  *   `BAD_OPTION` (both or neither of groups and codes resolve to no answer).
  * @example

@@ -64,6 +64,8 @@ export type MarginsFile = output<typeof marginsFileSchema>;
  * The raking margins (`{ variable, population }`, level keys as the codebook's value labels)
  * of a parsed margins file, validated.
  *
+ * @param json - A margins file as parsed JSON (see {@link MarginsFile}).
+ * @param source - The name given in error messages (a file name); default `margins`.
  * @throws {WeightingError} `INVALID_MARGINS` listing every problem with its path.
  * @example
  * ```ts
@@ -110,6 +112,8 @@ export function marginsFromJson(json: unknown, source = 'margins'): Margin[] {
 
 /**
  * Reads a margins file and returns its raking margins.
+ * @param path - Path of the margins JSON file (Node; elsewhere parse the file's text and use
+ *   {@link marginsFromJson}).
  * @throws {WeightingError} `INVALID_MARGINS` (also for a file that is not JSON).
  * @throws {DataFormatError} `FILE_NOT_FOUND`, `READ_ERROR`.
  * @example
@@ -131,6 +135,10 @@ export async function readMargins(path: string): Promise<Margin[]> {
  * content of a margins file), so that the weighted count of every level of every margin
  * variable equals the population's. Standard errors on the result account for the raking.
  *
+ * @param design - The design to weight.
+ * @param margins - The population counts of each margin variable: parsed margins, or the content of
+ *   a margins file.
+ * @param opts - Iteration limit and tolerance of the raking: see {@link RakeOptions}.
  * @throws {WeightingError} from {@link marginsFromJson} and `rake` (unknown variable or level,
  *   empty cell, inconsistent margins, no convergence).
  * @example

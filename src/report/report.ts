@@ -43,6 +43,8 @@ const ALL_FILES: readonly ChartFileFormat[] = ['png', 'svg', 'json'];
  * texts, and what the page must say about the poll (a notice that the data is synthetic, its
  * source, methodology notes, published figures to set beside it) from its `about` and `trends`.
  *
+ * @param input - The poll: its data, codebook, questionnaire, margins and design, and what to build
+ *   (see {@link PollReportInput}).
  * @throws {DesignError} from `svyDesign`; {@link WeightingError} from raking;
  *   {@link EstimationError} from the estimators (e.g. `UNKNOWN_LEVEL` for an answer the
  *   questionnaire does not list, `BAD_OPTION` for a level outside (0, 1));

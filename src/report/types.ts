@@ -86,7 +86,11 @@ export interface PollReportInput {
   };
   /** What wrote the report (the summary's `generatedBy`), default `'surveykit pollReport'`. */
   generatedBy?: string;
-  /** Receives a line per stage (`progress`) and per published statement (`headline`). */
+  /**
+   * Receives a line per stage (`progress`) and per published statement (`headline`).
+   * @param line - The line, for a person.
+   * @param kind - What the line is about: `'progress'` or `'headline'`.
+   */
   log?: (line: string, kind: ReportLogKind) => void;
 }
 

@@ -13,7 +13,10 @@ import type { PollReport } from './types.js';
 
 /** Options of {@link writePollReport}. */
 export interface WritePollReportOptions {
-  /** Receives a line for the charts and one for the files written. */
+  /**
+   * Receives a line for the charts and one for the files written.
+   * @param line - The line, for a person.
+   */
   log?: (line: string) => void;
 }
 
@@ -39,6 +42,9 @@ function checkName(name: string, folder: string, outDir: string): void {
  * Every file is made in memory first (charts drawn, the workbook built) and every path checked,
  * so a report that cannot be written whole writes nothing: an error leaves no half-written folder.
  *
+ * @param report - A report from {@link pollReport}.
+ * @param outDir - The folder to write into (made if needed).
+ * @param opts - Where to report progress: see {@link WritePollReportOptions}.
  * @throws {DataFormatError} `UNSAFE_PATH` for a table or chart name that is not a plain file name,
  *   `WRITE_ERROR` (a file that cannot be written: files before it are written).
  * @throws {SurveyError} from drawing the charts (`INVALID_CHART_SPEC`, `TOO_LARGE`); nothing is

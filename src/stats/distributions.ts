@@ -14,6 +14,7 @@ import tQuantile from '@stdlib/stats-base-dists-t-quantile';
 
 /**
  * Standard normal quantile (R `qnorm(p)`).
+ * @param p - A probability in [0, 1].
  * @example
  * ```ts
  * console.log(qnorm(0.975).toFixed(6)); // => 1.959964
@@ -27,6 +28,7 @@ export function qnorm(p: number): number {
 
 /**
  * Standard normal distribution function (R `pnorm(q)`).
+ * @param q - A value of the standard normal variable.
  * @example
  * ```ts
  * console.log(pnorm(1.96).toFixed(6)); // => 0.975002
@@ -38,6 +40,8 @@ export function pnorm(q: number): number {
 
 /**
  * Student t quantile (R `qt(p, df)`); `df = Infinity` gives the normal quantile.
+ * @param p - A probability in [0, 1].
+ * @param df - Degrees of freedom (> 0; `Infinity` for the normal).
  * @example
  * ```ts
  * console.log(qt(0.975, Infinity).toFixed(6)); // => 1.959964
@@ -50,6 +54,8 @@ export function qt(p: number, df: number): number {
 
 /**
  * Student t distribution function (R `pt(q, df)`).
+ * @param q - A value of the t variable.
+ * @param df - Degrees of freedom (> 0).
  * @example
  * ```ts
  * console.log(pt(2, 10).toFixed(6)); // => 0.963306
@@ -64,6 +70,9 @@ export function pt(q: number, df: number): number {
  * Upper tail of the F distribution (R `pf(q, df1, df2, lower.tail = FALSE)`), computed directly
  * as the regularized incomplete beta I_{df2/(df2 + df1 q)}(df2/2, df1/2), so small p-values
  * keep their relative precision.
+ * @param q - A value of the F statistic.
+ * @param df1 - Numerator degrees of freedom.
+ * @param df2 - Denominator degrees of freedom.
  * @example
  * ```ts
  * console.log(pfUpper(5.1934, 1.495, 20.925).toFixed(5)); // => 0.02174
@@ -78,6 +87,8 @@ export function pfUpper(q: number, df1: number, df2: number): number {
 /**
  * Upper tail of the chi-square distribution (R `pchisq(q, df, lower.tail = FALSE)`), as the
  * upper regularized incomplete gamma Q(df/2, q/2).
+ * @param q - A value of the chi-square statistic.
+ * @param df - Degrees of freedom.
  * @example
  * ```ts
  * console.log(pchisqUpper(11.9409, 2).toFixed(6)); // => 0.002553
@@ -90,6 +101,9 @@ export function pchisqUpper(q: number, df: number): number {
 
 /**
  * Beta quantile (R `qbeta(p, a, b)`).
+ * @param p - A probability in [0, 1].
+ * @param a - The first shape parameter (> 0).
+ * @param b - The second shape parameter (> 0).
  * @example
  * ```ts
  * console.log(qbeta(0.025, 12.3, 40.7).toFixed(6)); // => 0.129793

@@ -8,6 +8,8 @@ import type { TabsAdjust } from './types.js';
  * p-values adjusted for multiple comparisons as R's `p.adjust(p, method)`: `'bonferroni'`
  * (m·p), `'holm'` (step-down), `'BH'` (Benjamini–Hochberg, the false discovery rate) or
  * `'none'`; m is the number of p-values that are not `NaN` (a `NaN` stays `NaN`, as R's `NA`).
+ * @param p - The p-values (`NaN` for a missing one).
+ * @param method - `'bonferroni'`, `'holm'`, `'BH'` or `'none'`.
  * @example
  * ```ts
  * const p = [0.218, 0.0686, 0.334];

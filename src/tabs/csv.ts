@@ -41,6 +41,8 @@ const HEADER = [
  * precision), its SE, the unweighted, effective and weighted bases, the letters, `higher` /
  * `lower` / empty against the Total with the adjusted p-value, `true` for a low base, and with
  * `opts.source` the data's source.
+ * @param tabs - A banner table from {@link svyTabs}.
+ * @param opts - The data source to write under the table: see {@link TabsCsvOptions}.
  * @example
  * ```ts
  * const data = fromColumns({ q: ['a', 'b', 'a', 'a'], g: ['x', 'x', 'y', 'y'] });

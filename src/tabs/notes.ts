@@ -16,6 +16,8 @@ export interface TabsNoteOptions {
  * The notes under a banner table: the test (Student's t on the design's df, with the
  * covariance of the domains), the level(s) and what the letter cases mean, the adjustment, the
  * minimum base, the weighting, what the effective base is, the source and any extra notes.
+ * @param tabs - A banner table from {@link svyTabs}.
+ * @param opts - The data source and any notes of your own to add: see {@link TabsNoteOptions}.
  * @example
  * ```ts
  * const data = fromColumns({ q: ['a', 'b', 'a', 'b'], g: ['x', 'x', 'y', 'y'] });
@@ -62,6 +64,7 @@ export interface TabsTable {
 
 /**
  * The rows of a banner table grouped into one table per question, in order.
+ * @param tabs - A banner table from {@link svyTabs}.
  * @example
  * ```ts
  * const data = fromColumns({ q: ['a', 'b', 'a', 'b'], r: ['x', 'x', 'y', null], g: ['x', 'x', 'y', 'y'] });

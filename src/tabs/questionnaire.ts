@@ -43,6 +43,11 @@ const NET_LABELS: Record<AnswerGroup, string> = {
  * multiple-response question as its options and mentions per 100, any other variable as
  * itself (a categorical variable's levels, a numeric one's mean).
  *
+ * @param data - The poll's data (the variables the questionnaire names).
+ * @param questionnaire - The questionnaire: its items, batteries, multiple-response questions and
+ *   subgroups.
+ * @param opts - The banner variables (default the questionnaire's subgroups), the rows, the nets,
+ *   and any {@link TabsSpec} option: see {@link QuestionnaireTabsOptions}.
  * @throws {EstimationError} `UNKNOWN_VARIABLE` (a row name that is no item, question or
  *   variable; the message lists the questionnaire's), `BAD_TABS_SPEC` (no banner given and the
  *   questionnaire has no subgroups), `UNKNOWN_LEVEL` (an item's level with no answer).

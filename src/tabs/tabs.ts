@@ -61,6 +61,9 @@ import type { TabCell, TabColumn, TabRow, Tabs, TabsSpec } from './types.js';
  * dense influence values when calibrated). On a replicate design one read of the replicate
  * weights per row item and banner variable.
  *
+ * @param design - The weighted design (or a domain of it: the Total is then the domain).
+ * @param spec - The rows, the banner, and the test settings (levels, adjustment, minimum base): see
+ *   {@link TabsSpec}.
  * @throws {EstimationError} `BAD_TABS_SPEC` (a malformed row or banner), `BAD_OPTION` (level,
  *   adjust, minBase, total, partial), `UNKNOWN_VARIABLE`, `NOT_CATEGORICAL` (a net of a numeric
  *   variable), `UNKNOWN_LEVEL` (a net's level), `NOT_NUMERIC` / `NOT_BINARY` (multiple-response

@@ -47,6 +47,9 @@ const GREY = '#666666';
  * test, level(s), adjustment, minimum base, weighting, effective base, and `source` and `notes`
  * (e.g. that the data is synthetic).
  *
+ * @param tabs - A banner table from {@link svyTabs}, or several (one sheet each).
+ * @param opts - Layout (a sheet per question, or one sheet of every table), decimals, title, source
+ *   and notes: see {@link TabsXlsxOptions}.
  * @throws {EstimationError} `BAD_OPTION` (no tables, a bad layout or decimals).
  * @example
  * ```ts

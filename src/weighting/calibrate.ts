@@ -85,6 +85,9 @@ const CALFUNS: readonly CalibrationFunction[] = ['linear', 'raking', 'logit'];
  * them. A replicate that cannot
  * be calibrated is an error naming it (R only warns and keeps its unfitted weights).
  *
+ * @param design - The design to calibrate (or a domain of it: only the domain is weighted).
+ * @param opts - The population totals (margins and numeric totals), the distance (`calfun`), bounds
+ *   on the weight ratios and the iteration settings: see {@link CalibrateOptions}.
  * @throws {WeightingError} the margin errors of {@link rake}; `NOT_NUMERIC` for a total of a
  *   categorical variable; `INFEASIBLE_BOUNDS` when the bounds cannot be met (a level needs a
  *   g-weight outside them, or the iterations fail within the bounds); `NOT_CONVERGED` when

@@ -62,6 +62,9 @@ export interface PostStratifyOptions {
  * `design.weighting`. (R's `compress` argument only changes how R stores replicate weights;
  * surveykit keeps them as one array per replicate.)
  *
+ * @param design - The design to weight (or a domain of it: only the domain is weighted).
+ * @param opts - The variables whose cells are weighted and the population count of every cell: see
+ *   {@link PostStratifyOptions}.
  * @throws {WeightingError} `UNKNOWN_VARIABLE`, `NOT_CATEGORICAL`, `MISSING_WEIGHTING_VALUE`,
  *   `MISSING_POPULATION_LEVEL` (a respondent's cell or level the population lacks), `EMPTY_CELL`
  *   (a population cell without respondents; on a replicate design also a cell a replicate

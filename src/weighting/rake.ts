@@ -77,6 +77,11 @@ const ROUNDING_FLOOR = 1e-9;
  * replicate that does not converge keeps its last iterate (listed in the step's
  * `replicates.notConverged`). The step is recorded in `design.weighting`.
  *
+ * @param design - The design to weight (or a domain of it: only the domain is weighted).
+ * @param margins - The population count of every level of each raking variable (one {@link Margin}
+ *   per variable).
+ * @param opts - Iteration limit, tolerance, and `partial` to keep the last iterate when raking does
+ *   not converge: see {@link RakeOptions}.
  * @throws {WeightingError} `UNKNOWN_VARIABLE`, `NOT_CATEGORICAL`, `MISSING_WEIGHTING_VALUE`,
  *   `MISSING_POPULATION_LEVEL`, `EMPTY_CELL`, `INCONSISTENT_MARGINS` (margins that do not sum to
  *   the same total, relative tolerance 1e-6), `BAD_POPULATION_COUNT`, `DUPLICATE_LEVEL`,

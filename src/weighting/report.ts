@@ -25,6 +25,10 @@ import type { ReportLevel, ReportMargin, WeightingReport } from './types.js';
  * respondents with a missing value (counted in `nMissing`).
  * Levels the margin does not list are reported with population count 0.
  *
+ * @param before - The design before weighting.
+ * @param after - The same design after weighting (e.g. from {@link rake}).
+ * @param margins - The margins to compare the samples with (usually those the design was weighted
+ *   to).
  * @throws {WeightingError} `UNKNOWN_VARIABLE`, `NOT_CATEGORICAL`; `BAD_OPTION` when the two
  *   designs are not on the same data (variables added by {@link mutate} are allowed: the rows and
  *   the margins' columns must be the same).

@@ -26,6 +26,8 @@ export interface WeightSummary {
 /**
  * Kish's design effect and effective sample size of the weights, with their range and spread.
  *
+ * @param design - The design whose weights are summarised (all respondents; a domain does not
+ *   change them).
  * @example
  * ```ts
  * const d = svyDesign(fromColumns({ w: [1, 1, 2, 4] }), { weights: 'w' });

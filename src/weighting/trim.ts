@@ -55,6 +55,9 @@ export interface TrimOptions {
  * recycles the weights inside the bounds over the whole matrix), so surveykit does not follow it.
  * The degrees of freedom are kept.
  *
+ * @param design - The design whose weights are trimmed.
+ * @param opts - The lower and upper limits of the weights, and `strict` to repeat until none is
+ *   outside them: see {@link TrimOptions}.
  * @throws {WeightingError} `BAD_OPTION` (no bound, or lower ≥ upper), `INFEASIBLE_BOUNDS`
  *   (the sum of weights cannot fit within the bounds, or every weight is outside them),
  *   `NOT_CONVERGED` (`strict` passes that have not settled after `maxIter`),

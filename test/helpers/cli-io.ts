@@ -30,3 +30,59 @@ export function cliProcess(...argv: string[]): CliResult {
 export function tempDir(prefix = 'surveykit-cli-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
+
+/** A `$ surveykit ...` line of a ```console block of the documentation and the stdout under it. */
+export interface ConsoleExample {
+  /** The arguments after `surveykit`. */
+  argv: string[];
+  /** The lines shown under the command, up to the next command or the end of the block. */
+  stdout: string;
+}
+
+/**
+ * The commands of the ```console blocks of a Markdown text, each with the output shown under it.
+ * A command may go on over several lines, each but the last ending in a backslash.
+ */
+export function consoleExamples(markdown: string): ConsoleExample[] {
+  const out: ConsoleExample[] = [];
+  for (const block of markdown.matchAll(/```console\n([\s\S]*?)```/g)) {
+    const lines = block[1]!
+      .trimEnd()
+      .replace(/\\\n\s*/g, '')
+      .split('\n');
+    let k = 0;
+    while (k < lines.length) {
+      const command = lines[k]!;
+      if (!command.startsWith('$ surveykit ')) {
+        throw new Error(`a console example starts with "$ surveykit ": ${command}`);
+      }
+      let j = k + 1;
+      while (j < lines.length && !lines[j]!.startsWith('$ ')) j++;
+      out.push({
+        argv: command.slice(2).split(/\s+/).slice(1),
+        stdout: lines.slice(k + 1, j).join('\n'),
+      });
+      k = j;
+    }
+  }
+  return out;
+}
+
+/**
+ * Runs console examples in-process, in order, with every `--out` file in a new temporary
+ * folder; returns what went differently from what the documentation shows (empty: all as shown).
+ */
+export async function consoleExampleFailures(
+  examples: readonly ConsoleExample[],
+): Promise<string[]> {
+  const dir = tempDir();
+  const failures: string[] = [];
+  for (const { argv, stdout } of examples) {
+    const args = argv.map((a, i) => (argv[i - 1] === '--out' ? join(dir, a) : a));
+    const r = await cli(...args);
+    const shown = `$ surveykit ${argv.join(' ')}`;
+    if (r.code !== 0) failures.push(`${shown}: exit ${r.code}: ${r.stderr}`);
+    else if (r.stdout !== stdout) failures.push(`${shown} printed:\n${r.stdout}\nnot:\n${stdout}`);
+  }
+  return failures;
+}

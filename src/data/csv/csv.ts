@@ -80,6 +80,9 @@ export type { CsvOptions } from './options.js';
 /**
  * Parses CSV text into a frame.
  *
+ * @param text - The whole CSV file as text.
+ * @param opts - Codebook, column types, level order, missing-value texts, delimiter, encoding and
+ *   limits: see {@link CsvOptions}.
  * @throws {DataFormatError} `EMPTY_FILE`, `EMPTY_HEADER`, `DUPLICATE_HEADER`, `RAGGED_ROW`,
  * `MALFORMED_QUOTE`, `MISSING_COLUMN` (a `types` or `levels` entry), `NOT_A_NUMBER` (a
  * `types: numeric` cell), `UNKNOWN_LEVEL` (a cell outside its `levels` entry), `INVALID_OPTION`,
@@ -111,6 +114,8 @@ export function parseCsv(text: string, opts: CsvOptions = {}): SurveyData {
  * Node, or a `Blob` or `File` anywhere (a browser's file input gives a `File`). `NEEDS_NODE`
  * when given a path where there is no file system: pass a `File`, or the text to {@link parseCsv}.
  *
+ * @param path - A file path (Node), or a `File` or `Blob` (any runtime, e.g. from a file input).
+ * @param opts - As for {@link parseCsv}: see {@link CsvOptions}.
  * @throws {DataFormatError} as {@link parseCsv}, and `BAD_ENCODING` (details `offset`: byte offset of
  * the first invalid byte, `line`), `UNKNOWN_ENCODING`, `FILE_NOT_FOUND`, `READ_ERROR`.
  * @throws {SurveyError} `NEEDS_NODE` (a path outside Node).

@@ -54,6 +54,9 @@ const DELIMITERS: readonly string[] = [',', ';', '\t', '|'];
  * value as a user sees it (see the module notes for the exact rules). The readers give the same
  * frame back: `parseCsv(formatCsv(d), { codebook: draftCodebook(d) })` has the columns of `d`.
  *
+ * @param data - The frame to write.
+ * @param opts - Delimiter, line break, byte order mark, and whether text a spreadsheet would run as
+ *   a formula is escaped: see {@link CsvFormatOptions}.
  * @throws {DataFormatError} `INVALID_OPTION` (a delimiter or newline not listed above).
  * @example
  * ```ts
@@ -194,6 +197,7 @@ function writeNumber(buf: Uint8Array, n: number, x: number): number {
  * Whether a spreadsheet could run a text cell as a formula: it starts with `=`, `+`, `-`, `@`, a
  * tab or a carriage return, and does not read as a number (OWASP's CSV injection advice).
  *
+ * @param s - A cell text.
  * @example
  * ```ts
  * console.log(isFormulaLike('=SUM(A1:A9)'), isFormulaLike('@me'), isFormulaLike('-5'), isFormulaLike('a=b'));

@@ -115,6 +115,8 @@ export interface SavOptions {
  * Reads an SPSS system file (`.sav` or `.zsav`) from a path (Node), a `Blob` or `File` (anywhere)
  * or its bytes.
  *
+ * @param pathOrBytes - A file path (Node), the file's bytes, or a `File` or `Blob` (any runtime).
+ * @param opts - As for {@link parseSav}: see {@link SavOptions}.
  * @throws {DataFormatError} `FILE_NOT_FOUND`, `READ_ERROR`, `UNKNOWN_ENCODING` (the `encoding`
  * option), `INVALID_OPTION` (a limit), and for corrupt or hostile files `NOT_SAV`,
  * `UNSUPPORTED_SAV`, `BAD_HEADER`, `TRUNCATED`, `BAD_RECORD`, `BAD_DICTIONARY`, `BAD_DATA`,
@@ -142,6 +144,9 @@ export async function readSav(
 /**
  * Reads an SPSS system file from its bytes (synchronous {@link readSav}).
  *
+ * @param bytes - The bytes of a `.sav` or `.zsav` file.
+ * @param opts - Source name for messages, the text encoding of old files, and size limits: see
+ *   {@link SavOptions}.
  * @throws {DataFormatError} as {@link readSav}.
  * @example
  * ```ts

@@ -180,6 +180,9 @@ function shortNames(names: readonly string[]): string[] {
 /**
  * Writes a frame as SPSS system file bytes (see the module notes for what is written).
  *
+ * @param data - The frame to write.
+ * @param opts - Compression, columns written as text, the weight variable, the file label and date,
+ *   byte order: see {@link SavWriteOptions}.
  * @throws {DataFormatError} `INVALID_OPTION` (a `strings` or `weight` column that is missing or of
  * the wrong kind); `LABEL_TOO_LONG`, `UNWRITABLE_NAME`, `UNWRITABLE_VALUE` (what the format cannot
  * keep as it is: see the module notes).
