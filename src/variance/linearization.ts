@@ -109,7 +109,7 @@ export function linearizationVariance(
         if (design.lonelyPsu === 'adjust') {
           const scale = (factor * f * sampled) / (sampled - 1);
           const m = grand!.subarray(group * p, (group + 1) * p);
-          addOuterProducts(
+          addDeviationProducts(
             totals,
             stage.stratumClusters,
             start,
@@ -147,7 +147,7 @@ export function linearizationVariance(
           break; // counted in groupStrata, not in groupOk
         case 'adjust': {
           const m = grand!.subarray(group * p, (group + 1) * p);
-          addOuterProducts(
+          addDeviationProducts(
             totals,
             stage.stratumClusters,
             start,
@@ -247,7 +247,8 @@ function addCentredCrossProduct(
 /**
  * Adds scale · (T_c − m)(T_c − m)ᵀ over the clusters `clusters[start..end)` to `target`: the
  * diagonal only, or the upper triangle (b ≥ a; {@link linearizationVariance} mirrors it once at
- * the end), each cluster's deviations computed once.
+ * the end), each cluster's deviations computed once. `m` is the stratum's mean, or the stage's
+ * grand mean for a lonely PSU under 'adjust'.
  */
 function addDeviationProducts(
   totals: Float64Array,
@@ -276,24 +277,6 @@ function addDeviationProducts(
       for (let b = a; b < p; b++) target[row + b]! += sa * d[b]!;
     }
   }
-}
-
-/**
- * Adds scale · (T_c − m)(T_c − m)ᵀ over the clusters of a stratum, centred at the given m (the
- * stage's grand mean, for a lonely PSU under 'adjust') rather than at the stratum's own mean.
- */
-function addOuterProducts(
-  totals: Float64Array,
-  clusters: Int32Array,
-  start: number,
-  end: number,
-  p: number,
-  scale: number,
-  target: Float64Array,
-  m: Float64Array,
-  diagonal: boolean,
-): void {
-  addDeviationProducts(totals, clusters, start, end, p, scale, target, m, diagonal);
 }
 
 /**
