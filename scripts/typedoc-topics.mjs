@@ -45,6 +45,8 @@ export const RULES = [
   ['src/report/', 'Charts'],
   ['src/cli/', 'Command line'],
   ['src/errors.ts', 'Errors'],
+  // the caps whose TOO_LARGE errors name them
+  ['src/limits.ts', 'Errors'],
 ];
 
 /**

@@ -176,6 +176,8 @@ export { svyTtest } from './estimate/ttest.js';
 export type { Estimate, EstimateOptions } from './estimate/types.js';
 export type { VarOptions } from './estimate/var.js';
 export { svyVar } from './estimate/var.js';
+export type { LimitName } from './limits.js';
+export { DEFAULT_LIMITS } from './limits.js';
 export type { FamilyName, LinkName } from './models/family.js';
 export { svyGlm } from './models/glm.js';
 export type { OlrOptions } from './models/olr.js';

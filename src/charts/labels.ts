@@ -46,7 +46,7 @@ function addText(out: ChartLabels['text'], t: Text | undefined, key = t && textO
  * ```ts
  * const q = await readQuestionnaire('data/questionnaire.json');
  * const labels = chartLabels({ questionnaire: q });
- * console.log(labels.text['Kazakhstan']?.ru, labels.variables['agegroup']); // => Казахстан { en: 'Age group', ru: 'Возрастная группа', be: 'Узроставая група' }
+ * console.log(labels.text['Kazakhstan']?.ru, { ...labels.variables['agegroup'] }); // => Казахстан { en: 'Age group', ru: 'Возрастная группа', be: 'Узроставая група' }
  * ```
  */
 export function chartLabels(
@@ -79,7 +79,7 @@ export function chartLabels(
       for (const a of q.attitudes.scale) addText(out.text, a.label);
       for (const i of q.attitudes.items) {
         addText(out.text, i.label);
-        out.variables[i.variable] = { ...i.label };
+        out.variables[i.variable] = Object.assign(dict<string>(), i.label);
       }
     }
     for (const m of q.multipleResponse) {
@@ -89,9 +89,9 @@ export function chartLabels(
     for (const e of q.eeu) {
       addText(out.text, e.question);
       for (const a of e.answers) addText(out.text, a.label);
-      out.variables[e.variable] = { ...e.question };
+      out.variables[e.variable] = Object.assign(dict<string>(), e.question);
     }
-    for (const s of q.subgroups) out.variables[s.variable] = { ...s.label };
+    for (const s of q.subgroups) out.variables[s.variable] = Object.assign(dict<string>(), s.label);
   }
   return out;
 }

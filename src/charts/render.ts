@@ -11,8 +11,11 @@ import type { ResvgRenderOptions } from '@resvg/resvg-js';
 import type * as Vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
 import { SurveyError } from '../errors.js';
+import { limitOption, tooLargeMessage } from '../limits.js';
 import { nodeBuiltin, nodeRequire } from '../platform/node.js';
 import { CHART_FONT } from './common.js';
+import { vegaSafeSpec } from './vega-text.js';
+import { xmlText } from './xml.js';
 
 // vega loads on first use; resvg (a native binding), fontkit and the font files only on Node,
 // found at run time, so that a browser bundle of surveykit holds none of them.
@@ -26,7 +29,7 @@ const PNG_INSTEAD =
 type ResvgClass = new (
   svg: string,
   opts: ResvgRenderOptions,
-) => { render(): { asPng(): Uint8Array } };
+) => { readonly width: number; readonly height: number; render(): { asPng(): Uint8Array } };
 const loadResvg = (): ResvgClass =>
   (nodeRequire('renderPng', PNG_INSTEAD)('@resvg/resvg-js') as { Resvg: ResvgClass }).Resvg;
 const loadFontkit = () =>
@@ -184,7 +187,8 @@ export function compileChart(spec: TopLevelSpec): {
   };
   let out: ReturnType<typeof compile>;
   try {
-    out = compile(spec, { logger: logger as never });
+    // texts vega would misread (a title "constructor") are made safe first: see vega-text.ts
+    out = compile(vegaSafeSpec(spec), { logger: logger as never });
   } catch (e) {
     if (e instanceof SurveyError) throw e;
     // Vega-Lite fails on some invalid specs without logging (an unknown mark, a missing type)
@@ -220,7 +224,9 @@ async function headlessView(spec: TopLevelSpec): Promise<Vega.View> {
 
 /**
  * Renders a Vega-Lite spec to an SVG document (text measured with the bundled DejaVu Sans).
- * Data must be inline: a spec that asks for a URL or file is an error (nothing is loaded).
+ * Data must be inline: a spec that asks for a URL or file is an error (nothing is loaded). The
+ * document is valid XML whatever the labels hold: characters XML cannot hold (control
+ * characters other than tab and line breaks, lone surrogates) are removed (see `xmlText`).
  * @param spec - A Vega-Lite spec with its data inline, e.g. from one of the chart builders.
  * @throws {SurveyError} `CHART_DATA_NOT_INLINE` (a URL or file in the spec), `INVALID_CHART_SPEC`.
  * @example
@@ -234,9 +240,12 @@ export async function renderSvg(spec: TopLevelSpec): Promise<string> {
   const view = await headlessView(spec);
   try {
     const svg = await view.toSVG();
-    // Name the bundled font first, whatever the spec says, so the SVG draws as measured.
-    return svg.replace(/font-family="([^"]*)"/g, (_m, f: string) =>
-      f.includes(CHART_FONT) ? `font-family="${f}"` : `font-family="${CHART_FONT}, ${f}"`,
+    // Name the bundled font first, whatever the spec says, so the SVG draws as measured; drop
+    // what XML cannot hold (a control character in a label would make the document invalid).
+    return xmlText(
+      svg.replace(/font-family="([^"]*)"/g, (_m, f: string) =>
+        f.includes(CHART_FONT) ? `font-family="${f}"` : `font-family="${CHART_FONT}, ${f}"`,
+      ),
     );
   } finally {
     view.finalize();
@@ -245,10 +254,15 @@ export async function renderSvg(spec: TopLevelSpec): Promise<string> {
 
 /** Options of {@link renderPng}. */
 export interface PngOptions {
-  /** Pixels per SVG pixel, default 2. */
+  /** Pixels per SVG pixel, default 2 (a positive number). */
   scale?: number;
   /** Background colour, default white. */
   background?: string;
+  /**
+   * Most pixels the PNG may have (default 2^26 = 67,108,864, e.g. 8,192 × 8,192; each takes 4
+   * bytes while it is drawn): a larger one is a `TOO_LARGE` error before anything is drawn.
+   */
+  maxPixels?: number;
 }
 
 /**
@@ -256,6 +270,9 @@ export interface PngOptions {
  * only (`NEEDS_NODE` elsewhere).
  * @param svg - An SVG document, e.g. from {@link renderSvg}.
  * @param opts - Scale and background colour: see {@link PngOptions}.
+ * @throws {SurveyError} `BAD_OPTION` (a scale that is not a positive number), `INVALID_SVG` (text
+ *   resvg cannot read, e.g. not valid XML), `TOO_LARGE` (more than `maxPixels` pixels: the SVG's
+ *   size times the scale, squared).
  * @example
  * ```ts
  * const png = svgToPng('<svg xmlns="http://www.w3.org/2000/svg" width="20" height="10"><text y="9">Я</text></svg>', { scale: 3 });
@@ -264,17 +281,54 @@ export interface PngOptions {
  * ```
  */
 export function svgToPng(svg: string, opts: PngOptions = {}): Uint8Array {
+  const scale = opts.scale ?? 2;
+  if (typeof scale !== 'number' || !(scale > 0) || !Number.isFinite(scale)) {
+    throw new SurveyError('BAD_OPTION', `scale must be a positive number; got ${String(scale)}`, {
+      option: 'scale',
+      value: scale,
+    });
+  }
+  const maxPixels = limitOption(
+    'maxPixels',
+    opts.maxPixels,
+    (message) =>
+      new SurveyError('BAD_OPTION', message, { option: 'maxPixels', value: opts.maxPixels }),
+  );
   const Resvg = loadResvg();
-  const resvg = new Resvg(svg, {
-    fitTo: { mode: 'zoom', value: opts.scale ?? 2 },
-    background: opts.background ?? '#ffffff',
-    font: {
-      fontFiles: chartFontFiles(),
-      loadSystemFonts: false,
-      defaultFontFamily: CHART_FONT,
-      sansSerifFamily: CHART_FONT,
-    },
-  });
+  let resvg: InstanceType<ResvgClass>;
+  try {
+    resvg = new Resvg(svg, {
+      fitTo: { mode: 'zoom', value: scale },
+      background: opts.background ?? '#ffffff',
+      font: {
+        fontFiles: chartFontFiles(),
+        loadSystemFonts: false,
+        defaultFontFamily: CHART_FONT,
+        sansSerifFamily: CHART_FONT,
+      },
+    });
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    throw new SurveyError('INVALID_SVG', `resvg cannot read the SVG: ${message}`, {
+      value: message,
+    });
+  }
+  const width = Math.ceil(resvg.width * scale);
+  const height = Math.ceil(resvg.height * scale);
+  const pixels = width * height;
+  if (!(pixels <= maxPixels)) {
+    throw new SurveyError(
+      'TOO_LARGE',
+      tooLargeMessage(
+        `a PNG of ${width.toLocaleString('en-US')} × ${height.toLocaleString('en-US')} pixels (the SVG's ${resvg.width} × ${resvg.height} at scale ${scale}) has`,
+        pixels,
+        'pixels, which',
+        'maxPixels',
+        maxPixels,
+      ),
+      { value: pixels, limit: maxPixels, option: 'maxPixels' },
+    );
+  }
   return resvg.render().asPng();
 }
 
@@ -284,6 +338,7 @@ export function svgToPng(svg: string, opts: PngOptions = {}): Uint8Array {
  * @param spec - A Vega-Lite spec with its data inline, e.g. from one of the chart builders.
  * @param opts - Scale (default 2, sharp on high-resolution screens) and background colour: see
  *   {@link PngOptions}.
+ * @throws {SurveyError} as {@link renderSvg} and {@link svgToPng} (`TOO_LARGE` beyond `maxPixels`).
  * @example
  * ```ts
  * const png = await renderPng({ width: 100, height: 50, data: { values: [{ b: 1 }] }, mark: 'point',

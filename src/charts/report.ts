@@ -17,7 +17,10 @@ import {
 } from './common.js';
 import type { ChartEstimate } from './estimates.js';
 import type { ChartLabels, ChartLanguage } from './labels.js';
+import { inlineScript, reportCsp, safeHref, scriptHash } from './page-security.js';
+import { vegaSafeSpec } from './vega-text.js';
 import { word } from './words.js';
+import { xmlText } from './xml.js';
 
 /** A table of the report. */
 export interface ReportTable {
@@ -117,7 +120,8 @@ const ESCAPES: Record<string, string> = {
 };
 
 /**
- * Escapes text for HTML content and attribute values.
+ * Escapes text for HTML content and attribute values; characters XML cannot hold (control
+ * characters other than tab and line breaks) are removed, as in the charts' SVG (`xmlText`).
  * @param text - Any text.
  * @example
  * ```ts
@@ -125,12 +129,7 @@ const ESCAPES: Record<string, string> = {
  * ```
  */
 export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ESCAPES[c]!);
-}
-
-/** A link target without a script-running scheme (`javascript:`, `data:`, `vbscript:` become `#`). */
-function safeHref(href: string): string {
-  return /^\s*(javascript|data|vbscript):/i.test(href) ? '#' : href;
+  return xmlText(text).replace(/[&<>"']/g, (c) => ESCAPES[c]!);
 }
 
 /** JSON that is safe inside a `<script>` element. */
@@ -140,11 +139,6 @@ function scriptJson(value: unknown): string {
     .replace(/>/g, '\\u003e')
     .replace(/\u2028/g, '\\u2028')
     .replace(/\u2029/g, '\\u2029');
-}
-
-/** Inline JavaScript that cannot close its `<script>` element early. */
-function scriptText(code: string): string {
-  return code.replace(/<\/(script)/gi, '<\\/$1').replace(/<!--/g, '<\\!--');
 }
 
 const SCRIPTS_INSTEAD =
@@ -184,10 +178,20 @@ function readNodeScripts(): ReportScripts {
   return nodeScripts;
 }
 
-function scriptElements(scripts: ReportScripts): string {
-  return [scripts.vega, scripts.vegaLite, scripts.vegaEmbed]
-    .map((code) => `<script>${scriptText(code)}</script>`)
-    .join('\n');
+/** The texts of the page's inline scripts (the chart libraries, then the runner), as inlined. */
+function pageScripts(scripts: ReportScripts): string[] {
+  return [scripts.vega, scripts.vegaLite, scripts.vegaEmbed, RUNNER].map(inlineScript);
+}
+
+const hashes = new WeakMap<ReportScripts, string[]>();
+/** Their CSP hashes, once per set of libraries (hashing 1.2 MB takes a few milliseconds). */
+function pageScriptHashes(scripts: ReportScripts, texts: readonly string[]): string[] {
+  let out = hashes.get(scripts);
+  if (out === undefined) {
+    out = texts.map(scriptHash);
+    hashes.set(scripts, out);
+  }
+  return out;
 }
 
 function slug(text: string, used: Set<string>): string {
@@ -271,7 +275,8 @@ const RUNNER = `(function () {
   var specs = JSON.parse(document.getElementById('surveykit-specs').textContent);
   var jobs = Object.keys(specs).map(function (id) {
     var el = document.getElementById(id);
-    return vegaEmbed(el, specs[id], { renderer: 'svg', actions: false, tooltip: { theme: 'light' } })
+    // ast: vega's expression interpreter instead of generated code (no eval: see the page's CSP)
+    return vegaEmbed(el, specs[id], { renderer: 'svg', actions: false, ast: true, tooltip: { theme: 'light' } })
       .then(function () { el.setAttribute('data-rendered', 'true'); })
       .catch(function (err) {
         el.setAttribute('data-rendered', 'error');
@@ -289,9 +294,14 @@ const RUNNER = `(function () {
  * sections (paragraphs, facts, lists, interactive charts with captions, tables). vega,
  * vega-lite and vega-embed are inlined (`report.scripts`, or on Node from node_modules: a page
  * with charts built elsewhere without `scripts` is a `NEEDS_NODE` error) and the page's Content-Security-Policy
- * allows no network access, so it opens offline and fetches nothing. Charts are drawn as SVG
+ * allows no network access, so it opens offline and fetches nothing. The policy lets only the
+ * page's own inline scripts run, listed by their SHA-256 hashes (no `'unsafe-inline'`), and no
+ * `eval` (`'unsafe-eval'` is not needed: charts are drawn with vega's CSP-safe expression
+ * interpreter); link targets are parsed as browsers parse them and kept only for `http:`,
+ * `https:`, `mailto:` and relative links (others become `#`). Charts are drawn as SVG
  * with tooltips; each chart's container gets `data-rendered="true"` when drawn, and the page's
- * root `data-charts="rendered"` when all are. All text is escaped; specs are embedded as JSON.
+ * root `data-charts="rendered"` when all are. All text is escaped; specs are embedded as JSON
+ * (with `<`, `>`, U+2028 and U+2029 escaped).
  *
  * @param report - The page: title, notice, sections with their paragraphs, charts and tables, and
  *   the chart scripts outside Node (see {@link ReportSpec}).
@@ -320,7 +330,7 @@ export function renderReport(report: ReportSpec): string {
     }
     for (const c of s.charts ?? []) {
       const chartId = `chart-${++chartCount}`;
-      specs[chartId] = c.spec;
+      specs[chartId] = vegaSafeSpec(c.spec);
       const label = c.description ?? c.caption ?? '';
       const links = (c.links ?? [])
         .map((l) => `<a href="${escapeHtml(safeHref(l.href))}">${escapeHtml(l.label)}</a>`)
@@ -339,8 +349,9 @@ export function renderReport(report: ReportSpec): string {
   const nav = sections.length
     ? `<nav><ol>${sections.map((s) => `<li><a href="#${escapeHtml(s.id)}">${escapeHtml(s.title)}</a></li>`).join('')}</ol></nav>`
     : '';
-  const csp =
-    "default-src 'none'; script-src 'unsafe-inline' 'unsafe-eval'; style-src 'unsafe-inline'; img-src data: blob:; font-src data:";
+  const scripts = chartCount ? (report.scripts ?? readNodeScripts()) : null;
+  const texts = scripts ? pageScripts(scripts) : [];
+  const csp = reportCsp(scripts ? pageScriptHashes(scripts, texts) : []);
   return `<!DOCTYPE html>
 <html lang="${escapeHtml(report.language ?? 'en')}">
 <head>
@@ -360,8 +371,7 @@ ${sections.map((s) => s.html).join('\n')}
 ${report.footer ? `<footer>${escapeHtml(report.footer)}</footer>` : ''}
 </main>
 <script type="application/json" id="surveykit-specs">${scriptJson(specs)}</script>
-${chartCount ? scriptElements(report.scripts ?? readNodeScripts()) : ''}
-${chartCount ? `<script>${RUNNER}</script>` : ''}
+${texts.map((code) => `<script>${code}</script>`).join('\n')}
 </body>
 </html>
 `;

@@ -32,7 +32,12 @@ export function mainUsage(): string {
  * Runs the command line `argv` (the arguments after `surveykit`), writing to `io`; resolves to
  * the exit code. Never throws: every failure becomes a message and an exit code.
  */
-export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+export async function runCli(argv: readonly string[], raw: CliIo): Promise<number> {
+  // labels and names from the data are printed: none may drive the terminal
+  const io: CliIo = {
+    stdout: (text) => raw.stdout(terminalText(text)),
+    stderr: (text) => raw.stderr(terminalText(text)),
+  };
   const [name, ...args] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     (name === undefined ? io.stderr : io.stdout)(mainUsage());
@@ -62,4 +67,20 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     io.stderr(`surveykit ${command.name}: internal error (a bug: please report it)\n${message}`);
     return EXIT.badData;
   }
+}
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the characters shown escaped
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+
+/**
+ * Text safe to print on a terminal: control characters other than line feed and tab (an escape
+ * sequence in a label would move the cursor, recolour or retitle the terminal; a carriage
+ * return would overwrite the line) are shown as `\u{…}`.
+ * @example
+ * ```ts
+ * console.log(terminalText('red\u001b[31m x\ry')); // => red\u{1b}[31m x\u{d}y
+ * ```
+ */
+export function terminalText(text: string): string {
+  return text.replace(CONTROL, (c) => `\\u{${c.charCodeAt(0).toString(16)}}`);
 }

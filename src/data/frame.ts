@@ -146,12 +146,27 @@ function toColumn(name: string, values: ColumnInput, levelOrder?: readonly strin
 }
 
 /**
+ * The named column, `undefined` when the data has none of that name: only the data's own
+ * columns count (a frame built by hand may have a prototype, whose `constructor` or `toString`
+ * is no column), and a name that is not a string finds nothing.
+ * @example
+ * ```ts
+ * const data = fromColumns({ y: [1, 2] });
+ * console.log(findColumn(data, 'y')?.kind, findColumn(data, 'constructor'), findColumn({ ...data, columns: { ...data.columns } }, 'toString')); // => numeric undefined undefined
+ * ```
+ */
+export function findColumn(data: SurveyData, name: string): Column | undefined {
+  return typeof name === 'string' && Object.hasOwn(data.columns, name)
+    ? data.columns[name]
+    : undefined;
+}
+
+/**
  * The named column, or a typed error naming what exists.
  * @throws {EstimationError} `UNKNOWN_VARIABLE`.
  */
 export function getColumn(data: SurveyData, name: string): Column {
-  // own columns only (a frame built by hand may have a prototype: `constructor` is none)
-  const col = Object.hasOwn(data.columns, name) ? data.columns[name] : undefined;
+  const col = findColumn(data, name);
   if (!col) {
     throw new EstimationError(
       'UNKNOWN_VARIABLE',

@@ -2,7 +2,7 @@
  * {@link svyDesign}: a linearization design from columns of the data.
  * @module
  */
-import { getColumn } from '../data/frame.js';
+import { findColumn, getColumn } from '../data/frame.js';
 import type { Column, SurveyData } from '../data/types.js';
 import { DesignError } from '../errors.js';
 import {
@@ -69,7 +69,7 @@ export function svyDesign(data: SurveyData, spec: DesignSpec = {}): Linearizatio
     });
 
   const col = (name: string, role: string): Column => {
-    if (!(name in data.columns)) {
+    if (findColumn(data, name) === undefined) {
       throw new DesignError(
         'UNKNOWN_COLUMN',
         `${source}: the ${role} column "${name}" is not in the data`,

@@ -4,8 +4,11 @@
  * their degrees of freedom (R's `degf`, the rank of the replicate weight matrix minus one).
  * @module
  */
+
+import { findColumn } from '../data/frame.js';
 import type { Column, SurveyData } from '../data/types.js';
 import { DesignError } from '../errors.js';
+import { limitOption, tooLargeMessage } from '../limits.js';
 import { hadamard } from './hadamard.js';
 import { firstNonNumericRow } from './keys.js';
 import type { ReplicateDesign, ReplicateType } from './replicate-types.js';
@@ -25,9 +28,6 @@ const REPLICATE_TYPES: readonly ReplicateType[] = [
 
 /** R's tolerance in `degf.svyrep.design`: `qr(weights, tol = 1e-5)`. */
 const RANK_TOL = 1e-5;
-
-/** Replicate weights are stored for every row: refuse designs that would need more than this many numbers (2 GB). */
-const MAX_STORED = 2.5e8;
 
 /** How {@link svyRepDesign} reads replicate weights from columns. */
 export interface RepDesignSpec {
@@ -52,6 +52,17 @@ export interface RepDesignSpec {
   combinedWeights?: boolean;
   /** Full-sample weights of 0 are an error unless this is `true` (R accepts them). */
   allowZeroWeights?: boolean;
+  /**
+   * Most replicates (default 5,000; `Infinity` lifts it): the design's degrees of freedom take
+   * replicates² numbers and replicates³ steps to find (R's rank of the replicate weights), and
+   * every estimate is recomputed once per replicate. More is a `TOO_LARGE` error.
+   */
+  maxReplicates?: number;
+  /**
+   * Most replicate weights stored, replicates × rows (default 2^27 = 134,217,728 numbers, 1 GiB;
+   * `Infinity` lifts it). More is a `TOO_LARGE` error before they are made.
+   */
+  maxReplicateWeights?: number;
 }
 
 /**
@@ -72,7 +83,8 @@ export interface RepDesignSpec {
  * @throws {DesignError} `EMPTY_DATA`, `BAD_OPTION`, `UNKNOWN_COLUMN`, `NO_REPLICATES`,
  *   `REPLICATE_COUNT` (fewer than 2 replicates, or rscales of the wrong length), `BAD_RHO`,
  *   `MISSING_RSCALES`, `NON_NUMERIC_WEIGHT`, `MISSING_WEIGHT`, `NON_FINITE_WEIGHT`,
- *   `NEGATIVE_WEIGHT`, `ZERO_WEIGHT`, `TOO_MANY_REPLICATES`.
+ *   `NEGATIVE_WEIGHT`, `ZERO_WEIGHT`, `TOO_LARGE` (more replicates, or replicate weights, than
+ *   `maxReplicates` / `maxReplicateWeights`).
  * @example
  * ```ts
  * const data = fromColumns({
@@ -103,7 +115,7 @@ export function svyRepDesign(data: SurveyData, spec: RepDesignSpec): ReplicateDe
   const rho = checkRho(type, spec.rho, warnings);
 
   const col = (name: string, role: string): Column => {
-    const c = data.columns[name];
+    const c = findColumn(data, name);
     if (!c) {
       throw new DesignError(
         'UNKNOWN_COLUMN',
@@ -143,7 +155,7 @@ export function svyRepDesign(data: SurveyData, spec: RepDesignSpec): ReplicateDe
       { file: source, column: names[0], value: R },
     );
   }
-  checkStorage(n, R, source);
+  checkStorage(n, R, { source, limits: replicateLimits(spec) });
   const raw = names.map((name) =>
     readWeights(col(name, 'replicate weight'), 'replicate weight', source, true),
   );
@@ -249,6 +261,17 @@ export interface AsRepOptions {
   mse?: boolean;
   /** R's `compress`: replicate weights are always stored per row here. */
   compress?: never;
+  /**
+   * Most replicates (default 5,000; `Infinity` lifts it): the design's degrees of freedom take
+   * replicates² numbers and replicates³ steps to find (R's rank of the replicate weights), and
+   * every estimate is recomputed once per replicate. More is a `TOO_LARGE` error.
+   */
+  maxReplicates?: number;
+  /**
+   * Most replicate weights stored, replicates × rows (default 2^27 = 134,217,728 numbers, 1 GiB;
+   * `Infinity` lifts it). More is a `TOO_LARGE` error before they are made.
+   */
+  maxReplicateWeights?: number;
 }
 
 /**
@@ -278,7 +301,8 @@ export interface AsRepOptions {
  * @param opts - The kind of replicates (default: the jackknife, `JK1` or `JKn` by stratification),
  *   their number and seed: see {@link AsRepOptions}.
  * @throws {DesignError} `BAD_REPLICATE_TYPE`, `BAD_RHO`, `BAD_OPTION`, `BRR_STRATUM_SIZE` (naming
- *   the stratum), `LONELY_PSU`, `CENSUS`, `NO_VARIANCE`, `TOO_MANY_REPLICATES`.
+ *   the stratum), `LONELY_PSU`, `CENSUS`, `NO_VARIANCE`, `TOO_LARGE` (beyond `maxReplicates` or
+ *   `maxReplicateWeights`).
  * @example
  * ```ts
  * const data = fromColumns({ y: [1, 2, 3, 4, 5, 6], psu: [1, 1, 2, 2, 3, 3], w: [5, 5, 5, 5, 5, 5] });
@@ -342,11 +366,12 @@ export function asRepDesign(design: LinearizationDesign, opts: AsRepOptions = {}
     warnings,
   };
   const source = design.data.load.source;
+  const where: Where = { source, limits: replicateLimits(opts) };
   switch (type) {
     case 'JK1':
-      return finish({ ...common, repType: 'JK1', ...jk1(design, stage, useFpc, source) });
+      return finish({ ...common, repType: 'JK1', ...jk1(design, stage, useFpc, where) });
     case 'JKn':
-      return finish({ ...common, repType: 'JKn', ...jkn(design, stage, useFpc, source) });
+      return finish({ ...common, repType: 'JKn', ...jkn(design, stage, useFpc, where) });
     case 'BRR':
     case 'Fay': {
       const rho = type === 'Fay' ? checkRho('Fay', opts.rho, warnings)! : 0;
@@ -354,11 +379,11 @@ export function asRepDesign(design: LinearizationDesign, opts: AsRepOptions = {}
         ...common,
         repType: type,
         rho: type === 'Fay' ? rho : undefined,
-        ...brr(design, stage, rho, source),
+        ...brr(design, stage, rho, where),
       });
     }
     default: {
-      const r = bootstrap(design, stage, useFpc, opts, warnings, source);
+      const r = bootstrap(design, stage, useFpc, opts, warnings, where);
       return finish({ ...common, repType: 'bootstrap', ...r });
     }
   }
@@ -404,12 +429,55 @@ interface Made {
   rscales: Float64Array;
 }
 
-function checkStorage(n: number, R: number, source: string): void {
-  if (n * R > MAX_STORED) {
+/** The limits on replicates, from the options. */
+interface ReplicateLimits {
+  maxReplicates: number;
+  maxReplicateWeights: number;
+}
+
+/** Where replicates are made: the data's name (for messages) and the limits. */
+interface Where {
+  source: string;
+  limits: ReplicateLimits;
+}
+
+/** @throws {DesignError} `BAD_OPTION` for a limit that is not a positive integer or Infinity. */
+function replicateLimits(opts: {
+  maxReplicates?: unknown;
+  maxReplicateWeights?: unknown;
+}): ReplicateLimits {
+  const read = (name: 'maxReplicates' | 'maxReplicateWeights') =>
+    limitOption(
+      name,
+      opts[name],
+      (message) => new DesignError('BAD_OPTION', message, { option: name, value: opts[name] }),
+    );
+  return { maxReplicates: read('maxReplicates'), maxReplicateWeights: read('maxReplicateWeights') };
+}
+
+/**
+ * Checks R replicates of n rows against the limits, before they are made.
+ * @throws {DesignError} `TOO_LARGE` naming the limit and the option that raises it.
+ */
+function checkStorage(n: number, R: number, where: Where): void {
+  const { source, limits } = where;
+  if (R > limits.maxReplicates) {
     throw new DesignError(
-      'TOO_MANY_REPLICATES',
-      `${source}: ${R} replicates × ${n} rows is more replicate weights than surveykit stores (${MAX_STORED})`,
-      { file: source, value: R },
+      'TOO_LARGE',
+      `${source}: ${tooLargeMessage('a replicate design of', R, 'replicates', 'maxReplicates', limits.maxReplicates)} (its degrees of freedom take replicates² memory, and every estimate is computed once per replicate)`,
+      { file: source, value: R, limit: limits.maxReplicates, option: 'maxReplicates' },
+    );
+  }
+  if (n * R > limits.maxReplicateWeights) {
+    throw new DesignError(
+      'TOO_LARGE',
+      `${source}: ${tooLargeMessage(`${R.toLocaleString('en-US')} replicates × ${n.toLocaleString('en-US')} rows is`, n * R, 'replicate weights, which', 'maxReplicateWeights', limits.maxReplicateWeights)}`,
+      {
+        file: source,
+        value: n * R,
+        limit: limits.maxReplicateWeights,
+        option: 'maxReplicateWeights',
+      },
     );
   }
 }
@@ -424,7 +492,8 @@ function fpcFactor(stage: Stage, s: number, useFpc: boolean): number {
 }
 
 /** R's jk1weights: delete one PSU at a time. */
-function jk1(design: LinearizationDesign, stage: Stage, useFpc: boolean, source: string): Made {
+function jk1(design: LinearizationDesign, stage: Stage, useFpc: boolean, where: Where): Made {
+  const source = where.source;
   const n = stage.nClusters;
   const f = fpcFactor(stage, 0, useFpc);
   if (f === 0) {
@@ -435,7 +504,7 @@ function jk1(design: LinearizationDesign, stage: Stage, useFpc: boolean, source:
     );
   }
   const rows = design.data.nrow;
-  checkStorage(rows, n, source);
+  checkStorage(rows, n, where);
   const w = design.weights;
   const cluster = stage.rowCluster;
   const factor = n / (n - 1);
@@ -449,7 +518,8 @@ function jk1(design: LinearizationDesign, stage: Stage, useFpc: boolean, source:
 }
 
 /** R's jknweights: delete one PSU at a time within its stratum. */
-function jkn(design: LinearizationDesign, stage: Stage, useFpc: boolean, source: string): Made {
+function jkn(design: LinearizationDesign, stage: Stage, useFpc: boolean, where: Where): Made {
+  const source = where.source;
   const rows = design.data.nrow;
   const w = design.weights;
   const cluster = stage.rowCluster;
@@ -458,7 +528,7 @@ function jkn(design: LinearizationDesign, stage: Stage, useFpc: boolean, source:
   const lonely = design.lonelyPsu;
   const replicates: Float64Array[] = [];
   const rscales: number[] = [];
-  checkStorage(rows, stage.nClusters, source);
+  checkStorage(rows, stage.nClusters, where);
   for (let s = 0; s < nStrata; s++) {
     const nh = stage.stratumSampled[s]!;
     const f = fpcFactor(stage, s, useFpc);
@@ -514,7 +584,7 @@ function compareNames(a: string, b: string): number {
 }
 
 /** R's brrweights with small = "fail", large = "split" (its defaults). */
-function brr(design: LinearizationDesign, stage: Stage, rho: number, source: string): Made {
+function brr(design: LinearizationDesign, stage: Stage, rho: number, where: Where): Made {
   const names = stage.stratumNames;
   const sizes = stage.stratumSampled;
   const order = Array.from({ length: stage.nStrata }, (_, s) => s).sort((a, b) =>
@@ -550,7 +620,7 @@ function brr(design: LinearizationDesign, stage: Stage, rho: number, source: str
   const h = hadamard(upto);
   const R = h.length;
   const rows = design.data.nrow;
-  checkStorage(rows, R, source);
+  checkStorage(rows, R, where);
   const w = design.weights;
   const cluster = stage.rowCluster;
   const factor = new Float64Array(stage.nClusters);
@@ -574,8 +644,9 @@ function bootstrap(
   useFpc: boolean,
   opts: AsRepOptions,
   warnings: string[],
-  source: string,
+  where: Where,
 ): Made {
+  const source = where.source;
   const R = opts.replicates ?? 50;
   if (!Number.isInteger(R) || R < 2) {
     throw new DesignError('BAD_OPTION', `replicates must be an integer >= 2; got ${R}`, {
@@ -589,7 +660,7 @@ function bootstrap(
     });
   }
   const rows = design.data.nrow;
-  checkStorage(rows, R, source);
+  checkStorage(rows, R, where);
   const random = xoshiro128(seed);
   const nc = stage.nClusters;
   // counts[r * nc + c]: draws of PSU c in replicate r.

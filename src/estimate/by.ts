@@ -13,9 +13,11 @@ import { registerByGroups } from './group-moments.js';
 import {
   attachInfluence,
   type InfluenceBlock,
+  type JointCovarianceOptions,
   jointCovariance,
   rowLink,
 } from './influence-rows.js';
+import { checkCovariance, covarianceLimit } from './limits.js';
 import { registerReplicateGroups } from './replicate-groups.js';
 import { longRuns, RUN } from './runs.js';
 import type { Estimate } from './types.js';
@@ -31,6 +33,13 @@ export interface ByOptions {
    * estimates and `n = 0`.
    */
   dropEmpty?: boolean;
+  /**
+   * Most rows whose joint covariance the table carries (default 1,000; `Infinity` lifts it).
+   * A table with more rows is made (estimates and SEs), but its `covariance`, and contrasts
+   * between its rows, are a `TOO_LARGE` error: the covariance has rows² entries, each a sum
+   * over the PSUs.
+   */
+  maxCovariance?: number;
 }
 
 /** Most level combinations `svyBy` accepts (product of the grouping variables' level counts). */
@@ -178,14 +187,14 @@ export function svyBy(
       present.push(g);
     }
   }
-  const labelsOf = (g: number): Record<string, string> => {
-    const out: Record<string, string> = {};
-    for (let v = 0; v < vars.length; v++) {
-      const level = Math.floor(g / strides[v]!) % Math.max(vars[v]!.levels.length, 1);
-      out[vars[v]!.name] = vars[v]!.levels[level]!;
-    }
-    return out;
-  };
+  // Own properties whatever the variables are called (a column named __proto__ included).
+  const labelsOf = (g: number): Record<string, string> =>
+    Object.fromEntries(
+      vars.map((v, j) => [
+        v.name,
+        v.levels[Math.floor(g / strides[j]!) % Math.max(v.levels.length, 1)]!,
+      ]),
+    );
   // Listed on first access: with many sparse combinations the list can be long.
   let emptyGroups: Array<Record<string, string>> | null = null;
   const listEmpty = () => {
@@ -245,25 +254,29 @@ export function svyBy(
   }
 
   // Covariance of all rows: the estimators' influence values stacked, over the whole design
-  // (R: svyrecvar on the svyby design, i.e. `present` is the design's domain).
-  const filled = source.filter((r): r is Estimate => r !== null);
-  const Vfilled = jointCovariance(filled, { design, present: domain, rowsOf: groups.rowsOf });
+  // (R: svyrecvar on the svyby design, i.e. `present` is the design's domain). Beyond
+  // maxCovariance rows it is not computed (the rows and their SEs are): reading it, or a
+  // contrast between the rows, is then the TOO_LARGE error.
   const K = tableRows.length;
-  const V = new Float64Array(K * K).fill(Number.NaN);
-  const at: number[] = [];
-  let f = 0;
-  for (const r of source) at.push(r === null ? -1 : f++);
-  for (let a = 0; a < K; a++) {
-    const fa = at[a]!;
-    if (fa < 0) continue;
-    for (let b = 0; b < K; b++) {
-      const fb = at[b]!;
-      if (fb >= 0) V[a * K + b] = Vfilled[fa * f + fb]!;
-    }
-  }
+  const limit = covarianceLimit(opts.maxCovariance);
+  const V =
+    K <= limit
+      ? tableCovariance(source, {
+          design,
+          present: domain,
+          rowsOf: groups.rowsOf,
+          maxCovariance: limit,
+        })
+      : null;
+  const covariance = () => {
+    checkCovariance(`svyBy by ${names.join(', ')}`, K, limit);
+    return V!;
+  };
   const block = {
     p: K,
-    covariance: V,
+    get covariance() {
+      return covariance();
+    },
     design,
     influence: null,
     present: null,
@@ -273,7 +286,7 @@ export function svyBy(
   attachInfluence(tableRows, block);
 
   return toEstimateTable(tableRows, {
-    covariance: V,
+    covariance: V ?? covariance,
     labels: rowLabels(tableRows, groupOfRow),
     by: names,
     emptyGroups: listEmpty,
@@ -468,7 +481,7 @@ function sliceDesign(
   split: Splitter,
 ): LinearizationDesign {
   const source = design.data;
-  const columns: Record<string, Column> = {};
+  const columns: Record<string, Column> = Object.create(null);
   for (const name of Object.keys(source.columns)) {
     Object.defineProperty(columns, name, {
       enumerable: true,
@@ -775,6 +788,32 @@ export function byVariable(design: SurveyDesign, name: string): ByVariable {
     codes[i] = Number.isNaN(v) ? -1 : index.get(v)!;
   }
   return { name, codes, levels: distinct.map(String) };
+}
+
+/**
+ * The covariance of a table's rows (`null`: an empty group's row, `NaN` throughout) from the
+ * estimators' rows.
+ */
+function tableCovariance(
+  source: ReadonlyArray<Estimate | null>,
+  opts: JointCovarianceOptions,
+): Float64Array {
+  const filled = source.filter((r): r is Estimate => r !== null);
+  const Vfilled = jointCovariance(filled, opts);
+  const K = source.length;
+  const V = new Float64Array(K * K).fill(Number.NaN);
+  const at: number[] = [];
+  let f = 0;
+  for (const r of source) at.push(r === null ? -1 : f++);
+  for (let a = 0; a < K; a++) {
+    const fa = at[a]!;
+    if (fa < 0) continue;
+    for (let b = 0; b < K; b++) {
+      const fb = at[b]!;
+      if (fb >= 0) V[a * K + b] = Vfilled[fa * f + fb]!;
+    }
+  }
+  return V;
 }
 
 /** Row of an empty group (kept with `dropEmpty: false`): like the template row, with NaNs. */

@@ -19,6 +19,11 @@ export interface ContrastOptions {
   df?: number;
   /** The result's `variable`, default `'contrast'`. */
   variable?: string;
+  /**
+   * Most rows whose joint covariance is computed when the rows do not carry theirs (default
+   * 1,000; see `EstimateOptions.maxCovariance`).
+   */
+  maxCovariance?: number;
 }
 
 /**
@@ -140,7 +145,9 @@ export function svyContrast(
 
   let estimate = 0;
   for (const a of used) estimate += c[a]! * rows[a]!.estimate;
-  const variance = Number.isNaN(estimate) ? Number.NaN : contrastVariance(rows, labels, used, c);
+  const variance = Number.isNaN(estimate)
+    ? Number.NaN
+    : contrastVariance(rows, labels, used, c, opts.maxCovariance);
   const se = Math.sqrt(Math.max(variance, 0));
   const { n, nMissing } = contrastBase(rows, used);
   const name = opts.variable ?? 'contrast';
@@ -194,10 +201,14 @@ export function contrastVariance(
   labels: readonly string[],
   used: readonly number[],
   c: Float64Array,
+  maxCovariance?: number,
 ): number {
   const k = rows.length;
   const own = (rows as Partial<EstimateTable>).covariance;
-  const V = own instanceof Float64Array && own.length === k * k ? own : jointCovariance(rows);
+  const V =
+    own instanceof Float64Array && own.length === k * k
+      ? own
+      : jointCovariance(rows, { maxCovariance });
   let variance = 0;
   for (const a of used) {
     for (const b of used) {

@@ -28,6 +28,7 @@ import type { LinearizationDesign, SurveyDesign } from '../design/types.js';
 import { EstimationError } from '../errors.js';
 import type { Influence } from '../variance/influence.js';
 import { replicateCovariance } from '../variance/replicate.js';
+import { checkCovariance, covarianceLimit } from './limits.js';
 import type { Estimate } from './types.js';
 import { estimateVariance, type ReplicateEstimates } from './variance.js';
 
@@ -212,6 +213,8 @@ export interface JointCovarianceOptions {
    * `undefined` for other blocks. Called when needed only (the rows of a group are often not).
    */
   rowsOf?: (block: InfluenceBlock) => (() => Int32Array) | undefined;
+  /** Most rows (default 1,000): more is a `TOO_LARGE` error (the matrix has rows² entries). */
+  maxCovariance?: number;
 }
 
 /**
@@ -239,6 +242,7 @@ export function jointCovariance(
   opts: JointCovarianceOptions = {},
 ): Float64Array {
   const k = rows.length;
+  checkCovariance('the covariance of estimate rows', k, covarianceLimit(opts.maxCovariance));
   const V = new Float64Array(k * k).fill(Number.NaN);
   for (let a = 0; a < k; a++) V[a * k + a] = rows[a]!.se * rows[a]!.se;
 

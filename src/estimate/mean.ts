@@ -2,7 +2,7 @@
  * `svyMean` and `svyTotal`.
  * @module
  */
-import { getColumn } from '../data/frame.js';
+import { findColumn, getColumn } from '../data/frame.js';
 import { workingDesign } from '../design/scale.js';
 import type { SurveyDesign } from '../design/types.js';
 import { EstimationError } from '../errors.js';
@@ -11,6 +11,7 @@ import { type EstimateTable, toEstimateTable, uniqueLabels } from './estimate-ta
 import { checkFinite, rescaleTotals } from './finite.js';
 import { groupMoments } from './group-moments.js';
 import { attachInfluence, rowLink } from './influence-rows.js';
+import { checkCovariance, covarianceLimit } from './limits.js';
 import { designEffects, type MomentResult, meanMoments, totalMoments } from './moments.js';
 import {
   type Analysis,
@@ -56,7 +57,9 @@ import { estimateVariance, type ReplicateEstimates } from './variance.js';
  *   {@link EstimateOptions}.
  * @throws {EstimationError} `UNKNOWN_VARIABLE`, `MISSING_VALUES` (with `na: 'fail'`, naming the
  *   variable), `EMPTY_DOMAIN`, `ZERO_WEIGHT_DOMAIN`, `NON_FINITE_VALUE`, `BAD_OPTION`,
- *   `BAD_ARGUMENTS` (no variable, a variable given twice, or not a string).
+ *   `BAD_ARGUMENTS` (no variable, a variable given twice, or not a string), `TOO_LARGE` (more
+ *   estimates — levels of the categorical variables plus the numeric ones — than
+ *   `maxCovariance`, default 1,000).
  * @example
  * ```ts
  * const data = fromColumns({ y: [1, 2, 3, 4, 5, 6], w: [1, 1, 1, 1, 2, 2] });
@@ -131,6 +134,15 @@ function momentTable(
       { value: d },
     );
   }
+  // the estimates' joint covariance: capped before any work (a column of thousands of levels)
+  const limit = covarianceLimit(opts.maxCovariance);
+  let p = 0;
+  for (const name of names) {
+    const col = findColumn(design.data, name);
+    p += col?.kind === 'categorical' ? col.levels.length : 1;
+  }
+  const fn = kind === 'mean' ? 'svyMean' : 'svyTotal';
+  checkCovariance(`${fn} of ${names.map((v) => `"${v}"`).join(', ')}`, p, limit, names.join('+'));
   if (names.length > 1) return severalVariables(design, names, opts, kind, level);
   const variable = names[0]!;
   // On one of svyBy's groups: from the one pass over all groups, where it applies.

@@ -147,7 +147,7 @@ export function svyNlContrast(
     }, at).value;
     point[label] = at;
   }
-  const variance = contrastVariance(rows, labels, used, gradient);
+  const variance = contrastVariance(rows, labels, used, gradient, opts.maxCovariance);
   return result(Math.sqrt(Math.max(variance, 0)));
 }
 

@@ -9,12 +9,14 @@ import { degreesOfFreedom } from '../design/df.js';
 import { ldexp, workingDesign } from '../design/scale.js';
 import type { SurveyDesign } from '../design/types.js';
 import { EstimationError } from '../errors.js';
+import { limitOption, tooLargeMessage } from '../limits.js';
 import { pchisqUpper, pfUpper } from '../stats/distributions.js';
 import { categoricalInfluence, type Influence } from '../variance/influence.js';
 import { designDf as designDegreesOfFreedom } from '../variance/linearization.js';
 import { type CellTable, type CellTableOptions, cellTable } from './cell-table.js';
 import { nonFiniteResult } from './finite.js';
 import { type Coded, coded } from './levels.js';
+import { checkCovariance, covarianceLimit } from './limits.js';
 import { replicateCellSums } from './replicate-groups.js';
 import { estimateVariance } from './variance.js';
 
@@ -44,6 +46,11 @@ export interface SurveyTable {
 export interface TableOptions {
   /** Also give each cell's share of the grand total. */
   share?: boolean;
+  /**
+   * Most cells (row levels × column levels) the table may have (default 2^24 = 16,777,216;
+   * `Infinity` lifts it): a larger one is a `TOO_LARGE` error before its memory is taken.
+   */
+  maxCells?: number;
 }
 
 interface Cross {
@@ -88,8 +95,15 @@ function cross(
   design: SurveyDesign,
   rowVariable: string,
   colVariable: string,
+  maxCellsOption: unknown,
   withClusters = false,
 ): Cross {
+  const maxCells = limitOption(
+    'maxCells',
+    maxCellsOption,
+    (message) =>
+      new EstimationError('BAD_OPTION', message, { option: 'maxCells', value: maxCellsOption }),
+  );
   const rc = getColumn(design.data, rowVariable);
   const cc = getColumn(design.data, colVariable);
   const domain = design.domain;
@@ -100,6 +114,19 @@ function cross(
   const n = design.data.nrow;
   const R0 = Math.max(row.levels.length, 1);
   const K0 = R0 * Math.max(col.levels.length, 1);
+  if (K0 > maxCells) {
+    throw new EstimationError(
+      'TOO_LARGE',
+      tooLargeMessage(
+        `a table of "${rowVariable}" (${row.levels.length.toLocaleString('en-US')} levels) by "${colVariable}" (${col.levels.length.toLocaleString('en-US')}) has`,
+        K0,
+        'cells, which',
+        'maxCells',
+        maxCells,
+      ),
+      { value: K0, limit: maxCells, option: 'maxCells', variable: `${rowVariable}+${colVariable}` },
+    );
+  }
   const complete = new Uint8Array(n);
   const cellW = new Float64Array(K0);
   const cellN = new Float64Array(K0);
@@ -377,7 +404,7 @@ function twoWayTable(
   col: string,
   opts: TableOptions,
 ): SurveyTable {
-  const x = cross(design, row, col);
+  const x = cross(design, row, col, opts.maxCells);
   const R = x.row.levels.length;
   const C = x.col.levels.length;
   const counts = Array.from({ length: R }, () => new Array<number>(C).fill(0));
@@ -422,6 +449,14 @@ export interface ChisqOptions {
    * effect) referred to χ².
    */
   statistic?: 'F' | 'Chisq';
+  /** As {@link TableOptions}' `maxCells`. */
+  maxCells?: number;
+  /**
+   * Most cells (with respondents) whose joint covariance the test computes (default 1,000;
+   * `Infinity` lifts it): a larger table is a `TOO_LARGE` error (the covariance has cells²
+   * entries, each a sum over the PSUs).
+   */
+  maxCovariance?: number;
 }
 
 /** The result of {@link svyChisq}, named as R's `htest`. */
@@ -542,7 +577,8 @@ function chisqOn(design: SurveyDesign, row: string, col: string, opts: ChisqOpti
       value: test,
     });
   }
-  const x = cross(design, row, col, true);
+  const limit = covarianceLimit(opts.maxCovariance);
+  const x = cross(design, row, col, opts.maxCells, true);
   const n = x.complete.length;
   const w = design.weights;
   const R0 = Math.max(x.row.levels.length, 1);
@@ -575,6 +611,12 @@ function chisqOn(design: SurveyDesign, row: string, col: string, opts: ChisqOpti
   const nr = ru.keep.length;
   const nc = cu.keep.length;
   const cells = nr * nc;
+  checkCovariance(
+    `svyChisq of "${row}" by "${col}" (${nr} × ${nc} cells)`,
+    cells,
+    limit,
+    `${row}+${col}`,
+  );
 
   // Weighted cell totals (row level fastest, as R's interaction()), from the pass over the rows;
   // `rawOf[k]`: the raw cell of tested cell k.

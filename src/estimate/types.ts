@@ -48,4 +48,11 @@ export interface EstimateOptions {
    * `'design'` (the design's PSUs minus strata), or a number.
    */
   df?: number | 'design';
+  /**
+   * Most estimates whose joint covariance the call computes (default 1,000; `Infinity` lifts
+   * it): a categorical variable gives one per level, so a column of thousands of levels (an
+   * identifier, open text) is a `TOO_LARGE` error before any work rather than gigabytes and
+   * minutes (the covariance has that number squared entries, each a sum over the PSUs).
+   */
+  maxCovariance?: number;
 }

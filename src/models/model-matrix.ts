@@ -12,6 +12,7 @@
  * over the rows reads one cell index and m feature values per row.
  * @module
  */
+import { findColumn } from '../data/frame.js';
 import type { CategoricalColumn, Column, NumericColumn, SurveyData } from '../data/types.js';
 import type { SurveyDesign } from '../design/types.js';
 import { EstimationError } from '../errors.js';
@@ -125,7 +126,7 @@ export function modelMatrix(
     );
   }
   const column = (name: string) => {
-    const col = data.columns[name];
+    const col = findColumn(data, name);
     if (!col) {
       const position = formula.positions.get(name) ?? 1;
       throw new EstimationError(

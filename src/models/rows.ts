@@ -3,6 +3,7 @@
  * the model's rows with one factor set to a given level (predictive margins).
  * @module
  */
+import { findColumn } from '../data/frame.js';
 import type { SurveyData } from '../data/types.js';
 import { EstimationError } from '../errors.js';
 import { cellColumns, type ModelMatrix } from './model-matrix.js';
@@ -23,13 +24,17 @@ export function newDataRows(newdata: readonly NewRow[] | SurveyData): {
 } {
   if (Array.isArray(newdata)) {
     const rows = newdata as readonly NewRow[];
-    return { n: rows.length, value: (i, v) => rows[i]![v] ?? null };
+    // (own keys only: a variable named constructor or toString is not an Object method)
+    return {
+      n: rows.length,
+      value: (i, v) => (Object.hasOwn(rows[i]!, v) ? (rows[i]![v] ?? null) : null),
+    };
   }
   const data = newdata as SurveyData;
   return {
     n: data.nrow,
     value: (i, v) => {
-      const col = data.columns[v];
+      const col = findColumn(data, v);
       if (!col) return null;
       if (col.kind === 'numeric') return Number.isNaN(col.values[i]!) ? null : col.values[i]!;
       const c = col.codes[i]!;

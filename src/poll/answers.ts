@@ -11,7 +11,7 @@
  * @module
  */
 
-import { getCategorical } from '../data/frame.js';
+import { findColumn, getCategorical } from '../data/frame.js';
 import type { SurveyData } from '../data/types.js';
 import { degreesOfFreedom } from '../design/df.js';
 import type { SurveyDesign } from '../design/types.js';
@@ -116,7 +116,7 @@ export function answerCodes(
   answers: readonly Answer[],
   slots: Int32Array,
 ): Int32Array {
-  const col = data.columns[variable];
+  const col = findColumn(data, variable);
   if (!col) {
     throw new EstimationError('UNKNOWN_VARIABLE', `no variable "${variable}" in the data`, {
       variable,
@@ -221,11 +221,16 @@ export function withColumns(
   columns: Readonly<Record<string, Float64Array>>,
 ): SurveyDesign {
   const data = design.data;
-  const added: SurveyData['columns'] = Object.fromEntries(
-    Object.entries(columns).map(([name, values]) => [name, { kind: 'numeric', name, values }]),
+  const all: Record<string, SurveyData['columns'][string]> = Object.assign(
+    Object.create(null),
+    data.columns,
   );
-  const names = [...data.names, ...Object.keys(columns).filter((n) => !(n in data.columns))];
-  return { ...design, data: { ...data, names, columns: { ...data.columns, ...added } } };
+  const names = [...data.names];
+  for (const [name, values] of Object.entries(columns)) {
+    if (!Object.hasOwn(all, name)) names.push(name);
+    all[name] = { kind: 'numeric', name, values };
+  }
+  return { ...design, data: { ...data, names, columns: all } };
 }
 
 /**

@@ -4,6 +4,8 @@
  * net score), each with its design-based SE and CI.
  * @module
  */
+import { findColumn } from '../data/frame.js';
+import type { SurveyData } from '../data/types.js';
 import type { SurveyDesign } from '../design/types.js';
 import { attachInfluence, rowLink } from '../estimate/influence-rows.js';
 import { linearBlock } from '../estimate/linear-block.js';
@@ -188,7 +190,7 @@ function summarise(
   // The shares of the column's own levels when none of them is an answer of the missing group
   // (then its base is the item's); else of the answers kept, recoded.
   const answerOf =
-    design.data.columns[variable]?.kind === 'categorical'
+    findColumn(design.data, variable)?.kind === 'categorical'
       ? levelAnswers(design.data, variable, answers)
       : null;
   let shares: readonly Estimate[];
@@ -268,9 +270,9 @@ function withAnswer(
 ): SurveyDesign {
   const data = design.data;
   const levels = Array.from({ length: L }, (_, k) => String(k));
-  const columns = {
-    ...data.columns,
+  // (a dictionary without a prototype: the data's column names may be any text)
+  const columns: SurveyData['columns'] = Object.assign(Object.create(null), data.columns, {
     [name]: { kind: 'categorical' as const, name, codes, levels },
-  };
+  });
   return { ...design, data: { ...data, names: [...data.names, name], columns } };
 }

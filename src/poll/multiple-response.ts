@@ -122,7 +122,7 @@ export function svyMultipleResponse(
     return finish(question, shares, jointCovariance(shares), resolved, partial, nPartial);
   }
 
-  const derived: Record<string, Float64Array> = {};
+  const derived: Record<string, Float64Array> = Object.create(null);
   const names = question.options.map((o) => `${o.variable}[${question.id}]`);
   question.options.forEach((o, j) => {
     const src = columns[j]!;

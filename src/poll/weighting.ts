@@ -16,7 +16,7 @@ import {
   string,
 } from 'zod/mini';
 import { readJsonFile } from '../data/json-file.js';
-import { validateJson } from '../data/validate.js';
+import { type JsonPath, validateJson } from '../data/validate.js';
 import type { SurveyDesign } from '../design/types.js';
 import type { Margin } from '../design/weighting-history.js';
 import { WeightingError } from '../errors.js';
@@ -74,17 +74,39 @@ export type MarginsFile = output<typeof marginsFileSchema>;
  * ```
  */
 export function marginsFromJson(json: unknown, source = 'margins'): Margin[] {
-  const result = validateJson(marginsFileSchema, json);
-  if (!result.ok) {
+  // A level is any value label, "__proto__" included: zod would drop that key, so the levels
+  // are read from the file's own keys (and that one's count checked here).
+  const isPopulation = (path: JsonPath) =>
+    path.length === 3 && path[0] === 'margins' && path[2] === 'population';
+  const result = validateJson(marginsFileSchema, json, { protoKeyAllowed: isPopulation });
+  const problems = result.ok ? [] : [...result.problems];
+  const raw = (json as { margins?: unknown }).margins;
+  if (Array.isArray(raw)) {
+    raw.forEach((m, i) => {
+      const population = (m as { population?: unknown } | null)?.population;
+      if (population === null || typeof population !== 'object') return;
+      if (!Object.hasOwn(population, '__proto__')) return;
+      const count: unknown = Object.getOwnPropertyDescriptor(population, '__proto__')?.value;
+      if (typeof count !== 'number' || !(count >= 0) || !Number.isFinite(count)) {
+        problems.push(
+          `margins.${i}.population.__proto__: the count must be a number of at least 0; got ${JSON.stringify(count)}`,
+        );
+      }
+    });
+  }
+  if (!result.ok || problems.length > 0) {
     throw new WeightingError(
       'INVALID_MARGINS',
-      `${source}: invalid margins file\n  ${result.problems.join('\n  ')}`,
-      { file: source, problems: result.problems },
+      `${source}: invalid margins file\n  ${problems.join('\n  ')}`,
+      { file: source, problems },
     );
   }
-  return result.data.margins.map((m) => ({
+  return result.data.margins.map((m, i) => ({
     variable: m.variable,
-    population: { ...m.population },
+    // the file's own entries, in its order (fromEntries defines "__proto__" as an own key)
+    population: Object.fromEntries(
+      Object.entries((raw as Array<{ population: Record<string, number> }>)[i]!.population),
+    ),
   }));
 }
 

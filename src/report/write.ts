@@ -7,7 +7,7 @@
  */
 import { renderSvg, svgToPng } from '../charts/render.js';
 import { DataFormatError } from '../errors.js';
-import { writeInside } from '../platform/write.js';
+import { pathInside, writeInside } from '../platform/write.js';
 import { tabsToXlsx } from '../tabs/xlsx.js';
 import type { PollReport } from './types.js';
 
@@ -39,11 +39,16 @@ function checkName(name: string, folder: string, outDir: string): void {
  * report has them), and `report.html`; resolves to the paths
  * written, in that order. Node only (`NEEDS_NODE` elsewhere).
  *
+ * Every file is made in memory first (charts drawn, the workbook built) and every path checked,
+ * so a report that cannot be written whole writes nothing: an error leaves no half-written folder.
+ *
  * @param report - A report from {@link pollReport}.
  * @param outDir - The folder to write into (made if needed).
  * @param opts - Where to report progress: see {@link WritePollReportOptions}.
- * @throws {DataFormatError} `UNSAFE_PATH` for a table or chart name that is not a plain file name
- *   (nothing is written then), `WRITE_ERROR`.
+ * @throws {DataFormatError} `UNSAFE_PATH` for a table or chart name that is not a plain file name,
+ *   `WRITE_ERROR` (a file that cannot be written: files before it are written).
+ * @throws {SurveyError} from drawing the charts (`INVALID_CHART_SPEC`, `TOO_LARGE`); nothing is
+ *   written then.
  * @example
  * ```ts
  * const data = fromColumns({ vote: ['Yes', 'No', 'Yes'], w: [1, 2, 1] });
@@ -59,31 +64,33 @@ export async function writePollReport(
 ): Promise<string[]> {
   for (const name of report.tables.keys()) checkName(name, 'tables', outDir);
   for (const chart of report.charts) checkName(chart.name, 'charts', outDir);
-  const files: string[] = [];
-  const write = async (name: string, content: string | Uint8Array) => {
-    files.push(await writeInside(outDir, name, content));
-  };
-  await write('summary.json', `${JSON.stringify(report.summary, null, 2)}\n`);
-  for (const [name, csv] of report.tables) await write(`tables/${name}.csv`, csv);
+  // Everything is made in memory first (charts drawn, the workbook built, every path checked),
+  // so that a failure leaves no half-written folder behind.
+  const out: Array<[string, string | Uint8Array]> = [];
+  out.push(['summary.json', `${JSON.stringify(report.summary, null, 2)}\n`]);
+  for (const [name, csv] of report.tables) out.push([`tables/${name}.csv`, csv]);
   const formats = new Set(report.chartFiles);
   for (const chart of report.charts) {
     if (formats.has('json')) {
-      await write(`charts/${chart.name}.json`, `${JSON.stringify(chart.spec, null, 2)}\n`);
+      out.push([`charts/${chart.name}.json`, `${JSON.stringify(chart.spec, null, 2)}\n`]);
     }
     if (!formats.has('svg') && !formats.has('png')) continue;
     const svg = await renderSvg(chart.spec);
-    if (formats.has('svg')) await write(`charts/${chart.name}.svg`, svg);
-    if (formats.has('png')) await write(`charts/${chart.name}.png`, svgToPng(svg, { scale: 2 }));
+    if (formats.has('svg')) out.push([`charts/${chart.name}.svg`, svg]);
+    if (formats.has('png')) out.push([`charts/${chart.name}.png`, svgToPng(svg, { scale: 2 })]);
   }
-  const chartFiles = files.length - 1 - report.tables.size;
+  const chartFiles = out.length - 1 - report.tables.size;
   if (report.tabs) {
     const notes = report.notice ? [report.notice] : [];
-    await write(
+    out.push([
       'tabs.xlsx',
       await tabsToXlsx(report.tabs, { source: report.summary.source, notes }),
-    );
+    ]);
   }
-  if (report.html !== null) await write('report.html', report.html);
+  if (report.html !== null) out.push(['report.html', report.html]);
+  for (const [name] of out) pathInside(outDir, name);
+  const files: string[] = [];
+  for (const [name, content] of out) files.push(await writeInside(outDir, name, content));
   const log = opts.log ?? (() => {});
   const dir = outDir.replace(/[/\\]+$/, '') || outDir;
   if (report.charts.length) {

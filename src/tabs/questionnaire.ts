@@ -3,6 +3,8 @@
  * report's "Tables" section tabulate.
  * @module
  */
+
+import { findColumn } from '../data/frame.js';
 import type { SurveyData } from '../data/types.js';
 import { EstimationError } from '../errors.js';
 import { levelAnswers } from '../poll/answers.js';
@@ -101,7 +103,7 @@ export function tabsSpecFromQuestionnaire(
   const rows = names.flatMap((name) => {
     const make = items.get(name);
     if (make) return make();
-    if (data.columns[name]) return [name];
+    if (findColumn(data, name)) return [name];
     throw new EstimationError(
       'UNKNOWN_VARIABLE',
       `"${name}" is neither an item or question of the questionnaire (${[...items.keys()].join(', ')}) nor a variable of the data`,
@@ -118,7 +120,7 @@ function nets(
   answers: readonly Answer[],
   groups: readonly AnswerGroup[],
 ): TabRowSpec[] {
-  const col = data.columns[variable];
+  const col = findColumn(data, variable);
   if (col?.kind !== 'categorical' || groups.length === 0) return [];
   const answerOf = levelAnswers(data, variable, answers);
   return groups.flatMap((group) => {

@@ -8,6 +8,7 @@ import type { SurveyDesign } from '../design/types.js';
 import type { WeightingStep } from '../design/weighting-history.js';
 import { EstimationError } from '../errors.js';
 import { nonFiniteResult } from '../estimate/finite.js';
+import { limitOption, tooLargeMessage } from '../limits.js';
 import { rowBlocks } from './blocks.js';
 import { estimateBlock } from './cells.js';
 import { lettersText, significanceLetters } from './letters.js';
@@ -123,6 +124,22 @@ export function svyTabs(design: SurveyDesign, spec: TabsSpec): Tabs {
 function tabsOn(design: SurveyDesign, spec: TabsSpec): Tabs {
   const resolved = resolveSpec(design, spec);
   const { banner, level, adjust, minBase } = resolved;
+  const maxColumns = limitOption(
+    'maxBannerColumns',
+    spec.maxBannerColumns,
+    (message) =>
+      new EstimationError('BAD_OPTION', message, {
+        option: 'maxBannerColumns',
+        value: spec.maxBannerColumns,
+      }),
+  );
+  if (banner.columns > maxColumns) {
+    throw new EstimationError(
+      'TOO_LARGE',
+      `svyTabs: ${tooLargeMessage(`a banner of ${banner.variables.map((v) => `"${v.name}"`).join(', ')} has`, banner.columns, 'columns, which', 'maxBannerColumns', maxColumns)} (an identifier as a banner variable?)`,
+      { value: banner.columns, limit: maxColumns, option: 'maxBannerColumns' },
+    );
+  }
   const bannerCols = bannerColumns(banner);
   const columns = tabColumns(design, resolved.banner, bannerCols);
   if (columns[0]!.base === 0) {

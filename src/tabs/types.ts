@@ -53,6 +53,13 @@ export interface TabsSpec {
    */
   minBase?: number;
   /**
+   * Most columns the banner may have, the Total included (default 200; `Infinity` lifts it):
+   * each row's letters compare every pair of a banner variable's columns through their joint
+   * covariance, so a banner variable of thousands of levels (an identifier) is a `TOO_LARGE`
+   * error before any work.
+   */
+  maxBannerColumns?: number;
+  /**
    * A multiple-response respondent with some option columns missing: `'exclude'` (default) or
    * `'notNamed'`, as {@link svyMultipleResponse}'s `partial`.
    */

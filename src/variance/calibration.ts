@@ -247,8 +247,8 @@ function adjustCalibrated(step: CalibrateStep, columns: Float64Array[]): void {
  * The calibration adjustment of influence values as R's `svyrecvar` makes it (residuals on the
  * calibration model), per unit: given per unit Σ z of the influence values (rows with a weight
  * before calibrating), the per-unit `fitted` such that the adjusted values are
- * `z − w0 · fitted[unit]`. The model's cross-product matrix is inverted once, when the
- * function is made.
+ * `z − w0 · fitted[unit]`. The model's cross-product matrix is inverted once per step (the
+ * function is kept with the step), not once per estimate.
  * @example
  * ```ts
  * const d = calibrate(svyDesign(fromColumns({ g: ['a', 'b', 'a'] })), { margins: [{ variable: 'g', population: { a: 4, b: 2 } }], calfun: 'linear' });
@@ -259,6 +259,18 @@ function adjustCalibrated(step: CalibrateStep, columns: Float64Array[]): void {
 export function calibrationCorrection(
   step: CalibrateStep,
 ): (unitSum: Float64Array) => Float64Array {
+  let correction = corrections.get(step);
+  if (correction === undefined) {
+    correction = makeCalibrationCorrection(step);
+    corrections.set(step, correction);
+  }
+  return correction;
+}
+
+/** The correction of each calibration step, made once (its solve takes time growing as p³). */
+const corrections = new WeakMap<CalibrateStep, (unitSum: Float64Array) => Float64Array>();
+
+function makeCalibrationCorrection(step: CalibrateStep): (unitSum: Float64Array) => Float64Array {
   const { units, unitX, g, oldWeights: w0, columns: names } = step;
   const p = names.length;
   const nUnits = g.length;

@@ -110,7 +110,7 @@ export function linearizationVariance(
         if (design.lonelyPsu === 'adjust') {
           const scale = (factor * f * sampled) / (sampled - 1);
           const m = grand!.subarray(group * p, (group + 1) * p);
-          addOuterProducts(
+          addDeviationProducts(
             totals,
             stage.stratumClusters,
             start,
@@ -148,7 +148,7 @@ export function linearizationVariance(
           break; // counted in groupStrata, not in groupOk
         case 'adjust': {
           const m = grand!.subarray(group * p, (group + 1) * p);
-          addOuterProducts(
+          addDeviationProducts(
             totals,
             stage.stratumClusters,
             start,
@@ -194,6 +194,10 @@ export function linearizationVariance(
       parentMult = next;
     }
   }
+  // the strata added their upper triangles (b ≥ a): the lower one is its mirror
+  if (!diagonal) {
+    for (let a = 1; a < p; a++) for (let b = 0; b < a; b++) V[a * p + b] = V[b * p + a]!;
+  }
   return V;
 }
 
@@ -238,26 +242,16 @@ function addCentredCrossProduct(
     for (let a = 0; a < p; a++) correction[a]! += totals[c * p + a]! - mean[a]!;
   }
   for (let a = 0; a < p; a++) mean[a]! += correction[a]! / sampled;
-  for (let i = start; i < end; i++) {
-    const c = clusters[i]!;
-    for (let a = 0; a < p; a++) {
-      const da = totals[c * p + a]! - mean[a]!;
-      if (da === 0) continue;
-      if (diagonal) {
-        target[a * p + a]! += scale * da * da;
-        continue;
-      }
-      for (let b = 0; b < p; b++)
-        target[a * p + b]! += scale * da * (totals[c * p + b]! - mean[b]!);
-    }
-  }
+  addDeviationProducts(totals, clusters, start, end, p, scale, target, mean, diagonal);
 }
 
 /**
- * Adds scale · (T_c − m)(T_c − m)ᵀ over the clusters of a stratum, centred at the given m (the
- * stage's grand mean, for a lonely PSU under 'adjust') rather than at the stratum's own mean.
+ * Adds scale · (T_c − m)(T_c − m)ᵀ over the clusters `clusters[start..end)` to `target`: the
+ * diagonal only, or the upper triangle (b ≥ a; {@link linearizationVariance} mirrors it once at
+ * the end), each cluster's deviations computed once. `m` is the stratum's mean, or the stage's
+ * grand mean for a lonely PSU under 'adjust'.
  */
-function addOuterProducts(
+function addDeviationProducts(
   totals: Float64Array,
   clusters: Int32Array,
   start: number,
@@ -268,15 +262,20 @@ function addOuterProducts(
   m: Float64Array,
   diagonal: boolean,
 ): void {
+  const d = new Float64Array(p);
   for (let i = start; i < end; i++) {
-    const c = clusters[i]!;
+    const o = clusters[i]! * p;
+    for (let a = 0; a < p; a++) d[a] = totals[o + a]! - m[a]!;
     for (let a = 0; a < p; a++) {
-      const ta = totals[c * p + a]! - m[a]!;
+      const da = d[a]!;
+      if (da === 0) continue;
       if (diagonal) {
-        target[a * p + a]! += scale * ta * ta;
+        target[a * p + a]! += scale * da * da;
         continue;
       }
-      for (let b = 0; b < p; b++) target[a * p + b]! += scale * ta * (totals[c * p + b]! - m[b]!);
+      const sa = scale * da;
+      const row = a * p;
+      for (let b = a; b < p; b++) target[row + b]! += sa * d[b]!;
     }
   }
 }

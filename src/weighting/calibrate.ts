@@ -12,6 +12,7 @@ import type {
   NumericTotal,
 } from '../design/weighting-history.js';
 import { WeightingError } from '../errors.js';
+import { limitOption, tooLargeMessage } from '../limits.js';
 import {
   applyFactors,
   applyReplicateFactors,
@@ -48,6 +49,13 @@ export interface CalibrateOptions {
   maxIter?: number;
   /** Convergence: |misfit| / (1 + |population total|) below this for every total (default 1e-10). */
   epsilon?: number;
+  /**
+   * Most columns of the calibration model: the intercept, each margin's levels after the first
+   * and the numeric totals (default 500; `Infinity` lifts it). Its solve takes time growing as
+   * the cube of the columns, once per Newton iteration and once for the variance: a larger model
+   * is a `TOO_LARGE` error before any work.
+   */
+  maxModelColumns?: number;
 }
 
 const CALFUNS: readonly CalibrationFunction[] = ['linear', 'raking', 'logit'];
@@ -113,6 +121,15 @@ export function calibrate<D extends SurveyDesign>(design: D, opts: CalibrateOpti
     );
   }
   const maxIter = positiveOption('maxIter', opts.maxIter, 50, true);
+  const maxModelColumns = limitOption(
+    'maxModelColumns',
+    opts.maxModelColumns,
+    (message) =>
+      new WeightingError('BAD_OPTION', message, {
+        option: 'maxModelColumns',
+        value: opts.maxModelColumns,
+      }),
+  );
   const epsilon = positiveOption('epsilon', opts.epsilon, 1e-10);
   const [lower, upper] = checkBounds(opts.bounds, calfun);
   const bounded = lower > Number.NEGATIVE_INFINITY || upper < Number.POSITIVE_INFINITY;
@@ -188,6 +205,13 @@ export function calibrate<D extends SurveyDesign>(design: D, opts: CalibrateOpti
     population.push(t.total);
   }
   const p = columns.length;
+  if (p > maxModelColumns) {
+    throw new WeightingError(
+      'TOO_LARGE',
+      `calibrate: ${tooLargeMessage("a calibration model (the intercept, each margin's levels after the first, the numeric totals) of", p, 'columns', 'maxModelColumns', maxModelColumns)} (its solve takes time growing as the cube of the columns)`,
+      { value: p, limit: maxModelColumns, option: 'maxModelColumns' },
+    );
+  }
 
   // Units: rows sharing a model row (the same cell and the same numeric values). Without numeric
   // variables a unit is a cell.

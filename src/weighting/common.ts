@@ -4,6 +4,8 @@
  * new design with its weighting step.
  * @module
  */
+
+import { findColumn } from '../data/frame.js';
 import type { CategoricalColumn, NumericColumn } from '../data/types.js';
 import type { ReplicateDesign } from '../design/replicate-types.js';
 import type { LinearizationDesign, SurveyDesign } from '../design/types.js';
@@ -56,7 +58,7 @@ export function numericVariable(design: SurveyDesign, variable: string): Numeric
 
 function lookup(design: SurveyDesign, variable: string) {
   const data = design.data;
-  const col = typeof variable === 'string' ? data.columns[variable] : undefined;
+  const col = findColumn(data, variable);
   if (!col) {
     throw new WeightingError(
       'UNKNOWN_VARIABLE',

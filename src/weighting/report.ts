@@ -3,6 +3,8 @@
  * weighting cost in precision.
  * @module
  */
+
+import { findColumn } from '../data/frame.js';
 import type { SurveyDesign } from '../design/types.js';
 import type { Margin } from '../design/weighting-history.js';
 import { WeightingError } from '../errors.js';
@@ -52,7 +54,9 @@ export function weightingReport(
   const sameData =
     before.data === after.data ||
     (before.data.nrow === after.data.nrow &&
-      margins.every((m) => before.data.columns[m.variable] === after.data.columns[m.variable]));
+      margins.every(
+        (m) => findColumn(before.data, m.variable) === findColumn(after.data, m.variable),
+      ));
   if (!sameData || before.weights.length !== after.weights.length) {
     throw new WeightingError(
       'BAD_OPTION',
@@ -96,10 +100,10 @@ export function weightingReport(
     let popTotal = 0;
     for (const v of Object.values(population)) popTotal += v;
     const listed = Object.keys(population);
-    const extra = col.levels.filter((l, c) => !(l in population) && count[c]! > 0);
+    const extra = col.levels.filter((l, c) => !Object.hasOwn(population, l) && count[c]! > 0);
     const levels: ReportLevel[] = [...listed, ...extra].map((level) => {
       const c = col.levels.indexOf(level);
-      const popCount = population[level] ?? 0;
+      const popCount = Object.hasOwn(population, level) ? population[level]! : 0;
       return {
         level,
         n: c < 0 ? 0 : count[c]!,

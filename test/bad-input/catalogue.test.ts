@@ -42,6 +42,7 @@ import { calibrate } from '../../src/weighting/calibrate.js';
 import { postStratify } from '../../src/weighting/poststratify.js';
 import { rake } from '../../src/weighting/rake.js';
 import { trimWeights } from '../../src/weighting/trim.js';
+import { apiCases } from './api-cases.js';
 import { dataCases } from './data-cases.js';
 import { numberCases } from './number-cases.js';
 
@@ -1327,6 +1328,10 @@ const CATALOGUE: Array<[string, BadInput[]]> = [
   ['charts', CHARTS],
   ['hostile data (memory, time, silent loss, numbers, names)', dataCases()],
   ['numbers beyond the double range (weights near 1e±308)', numberCases()],
+  [
+    'hostile calls (levels × levels, replicates, calibration, PNG, odd keys, report files)',
+    apiCases(),
+  ],
 ];
 
 /** The error `run` throws (or its promise rejects with); fails when it returns. */

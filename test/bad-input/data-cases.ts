@@ -242,7 +242,7 @@ export function dataCases(): DataCase[] {
         ),
       error: CodebookError,
       code: 'INVALID_CODEBOOK',
-      mentions: ['"__proto__" is not a language code'],
+      mentions: ['variables.0.translations.__proto__: a key named "__proto__" is not allowed'],
     },
     {
       name: 'a missing column named constructor',

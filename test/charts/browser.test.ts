@@ -10,12 +10,13 @@
  * Skipped where /usr/bin/chromium is missing, unless CI is set (CI installs it: there, a
  * missing browser is a failure).
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
+import { renderReport } from '../../src/charts/report.js';
 import { pollReport } from '../../src/report/report.js';
 import { writePollReport } from '../../src/report/write.js';
 import { bundledInput } from '../report/fixtures.js';
@@ -225,4 +226,74 @@ describe('out/report.html in headless Chromium', () => {
       120_000,
     );
   }
+
+  it.skipIf(skip)(
+    "under the page's CSP only its own scripts run: an injected script, handler or javascript: link does not; vega expressions still work (no eval)",
+    async () => {
+      const html = renderReport({
+        title: 'CSP',
+        sections: [
+          {
+            title: 'S',
+            charts: [
+              {
+                spec: {
+                  data: { values: [{ a: 1 }, { a: 2 }, { a: 3 }] },
+                  transform: [{ calculate: 'datum.a * 2', as: 'b' }],
+                  mark: 'point',
+                  encoding: {
+                    x: { field: 'a', type: 'quantitative' },
+                    y: { field: 'b', type: 'quantitative' },
+                    tooltip: { field: 'b', format: '.1f' },
+                  },
+                },
+                links: [{ label: 'hidden scheme', href: 'java\tscript:window.__pwned=1' }],
+              },
+            ],
+          },
+        ],
+      });
+      // what an escaping defect would let through: an inline script, a handler, a javascript: link
+      const injected = html.replace(
+        '<main>',
+        '<main><script>window.__pwned = 2</script><img src="data:image/png;base64,AAAA" onerror="window.__pwned = 3"><a id="js" href="javascript:window.__pwned = 4">x</a>',
+      );
+      const dir = mkdtempSync(join(tmpdir(), 'surveykit-csp-'));
+      dirs.push(dir);
+      writeFileSync(join(dir, 'page.html'), injected);
+      const profile = mkdtempSync(join(tmpdir(), 'surveykit-chromium-'));
+      dirs.push(profile);
+      const context = await chromium.launchPersistentContext(profile, {
+        executablePath: CHROMIUM,
+        headless: true,
+        args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'],
+      });
+      try {
+        const page = await context.newPage();
+        const errors: string[] = [];
+        page.on('pageerror', (e) => errors.push(`page error: ${e.message}`));
+        await page.addInitScript(
+          "window.__violations = []; document.addEventListener('securitypolicyviolation', (e) => window.__violations.push(e.violatedDirective + ' ' + e.blockedURI));",
+        );
+        await page.goto(pathToFileURL(join(dir, 'page.html')).href);
+        await page.waitForSelector('html[data-charts="rendered"]', { timeout: 60_000 });
+        await page.click('#js');
+        await page.click('text=hidden scheme');
+        await page.waitForTimeout(300);
+        const state = (await page.evaluate(
+          '({ pwned: window.__pwned, violations: window.__violations, rendered: document.querySelector(".vega-chart").getAttribute("data-rendered"), points: document.querySelectorAll(".vega-chart svg .mark-symbol path").length })',
+        )) as { pwned: unknown; violations: string[]; rendered: string; points: number };
+        expect(state.pwned).toBeUndefined();
+        expect(state.rendered).toBe('true');
+        expect(state.points).toBe(3);
+        // the injected inline script, handler and javascript: link were each refused, and nothing else
+        expect(state.violations.length).toBeGreaterThanOrEqual(3);
+        for (const v of state.violations) expect(v).toMatch(/^script-src/);
+        expect(errors).toEqual([]);
+      } finally {
+        await context.close();
+      }
+    },
+    120_000,
+  );
 });

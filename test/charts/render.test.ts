@@ -140,4 +140,77 @@ describe('renderPng', () => {
     expect(text('Привет')).toBeGreaterThan(100);
     expect(text('')).toBe(0);
   });
+
+  it('bounds the pixels before drawing: TOO_LARGE beyond maxPixels, BAD_OPTION for a bad scale', async () => {
+    const spec: TopLevelSpec = {
+      width: 400,
+      height: 300,
+      data: { values: [{ a: 1 }] },
+      mark: 'point',
+      encoding: { x: { field: 'a', type: 'quantitative' } },
+    };
+    const code = async (f: () => Promise<unknown>) => {
+      try {
+        await f();
+      } catch (e) {
+        return [
+          (e as { code?: string }).code,
+          (e as { details?: Record<string, unknown> }).details,
+        ];
+      }
+      return ['none', {}];
+    };
+    const [big, details] = await code(() => renderPng(spec, { scale: 300 }));
+    expect(big).toBe('TOO_LARGE');
+    expect(details).toMatchObject({ option: 'maxPixels', limit: 2 ** 26 });
+    expect((details as { value: number }).value).toBeGreaterThan(1e10);
+    expect((await code(() => renderPng(spec, { scale: 2, maxPixels: 1000 })))[0]).toBe('TOO_LARGE');
+    expect((await code(() => renderPng(spec, { scale: 2, maxPixels: 0 })))[0]).toBe('BAD_OPTION');
+    for (const scale of [0, -1, Number.NaN, Number.POSITIVE_INFINITY, '2' as never]) {
+      expect((await code(() => renderPng(spec, { scale })))[0], String(scale)).toBe('BAD_OPTION');
+    }
+    // raised, the same chart draws
+    const png = await renderPng(spec, { scale: 0.5, maxPixels: Number.POSITIVE_INFINITY });
+    expect(pixels(png).width).toBeLessThan(300);
+  });
+
+  it('SVG it cannot read is INVALID_SVG, not a bare resvg error', async () => {
+    const svg =
+      '<svg xmlns="http://www.w3.org/2000/svg" width="20" height="10"><text>\u0001</text></svg>';
+    let e: unknown;
+    try {
+      svgToPng(svg);
+    } catch (x) {
+      e = x;
+    }
+    expect((e as { code?: string }).code).toBe('INVALID_SVG');
+    expect((e as Error).message).toContain('non-XML character');
+  });
+});
+
+describe('labels with characters XML cannot hold', () => {
+  it('renderSvg gives valid XML (they are removed) that resvg draws', async () => {
+    const labels = [
+      'Sup\u0001port',
+      'Nul\u0000l',
+      'Esc\u001b[31m',
+      'Lone\uD800surrogate',
+      'Tab\tok',
+    ];
+    const svg = await renderSvg({
+      data: { values: labels.map((a, i) => ({ a, b: i + 1 })) },
+      mark: 'bar',
+      encoding: {
+        y: { field: 'a', type: 'nominal' },
+        x: { field: 'b', type: 'quantitative' },
+        tooltip: { field: 'a' },
+      },
+      description: 'De\u0002scription',
+    });
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: the characters looked for
+    expect(svg).not.toMatch(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\uFFFE\uFFFF]/);
+    expect(svg).not.toMatch(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])/);
+    for (const text of ['Support', 'Null', 'Esc[31m', 'Lonesurrogate']) expect(svg).toContain(text);
+    expect(pixels(svgToPng(svg, { scale: 1 })).ink).toBeGreaterThan(100);
+  });
 });

@@ -18,6 +18,16 @@ const CODEBOOK = 'test/fixtures/csv/poll.codebook.json';
 const SAV = 'test/fixtures/sav/poll.sav';
 
 describe('surveykit describe', () => {
+  it('names and labels cannot drive the terminal: control characters are printed escaped', async () => {
+    const file = join(tempDir(), 'esc.csv');
+    writeFileSync(file, '"q\u001b]0;title\u0007",v\n"a\u001b[31mred",1\n"b\rover",2\n');
+    const r = await cli('describe', file);
+    expect(r.code).toBe(0);
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: the characters looked for
+    expect(`${r.stdout}${r.stderr}`).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f]/);
+    expect(r.stdout).toContain('a\\u{1b}[31mred');
+  });
+
   it('--help prints the usage on stdout and exits 0', async () => {
     const r = await cli('describe', '--help');
     expect(r.code).toBe(0);

@@ -156,6 +156,66 @@ describe('surveykit report', () => {
     ]);
   });
 
+  it('a label with a control character: the whole report, charts valid XML (was a resvg error after half the files)', async () => {
+    const dir = tempDir();
+    const out = join(dir, 'out');
+    const csv = join(dir, 'poll.csv');
+    writeFileSync(csv, 'vote,w\nYes,1\nNo,2\nYes,1\nNo,1\n');
+    const q = join(dir, 'q.json');
+    writeFileSync(
+      q,
+      JSON.stringify({
+        eeu: [
+          {
+            id: 'vote',
+            variable: 'vote',
+            question: { en: 'Vote\u0001?' },
+            answers: [
+              { code: 'Yes', label: { en: 'Y\u0001es' }, group: 'positive' },
+              { code: 'No', label: { en: 'N\u0000o' }, group: 'negative' },
+            ],
+          },
+        ],
+      }),
+    );
+    const r = await cli(
+      'report',
+      csv,
+      '--questionnaire',
+      q,
+      '--weights',
+      'w',
+      '--out',
+      out,
+      '--no-tabs',
+    );
+    expect(r.stderr).not.toMatch(/internal error/);
+    expect(r.code).toBe(0);
+    const charts = readdirSync(join(out, 'charts'));
+    expect(charts.filter((f) => f.endsWith('.png')).length).toBeGreaterThan(0);
+    for (const f of charts.filter((x) => x.endsWith('.svg'))) {
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: the characters looked for
+      expect(readFileSync(join(out, 'charts', f), 'utf8')).not.toMatch(/[\u0000-\u0008]/);
+    }
+    expect(existsSync(join(out, 'report.html'))).toBe(true);
+  });
+
+  it('a questionnaire with a "__proto__" key: exit 1, INVALID_QUESTIONNAIRE, nothing written', async () => {
+    const dir = tempDir();
+    const out = join(dir, 'out');
+    const csv = join(dir, 'poll.csv');
+    writeFileSync(csv, 'vote\nYes\nNo\n');
+    const q = join(dir, 'q.json');
+    writeFileSync(
+      q,
+      '{"subgroups":[{"variable":"vote","label":{"en":"Vote","__proto__":{"x":1}}}]}',
+    );
+    const r = await cli('report', csv, '--questionnaire', q, '--out', out);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/INVALID_QUESTIONNAIRE: .*subgroups\.0\.label\.__proto__/s);
+    expect(existsSync(out)).toBe(false);
+  });
+
   it('exits 1 with the typed error for data it cannot use', async () => {
     const missing = await cli('report', join(tempDir(), 'nope.csv'));
     expect(missing.code).toBe(1);

@@ -184,8 +184,8 @@ describe('keys from the file that are not language codes', () => {
       problems = (e as CodebookError).details.problems as string[];
     }
     expect(problems).toEqual([
-      'variables.0.translations: "__proto__" is not a language code',
-      'variables.0.values.0.translations: "__proto__" is not a language code',
+      'variables.0.translations.__proto__: a key named "__proto__" is not allowed here (it would be lost); rename it',
+      'variables.0.values.0.translations.__proto__: a key named "__proto__" is not allowed here (it would be lost); rename it',
     ]);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });

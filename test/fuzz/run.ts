@@ -5,6 +5,8 @@
  *   npm run fuzz                          # 100,000 cases from seed 1
  *   npm run fuzz -- --runs 5000 --seed 7  # other cases
  *   npm run fuzz -- --replay 123          # one case in this thread, with the full error
+ *   npm run fuzz -- --report --runs 500   # hostile polls through the report (report.ts),
+ *                                         # in this thread; --replay works there too
  *
  * Exit code 1 when any case failed; each failure is printed with its seed.
  */
@@ -13,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { type CaseReport, cleanup, describeCase, makeCase, runCase } from './harness.js';
+import { describeReportCase, makeReportCase, runReportCaseChecked } from './report.js';
 
 function option(name: string, fallback: number): number {
   const i = process.argv.lastIndexOf(`--${name}`);
@@ -20,6 +23,33 @@ function option(name: string, fallback: number): number {
   const v = Number(process.argv[i + 1]);
   if (!Number.isInteger(v)) throw new Error(`--${name} needs an integer`);
   return v;
+}
+
+if (process.argv.includes('--report')) {
+  const runs = option('runs', 500);
+  const first = option('seed', 1);
+  const replayed = option('replay', Number.NaN);
+  const seeds = Number.isNaN(replayed)
+    ? Array.from({ length: runs }, (_, k) => first + k)
+    : [replayed];
+  const counts = new Map<string, number>();
+  let failed = 0;
+  for (const seed of seeds) {
+    const c = makeReportCase(seed);
+    const parent = mkdtempSync(join(tmpdir(), 'surveykit-report-fuzz-'));
+    const outcome = await runReportCaseChecked(c, parent);
+    rmSync(parent, { recursive: true, force: true });
+    const key = outcome.ok ? (outcome.result === 'error' ? outcome.code : 'report') : 'FAILED';
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+    if (!outcome.ok) {
+      failed++;
+      console.log(
+        `seed ${seed} (--report --replay ${seed}): ${outcome.problem}\n  ${describeReportCase(c)}`,
+      );
+    }
+  }
+  console.log(`${seeds.length} report cases: ${JSON.stringify(Object.fromEntries(counts))}`);
+  process.exit(failed > 0 ? 1 : 0);
 }
 
 const replay = option('replay', Number.NaN);

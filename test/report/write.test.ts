@@ -97,4 +97,38 @@ describe('writePollReport', () => {
     expect(report.html).toContain('href="charts/weights.svg"');
     expect(report.html).not.toContain('href="charts/weights.png"');
   });
+
+  it('makes every file before writing one: a chart that cannot be drawn leaves no folder behind', async () => {
+    const report = pollReport({ data, design: { weights: 'w' }, scripts });
+    const last = report.charts.length - 1;
+    const bad: PollReport = {
+      ...report,
+      charts: report.charts.map((c, i) =>
+        i === last ? { ...c, spec: { ...c.spec, mark: 'no-such-mark' } as never } : c,
+      ),
+    };
+    const out = join(tempDir(), 'out');
+    let e: unknown;
+    try {
+      await writePollReport(bad, out);
+    } catch (x) {
+      e = x;
+    }
+    expect((e as { code?: string }).code).toBe('INVALID_CHART_SPEC');
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('labels with control characters: every file written, the SVG valid XML', async () => {
+    const odd = fromColumns({ vote: ['Y\u0001es', 'No\u0000', 'Y\u0001es', 'N\u001bo'] });
+    const out = join(tempDir(), 'out');
+    const files = await writePollReport(pollReport({ data: odd, scripts }), out);
+    const svg = readFileSync(files.find((f) => f.endsWith('topline-vote.svg'))!, 'utf8');
+    expect(svg).toContain('Yes');
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: the characters looked for
+    expect(svg).not.toMatch(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/);
+    const html = readFileSync(join(out, 'report.html'), 'utf8');
+    const page = html.slice(0, html.indexOf('<script'));
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: the characters looked for
+    expect(page).not.toMatch(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/);
+  });
 });
