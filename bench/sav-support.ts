@@ -27,7 +27,10 @@ export async function savSupport(): Promise<SavSupport | null> {
   if (!reader?.readSav || !writer?.writeSav || !header?.readHeader || !records?.readRecords) {
     return null;
   }
-  const readSav = reader.readSav as (path: string) => Promise<SurveyData>;
+  const readSav = reader.readSav as (
+    path: string,
+    opts: { maxDataBytes: number },
+  ) => Promise<SurveyData>;
   const writeSav = writer.writeSav as (
     data: SurveyData,
     opts: { compression: 'bytecode'; weight: string; created: Date },
@@ -54,6 +57,7 @@ export async function savSupport(): Promise<SavSupport | null> {
       const h = readHeader(bytes, path);
       return readRecords(bytes, HEADER_BYTES, h.littleEndian, path).dataOffset;
     },
-    read: readSav,
+    // the bench's own files are trusted: 10,000,000 rows take more than the default 2 GiB limit
+    read: (path) => readSav(path, { maxDataBytes: Number.POSITIVE_INFINITY }),
   };
 }
