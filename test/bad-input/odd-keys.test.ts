@@ -38,6 +38,7 @@ import { svyTabs } from '../../src/tabs/tabs.js';
 import { calibrate } from '../../src/weighting/calibrate.js';
 import { postStratify } from '../../src/weighting/poststratify.js';
 import { rake } from '../../src/weighting/rake.js';
+import { thrown } from '../helpers/errors.js';
 import { tempDir } from '../report/fixtures.js';
 
 const ODD = ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf'] as const;
@@ -50,17 +51,6 @@ afterEach(() => {
   expect(Object.keys(Object.prototype)).toEqual([]);
   expect(({} as Record<string, unknown>).polluted).toBeUndefined();
 });
-
-/** The SurveyError `f` throws (fails the test when it returns or throws something else). */
-function thrownBy(f: () => unknown): SurveyError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof SurveyError) return e;
-    throw e;
-  }
-  throw new Error('expected a SurveyError');
-}
 
 /** A frame with the given names for its categorical columns and for their levels. */
 function frame(names: readonly string[]) {
@@ -122,7 +112,7 @@ describe('a missing variable named like a prototype member is UNKNOWN_VARIABLE (
   it('model formulas', () => {
     for (const [name, call] of Object.entries(models)) {
       for (const v of ODD) {
-        const e = thrownBy(() => call(v));
+        const e = thrown(() => call(v));
         expect(e, `${name}(${v})`).toBeInstanceOf(SurveyError);
         expect(e.code, `${name}(${v})`).toBe(
           v === '__proto__' ? 'FORMULA_SYNTAX' : 'UNKNOWN_VARIABLE',
@@ -235,7 +225,7 @@ describe('variables and levels named like prototype members give the numbers pla
         ref.coefficients.map((c) => c.estimate),
       );
       // a new row without the variable is missing it (not Object.prototype's member)
-      expect(thrownBy(() => svyPredict(fit, [{}])).code).toBe('MISSING_VALUES');
+      expect(thrown(() => svyPredict(fit, [{}])).code).toBe('MISSING_VALUES');
     }
   });
 
