@@ -23,6 +23,7 @@ import {
 import type { ModelMatrix } from './model-matrix.js';
 import { assemble, coefficientsByCell, momentWidth } from './moments.js';
 import {
+  type PassBound,
   type RowTrack,
   rowPass,
   rowScores,
@@ -32,6 +33,7 @@ import {
   startFromShared,
   startPass,
   startWorkingWeight,
+  trackDeviance,
 } from './row-passes.js';
 
 /** R's `glm.control()` defaults. */
@@ -65,6 +67,11 @@ export interface IrlsOptions {
    * result's `deviance` is then NaN and its `moments` are those the last step was solved with.
    */
   betaOnly?: boolean;
+  /**
+   * Decide every convergence test on deviances summed row by row (as R), never on the passes'
+   * bounded sums (for tests: the two must agree).
+   */
+  exactDeviance?: boolean;
 }
 
 /**
@@ -151,9 +158,13 @@ export function irls(
   let prevTrack: RowTrack | null = null;
   let prevCells: CellFactors | null = null;
   let devOld: number;
+  // the deviances carried from pass to pass are within devRadius of the exact ones
+  const bound: PassBound = { radius: 0 };
+  let devRadius = 0;
   if (start === null) {
     const track = tracks?.[0] ?? null;
-    devOld = startPass(data, w, moments, track);
+    devOld = startPass(data, w, moments, track, bound);
+    devRadius = bound.radius;
     prevTrack = track;
     t = 1;
   } else if (sums !== null) {
@@ -178,7 +189,7 @@ export function irls(
   const runPass = (b: Float64Array, into: Float64Array): number => {
     const B = coefficientsByCell(mm, b);
     if (sums !== null) return cellPass(data, sums, B, into, cellF![slot]!);
-    return rowPass(data, w, B, into, prevTrack!, tracks![t]!, devOld);
+    return rowPass(data, w, B, into, prevTrack!, tracks![t]!, devOld, bound);
   };
   for (let iter = 1; iter <= MAX_ITERATIONS; iter++) {
     iterations = iter;
@@ -196,7 +207,7 @@ export function irls(
     if (
       proveConvergence &&
       coefOld !== null &&
-      provenConverged(mm, data.link, xwx, xwz, coefOld, beta, devOld, EPSILON)
+      provenConverged(mm, data.link, xwx, xwz, coefOld, beta, devOld - devRadius, EPSILON)
     ) {
       converged = true;
       lastPassSkipped = true;
@@ -204,6 +215,7 @@ export function irls(
       break;
     }
     next.fill(0);
+    bound.radius = 0;
     dev = runPass(beta, next);
     if (!Number.isFinite(dev)) {
       if (coefOld === null) return { failure: { kind: 'nonFinite' } };
@@ -216,11 +228,19 @@ export function irls(
     }
     // `next` holds the moments at beta; tracks[t] (cellF[slot]) its rows (cells)
     [moments, next] = [next, moments];
+    let test = convergenceTest(dev - devOld, bound.radius, dev, devRadius + bound.radius);
+    if (tracks !== null && (test === 'open' || opts.exactDeviance === true)) {
+      // R's test on R's sums: the deviances at both iterates, row by row
+      const before = trackDeviance(data, w, prevTrack!);
+      dev = trackDeviance(data, w, tracks[t]!);
+      devRadius = 0;
+      test = Math.abs(dev - before) / (Math.abs(dev) + 0.1) < EPSILON ? 'met' : 'not met';
+    } else devRadius += bound.radius;
     if (tracks !== null) {
       prevTrack = tracks[t]!;
       t = 1 - t;
     } else prevCells = cellF![slot]!;
-    if (Math.abs(dev - devOld) / (Math.abs(dev) + 0.1) < EPSILON) {
+    if (test === 'met') {
       converged = true;
       break;
     }
@@ -244,6 +264,27 @@ export function irls(
     cells:
       sums !== null && usedCells !== null ? { sums, used: usedCells, final: prevCells! } : null,
   };
+}
+
+/**
+ * R's convergence test |dev − dev_old| / (|dev| + 0.1) < ε decided from a deviance `dev` known
+ * to within `devRadius` and its change `change` known to within `changeRadius`: `'met'` or
+ * `'not met'` when that holds for every value within the bounds, else `'open'` (the caller
+ * then sums the deviances exactly).
+ */
+export function convergenceTest(
+  change: number,
+  changeRadius: number,
+  dev: number,
+  devRadius: number,
+): 'met' | 'not met' | 'open' {
+  const size = Math.abs(change);
+  const top = Math.abs(dev) + devRadius + 0.1;
+  const bottom = Math.max(Math.abs(dev) - devRadius, 0) + 0.1;
+  if (size + changeRadius < EPSILON * bottom) return 'met';
+  if (size - changeRadius >= EPSILON * top) return 'not met';
+  if (!Number.isFinite(size)) return 'not met';
+  return 'open';
 }
 
 /**

@@ -1,0 +1,170 @@
+/**
+ * R's iterations (src/models/irls.ts) decide R's convergence test on deviances that the row
+ * passes carry with a bound (src/models/row-passes.ts: a short series instead of `Math.log1p`);
+ * the decisions, iterations and coefficients must be those of the test on deviances summed row
+ * by row, as R sums them.
+ */
+import { describe, expect, it } from 'vitest';
+import { fromColumns } from '../../src/data/frame.js';
+import { svyDesign } from '../../src/design/build.js';
+import type { SurveyDesign } from '../../src/design/types.js';
+import { glmState, svyGlm } from '../../src/models/glm.js';
+import { convergenceTest, EPSILON, irls } from '../../src/models/irls.js';
+import { coefficientsByCell } from '../../src/models/moments.js';
+import {
+  type PassBound,
+  rowPass,
+  rowTrack,
+  sharedStart,
+  startPass,
+  trackDeviance,
+} from '../../src/models/row-passes.js';
+import type { GlmOptions } from '../../src/models/types.js';
+import { modelDesign } from './reference-designs.js';
+
+/** A seeded poll with weights spread over three orders of magnitude (some near 0). */
+function poll(n: number, seed: number) {
+  let s = seed;
+  const rnd = () => {
+    s = (s * 16807) % 2147483647;
+    return s / 2147483647;
+  };
+  const region: string[] = [];
+  const sex: string[] = [];
+  const income: number[] = [];
+  const support: number[] = [];
+  const weight: number[] = [];
+  const count: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const r = Math.floor(rnd() * 5);
+    const x = Math.round(Math.exp(6 + rnd()) * 100) / 100;
+    region.push(`r${r}`);
+    sex.push(rnd() < 0.5 ? 'f' : 'm');
+    income.push(x);
+    support.push(rnd() < 1 / (1 + Math.exp(-(0.2 * r - 0.002 * x + 1))) ? 1 : 0);
+    weight.push(10 ** (3 * rnd() - 1.5));
+    count.push(Math.floor(rnd() * 6));
+  }
+  const data = fromColumns({ region, sex, income, support, weight, count });
+  return svyDesign(data, { weights: 'weight' });
+}
+
+const cases: Array<[string, () => SurveyDesign, string, GlmOptions]> = [
+  [
+    'apiclus1',
+    () => modelDesign('dclus1'),
+    'sch.wide ~ ell + meals + mobility',
+    {
+      family: 'quasibinomial',
+    },
+  ],
+  [
+    'apistrat',
+    () => modelDesign('dstrat'),
+    'sch.wide ~ stype + ell + meals',
+    {
+      family: 'binomial',
+    },
+  ],
+  ['apiclus1', () => modelDesign('dclus1'), 'enroll ~ stype + meals', { family: 'poisson' }],
+  [
+    'a poll of 4,000',
+    () => poll(4000, 7),
+    'support ~ region + sex + income',
+    {
+      family: 'quasibinomial',
+    },
+  ],
+  [
+    'a poll of 4,000',
+    () => poll(4000, 11),
+    'support ~ region * income',
+    {
+      family: 'binomial',
+    },
+  ],
+  ['a poll of 4,000', () => poll(4000, 13), 'count ~ region + income', { family: 'poisson' }],
+];
+
+describe('convergenceTest', () => {
+  it('is R’s test when the deviances are exact', () => {
+    expect(convergenceTest(0.5e-8 * 100.1, 0, 100, 0)).toBe('met');
+    expect(convergenceTest(2e-8 * 100.1, 0, 100, 0)).toBe('not met');
+    expect(convergenceTest(-2e-8 * 100.1, 0, 100, 0)).toBe('not met');
+    expect(convergenceTest(Number.NaN, 0, 100, 0)).toBe('not met');
+  });
+  it('decides only what holds for every deviance within the bounds', () => {
+    // |Δ| ≤ 0.6e-6 < 1e-8 · (100 − 1 + 0.1): met whatever the deviances are
+    expect(convergenceTest(0.5e-6, 0.1e-6, 100, 1)).toBe('met');
+    // |Δ| ≥ 1.9e-6 > 1e-8 · (100 + 1 + 0.1): not met
+    expect(convergenceTest(2e-6, 0.1e-6, 100, 1)).toBe('not met');
+    // |Δ| could be on either side of 1e-8 · (|dev| + 0.1)
+    expect(convergenceTest(1e-6, 0.1e-6, 100, 1)).toBe('open');
+    expect(convergenceTest(0.99e-6, 0, 100, 2)).toBe('open');
+    expect(EPSILON).toBe(1e-8);
+  });
+});
+
+describe('irls: deviances with bounds decide as the exact ones', () => {
+  it.each(cases)('%s: %s', (_, makeDesign, formula, opts) => {
+    const fit = svyGlm(makeDesign(), formula, opts);
+    const state = glmState(fit)!;
+    const { data } = state;
+    // svyGlm's prior weights: the sampling weights over their mean (no domain here)
+    const all = state.design.weights;
+    const mean = all.reduce((a, b) => a + b, 0) / all.length;
+    const w = new Float64Array(data.mm.rows.length);
+    for (let k = 0; k < w.length; k++) w[k] = all[data.mm.rows[k]!]! / mean;
+    const fast = irls(data, w, { scores: true });
+    const exact = irls(data, w, { scores: true, exactDeviance: true });
+    if ('failure' in fast || 'failure' in exact) throw new Error('no fit');
+    expect(fast.iterations).toBe(exact.iterations);
+    expect(fast.converged).toBe(exact.converged);
+    expect([...fast.beta]).toEqual([...exact.beta]);
+    expect([...fast.xwxInverse]).toEqual([...exact.xwxInverse]);
+    expect(fast.iterations).toBe(fit.iterations);
+  });
+
+  it('bounds each pass: the carried deviance is within the bound of the row-by-row one', () => {
+    const design = poll(4000, 17);
+    const fit = svyGlm(design, 'support ~ region + sex + income', { family: 'binomial' });
+    const { data } = glmState(fit)!;
+    const n = data.mm.rows.length;
+    const w = new Float64Array(n);
+    for (let k = 0; k < n; k++) w[k] = design.weights[data.mm.rows[k]!]!;
+    const bound: PassBound = { radius: 0 };
+    const moments = new Float64Array(data.mm.nCells * 5);
+    const start = rowTrack(n);
+    const startDev = startPass(data, w, moments, start, bound);
+    const exactStart = trackDeviance(data, w, start);
+    // weights near 0 take the series far out (|t| up to 0.3): a bound well above rounding
+    expect(bound.radius).toBeGreaterThan(1e-9 * exactStart);
+    expect(Math.abs(startDev - exactStart)).toBeLessThanOrEqual(bound.radius + 1e-12 * exactStart);
+    let prev = start;
+    let prevDev = exactStart;
+    // from the start to the fit, then steps of 1e-2, 1e-4 and 1e-7 of it
+    for (const scale of [1, 1 + 1e-2, 1 + 1e-4, 1 + 1e-7]) {
+      const beta = Float64Array.from(fit.coefficients, (c) => c.estimate * scale);
+      const next = rowTrack(n);
+      const dev = rowPass(
+        data,
+        w,
+        coefficientsByCell(data.mm, beta),
+        null,
+        prev,
+        next,
+        prevDev,
+        bound,
+      );
+      const exact = trackDeviance(data, w, next);
+      expect(Math.abs(dev - exact)).toBeLessThanOrEqual(bound.radius + 1e-12 * exact);
+      // the exact deviance at the coefficients, from scratch
+      const fresh = sharedStart(data, coefficientsByCell(data.mm, beta));
+      let direct = 0;
+      for (let k = 0; k < n; k++) direct += w[k]! * fresh.unitDev[k]!;
+      expect(Math.abs(exact - direct)).toBeLessThanOrEqual(1e-12 * direct);
+      prev = next;
+      prevDev = exact;
+    }
+  });
+});
