@@ -146,19 +146,23 @@ export function modelMatrix(
   if (domain === null) present.fill(1);
   else for (let i = 0; i < n; i++) present[i] = domain[i] ? 1 : 0;
   const inDomain = domain === null ? n : countOnes(present);
-  for (const col of [responseColumn, ...rhs]) {
-    if (!hasMissing(col)) continue;
+  const all = [responseColumn, ...rhs];
+  // per numeric column, the rows holding ±Infinity (an error if the model uses one of them)
+  const infinite = new Map<NumericColumn, number[]>();
+  for (const col of all) {
     if (col.kind === 'numeric') {
-      const v = col.values;
-      for (let i = 0; i < n; i++) if (Number.isNaN(v[i]!)) present[i] = 0;
-    } else {
+      if (!hasNonFinite(col)) continue;
+      const rowsInfinite = markMissing(col.values, present);
+      if (rowsInfinite.length > 0) infinite.set(col, rowsInfinite);
+    } else if (hasMissing(col)) {
       const c = col.codes;
       for (let i = 0; i < n; i++) if (c[i]! < 0) present[i] = 0;
     }
   }
-  const used = countOnes(present);
+  const buffer = new Int32Array(n);
+  let used = 0;
+  for (let i = 0; i < n; i++) if (present[i]) buffer[used++] = i;
   const nMissing = inDomain - used;
-  const all = [responseColumn, ...rhs];
   if (used === 0) {
     throw new EstimationError(
       'EMPTY_DOMAIN',
@@ -168,9 +172,8 @@ export function modelMatrix(
       { variable: formula.response, nMissing },
     );
   }
-  const rows = new Int32Array(used);
-  for (let i = 0, k = 0; i < n; i++) if (present[i]) rows[k++] = i;
-  for (const col of all) if (col.kind === 'numeric') checkFinite(col, rows);
+  const rows = used === n ? buffer : buffer.slice(0, used);
+  for (const [col, at] of infinite) checkFinite(col, at, present);
 
   const outcome = readOutcome(responseColumn, rows, outcomeKind, formula, success);
 
@@ -193,12 +196,7 @@ export function modelMatrix(
   const U = featureValues(data, features, rows);
   const featureMax = new Float64Array(m + 1);
   featureMax[0] = 1;
-  for (let k = 0; m > 0 && k < used; k++) {
-    for (let a = 0; a < m; a++) {
-      const u = Math.abs(U[k * m + a]!);
-      if (u > featureMax[a + 1]!) featureMax[a + 1] = u;
-    }
-  }
+  for (let a = 0; a < m; a++) featureMax[a + 1] = largestAbsolute(U, a, m);
 
   const slots = (formula.intercept ? 1 : 0) + terms.length;
   const slotFeature = new Int32Array(slots);
@@ -328,14 +326,42 @@ export function featureValues(
   const U = new Float64Array(used * m);
   features.forEach((vars, a) => {
     const cols = vars.map((v) => (data.columns[v] as NumericColumn).values);
-    for (let k = 0; k < used; k++) {
-      const i = rows[k]!;
-      let u = 1;
-      for (const c of cols) u *= c[i]!;
-      U[k * m + a] = u;
-    }
+    gather(U, a, m, cols[0]!, rows);
+    for (const c of cols.slice(1)) multiplyGathered(U, a, m, c, rows);
   });
   return U;
+}
+
+/** U[k·m + a] = values[rows[k]] for every k. */
+function gather(
+  U: Float64Array,
+  a: number,
+  m: number,
+  values: Float64Array,
+  rows: Int32Array,
+): void {
+  for (let k = 0; k < rows.length; k++) U[k * m + a] = values[rows[k]!]!;
+}
+
+/** U[k·m + a] ×= values[rows[k]] for every k. */
+function multiplyGathered(
+  U: Float64Array,
+  a: number,
+  m: number,
+  values: Float64Array,
+  rows: Int32Array,
+): void {
+  for (let k = 0; k < rows.length; k++) U[k * m + a]! *= values[rows[k]!]!;
+}
+
+/** The largest |U[k·m + a]| over the rows k. */
+function largestAbsolute(U: Float64Array, a: number, m: number): number {
+  let top = 0;
+  for (let q = a; q < U.length; q += m) {
+    const u = Math.abs(U[q]!);
+    if (u > top) top = u;
+  }
+  return top;
 }
 
 /**
@@ -533,18 +559,18 @@ function rawCells(
   if (F === 0) return { cell, nCells: 1, cellCodes: new Int32Array(0) };
   if (space <= 1 << 22) {
     const table = new Int32Array(space).fill(-1);
-    const codes = columns.map((c) => c.codes);
     const radix = columns.map((c) => c.levels.length);
+    // the mixed-radix key of each row, a column at a time (one typed array per loop)
+    const key = new Int32Array(used);
+    for (const col of columns) addDigit(key, col.levels.length, col.codes, rows);
     const keys: number[] = [];
     for (let k = 0; k < used; k++) {
-      const i = rows[k]!;
-      let key = 0;
-      for (let f = 0; f < F; f++) key = key * radix[f]! + codes[f]![i]!;
-      let c = table[key]!;
+      const kk = key[k]!;
+      let c = table[kk]!;
       if (c < 0) {
         c = keys.length;
-        table[key] = c;
-        keys.push(key);
+        table[kk] = c;
+        keys.push(kk);
       }
       cell[k] = c;
     }
@@ -573,6 +599,26 @@ function rawCells(
   return { cell, nCells, cellCodes };
 }
 
+/** key[k] = key[k] · radix + codes[rows[k]] for every k. */
+function addDigit(key: Int32Array, radix: number, codes: Int32Array, rows: Int32Array): void {
+  for (let k = 0; k < rows.length; k++) key[k] = key[k]! * radix + codes[rows[k]!]!;
+}
+
+/**
+ * Clears `present` where `values` is NaN, in one pass that also finds ±Infinity (x − x is NaN
+ * for both): returns the rows holding ±Infinity.
+ */
+function markMissing(values: Float64Array, present: Uint8Array): number[] {
+  const infinite: number[] = [];
+  for (let i = 0; i < values.length; i++) {
+    const x = values[i]!;
+    if (x - x === 0) continue;
+    if (Number.isNaN(x)) present[i] = 0;
+    else infinite.push(i);
+  }
+  return infinite;
+}
+
 /** Per column (its values or codes): whether it has a missing value (columns never change). */
 const missingCache = new WeakMap<object, boolean>();
 
@@ -590,6 +636,21 @@ function hasMissing(col: Column): boolean {
       for (let i = 0; i < c.length && !known; i++) known = c[i]! < 0;
     }
     missingCache.set(key, known);
+  }
+  return known;
+}
+
+/** Per numeric column: whether it has a NaN or ±Infinity (found once, then remembered). */
+const nonFiniteCache = new WeakMap<Float64Array, boolean>();
+
+/** Whether a numeric column has a value that is not finite. */
+function hasNonFinite(col: NumericColumn): boolean {
+  const v = col.values;
+  let known = nonFiniteCache.get(v);
+  if (known === undefined) {
+    known = false;
+    for (let i = 0; i < v.length && !known; i++) known = v[i]! - v[i]! !== 0;
+    nonFiniteCache.set(v, known);
   }
   return known;
 }
@@ -630,17 +691,16 @@ function levelsSeen(
   return { name: col.name, levels, codeMap };
 }
 
-function checkFinite(col: NumericColumn, rows: Int32Array): void {
-  const v = col.values;
-  for (let k = 0; k < rows.length; k++) {
-    const x = v[rows[k]!]!;
-    if (x === Number.POSITIVE_INFINITY || x === Number.NEGATIVE_INFINITY) {
-      throw new EstimationError(
-        'NON_FINITE_VALUE',
-        `variable "${col.name}" is ${x} at row ${rows[k]! + 1}; a model needs finite values (recode it, or set it to missing)`,
-        { variable: col.name, row: rows[k]! + 1, value: x },
-      );
-    }
+/** The error for the first of `infinite` (rows of `col` holding ±Infinity) the model uses. */
+function checkFinite(col: NumericColumn, infinite: readonly number[], present: Uint8Array): void {
+  for (const i of infinite) {
+    if (!present[i]) continue;
+    const x = col.values[i]!;
+    throw new EstimationError(
+      'NON_FINITE_VALUE',
+      `variable "${col.name}" is ${x} at row ${i + 1}; a model needs finite values (recode it, or set it to missing)`,
+      { variable: col.name, row: i + 1, value: x },
+    );
   }
 }
 
