@@ -118,11 +118,10 @@ export function svyGlm(design: SurveyDesign, formula: string, opts: GlmOptions =
   const { matrix: full, outcome } = modelMatrix(design, parsed, 'glm', opts.success);
   const linkName = linkOf(family);
   const link = linkCode(linkName);
-  const y = checkOutcome(outcome, full, link, family, design);
+  const { y, binary } = checkOutcome(outcome, full, link, family, design);
   const { prior, mean: priorMean, domain } = priorWeights(design, full);
   const aliasedOption = choice('aliased', opts.aliased, ['error', 'drop'], 'error');
   const warnings: string[] = [];
-  const binary = link === LOGIT && isBinary(y);
   const { fit, data, aliased } = fitFull(
     { mm: full, y, link, binary },
     prior,
@@ -171,30 +170,29 @@ export function svyGlm(design: SurveyDesign, formula: string, opts: GlmOptions =
   return result;
 }
 
-/** The first outcome value the family cannot take (its index), or -1. */
-function firstMisfit(link: number, y: Float64Array): number {
-  if (link === IDENTITY) return -1;
-  for (let k = 0; k < y.length; k++) if (!outcomeFits(link, y[k]!)) return k;
-  return -1;
-}
-
-/** Whether every value is 0 or 1. */
-function isBinary(y: Float64Array): boolean {
+/**
+ * In one pass: the first outcome value the family cannot take (its index, or -1), and whether
+ * every value is 0 or 1.
+ */
+function scanOutcome(link: number, y: Float64Array): { misfit: number; binary: boolean } {
+  let binary = true;
   for (let k = 0; k < y.length; k++) {
     const v = y[k]!;
-    if (v !== 0 && v !== 1) return false;
+    if (v === 0 || v === 1) continue;
+    binary = false;
+    if (link !== IDENTITY && !outcomeFits(link, v)) return { misfit: k, binary };
   }
-  return true;
+  return { misfit: -1, binary };
 }
 
-/** The outcome as numbers the family accepts. */
+/** The outcome as numbers the family accepts, and whether they are all 0 or 1 (logit only). */
 function checkOutcome(
   outcome: Outcome,
   mm: ModelMatrix,
   link: number,
   family: FamilyName,
   design: SurveyDesign,
-): Float64Array {
+): { y: Float64Array; binary: boolean } {
   const y = outcome.y!;
   const name = mm.formula.response!;
   if (outcome.levels !== null && link !== LOGIT) {
@@ -204,7 +202,7 @@ function checkOutcome(
       { variable: name, family },
     );
   }
-  const bad = firstMisfit(link, y);
+  const { misfit: bad, binary } = scanOutcome(link, y);
   if (bad >= 0) {
     const k = bad;
     const row = mm.rows[k]! + 1;
@@ -216,7 +214,7 @@ function checkOutcome(
       { variable: name, family, row, value: y[k], file: design.data.load.source },
     );
   }
-  return y;
+  return { y, binary: link === LOGIT && binary };
 }
 
 /**

@@ -172,7 +172,7 @@ export function modelMatrix(
       { variable: formula.response, nMissing },
     );
   }
-  const rows = used === n ? buffer : buffer.slice(0, used);
+  const rows = buffer.subarray(0, used);
   for (const [col, at] of infinite) checkFinite(col, at, present);
 
   const outcome = readOutcome(responseColumn, rows, outcomeKind, formula, success);
@@ -560,12 +560,12 @@ function rawCells(
   if (space <= 1 << 22) {
     const table = new Int32Array(space).fill(-1);
     const radix = columns.map((c) => c.levels.length);
-    // the mixed-radix key of each row, a column at a time (one typed array per loop)
-    const key = new Int32Array(used);
-    for (const col of columns) addDigit(key, col.levels.length, col.codes, rows);
+    // the mixed-radix key of each row, a column at a time (one typed array per loop), then
+    // each key replaced by its cell
+    for (const col of columns) addDigit(cell, col.levels.length, col.codes, rows);
     const keys: number[] = [];
     for (let k = 0; k < used; k++) {
-      const kk = key[k]!;
+      const kk = cell[k]!;
       let c = table[kk]!;
       if (c < 0) {
         c = keys.length;
