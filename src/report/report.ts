@@ -121,9 +121,10 @@ export function pollReport(input: PollReportInput): PollReport {
     headlines: headlineSummary(estimates.headlines, estimates.df),
     estimates: estimatesSummary(estimates),
   };
-  const tables = reportTables(estimates, source);
+  const escapeFormulas = input.escapeFormulas ?? true;
+  const tables = reportTables(estimates, source, escapeFormulas);
   const tabs = q ? bannerTables(design, q, input.banner, estimates.level, progress) : null;
-  if (tabs) tables.set('tabs', tabsToCsv(tabs, { source }));
+  if (tabs) tables.set('tabs', tabsToCsv(tabs, { source, escapeFormulas }));
   const chartFiles = input.chartFiles ?? ALL_FILES;
   if (input.charts === false) {
     return { summary, tables, charts: [], html: null, chartFiles, design, tabs, notice };
