@@ -194,6 +194,34 @@ export function apiCases(): DataCase[] {
       code: 'BAD_OPTION',
       details: { option: 'maxCovariance', value: 0 },
     },
+    {
+      name: 'a questionnaire built by hand whose item has two answers with one label (was CHART_DUPLICATE_ROWS, naming no question)',
+      run: () => {
+        const q = parseQuestionnaire({
+          eeu: [
+            {
+              id: 'trust',
+              variable: 'trust',
+              question: { en: 'Trust?' },
+              answers: [
+                { code: 1, label: { en: 'Yes' }, group: 'positive' },
+                { code: 2, label: { en: 'No' }, group: 'negative' },
+              ],
+            },
+          ],
+        });
+        q.eeu[0]!.answers[1]!.label = { en: 'Yes' }; // after validation: pollReport checks again
+        return pollReport({
+          data: fromColumns({ trust: ['Yes', 'Yes', 'No'] }),
+          questionnaire: q,
+          charts: false,
+        });
+      },
+      error: CodebookError,
+      code: 'INVALID_QUESTIONNAIRE',
+      mentions: ['question "trust"', '"Yes" (en)', 'codes 1 and 2'],
+      details: { question: 'trust', label: 'Yes', language: 'en', codes: [1, 2] },
+    },
     // ---- weighting and replicates
     {
       name: 'linear calibration to two margins of 1,000 levels on 5,000 rows (was over 400 s)',
