@@ -413,7 +413,7 @@ export function captionLines(
  * view of a `vconcat` whose bottom title, flush left with the chart's labels, is the caption;
  * the main title, config and named datasets stay at the top level. Without caption lines the
  * spec is returned as it is. Either way it is then made safe for vega's expression parser
- * ({@link vegaSafeSpec}: every builder returns through here), so that the spec draws with
+ * (`vegaSafeSpec`: every builder returns through here), so that the spec draws with
  * plain vega / vega-embed whatever its labels are, saved to a file too.
  * @param spec - A chart built by one of the builders (or any Vega-Lite spec).
  * @param opts - `source` (printed as "Source: …") and `note` (further lines).

@@ -468,7 +468,7 @@ function sortKeys(r: Record<string, string[]>): Array<[string, string[]]> {
  * @param source - The name given in error messages (a file name); default `questionnaire`.
  * @throws {CodebookError} `INVALID_QUESTIONNAIRE` listing every problem with its path; also for
  *   two answers (options, items) of one question with the same label in a language, naming the
- *   question, the label and both codes (see {@link duplicateLabels}).
+ *   question, the label and both codes (no table or chart could tell them apart).
  * @example
  * ```ts
  * const q = parseQuestionnaire({
