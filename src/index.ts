@@ -77,8 +77,8 @@ export type { Codebook, CodebookVariable, ValueLabel } from './data/codebook.js'
 export { codebookJsonSchema, codebookSchema, parseCodebook } from './data/codebook.js';
 export type { CodebookViolation, CsvOptions } from './data/csv/csv.js';
 export { parseCsv, readCsv } from './data/csv/csv.js';
-export type { CsvFormatOptions } from './data/csv/format.js';
-export { formatCsv, isFormulaLike } from './data/csv/format.js';
+export type { CsvCell, CsvFormatOptions, CsvTableOptions } from './data/csv/format.js';
+export { formatCsv, formatCsvTable, isFormulaLike } from './data/csv/format.js';
 export { draftCodebook } from './data/draft-codebook.js';
 export type { ColumnInput } from './data/frame.js';
 export { column, fromColumns } from './data/frame.js';

@@ -13,8 +13,8 @@
 export const DEFAULT_LIMITS = {
   /**
    * Estimates whose joint covariance one call computes (svyMean / svyTotal: the levels of its
-   * categorical variables plus its numeric ones; svyBy: its rows): the matrix has this many
-   * squared entries, each a pass over the PSUs.
+   * categorical variables plus its numeric ones; svyBy: its rows; an n-way svyTable: its cells):
+   * the matrix has this many squared entries, each a pass over the PSUs.
    */
   maxCovariance: 1_000,
   /** Replicates of a replicate-weight design (the degrees of freedom take replicates² memory). */
@@ -28,7 +28,10 @@ export const DEFAULT_LIMITS = {
    * letters compare every pair of a variable's columns through their joint covariance.
    */
   maxBannerColumns: 200,
-  /** Cells of a two-way table (row levels × column levels), two numbers each. */
+  /**
+   * Cells of a table (the product of its variables' level counts: a two-way svyTable's two
+   * numbers each) and level combinations of svyBy's grouping variables (a few counters each).
+   */
   maxCells: 2 ** 24,
   /** Pixels of a PNG (4 bytes each while it is drawn). */
   maxPixels: 2 ** 26,

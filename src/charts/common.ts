@@ -6,6 +6,7 @@
 import type { Config, TopLevelSpec } from 'vega-lite';
 import { type Reliability, type ReliabilityReason, reliability } from '../poll/reliability.js';
 import { type ChartLabels, type ChartLanguage, translate } from './labels.js';
+import { vegaSafeSpec } from './vega-text.js';
 import { type ChartWord, phrase, word } from './words.js';
 
 /** Options every chart builder takes. */
@@ -411,7 +412,9 @@ export function captionLines(
  * then the footnotes, each wrapped at `wrapAt` characters): the chart becomes the one
  * view of a `vconcat` whose bottom title, flush left with the chart's labels, is the caption;
  * the main title, config and named datasets stay at the top level. Without caption lines the
- * spec is returned as it is.
+ * spec is returned as it is. Either way it is then made safe for vega's expression parser
+ * (`vegaSafeSpec`: every builder returns through here), so that the spec draws with
+ * plain vega / vega-embed whatever its labels are, saved to a file too.
  * @param spec - A chart built by one of the builders (or any Vega-Lite spec).
  * @param opts - `source` (printed as "Source: …") and `note` (further lines).
  * @param language - The language of the word "Source" (default words: English).
@@ -431,9 +434,9 @@ export function withCaption(
   wrapAt = 100,
 ): TopLevelSpec {
   const lines = captionLines(opts, language, footnotes, wrapAt);
-  if (lines.length === 0) return spec;
+  if (lines.length === 0) return vegaSafeSpec(spec);
   const { $schema, title, config, datasets, ...body } = spec as unknown as Record<string, unknown>;
-  return {
+  return vegaSafeSpec({
     ...($schema === undefined ? {} : { $schema }),
     ...(title === undefined ? {} : { title }),
     ...(config === undefined ? {} : { config }),
@@ -453,5 +456,5 @@ export function withCaption(
         },
       },
     ],
-  } as unknown as TopLevelSpec;
+  } as unknown as TopLevelSpec);
 }

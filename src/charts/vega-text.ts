@@ -6,8 +6,10 @@
  * `"toString"`, `"valueOf"`, `"__proto__"` … — is read as a variable (the chart fails to draw,
  * "Operator not defined", or silently loses the text); and a literal holding U+2028 or U+2029
  * (which JSON.stringify leaves as they are) is cut as if at a line break ("Unexpected token
- * ILLEGAL"). {@link vegaSafeSpec} is applied wherever surveykit hands a spec to vega (rendering on
- * Node, the report page).
+ * ILLEGAL"). {@link vegaSafeSpec} is applied to every spec a chart builder returns (through
+ * `withCaption`), so that the specs, and the report's `charts/*.json`, draw with plain vega and
+ * vega-embed defaults; and again wherever surveykit hands a spec to vega (rendering on Node, the
+ * report page), for specs made elsewhere. It is idempotent.
  * @module
  */
 

@@ -8,6 +8,7 @@ import type { Column, SurveyData } from '../data/types.js';
 import { inheritExponent } from '../design/scale.js';
 import type { LinearizationDesign, SurveyDesign } from '../design/types.js';
 import { EstimationError, SurveyError } from '../errors.js';
+import { limitOption, tooLargeMessage } from '../limits.js';
 import { type EstimateTable, toEstimateTable, uniqueLabels } from './estimate-table.js';
 import { registerByGroups } from './group-moments.js';
 import {
@@ -40,10 +41,14 @@ export interface ByOptions {
    * over the PSUs.
    */
   maxCovariance?: number;
+  /**
+   * Most level combinations of the grouping variables (the product of their level counts;
+   * default `DEFAULT_LIMITS.maxCells`, 2^24 = 16,777,216; `Infinity` lifts it): each takes a few
+   * counters before any group is estimated, so more is a `TOO_LARGE` error before that memory is
+   * taken.
+   */
+  maxCells?: number;
 }
-
-/** Most level combinations `svyBy` accepts (product of the grouping variables' level counts). */
-const MAX_COMBINATIONS = 1 << 24;
 
 /** A grouping variable resolved to codes: one per row (-1: missing) indexing `levels`. */
 export interface ByVariable {
@@ -101,8 +106,8 @@ export interface ByVariable {
  *   (e.g. `(d) => svyMean(d, 'api00')`).
  * @param opts - `dropEmpty`: whether groups without respondents are left out (see
  *   {@link ByOptions}).
- * @throws {EstimationError} `UNKNOWN_VARIABLE`, `BAD_OPTION` (no grouping variable, too many
- *   combinations), `EMPTY_DOMAIN` (no respondent in any group); on a replicate design
+ * @throws {EstimationError} `UNKNOWN_VARIABLE`, `BAD_OPTION` (no grouping variable, a bad
+ *   limit), `TOO_LARGE` (more level combinations than `maxCells`), `EMPTY_DOMAIN` (no respondent in any group); on a replicate design
  *   `NO_REPLICATES` when every replicate has a missing estimate in some group (R: "All
  *   replicates contained NAs"); an error the estimator throws for a group is re-thrown with the
  *   group named in the message and in `details.group`.
@@ -138,11 +143,23 @@ export function svyBy(
     strides.push(combos);
     combos *= Math.max(v.levels.length, 1);
   }
-  if (combos > MAX_COMBINATIONS) {
+  const maxCells = limitOption(
+    'maxCells',
+    opts.maxCells,
+    (message) =>
+      new EstimationError('BAD_OPTION', message, { option: 'maxCells', value: opts.maxCells }),
+  );
+  if (combos > maxCells) {
     throw new EstimationError(
-      'BAD_OPTION',
-      `the grouping variables ${names.join(', ')} have ${combos} level combinations, more than svyBy handles (${MAX_COMBINATIONS})`,
-      { value: combos },
+      'TOO_LARGE',
+      tooLargeMessage(
+        `svyBy by ${vars.map((v) => `"${v.name}" (${v.levels.length.toLocaleString('en-US')} levels)`).join(' × ')} has`,
+        combos,
+        'level combinations, which',
+        'maxCells',
+        maxCells,
+      ),
+      { value: combos, limit: maxCells, option: 'maxCells', variable: names.join('+') },
     );
   }
 

@@ -11,12 +11,14 @@ import type { ReplicateDesign } from '../design/replicate-types.js';
 import { ldexp, workingDesign } from '../design/scale.js';
 import type { SurveyDesign } from '../design/types.js';
 import { EstimationError } from '../errors.js';
+import { limitOption, tooLargeMessage } from '../limits.js';
 import { categoricalInfluence, type Influence } from '../variance/influence.js';
 import { replicateCovariance } from '../variance/replicate.js';
 import { type EstimateTable, toEstimateTable, uniqueLabels } from './estimate-table.js';
 import { checkFinite, nonFiniteResult, rescaleTotals } from './finite.js';
 import { attachInfluence } from './influence-rows.js';
 import { type Coded, coded } from './levels.js';
+import { checkCovariance, covarianceLimit } from './limits.js';
 import { choice, confidenceLevel, optionDf, waldInterval } from './prepare.js';
 import { type CellSums, replicateCellSums } from './replicate-groups.js';
 import type { Estimate } from './types.js';
@@ -39,6 +41,19 @@ export interface CellTableOptions {
    * number (as {@link svyMean}).
    */
   df?: number | 'design';
+  /**
+   * Most cells (the product of the variables' level counts) whose standard errors the table
+   * computes (default `DEFAULT_LIMITS.maxCovariance`, 1,000; `Infinity` lifts it): the cells'
+   * variances take cells² memory and PSUs × cells time, as a covariance of that many estimates
+   * does (3 variables of 20 levels: 8,000 cells, 5 s and 0.5 GB on 3,000 PSUs), so a larger table
+   * is a `TOO_LARGE` error before the work.
+   */
+  maxCovariance?: number;
+  /**
+   * Most cells the table counts (default `DEFAULT_LIMITS.maxCells`, 2^24; `Infinity` lifts it),
+   * checked before `maxCovariance`, as for the two-way form.
+   */
+  maxCells?: number;
 }
 
 /** One cell of an n-way table. */
@@ -97,9 +112,6 @@ export interface CellTable {
   withinShares?: EstimateTable;
 }
 
-/** Most cells of an n-way table. */
-const MAX_CELLS = 1 << 16;
-
 /**
  * The n-way form of {@link svyTable}; see there.
  * @example
@@ -144,6 +156,13 @@ function cellTableOn(
   choice('na', opts.na, ['omit', 'fail'], 'omit');
   const within = checkWithin(opts.within, names);
   const df = optionDf(design, opts);
+  const maxCovariance = covarianceLimit(opts.maxCovariance);
+  const maxCells = limitOption(
+    'maxCells',
+    opts.maxCells,
+    (message) =>
+      new EstimationError('BAD_OPTION', message, { option: 'maxCells', value: opts.maxCells }),
+  );
   const columns = names.map((v) => getColumn(design.data, v));
 
   // Respondents in the domain with every variable.
@@ -193,13 +212,16 @@ function cellTableOn(
     strides.push(K);
     K *= Math.max(c.levels.length, 1);
   }
-  if (K > MAX_CELLS) {
+  const what = `svyTable of ${names.map((v, j) => `"${v}" (${coding[j]!.levels.length.toLocaleString('en-US')}${j === 0 ? ' levels' : ''})`).join(' × ')}`;
+  if (K > maxCells) {
     throw new EstimationError(
-      'BAD_OPTION',
-      `the table of ${names.join(' × ')} has ${K} cells, more than svyTable makes (${MAX_CELLS})`,
-      { value: K },
+      'TOO_LARGE',
+      tooLargeMessage(`${what} has`, K, 'cells, which', 'maxCells', maxCells),
+      { value: K, limit: maxCells, option: 'maxCells', variable: names.join('+') },
     );
   }
+  // the cells' standard errors take cells² memory (their variances come with their covariance)
+  checkCovariance(what, K, maxCovariance, names.join('+'));
   const w = design.weights;
   const { cell, cellN, cellW, sumW } = cellPass(
     coding.map((c) => c.codes),

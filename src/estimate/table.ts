@@ -316,8 +316,8 @@ export function svyTable(
  * @param opts - `within` (shares within groups of cells), missing values, confidence level and
  *   degrees of freedom: see {@link CellTableOptions}.
  * @throws {EstimationError} `UNKNOWN_VARIABLE`, `BAD_ARGUMENTS` (no variable, a variable twice),
- *   `BAD_OPTION` (`within` not a proper subset of the variables, more than 65,536 cells, `level`,
- *   `df`, `na`), `MISSING_VALUES` (with `na: 'fail'`), `EMPTY_DOMAIN`, `ZERO_WEIGHT_DOMAIN`.
+ *   `BAD_OPTION` (`within` not a proper subset of the variables, `level`, `df`, `na`, a limit),
+ *   `TOO_LARGE` (more cells than `maxCovariance`, default 1,000, or `maxCells`), `MISSING_VALUES` (with `na: 'fail'`), `EMPTY_DOMAIN`, `ZERO_WEIGHT_DOMAIN`.
  */
 export function svyTable(
   design: SurveyDesign,

@@ -352,6 +352,111 @@ function textsOf(q: Questionnaire): Array<[string, Text]> {
   return out;
 }
 
+/** Two answers (or options, or items) of one question with the same label in one language. */
+export interface DuplicateLabel {
+  /** Where the second one is, e.g. `eeu.0.answers.1.label.en`. */
+  path: string;
+  /** The question's id (the battery's, the item's, the multiple-response question's). */
+  question: string;
+  /** What the two are: a question's answers (codes), a battery's items or a multiple-response question's options (keys). */
+  kind: 'answers' | 'items' | 'options';
+  /** The language of the label. */
+  language: string;
+  /** The label both have. */
+  label: string;
+  /** The codes (answers) or keys (options, items) of the two, in the file's order. */
+  codes: [string | number, string | number];
+}
+
+/**
+ * Every pair of answers of one question that share a label in a language, each found with the
+ * first answer that has it: the attitude battery's scale and its items, each multiple-response
+ * question's options and each single item's answers. Two answers with one label would be two
+ * rows no reader of a table or chart could tell apart (the report's charts refuse them,
+ * `CHART_DUPLICATE_ROWS`): almost always a slip of copy and paste in the questionnaire, and
+ * merging them would change the estimates, so the questionnaire is refused and the analyst
+ * decides (a distinct label for each, or one code for both in the data).
+ */
+export function duplicateLabels(q: Questionnaire): DuplicateLabel[] {
+  const out: DuplicateLabel[] = [];
+  const check = (
+    question: string,
+    kind: DuplicateLabel['kind'],
+    path: string,
+    entries: ReadonlyArray<{ label: Text; code: string | number }>,
+  ) => {
+    const seen = new Map<string, string | number>();
+    entries.forEach((e, i) => {
+      for (const [language, label] of Object.entries(e.label)) {
+        const key = `${language}\u0000${label}`;
+        const first = seen.get(key);
+        if (first === undefined) seen.set(key, e.code);
+        else {
+          out.push({
+            path: `${path}.${i}.label.${language}`,
+            question,
+            kind,
+            language,
+            label,
+            codes: [first, e.code],
+          });
+        }
+      }
+    });
+  };
+  if (q.attitudes) {
+    const { id, scale, items } = q.attitudes;
+    check(id, 'answers', 'attitudes.scale', scale);
+    check(
+      id,
+      'items',
+      'attitudes.items',
+      items.map((i) => ({ label: i.label, code: i.key })),
+    );
+  }
+  q.multipleResponse.forEach((m, k) => {
+    check(
+      m.id,
+      'options',
+      `multipleResponse.${k}.options`,
+      m.options.map((o) => ({ label: o.label, code: o.key })),
+    );
+  });
+  q.eeu.forEach((e, k) => {
+    check(e.id, 'answers', `eeu.${k}.answers`, e.answers);
+  });
+  return out;
+}
+
+/**
+ * Throws when two answers of a question share a label ({@link duplicateLabels}).
+ * @throws {CodebookError} `INVALID_QUESTIONNAIRE` naming the question, the label, its language
+ *   and both codes (`details`: `question`, `kind`, `label`, `language`, `codes`, and `problems`,
+ *   one line per pair).
+ */
+export function checkAnswerLabels(q: Questionnaire, source = 'questionnaire'): void {
+  const dups = duplicateLabels(q);
+  if (dups.length === 0) return;
+  const problems = dups.map(
+    (d) =>
+      `${d.path}: question "${d.question}": ${JSON.stringify(d.label)} (${d.language}) is the label of both ${JSON.stringify(d.codes[0])} and ${JSON.stringify(d.codes[1])}`,
+  );
+  const d = dups[0]!;
+  throw new CodebookError(
+    'INVALID_QUESTIONNAIRE',
+    `${source}: question "${d.question}" has two ${d.kind} labelled ${JSON.stringify(d.label)} (${d.language}), ${d.kind === 'answers' ? 'codes' : 'keys'} ${JSON.stringify(d.codes[0])} and ${JSON.stringify(d.codes[1])}: tables and charts could not tell them apart; give each its own label${d.kind === 'answers' ? ' (or one code to both in the data)' : ''}\n  ${problems.join('\n  ')}`,
+    {
+      file: source,
+      problems,
+      question: d.question,
+      kind: d.kind,
+      label: d.label,
+      language: d.language,
+      codes: d.codes,
+    },
+  );
+}
+
 function sortKeys(r: Record<string, string[]>): Array<[string, string[]]> {
   return Object.entries(r).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }
@@ -361,7 +466,9 @@ function sortKeys(r: Record<string, string[]>): Array<[string, string[]]> {
  *
  * @param json - The questionnaire as parsed JSON.
  * @param source - The name given in error messages (a file name); default `questionnaire`.
- * @throws {CodebookError} `INVALID_QUESTIONNAIRE` listing every problem with its path.
+ * @throws {CodebookError} `INVALID_QUESTIONNAIRE` listing every problem with its path; also for
+ *   two answers (options, items) of one question with the same label in a language, naming the
+ *   question, the label and both codes (no table or chart could tell them apart).
  * @example
  * ```ts
  * const q = parseQuestionnaire({
@@ -392,6 +499,7 @@ export function parseQuestionnaire(json: unknown, source = 'questionnaire'): Que
       { file: source, problems },
     );
   }
+  checkAnswerLabels(result.data, source);
   return result.data;
 }
 

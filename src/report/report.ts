@@ -7,6 +7,7 @@ import { formatNumber } from '../charts/common.js';
 import { type ChartLanguage, chartLabels, variableTitle } from '../charts/labels.js';
 import { phrase, word } from '../charts/words.js';
 import type { Codebook } from '../data/codebook.js';
+import { checkAnswerLabels } from '../poll/questionnaire.js';
 import { tabsToCsv } from '../tabs/csv.js';
 import { pollEstimates } from './estimates.js';
 import { reportHtml } from './html.js';
@@ -48,7 +49,9 @@ const ALL_FILES: readonly ChartFileFormat[] = ['png', 'svg', 'json'];
  * @throws {DesignError} from `svyDesign`; {@link WeightingError} from raking;
  *   {@link EstimationError} from the estimators (e.g. `UNKNOWN_LEVEL` for an answer the
  *   questionnaire does not list, `BAD_OPTION` for a level outside (0, 1));
- *   {@link CodebookError} `INVALID_QUESTIONNAIRE` for a trend of no item.
+ *   {@link CodebookError} `INVALID_QUESTIONNAIRE` for a trend of no item, or for two answers of
+ *   a question with the same label (naming the question, the label and both codes: checked
+ *   before any work, also for a questionnaire not read by `parseQuestionnaire`).
  * @example
  * ```ts
  * const data = fromColumns({
@@ -79,6 +82,10 @@ export function pollReport(input: PollReportInput): PollReport {
     questionnaire: input.names?.questionnaire ?? (q ? 'questionnaire' : null),
     margins: input.margins ? (input.names?.margins ?? 'margins') : null,
   };
+
+  // a questionnaire built by hand has not been through parseQuestionnaire: its answers' labels
+  // are checked here, before any work (two answers with one label: no table or chart of them)
+  if (q) checkAnswerLabels(q, names.questionnaire ?? 'questionnaire');
 
   // 1. load (done by the caller: what it learned)
   const load = loadSummary(data);
@@ -121,9 +128,10 @@ export function pollReport(input: PollReportInput): PollReport {
     headlines: headlineSummary(estimates.headlines, estimates.df),
     estimates: estimatesSummary(estimates),
   };
-  const tables = reportTables(estimates, source);
+  const escapeFormulas = input.escapeFormulas ?? true;
+  const tables = reportTables(estimates, source, escapeFormulas);
   const tabs = q ? bannerTables(design, q, input.banner, estimates.level, progress) : null;
-  if (tabs) tables.set('tabs', tabsToCsv(tabs, { source }));
+  if (tabs) tables.set('tabs', tabsToCsv(tabs, { source, escapeFormulas }));
   const chartFiles = input.chartFiles ?? ALL_FILES;
   if (input.charts === false) {
     return { summary, tables, charts: [], html: null, chartFiles, design, tabs, notice };

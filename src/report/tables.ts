@@ -6,13 +6,14 @@
  * from, so the source travels with any row copied out of the file.
  * @module
  */
+
+import { type CsvCell as Cell, formatCsvTable } from '../data/csv/format.js';
 import type { Estimate } from '../estimate/types.js';
 import { GROUP_STATISTICS, type ItemSummary } from '../poll/battery.js';
 import type { HeadlineResult } from '../poll/headline.js';
 import type { MultipleResponseResult } from '../poll/multiple-response.js';
 import type { Ranking } from '../poll/rank.js';
 import type { SubgroupResult } from '../poll/subgroups.js';
-import { type Cell, toCsv } from './csv.js';
 import type { PollEstimates } from './estimates.js';
 import { fileStem, UniqueNames } from './names.js';
 import { shareFlag } from './reliability.js';
@@ -28,23 +29,26 @@ const flagCells = (e: { estimate: number; se: number; n: number }, df: number): 
 };
 const FLAG_HEADER = ['flag', 'flag_reason'];
 
-/** CSV text with a last column `source` on every row. */
+/** A report table before it is written as CSV: its header and rows. */
+export interface Table {
+  header: readonly string[];
+  rows: ReadonlyArray<readonly Cell[]>;
+}
+
+/** A table with a last column `source` on every row. */
 function sourced(
   header: readonly string[],
   rows: ReadonlyArray<readonly Cell[]>,
   source: string,
-): string {
-  return toCsv(
-    [...header, 'source'],
-    rows.map((r) => [...r, source]),
-  );
+): Table {
+  return { header: [...header, 'source'], rows: rows.map((r) => [...r, source]) };
 }
 
 /**
  * Group statistics of each item of a battery or list of items: one row per item; each share
  * statistic with its `<statistic>_flag` (the net score is not a share: no flag).
  */
-export function itemsTable(items: readonly ItemSummary[], df: number, source: string): string {
+export function itemsTable(items: readonly ItemSummary[], df: number, source: string): Table {
   const header = [
     'key',
     'label',
@@ -68,7 +72,7 @@ export function itemsTable(items: readonly ItemSummary[], df: number, source: st
 }
 
 /** The share of every answer of every item: one row per item × answer. */
-export function answersTable(items: readonly ItemSummary[], df: number, source: string): string {
+export function answersTable(items: readonly ItemSummary[], df: number, source: string): Table {
   const header = [
     'key',
     'variable',
@@ -102,7 +106,7 @@ export function rankingTable(
   ranking: Ranking,
   bases: ReadonlyMap<string, number>,
   source: string,
-): string {
+): Table {
   const isShare = ranking.by !== 'net';
   const header = [
     'rank',
@@ -147,7 +151,7 @@ export function multipleResponseTable(
   results: readonly MultipleResponseResult[],
   df: number,
   source: string,
-): string {
+): Table {
   const header = [
     'question',
     'key',
@@ -188,7 +192,7 @@ export function multipleResponseTable(
  * Items by subgroup against the national share; `subgroup_df` is the subgroup's own degrees of
  * freedom (its PSUs minus strata), on which its reliability is judged.
  */
-export function subgroupsTable(results: readonly SubgroupResult[], source: string): string {
+export function subgroupsTable(results: readonly SubgroupResult[], source: string): Table {
   const header = [
     'variable',
     'counts',
@@ -239,7 +243,7 @@ export function headlineTable(
   results: readonly HeadlineResult[],
   df: number,
   source: string,
-): string {
+): Table {
   const header = [
     'id',
     'statement',
@@ -279,11 +283,11 @@ export function headlineTable(
     ...flagCells(h, df),
     source,
   ]);
-  return toCsv(header, rows);
+  return { header, rows };
 }
 
 /** The topline: every level's share of each categorical variable, and each numeric mean. */
-export function toplineTable(topline: Topline, df: number, source: string): string {
+export function toplineTable(topline: Topline, df: number, source: string): Table {
   const header = [
     'variable',
     'label',
@@ -310,13 +314,20 @@ export function toplineTable(topline: Topline, df: number, source: string): stri
 }
 
 /**
- * Every table of a report, by name (the file name without `.csv`), in the order they are
- * written: a table is made when the report has its content. `source` ends every row.
+ * Every table of a report as CSV text, by name (the file name without `.csv`), in the order
+ * they are written: a table is made when the report has its content. `source` ends every row.
+ * Text a spreadsheet would run as a formula is escaped unless `escapeFormulas` is `false`
+ * ({@link formatCsvTable}).
  */
-export function reportTables(x: PollEstimates, source: string): Map<string, string> {
+export function reportTables(
+  x: PollEstimates,
+  source: string,
+  escapeFormulas = true,
+): Map<string, string> {
   const names = new UniqueNames();
   const tables = new Map<string, string>();
-  const add = (name: string, csv: string) => tables.set(names.take(name), csv);
+  const add = (name: string, t: Table) =>
+    tables.set(names.take(name), formatCsvTable(t.header, t.rows, { escapeFormulas }));
   const items = x.items.map((i) => i.summary);
   const subgroups = x.items.flatMap((i) => (i.subgroups ? [i.subgroups] : []));
   const { df } = x;

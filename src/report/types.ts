@@ -40,6 +40,14 @@ export interface PollReportInput {
   level?: number;
   /** Build the charts and the HTML page, default `true`. */
   charts?: boolean;
+  /**
+   * The tables' CSV text (`tables/*.csv`): a text cell a spreadsheet would run as a formula (a
+   * label starting with `=`, `+`, `-`, `@`, a tab or a carriage return, not a number) is written
+   * with a `'` before it, as OWASP advises, so that text from the data never runs where the table
+   * is opened (default `true`); `false` writes such text as it is, for a program that reads the
+   * tables back. Numbers are never prefixed.
+   */
+  escapeFormulas?: boolean;
   /** The chart files the page links to (and `writePollReport` writes), default all three; `[]`: no links. */
   chartFiles?: readonly ChartFileFormat[];
   /**

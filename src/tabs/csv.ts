@@ -2,6 +2,7 @@
  * `tabsToCsv`: a banner table as tidy CSV, one line per cell.
  * @module
  */
+import { type CsvCell, formatCsvTable } from '../data/csv/format.js';
 import type { Tabs } from './types.js';
 
 /** Options of {@link tabsToCsv}. */
@@ -11,6 +12,13 @@ export interface TabsCsvOptions {
    * that any line copied out keeps it (as the report's other tables do).
    */
   source?: string;
+  /**
+   * Prefix text cells (labels, levels, names) that a spreadsheet would run as formulas (`=`,
+   * `+`, `-`, `@`, tab or carriage return first) with `'`, as OWASP advises; default `true`.
+   * `false` writes them as they are, for a program that reads the labels back. Numbers are
+   * never prefixed (see {@link formatCsvTable}).
+   */
+  escapeFormulas?: boolean;
 }
 
 const HEADER = [
@@ -40,7 +48,8 @@ const HEADER = [
  * variable and level (empty for the Total), the estimate (a share as a proportion 0–1, at full
  * precision), its SE, the unweighted, effective and weighted bases, the letters, `higher` /
  * `lower` / empty against the Total with the adjusted p-value, `true` for a low base, and with
- * `opts.source` the data's source.
+ * `opts.source` the data's source. A label a spreadsheet would run as a formula is written with
+ * a `'` before it unless `opts.escapeFormulas` is `false`.
  * @param tabs - A banner table from {@link svyTabs}.
  * @param opts - The data source to write under the table: see {@link TabsCsvOptions}.
  * @example
@@ -53,44 +62,34 @@ const HEADER = [
 export function tabsToCsv(tabs: Tabs, opts: TabsCsvOptions = {}): string {
   const byId = new Map(tabs.columns.map((c) => [c.id, c]));
   const source = opts.source === undefined ? [] : [opts.source];
-  const lines = [[...HEADER, ...(source.length ? ['source'] : [])].join(',')];
+  const rows: CsvCell[][] = [];
   for (const row of tabs.rows) {
     for (const cell of row.cells) {
       const col = byId.get(cell.column)!;
-      lines.push(
-        [
-          row.question,
-          row.variable,
-          row.level ?? '',
-          row.label,
-          row.kind,
-          row.statistic,
-          cell.column,
-          col.variable ?? '',
-          col.level ?? '',
-          num(cell.estimate),
-          num(cell.se),
-          num(cell.base),
-          num(cell.effectiveBase),
-          num(cell.weightedBase),
-          cell.letters,
-          cell.vsTotal ?? '',
-          cell.vsTotalTest ? num(cell.vsTotalTest.pAdjusted) : '',
-          String(cell.lowBase),
-          ...source,
-        ]
-          .map(field)
-          .join(','),
-      );
+      rows.push([
+        row.question,
+        row.variable,
+        row.level ?? '',
+        row.label,
+        row.kind,
+        row.statistic,
+        cell.column,
+        col.variable ?? '',
+        col.level ?? '',
+        cell.estimate,
+        cell.se,
+        cell.base,
+        cell.effectiveBase,
+        cell.weightedBase,
+        cell.letters,
+        cell.vsTotal ?? '',
+        cell.vsTotalTest ? cell.vsTotalTest.pAdjusted : '',
+        cell.lowBase,
+        ...source,
+      ]);
     }
   }
-  return `${lines.join('\n')}\n`;
-}
-
-function num(x: number): string {
-  return Number.isNaN(x) ? '' : String(x);
-}
-
-function field(text: string): string {
-  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  return formatCsvTable([...HEADER, ...(source.length ? ['source'] : [])], rows, {
+    escapeFormulas: opts.escapeFormulas ?? true,
+  });
 }

@@ -14,6 +14,7 @@ import {
   tabsNotes,
   tabsTables,
 } from './notes.js';
+import { sheetName } from './sheet-name.js';
 import type { TabCell, TabRow, Tabs } from './types.js';
 
 /** Options of {@link tabsToXlsx}. */
@@ -92,7 +93,7 @@ export async function tabsToXlsx(
   }
   const tables = list.flatMap((t, k) => tabsTables(t).map((table) => ({ table, tabs: t, set: k })));
   const used = new Set<string>(['contents']);
-  const names = tables.map(({ table }, k) => sheetName(`T${k + 1} ${table.id}`, used));
+  const names = tables.map(({ table }, k) => sheetName(`T${k + 1} ${table.id}`, used, 'Table'));
   const title = opts.title ?? list.find((t) => t.title)?.title ?? 'Tables';
   const percentFormat = decimals === 0 ? '0%' : `0.${'0'.repeat(decimals)}%`;
 
@@ -229,20 +230,4 @@ function lettersCell(cell: TabCell): Cell {
 function widths(table: TabsTable): Array<{ width: number }> {
   const label = Math.min(50, Math.max(14, ...table.rows.map((r) => r.label.length + 1)));
   return [{ width: label }, ...table.columns.flatMap(() => [{ width: 7 }, { width: 5 }])];
-}
-
-/** A sheet name Excel accepts (31 characters, none of `[]:*?/\`), unique in the workbook. */
-function sheetName(text: string, used: Set<string>): string {
-  const base =
-    text
-      .replace(/[[\]:*?/\\]/g, '_')
-      .slice(0, 31)
-      .trim() || 'Table';
-  let name = base;
-  for (let k = 2; used.has(name.toLowerCase()); k++) {
-    const suffix = ` (${k})`;
-    name = base.slice(0, 31 - suffix.length) + suffix;
-  }
-  used.add(name.toLowerCase());
-  return name;
 }

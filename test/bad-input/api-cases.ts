@@ -125,6 +125,61 @@ export function apiCases(): DataCase[] {
       details: { option: 'maxCells', limit: 2 ** 24 },
     },
     {
+      name: 'svyBy by two 5,000-level columns: 25,000,000 level combinations (was BAD_OPTION)',
+      run: () => svyBy(manyLevels(5000, 5000), ['g', 'h'], (d) => svyMean(d, 'y')),
+      error: EstimationError,
+      code: 'TOO_LARGE',
+      mentions: [
+        '"g" (5,000 levels) × "h" (5,000 levels)',
+        '25,000,000 level combinations',
+        '{ maxCells: n }',
+      ],
+      details: { value: 25_000_000, limit: 2 ** 24, option: 'maxCells', variable: 'g+h' },
+    },
+    {
+      name: 'svyBy with a lowered maxCells',
+      run: () => svyBy(small(), ['g', 's'], (d) => svyMean(d, 'y'), { maxCells: 5 }),
+      error: EstimationError,
+      code: 'TOO_LARGE',
+      details: { value: 6, limit: 5, option: 'maxCells' },
+    },
+    {
+      name: 'an n-way svyTable of 40 × 40 × 40 cells (64,000: was an untyped RangeError)',
+      run: () => {
+        const d = svyDesign(
+          fromColumns({
+            a: Array.from({ length: 3000 }, (_, i) => `a${i % 40}`),
+            b: Array.from({ length: 3000 }, (_, i) => `b${(i * 7) % 40}`),
+            c: Array.from({ length: 3000 }, (_, i) => `c${(i * 13) % 40}`),
+          }),
+        );
+        return svyTable(d, ['a', 'b', 'c']);
+      },
+      error: EstimationError,
+      code: 'TOO_LARGE',
+      mentions: [
+        '"a" (40 levels) × "b" (40) × "c" (40)',
+        '64,000 estimates',
+        '{ maxCovariance: n }',
+      ],
+      details: { value: 64_000, limit: 1000, option: 'maxCovariance', variable: 'a+b+c' },
+    },
+    {
+      name: 'an n-way svyTable beyond maxCells (was BAD_OPTION)',
+      run: () => svyTable(manyLevels(100_000, 100_000), ['g', 'h'], { maxCovariance: Infinity }),
+      error: EstimationError,
+      code: 'TOO_LARGE',
+      mentions: ['10,000,000,000 cells', '{ maxCells: n }'],
+      details: { value: 1e10, limit: 2 ** 24, option: 'maxCells', variable: 'g+h' },
+    },
+    {
+      name: 'an n-way svyTable with a maxCells that is not a positive integer',
+      run: () => svyTable(small(), ['g', 's'], { maxCells: 1.5 }),
+      error: EstimationError,
+      code: 'BAD_OPTION',
+      details: { option: 'maxCells', value: 1.5 },
+    },
+    {
       name: 'a banner table by a variable of 3,000 levels (an identifier; was minutes)',
       run: () => svyTabs(manyLevels(3000, 3000), { rows: ['y'], banner: ['g'] }),
       error: EstimationError,
@@ -138,6 +193,34 @@ export function apiCases(): DataCase[] {
       error: EstimationError,
       code: 'BAD_OPTION',
       details: { option: 'maxCovariance', value: 0 },
+    },
+    {
+      name: 'a questionnaire built by hand whose item has two answers with one label (was CHART_DUPLICATE_ROWS, naming no question)',
+      run: () => {
+        const q = parseQuestionnaire({
+          eeu: [
+            {
+              id: 'trust',
+              variable: 'trust',
+              question: { en: 'Trust?' },
+              answers: [
+                { code: 1, label: { en: 'Yes' }, group: 'positive' },
+                { code: 2, label: { en: 'No' }, group: 'negative' },
+              ],
+            },
+          ],
+        });
+        q.eeu[0]!.answers[1]!.label = { en: 'Yes' }; // after validation: pollReport checks again
+        return pollReport({
+          data: fromColumns({ trust: ['Yes', 'Yes', 'No'] }),
+          questionnaire: q,
+          charts: false,
+        });
+      },
+      error: CodebookError,
+      code: 'INVALID_QUESTIONNAIRE',
+      mentions: ['question "trust"', '"Yes" (en)', 'codes 1 and 2'],
+      details: { question: 'trust', label: 'Yes', language: 'en', codes: [1, 2] },
     },
     // ---- weighting and replicates
     {

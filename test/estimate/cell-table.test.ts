@@ -12,6 +12,7 @@ import { svyContrast } from '../../src/estimate/contrast.js';
 import { svyMean, svyTotal } from '../../src/estimate/mean.js';
 import { svyChisq, svyTable } from '../../src/estimate/table.js';
 import type { ReferenceDesign } from '../helpers/designs.js';
+import { thrown } from '../helpers/errors.js';
 import { type MultiSpec, multiDesign } from '../helpers/multi.js';
 import { expectClose, loadReferenceJson } from '../helpers/reference.js';
 
@@ -175,5 +176,26 @@ describe('svyTable of n variables: behaviour', () => {
       [6, 10],
       [2, 10],
     ]);
+  });
+
+  it('holds the cells to maxCovariance (their SEs take cells² memory); the option raises it', () => {
+    const n = 400;
+    const design = svyDesign(
+      fromColumns({
+        a: Array.from({ length: n }, (_, i) => `a${i % 11}`),
+        b: Array.from({ length: n }, (_, i) => `b${(i * 7) % 11}`),
+        c: Array.from({ length: n }, (_, i) => `c${(i * 13) % 11}`),
+      }),
+    );
+    // 11³ = 1,331 cells: over the default 1,000
+    expect(thrown(() => svyTable(design, ['a', 'b', 'c'])).code).toBe('TOO_LARGE');
+    const t = svyTable(design, ['a', 'b', 'c'], { maxCovariance: 2000 });
+    expect(t.cells.length).toBe(1331);
+    expect(t.cells.reduce((s, c) => s + c.n, 0)).toBe(n);
+    expect(thrown(() => svyTable(design, ['a', 'b'], { maxCells: 100 })).details).toMatchObject({
+      option: 'maxCells',
+      value: 121,
+    });
+    expect(svyTable(design, ['a', 'b'], { maxCells: 121 }).cells.length).toBe(121);
   });
 });

@@ -83,6 +83,63 @@ describe('questionnaire.json', () => {
     );
   });
 
+  it('refuses two answers, options or items of a question with one label, naming the question, the label and both codes', () => {
+    const bundled = () =>
+      JSON.parse(readFileSync(join(root, 'data', 'questionnaire.json'), 'utf8'));
+    const refused = (json: unknown): CodebookError => {
+      try {
+        parseQuestionnaire(json, 'q.json');
+      } catch (e) {
+        expect(e).toBeInstanceOf(CodebookError);
+        return e as CodebookError;
+      }
+      throw new Error('no error');
+    };
+    // a single item's answers (the report's charts failed with CHART_DUPLICATE_ROWS)
+    const eeu = bundled();
+    eeu.eeu[0].answers[1].label.en = 'Support';
+    const e1 = refused(eeu);
+    expect(e1.code).toBe('INVALID_QUESTIONNAIRE');
+    expect(e1.message).toContain(
+      'q.json: question "eeu_kz_coop" has two answers labelled "Support" (en), codes 1 and 2',
+    );
+    expect(e1.details).toMatchObject({
+      file: 'q.json',
+      question: 'eeu_kz_coop',
+      kind: 'answers',
+      label: 'Support',
+      language: 'en',
+      codes: [1, 2],
+    });
+    // in a translation only, in the battery's scale
+    const ru = bundled();
+    ru.attitudes.scale[1].label.ru = ru.attitudes.scale[0].label.ru;
+    expect(refused(ru).details).toMatchObject({
+      question: 'attitudes',
+      language: 'ru',
+      label: 'Очень положительно',
+      codes: [1, 2],
+    });
+    // a multiple-response question's options, the battery's items: by their keys
+    const mr = bundled();
+    mr.multipleResponse[0].options[1].label = mr.multipleResponse[0].options[0].label;
+    const e3 = refused(mr);
+    expect(e3.message).toContain(
+      'question "reliable" has two options labelled "Russia" (en), keys "russia" and "china"',
+    );
+    expect((e3.details.problems as string[]).length).toBe(3); // en, ru and be
+    const items = bundled();
+    items.attitudes.items[2].label.en = items.attitudes.items[0].label.en;
+    expect(refused(items).details).toMatchObject({
+      question: 'attitudes',
+      codes: ['russia', 'kazakhstan'],
+    });
+    // the same label in two questions is fine, and so is the bundled file
+    const two = bundled();
+    two.eeu[1].answers[0].label = two.eeu[0].answers[0].label;
+    expect(parseQuestionnaire(two).eeu.length).toBe(two.eeu.length);
+  });
+
   it('rejects a rank check whose options above do not match the rank', () => {
     expect(() =>
       parseQuestionnaire({

@@ -561,4 +561,32 @@ describe('the bundled files', () => {
       nest: true,
     });
   });
+
+  it("writes labels a spreadsheet would run as formulas with a ' before them (escapeFormulas: false: as they are)", () => {
+    const data = fromColumns({
+      '@vote': ['=1+2', '-no', '=1+2', 'yes', '+A1', 'yes'],
+      score: [-0.5, -0.5, -0.5, -0.5, -0.5, -0.5],
+    });
+    const topline = (escapeFormulas?: boolean) =>
+      table(
+        pollReport({ data, charts: false, source: '=src', escapeFormulas }).tables.get('topline')!,
+      );
+    const safe = topline();
+    expect(new Set(safe.map((r) => r.variable))).toEqual(new Set(["'@vote", 'score']));
+    expect(
+      safe
+        .filter((r) => r.variable === "'@vote")
+        .map((r) => r.level)
+        .sort(),
+    ).toEqual(["'+A1", "'-no", "'=1+2", 'yes']);
+    expect(new Set(safe.map((r) => r.source))).toEqual(new Set(["'=src"]));
+    expect(safe.find((r) => r.variable === 'score')!.estimate).toBe('-0.5');
+    const raw = topline(false);
+    expect(
+      raw
+        .filter((r) => r.variable === '@vote')
+        .map((r) => r.level)
+        .sort(),
+    ).toEqual(['+A1', '-no', '=1+2', 'yes']);
+  });
 });

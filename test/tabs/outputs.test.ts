@@ -34,6 +34,35 @@ describe('tabsToCsv', () => {
     expect(parsed.data[3]!.level).toBe('no "never"');
     expect(csv.endsWith('\n')).toBe(true);
   });
+
+  it("writes labels a spreadsheet would run as formulas with a ' before them, never numbers", () => {
+    const odd = fromColumns({
+      '=cmd|x': ['=1+2', '@SUM(A1)', '=1+2', '+A1', '-2+3', '\tx'],
+      y: [-1, 0, -1, 0, -1, 0],
+      '-g': ['=HYPERLINK("http://x")', 'b', '=HYPERLINK("http://x")', 'b', 'b', 'b'],
+    });
+    const t = svyTabs(svyDesign(odd), { rows: ['=cmd|x', 'y'], banner: ['-g'] });
+    const parse = (csv: string) => {
+      const p = Papa.parse<Record<string, string>>(csv.trim(), { header: true });
+      expect(p.errors).toEqual([]);
+      return p.data;
+    };
+    const rows = parse(tabsToCsv(t, { source: '=evil()' }));
+    const levels = new Set(rows.filter((r) => r.variable === "'=cmd|x").map((r) => r.level));
+    expect([...levels].sort()).toEqual(["'\tx", "'+A1", "'-2+3", "'=1+2", "'@SUM(A1)"]);
+    expect(new Set(rows.map((r) => r.banner_level))).toEqual(
+      new Set(['', 'b', '\'=HYPERLINK("http://x")']),
+    );
+    expect(new Set(rows.map((r) => r.banner_variable))).toEqual(new Set(['', "'-g"]));
+    expect(new Set(rows.map((r) => r.source))).toEqual(new Set(["'=evil()"]));
+    // a negative mean is a number: written as it is
+    const mean = rows.find((r) => r.variable === 'y' && r.column === 'A')!;
+    expect(mean.estimate).toBe('-0.5');
+    // raw on request: the labels as they are
+    const raw = parse(tabsToCsv(t, { escapeFormulas: false }));
+    expect(new Set(raw.map((r) => r.variable))).toEqual(new Set(['=cmd|x', 'y']));
+    expect(raw.some((r) => r.banner_level === '=HYPERLINK("http://x")')).toBe(true);
+  });
 });
 
 describe('tabsNotes and tabsTables', () => {

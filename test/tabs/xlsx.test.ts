@@ -4,6 +4,8 @@
  */
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
+import { fromColumns } from '../../src/data/frame.js';
+import { svyDesign } from '../../src/design/build.js';
 import { svyTabs } from '../../src/tabs/tabs.js';
 import type { Tabs } from '../../src/tabs/types.js';
 import { tabsToXlsx } from '../../src/tabs/xlsx.js';
@@ -143,5 +145,47 @@ describe('tabsToXlsx', () => {
     await expect(tabsToXlsx(tabsOf(), { decimals: 1.5 })).rejects.toMatchObject({
       code: 'BAD_OPTION',
     });
+  });
+
+  it('names sheets Excel accepts from hostile question ids, and writes formula-like labels as text', async () => {
+    const long = 'Я'.repeat(40);
+    const data = fromColumns({
+      'a/b:c*?[x]': ['=1+2', '@SUM(A1)', '=1+2', '-2+3', '+A1', '=1+2'],
+      [`${long}1`]: ['x', 'y', 'x', 'y', 'x', 'y'],
+      [`${long}2`]: ['x', 'y', 'y', 'y', 'x', 'y'],
+      "'History'": ['p', 'q', 'p', 'q', 'p', 'q'],
+      'ctl\u0001\tname': ['p', 'q', 'p', 'q', 'p', 'q'],
+      g: ['=HYPERLINK("http://x")', 'b', '=HYPERLINK("http://x")', 'b', 'b', 'b'],
+    });
+    const rows = ['a/b:c*?[x]', `${long}1`, `${long}2`, "'History'", 'ctl\u0001\tname'];
+    const tabs = svyTabs(svyDesign(data), { rows, banner: ['g'] });
+    const wb = await open(await tabsToXlsx(tabs));
+    const names = wb.worksheets.map((w) => w.name);
+    expect(names).toEqual([
+      'Contents',
+      'T1 a_b_c___x_',
+      `T2 ${'Я'.repeat(28)}`,
+      `T3 ${'Я'.repeat(28)}`,
+      "T4 'History", // no apostrophe at the end
+      'T5 ctl name',
+    ]);
+    for (const n of names) {
+      expect(n.length).toBeLessThanOrEqual(31);
+      expect(n).not.toMatch(/[[\]:*?/\\]|^'|'$/);
+    }
+    // every text cell is a string, never a formula; the labels are as they are
+    const texts: string[] = [];
+    for (const ws of wb.worksheets) {
+      ws.eachRow((row) => {
+        row.eachCell((cell) => {
+          expect(cell.type).not.toBe(ExcelJS.ValueType.Formula);
+          expect(cell.formula).toBeUndefined();
+          if (cell.type === ExcelJS.ValueType.String) texts.push(cell.value as string);
+        });
+      });
+    }
+    for (const label of ['=1+2', '@SUM(A1)', '-2+3', '+A1', '=HYPERLINK("http://x")']) {
+      expect(texts).toContain(label);
+    }
   });
 });

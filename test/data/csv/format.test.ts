@@ -3,9 +3,15 @@
  * options (delimiter, newline, byte order mark, formula escaping), and that the readers give the
  * frame back.
  */
+import Papa from 'papaparse';
 import { describe, expect, it } from 'vitest';
 import { parseCsv } from '../../../src/data/csv/csv.js';
-import { csvChunks, formatCsv, isFormulaLike } from '../../../src/data/csv/format.js';
+import {
+  csvChunks,
+  formatCsv,
+  formatCsvTable,
+  isFormulaLike,
+} from '../../../src/data/csv/format.js';
 import { draftCodebook } from '../../../src/data/draft-codebook.js';
 import { column, fromColumns } from '../../../src/data/frame.js';
 import { DataFormatError } from '../../../src/errors.js';
@@ -204,5 +210,51 @@ describe('isFormulaLike', () => {
     const no = ['', 'a', ' =1', 'a=1', '-5', '+1.5', '-1e-3', '-0', '1'];
     for (const s of yes) expect(isFormulaLike(s), JSON.stringify(s)).toBe(true);
     for (const s of no) expect(isFormulaLike(s), JSON.stringify(s)).toBe(false);
+  });
+});
+
+describe('formatCsvTable', () => {
+  it('quotes only what needs it, writes numbers at full precision and missing as empty', () => {
+    const text = formatCsvTable(
+      ['key', 'label', 'share', 'differs'],
+      [
+        ['a', 'Say "yes", or no', 1 / 3, true],
+        ['b', 'line\nbreak', Number.NaN, null],
+      ],
+    );
+    expect(text).toBe(
+      'key,label,share,differs\na,"Say ""yes"", or no",0.3333333333333333,true\nb,"line\nbreak",,\n',
+    );
+    const parsed = Papa.parse<string[]>(text, { skipEmptyLines: true });
+    expect(parsed.errors).toEqual([]);
+    expect(parsed.data[1]).toEqual(['a', 'Say "yes", or no', '0.3333333333333333', 'true']);
+    expect(Number(parsed.data[1]![2])).toBe(1 / 3);
+  });
+
+  it('escapes text a spreadsheet would run (= + - @ tab CR first), never numbers', () => {
+    const risky = ['=1+2', '+A1', '-2+3', '@SUM(A1)', '\tx', '\rx', '=HYPERLINK("http://x")'];
+    const text = formatCsvTable(
+      ['label', 'x'],
+      [...risky.map((r) => [r, -0.5]), ['-5', -5], ['a=b', 1e-7]],
+    );
+    const parsed = Papa.parse<string[]>(text, { skipEmptyLines: true });
+    expect(parsed.errors).toEqual([]);
+    const body = parsed.data.slice(1);
+    expect(body.map((r) => r[0])).toEqual([...risky.map((r) => `'${r}`), '-5', 'a=b']);
+    expect(body.map((r) => r[1])).toEqual([...risky.map(() => '-0.5'), '-5', '1e-7']);
+    // the header is text too
+    expect(formatCsvTable(['=x'], []).startsWith('"\'=x"')).toBe(true);
+    // raw on request, for a program that reads the labels back
+    const raw = Papa.parse<string[]>(
+      formatCsvTable(
+        ['label'],
+        risky.map((r) => [r]),
+        { escapeFormulas: false },
+      ),
+      {
+        skipEmptyLines: true,
+      },
+    );
+    expect(raw.data.slice(1).map((r) => r[0])).toEqual(risky);
   });
 });
