@@ -12,7 +12,7 @@ import { limitOption, tooLargeMessage } from '../limits.js';
 import { hadamard } from './hadamard.js';
 import { firstNonNumericRow } from './keys.js';
 import type { ReplicateDesign, ReplicateType } from './replicate-types.js';
-import { ldexp, weightExponent } from './scale.js';
+import { scaledBy, unscaled, weightExponent, workingDesign } from './scale.js';
 import type { LinearizationDesign, Stage } from './types.js';
 
 const REPLICATE_TYPES: readonly ReplicateType[] = [
@@ -367,11 +367,18 @@ export function asRepDesign(design: LinearizationDesign, opts: AsRepOptions = {}
   };
   const source = design.data.load.source;
   const where: Where = { source, limits: replicateLimits(opts) };
+  // Replicate weights are made from the weights scaled near 1 when they are extreme (times a
+  // factor such as n/(n−1), subnormal weights would round) and multiplied back; the estimators
+  // then compute on the replicates as made (see unscaled).
+  const { design: working, exponent } = workingDesign(design);
+  const made = (m: Made): Made =>
+    exponent === 0 ? m : { ...m, replicates: m.replicates.map((r) => unscaled(r, exponent)) };
+  const on = working as LinearizationDesign;
   switch (type) {
     case 'JK1':
-      return finish({ ...common, repType: 'JK1', ...jk1(design, stage, useFpc, where) });
+      return finish({ ...common, repType: 'JK1', ...made(jk1(on, stage, useFpc, where)) });
     case 'JKn':
-      return finish({ ...common, repType: 'JKn', ...jkn(design, stage, useFpc, where) });
+      return finish({ ...common, repType: 'JKn', ...made(jkn(on, stage, useFpc, where)) });
     case 'BRR':
     case 'Fay': {
       const rho = type === 'Fay' ? checkRho('Fay', opts.rho, warnings)! : 0;
@@ -379,12 +386,12 @@ export function asRepDesign(design: LinearizationDesign, opts: AsRepOptions = {}
         ...common,
         repType: type,
         rho: type === 'Fay' ? rho : undefined,
-        ...brr(design, stage, rho, where),
+        ...made(brr(on, stage, rho, where)),
       });
     }
     default: {
-      const r = bootstrap(design, stage, useFpc, opts, warnings, where);
-      return finish({ ...common, repType: 'bootstrap', ...r });
+      const r = bootstrap(on, stage, useFpc, opts, warnings, where);
+      return finish({ ...common, repType: 'bootstrap', ...made(r) });
     }
   }
 }
@@ -973,10 +980,11 @@ export function replicateWeightMatrixRank(
 ): number {
   if (columns.length > 0) {
     // the rank does not change with the scale; weights near 1e±300 would overflow its squares
+    // (and replicates made from scaled weights are read as made, see unscaled)
     const k = weightExponent(columns[0]!);
     if (k !== 0)
       return weightMatrixRank(
-        columns.map((c) => c.map((v) => ldexp(v, -k))),
+        columns.map((c) => scaledBy(c, k)),
         rows,
         tol,
       );
