@@ -10,6 +10,7 @@ import type { Column, SurveyData } from '../data/types.js';
 import { DesignError } from '../errors.js';
 import { limitOption, tooLargeMessage } from '../limits.js';
 import { hadamard } from './hadamard.js';
+import { knownJk1Rank, rememberJk1 } from './jackknife-rank.js';
 import { firstNonNumericRow } from './keys.js';
 import type { ReplicateDesign, ReplicateType } from './replicate-types.js';
 import { scaledBy, unscaled, weightExponent, workingDesign } from './scale.js';
@@ -54,8 +55,9 @@ export interface RepDesignSpec {
   allowZeroWeights?: boolean;
   /**
    * Most replicates (default 5,000; `Infinity` lifts it): the design's degrees of freedom take
-   * replicates² numbers and replicates³ steps to find (R's rank of the replicate weights), and
-   * every estimate is recomputed once per replicate. More is a `TOO_LARGE` error.
+   * replicates² numbers and replicates³ steps to find (R's rank of the replicate weights; JK1's
+   * comes from its structure in one pass, but that of a JK1 design weighted afterwards does not),
+   * and every estimate is recomputed once per replicate. More is a `TOO_LARGE` error.
    */
   maxReplicates?: number;
   /**
@@ -375,8 +377,12 @@ export function asRepDesign(design: LinearizationDesign, opts: AsRepOptions = {}
     exponent === 0 ? m : { ...m, replicates: m.replicates.map((r) => unscaled(r, exponent)) };
   const on = working as LinearizationDesign;
   switch (type) {
-    case 'JK1':
-      return finish({ ...common, repType: 'JK1', ...made(jk1(on, stage, useFpc, where)) });
+    case 'JK1': {
+      const jk = made(jk1(on, stage, useFpc, where));
+      // its rank (R's degf) then comes from this structure in linear time
+      rememberJk1(jk.replicates, on.weights, stage.rowCluster, stage.nClusters);
+      return finish({ ...common, repType: 'JK1', ...jk });
+    }
     case 'JKn':
       return finish({ ...common, repType: 'JKn', ...made(jkn(on, stage, useFpc, where)) });
     case 'BRR':
@@ -978,6 +984,8 @@ export function replicateWeightMatrixRank(
   rows: Uint8Array | null = null,
   tol = RANK_TOL,
 ): number {
+  const known = knownJk1Rank(columns, rows, tol);
+  if (known !== null) return known;
   if (columns.length > 0) {
     // the rank does not change with the scale; weights near 1e±300 would overflow its squares
     // (and replicates made from scaled weights are read as made, see unscaled)
