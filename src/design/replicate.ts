@@ -10,7 +10,7 @@ import type { Column, SurveyData } from '../data/types.js';
 import { DesignError } from '../errors.js';
 import { limitOption, tooLargeMessage } from '../limits.js';
 import { hadamard } from './hadamard.js';
-import { knownJk1Rank, rememberJk1 } from './jackknife-rank.js';
+import { knownJackknifeRank, rememberJackknife } from './jackknife-rank.js';
 import { firstNonNumericRow } from './keys.js';
 import type { ReplicateDesign, ReplicateType } from './replicate-types.js';
 import { scaledBy, unscaled, weightExponent, workingDesign } from './scale.js';
@@ -56,7 +56,7 @@ export interface RepDesignSpec {
   /**
    * Most replicates (default 5,000; `Infinity` lifts it): the design's degrees of freedom take
    * replicates² numbers and replicates³ steps to find (R's rank of the replicate weights; JK1's
-   * comes from its structure in one pass, but that of a JK1 design weighted afterwards does not),
+   * and JKn's come from their structure in one pass, but not once the design is weighted),
    * and every estimate is recomputed once per replicate. More is a `TOO_LARGE` error.
    */
   maxReplicates?: number;
@@ -377,14 +377,21 @@ export function asRepDesign(design: LinearizationDesign, opts: AsRepOptions = {}
     exponent === 0 ? m : { ...m, replicates: m.replicates.map((r) => unscaled(r, exponent)) };
   const on = working as LinearizationDesign;
   switch (type) {
-    case 'JK1': {
-      const jk = made(jk1(on, stage, useFpc, where));
+    case 'JK1':
+    case 'JKn': {
+      const jk = made(
+        type === 'JK1' ? jk1(on, stage, useFpc, where) : jkn(on, stage, useFpc, where),
+      );
       // its rank (R's degf) then comes from this structure in linear time
-      rememberJk1(jk.replicates, on.weights, stage.rowCluster, stage.nClusters);
-      return finish({ ...common, repType: 'JK1', ...jk });
+      rememberJackknife(jk.replicates, {
+        weights: on.weights,
+        rowCluster: stage.rowCluster,
+        clusterStratum: stage.clusterStratum,
+        ...jk.jackknife!,
+      });
+      const { jackknife: _, ...parts } = jk;
+      return finish({ ...common, repType: type, ...parts });
     }
-    case 'JKn':
-      return finish({ ...common, repType: 'JKn', ...made(jkn(on, stage, useFpc, where)) });
     case 'BRR':
     case 'Fay': {
       const rho = type === 'Fay' ? checkRho('Fay', opts.rho, warnings)! : 0;
@@ -440,6 +447,8 @@ interface Made {
   replicates: Float64Array[];
   scale: number;
   rscales: Float64Array;
+  /** Jackknife replicates: their structure, for the rank (see rememberJackknife). */
+  jackknife?: { deletes: Int32Array; stratumFactor: Float64Array };
 }
 
 /** The limits on replicates, from the options. */
@@ -527,7 +536,15 @@ function jk1(design: LinearizationDesign, stage: Stage, useFpc: boolean, where: 
     for (let i = 0; i < rows; i++) out[i] = cluster[i] === r ? 0 : w[i]! * factor;
     replicates.push(out);
   }
-  return { replicates, scale: (f * (n - 1)) / n, rscales: new Float64Array(n).fill(1) };
+  return {
+    replicates,
+    scale: (f * (n - 1)) / n,
+    rscales: new Float64Array(n).fill(1),
+    jackknife: {
+      deletes: Int32Array.from({ length: n }, (_, r) => r),
+      stratumFactor: Float64Array.of(factor),
+    },
+  };
 }
 
 /** R's jknweights: delete one PSU at a time within its stratum. */
@@ -541,6 +558,8 @@ function jkn(design: LinearizationDesign, stage: Stage, useFpc: boolean, where: 
   const lonely = design.lonelyPsu;
   const replicates: Float64Array[] = [];
   const rscales: number[] = [];
+  const deletes: number[] = []; // per replicate: the PSU it deletes (-1: a whole lonely stratum)
+  const stratumFactor = new Float64Array(nStrata);
   checkStorage(rows, stage.nClusters, where);
   for (let s = 0; s < nStrata; s++) {
     const nh = stage.stratumSampled[s]!;
@@ -561,9 +580,11 @@ function jkn(design: LinearizationDesign, stage: Stage, useFpc: boolean, where: 
       for (let i = 0; i < rows; i++) out[i] = stratum[i] === s ? 0 : w[i]! * factor;
       replicates.push(out);
       rscales.push((nStrata - 1) / nStrata);
+      deletes.push(-1);
       continue;
     }
     const factor = nh / (nh - 1);
+    stratumFactor[s] = factor;
     const rscale = (f * (nh - 1)) / nh;
     const start = stage.stratumClusterStart[s]!;
     for (let k = 0; k < nh; k++) {
@@ -575,6 +596,7 @@ function jkn(design: LinearizationDesign, stage: Stage, useFpc: boolean, where: 
       }
       replicates.push(out);
       rscales.push(rscale);
+      deletes.push(c);
     }
   }
   if (replicates.length === 0) {
@@ -588,7 +610,12 @@ function jkn(design: LinearizationDesign, stage: Stage, useFpc: boolean, where: 
   if (replicates.length < stage.nClusters && lonely === 'average') {
     scale = stage.nClusters / replicates.length;
   }
-  return { replicates, scale, rscales: Float64Array.from(rscales) };
+  return {
+    replicates,
+    scale,
+    rscales: Float64Array.from(rscales),
+    jackknife: { deletes: Int32Array.from(deletes), stratumFactor },
+  };
 }
 
 /** C-locale string order, as R's `order()` and `table()` in the C locale. */
@@ -984,7 +1011,7 @@ export function replicateWeightMatrixRank(
   rows: Uint8Array | null = null,
   tol = RANK_TOL,
 ): number {
-  const known = knownJk1Rank(columns, rows, tol);
+  const known = knownJackknifeRank(columns, rows, tol);
   if (known !== null) return known;
   if (columns.length > 0) {
     // the rank does not change with the scale; weights near 1e±300 would overflow its squares
