@@ -18,7 +18,7 @@ const LIMIT = 256;
 /** Per weights array: the exponent k its estimates are computed with (weights times 2^-k). */
 const exponents = new WeakMap<Float64Array, number>();
 /** Per weights array: its scaled copy (so designs sharing weights share the copy). */
-const scaledArrays = new WeakMap<Float64Array, Float64Array>();
+const scaledArrays = new WeakMap<Float64Array, { k: number; values: Float64Array }>();
 /** Per replicate set: its scaled copy (designs sharing replicates share the copy). */
 const scaledSets = new WeakMap<readonly Float64Array[], readonly Float64Array[]>();
 /** Per design: an exponent given by {@link inheritExponent} (its weights not read). */
@@ -115,8 +115,9 @@ export function rangeExponent(max: number, minPositive: number): number {
 }
 
 /**
- * An array times 2^-k: the array itself for k = 0, the cached copy {@link workingDesign} uses when
- * k is the array's own exponent, else a new copy.
+ * An array times 2^-k: the array itself for k = 0, else the copy {@link workingDesign} keeps for
+ * it (made once), or one made from that copy for another k, so that an array multiplied back from
+ * exact scaled values ({@link rememberScaled}) is read as those values, not as rounded.
  * @param values - Weights (or population figures) in their own unit.
  * @param k - The exponent.
  * @example
@@ -125,11 +126,7 @@ export function rangeExponent(max: number, minPositive: number): number {
  * ```
  */
 export function scaledBy(values: Float64Array, k: number): Float64Array {
-  if (k === 0) return values;
-  if (weightExponent(values) === k) return scaledArray(values, k);
-  const out = new Float64Array(values.length);
-  for (let i = 0; i < values.length; i++) out[i] = ldexp(values[i]!, -k);
-  return out;
+  return k === 0 ? values : scaledArray(values, k);
 }
 
 /**
@@ -169,7 +166,7 @@ export function ownScaled(values: Float64Array): Float64Array {
 export function rememberScaled(original: Float64Array, scaled: Float64Array, k: number): void {
   exponents.set(original, k);
   if (k === 0) return;
-  scaledArrays.set(original, scaled);
+  scaledArrays.set(original, { k, values: scaled });
   exponents.set(scaled, 0);
 }
 
@@ -216,14 +213,21 @@ export function inheritExponent(part: SurveyDesign, whole: SurveyDesign): void {
   designExponents.set(part, weightExponent(whole.weights));
 }
 
+/**
+ * w times 2^-k: the copy kept for w when it has that exponent; else made from the kept copy (exact
+ * where w itself was rounded, see rememberScaled) or from w, and kept when w had none.
+ */
 function scaledArray(w: Float64Array, k: number): Float64Array {
-  let out = scaledArrays.get(w);
-  if (out === undefined) {
-    out = new Float64Array(w.length);
+  const kept = scaledArrays.get(w);
+  if (kept !== undefined && kept.k === k) return kept.values;
+  const out = new Float64Array(w.length);
+  if (kept !== undefined) {
+    for (let i = 0; i < w.length; i++) out[i] = ldexp(kept.values[i]!, kept.k - k);
+  } else {
     for (let i = 0; i < w.length; i++) out[i] = ldexp(w[i]!, -k);
-    scaledArrays.set(w, out);
-    exponents.set(out, 0);
+    scaledArrays.set(w, { k, values: out });
   }
+  exponents.set(out, 0);
   return out;
 }
 

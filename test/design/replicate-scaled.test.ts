@@ -4,6 +4,7 @@
  * the ordinary design, totals times 2^k; and raking such a replicate design.
  */
 import { describe, expect, it } from 'vitest';
+import { fromColumns } from '../../src/data/frame.js';
 import type { Column, SurveyData } from '../../src/data/types.js';
 import { svyDesign } from '../../src/design/build.js';
 import { asRepDesign } from '../../src/design/replicate.js';
@@ -86,6 +87,24 @@ describe('asRepDesign of extreme weights', () => {
       }
     }
   }
+
+  it('raking a JK1 design of unequal subnormal weights (the step scales them by another power of two)', () => {
+    // JK1 multiplies these by 15/14, which rounds them as subnormals; raking reads the replicates
+    // as made, times 2^-k for its own k (halfway to the population's exponent)
+    const n = 15;
+    const g = Array.from({ length: n }, (_, i) => (i % 3 === 0 ? 'a' : 'b'));
+    const y = Array.from({ length: n }, (_, i) => (i * 7) % 5);
+    const w = Array.from({ length: n }, (_, i) => 100 + ((i * 37) % 200));
+    const make = (k: number) => {
+      const data = fromColumns({ g, y, w: w.map((x) => ldexp(x, k)) });
+      const jk = asRepDesign(svyDesign(data, { weights: 'w' }));
+      return rake(jk, [{ variable: 'g', population: { a: ldexp(4000, k), b: ldexp(9000, k) } }]);
+    };
+    const [plain] = svyMean(make(0), 'y');
+    const [tiny] = svyMean(make(-1074), 'y');
+    expectClose(tiny!.estimate, plain!.estimate, 1e-12, 'mean');
+    expectClose(tiny!.se, plain!.se, 1e-12, 'se');
+  });
 
   it('raking a JK1 design of subnormal weights to populations times 2^-1074', () => {
     const margins = (k: number) => [
