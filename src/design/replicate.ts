@@ -10,9 +10,10 @@ import type { Column, SurveyData } from '../data/types.js';
 import { DesignError } from '../errors.js';
 import { limitOption, tooLargeMessage } from '../limits.js';
 import { hadamard } from './hadamard.js';
+import { knownJackknifeRank, rememberJackknife } from './jackknife-rank.js';
 import { firstNonNumericRow } from './keys.js';
 import type { ReplicateDesign, ReplicateType } from './replicate-types.js';
-import { ldexp, weightExponent } from './scale.js';
+import { scaledBy, unscaled, weightExponent, workingDesign } from './scale.js';
 import type { LinearizationDesign, Stage } from './types.js';
 
 const REPLICATE_TYPES: readonly ReplicateType[] = [
@@ -54,8 +55,9 @@ export interface RepDesignSpec {
   allowZeroWeights?: boolean;
   /**
    * Most replicates (default 5,000; `Infinity` lifts it): the design's degrees of freedom take
-   * replicates² numbers and replicates³ steps to find (R's rank of the replicate weights), and
-   * every estimate is recomputed once per replicate. More is a `TOO_LARGE` error.
+   * replicates² numbers and replicates³ steps to find (R's rank of the replicate weights; JK1's
+   * and JKn's come from their structure in one pass, but not once the design is weighted),
+   * and every estimate is recomputed once per replicate. More is a `TOO_LARGE` error.
    */
   maxReplicates?: number;
   /**
@@ -367,11 +369,29 @@ export function asRepDesign(design: LinearizationDesign, opts: AsRepOptions = {}
   };
   const source = design.data.load.source;
   const where: Where = { source, limits: replicateLimits(opts) };
+  // Replicate weights are made from the weights scaled near 1 when they are extreme (times a
+  // factor such as n/(n−1), subnormal weights would round) and multiplied back; the estimators
+  // then compute on the replicates as made (see unscaled).
+  const { design: working, exponent } = workingDesign(design);
+  const made = (m: Made): Made =>
+    exponent === 0 ? m : { ...m, replicates: m.replicates.map((r) => unscaled(r, exponent)) };
+  const on = working as LinearizationDesign;
   switch (type) {
     case 'JK1':
-      return finish({ ...common, repType: 'JK1', ...jk1(design, stage, useFpc, where) });
-    case 'JKn':
-      return finish({ ...common, repType: 'JKn', ...jkn(design, stage, useFpc, where) });
+    case 'JKn': {
+      const jk = made(
+        type === 'JK1' ? jk1(on, stage, useFpc, where) : jkn(on, stage, useFpc, where),
+      );
+      // its rank (R's degf) then comes from this structure in linear time
+      rememberJackknife(jk.replicates, {
+        weights: on.weights,
+        rowCluster: stage.rowCluster,
+        clusterStratum: stage.clusterStratum,
+        ...jk.jackknife!,
+      });
+      const { jackknife: _, ...parts } = jk;
+      return finish({ ...common, repType: type, ...parts });
+    }
     case 'BRR':
     case 'Fay': {
       const rho = type === 'Fay' ? checkRho('Fay', opts.rho, warnings)! : 0;
@@ -379,12 +399,12 @@ export function asRepDesign(design: LinearizationDesign, opts: AsRepOptions = {}
         ...common,
         repType: type,
         rho: type === 'Fay' ? rho : undefined,
-        ...brr(design, stage, rho, where),
+        ...made(brr(on, stage, rho, where)),
       });
     }
     default: {
-      const r = bootstrap(design, stage, useFpc, opts, warnings, where);
-      return finish({ ...common, repType: 'bootstrap', ...r });
+      const r = bootstrap(on, stage, useFpc, opts, warnings, where);
+      return finish({ ...common, repType: 'bootstrap', ...made(r) });
     }
   }
 }
@@ -427,6 +447,8 @@ interface Made {
   replicates: Float64Array[];
   scale: number;
   rscales: Float64Array;
+  /** Jackknife replicates: their structure, for the rank (see rememberJackknife). */
+  jackknife?: { deletes: Int32Array; stratumFactor: Float64Array };
 }
 
 /** The limits on replicates, from the options. */
@@ -514,7 +536,15 @@ function jk1(design: LinearizationDesign, stage: Stage, useFpc: boolean, where: 
     for (let i = 0; i < rows; i++) out[i] = cluster[i] === r ? 0 : w[i]! * factor;
     replicates.push(out);
   }
-  return { replicates, scale: (f * (n - 1)) / n, rscales: new Float64Array(n).fill(1) };
+  return {
+    replicates,
+    scale: (f * (n - 1)) / n,
+    rscales: new Float64Array(n).fill(1),
+    jackknife: {
+      deletes: Int32Array.from({ length: n }, (_, r) => r),
+      stratumFactor: Float64Array.of(factor),
+    },
+  };
 }
 
 /** R's jknweights: delete one PSU at a time within its stratum. */
@@ -528,6 +558,8 @@ function jkn(design: LinearizationDesign, stage: Stage, useFpc: boolean, where: 
   const lonely = design.lonelyPsu;
   const replicates: Float64Array[] = [];
   const rscales: number[] = [];
+  const deletes: number[] = []; // per replicate: the PSU it deletes (-1: a whole lonely stratum)
+  const stratumFactor = new Float64Array(nStrata);
   checkStorage(rows, stage.nClusters, where);
   for (let s = 0; s < nStrata; s++) {
     const nh = stage.stratumSampled[s]!;
@@ -548,9 +580,11 @@ function jkn(design: LinearizationDesign, stage: Stage, useFpc: boolean, where: 
       for (let i = 0; i < rows; i++) out[i] = stratum[i] === s ? 0 : w[i]! * factor;
       replicates.push(out);
       rscales.push((nStrata - 1) / nStrata);
+      deletes.push(-1);
       continue;
     }
     const factor = nh / (nh - 1);
+    stratumFactor[s] = factor;
     const rscale = (f * (nh - 1)) / nh;
     const start = stage.stratumClusterStart[s]!;
     for (let k = 0; k < nh; k++) {
@@ -562,6 +596,7 @@ function jkn(design: LinearizationDesign, stage: Stage, useFpc: boolean, where: 
       }
       replicates.push(out);
       rscales.push(rscale);
+      deletes.push(c);
     }
   }
   if (replicates.length === 0) {
@@ -575,7 +610,12 @@ function jkn(design: LinearizationDesign, stage: Stage, useFpc: boolean, where: 
   if (replicates.length < stage.nClusters && lonely === 'average') {
     scale = stage.nClusters / replicates.length;
   }
-  return { replicates, scale, rscales: Float64Array.from(rscales) };
+  return {
+    replicates,
+    scale,
+    rscales: Float64Array.from(rscales),
+    jackknife: { deletes: Int32Array.from(deletes), stratumFactor },
+  };
 }
 
 /** C-locale string order, as R's `order()` and `table()` in the C locale. */
@@ -971,12 +1011,15 @@ export function replicateWeightMatrixRank(
   rows: Uint8Array | null = null,
   tol = RANK_TOL,
 ): number {
+  const known = knownJackknifeRank(columns, rows, tol);
+  if (known !== null) return known;
   if (columns.length > 0) {
     // the rank does not change with the scale; weights near 1e±300 would overflow its squares
+    // (and replicates made from scaled weights are read as made, see unscaled)
     const k = weightExponent(columns[0]!);
     if (k !== 0)
       return weightMatrixRank(
-        columns.map((c) => c.map((v) => ldexp(v, -k))),
+        columns.map((c) => scaledBy(c, k)),
         rows,
         tol,
       );

@@ -18,7 +18,7 @@ const LIMIT = 256;
 /** Per weights array: the exponent k its estimates are computed with (weights times 2^-k). */
 const exponents = new WeakMap<Float64Array, number>();
 /** Per weights array: its scaled copy (so designs sharing weights share the copy). */
-const scaledArrays = new WeakMap<Float64Array, Float64Array>();
+const scaledArrays = new WeakMap<Float64Array, { k: number; values: Float64Array }>();
 /** Per replicate set: its scaled copy (designs sharing replicates share the copy). */
 const scaledSets = new WeakMap<readonly Float64Array[], readonly Float64Array[]>();
 /** Per design: an exponent given by {@link inheritExponent} (its weights not read). */
@@ -90,14 +90,110 @@ export function weightExponent(weights: Float64Array): number {
  * ```
  */
 export function rememberRange(weights: Float64Array, max: number, minPositive: number): number {
-  let k = 0;
-  if (max > 0 && max < Number.POSITIVE_INFINITY) {
-    const e = exponentOf(max);
-    if (e > LIMIT) k = Math.max(0, Math.min(e, exponentOf(minPositive) + 1021));
-    else if (e < -LIMIT) k = e;
-  }
+  const k = rangeExponent(max, minPositive);
   exponents.set(weights, k);
   return k;
+}
+
+/**
+ * The exponent k that brings numbers whose largest value is `max` (and smallest positive value
+ * `minPositive`) near 1 by a factor 2^-k: 0 unless `max` is above 2^256 or below 2^-256; the
+ * shift down is capped so that `minPositive` stays a normal number.
+ * @param max - The largest value.
+ * @param minPositive - The smallest positive value (`Infinity` when none).
+ * @example
+ * ```ts
+ * console.log(rangeExponent(1000, 0.5), rangeExponent(2 ** 300, 2 ** 299), rangeExponent(2 ** 1000, 1)); // => 0 300 1000
+ * ```
+ */
+export function rangeExponent(max: number, minPositive: number): number {
+  if (!(max > 0 && max < Number.POSITIVE_INFINITY)) return 0;
+  const e = exponentOf(max);
+  if (e > LIMIT) return Math.max(0, Math.min(e, exponentOf(minPositive) + 1021));
+  if (e < -LIMIT) return e;
+  return 0;
+}
+
+/**
+ * An array times 2^-k: the array itself for k = 0, else the copy {@link workingDesign} keeps for
+ * it (made once), or one made from that copy for another k, so that an array multiplied back from
+ * exact scaled values ({@link rememberScaled}) is read as those values, not as rounded.
+ * @param values - Weights (or population figures) in their own unit.
+ * @param k - The exponent.
+ * @example
+ * ```ts
+ * console.log(Array.from(scaledBy(Float64Array.of(2 ** 600, 2 ** 601), 600))); // => [ 1, 2 ]
+ * ```
+ */
+export function scaledBy(values: Float64Array, k: number): Float64Array {
+  return k === 0 ? values : scaledArray(values, k);
+}
+
+/**
+ * An array scaled by its own power of two to near 1 (see {@link weightExponent}): the array itself
+ * when it is ordinary, else a copy (made once per array) times 2^-k. For computations that do
+ * not change when the array is multiplied by a constant (e.g. the variance adjustment of a
+ * weighting step reads the weights before and after it and the factors only through ratios).
+ * @param values - Weights or factors (their positive values decide the exponent).
+ * @example
+ * ```ts
+ * const w = Float64Array.from([3e-310, 1e-310]);
+ * const s = ownScaled(w);
+ * console.log(s[0] / s[1] === 3, ownScaled(Float64Array.of(1, 2))[1]); // => true 2
+ * ```
+ */
+export function ownScaled(values: Float64Array): Float64Array {
+  const k = weightExponent(values);
+  return k === 0 ? values : scaledArray(values, k);
+}
+
+/**
+ * Records that `scaled` is `original` times 2^-k computed without rounding (e.g. weights made
+ * from scaled weights and only then multiplied back to a subnormal or huge unit, which rounds), so
+ * that {@link workingDesign} computes on `scaled` instead of rescaling the rounded `original`.
+ * @param original - The array in its own unit.
+ * @param scaled - The same values times 2^-k, as computed.
+ * @param k - The exponent.
+ * @example
+ * ```ts
+ * const scaled = Float64Array.of(1 + 2 ** -40, 3);
+ * const original = scaled.map((v) => ldexp(v, -1070)); // subnormal: rounded to 1 and 3 × 2^-1070
+ * rememberScaled(original, scaled, -1070);
+ * const d = { ...svyDesign(fromColumns({ w: [1, 1] }), { weights: 'w' }), weights: original };
+ * console.log(original[0] === ldexp(1, -1070), workingDesign(d).design.weights === scaled); // => true true
+ * ```
+ */
+export function rememberScaled(original: Float64Array, scaled: Float64Array, k: number): void {
+  exponents.set(original, k);
+  if (k === 0) return;
+  scaledArrays.set(original, { k, values: scaled });
+  exponents.set(scaled, 0);
+}
+
+/**
+ * Values computed on weights times 2^-k, multiplied back by 2^k into a new array. When the result
+ * is not ordinary (beyond 2^±256, where multiplying back may round subnormal values), the scaled
+ * values are kept for {@link workingDesign} (see {@link rememberScaled}).
+ * @param scaled - The values in the scaled unit.
+ * @param k - The exponent.
+ * @example
+ * ```ts
+ * const w = unscaled(Float64Array.of(1.5, 3), -1070);
+ * console.log(w[0] === ldexp(1.5, -1070), workingDesign({ ...svyDesign(fromColumns({ w: [1, 1] }), { weights: 'w' }), weights: w }).design.weights[0]); // => true 1.5
+ * ```
+ */
+export function unscaled(scaled: Float64Array, k: number): Float64Array {
+  const out = new Float64Array(scaled.length);
+  let max = 0;
+  let minPositive = Number.POSITIVE_INFINITY;
+  for (let i = 0; i < scaled.length; i++) {
+    const x = ldexp(scaled[i]!, k);
+    out[i] = x;
+    if (x > max) max = x;
+    if (x > 0 && x < minPositive) minPositive = x;
+  }
+  if (rangeExponent(max, minPositive) !== 0) rememberScaled(out, scaled, k);
+  return out;
 }
 
 /**
@@ -117,14 +213,21 @@ export function inheritExponent(part: SurveyDesign, whole: SurveyDesign): void {
   designExponents.set(part, weightExponent(whole.weights));
 }
 
+/**
+ * w times 2^-k: the copy kept for w when it has that exponent; else made from the kept copy (exact
+ * where w itself was rounded, see rememberScaled) or from w, and kept when w had none.
+ */
 function scaledArray(w: Float64Array, k: number): Float64Array {
-  let out = scaledArrays.get(w);
-  if (out === undefined) {
-    out = new Float64Array(w.length);
+  const kept = scaledArrays.get(w);
+  if (kept !== undefined && kept.k === k) return kept.values;
+  const out = new Float64Array(w.length);
+  if (kept !== undefined) {
+    for (let i = 0; i < w.length; i++) out[i] = ldexp(kept.values[i]!, kept.k - k);
+  } else {
     for (let i = 0; i < w.length; i++) out[i] = ldexp(w[i]!, -k);
-    scaledArrays.set(w, out);
-    exponents.set(out, 0);
+    scaledArrays.set(w, { k, values: out });
   }
+  exponents.set(out, 0);
   return out;
 }
 

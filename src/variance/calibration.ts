@@ -17,6 +17,7 @@
  * before weighting; see {@link calibratedRows}). Each step adjusts the rows it weighted only.
  * @module
  */
+import { ownScaled } from '../design/scale.js';
 import type { SurveyDesign } from '../design/types.js';
 import type { CalibrateStep, PostStratifyStep, RakeStep } from '../design/weighting-history.js';
 import { pinvSym } from '../weighting/linalg.js';
@@ -110,7 +111,11 @@ export function calibratedInfluence(
 }
 
 function adjustPostStratified(step: PostStratifyStep, z: Float64Array): void {
-  const { cells, oldWeights: oldw, weights: psw } = step;
+  const { cells, weights: psw } = step;
+  // the old weights by their own power of two: the adjustment reads them only through
+  // oldw / Σ oldw, so it does not change, and old weights near 1e±308 cannot overflow. (psw is
+  // in the unit of the estimate's weights: R's psw = 1 for rows with both weights 0 is in it.)
+  const oldw = ownScaled(step.oldWeights);
   const nCells = step.factors.length;
   const sums = new Float64Array(nCells);
   const oldSum = new Float64Array(nCells);
@@ -139,7 +144,8 @@ function adjustPostStratified(step: PostStratifyStep, z: Float64Array): void {
  * Rows with weight 0 before raking are left out of the means (R would give NaN).
  */
 function adjustRaked(step: RakeStep, z: Float64Array): void {
-  const { cells, oldWeights: w0 } = step;
+  const { cells } = step;
+  const w0 = ownScaled(step.oldWeights); // z − w0 · D(Σ z / w0): the same with w0 times any constant
   const nCells = step.sweepFactors[0]!.length;
   const S0 = new Float64Array(nCells);
   const n = z.length;
@@ -204,7 +210,8 @@ export function rakingCorrection(
   const levelSum = levels.map((ls) => new Float64Array(ls.length));
   for (let sweep = 0; sweep < RAKING_SWEEPS; sweep++) {
     for (let j = 0; j < m; j++) {
-      const F = sweepFactors[j]!;
+      // F · ave((S0 − count · D) / F): the same with F times any constant, so F near 1
+      const F = ownScaled(sweepFactors[j]!);
       const sums = levelSum[j]!;
       sums.fill(0);
       for (let c = 0; c < nCells; c++) {
@@ -224,9 +231,10 @@ export function rakingCorrection(
  * they are (R would divide by their zero weight and give NaN).
  */
 function adjustCalibrated(step: CalibrateStep, columns: Float64Array[]): void {
-  const { units, oldWeights: w0 } = step;
+  const scaled = nearOne(step);
+  const { units, oldWeights: w0 } = scaled;
   const n = w0.length;
-  const correction = calibrationCorrection(step);
+  const correction = calibrationCorrection(scaled);
   const unitSum = new Float64Array(step.g.length);
   for (const z of columns) {
     unitSum.fill(0);
@@ -241,6 +249,25 @@ function adjustCalibrated(step: CalibrateStep, columns: Float64Array[]): void {
       if (w !== 0 && u >= 0) z[i]! -= w * fitted[u]!;
     }
   }
+}
+
+/** Per calibration step: the step with its old weights and g-weights each near 1 (or itself). */
+const nearOneSteps = new WeakMap<CalibrateStep, CalibrateStep>();
+
+/**
+ * A calibration step with its old weights and g-weights each scaled by its own power of two (see
+ * {@link ownScaled}): z − w0 · fitted is the same (β ∝ 1 / w0 and fitted = Xβ · g with β ∝ 1 / g),
+ * and weights or g-weights near 1e±308 do not overflow the cross-products.
+ */
+function nearOne(step: CalibrateStep): CalibrateStep {
+  let out = nearOneSteps.get(step);
+  if (out === undefined) {
+    const oldWeights = ownScaled(step.oldWeights);
+    const g = ownScaled(step.g);
+    out = oldWeights === step.oldWeights && g === step.g ? step : { ...step, oldWeights, g };
+    nearOneSteps.set(step, out);
+  }
+  return out;
 }
 
 /**

@@ -4,6 +4,7 @@
  * @module
  */
 import { replicateDegf, replicateWeightMatrixRank } from '../design/replicate.js';
+import { ldexp } from '../design/scale.js';
 import type { SurveyDesign } from '../design/types.js';
 import type {
   CalibrateStep,
@@ -33,7 +34,8 @@ import {
   withStep,
 } from './common.js';
 import { GINV_TOL, matVec, pinvSym } from './linalg.js';
-import { resolveMargins } from './rake.js';
+import { marginFigures, resolveMargins } from './rake.js';
+import { figures, weighScaled } from './scaled.js';
 
 /** Options of {@link calibrate}. */
 export interface CalibrateOptions {
@@ -112,6 +114,18 @@ const CALFUNS: readonly CalibrationFunction[] = ['linear', 'raking', 'logit'];
  */
 export function calibrate<D extends SurveyDesign>(design: D, opts: CalibrateOptions): D {
   checkDesign(design, 'calibrate');
+  const totals = Array.isArray(opts?.totals)
+    ? figures(opts.totals.map((t) => (t as { total?: unknown } | null)?.total))
+    : [];
+  const values = [...marginFigures(opts?.margins), ...totals];
+  return weighScaled(design, values, (working, k) => calibrateOn(working, opts, k));
+}
+
+/**
+ * {@link calibrate} on weights and population totals times 2^-k (see {@link weighScaled}; the
+ * g-weights and their bounds do not change).
+ */
+function calibrateOn<D extends SurveyDesign>(design: D, opts: CalibrateOptions, k: number): D {
   const calfun = opts?.calfun;
   if (!CALFUNS.includes(calfun)) {
     throw new WeightingError(
@@ -134,7 +148,7 @@ export function calibrate<D extends SurveyDesign>(design: D, opts: CalibrateOpti
   const [lower, upper] = checkBounds(opts.bounds, calfun);
   const bounded = lower > Number.NEGATIVE_INFINITY || upper < Number.POSITIVE_INFINITY;
 
-  const { dims, targets, notes: marginNotes } = resolveMargins(design, opts.margins);
+  const { dims, targets, notes: marginNotes } = resolveMargins(design, opts.margins, k);
   const totals = opts.totals ?? [];
   const dupTotal = firstDuplicate([
     ...dims.map((d) => d.variable),
@@ -202,7 +216,7 @@ export function calibrate<D extends SurveyDesign>(design: D, opts: CalibrateOpti
   const firstNumeric = columns.length;
   for (const t of totals) {
     columns.push(t.variable);
-    population.push(t.total);
+    population.push(ldexp(t.total, -k));
   }
   const p = columns.length;
   if (p > maxModelColumns) {
@@ -237,7 +251,7 @@ export function calibrate<D extends SurveyDesign>(design: D, opts: CalibrateOpti
   const linear = calfun === 'linear' && !bounded;
   /** The g-weights of units with weights W (per unit), or the error why they cannot be found. */
   const solve = (W: Float64Array) => {
-    checkLevelsMet(W, unitCell, cells, dims, targets);
+    checkLevelsMet(W, unitCell, cells, dims, targets, k);
     const fit = linear
       ? linearCalibration(unitX, W, pop, nUnits, p)
       : grake(
@@ -254,19 +268,22 @@ export function calibrate<D extends SurveyDesign>(design: D, opts: CalibrateOpti
           dims,
           targets,
           dummyOf,
+          k,
         );
     const achieved = misfitOf(unitX, W, fit.g, pop, nUnits, p);
     if (!(achieved.max < epsilon)) {
       const column = columns[achieved.column]!;
-      const base = `calibration (${calfun}${bounded ? `, bounds [${lower}, ${upper}]` : ''}) did not meet the totals after ${fit.iterations} iteration(s): ${column} is weighted to ${achieved.weighted} against ${pop[achieved.column]} (misfit ${achieved.max.toExponential(2)} relative to 1 + total, epsilon ${epsilon})`;
+      const weighted = ldexp(achieved.weighted, k);
+      const target = ldexp(pop[achieved.column]!, k);
+      const base = `calibration (${calfun}${bounded ? `, bounds [${lower}, ${upper}]` : ''}) did not meet the totals after ${fit.iterations} iteration(s): ${column} is weighted to ${weighted} against ${target} (misfit ${achieved.max.toExponential(2)} relative to 1 + total, epsilon ${epsilon})`;
       if (bounded) {
         throw new WeightingError(
           'INFEASIBLE_BOUNDS',
           `${base}; the bounds are probably too tight: widen them`,
           {
             column,
-            value: achieved.weighted,
-            population: pop[achieved.column],
+            value: weighted,
+            population: target,
             bounds: [lower, upper],
             iterations: fit.iterations,
             misfit: achieved.max,
@@ -278,8 +295,8 @@ export function calibrate<D extends SurveyDesign>(design: D, opts: CalibrateOpti
         `${base}; the calibration variables may be collinear in the sample, or the totals impossible to reach`,
         {
           column,
-          value: achieved.weighted,
-          population: pop[achieved.column],
+          value: weighted,
+          population: target,
           iterations: fit.iterations,
           misfit: achieved.max,
         },
@@ -354,7 +371,7 @@ export function calibrate<D extends SurveyDesign>(design: D, opts: CalibrateOpti
 
 /**
  * Every level of every margin needs weight: the units' weights `W` summed per level (units are
- * cells, or nest in the cells `unitCell`).
+ * cells, or nest in the cells `unitCell`; targets times 2^-k).
  */
 function checkLevelsMet(
   W: Float64Array,
@@ -362,6 +379,7 @@ function checkLevelsMet(
   cells: Cells,
   dims: Dimension[],
   targets: Float64Array[],
+  k: number,
 ): void {
   let cellW = W;
   if (unitCell) {
@@ -375,7 +393,8 @@ function checkLevelsMet(
     for (let l = 0; l < L; l++) {
       if (!(sums[l]! > 0)) {
         const counts = levelSums(cells, m, j, L, cells.count);
-        throw emptyCell(dims[j]!.variable, dims[j]!.levels[l]!, targets[j]![l]!, counts[l]!);
+        const count = ldexp(targets[j]![l]!, k);
+        throw emptyCell(dims[j]!.variable, dims[j]!.levels[l]!, count, counts[l]!);
       }
     }
   }
@@ -596,6 +615,7 @@ function grake(
   dims: ReturnType<typeof resolveMargins>['dims'],
   targets: Float64Array[],
   dummyOf: Int32Array[],
+  k = 0,
 ): Fit {
   const { Fm1, dF } = distance(calfun, L, U);
   const notes: string[] = [];
@@ -621,7 +641,7 @@ function grake(
       `calibrate: the sampling weights were rescaled by ${scale.toPrecision(3)} before calibrating (as R does when every total is over 20 times the sample's)${Number.isFinite(L) || Number.isFinite(U) ? '; the bounds apply to the rescaled weights' : ''}`,
     );
   }
-  checkFeasible(W, dims, targets, dummyOf, X, nUnits, p, L, U);
+  checkFeasible(W, dims, targets, dummyOf, X, nUnits, p, L, U, k);
 
   const eta = new Float64Array(p);
   const xeta = new Float64Array(nUnits);
@@ -687,7 +707,10 @@ function grake(
   return { g, iterations: Math.min(iter, maxIter), notes };
 }
 
-/** A level whose g-weights would all have to leave the bounds: the bounds cannot be met. */
+/**
+ * A level whose g-weights would all have to leave the bounds: the bounds cannot be met (targets
+ * times 2^-k, shown times 2^k).
+ */
 function checkFeasible(
   W: Float64Array,
   dims: ReturnType<typeof resolveMargins>['dims'],
@@ -698,6 +721,7 @@ function checkFeasible(
   p: number,
   L: number,
   U: number,
+  k: number,
 ): void {
   if (L === Number.NEGATIVE_INFINITY && U === Number.POSITIVE_INFINITY) return;
   for (let j = 0; j < dims.length; j++) {
@@ -721,14 +745,15 @@ function checkFeasible(
     for (let l = 0; l < d.levels.length; l++) {
       const need = targets[j]![l]! / sums[l]!;
       if (need < L * (1 - 1e-12) || need > U * (1 + 1e-12)) {
+        const population = ldexp(targets[j]![l]!, k);
         throw new WeightingError(
           'INFEASIBLE_BOUNDS',
-          `${d.variable} = "${d.levels[l]}" needs its weights multiplied by ${need.toPrecision(6)} on average to reach ${targets[j]![l]}, outside the bounds [${L}, ${U}]; widen the bounds`,
+          `${d.variable} = "${d.levels[l]}" needs its weights multiplied by ${need.toPrecision(6)} on average to reach ${population}, outside the bounds [${L}, ${U}]; widen the bounds`,
           {
             variable: d.variable,
             level: d.levels[l],
             value: need,
-            population: targets[j]![l],
+            population,
             bounds: [L, U],
           },
         );

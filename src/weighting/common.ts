@@ -8,6 +8,7 @@
 import { findColumn } from '../data/frame.js';
 import type { CategoricalColumn, NumericColumn } from '../data/types.js';
 import type { ReplicateDesign } from '../design/replicate-types.js';
+import { ldexp } from '../design/scale.js';
 import type { LinearizationDesign, SurveyDesign } from '../design/types.js';
 import type { WeightingStep } from '../design/weighting-history.js';
 import { WeightingError } from '../errors.js';
@@ -291,17 +292,21 @@ export function emptyCell(
   );
 }
 
-/** Checks that every margin has the same total (relative tolerance 1e-6). */
-export function checkMarginTotals(margins: ReadonlyArray<{ variable: string; total: number }>) {
+/** Checks that every margin has the same total (relative tolerance 1e-6; totals shown times 2^k). */
+export function checkMarginTotals(
+  margins: ReadonlyArray<{ variable: string; total: number }>,
+  k = 0,
+) {
   if (margins.length < 2) return;
   const first = margins[0]!;
   for (const m of margins.slice(1)) {
     if (Math.abs(m.total - first.total) > MARGIN_TOLERANCE * Math.max(first.total, m.total)) {
-      const totals = Object.fromEntries(margins.map((x) => [x.variable, x.total]));
+      // totals computed on figures times 2^-k (see weighScaled) are shown in their own unit
+      const totals = Object.fromEntries(margins.map((x) => [x.variable, ldexp(x.total, k)]));
       throw new WeightingError(
         'INCONSISTENT_MARGINS',
-        `the margins disagree on the population size: ${margins.map((x) => `${x.variable} sums to ${x.total}`).join(', ')}; every margin must describe the same population`,
-        { variable: m.variable, totals, value: m.total },
+        `the margins disagree on the population size: ${margins.map((x) => `${x.variable} sums to ${ldexp(x.total, k)}`).join(', ')}; every margin must describe the same population`,
+        { variable: m.variable, totals, value: ldexp(m.total, k) },
       );
     }
   }
@@ -412,8 +417,13 @@ export function withStep<D extends SurveyDesign>(
 /**
  * `NON_FINITE_RESULT` when a weighting step made an infinite or NaN weight (its sums overflowed:
  * weights or population figures near the limits of double precision).
+ * @param replicate - The replicate (1-based) the weights are of, or `null` for the full sample.
  */
-function checkFiniteWeights(weights: Float64Array, method: string, replicate: number | null): void {
+export function checkFiniteWeights(
+  weights: Float64Array,
+  method: string,
+  replicate: number | null,
+): void {
   for (let i = 0; i < weights.length; i++) {
     const w = weights[i]!;
     if (w - w === 0) continue; // finite

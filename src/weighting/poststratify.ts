@@ -3,6 +3,7 @@
  * @module
  */
 import { replicateWeightMatrixRank } from '../design/replicate.js';
+import { ldexp } from '../design/scale.js';
 import type { SurveyDesign } from '../design/types.js';
 import type { PopulationCell, PostStratifyStep } from '../design/weighting-history.js';
 import { WeightingError } from '../errors.js';
@@ -23,6 +24,7 @@ import {
   weightingRows,
   withStep,
 } from './common.js';
+import { figures, weighScaled } from './scaled.js';
 
 /** Options of {@link postStratify}. */
 export interface PostStratifyOptions {
@@ -93,6 +95,18 @@ export interface PostStratifyOptions {
  */
 export function postStratify<D extends SurveyDesign>(design: D, opts: PostStratifyOptions): D {
   checkDesign(design, 'postStratify');
+  const counts = Array.isArray(opts?.population)
+    ? figures(opts.population.map((cell) => (cell as { count?: unknown } | null)?.count))
+    : [];
+  return weighScaled(design, counts, (working, k) => postStratifyOn(working, opts, k));
+}
+
+/** {@link postStratify} on weights and population counts times 2^-k (see {@link weighScaled}). */
+function postStratifyOn<D extends SurveyDesign>(
+  design: D,
+  opts: PostStratifyOptions,
+  k: number,
+): D {
   const variables = opts?.variables;
   if (!Array.isArray(variables) || variables.length === 0) {
     throw new WeightingError('BAD_OPTION', 'postStratify needs at least one variable', {});
@@ -145,14 +159,14 @@ export function postStratify<D extends SurveyDesign>(design: D, opts: PostStrati
       variables.join(' × '),
       variables.map((v, j) => `${v}=${levelLists[j]![levels[j]!]}`).join(', '),
     );
-    popCells.push({ levels, count, label });
+    popCells.push({ levels, count: ldexp(count, -k), label });
   }
 
   const dims: Dimension[] = variables.map((v, j) => dimension(design, v, levelLists[j]!));
   const oldWeights = design.weights;
   const rows = weightingRows(design, 'postStratify');
   const cells = crossCells(dims, oldWeights, rows);
-  const k = dims.length;
+  const nDims = dims.length;
 
   // Population cells by key; match each sample cell.
   const strides: number[] = [];
@@ -163,7 +177,7 @@ export function postStratify<D extends SurveyDesign>(design: D, opts: PostStrati
   }
   const keyOf = (levels: ArrayLike<number>) => {
     let key = 0;
-    for (let j = 0; j < k; j++) key += levels[j]! * strides[j]!;
+    for (let j = 0; j < nDims; j++) key += levels[j]! * strides[j]!;
     return key;
   };
   const popByKey = new Map<number, number>();
@@ -183,7 +197,7 @@ export function postStratify<D extends SurveyDesign>(design: D, opts: PostStrati
   const population = new Float64Array(cells.nCells);
   const cellLabels: string[] = [];
   for (let c = 0; c < cells.nCells; c++) {
-    const levels = cells.cellLevels.subarray(c * k, (c + 1) * k);
+    const levels = cells.cellLevels.subarray(c * nDims, (c + 1) * nDims);
     const key = keyOf(levels);
     sampleKeys.set(key, c);
     const label = Array.from(levels, (l, j) => dims[j]!.levels[l]!).join('.');
@@ -222,7 +236,7 @@ export function postStratify<D extends SurveyDesign>(design: D, opts: PostStrati
       throw emptyCell(
         variables.join(' × '),
         pc.label,
-        pc.count,
+        ldexp(pc.count, k),
         c === undefined ? 0 : cells.count[c]!,
         c === undefined ? ' (use partial: true to leave such cells out)' : '',
       );
@@ -261,7 +275,12 @@ export function postStratify<D extends SurveyDesign>(design: D, opts: PostStrati
       const f = new Float64Array(cells.nCells);
       for (let c = 0; c < cells.nCells; c++) {
         if (!(s[c]! > 0)) {
-          throw emptyCell(variables.join(' × '), cellLabels[c]!, population[c]!, cells.count[c]!);
+          throw emptyCell(
+            variables.join(' × '),
+            cellLabels[c]!,
+            ldexp(population[c]!, k),
+            cells.count[c]!,
+          );
         }
         f[c] = population[c]! / s[c]!;
       }

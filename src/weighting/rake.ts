@@ -4,6 +4,7 @@
  * @module
  */
 import { replicateWeightMatrixRank } from '../design/replicate.js';
+import { ldexp } from '../design/scale.js';
 import type { SurveyDesign } from '../design/types.js';
 import type { Margin, RakeStep } from '../design/weighting-history.js';
 import { WeightingError } from '../errors.js';
@@ -27,6 +28,7 @@ import {
   weightingRows,
   withStep,
 } from './common.js';
+import { figures, weighScaled } from './scaled.js';
 
 /** Options of {@link rake}. */
 export interface RakeOptions {
@@ -119,18 +121,42 @@ export function rake<D extends SurveyDesign>(
   opts: RakeOptions = {},
 ): D {
   checkDesign(design, 'rake');
+  return weighScaled(design, marginFigures(margins), (working, k) =>
+    rakeOn(working, margins, opts, k),
+  );
+}
+
+/** The population counts of margins, as given (for {@link weighScaled}). */
+export function marginFigures(margins: unknown): number[] {
+  if (!Array.isArray(margins)) return [];
+  return figures(
+    margins.flatMap((mg: { population?: unknown } | null) =>
+      mg && typeof mg.population === 'object' && mg.population !== null
+        ? Object.values(mg.population)
+        : [],
+    ),
+  );
+}
+
+/** {@link rake} on weights and population counts times 2^-k (see {@link weighScaled}). */
+function rakeOn<D extends SurveyDesign>(
+  design: D,
+  margins: Margin[],
+  opts: RakeOptions,
+  k: number,
+): D {
   const maxIter = positiveOption('maxIter', opts.maxIter, DEFAULT_MAX_ITER, true);
   const epsilon = positiveOption('epsilon', opts.epsilon, DEFAULT_EPSILON);
   const partial = opts.partial ?? false;
-  const { dims, targets, notes: marginNotes } = resolveMargins(design, margins);
+  const { dims, targets, notes: marginNotes } = resolveMargins(design, margins, k);
   const oldWeights = design.weights;
   const rows = weightingRows(design, 'rake');
   const cells = crossCells(dims, oldWeights, rows);
-  checkLevels(dims, targets, cells);
+  checkLevels(dims, targets, cells, k);
 
   const fitted = rakeTable(cells, dims, targets, cells.sumW, maxIter, epsilon);
   const { F, sweepFactors, iterations, fit, converged } = fitted;
-  const worst = worstLevel(dims, targets, fit);
+  const worst = worstLevel(dims, targets, fit, k);
   const notes = [...domainNote(design), ...marginNotes];
   if (!converged) {
     const message = notConvergedMessage(fitted, worst, epsilon);
@@ -148,12 +174,13 @@ export function rake<D extends SurveyDesign>(
     const iterationsPer = new Int32Array(R);
     const short: number[] = [];
     const factors = forEachReplicate(R, (r) => {
-      checkLevels(dims, targets, cells, sums[r]!);
+      checkLevels(dims, targets, cells, k, sums[r]!);
       const rep = rakeTable(cells, dims, targets, sums[r]!, maxIter, epsilon);
       iterationsPer[r] = rep.iterations;
       if (!rep.converged) {
-        const message = notConvergedMessage(rep, worstLevel(dims, targets, rep.fit), epsilon);
-        if (!partial) throw notConverged(message, worstLevel(dims, targets, rep.fit), rep);
+        const repWorst = worstLevel(dims, targets, rep.fit, k);
+        const message = notConvergedMessage(rep, repWorst, epsilon);
+        if (!partial) throw notConverged(message, repWorst, rep);
         short.push(r + 1);
       }
       return rep.F;
@@ -192,12 +219,14 @@ export function rake<D extends SurveyDesign>(
 }
 
 /**
- * Checks the margins and returns their dimensions and target counts (population order), margins
- * after the first scaled to its total (they agree within 1e-6 relative, or this throws).
+ * Checks the margins and returns their dimensions and target counts (population order) times
+ * 2^-k, margins after the first scaled to its total (they agree within 1e-6 relative, or this
+ * throws).
  */
 export function resolveMargins(
   design: SurveyDesign,
   margins: Margin[],
+  k = 0,
 ): { dims: Dimension[]; targets: Float64Array[]; notes: string[] } {
   if (!Array.isArray(margins) || margins.length === 0) {
     throw new WeightingError('BAD_OPTION', 'at least one margin is needed', {});
@@ -226,14 +255,16 @@ export function resolveMargins(
       });
     }
     const dim = dimension(design, mg.variable, levels);
-    const target = Float64Array.from(levels, (l) => checkCount(mg.population[l], mg.variable, l));
+    const target = Float64Array.from(levels, (l) =>
+      ldexp(checkCount(mg.population[l], mg.variable, l), -k),
+    );
     let total = 0;
     for (const t of target) total += t;
     dims.push(dim);
     targets.push(target);
     totals.push({ variable: mg.variable, total });
   }
-  checkMarginTotals(totals);
+  checkMarginTotals(totals, k);
   // Margins that agree within the tolerance are scaled to the first one's total exactly, so
   // that they can all be met together.
   const notes: string[] = [];
@@ -243,18 +274,22 @@ export function resolveMargins(
     for (let l = 0; l < targets[j]!.length; l++) targets[j]![l]! *= f;
     if (Math.abs(f - 1) > 1e-12) {
       notes.push(
-        `the margin of ${totals[j]!.variable} (total ${totals[j]!.total}) was scaled by ${f} to the total of ${totals[0]!.variable} (${totals[0]!.total})`,
+        `the margin of ${totals[j]!.variable} (total ${ldexp(totals[j]!.total, k)}) was scaled by ${f} to the total of ${totals[0]!.variable} (${ldexp(totals[0]!.total, k)})`,
       );
     }
   }
   return { dims, targets, notes };
 }
 
-/** Every level of every margin needs respondents with a positive weight (`W`: per cell). */
+/**
+ * Every level of every margin needs respondents with a positive weight (`W`: per cell; targets
+ * times 2^-k).
+ */
 function checkLevels(
   dims: Dimension[],
   targets: Float64Array[],
   cells: ReturnType<typeof crossCells>,
+  k: number,
   W: Float64Array = cells.sumW,
 ): void {
   const m = dims.length;
@@ -264,7 +299,8 @@ function checkLevels(
     const counts = levelSums(cells, m, j, L, cells.count);
     for (let l = 0; l < L; l++) {
       if (!(sums[l]! > 0)) {
-        throw emptyCell(dims[j]!.variable, dims[j]!.levels[l]!, targets[j]![l]!, counts[l]!);
+        const count = ldexp(targets[j]![l]!, k);
+        throw emptyCell(dims[j]!.variable, dims[j]!.levels[l]!, count, counts[l]!);
       }
     }
   }
@@ -347,12 +383,13 @@ interface Worst {
   population: number;
 }
 
-function worstLevel(dims: Dimension[], targets: Float64Array[], fit: Misfit): Worst {
+/** The level furthest from its target, its figures times 2^k (the weights' own unit). */
+function worstLevel(dims: Dimension[], targets: Float64Array[], fit: Misfit, k: number): Worst {
   return {
     variable: dims[fit.margin]!.variable,
     level: dims[fit.margin]!.levels[fit.level]!,
-    weighted: fit.weighted,
-    population: targets[fit.margin]![fit.level]!,
+    weighted: ldexp(fit.weighted, k),
+    population: ldexp(targets[fit.margin]![fit.level]!, k),
   };
 }
 

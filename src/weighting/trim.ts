@@ -4,6 +4,7 @@
  * @module
  */
 import { replicateDegf } from '../design/replicate.js';
+import { ldexp } from '../design/scale.js';
 import type { SurveyDesign } from '../design/types.js';
 import type { TrimStep } from '../design/weighting-history.js';
 import { WeightingError } from '../errors.js';
@@ -16,6 +17,7 @@ import {
   weightingRows,
   withStep,
 } from './common.js';
+import { figures, weighScaled } from './scaled.js';
 
 /** Options of {@link trimWeights}. */
 export interface TrimOptions {
@@ -78,6 +80,12 @@ export interface TrimOptions {
  */
 export function trimWeights<D extends SurveyDesign>(design: D, opts: TrimOptions = {}): D {
   checkDesign(design, 'trimWeights');
+  const bounds = figures([opts?.lower, opts?.upper]);
+  return weighScaled(design, bounds, (working, k) => trimOn(working, opts, k));
+}
+
+/** {@link trimWeights} on weights and bounds times 2^-k (see {@link weighScaled}). */
+function trimOn<D extends SurveyDesign>(design: D, opts: TrimOptions, k: number): D {
   const lower = opts.lower ?? Number.NEGATIVE_INFINITY;
   const upper = opts.upper ?? Number.POSITIVE_INFINITY;
   const strict = opts.strict ?? false;
@@ -102,7 +110,8 @@ export function trimWeights<D extends SurveyDesign>(design: D, opts: TrimOptions
   }
   const oldWeights = design.weights;
   const rows = weightingRows(design, 'trimWeights');
-  const full = trimVector(oldWeights, lower, upper, strict, maxIter, false, rows);
+  const bounds: Bounds = { lower: ldexp(lower, -k), upper: ldexp(upper, -k), k };
+  const full = trimVector(oldWeights, bounds, strict, maxIter, false, rows);
   const w = full.weights;
   const { trimmed, passes, outsideAfter } = full;
   const notes = domainNote(design);
@@ -122,7 +131,7 @@ export function trimWeights<D extends SurveyDesign>(design: D, opts: TrimOptions
     const iterations = new Int32Array(R);
     let repOutside = 0;
     const replicates = forEachReplicate(R, (r) => {
-      const t = trimVector(design.replicates[r]!, lower, upper, strict, maxIter, true, rows);
+      const t = trimVector(design.replicates[r]!, bounds, strict, maxIter, true, rows);
       iterations[r] = t.passes;
       repOutside += t.outsideAfter;
       return t.weights;
@@ -138,8 +147,8 @@ export function trimWeights<D extends SurveyDesign>(design: D, opts: TrimOptions
 
   const step: TrimStep = {
     method: 'trim',
-    lower,
-    upper,
+    lower: bounds.lower,
+    upper: bounds.upper,
     strict,
     trimmed,
     outsideAfter,
@@ -152,6 +161,13 @@ export function trimWeights<D extends SurveyDesign>(design: D, opts: TrimOptions
     ...(replicateRecord ? { replicates: replicateRecord } : {}),
   };
   return withStep(design, w, step, reweighted);
+}
+
+/** The bounds in the unit of the weights trimmed (times 2^-k); messages show them times 2^k. */
+interface Bounds {
+  lower: number;
+  upper: number;
+  k: number;
 }
 
 interface Trimmed {
@@ -171,13 +187,15 @@ interface Trimmed {
  */
 function trimVector(
   weights: Float64Array,
-  lower: number,
-  upper: number,
+  bounds: Bounds,
   strict: boolean,
   maxIter: number,
   skipZero: boolean,
   rows: Uint8Array | null,
 ): Trimmed {
+  const { lower, upper, k } = bounds;
+  const show = (x: number) => ldexp(x, k);
+  const shown = [show(lower), show(upper)];
   const n = weights.length;
   // Rows that take no part: outside `rows`, and (with skipZero) a replicate's 0.
   const out = (i: number, x: number) => (rows !== null && rows[i] === 0) || (skipZero && x === 0);
@@ -192,8 +210,8 @@ function trimVector(
   if (total < lower * used || total > upper * used) {
     throw new WeightingError(
       'INFEASIBLE_BOUNDS',
-      `the ${used} ${skipZero ? 'positive ' : ''}weights sum to ${total}, which cannot be kept within [${lower}, ${upper}] (that allows ${lower * used} to ${upper * used})`,
-      { value: total, bounds: [lower, upper] },
+      `the ${used} ${skipZero ? 'positive ' : ''}weights sum to ${show(total)}, which cannot be kept within [${shown[0]}, ${shown[1]}] (that allows ${show(lower * used)} to ${show(upper * used)})`,
+      { value: show(total), bounds: shown },
     );
   }
   let w = Float64Array.from(weights);
@@ -218,15 +236,15 @@ function trimVector(
     if (nOutside === used) {
       throw new WeightingError(
         'INFEASIBLE_BOUNDS',
-        `every ${skipZero ? 'positive ' : ''}weight is outside [${lower}, ${upper}], so there is no weight to share the trimmed amount with`,
-        { bounds: [lower, upper] },
+        `every ${skipZero ? 'positive ' : ''}weight is outside [${shown[0]}, ${shown[1]}], so there is no weight to share the trimmed amount with`,
+        { bounds: shown },
       );
     }
     if (passes >= maxIter || !Number.isFinite(cut)) {
       throw new WeightingError(
         'NOT_CONVERGED',
-        `strict trimming to [${lower}, ${upper}] did not settle after ${passes} passes (${nOutside} weight(s) still outside, ${Math.abs(cut)} to share): R's rule shares the trimmed amount equally with every weight inside the bounds, including those sitting at a bound, which can take many passes; raise maxIter, widen the bounds or use strict: false`,
-        { bounds: [lower, upper], iterations: passes, count: nOutside, value: cut },
+        `strict trimming to [${shown[0]}, ${shown[1]}] did not settle after ${passes} passes (${nOutside} weight(s) still outside, ${show(Math.abs(cut))} to share): R's rule shares the trimmed amount equally with every weight inside the bounds, including those sitting at a bound, which can take many passes; raise maxIter, widen the bounds or use strict: false`,
+        { bounds: shown, iterations: passes, count: nOutside, value: show(cut) },
       );
     }
     passes++;

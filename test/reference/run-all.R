@@ -14,7 +14,7 @@ scripts <- c("export-data.R", "replicate.R", "replicate-estimates.R", "replicate
              "quantile.R", "quantile-extra.R", "by.R", "by-extra.R", "table.R", "table-extra.R",
              "published.R", "weighting.R", "weighting-replicate.R", "weighting-domain.R", "multi.R",
              "poll.R", "estimators.R", "mutate.R", "tabs.R", "reliability.R",
-             "models.R", "calibrate-large.R")
+             "models.R", "calibrate-large.R", "jackknife-rank.R")
 rscript <- file.path(R.home("bin"), "Rscript")
 for (s in scripts) {
   message("== ", s)
