@@ -9,7 +9,6 @@ import { basename, dirname, resolve } from 'node:path';
 import { draftCodebook } from '../data/draft-codebook.js';
 import type { SavData } from '../data/sav/types.js';
 import type { SurveyData } from '../data/types.js';
-import { svyDesign } from '../design/build.js';
 import {
   type CategoricalDescription,
   type DataDescription,
@@ -96,9 +95,7 @@ export const describeCommand: Command = defineCommand({
     const codebook = codebookIn === undefined ? undefined : await readCodebookFile(codebookIn);
     const data = await readData(file, parsed, codebook, io, USAGE);
     const weights = stringOption(parsed, 'weights');
-    const description = describeData(
-      weights === undefined ? data : svyDesign(data, { weights, allowZeroWeights: true }),
-    );
+    const description = describeData(data, { weights });
     const out = describeJson(file, data, weights ?? null, description);
     io.stdout(parsed.values.json ? JSON.stringify(out, null, 2) : describeText(out, maxLevels));
     if (codebookOut !== undefined) {

@@ -5,16 +5,9 @@
 import { findColumn, getColumn } from '../data/frame.js';
 import type { Column, SurveyData } from '../data/types.js';
 import { DesignError } from '../errors.js';
-import {
-  combineCodes,
-  constantCodes,
-  type DenseCodes,
-  denseCodes,
-  firstNonNumericRow,
-  rowCodes,
-} from './keys.js';
-import { rememberRange } from './scale.js';
+import { combineCodes, constantCodes, type DenseCodes, denseCodes, rowCodes } from './keys.js';
 import type { DesignSpec, LinearizationDesign, LonelyPsu, Stage } from './types.js';
+import { weightsFromColumn } from './weights.js';
 
 const LONELY_RULES: readonly LonelyPsu[] = ['fail', 'remove', 'adjust', 'average', 'certainty'];
 
@@ -372,34 +365,7 @@ function resolveWeights(
     const isProbs = spec.probs !== undefined;
     const name = (isProbs ? spec.probs : spec.weights)!;
     const role = isProbs ? 'probs' : 'weights';
-    const c = col(name, role);
-    if (c.kind !== 'numeric') {
-      const row = firstNonNumericRow(c);
-      const bad = row >= 0 ? c.levels[c.codes[row]!] : undefined;
-      throw new DesignError(
-        'NON_NUMERIC_WEIGHT',
-        `${source}: ${role} column "${name}" is not numeric${row >= 0 ? `: row ${row + 1} has "${bad}"` : ''}`,
-        { file: source, column: name, row: row + 1, value: bad },
-      );
-    }
-    const w = new Float64Array(n);
-    const values = c.values;
-    const allowZero = spec.allowZeroWeights ?? false;
-    // the range, for the scaling of extreme weights (see scale.ts), in the same pass
-    let max = 0;
-    let minPositive = Number.POSITIVE_INFINITY;
-    for (let i = 0; i < n; i++) {
-      const x = values[i]!;
-      const weight = isProbs ? 1 / x : x;
-      // finite and positive: the usual case, one test
-      if (!(weight > 0 && weight < Number.POSITIVE_INFINITY && x < Number.POSITIVE_INFINITY))
-        checkWeight(weight, x, i, name, role, source, allowZero);
-      w[i] = weight;
-      if (weight > max) max = weight;
-      if (weight < minPositive && weight > 0) minPositive = weight;
-    }
-    rememberRange(w, max, minPositive);
-    return w;
+    return weightsFromColumn(col(name, role), role, source, spec.allowZeroWeights ?? false);
   }
   if (spec.fpc !== undefined) {
     // R: weights(fpc, final = FALSE): product over stages of population / sample size.
@@ -427,44 +393,4 @@ function resolveWeights(
     'no weights, probs or fpc given: every respondent has weight 1 (equal probability), as in R',
   );
   return new Float64Array(n).fill(1);
-}
-
-function checkWeight(
-  weight: number,
-  raw: number,
-  row: number,
-  column: string,
-  role: string,
-  source: string,
-  allowZero: boolean,
-): void {
-  const details = { file: source, column, row: row + 1, value: raw };
-  if (Number.isNaN(raw)) {
-    throw new DesignError(
-      'MISSING_WEIGHT',
-      `${source}: ${role} column "${column}" is missing at row ${row + 1}`,
-      details,
-    );
-  }
-  if (!Number.isFinite(weight) || !Number.isFinite(raw)) {
-    throw new DesignError(
-      'NON_FINITE_WEIGHT',
-      `${source}: ${role} column "${column}" has ${raw} at row ${row + 1}, which gives an infinite weight`,
-      details,
-    );
-  }
-  if (weight < 0) {
-    throw new DesignError(
-      'NEGATIVE_WEIGHT',
-      `${source}: ${role} column "${column}" has ${raw} at row ${row + 1}`,
-      details,
-    );
-  }
-  if (weight === 0 && !allowZero) {
-    throw new DesignError(
-      'ZERO_WEIGHT',
-      `${source}: ${role} column "${column}" is 0 at row ${row + 1}; pass allowZeroWeights: true to keep such rows with no weight, as R does`,
-      details,
-    );
-  }
 }

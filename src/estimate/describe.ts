@@ -4,8 +4,11 @@
  * @module
  */
 import type { CodebookVariable } from '../data/codebook.js';
+import { findColumn } from '../data/frame.js';
 import type { CategoricalColumn, NumericColumn, SurveyData } from '../data/types.js';
 import type { SurveyDesign } from '../design/types.js';
+import { weightsFromColumn } from '../design/weights.js';
+import { DesignError } from '../errors.js';
 
 /** Why a variable's values are missing. */
 export interface MissingDescription {
@@ -96,14 +99,29 @@ export interface DataDescription {
   variables: VariableDescription[];
 }
 
+/** Options of {@link describeData}. */
+export interface DescribeOptions {
+  /**
+   * With a frame: a column of weights for the weighted shares and means, checked as
+   * `svyDesign` checks weights (zero weights allowed) but with no sampling design built, so a
+   * file of one respondent, or of one cluster, can be described too.
+   */
+  weights?: string;
+}
+
 /**
  * Describes every variable of a frame, or of a design's frame with weighted shares and means too
- * (the design's weights, all respondents: a domain is ignored). Missing values are counted per
+ * (the design's weights, all respondents: a domain is ignored); or of a frame weighted by one of
+ * its columns (`opts.weights`). Missing values are counted per
  * reason as the loader counted them (`data.load.missing`: empty cells and codebook missing codes;
  * a frame built in memory reports none, so only `total` is filled). One pass over each column.
  *
  * @param input - A frame (unweighted counts and shares) or a design (weighted shares and means
  *   too).
+ * @param opts - `weights`: a column of the frame to weight by (not with a design).
+ * @throws {DesignError} With `weights`: `UNKNOWN_COLUMN`, `NON_NUMERIC_WEIGHT`,
+ *   `MISSING_WEIGHT`, `NON_FINITE_WEIGHT`, `NEGATIVE_WEIGHT`; `BAD_OPTION` for `weights` with a
+ *   design.
  * @example
  * ```ts
  * const data = parseCsv('sex,age,w\nF,34,1\nM,,3\nF,51,2\n');
@@ -111,12 +129,24 @@ export interface DataDescription {
  * const [sex, age] = d.variables;
  * console.log(sex.levels.map((l) => `${l.level} ${l.n} ${l.share.toFixed(3)} ${l.weightedShare}`)); // => [ 'F 2 0.667 0.5', 'M 1 0.333 0.5' ]
  * console.log(age.n, age.missing.total, age.missing.empty, age.min, age.max, age.mean, age.weightedMean); // => 2 1 1 34 51 42.5 45.333333333333336
+ * const one = describeData(parseCsv('sex,w\nF,2\n'), { weights: 'w' });
+ * console.log(one.weightSum, one.variables[0].levels[0].weightedShare); // => 2 1
  * ```
  */
-export function describeData(input: SurveyData | SurveyDesign): DataDescription {
+export function describeData(
+  input: SurveyData | SurveyDesign,
+  opts: DescribeOptions = {},
+): DataDescription {
   const design = isDesign(input) ? input : null;
   const data = design ? design.data : (input as SurveyData);
-  const w = design ? design.weights : null;
+  const w = design ? design.weights : frameWeights(data, opts.weights);
+  if (design !== null && opts.weights !== undefined) {
+    throw new DesignError(
+      'BAD_OPTION',
+      `describeData: weights "${opts.weights}" given with a design, which has its own weights`,
+      { value: opts.weights },
+    );
+  }
   const entries = new Map<string, CodebookVariable>();
   for (const v of data.codebook.variables) entries.set(v.name, v);
   const reasons = new Map(data.load.missing.map((m) => [m.column, m]));
@@ -147,6 +177,21 @@ export function describeData(input: SurveyData | SurveyDesign): DataDescription 
     weightSum,
     variables,
   };
+}
+
+/** The weights of a frame's column `name` (zero allowed), or `null` without one. */
+function frameWeights(data: SurveyData, name: string | undefined): Float64Array | null {
+  if (name === undefined) return null;
+  const source = data.load.source;
+  const col = findColumn(data, name);
+  if (col === undefined) {
+    throw new DesignError(
+      'UNKNOWN_COLUMN',
+      `${source}: the weights column "${name}" is not in the data`,
+      { file: source, column: name },
+    );
+  }
+  return weightsFromColumn(col, 'weights', source, true);
 }
 
 function isDesign(x: SurveyData | SurveyDesign): x is SurveyDesign {

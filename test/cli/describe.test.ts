@@ -164,6 +164,16 @@ describe('surveykit describe', () => {
     expect(json.variables).toEqual(describeData(await readSav(SAV)).variables);
   });
 
+  it('--weights on a file of one respondent: weighted shares with no sampling design needed', async () => {
+    const file = join(tempDir(), 'one.csv');
+    writeFileSync(file, 'sex,w\nF,2\n');
+    const r = await cli('describe', file, '--weights', 'w', '--json');
+    expect(r.code).toBe(0);
+    const json = JSON.parse(r.stdout) as DescribeJson;
+    expect(json.weights).toBe('w');
+    expect(json.weightSum).toBe(2);
+  });
+
   it('--weights COL adds weighted shares and means, as describeData of the design', async () => {
     const r = await cli('describe', SAV, '--weights', 'wt', '--json');
     expect(r.code).toBe(0);

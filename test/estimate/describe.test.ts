@@ -117,3 +117,47 @@ describe('describeData', () => {
     expect((d.variables[0] as CategoricalDescription).levels[0]!.weightedShare).toBeNull();
   });
 });
+
+describe('describeData with a weights column (no design built)', () => {
+  const data = fromColumns({
+    sex: ['F', 'M', 'F', 'M'],
+    age: [30, 40, Number.NaN, 60],
+    w: [1, 3, 2, 0],
+  });
+
+  it('gives what describing the design gives, zero weights allowed', () => {
+    const viaDesign = describeData(svyDesign(data, { weights: 'w', allowZeroWeights: true }));
+    expect(describeData(data, { weights: 'w' })).toEqual(viaDesign);
+  });
+
+  it('describes a file of one respondent, where no design can be built (SINGLE_PSU)', () => {
+    const one = fromColumns({ sex: ['F'], w: [2.5] });
+    expect(() => svyDesign(one, { weights: 'w' })).toThrow(/one primary sampling unit/);
+    const d = describeData(one, { weights: 'w' });
+    expect(d.weightSum).toBe(2.5);
+    expect((byName(d.variables, 'sex') as CategoricalDescription).levels[0]!.weightedShare).toBe(1);
+  });
+
+  it('checks the weights as svyDesign does, naming the column, row and value', () => {
+    const bad = fromColumns({ x: [1, 2], w: [1, -2] });
+    expect(() => describeData(bad, { weights: 'w' })).toThrow(
+      expect.objectContaining({
+        code: 'NEGATIVE_WEIGHT',
+        details: expect.objectContaining({ column: 'w', row: 2, value: -2 }),
+      }),
+    );
+    expect(() => describeData(bad, { weights: 'nope' })).toThrow(
+      expect.objectContaining({ code: 'UNKNOWN_COLUMN' }),
+    );
+    expect(() => describeData(fromColumns({ w: ['a', 'b'] }), { weights: 'w' })).toThrow(
+      expect.objectContaining({ code: 'NON_NUMERIC_WEIGHT' }),
+    );
+  });
+
+  it('refuses weights given with a design, which has its own', () => {
+    const design = svyDesign(data, { weights: 'w', allowZeroWeights: true });
+    expect(() => describeData(design, { weights: 'w' })).toThrow(
+      expect.objectContaining({ code: 'BAD_OPTION' }),
+    );
+  });
+});
