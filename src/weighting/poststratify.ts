@@ -247,7 +247,7 @@ export function postStratify<D extends SurveyDesign>(design: D, opts: PostStrati
     factors[c] = population[c]! / cells.sumW[c]!;
   }
   const rowCells = cells.cells;
-  const weights = applyFactors(rowCells, oldWeights, factors);
+  const { weights, finite } = applyFactors(rowCells, oldWeights, factors);
 
   // Replicate designs: every replicate post-stratified with its own weights (R's
   // postStratify.svyrep.design), then R's degf recomputed.
@@ -267,8 +267,8 @@ export function postStratify<D extends SurveyDesign>(design: D, opts: PostStrati
       }
       return f;
     });
-    const replicates = applyReplicateFactors(rowCells, design.replicates, repFactors);
-    reweighted = { replicates, df: replicateWeightMatrixRank(replicates) - 1 };
+    const { replicates, finite } = applyReplicateFactors(rowCells, design.replicates, repFactors);
+    reweighted = { replicates, df: replicateWeightMatrixRank(replicates) - 1, finite };
     replicateRecord = { count: R, iterations: new Int32Array(R).fill(1), notConverged: [] };
   }
 
@@ -294,7 +294,7 @@ export function postStratify<D extends SurveyDesign>(design: D, opts: PostStrati
     rows,
     ...(replicateRecord ? { replicates: replicateRecord } : {}),
   };
-  return withStep(design, weights, step, reweighted);
+  return withStep(design, weights, step, reweighted, finite);
 }
 
 function describe(variables: readonly string[], label: string): string {
