@@ -161,10 +161,12 @@ export function crossCells(
   for (const d of dims) size *= d.levels.length;
   const dense = size <= DENSE_CELLS ? new Int32Array(size).fill(-1) : null;
   const sparse = dense ? null : new Map<number, number>();
+  const cells = new Int32Array(n);
   // Per row: its key in the full cross-classification (mixed radix of the target levels), as
-  // 32-bit integers unless the cross-classification is too large for them. A missing value or a
-  // level without a target adds −1, which sets the sign bit of `bad`.
-  const key = dense ? new Int32Array(n) : new Float64Array(n);
+  // 32-bit integers in `cells` itself (each is replaced by its cell below) unless the
+  // cross-classification is too large for them. A missing value or a level without a target
+  // adds −1, which sets the sign bit of `bad`.
+  const key = dense ? cells : new Float64Array(n);
   let stride = 1;
   let bad = 0;
   for (const d of dims) {
@@ -180,7 +182,6 @@ export function crossCells(
     stride *= d.levels.length;
   }
   if (bad < 0) checkCellValues(dims, rows);
-  const cells = new Int32Array(n);
   const keys: number[] = [];
   let sumW = new Float64Array(64);
   let count = new Float64Array(64);
