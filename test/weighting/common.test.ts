@@ -83,13 +83,17 @@ describe('applyFactors / applyReplicateFactors', () => {
     expect(a).toMatchObject({ finite: true, negative: 2 });
   });
 
-  it('tell when a weight may not be finite (the overflow is then found by the row check)', () => {
-    const huge = applyFactors(units, Float64Array.of(1e300, 1, 1, 1), Float64Array.of(1e10, 1));
+  it('tell whether every new weight is finite', () => {
+    const huge = applyFactors(units, Float64Array.of(1e300, 1, 1, -1), Float64Array.of(1e10, 1));
     expect(huge.weights[0]).toBe(Number.POSITIVE_INFINITY);
-    expect(huge.finite).toBe(false);
-    // finite weights whose sum overflows are reported as not known finite: only a cheap guard
+    expect(huge).toMatchObject({ finite: false, negative: 1 });
+    const minus = applyFactors(units, Float64Array.of(-1e300, 1, 1, 1), Float64Array.of(1e10, 1));
+    expect(minus).toMatchObject({ finite: false, negative: 1 });
+    const nan = applyFactors(units, Float64Array.of(1, Number.NaN, 1, 1), Float64Array.of(1, 1));
+    expect(nan.finite).toBe(false);
+    // finite weights whose sum would overflow are finite
     const big = applyFactors(units, Float64Array.of(1e308, 1e308, 1, 1e308), Float64Array.of(1, 1));
-    expect(big.finite).toBe(false);
+    expect(big.finite).toBe(true);
   });
 
   it('apply each replicate its own factors; sums per cell skip rows outside', () => {
