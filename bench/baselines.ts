@@ -556,8 +556,9 @@ function ipf(table: Float64Array, dims: RakeDim[], epsilon: number): Float64Arra
 
 /**
  * Raking of the sampling weights and of every replicate's weights to the same margins, each set
- * to its own convergence: the cell of each row once, then per weight set one pass tabulating its
- * weights per cell, the sweeps on that small table, and one pass applying its factors.
+ * to its own convergence: the cell of each row once, then per two weight sets one pass tabulating
+ * their weights per cell (side by side, as rake does), per set the sweeps on its small table and
+ * one pass applying its factors.
  */
 export function bareReplicateRake(
   weight: Float64Array,
@@ -566,14 +567,30 @@ export function bareReplicateRake(
   epsilon: number,
 ): Float64Array[] {
   const { cell, cells } = cellTable(weight, dims);
-  return [weight, ...replicates].map((w) => {
-    const table = new Float64Array(cells);
-    for (let i = 0; i < w.length; i++) table[cell[i]!]! += w[i]!;
-    const factor = ipf(table, dims, epsilon);
-    const out = new Float64Array(w.length);
-    for (let i = 0; i < w.length; i++) out[i] = w[i]! * factor[cell[i]!]!;
-    return out;
-  });
+  const sets = [weight, ...replicates];
+  const out: Float64Array[] = [];
+  for (let s = 0; s < sets.length; s += 2) {
+    const pair = sets.slice(s, s + 2);
+    const a = pair[0]!;
+    const b = pair[pair.length - 1]!;
+    const tables = new Float64Array(2 * cells);
+    for (let i = 0; i < a.length; i++) {
+      const c = 2 * cell[i]!;
+      tables[c]! += a[i]!;
+      tables[c + 1]! += b[i]!;
+    }
+    pair.forEach((w, k) => {
+      const factor = ipf(
+        tables.filter((_, j) => j % 2 === k),
+        dims,
+        epsilon,
+      );
+      const o = new Float64Array(w.length);
+      for (let i = 0; i < w.length; i++) o[i] = w[i]! * factor[cell[i]!]!;
+      out.push(o);
+    });
+  }
+  return out;
 }
 
 /**

@@ -186,7 +186,6 @@ function calibrateOn<D extends SurveyDesign>(design: D, opts: CalibrateOptions, 
   });
 
   const oldWeights = design.weights;
-  const n = oldWeights.length;
   const m = dims.length;
   const cells = crossCells(dims, oldWeights, rows);
 
@@ -307,9 +306,7 @@ function calibrateOn<D extends SurveyDesign>(design: D, opts: CalibrateOptions, 
 
   const fit = solve(unitWeights(oldWeights));
   const g = fit.g;
-  const weights = applyFactors(rowUnits, oldWeights, g);
-  let negative = 0;
-  for (let i = 0; i < n; i++) if (weights[i]! < 0) negative++;
+  const { weights, finite, negative } = applyFactors(rowUnits, oldWeights, g);
   const notes = [...domainNote(design), ...marginNotes, ...fit.notes];
   if (negative > 0) {
     notes.push(
@@ -332,9 +329,8 @@ function calibrateOn<D extends SurveyDesign>(design: D, opts: CalibrateOptions, 
       for (const note of f.notes) repNotes.add(note);
       return f.g;
     });
-    const replicates = applyReplicateFactors(rowUnits, design.replicates, gs);
-    let repNegative = 0;
-    for (const w of replicates) for (let i = 0; i < n; i++) if (w[i]! < 0) repNegative++;
+    const applied = applyReplicateFactors(rowUnits, design.replicates, gs);
+    const { replicates, finite, negative: repNegative } = applied;
     if (repNegative > 0) {
       notes.push(
         `calibrate: ${repNegative} replicate weight(s) are negative (linear calibration does not keep weights positive)`,
@@ -344,6 +340,7 @@ function calibrateOn<D extends SurveyDesign>(design: D, opts: CalibrateOptions, 
     reweighted = {
       replicates,
       df: linear ? replicateWeightMatrixRank(replicates) - 1 : replicateDegf(design),
+      finite,
     };
     replicateRecord = { count: R, iterations, notConverged: [] };
   }
@@ -366,7 +363,7 @@ function calibrateOn<D extends SurveyDesign>(design: D, opts: CalibrateOptions, 
     rows,
     ...(replicateRecord ? { replicates: replicateRecord } : {}),
   };
-  return withStep(design, weights, step, reweighted);
+  return withStep(design, weights, step, reweighted, finite);
 }
 
 /**

@@ -140,9 +140,14 @@ export interface Cells {
   count: Float64Array;
 }
 
+/** Cross-classifications up to this many cells are coded through a table, larger ones a Map. */
+const DENSE_CELLS = 1 << 24;
+
 /**
  * Codes every respondent's cell of the cross-classification of `dims`, and sums the weights per
- * cell, in one pass. With `rows`, only those rows (the others get cell −1 and are not checked).
+ * cell. The cell keys are built one dimension at a time (one branch-free pass each), then one
+ * pass numbers the cells in order of first appearance and sums their weights. With `rows`, only
+ * those rows (the others get cell −1 and are not checked).
  * @throws {WeightingError} `MISSING_WEIGHTING_VALUE` (count and first row), and
  *   `MISSING_POPULATION_LEVEL` when a respondent's level is not among the target levels.
  */
@@ -153,53 +158,46 @@ export function crossCells(
 ): Cells {
   const n = weights.length;
   const k = dims.length;
-  const codes = dims.map((d) => d.column.codes);
-  const maps = dims.map((d) => d.map);
-  const strides = new Array<number>(k);
   let size = 1;
-  for (let j = 0; j < k; j++) {
-    strides[j] = size;
-    size *= dims[j]!.levels.length;
-  }
-  const dense = size <= 1 << 24 ? new Int32Array(size).fill(-1) : null;
+  for (const d of dims) size *= d.levels.length;
+  const dense = size <= DENSE_CELLS ? new Int32Array(size).fill(-1) : null;
   const sparse = dense ? null : new Map<number, number>();
   const cells = new Int32Array(n);
+  // Per row: its key in the full cross-classification (mixed radix of the target levels), as
+  // 32-bit integers in `cells` itself (each is replaced by its cell below) unless the
+  // cross-classification is too large for them. A missing value or a level without a target
+  // adds −1, which sets the sign bit of `bad`.
+  const key = dense ? cells : new Float64Array(n);
+  let stride = 1;
+  let bad = 0;
+  for (const d of dims) {
+    const codes = d.column.codes;
+    const map = new Int32Array(d.map.length + 1); // shifted by one: code −1 (missing) → −1
+    map[0] = -1;
+    map.set(d.map, 1);
+    for (let i = 0; i < n; i++) {
+      const m = map[codes[i]! + 1]!;
+      bad |= m;
+      key[i]! += m * stride;
+    }
+    stride *= d.levels.length;
+  }
+  if (bad < 0) checkCellValues(dims, rows);
   const keys: number[] = [];
   let sumW = new Float64Array(64);
   let count = new Float64Array(64);
-  const missing = new Float64Array(k);
-  const firstMissing = new Int32Array(k).fill(-1);
-  const unknown = new Float64Array(k);
-  const firstUnknown = new Int32Array(k).fill(-1);
-  let bad = false;
   for (let i = 0; i < n; i++) {
     if (rows !== null && rows[i] === 0) {
       cells[i] = -1;
       continue;
     }
-    let key = 0;
-    for (let j = 0; j < k; j++) {
-      const c = codes[j]![i]!;
-      if (c < 0) {
-        if (missing[j]!++ === 0) firstMissing[j] = i;
-        bad = true;
-        continue;
-      }
-      const m = maps[j]![c]!;
-      if (m < 0) {
-        if (unknown[j]!++ === 0) firstUnknown[j] = i;
-        bad = true;
-        continue;
-      }
-      key += m * strides[j]!;
-    }
-    if (bad) continue;
-    let cell = dense ? dense[key]! : (sparse!.get(key) ?? -1);
+    const at = key[i]!;
+    let cell = dense ? dense[at]! : (sparse!.get(at) ?? -1);
     if (cell < 0) {
       cell = keys.length;
-      keys.push(key);
-      if (dense) dense[key] = cell;
-      else sparse!.set(key, cell);
+      keys.push(at);
+      if (dense) dense[at] = cell;
+      else sparse!.set(at, cell);
       if (cell >= sumW.length) {
         sumW = grow(sumW);
         count = grow(count);
@@ -209,40 +207,14 @@ export function crossCells(
     sumW[cell]! += weights[i]!;
     count[cell]! += 1;
   }
-  for (let j = 0; j < k; j++) {
-    if (missing[j]! > 0) {
-      const variable = dims[j]!.variable;
-      throw new WeightingError(
-        'MISSING_WEIGHTING_VALUE',
-        `weighting variable "${variable}" is missing for ${missing[j]} respondent(s) (first at row ${firstMissing[j]! + 1}); every respondent needs a value (impute it, or add a level such as "No answer" with its population count)`,
-        { variable, count: missing[j], row: firstMissing[j]! + 1 },
-      );
-    }
-  }
-  for (let j = 0; j < k; j++) {
-    if (unknown[j]! > 0) {
-      const d = dims[j]!;
-      const level = d.column.levels[d.column.codes[firstUnknown[j]!]!]!;
-      let respondents = 0;
-      const code = d.column.codes[firstUnknown[j]!]!;
-      for (let i = 0; i < n; i++) {
-        if (d.column.codes[i] === code && (rows === null || rows[i] !== 0)) respondents++;
-      }
-      throw new WeightingError(
-        'MISSING_POPULATION_LEVEL',
-        `${respondents} respondent(s) have ${d.variable} = "${level}" (first at row ${firstUnknown[j]! + 1}), but the population gives no count for that level`,
-        { variable: d.variable, level, count: respondents, row: firstUnknown[j]! + 1 },
-      );
-    }
-  }
   const nCells = keys.length;
   const cellLevels = new Int32Array(nCells * k);
   for (let c = 0; c < nCells; c++) {
-    let key = keys[c]!;
+    let at = keys[c]!;
     for (let j = 0; j < k; j++) {
       const L = dims[j]!.levels.length;
-      cellLevels[c * k + j] = key % L;
-      key = Math.floor(key / L);
+      cellLevels[c * k + j] = at % L;
+      at = Math.floor(at / L);
     }
   }
   return {
@@ -252,6 +224,50 @@ export function crossCells(
     sumW: sumW.slice(0, nCells),
     count: count.slice(0, nCells),
   };
+}
+
+/**
+ * Every respondent weighted needs a value of each weighting variable, at a level the population
+ * gives (called when some row has not: rows outside `rows` do not count).
+ * @throws {WeightingError} `MISSING_WEIGHTING_VALUE` (count and first row), and
+ *   `MISSING_POPULATION_LEVEL` (respondents and first row).
+ */
+function checkCellValues(dims: readonly Dimension[], rows: Uint8Array | null): void {
+  for (const d of dims) {
+    const codes = d.column.codes;
+    let missing = 0;
+    let first = -1;
+    for (let i = 0; i < codes.length; i++) {
+      if (codes[i]! >= 0 || (rows !== null && rows[i] === 0)) continue;
+      if (missing++ === 0) first = i;
+    }
+    if (missing > 0) {
+      throw new WeightingError(
+        'MISSING_WEIGHTING_VALUE',
+        `weighting variable "${d.variable}" is missing for ${missing} respondent(s) (first at row ${first + 1}); every respondent needs a value (impute it, or add a level such as "No answer" with its population count)`,
+        { variable: d.variable, count: missing, row: first + 1 },
+      );
+    }
+  }
+  for (const d of dims) {
+    const codes = d.column.codes;
+    let first = -1;
+    for (let i = 0; i < codes.length && first < 0; i++) {
+      if (d.map[codes[i]!]! < 0 && (rows === null || rows[i] !== 0)) first = i;
+    }
+    if (first < 0) continue;
+    const code = codes[first]!;
+    const level = d.column.levels[code]!;
+    let respondents = 0;
+    for (let i = 0; i < codes.length; i++) {
+      if (codes[i] === code && (rows === null || rows[i] !== 0)) respondents++;
+    }
+    throw new WeightingError(
+      'MISSING_POPULATION_LEVEL',
+      `${respondents} respondent(s) have ${d.variable} = "${level}" (first at row ${first + 1}), but the population gives no count for that level`,
+      { variable: d.variable, level, count: respondents, row: first + 1 },
+    );
+  }
 }
 
 function grow(a: Float64Array<ArrayBuffer>): Float64Array<ArrayBuffer> {
@@ -352,41 +368,56 @@ export interface ReweightedReplicates {
   replicates: Float64Array[];
   /** R's `degf` after the step (postStratify and rake recompute it; calibrate may keep it). */
   df: number;
+  /**
+   * `true` when every replicate weight is known to be finite (checked as they were made, see
+   * {@link applyReplicateFactors}), so that {@link withStep} need not read them again.
+   */
+  finite?: boolean;
+}
+
+/** New weights made from factors, and what the pass that made them learned of them. */
+export interface Applied {
+  weights: Float64Array;
+  /** `true` when every new weight is finite. */
+  finite: boolean;
+  /** How many new weights are negative. */
+  negative: number;
 }
 
 /**
  * New weights: each row's old weight times its unit's factor (`factors[units[i]]`); rows without
- * a unit (−1: outside the rows weighted) get 0.
+ * a unit (−1: outside the rows weighted) get 0. The same pass counts the negative weights and
+ * tells whether all are finite (so that neither needs another pass over the rows).
  */
 export function applyFactors(
   units: Int32Array,
   oldWeights: Float64Array,
   factors: Float64Array,
-): Float64Array {
-  const n = units.length;
-  const out = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    const u = units[i]!;
-    out[i] = u < 0 ? 0 : oldWeights[i]! * factors[u]!;
-  }
-  return out;
+): Applied {
+  const { replicates, finite, negative } = applyReplicateFactors(units, [oldWeights], [factors]);
+  return { weights: replicates[0]!, finite, negative };
 }
 
 /**
  * The weighted design: new weights, the step appended; the input is not touched. A linearization
  * design records the step in `calibration` (its variance reads it); a replicate design takes the
  * re-weighted replicates and records the step in `weighting` (its variance needs nothing more).
+ * Every new weight must be finite: `finite` (and `reweighted.finite`) tell that they were checked
+ * as they were made (see {@link applyFactors}), else they are checked here.
  */
 export function withStep<D extends SurveyDesign>(
   design: D,
   weights: Float64Array,
   step: WeightingStep,
   reweighted?: ReweightedReplicates,
+  finite = false,
 ): D {
-  checkFiniteWeights(weights, step.method, null);
-  reweighted?.replicates.forEach((r, k) => {
-    checkFiniteWeights(r, step.method, k + 1);
-  });
+  if (!finite) checkFiniteWeights(weights, step.method, null);
+  if (reweighted?.finite !== true) {
+    reweighted?.replicates.forEach((r, k) => {
+      checkFiniteWeights(r, step.method, k + 1);
+    });
+  }
   const warnings = step.notes.length ? [...design.warnings, ...step.notes] : design.warnings;
   if (design.type === 'replicate') {
     if (!reweighted)
@@ -438,13 +469,11 @@ export function checkFiniteWeights(
 
 // ---- replicate weights ------------------------------------------------------------------------
 
-/** Rows per block in the passes over all replicates (the block's cells stay in L1 cache). */
-const BLOCK = 2048;
-
 /**
- * Per replicate, the sum of its weights in each cell: one pass over the rows in blocks, every
- * replicate summed over a block before the next (rows in order, as R's `rowsum`). Rows with a
- * negative cell (outside the rows weighted) are left out.
+ * Per replicate, the sum of its weights in each cell, rows in order (as R's `rowsum`). Two
+ * replicates per pass over the rows, their sums side by side: each row's cell is read once for
+ * both, and the two running sums do not wait on each other (about a third faster than one pass
+ * per replicate). Rows with a negative cell (outside the rows weighted) are left out.
  */
 export function replicateCellSums(
   cells: Int32Array,
@@ -452,33 +481,46 @@ export function replicateCellSums(
   replicates: readonly Float64Array[],
 ): Float64Array[] {
   const n = cells.length;
+  const R = replicates.length;
   const sums = replicates.map(() => new Float64Array(nCells));
-  for (let start = 0; start < n; start += BLOCK) {
-    const end = Math.min(n, start + BLOCK);
-    for (let r = 0; r < replicates.length; r++) {
-      const w = replicates[r]!;
-      const s = sums[r]!;
-      for (let i = start; i < end; i++) {
-        const c = cells[i]!;
-        if (c >= 0) s[c]! += w[i]!;
-      }
+  const pair = new Float64Array(2 * nCells);
+  for (let r = 0; r < R; r += 2) {
+    const a = replicates[r]!;
+    const b = replicates[Math.min(r + 1, R - 1)]!; // (an odd last replicate is summed twice)
+    pair.fill(0);
+    for (let i = 0; i < n; i++) {
+      const c = cells[i]!;
+      if (c < 0) continue;
+      pair[2 * c]! += a[i]!;
+      pair[2 * c + 1]! += b[i]!;
+    }
+    for (let c = 0; c < nCells; c++) {
+      sums[r]![c] = pair[2 * c]!;
+      if (r + 1 < R) sums[r + 1]![c] = pair[2 * c + 1]!;
     }
   }
   return sums;
 }
 
+/** Rows per block of {@link applyReplicateFactors} (the block's units stay in L1 cache). */
+const BLOCK = 2048;
+
 /**
- * New replicate weights: each replicate's weights times its factor for the row's unit, in one
- * blocked pass (`factors[r][units[i]]`; new arrays, the input is not touched). Rows without a
- * unit (−1: outside the rows weighted) get 0.
+ * New weights for several weight vectors (e.g. replicates): each one's weights times its factor
+ * for the row's unit (`factors[r][units[i]]`; new arrays, the input is not touched); rows without
+ * a unit (−1: outside the rows weighted) get 0. One pass over the rows in blocks, every vector
+ * done for a block before the next (the units are read once). The same pass counts the negative
+ * weights (`negative`, over all vectors) and tells whether all are finite (`finite`).
  */
 export function applyReplicateFactors(
   units: Int32Array,
   replicates: readonly Float64Array[],
   factors: readonly Float64Array[],
-): Float64Array[] {
+): { replicates: Float64Array[]; finite: boolean; negative: number } {
   const n = units.length;
   const out = replicates.map(() => new Float64Array(n));
+  let finite = true;
+  let negative = 0;
   for (let start = 0; start < n; start += BLOCK) {
     const end = Math.min(n, start + BLOCK);
     for (let r = 0; r < replicates.length; r++) {
@@ -487,11 +529,16 @@ export function applyReplicateFactors(
       const o = out[r]!;
       for (let i = start; i < end; i++) {
         const u = units[i]!;
-        o[i] = u < 0 ? 0 : w[i]! * f[u]!;
+        const x = u < 0 ? 0 : w[i]! * f[u]!;
+        o[i] = x;
+        // (branches rather than running sums: they are almost never taken, and nothing waits
+        // on the row before)
+        if (x - x !== 0) finite = false; // NaN or infinite
+        if (x < 0) negative++;
       }
     }
   }
-  return out;
+  return { replicates: out, finite, negative };
 }
 
 /**

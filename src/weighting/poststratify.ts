@@ -261,7 +261,7 @@ function postStratifyOn<D extends SurveyDesign>(
     factors[c] = population[c]! / cells.sumW[c]!;
   }
   const rowCells = cells.cells;
-  const weights = applyFactors(rowCells, oldWeights, factors);
+  const { weights, finite } = applyFactors(rowCells, oldWeights, factors);
 
   // Replicate designs: every replicate post-stratified with its own weights (R's
   // postStratify.svyrep.design), then R's degf recomputed.
@@ -286,8 +286,8 @@ function postStratifyOn<D extends SurveyDesign>(
       }
       return f;
     });
-    const replicates = applyReplicateFactors(rowCells, design.replicates, repFactors);
-    reweighted = { replicates, df: replicateWeightMatrixRank(replicates) - 1 };
+    const { replicates, finite } = applyReplicateFactors(rowCells, design.replicates, repFactors);
+    reweighted = { replicates, df: replicateWeightMatrixRank(replicates) - 1, finite };
     replicateRecord = { count: R, iterations: new Int32Array(R).fill(1), notConverged: [] };
   }
 
@@ -313,7 +313,7 @@ function postStratifyOn<D extends SurveyDesign>(
     rows,
     ...(replicateRecord ? { replicates: replicateRecord } : {}),
   };
-  return withStep(design, weights, step, reweighted);
+  return withStep(design, weights, step, reweighted, finite);
 }
 
 function describe(variables: readonly string[], label: string): string {

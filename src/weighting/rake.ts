@@ -190,13 +190,13 @@ function rakeOn<D extends SurveyDesign>(
         `raking did not converge for ${short.length} replicate(s) (${short.join(', ')}); their last iterates were kept (partial: true)`,
       );
     }
-    const replicates = applyReplicateFactors(cells.cells, design.replicates, factors);
-    reweighted = { replicates, df: replicateWeightMatrixRank(replicates) - 1 };
+    const { replicates, finite } = applyReplicateFactors(cells.cells, design.replicates, factors);
+    reweighted = { replicates, df: replicateWeightMatrixRank(replicates) - 1, finite };
     replicateRecord = { count: R, iterations: iterationsPer, notConverged: short };
   }
 
   const rowCells = cells.cells;
-  const weights = applyFactors(rowCells, oldWeights, F);
+  const { weights, finite } = applyFactors(rowCells, oldWeights, F);
 
   const step: RakeStep = {
     method: 'rake',
@@ -215,7 +215,7 @@ function rakeOn<D extends SurveyDesign>(
     rows,
     ...(replicateRecord ? { replicates: replicateRecord } : {}),
   };
-  return withStep(design, weights, step, reweighted);
+  return withStep(design, weights, step, reweighted, finite);
 }
 
 /**

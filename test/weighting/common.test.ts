@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest';
+import { fromColumns } from '../../src/data/frame.js';
+import { svyDesign } from '../../src/design/build.js';
+import {
+  applyFactors,
+  applyReplicateFactors,
+  crossCells,
+  dimension,
+  replicateCellSums,
+} from '../../src/weighting/common.js';
+import { thrown } from '../helpers/errors.js';
+
+/** The dimensions of `variables` of a design on `columns`, with the given target levels. */
+function dims(columns: Record<string, (string | null)[]>, levels: Record<string, string[]>) {
+  const design = svyDesign(fromColumns(columns));
+  return Object.keys(levels).map((v) => dimension(design, v, levels[v]!));
+}
+
+describe('crossCells', () => {
+  const d = dims(
+    { a: ['x', 'y', 'x', 'y', 'x'], b: ['p', 'p', 'q', 'p', 'p'] },
+    { a: ['x', 'y'], b: ['q', 'p'] },
+  );
+  const w = Float64Array.of(1, 2, 3, 4, 5);
+
+  it('numbers the cells in order of first appearance, with their levels, weights and counts', () => {
+    const c = crossCells(d, w);
+    expect(Array.from(c.cells)).toEqual([0, 1, 2, 1, 0]);
+    expect(c.nCells).toBe(3);
+    // per cell: the index of its level among the target levels (b's 'p' is its second)
+    expect(Array.from(c.cellLevels)).toEqual([0, 1, 1, 1, 0, 0]);
+    expect(Array.from(c.sumW)).toEqual([6, 6, 3]);
+    expect(Array.from(c.count)).toEqual([2, 2, 1]);
+  });
+
+  it('leaves rows outside `rows` out (cell −1), even with a missing or unknown value', () => {
+    const e = dims(
+      { a: ['x', null, 'x', 'z', 'y'], b: ['p', 'p', 'q', 'p', 'p'] },
+      { a: ['x', 'y'], b: ['q', 'p'] },
+    );
+    const c = crossCells(e, w, Uint8Array.of(1, 0, 1, 0, 1));
+    expect(Array.from(c.cells)).toEqual([0, -1, 1, -1, 2]);
+    expect(Array.from(c.sumW)).toEqual([1, 3, 5]);
+  });
+
+  it('MISSING_WEIGHTING_VALUE before MISSING_POPULATION_LEVEL, with the count and first row', () => {
+    const e = dims(
+      { a: ['x', 'z', 'x', 'z', 'y'], b: ['p', 'p', null, 'p', null] },
+      { a: ['x', 'y'], b: ['q', 'p'] },
+    );
+    const missing = thrown(() => crossCells(e, w));
+    expect(missing.code).toBe('MISSING_WEIGHTING_VALUE');
+    expect(missing.details).toMatchObject({ variable: 'b', count: 2, row: 3 });
+    const unknown = thrown(() => crossCells(e, w, Uint8Array.of(1, 0, 0, 1, 0)));
+    expect(unknown.code).toBe('MISSING_POPULATION_LEVEL');
+    // only the rows weighted count: row 4 (row 2 is outside them)
+    expect(unknown.details).toMatchObject({ variable: 'a', level: 'z', count: 1, row: 4 });
+  });
+
+  it('codes a cross-classification of more than 2^24 cells through a map, alike', () => {
+    // five variables of 30 levels: 30^5 = 24.3 million possible cells, 4 of them present
+    const levels = Array.from({ length: 30 }, (_, k) => `l${k}`);
+    const rows = [0, 29, 0, 7];
+    const columns: Record<string, string[]> = {};
+    const targets: Record<string, string[]> = {};
+    for (let j = 0; j < 5; j++) {
+      columns[`v${j}`] = rows.map((r) => levels[(r + j) % 30]!);
+      targets[`v${j}`] = levels;
+    }
+    const c = crossCells(dims(columns, targets), Float64Array.of(1, 2, 4, 8));
+    expect(Array.from(c.cells)).toEqual([0, 1, 0, 2]);
+    expect(Array.from(c.sumW)).toEqual([5, 2, 8]);
+    expect(Array.from(c.cellLevels.subarray(5, 10))).toEqual([29, 0, 1, 2, 3]);
+  });
+});
+
+describe('applyFactors / applyReplicateFactors', () => {
+  const units = Int32Array.of(0, 1, -1, 1);
+
+  it('multiply each row by its unit factor (0 outside), counting the negative weights', () => {
+    const a = applyFactors(units, Float64Array.of(1, 2, 3, 4), Float64Array.of(2, -0.5));
+    expect(Array.from(a.weights)).toEqual([2, -1, 0, -2]);
+    expect(a).toMatchObject({ finite: true, negative: 2 });
+  });
+
+  it('tell whether every new weight is finite', () => {
+    const huge = applyFactors(units, Float64Array.of(1e300, 1, 1, -1), Float64Array.of(1e10, 1));
+    expect(huge.weights[0]).toBe(Number.POSITIVE_INFINITY);
+    expect(huge).toMatchObject({ finite: false, negative: 1 });
+    const minus = applyFactors(units, Float64Array.of(-1e300, 1, 1, 1), Float64Array.of(1e10, 1));
+    expect(minus).toMatchObject({ finite: false, negative: 1 });
+    const nan = applyFactors(units, Float64Array.of(1, Number.NaN, 1, 1), Float64Array.of(1, 1));
+    expect(nan.finite).toBe(false);
+    // finite weights whose sum would overflow are finite
+    const big = applyFactors(units, Float64Array.of(1e308, 1e308, 1, 1e308), Float64Array.of(1, 1));
+    expect(big.finite).toBe(true);
+  });
+
+  it('apply each replicate its own factors; sums per cell skip rows outside', () => {
+    const reps = [Float64Array.of(1, 2, 3, 4), Float64Array.of(0, 1, 1, -5)];
+    const r = applyReplicateFactors(units, reps, [Float64Array.of(1, 2), Float64Array.of(3, 1)]);
+    expect(r.replicates.map((x) => Array.from(x))).toEqual([
+      [1, 4, 0, 8],
+      [0, 1, 0, -5],
+    ]);
+    expect(r).toMatchObject({ finite: true, negative: 1 });
+    expect(replicateCellSums(units, 2, reps).map((x) => Array.from(x))).toEqual([
+      [1, 6],
+      [0, -4],
+    ]);
+  });
+});
