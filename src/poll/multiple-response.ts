@@ -252,14 +252,31 @@ function answered(
     other[j] = nonBinaryCount(col, missing) === 0 ? 0 : 1;
   });
   const base = new Uint8Array(nrow);
+  const nPartial = baseRows(missing, domain, k, partial === 'notNamed', base);
+  return { base, nPartial, other };
+}
+
+/**
+ * The pass of {@link answered} that marks the base from the missing columns per row; returns the
+ * respondents in the domain with some, not all, columns missing. (Hot loops are functions of
+ * typed arrays of their own, here and below: V8 optimises them once, whatever happens to the
+ * functions around them; inside those, the same loops ran several times slower.)
+ */
+function baseRows(
+  missing: Int32Array,
+  domain: Uint8Array | null,
+  k: number,
+  notNamed: boolean,
+  base: Uint8Array,
+): number {
   let nPartial = 0;
-  for (let i = 0; i < nrow; i++) {
-    if (domain !== null && !domain[i]) continue;
+  for (let i = 0; i < missing.length; i++) {
+    if (domain !== null && domain[i] === 0) continue;
     const present = k - missing[i]!;
     if (present > 0 && present < k) nPartial++;
-    base[i] = present === k || (present > 0 && partial === 'notNamed') ? 1 : 0;
+    base[i] = present === k || (present > 0 && notNamed) ? 1 : 0;
   }
-  return { base, nPartial, other };
+  return nPartial;
 }
 
 /**
@@ -324,6 +341,50 @@ function optionSums(
   out[5] = sumWN2;
 }
 
+/**
+ * The base pass of `columnShares`: the weights of the base's rows into `baseW` (0 elsewhere),
+ * Σ w per PSU into `psuW`, the PSUs with a base row into `seen`; into `out` the base's size, the
+ * domain's rows outside it, Σ w in row order (NaN when a weight is negative or NaN) and the
+ * base's first row (−1: none).
+ */
+function baseWeights(
+  domain: Uint8Array | null,
+  base: Uint8Array,
+  weights: Float64Array,
+  rowCluster: Int32Array,
+  baseW: Float64Array,
+  psuW: Float64Array,
+  seen: Uint8Array,
+  out: Float64Array,
+): void {
+  let n = 0;
+  let nMissing = 0;
+  let sumW = 0;
+  let firstRow = -1;
+  for (let i = 0; i < base.length; i++) {
+    if (domain !== null && domain[i] === 0) continue;
+    if (base[i] === 0) {
+      nMissing++;
+      continue;
+    }
+    const w = weights[i]!;
+    if (!(w >= 0)) {
+      sumW = Number.NaN;
+      break;
+    }
+    if (n++ === 0) firstRow = i;
+    baseW[i] = w;
+    sumW += w;
+    const c = rowCluster[i]!;
+    psuW[c]! += w;
+    seen[c] = 1;
+  }
+  out[0] = n;
+  out[1] = nMissing;
+  out[2] = sumW;
+  out[3] = firstRow;
+}
+
 /** Throws `NOT_BINARY` for the first row of the base whose value of `y` is not 0 or 1, if any. */
 function notBinary(
   question: MultipleResponseQuestion,
@@ -370,29 +431,17 @@ function columnShares(
 
   // The base: its size, the rows left out, Σ w in row order and per PSU, and the weights of its
   // rows (0 for other rows, so the passes below need not test each row).
-  let n = 0;
-  let nMissing = 0;
-  let sumW = 0;
-  let firstRow = -1;
   const baseW = new Float64Array(nrow);
   const psuW = new Float64Array(nClusters);
   const seen = new Uint8Array(nClusters);
-  for (let i = 0; i < nrow; i++) {
-    if (domain !== null && !domain[i]) continue;
-    if (!base[i]) {
-      nMissing++;
-      continue;
-    }
-    const w = weights[i]!;
-    // a negative weight: Σ w (y − y₀) could cancel, so the zero test below would not do
-    if (!(w >= 0)) return null;
-    if (n++ === 0) firstRow = i;
-    baseW[i] = w;
-    sumW += w;
-    const c = rowCluster[i]!;
-    psuW[c]! += w;
-    seen[c] = 1;
-  }
+  const sums = new Float64Array(4);
+  baseWeights(domain, base, weights, rowCluster, baseW, psuW, seen, sums);
+  const n = sums[0]!;
+  const nMissing = sums[1]!;
+  const sumW = sums[2]!;
+  const firstRow = sums[3]!;
+  // a negative weight: Σ w (y − y₀) could cancel, so the zero test below would not do
+  if (Number.isNaN(sumW)) return null;
 
   // Per option, one pass (two options at a time) without tests of the base: Σ w y (compensated,
   // as prepare's scan of a numeric column), Σ w (1 − y) and Σ w y per PSU (in row order). The share is Σ w y / Σ w, or exactly the first value y₀ when
