@@ -280,15 +280,16 @@ function baseRows(
 }
 
 /**
- * Counts the missing values of `y` per row into `missing`; returns Σ |y (1 − y)| over the
- * values present, which is 0 when every one is 0 or 1.
+ * Counts the missing values of `y` per row into `missing`; returns how many values present are
+ * neither 0 nor 1 (an integer count: a sum of floating-point terms would make each row wait for
+ * the previous row's addition).
  */
 function nonBinaryCount(y: Float64Array, missing: Int32Array): number {
   let other = 0;
   for (let i = 0; i < y.length; i++) {
     const v = y[i]!;
     if (Number.isNaN(v)) missing[i]!++;
-    else other += Math.abs(v * (1 - v));
+    else other += v * (v - 1) !== 0 ? 1 : 0; // 0 for v = 0 or 1 only; no branch on v itself
   }
   return other;
 }
@@ -313,6 +314,10 @@ function optionSums(
   let sumWY2 = 0;
   let errWY2 = 0;
   let sumWN2 = 0;
+  // the PSU being summed (row 0's to start) and its two running sums
+  let key = y.length > 0 ? rowCluster[0]! : 0;
+  let acc = t.length > 0 ? t[key]! : 0;
+  let acc2 = t2.length > 0 ? t2[key]! : 0;
   for (let i = 0; i < y.length; i++) {
     let v = y[i]!;
     if (Number.isNaN(v)) v = 0; // outside the base, or not named under partial: 'notNamed'
@@ -329,10 +334,21 @@ function optionSums(
     errWY2 += Math.abs(sumWY2) >= Math.abs(wy2) ? sumWY2 - s + wy2 : wy2 - s + sumWY2;
     sumWY2 = s;
     sumWN2 += w - wy2;
+    // Rows of one PSU in a row (a file sorted by PSU) are summed in registers, as each addition
+    // to memory would wait for the previous one; the same additions in the same order.
     const c = rowCluster[i]!;
-    t[c]! += wy;
-    t2[c]! += wy2;
+    if (c !== key) {
+      t[key] = acc;
+      t2[key] = acc2;
+      key = c;
+      acc = t[c]!;
+      acc2 = t2[c]!;
+    }
+    acc += wy;
+    acc2 += wy2;
   }
+  t[key] = acc;
+  t2[key] = acc2;
   out[0] = sumWY;
   out[1] = errWY;
   out[2] = sumWN;
