@@ -383,9 +383,7 @@ class QuantileContext {
   woodruffInterval(qhat: number, method: Exclude<QuantileInterval, 'score'>): [number, number] {
     const { a, values, alpha, df } = this;
     const { weights, present, sumW } = a;
-    let s = 0;
-    for (let i = 0; i < present.length; i++) if (present[i] && values[i]! <= qhat) s += weights[i]!;
-    const pm = s / sumW;
+    const pm = weightAtOrBelow(values, weights, present, qhat, sumW) / sumW;
     const variance = estimateVariance(
       a.design,
       shareInfluence(values, weights, present, qhat, pm, sumW),
@@ -615,19 +613,12 @@ class WeightedSelect {
     const { present, weights } = a;
     const hi = new Uint32Array(values.buffer, values.byteOffset, values.length * 2);
     const hiAt = LITTLE_ENDIAN ? 1 : 0;
-    let m = 0;
-    let total = 0;
-    let minKey = 0xffffffff;
-    let maxKey = 0;
-    for (let i = 0; i < present.length; i++) {
-      const wi = weights[i]!;
-      if (!present[i] || !(wi > 0)) continue;
-      m++;
-      total += wi;
-      const key = orderKey(hi[2 * i + hiAt]!);
-      if (key < minKey) minKey = key;
-      if (key > maxKey) maxKey = key;
-    }
+    const range = new Float64Array(4);
+    keyRange(present, weights, hi, hiAt, range);
+    const m = range[0]!;
+    const total = range[1]!;
+    const minKey = range[2]!;
+    const maxKey = range[3]!;
     if (m < 2) return null;
     // Any sum of these weights in any order is within (m · ε) · total of the exact sum, and so
     // is the sorted rule's compensated cumulative sum; the margin is a generous multiple.
@@ -759,6 +750,36 @@ function orderKey(h: number): number {
   return (h & 0x80000000 ? ~h : h | 0x80000000) >>> 0;
 }
 
+/**
+ * Over the rows with a value and a positive weight: into `out` their number, Σ w in row order,
+ * and the smallest and largest order-preserving key of their values.
+ */
+function keyRange(
+  present: Uint8Array,
+  weights: Float64Array,
+  hi: Uint32Array,
+  hiAt: number,
+  out: Float64Array,
+): void {
+  let m = 0;
+  let total = 0;
+  let minKey = 0xffffffff;
+  let maxKey = 0;
+  for (let i = 0; i < present.length; i++) {
+    const wi = weights[i]!;
+    if (!present[i] || !(wi > 0)) continue;
+    m++;
+    total += wi;
+    const key = orderKey(hi[2 * i + hiAt]!);
+    if (key < minKey) minKey = key;
+    if (key > maxKey) maxKey = key;
+  }
+  out[0] = m;
+  out[1] = total;
+  out[2] = minKey;
+  out[3] = maxKey;
+}
+
 /** Σ w and rows per bucket of the rows with a value and a positive weight (one pass). */
 function bucketWeights(
   present: Uint8Array,
@@ -849,8 +870,35 @@ function shareByCluster(
   const above = 0 - share;
   for (let i = 0; i < present.length; i++) {
     if (present[i] === 0) continue;
-    totals[rowCluster[i]!]! += (weights[i]! * (values[i]! <= q ? below : above)) / sumW;
+    // below or above as b · below + (1 − b) · above, exactly, without a branch on the value
+    const b = +(values[i]! <= q);
+    totals[rowCluster[i]!]! += (weights[i]! * (below * b + above * (1 - b))) / sumW;
   }
+}
+
+/**
+ * Σ w over the present rows with a value at or below q, in row order. Without a branch on the
+ * value (for a median half the rows are on each side, in no order: a branch would be
+ * mispredicted every other row) when the weights are finite (Σw is): adding w · 0 changes no
+ * sum then.
+ */
+function weightAtOrBelow(
+  values: Float64Array,
+  weights: Float64Array,
+  present: Uint8Array,
+  q: number,
+  sumW: number,
+): number {
+  let s = 0;
+  if (!Number.isFinite(sumW)) {
+    for (let i = 0; i < present.length; i++) if (present[i] && values[i]! <= q) s += weights[i]!;
+    return s;
+  }
+  for (let i = 0; i < present.length; i++) {
+    if (present[i] === 0) continue;
+    s += weights[i]! * +(values[i]! <= q);
+  }
+  return s;
 }
 
 /** R's `confint(svystat, level, df)`: estimate + se · qt(c(a, 1 − a), df). */
