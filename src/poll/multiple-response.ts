@@ -9,6 +9,7 @@ import type { LinearizationDesign, SurveyDesign } from '../design/types.js';
 import { EstimationError } from '../errors.js';
 import { attachInfluence, jointCovariance } from '../estimate/influence-rows.js';
 import { waldInterval } from '../estimate/prepare.js';
+import { longRuns } from '../estimate/runs.js';
 import type { Estimate } from '../estimate/types.js';
 import { estimateVariance } from '../estimate/variance.js';
 import { isCalibrated } from '../variance/calibration.js';
@@ -307,6 +308,7 @@ function optionSums(
   t: Float64Array,
   t2: Float64Array,
   out: Float64Array,
+  runs: boolean,
 ): void {
   let sumWY = 0;
   let errWY = 0;
@@ -334,9 +336,14 @@ function optionSums(
     errWY2 += Math.abs(sumWY2) >= Math.abs(wy2) ? sumWY2 - s + wy2 : wy2 - s + sumWY2;
     sumWY2 = s;
     sumWN2 += w - wy2;
+    const c = rowCluster[i]!;
+    if (!runs) {
+      t[c]! += wy;
+      t2[c]! += wy2;
+      continue;
+    }
     // Rows of one PSU in a row (a file sorted by PSU) are summed in registers, as each addition
     // to memory would wait for the previous one; the same additions in the same order.
-    const c = rowCluster[i]!;
     if (c !== key) {
       t[key] = acc;
       t2[key] = acc2;
@@ -347,8 +354,10 @@ function optionSums(
     acc += wy;
     acc2 += wy2;
   }
-  t[key] = acc;
-  t2[key] = acc2;
+  if (runs) {
+    t[key] = acc;
+    t2[key] = acc2;
+  }
   out[0] = sumWY;
   out[1] = errWY;
   out[2] = sumWN;
@@ -468,12 +477,14 @@ function columnShares(
   const t = new Float64Array(nClusters);
   const t2 = new Float64Array(nClusters);
   const out = new Float64Array(6);
+  // PSUs in long runs (a file sorted by PSU): their sums are kept in registers along a run
+  const runs = longRuns(rowCluster);
   for (let j = 0; j < k; j += 2) {
     const pair = j + 1 < k;
     t.fill(0);
     t2.fill(0);
     // an odd last option is paired with itself
-    optionSums(columns[j]!, columns[pair ? j + 1 : j]!, baseW, rowCluster, t, t2, out);
+    optionSums(columns[j]!, columns[pair ? j + 1 : j]!, baseW, rowCluster, t, t2, out, runs);
     for (let m = 0; m < (pair ? 2 : 1); m++) {
       const tm = m === 0 ? t : t2;
       for (let c = 0; c < nClusters; c++) table[c * k + j + m] = tm[c]!;
