@@ -110,8 +110,10 @@ export interface QuantileOptions {
  * Missing values are left out and counted in `nMissing` (R's `na.rm = TRUE`, which also counts
  * the default `df` on the respondents with a value). With the rules `'math'` (`'hf1'`) and
  * `'school'` (`'hf2'`) and a Woodruff interval on a linearization design, the quantiles are
- * found by weighted quickselect (expected linear time; the sort is done only where rounding
- * could make selection and the sorted rule differ); otherwise the values are sorted once and
+ * found without sorting: a histogram of the values' leading bits finds the narrow range that
+ * holds each quantile, and a weighted quickselect among the rows in that range picks it (linear
+ * time; the sort is done only where rounding could make selection and the sorted rule differ);
+ * otherwise the values are sorted once and
  * each quantile costs a binary search. Each interval then costs one pass for its variance
  * (`'score'`: one pass per root-finding step).
  *
@@ -299,7 +301,7 @@ class QuantileContext {
 
   /**
    * With `fast` (rules `'math'`, `'hf1'`, `'school'`, `'hf2'`), the rule is first tried by
-   * weighted quickselect ({@link WeightedSelect}); the values are sorted only when that cannot
+   * histogram and weighted quickselect ({@link WeightedSelect}); the values are sorted only when that cannot
    * decide the answer exactly as the sorted rule would.
    */
   constructor(
