@@ -262,14 +262,12 @@ function scanWhole(y: Float64Array, weights: Float64Array, present: Uint8Array):
   const shift = first < n ? y[first]! : Number.NaN;
   const out = new Float64Array(6);
   wholeSums(y, weights, present, first, shift, out);
-  const [base, sumW, sumWY, errWY, sumWD, errWD] = [
-    out[0]!,
-    out[1]!,
-    out[2]!,
-    out[3]!,
-    out[4]!,
-    out[5]!,
-  ];
+  const base = out[0]!;
+  const sumW = out[1]!;
+  const sumWY = out[2]!;
+  const errWY = out[3]!;
+  const sumWD = out[4]!;
+  const errWD = out[5]!;
   const nMissing = n - base;
   let firstMissing = -1;
   if (nMissing > 0) {
@@ -305,10 +303,14 @@ function wholeSums(
   let errWY = 0;
   let sumWD = 0;
   let errWD = 0;
+  // Every row from the first with a value is present but the missing ones (few): set at once.
+  present.fill(1, first);
   for (let i = first; i < y.length; i++) {
     const v = y[i]!;
-    if (Number.isNaN(v)) continue;
-    present[i] = 1;
+    if (Number.isNaN(v)) {
+      present[i] = 0;
+      continue;
+    }
     base++;
     const w = weights[i]!;
     sumW += w;
