@@ -273,24 +273,37 @@ function resolveSuccess(
 }
 
 /**
- * 1 for a success, 0 otherwise, on the analysis rows (0 elsewhere), and Σ w y over them (in row
- * order). (Without branches on the values, which in a file not sorted by them would be
- * mispredicted half the time: a value's indicator is read from a table or computed.)
+ * 1 for a success, 0 otherwise, on the analysis rows (everything that reads it reads only those
+ * rows), and Σ w y over them (in row order). For a 0/1 variable whose success is 1 that is the
+ * column itself (checked, not copied: 8 bytes a row less to allocate and write). (Without
+ * branches on the values, which in a file not sorted by them would be mispredicted half the
+ * time: a value's indicator is read from a table or computed.)
  */
 function indicator(a: Analysis, success: string): { y: Float64Array; sum: number } {
   const { column, present, variable, weights } = a;
   const n = present.length;
-  const y = new Float64Array(n);
   let sum = 0;
+  if (column.kind === 'numeric' && Number(success) === 1) {
+    const v = column.values;
+    const out = new Float64Array(2);
+    binarySum(v, present, weights, out);
+    if (out[1]! > 0) {
+      for (let i = 0; i < n; i++) {
+        const x = v[i]!;
+        if (present[i] && x * (x - 1) !== 0) throw notBinary(variable, i, x);
+      }
+    }
+    return { y: v, sum: out[0]! };
+  }
+  const y = new Float64Array(n);
   if (column.kind === 'numeric') {
-    const flip = Number(success) === 0;
+    // success 0: the indicator is 1 − x
     const v = column.values;
     for (let i = 0; i < n; i++) {
       if (!present[i]) continue;
       const x = v[i]!;
-      // 0 for x = 0 or 1 only
       if (x * (x - 1) !== 0) throw notBinary(variable, i, x);
-      const yi = flip ? 1 - x : x;
+      const yi = 1 - x;
       y[i] = yi;
       sum += weights[i]! * yi;
     }
@@ -305,6 +318,30 @@ function indicator(a: Analysis, success: string): { y: Float64Array; sum: number
     sum += weights[i]! * yi;
   }
   return { y, sum };
+}
+
+/**
+ * Σ w x over the present rows into out[0], in row order, and into out[1] how many of them have
+ * an x other than 0 or 1 (counted without a branch, in a loop of its own that V8 optimises
+ * well: with the error thrown from inside, the loop took twice as long).
+ */
+function binarySum(
+  values: Float64Array,
+  present: Uint8Array,
+  weights: Float64Array,
+  out: Float64Array,
+): void {
+  let sum = 0;
+  let bad = 0;
+  for (let i = 0; i < values.length; i++) {
+    if (present[i] === 0) continue;
+    const x = values[i]!;
+    // 0 for x = 0 or 1 only
+    bad += x * (x - 1) !== 0 ? 1 : 0;
+    sum += weights[i]! * x;
+  }
+  out[0] = sum;
+  out[1] = bad;
 }
 
 function notBinary(variable: string, i: number, x: number): EstimationError {

@@ -17,7 +17,7 @@
  * own path, which gives its usual answer or error.
  * @module
  */
-import { getColumn } from '../data/frame.js';
+import { findColumn, getColumn } from '../data/frame.js';
 import type { Column } from '../data/types.js';
 import type { LinearizationDesign, SurveyDesign } from '../design/types.js';
 import { categoricalInfluence, type Influence, numericInfluence } from '../variance/influence.js';
@@ -91,6 +91,26 @@ export function registerByGroups(grouping: ByGrouping): (design: SurveyDesign, k
   return (design, k) => {
     groupOfDesign.set(design, { grouping: g, k });
   };
+}
+
+/**
+ * On a registered svyBy group design: the whole design's column of that name (the same kind and
+ * levels as the group's), so that a caller that only needs its kind or levels does not make the
+ * group design split the column out of the whole design's rows; `undefined` otherwise (or when
+ * there is no such column).
+ * @example
+ * ```ts
+ * const data = fromColumns({ g: ['a', 'b', 'a'], w: [1, 1, 1] });
+ * const design = svyDesign(data, { weights: 'w' });
+ * const register = registerByGroups({ design, rowGroup: Int32Array.of(0, 1, 0), groupIndex: Int32Array.of(0, 1), count: 2 });
+ * const group = { ...design };
+ * register(group, 0);
+ * console.log(groupColumn(group, 'g')?.kind, groupColumn(design, 'g')); // => categorical undefined
+ * ```
+ */
+export function groupColumn(design: SurveyDesign, variable: string): Column | undefined {
+  const link = groupOfDesign.get(design);
+  return link ? findColumn(link.grouping.design.data, variable) : undefined;
 }
 
 /**

@@ -9,7 +9,7 @@ import { EstimationError } from '../errors.js';
 import type { Influence } from '../variance/influence.js';
 import { type EstimateTable, toEstimateTable, uniqueLabels } from './estimate-table.js';
 import { checkFinite, rescaleTotals } from './finite.js';
-import { groupMoments } from './group-moments.js';
+import { groupColumn, groupMoments } from './group-moments.js';
 import { attachInfluence, rowLink } from './influence-rows.js';
 import { checkCovariance, covarianceLimit } from './limits.js';
 import { designEffects, type MomentResult, meanMoments, totalMoments } from './moments.js';
@@ -138,7 +138,8 @@ function momentTable(
   const limit = covarianceLimit(opts.maxCovariance);
   let p = 0;
   for (const name of names) {
-    const col = findColumn(design.data, name);
+    // (on a svyBy group: the whole design's column, which the group design would split out)
+    const col = groupColumn(design, name) ?? findColumn(design.data, name);
     p += col?.kind === 'categorical' ? col.levels.length : 1;
   }
   const fn = kind === 'mean' ? 'svyMean' : 'svyTotal';

@@ -10,7 +10,7 @@ import type { SurveyDesign } from '../design/types.js';
 import { EstimationError } from '../errors.js';
 import { qbeta, qnorm, qt } from '../stats/distributions.js';
 import { approxFunction } from '../stats/spline.js';
-import { denseInfluence } from '../variance/influence.js';
+import { denseInfluence, type Influence } from '../variance/influence.js';
 import { replicateCovariance, replicateWeightedSumsMany } from '../variance/replicate.js';
 import { type Analysis, choice, confidenceLevel, intervalDf, prepare } from './prepare.js';
 import type { Estimate } from './types.js';
@@ -110,8 +110,10 @@ export interface QuantileOptions {
  * Missing values are left out and counted in `nMissing` (R's `na.rm = TRUE`, which also counts
  * the default `df` on the respondents with a value). With the rules `'math'` (`'hf1'`) and
  * `'school'` (`'hf2'`) and a Woodruff interval on a linearization design, the quantiles are
- * found by weighted quickselect (expected linear time; the sort is done only where rounding
- * could make selection and the sorted rule differ); otherwise the values are sorted once and
+ * found without sorting: a histogram of the values' leading bits finds the narrow range that
+ * holds each quantile, and a weighted quickselect among the rows in that range picks it (linear
+ * time; the sort is done only where rounding could make selection and the sorted rule differ);
+ * otherwise the values are sorted once and
  * each quantile costs a binary search. Each interval then costs one pass for its variance
  * (`'score'`: one pass per root-finding step).
  *
@@ -299,7 +301,7 @@ class QuantileContext {
 
   /**
    * With `fast` (rules `'math'`, `'hf1'`, `'school'`, `'hf2'`), the rule is first tried by
-   * weighted quickselect ({@link WeightedSelect}); the values are sorted only when that cannot
+   * histogram and weighted quickselect ({@link WeightedSelect}); the values are sorted only when that cannot
    * decide the answer exactly as the sorted rule would.
    */
   constructor(
@@ -382,15 +384,13 @@ class QuantileContext {
   /** Woodruff's interval: the share at or below the quantile, its interval, mapped back. */
   woodruffInterval(qhat: number, method: Exclude<QuantileInterval, 'score'>): [number, number] {
     const { a, values, alpha, df } = this;
-    const { w, present, sumW } = a;
-    let s = 0;
-    for (let i = 0; i < present.length; i++) if (present[i] && values[i]! <= qhat) s += w[i]!;
-    const pm = s / sumW;
-    const z = new Float64Array(present.length);
-    for (let i = 0; i < present.length; i++) {
-      if (present[i]) z[i] = (w[i]! * ((values[i]! <= qhat ? 1 : 0) - pm)) / sumW;
-    }
-    const variance = estimateVariance(a.design, denseInfluence([z]), present)[0]!;
+    const { weights, present, sumW } = a;
+    const pm = weightAtOrBelow(values, weights, present, qhat, sumW) / sumW;
+    const variance = estimateVariance(
+      a.design,
+      shareInfluence(values, weights, present, qhat, pm, sumW),
+      present,
+    )[0]!;
     const se = Math.sqrt(variance);
     let pc: [number, number];
     switch (method) {
@@ -573,9 +573,14 @@ class QuantileContext {
 }
 
 /**
- * The rules `'math'` (`'hf1'`) and `'school'` (`'hf2'`) without sorting: a weighted quickselect
- * (three-way partitions around a pivot value, comparing the weight below with p · total) finds
- * the value v whose weight straddles p · total. The sorted rule's answer is then v whenever the
+ * The rules `'math'` (`'hf1'`) and `'school'` (`'hf2'`) without sorting. A histogram first
+ * narrows the search: each row with a value and a positive weight falls in one of up to 65,536
+ * buckets by the leading bits of its value (its IEEE bits made order-preserving, shifted so that
+ * the smallest to the largest value span the buckets), and the weight of every bucket is summed
+ * in one pass. A quantile then costs a pass that gathers the rows of the bucket where the
+ * cumulative weight reaches p · total, and a weighted quickselect among them (three-way
+ * partitions around a pivot value, comparing the weight below with p · total), which finds the
+ * value v whose weight straddles p · total. The sorted rule's answer is then v whenever the
  * weight strictly below v and the weight at or below v are both clear of p · total by more than
  * any rounding of either computation, and v is not 0 (−0 and 0 would depend on the sorted
  * order). For p below the first value's weight share the fixed rules (survey ≥ 4.4) give the
@@ -586,80 +591,91 @@ class QuantileContext {
  */
 class WeightedSelect {
   private constructor(
-    private readonly xv: Float64Array,
-    private readonly wv: Float64Array,
+    private readonly values: Float64Array,
+    private readonly a: Analysis,
+    /** The values' high 32 bits (a view of their buffer) and where a row's are: 2i + hiAt. */
+    private readonly hi: Uint32Array,
+    private readonly hiAt: number,
+    /** Smallest order-preserving key and the shift of (key − min) to a bucket. */
+    private readonly minKey: number,
+    private readonly shift: number,
+    /** Σ w and rows per bucket. */
+    private readonly bucketW: Float64Array,
+    private readonly bucketN: Int32Array,
     private readonly total: number,
     private readonly margin: number,
     private readonly school: boolean,
   ) {}
 
   /**
-   * The rows with a value and a positive weight; `null` when there are fewer than two. `school`:
-   * the rule is `'school'` (`'hf2'`), else `'math'` (`'hf1'`).
+   * The histogram of the rows with a value and a positive weight; `null` when there are fewer
+   * than two. `school`: the rule is `'school'` (`'hf2'`), else `'math'` (`'hf1'`).
    */
   static build(values: Float64Array, a: Analysis, school: boolean): WeightedSelect | null {
     const { present, weights } = a;
-    let m = 0;
-    for (let i = 0; i < present.length; i++) if (present[i] && weights[i]! > 0) m++;
+    const hi = new Uint32Array(values.buffer, values.byteOffset, values.length * 2);
+    const hiAt = LITTLE_ENDIAN ? 1 : 0;
+    const range = new Float64Array(4);
+    keyRange(present, weights, hi, hiAt, range);
+    const m = range[0]!;
+    const total = range[1]!;
+    const minKey = range[2]!;
+    const maxKey = range[3]!;
     if (m < 2) return null;
-    const xv = new Float64Array(m);
-    const wv = new Float64Array(m);
-    let total = 0;
-    for (let i = 0, k = 0; i < present.length; i++) {
-      const wi = weights[i]!;
-      if (present[i] && wi > 0) {
-        xv[k] = values[i]!;
-        wv[k++] = wi;
-        total += wi;
-      }
-    }
     // Any sum of these weights in any order is within (m · ε) · total of the exact sum, and so
     // is the sorted rule's compensated cumulative sum; the margin is a generous multiple.
     const margin = total * (8 * m + 64) * DBL_EPSILON;
     if (!Number.isFinite(total) || !(total > 0)) return null;
-    return new WeightedSelect(xv, wv, total, margin, school);
-  }
-
-  /**
-   * Partition boundaries left by earlier selections, in increasing index order: every value
-   * before `fenceIdx[j]` is below every value from it on, and `fenceW[j]` is the (rounded)
-   * weight before it. A later selection starts from the two fences around its target, so the
-   * interval's limits near the estimate cost little more than the estimate itself.
-   */
-  private readonly fenceIdx: number[] = [];
-  private readonly fenceW: number[] = [];
-
-  private addFence(idx: number, w: number): void {
-    const { fenceIdx, fenceW } = this;
-    let lo = 0;
-    let hi = fenceIdx.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (fenceIdx[mid]! < idx) lo = mid + 1;
-      else hi = mid;
-    }
-    if (fenceIdx[lo] === idx) return;
-    fenceIdx.splice(lo, 0, idx);
-    fenceW.splice(lo, 0, w);
+    let shift = 0;
+    while ((maxKey - minKey) / 2 ** shift >= BUCKETS) shift++;
+    const bucketW = new Float64Array(BUCKETS);
+    const bucketN = new Int32Array(BUCKETS);
+    bucketWeights(present, weights, hi, hiAt, minKey, shift, bucketW, bucketN);
+    return new WeightedSelect(
+      values,
+      a,
+      hi,
+      hiAt,
+      minKey,
+      shift,
+      bucketW,
+      bucketN,
+      total,
+      margin,
+      school,
+    );
   }
 
   /** The rule's value at p, or NaN when the sorted rule must decide. */
   quantile(p: number): number {
-    const { xv, wv, total, margin, fenceIdx, fenceW, school } = this;
+    const { total, margin, school, bucketW, bucketN } = this;
     const target = p * total;
     if (!(target > margin && target < total - margin)) return Number.NaN;
-    // Start between the last fence with weight ≤ target and the fence after it.
+    // The bucket where the cumulative weight passes the target, and the weight and rows before.
+    let b = 0;
+    let below = 0;
+    let before = 0;
+    while (b < BUCKETS - 1 && below + bucketW[b]! <= target) {
+      below += bucketW[b]!;
+      before += bucketN[b++]!;
+    }
+    const xv = new Float64Array(bucketN[b]!);
+    const wv = new Float64Array(bucketN[b]!);
+    const { present, weights } = this.a;
+    gatherBucket(
+      this.values,
+      present,
+      weights,
+      this.hi,
+      this.hiAt,
+      this.minKey,
+      this.shift,
+      b,
+      xv,
+      wv,
+    );
     let lo = 0;
     let hi = xv.length;
-    let below = 0;
-    for (let j = 0; j < fenceIdx.length; j++) {
-      if (fenceW[j]! <= target) {
-        lo = fenceIdx[j]!;
-        below = fenceW[j]!;
-        hi = j + 1 < fenceIdx.length ? fenceIdx[j + 1]! : xv.length;
-      }
-    }
-    if (fenceIdx.length > 0 && !(fenceW[0]! <= target)) hi = fenceIdx[0]!;
     let seed = 0x9e3779b9;
     while (lo < hi) {
       const len = hi - lo;
@@ -705,13 +721,12 @@ class WeightedSelect {
       }
       const A = below + wLess;
       const B = A + wEq;
-      this.addFence(lt, A);
-      this.addFence(gt + 1, B);
       if (A > target) {
         hi = lt;
       } else if (B > target) {
-        // The pivot straddles the target; is that clear of every rounding?
-        if (pivot === 0 || (school && lt === 0 && gt === lt)) return Number.NaN;
+        // The pivot straddles the target; is that clear of every rounding? (`before + lt === 0`:
+        // the pivot is the smallest value of all.)
+        if (pivot === 0 || (school && before + lt === 0 && gt === lt)) return Number.NaN;
         if (!(A <= target - margin && B > target + margin)) return Number.NaN;
         return pivot;
       } else {
@@ -719,8 +734,173 @@ class WeightedSelect {
         lo = gt + 1;
       }
     }
-    return Number.NaN; // rounding left no side to go to: let the sort decide
+    return Number.NaN; // the target is at the bucket's edge, or rounding left no side to go to
   }
+}
+
+/** Buckets of {@link WeightedSelect}'s histogram. */
+const BUCKETS = 65536;
+/** Whether a double's high 32 bits are the second of its two 32-bit words in memory. */
+const LITTLE_ENDIAN = new Uint8Array(Float64Array.of(1).buffer)[7] === 0x3f;
+
+/**
+ * The high 32 bits of a double made order-preserving as an unsigned integer (negative values
+ * have every bit flipped, others the sign bit set); −0 is taken as 0.
+ */
+function orderKey(h: number): number {
+  if (h === 0x80000000) return 0x80000000; // −0 (or a tiny negative value): as 0
+  return (h & 0x80000000 ? ~h : h | 0x80000000) >>> 0;
+}
+
+/**
+ * Over the rows with a value and a positive weight: into `out` their number, Σ w in row order,
+ * and the smallest and largest order-preserving key of their values.
+ */
+function keyRange(
+  present: Uint8Array,
+  weights: Float64Array,
+  hi: Uint32Array,
+  hiAt: number,
+  out: Float64Array,
+): void {
+  let m = 0;
+  let total = 0;
+  let minKey = 0xffffffff;
+  let maxKey = 0;
+  for (let i = 0; i < present.length; i++) {
+    const wi = weights[i]!;
+    if (!present[i] || !(wi > 0)) continue;
+    m++;
+    total += wi;
+    const key = orderKey(hi[2 * i + hiAt]!);
+    if (key < minKey) minKey = key;
+    if (key > maxKey) maxKey = key;
+  }
+  out[0] = m;
+  out[1] = total;
+  out[2] = minKey;
+  out[3] = maxKey;
+}
+
+/** Σ w and rows per bucket of the rows with a value and a positive weight (one pass). */
+function bucketWeights(
+  present: Uint8Array,
+  weights: Float64Array,
+  hi: Uint32Array,
+  hiAt: number,
+  minKey: number,
+  shift: number,
+  bucketW: Float64Array,
+  bucketN: Int32Array,
+): void {
+  // (multiplying by a power of two is exact: the buckets are in the keys' order)
+  const scale = 2 ** -shift;
+  for (let i = 0; i < present.length; i++) {
+    const wi = weights[i]!;
+    if (!present[i] || !(wi > 0)) continue;
+    const k = Math.floor((orderKey(hi[2 * i + hiAt]!) - minKey) * scale);
+    bucketW[k]! += wi;
+    bucketN[k]! += 1;
+  }
+}
+
+/** The values and weights of the rows in bucket b (with a value and a positive weight). */
+function gatherBucket(
+  values: Float64Array,
+  present: Uint8Array,
+  weights: Float64Array,
+  hi: Uint32Array,
+  hiAt: number,
+  minKey: number,
+  shift: number,
+  b: number,
+  xv: Float64Array,
+  wv: Float64Array,
+): void {
+  const scale = 2 ** -shift;
+  for (let i = 0, j = 0; j < xv.length; i++) {
+    const wi = weights[i]!;
+    if (!present[i] || !(wi > 0)) continue;
+    if (Math.floor((orderKey(hi[2 * i + hiAt]!) - minKey) * scale) !== b) continue;
+    xv[j] = values[i]!;
+    wv[j++] = wi;
+  }
+}
+
+/**
+ * The influence of the share of the present rows at or below q (svyMean of the indicator):
+ * w (1{y ≤ q} − share) / Σw per row, summed per cluster in one pass over the rows (no column of
+ * values is made unless `dense` is asked for).
+ */
+function shareInfluence(
+  values: Float64Array,
+  weights: Float64Array,
+  present: Uint8Array,
+  q: number,
+  share: number,
+  sumW: number,
+): Influence {
+  const dense = () => {
+    const z = new Float64Array(present.length);
+    for (let i = 0; i < present.length; i++) {
+      if (present[i]) z[i] = (weights[i]! * ((values[i]! <= q ? 1 : 0) - share)) / sumW;
+    }
+    return [z];
+  };
+  return {
+    p: 1,
+    dense,
+    sumByCluster(rowCluster, totals) {
+      shareByCluster(values, weights, present, q, share, sumW, rowCluster, totals);
+      return undefined;
+    },
+  };
+}
+
+/** totals[c] += w (1{y ≤ q} − share) / Σw over the present rows of cluster c. */
+function shareByCluster(
+  values: Float64Array,
+  weights: Float64Array,
+  present: Uint8Array,
+  q: number,
+  share: number,
+  sumW: number,
+  rowCluster: Int32Array,
+  totals: Float64Array,
+): void {
+  const below = 1 - share;
+  const above = 0 - share;
+  for (let i = 0; i < present.length; i++) {
+    if (present[i] === 0) continue;
+    // below or above as b · below + (1 − b) · above, exactly, without a branch on the value
+    const b = +(values[i]! <= q);
+    totals[rowCluster[i]!]! += (weights[i]! * (below * b + above * (1 - b))) / sumW;
+  }
+}
+
+/**
+ * Σ w over the present rows with a value at or below q, in row order. Without a branch on the
+ * value (for a median half the rows are on each side, in no order: a branch would be
+ * mispredicted every other row) when the weights are finite (Σw is): adding w · 0 changes no
+ * sum then.
+ */
+function weightAtOrBelow(
+  values: Float64Array,
+  weights: Float64Array,
+  present: Uint8Array,
+  q: number,
+  sumW: number,
+): number {
+  let s = 0;
+  if (!Number.isFinite(sumW)) {
+    for (let i = 0; i < present.length; i++) if (present[i] && values[i]! <= q) s += weights[i]!;
+    return s;
+  }
+  for (let i = 0; i < present.length; i++) {
+    if (present[i] === 0) continue;
+    s += weights[i]! * +(values[i]! <= q);
+  }
+  return s;
 }
 
 /** R's `confint(svystat, level, df)`: estimate + se · qt(c(a, 1 − a), df). */

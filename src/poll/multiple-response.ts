@@ -9,6 +9,7 @@ import type { LinearizationDesign, SurveyDesign } from '../design/types.js';
 import { EstimationError } from '../errors.js';
 import { attachInfluence, jointCovariance } from '../estimate/influence-rows.js';
 import { waldInterval } from '../estimate/prepare.js';
+import { longRuns } from '../estimate/runs.js';
 import type { Estimate } from '../estimate/types.js';
 import { estimateVariance } from '../estimate/variance.js';
 import { isCalibrated } from '../variance/calibration.js';
@@ -252,26 +253,44 @@ function answered(
     other[j] = nonBinaryCount(col, missing) === 0 ? 0 : 1;
   });
   const base = new Uint8Array(nrow);
-  let nPartial = 0;
-  for (let i = 0; i < nrow; i++) {
-    if (domain !== null && !domain[i]) continue;
-    const present = k - missing[i]!;
-    if (present > 0 && present < k) nPartial++;
-    base[i] = present === k || (present > 0 && partial === 'notNamed') ? 1 : 0;
-  }
+  const nPartial = baseRows(missing, domain, k, partial === 'notNamed', base);
   return { base, nPartial, other };
 }
 
 /**
- * Counts the missing values of `y` per row into `missing`; returns Σ |y (1 − y)| over the
- * values present, which is 0 when every one is 0 or 1.
+ * The pass of {@link answered} that marks the base from the missing columns per row; returns the
+ * respondents in the domain with some, not all, columns missing. (Hot loops are functions of
+ * typed arrays of their own, here and below: V8 optimises them once, whatever happens to the
+ * functions around them; inside those, the same loops ran several times slower.)
+ */
+function baseRows(
+  missing: Int32Array,
+  domain: Uint8Array | null,
+  k: number,
+  notNamed: boolean,
+  base: Uint8Array,
+): number {
+  let nPartial = 0;
+  for (let i = 0; i < missing.length; i++) {
+    if (domain !== null && domain[i] === 0) continue;
+    const present = k - missing[i]!;
+    if (present > 0 && present < k) nPartial++;
+    base[i] = present === k || (present > 0 && notNamed) ? 1 : 0;
+  }
+  return nPartial;
+}
+
+/**
+ * Counts the missing values of `y` per row into `missing`; returns how many values present are
+ * neither 0 nor 1 (an integer count: a sum of floating-point terms would make each row wait for
+ * the previous row's addition).
  */
 function nonBinaryCount(y: Float64Array, missing: Int32Array): number {
   let other = 0;
   for (let i = 0; i < y.length; i++) {
     const v = y[i]!;
     if (Number.isNaN(v)) missing[i]!++;
-    else other += Math.abs(v * (1 - v));
+    else other += v * (v - 1) !== 0 ? 1 : 0; // 0 for v = 0 or 1 only; no branch on v itself
   }
   return other;
 }
@@ -289,6 +308,7 @@ function optionSums(
   t: Float64Array,
   t2: Float64Array,
   out: Float64Array,
+  runs: boolean,
 ): void {
   let sumWY = 0;
   let errWY = 0;
@@ -296,6 +316,10 @@ function optionSums(
   let sumWY2 = 0;
   let errWY2 = 0;
   let sumWN2 = 0;
+  // the PSU being summed (row 0's to start) and its two running sums
+  let key = y.length > 0 ? rowCluster[0]! : 0;
+  let acc = t.length > 0 ? t[key]! : 0;
+  let acc2 = t2.length > 0 ? t2[key]! : 0;
   for (let i = 0; i < y.length; i++) {
     let v = y[i]!;
     if (Number.isNaN(v)) v = 0; // outside the base, or not named under partial: 'notNamed'
@@ -313,8 +337,26 @@ function optionSums(
     sumWY2 = s;
     sumWN2 += w - wy2;
     const c = rowCluster[i]!;
-    t[c]! += wy;
-    t2[c]! += wy2;
+    if (!runs) {
+      t[c]! += wy;
+      t2[c]! += wy2;
+      continue;
+    }
+    // Rows of one PSU in a row (a file sorted by PSU) are summed in registers, as each addition
+    // to memory would wait for the previous one; the same additions in the same order.
+    if (c !== key) {
+      t[key] = acc;
+      t2[key] = acc2;
+      key = c;
+      acc = t[c]!;
+      acc2 = t2[c]!;
+    }
+    acc += wy;
+    acc2 += wy2;
+  }
+  if (runs) {
+    t[key] = acc;
+    t2[key] = acc2;
   }
   out[0] = sumWY;
   out[1] = errWY;
@@ -322,6 +364,50 @@ function optionSums(
   out[3] = sumWY2;
   out[4] = errWY2;
   out[5] = sumWN2;
+}
+
+/**
+ * The base pass of `columnShares`: the weights of the base's rows into `baseW` (0 elsewhere),
+ * Σ w per PSU into `psuW`, the PSUs with a base row into `seen`; into `out` the base's size, the
+ * domain's rows outside it, Σ w in row order (NaN when a weight is negative or NaN) and the
+ * base's first row (−1: none).
+ */
+function baseWeights(
+  domain: Uint8Array | null,
+  base: Uint8Array,
+  weights: Float64Array,
+  rowCluster: Int32Array,
+  baseW: Float64Array,
+  psuW: Float64Array,
+  seen: Uint8Array,
+  out: Float64Array,
+): void {
+  let n = 0;
+  let nMissing = 0;
+  let sumW = 0;
+  let firstRow = -1;
+  for (let i = 0; i < base.length; i++) {
+    if (domain !== null && domain[i] === 0) continue;
+    if (base[i] === 0) {
+      nMissing++;
+      continue;
+    }
+    const w = weights[i]!;
+    if (!(w >= 0)) {
+      sumW = Number.NaN;
+      break;
+    }
+    if (n++ === 0) firstRow = i;
+    baseW[i] = w;
+    sumW += w;
+    const c = rowCluster[i]!;
+    psuW[c]! += w;
+    seen[c] = 1;
+  }
+  out[0] = n;
+  out[1] = nMissing;
+  out[2] = sumW;
+  out[3] = firstRow;
 }
 
 /** Throws `NOT_BINARY` for the first row of the base whose value of `y` is not 0 or 1, if any. */
@@ -370,29 +456,17 @@ function columnShares(
 
   // The base: its size, the rows left out, Σ w in row order and per PSU, and the weights of its
   // rows (0 for other rows, so the passes below need not test each row).
-  let n = 0;
-  let nMissing = 0;
-  let sumW = 0;
-  let firstRow = -1;
   const baseW = new Float64Array(nrow);
   const psuW = new Float64Array(nClusters);
   const seen = new Uint8Array(nClusters);
-  for (let i = 0; i < nrow; i++) {
-    if (domain !== null && !domain[i]) continue;
-    if (!base[i]) {
-      nMissing++;
-      continue;
-    }
-    const w = weights[i]!;
-    // a negative weight: Σ w (y − y₀) could cancel, so the zero test below would not do
-    if (!(w >= 0)) return null;
-    if (n++ === 0) firstRow = i;
-    baseW[i] = w;
-    sumW += w;
-    const c = rowCluster[i]!;
-    psuW[c]! += w;
-    seen[c] = 1;
-  }
+  const sums = new Float64Array(4);
+  baseWeights(domain, base, weights, rowCluster, baseW, psuW, seen, sums);
+  const n = sums[0]!;
+  const nMissing = sums[1]!;
+  const sumW = sums[2]!;
+  const firstRow = sums[3]!;
+  // a negative weight: Σ w (y − y₀) could cancel, so the zero test below would not do
+  if (Number.isNaN(sumW)) return null;
 
   // Per option, one pass (two options at a time) without tests of the base: Σ w y (compensated,
   // as prepare's scan of a numeric column), Σ w (1 − y) and Σ w y per PSU (in row order). The share is Σ w y / Σ w, or exactly the first value y₀ when
@@ -403,12 +477,14 @@ function columnShares(
   const t = new Float64Array(nClusters);
   const t2 = new Float64Array(nClusters);
   const out = new Float64Array(6);
+  // PSUs in long runs (a file sorted by PSU): their sums are kept in registers along a run
+  const runs = longRuns(rowCluster);
   for (let j = 0; j < k; j += 2) {
     const pair = j + 1 < k;
     t.fill(0);
     t2.fill(0);
     // an odd last option is paired with itself
-    optionSums(columns[j]!, columns[pair ? j + 1 : j]!, baseW, rowCluster, t, t2, out);
+    optionSums(columns[j]!, columns[pair ? j + 1 : j]!, baseW, rowCluster, t, t2, out, runs);
     for (let m = 0; m < (pair ? 2 : 1); m++) {
       const tm = m === 0 ? t : t2;
       for (let c = 0; c < nClusters; c++) table[c * k + j + m] = tm[c]!;
