@@ -155,6 +155,7 @@ export { contrastLabels, svyContrast } from './estimate/contrast.js';
 export type {
   CategoricalDescription,
   DataDescription,
+  DescribeOptions,
   LevelDescription,
   MissingDescription,
   NumericDescription,
