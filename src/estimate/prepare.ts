@@ -197,7 +197,6 @@ function scanNumeric(
   mark: boolean,
   totalOnly: boolean,
 ): Scan {
-  if (domain === null && rowCluster === null && !totalOnly) return scanWhole(y, weights, present);
   let base = 0;
   let nMissing = 0;
   let sumW = 0;
@@ -248,87 +247,6 @@ function scanNumeric(
     levelSums: null,
     clusters: rowCluster === null ? null : { rowCluster, sums: clusterWY, weights: null, seen },
   };
-}
-
-/**
- * {@link scanNumeric} of a whole design for a mean (no domain, no sums per PSU): the same sums
- * in the same order, in a loop with nothing else to test (the one svyMean of a whole design
- * runs; as lean as it can be, since it is most of svyMean's time).
- */
-function scanWhole(y: Float64Array, weights: Float64Array, present: Uint8Array): Scan {
-  const n = y.length;
-  let first = 0;
-  while (first < n && Number.isNaN(y[first]!)) first++;
-  const shift = first < n ? y[first]! : Number.NaN;
-  const out = new Float64Array(6);
-  wholeSums(y, weights, present, first, shift, out);
-  const base = out[0]!;
-  const sumW = out[1]!;
-  const sumWY = out[2]!;
-  const errWY = out[3]!;
-  const sumWD = out[4]!;
-  const errWD = out[5]!;
-  const nMissing = n - base;
-  let firstMissing = -1;
-  if (nMissing > 0) {
-    firstMissing = 0;
-    while (!Number.isNaN(y[firstMissing]!)) firstMissing++;
-  }
-  const total = sumWY + errWY;
-  return {
-    base,
-    nMissing,
-    sumW,
-    sumWY: total,
-    meanY: !(sumW > 0) ? Number.NaN : sumWD + errWD === 0 ? shift : total / sumW,
-    finite: Number.isFinite(total),
-    firstMissing,
-    levelSums: null,
-    clusters: null,
-  };
-}
-
-/** The loop of {@link scanWhole}, from the first row with a value, `first`, whose value is `shift`. */
-function wholeSums(
-  y: Float64Array,
-  weights: Float64Array,
-  present: Uint8Array,
-  first: number,
-  shift: number,
-  out: Float64Array,
-): void {
-  let base = 0;
-  let sumW = 0;
-  let sumWY = 0;
-  let errWY = 0;
-  let sumWD = 0;
-  let errWD = 0;
-  // Every row from the first with a value is present but the missing ones (few): set at once.
-  present.fill(1, first);
-  for (let i = first; i < y.length; i++) {
-    const v = y[i]!;
-    if (Number.isNaN(v)) {
-      present[i] = 0;
-      continue;
-    }
-    base++;
-    const w = weights[i]!;
-    sumW += w;
-    const wy = w * v;
-    let t = sumWY + wy;
-    errWY += Math.abs(sumWY) >= Math.abs(wy) ? sumWY - t + wy : wy - t + sumWY;
-    sumWY = t;
-    const wd = w * (v - shift);
-    t = sumWD + wd;
-    errWD += Math.abs(sumWD) >= Math.abs(wd) ? sumWD - t + wd : wd - t + sumWD;
-    sumWD = t;
-  }
-  out[0] = base;
-  out[1] = sumW;
-  out[2] = sumWY;
-  out[3] = errWY;
-  out[4] = sumWD;
-  out[5] = errWD;
 }
 
 /**
