@@ -67,14 +67,28 @@ function exponentOf(x: number): number {
 export function weightExponent(weights: Float64Array): number {
   const known = exponents.get(weights);
   if (known !== undefined) return known;
+  const { max, minPositive } = positiveRange(weights);
+  return rememberRange(weights, max, minPositive);
+}
+
+/**
+ * The largest value (0 when none is positive) and the smallest positive value (`Infinity` when
+ * none) of some numbers, in one pass.
+ * @param values - The numbers (weights, population figures).
+ * @example
+ * ```ts
+ * console.log(positiveRange([0, 3, 0.5, -2])); // => { max: 3, minPositive: 0.5 }
+ * ```
+ */
+export function positiveRange(values: ArrayLike<number>): { max: number; minPositive: number } {
   let max = 0;
   let minPositive = Number.POSITIVE_INFINITY;
-  for (let i = 0; i < weights.length; i++) {
-    const w = weights[i]!;
-    if (w > max) max = w;
-    if (w > 0 && w < minPositive) minPositive = w;
+  for (let i = 0; i < values.length; i++) {
+    const x = values[i]!;
+    if (x > max) max = x;
+    if (x > 0 && x < minPositive) minPositive = x;
   }
-  return rememberRange(weights, max, minPositive);
+  return { max, minPositive };
 }
 
 /**

@@ -9,7 +9,7 @@
  * @module
  */
 import type { ReplicateDesign } from '../design/replicate-types.js';
-import { ldexp, scaledBy, unscaled, weightExponent } from '../design/scale.js';
+import { ldexp, positiveRange, scaledBy, unscaled, weightExponent } from '../design/scale.js';
 import type { LinearizationDesign, SurveyDesign } from '../design/types.js';
 import type { WeightingStep } from '../design/weighting-history.js';
 import { checkFiniteWeights } from './common.js';
@@ -31,23 +31,6 @@ export function figures(values: Iterable<unknown>): number[] {
   return out;
 }
 
-/** Largest and smallest positive value. */
-interface Range {
-  max: number;
-  minPositive: number;
-}
-
-function rangeOf(values: ArrayLike<number>): Range {
-  let max = 0;
-  let minPositive = Number.POSITIVE_INFINITY;
-  for (let i = 0; i < values.length; i++) {
-    const x = values[i]!;
-    if (x > max) max = x;
-    if (x > 0 && x < minPositive) minPositive = x;
-  }
-  return { max, minPositive };
-}
-
 /**
  * The exponent a weighting step computes with: 0 when the design's weights and the figures are
  * all ordinary, else the power of two halfway between the weights' largest and the figures'
@@ -59,7 +42,7 @@ function stepExponent(design: SurveyDesign, values: readonly number[]): number {
   let ordinary = weightExponent(design.weights) === 0;
   for (const v of values) if (v > LIMIT || v < 1 / LIMIT) ordinary = false;
   if (ordinary) return 0;
-  const ranges = [rangeOf(design.weights), rangeOf(values)].filter((r) => r.max > 0);
+  const ranges = [positiveRange(design.weights), positiveRange(values)].filter((r) => r.max > 0);
   const top = ranges.map((r) => Math.floor(Math.log2(r.max)));
   if (top.length === 0) return 0;
   const middle = Math.floor(top.reduce((a, b) => a + b, 0) / top.length);
