@@ -13,7 +13,7 @@
  * @module
  */
 import { findColumn } from '../data/frame.js';
-import type { CategoricalColumn, Column, NumericColumn, SurveyData } from '../data/types.js';
+import type { CategoricalColumn, NumericColumn, SurveyData } from '../data/types.js';
 import type { SurveyDesign } from '../design/types.js';
 import { EstimationError } from '../errors.js';
 import type { Formula } from './formula.js';
@@ -619,23 +619,17 @@ function markMissing(values: Float64Array, present: Uint8Array): number[] {
   return infinite;
 }
 
-/** Per column (its values or codes): whether it has a missing value (columns never change). */
-const missingCache = new WeakMap<object, boolean>();
+/** Per categorical column (its codes): whether it has a missing value (columns never change). */
+const missingCache = new WeakMap<Int32Array, boolean>();
 
-/** Whether a column has a missing value (found once per column, then remembered). */
-function hasMissing(col: Column): boolean {
-  const key = col.kind === 'numeric' ? col.values : col.codes;
-  let known = missingCache.get(key);
+/** Whether a categorical column has a missing value (found once per column, then remembered). */
+function hasMissing(col: CategoricalColumn): boolean {
+  const c = col.codes;
+  let known = missingCache.get(c);
   if (known === undefined) {
     known = false;
-    if (col.kind === 'numeric') {
-      const v = col.values;
-      for (let i = 0; i < v.length && !known; i++) known = Number.isNaN(v[i]!);
-    } else {
-      const c = col.codes;
-      for (let i = 0; i < c.length && !known; i++) known = c[i]! < 0;
-    }
-    missingCache.set(key, known);
+    for (let i = 0; i < c.length && !known; i++) known = c[i]! < 0;
+    missingCache.set(c, known);
   }
   return known;
 }
