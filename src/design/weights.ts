@@ -23,7 +23,16 @@ export function weightsFromColumn(
   allowZero: boolean,
 ): Float64Array {
   const name = c.name;
-  const values = numericWeightValues(c, role, source);
+  if (c.kind !== 'numeric') {
+    const row = firstNonNumericRow(c);
+    const bad = row >= 0 ? c.levels[c.codes[row]!] : undefined;
+    throw new DesignError(
+      'NON_NUMERIC_WEIGHT',
+      `${source}: ${role} column "${name}" is not numeric${row >= 0 ? `: row ${row + 1} has "${bad}"` : ''}`,
+      { file: source, column: name, row: row + 1, value: bad },
+    );
+  }
+  const values = c.values;
   const n = values.length;
   const w = new Float64Array(n);
   const isProbs = role === 'probs';
@@ -43,28 +52,7 @@ export function weightsFromColumn(
   return w;
 }
 
-/**
- * The values of a column of weights (or probabilities, or replicate weights: `role` names it in
- * the error), which must be numeric.
- * @throws {DesignError} `NON_NUMERIC_WEIGHT` naming the first row that is not a number.
- */
-export function numericWeightValues(c: Column, role: string, source: string): Float64Array {
-  if (c.kind === 'numeric') return c.values;
-  const row = firstNonNumericRow(c);
-  const bad = row >= 0 ? c.levels[c.codes[row]!] : undefined;
-  throw new DesignError(
-    'NON_NUMERIC_WEIGHT',
-    `${source}: ${role} column "${c.name}" is not numeric${row >= 0 ? `: row ${row + 1} has "${bad}"` : ''}`,
-    { file: source, column: c.name, row: row + 1, value: bad },
-  );
-}
-
-/**
- * The error for a weight that is not finite and positive (`weight`, from the file's `raw` value
- * at `row`, 0-based): MISSING_WEIGHT, NON_FINITE_WEIGHT, NEGATIVE_WEIGHT, or ZERO_WEIGHT unless
- * `allowZero`; nothing for an allowed zero.
- */
-export function checkWeight(
+function checkWeight(
   weight: number,
   raw: number,
   row: number,
