@@ -13,6 +13,7 @@
 import { type CellFactors, type CellSums, cellPass, cellSums } from './cell-passes.js';
 import { provenConverged } from './converged.js';
 import { addPearson, type PearsonSums } from './dispersion.js';
+import { type FitClusters, finalPass } from './final-pass.js';
 import {
   aliasedColumns,
   type Cholesky,
@@ -68,6 +69,18 @@ export interface IrlsOptions {
    */
   betaOnly?: boolean;
   /**
+   * With `scores`: the design's first-stage clusters, whose score totals the fit then also gives
+   * (`clusterSums`) when its last pass is the fused one (see `fuseLastPass`).
+   */
+  clusters?: FitClusters | null;
+  /**
+   * With `scores` (default true): when R's test is proven before the last pass
+   * ({@link provenConverged}), that pass gives the moments, the scores and the clusters' totals
+   * at once and no deviance ({@link finalPass}). False runs R's last pass and the scores as
+   * separate passes (for tests: the two must agree).
+   */
+  fuseLastPass?: boolean;
+  /**
    * Decide every convergence test on deviances summed row by row (as R), never on the passes'
    * bounded sums (for tests: the two must agree).
    */
@@ -96,7 +109,7 @@ export interface IrlsResult {
   readonly converged: boolean;
   /** With `betaOnly`: the last pass was not run, R's rule being proven to hold without it. */
   readonly lastPassSkipped: boolean;
-  /** The deviance at `beta` (with the prior weights given). */
+  /** The deviance at `beta` (with the prior weights given); NaN when the last pass was skipped or fused (R's test proven without it). */
   readonly deviance: number;
   /** Per cell and feature, Σ W u_a u_b, Σ W z u_a at `beta` (for a further step). */
   readonly moments: Float64Array;
@@ -105,6 +118,11 @@ export interface IrlsResult {
    * from R's `mustart`; otherwise see `cells`).
    */
   readonly scores: FitScores | null;
+  /**
+   * With `scores` and `clusters`, when the last pass was the fused one: per cluster, the rows'
+   * score totals Σ xᵢ sᵢ (nClusters × p, row-major); else null.
+   */
+  readonly clusterSums: Float64Array | null;
   /** A fit on cells: the cells' sums, and their factors at the last step and at the fit. */
   readonly cells: {
     readonly sums: CellSums;
@@ -184,7 +202,10 @@ export function irls(
   let converged = false;
   let lastPassSkipped = false;
   let iterations = 0;
-  const proveConvergence = opts.betaOnly === true && sums === null;
+  // the last pass fused with the scores (see IrlsOptions.fuseLastPass)
+  const fuse = opts.scores === true && opts.fuseLastPass !== false && sums === null;
+  const proveConvergence = (opts.betaOnly === true || fuse) && sums === null;
+  let fused: ReturnType<typeof finalPass> | null = null;
   let dev = devOld;
   const runPass = (b: Float64Array, into: Float64Array): number => {
     const B = coefficientsByCell(mm, b);
@@ -210,8 +231,13 @@ export function irls(
       provenConverged(mm, data.link, xwx, xwz, coefOld, beta, devOld - devRadius, EPSILON)
     ) {
       converged = true;
-      lastPassSkipped = true;
       dev = Number.NaN;
+      if (fuse) {
+        next.fill(0);
+        const B = coefficientsByCell(mm, beta);
+        fused = finalPass(data, w, B, next, prevTrack!, opts.clusters ?? null);
+        [moments, next] = [next, moments];
+      } else lastPassSkipped = true;
       break;
     }
     next.fill(0);
@@ -248,7 +274,8 @@ export function irls(
     coefOld = beta;
   }
   let scores: FitScores | null = null;
-  if (opts.scores) {
+  if (fused !== null) scores = { s: fused.s, pearson: fused.pearson };
+  else if (opts.scores) {
     if (sums === null) scores = rowScores(data, w, usedTrack!, prevTrack!);
     else if (usedCells === null) scores = cellScores(data, w, null, prevCells!);
   }
@@ -261,6 +288,7 @@ export function irls(
     deviance: dev,
     moments,
     scores,
+    clusterSums: fused?.clusterSums ?? null,
     cells:
       sums !== null && usedCells !== null ? { sums, used: usedCells, final: prevCells! } : null,
   };

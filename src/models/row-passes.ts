@@ -23,10 +23,10 @@ import { devianceResidual, LOG, LOGIT, linkInverse, muEta, varianceOf } from './
 import type { GlmData } from './irls.js';
 import { accumulate, etaOf, momentWidth } from './moments.js';
 
-const EPS = Number.EPSILON;
-const INVEPS = 1 / EPS;
+export const EPS = Number.EPSILON;
+export const INVEPS = 1 / EPS;
 /** Below this η the log link's μ = max(e^η, ε) may be at its floor. */
-const LOG_FLOOR = Math.log(EPS) + 1;
+export const LOG_FLOOR = Math.log(EPS) + 1;
 
 /** Per row: η and e^η (the log link: μ) at some coefficients. */
 export interface RowTrack {
@@ -40,10 +40,10 @@ export function rowTrack(n: number): RowTrack {
 }
 
 /** Below this |δ|, e^δ − 1 is {@link expm1Tiny}'s polynomial rather than `Math.exp`. */
-const TINY = 1e-3;
+export const TINY = 1e-3;
 
 /** e^δ − 1 for |δ| < 1e-3, to δ⁵ (what it leaves out is below 2e-21). */
-function expm1Tiny(d: number): number {
+export function expm1Tiny(d: number): number {
   return d * (1 + d * (0.5 + d * (1 / 6 + d * (1 / 24 + d * (1 / 120)))));
 }
 
