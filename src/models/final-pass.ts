@@ -93,30 +93,37 @@ export function finalPass(
     const yk = y[k]!;
     let W: number; // the working weight at B, for the moments
     let Wz: number;
+    let W0: number; // the working weight the last step was solved with
     let r: number; // (y − μ)/μ'(η)
     let pr: number; // (y − μ)/√V(μ)
     if (link === LOGIT) {
       const extreme = eta < -30 || eta > 30;
-      let e: number;
       if (extreme || eta0 < -30 || eta0 > 30) {
         // R's thresholds: its formulas as they are (as the row passes)
-        e = eta < -30 ? EPS : eta > 30 ? INVEPS : Math.exp(eta);
+        const e = eta < -30 ? EPS : eta > 30 ? INVEPS : Math.exp(eta);
         const mu = e / (1 + e);
         const me = extreme ? EPS : e / ((1 + e) * (1 + e));
         W = (wk * me * me) / (mu * (1 - mu));
         Wz = W * (eta + (yk - mu) / me);
+        r = (yk - mu) / me;
+        pr = (yk - mu) / Math.sqrt(mu * (1 - mu));
+        W0 = workingWeight(link, wk, used, k);
       } else {
+        // μ = e/(1 + e) and V(μ) = μ'(η) = μ/(1 + e): W = w V(μ), and W₀ = w V(μ₀)
         const d = eta - eta0;
-        e = d > -TINY && d < TINY ? e0 + e0 * expm1Tiny(d) : Math.exp(eta);
+        const e = d > -TINY && d < TINY ? e0 + e0 * expm1Tiny(d) : Math.exp(eta);
         const inv = 1 / (1 + e);
         const mu = e * inv;
-        W = wk * mu * inv;
+        const v = mu * inv;
+        W = wk * mu * inv; // as the row passes round it
+
         Wz = W * eta + wk * (yk - mu);
+        const rootInverse = 1 / Math.sqrt(v);
+        pr = (yk - mu) * rootInverse;
+        r = pr * rootInverse;
+        const inv0 = 1 / (1 + e0);
+        W0 = wk * e0 * inv0 * inv0;
       }
-      const mu = e / (1 + e);
-      const me = extreme ? EPS : e / ((1 + e) * (1 + e));
-      r = (yk - mu) / me;
-      pr = (yk - mu) / Math.sqrt(mu * (1 - mu));
     } else if (link === LOG) {
       let mu: number;
       if (eta < LOG_FLOOR || eta0 < LOG_FLOOR) mu = Math.max(Math.exp(eta), EPS);
@@ -128,14 +135,16 @@ export function finalPass(
       Wz = W * (eta + (yk - mu) / mu);
       r = (yk - mu) / mu;
       pr = (yk - mu) / Math.sqrt(mu);
+      W0 = workingWeight(link, wk, used, k);
     } else {
       r = yk - eta;
       pr = r;
       W = wk;
       Wz = wk * (eta + r);
+      W0 = wk;
     }
     accumulate(moments, c * width, W, Wz, U, k, m);
-    const sk = workingWeight(link, wk, used, k) * r;
+    const sk = W0 * r;
     s[k] = sk;
     addPearson(pearson, wk, pr);
     if (byCell !== null) {
