@@ -82,13 +82,13 @@ export function finalPass(
       : null;
   const sums = clusters === null || byCell !== null ? null : new Float64Array(nClusters * p);
   const nCells = mm.nCells;
-  const { eta: etaUsed, e: eUsed } = used;
+  const { eta: etaUsed, e: eUsed, at: atUsed } = used;
   for (let k = 0; k < n; k++) {
     const wk = w[k]!;
     if (!(wk > 0)) continue; // no score, no moments, no Pearson term (as R leaves it out)
     const c = cell[k]!;
     const eta = etaOf(B, c, U, k, m);
-    const eta0 = etaUsed[k]!;
+    const eta0 = atUsed === null ? etaUsed[k]! : etaOf(atUsed, c, U, k, m);
     const e0 = eUsed[k]!;
     const yk = y[k]!;
     let W: number; // the working weight at B, for the moments
@@ -107,7 +107,7 @@ export function finalPass(
         Wz = W * (eta + (yk - mu) / me);
         r = (yk - mu) / me;
         pr = (yk - mu) / Math.sqrt(mu * (1 - mu));
-        W0 = workingWeight(link, wk, used, k);
+        W0 = workingWeight(link, wk, used, eta0, k);
       } else {
         // μ = e/(1 + e) and V(μ) = μ'(η) = μ/(1 + e): W = w V(μ), and W₀ = w V(μ₀)
         const d = eta - eta0;
@@ -135,7 +135,7 @@ export function finalPass(
       Wz = W * (eta + (yk - mu) / mu);
       r = (yk - mu) / mu;
       pr = (yk - mu) / Math.sqrt(mu);
-      W0 = workingWeight(link, wk, used, k);
+      W0 = workingWeight(link, wk, used, eta0, k);
     } else {
       r = yk - eta;
       pr = r;

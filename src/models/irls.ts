@@ -163,7 +163,9 @@ export function irls(
   let next = new Float64Array(mm.nCells * width);
   // Row passes: the rows at the last pass (prevTrack); the next pass writes tracks[t]. Cell
   // passes: the cells' factors, the next pass's in cellF[slot].
-  const tracks: RowTrack[] | null = byCells ? null : (opts.tracks ?? [rowTrack(n), rowTrack(n)]);
+  const tracks: RowTrack[] | null = byCells
+    ? null
+    : (opts.tracks ?? [rowTrack(n, start === null), rowTrack(n)]);
   const cellF: CellFactors[] | null = byCells
     ? [0, 1].map(() => ({
         factor: new Float64Array(mm.nCells),

@@ -28,15 +28,28 @@ export const INVEPS = 1 / EPS;
 /** Below this η the log link's μ = max(e^η, ε) may be at its floor. */
 export const LOG_FLOOR = Math.log(EPS) + 1;
 
-/** Per row: η and e^η (the log link: μ) at some coefficients. */
+/**
+ * Per row: e^η (the log link: μ) at some coefficients, and η: recomputed from the per-cell
+ * coefficients `at` the rows are at (cheaper than storing and reading it back), or, for the rows
+ * at R's `mustart` (which no coefficients give), stored in `eta`.
+ */
 export interface RowTrack {
+  /** Per row η when `at` is null (length n), else unused (may be empty). */
   eta: Float64Array;
   e: Float64Array;
+  /** The per-cell coefficients (see {@link coefficientsByCell}) the rows are at, or null. */
+  at: Float64Array | null;
 }
 
-/** A new track for n rows. */
-export function rowTrack(n: number): RowTrack {
-  return { eta: new Float64Array(n), e: new Float64Array(n) };
+/** A new track for n rows; `withEta` for one that will hold rows at R's `mustart`. */
+export function rowTrack(n: number, withEta = false): RowTrack {
+  return { eta: new Float64Array(withEta ? n : 0), e: new Float64Array(n), at: null };
+}
+
+/** Row k's η on a track. */
+export function etaOnTrack(track: RowTrack, mm: GlmData['mm'], k: number): number {
+  const at = track.at;
+  return at === null ? track.eta[k]! : etaOf(at, mm.cell[k]!, mm.U, k, mm.m);
 }
 
 /** Below this |δ|, e^δ − 1 is {@link expm1Tiny}'s polynomial rather than `Math.exp`. */
@@ -92,11 +105,12 @@ export function rowPass(
 ): number {
   const { mm, y, link } = data;
   bound.radius = 0;
+  next.at = B; // the rows' η: from B, not stored
   if (link === LOGIT) {
     return devPrev + logitPass(mm.cell, mm.U, mm.m, y, w, B, moments, prev, next, bound);
   }
   if (link === LOG) return devPrev + logPass(mm.cell, mm.U, mm.m, y, w, B, moments, prev, next);
-  return identityPass(mm.cell, mm.U, mm.m, y, w, B, moments, next);
+  return identityPass(mm.cell, mm.U, mm.m, y, w, B, moments);
 }
 
 /** R's binomial deviance of a row per unit weight, with μ from R's thresholded e. */
@@ -118,19 +132,18 @@ function logitPass(
 ): number {
   if (m === 1) return logitPassOne(cell, U, m, y, w, B, moments, prev, next, bound);
   const width = momentWidth(m);
-  const { eta: etaPrev, e: ePrev } = prev;
-  const { eta: etaNext, e: eNext } = next;
+  const { eta: etaPrev, e: ePrev, at: atPrev } = prev;
+  const eNext = next.e;
   let change = 0;
   let radius = 0;
   for (let k = 0; k < cell.length; k++) {
     const wk = w[k]!;
+    if (!(wk > 0)) continue; // adds 0 to the deviance and nothing to the step
     const c = cell[k]!;
     const eta = etaOf(B, c, U, k, m);
-    etaNext[k] = eta;
-    if (!(wk > 0)) continue; // adds 0 to the deviance and nothing to the step
     const yk = y[k]!;
     const e0 = ePrev[k]!;
-    const eta0 = etaPrev[k]!;
+    const eta0 = atPrev === null ? etaPrev[k]! : etaOf(atPrev, c, U, k, m);
     if (eta < -30 || eta > 30 || eta0 < -30 || eta0 > 30) {
       // R's thresholds: its formulas as they are
       const e = eta < -30 ? EPS : eta > 30 ? INVEPS : Math.exp(eta);
@@ -192,20 +205,19 @@ function logitPassOne(
   bound: PassBound,
 ): number {
   const width = momentWidth(m);
-  const { eta: etaPrev, e: ePrev } = prev;
-  const { eta: etaNext, e: eNext } = next;
+  const { eta: etaPrev, e: ePrev, at: atPrev } = prev;
+  const eNext = next.e;
   let change = 0;
   let radius = 0;
   for (let k = 0; k < cell.length; k++) {
     const wk = w[k]!;
+    if (!(wk > 0)) continue; // adds 0 to the deviance and nothing to the step
     const c = cell[k]!;
     const u = U[k]!;
     const eta = B[2 * c]! + B[2 * c + 1]! * u;
-    etaNext[k] = eta;
-    if (!(wk > 0)) continue; // adds 0 to the deviance and nothing to the step
     const yk = y[k]!;
     const e0 = ePrev[k]!;
-    const eta0 = etaPrev[k]!;
+    const eta0 = atPrev === null ? etaPrev[k]! : atPrev[2 * c]! + atPrev[2 * c + 1]! * u;
     if (eta < -30 || eta > 30 || eta0 < -30 || eta0 > 30) {
       // R's thresholds: its formulas as they are
       const e = eta < -30 ? EPS : eta > 30 ? INVEPS : Math.exp(eta);
@@ -268,18 +280,17 @@ function logPass(
   next: RowTrack,
 ): number {
   const width = momentWidth(m);
-  const { eta: etaPrev, e: muPrev } = prev;
-  const { eta: etaNext, e: muNext } = next;
+  const { eta: etaPrev, e: muPrev, at: atPrev } = prev;
+  const muNext = next.e;
   let change = 0;
   for (let k = 0; k < cell.length; k++) {
     const wk = w[k]!;
+    if (!(wk > 0)) continue;
     const c = cell[k]!;
     const eta = etaOf(B, c, U, k, m);
-    etaNext[k] = eta;
-    if (!(wk > 0)) continue;
     const yk = y[k]!;
     const mu0 = muPrev[k]!;
-    const eta0 = etaPrev[k]!;
+    const eta0 = atPrev === null ? etaPrev[k]! : etaOf(atPrev, c, U, k, m);
     let mu: number;
     if (eta < LOG_FLOOR || eta0 < LOG_FLOOR) {
       mu = Math.max(Math.exp(eta), EPS);
@@ -306,17 +317,14 @@ function identityPass(
   w: Float64Array,
   B: Float64Array,
   moments: Float64Array | null,
-  next: RowTrack,
 ): number {
   const width = momentWidth(m);
-  const etaNext = next.eta;
   let dev = 0;
   for (let k = 0; k < cell.length; k++) {
     const wk = w[k]!;
+    if (!(wk > 0)) continue;
     const c = cell[k]!;
     const eta = etaOf(B, c, U, k, m);
-    etaNext[k] = eta;
-    if (!(wk > 0)) continue;
     const r = y[k]! - eta;
     dev += wk * r * r;
     if (moments !== null) accumulate(moments, c * width, wk, wk * (eta + r), U, k, m);
@@ -341,6 +349,7 @@ export function startPass(
   const { cell, U, m } = mm;
   const width = momentWidth(m);
   // without a track (a fit on cells needs none) the values go to a scratch slot
+  if (next !== null) next.at = null; // η at `mustart` is stored: no coefficients give it
   const etaNext = next?.eta ?? new Float64Array(1);
   const eNext = next?.e ?? new Float64Array(1);
   const at = next === null ? () => 0 : (k: number) => k;
@@ -400,20 +409,21 @@ export function startPass(
  * open.
  */
 export function trackDeviance(data: GlmData, w: Float64Array, track: RowTrack): number {
-  const { y, link } = data;
-  const { eta, e } = track;
+  const { y, link, mm } = data;
+  const e = track.e;
   let dev = 0;
   for (let k = 0; k < w.length; k++) {
     const wk = w[k]!;
     if (!(wk > 0)) continue;
+    const eta = etaOnTrack(track, mm, k);
     const mu =
       link === LOGIT
-        ? eta[k]! < -30 || eta[k]! > 30
-          ? linkInverse(LOGIT, eta[k]!)
+        ? eta < -30 || eta > 30
+          ? linkInverse(LOGIT, eta)
           : e[k]! / (1 + e[k]!)
         : link === LOG
           ? e[k]!
-          : eta[k]!;
+          : eta;
     dev += devianceResidual(link, y[k]!, mu, wk);
   }
   return dev;
@@ -438,6 +448,7 @@ export function sharedStart(data: GlmData, B: Float64Array): SharedStart {
   const { cell, U, m } = mm;
   const n = cell.length;
   const track = rowTrack(n);
+  track.at = B;
   const unitW = new Float64Array(n);
   const z = new Float64Array(n);
   const unitDev = new Float64Array(n);
@@ -446,7 +457,6 @@ export function sharedStart(data: GlmData, B: Float64Array): SharedStart {
     const yk = y[k]!;
     const mu = linkInverse(link, eta);
     const me = muEta(link, eta);
-    track.eta[k] = eta;
     track.e[k] = link === LOGIT ? (eta < -30 ? EPS : eta > 30 ? INVEPS : Math.exp(eta)) : mu;
     unitW[k] = (me * me) / varianceOf(link, mu);
     z[k] = eta + (yk - mu) / me;
@@ -487,10 +497,15 @@ export function startWorkingWeight(link: number, y: number, w: number): number {
 }
 
 /** Row k's working weight W = w μ'(η)²/V(μ) at the rows of `track`. */
-export function workingWeight(link: number, w: number, track: RowTrack, k: number): number {
+export function workingWeight(
+  link: number,
+  w: number,
+  track: RowTrack,
+  eta: number,
+  k: number,
+): number {
   if (link === LOGIT) {
     const e = track.e[k]!;
-    const eta = track.eta[k]!;
     const me = eta < -30 || eta > 30 ? EPS : e / ((1 + e) * (1 + e));
     const mu = e / (1 + e);
     return (w * me * me) / (mu * (1 - mu));
@@ -510,7 +525,7 @@ export function rowScores(
   used: RowTrack,
   final: RowTrack,
 ): { s: Float64Array; pearson: PearsonSums } {
-  const { y, link } = data;
+  const { y, link, mm } = data;
   const n = w.length;
   const s = new Float64Array(n);
   const pearson = { sw: 0, swr: 0, swr2: 0, nonzero: 0 };
@@ -518,10 +533,10 @@ export function rowScores(
     const wk = w[k]!;
     if (!(wk > 0)) continue;
     const yk = y[k]!;
+    const eta = etaOnTrack(final, mm, k);
     let r: number;
     let p: number;
     if (link === LOGIT) {
-      const eta = final.eta[k]!;
       const e = final.e[k]!;
       const mu = e / (1 + e);
       const me = eta < -30 || eta > 30 ? EPS : e / ((1 + e) * (1 + e));
@@ -532,10 +547,10 @@ export function rowScores(
       r = (yk - mu) / mu;
       p = (yk - mu) / Math.sqrt(mu);
     } else {
-      r = yk - final.eta[k]!;
+      r = yk - eta;
       p = r;
     }
-    s[k] = workingWeight(link, wk, used, k) * r;
+    s[k] = workingWeight(link, wk, used, etaOnTrack(used, mm, k), k) * r;
     addPearson(pearson, wk, p);
   }
   return { s, pearson };

@@ -135,7 +135,7 @@ describe('irls: deviances with bounds decide as the exact ones', () => {
     for (let k = 0; k < n; k++) w[k] = design.weights[data.mm.rows[k]!]!;
     const bound: PassBound = { radius: 0 };
     const moments = new Float64Array(data.mm.nCells * 5);
-    const start = rowTrack(n);
+    const start = rowTrack(n, true);
     const startDev = startPass(data, w, moments, start, bound);
     const exactStart = trackDeviance(data, w, start);
     // weights near 0 take the series far out (|t| up to 0.3): a bound well above rounding
