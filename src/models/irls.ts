@@ -11,7 +11,7 @@
  */
 
 import { type CellFactors, type CellSums, cellPass, cellSums } from './cell-passes.js';
-import { provenConverged } from './converged.js';
+import { deviationInterval, provenConverged } from './converged.js';
 import { addPearson, type PearsonSums } from './dispersion.js';
 import { type FitClusters, finalPass } from './final-pass.js';
 import {
@@ -109,7 +109,11 @@ export interface IrlsResult {
   readonly converged: boolean;
   /** With `betaOnly`: the last pass was not run, R's rule being proven to hold without it. */
   readonly lastPassSkipped: boolean;
-  /** The deviance at `beta` (with the prior weights given); NaN when the last pass was skipped or fused (R's test proven without it). */
+  /**
+   * The deviance at `beta` (with the prior weights given), as the passes carry it (within their
+   * bounds; exact with `exactDeviance`); NaN when the last pass was skipped or fused (R's test
+   * proven without it).
+   */
   readonly deviance: number;
   /** Per cell and feature, Σ W u_a u_b, Σ W z u_a at `beta` (for a further step). */
   readonly moments: Float64Array;
@@ -209,10 +213,10 @@ export function irls(
   const proveConvergence = (opts.betaOnly === true || fuse) && sums === null;
   let fused: ReturnType<typeof finalPass> | null = null;
   let dev = devOld;
-  const runPass = (b: Float64Array, into: Float64Array): number => {
+  const runPass = (b: Float64Array, into: Float64Array, deviance = true): number => {
     const B = coefficientsByCell(mm, b);
     if (sums !== null) return cellPass(data, sums, B, into, cellF![slot]!);
-    return rowPass(data, w, B, into, prevTrack!, tracks![t]!, devOld, bound);
+    return rowPass(data, w, B, into, prevTrack!, tracks![t]!, devOld, bound, deviance);
   };
   for (let iter = 1; iter <= MAX_ITERATIONS; iter++) {
     iterations = iter;
@@ -242,8 +246,29 @@ export function irls(
       } else lastPassSkipped = true;
       break;
     }
+    // R's test certainly fails when the deviance's change, bounded from the step alone, is
+    // too large: the pass then needs no deviance (a row pass; `exactDeviance` sums it always)
+    const change =
+      sums === null && coefOld !== null && opts.exactDeviance !== true
+        ? deviationInterval(mm, data.link, xwx, xwz, coefOld, beta)
+        : null;
+    const decided =
+      change !== null &&
+      convergenceTest(change.mid, change.radius, devOld + change.mid, devRadius + change.radius) ===
+        'not met';
     next.fill(0);
     bound.radius = 0;
+    if (decided) {
+      runPass(beta, next, false);
+      [moments, next] = [next, moments];
+      dev = devOld + change.mid;
+      devRadius += change.radius;
+      prevTrack = tracks![t]!;
+      t = 1 - t;
+      devOld = dev;
+      coefOld = beta;
+      continue;
+    }
     dev = runPass(beta, next);
     if (!Number.isFinite(dev)) {
       if (coefOld === null) return { failure: { kind: 'nonFinite' } };

@@ -91,7 +91,9 @@ export interface PassBound {
  * out of the step) and writes the rows' η and e^η to `next`. Where η moved by less than 0.001
  * since `prev`, e^η is e^η₀ · e^(η − η₀) with the short factor by its series: once the
  * iterations settle a pass needs no `exp` either. (Longer series reaching 0.1 cost more than
- * `Math.exp` and `Math.log1p` themselves: V8 does not inline them.)
+ * `Math.exp` and `Math.log1p` themselves: V8 does not inline them.) With `deviance: false` the
+ * pass only adds the moments and writes the rows (for a step whose convergence test is decided
+ * without the deviance: `deviationInterval` in converged.ts); it then returns NaN.
  */
 export function rowPass(
   data: GlmData,
@@ -102,15 +104,22 @@ export function rowPass(
   next: RowTrack,
   devPrev: number,
   bound: PassBound,
+  deviance = true,
 ): number {
   const { mm, y, link } = data;
   bound.radius = 0;
   next.at = B; // the rows' η: from B, not stored
+  const { cell, U, m } = mm;
+  let change: number;
   if (link === LOGIT) {
-    return devPrev + logitPass(mm.cell, mm.U, mm.m, y, w, B, moments, prev, next, bound);
-  }
-  if (link === LOG) return devPrev + logPass(mm.cell, mm.U, mm.m, y, w, B, moments, prev, next);
-  return identityPass(mm.cell, mm.U, mm.m, y, w, B, moments);
+    change =
+      m === 1
+        ? logitPassOne(cell, U, y, w, B, moments, prev, next, bound, deviance)
+        : logitPass(cell, U, m, y, w, B, moments, prev, next, bound, deviance);
+  } else if (link === LOG) {
+    change = logPass(cell, U, m, y, w, B, moments, prev, next, deviance);
+  } else return identityPass(cell, U, m, y, w, B, moments);
+  return deviance ? devPrev + change : Number.NaN;
 }
 
 /** R's binomial deviance of a row per unit weight, with μ from R's thresholded e. */
@@ -129,8 +138,8 @@ function logitPass(
   prev: RowTrack,
   next: RowTrack,
   bound: PassBound,
+  deviance: boolean,
 ): number {
-  if (m === 1) return logitPassOne(cell, U, m, y, w, B, moments, prev, next, bound);
   const width = momentWidth(m);
   const { eta: etaPrev, e: ePrev, at: atPrev } = prev;
   const eNext = next.e;
@@ -148,7 +157,7 @@ function logitPass(
       // R's thresholds: its formulas as they are
       const e = eta < -30 ? EPS : eta > 30 ? INVEPS : Math.exp(eta);
       eNext[k] = e;
-      change += wk * (logitDeviance(yk, eta) - logitDeviance(yk, eta0));
+      if (deviance) change += wk * (logitDeviance(yk, eta) - logitDeviance(yk, eta0));
       if (moments === null) continue;
       const mu = e / (1 + e);
       const me = eta < -30 || eta > 30 ? EPS : e / ((1 + e) * (1 + e));
@@ -167,15 +176,17 @@ function logitPass(
       de = e - e0;
     }
     eNext[k] = e;
-    // ln((1 + e)/(1 + e₀)) = ln(1 + ρ), ρ = (e − e₀)/(1 + e₀)
-    const t = de / (2 + e + e0);
-    const t2 = t * t;
-    let lr: number;
-    if (t2 < ATANH_SERIES) {
-      lr = atanh2(t, t2);
-      radius += wk * Math.abs(t) * t2 * t2 * t2 * t2 * t2;
-    } else lr = Math.log1p(de / (1 + e0));
-    change += 2 * wk * (lr - yk * d);
+    if (deviance) {
+      // ln((1 + e)/(1 + e₀)) = ln(1 + ρ), ρ = (e − e₀)/(1 + e₀)
+      const t = de / (2 + e + e0);
+      const t2 = t * t;
+      let lr: number;
+      if (t2 < ATANH_SERIES) {
+        lr = atanh2(t, t2);
+        radius += wk * Math.abs(t) * t2 * t2 * t2 * t2 * t2;
+      } else lr = Math.log1p(de / (1 + e0));
+      change += 2 * wk * (lr - yk * d);
+    }
     if (moments === null) continue;
     const inv = 1 / (1 + e);
     const mu = e * inv;
@@ -195,7 +206,6 @@ function logitPass(
 function logitPassOne(
   cell: Int32Array,
   U: Float64Array,
-  m: number,
   y: Float64Array,
   w: Float64Array,
   B: Float64Array,
@@ -203,7 +213,9 @@ function logitPassOne(
   prev: RowTrack,
   next: RowTrack,
   bound: PassBound,
+  deviance: boolean,
 ): number {
+  const m = 1;
   const width = momentWidth(m);
   const { eta: etaPrev, e: ePrev, at: atPrev } = prev;
   const eNext = next.e;
@@ -222,7 +234,7 @@ function logitPassOne(
       // R's thresholds: its formulas as they are
       const e = eta < -30 ? EPS : eta > 30 ? INVEPS : Math.exp(eta);
       eNext[k] = e;
-      change += wk * (logitDeviance(yk, eta) - logitDeviance(yk, eta0));
+      if (deviance) change += wk * (logitDeviance(yk, eta) - logitDeviance(yk, eta0));
       if (moments === null) continue;
       const mu = e / (1 + e);
       const me = eta < -30 || eta > 30 ? EPS : e / ((1 + e) * (1 + e));
@@ -241,15 +253,17 @@ function logitPassOne(
       de = e - e0;
     }
     eNext[k] = e;
-    // ln((1 + e)/(1 + e₀)) = ln(1 + ρ), ρ = (e − e₀)/(1 + e₀)
-    const t = de / (2 + e + e0);
-    const t2 = t * t;
-    let lr: number;
-    if (t2 < ATANH_SERIES) {
-      lr = atanh2(t, t2);
-      radius += wk * Math.abs(t) * t2 * t2 * t2 * t2 * t2;
-    } else lr = Math.log1p(de / (1 + e0));
-    change += 2 * wk * (lr - yk * d);
+    if (deviance) {
+      // ln((1 + e)/(1 + e₀)) = ln(1 + ρ), ρ = (e − e₀)/(1 + e₀)
+      const t = de / (2 + e + e0);
+      const t2 = t * t;
+      let lr: number;
+      if (t2 < ATANH_SERIES) {
+        lr = atanh2(t, t2);
+        radius += wk * Math.abs(t) * t2 * t2 * t2 * t2 * t2;
+      } else lr = Math.log1p(de / (1 + e0));
+      change += 2 * wk * (lr - yk * d);
+    }
     if (moments === null) continue;
     const inv = 1 / (1 + e);
     const mu = e * inv;
@@ -278,6 +292,7 @@ function logPass(
   moments: Float64Array | null,
   prev: RowTrack,
   next: RowTrack,
+  deviance: boolean,
 ): number {
   const width = momentWidth(m);
   const { eta: etaPrev, e: muPrev, at: atPrev } = prev;
@@ -294,7 +309,9 @@ function logPass(
     let mu: number;
     if (eta < LOG_FLOOR || eta0 < LOG_FLOOR) {
       mu = Math.max(Math.exp(eta), EPS);
-      change += devianceResidual(LOG, yk, mu, wk) - devianceResidual(LOG, yk, mu0, wk);
+      if (deviance) {
+        change += devianceResidual(LOG, yk, mu, wk) - devianceResidual(LOG, yk, mu0, wk);
+      }
     } else {
       const d = eta - eta0;
       const dmu = d > -TINY && d < TINY ? mu0 * expm1Tiny(d) : Math.exp(eta) - mu0;
