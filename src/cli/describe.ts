@@ -16,11 +16,11 @@ import {
   type NumericDescription,
   type VariableDescription,
 } from '../estimate/describe.js';
+import { writeInside } from '../platform/write.js';
 import { defineCommand, numberOption, stringOption } from './args.js';
 import { type Command, EXIT, UsageError } from './command.js';
 import { CSV_HELP, CSV_OPTIONS, readData } from './data-options.js';
 import { readCodebookFile } from './inputs.js';
-import { writeInside } from './output.js';
 import { count, cut, num, oneLine, percent, table } from './text.js';
 
 const USAGE = `usage: surveykit describe FILE [options]

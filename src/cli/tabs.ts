@@ -7,6 +7,7 @@
  */
 import { basename, dirname, extname, resolve } from 'node:path';
 import { svyDesign } from '../design/build.js';
+import { writeInside } from '../platform/write.js';
 import { answerGroupSchema } from '../poll/questionnaire.js';
 import { weightToPopulation } from '../poll/weighting.js';
 import { tabsToCsv } from '../tabs/csv.js';
@@ -24,7 +25,6 @@ import {
   pollFileNames,
   readPollInputs,
 } from './inputs.js';
-import { writeInside } from './output.js';
 
 const USAGE = `usage: surveykit tabs DATA --out FILE.xlsx [options]
 

@@ -11,6 +11,7 @@ import type { Column, SurveyData } from '../data/types.js';
 import { svyDesign } from '../design/build.js';
 import type { SurveyDesign } from '../design/types.js';
 import type { CalibrationFunction, Margin, TrimStep } from '../design/weighting-history.js';
+import { pathInside } from '../platform/write.js';
 import { readMargins } from '../poll/weighting.js';
 import { calibrate } from '../weighting/calibrate.js';
 import { postStratify } from '../weighting/poststratify.js';
@@ -29,7 +30,6 @@ import {
 import { type Command, EXIT, UsageError } from './command.js';
 import { CSV_HELP, CSV_OPTIONS, readData } from './data-options.js';
 import { DESIGN_HELP, DESIGN_OPTIONS, designSpecFrom, readCodebookFile } from './inputs.js';
-import { pathInside } from './output.js';
 import { count, cut, num, percent, table } from './text.js';
 
 const USAGE = `usage: surveykit weight FILE --margins M.json --out OUT.csv [options]

@@ -14,6 +14,10 @@
  * largest |Δη| of any row (bounded by the per-cell step and the features' largest values). When
  * that bound is a hundredth of what R's rule allows, the pass would find the fit converged, so
  * it is not run: the coefficients are the same to the last bit.
+ *
+ * The same interval decides the other way too: when even its smallest change is more than R's
+ * rule allows, the fit certainly goes on, and the pass at `after` only needs the moments for the
+ * next step, not the deviance (the costliest part of a row pass).
  * @module
  */
 import { IDENTITY } from './family.js';
@@ -26,19 +30,20 @@ const SMOOTH_ETA = 30;
 const MARGIN = 0.01;
 
 /**
- * An upper bound of |dev(`after`) − dev(`before`)| for the step `after` solved from `xwx` β =
- * `xwz` with the working weights at `before` (see the module's notes), with the rounding of its
- * own sums; `Infinity` where it cannot be bounded this way (rows near R's thresholds, or a move
- * of η by 1 or more).
+ * The change dev(`after`) − dev(`before`) for the step `after` solved from `xwx` β = `xwz` with
+ * the working weights at `before` (see the module's notes): within `radius` of `mid` = −sᵀHs,
+ * the radius holding the solve's residual, the Taylor remainder and the rounding of these sums;
+ * null where it cannot be bounded this way (rows near R's thresholds, or a move of η by 1 or
+ * more).
  */
-export function deviationBound(
+export function deviationInterval(
   mm: ModelMatrix,
   link: number,
   xwx: Float64Array,
   xwz: Float64Array,
   before: Float64Array,
   after: Float64Array,
-): number {
+): { mid: number; radius: number } | null {
   const p = mm.p;
   const gamma = 4 * (p + 2) * Number.EPSILON;
   let quadratic = 0; // sᵀHs
@@ -57,16 +62,32 @@ export function deviationBound(
     quadratic += si * hs;
     residual += Math.abs(si) * (Math.abs(hb - xwz[i]!) + gamma * scale);
   }
-  if (!(quadratic >= 0) || !Number.isFinite(residual)) return Number.POSITIVE_INFINITY;
-  const bound = quadratic + 2 * residual;
-  if (link === IDENTITY) return bound;
+  if (!(quadratic >= 0) || !Number.isFinite(residual)) return null;
+  const radius = 2 * residual + gamma * quadratic;
+  if (link === IDENTITY) return { mid: -quadratic, radius };
   const M = largestEta(mm, coefficientsByCell(mm, diff(after, before)));
   const reach = Math.max(
     largestEta(mm, coefficientsByCell(mm, before)),
     largestEta(mm, coefficientsByCell(mm, after)),
   );
-  if (!(reach <= SMOOTH_ETA) || !(M < 1)) return Number.POSITIVE_INFINITY;
-  return bound + ((M * Math.exp(M)) / 3) * quadratic * (1 + gamma);
+  if (!(reach <= SMOOTH_ETA) || !(M < 1)) return null;
+  return { mid: -quadratic, radius: radius + ((M * Math.exp(M)) / 3) * quadratic * (1 + gamma) };
+}
+
+/**
+ * An upper bound of |dev(`after`) − dev(`before`)| (see {@link deviationInterval});
+ * `Infinity` where it cannot be bounded.
+ */
+export function deviationBound(
+  mm: ModelMatrix,
+  link: number,
+  xwx: Float64Array,
+  xwz: Float64Array,
+  before: Float64Array,
+  after: Float64Array,
+): number {
+  const interval = deviationInterval(mm, link, xwx, xwz, before, after);
+  return interval === null ? Number.POSITIVE_INFINITY : Math.abs(interval.mid) + interval.radius;
 }
 
 /**

@@ -30,6 +30,7 @@ import {
   outcomeFits,
   varianceOf,
 } from './family.js';
+import type { FitClusters } from './final-pass.js';
 import { parseFormula } from './formula.js';
 import { glmCellInfluence, glmInfluence } from './influence.js';
 import { type GlmData, type IrlsResult, irls } from './irls.js';
@@ -122,10 +123,15 @@ export function svyGlm(design: SurveyDesign, formula: string, opts: GlmOptions =
   const { prior, mean: priorMean, domain } = priorWeights(design, full);
   const aliasedOption = choice('aliased', opts.aliased, ['error', 'drop'], 'error');
   const warnings: string[] = [];
+  // on a linearization design the fit's last pass also sums the scores of the first-stage
+  // clusters, which the sandwich needs (a calibrated design adjusts the scores first)
+  const clusters =
+    design.type === 'linearization' && !isCalibrated(design) ? design.stages[0]! : null;
   const { fit, data, aliased } = fitFull(
     { mm: full, y, link, binary },
     prior,
     aliasedOption === 'drop',
+    clusters,
   );
   const mm = data.mm;
   if (link !== IDENTITY) checkDivergence(data, fit, family);
@@ -142,7 +148,7 @@ export function svyGlm(design: SurveyDesign, formula: string, opts: GlmOptions =
   if (design.type === 'replicate') {
     V = replicateCovariance(design, fit.beta, replicateFits(design, data, fit.beta), { warnings });
   } else {
-    V = estimateVariance(design, influenceOf(data, prior, fit), mm.present);
+    V = estimateVariance(design, influenceOf(data, prior, fit, clusters), mm.present);
   }
 
   const designDf =
@@ -242,7 +248,12 @@ function priorWeights(
 }
 
 /** The coefficients' influence: from the cells of a fit made on them, else from each row's score. */
-function influenceOf(data: GlmData, w: Float64Array, fit: IrlsResult): Influence {
+function influenceOf(
+  data: GlmData,
+  w: Float64Array,
+  fit: IrlsResult,
+  clusters: FitClusters | null,
+): Influence {
   const { mm } = data;
   const nrow = mm.present.length;
   if (fit.cells !== null) {
@@ -250,7 +261,11 @@ function influenceOf(data: GlmData, w: Float64Array, fit: IrlsResult): Influence
     const A = used.factor.map((f, c) => f / final.muEta[c]!);
     return glmCellInfluence(mm, data.y, w, final.mu, A, fit.xwxInverse, nrow);
   }
-  return glmInfluence(mm, fit.scores!.s, fit.xwxInverse, nrow);
+  const summed =
+    fit.clusterSums === null || clusters === null
+      ? null
+      : { rowCluster: clusters.rowCluster, sums: fit.clusterSums };
+  return glmInfluence(mm, fit.scores!.s, fit.xwxInverse, nrow, summed);
 }
 
 /** The Pearson residuals' sums, from the cells of a fit made on them, else row by row. */
@@ -281,8 +296,9 @@ function fitFull(
   data: GlmData,
   w: Float64Array,
   dropAliased: boolean,
+  clusters: FitClusters | null,
 ): { fit: IrlsResult; data: GlmData; aliased: readonly number[] } {
-  const result = irls(data, w, { scores: true });
+  const result = irls(data, w, { scores: true, clusters });
   if (!('failure' in result)) return { fit: result, data, aliased: [] };
   const failure = result.failure;
   const mm = data.mm;
@@ -295,5 +311,5 @@ function fitFull(
   }
   if (!dropAliased) throw aliasedError(mm, failure.columns, failure.xwx);
   const reduced: GlmData = { ...data, mm: withoutColumns(mm, failure.columns) };
-  return { ...fitFull(reduced, w, false), aliased: failure.columns };
+  return { ...fitFull(reduced, w, false, clusters), aliased: failure.columns };
 }

@@ -8,6 +8,14 @@
 import type { Influence } from '../variance/influence.js';
 import type { ModelMatrix } from './model-matrix.js';
 
+/** Score totals per cluster already summed (by the fit's last pass), for these clusters. */
+export interface SummedScores {
+  /** The clusters they were summed over (per design row). */
+  readonly rowCluster: Int32Array;
+  /** nClusters × p, row-major: per cluster, Σ xᵢ sᵢ. */
+  readonly sums: Float64Array;
+}
+
 /**
  * The influence of GLM coefficients: row k of the model (design row `mm.rows[k]`) has score
  * `x_k · s_k` (x_k its model-matrix row), so its influence is `A⁻¹ x_k s_k`.
@@ -17,6 +25,7 @@ export function glmInfluence(
   s: Float64Array,
   Ainv: Float64Array,
   nrow: number,
+  summed: SummedScores | null = null,
 ): Influence {
   const { p, rows, cell, U, m, slots: S, cellCols, slotFeature } = mm;
   const score = (k: number, add: (col: number, value: number) => void) => {
@@ -34,6 +43,11 @@ export function glmInfluence(
     present: mm.present,
     sumByCluster(rowCluster, totals) {
       const nClusters = totals.length / p;
+      if (summed !== null && rowCluster === summed.rowCluster) {
+        // the fit's last pass summed the scores of these clusters
+        multiplyRows(summed.sums, nClusters, Ainv, p, totals);
+        return undefined;
+      }
       const raw = new Float64Array(totals.length);
       if (shortRuns(rows, rowCluster)) {
         // Rows in no particular order: each row adds its slots straight to its cluster's columns.

@@ -11,8 +11,9 @@
  */
 
 import { type CellFactors, type CellSums, cellPass, cellSums } from './cell-passes.js';
-import { provenConverged } from './converged.js';
+import { deviationInterval, provenConverged } from './converged.js';
 import { addPearson, type PearsonSums } from './dispersion.js';
+import { type FitClusters, finalPass } from './final-pass.js';
 import {
   aliasedColumns,
   type Cholesky,
@@ -68,6 +69,18 @@ export interface IrlsOptions {
    */
   betaOnly?: boolean;
   /**
+   * With `scores`: the design's first-stage clusters, whose score totals the fit then also gives
+   * (`clusterSums`) when its last pass is the fused one (see `fuseLastPass`).
+   */
+  clusters?: FitClusters | null;
+  /**
+   * With `scores` (default true): when R's test is proven before the last pass
+   * ({@link provenConverged}), that pass gives the moments, the scores and the clusters' totals
+   * at once and no deviance ({@link finalPass}). False runs R's last pass and the scores as
+   * separate passes (for tests: the two must agree).
+   */
+  fuseLastPass?: boolean;
+  /**
    * Decide every convergence test on deviances summed row by row (as R), never on the passes'
    * bounded sums (for tests: the two must agree).
    */
@@ -96,7 +109,11 @@ export interface IrlsResult {
   readonly converged: boolean;
   /** With `betaOnly`: the last pass was not run, R's rule being proven to hold without it. */
   readonly lastPassSkipped: boolean;
-  /** The deviance at `beta` (with the prior weights given). */
+  /**
+   * The deviance at `beta` (with the prior weights given), as the passes carry it (within their
+   * bounds; exact with `exactDeviance`); NaN when the last pass was skipped or fused (R's test
+   * proven without it).
+   */
   readonly deviance: number;
   /** Per cell and feature, Σ W u_a u_b, Σ W z u_a at `beta` (for a further step). */
   readonly moments: Float64Array;
@@ -105,6 +122,11 @@ export interface IrlsResult {
    * from R's `mustart`; otherwise see `cells`).
    */
   readonly scores: FitScores | null;
+  /**
+   * With `scores` and `clusters`, when the last pass was the fused one: per cluster, the rows'
+   * score totals Σ xᵢ sᵢ (nClusters × p, row-major); else null.
+   */
+  readonly clusterSums: Float64Array | null;
   /** A fit on cells: the cells' sums, and their factors at the last step and at the fit. */
   readonly cells: {
     readonly sums: CellSums;
@@ -145,7 +167,9 @@ export function irls(
   let next = new Float64Array(mm.nCells * width);
   // Row passes: the rows at the last pass (prevTrack); the next pass writes tracks[t]. Cell
   // passes: the cells' factors, the next pass's in cellF[slot].
-  const tracks: RowTrack[] | null = byCells ? null : (opts.tracks ?? [rowTrack(n), rowTrack(n)]);
+  const tracks: RowTrack[] | null = byCells
+    ? null
+    : (opts.tracks ?? [rowTrack(n, start === null), rowTrack(n)]);
   const cellF: CellFactors[] | null = byCells
     ? [0, 1].map(() => ({
         factor: new Float64Array(mm.nCells),
@@ -184,12 +208,15 @@ export function irls(
   let converged = false;
   let lastPassSkipped = false;
   let iterations = 0;
-  const proveConvergence = opts.betaOnly === true && sums === null;
+  // the last pass fused with the scores (see IrlsOptions.fuseLastPass)
+  const fuse = opts.scores === true && opts.fuseLastPass !== false && sums === null;
+  const proveConvergence = (opts.betaOnly === true || fuse) && sums === null;
+  let fused: ReturnType<typeof finalPass> | null = null;
   let dev = devOld;
-  const runPass = (b: Float64Array, into: Float64Array): number => {
+  const runPass = (b: Float64Array, into: Float64Array, deviance = true): number => {
     const B = coefficientsByCell(mm, b);
     if (sums !== null) return cellPass(data, sums, B, into, cellF![slot]!);
-    return rowPass(data, w, B, into, prevTrack!, tracks![t]!, devOld, bound);
+    return rowPass(data, w, B, into, prevTrack!, tracks![t]!, devOld, bound, deviance);
   };
   for (let iter = 1; iter <= MAX_ITERATIONS; iter++) {
     iterations = iter;
@@ -210,12 +237,38 @@ export function irls(
       provenConverged(mm, data.link, xwx, xwz, coefOld, beta, devOld - devRadius, EPSILON)
     ) {
       converged = true;
-      lastPassSkipped = true;
       dev = Number.NaN;
+      if (fuse) {
+        next.fill(0);
+        const B = coefficientsByCell(mm, beta);
+        fused = finalPass(data, w, B, next, prevTrack!, opts.clusters ?? null);
+        [moments, next] = [next, moments];
+      } else lastPassSkipped = true;
       break;
     }
+    // R's test certainly fails when the deviance's change, bounded from the step alone, is
+    // too large: the pass then needs no deviance (a row pass; `exactDeviance` sums it always)
+    const change =
+      sums === null && coefOld !== null && opts.exactDeviance !== true
+        ? deviationInterval(mm, data.link, xwx, xwz, coefOld, beta)
+        : null;
+    const decided =
+      change !== null &&
+      convergenceTest(change.mid, change.radius, devOld + change.mid, devRadius + change.radius) ===
+        'not met';
     next.fill(0);
     bound.radius = 0;
+    if (decided) {
+      runPass(beta, next, false);
+      [moments, next] = [next, moments];
+      dev = devOld + change.mid;
+      devRadius += change.radius;
+      prevTrack = tracks![t]!;
+      t = 1 - t;
+      devOld = dev;
+      coefOld = beta;
+      continue;
+    }
     dev = runPass(beta, next);
     if (!Number.isFinite(dev)) {
       if (coefOld === null) return { failure: { kind: 'nonFinite' } };
@@ -248,7 +301,8 @@ export function irls(
     coefOld = beta;
   }
   let scores: FitScores | null = null;
-  if (opts.scores) {
+  if (fused !== null) scores = { s: fused.s, pearson: fused.pearson };
+  else if (opts.scores) {
     if (sums === null) scores = rowScores(data, w, usedTrack!, prevTrack!);
     else if (usedCells === null) scores = cellScores(data, w, null, prevCells!);
   }
@@ -261,6 +315,7 @@ export function irls(
     deviance: dev,
     moments,
     scores,
+    clusterSums: fused?.clusterSums ?? null,
     cells:
       sums !== null && usedCells !== null ? { sums, used: usedCells, final: prevCells! } : null,
   };

@@ -23,27 +23,40 @@ import { devianceResidual, LOG, LOGIT, linkInverse, muEta, varianceOf } from './
 import type { GlmData } from './irls.js';
 import { accumulate, etaOf, momentWidth } from './moments.js';
 
-const EPS = Number.EPSILON;
-const INVEPS = 1 / EPS;
+export const EPS = Number.EPSILON;
+export const INVEPS = 1 / EPS;
 /** Below this η the log link's μ = max(e^η, ε) may be at its floor. */
-const LOG_FLOOR = Math.log(EPS) + 1;
+export const LOG_FLOOR = Math.log(EPS) + 1;
 
-/** Per row: η and e^η (the log link: μ) at some coefficients. */
+/**
+ * Per row: e^η (the log link: μ) at some coefficients, and η: recomputed from the per-cell
+ * coefficients `at` the rows are at (cheaper than storing and reading it back), or, for the rows
+ * at R's `mustart` (which no coefficients give), stored in `eta`.
+ */
 export interface RowTrack {
+  /** Per row η when `at` is null (length n), else unused (may be empty). */
   eta: Float64Array;
   e: Float64Array;
+  /** The per-cell coefficients (see {@link coefficientsByCell}) the rows are at, or null. */
+  at: Float64Array | null;
 }
 
-/** A new track for n rows. */
-export function rowTrack(n: number): RowTrack {
-  return { eta: new Float64Array(n), e: new Float64Array(n) };
+/** A new track for n rows; `withEta` for one that will hold rows at R's `mustart`. */
+export function rowTrack(n: number, withEta = false): RowTrack {
+  return { eta: new Float64Array(withEta ? n : 0), e: new Float64Array(n), at: null };
+}
+
+/** Row k's η on a track. */
+export function etaOnTrack(track: RowTrack, mm: GlmData['mm'], k: number): number {
+  const at = track.at;
+  return at === null ? track.eta[k]! : etaOf(at, mm.cell[k]!, mm.U, k, mm.m);
 }
 
 /** Below this |δ|, e^δ − 1 is {@link expm1Tiny}'s polynomial rather than `Math.exp`. */
-const TINY = 1e-3;
+export const TINY = 1e-3;
 
 /** e^δ − 1 for |δ| < 1e-3, to δ⁵ (what it leaves out is below 2e-21). */
-function expm1Tiny(d: number): number {
+export function expm1Tiny(d: number): number {
   return d * (1 + d * (0.5 + d * (1 / 6 + d * (1 / 24 + d * (1 / 120)))));
 }
 
@@ -78,7 +91,9 @@ export interface PassBound {
  * out of the step) and writes the rows' η and e^η to `next`. Where η moved by less than 0.001
  * since `prev`, e^η is e^η₀ · e^(η − η₀) with the short factor by its series: once the
  * iterations settle a pass needs no `exp` either. (Longer series reaching 0.1 cost more than
- * `Math.exp` and `Math.log1p` themselves: V8 does not inline them.)
+ * `Math.exp` and `Math.log1p` themselves: V8 does not inline them.) With `deviance: false` the
+ * pass only adds the moments and writes the rows (for a step whose convergence test is decided
+ * without the deviance: `deviationInterval` in converged.ts); it then returns NaN.
  */
 export function rowPass(
   data: GlmData,
@@ -89,14 +104,22 @@ export function rowPass(
   next: RowTrack,
   devPrev: number,
   bound: PassBound,
+  deviance = true,
 ): number {
   const { mm, y, link } = data;
   bound.radius = 0;
+  next.at = B; // the rows' η: from B, not stored
+  const { cell, U, m } = mm;
+  let change: number;
   if (link === LOGIT) {
-    return devPrev + logitPass(mm.cell, mm.U, mm.m, y, w, B, moments, prev, next, bound);
-  }
-  if (link === LOG) return devPrev + logPass(mm.cell, mm.U, mm.m, y, w, B, moments, prev, next);
-  return identityPass(mm.cell, mm.U, mm.m, y, w, B, moments, next);
+    change =
+      m === 1
+        ? logitPassOne(cell, U, y, w, B, moments, prev, next, bound, deviance)
+        : logitPass(cell, U, m, y, w, B, moments, prev, next, bound, deviance);
+  } else if (link === LOG) {
+    change = logPass(cell, U, m, y, w, B, moments, prev, next, deviance);
+  } else return identityPass(cell, U, m, y, w, B, moments);
+  return deviance ? devPrev + change : Number.NaN;
 }
 
 /** R's binomial deviance of a row per unit weight, with μ from R's thresholded e. */
@@ -115,27 +138,26 @@ function logitPass(
   prev: RowTrack,
   next: RowTrack,
   bound: PassBound,
+  deviance: boolean,
 ): number {
-  if (m === 1) return logitPassOne(cell, U, m, y, w, B, moments, prev, next, bound);
   const width = momentWidth(m);
-  const { eta: etaPrev, e: ePrev } = prev;
-  const { eta: etaNext, e: eNext } = next;
+  const { eta: etaPrev, e: ePrev, at: atPrev } = prev;
+  const eNext = next.e;
   let change = 0;
   let radius = 0;
   for (let k = 0; k < cell.length; k++) {
     const wk = w[k]!;
+    if (!(wk > 0)) continue; // adds 0 to the deviance and nothing to the step
     const c = cell[k]!;
     const eta = etaOf(B, c, U, k, m);
-    etaNext[k] = eta;
-    if (!(wk > 0)) continue; // adds 0 to the deviance and nothing to the step
     const yk = y[k]!;
     const e0 = ePrev[k]!;
-    const eta0 = etaPrev[k]!;
+    const eta0 = atPrev === null ? etaPrev[k]! : etaOf(atPrev, c, U, k, m);
     if (eta < -30 || eta > 30 || eta0 < -30 || eta0 > 30) {
       // R's thresholds: its formulas as they are
       const e = eta < -30 ? EPS : eta > 30 ? INVEPS : Math.exp(eta);
       eNext[k] = e;
-      change += wk * (logitDeviance(yk, eta) - logitDeviance(yk, eta0));
+      if (deviance) change += wk * (logitDeviance(yk, eta) - logitDeviance(yk, eta0));
       if (moments === null) continue;
       const mu = e / (1 + e);
       const me = eta < -30 || eta > 30 ? EPS : e / ((1 + e) * (1 + e));
@@ -154,15 +176,17 @@ function logitPass(
       de = e - e0;
     }
     eNext[k] = e;
-    // ln((1 + e)/(1 + e₀)) = ln(1 + ρ), ρ = (e − e₀)/(1 + e₀)
-    const t = de / (2 + e + e0);
-    const t2 = t * t;
-    let lr: number;
-    if (t2 < ATANH_SERIES) {
-      lr = atanh2(t, t2);
-      radius += wk * Math.abs(t) * t2 * t2 * t2 * t2 * t2;
-    } else lr = Math.log1p(de / (1 + e0));
-    change += 2 * wk * (lr - yk * d);
+    if (deviance) {
+      // ln((1 + e)/(1 + e₀)) = ln(1 + ρ), ρ = (e − e₀)/(1 + e₀)
+      const t = de / (2 + e + e0);
+      const t2 = t * t;
+      let lr: number;
+      if (t2 < ATANH_SERIES) {
+        lr = atanh2(t, t2);
+        radius += wk * Math.abs(t) * t2 * t2 * t2 * t2 * t2;
+      } else lr = Math.log1p(de / (1 + e0));
+      change += 2 * wk * (lr - yk * d);
+    }
     if (moments === null) continue;
     const inv = 1 / (1 + e);
     const mu = e * inv;
@@ -182,7 +206,6 @@ function logitPass(
 function logitPassOne(
   cell: Int32Array,
   U: Float64Array,
-  m: number,
   y: Float64Array,
   w: Float64Array,
   B: Float64Array,
@@ -190,27 +213,28 @@ function logitPassOne(
   prev: RowTrack,
   next: RowTrack,
   bound: PassBound,
+  deviance: boolean,
 ): number {
+  const m = 1;
   const width = momentWidth(m);
-  const { eta: etaPrev, e: ePrev } = prev;
-  const { eta: etaNext, e: eNext } = next;
+  const { eta: etaPrev, e: ePrev, at: atPrev } = prev;
+  const eNext = next.e;
   let change = 0;
   let radius = 0;
   for (let k = 0; k < cell.length; k++) {
     const wk = w[k]!;
+    if (!(wk > 0)) continue; // adds 0 to the deviance and nothing to the step
     const c = cell[k]!;
     const u = U[k]!;
     const eta = B[2 * c]! + B[2 * c + 1]! * u;
-    etaNext[k] = eta;
-    if (!(wk > 0)) continue; // adds 0 to the deviance and nothing to the step
     const yk = y[k]!;
     const e0 = ePrev[k]!;
-    const eta0 = etaPrev[k]!;
+    const eta0 = atPrev === null ? etaPrev[k]! : atPrev[2 * c]! + atPrev[2 * c + 1]! * u;
     if (eta < -30 || eta > 30 || eta0 < -30 || eta0 > 30) {
       // R's thresholds: its formulas as they are
       const e = eta < -30 ? EPS : eta > 30 ? INVEPS : Math.exp(eta);
       eNext[k] = e;
-      change += wk * (logitDeviance(yk, eta) - logitDeviance(yk, eta0));
+      if (deviance) change += wk * (logitDeviance(yk, eta) - logitDeviance(yk, eta0));
       if (moments === null) continue;
       const mu = e / (1 + e);
       const me = eta < -30 || eta > 30 ? EPS : e / ((1 + e) * (1 + e));
@@ -229,15 +253,17 @@ function logitPassOne(
       de = e - e0;
     }
     eNext[k] = e;
-    // ln((1 + e)/(1 + e₀)) = ln(1 + ρ), ρ = (e − e₀)/(1 + e₀)
-    const t = de / (2 + e + e0);
-    const t2 = t * t;
-    let lr: number;
-    if (t2 < ATANH_SERIES) {
-      lr = atanh2(t, t2);
-      radius += wk * Math.abs(t) * t2 * t2 * t2 * t2 * t2;
-    } else lr = Math.log1p(de / (1 + e0));
-    change += 2 * wk * (lr - yk * d);
+    if (deviance) {
+      // ln((1 + e)/(1 + e₀)) = ln(1 + ρ), ρ = (e − e₀)/(1 + e₀)
+      const t = de / (2 + e + e0);
+      const t2 = t * t;
+      let lr: number;
+      if (t2 < ATANH_SERIES) {
+        lr = atanh2(t, t2);
+        radius += wk * Math.abs(t) * t2 * t2 * t2 * t2 * t2;
+      } else lr = Math.log1p(de / (1 + e0));
+      change += 2 * wk * (lr - yk * d);
+    }
     if (moments === null) continue;
     const inv = 1 / (1 + e);
     const mu = e * inv;
@@ -266,24 +292,26 @@ function logPass(
   moments: Float64Array | null,
   prev: RowTrack,
   next: RowTrack,
+  deviance: boolean,
 ): number {
   const width = momentWidth(m);
-  const { eta: etaPrev, e: muPrev } = prev;
-  const { eta: etaNext, e: muNext } = next;
+  const { eta: etaPrev, e: muPrev, at: atPrev } = prev;
+  const muNext = next.e;
   let change = 0;
   for (let k = 0; k < cell.length; k++) {
     const wk = w[k]!;
+    if (!(wk > 0)) continue;
     const c = cell[k]!;
     const eta = etaOf(B, c, U, k, m);
-    etaNext[k] = eta;
-    if (!(wk > 0)) continue;
     const yk = y[k]!;
     const mu0 = muPrev[k]!;
-    const eta0 = etaPrev[k]!;
+    const eta0 = atPrev === null ? etaPrev[k]! : etaOf(atPrev, c, U, k, m);
     let mu: number;
     if (eta < LOG_FLOOR || eta0 < LOG_FLOOR) {
       mu = Math.max(Math.exp(eta), EPS);
-      change += devianceResidual(LOG, yk, mu, wk) - devianceResidual(LOG, yk, mu0, wk);
+      if (deviance) {
+        change += devianceResidual(LOG, yk, mu, wk) - devianceResidual(LOG, yk, mu0, wk);
+      }
     } else {
       const d = eta - eta0;
       const dmu = d > -TINY && d < TINY ? mu0 * expm1Tiny(d) : Math.exp(eta) - mu0;
@@ -306,17 +334,14 @@ function identityPass(
   w: Float64Array,
   B: Float64Array,
   moments: Float64Array | null,
-  next: RowTrack,
 ): number {
   const width = momentWidth(m);
-  const etaNext = next.eta;
   let dev = 0;
   for (let k = 0; k < cell.length; k++) {
     const wk = w[k]!;
+    if (!(wk > 0)) continue;
     const c = cell[k]!;
     const eta = etaOf(B, c, U, k, m);
-    etaNext[k] = eta;
-    if (!(wk > 0)) continue;
     const r = y[k]! - eta;
     dev += wk * r * r;
     if (moments !== null) accumulate(moments, c * width, wk, wk * (eta + r), U, k, m);
@@ -340,6 +365,8 @@ export function startPass(
   const { mm, y, link, binary } = data;
   const { cell, U, m } = mm;
   const width = momentWidth(m);
+  if (next !== null) next.at = null; // η at `mustart` is stored: no coefficients give it
+  if (link === LOGIT && binary && next !== null) return binaryStart(data, w, moments, next, bound);
   // without a track (a fit on cells needs none) the values go to a scratch slot
   const etaNext = next?.eta ?? new Float64Array(1);
   const eNext = next?.e ?? new Float64Array(1);
@@ -395,25 +422,72 @@ export function startPass(
 }
 
 /**
+ * {@link startPass} for a 0/1 outcome and the logit link. With a = 2w + 1, R's `mustart`
+ * (w y + ½)/(w + 1) gives e^η = a for y = 1 and 1/a for y = 0, η = ±log a, the working weight
+ * w a/(1 + a)², the residual y − μ = ±1/(1 + a) and the deviance term 2 w atanh(1/(2a + 1)): the
+ * three reciprocals from one division (a division costs about as much as the rest of the row).
+ */
+function binaryStart(
+  data: GlmData,
+  w: Float64Array,
+  moments: Float64Array,
+  next: RowTrack,
+  bound: PassBound,
+): number {
+  const { mm, y } = data;
+  const { cell, U, m } = mm;
+  const width = momentWidth(m);
+  const { eta: etaNext, e: eNext } = next;
+  let dev = 0;
+  let radius = 0;
+  for (let k = 0; k < cell.length; k++) {
+    const wk = w[k]!;
+    const yk = y[k]!;
+    const a = 2 * wk + 1;
+    const b = 1 + a;
+    const c = 2 * a + 1;
+    const q = 1 / (a * b * c);
+    const r = q * a * c; // 1/(1 + a)
+    const sign = 2 * yk - 1;
+    eNext[k] = yk * a + (1 - yk) * (q * b * c); // a or 1/a
+    const eta = sign * Math.log(a);
+    etaNext[k] = eta;
+    // log((w + 1)/(w + ½)) = 2 atanh(t), t = 1/(2a + 1)
+    const t = q * a * b;
+    const t2 = t * t;
+    if (t2 < ATANH_SERIES) {
+      dev += 2 * wk * atanh2(t, t2);
+      radius += wk * t * t2 * t2 * t2 * t2 * t2;
+    } else dev += 2 * wk * Math.log((wk + 1) / (wk + 0.5));
+    if (!(wk > 0)) continue;
+    const W = wk * a * r * r;
+    accumulate(moments, cell[k]! * width, W, W * eta + wk * sign * r, U, k, m);
+  }
+  bound.radius = 2 * ATANH_REST * radius;
+  return dev;
+}
+
+/**
  * The deviance at the rows of `track`, summed row by row as R sums it: what decides R's
  * convergence test when the deviances the passes carry, with their {@link PassBound}s, leave it
  * open.
  */
 export function trackDeviance(data: GlmData, w: Float64Array, track: RowTrack): number {
-  const { y, link } = data;
-  const { eta, e } = track;
+  const { y, link, mm } = data;
+  const e = track.e;
   let dev = 0;
   for (let k = 0; k < w.length; k++) {
     const wk = w[k]!;
     if (!(wk > 0)) continue;
+    const eta = etaOnTrack(track, mm, k);
     const mu =
       link === LOGIT
-        ? eta[k]! < -30 || eta[k]! > 30
-          ? linkInverse(LOGIT, eta[k]!)
+        ? eta < -30 || eta > 30
+          ? linkInverse(LOGIT, eta)
           : e[k]! / (1 + e[k]!)
         : link === LOG
           ? e[k]!
-          : eta[k]!;
+          : eta;
     dev += devianceResidual(link, y[k]!, mu, wk);
   }
   return dev;
@@ -438,6 +512,7 @@ export function sharedStart(data: GlmData, B: Float64Array): SharedStart {
   const { cell, U, m } = mm;
   const n = cell.length;
   const track = rowTrack(n);
+  track.at = B;
   const unitW = new Float64Array(n);
   const z = new Float64Array(n);
   const unitDev = new Float64Array(n);
@@ -446,7 +521,6 @@ export function sharedStart(data: GlmData, B: Float64Array): SharedStart {
     const yk = y[k]!;
     const mu = linkInverse(link, eta);
     const me = muEta(link, eta);
-    track.eta[k] = eta;
     track.e[k] = link === LOGIT ? (eta < -30 ? EPS : eta > 30 ? INVEPS : Math.exp(eta)) : mu;
     unitW[k] = (me * me) / varianceOf(link, mu);
     z[k] = eta + (yk - mu) / me;
@@ -487,10 +561,15 @@ export function startWorkingWeight(link: number, y: number, w: number): number {
 }
 
 /** Row k's working weight W = w μ'(η)²/V(μ) at the rows of `track`. */
-export function workingWeight(link: number, w: number, track: RowTrack, k: number): number {
+export function workingWeight(
+  link: number,
+  w: number,
+  track: RowTrack,
+  eta: number,
+  k: number,
+): number {
   if (link === LOGIT) {
     const e = track.e[k]!;
-    const eta = track.eta[k]!;
     const me = eta < -30 || eta > 30 ? EPS : e / ((1 + e) * (1 + e));
     const mu = e / (1 + e);
     return (w * me * me) / (mu * (1 - mu));
@@ -510,7 +589,7 @@ export function rowScores(
   used: RowTrack,
   final: RowTrack,
 ): { s: Float64Array; pearson: PearsonSums } {
-  const { y, link } = data;
+  const { y, link, mm } = data;
   const n = w.length;
   const s = new Float64Array(n);
   const pearson = { sw: 0, swr: 0, swr2: 0, nonzero: 0 };
@@ -518,10 +597,10 @@ export function rowScores(
     const wk = w[k]!;
     if (!(wk > 0)) continue;
     const yk = y[k]!;
+    const eta = etaOnTrack(final, mm, k);
     let r: number;
     let p: number;
     if (link === LOGIT) {
-      const eta = final.eta[k]!;
       const e = final.e[k]!;
       const mu = e / (1 + e);
       const me = eta < -30 || eta > 30 ? EPS : e / ((1 + e) * (1 + e));
@@ -532,10 +611,10 @@ export function rowScores(
       r = (yk - mu) / mu;
       p = (yk - mu) / Math.sqrt(mu);
     } else {
-      r = yk - final.eta[k]!;
+      r = yk - eta;
       p = r;
     }
-    s[k] = workingWeight(link, wk, used, k) * r;
+    s[k] = workingWeight(link, wk, used, etaOnTrack(used, mm, k), k) * r;
     addPearson(pearson, wk, p);
   }
   return { s, pearson };

@@ -93,11 +93,11 @@ const LAYOUT = `(() => {
   return { vw, page: document.documentElement.scrollWidth, overflow, boxes, charts };
 })()`;
 
-/** Opens the report at a viewport width and waits until every chart is drawn. */
-async function openReport(width: number) {
+/** Headless Chromium with a fresh profile (removed after the tests), at a viewport width. */
+async function launch(width: number) {
   const profile = mkdtempSync(join(tmpdir(), 'surveykit-chromium-'));
   dirs.push(profile);
-  const context = await chromium.launchPersistentContext(profile, {
+  return chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
     args: [
@@ -111,6 +111,11 @@ async function openReport(width: number) {
     ],
     viewport: { width, height: 900 },
   });
+}
+
+/** Opens the report at a viewport width and waits until every chart is drawn. */
+async function openReport(width: number) {
+  const context = await launch(width);
   const page = await context.newPage();
   await page.goto(pathToFileURL(join(await reportDir(), 'report.html')).href);
   await page.waitForSelector('html[data-charts="rendered"]', { timeout: 60_000 });
@@ -123,23 +128,7 @@ describe('out/report.html in headless Chromium', () => {
     async () => {
       expect(existsSync(CHROMIUM), `${CHROMIUM} is required under CI`).toBe(true);
       const out = await reportDir();
-      const profile = mkdtempSync(join(tmpdir(), 'surveykit-chromium-'));
-      dirs.push(profile);
-
-      const context = await chromium.launchPersistentContext(profile, {
-        executablePath: CHROMIUM,
-        headless: true,
-        args: [
-          '--headless',
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-          '--no-first-run',
-        ],
-        viewport: { width: 1280, height: 900 },
-      });
+      const context = await launch(1280);
       try {
         const page = await context.newPage();
         const errors: string[] = [];
@@ -261,13 +250,7 @@ describe('out/report.html in headless Chromium', () => {
       const dir = mkdtempSync(join(tmpdir(), 'surveykit-csp-'));
       dirs.push(dir);
       writeFileSync(join(dir, 'page.html'), injected);
-      const profile = mkdtempSync(join(tmpdir(), 'surveykit-chromium-'));
-      dirs.push(profile);
-      const context = await chromium.launchPersistentContext(profile, {
-        executablePath: CHROMIUM,
-        headless: true,
-        args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'],
-      });
+      const context = await launch(1280);
       try {
         const page = await context.newPage();
         const errors: string[] = [];

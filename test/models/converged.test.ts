@@ -4,10 +4,10 @@
  * last pass end at the same coefficients, to the bit, as those that run it.
  */
 import { describe, expect, it } from 'vitest';
-import { deviationBound, provenConverged } from '../../src/models/converged.js';
+import { deviationBound, deviationInterval, provenConverged } from '../../src/models/converged.js';
 import { devianceResidual, linkInverse, muEta, varianceOf } from '../../src/models/family.js';
 import { glmState, svyGlm } from '../../src/models/glm.js';
-import { EPSILON, irls } from '../../src/models/irls.js';
+import { convergenceTest, EPSILON, irls } from '../../src/models/irls.js';
 import { cholesky, choleskySolve } from '../../src/models/linalg.js';
 import {
   accumulate,
@@ -98,6 +98,42 @@ describe('deviationBound', () => {
         if (size === 1e-5) expect(converged).toBe(true);
         if (size === 1) expect(converged).toBe(false);
       }
+    });
+  }
+
+  for (const [design, formula, opts] of cases) {
+    it(`holds the signed change in deviationInterval: ${formula} on ${design}`, () => {
+      const { state, w, se } = fitData(design, formula, opts);
+      const { data, beta } = state;
+      const p = beta.length;
+      let decided = 0;
+      for (const size of [1e-5, 1e-3, 0.03, 0.3, 1]) {
+        const before = beta.map((b, j) => b + size * se[j]! * (j % 2 === 0 ? 1 : -0.5));
+        const at = dense(data, w, before);
+        const f = cholesky(at.xwx, p);
+        if (!f.ok) throw new Error('singular');
+        const after = choleskySolve(f.factor, at.xwz);
+        const devAfter = dense(data, w, after).dev;
+        const rounding = 4 * w.length * Number.EPSILON * Math.max(devAfter, at.dev);
+        const interval = deviationInterval(data.mm, data.link, at.xwx, at.xwz, before, after);
+        if (interval === null) continue;
+        const change = devAfter - at.dev;
+        expect(Math.abs(change - interval.mid), `${size}`).toBeLessThanOrEqual(
+          interval.radius + rounding,
+        );
+        // R's test then fails for every change within it: what irls skips the deviance on
+        const test = convergenceTest(
+          interval.mid,
+          interval.radius,
+          at.dev + interval.mid,
+          interval.radius,
+        );
+        if (test === 'not met') {
+          decided++;
+          expect(Math.abs(change) / (Math.abs(devAfter) + 0.1)).toBeGreaterThanOrEqual(EPSILON);
+        }
+      }
+      expect(decided).toBeGreaterThan(0);
     });
   }
 

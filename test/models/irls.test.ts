@@ -9,6 +9,7 @@ import { fromColumns } from '../../src/data/frame.js';
 import { svyDesign } from '../../src/design/build.js';
 import type { SurveyDesign } from '../../src/design/types.js';
 import { glmState, svyGlm } from '../../src/models/glm.js';
+import { glmInfluence } from '../../src/models/influence.js';
 import { convergenceTest, EPSILON, irls } from '../../src/models/irls.js';
 import { coefficientsByCell } from '../../src/models/moments.js';
 import {
@@ -134,7 +135,7 @@ describe('irls: deviances with bounds decide as the exact ones', () => {
     for (let k = 0; k < n; k++) w[k] = design.weights[data.mm.rows[k]!]!;
     const bound: PassBound = { radius: 0 };
     const moments = new Float64Array(data.mm.nCells * 5);
-    const start = rowTrack(n);
+    const start = rowTrack(n, true);
     const startDev = startPass(data, w, moments, start, bound);
     const exactStart = trackDeviance(data, w, start);
     // weights near 0 take the series far out (|t| up to 0.3): a bound well above rounding
@@ -166,5 +167,63 @@ describe('irls: deviances with bounds decide as the exact ones', () => {
       prev = next;
       prevDev = exact;
     }
+  });
+});
+
+describe('irls: the last pass fused with the scores and the clusters’ sums', () => {
+  let fusedCases = 0;
+  it.each(cases)('%s: %s gives what the separate passes give', (_, makeDesign, formula, opts) => {
+    const design = makeDesign();
+    const fit = svyGlm(design, formula, opts);
+    const { data } = glmState(fit)!;
+    const all = design.weights;
+    const mean = all.reduce((a, b) => a + b, 0) / all.length;
+    const w = new Float64Array(data.mm.rows.length);
+    for (let k = 0; k < w.length; k++) w[k] = all[data.mm.rows[k]!]! / mean;
+    if (design.type !== 'linearization') throw new Error('a linearization design expected');
+    const stage = design.stages[0]!;
+    const fused = irls(data, w, { scores: true, clusters: stage });
+    const apart = irls(data, w, { scores: true, fuseLastPass: false });
+    if ('failure' in fused || 'failure' in apart) throw new Error('no fit');
+    // the fused pass runs when R's test is proven before the last pass (weights spread over
+    // three orders of magnitude can leave the proof short of its margin): then no deviance
+    expect(apart.clusterSums).toBeNull();
+    expect(Number.isNaN(fused.deviance)).toBe(fused.clusterSums !== null);
+    if (fused.clusterSums !== null) fusedCases++;
+    else expect(fused.deviance).toBe(apart.deviance);
+    expect(fused.iterations).toBe(apart.iterations);
+    expect([...fused.beta]).toEqual([...apart.beta]);
+    expect([...fused.xwxInverse]).toEqual([...apart.xwxInverse]);
+    expect([...fused.moments]).toEqual([...apart.moments]);
+    // the scores: the same formulas with fewer divisions (a few units in the last place)
+    const sf = fused.scores!.s;
+    const sa = apart.scores!.s;
+    for (let k = 0; k < sa.length; k++) {
+      expect(Math.abs(sf[k]! - sa[k]!)).toBeLessThanOrEqual(1e-14 * Math.abs(sa[k]!));
+    }
+    const pf = fused.scores!.pearson;
+    const pa = apart.scores!.pearson;
+    expect(pf.nonzero).toBe(pa.nonzero);
+    expect(pf.sw).toBe(pa.sw);
+    expect(pf.swr2).toBeCloseTo(pa.swr2, 10);
+    expect(Math.abs(pf.swr - pa.swr)).toBeLessThanOrEqual(1e-12 * pa.swr2 + 1e-12);
+    // Σ x s per cluster: against the influence's own sums with the identity for A⁻¹
+    const p = data.mm.p;
+    const identity = new Float64Array(p * p);
+    for (let j = 0; j < p; j++) identity[j * p + j] = 1;
+    const expected = new Float64Array(stage.nClusters * p);
+    glmInfluence(data.mm, apart.scores!.s, identity, all.length).sumByCluster(
+      stage.rowCluster,
+      expected,
+    );
+    const scale = Math.max(...expected.map(Math.abs));
+    expect(scale).toBeGreaterThan(0);
+    fused.clusterSums?.forEach((v, i) => {
+      expect(Math.abs(v - expected[i]!)).toBeLessThanOrEqual(1e-12 * scale);
+    });
+  });
+
+  it('ran fused on the api designs and the poisson poll', () => {
+    expect(fusedCases).toBeGreaterThanOrEqual(4);
   });
 });

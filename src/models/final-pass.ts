@@ -1,0 +1,190 @@
+/**
+ * The last pass of a fit whose convergence is proven before it is run ({@link provenConverged}).
+ * R's iterations end with a pass at the final coefficients whose deviance only serves the
+ * convergence test; once that test is decided, the pass is needed only for what follows the fit:
+ * the working-weight moments at the fit (for the separation probe), each row's score factor and
+ * the Pearson sums (the values {@link rowScores} gives), and, on a linearization design, each
+ * first-stage cluster's score totals (what the sandwich sums). This pass gives all of them at
+ * once: one pass over the rows instead of three (the row pass, the scores, the clusters' sums),
+ * and no deviance.
+ *
+ * Each row's μ is computed exactly as the row passes compute it (from the previous pass's e^η
+ * when η moved by less than 0.001), so the scores are those of the three separate passes.
+ * @module
+ */
+import { addPearson, type PearsonSums } from './dispersion.js';
+import { LOG, LOGIT } from './family.js';
+import type { GlmData } from './irls.js';
+import type { ModelMatrix } from './model-matrix.js';
+import { accumulate, etaOf, momentWidth } from './moments.js';
+import {
+  EPS,
+  expm1Tiny,
+  INVEPS,
+  LOG_FLOOR,
+  type RowTrack,
+  TINY,
+  workingWeight,
+} from './row-passes.js';
+
+/** The design's first-stage clusters, whose score totals the last pass sums. */
+export interface FitClusters {
+  /** Per design row: its cluster. */
+  readonly rowCluster: Int32Array;
+  /** Number of clusters. */
+  readonly nClusters: number;
+}
+
+/** What {@link finalPass} gives. */
+export interface FinalPassResult {
+  /** Per row of the model: W (y − μ)/μ'(η), W the last step's working weight. */
+  readonly s: Float64Array;
+  /** The Pearson residuals' sums. */
+  readonly pearson: PearsonSums;
+  /**
+   * With clusters: nClusters × p, row-major: per cluster, Σ xᵢ sᵢ over its rows (xᵢ the
+   * model-matrix row); else null.
+   */
+  readonly clusterSums: Float64Array | null;
+}
+
+/**
+ * The pass at the coefficients `B` (per cell) that ends a fit: adds the working-weight moments
+ * at `B` into `moments`, and gives the rows' score factors with the working weights of `used`
+ * (the rows the last step was solved at), the Pearson sums and, with `clusters`, the clusters'
+ * score totals (summed per cluster and cell when that table has at most `cellTableLimit`
+ * entries, else per cluster and column).
+ */
+export function finalPass(
+  data: GlmData,
+  w: Float64Array,
+  B: Float64Array,
+  moments: Float64Array,
+  used: RowTrack,
+  clusters: FitClusters | null,
+  cellTableLimit = CELL_TABLE_LIMIT,
+): FinalPassResult {
+  const { mm, y, link } = data;
+  const { cell, U, m, p, rows, slots: S, cellCols, slotFeature } = mm;
+  const width = momentWidth(m);
+  const n = w.length;
+  const s = new Float64Array(n);
+  const pearson = { sw: 0, swr: 0, swr2: 0, nonzero: 0 };
+  const nClusters = clusters?.nClusters ?? 0;
+  const rowCluster = clusters?.rowCluster ?? null;
+  // Per cluster and cell, Σ s·u for the constant and each feature (expanded to the columns
+  // after the pass): m + 1 additions per row instead of one per slot, when the table is small
+  // enough (else each row adds its slots to its cluster's columns).
+  const m1 = m + 1;
+  const byCell =
+    clusters !== null && nClusters * mm.nCells * m1 <= cellTableLimit
+      ? new Float64Array(nClusters * mm.nCells * m1)
+      : null;
+  const sums = clusters === null || byCell !== null ? null : new Float64Array(nClusters * p);
+  const nCells = mm.nCells;
+  const { eta: etaUsed, e: eUsed, at: atUsed } = used;
+  for (let k = 0; k < n; k++) {
+    const wk = w[k]!;
+    if (!(wk > 0)) continue; // no score, no moments, no Pearson term (as R leaves it out)
+    const c = cell[k]!;
+    const eta = etaOf(B, c, U, k, m);
+    const eta0 = atUsed === null ? etaUsed[k]! : etaOf(atUsed, c, U, k, m);
+    const e0 = eUsed[k]!;
+    const yk = y[k]!;
+    let W: number; // the working weight at B, for the moments
+    let Wz: number;
+    let W0: number; // the working weight the last step was solved with
+    let r: number; // (y − μ)/μ'(η)
+    let pr: number; // (y − μ)/√V(μ)
+    if (link === LOGIT) {
+      const extreme = eta < -30 || eta > 30;
+      if (extreme || eta0 < -30 || eta0 > 30) {
+        // R's thresholds: its formulas as they are (as the row passes)
+        const e = eta < -30 ? EPS : eta > 30 ? INVEPS : Math.exp(eta);
+        const mu = e / (1 + e);
+        const me = extreme ? EPS : e / ((1 + e) * (1 + e));
+        W = (wk * me * me) / (mu * (1 - mu));
+        Wz = W * (eta + (yk - mu) / me);
+        r = (yk - mu) / me;
+        pr = (yk - mu) / Math.sqrt(mu * (1 - mu));
+        W0 = workingWeight(link, wk, used, eta0, k);
+      } else {
+        // μ = e/(1 + e) and V(μ) = μ'(η) = μ/(1 + e): W = w V(μ), and W₀ = w V(μ₀)
+        const d = eta - eta0;
+        const e = d > -TINY && d < TINY ? e0 + e0 * expm1Tiny(d) : Math.exp(eta);
+        const inv = 1 / (1 + e);
+        const mu = e * inv;
+        const v = mu * inv;
+        W = wk * mu * inv; // as the row passes round it
+
+        Wz = W * eta + wk * (yk - mu);
+        const rootInverse = 1 / Math.sqrt(v);
+        pr = (yk - mu) * rootInverse;
+        r = pr * rootInverse;
+        const inv0 = 1 / (1 + e0);
+        W0 = wk * e0 * inv0 * inv0;
+      }
+    } else if (link === LOG) {
+      let mu: number;
+      if (eta < LOG_FLOOR || eta0 < LOG_FLOOR) mu = Math.max(Math.exp(eta), EPS);
+      else {
+        const d = eta - eta0;
+        mu = e0 + (d > -TINY && d < TINY ? e0 * expm1Tiny(d) : Math.exp(eta) - e0);
+      }
+      W = (wk * mu * mu) / mu;
+      Wz = W * (eta + (yk - mu) / mu);
+      r = (yk - mu) / mu;
+      pr = (yk - mu) / Math.sqrt(mu);
+      W0 = workingWeight(link, wk, used, eta0, k);
+    } else {
+      r = yk - eta;
+      pr = r;
+      W = wk;
+      Wz = wk * (eta + r);
+      W0 = wk;
+    }
+    accumulate(moments, c * width, W, Wz, U, k, m);
+    const sk = W0 * r;
+    s[k] = sk;
+    addPearson(pearson, wk, pr);
+    if (byCell !== null) {
+      const o = (rowCluster![rows[k]!]! * nCells + c) * m1;
+      byCell[o]! += sk;
+      for (let a = 1; a <= m; a++) byCell[o + a]! += sk * U[k * m + a - 1]!;
+      continue;
+    }
+    if (sums === null) continue;
+    // the row's score x·s into its cluster's columns: one term per slot of its cell
+    const o = rowCluster![rows[k]!]! * p;
+    const cs = c * S;
+    for (let t = 0; t < S; t++) {
+      const col = cellCols[cs + t]!;
+      if (col < 0) continue;
+      const f = slotFeature[t]!;
+      sums[o + col]! += f === 0 ? sk : sk * U[k * m + f - 1]!;
+    }
+  }
+  const clusterSums = byCell === null ? sums : expandCells(mm, byCell, nClusters);
+  return { s, pearson, clusterSums };
+}
+
+/** At most this many entries (nClusters × nCells × (m + 1)) in the per-cell table: 16 MB. */
+const CELL_TABLE_LIMIT = 1 << 21;
+
+/** Per cluster, the cells' sums of s·u taken to the model's columns: nClusters × p. */
+function expandCells(mm: ModelMatrix, byCell: Float64Array, nClusters: number): Float64Array {
+  const { p, nCells, m, slots: S, cellCols, slotFeature } = mm;
+  const m1 = m + 1;
+  const out = new Float64Array(nClusters * p);
+  for (let q = 0; q < nClusters; q++) {
+    for (let c = 0; c < nCells; c++) {
+      const o = (q * nCells + c) * m1;
+      if (byCell[o] === 0 && m === 0) continue;
+      for (let t = 0; t < S; t++) {
+        const col = cellCols[c * S + t]!;
+        if (col >= 0) out[q * p + col]! += byCell[o + slotFeature[t]!]!;
+      }
+    }
+  }
+  return out;
+}

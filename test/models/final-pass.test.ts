@@ -1,0 +1,82 @@
+/**
+ * The fused last pass (src/models/final-pass.ts) sums each cluster's scores per cell and feature
+ * when that table is small, else per column: both give the clusters' Σ x s.
+ */
+import { describe, expect, it } from 'vitest';
+import { fromColumns } from '../../src/data/frame.js';
+import { svyDesign } from '../../src/design/build.js';
+import { finalPass } from '../../src/models/final-pass.js';
+import { glmState, svyGlm } from '../../src/models/glm.js';
+import { coefficientsByCell, momentWidth } from '../../src/models/moments.js';
+import { sharedStart } from '../../src/models/row-passes.js';
+
+function clusteredPoll(n: number) {
+  let s = 5;
+  const rnd = () => {
+    s = (s * 16807) % 2147483647;
+    return s / 2147483647;
+  };
+  const cols = {
+    psu: [] as number[],
+    region: [] as string[],
+    age: [] as string[],
+    x: [] as number[],
+    y: [] as number[],
+    w: [] as number[],
+  };
+  for (let i = 0; i < n; i++) {
+    cols.psu.push(Math.floor(rnd() * 60));
+    cols.region.push(`r${Math.floor(rnd() * 4)}`);
+    cols.age.push(`a${Math.floor(rnd() * 3)}`);
+    const x = rnd() * 4;
+    cols.x.push(x);
+    cols.y.push(rnd() < 1 / (1 + Math.exp(0.5 - 0.3 * x)) ? 1 : 0);
+    cols.w.push(0.5 + rnd() * 3);
+  }
+  return svyDesign(fromColumns(cols), { ids: 'psu', weights: 'w' });
+}
+
+describe('finalPass', () => {
+  it('sums the clusters’ scores by cell or by column alike, and x·s adds up to the total score', () => {
+    const design = clusteredPoll(3000);
+    if (design.type !== 'linearization') throw new Error('a linearization design expected');
+    const fit = svyGlm(design, 'y ~ region * x + age', { family: 'binomial' });
+    const { data, beta } = glmState(fit)!;
+    const { mm } = data;
+    const w = Float64Array.from(mm.rows, (i) => design.weights[i]!);
+    const B = coefficientsByCell(mm, beta);
+    // the rows at slightly other coefficients stand for the last step's
+    const used = sharedStart(
+      data,
+      coefficientsByCell(
+        mm,
+        beta.map((b) => b * 0.999),
+      ),
+    ).track;
+    const stage = design.stages[0]!;
+    const moments = () => new Float64Array(mm.nCells * momentWidth(mm.m));
+    const a = moments();
+    const b = moments();
+    const byCell = finalPass(data, w, B, a, used, stage);
+    const byColumn = finalPass(data, w, B, b, used, stage, 0);
+    expect([...a]).toEqual([...b]);
+    expect([...byCell.s]).toEqual([...byColumn.s]);
+    const sums = byCell.clusterSums!;
+    const other = byColumn.clusterSums!;
+    expect(sums.length).toBe(stage.nClusters * mm.p);
+    const scale = Math.max(...other.map(Math.abs));
+    expect(scale).toBeGreaterThan(0);
+    for (let i = 0; i < sums.length; i++) {
+      expect(Math.abs(sums[i]! - other[i]!)).toBeLessThanOrEqual(1e-12 * scale);
+    }
+    // over all clusters, the intercept's column is Σ s
+    const total = byCell.s.reduce((t, v) => t + v, 0);
+    let col0 = 0;
+    for (let q = 0; q < stage.nClusters; q++) col0 += sums[q * mm.p]!;
+    expect(Math.abs(col0 - total)).toBeLessThanOrEqual(1e-12 * scale * stage.nClusters);
+    // without clusters: the same scores, no sums
+    const none = finalPass(data, w, B, moments(), used, null);
+    expect(none.clusterSums).toBeNull();
+    expect([...none.s]).toEqual([...byCell.s]);
+  });
+});
