@@ -294,19 +294,52 @@ function shareTotals(cell: Float64Array, psuW: Float64Array, nPsu: number, K: nu
 }
 
 /**
+ * A 0/1 column's Σ w, Σ w y, and Σ w y and Σ w per PSU, in one pass: the influence of its share
+ * centred at any c is (Σ w y − c Σ w) per PSU (surveykit's svyCiProp does the same since
+ * 2026-12-06, so the bare loops of the proportions do too, one pass less than {@link bareMean}).
+ */
+function psuShareSums(d: BareDesign, y: Float64Array) {
+  const { n, weight, psu, nPsu } = d;
+  const psuWY = new Float64Array(nPsu);
+  const psuW = new Float64Array(nPsu);
+  let sw = 0;
+  let swy = 0;
+  for (let i = 0; i < n; i++) {
+    const w = weight[i]!;
+    const wy = w * y[i]!;
+    sw += w;
+    swy += wy;
+    psuWY[psu[i]!]! += wy;
+    psuW[psu[i]!]! += w;
+  }
+  return { sw, swy, psuWY, psuW };
+}
+
+/** The per-PSU totals (Σ w y − centre Σ w) · factor of {@link psuShareSums}. */
+function shareTotals01(s: ReturnType<typeof psuShareSums>, centre: number, factor: number) {
+  const totals = new Float64Array(s.psuW.length);
+  for (let c = 0; c < totals.length; c++) totals[c] = (s.psuWY[c]! - centre * s.psuW[c]!) * factor;
+  return totals;
+}
+
+/**
  * R's logit interval of a proportion (`svyciprop(method = "logit")`): the share of a 0/1 column
- * with its linearized variance ({@link bareMean}), the intercept-only quasibinomial fit as R's
+ * with its linearized variance (one pass, {@link psuShareSums}), the intercept-only quasibinomial fit as R's
  * glm.fit makes it (the first IRLS step from every row's own starting value, with its two
  * logarithms per row; then steps on the common linear predictor, on the sums), the linearized
  * variance of the coefficient (one pass), and expit(coef ± t·se) with the design's degrees of
  * freedom.
  */
 export function bareCiPropLogit(d: BareDesign, y: Float64Array): number {
-  const { n, weight, psu, nPsu } = d;
-  const p = bareMean(d, y);
-  let sumW = 0;
-  for (let i = 0; i < n; i++) sumW += weight[i]!;
-  const mean = sumW / n;
+  const { n, weight, nPsu } = d;
+  const sums = psuShareSums(d, y);
+  const p = sums.swy / sums.sw;
+  const pVariance = stratifiedVariance(
+    shareTotals01(sums, p, 1 / sums.sw),
+    d.psuStratum,
+    d.nStrata,
+  );
+  const mean = sums.sw / n;
   // The first IRLS step: starting values (W y + 0.5)/(W + 1) per row.
   let num = 0;
   let den = 0;
@@ -337,31 +370,26 @@ export function bareCiPropLogit(d: BareDesign, y: Float64Array): number {
     mu = 1 / (1 + Math.exp(-coef));
     dev = deviance(mu);
   }
-  // The coefficient's influence: (y − μ)/μ'(η) · W / ΣW.
-  const totals = new Float64Array(nPsu);
+  // The coefficient's influence: (y − μ)/μ'(η) · W / ΣW, per PSU from the sums.
   const scale = 1 / (mu * (1 - mu) * (s1 + s0));
-  for (let i = 0; i < n; i++) totals[psu[i]!]! += (weight[i]! / mean) * (y[i]! - mu) * scale;
+  const totals = shareTotals01(sums, mu, scale / mean);
   const se = Math.sqrt(stratifiedVariance(totals, d.psuStratum, d.nStrata));
   const t = qt(0.975, nPsu - d.nStrata);
-  return p + 1 / (1 + Math.exp(-(coef - t * se))) + 1 / (1 + Math.exp(-(coef + t * se)));
+  return (
+    p + pVariance + 1 / (1 + Math.exp(-(coef - t * se))) + 1 / (1 + Math.exp(-(coef + t * se)))
+  );
 }
 
 /**
  * Korn and Graubard's interval of a proportion (`svyciprop(method = "beta")`): the share of a
- * 0/1 column with its linearized variance (two passes, as {@link bareMean}), the effective
+ * 0/1 column with its linearized variance (one pass, {@link psuShareSums}), the effective
  * sample size with the design's degrees of freedom, and two beta quantiles.
  */
 export function bareCiPropBeta(d: BareDesign, y: Float64Array): number {
-  const { n, weight, psu, nPsu } = d;
-  let sw = 0;
-  let swy = 0;
-  for (let i = 0; i < n; i++) {
-    sw += weight[i]!;
-    swy += weight[i]! * y[i]!;
-  }
-  const p = swy / sw;
-  const totals = new Float64Array(nPsu);
-  for (let i = 0; i < n; i++) totals[psu[i]!]! += (weight[i]! * (y[i]! - p)) / sw;
+  const { n, nPsu } = d;
+  const sums = psuShareSums(d, y);
+  const p = sums.swy / sums.sw;
+  const totals = shareTotals01(sums, p, 1 / sums.sw);
   const variance = stratifiedVariance(totals, d.psuStratum, d.nStrata);
   const ratio = qt(0.025, n - 1) / qt(0.025, nPsu - d.nStrata);
   const nEff = ((p * (1 - p)) / variance) * ratio * ratio;

@@ -11,7 +11,7 @@ import type { SurveyDesign } from '../design/types.js';
 import { EstimationError, SurveyError } from '../errors.js';
 import { pnorm, qbeta, qt } from '../stats/distributions.js';
 import { approx, spline } from '../stats/spline.js';
-import { denseInfluence, numericInfluence } from '../variance/influence.js';
+import { denseInfluence, type Influence, numericInfluence } from '../variance/influence.js';
 import { replicateCovariance, replicateWeightedSumsMany } from '../variance/replicate.js';
 import { checkFinite } from './finite.js';
 import { type Analysis, choice, confidenceLevel, intervalDf, prepare } from './prepare.js';
@@ -138,7 +138,8 @@ function ciPropOn(design: SurveyDesign, variable: string, opts: CiPropOptions): 
   const method = choice('method', opts.method, METHODS, 'logit');
   const column = getColumn(design.data, variable);
   const successLabel = resolveSuccess(column, variable, opts.success);
-  const a = prepare(design, variable);
+  // (a 0/1 variable's scan also sums Σ w·y and Σ w per PSU, from which its variance follows)
+  const a = prepare(design, variable, {}, 'share');
   const { y, sum } = indicator(a, successLabel);
   if (!(a.sumW > 0)) {
     throw new EstimationError(
@@ -216,9 +217,38 @@ function meanVariance(a: Analysis, y: Float64Array, p: number, sums: ReplicateSu
       return { full: Float64Array.of(p), reps: s.reps.map((r) => Float64Array.of(r[0]! / r[1]!)) };
     })[0]!;
   }
-  // The influence w (y − p) / Σw, summed per PSU in one pass (no column of values).
-  const influence = numericInfluence(y, a.weights, present, 1 / a.sumW, p);
-  return estimateVariance(design, influence, present)[0]!;
+  // The influence w (y − p) / Σw, summed per PSU in one pass (no column of values), or from the
+  // scan's sums per PSU.
+  return estimateVariance(design, shareInfluence(a, y, 1 / a.sumW, p), present)[0]!;
+}
+
+/**
+ * The influence factor · w (y − centre) of the present rows, y 0 or 1. Per PSU of the first
+ * stage it is factor · (Σ w·y − centre · Σ w) from the sums the scan made for a numeric 0/1
+ * variable (no pass over the rows; for a share of 0 or 1 exactly 0 in every PSU, as the rows
+ * centred one by one give); otherwise, or for other stages, the rows centred one by one.
+ */
+function shareInfluence(a: Analysis, y: Float64Array, factor: number, centre: number): Influence {
+  const rows = numericInfluence(y, a.weights, a.present, factor, centre);
+  const cached = a.clusterSums ?? null;
+  if (cached === null || cached.weights === null || y !== columnValues(a)) return rows;
+  const { sums, weights } = cached;
+  return {
+    p: 1,
+    present: a.present,
+    dense: () => rows.dense(),
+    sumByCluster(rowCluster, totals, mark) {
+      if (rowCluster !== cached.rowCluster) return rows.sumByCluster(rowCluster, totals, mark);
+      for (let c = 0; c < totals.length; c++)
+        totals[c] = factor * (sums[c]! - centre * weights[c]!);
+      return cached.seen ?? undefined;
+    },
+  };
+}
+
+/** A numeric variable's values (`null` for a categorical one). */
+function columnValues(a: Analysis): Float64Array | null {
+  return a.column.kind === 'numeric' ? a.column.values : null;
 }
 
 /**
@@ -284,16 +314,15 @@ function indicator(a: Analysis, success: string): { y: Float64Array; sum: number
   const n = present.length;
   let sum = 0;
   if (column.kind === 'numeric' && Number(success) === 1) {
+    // The scan ('share') summed Σ w y and counted the values other than 0 and 1.
     const v = column.values;
-    const out = new Float64Array(2);
-    binarySum(v, present, weights, out);
-    if (out[1]! > 0) {
+    if (a.nonBinary > 0) {
       for (let i = 0; i < n; i++) {
         const x = v[i]!;
         if (present[i] && x * (x - 1) !== 0) throw notBinary(variable, i, x);
       }
     }
-    return { y: v, sum: out[0]! };
+    return { y: v, sum: a.sumWY };
   }
   const y = new Float64Array(n);
   if (column.kind === 'numeric') {
@@ -320,30 +349,6 @@ function indicator(a: Analysis, success: string): { y: Float64Array; sum: number
   return { y, sum };
 }
 
-/**
- * Σ w x over the present rows into out[0], in row order, and into out[1] how many of them have
- * an x other than 0 or 1 (counted without a branch, in a loop of its own that V8 optimises
- * well: with the error thrown from inside, the loop took twice as long).
- */
-function binarySum(
-  values: Float64Array,
-  present: Uint8Array,
-  weights: Float64Array,
-  out: Float64Array,
-): void {
-  let sum = 0;
-  let bad = 0;
-  for (let i = 0; i < values.length; i++) {
-    if (present[i] === 0) continue;
-    const x = values[i]!;
-    // 0 for x = 0 or 1 only
-    bad += x * (x - 1) !== 0 ? 1 : 0;
-    sum += weights[i]! * x;
-  }
-  out[0] = sum;
-  out[1] = bad;
-}
-
 function notBinary(variable: string, i: number, x: number): EstimationError {
   return new EstimationError(
     'NOT_BINARY',
@@ -366,12 +371,8 @@ function tInterval(estimate: number, se: number, level: number, df: number): [nu
 /** Korn & Graubard's interval as R's `svyciprop(method = "beta")`. */
 function betaInterval(a: Analysis, p: number, variance: number, level: number): [number, number] {
   const design = a.design;
-  const domain = design.domain;
-  let rows = design.data.nrow;
-  if (domain !== null) {
-    rows = 0;
-    for (let i = 0; i < domain.length; i++) rows += domain[i]!;
-  }
+  // the domain's rows, with or without the variable
+  const rows = a.n + a.nMissing;
   const alpha = 1 - level;
   const ratio = qt(alpha / 2, rows - 1) / qt(alpha / 2, degreesOfFreedom(design));
   const nEff = ((p * (1 - p)) / variance) * ratio * ratio;
@@ -585,13 +586,16 @@ function glmInterval(
   const weights = design.weights;
   const domain = design.domain;
   // svyglm rescales the weights by their mean over the design's rows (the domain, including rows
-  // the model then drops for a missing response).
-  let domainSum = 0;
-  let domainRows = 0;
-  for (let i = 0; i < weights.length; i++) {
-    if (domain !== null && !domain[i]) continue;
-    domainSum += weights[i]!;
-    domainRows++;
+  // the model then drops for a missing response). Without missing responses those are the
+  // analysis rows, whose Σ w the scan made (the same additions in the same order).
+  const domainRows = a.n + a.nMissing;
+  let domainSum = a.sumW;
+  if (a.nMissing > 0) {
+    domainSum = 0;
+    for (let i = 0; i < weights.length; i++) {
+      if (domain !== null && !domain[i]) continue;
+      domainSum += weights[i]!;
+    }
   }
   const meanDomain = domainSum / domainRows;
   const m = a.n;
@@ -729,7 +733,7 @@ function linearizedCoefficientVariance(
   if (fit.workingWeights === null) {
     // Rows of weight 0 (whose model y may differ from yFull) add 0 either way.
     const factor = fit.commonWeight / (model.meanDomain * meF * fit.sumWorkingWeights);
-    const influence = numericInfluence(model.yFull, a.weights, a.present, factor, fit.mu);
+    const influence = shareInfluence(a, model.yFull, factor, fit.mu);
     return estimateVariance(design, influence, a.present)[0]!;
   }
   const ww = fit.workingWeights;
