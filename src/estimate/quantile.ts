@@ -577,8 +577,9 @@ class QuantileContext {
  * narrows the search: each row with a value and a positive weight falls in one of up to 65,536
  * buckets by the leading bits of its value (its IEEE bits made order-preserving, shifted so that
  * the smallest to the largest value span the buckets), and the weight of every bucket is summed
- * in one pass. A quantile then costs a pass that gathers the rows of the bucket where the
- * cumulative weight reaches p · total, and a weighted quickselect among them (three-way
+ * in one pass, which also keeps each row's bucket (2 bytes a row). A quantile then costs a pass
+ * over those that gathers the rows of the bucket where the cumulative weight reaches p · total,
+ * and a weighted quickselect among them (three-way
  * partitions around a pivot value, comparing the weight below with p · total), which finds the
  * value v whose weight straddles p · total. The sorted rule's answer is then v whenever the
  * weight strictly below v and the weight at or below v are both clear of p · total by more than
@@ -593,15 +594,11 @@ class WeightedSelect {
   private constructor(
     private readonly values: Float64Array,
     private readonly a: Analysis,
-    /** The values' high 32 bits (a view of their buffer) and where a row's are: 2i + hiAt. */
-    private readonly hi: Uint32Array,
-    private readonly hiAt: number,
-    /** Smallest order-preserving key and the shift of (key − min) to a bucket. */
-    private readonly minKey: number,
-    private readonly shift: number,
     /** Σ w and rows per bucket. */
     private readonly bucketW: Float64Array,
     private readonly bucketN: Int32Array,
+    /** Per row, its bucket (0 for rows without a value or a positive weight). */
+    private readonly rowBucket: Uint16Array,
     private readonly total: number,
     private readonly margin: number,
     private readonly school: boolean,
@@ -630,20 +627,9 @@ class WeightedSelect {
     while ((maxKey - minKey) / 2 ** shift >= BUCKETS) shift++;
     const bucketW = new Float64Array(BUCKETS);
     const bucketN = new Int32Array(BUCKETS);
-    bucketWeights(present, weights, hi, hiAt, minKey, shift, bucketW, bucketN);
-    return new WeightedSelect(
-      values,
-      a,
-      hi,
-      hiAt,
-      minKey,
-      shift,
-      bucketW,
-      bucketN,
-      total,
-      margin,
-      school,
-    );
+    const rowBucket = new Uint16Array(values.length);
+    bucketWeights(present, weights, hi, hiAt, minKey, shift, bucketW, bucketN, rowBucket);
+    return new WeightedSelect(values, a, bucketW, bucketN, rowBucket, total, margin, school);
   }
 
   /** The rule's value at p, or NaN when the sorted rule must decide. */
@@ -662,18 +648,7 @@ class WeightedSelect {
     const xv = new Float64Array(bucketN[b]!);
     const wv = new Float64Array(bucketN[b]!);
     const { present, weights } = this.a;
-    gatherBucket(
-      this.values,
-      present,
-      weights,
-      this.hi,
-      this.hiAt,
-      this.minKey,
-      this.shift,
-      b,
-      xv,
-      wv,
-    );
+    gatherBucket(this.values, present, weights, this.rowBucket, b, xv, wv);
     let lo = 0;
     let hi = xv.length;
     let seed = 0x9e3779b9;
@@ -782,7 +757,11 @@ function keyRange(
   out[3] = maxKey;
 }
 
-/** Σ w and rows per bucket of the rows with a value and a positive weight (one pass). */
+/**
+ * Σ w and rows per bucket of the rows with a value and a positive weight (one pass), and each
+ * such row's bucket (2 bytes a row: a quantile then gathers its bucket's rows reading those
+ * alone, not every row's value bits again).
+ */
 function bucketWeights(
   present: Uint8Array,
   weights: Float64Array,
@@ -792,6 +771,7 @@ function bucketWeights(
   shift: number,
   bucketW: Float64Array,
   bucketN: Int32Array,
+  rowBucket: Uint16Array,
 ): void {
   // (multiplying by a power of two is exact: the buckets are in the keys' order)
   const scale = 2 ** -shift;
@@ -801,27 +781,27 @@ function bucketWeights(
     const k = Math.floor((orderKey(hi[2 * i + hiAt]!) - minKey) * scale);
     bucketW[k]! += wi;
     bucketN[k]! += 1;
+    rowBucket[i] = k;
   }
 }
 
-/** The values and weights of the rows in bucket b (with a value and a positive weight). */
+/**
+ * The values and weights of the rows in bucket b (with a value and a positive weight), in row
+ * order. (The bucket is tested first: other rows cost the read of their bucket only.)
+ */
 function gatherBucket(
   values: Float64Array,
   present: Uint8Array,
   weights: Float64Array,
-  hi: Uint32Array,
-  hiAt: number,
-  minKey: number,
-  shift: number,
+  rowBucket: Uint16Array,
   b: number,
   xv: Float64Array,
   wv: Float64Array,
 ): void {
-  const scale = 2 ** -shift;
   for (let i = 0, j = 0; j < xv.length; i++) {
+    if (rowBucket[i] !== b) continue;
     const wi = weights[i]!;
     if (!present[i] || !(wi > 0)) continue;
-    if (Math.floor((orderKey(hi[2 * i + hiAt]!) - minKey) * scale) !== b) continue;
     xv[j] = values[i]!;
     wv[j++] = wi;
   }
