@@ -612,23 +612,31 @@ class WeightedSelect {
     const { present, weights } = a;
     const hi = new Uint32Array(values.buffer, values.byteOffset, values.length * 2);
     const hiAt = LITTLE_ENDIAN ? 1 : 0;
+    // The buckets span the keys of a sample of the rows (every step-th row), not of all: the
+    // rows below or above that range go into the first or last bucket, which keeps the buckets
+    // in the values' order, and saves a pass over every row to find the range. (A quantile whose
+    // bucket is one of those costs the select among more rows, never a wrong answer.)
     const range = new Float64Array(4);
-    keyRange(present, weights, hi, hiAt, range);
-    const m = range[0]!;
-    const total = range[1]!;
+    const step = Math.max(1, Math.floor(present.length / SAMPLE));
+    keyRange(present, weights, hi, hiAt, step, range);
+    if (range[0]! < 2 && step > 1) keyRange(present, weights, hi, hiAt, 1, range);
+    if (range[0]! < 2) return null;
     const minKey = range[2]!;
     const maxKey = range[3]!;
-    if (m < 2) return null;
-    // Any sum of these weights in any order is within (m · ε) · total of the exact sum, and so
-    // is the sorted rule's compensated cumulative sum; the margin is a generous multiple.
-    const margin = total * (8 * m + 64) * DBL_EPSILON;
-    if (!Number.isFinite(total) || !(total > 0)) return null;
     let shift = 0;
     while ((maxKey - minKey) / 2 ** shift >= BUCKETS) shift++;
     const bucketW = new Float64Array(BUCKETS);
     const bucketN = new Int32Array(BUCKETS);
     const rowBucket = new Uint16Array(values.length);
-    bucketWeights(present, weights, hi, hiAt, minKey, shift, bucketW, bucketN, rowBucket);
+    const sums = new Float64Array(2);
+    bucketWeights(present, weights, hi, hiAt, minKey, shift, bucketW, bucketN, rowBucket, sums);
+    const m = sums[0]!;
+    const total = sums[1]!;
+    if (m < 2) return null;
+    // Any sum of these weights in any order is within (m · ε) · total of the exact sum, and so
+    // is the sorted rule's compensated cumulative sum; the margin is a generous multiple.
+    const margin = total * (8 * m + 64) * DBL_EPSILON;
+    if (!Number.isFinite(total) || !(total > 0)) return null;
     return new WeightedSelect(values, a, bucketW, bucketN, rowBucket, total, margin, school);
   }
 
@@ -715,6 +723,8 @@ class WeightedSelect {
 
 /** Buckets of {@link WeightedSelect}'s histogram. */
 const BUCKETS = 65536;
+/** Rows sampled (about) for the range of the histogram's keys. */
+const SAMPLE = 4096;
 /** Whether a double's high 32 bits are the second of its two 32-bit words in memory. */
 const LITTLE_ENDIAN = new Uint8Array(Float64Array.of(1).buffer)[7] === 0x3f;
 
@@ -728,21 +738,22 @@ function orderKey(h: number): number {
 }
 
 /**
- * Over the rows with a value and a positive weight: into `out` their number, Σ w in row order,
- * and the smallest and largest order-preserving key of their values.
+ * Over every step-th row with a value and a positive weight: into `out` their number, Σ w in
+ * row order, and the smallest and largest order-preserving key of their values.
  */
 function keyRange(
   present: Uint8Array,
   weights: Float64Array,
   hi: Uint32Array,
   hiAt: number,
+  step: number,
   out: Float64Array,
 ): void {
   let m = 0;
   let total = 0;
   let minKey = 0xffffffff;
   let maxKey = 0;
-  for (let i = 0; i < present.length; i++) {
+  for (let i = 0; i < present.length; i += step) {
     const wi = weights[i]!;
     if (!present[i] || !(wi > 0)) continue;
     m++;
@@ -758,9 +769,10 @@ function keyRange(
 }
 
 /**
- * Σ w and rows per bucket of the rows with a value and a positive weight (one pass), and each
- * such row's bucket (2 bytes a row: a quantile then gathers its bucket's rows reading those
- * alone, not every row's value bits again).
+ * Σ w and rows per bucket of the rows with a value and a positive weight (one pass; keys below
+ * or above the range from `minKey` go into the first or last bucket), and each such row's bucket
+ * (2 bytes a row: a quantile then gathers its bucket's rows reading those alone, not every row's
+ * value bits again); into `out` the number of those rows and their Σ w in row order.
  */
 function bucketWeights(
   present: Uint8Array,
@@ -772,17 +784,26 @@ function bucketWeights(
   bucketW: Float64Array,
   bucketN: Int32Array,
   rowBucket: Uint16Array,
+  out: Float64Array,
 ): void {
   // (multiplying by a power of two is exact: the buckets are in the keys' order)
   const scale = 2 ** -shift;
+  const last = BUCKETS - 1;
+  let m = 0;
+  let total = 0;
   for (let i = 0; i < present.length; i++) {
     const wi = weights[i]!;
     if (!present[i] || !(wi > 0)) continue;
+    m++;
+    total += wi;
     const k = Math.floor((orderKey(hi[2 * i + hiAt]!) - minKey) * scale);
-    bucketW[k]! += wi;
-    bucketN[k]! += 1;
-    rowBucket[i] = k;
+    const b = k < 0 ? 0 : Math.min(k, last);
+    bucketW[b]! += wi;
+    bucketN[b]! += 1;
+    rowBucket[i] = b;
   }
+  out[0] = m;
+  out[1] = total;
 }
 
 /**
