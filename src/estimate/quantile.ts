@@ -576,7 +576,8 @@ class QuantileContext {
  * The rules `'math'` (`'hf1'`) and `'school'` (`'hf2'`) without sorting. A histogram first
  * narrows the search: each row with a value and a positive weight falls in one of up to 65,536
  * buckets by the leading bits of its value (its IEEE bits made order-preserving, shifted so that
- * the smallest to the largest value span the buckets), and the weight of every bucket is summed
+ * the smallest to the largest value of a sample of the rows span the buckets; values outside
+ * that range go into the first or last bucket), and the weight of every bucket is summed
  * in one pass, which also keeps each row's bucket (2 bytes a row). A quantile then costs a pass
  * over those that gathers the rows of the bucket where the cumulative weight reaches p · total,
  * and a weighted quickselect among them (three-way
@@ -616,13 +617,13 @@ class WeightedSelect {
     // rows below or above that range go into the first or last bucket, which keeps the buckets
     // in the values' order, and saves a pass over every row to find the range. (A quantile whose
     // bucket is one of those costs the select among more rows, never a wrong answer.)
-    const range = new Float64Array(4);
+    const range = new Float64Array(3);
     const step = Math.max(1, Math.floor(present.length / SAMPLE));
     keyRange(present, weights, hi, hiAt, step, range);
     if (range[0]! < 2 && step > 1) keyRange(present, weights, hi, hiAt, 1, range);
     if (range[0]! < 2) return null;
-    const minKey = range[2]!;
-    const maxKey = range[3]!;
+    const minKey = range[1]!;
+    const maxKey = range[2]!;
     let shift = 0;
     while ((maxKey - minKey) / 2 ** shift >= BUCKETS) shift++;
     const bucketW = new Float64Array(BUCKETS);
@@ -738,8 +739,8 @@ function orderKey(h: number): number {
 }
 
 /**
- * Over every step-th row with a value and a positive weight: into `out` their number, Σ w in
- * row order, and the smallest and largest order-preserving key of their values.
+ * Over every step-th row with a value and a positive weight: into `out` their number, and the
+ * smallest and largest order-preserving key of their values.
  */
 function keyRange(
   present: Uint8Array,
@@ -750,22 +751,18 @@ function keyRange(
   out: Float64Array,
 ): void {
   let m = 0;
-  let total = 0;
   let minKey = 0xffffffff;
   let maxKey = 0;
   for (let i = 0; i < present.length; i += step) {
-    const wi = weights[i]!;
-    if (!present[i] || !(wi > 0)) continue;
+    if (!present[i] || !(weights[i]! > 0)) continue;
     m++;
-    total += wi;
     const key = orderKey(hi[2 * i + hiAt]!);
     if (key < minKey) minKey = key;
     if (key > maxKey) maxKey = key;
   }
   out[0] = m;
-  out[1] = total;
-  out[2] = minKey;
-  out[3] = maxKey;
+  out[1] = minKey;
+  out[2] = maxKey;
 }
 
 /**
