@@ -774,87 +774,101 @@ export function bareReplicateMean(
 }
 
 /**
- * Median by sort + weighted CDF, with Woodruff's interval: an LSD radix sort of the present
- * values (16-bit digits of their order-preserving IEEE bits, stable), cumulative weights, the
- * first value whose cumulative share reaches 1/2; the linearized variance of the share at or below
- * it (one pass); the share's Wald limits mapped back through the CDF by binary search.
+ * Median with Woodruff's interval by histogram select, as surveykit finds it (a sort of every
+ * value is slower than surveykit's method, so this floor does the same): one pass for the count,
+ * Σ w and the smallest and largest order-preserving key (the high 32 bits of each value's IEEE
+ * bits, sign-flipped), one pass summing the weight of each of 65,536 buckets of keys; the bucket
+ * where the cumulative weight reaches p · Σw has its rows gathered (one pass) and sorted, and
+ * the first value whose cumulative weight reaches p · Σw is the quantile. Then the share at or
+ * below the median and its linearized variance (two passes), and the share's Wald limits mapped
+ * back the same way (one gathering pass for both limits).
  */
 export function bareMedian(d: BareDesign, y: Float64Array, tcrit: number): number {
   const { n, weight } = d;
-  let m = 0;
-  for (let i = 0; i < n; i++) if (!Number.isNaN(y[i]!)) m++;
-  let idx = new Int32Array(m);
-  let hi = new Uint32Array(m);
-  let lo = new Uint32Array(m);
-  const f64 = new Float64Array(1);
-  const u32 = new Uint32Array(f64.buffer);
-  for (let i = 0, k = 0; i < n; i++) {
-    const v = y[i]!;
-    if (Number.isNaN(v)) continue;
-    f64[0] = v === 0 ? 0 : v;
-    const h = u32[1]!;
-    if (h & 0x80000000) {
-      hi[k] = ~h >>> 0;
-      lo[k] = ~u32[0]! >>> 0;
-    } else {
-      hi[k] = (h | 0x80000000) >>> 0;
-      lo[k] = u32[0]!;
-    }
-    idx[k++] = i;
-  }
-  let idx2 = new Int32Array(m);
-  let hi2 = new Uint32Array(m);
-  let lo2 = new Uint32Array(m);
-  const count = new Int32Array(65537);
-  for (let pass = 0; pass < 4; pass++) {
-    const src = pass < 2 ? lo : hi;
-    const shift = (pass % 2) * 16;
-    count.fill(0);
-    for (let k = 0; k < m; k++) count[((src[k]! >>> shift) & 0xffff) + 1]!++;
-    for (let b = 0; b < 65536; b++) count[b + 1]! += count[b]!;
-    for (let k = 0; k < m; k++) {
-      const to = count[(src[k]! >>> shift) & 0xffff]!++;
-      idx2[to] = idx[k]!;
-      hi2[to] = hi[k]!;
-      lo2[to] = lo[k]!;
-    }
-    [idx, idx2] = [idx2, idx];
-    [hi, hi2] = [hi2, hi];
-    [lo, lo2] = [lo2, lo];
-  }
-  const xs = new Float64Array(m);
-  const cum = new Float64Array(m);
-  let acc = 0;
-  for (let k = 0; k < m; k++) {
-    xs[k] = y[idx[k]!]!;
-    acc += weight[idx[k]!]!;
-    cum[k] = acc;
-  }
-  const at = (p: number) => {
-    const target = p * acc;
-    let a = 0;
-    let b = m - 1;
-    while (a < b) {
-      const mid = (a + b) >> 1;
-      if (cum[mid]! >= target) b = mid;
-      else a = mid + 1;
-    }
-    return xs[a]!;
+  const hi = new Uint32Array(y.buffer, y.byteOffset, 2 * n); // little-endian: word 2i + 1
+  const key = (i: number) => {
+    const h = hi[2 * i + 1]!;
+    return (h & 0x80000000 ? ~h : h | 0x80000000) >>> 0;
   };
-  const q = at(0.5);
+  let total = 0;
+  let minKey = 0xffffffff;
+  let maxKey = 0;
+  for (let i = 0; i < n; i++) {
+    if (Number.isNaN(y[i]!)) continue;
+    total += weight[i]!;
+    const k = key(i);
+    if (k < minKey) minKey = k;
+    if (k > maxKey) maxKey = k;
+  }
+  let shift = 0;
+  while ((maxKey - minKey) / 2 ** shift >= 65536) shift++;
+  const scale = 2 ** -shift;
+  const bucketW = new Float64Array(65536);
+  for (let i = 0; i < n; i++) {
+    if (Number.isNaN(y[i]!)) continue;
+    bucketW[Math.floor((key(i) - minKey) * scale)]! += weight[i]!;
+  }
+  /** The bucket where the cumulative weight reaches p · Σw, and the weight before it. */
+  const bucketOf = (p: number) => {
+    const target = p * total;
+    let b = 0;
+    let below = 0;
+    while (b < 65535 && below + bucketW[b]! < target) below += bucketW[b++]!;
+    return { b, below, target };
+  };
+  /** The rows of bucket b (values, weights), gathered beforehand, sorted; the quantile. */
+  const within = (xs: number[], ws: number[], below: number, target: number) => {
+    const order = xs.map((_, j) => j).sort((u, v) => xs[u]! - xs[v]!);
+    let acc = below;
+    for (const j of order) {
+      acc += ws[j]!;
+      if (acc >= target) return xs[j]!;
+    }
+    return xs[order[order.length - 1]!]!;
+  };
+  const at = bucketOf(0.5);
+  const xs: number[] = [];
+  const ws: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const v = y[i]!;
+    if (Number.isNaN(v) || Math.floor((key(i) - minKey) * scale) !== at.b) continue;
+    xs.push(v);
+    ws.push(weight[i]!);
+  }
+  const q = within(xs, ws, at.below, at.target);
   // Woodruff: the share at or below q and its linearized variance.
   // (1 or 0 as +(v <= q): no branch on the value, which half the rows would mispredict)
   let s = 0;
   for (let i = 0; i < n; i++) s += weight[i]! * +(y[i]! <= q);
-  const share = s / acc;
+  const share = s / total;
   const totals = new Float64Array(d.nPsu);
   for (let i = 0; i < n; i++) {
     const v = y[i]!;
     if (Number.isNaN(v)) continue;
-    totals[d.psu[i]!]! += (weight[i]! * (+(v <= q) - share)) / acc;
+    totals[d.psu[i]!]! += (weight[i]! * (+(v <= q) - share)) / total;
   }
   const se = Math.sqrt(stratifiedVariance(totals, d.psuStratum, d.nStrata));
-  return q + at(Math.max(0, share - tcrit * se)) + at(Math.min(1, share + tcrit * se));
+  // Both limits' buckets gathered in one pass.
+  const lo = bucketOf(Math.max(0, share - tcrit * se));
+  const up = bucketOf(Math.min(1, share + tcrit * se));
+  const lx: number[] = [];
+  const lw: number[] = [];
+  const ux: number[] = [];
+  const uw: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const v = y[i]!;
+    if (Number.isNaN(v)) continue;
+    const b = Math.floor((key(i) - minKey) * scale);
+    if (b === lo.b) {
+      lx.push(v);
+      lw.push(weight[i]!);
+    }
+    if (b === up.b) {
+      ux.push(v);
+      uw.push(weight[i]!);
+    }
+  }
+  return q + within(lx, lw, lo.below, lo.target) + within(ux, uw, up.below, up.target);
 }
 
 /**

@@ -701,6 +701,12 @@ function codeOne(
   // Rows of zero weight are few: they are counted (a branch rarely taken) and taken off the rows
   // per code at the end, rather than every row adding to a second (floating-point) count.
   const zero = new Int32Array(sizes.length);
+  if (domain === null && rowGroup === null) {
+    // One variable, no domain (the codes are the groups): the loop without their tests.
+    counted[0] = countCodes(codes, w, sizes, zero);
+    for (let g = 0; g < sizes.length; g++) respondents[g]! += sizes[g]! - zero[g]!;
+    return;
+  }
   for (let i = 0; i < n; i++) {
     const code = codes[i]!;
     const g = domain !== null && domain[i] === 0 ? -1 : code;
@@ -714,6 +720,29 @@ function codeOne(
   }
   for (let g = 0; g < sizes.length; g++) respondents[g]! += sizes[g]! - zero[g]!;
   counted[0] = missing;
+}
+
+/**
+ * {@link codeOne}'s pass for the codes of one variable without a domain: rows per code into
+ * `sizes`, rows of zero weight per code into `zero`; returns the rows with a missing code.
+ */
+function countCodes(
+  codes: Int32Array,
+  w: Float64Array,
+  sizes: Int32Array,
+  zero: Int32Array,
+): number {
+  let missing = 0;
+  for (let i = 0; i < codes.length; i++) {
+    const g = codes[i]!;
+    if (g < 0) {
+      missing++;
+      continue;
+    }
+    sizes[g]! += 1;
+    if (w[i] === 0) zero[g]! += 1;
+  }
+  return missing;
 }
 
 /** {@link codeOne} for several grouping variables (the first varies fastest). */

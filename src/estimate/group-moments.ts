@@ -483,7 +483,13 @@ function scanNumericRows(
       state[o + MISSING]! += 1;
       continue;
     }
-    if (state[o + BASE] === 0) state[o + SHIFT] = v;
+    // (the group's first value: its shift is NaN until then, and the test reads the shift the
+    // row uses anyway, rather than the count)
+    let shift = state[o + SHIFT]!;
+    if (Number.isNaN(shift)) {
+      shift = v;
+      state[o + SHIFT] = v;
+    }
     state[o + BASE]! += 1;
     const wi = w[i]!;
     state[o + SUM_W]! += wi;
@@ -498,7 +504,7 @@ function scanNumericRows(
       if (seen !== null) seen[c] = 1;
     } else {
       const sumWD = state[o + SUM_WD]!;
-      const wd = wi * (v - state[o + SHIFT]!);
+      const wd = wi * (v - shift);
       const t = sumWD + wd;
       state[o + ERR_WD]! += Math.abs(sumWD) >= Math.abs(wd) ? sumWD - t + wd : wd - t + sumWD;
       state[o + SUM_WD] = t;

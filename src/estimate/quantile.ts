@@ -576,9 +576,11 @@ class QuantileContext {
  * The rules `'math'` (`'hf1'`) and `'school'` (`'hf2'`) without sorting. A histogram first
  * narrows the search: each row with a value and a positive weight falls in one of up to 65,536
  * buckets by the leading bits of its value (its IEEE bits made order-preserving, shifted so that
- * the smallest to the largest value span the buckets), and the weight of every bucket is summed
- * in one pass. A quantile then costs a pass that gathers the rows of the bucket where the
- * cumulative weight reaches p · total, and a weighted quickselect among them (three-way
+ * the smallest to the largest value of a sample of the rows span the buckets; values outside
+ * that range go into the first or last bucket), and the weight of every bucket is summed
+ * in one pass, which also keeps each row's bucket (2 bytes a row). A quantile then costs a pass
+ * over those that gathers the rows of the bucket where the cumulative weight reaches p · total,
+ * and a weighted quickselect among them (three-way
  * partitions around a pivot value, comparing the weight below with p · total), which finds the
  * value v whose weight straddles p · total. The sorted rule's answer is then v whenever the
  * weight strictly below v and the weight at or below v are both clear of p · total by more than
@@ -593,15 +595,11 @@ class WeightedSelect {
   private constructor(
     private readonly values: Float64Array,
     private readonly a: Analysis,
-    /** The values' high 32 bits (a view of their buffer) and where a row's are: 2i + hiAt. */
-    private readonly hi: Uint32Array,
-    private readonly hiAt: number,
-    /** Smallest order-preserving key and the shift of (key − min) to a bucket. */
-    private readonly minKey: number,
-    private readonly shift: number,
     /** Σ w and rows per bucket. */
     private readonly bucketW: Float64Array,
     private readonly bucketN: Int32Array,
+    /** Per row, its bucket (0 for rows without a value or a positive weight). */
+    private readonly rowBucket: Uint16Array,
     private readonly total: number,
     private readonly margin: number,
     private readonly school: boolean,
@@ -615,35 +613,32 @@ class WeightedSelect {
     const { present, weights } = a;
     const hi = new Uint32Array(values.buffer, values.byteOffset, values.length * 2);
     const hiAt = LITTLE_ENDIAN ? 1 : 0;
-    const range = new Float64Array(4);
-    keyRange(present, weights, hi, hiAt, range);
-    const m = range[0]!;
-    const total = range[1]!;
-    const minKey = range[2]!;
-    const maxKey = range[3]!;
+    // The buckets span the keys of a sample of the rows (every step-th row), not of all: the
+    // rows below or above that range go into the first or last bucket, which keeps the buckets
+    // in the values' order, and saves a pass over every row to find the range. (A quantile whose
+    // bucket is one of those costs the select among more rows, never a wrong answer.)
+    const range = new Float64Array(3);
+    const step = Math.max(1, Math.floor(present.length / SAMPLE));
+    keyRange(present, weights, hi, hiAt, step, range);
+    if (range[0]! < 2 && step > 1) keyRange(present, weights, hi, hiAt, 1, range);
+    if (range[0]! < 2) return null;
+    const minKey = range[1]!;
+    const maxKey = range[2]!;
+    let shift = 0;
+    while ((maxKey - minKey) / 2 ** shift >= BUCKETS) shift++;
+    const bucketW = new Float64Array(BUCKETS);
+    const bucketN = new Int32Array(BUCKETS);
+    const rowBucket = new Uint16Array(values.length);
+    const sums = new Float64Array(2);
+    bucketWeights(present, weights, hi, hiAt, minKey, shift, bucketW, bucketN, rowBucket, sums);
+    const m = sums[0]!;
+    const total = sums[1]!;
     if (m < 2) return null;
     // Any sum of these weights in any order is within (m · ε) · total of the exact sum, and so
     // is the sorted rule's compensated cumulative sum; the margin is a generous multiple.
     const margin = total * (8 * m + 64) * DBL_EPSILON;
     if (!Number.isFinite(total) || !(total > 0)) return null;
-    let shift = 0;
-    while ((maxKey - minKey) / 2 ** shift >= BUCKETS) shift++;
-    const bucketW = new Float64Array(BUCKETS);
-    const bucketN = new Int32Array(BUCKETS);
-    bucketWeights(present, weights, hi, hiAt, minKey, shift, bucketW, bucketN);
-    return new WeightedSelect(
-      values,
-      a,
-      hi,
-      hiAt,
-      minKey,
-      shift,
-      bucketW,
-      bucketN,
-      total,
-      margin,
-      school,
-    );
+    return new WeightedSelect(values, a, bucketW, bucketN, rowBucket, total, margin, school);
   }
 
   /** The rule's value at p, or NaN when the sorted rule must decide. */
@@ -662,18 +657,7 @@ class WeightedSelect {
     const xv = new Float64Array(bucketN[b]!);
     const wv = new Float64Array(bucketN[b]!);
     const { present, weights } = this.a;
-    gatherBucket(
-      this.values,
-      present,
-      weights,
-      this.hi,
-      this.hiAt,
-      this.minKey,
-      this.shift,
-      b,
-      xv,
-      wv,
-    );
+    gatherBucket(this.values, present, weights, this.rowBucket, b, xv, wv);
     let lo = 0;
     let hi = xv.length;
     let seed = 0x9e3779b9;
@@ -740,6 +724,8 @@ class WeightedSelect {
 
 /** Buckets of {@link WeightedSelect}'s histogram. */
 const BUCKETS = 65536;
+/** Rows sampled (about) for the range of the histogram's keys. */
+const SAMPLE = 4096;
 /** Whether a double's high 32 bits are the second of its two 32-bit words in memory. */
 const LITTLE_ENDIAN = new Uint8Array(Float64Array.of(1).buffer)[7] === 0x3f;
 
@@ -753,36 +739,38 @@ function orderKey(h: number): number {
 }
 
 /**
- * Over the rows with a value and a positive weight: into `out` their number, Σ w in row order,
- * and the smallest and largest order-preserving key of their values.
+ * Over every step-th row with a value and a positive weight: into `out` their number, and the
+ * smallest and largest order-preserving key of their values.
  */
 function keyRange(
   present: Uint8Array,
   weights: Float64Array,
   hi: Uint32Array,
   hiAt: number,
+  step: number,
   out: Float64Array,
 ): void {
   let m = 0;
-  let total = 0;
   let minKey = 0xffffffff;
   let maxKey = 0;
-  for (let i = 0; i < present.length; i++) {
-    const wi = weights[i]!;
-    if (!present[i] || !(wi > 0)) continue;
+  for (let i = 0; i < present.length; i += step) {
+    if (!present[i] || !(weights[i]! > 0)) continue;
     m++;
-    total += wi;
     const key = orderKey(hi[2 * i + hiAt]!);
     if (key < minKey) minKey = key;
     if (key > maxKey) maxKey = key;
   }
   out[0] = m;
-  out[1] = total;
-  out[2] = minKey;
-  out[3] = maxKey;
+  out[1] = minKey;
+  out[2] = maxKey;
 }
 
-/** Σ w and rows per bucket of the rows with a value and a positive weight (one pass). */
+/**
+ * Σ w and rows per bucket of the rows with a value and a positive weight (one pass; keys below
+ * or above the range from `minKey` go into the first or last bucket), and each such row's bucket
+ * (2 bytes a row: a quantile then gathers its bucket's rows reading those alone, not every row's
+ * value bits again); into `out` the number of those rows and their Σ w in row order.
+ */
 function bucketWeights(
   present: Uint8Array,
   weights: Float64Array,
@@ -792,36 +780,46 @@ function bucketWeights(
   shift: number,
   bucketW: Float64Array,
   bucketN: Int32Array,
+  rowBucket: Uint16Array,
+  out: Float64Array,
 ): void {
   // (multiplying by a power of two is exact: the buckets are in the keys' order)
   const scale = 2 ** -shift;
+  const last = BUCKETS - 1;
+  let m = 0;
+  let total = 0;
   for (let i = 0; i < present.length; i++) {
     const wi = weights[i]!;
     if (!present[i] || !(wi > 0)) continue;
+    m++;
+    total += wi;
     const k = Math.floor((orderKey(hi[2 * i + hiAt]!) - minKey) * scale);
-    bucketW[k]! += wi;
-    bucketN[k]! += 1;
+    const b = k < 0 ? 0 : Math.min(k, last);
+    bucketW[b]! += wi;
+    bucketN[b]! += 1;
+    rowBucket[i] = b;
   }
+  out[0] = m;
+  out[1] = total;
 }
 
-/** The values and weights of the rows in bucket b (with a value and a positive weight). */
+/**
+ * The values and weights of the rows in bucket b (with a value and a positive weight), in row
+ * order. (The bucket is tested first: other rows cost the read of their bucket only.)
+ */
 function gatherBucket(
   values: Float64Array,
   present: Uint8Array,
   weights: Float64Array,
-  hi: Uint32Array,
-  hiAt: number,
-  minKey: number,
-  shift: number,
+  rowBucket: Uint16Array,
   b: number,
   xv: Float64Array,
   wv: Float64Array,
 ): void {
-  const scale = 2 ** -shift;
   for (let i = 0, j = 0; j < xv.length; i++) {
+    if (rowBucket[i] !== b) continue;
     const wi = weights[i]!;
     if (!present[i] || !(wi > 0)) continue;
-    if (Math.floor((orderKey(hi[2 * i + hiAt]!) - minKey) * scale) !== b) continue;
     xv[j] = values[i]!;
     wv[j++] = wi;
   }

@@ -135,6 +135,41 @@ describe('svyQuantile: weighted selection path', () => {
     }
   });
 
+  it('gives the sorted rule exactly when the key range is sampled (values outside it in the edge buckets)', () => {
+    // Above 8,192 rows the histogram spans the keys of every step-th row only: the extreme and
+    // the rare values below sit on rows the sample skips, so they fall outside its range.
+    for (let t = 0; t < 6; t++) {
+      const r = rng(100 + t);
+      const n = 9000 + Math.floor(r() * 12000);
+      const step = Math.floor(n / 4096);
+      const y: (number | null)[] = [];
+      const w: number[] = [];
+      for (let i = 0; i < n; i++) {
+        const sampled = i % step === 0;
+        let v: number | null =
+          t % 2 === 0
+            ? 100 + r() * 50 // a spread the sample sees ...
+            : 5; // ... or one value only: a sampled range of width 0
+        if (!sampled && r() < 0.02) v = r() < 0.5 ? -1e6 * r() - 1 : 1e9 * r() + 1e3;
+        if (!sampled && r() < 0.01) v = r() < 0.5 ? -0 : 0;
+        if (r() < 0.03) v = null;
+        y.push(v);
+        w.push(0.5 + r() * 2);
+      }
+      if (y[0] === null) y[0] = 120;
+      const psu = y.map((_, i) => Math.floor(i / 20));
+      const design = svyDesign(fromColumns({ y, w, psu }), { ids: 'psu', weights: 'w' });
+      const probs2 = [...probs, 0.005, 0.01, 0.015, 0.985, 0.99, 0.995];
+      for (const qrule of ['math', 'school'] as const) {
+        const got = svyQuantile(design, 'y', probs2, { qrule }).map((e) => e.estimate);
+        for (let j = 0; j < probs2.length; j++) {
+          const want = reference(y, w, () => true, probs2[j]!, qrule === 'school');
+          expect(Object.is(got[j], want), `case ${t} ${qrule} p=${probs2[j]}`).toBe(true);
+        }
+      }
+    }
+  });
+
   it('interval limits are values of the data (or NaN)', () => {
     for (let t = 0; t < 40; t++) {
       const { design, y } = makeCase(t);
