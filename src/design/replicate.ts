@@ -28,7 +28,7 @@ const REPLICATE_TYPES: readonly ReplicateType[] = [
 ];
 
 /** R's tolerance in `degf.svyrep.design`: `qr(weights, tol = 1e-5)`. */
-const RANK_TOL = 1e-5;
+export const RANK_TOL = 1e-5;
 
 /** How {@link svyRepDesign} reads replicate weights from columns. */
 export interface RepDesignSpec {
@@ -975,8 +975,11 @@ export function weightedOn(design: ReplicateDesign, rows: Uint8Array): boolean {
   return steps !== undefined && steps.length > 0 && steps[steps.length - 1]!.rows === rows;
 }
 
-/** Above this many distinct row directions the rank comes from the Gram matrix, not Householder QR. */
-const QR_MAX_CELLS = 4e7;
+/**
+ * Above this many cells (distinct row directions × replicates²) the rank comes from the Gram
+ * matrix, not Householder QR.
+ */
+export const QR_MAX_CELLS = 4e7;
 /** Give up grouping rows beyond this many groups (then the Gram matrix of all rows is used). */
 const MAX_GROUPS = 1 << 16;
 
@@ -1024,13 +1027,14 @@ export function replicateWeightMatrixRank(
         tol,
       );
   }
-  return weightMatrixRank(columns, rows, tol);
+  return weightMatrixRank(columns, rows, tol, rows === null);
 }
 
 function weightMatrixRank(
   columns: readonly Float64Array[],
   rows: Uint8Array | null,
   tol: number,
+  keep = false,
 ): number {
   const p = columns.length;
   if (p === 0) return 0;
@@ -1039,8 +1043,11 @@ function weightMatrixRank(
   if (rows === null) n = total;
   else for (let i = 0; i < total; i++) if (rows[i]) n++;
   if (n === 0) return 0;
-  const reduced = reduceRows(columns, rows);
+  // Over all rows, the grouping is kept for a later weighting step (see rowReduction).
+  const perRow = keep ? newRowReduction(total) : null;
+  const reduced = reduceRows(columns, rows, perRow);
   if (reduced === null) return greedyRank(gram(columns, rows, total), p, n, tol);
+  if (perRow !== null) reductions.set(columns, perRow);
   const G = reduced.length / p;
   if (G * p * p <= QR_MAX_CELLS) {
     // dqrdc2 on the reduced matrix (rank ≤ G, so its min(n, p) becomes min(G, p)).
@@ -1052,6 +1059,49 @@ function weightMatrixRank(
 }
 
 /**
+ * The rows of a replicate weight matrix grouped by direction: row i is `scale[i]` times
+ * `directions[group[i]]` (to the 2⁻³⁰ relative rounding that matched it; rows of zeros: group −1).
+ */
+export interface RowReduction {
+  /** Number of distinct directions. */
+  groups: number;
+  /** Per row: its group, −1 for a row of zeros. */
+  readonly group: Int32Array;
+  /** Per row: its largest |weight|. */
+  readonly scale: Float64Array;
+  /** groups × replicates, row-major: each group's direction, its largest |entry| 1. */
+  directions: Float64Array;
+}
+
+function newRowReduction(rows: number): RowReduction {
+  return {
+    groups: 0,
+    group: new Int32Array(rows),
+    scale: new Float64Array(rows),
+    directions: new Float64Array(0),
+  };
+}
+
+/** Groupings of replicate sets found while computing their rank, kept while the set lives. */
+const reductions = new WeakMap<readonly Float64Array[], RowReduction>();
+
+/**
+ * The rows of a replicate set grouped by direction (all rows): the grouping found when its rank
+ * was computed, or found now (one pass); `null` when its rows have more than MAX_GROUPS
+ * directions, or its weights need scaling (see weightExponent). Weighting steps use it to find
+ * the rank of the re-weighted replicates (src/design/reweighted-rank.ts).
+ */
+export function rowReduction(columns: readonly Float64Array[]): RowReduction | null {
+  const known = reductions.get(columns);
+  if (known !== undefined) return known;
+  if (columns.length === 0 || weightExponent(columns[0]!) !== 0) return null;
+  const perRow = newRowReduction(columns[0]!.length);
+  if (reduceRows(columns, null, perRow) === null) return null;
+  reductions.set(columns, perRow);
+  return perRow;
+}
+
+/**
  * Rows grouped by direction: a column-major G × p matrix with one row √(Σ s_i²) u per group of
  * rows x_i = s_i u (s_i = largest |x_ij|); `null` when there are more than MAX_GROUPS groups.
  * Rows of zeros are left out (they add nothing to XᵀX).
@@ -1059,6 +1109,7 @@ function weightMatrixRank(
 function reduceRows(
   columns: readonly Float64Array[],
   rows: Uint8Array | null,
+  perRow: RowReduction | null = null,
 ): Float64Array | null {
   const p = columns.length;
   const total = columns[0]!.length;
@@ -1104,7 +1155,10 @@ function reduceRows(
         const a = Math.abs(buf[o]!);
         if (a > s) s = a;
       }
-      if (s === 0) continue;
+      if (s === 0) {
+        if (perRow !== null) perRow.group[index[t]!] = -1;
+        continue;
+      }
       const m = QUANTUM / s;
       // MurmurHash3 (x86, 32-bit) of the quantized direction.
       let h = 0x9747b28c;
@@ -1156,6 +1210,10 @@ function reduceRows(
         groupKeys.set(key, found * p);
       }
       groupSumSq[found]! += s * s;
+      if (perRow !== null) {
+        perRow.group[index[t]!] = found;
+        perRow.scale[index[t]!] = s;
+      }
     }
   }
   const out = new Float64Array(groups * p);
@@ -1164,11 +1222,20 @@ function reduceRows(
     const m = Math.sqrt(groupSumSq[g]!) / groupScale[g]!;
     for (let j = 0; j < p; j++) out[j * groups + g] = columns[j]![r]! * m;
   }
+  if (perRow !== null) {
+    perRow.groups = groups;
+    perRow.directions = new Float64Array(groups * p);
+    for (let g = 0; g < groups; g++) {
+      const r = groupRow[g]!;
+      const s = groupScale[g]!;
+      for (let j = 0; j < p; j++) perRow.directions[g * p + j] = columns[j]![r]! / s;
+    }
+  }
   return out;
 }
 
 /** Rank by LINPACK dqrdc2 (R's qr(), LAPACK = FALSE) on a column-major n × p matrix (overwritten). */
-function dqrdc2Rank(x: Float64Array, n: number, p: number, tol: number): number {
+export function dqrdc2Rank(x: Float64Array, n: number, p: number, tol: number): number {
   if (n === 0) return 0;
   const qraux = new Float64Array(p);
   const work1 = new Float64Array(p);
@@ -1240,8 +1307,11 @@ function nrm2(x: Float64Array, off: number, len: number): number {
   return scale * Math.sqrt(ssq);
 }
 
-/** dqrdc2's decisions from XᵀX: accept column j when its residual ≥ tol · ‖x_j‖, in order. */
-function greedyRank(g: Float64Array, p: number, n: number, tol: number): number {
+/**
+ * dqrdc2's decisions from XᵀX (`g`, p × p row-major, overwritten; n rows): accept column j when
+ * its residual ≥ tol · ‖x_j‖, in order.
+ */
+export function greedyRank(g: Float64Array, p: number, n: number, tol: number): number {
   const limit = Math.min(n, p);
   const S = g; // Schur complement, updated in place (p × p, row-major, symmetric)
   const done = new Uint8Array(p);
