@@ -1071,7 +1071,16 @@ export interface RowReduction {
   readonly scale: Float64Array;
   /** groups × replicates, row-major: each group's direction, its largest |entry| 1. */
   directions: Float64Array;
+  /**
+   * Every row is `scale[i] × directions[group[i]]` to within 2⁻⁵⁰ of its scale (rounding only,
+   * as when replicates are the weights times per-PSU factors), so sums over rows can be taken
+   * per group (see replicateWeightedSumsMany).
+   */
+  exact: boolean;
 }
+
+/** How close (relative to the row's largest weight) a row must be to its group's direction for `exact`. */
+const EXACT_DIRECTION = 2 ** -50;
 
 function newRowReduction(rows: number): RowReduction {
   return {
@@ -1079,7 +1088,16 @@ function newRowReduction(rows: number): RowReduction {
     group: new Int32Array(rows),
     scale: new Float64Array(rows),
     directions: new Float64Array(0),
+    exact: true,
   };
+}
+
+/**
+ * The grouping of a replicate set's rows by direction if it was found when its rank was computed
+ * (see {@link rowReduction}), without computing it.
+ */
+export function knownRowReduction(columns: readonly Float64Array[]): RowReduction | null {
+  return reductions.get(columns) ?? null;
 }
 
 /** Groupings of replicate sets found while computing their rank, kept while the set lives. */
@@ -1121,6 +1139,7 @@ function reduceRows(
   const groupSumSq = new Float64Array(MAX_GROUPS);
   let groupKeys = new Int32Array(256 * p); // quantized direction of each group, p per group
   const key = new Int32Array(p);
+  let dirs = new Float64Array(perRow === null ? 0 : 256 * p); // each group's direction (perRow)
   const QUANTUM = 2 ** 30; // |q| <= 2^30: exact as a 32-bit integer
   const CH = 256;
   const buf = new Float64Array(p * CH); // a block of rows, row-major
@@ -1208,6 +1227,23 @@ function reduceRows(
           groupKeys = grown;
         }
         groupKeys.set(key, found * p);
+        if (perRow !== null) {
+          if (dirs.length < groups * p) {
+            const grown = new Float64Array(dirs.length * 2);
+            grown.set(dirs);
+            dirs = grown;
+          }
+          for (let j = 0, o = row; j < p; j++, o++) dirs[found * p + j] = buf[o]! / s;
+        }
+      } else if (perRow?.exact) {
+        // Is the row its group's direction times its scale to rounding, not just to 2⁻³⁰?
+        const limit = EXACT_DIRECTION * s;
+        for (let j = 0, o = row, d = found * p; j < p; j++, o++, d++) {
+          if (Math.abs(buf[o]! - s * dirs[d]!) > limit) {
+            perRow.exact = false;
+            break;
+          }
+        }
       }
       groupSumSq[found]! += s * s;
       if (perRow !== null) {
@@ -1224,12 +1260,7 @@ function reduceRows(
   }
   if (perRow !== null) {
     perRow.groups = groups;
-    perRow.directions = new Float64Array(groups * p);
-    for (let g = 0; g < groups; g++) {
-      const r = groupRow[g]!;
-      const s = groupScale[g]!;
-      for (let j = 0; j < p; j++) perRow.directions[g * p + j] = columns[j]![r]! / s;
-    }
+    perRow.directions = dirs.slice(0, groups * p);
   }
   return out;
 }

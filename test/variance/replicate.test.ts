@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { SurveyData } from '../../src/data/types.js';
-import { replicateDegf } from '../../src/design/replicate.js';
+import {
+  knownRowReduction,
+  replicateDegf,
+  replicateWeightMatrixRank,
+} from '../../src/design/replicate.js';
 import type { ReplicateDesign } from '../../src/design/replicate-types.js';
 import { EstimationError } from '../../src/errors.js';
 import {
@@ -347,5 +351,79 @@ describe('replicateWeightedSums', () => {
       expect(Math.abs(got[0]! - sy) / sy).toBeLessThan(1e-12);
       expect(Math.abs(got[1]! - sw) / sw).toBeLessThan(1e-12);
     });
+  });
+});
+
+describe('replicateWeightedSumsMany per group of rows (replicates = weights × per-PSU factors)', () => {
+  const n = 6000;
+  const R = 24;
+  let seed = 7;
+  const rnd = () => {
+    seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
+    return seed / 4294967296;
+  };
+  const weights = Float64Array.from({ length: n }, () => 1 + 20 * rnd());
+  const psu = Int32Array.from({ length: n }, (_, i) => Math.floor(i / 30)); // 200 PSUs
+  const factor = Array.from({ length: 200 * R }, () => Math.floor(rnd() * 3) * 0.75);
+  const replicates = Array.from({ length: R }, (_, r) =>
+    Float64Array.from(weights, (w, i) => w * factor[psu[i]! * R + r]!),
+  );
+  const y = Float64Array.from({ length: n }, () => rnd() * 100 - 30);
+  const present = Uint8Array.from({ length: n }, (_, i) => (i % 17 === 0 ? 0 : 1));
+  const domain = Uint8Array.from({ length: n }, (_, i) => (i % 5 === 0 ? 0 : 1));
+
+  /** The sums row by row, plainly. */
+  function direct(reps: Float64Array[], dom: Uint8Array | null) {
+    const use = (i: number) => present[i] === 1 && (dom === null || dom[i] === 1);
+    const sum = (w: Float64Array, v: Float64Array | null) => {
+      let s = 0;
+      for (let i = 0; i < n; i++) if (use(i)) s += w[i]! * (v === null ? 1 : v[i]!);
+      return s;
+    };
+    return {
+      full: [sum(weights, y), sum(weights, null)],
+      reps: reps.map((w) => [sum(w, y), sum(w, null)]),
+    };
+  }
+
+  function close(
+    got: { full: Float64Array; reps: Float64Array[] },
+    want: ReturnType<typeof direct>,
+  ) {
+    const all = [[...got.full], ...got.reps.map((r) => [...r])].flat();
+    const exp = [want.full, ...want.reps].flat();
+    for (let k = 0; k < exp.length; k++)
+      expect(Math.abs(all[k]! - exp[k]!)).toBeLessThan(1e-12 * Math.abs(exp[k]!));
+  }
+
+  it('gives the sums of every replicate, with a domain and missing rows', () => {
+    // the rank of the set groups its rows by direction (one per PSU pattern) and keeps it
+    replicateWeightMatrixRank(replicates);
+    const grouping = knownRowReduction(replicates)!;
+    expect(grouping.exact).toBe(true);
+    expect(grouping.groups * R).toBeLessThan(n);
+    for (const dom of [null, domain]) {
+      const got = replicateWeightedSumsMany(
+        { weights, replicates, domain: dom },
+        [y, null],
+        present,
+      );
+      close(got, direct(replicates, dom));
+    }
+  });
+
+  it('reads the weights row by row when they are not the PSU directions to rounding', () => {
+    // 1e-12 relative apart within a PSU: the same direction to 2^-30, but not to rounding
+    const blurred = replicates.map((w, r) => w.map((x, i) => x * (1 + ((i + r) % 3) * 1e-12)));
+    replicateWeightMatrixRank(blurred);
+    const grouping = knownRowReduction(blurred)!;
+    expect(grouping.groups).toBe(knownRowReduction(replicates)!.groups);
+    expect(grouping.exact).toBe(false);
+    const got = replicateWeightedSumsMany(
+      { weights, replicates: blurred, domain },
+      [y, null],
+      present,
+    );
+    close(got, direct(blurred, domain));
   });
 });
