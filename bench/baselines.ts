@@ -556,39 +556,42 @@ function ipf(table: Float64Array, dims: RakeDim[], epsilon: number): Float64Arra
 
 /**
  * Raking of the sampling weights and of every replicate's weights to the same margins, each set
- * to its own convergence: the cell of each row once, then per two weight sets one pass tabulating
- * their weights per cell (side by side, as rake does), per set the sweeps on its small table and
- * one pass applying its factors.
+ * to its own convergence: the cell of each row once; the full sample's weights per cell, and each
+ * replicate's from the PSUs (its weights are the weights times a factor per PSU, a[psu × R + r],
+ * found once outside the timing, see {@link psuReplicateFactors}; the library does the same with
+ * its grouping of the rows): one pass summing the weights per (cell, PSU), then
+ * Σ_psu a × sum per replicate and cell; per set the sweeps on its small table and one pass
+ * applying its factors.
  */
 export function bareReplicateRake(
-  weight: Float64Array,
+  d: BareDesign,
   replicates: readonly Float64Array[],
+  psuFactors: Float64Array,
   dims: RakeDim[],
   epsilon: number,
 ): Float64Array[] {
-  const { cell, cells } = cellTable(weight, dims);
-  const sets = [weight, ...replicates];
+  const weight = d.weight;
+  const R = replicates.length;
+  const { cell, cells, table } = cellTable(weight, dims);
+  const P = d.nPsu;
+  const byPsu = new Float64Array(cells * P);
+  for (let i = 0; i < weight.length; i++) byPsu[cell[i]! * P + d.psu[i]!]! += weight[i]!;
   const out: Float64Array[] = [];
-  for (let s = 0; s < sets.length; s += 2) {
-    const pair = sets.slice(s, s + 2);
-    const a = pair[0]!;
-    const b = pair[pair.length - 1]!;
-    const tables = new Float64Array(2 * cells);
-    for (let i = 0; i < a.length; i++) {
-      const c = 2 * cell[i]!;
-      tables[c]! += a[i]!;
-      tables[c + 1]! += b[i]!;
+  const apply = (w: Float64Array, t: Float64Array) => {
+    const factor = ipf(t, dims, epsilon);
+    const o = new Float64Array(w.length);
+    for (let i = 0; i < w.length; i++) o[i] = w[i]! * factor[cell[i]!]!;
+    out.push(o);
+  };
+  apply(weight, table);
+  for (let r = 0; r < R; r++) {
+    const t = new Float64Array(cells);
+    for (let c = 0; c < cells; c++) {
+      let s = 0;
+      for (let p = 0, o = c * P; p < P; p++, o++) s += psuFactors[p * R + r]! * byPsu[o]!;
+      t[c] = s;
     }
-    pair.forEach((w, k) => {
-      const factor = ipf(
-        tables.filter((_, j) => j % 2 === k),
-        dims,
-        epsilon,
-      );
-      const o = new Float64Array(w.length);
-      for (let i = 0; i < w.length; i++) o[i] = w[i]! * factor[cell[i]!]!;
-      out.push(o);
-    });
+    apply(replicates[r]!, t);
   }
   return out;
 }

@@ -369,7 +369,7 @@ export const OPERATIONS: readonly Operation[] = [
     maxRatio: 2,
     replicate: true,
     run: (s) => rake(s.replicate!.design, s.margins, { epsilon: 1e-8 }).replicates[0]![0]!,
-    bare: (s) => bareReplicateRake(s.num('weight'), s.replicate!.weights, s.dims, 1e-8),
+    bare: (s) => bareReplicateRake(s.bare, s.replicate!.weights, psuFactors(s), s.dims, 1e-8),
   },
   {
     id: 'repGlm',
