@@ -389,6 +389,7 @@ export function asRepDesign(design: LinearizationDesign, opts: AsRepOptions = {}
         clusterStratum: stage.clusterStratum,
         ...jk.jackknife!,
       });
+      if (exponent === 0) rememberClusterGrouping(jk.replicates, on.weights, stage);
       const { jackknife: _, ...parts } = jk;
       return finish({ ...common, repType: type, ...parts });
     }
@@ -1067,9 +1068,9 @@ export interface RowReduction {
   groups: number;
   /** Per row: its group, −1 for a row of zeros. */
   readonly group: Int32Array;
-  /** Per row: its largest |weight|. */
+  /** Per row: its largest |weight| (or, for PSU groupings, its full-sample weight). */
   readonly scale: Float64Array;
-  /** groups × replicates, row-major: each group's direction, its largest |entry| 1. */
+  /** groups × replicates, row-major: each group's direction (largest |entry| 1, or the PSU's factors). */
   directions: Float64Array;
   /**
    * Every row is `scale[i] × directions[group[i]]` to within 2⁻⁵⁰ of its scale (rounding only,
@@ -1090,6 +1091,44 @@ function newRowReduction(rows: number): RowReduction {
     directions: new Float64Array(0),
     exact: true,
   };
+}
+
+/**
+ * Records the grouping of replicates made as each row's weight times a factor of its PSU
+ * (x_ir = w_i g_cr, one rounding: jackknife replicates, whose rank comes from their structure and
+ * so never grouped their rows): group = PSU, scale = weight, direction = the PSU's factors (read
+ * back from a row of positive weight, within two roundings of g_cr). Every row is then its scale
+ * times its direction to rounding (`exact`). Kept only when directions take fewer numbers than
+ * the replicates (PSUs × replicates < rows), as the grouped sums need.
+ */
+function rememberClusterGrouping(
+  replicates: readonly Float64Array[],
+  weights: Float64Array,
+  stage: Stage,
+): void {
+  const R = replicates.length;
+  const n = weights.length;
+  const C = stage.nClusters;
+  if (R === 0 || C * R >= n) return;
+  const cluster = stage.rowCluster;
+  const first = new Int32Array(C).fill(-1);
+  const group = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const c = cluster[i]!;
+    if (!(weights[i]! > 0)) {
+      group[i] = -1; // weight 0: a row of zeros
+      continue;
+    }
+    group[i] = c;
+    if (first[c] === -1) first[c] = i;
+  }
+  const directions = new Float64Array(C * R);
+  for (let c = 0; c < C; c++) {
+    const i = first[c]!;
+    if (i < 0) continue;
+    for (let r = 0; r < R; r++) directions[c * R + r] = replicates[r]![i]! / weights[i]!;
+  }
+  reductions.set(replicates, { groups: C, group, scale: weights, directions, exact: true });
 }
 
 /**

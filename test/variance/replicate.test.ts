@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { fromColumns } from '../../src/data/frame.js';
 import type { SurveyData } from '../../src/data/types.js';
+import { svyDesign } from '../../src/design/build.js';
 import {
+  asRepDesign,
   knownRowReduction,
   replicateDegf,
   replicateWeightMatrixRank,
@@ -425,5 +428,25 @@ describe('replicateWeightedSumsMany per group of rows (replicates = weights × p
       present,
     );
     close(got, direct(blurred, domain));
+  });
+
+  it('takes the sums per PSU for jackknife replicates of asRepDesign (JK1, JKn), whose rank grouped no rows', () => {
+    const psuOf = Array.from({ length: n }, (_, i) => Math.floor(i / 120)); // 50 PSUs
+    const data = fromColumns({
+      w: Array.from(weights),
+      psu: psuOf,
+      s: psuOf.map((c) => c % 4),
+    });
+    for (const spec of [
+      { ids: 'psu', weights: 'w' },
+      { ids: 'psu', weights: 'w', strata: 's' },
+    ]) {
+      const jk = asRepDesign(svyDesign(data, spec));
+      const grouping = knownRowReduction(jk.replicates)!;
+      expect(grouping.exact).toBe(true);
+      expect(grouping.groups).toBe(50);
+      const got = replicateWeightedSumsMany({ ...jk, domain }, [y, null], present);
+      close(got, direct(jk.replicates, domain));
+    }
   });
 });
