@@ -18,14 +18,7 @@ import {
   reweightedReplicateRank,
 } from '../../src/design/reweighted-rank.js';
 import { rake } from '../../src/weighting/rake.js';
-
-function lcg(seed: number): () => number {
-  let s = seed;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 4294967296;
-  };
-}
+import { lcg } from '../helpers/random.js';
 
 interface Case {
   base: Float64Array[];

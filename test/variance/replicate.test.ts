@@ -17,6 +17,7 @@ import {
 } from '../../src/variance/replicate.js';
 import { type Condition, conditionMask } from '../helpers/conditions.js';
 import type { ReferenceDesign } from '../helpers/designs.js';
+import { lcg } from '../helpers/random.js';
 import { expectClose, loadReferenceJson } from '../helpers/reference.js';
 import { buildReplicateCase, type ReplicateCaseSpec } from '../helpers/replicate.js';
 
@@ -360,11 +361,7 @@ describe('replicateWeightedSums', () => {
 describe('replicateWeightedSumsMany per group of rows (replicates = weights × per-PSU factors)', () => {
   const n = 6000;
   const R = 24;
-  let seed = 7;
-  const rnd = () => {
-    seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
-    return seed / 4294967296;
-  };
+  const rnd = lcg(7);
   const weights = Float64Array.from({ length: n }, () => 1 + 20 * rnd());
   const psu = Int32Array.from({ length: n }, (_, i) => Math.floor(i / 30)); // 200 PSUs
   const factor = Array.from({ length: 200 * R }, () => Math.floor(rnd() * 3) * 0.75);
@@ -376,7 +373,7 @@ describe('replicateWeightedSumsMany per group of rows (replicates = weights × p
   const domain = Uint8Array.from({ length: n }, (_, i) => (i % 5 === 0 ? 0 : 1));
 
   /** The sums row by row, plainly. */
-  function direct(reps: Float64Array[], dom: Uint8Array | null) {
+  function direct(reps: readonly Float64Array[], dom: Uint8Array | null) {
     const use = (i: number) => present[i] === 1 && (dom === null || dom[i] === 1);
     const sum = (w: Float64Array, v: Float64Array | null) => {
       let s = 0;

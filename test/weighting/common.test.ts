@@ -10,6 +10,7 @@ import {
   replicateCellSums,
 } from '../../src/weighting/common.js';
 import { thrown } from '../helpers/errors.js';
+import { lcg } from '../helpers/random.js';
 
 /** The dimensions of `variables` of a design on `columns`, with the given target levels. */
 function dims(columns: Record<string, (string | null)[]>, levels: Record<string, string[]>) {
@@ -115,11 +116,7 @@ describe('applyFactors / applyReplicateFactors', () => {
 describe('replicateCellSums per group of rows (replicates = weights × per-PSU factors)', () => {
   const n = 5000;
   const R = 20;
-  let seed = 3;
-  const rnd = () => {
-    seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
-    return seed / 4294967296;
-  };
+  const rnd = lcg(3);
   const w = Float64Array.from({ length: n }, () => 1 + 30 * rnd());
   const factor = Array.from({ length: 100 * R }, () => Math.floor(rnd() * 3) * 0.6);
   const reps = Array.from({ length: R }, (_, r) =>
