@@ -439,6 +439,7 @@ function finish(p: Parts): ReplicateDesign {
     domain,
     warnings: p.warnings,
   };
+  rebaseOnWeights(p.replicates, p.weights);
   return design;
 }
 
@@ -1129,6 +1130,41 @@ function rememberClusterGrouping(
     for (let r = 0; r < R; r++) directions[c * R + r] = replicates[r]![i]! / weights[i]!;
   }
   reductions.set(replicates, { groups: C, group, scale: weights, directions, exact: true });
+}
+
+/**
+ * Re-expresses an exact grouping of replicates on the design's weights when each row's scale is
+ * its weight times a constant of its group (to 2⁻⁵⁰: replicates made as weights × per-PSU
+ * factors): scale = the weights array itself (directions × that constant), so grouped sums read
+ * the weights once for the full sample and the groups, and the grouping keeps no scale of its own.
+ */
+function rebaseOnWeights(replicates: readonly Float64Array[], weights: Float64Array): void {
+  const known = reductions.get(replicates);
+  if (known === undefined || !known.exact || known.scale === weights) return;
+  const { groups: G, group, scale, directions } = known;
+  const n = weights.length;
+  if (group.length !== n) return;
+  const ratio = new Float64Array(G).fill(Number.NaN);
+  for (let i = 0; i < n; i++) {
+    const g = group[i]!;
+    if (g < 0) continue;
+    const w = weights[i]!;
+    if (!(w > 0)) return; // replicate weights on a row of weight 0: no constant
+    const a = ratio[g]!;
+    if (Number.isNaN(a)) ratio[g] = scale[i]! / w;
+    else if (Math.abs(scale[i]! - a * w) > EXACT_DIRECTION * scale[i]!) return;
+  }
+  const R = directions.length / Math.max(G, 1);
+  const rebased = new Float64Array(directions.length);
+  for (let g = 0; g < G; g++)
+    for (let r = 0; r < R; r++) rebased[g * R + r] = directions[g * R + r]! * ratio[g]!;
+  reductions.set(replicates, {
+    groups: G,
+    group,
+    scale: weights,
+    directions: rebased,
+    exact: true,
+  });
 }
 
 /**

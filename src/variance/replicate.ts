@@ -289,7 +289,26 @@ function groupedSums(
   const T = new Float64Array(G * k); // T[g * k + c] = Σ s y_c over the used rows of group g
   // One pass over the rows for all variables (the mean's y and 1 are read together); two
   // variables (a mean, a ratio) have their own loop, with the sums in locals.
-  if (k === 2) {
+  if (k === 2 && scale === weights && values[1] === null && values[0] !== null) {
+    // A mean on a grouping whose scales are the weights (see rebaseOnWeights): w y and w serve
+    // the full sample and the groups alike.
+    const y = values[0]!;
+    let f0 = 0;
+    let f1 = 0;
+    for (let i = 0; i < n; i++) {
+      if ((present !== null && present[i] === 0) || (domain !== null && domain[i] === 0)) continue;
+      const w = weights[i]!;
+      const wy = w * y[i]!;
+      f0 += wy;
+      f1 += w;
+      const g = group[i]!;
+      if (g < 0) continue;
+      T[2 * g]! += wy;
+      T[2 * g + 1]! += w;
+    }
+    full[0] = f0;
+    full[1] = f1;
+  } else if (k === 2) {
     const v0 = values[0]!;
     const v1 = values[1]!;
     let f0 = 0;

@@ -7,6 +7,7 @@ import {
   knownRowReduction,
   replicateDegf,
   replicateWeightMatrixRank,
+  svyRepDesign,
 } from '../../src/design/replicate.js';
 import type { ReplicateDesign } from '../../src/design/replicate-types.js';
 import { EstimationError } from '../../src/errors.js';
@@ -373,7 +374,11 @@ describe('replicateWeightedSumsMany per group of rows (replicates = weights × p
   const domain = Uint8Array.from({ length: n }, (_, i) => (i % 5 === 0 ? 0 : 1));
 
   /** The sums row by row, plainly. */
-  function direct(reps: readonly Float64Array[], dom: Uint8Array | null) {
+  function direct(
+    reps: readonly Float64Array[],
+    dom: Uint8Array | null,
+    vars: (Float64Array | null)[] = [y, null],
+  ) {
     const use = (i: number) => present[i] === 1 && (dom === null || dom[i] === 1);
     const sum = (w: Float64Array, v: Float64Array | null) => {
       let s = 0;
@@ -381,8 +386,8 @@ describe('replicateWeightedSumsMany per group of rows (replicates = weights × p
       return s;
     };
     return {
-      full: [sum(weights, y), sum(weights, null)],
-      reps: reps.map((w) => [sum(w, y), sum(w, null)]),
+      full: vars.map((v) => sum(weights, v)),
+      reps: reps.map((w) => vars.map((v) => sum(w, v))),
     };
   }
 
@@ -444,6 +449,28 @@ describe('replicateWeightedSumsMany per group of rows (replicates = weights × p
       expect(grouping.groups).toBe(50);
       const got = replicateWeightedSumsMany({ ...jk, domain }, [y, null], present);
       close(got, direct(jk.replicates, domain));
+    }
+  });
+
+  it('sums per group on the weights themselves for svyRepDesign (the mean reads w once)', () => {
+    const cols: Record<string, number[]> = { w: Array.from(weights) };
+    replicates.forEach((x, r) => {
+      cols[`r${r + 1}`] = Array.from(x);
+    });
+    const rep = svyRepDesign(fromColumns(cols), {
+      weights: 'w',
+      repweights: /^r\d+$/,
+      type: 'bootstrap',
+    });
+    const grouping = knownRowReduction(rep.replicates)!;
+    expect(grouping.exact).toBe(true);
+    expect(grouping.scale).toBe(rep.weights);
+    for (const dom of [null, domain]) {
+      for (const vars of [[y, null], [y, y], [null, y], [y]] as const) {
+        const got = replicateWeightedSumsMany({ ...rep, domain: dom }, [...vars], present);
+        const want = direct(rep.replicates, dom, [...vars]);
+        close(got, want);
+      }
     }
   });
 });
