@@ -10,7 +10,10 @@
  * (g_i, c_i) only. With b_gc = Σ s_i² over the rows of group g and cell c, the cross-product
  * matrix is X'ᵀX' = Σ_(g,c) b_gc (u_g ∘ f_c)(u_g ∘ f_c)ᵀ, and the rank follows from it by the
  * same greedy decisions as R's `qr(X', tol = 1e-5)` (greedyRank, as replicateWeightMatrixRank
- * does when the rows have too many directions for Householder QR).
+ * does when the rows have too many directions for Householder QR). With few pairs (pairs × p² ≤
+ * 4e7, where replicateWeightMatrixRank would use Householder QR), R's dqrdc2 runs on one row
+ * √b_gc (u_g ∘ f_c) per pair instead. The rank is recomputed every time: f_r(c) differs between
+ * replicates, so X' is not a row scaling of X and its rank can differ.
  *
  * There are many (g, c) pairs (about PSUs × cells: 270,000 for 5,000 PSUs and 56 cells), and
  * p² per pair would cost as much as the Gram matrix of the rows. But replicate directions are
