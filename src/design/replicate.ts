@@ -28,7 +28,7 @@ const REPLICATE_TYPES: readonly ReplicateType[] = [
 ];
 
 /** R's tolerance in `degf.svyrep.design`: `qr(weights, tol = 1e-5)`. */
-const RANK_TOL = 1e-5;
+export const RANK_TOL = 1e-5;
 
 /** How {@link svyRepDesign} reads replicate weights from columns. */
 export interface RepDesignSpec {
@@ -389,6 +389,7 @@ export function asRepDesign(design: LinearizationDesign, opts: AsRepOptions = {}
         clusterStratum: stage.clusterStratum,
         ...jk.jackknife!,
       });
+      if (exponent === 0) rememberClusterGrouping(jk.replicates, on.weights, stage);
       const { jackknife: _, ...parts } = jk;
       return finish({ ...common, repType: type, ...parts });
     }
@@ -438,6 +439,7 @@ function finish(p: Parts): ReplicateDesign {
     domain,
     warnings: p.warnings,
   };
+  rebaseOnWeights(p.replicates, p.weights);
   return design;
 }
 
@@ -975,8 +977,11 @@ export function weightedOn(design: ReplicateDesign, rows: Uint8Array): boolean {
   return steps !== undefined && steps.length > 0 && steps[steps.length - 1]!.rows === rows;
 }
 
-/** Above this many distinct row directions the rank comes from the Gram matrix, not Householder QR. */
-const QR_MAX_CELLS = 4e7;
+/**
+ * Above this many cells (distinct row directions × replicates²) the rank comes from the Gram
+ * matrix, not Householder QR.
+ */
+export const QR_MAX_CELLS = 4e7;
 /** Give up grouping rows beyond this many groups (then the Gram matrix of all rows is used). */
 const MAX_GROUPS = 1 << 16;
 
@@ -1024,13 +1029,14 @@ export function replicateWeightMatrixRank(
         tol,
       );
   }
-  return weightMatrixRank(columns, rows, tol);
+  return weightMatrixRank(columns, rows, tol, rows === null);
 }
 
 function weightMatrixRank(
   columns: readonly Float64Array[],
   rows: Uint8Array | null,
   tol: number,
+  keep = false,
 ): number {
   const p = columns.length;
   if (p === 0) return 0;
@@ -1039,8 +1045,11 @@ function weightMatrixRank(
   if (rows === null) n = total;
   else for (let i = 0; i < total; i++) if (rows[i]) n++;
   if (n === 0) return 0;
-  const reduced = reduceRows(columns, rows);
+  // Over all rows, the grouping is kept for a later weighting step (see rowReduction).
+  const perRow = keep ? newRowReduction(total) : null;
+  const reduced = reduceRows(columns, rows, perRow);
   if (reduced === null) return greedyRank(gram(columns, rows, total), p, n, tol);
+  if (perRow !== null) reductions.set(columns, perRow);
   const G = reduced.length / p;
   if (G * p * p <= QR_MAX_CELLS) {
     // dqrdc2 on the reduced matrix (rank ≤ G, so its min(n, p) becomes min(G, p)).
@@ -1052,6 +1061,140 @@ function weightMatrixRank(
 }
 
 /**
+ * The rows of a replicate weight matrix grouped by direction: row i is `scale[i]` times
+ * `directions[group[i]]` (to the 2⁻³⁰ relative rounding that matched it; rows of zeros: group −1).
+ */
+export interface RowReduction {
+  /** Number of distinct directions. */
+  groups: number;
+  /** Per row: its group, −1 for a row of zeros. */
+  readonly group: Int32Array;
+  /** Per row: its largest |weight| (or, for PSU groupings, its full-sample weight). */
+  readonly scale: Float64Array;
+  /** groups × replicates, row-major: each group's direction (largest |entry| 1, or the PSU's factors). */
+  directions: Float64Array;
+  /**
+   * Every row is `scale[i] × directions[group[i]]` to within 2⁻⁵⁰ of its scale (rounding only,
+   * as when replicates are the weights times per-PSU factors), so sums over rows can be taken
+   * per group (see replicateWeightedSumsMany).
+   */
+  exact: boolean;
+}
+
+/** How close (relative to the row's largest weight) a row must be to its group's direction for `exact`. */
+const EXACT_DIRECTION = 2 ** -50;
+
+function newRowReduction(rows: number): RowReduction {
+  return {
+    groups: 0,
+    group: new Int32Array(rows),
+    scale: new Float64Array(rows),
+    directions: new Float64Array(0),
+    exact: true,
+  };
+}
+
+/**
+ * Records the grouping of replicates made as each row's weight times a factor of its PSU
+ * (x_ir = w_i g_cr, one rounding: jackknife replicates, whose rank comes from their structure and
+ * so never grouped their rows): group = PSU, scale = weight, direction = the PSU's factors (read
+ * back from a row of positive weight, within two roundings of g_cr). Every row is then its scale
+ * times its direction to rounding (`exact`). Kept only when directions take fewer numbers than
+ * the replicates (PSUs × replicates < rows), as the grouped sums need.
+ */
+function rememberClusterGrouping(
+  replicates: readonly Float64Array[],
+  weights: Float64Array,
+  stage: Stage,
+): void {
+  const R = replicates.length;
+  const n = weights.length;
+  const C = stage.nClusters;
+  if (R === 0 || C * R >= n) return;
+  const cluster = stage.rowCluster;
+  const first = new Int32Array(C).fill(-1);
+  const group = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const c = cluster[i]!;
+    if (!(weights[i]! > 0)) {
+      group[i] = -1; // weight 0: a row of zeros
+      continue;
+    }
+    group[i] = c;
+    if (first[c] === -1) first[c] = i;
+  }
+  const directions = new Float64Array(C * R);
+  for (let c = 0; c < C; c++) {
+    const i = first[c]!;
+    if (i < 0) continue;
+    for (let r = 0; r < R; r++) directions[c * R + r] = replicates[r]![i]! / weights[i]!;
+  }
+  reductions.set(replicates, { groups: C, group, scale: weights, directions, exact: true });
+}
+
+/**
+ * Re-expresses an exact grouping of replicates on the design's weights when each row's scale is
+ * its weight times a constant of its group (to 2⁻⁵⁰: replicates made as weights × per-PSU
+ * factors): scale = the weights array itself (directions × that constant), so grouped sums read
+ * the weights once for the full sample and the groups, and the grouping keeps no scale of its own.
+ */
+function rebaseOnWeights(replicates: readonly Float64Array[], weights: Float64Array): void {
+  const known = reductions.get(replicates);
+  if (known === undefined || !known.exact || known.scale === weights) return;
+  const { groups: G, group, scale, directions } = known;
+  const n = weights.length;
+  if (group.length !== n) return;
+  const ratio = new Float64Array(G).fill(Number.NaN);
+  for (let i = 0; i < n; i++) {
+    const g = group[i]!;
+    if (g < 0) continue;
+    const w = weights[i]!;
+    if (!(w > 0)) return; // replicate weights on a row of weight 0: no constant
+    const a = ratio[g]!;
+    if (Number.isNaN(a)) ratio[g] = scale[i]! / w;
+    else if (Math.abs(scale[i]! - a * w) > EXACT_DIRECTION * scale[i]!) return;
+  }
+  const R = directions.length / Math.max(G, 1);
+  const rebased = new Float64Array(directions.length);
+  for (let g = 0; g < G; g++)
+    for (let r = 0; r < R; r++) rebased[g * R + r] = directions[g * R + r]! * ratio[g]!;
+  reductions.set(replicates, {
+    groups: G,
+    group,
+    scale: weights,
+    directions: rebased,
+    exact: true,
+  });
+}
+
+/**
+ * The grouping of a replicate set's rows by direction if it was found when its rank was computed
+ * (see {@link rowReduction}), without computing it.
+ */
+export function knownRowReduction(columns: readonly Float64Array[]): RowReduction | null {
+  return reductions.get(columns) ?? null;
+}
+
+/** Groupings of replicate sets found while computing their rank, kept while the set lives. */
+const reductions = new WeakMap<readonly Float64Array[], RowReduction>();
+
+/**
+ * The rows of a replicate set grouped by direction (all rows): the grouping found when its rank
+ * was computed, or found now (one pass); `null` when its rows have more than MAX_GROUPS
+ * directions, or its weights need scaling (see weightExponent). Weighting steps use it to find
+ * the rank of the re-weighted replicates (src/design/reweighted-rank.ts).
+ */
+export function rowReduction(columns: readonly Float64Array[]): RowReduction | null {
+  const known = reductions.get(columns);
+  if (known !== undefined) return known;
+  if (columns.length === 0 || weightExponent(columns[0]!) !== 0) return null;
+  const perRow = newRowReduction(columns[0]!.length);
+  if (reduceRows(columns, null, perRow) === null) return null;
+  reductions.set(columns, perRow);
+  return perRow;
+}
+
+/**
  * Rows grouped by direction: a column-major G × p matrix with one row √(Σ s_i²) u per group of
  * rows x_i = s_i u (s_i = largest |x_ij|); `null` when there are more than MAX_GROUPS groups.
  * Rows of zeros are left out (they add nothing to XᵀX).
@@ -1059,6 +1202,7 @@ function weightMatrixRank(
 function reduceRows(
   columns: readonly Float64Array[],
   rows: Uint8Array | null,
+  perRow: RowReduction | null = null,
 ): Float64Array | null {
   const p = columns.length;
   const total = columns[0]!.length;
@@ -1070,6 +1214,7 @@ function reduceRows(
   const groupSumSq = new Float64Array(MAX_GROUPS);
   let groupKeys = new Int32Array(256 * p); // quantized direction of each group, p per group
   const key = new Int32Array(p);
+  let dirs = new Float64Array(perRow === null ? 0 : 256 * p); // each group's direction (perRow)
   const QUANTUM = 2 ** 30; // |q| <= 2^30: exact as a 32-bit integer
   const CH = 256;
   const buf = new Float64Array(p * CH); // a block of rows, row-major
@@ -1104,7 +1249,10 @@ function reduceRows(
         const a = Math.abs(buf[o]!);
         if (a > s) s = a;
       }
-      if (s === 0) continue;
+      if (s === 0) {
+        if (perRow !== null) perRow.group[index[t]!] = -1;
+        continue;
+      }
       const m = QUANTUM / s;
       // MurmurHash3 (x86, 32-bit) of the quantized direction.
       let h = 0x9747b28c;
@@ -1154,8 +1302,29 @@ function reduceRows(
           groupKeys = grown;
         }
         groupKeys.set(key, found * p);
+        if (perRow !== null) {
+          if (dirs.length < groups * p) {
+            const grown = new Float64Array(dirs.length * 2);
+            grown.set(dirs);
+            dirs = grown;
+          }
+          for (let j = 0, o = row; j < p; j++, o++) dirs[found * p + j] = buf[o]! / s;
+        }
+      } else if (perRow?.exact) {
+        // Is the row its group's direction times its scale to rounding, not just to 2⁻³⁰?
+        const limit = EXACT_DIRECTION * s;
+        for (let j = 0, o = row, d = found * p; j < p; j++, o++, d++) {
+          if (Math.abs(buf[o]! - s * dirs[d]!) > limit) {
+            perRow.exact = false;
+            break;
+          }
+        }
       }
       groupSumSq[found]! += s * s;
+      if (perRow !== null) {
+        perRow.group[index[t]!] = found;
+        perRow.scale[index[t]!] = s;
+      }
     }
   }
   const out = new Float64Array(groups * p);
@@ -1164,11 +1333,15 @@ function reduceRows(
     const m = Math.sqrt(groupSumSq[g]!) / groupScale[g]!;
     for (let j = 0; j < p; j++) out[j * groups + g] = columns[j]![r]! * m;
   }
+  if (perRow !== null) {
+    perRow.groups = groups;
+    perRow.directions = dirs.slice(0, groups * p);
+  }
   return out;
 }
 
 /** Rank by LINPACK dqrdc2 (R's qr(), LAPACK = FALSE) on a column-major n × p matrix (overwritten). */
-function dqrdc2Rank(x: Float64Array, n: number, p: number, tol: number): number {
+export function dqrdc2Rank(x: Float64Array, n: number, p: number, tol: number): number {
   if (n === 0) return 0;
   const qraux = new Float64Array(p);
   const work1 = new Float64Array(p);
@@ -1240,8 +1413,11 @@ function nrm2(x: Float64Array, off: number, len: number): number {
   return scale * Math.sqrt(ssq);
 }
 
-/** dqrdc2's decisions from XᵀX: accept column j when its residual ≥ tol · ‖x_j‖, in order. */
-function greedyRank(g: Float64Array, p: number, n: number, tol: number): number {
+/**
+ * dqrdc2's decisions from XᵀX (`g`, p × p row-major, overwritten; n rows): accept column j when
+ * its residual ≥ tol · ‖x_j‖, in order.
+ */
+export function greedyRank(g: Float64Array, p: number, n: number, tol: number): number {
   const limit = Math.min(n, p);
   const S = g; // Schur complement, updated in place (p × p, row-major, symmetric)
   const done = new Uint8Array(p);

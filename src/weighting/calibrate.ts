@@ -3,7 +3,8 @@
  * logit distances, with bounds on the g-weights.
  * @module
  */
-import { replicateDegf, replicateWeightMatrixRank } from '../design/replicate.js';
+import { replicateDegf } from '../design/replicate.js';
+import { reweightedReplicateRank } from '../design/reweighted-rank.js';
 import { ldexp } from '../design/scale.js';
 import type { SurveyDesign } from '../design/types.js';
 import type {
@@ -339,7 +340,9 @@ function calibrateOn<D extends SurveyDesign>(design: D, opts: CalibrateOptions, 
     for (const note of repNotes) notes.push(`in replicates: ${note}`);
     reweighted = {
       replicates,
-      df: linear ? replicateWeightMatrixRank(replicates) - 1 : replicateDegf(design),
+      df: linear
+        ? reweightedReplicateRank(design.replicates, rowUnits, gs, replicates) - 1
+        : replicateDegf(design),
       finite,
     };
     replicateRecord = { count: R, iterations, notConverged: [] };

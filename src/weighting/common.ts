@@ -7,6 +7,7 @@
 
 import { findColumn } from '../data/frame.js';
 import type { CategoricalColumn, NumericColumn } from '../data/types.js';
+import { knownRowReduction, type RowReduction } from '../design/replicate.js';
 import type { ReplicateDesign } from '../design/replicate-types.js';
 import { ldexp } from '../design/scale.js';
 import type { LinearizationDesign, SurveyDesign } from '../design/types.js';
@@ -482,6 +483,15 @@ export function replicateCellSums(
 ): Float64Array[] {
   const n = cells.length;
   const R = replicates.length;
+  const grouping = knownRowReduction(replicates);
+  if (
+    grouping?.exact &&
+    grouping.group.length === n &&
+    grouping.groups * R < n &&
+    grouping.groups * nCells <= MAX_GROUP_CELLS
+  ) {
+    return groupedCellSums(cells, nCells, R, grouping);
+  }
   const sums = replicates.map(() => new Float64Array(nCells));
   const pair = new Float64Array(2 * nCells);
   for (let r = 0; r < R; r += 2) {
@@ -498,6 +508,42 @@ export function replicateCellSums(
       sums[r]![c] = pair[2 * c]!;
       if (r + 1 < R) sums[r + 1]![c] = pair[2 * c + 1]!;
     }
+  }
+  return sums;
+}
+
+/** Largest (cell, group) table of {@link groupedCellSums}. */
+const MAX_GROUP_CELLS = 1 << 22;
+
+/**
+ * {@link replicateCellSums} when every row of the replicates is its scale s_i times its group's
+ * direction u_g to rounding (an exact grouping, see knownRowReduction: replicates made as weights
+ * × per-PSU factors): Σ_(i in c) x_ir = Σ_g u_gr Σ_(i in g, c) s_i. One pass over the rows sums s
+ * per (cell, group), then cells × groups × replicates products; the replicate weights are not read.
+ */
+function groupedCellSums(
+  cells: Int32Array,
+  nCells: number,
+  R: number,
+  grouping: RowReduction,
+): Float64Array[] {
+  const { groups: G, group, scale, directions } = grouping;
+  const T = new Float64Array(nCells * G);
+  for (let i = 0; i < cells.length; i++) {
+    const c = cells[i]!;
+    const g = group[i]!;
+    if (c < 0 || g < 0) continue;
+    T[c * G + g]! += scale[i]!;
+  }
+  const sums: Float64Array[] = [];
+  for (let r = 0; r < R; r++) {
+    const out = new Float64Array(nCells);
+    for (let c = 0; c < nCells; c++) {
+      let t = 0;
+      for (let g = 0, o = c * G; g < G; g++, o++) t += directions[g * R + r]! * T[o]!;
+      out[c] = t;
+    }
+    sums.push(out);
   }
   return sums;
 }

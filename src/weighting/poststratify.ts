@@ -2,7 +2,7 @@
  * `postStratify`: weights scaled within cells to known population counts (R's `postStratify`).
  * @module
  */
-import { replicateWeightMatrixRank } from '../design/replicate.js';
+import { reweightedReplicateRank } from '../design/reweighted-rank.js';
 import { ldexp } from '../design/scale.js';
 import type { SurveyDesign } from '../design/types.js';
 import type { PopulationCell, PostStratifyStep } from '../design/weighting-history.js';
@@ -287,7 +287,8 @@ function postStratifyOn<D extends SurveyDesign>(
       return f;
     });
     const { replicates, finite } = applyReplicateFactors(rowCells, design.replicates, repFactors);
-    reweighted = { replicates, df: replicateWeightMatrixRank(replicates) - 1, finite };
+    const df = reweightedReplicateRank(design.replicates, rowCells, repFactors, replicates) - 1;
+    reweighted = { replicates, df, finite };
     replicateRecord = { count: R, iterations: new Int32Array(R).fill(1), notConverged: [] };
   }
 

@@ -3,7 +3,7 @@
  * (R's `rake`), computed on the table of cross-classified cells rather than on respondents.
  * @module
  */
-import { replicateWeightMatrixRank } from '../design/replicate.js';
+import { reweightedReplicateRank } from '../design/reweighted-rank.js';
 import { ldexp } from '../design/scale.js';
 import type { SurveyDesign } from '../design/types.js';
 import type { Margin, RakeStep } from '../design/weighting-history.js';
@@ -191,7 +191,8 @@ function rakeOn<D extends SurveyDesign>(
       );
     }
     const { replicates, finite } = applyReplicateFactors(cells.cells, design.replicates, factors);
-    reweighted = { replicates, df: replicateWeightMatrixRank(replicates) - 1, finite };
+    const df = reweightedReplicateRank(design.replicates, cells.cells, factors, replicates) - 1;
+    reweighted = { replicates, df, finite };
     replicateRecord = { count: R, iterations: iterationsPer, notConverged: short };
   }
 

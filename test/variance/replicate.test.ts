@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
+import { fromColumns } from '../../src/data/frame.js';
 import type { SurveyData } from '../../src/data/types.js';
-import { replicateDegf } from '../../src/design/replicate.js';
+import { svyDesign } from '../../src/design/build.js';
+import {
+  asRepDesign,
+  knownRowReduction,
+  replicateDegf,
+  replicateWeightMatrixRank,
+  svyRepDesign,
+} from '../../src/design/replicate.js';
 import type { ReplicateDesign } from '../../src/design/replicate-types.js';
 import { EstimationError } from '../../src/errors.js';
 import {
@@ -10,6 +18,7 @@ import {
 } from '../../src/variance/replicate.js';
 import { type Condition, conditionMask } from '../helpers/conditions.js';
 import type { ReferenceDesign } from '../helpers/designs.js';
+import { lcg } from '../helpers/random.js';
 import { expectClose, loadReferenceJson } from '../helpers/reference.js';
 import { buildReplicateCase, type ReplicateCaseSpec } from '../helpers/replicate.js';
 
@@ -347,5 +356,121 @@ describe('replicateWeightedSums', () => {
       expect(Math.abs(got[0]! - sy) / sy).toBeLessThan(1e-12);
       expect(Math.abs(got[1]! - sw) / sw).toBeLessThan(1e-12);
     });
+  });
+});
+
+describe('replicateWeightedSumsMany per group of rows (replicates = weights × per-PSU factors)', () => {
+  const n = 6000;
+  const R = 24;
+  const rnd = lcg(7);
+  const weights = Float64Array.from({ length: n }, () => 1 + 20 * rnd());
+  const psu = Int32Array.from({ length: n }, (_, i) => Math.floor(i / 30)); // 200 PSUs
+  const factor = Array.from({ length: 200 * R }, () => Math.floor(rnd() * 3) * 0.75);
+  const replicates = Array.from({ length: R }, (_, r) =>
+    Float64Array.from(weights, (w, i) => w * factor[psu[i]! * R + r]!),
+  );
+  const y = Float64Array.from({ length: n }, () => rnd() * 100 - 30);
+  const present = Uint8Array.from({ length: n }, (_, i) => (i % 17 === 0 ? 0 : 1));
+  const domain = Uint8Array.from({ length: n }, (_, i) => (i % 5 === 0 ? 0 : 1));
+
+  /** The sums row by row, plainly. */
+  function direct(
+    reps: readonly Float64Array[],
+    dom: Uint8Array | null,
+    vars: (Float64Array | null)[] = [y, null],
+  ) {
+    const use = (i: number) => present[i] === 1 && (dom === null || dom[i] === 1);
+    const sum = (w: Float64Array, v: Float64Array | null) => {
+      let s = 0;
+      for (let i = 0; i < n; i++) if (use(i)) s += w[i]! * (v === null ? 1 : v[i]!);
+      return s;
+    };
+    return {
+      full: vars.map((v) => sum(weights, v)),
+      reps: reps.map((w) => vars.map((v) => sum(w, v))),
+    };
+  }
+
+  function close(
+    got: { full: Float64Array; reps: Float64Array[] },
+    want: ReturnType<typeof direct>,
+  ) {
+    const all = [[...got.full], ...got.reps.map((r) => [...r])].flat();
+    const exp = [want.full, ...want.reps].flat();
+    for (let k = 0; k < exp.length; k++)
+      expect(Math.abs(all[k]! - exp[k]!)).toBeLessThan(1e-12 * Math.abs(exp[k]!));
+  }
+
+  it('gives the sums of every replicate, with a domain and missing rows', () => {
+    // the rank of the set groups its rows by direction (one per PSU pattern) and keeps it
+    replicateWeightMatrixRank(replicates);
+    const grouping = knownRowReduction(replicates)!;
+    expect(grouping.exact).toBe(true);
+    expect(grouping.groups * R).toBeLessThan(n);
+    for (const dom of [null, domain]) {
+      const got = replicateWeightedSumsMany(
+        { weights, replicates, domain: dom },
+        [y, null],
+        present,
+      );
+      close(got, direct(replicates, dom));
+    }
+  });
+
+  it('reads the weights row by row when they are not the PSU directions to rounding', () => {
+    // 1e-12 relative apart within a PSU: the same direction to 2^-30, but not to rounding
+    const blurred = replicates.map((w, r) => w.map((x, i) => x * (1 + ((i + r) % 3) * 1e-12)));
+    replicateWeightMatrixRank(blurred);
+    const grouping = knownRowReduction(blurred)!;
+    expect(grouping.groups).toBe(knownRowReduction(replicates)!.groups);
+    expect(grouping.exact).toBe(false);
+    const got = replicateWeightedSumsMany(
+      { weights, replicates: blurred, domain },
+      [y, null],
+      present,
+    );
+    close(got, direct(blurred, domain));
+  });
+
+  it('takes the sums per PSU for jackknife replicates of asRepDesign (JK1, JKn), whose rank grouped no rows', () => {
+    const psuOf = Array.from({ length: n }, (_, i) => Math.floor(i / 120)); // 50 PSUs
+    const data = fromColumns({
+      w: Array.from(weights),
+      psu: psuOf,
+      s: psuOf.map((c) => c % 4),
+    });
+    for (const spec of [
+      { ids: 'psu', weights: 'w' },
+      { ids: 'psu', weights: 'w', strata: 's' },
+    ]) {
+      const jk = asRepDesign(svyDesign(data, spec));
+      const grouping = knownRowReduction(jk.replicates)!;
+      expect(grouping.exact).toBe(true);
+      expect(grouping.groups).toBe(50);
+      const got = replicateWeightedSumsMany({ ...jk, domain }, [y, null], present);
+      close(got, direct(jk.replicates, domain));
+    }
+  });
+
+  it('sums per group on the weights themselves for svyRepDesign (the mean reads w once)', () => {
+    const cols: Record<string, number[]> = { w: Array.from(weights) };
+    replicates.forEach((x, r) => {
+      cols[`r${r + 1}`] = Array.from(x);
+    });
+    const rep = svyRepDesign(fromColumns(cols), {
+      weights: 'w',
+      repweights: /^r\d+$/,
+      type: 'bootstrap',
+    });
+    const grouping = knownRowReduction(rep.replicates)!;
+    expect(grouping.exact).toBe(true);
+    expect(grouping.scale).toBe(rep.weights);
+    for (const dom of [null, domain]) {
+      for (const vars of [[y, null], [y, y], [null, y], [y]] as const) {
+        const got = replicateWeightedSumsMany({ ...rep, domain: dom }, [...vars], present);
+        const want = direct(rep.replicates, dom, [...vars]);
+        close(got, want);
+      }
+    }
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fromColumns } from '../../src/data/frame.js';
 import { svyDesign } from '../../src/design/build.js';
+import { knownRowReduction, replicateWeightMatrixRank } from '../../src/design/replicate.js';
 import {
   applyFactors,
   applyReplicateFactors,
@@ -9,6 +10,7 @@ import {
   replicateCellSums,
 } from '../../src/weighting/common.js';
 import { thrown } from '../helpers/errors.js';
+import { lcg } from '../helpers/random.js';
 
 /** The dimensions of `variables` of a design on `columns`, with the given target levels. */
 function dims(columns: Record<string, (string | null)[]>, levels: Record<string, string[]>) {
@@ -108,5 +110,39 @@ describe('applyFactors / applyReplicateFactors', () => {
       [1, 6],
       [0, -4],
     ]);
+  });
+});
+
+describe('replicateCellSums per group of rows (replicates = weights × per-PSU factors)', () => {
+  const n = 5000;
+  const R = 20;
+  const rnd = lcg(3);
+  const w = Float64Array.from({ length: n }, () => 1 + 30 * rnd());
+  const factor = Array.from({ length: 100 * R }, () => Math.floor(rnd() * 3) * 0.6);
+  const reps = Array.from({ length: R }, (_, r) =>
+    Float64Array.from(w, (x, i) => x * factor[Math.floor(i / 50) * R + r]!),
+  );
+  const cells = Int32Array.from({ length: n }, () => Math.floor(rnd() * 7) - 1); // −1: outside
+  const plain = (set: Float64Array[]) =>
+    set.map((x) => {
+      const out = new Float64Array(6);
+      for (let i = 0; i < n; i++) if (cells[i]! >= 0) out[cells[i]!]! += x[i]!;
+      return out;
+    });
+
+  it('sums each replicate per cell from the grouping, and row by row when it is not exact', () => {
+    const blurred = reps.map((x, r) => x.map((v, i) => v * (1 + ((i + r) % 3) * 1e-12)));
+    for (const [set, exact] of [
+      [reps, true],
+      [blurred, false],
+    ] as const) {
+      replicateWeightMatrixRank(set); // groups the rows (one direction per PSU pattern)
+      expect(knownRowReduction(set)!.exact).toBe(exact);
+      const got = replicateCellSums(cells, 6, set);
+      const want = plain(set);
+      for (let r = 0; r < R; r++)
+        for (let c = 0; c < 6; c++)
+          expect(Math.abs(got[r]![c]! - want[r]![c]!)).toBeLessThanOrEqual(1e-12 * want[r]![c]!);
+    }
   });
 });
