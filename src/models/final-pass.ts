@@ -53,7 +53,8 @@ export interface FinalPassResult {
  * at `B` into `moments`, and gives the rows' score factors with the working weights of `used`
  * (the rows the last step was solved at), the Pearson sums and, with `clusters`, the clusters'
  * score totals (summed per cluster and cell when that table has at most `cellTableLimit`
- * entries, else per cluster and column).
+ * entries, else per cluster and column). With `keepScores` false the per-row scores are not kept
+ * (`s` is empty): for a variance that needs only these clusters' sums.
  */
 export function finalPass(
   data: GlmData,
@@ -63,12 +64,14 @@ export function finalPass(
   used: RowTrack,
   clusters: FitClusters | null,
   cellTableLimit = CELL_TABLE_LIMIT,
+  keepScores = true,
 ): FinalPassResult {
   const { mm, y, link } = data;
   const { cell, U, m, p, rows, slots: S, cellCols, slotFeature } = mm;
   const width = momentWidth(m);
   const n = w.length;
-  const s = new Float64Array(n);
+  // without keepScores (the clusters' sums are all the variance needs) no per-row array
+  const s = new Float64Array(keepScores ? n : 0);
   const pearson = { sw: 0, swr: 0, swr2: 0, nonzero: 0 };
   const nClusters = clusters?.nClusters ?? 0;
   const rowCluster = clusters?.rowCluster ?? null;
@@ -145,7 +148,7 @@ export function finalPass(
     }
     accumulate(moments, c * width, W, Wz, U, k, m);
     const sk = W0 * r;
-    s[k] = sk;
+    if (keepScores) s[k] = sk;
     addPearson(pearson, wk, pr);
     if (byCell !== null) {
       const o = (rowCluster![rows[k]!]! * nCells + c) * m1;

@@ -127,11 +127,17 @@ export function svyGlm(design: SurveyDesign, formula: string, opts: GlmOptions =
   // clusters, which the sandwich needs (a calibrated design adjusts the scores first)
   const clusters =
     design.type === 'linearization' && !isCalibrated(design) ? design.stages[0]! : null;
+  // with one stage in the variance (no fpc, or one stage) its clusters' sums are all it needs
+  const onlyClusters =
+    clusters !== null &&
+    design.type === 'linearization' &&
+    (!design.hasFpc || design.stages.length === 1);
   const { fit, data, aliased } = fitFull(
     { mm: full, y, link, binary },
     prior,
     aliasedOption === 'drop',
     clusters,
+    onlyClusters,
   );
   const mm = data.mm;
   if (link !== IDENTITY) checkDivergence(data, fit, family);
@@ -297,8 +303,9 @@ function fitFull(
   w: Float64Array,
   dropAliased: boolean,
   clusters: FitClusters | null,
+  onlyClusters: boolean,
 ): { fit: IrlsResult; data: GlmData; aliased: readonly number[] } {
-  const result = irls(data, w, { scores: true, clusters });
+  const result = irls(data, w, { scores: true, clusters, keepScores: !onlyClusters });
   if (!('failure' in result)) return { fit: result, data, aliased: [] };
   const failure = result.failure;
   const mm = data.mm;
@@ -311,5 +318,5 @@ function fitFull(
   }
   if (!dropAliased) throw aliasedError(mm, failure.columns, failure.xwx);
   const reduced: GlmData = { ...data, mm: withoutColumns(mm, failure.columns) };
-  return { ...fitFull(reduced, w, false, clusters), aliased: failure.columns };
+  return { ...fitFull(reduced, w, false, clusters, onlyClusters), aliased: failure.columns };
 }

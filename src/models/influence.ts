@@ -38,6 +38,12 @@ export function glmInfluence(
       add(col, f === 0 ? sk : sk * U[k * m + f - 1]!);
     }
   };
+  // a fit whose variance needs only `summed` keeps no per-row scores (see IrlsOptions.keepScores)
+  const rowScoresKept = () => {
+    if (s.length !== rows.length) {
+      throw new Error('internal: the fit kept only its clusters’ score sums, not each row’s');
+    }
+  };
   return {
     p,
     present: mm.present,
@@ -48,6 +54,7 @@ export function glmInfluence(
         multiplyRows(summed.sums, nClusters, Ainv, p, totals);
         return undefined;
       }
+      rowScoresKept();
       const raw = new Float64Array(totals.length);
       if (shortRuns(rows, rowCluster)) {
         // Rows in no particular order: each row adds its slots straight to its cluster's columns.
@@ -108,6 +115,7 @@ export function glmInfluence(
       return undefined;
     },
     dense() {
+      rowScoresKept();
       return denseColumns(rows, p, Ainv, nrow, score);
     },
   };

@@ -74,6 +74,11 @@ export interface IrlsOptions {
    */
   clusters?: FitClusters | null;
   /**
+   * With `clusters`: false when the variance needs only those clusters' sums, so a fused last
+   * pass keeps no per-row scores (`scores.s` is then empty). Default true.
+   */
+  keepScores?: boolean;
+  /**
    * With `scores` (default true): when R's test is proven before the last pass
    * ({@link provenConverged}), that pass gives the moments, the scores and the clusters' totals
    * at once and no deviance ({@link finalPass}). False runs R's last pass and the scores as
@@ -241,7 +246,9 @@ export function irls(
       if (fuse) {
         next.fill(0);
         const B = coefficientsByCell(mm, beta);
-        fused = finalPass(data, w, B, next, prevTrack!, opts.clusters ?? null);
+        const clusters = opts.clusters ?? null;
+        const keep = clusters === null || opts.keepScores !== false;
+        fused = finalPass(data, w, B, next, prevTrack!, clusters, undefined, keep);
         [moments, next] = [next, moments];
       } else lastPassSkipped = true;
       break;

@@ -223,6 +223,34 @@ describe('irls: the last pass fused with the scores and the clusters’ sums', (
     });
   });
 
+  it('keeps only the clusters’ sums when asked (keepScores: false)', () => {
+    const design = modelDesign('dclus1');
+    const fit = svyGlm(design, 'sch.wide ~ ell + meals + mobility', { family: 'quasibinomial' });
+    const { data } = glmState(fit)!;
+    if (design.type !== 'linearization') throw new Error('a linearization design expected');
+    const stage = design.stages[0]!;
+    const w = Float64Array.from(data.mm.rows, (i) => design.weights[i]!);
+    const kept = irls(data, w, { scores: true, clusters: stage });
+    const sums = irls(data, w, { scores: true, clusters: stage, keepScores: false });
+    if ('failure' in kept || 'failure' in sums) throw new Error('no fit');
+    expect(kept.scores!.s.length).toBe(data.mm.rows.length);
+    expect(sums.scores!.s.length).toBe(0);
+    expect([...sums.clusterSums!]).toEqual([...kept.clusterSums!]);
+    expect(sums.scores!.pearson).toEqual(kept.scores!.pearson);
+    // the influence then serves those clusters only, and says so for anything else
+    const p = data.mm.p;
+    const identity = new Float64Array(p * p);
+    for (let j = 0; j < p; j++) identity[j * p + j] = 1;
+    const influence = glmInfluence(data.mm, sums.scores!.s, identity, design.weights.length, {
+      rowCluster: stage.rowCluster,
+      sums: sums.clusterSums!,
+    });
+    const totals = new Float64Array(stage.nClusters * p);
+    influence.sumByCluster(stage.rowCluster, totals);
+    expect([...totals]).toEqual([...sums.clusterSums!]);
+    expect(() => influence.dense()).toThrow(/only its clusters/);
+  });
+
   it('ran fused on the api designs and the poisson poll', () => {
     expect(fusedCases).toBeGreaterThanOrEqual(4);
   });
