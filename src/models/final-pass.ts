@@ -3,10 +3,10 @@
  * R's iterations end with a pass at the final coefficients whose deviance only serves the
  * convergence test; once that test is decided, the pass is needed only for what follows the fit:
  * the working-weight moments at the fit (for the separation probe), each row's score factor and
- * the Pearson sums (the values {@link rowScores} gives), and, on a linearization design, each
- * first-stage cluster's score totals (what the sandwich sums). This pass gives all of them at
- * once: one pass over the rows instead of three (the row pass, the scores, the clusters' sums),
- * and no deviance.
+ * the Pearson sums, and, on a linearization design, each first-stage cluster's score totals
+ * (what the sandwich sums). This pass gives all of them at once: one pass over the rows instead
+ * of three (the row pass, the scores, the clusters' sums), and no deviance. When the test could
+ * not be proven and R's last pass ran, the same function makes the scores in a pass of its own.
  *
  * Each row's μ is computed exactly as the row passes compute it (from the previous pass's e^η
  * when η moved by less than 0.001), so the scores are those of the three separate passes.
@@ -48,6 +48,14 @@ export interface FinalPassResult {
   readonly clusterSums: Float64Array | null;
 }
 
+/** How {@link finalPass} keeps its results. */
+export interface FinalPassOptions {
+  /** Keep each row's score (default true). */
+  readonly keepScores?: boolean;
+  /** The largest per-cluster-and-cell table (entries) the clusters' sums may use. */
+  readonly cellTableLimit?: number;
+}
+
 /**
  * The pass at the coefficients `B` (per cell) that ends a fit: adds the working-weight moments
  * at `B` into `moments`, and gives the rows' score factors with the working weights of `used`
@@ -63,8 +71,7 @@ export function finalPass(
   moments: Float64Array,
   used: RowTrack,
   clusters: FitClusters | null,
-  cellTableLimit = CELL_TABLE_LIMIT,
-  keepScores = true,
+  { keepScores = true, cellTableLimit = CELL_TABLE_LIMIT }: FinalPassOptions = {},
 ): FinalPassResult {
   const { mm, y, link } = data;
   const { cell, U, m, p, rows, slots: S, cellCols, slotFeature } = mm;

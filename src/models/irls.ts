@@ -27,7 +27,6 @@ import {
   type PassBound,
   type RowTrack,
   rowPass,
-  rowScores,
   rowTrack,
   type SharedStart,
   sharedStart,
@@ -247,8 +246,8 @@ export function irls(
         next.fill(0);
         const B = coefficientsByCell(mm, beta);
         const clusters = opts.clusters ?? null;
-        const keep = clusters === null || opts.keepScores !== false;
-        fused = finalPass(data, w, B, next, prevTrack!, clusters, undefined, keep);
+        const keepScores = clusters === null || opts.keepScores !== false;
+        fused = finalPass(data, w, B, next, prevTrack!, clusters, { keepScores });
         [moments, next] = [next, moments];
       } else lastPassSkipped = true;
       break;
@@ -265,37 +264,34 @@ export function irls(
         'not met';
     next.fill(0);
     bound.radius = 0;
+    let test: 'met' | 'not met' | 'open';
     if (decided) {
       runPass(beta, next, false);
-      [moments, next] = [next, moments];
       dev = devOld + change.mid;
       devRadius += change.radius;
-      prevTrack = tracks![t]!;
-      t = 1 - t;
-      devOld = dev;
-      coefOld = beta;
-      continue;
-    }
-    dev = runPass(beta, next);
-    if (!Number.isFinite(dev)) {
-      if (coefOld === null) return { failure: { kind: 'nonFinite' } };
-      for (let ii = 1; !Number.isFinite(dev); ii++) {
-        if (ii > MAX_ITERATIONS) return { failure: { kind: 'nonFinite' } };
-        for (let j = 0; j < p; j++) beta[j] = (beta[j]! + coefOld[j]!) / 2;
-        next.fill(0);
-        dev = runPass(beta, next);
+      test = 'not met';
+    } else {
+      dev = runPass(beta, next);
+      if (!Number.isFinite(dev)) {
+        if (coefOld === null) return { failure: { kind: 'nonFinite' } };
+        for (let ii = 1; !Number.isFinite(dev); ii++) {
+          if (ii > MAX_ITERATIONS) return { failure: { kind: 'nonFinite' } };
+          for (let j = 0; j < p; j++) beta[j] = (beta[j]! + coefOld[j]!) / 2;
+          next.fill(0);
+          dev = runPass(beta, next);
+        }
       }
+      test = convergenceTest(dev - devOld, bound.radius, dev, devRadius + bound.radius);
+      if (tracks !== null && (test === 'open' || opts.exactDeviance === true)) {
+        // R's test on R's sums: the deviances at both iterates, row by row
+        const before = trackDeviance(data, w, prevTrack!);
+        dev = trackDeviance(data, w, tracks[t]!);
+        devRadius = 0;
+        test = Math.abs(dev - before) / (Math.abs(dev) + 0.1) < EPSILON ? 'met' : 'not met';
+      } else devRadius += bound.radius;
     }
     // `next` holds the moments at beta; tracks[t] (cellF[slot]) its rows (cells)
     [moments, next] = [next, moments];
-    let test = convergenceTest(dev - devOld, bound.radius, dev, devRadius + bound.radius);
-    if (tracks !== null && (test === 'open' || opts.exactDeviance === true)) {
-      // R's test on R's sums: the deviances at both iterates, row by row
-      const before = trackDeviance(data, w, prevTrack!);
-      dev = trackDeviance(data, w, tracks[t]!);
-      devRadius = 0;
-      test = Math.abs(dev - before) / (Math.abs(dev) + 0.1) < EPSILON ? 'met' : 'not met';
-    } else devRadius += bound.radius;
     if (tracks !== null) {
       prevTrack = tracks[t]!;
       t = 1 - t;
@@ -310,8 +306,13 @@ export function irls(
   let scores: FitScores | null = null;
   if (fused !== null) scores = { s: fused.s, pearson: fused.pearson };
   else if (opts.scores) {
-    if (sums === null) scores = rowScores(data, w, usedTrack!, prevTrack!);
-    else if (usedCells === null) scores = cellScores(data, w, null, prevCells!);
+    if (sums === null) {
+      // the last pass ran for R's test: the scores from the same rows, in a pass of their own
+      const B = coefficientsByCell(mm, beta);
+      const scratch = new Float64Array(moments.length);
+      const { s, pearson } = finalPass(data, w, B, scratch, usedTrack!, null);
+      scores = { s, pearson };
+    } else if (usedCells === null) scores = cellScores(data, w, null, prevCells!);
   }
   return {
     beta,

@@ -18,7 +18,6 @@
  * @module
  */
 
-import { addPearson, type PearsonSums } from './dispersion.js';
 import { devianceResidual, LOG, LOGIT, linkInverse, muEta, varianceOf } from './family.js';
 import type { GlmData } from './irls.js';
 import { accumulate, etaOf, momentWidth } from './moments.js';
@@ -47,7 +46,7 @@ export function rowTrack(n: number, withEta = false): RowTrack {
 }
 
 /** Row k's η on a track. */
-export function etaOnTrack(track: RowTrack, mm: GlmData['mm'], k: number): number {
+function etaOnTrack(track: RowTrack, mm: GlmData['mm'], k: number): number {
   const at = track.at;
   return at === null ? track.eta[k]! : etaOf(at, mm.cell[k]!, mm.U, k, mm.m);
 }
@@ -576,46 +575,4 @@ export function workingWeight(
   }
   if (link === LOG) return w * track.e[k]!;
   return w;
-}
-
-/**
- * Each row's score factor s = W (y − μ)/μ'(η), with W the working weight at `used` (the rows
- * the last step was solved at) and μ at `final` (the fit), and its Pearson residual
- * (y − μ)/√V(μ): what the linearization variance and the dispersion need (R's `svy.varcoef`).
- */
-export function rowScores(
-  data: GlmData,
-  w: Float64Array,
-  used: RowTrack,
-  final: RowTrack,
-): { s: Float64Array; pearson: PearsonSums } {
-  const { y, link, mm } = data;
-  const n = w.length;
-  const s = new Float64Array(n);
-  const pearson = { sw: 0, swr: 0, swr2: 0, nonzero: 0 };
-  for (let k = 0; k < n; k++) {
-    const wk = w[k]!;
-    if (!(wk > 0)) continue;
-    const yk = y[k]!;
-    const eta = etaOnTrack(final, mm, k);
-    let r: number;
-    let p: number;
-    if (link === LOGIT) {
-      const e = final.e[k]!;
-      const mu = e / (1 + e);
-      const me = eta < -30 || eta > 30 ? EPS : e / ((1 + e) * (1 + e));
-      r = (yk - mu) / me;
-      p = (yk - mu) / Math.sqrt(mu * (1 - mu));
-    } else if (link === LOG) {
-      const mu = final.e[k]!;
-      r = (yk - mu) / mu;
-      p = (yk - mu) / Math.sqrt(mu);
-    } else {
-      r = yk - eta;
-      p = r;
-    }
-    s[k] = workingWeight(link, wk, used, etaOnTrack(used, mm, k), k) * r;
-    addPearson(pearson, wk, p);
-  }
-  return { s, pearson };
 }

@@ -58,7 +58,7 @@ describe('finalPass', () => {
     const a = moments();
     const b = moments();
     const byCell = finalPass(data, w, B, a, used, stage);
-    const byColumn = finalPass(data, w, B, b, used, stage, 0);
+    const byColumn = finalPass(data, w, B, b, used, stage, { cellTableLimit: 0 });
     expect([...a]).toEqual([...b]);
     expect([...byCell.s]).toEqual([...byColumn.s]);
     const sums = byCell.clusterSums!;
