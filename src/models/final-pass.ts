@@ -12,7 +12,9 @@
  * when η moved by less than 0.001), so the scores are those of the three separate passes.
  * @module
  */
+
 import { addPearson, type PearsonSums } from './dispersion.js';
+import { tableExp } from './exp.js';
 import { LOG, LOGIT } from './family.js';
 import type { GlmData } from './irls.js';
 import type { ModelMatrix } from './model-matrix.js';
@@ -46,6 +48,11 @@ export interface FinalPassResult {
    * model-matrix row); else null.
    */
   readonly clusterSums: Float64Array | null;
+  /**
+   * With clusters: per cluster, 1 when a row of it has a prior weight above 0 (the clusters
+   * that count in the design's degrees of freedom); else null.
+   */
+  readonly clusterSeen: Uint8Array | null;
 }
 
 /** How {@link finalPass} keeps its results. */
@@ -82,6 +89,22 @@ export function finalPass(
   const pearson = { sw: 0, swr: 0, swr2: 0, nonzero: 0 };
   const nClusters = clusters?.nClusters ?? 0;
   const rowCluster = clusters?.rowCluster ?? null;
+  const { eta: etaUsed, e: eUsed, at: atUsed } = used;
+  const clusterSeen = clusters === null ? null : new Uint8Array(nClusters);
+  if (link === LOGIT && m === 1 && atUsed !== null && clusters !== null && !keepScores) {
+    const clusterSums = logitOneClusters(
+      data,
+      w,
+      B,
+      atUsed,
+      eUsed,
+      moments,
+      clusters,
+      pearson,
+      clusterSeen!,
+    );
+    return { s, pearson, clusterSums, clusterSeen };
+  }
   // Per cluster and cell, Σ s·u for the constant and each feature (expanded to the columns
   // after the pass): m + 1 additions per row instead of one per slot, when the table is small
   // enough (else each row adds its slots to its cluster's columns).
@@ -92,7 +115,6 @@ export function finalPass(
       : null;
   const sums = clusters === null || byCell !== null ? null : new Float64Array(nClusters * p);
   const nCells = mm.nCells;
-  const { eta: etaUsed, e: eUsed, at: atUsed } = used;
   for (let k = 0; k < n; k++) {
     const wk = w[k]!;
     if (!(wk > 0)) continue; // no score, no moments, no Pearson term (as R leaves it out)
@@ -121,7 +143,7 @@ export function finalPass(
       } else {
         // μ = e/(1 + e) and V(μ) = μ'(η) = μ/(1 + e): W = w V(μ), and W₀ = w V(μ₀)
         const d = eta - eta0;
-        const e = d > -TINY && d < TINY ? e0 + e0 * expm1Tiny(d) : Math.exp(eta);
+        const e = d > -TINY && d < TINY ? e0 + e0 * expm1Tiny(d) : tableExp(eta);
         const inv = 1 / (1 + e);
         const mu = e * inv;
         const v = mu * inv;
@@ -157,6 +179,7 @@ export function finalPass(
     const sk = W0 * r;
     if (keepScores) s[k] = sk;
     addPearson(pearson, wk, pr);
+    if (clusterSeen !== null) clusterSeen[rowCluster![rows[k]!]!] = 1;
     if (byCell !== null) {
       const o = (rowCluster![rows[k]!]! * nCells + c) * m1;
       byCell[o]! += sk;
@@ -175,7 +198,108 @@ export function finalPass(
     }
   }
   const clusterSums = byCell === null ? sums : expandCells(mm, byCell, nClusters);
-  return { s, pearson, clusterSums };
+  return { s, pearson, clusterSums, clusterSeen };
+}
+
+/**
+ * {@link finalPass} for the usual logistic model with one numeric feature, its last step's rows
+ * known by their coefficients, keeping no per-row scores: the same arithmetic per row as the
+ * general loop, written out so V8 keeps the row in registers (the general loop's per-row
+ * branches on the link, the feature count and the layouts cost it about a quarter of its time).
+ * Each row's score goes straight to its cluster's columns: a table of nClusters × (p + 1) (its
+ * last column takes the reference levels' slots, so no branch on them), small enough to stay in
+ * the core's cache where the per-cluster-and-cell table does not (A/B on 1,000,000 shuffled rows:
+ * 0.79× the time; 0.96× sorted).
+ */
+function logitOneClusters(
+  data: GlmData,
+  w: Float64Array,
+  B: Float64Array,
+  at: Float64Array,
+  eUsed: Float64Array,
+  moments: Float64Array,
+  clusters: FitClusters,
+  pearson: PearsonSums,
+  seen: Uint8Array,
+): Float64Array {
+  const { mm, y } = data;
+  const { cell, U, rows, p, slots: S, slotFeature } = mm;
+  const { rowCluster, nClusters } = clusters;
+  const p1 = p + 1;
+  const cols = Int32Array.from(mm.cellCols, (col) => (col < 0 ? p : col));
+  const wide = new Float64Array(nClusters * p1);
+  const scaled = new Float64Array(2); // a row's score, and its score times u
+  let sw = 0;
+  let swr = 0;
+  let swr2 = 0;
+  let nonzero = 0;
+  for (let k = 0; k < w.length; k++) {
+    const wk = w[k]!;
+    if (!(wk > 0)) continue;
+    const c = cell[k]!;
+    const u = U[k]!;
+    const eta = B[2 * c]! + B[2 * c + 1]! * u;
+    const eta0 = at[2 * c]! + at[2 * c + 1]! * u;
+    const e0 = eUsed[k]!;
+    const yk = y[k]!;
+    let W: number;
+    let Wz: number;
+    let W0: number;
+    let r: number;
+    let pr: number;
+    if (eta < -30 || eta > 30 || eta0 < -30 || eta0 > 30) {
+      // R's thresholds: its formulas as they are (as the general loop)
+      const e = eta < -30 ? EPS : eta > 30 ? INVEPS : Math.exp(eta);
+      const mu = e / (1 + e);
+      const me = eta < -30 || eta > 30 ? EPS : e / ((1 + e) * (1 + e));
+      W = (wk * me * me) / (mu * (1 - mu));
+      Wz = W * (eta + (yk - mu) / me);
+      r = (yk - mu) / me;
+      pr = (yk - mu) / Math.sqrt(mu * (1 - mu));
+      const me0 = eta0 < -30 || eta0 > 30 ? EPS : e0 / ((1 + e0) * (1 + e0));
+      const mu0 = e0 / (1 + e0);
+      W0 = (wk * me0 * me0) / (mu0 * (1 - mu0));
+    } else {
+      const d = eta - eta0;
+      const e = d > -TINY && d < TINY ? e0 + e0 * expm1Tiny(d) : tableExp(eta);
+      const inv = 1 / (1 + e);
+      const mu = e * inv;
+      const v = mu * inv;
+      W = wk * mu * inv;
+      Wz = W * eta + wk * (yk - mu);
+      const rootInverse = 1 / Math.sqrt(v);
+      pr = (yk - mu) * rootInverse;
+      r = pr * rootInverse;
+      const inv0 = 1 / (1 + e0);
+      W0 = wk * e0 * inv0 * inv0;
+    }
+    const o = c * 5;
+    const Wu = W * u;
+    moments[o]! += W;
+    moments[o + 1]! += Wu;
+    moments[o + 2]! += Wu * u;
+    moments[o + 3]! += Wz;
+    moments[o + 4]! += Wz * u;
+    nonzero++;
+    sw += wk;
+    swr += wk * pr;
+    swr2 += wk * pr * pr;
+    const sk = W0 * r;
+    scaled[0] = sk;
+    scaled[1] = sk * u;
+    const cluster = rowCluster[rows[k]!]!;
+    seen[cluster] = 1;
+    const q = cluster * p1;
+    const cs = c * S;
+    for (let t = 0; t < S; t++) wide[q + cols[cs + t]!]! += scaled[slotFeature[t]!]!;
+  }
+  pearson.sw = sw;
+  pearson.swr = swr;
+  pearson.swr2 = swr2;
+  pearson.nonzero = nonzero;
+  const out = new Float64Array(nClusters * p);
+  for (let q = 0; q < nClusters; q++) out.set(wide.subarray(q * p1, q * p1 + p), q * p);
+  return out;
 }
 
 /** At most this many entries (nClusters × nCells × (m + 1)) in the per-cell table: 16 MB. */

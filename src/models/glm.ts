@@ -17,6 +17,7 @@ import { choice, confidenceLevel } from '../estimate/prepare.js';
 import { estimateVariance } from '../estimate/variance.js';
 import { isCalibrated } from '../variance/calibration.js';
 import type { Influence } from '../variance/influence.js';
+import { dfFromClusters } from '../variance/linearization.js';
 import { replicateCovariance } from '../variance/replicate.js';
 import { aliasedError, expandCovariance, withAliased } from './aliased.js';
 import { type DomainWeights, dispersion, type PearsonSums } from './dispersion.js';
@@ -120,7 +121,7 @@ export function svyGlm(design: SurveyDesign, formula: string, opts: GlmOptions =
   const linkName = linkOf(family);
   const link = linkCode(linkName);
   const { y, binary } = checkOutcome(outcome, full, link, family, design);
-  const { prior, mean: priorMean, domain } = priorWeights(design, full);
+  const { prior, mean: priorMean, domain, lost } = priorWeights(design, full);
   const aliasedOption = choice('aliased', opts.aliased, ['error', 'drop'], 'error');
   const warnings: string[] = [];
   // on a linearization design the fit's last pass also sums the scores of the first-stage
@@ -157,8 +158,15 @@ export function svyGlm(design: SurveyDesign, formula: string, opts: GlmOptions =
     V = estimateVariance(design, influenceOf(data, prior, fit, clusters), mm.present);
   }
 
+  // R's degf: PSUs less strata among the rows used with a weight other than 0; on a
+  // linearization design the fit's last pass has marked the PSUs with a prior weight above 0,
+  // the same ones unless a weight became 0 when divided by the mean (then a pass of its own)
   const designDf =
-    design.type === 'replicate' ? degreesOfFreedom(design) : degreesOfFreedom(design, mm.present);
+    design.type === 'replicate'
+      ? degreesOfFreedom(design)
+      : fit.clusterSeen !== null && !lost
+        ? dfFromClusters(design, fit.clusterSeen)
+        : degreesOfFreedom(design, mm.present);
   const df = fitDf(opts.df, designDf + 1 - p, designDf, p, formula);
   const coefficients = coefficientRows(mm.names, mm.columnTerms, fit.beta, V, p, df, level);
   const result: GlmFit = {
@@ -183,10 +191,17 @@ export function svyGlm(design: SurveyDesign, formula: string, opts: GlmOptions =
 }
 
 /**
- * In one pass: the first outcome value the family cannot take (its index, or -1), and whether
- * every value is 0 or 1.
+ * The first outcome value the family cannot take (its index, or -1), and whether every value is
+ * 0 or 1: a count of the values other than 0 and 1 without a branch on them (a 0/1 outcome in
+ * any order would mispredict half the rows), then, only if there are some, a search.
  */
 function scanOutcome(link: number, y: Float64Array): { misfit: number; binary: boolean } {
+  let other = 0;
+  for (let k = 0; k < y.length; k++) {
+    const v = y[k]!;
+    other += v * (v - 1) === 0 ? 0 : 1; // 0 for v = 0 or 1 only (NaN: 1)
+  }
+  if (other === 0) return { misfit: -1, binary: true };
   let binary = true;
   for (let k = 0; k < y.length; k++) {
     const v = y[k]!;
@@ -232,12 +247,13 @@ function checkOutcome(
 /**
  * The prior weights `svyglm` gives `glm`: the sampling weights over their mean in the design it
  * fits (the domain's rows; on a calibrated design R keeps the other rows with weight 0); with
- * that mean and the domain's weights.
+ * that mean, the domain's weights, and whether a weight other than 0 became 0 in the division
+ * (`lost`: weights more than about 2^1074 apart).
  */
 function priorWeights(
   design: SurveyDesign,
   mm: ModelMatrix,
-): { prior: Float64Array; mean: number; domain: DomainWeights } {
+): { prior: Float64Array; mean: number; domain: DomainWeights; lost: boolean } {
   const w = design.weights;
   const domain = design.domain;
   let sum = 0;
@@ -249,8 +265,14 @@ function priorWeights(
   }
   const mean = sum / (design.type === 'linearization' && isCalibrated(design) ? w.length : count);
   const prior = new Float64Array(mm.rows.length);
-  for (let k = 0; k < prior.length; k++) prior[k] = w[mm.rows[k]!]! / mean;
-  return { prior, mean, domain: { sum, count } };
+  let lost = 0;
+  for (let k = 0; k < prior.length; k++) {
+    const wk = w[mm.rows[k]!]!;
+    const pk = wk / mean;
+    prior[k] = pk;
+    lost += pk === 0 && wk !== 0 ? 1 : 0;
+  }
+  return { prior, mean, domain: { sum, count }, lost: lost > 0 };
 }
 
 /** The coefficients' influence: from the cells of a fit made on them, else from each row's score. */

@@ -131,6 +131,11 @@ export interface IrlsResult {
    * score totals Σ xᵢ sᵢ (nClusters × p, row-major); else null.
    */
   readonly clusterSums: Float64Array | null;
+  /**
+   * With `clusters`, when the last pass was the fused one: per cluster, 1 when a row of it has
+   * a prior weight above 0; else null.
+   */
+  readonly clusterSeen: Uint8Array | null;
   /** A fit on cells: the cells' sums, and their factors at the last step and at the fit. */
   readonly cells: {
     readonly sums: CellSums;
@@ -324,6 +329,7 @@ export function irls(
     moments,
     scores,
     clusterSums: fused?.clusterSums ?? null,
+    clusterSeen: fused?.clusterSeen ?? null,
     cells:
       sums !== null && usedCells !== null ? { sums, used: usedCells, final: prevCells! } : null,
   };

@@ -18,6 +18,7 @@
  * @module
  */
 
+import { tableExp } from './exp.js';
 import { devianceResidual, LOG, LOGIT, linkInverse, muEta, varianceOf } from './family.js';
 import type { GlmData } from './irls.js';
 import { accumulate, etaOf, momentWidth } from './moments.js';
@@ -171,7 +172,7 @@ function logitPass(
       de = e0 * expm1Tiny(d);
       e = e0 + de;
     } else {
-      e = Math.exp(eta);
+      e = tableExp(eta); // |η| ≤ 30 here
       de = e - e0;
     }
     eNext[k] = e;
@@ -248,7 +249,7 @@ function logitPassOne(
       de = e0 * expm1Tiny(d);
       e = e0 + de;
     } else {
-      e = Math.exp(eta);
+      e = tableExp(eta); // |η| ≤ 30 here
       de = e - e0;
     }
     eNext[k] = e;

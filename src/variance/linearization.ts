@@ -405,3 +405,32 @@ export function designDf(
   }
   return clusters - strata;
 }
+
+/**
+ * {@link designDf} from the first-stage clusters already known to have a row that counts
+ * (`seen[c]` = 1: a row in the rows used with a weight other than 0): the clusters seen less the
+ * strata they are in. For a pass that has marked them anyway (a model's last pass), so the df
+ * needs no pass over the rows of its own.
+ * @example
+ * ```ts
+ * const data = fromColumns({ s: [1, 1, 2, 2, 2], c: [1, 2, 3, 4, 5] });
+ * const design = svyDesign(data, { strata: 's', ids: 'c' }) as LinearizationDesign;
+ * console.log(dfFromClusters(design, Uint8Array.from([1, 1, 1, 0, 1]))); // => 2
+ * ```
+ */
+export function dfFromClusters(design: LinearizationDesign, seen: Uint8Array): number {
+  const stage = design.stages[0]!;
+  const stratumSeen = new Uint8Array(stage.nStrata);
+  let clusters = 0;
+  let strata = 0;
+  for (let c = 0; c < seen.length; c++) {
+    if (seen[c] === 0) continue;
+    clusters++;
+    const s = stage.clusterStratum[c]!;
+    if (stratumSeen[s] === 0) {
+      stratumSeen[s] = 1;
+      strata++;
+    }
+  }
+  return clusters - strata;
+}

@@ -110,6 +110,42 @@ describe('svyGlm errors', () => {
 });
 
 describe('svyGlm properties', () => {
+  it('designDf counts the PSUs with a respondent used and a weight above 0, less their strata (R degf)', () => {
+    // 3 strata × 3 PSUs × 8 respondents; a logistic model with a numeric variable (the fused
+    // last pass marks the PSUs), whatever the rows' order
+    const rows = 72;
+    const stratum: number[] = [];
+    const psu: number[] = [];
+    const w: number[] = [];
+    const x: (number | null)[] = [];
+    const y: number[] = [];
+    for (let i = 0; i < rows; i++) {
+      const p = Math.floor(i / 8);
+      stratum.push(Math.floor(p / 3));
+      psu.push(p);
+      // PSU 1: every x missing; PSU 4: every weight 0; PSU 7: one respondent with weight 0
+      w.push(p === 4 || (p === 7 && i % 8 > 0) ? 0 : 1 + (i % 5));
+      x.push(p === 1 ? null : (i * 7) % 11);
+      y.push((i * 5) % 3 === 0 ? 1 : 0);
+    }
+    const order = Array.from({ length: rows }, (_, i) => (i * 29) % rows);
+    const pick = <T>(v: T[]) => order.map((i) => v[i]!);
+    const data = fromColumns({
+      s: pick(stratum),
+      c: pick(psu),
+      w: pick(w),
+      x: pick(x),
+      y: pick(y),
+    });
+    const d = svyDesign(data, { strata: 's', ids: 'c', weights: 'w', allowZeroWeights: true });
+    const fit = svyGlm(d, 'y ~ x', { family: 'quasibinomial' });
+    // PSUs 1 and 4 drop out: 7 PSUs in 3 strata
+    expect(fit.designDf).toBe(4);
+    // on a domain without stratum 0: 3 + 2 PSUs... minus PSUs 4 (weight 0): 5 PSUs in 2 strata
+    const dom = subset(d, (r) => (r.s as number) > 0);
+    expect(svyGlm(dom, 'y ~ x', { family: 'quasibinomial' }).designDf).toBe(3);
+  });
+
   it('success: a categorical outcome with chosen levels as 1 is the model of the 0/1 column', () => {
     const data = loadReferenceData('poll.csv');
     const d = svyDesign(data, { ids: 'psu', strata: 'region', weights: 'pw', nest: true });
