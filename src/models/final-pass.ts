@@ -91,7 +91,9 @@ export function finalPass(
   const rowCluster = clusters?.rowCluster ?? null;
   const { eta: etaUsed, e: eUsed, at: atUsed } = used;
   const clusterSeen = clusters === null ? null : new Uint8Array(nClusters);
-  if (link === LOGIT && m === 1 && atUsed !== null && clusters !== null && !keepScores) {
+  const oneFeature =
+    link === LOGIT && m === 1 && atUsed !== null && clusters !== null && !keepScores;
+  if (oneFeature && nClusters * mm.nCells * 2 <= cellTableLimit) {
     const clusterSums = logitOneClusters(
       data,
       w,
@@ -203,13 +205,13 @@ export function finalPass(
 
 /**
  * {@link finalPass} for the usual logistic model with one numeric feature, its last step's rows
- * known by their coefficients, keeping no per-row scores: the same arithmetic per row as the
- * general loop, written out so V8 keeps the row in registers (the general loop's per-row
- * branches on the link, the feature count and the layouts cost it about a quarter of its time).
- * Each row's score goes straight to its cluster's columns: a table of nClusters × (p + 1) (its
- * last column takes the reference levels' slots, so no branch on them), small enough to stay in
- * the core's cache where the per-cluster-and-cell table does not (A/B on 1,000,000 shuffled rows:
- * 0.79× the time; 0.96× sorted).
+ * known by their coefficients, keeping no per-row scores and summing the clusters' scores per
+ * cluster and cell: the same arithmetic per row as the general loop, written out so V8 keeps the
+ * row in registers (the general loop's per-row branches on the link, the feature count and the
+ * layouts cost it about a quarter of its time). A table per cluster of the model's columns (in
+ * the core's cache, where this one is not) was tried: its per-row loop over the slots cost as
+ * much as the cache misses saved (whole fits in one process, alternating: 1.00× shuffled, 0.92×
+ * sorted for this layout).
  */
 function logitOneClusters(
   data: GlmData,
@@ -223,12 +225,10 @@ function logitOneClusters(
   seen: Uint8Array,
 ): Float64Array {
   const { mm, y } = data;
-  const { cell, U, rows, p, slots: S, slotFeature } = mm;
+  const { cell, U, rows } = mm;
   const { rowCluster, nClusters } = clusters;
-  const p1 = p + 1;
-  const cols = Int32Array.from(mm.cellCols, (col) => (col < 0 ? p : col));
-  const wide = new Float64Array(nClusters * p1);
-  const scaled = new Float64Array(2); // a row's score, and its score times u
+  const nCells = mm.nCells;
+  const byCell = new Float64Array(nClusters * nCells * 2);
   let sw = 0;
   let swr = 0;
   let swr2 = 0;
@@ -285,21 +285,17 @@ function logitOneClusters(
     swr += wk * pr;
     swr2 += wk * pr * pr;
     const sk = W0 * r;
-    scaled[0] = sk;
-    scaled[1] = sk * u;
     const cluster = rowCluster[rows[k]!]!;
     seen[cluster] = 1;
-    const q = cluster * p1;
-    const cs = c * S;
-    for (let t = 0; t < S; t++) wide[q + cols[cs + t]!]! += scaled[slotFeature[t]!]!;
+    const q = (cluster * nCells + c) * 2;
+    byCell[q]! += sk;
+    byCell[q + 1]! += sk * u;
   }
   pearson.sw = sw;
   pearson.swr = swr;
   pearson.swr2 = swr2;
   pearson.nonzero = nonzero;
-  const out = new Float64Array(nClusters * p);
-  for (let q = 0; q < nClusters; q++) out.set(wide.subarray(q * p1, q * p1 + p), q * p);
-  return out;
+  return expandCells(mm, byCell, nClusters);
 }
 
 /** At most this many entries (nClusters × nCells × (m + 1)) in the per-cell table: 16 MB. */
