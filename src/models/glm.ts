@@ -36,7 +36,13 @@ import { parseFormula } from './formula.js';
 import { glmCellInfluence, glmInfluence } from './influence.js';
 import { type GlmData, type IrlsResult, irls } from './irls.js';
 import { toRows } from './linalg.js';
-import { type ModelMatrix, modelMatrix, type Outcome, withoutColumns } from './model-matrix.js';
+import {
+  countOnes,
+  type ModelMatrix,
+  modelMatrix,
+  type Outcome,
+  withoutColumns,
+} from './model-matrix.js';
 import { replicateFits } from './replicate-fits.js';
 import { checkDivergence } from './separation.js';
 import { coefficientRows, fitDf } from './summary.js';
@@ -256,23 +262,41 @@ function priorWeights(
 ): { prior: Float64Array; mean: number; domain: DomainWeights; lost: boolean } {
   const w = design.weights;
   const domain = design.domain;
-  let sum = 0;
-  let count = 0;
-  for (let i = 0; i < w.length; i++) {
-    if (domain !== null && !domain[i]) continue;
-    sum += w[i]!;
-    count++;
-  }
+  const sum = domain === null ? sumAll(w) : sumDomain(w, domain);
+  const count = domain === null ? w.length : countOnes(domain);
   const mean = sum / (design.type === 'linearization' && isCalibrated(design) ? w.length : count);
   const prior = new Float64Array(mm.rows.length);
+  const lost = divideRows(w, mm.rows, mean, prior);
+  return { prior, mean, domain: { sum, count }, lost };
+}
+
+/** Σ w, in row order. */
+function sumAll(w: Float64Array): number {
+  let sum = 0;
+  for (let i = 0; i < w.length; i++) sum += w[i]!;
+  return sum;
+}
+
+/** Σ w over the domain's rows, in row order. */
+function sumDomain(w: Float64Array, domain: Uint8Array): number {
+  let sum = 0;
+  for (let i = 0; i < w.length; i++) if (domain[i]) sum += w[i]!;
+  return sum;
+}
+
+/**
+ * prior[k] = w[rows[k]] / mean; returns whether a weight other than 0 became 0 there (weights
+ * more than about 2^1074 apart).
+ */
+function divideRows(w: Float64Array, rows: Int32Array, mean: number, prior: Float64Array): boolean {
   let lost = 0;
-  for (let k = 0; k < prior.length; k++) {
-    const wk = w[mm.rows[k]!]!;
+  for (let k = 0; k < rows.length; k++) {
+    const wk = w[rows[k]!]!;
     const pk = wk / mean;
     prior[k] = pk;
     lost += pk === 0 && wk !== 0 ? 1 : 0;
   }
-  return { prior, mean, domain: { sum, count }, lost: lost > 0 };
+  return lost > 0;
 }
 
 /** The coefficients' influence: from the cells of a fit made on them, else from each row's score. */

@@ -144,7 +144,7 @@ export function modelMatrix(
   const present = new Uint8Array(n);
   const domain = design.domain;
   if (domain === null) present.fill(1);
-  else for (let i = 0; i < n; i++) present[i] = domain[i] ? 1 : 0;
+  else copyDomain(domain, present);
   const inDomain = domain === null ? n : countOnes(present);
   const all = [responseColumn, ...rhs];
   // per numeric column, the rows holding ±Infinity (an error if the model uses one of them)
@@ -154,14 +154,10 @@ export function modelMatrix(
       if (!hasNonFinite(col)) continue;
       const rowsInfinite = markMissing(col.values, present);
       if (rowsInfinite.length > 0) infinite.set(col, rowsInfinite);
-    } else if (hasMissing(col)) {
-      const c = col.codes;
-      for (let i = 0; i < n; i++) if (c[i]! < 0) present[i] = 0;
-    }
+    } else if (hasMissing(col)) clearMissingCodes(col.codes, present);
   }
   const buffer = new Int32Array(n);
-  let used = 0;
-  for (let i = 0; i < n; i++) if (present[i]) buffer[used++] = i;
+  const used = presentRows(present, buffer);
   const nMissing = inDomain - used;
   if (used === 0) {
     throw new EstimationError(
@@ -564,16 +560,7 @@ function rawCells(
     // each key replaced by its cell
     for (const col of columns) addDigit(cell, col.levels.length, col.codes, rows);
     const keys: number[] = [];
-    for (let k = 0; k < used; k++) {
-      const kk = cell[k]!;
-      let c = table[kk]!;
-      if (c < 0) {
-        c = keys.length;
-        table[kk] = c;
-        keys.push(kk);
-      }
-      cell[k] = c;
-    }
+    numberKeys(cell, table, keys);
     const cellCodes = new Int32Array(keys.length * F);
     keys.forEach((key, c) => {
       for (let f = F - 1; f >= 0; f--) {
@@ -597,6 +584,50 @@ function rawCells(
     for (let f = 0; f < F; f++) cellCodes[c * F + f] = columns[f]!.codes[rows[k]!]!;
   }
   return { cell, nCells, cellCodes };
+}
+
+/**
+ * Replaces each key of `cell` by its cell: the keys numbered in order of first appearance
+ * (`table`: key → cell, −1 for none yet), each new key pushed to `keys`.
+ */
+function numberKeys(cell: Int32Array, table: Int32Array, keys: number[]): void {
+  for (let k = 0; k < cell.length; k++) {
+    const key = cell[k]!;
+    let c = table[key]!;
+    if (c < 0) {
+      c = keys.length;
+      table[key] = c;
+      keys.push(key);
+    }
+    cell[k] = c;
+  }
+}
+
+/**
+ * The rows with `present` set, in order, into `buffer`; returns how many. (This and the other
+ * small loops of this module are functions of their own: each is called once per model, and
+ * V8 optimises a loop inside a larger function again and again, as the code after it runs for
+ * the first time in each call.)
+ */
+function presentRows(present: Uint8Array, buffer: Int32Array): number {
+  let used = 0;
+  for (let i = 0; i < present.length; i++) if (present[i]) buffer[used++] = i;
+  return used;
+}
+
+/** Clears `present` where the code is missing (negative). */
+function clearMissingCodes(codes: Int32Array, present: Uint8Array): void {
+  for (let i = 0; i < present.length; i++) if (codes[i]! < 0) present[i] = 0;
+}
+
+/** present[i] = 1 for the domain's rows, else 0. */
+function copyDomain(domain: Uint8Array, present: Uint8Array): void {
+  for (let i = 0; i < present.length; i++) present[i] = domain[i] ? 1 : 0;
+}
+
+/** out[k] = values[rows[k]] for every k. */
+function gatherRows(out: Float64Array, values: Float64Array, rows: Int32Array): void {
+  for (let k = 0; k < rows.length; k++) out[k] = values[rows[k]!]!;
 }
 
 /** key[k] = key[k] · radix + codes[rows[k]] for every k. */
@@ -649,9 +680,16 @@ function hasNonFinite(col: NumericColumn): boolean {
   return known;
 }
 
-function countOnes(mask: Uint8Array): number {
+/**
+ * The entries of a row mask that are set (not 0).
+ * @example
+ * ```ts
+ * console.log(countOnes(Uint8Array.from([1, 0, 1, 1]))); // => 3
+ * ```
+ */
+export function countOnes(mask: Uint8Array): number {
   let k = 0;
-  for (let i = 0; i < mask.length; i++) k += mask[i]!;
+  for (let i = 0; i < mask.length; i++) k += mask[i] ? 1 : 0;
   return k;
 }
 
@@ -735,7 +773,7 @@ function readOutcome(
         { variable: col.name, value: success },
       );
     }
-    for (let k = 0; k < used; k++) y[k] = col.values[rows[k]!]!;
+    gatherRows(y, col.values, rows);
     return { y, codes: null, levels: null };
   }
   if (success !== undefined) {
