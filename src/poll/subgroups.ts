@@ -11,13 +11,12 @@ import { svyBy } from '../estimate/by.js';
 import { jointCovariance, rowLink } from '../estimate/influence-rows.js';
 import type { Estimate } from '../estimate/types.js';
 import {
-  answerIndex,
+  answerScores,
   type DifferenceTest,
   derivedMean,
   differenceTest,
   type PollOptions,
   resolveOptions,
-  scoreColumn,
   withColumns,
 } from './answers.js';
 import type { Answer, AnswerGroup } from './questionnaire.js';
@@ -106,10 +105,10 @@ export function svySubgroups(
   const resolved = resolveOptions(design, opts);
   const { variable, answers } = item;
   const counted = countedAnswers(answers, opts);
-  const index = answerIndex(design.data, variable, answers);
   const column = `${variable}[share]`;
-  const y = scoreColumn(
-    index,
+  const y = answerScores(
+    design.data,
+    variable,
     answers,
     answers.map((_, j) => (counted.includes(j) ? 1 : 0)),
   );
@@ -129,7 +128,7 @@ export function svySubgroups(
     const withAnswer = new Float64Array(g.levels.length);
     const without = new Float64Array(g.levels.length);
     const codes = g.codes;
-    countAnswers(codes, domain, y, withAnswer, without);
+    countAnswers(codes, domain, answered, withAnswer, without);
     if (!withAnswer.some((x) => x > 0)) continue;
     const groupDf = groupDegreesOfFreedom(design, codes, g.levels.length);
     const shares: Estimate[] = [];
@@ -138,24 +137,28 @@ export function svySubgroups(
       shares.push(row);
       return row;
     });
+    const levels = table.map((t) => t.group![name]!);
+    // The covariance of every subgroup's share and the national share at once (one pass of the
+    // national influence values, not one per subgroup).
+    const V = jointCovariance([...shares, national], { present: answered });
+    const K = shares.length + 1;
+    const nat = K - 1;
     const found = new Set<number>();
-    table.forEach((t, k) => {
-      const level = t.group![name]!;
+    levels.forEach((level, k) => {
       const code = g.levels.indexOf(level);
       found.add(code);
       const row = shares[k]! as SubgroupRow;
       row.level = level;
       row.nMissing = without[code]!;
-      const V = jointCovariance([row, national], { present: answered });
       row.by = name;
       row.subgroup = level;
       row.national = national.estimate;
       row.vsNational = differenceTest(
         row.estimate,
         national.estimate,
-        V[0]!,
-        V[3]!,
-        V[1]!,
+        V[k * K + k]!,
+        V[nat * K + nat]!,
+        V[k * K + nat]!,
         resolved,
       );
       row.domainDf = groupDf[code]!;
@@ -182,27 +185,28 @@ export function svySubgroups(
   };
 }
 
-/** Indices of the answers counted by the options (groups or codes). */
 /**
- * Per subgroup (level code): the domain's respondents with an answer (y not NaN) into
- * `withAnswer`, those without into `without`. (A function of typed arrays of its own, which V8
- * optimises once, whatever happens to svySubgroups around it.)
+ * Per subgroup (level code): the domain's respondents with an answer (`answered`: 1 for those)
+ * into `withAnswer`, those without into `without`. (A function of typed arrays of its own, which
+ * V8 optimises once, whatever happens to svySubgroups around it.)
  */
 function countAnswers(
   codes: Int32Array,
   domain: Uint8Array | null,
-  y: Float64Array,
+  answered: Uint8Array,
   withAnswer: Float64Array,
   without: Float64Array,
 ): void {
   for (let i = 0; i < codes.length; i++) {
     const code = codes[i]!;
     if (code < 0 || (domain !== null && domain[i] === 0)) continue;
-    if (Number.isNaN(y[i]!)) without[code]! += 1;
-    else withAnswer[code]! += 1;
+    const a = answered[i]!;
+    withAnswer[code]! += a;
+    without[code]! += 1 - a;
   }
 }
 
+/** Indices of the answers counted by the options (groups or codes). */
 function countedAnswers(answers: readonly Answer[], opts: SubgroupOptions): number[] {
   if (opts.groups !== undefined && opts.codes !== undefined) {
     throw new EstimationError('BAD_OPTION', 'give either groups or codes, not both', {});
