@@ -120,8 +120,8 @@ export function svySubgroups(
   const d = withColumns(design, { [column]: y });
   const statistic = 'proportion';
   const national = derivedMean(d, column, resolved, { variable, statistic });
-  // The subgroups' shares by svyBy over the respondents with an answer (one pass over them for
-  // all subgroups of a variable), each row's covariance with the national share from their
+  // The subgroups' shares over the respondents with an answer (one pass over them for all
+  // subgroups of a variable), each row's covariance with the national share from their
   // influence values over those respondents (the sums per PSU are kept from those passes).
   const answered = rowLink(national)!.block.present!;
   const onAnswered: SurveyDesign = { ...d, domain: answered };
