@@ -398,10 +398,12 @@ export function bareCiPropBeta(d: BareDesign, y: Float64Array): number {
 
 /**
  * The share of one answer of a categorical item (no missing answers) nationally and in every
- * level of several grouping variables, with each subgroup − national difference's SE: one pass
- * for the national share; per grouping variable one pass for each group's Σw and Σwy and one
- * adding every row's centred influence into its PSU's totals for its group and for the nation,
- * then the (G+1) × (G+1) covariance of those totals.
+ * level of several grouping variables, with each subgroup − national difference's SE, as
+ * surveykit computes them (`groupShares` in src/poll/subgroups.ts; it does one pass per grouping
+ * variable where the former bare loop did two, so the bare loop does the same): one pass for the
+ * national share with Σw and Σwy per PSU; per grouping variable one pass for each group's Σw and
+ * Σwy and the same per PSU and group (side by side), from which every PSU's influence totals for
+ * its groups and for the nation follow, then the (G+1) × (G+1) covariance of those totals.
  */
 export function bareSubgroups(
   d: BareDesign,
@@ -412,10 +414,16 @@ export function bareSubgroups(
   const { n, weight, psu, nPsu } = d;
   let sw = 0;
   let swy = 0;
+  const natW = new Float64Array(nPsu);
+  const natWY = new Float64Array(nPsu);
   for (let i = 0; i < n; i++) {
     const w = weight[i]!;
+    const wy = answer[i] === counted ? w : 0;
+    const c = psu[i]!;
     sw += w;
-    if (answer[i] === counted) swy += w;
+    swy += wy;
+    natW[c]! += w;
+    natWY[c]! += wy;
   }
   const national = swy / sw;
   let out = 0;
@@ -423,23 +431,27 @@ export function bareSubgroups(
     const G = levels.length;
     const gw = new Float64Array(G);
     const gwy = new Float64Array(G);
+    const cells = new Float64Array(nPsu * 2 * G);
     for (let i = 0; i < n; i++) {
       const g = codes[i]!;
       const w = weight[i]!;
+      const wy = answer[i] === counted ? w : 0;
       gw[g]! += w;
-      if (answer[i] === counted) gwy[g]! += w;
+      gwy[g]! += wy;
+      const at = psu[i]! * 2 * G + 2 * g;
+      cells[at]! += w;
+      cells[at + 1]! += wy;
     }
     const m = new Float64Array(G);
     for (let g = 0; g < G; g++) m[g] = gwy[g]! / gw[g]!;
     const K = G + 1;
     const totals = new Float64Array(nPsu * K);
-    for (let i = 0; i < n; i++) {
-      const g = codes[i]!;
-      const w = weight[i]!;
-      const yi = answer[i] === counted ? 1 : 0;
-      const at = psu[i]! * K;
-      totals[at + g]! += (w * (yi - m[g]!)) / gw[g]!;
-      totals[at + G]! += (w * (yi - national)) / sw;
+    for (let c = 0; c < nPsu; c++) {
+      for (let g = 0; g < G; g++) {
+        const at = c * 2 * G + 2 * g;
+        totals[c * K + g] = (cells[at + 1]! - m[g]! * cells[at]!) / gw[g]!;
+      }
+      totals[c * K + G] = (natWY[c]! - national * natW[c]!) / sw;
     }
     const cov = stratifiedCovariance(totals, K, d.psuStratum, d.nStrata);
     for (let g = 0; g < G; g++) {

@@ -142,7 +142,7 @@ export function svySubgroups(
     const without = fast?.without ?? new Float64Array(g.levels.length);
     if (fast === null) countAnswers(codes, domain, answered, withAnswer, without);
     if (!withAnswer.some((x) => x > 0)) continue;
-    const groupDf = groupDegreesOfFreedom(design, codes, g.levels.length);
+    const groupDf = fast?.df ?? groupDegreesOfFreedom(design, codes, g.levels.length);
     let shares: Estimate[];
     let levels: string[];
     if (fast !== null) {
@@ -232,7 +232,7 @@ function groupShares(
   domain: Uint8Array | null,
   resolved: Resolved,
   variable: string,
-): { rows: Estimate[]; withAnswer: Float64Array; without: Float64Array } | null {
+): { rows: Estimate[]; withAnswer: Float64Array; without: Float64Array; df: Float64Array } | null {
   const G = levels.length;
   const nrow = y.length;
   const weights = design.weights;
@@ -242,8 +242,10 @@ function groupShares(
   const sums = new Float64Array(GROUP_SUMS * G);
   const table = new Float64Array(nClusters * 2 * G);
   const present = levels.map(() => new Uint8Array(nrow));
-  const args = { sums, table, present };
+  const clusterSeen = new Uint8Array(nClusters * G);
+  const args = { sums, table, present, clusterSeen };
   if (!groupSums(codes, domain, answered, y, weights, rowCluster, args)) return null;
+  const df = groupDf(clusterSeen, stage.clusterStratum, stage.nStrata, G);
   const rows: Estimate[] = [];
   const withAnswer = new Float64Array(G);
   const without = new Float64Array(G);
@@ -310,7 +312,34 @@ function groupShares(
     });
     rows.push(row);
   }
-  return { rows, withAnswer, without };
+  return { rows, withAnswer, without, df };
+}
+
+/**
+ * Per subgroup, R's `degf` of its domain (as `groupDegreesOfFreedom`): the PSUs with a row of
+ * the subgroup (of the domain, weight not 0; `clusterSeen[c·G + g]`, marked by
+ * {@link groupSums} in its pass) minus their strata.
+ */
+function groupDf(
+  clusterSeen: Uint8Array,
+  clusterStratum: Int32Array,
+  nStrata: number,
+  G: number,
+): Float64Array {
+  const df = new Float64Array(G);
+  const stratumSeen = new Uint8Array(nStrata * G);
+  for (let c = 0; c < clusterStratum.length; c++) {
+    for (let g = 0; g < G; g++) {
+      if (!clusterSeen[c * G + g]) continue;
+      df[g]! += 1;
+      const s = clusterStratum[c]! * G + g;
+      if (!stratumSeen[s]) {
+        stratumSeen[s] = 1;
+        df[g]! -= 1;
+      }
+    }
+  }
+  return df;
 }
 
 // What groupSums leaves per subgroup in its `sums` (GROUP_SUMS numbers per subgroup).
@@ -328,8 +357,9 @@ const GROUP_SUMS = 7;
  * `GROUP_SUMS · g` in `sums`) the rows with an answer, the first of them, their Σ w, compensated
  * Σ w y and Σ w (1 − y), in row order, and the rows without an answer; per PSU c and subgroup g
  * Σ w and Σ w y (`table[c·2G + 2g]` and the next, side by side: one cache line per row); the
- * subgroup's rows with an answer in `present[g]`. Returns false, at once, at a weight that is
- * not positive.
+ * subgroup's rows with an answer in `present[g]`; the PSUs with a row of the domain in the
+ * subgroup, weight not 0, in `clusterSeen[c·G + g]` (for its degrees of freedom). Returns false,
+ * at once, at a weight of a row with an answer that is not positive.
  */
 function groupSums(
   codes: Int32Array,
@@ -338,20 +368,29 @@ function groupSums(
   y: Float64Array,
   weights: Float64Array,
   rowCluster: Int32Array,
-  a: { sums: Float64Array; table: Float64Array; present: readonly Uint8Array[] },
+  a: {
+    sums: Float64Array;
+    table: Float64Array;
+    present: readonly Uint8Array[];
+    clusterSeen: Uint8Array;
+  },
 ): boolean {
-  const { sums, table, present } = a;
-  const G2 = 2 * present.length;
+  const { sums, table, present, clusterSeen } = a;
+  const G = present.length;
+  const G2 = 2 * G;
   for (let i = 0; i < codes.length; i++) {
     const g = codes[i]!;
     if (g < 0) continue;
     const at = GROUP_SUMS * g;
     if (answered[i] === 0) {
-      if (domain === null || domain[i] !== 0) sums[at + G_WITHOUT]! += 1;
+      if (domain !== null && domain[i] === 0) continue;
+      sums[at + G_WITHOUT]! += 1;
+      if (weights[i] !== 0) clusterSeen[rowCluster[i]! * G + g] = 1;
       continue;
     }
     const w = weights[i]!;
     if (!(w > 0)) return false;
+    clusterSeen[rowCluster[i]! * G + g] = 1;
     const wy = w * y[i]!;
     if (sums[at + G_N]!++ === 0) sums[at + G_FIRST] = i;
     sums[at + G_W]! += w;
