@@ -398,10 +398,12 @@ export function bareCiPropBeta(d: BareDesign, y: Float64Array): number {
 
 /**
  * The share of one answer of a categorical item (no missing answers) nationally and in every
- * level of several grouping variables, with each subgroup − national difference's SE: one pass
- * for the national share; per grouping variable one pass for each group's Σw and Σwy and one
- * adding every row's centred influence into its PSU's totals for its group and for the nation,
- * then the (G+1) × (G+1) covariance of those totals.
+ * level of several grouping variables, with each subgroup − national difference's SE, as
+ * surveykit computes them (`groupShares` in src/poll/subgroups.ts; it does one pass per grouping
+ * variable where the former bare loop did two, so the bare loop does the same): one pass for the
+ * national share with Σw and Σwy per PSU; per grouping variable one pass for each group's Σw and
+ * Σwy and the same per PSU and group (side by side), from which every PSU's influence totals for
+ * its groups and for the nation follow, then the (G+1) × (G+1) covariance of those totals.
  */
 export function bareSubgroups(
   d: BareDesign,
@@ -412,10 +414,16 @@ export function bareSubgroups(
   const { n, weight, psu, nPsu } = d;
   let sw = 0;
   let swy = 0;
+  const natW = new Float64Array(nPsu);
+  const natWY = new Float64Array(nPsu);
   for (let i = 0; i < n; i++) {
     const w = weight[i]!;
+    const wy = answer[i] === counted ? w : 0;
+    const c = psu[i]!;
     sw += w;
-    if (answer[i] === counted) swy += w;
+    swy += wy;
+    natW[c]! += w;
+    natWY[c]! += wy;
   }
   const national = swy / sw;
   let out = 0;
@@ -423,23 +431,27 @@ export function bareSubgroups(
     const G = levels.length;
     const gw = new Float64Array(G);
     const gwy = new Float64Array(G);
+    const cells = new Float64Array(nPsu * 2 * G);
     for (let i = 0; i < n; i++) {
       const g = codes[i]!;
       const w = weight[i]!;
+      const wy = answer[i] === counted ? w : 0;
       gw[g]! += w;
-      if (answer[i] === counted) gwy[g]! += w;
+      gwy[g]! += wy;
+      const at = psu[i]! * 2 * G + 2 * g;
+      cells[at]! += w;
+      cells[at + 1]! += wy;
     }
     const m = new Float64Array(G);
     for (let g = 0; g < G; g++) m[g] = gwy[g]! / gw[g]!;
     const K = G + 1;
     const totals = new Float64Array(nPsu * K);
-    for (let i = 0; i < n; i++) {
-      const g = codes[i]!;
-      const w = weight[i]!;
-      const yi = answer[i] === counted ? 1 : 0;
-      const at = psu[i]! * K;
-      totals[at + g]! += (w * (yi - m[g]!)) / gw[g]!;
-      totals[at + G]! += (w * (yi - national)) / sw;
+    for (let c = 0; c < nPsu; c++) {
+      for (let g = 0; g < G; g++) {
+        const at = c * 2 * G + 2 * g;
+        totals[c * K + g] = (cells[at + 1]! - m[g]! * cells[at]!) / gw[g]!;
+      }
+      totals[c * K + G] = (natWY[c]! - national * natW[c]!) / sw;
     }
     const cov = stratifiedCovariance(totals, K, d.psuStratum, d.nStrata);
     for (let g = 0; g < G; g++) {
@@ -871,35 +883,98 @@ export function bareMedian(d: BareDesign, y: Float64Array, tcrit: number): numbe
 
 /**
  * Shares of K 0/1 options among respondents with every option present, with their K × K
- * linearized covariance, column by column: the base (one pass per option), the weight per PSU,
- * then per option one pass for its sum and its weighted sum per PSU; the influence total of
- * option k in PSU c is (Σwy_ck − p_k W_c) / W.
+ * linearized covariance, in one pass over the rows as surveykit's (`optionRows` in
+ * src/poll/multiple-response.ts; it made the library faster than the former bare loop, a pass per
+ * option, so the bare loop does the same): block by block of 128 rows, Σ y per row (NaN: not in
+ * the base), then four options at a time over the block's base rows, each option's Σ w y in a
+ * local and w·y into the row's PSU's K sums, side by side. Plain sums, no checks. The influence
+ * total of option k in PSU c is (Σwy_ck − p_k W_c) / W.
  */
 export function bareMultipleResponse(d: BareDesign, options: Float64Array[]): number {
   const { n, weight, psu, nPsu } = d;
   const K = options.length;
-  const base = new Float64Array(n).fill(1);
-  for (const y of options) for (let i = 0; i < n; i++) if (Number.isNaN(y[i]!)) base[i] = 0;
+  const B = 128;
+  const rowSum = new Float64Array(B);
+  const rows = new Int32Array(B);
+  const rowW = new Float64Array(B);
+  const at = new Int32Array(B);
+  const table = new Float64Array(nPsu * K);
   const psuW = new Float64Array(nPsu);
+  const swy = new Float64Array(K);
   let sw = 0;
-  for (let i = 0; i < n; i++) {
-    const w = weight[i]! * base[i]!;
-    sw += w;
-    psuW[psu[i]!]! += w;
+  for (let start = 0; start < n; start += B) {
+    const end = Math.min(n, start + B);
+    let k = 0;
+    for (; k + 4 <= K; k += 4) {
+      const y0 = options[k]!;
+      const y1 = options[k + 1]!;
+      const y2 = options[k + 2]!;
+      const y3 = options[k + 3]!;
+      for (let i = start; i < end; i++) rowSum[i - start]! += y0[i]! + y1[i]! + y2[i]! + y3[i]!;
+    }
+    for (; k < K; k++) {
+      const y = options[k]!;
+      for (let i = start; i < end; i++) rowSum[i - start]! += y[i]!;
+    }
+    let m = 0;
+    for (let i = start; i < end; i++) {
+      const x = rowSum[i - start]!;
+      rowSum[i - start] = 0;
+      if (Number.isNaN(x)) continue;
+      const w = weight[i]!;
+      const c = psu[i]!;
+      sw += w;
+      psuW[c]! += w;
+      rows[m] = i;
+      rowW[m] = w;
+      at[m++] = c * K;
+    }
+    for (k = 0; k + 4 <= K; k += 4) {
+      const y0 = options[k]!;
+      const y1 = options[k + 1]!;
+      const y2 = options[k + 2]!;
+      const y3 = options[k + 3]!;
+      let s0 = swy[k]!;
+      let s1 = swy[k + 1]!;
+      let s2 = swy[k + 2]!;
+      let s3 = swy[k + 3]!;
+      for (let r = 0; r < m; r++) {
+        const i = rows[r]!;
+        const w = rowW[r]!;
+        const t = at[r]! + k;
+        const a = w * y0[i]!;
+        const b = w * y1[i]!;
+        const c = w * y2[i]!;
+        const e = w * y3[i]!;
+        s0 += a;
+        s1 += b;
+        s2 += c;
+        s3 += e;
+        table[t]! += a;
+        table[t + 1]! += b;
+        table[t + 2]! += c;
+        table[t + 3]! += e;
+      }
+      swy[k] = s0;
+      swy[k + 1] = s1;
+      swy[k + 2] = s2;
+      swy[k + 3] = s3;
+    }
+    for (; k < K; k++) {
+      const y = options[k]!;
+      let s = swy[k]!;
+      for (let r = 0; r < m; r++) {
+        const wy = rowW[r]! * y[rows[r]!]!;
+        s += wy;
+        table[at[r]! + k]! += wy;
+      }
+      swy[k] = s;
+    }
   }
   const totals = new Float64Array(nPsu * K);
   for (let k = 0; k < K; k++) {
-    const y = options[k]!;
-    const t = new Float64Array(nPsu);
-    let swy = 0;
-    for (let i = 0; i < n; i++) {
-      if (base[i] === 0) continue;
-      const wy = weight[i]! * y[i]!;
-      swy += wy;
-      t[psu[i]!]! += wy;
-    }
-    const p = swy / sw;
-    for (let c = 0; c < nPsu; c++) totals[c * K + k] = (t[c]! - p * psuW[c]!) / sw;
+    const p = swy[k]! / sw;
+    for (let c = 0; c < nPsu; c++) totals[c * K + k] = (table[c * K + k]! - p * psuW[c]!) / sw;
   }
   const cov = stratifiedCovariance(totals, K, d.psuStratum, d.nStrata);
   return cov[0]!;

@@ -261,6 +261,48 @@ export function scoreColumn(
 }
 
 /**
+ * {@link scoreColumn} of {@link answerIndex}: per row, the score of the answer given (`NaN`
+ * for a missing answer or one of the `missing` group). For a categorical column one pass over
+ * its codes through a score per level, without the per-row answer indices.
+ * @throws {EstimationError} `UNKNOWN_VARIABLE`, `UNKNOWN_LEVEL` as {@link answerIndex}.
+ * @example
+ * ```ts
+ * const data = fromColumns({ q: ['Yes', 'No', null, 'Refused'] });
+ * const answers = [
+ *   { code: 1, label: { en: 'Yes' }, group: 'positive' as const },
+ *   { code: 2, label: { en: 'No' }, group: 'negative' as const },
+ *   { code: 9, label: { en: 'Refused' }, group: 'missing' as const },
+ * ];
+ * console.log(Array.from(answerScores(data, 'q', answers, [1, 0, 1]))); // => [ 1, 0, NaN, NaN ]
+ * ```
+ */
+export function answerScores(
+  data: SurveyData,
+  variable: string,
+  answers: readonly Answer[],
+  scores: readonly number[],
+): Float64Array {
+  const col = findColumn(data, variable);
+  if (col?.kind !== 'categorical') {
+    return scoreColumn(answerIndex(data, variable, answers), answers, scores);
+  }
+  // Per level its score; one more entry (index 0) for a missing code (−1).
+  const byLevel = new Float64Array(col.levels.length + 1);
+  byLevel[0] = Number.NaN;
+  levelAnswers(data, variable, answers).forEach((j, c) => {
+    byLevel[c + 1] = answers[j]!.group === 'missing' ? Number.NaN : scores[j]!;
+  });
+  return levelScores(col.codes, byLevel);
+}
+
+/** Per row `byLevel[code + 1]` (a function of typed arrays of its own, which V8 optimises once). */
+function levelScores(codes: Int32Array, byLevel: Float64Array): Float64Array {
+  const out = new Float64Array(codes.length);
+  for (let i = 0; i < codes.length; i++) out[i] = byLevel[codes[i]! + 1]!;
+  return out;
+}
+
+/**
  * The design-based mean of a derived column of `design` (respondents with a non-`NaN` value),
  * with the interval at the resolved level and df, relabelled as `variable` / `level` /
  * `statistic`. The row keeps its influence values (its covariance with other such rows is

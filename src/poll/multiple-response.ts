@@ -9,7 +9,6 @@ import type { LinearizationDesign, SurveyDesign } from '../design/types.js';
 import { EstimationError } from '../errors.js';
 import { attachInfluence, jointCovariance } from '../estimate/influence-rows.js';
 import { waldInterval } from '../estimate/prepare.js';
-import { longRuns } from '../estimate/runs.js';
 import type { Estimate } from '../estimate/types.js';
 import { estimateVariance } from '../estimate/variance.js';
 import { isCalibrated } from '../variance/calibration.js';
@@ -113,15 +112,18 @@ export function svyMultipleResponse(
     });
   }
   const nrow = design.data.nrow;
-  const { columns, base, nPartial } = responseBase(design, question, partial);
-  const k = columns.length;
-  const shares =
-    design.type === 'linearization' && !isCalibrated(design) && k > 0
-      ? columnShares(design, question, columns, base, resolved)
-      : null;
-  if (shares !== null) {
-    return finish(question, shares, jointCovariance(shares), resolved, partial, nPartial);
+  if (design.type === 'linearization' && !isCalibrated(design) && question.options.length > 0) {
+    // One pass over the rows for the base, the checks and every option's sums (see optionTable);
+    // null when a value of the base is not 0/1 or a weight is negative: the passes below then
+    // throw or take the derived columns.
+    const columns = question.options.map((o) => getNumeric(design.data, o.variable).values);
+    const sums = optionTable(design, columns, partial === 'notNamed');
+    if (sums !== null) {
+      const shares = columnShares(design, question, columns, sums, resolved);
+      return finish(question, shares, jointCovariance(shares), resolved, partial, sums.nPartial);
+    }
   }
+  const { columns, base, nPartial } = responseBase(design, question, partial);
 
   const derived: Record<string, Float64Array> = Object.create(null);
   const names = question.options.map((o) => `${o.variable}[${question.id}]`);
@@ -295,119 +297,302 @@ function nonBinaryCount(y: Float64Array, missing: Int32Array): number {
   return other;
 }
 
-/**
- * The passes of two options at once (see `columnShares`; they share the loads of the weights and
- * PSUs): into `out` Σ w y, its compensation and Σ w (1 − y) of `y` then of `y2`; into `t` and
- * `t2` (zero on entry) their Σ w y per PSU. A missing value counts as 0.
- */
-function optionSums(
-  y: Float64Array,
-  y2: Float64Array,
-  baseW: Float64Array,
-  rowCluster: Int32Array,
-  t: Float64Array,
-  t2: Float64Array,
-  out: Float64Array,
-  runs: boolean,
-): void {
-  let sumWY = 0;
-  let errWY = 0;
-  let sumWN = 0;
-  let sumWY2 = 0;
-  let errWY2 = 0;
-  let sumWN2 = 0;
-  // the PSU being summed (row 0's to start) and its two running sums
-  let key = y.length > 0 ? rowCluster[0]! : 0;
-  let acc = t.length > 0 ? t[key]! : 0;
-  let acc2 = t2.length > 0 ? t2[key]! : 0;
-  for (let i = 0; i < y.length; i++) {
-    let v = y[i]!;
-    if (Number.isNaN(v)) v = 0; // outside the base, or not named under partial: 'notNamed'
-    let v2 = y2[i]!;
-    if (Number.isNaN(v2)) v2 = 0;
-    const w = baseW[i]!;
-    const wy = w * v;
-    const wy2 = w * v2;
-    let s = sumWY + wy;
-    errWY += Math.abs(sumWY) >= Math.abs(wy) ? sumWY - s + wy : wy - s + sumWY;
-    sumWY = s;
-    sumWN += w - wy;
-    s = sumWY2 + wy2;
-    errWY2 += Math.abs(sumWY2) >= Math.abs(wy2) ? sumWY2 - s + wy2 : wy2 - s + sumWY2;
-    sumWY2 = s;
-    sumWN2 += w - wy2;
-    const c = rowCluster[i]!;
-    if (!runs) {
-      t[c]! += wy;
-      t2[c]! += wy2;
-      continue;
-    }
-    // Rows of one PSU in a row (a file sorted by PSU) are summed in registers, as each addition
-    // to memory would wait for the previous one; the same additions in the same order.
-    if (c !== key) {
-      t[key] = acc;
-      t2[key] = acc2;
-      key = c;
-      acc = t[c]!;
-      acc2 = t2[c]!;
-    }
-    acc += wy;
-    acc2 += wy2;
-  }
-  if (runs) {
-    t[key] = acc;
-    t2[key] = acc2;
-  }
-  out[0] = sumWY;
-  out[1] = errWY;
-  out[2] = sumWN;
-  out[3] = sumWY2;
-  out[4] = errWY2;
-  out[5] = sumWN2;
+/** What {@link optionTable}'s pass over the rows gives. */
+interface OptionTable {
+  /** 1 for the base's rows (the domain's respondents who answered, as `partial` says). */
+  readonly base: Uint8Array;
+  /** The base's size, the domain's rows outside it, and those with some options missing. */
+  readonly n: number;
+  readonly nMissing: number;
+  readonly nPartial: number;
+  /** Σ w over the base, in row order; its first row (−1: none). */
+  readonly sumW: number;
+  readonly firstRow: number;
+  /** Per option j: Σ w y (at 3j), its compensation (3j + 1) and Σ w (1 − y) (3j + 2). */
+  readonly sums: Float64Array;
+  /** Σ w y per PSU and option (PSU-major: `table[c·k + j]`), Σ w per PSU, PSUs with a base row. */
+  readonly table: Float64Array;
+  readonly psuW: Float64Array;
+  readonly seen: Uint8Array;
 }
 
 /**
- * The base pass of `columnShares`: the weights of the base's rows into `baseW` (0 elsewhere),
- * Σ w per PSU into `psuW`, the PSUs with a base row into `seen`; into `out` the base's size, the
- * domain's rows outside it, Σ w in row order (NaN when a weight is negative or NaN) and the
- * base's first row (−1: none).
+ * The base, the checks and the sums of every option of a multiple-response question on a
+ * linearization design, in one pass over the rows ({@link optionRows}); `null` when a value of
+ * the base is neither 0 nor 1 or a weight of the base is negative or NaN (the caller then takes
+ * the passes that throw the error, or the derived columns).
  */
-function baseWeights(
+function optionTable(
+  design: LinearizationDesign,
+  columns: readonly Float64Array[],
+  notNamed: boolean,
+): OptionTable | null {
+  const k = columns.length;
+  const stage = design.stages[0]!;
+  const nClusters = stage.nClusters;
+  const base = new Uint8Array(design.data.nrow);
+  const sums = new Float64Array(3 * k);
+  const table = new Float64Array(nClusters * k);
+  const psuW = new Float64Array(nClusters);
+  const seen = new Uint8Array(nClusters);
+  const out = new Float64Array(6);
+  const args = { notNamed, base, sums, table, psuW, seen, out };
+  optionRows(columns, design.domain, design.weights, stage.rowCluster, args);
+  if (out[5] !== 0) return null;
+  return {
+    base,
+    n: out[0]!,
+    nMissing: out[1]!,
+    nPartial: out[2]!,
+    sumW: out[3]!,
+    firstRow: out[4]!,
+    sums,
+    table,
+    psuW,
+    seen,
+  };
+}
+
+/** Rows per block of {@link optionRows}: the block's k option values stay in the L1 cache. */
+const BLOCK = 128;
+
+/**
+ * The pass of {@link optionTable}, block by block of {@link BLOCK} rows (the block's values of
+ * all k options stay in cache between the three steps):
+ * 1. four options at a time, per row Σ |y (y − 1)| over its options: 0 when every value is 0 or
+ *    1 (nearly every row), else the row's values are looked at one by one (missing, other);
+ * 2. row by row, the base (all present; with `notNamed`, at least one), the checks, Σ w, Σ w per
+ *    PSU, and the block's base rows with their weight and PSU;
+ * 3. four options at a time over those rows: Σ w y (compensated, as prepare's scan of a numeric
+ *    column) and Σ w (1 − y) in locals (four independent chains of additions, which the
+ *    processor overlaps; one option alone would wait for each addition), and w·y into the row's
+ *    PSU's k sums, which sit side by side (the block's PSUs' sums stay in cache from one option
+ *    to the next, where a pass per option scattered into k separate arrays).
+ * Every sum takes the same additions in the same (row) order as a pass per option would, so the
+ * results are those of svyMean of each derived column. Stops, with `out[5]` = 1, at a value of
+ * the base other than 0/1 or a negative or NaN weight. Into `out`: the base's size, the domain's
+ * rows outside it, the domain's rows with some options missing, Σ w, the base's first row. (Hot
+ * loops are functions of typed arrays of their own, here and below: V8 optimises them once,
+ * whatever happens to the functions around them.)
+ */
+function optionRows(
+  columns: readonly Float64Array[],
   domain: Uint8Array | null,
-  base: Uint8Array,
   weights: Float64Array,
   rowCluster: Int32Array,
-  baseW: Float64Array,
-  psuW: Float64Array,
-  seen: Uint8Array,
-  out: Float64Array,
+  a: {
+    notNamed: boolean;
+    base: Uint8Array;
+    sums: Float64Array;
+    table: Float64Array;
+    psuW: Float64Array;
+    seen: Uint8Array;
+    out: Float64Array;
+  },
 ): void {
+  const { notNamed, base, sums, table, psuW, seen, out } = a;
+  const k = columns.length;
+  const nrow = base.length;
+  // per row of a block: Σ |y (y − 1)| over its options, 0 when all are 0 or 1, NaN when one is
+  // missing, > 0 when one is something else (then the row is looked at again, option by option)
+  const check = new Float64Array(BLOCK);
+  // per base row of a block: its row, weight and first sum in `table`
+  const rows = new Int32Array(BLOCK);
+  const rowW = new Float64Array(BLOCK);
+  const at = new Int32Array(BLOCK);
   let n = 0;
   let nMissing = 0;
+  let nPartial = 0;
   let sumW = 0;
   let firstRow = -1;
-  for (let i = 0; i < base.length; i++) {
-    if (domain !== null && domain[i] === 0) continue;
-    if (base[i] === 0) {
-      nMissing++;
-      continue;
+  let stop = 0;
+  for (let start = 0; start < nrow && stop === 0; start += BLOCK) {
+    const end = Math.min(nrow, start + BLOCK);
+    let j = 0;
+    for (; j + 4 <= k; j += 4) {
+      checkFour(columns[j]!, columns[j + 1]!, columns[j + 2]!, columns[j + 3]!, start, end, check);
     }
-    const w = weights[i]!;
-    if (!(w >= 0)) {
-      sumW = Number.NaN;
-      break;
+    for (; j < k; j++) {
+      const y = columns[j]!;
+      for (let i = start; i < end; i++) check[i - start]! += Math.abs(y[i]! * (y[i]! - 1));
     }
-    if (n++ === 0) firstRow = i;
-    baseW[i] = w;
-    sumW += w;
-    const c = rowCluster[i]!;
-    psuW[c]! += w;
-    seen[c] = 1;
+    let m = 0;
+    for (let i = start; i < end; i++) {
+      const x = check[i - start]!;
+      check[i - start] = 0;
+      if (domain !== null && domain[i] === 0) continue;
+      let other = 0;
+      if (x !== 0) {
+        // a value missing or other than 0/1 (rare): the row's options one by one
+        let missing = 0;
+        for (let o = 0; o < k; o++) {
+          const v = columns[o]![i]!;
+          if (Number.isNaN(v)) missing++;
+          else if (v !== 0 && v !== 1) other++;
+        }
+        if (missing > 0 && missing < k) nPartial++;
+        if (!(missing === 0 || (missing < k && notNamed))) {
+          nMissing++;
+          continue;
+        }
+      }
+      const w = weights[i]!;
+      if (other !== 0 || !(w >= 0)) {
+        stop = 1;
+        break;
+      }
+      if (n++ === 0) firstRow = i;
+      base[i] = 1;
+      sumW += w;
+      const c = rowCluster[i]!;
+      psuW[c]! += w;
+      seen[c] = 1;
+      rows[m] = i;
+      rowW[m] = w;
+      at[m++] = c * k;
+    }
+    if (stop !== 0) break;
+    for (j = 0; j + 4 <= k; j += 4) fourOptions(columns, j, m, rows, rowW, at, table, sums);
+    for (; j < k; j++) oneOption(columns[j]!, j, m, rows, rowW, at, table, sums);
   }
   out[0] = n;
   out[1] = nMissing;
-  out[2] = sumW;
-  out[3] = firstRow;
+  out[2] = nPartial;
+  out[3] = sumW;
+  out[4] = firstRow;
+  out[5] = stop;
+}
+
+/** Adds |y (y − 1)| of four options to `check`, per row of `start..end` (see optionRows). */
+function checkFour(
+  y0: Float64Array,
+  y1: Float64Array,
+  y2: Float64Array,
+  y3: Float64Array,
+  start: number,
+  end: number,
+  check: Float64Array,
+): void {
+  for (let i = start; i < end; i++) {
+    const a = y0[i]!;
+    const b = y1[i]!;
+    const c = y2[i]!;
+    const d = y3[i]!;
+    check[i - start]! +=
+      Math.abs(a * (a - 1)) + Math.abs(b * (b - 1)) + Math.abs(c * (c - 1)) + Math.abs(d * (d - 1));
+  }
+}
+
+/**
+ * Options j..j+3 of {@link optionRows} over a block's `m` base rows: per option the compensated
+ * Σ w y and Σ w (1 − y) (`sums[3j..3j+2]`, kept in locals along the block), and w·y into the
+ * PSU × option table.
+ */
+function fourOptions(
+  columns: readonly Float64Array[],
+  j: number,
+  m: number,
+  rows: Int32Array,
+  rowW: Float64Array,
+  at: Int32Array,
+  table: Float64Array,
+  sums: Float64Array,
+): void {
+  const y0 = columns[j]!;
+  const y1 = columns[j + 1]!;
+  const y2 = columns[j + 2]!;
+  const y3 = columns[j + 3]!;
+  let s0 = sums[3 * j]!;
+  let e0 = sums[3 * j + 1]!;
+  let n0 = sums[3 * j + 2]!;
+  let s1 = sums[3 * j + 3]!;
+  let e1 = sums[3 * j + 4]!;
+  let n1 = sums[3 * j + 5]!;
+  let s2 = sums[3 * j + 6]!;
+  let e2 = sums[3 * j + 7]!;
+  let n2 = sums[3 * j + 8]!;
+  let s3 = sums[3 * j + 9]!;
+  let e3 = sums[3 * j + 10]!;
+  let n3 = sums[3 * j + 11]!;
+  for (let r = 0; r < m; r++) {
+    const i = rows[r]!;
+    const w = rowW[r]!;
+    const t = at[r]! + j;
+    let v = y0[i]!;
+    if (Number.isNaN(v)) v = 0; // not named, under partial: 'notNamed'
+    let wy = w * v;
+    let s = s0 + wy;
+    e0 += Math.abs(s0) >= Math.abs(wy) ? s0 - s + wy : wy - s + s0;
+    s0 = s;
+    n0 += w - wy;
+    table[t]! += wy;
+    v = y1[i]!;
+    if (Number.isNaN(v)) v = 0;
+    wy = w * v;
+    s = s1 + wy;
+    e1 += Math.abs(s1) >= Math.abs(wy) ? s1 - s + wy : wy - s + s1;
+    s1 = s;
+    n1 += w - wy;
+    table[t + 1]! += wy;
+    v = y2[i]!;
+    if (Number.isNaN(v)) v = 0;
+    wy = w * v;
+    s = s2 + wy;
+    e2 += Math.abs(s2) >= Math.abs(wy) ? s2 - s + wy : wy - s + s2;
+    s2 = s;
+    n2 += w - wy;
+    table[t + 2]! += wy;
+    v = y3[i]!;
+    if (Number.isNaN(v)) v = 0;
+    wy = w * v;
+    s = s3 + wy;
+    e3 += Math.abs(s3) >= Math.abs(wy) ? s3 - s + wy : wy - s + s3;
+    s3 = s;
+    n3 += w - wy;
+    table[t + 3]! += wy;
+  }
+  sums[3 * j] = s0;
+  sums[3 * j + 1] = e0;
+  sums[3 * j + 2] = n0;
+  sums[3 * j + 3] = s1;
+  sums[3 * j + 4] = e1;
+  sums[3 * j + 5] = n1;
+  sums[3 * j + 6] = s2;
+  sums[3 * j + 7] = e2;
+  sums[3 * j + 8] = n2;
+  sums[3 * j + 9] = s3;
+  sums[3 * j + 10] = e3;
+  sums[3 * j + 11] = n3;
+}
+
+/** Option j of {@link optionRows} alone, as in {@link fourOptions}. */
+function oneOption(
+  y: Float64Array,
+  j: number,
+  m: number,
+  rows: Int32Array,
+  rowW: Float64Array,
+  at: Int32Array,
+  table: Float64Array,
+  sums: Float64Array,
+): void {
+  let sumWY = sums[3 * j]!;
+  let err = sums[3 * j + 1]!;
+  let sumWN = sums[3 * j + 2]!;
+  for (let r = 0; r < m; r++) {
+    let v = y[rows[r]!]!;
+    if (Number.isNaN(v)) v = 0;
+    const w = rowW[r]!;
+    const wy = w * v;
+    const s = sumWY + wy;
+    err += Math.abs(sumWY) >= Math.abs(wy) ? sumWY - s + wy : wy - s + sumWY;
+    sumWY = s;
+    sumWN += w - wy;
+    table[at[r]! + j]! += wy;
+  }
+  sums[3 * j] = sumWY;
+  sums[3 * j + 1] = err;
+  sums[3 * j + 2] = sumWN;
 }
 
 /** Throws `NOT_BINARY` for the first row of the base whose value of `y` is not 0 or 1, if any. */
@@ -431,70 +616,38 @@ function notBinary(
 }
 
 /**
- * The option shares on a linearization design without calibration, column by column: one pass
- * for the base's weight per PSU, then per option one pass for its weighted sum (compensated, as
- * svyMean's) and its weighted sum per PSU. The influence of share p_k is w (y_k − p_k) / Σw, so
- * its PSU totals are (Σ w y_k − p_k Σ w) / Σw from that PSU × option table; the covariance of
- * the shares is the linearization variance of those totals (stage 1; later stages of a design
- * with fpc sum the rows again). The same estimates and covariance as svyMean of each derived
- * column and `jointCovariance` of the rows, without the derived columns.
+ * The option shares on a linearization design without calibration, from {@link optionTable}'s
+ * sums. The influence of share p_k is w (y_k − p_k) / Σw, so its PSU totals are
+ * (Σ w y_k − p_k Σ w) / Σw from the PSU × option table; the covariance of the shares is the
+ * linearization variance of those totals (stage 1; later stages of a design with fpc sum the
+ * rows again). The same estimates and covariance as svyMean of each derived column and
+ * `jointCovariance` of the rows, without the derived columns.
  */
 function columnShares(
   design: LinearizationDesign,
   question: MultipleResponseQuestion,
   columns: readonly Float64Array[],
-  base: Uint8Array,
+  sums: OptionTable,
   resolved: Resolved,
-): OptionShare[] | null {
+): OptionShare[] {
   const k = columns.length;
+  const { base, n, nMissing, sumW, firstRow, table, psuW, seen } = sums;
   const nrow = base.length;
-  const domain = design.domain;
   const weights = design.weights;
   const stage = design.stages[0]!;
   const rowCluster = stage.rowCluster;
   const nClusters = stage.nClusters;
 
-  // The base: its size, the rows left out, Σ w in row order and per PSU, and the weights of its
-  // rows (0 for other rows, so the passes below need not test each row).
-  const baseW = new Float64Array(nrow);
-  const psuW = new Float64Array(nClusters);
-  const seen = new Uint8Array(nClusters);
-  const sums = new Float64Array(4);
-  baseWeights(domain, base, weights, rowCluster, baseW, psuW, seen, sums);
-  const n = sums[0]!;
-  const nMissing = sums[1]!;
-  const sumW = sums[2]!;
-  const firstRow = sums[3]!;
-  // a negative weight: Σ w (y − y₀) could cancel, so the zero test below would not do
-  if (Number.isNaN(sumW)) return null;
-
-  // Per option, one pass (two options at a time) without tests of the base: Σ w y (compensated,
-  // as prepare's scan of a numeric column), Σ w (1 − y) and Σ w y per PSU (in row order). The share is Σ w y / Σ w, or exactly the first value y₀ when
-  // Σ w (y − y₀) is 0, as svyMean's: for y₀ = 0 that is Σ w y = 0 (the same share), for y₀ = 1
-  // Σ w (1 − y) = 0 (a sum of terms that are not negative, as weights are not here).
+  // The share is Σ w y / Σ w, or exactly the first value y₀ when Σ w (y − y₀) is 0, as
+  // svyMean's: for y₀ = 0 that is Σ w y = 0 (the same share), for y₀ = 1 Σ w (1 − y) = 0 (a sum
+  // of terms that are not negative, as weights are not here).
   const shares = new Float64Array(k);
-  const table = new Float64Array(nClusters * k);
-  const t = new Float64Array(nClusters);
-  const t2 = new Float64Array(nClusters);
-  const out = new Float64Array(6);
-  // PSUs in long runs (a file sorted by PSU): their sums are kept in registers along a run
-  const runs = longRuns(rowCluster);
-  for (let j = 0; j < k; j += 2) {
-    const pair = j + 1 < k;
-    t.fill(0);
-    t2.fill(0);
-    // an odd last option is paired with itself
-    optionSums(columns[j]!, columns[pair ? j + 1 : j]!, baseW, rowCluster, t, t2, out, runs);
-    for (let m = 0; m < (pair ? 2 : 1); m++) {
-      const tm = m === 0 ? t : t2;
-      for (let c = 0; c < nClusters; c++) table[c * k + j + m] = tm[c]!;
-      if (n === 0) continue;
-      const y = columns[j + m]!;
-      const sumWY = out[3 * m]! + out[3 * m + 1]!;
-      const first = Number.isNaN(y[firstRow]!) ? 0 : y[firstRow]!;
-      const zero = first === 0 ? sumWY === 0 : out[3 * m + 2] === 0;
-      shares[j + m] = zero ? first : sumWY / sumW;
-    }
+  for (let j = 0; j < k && n > 0; j++) {
+    const y = columns[j]!;
+    const sumWY = sums.sums[3 * j]! + sums.sums[3 * j + 1]!;
+    const first = Number.isNaN(y[firstRow]!) ? 0 : y[firstRow]!;
+    const zero = first === 0 ? sumWY === 0 : sums.sums[3 * j + 2] === 0;
+    shares[j] = zero ? first : sumWY / sumW;
   }
 
   const first = `${question.options[0]!.variable}[${question.id}]`;

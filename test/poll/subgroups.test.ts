@@ -128,6 +128,9 @@ describe('svySubgroups: the same as each subgroup as a domain', () => {
       random() < 0.03 ? null : ['a', 'b', 'c'][Math.floor(random() * 3)]!,
     ),
     sex: Array.from({ length: n }, () => (random() < 0.5 ? 'f' : 'm')),
+    ssu: Array.from({ length: n }, (_, i) => Math.floor(i / 10)),
+    fpc1: Array.from({ length: n }, (_, i) => 9 + Math.floor(i / 120)),
+    fpc2: Array.from({ length: n }, () => 7),
   });
   const answers = [
     { code: 1, label: { en: 'Yes' }, group: 'positive' as const },
@@ -137,6 +140,15 @@ describe('svySubgroups: the same as each subgroup as a domain', () => {
   const designs: Array<[string, SurveyDesign]> = [
     ['a stratified cluster design', base],
     ['a domain of it', subset(base, (r) => r.sex === 'f')],
+    [
+      'two stages with fpc (the later stage sums the rows again)',
+      svyDesign(data, {
+        ids: ['psu', 'ssu'],
+        strata: 'stratum',
+        weights: 'w',
+        fpc: ['fpc1', 'fpc2'],
+      }),
+    ],
     ['its jackknife replicates', asRepDesign(base)],
     [
       'post-stratified by sex',
