@@ -84,9 +84,34 @@ export function prepare(
   opts: EstimateOptions = {},
   clusterSums: 'mean' | 'total' | 'share' | null = null,
 ): Analysis {
+  return analyse(design, variable, opts, clusterSums, false);
+}
+
+/**
+ * {@link prepare} for an estimator that needs the rows and their Σ w only (quantiles): the scan
+ * of a numeric variable finds the rows and sums the weights, nothing else (about half the cost of
+ * a mean's scan, whose compensated sums such an estimator never reads); Σ w y, the mean and
+ * `finite` are summed on first read.
+ * @throws {EstimationError} as {@link prepare}.
+ */
+export function prepareRows(
+  design: SurveyDesign,
+  variable: string,
+  opts: EstimateOptions = {},
+): Analysis {
+  return analyse(design, variable, opts, null, true);
+}
+
+function analyse(
+  design: SurveyDesign,
+  variable: string,
+  opts: EstimateOptions,
+  clusterSums: 'mean' | 'total' | 'share' | null,
+  rowsOnly: boolean,
+): Analysis {
   const column = getColumn(design.data, variable);
   if (clusterSums === 'share' && column.kind === 'categorical') {
-    return prepare(design, variable, opts, null);
+    return analyse(design, variable, opts, null, false);
   }
   const n = design.data.nrow;
   const domain = design.domain;
@@ -112,16 +137,18 @@ export function prepare(
           mark,
         )
       : column.kind === 'numeric'
-        ? scanNumeric(
-            column.values,
-            weights,
-            domain,
-            present,
-            stage?.rowCluster ?? null,
-            stage?.nClusters ?? 0,
-            mark,
-            clusterSums === 'total',
-          )
+        ? rowsOnly
+          ? scanRows(column.values, weights, domain, present)
+          : scanNumeric(
+              column.values,
+              weights,
+              domain,
+              present,
+              stage?.rowCluster ?? null,
+              stage?.nClusters ?? 0,
+              mark,
+              clusterSums === 'total',
+            )
         : scanCodes(
             column.codes,
             column.levels.length,
@@ -150,17 +177,23 @@ export function prepare(
     );
   }
   let w: Float64Array | null = null;
-  // What the scan left out (Σ w y for a mean, the mean for a total) is summed on first read.
-  // A scan for a total leaves out the mean: it is computed on first read.
+  // A scan for a total leaves out the mean, a scan of the rows only (`rowsOnly`) Σ w y, the
+  // mean and `finite` too: they are computed on first read.
   let meanY = counts.meanY;
-  let partial = column.kind === 'numeric' && clusterSums === 'total';
-  const mean = () => {
+  let sumWY = counts.sumWY;
+  let finite = counts.finite;
+  let partial = column.kind === 'numeric' && (clusterSums === 'total' || rowsOnly);
+  const complete = () => {
     if (partial) {
       partial = false;
       const y = (column as Extract<Column, { kind: 'numeric' }>).values;
-      meanY = scanNumeric(y, weights, domain, new Uint8Array(n), null, 0, false, false).meanY;
+      const full = scanNumeric(y, weights, domain, new Uint8Array(n), null, 0, false, false);
+      meanY = full.meanY;
+      if (rowsOnly) {
+        sumWY = full.sumWY;
+        finite = full.finite;
+      }
     }
-    return meanY;
   };
   return {
     design,
@@ -178,11 +211,18 @@ export function prepare(
     n: base,
     nMissing,
     sumW,
-    sumWY: counts.sumWY,
-    get meanY() {
-      return mean();
+    get sumWY() {
+      if (rowsOnly) complete();
+      return sumWY;
     },
-    finite: counts.finite,
+    get meanY() {
+      complete();
+      return meanY;
+    },
+    get finite() {
+      if (rowsOnly) complete();
+      return finite;
+    },
     levelSums,
     clusterSums: counts.clusters,
     nonBinary: counts.nonBinary ?? 0,
@@ -202,6 +242,81 @@ interface Scan {
   clusters: ClusterSums | null;
   /** Present values other than 0 and 1 (`'share'` scans only). */
   nonBinary?: number;
+}
+
+/**
+ * A numeric column's scan for {@link prepareRows}: marks present rows, counts, and sums the
+ * weights (a plain sum in row order, as {@link scanNumeric}'s Σ w).
+ */
+function scanRows(
+  y: Float64Array,
+  weights: Float64Array,
+  domain: Uint8Array | null,
+  present: Uint8Array,
+): Scan {
+  const out = new Float64Array(SUMS);
+  if (domain === null) rowSums(y, weights, present, out);
+  else domainRowSums(y, weights, domain, present, out);
+  return {
+    base: out[BASE]!,
+    nMissing: out[MISSING]!,
+    sumW: out[SUM_W]!,
+    sumWY: Number.NaN,
+    meanY: Number.NaN,
+    finite: true,
+    firstMissing: out[FIRST_MISSING]!,
+    levelSums: null,
+    clusters: null,
+  };
+}
+
+/** {@link scanRows}'s loop on a whole design (no domain to test). */
+function rowSums(y: Float64Array, weights: Float64Array, present: Uint8Array, out: Float64Array) {
+  let base = 0;
+  let nMissing = 0;
+  let firstMissing = -1;
+  let sumW = 0;
+  for (let i = 0; i < y.length; i++) {
+    if (Number.isNaN(y[i]!)) {
+      if (nMissing++ === 0) firstMissing = i;
+      continue;
+    }
+    present[i] = 1;
+    base++;
+    sumW += weights[i]!;
+  }
+  out[BASE] = base;
+  out[MISSING] = nMissing;
+  out[FIRST_MISSING] = firstMissing;
+  out[SUM_W] = sumW;
+}
+
+/** {@link scanRows}'s loop in a domain. */
+function domainRowSums(
+  y: Float64Array,
+  weights: Float64Array,
+  domain: Uint8Array,
+  present: Uint8Array,
+  out: Float64Array,
+) {
+  let base = 0;
+  let nMissing = 0;
+  let firstMissing = -1;
+  let sumW = 0;
+  for (let i = 0; i < y.length; i++) {
+    if (domain[i] === 0) continue;
+    if (Number.isNaN(y[i]!)) {
+      if (nMissing++ === 0) firstMissing = i;
+      continue;
+    }
+    present[i] = 1;
+    base++;
+    sumW += weights[i]!;
+  }
+  out[BASE] = base;
+  out[MISSING] = nMissing;
+  out[FIRST_MISSING] = firstMissing;
+  out[SUM_W] = sumW;
 }
 
 /**
