@@ -36,7 +36,7 @@ export function totalMoments(a: Analysis): MomentResult {
 }
 
 function moments(a: Analysis, kind: 'mean' | 'total'): MomentResult {
-  const { column, present, weights, sumW } = a;
+  const { column, weights, sumW } = a;
   if (kind === 'mean' && !(sumW > 0)) {
     throw new EstimationError(
       'ZERO_WEIGHT_DOMAIN',
@@ -55,11 +55,20 @@ function moments(a: Analysis, kind: 'mean' | 'total'): MomentResult {
     return {
       estimates,
       levels: null,
-      replicates: (design) => replicateMoments(design, [y], present, kind, estimates),
+      replicates: (design) => replicateMoments(design, [y], a.present, kind, estimates),
       influence:
         kind === 'mean'
-          ? numericInfluence(y, weights, present, 1 / sumW, a.meanY)
-          : numericInfluence(y, weights, present, 1, 0, a.clusterSums ?? null),
+          ? // (the rows' mask made only if read: on a whole design the sums test the values)
+            numericInfluence(
+              y,
+              weights,
+              () => a.present,
+              1 / sumW,
+              a.meanY,
+              null,
+              a.design.domain === null,
+            )
+          : numericInfluence(y, weights, a.present, 1, 0, a.clusterSums ?? null),
       populationVariance: () => {
         const mean = a.meanY;
         return Float64Array.of(weightedVariance(a, (i) => y[i]! - mean));
@@ -67,6 +76,7 @@ function moments(a: Analysis, kind: 'mean' | 'total'): MomentResult {
     };
   }
   const { codes, levels } = column;
+  const present = a.present;
   const L = levels.length;
   // Σ w per level over present rows, summed in row order by prepare's scan.
   let sums = a.levelSums;
