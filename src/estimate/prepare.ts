@@ -6,7 +6,7 @@
 import { getColumn } from '../data/frame.js';
 import type { Column } from '../data/types.js';
 import { degreesOfFreedom } from '../design/df.js';
-import type { SurveyDesign } from '../design/types.js';
+import type { Stage, SurveyDesign } from '../design/types.js';
 import { EstimationError } from '../errors.js';
 import { qt } from '../stats/distributions.js';
 import { isCalibrated } from '../variance/calibration.js';
@@ -61,6 +61,11 @@ export interface Analysis {
    * (0 otherwise).
    */
   readonly nonBinary: number;
+  /**
+   * For a {@link prepareRows} scan on a linearization design: per stage-1 cluster, 1 when it has
+   * a present row of non-zero weight (what R's `degf` counts, see `clusterDf`).
+   */
+  readonly weightedClusters?: Uint8Array | null;
 }
 
 /**
@@ -150,7 +155,13 @@ function analyse(
         )
       : column.kind === 'numeric'
         ? rowsOnly
-          ? scanRows(column.values, weights, domain, marked!)
+          ? scanRows(
+              column.values,
+              weights,
+              domain,
+              marked!,
+              design.type === 'linearization' ? design.stages[0]! : null,
+            )
           : scanNumeric(
               column.values,
               weights,
@@ -250,6 +261,7 @@ function analyse(
     levelSums,
     clusterSums: counts.clusters,
     nonBinary: counts.nonBinary ?? 0,
+    weightedClusters: counts.weightedClusters ?? null,
   };
 }
 
@@ -266,22 +278,30 @@ interface Scan {
   clusters: ClusterSums | null;
   /** Present values other than 0 and 1 (`'share'` scans only). */
   nonBinary?: number;
+  /** Stage-1 clusters with a present row of non-zero weight ({@link scanRows} only). */
+  weightedClusters?: Uint8Array | null;
 }
 
 /**
  * A numeric column's scan for {@link prepareRows}: marks present rows, counts, and sums the
- * weights (a plain sum in row order, as {@link scanNumeric}'s Σ w).
+ * weights (a plain sum in row order, as {@link scanNumeric}'s Σ w); with a stage, marks its
+ * clusters with a present row of non-zero weight (the degrees of freedom then need no pass of
+ * their own).
  */
 function scanRows(
   y: Float64Array,
   weights: Float64Array,
   domain: Uint8Array | null,
   present: Uint8Array,
+  stage: Stage | null,
 ): Scan {
   const out = new Float64Array(SUMS);
-  if (domain === null) rowSums(y, weights, present, out);
-  else domainRowSums(y, weights, domain, present, out);
+  const rowCluster = stage?.rowCluster ?? null;
+  const seen = stage === null ? null : new Uint8Array(stage.nClusters);
+  if (domain === null) rowSums(y, weights, present, rowCluster, seen, out);
+  else domainRowSums(y, weights, domain, present, rowCluster, seen, out);
   return {
+    weightedClusters: seen,
     base: out[BASE]!,
     nMissing: out[MISSING]!,
     sumW: out[SUM_W]!,
@@ -295,7 +315,14 @@ function scanRows(
 }
 
 /** {@link scanRows}'s loop on a whole design (no domain to test). */
-function rowSums(y: Float64Array, weights: Float64Array, present: Uint8Array, out: Float64Array) {
+function rowSums(
+  y: Float64Array,
+  weights: Float64Array,
+  present: Uint8Array,
+  rowCluster: Int32Array | null,
+  seen: Uint8Array | null,
+  out: Float64Array,
+) {
   let base = 0;
   let nMissing = 0;
   let firstMissing = -1;
@@ -307,7 +334,9 @@ function rowSums(y: Float64Array, weights: Float64Array, present: Uint8Array, ou
     }
     present[i] = 1;
     base++;
-    sumW += weights[i]!;
+    const w = weights[i]!;
+    sumW += w;
+    if (seen !== null && w !== 0) seen[rowCluster![i]!] = 1;
   }
   out[BASE] = base;
   out[MISSING] = nMissing;
@@ -321,6 +350,8 @@ function domainRowSums(
   weights: Float64Array,
   domain: Uint8Array,
   present: Uint8Array,
+  rowCluster: Int32Array | null,
+  seen: Uint8Array | null,
   out: Float64Array,
 ) {
   let base = 0;
@@ -335,7 +366,9 @@ function domainRowSums(
     }
     present[i] = 1;
     base++;
-    sumW += weights[i]!;
+    const w = weights[i]!;
+    sumW += w;
+    if (seen !== null && w !== 0) seen[rowCluster![i]!] = 1;
   }
   out[BASE] = base;
   out[MISSING] = nMissing;

@@ -11,6 +11,7 @@ import { EstimationError } from '../errors.js';
 import { qbeta, qnorm, qt } from '../stats/distributions.js';
 import { approxFunction } from '../stats/spline.js';
 import { denseInfluence, type Influence } from '../variance/influence.js';
+import { clusterDf } from '../variance/linearization.js';
 import { replicateCovariance, replicateWeightedSumsMany } from '../variance/replicate.js';
 import { type Analysis, choice, confidenceLevel, intervalDf, prepareRows } from './prepare.js';
 import type { Estimate } from './types.js';
@@ -215,7 +216,9 @@ function quantileOn(
     (opts.df ?? 'design') === 'design'
       ? design.type === 'replicate'
         ? replicateDfWithoutMissing(design, a)
-        : degreesOfFreedom(design, a.present)
+        : a.weightedClusters
+          ? clusterDf(design.stages[0]!, a.weightedClusters) // (counted by the scan)
+          : degreesOfFreedom(design, a.present)
       : intervalDf(a, { df: opts.df as number });
   const alpha = 1 - level;
   const ctx = new QuantileContext(

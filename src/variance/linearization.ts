@@ -386,9 +386,21 @@ export function designDf(
   const stage = design.stages[0]!;
   const seen = new Uint8Array(stage.nClusters);
   markClusters(design.weights, present, opts.zeroWeights ?? false, stage.rowCluster, seen);
-  // The strata are those of the clusters seen (stage-1 clusters are nested in strata), so the
-  // pass over the rows marks clusters only: a store per row, no branch on whether a cluster is
-  // new, and no read of the rows' strata (1.5 to 3x faster at 1,000,000 rows).
+  return clusterDf(stage, seen);
+}
+
+/**
+ * {@link designDf} from the stage-1 clusters counted (`seen[c]` 1): their number minus the
+ * number of their strata. (The strata are those of the clusters, which are nested in them, so a
+ * pass over the rows need only mark clusters: a store per row, no branch on whether a cluster is
+ * new, and no read of the rows' strata.)
+ * @example
+ * ```ts
+ * const d = svyDesign(fromColumns({ s: [1, 1, 2, 2], psu: [1, 2, 3, 4] }), { ids: 'psu', strata: 's' });
+ * console.log(clusterDf(d.stages[0]!, Uint8Array.of(1, 1, 1, 0))); // => 1
+ * ```
+ */
+export function clusterDf(stage: Stage, seen: Uint8Array): number {
   const stratumSeen = new Uint8Array(stage.nStrata);
   let clusters = 0;
   for (let c = 0; c < stage.nClusters; c++) {
