@@ -55,7 +55,11 @@ function moments(a: Analysis, kind: 'mean' | 'total'): MomentResult {
     return {
       estimates,
       levels: null,
-      replicates: (design) => replicateMoments(design, [y], a.present, kind, estimates),
+      replicates: (design) =>
+        // (on a whole design a mean's rows are those with a value: the sums test the values)
+        kind === 'mean' && a.design.domain === null
+          ? replicateMoments(design, [y], null, kind, estimates, true)
+          : replicateMoments(design, [y], a.present, kind, estimates),
       influence:
         kind === 'mean'
           ? // (the rows' mask made only if read: on a whole design the sums test the values)
@@ -128,15 +132,17 @@ function moments(a: Analysis, kind: 'mean' | 'total'): MomentResult {
 function replicateMoments(
   design: ReplicateDesign,
   columns: Float64Array[],
-  present: Uint8Array,
+  present: Uint8Array | null,
   kind: 'mean' | 'total',
   full: Float64Array,
+  valued = false,
 ): ReplicateEstimates {
   const p = columns.length;
   const sums = replicateWeightedSumsMany(
     design,
     kind === 'mean' ? [...columns, null] : columns,
     present,
+    valued,
   );
   const reps = sums.reps.map((r) => {
     if (kind === 'total') return r.slice(0, p);

@@ -120,18 +120,16 @@ function analyse(
   }
   const n = design.data.nrow;
   const domain = design.domain;
-  // A numeric mean's scan on a whole linearization design does not mark the rows it used: they
-  // are the rows with a value, and their mask is made only if something reads it (the mean and
-  // its variance do not, unless lonely PSUs make the variance depend on the PSUs with a row: 1 MB
+  // A numeric mean's scan on a whole design does not mark the rows it used: they are the rows
+  // with a value, and their mask is made only if something reads it (the mean and its variance
+  // do not, unless lonely PSUs make a linearization variance depend on the PSUs with a row: 1 MB
   // less to allocate and write per million rows).
   const unmarked =
     domain === null &&
     column.kind === 'numeric' &&
     clusterSums === 'mean' &&
     !rowsOnly &&
-    design.type === 'linearization' &&
-    !isCalibrated(design) &&
-    !needsPresence(design);
+    (design.type === 'replicate' || (!isCalibrated(design) && !needsPresence(design)));
   const marked = unmarked ? null : new Uint8Array(n);
   const weights = design.weights;
   const sumClusters =
