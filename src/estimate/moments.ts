@@ -80,11 +80,11 @@ function moments(a: Analysis, kind: 'mean' | 'total'): MomentResult {
     };
   }
   const { codes, levels } = column;
-  const present = a.present;
   const L = levels.length;
   // Σ w per level over present rows, summed in row order by prepare's scan.
   let sums = a.levelSums;
   if (sums === null || sums.length !== L) {
+    const present = a.present;
     sums = new Float64Array(L);
     for (let i = 0; i < codes.length; i++) if (present[i]) sums[codes[i]!]! += weights[i]!;
   }
@@ -92,7 +92,9 @@ function moments(a: Analysis, kind: 'mean' | 'total'): MomentResult {
   const populationVariance = () =>
     shares.map((_, j) => weightedVariance(a, (i) => (codes[i] === j ? 1 : 0) - shares[j]!));
   const replicates = (design: ReplicateDesign) =>
-    replicateLevelMoments(design, codes, L, present, kind, kind === 'mean' ? shares : sums);
+    replicateLevelMoments(design, codes, L, a.present, kind, kind === 'mean' ? shares : sums);
+  // (the rows' mask made only if read: sums made by the scan do not read it)
+  const rows = () => a.present;
   if (kind === 'mean') {
     return {
       estimates: shares,
@@ -101,7 +103,7 @@ function moments(a: Analysis, kind: 'mean' | 'total'): MomentResult {
       influence: categoricalInfluence(
         codes,
         weights,
-        present,
+        rows,
         1 / sumW,
         shares,
         a.clusterSums ?? null,
@@ -116,7 +118,7 @@ function moments(a: Analysis, kind: 'mean' | 'total'): MomentResult {
     influence: categoricalInfluence(
       codes,
       weights,
-      present,
+      rows,
       1,
       new Float64Array(L),
       a.clusterSums ?? null,

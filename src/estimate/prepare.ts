@@ -124,12 +124,18 @@ function analyse(
   // with a value, and their mask is made only if something reads it (the mean and its variance
   // do not, unless lonely PSUs make a linearization variance depend on the PSUs with a row: 1 MB
   // less to allocate and write per million rows).
+  // A categorical variable's mean or total on a whole linearization design likewise: its scan
+  // sums what the variance needs per PSU, and the rows with a level need not be marked.
   const unmarked =
     domain === null &&
-    column.kind === 'numeric' &&
-    clusterSums === 'mean' &&
     !rowsOnly &&
-    (design.type === 'replicate' || (!isCalibrated(design) && !needsPresence(design)));
+    (column.kind === 'numeric'
+      ? clusterSums === 'mean' &&
+        (design.type === 'replicate' || (!isCalibrated(design) && !needsPresence(design)))
+      : (clusterSums === 'mean' || clusterSums === 'total') &&
+        design.type === 'linearization' &&
+        !isCalibrated(design) &&
+        !needsPresence(design));
   const marked = unmarked ? null : new Uint8Array(n);
   const weights = design.weights;
   const sumClusters =
@@ -219,9 +225,14 @@ function analyse(
   let present = marked;
   const rows = () => {
     if (present === null) {
-      const y = (column as Extract<Column, { kind: 'numeric' }>).values;
       present = new Uint8Array(n);
-      for (let i = 0; i < n; i++) present[i] = Number.isNaN(y[i]!) ? 0 : 1;
+      if (column.kind === 'numeric') {
+        const y = column.values;
+        for (let i = 0; i < n; i++) present[i] = Number.isNaN(y[i]!) ? 0 : 1;
+      } else {
+        const codes = column.codes;
+        for (let i = 0; i < n; i++) present[i] = codes[i]! < 0 ? 0 : 1;
+      }
     }
     return present;
   };
@@ -787,6 +798,37 @@ function totalSums(
 }
 
 /**
+ * {@link scanCodes}' pass with sums per cluster on a whole design, not marking the rows: Σ w per
+ * (cluster, level) and per cluster; returns the rows with a level, those without, and the first
+ * of those.
+ */
+function wholeCodeCells(
+  codes: Int32Array,
+  nLevels: number,
+  weights: Float64Array,
+  rowCluster: Int32Array,
+  cells: Float64Array,
+  clusterW: Float64Array,
+): [number, number, number] {
+  let base = 0;
+  let nMissing = 0;
+  let firstMissing = -1;
+  for (let i = 0; i < codes.length; i++) {
+    const code = codes[i]!;
+    if (code < 0) {
+      if (nMissing++ === 0) firstMissing = i;
+      continue;
+    }
+    base++;
+    const w = weights[i]!;
+    const c = rowCluster[i]!;
+    clusterW[c]! += w;
+    cells[c * nLevels + code]! += w;
+  }
+  return [base, nMissing, firstMissing];
+}
+
+/**
  * One pass over a categorical column: marks present rows, counts, sums weights (also per level).
  * With `rowCluster`, also Σ w per (cluster, level) and per cluster, in row order (as
  * `categoricalInfluence` adds them), and with `mark` the clusters with a present row.
@@ -796,7 +838,7 @@ function scanCodes(
   nLevels: number,
   weights: Float64Array,
   domain: Uint8Array | null,
-  present: Uint8Array,
+  present: Uint8Array | null,
   rowCluster: Int32Array | null,
   nClusters: number,
   mark: boolean,
@@ -814,7 +856,7 @@ function scanCodes(
         if (nMissing++ === 0) firstMissing = i;
         continue;
       }
-      present[i] = 1;
+      present![i] = 1;
       const w = weights[i]!;
       sumW += w;
       levelSums[code]! += w;
@@ -837,20 +879,28 @@ function scanCodes(
   const cells = new Float64Array(nClusters * nLevels);
   const clusterW = new Float64Array(nClusters);
   const seen = mark ? new Uint8Array(nClusters) : null;
-  for (let i = 0; i < codes.length; i++) {
-    if (domain !== null && domain[i] === 0) continue;
-    const code = codes[i]!;
-    if (code < 0) {
-      if (nMissing++ === 0) firstMissing = i;
-      continue;
+  if (present === null) {
+    // a whole design, its rows not marked (see prepare)
+    const counts = wholeCodeCells(codes, nLevels, weights, rowCluster, cells, clusterW);
+    base = counts[0]!;
+    nMissing = counts[1]!;
+    firstMissing = counts[2]!;
+  } else {
+    for (let i = 0; i < codes.length; i++) {
+      if (domain !== null && domain[i] === 0) continue;
+      const code = codes[i]!;
+      if (code < 0) {
+        if (nMissing++ === 0) firstMissing = i;
+        continue;
+      }
+      present[i] = 1;
+      base++;
+      const w = weights[i]!;
+      const c = rowCluster[i]!;
+      clusterW[c]! += w;
+      cells[c * nLevels + code]! += w;
+      if (seen !== null) seen[c] = 1;
     }
-    present[i] = 1;
-    base++;
-    const w = weights[i]!;
-    const c = rowCluster[i]!;
-    clusterW[c]! += w;
-    cells[c * nLevels + code]! += w;
-    if (seen !== null) seen[c] = 1;
   }
   // Σ w per level and in all from the cells, cluster by cluster (so a level that every row has
   // gets a share of exactly 1: its sum and the total are the same additions).

@@ -116,21 +116,30 @@ export function numericInfluence(
 
 /**
  * Influence of a categorical variable's level shares or counts: for present rows
- * `factor · w_i · (indicator(level_i) − centre)`, 0 elsewhere.
+ * `factor · w_i · (indicator(level_i) − centre)`, 0 elsewhere. The rows may be given as a
+ * function making their mask when first asked for (sums made by the scan do not ask).
  */
 export function categoricalInfluence(
   codes: Int32Array,
   weights: Float64Array,
-  present: Uint8Array,
+  rows: Uint8Array | (() => Uint8Array),
   factor: number,
   centre: Float64Array,
   cached: ClusterSums | null = null,
 ): Influence {
   const p = centre.length;
+  let mask = typeof rows === 'function' ? null : rows;
+  const presentRows = () => {
+    mask ??= (rows as () => Uint8Array)();
+    return mask;
+  };
   return withRememberedSums({
     p,
-    present,
+    get present() {
+      return presentRows();
+    },
     dense() {
+      const present = presentRows();
       const columns = Array.from({ length: p }, () => new Float64Array(codes.length));
       for (let i = 0; i < codes.length; i++) {
         if (!present[i]) continue;
@@ -155,7 +164,7 @@ export function categoricalInfluence(
       } else {
         sumW = new Float64Array(nClusters);
         seen = mark ? new Uint8Array(nClusters) : null;
-        levelsByCluster(codes, weights, present, rowCluster, p, totals, sumW, seen);
+        levelsByCluster(codes, weights, presentRows(), rowCluster, p, totals, sumW, seen);
       }
       for (let c = 0; c < nClusters; c++) {
         const s = sumW[c]!;

@@ -4,7 +4,9 @@
  * instead. The same rows as a domain (every row kept) take the path that marks them: the two must
  * agree bit for bit, on linearization designs (with lonely PSUs, whose variance reads the rows'
  * mask, and calibrated) and replicate designs (replicates that are per-PSU factors, summed per
- * PSU, and arbitrary ones, summed row by row).
+ * PSU, and arbitrary ones, summed row by row). A categorical variable's shares and counts on a
+ * whole linearization design do not mark their rows either (the scan sums per PSU what the
+ * variance needs).
  */
 import { describe, expect, it } from 'vitest';
 import { fromColumns } from '../../src/data/frame.js';
@@ -13,7 +15,7 @@ import { asRepDesign, svyRepDesign } from '../../src/design/replicate.js';
 import { subset } from '../../src/design/subset.js';
 import type { SurveyDesign } from '../../src/design/types.js';
 import { svyContrast } from '../../src/estimate/contrast.js';
-import { svyMean } from '../../src/estimate/mean.js';
+import { svyMean, svyTotal } from '../../src/estimate/mean.js';
 import { calibrate } from '../../src/weighting/calibrate.js';
 
 function rng(seed: number) {
@@ -30,6 +32,9 @@ const columns = {
   y: Array.from({ length: n }, () => (r() < 0.08 ? null : Math.round(r() * 5000) / 7)),
   x: Array.from({ length: n }, () => r() * 10),
   sex: Array.from({ length: n }, () => (r() < 0.5 ? 'f' : 'm')),
+  attitude: Array.from({ length: n }, () =>
+    r() < 0.05 ? null : ['a', 'b', 'c'][Math.floor(3 * r())]!,
+  ),
   // stratum 9 has one PSU (lonely)
   stratum: Array.from({ length: n }, (_, i) => (i < 10 ? 9 : Math.floor(i / 40) % 3)),
   // (10 PSUs of 40 rows: few enough that the jackknife's replicates are summed per PSU)
@@ -86,6 +91,36 @@ describe('svyMean on a whole design and on the same rows as a domain', () => {
         [1, -1],
       );
       expect(both.se).toBeCloseTo(same.se, 12);
+    });
+  }
+});
+
+describe('svyMean / svyTotal of a categorical variable on a whole design and as a domain', () => {
+  for (const [name, design] of designs) {
+    it(name, () => {
+      for (const f of [svyMean, svyTotal]) {
+        const whole = f(design, 'attitude');
+        const domain = f(
+          subset(design, () => true),
+          'attitude',
+        );
+        expect(whole.map((row) => [row.level, row.estimate, row.se, row.n, row.nMissing])).toEqual(
+          domain.map((row) => [row.level, row.estimate, row.se, row.n, row.nMissing]),
+        );
+        // the rows' mask, made when a contrast with another variable asks for it
+        const both = svyContrast([...whole, ...f(design, 'x')], [1, 0, 0, -1]);
+        const same = svyContrast(
+          [
+            ...domain,
+            ...f(
+              subset(design, () => true),
+              'x',
+            ),
+          ],
+          [1, 0, 0, -1],
+        );
+        expect(both.se).toBeCloseTo(same.se, 12);
+      }
     });
   }
 });
