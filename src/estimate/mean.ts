@@ -6,7 +6,9 @@ import { findColumn, getColumn } from '../data/frame.js';
 import { workingDesign } from '../design/scale.js';
 import type { SurveyDesign } from '../design/types.js';
 import { EstimationError } from '../errors.js';
+import { isCalibrated } from '../variance/calibration.js';
 import type { Influence } from '../variance/influence.js';
+import { needsPresence } from '../variance/linearization.js';
 import { type EstimateTable, toEstimateTable, uniqueLabels } from './estimate-table.js';
 import { checkFinite, rescaleTotals } from './finite.js';
 import { groupColumn, groupMoments } from './group-moments.js';
@@ -198,7 +200,12 @@ function oneVariable(
   // On a replicate design, the replicate estimates are kept for the block (and taken from the
   // one pass over all of svyBy's groups when this is one of them).
   let replicates: ReplicateEstimates | null = null;
-  const V = estimateVariance(design, m.influence, a.present, (d) => {
+  // The rows' mask only where the variance reads it: a linearization variance that is not
+  // calibrated and depends on which PSUs have a row (lonely PSUs). Elsewhere it is not read (a
+  // whole design's numeric mean then never makes it: see prepare).
+  const rowsRead =
+    design.type === 'linearization' && !isCalibrated(design) && needsPresence(design);
+  const V = estimateVariance(design, m.influence, rowsRead ? a.present : null, (d) => {
     replicates = groupMomentReplicates(d, a, kind, m.estimates) ?? m.replicates(d);
     return replicates;
   });
@@ -209,7 +216,9 @@ function oneVariable(
     covariance: V,
     design,
     influence: m.influence,
-    present: a.present,
+    get present() {
+      return a.present;
+    },
     replicates,
   });
   return rows;

@@ -36,7 +36,7 @@ export function totalMoments(a: Analysis): MomentResult {
 }
 
 function moments(a: Analysis, kind: 'mean' | 'total'): MomentResult {
-  const { column, present, weights, sumW } = a;
+  const { column, weights, sumW } = a;
   if (kind === 'mean' && !(sumW > 0)) {
     throw new EstimationError(
       'ZERO_WEIGHT_DOMAIN',
@@ -55,11 +55,24 @@ function moments(a: Analysis, kind: 'mean' | 'total'): MomentResult {
     return {
       estimates,
       levels: null,
-      replicates: (design) => replicateMoments(design, [y], present, kind, estimates),
+      replicates: (design) =>
+        // (on a whole design a mean's rows are those with a value: the sums test the values)
+        kind === 'mean' && a.design.domain === null
+          ? replicateMoments(design, [y], null, kind, estimates, true)
+          : replicateMoments(design, [y], a.present, kind, estimates),
       influence:
         kind === 'mean'
-          ? numericInfluence(y, weights, present, 1 / sumW, a.meanY)
-          : numericInfluence(y, weights, present, 1, 0, a.clusterSums ?? null),
+          ? // (the rows' mask made only if read: on a whole design the sums test the values)
+            numericInfluence(
+              y,
+              weights,
+              () => a.present,
+              1 / sumW,
+              a.meanY,
+              null,
+              a.design.domain === null,
+            )
+          : numericInfluence(y, weights, a.present, 1, 0, a.clusterSums ?? null),
       populationVariance: () => {
         const mean = a.meanY;
         return Float64Array.of(weightedVariance(a, (i) => y[i]! - mean));
@@ -71,6 +84,7 @@ function moments(a: Analysis, kind: 'mean' | 'total'): MomentResult {
   // Σ w per level over present rows, summed in row order by prepare's scan.
   let sums = a.levelSums;
   if (sums === null || sums.length !== L) {
+    const present = a.present;
     sums = new Float64Array(L);
     for (let i = 0; i < codes.length; i++) if (present[i]) sums[codes[i]!]! += weights[i]!;
   }
@@ -78,7 +92,9 @@ function moments(a: Analysis, kind: 'mean' | 'total'): MomentResult {
   const populationVariance = () =>
     shares.map((_, j) => weightedVariance(a, (i) => (codes[i] === j ? 1 : 0) - shares[j]!));
   const replicates = (design: ReplicateDesign) =>
-    replicateLevelMoments(design, codes, L, present, kind, kind === 'mean' ? shares : sums);
+    replicateLevelMoments(design, codes, L, a.present, kind, kind === 'mean' ? shares : sums);
+  // (the rows' mask made only if read: sums made by the scan do not read it)
+  const rows = () => a.present;
   if (kind === 'mean') {
     return {
       estimates: shares,
@@ -87,7 +103,7 @@ function moments(a: Analysis, kind: 'mean' | 'total'): MomentResult {
       influence: categoricalInfluence(
         codes,
         weights,
-        present,
+        rows,
         1 / sumW,
         shares,
         a.clusterSums ?? null,
@@ -102,7 +118,7 @@ function moments(a: Analysis, kind: 'mean' | 'total'): MomentResult {
     influence: categoricalInfluence(
       codes,
       weights,
-      present,
+      rows,
       1,
       new Float64Array(L),
       a.clusterSums ?? null,
@@ -118,15 +134,17 @@ function moments(a: Analysis, kind: 'mean' | 'total'): MomentResult {
 function replicateMoments(
   design: ReplicateDesign,
   columns: Float64Array[],
-  present: Uint8Array,
+  present: Uint8Array | null,
   kind: 'mean' | 'total',
   full: Float64Array,
+  valued = false,
 ): ReplicateEstimates {
   const p = columns.length;
   const sums = replicateWeightedSumsMany(
     design,
     kind === 'mean' ? [...columns, null] : columns,
     present,
+    valued,
   );
   const reps = sums.reps.map((r) => {
     if (kind === 'total') return r.slice(0, p);

@@ -6,7 +6,7 @@
 import { getColumn } from '../data/frame.js';
 import type { Column } from '../data/types.js';
 import { degreesOfFreedom } from '../design/df.js';
-import type { SurveyDesign } from '../design/types.js';
+import type { Stage, SurveyDesign } from '../design/types.js';
 import { EstimationError } from '../errors.js';
 import { qt } from '../stats/distributions.js';
 import { isCalibrated } from '../variance/calibration.js';
@@ -61,6 +61,11 @@ export interface Analysis {
    * (0 otherwise).
    */
   readonly nonBinary: number;
+  /**
+   * For a {@link prepareRows} scan on a linearization design: per stage-1 cluster, 1 when it has
+   * a present row of non-zero weight (what R's `degf` counts, see `clusterDf`).
+   */
+  readonly weightedClusters?: Uint8Array | null;
 }
 
 /**
@@ -84,13 +89,54 @@ export function prepare(
   opts: EstimateOptions = {},
   clusterSums: 'mean' | 'total' | 'share' | null = null,
 ): Analysis {
+  return analyse(design, variable, opts, clusterSums, false);
+}
+
+/**
+ * {@link prepare} for an estimator that needs the rows and their Σ w only (quantiles): the scan
+ * of a numeric variable finds the rows and sums the weights, nothing else (about half the cost of
+ * a mean's scan, whose compensated sums such an estimator never reads); Σ w y, the mean and
+ * `finite` are summed on first read.
+ * @throws {EstimationError} as {@link prepare}.
+ */
+export function prepareRows(
+  design: SurveyDesign,
+  variable: string,
+  opts: EstimateOptions = {},
+): Analysis {
+  return analyse(design, variable, opts, null, true);
+}
+
+function analyse(
+  design: SurveyDesign,
+  variable: string,
+  opts: EstimateOptions,
+  clusterSums: 'mean' | 'total' | 'share' | null,
+  rowsOnly: boolean,
+): Analysis {
   const column = getColumn(design.data, variable);
   if (clusterSums === 'share' && column.kind === 'categorical') {
-    return prepare(design, variable, opts, null);
+    return analyse(design, variable, opts, null, false);
   }
   const n = design.data.nrow;
   const domain = design.domain;
-  const present = new Uint8Array(n);
+  // A numeric mean's scan on a whole design does not mark the rows it used: they are the rows
+  // with a value, and their mask is made only if something reads it (the mean and its variance
+  // do not, unless lonely PSUs make a linearization variance depend on the PSUs with a row: 1 MB
+  // less to allocate and write per million rows).
+  // A categorical variable's mean or total on a whole linearization design likewise: its scan
+  // sums what the variance needs per PSU, and the rows with a level need not be marked.
+  const unmarked =
+    domain === null &&
+    !rowsOnly &&
+    (column.kind === 'numeric'
+      ? clusterSums === 'mean' &&
+        (design.type === 'replicate' || (!isCalibrated(design) && !needsPresence(design)))
+      : (clusterSums === 'mean' || clusterSums === 'total') &&
+        design.type === 'linearization' &&
+        !isCalibrated(design) &&
+        !needsPresence(design));
+  const marked = unmarked ? null : new Uint8Array(n);
   const weights = design.weights;
   const sumClusters =
     clusterSums !== null &&
@@ -106,28 +152,36 @@ export function prepare(
           column.values,
           weights,
           domain,
-          present,
+          marked!,
           stage?.rowCluster ?? null,
           stage?.nClusters ?? 0,
           mark,
         )
       : column.kind === 'numeric'
-        ? scanNumeric(
-            column.values,
-            weights,
-            domain,
-            present,
-            stage?.rowCluster ?? null,
-            stage?.nClusters ?? 0,
-            mark,
-            clusterSums === 'total',
-          )
+        ? rowsOnly
+          ? scanRows(
+              column.values,
+              weights,
+              domain,
+              marked!,
+              design.type === 'linearization' ? design.stages[0]! : null,
+            )
+          : scanNumeric(
+              column.values,
+              weights,
+              domain,
+              marked,
+              stage?.rowCluster ?? null,
+              stage?.nClusters ?? 0,
+              mark,
+              clusterSums === 'total',
+            )
         : scanCodes(
             column.codes,
             column.levels.length,
             weights,
             domain,
-            present,
+            marked!,
             stage?.rowCluster ?? null,
             stage?.nClusters ?? 0,
             mark,
@@ -150,42 +204,73 @@ export function prepare(
     );
   }
   let w: Float64Array | null = null;
-  // What the scan left out (Σ w y for a mean, the mean for a total) is summed on first read.
-  // A scan for a total leaves out the mean: it is computed on first read.
+  // A scan for a total leaves out the mean, a scan of the rows only (`rowsOnly`) Σ w y, the
+  // mean and `finite` too: they are computed on first read.
   let meanY = counts.meanY;
-  let partial = column.kind === 'numeric' && clusterSums === 'total';
-  const mean = () => {
+  let sumWY = counts.sumWY;
+  let finite = counts.finite;
+  let partial = column.kind === 'numeric' && (clusterSums === 'total' || rowsOnly);
+  const complete = () => {
     if (partial) {
       partial = false;
       const y = (column as Extract<Column, { kind: 'numeric' }>).values;
-      meanY = scanNumeric(y, weights, domain, new Uint8Array(n), null, 0, false, false).meanY;
+      const full = scanNumeric(y, weights, domain, new Uint8Array(n), null, 0, false, false);
+      meanY = full.meanY;
+      if (rowsOnly) {
+        sumWY = full.sumWY;
+        finite = full.finite;
+      }
     }
-    return meanY;
+  };
+  let present = marked;
+  const rows = () => {
+    if (present === null) {
+      present = new Uint8Array(n);
+      if (column.kind === 'numeric') {
+        const y = column.values;
+        for (let i = 0; i < n; i++) present[i] = Number.isNaN(y[i]!) ? 0 : 1;
+      } else {
+        const codes = column.codes;
+        for (let i = 0; i < n; i++) present[i] = codes[i]! < 0 ? 0 : 1;
+      }
+    }
+    return present;
   };
   return {
     design,
     variable,
     column,
-    present,
+    get present() {
+      return rows();
+    },
     weights,
     get w() {
       if (w === null) {
+        const mask = rows();
         w = new Float64Array(n);
-        for (let i = 0; i < n; i++) if (present[i]) w[i] = weights[i]!;
+        for (let i = 0; i < n; i++) if (mask[i]) w[i] = weights[i]!;
       }
       return w;
     },
     n: base,
     nMissing,
     sumW,
-    sumWY: counts.sumWY,
-    get meanY() {
-      return mean();
+    get sumWY() {
+      if (rowsOnly) complete();
+      return sumWY;
     },
-    finite: counts.finite,
+    get meanY() {
+      complete();
+      return meanY;
+    },
+    get finite() {
+      if (rowsOnly) complete();
+      return finite;
+    },
     levelSums,
     clusterSums: counts.clusters,
     nonBinary: counts.nonBinary ?? 0,
+    weightedClusters: counts.weightedClusters ?? null,
   };
 }
 
@@ -202,6 +287,102 @@ interface Scan {
   clusters: ClusterSums | null;
   /** Present values other than 0 and 1 (`'share'` scans only). */
   nonBinary?: number;
+  /** Stage-1 clusters with a present row of non-zero weight ({@link scanRows} only). */
+  weightedClusters?: Uint8Array | null;
+}
+
+/**
+ * A numeric column's scan for {@link prepareRows}: marks present rows, counts, and sums the
+ * weights (a plain sum in row order, as {@link scanNumeric}'s Σ w); with a stage, marks its
+ * clusters with a present row of non-zero weight (the degrees of freedom then need no pass of
+ * their own).
+ */
+function scanRows(
+  y: Float64Array,
+  weights: Float64Array,
+  domain: Uint8Array | null,
+  present: Uint8Array,
+  stage: Stage | null,
+): Scan {
+  const out = new Float64Array(SUMS);
+  const rowCluster = stage?.rowCluster ?? null;
+  const seen = stage === null ? null : new Uint8Array(stage.nClusters);
+  if (domain === null) rowSums(y, weights, present, rowCluster, seen, out);
+  else domainRowSums(y, weights, domain, present, rowCluster, seen, out);
+  return {
+    weightedClusters: seen,
+    base: out[BASE]!,
+    nMissing: out[MISSING]!,
+    sumW: out[SUM_W]!,
+    sumWY: Number.NaN,
+    meanY: Number.NaN,
+    finite: true,
+    firstMissing: out[FIRST_MISSING]!,
+    levelSums: null,
+    clusters: null,
+  };
+}
+
+/** {@link scanRows}'s loop on a whole design (no domain to test). */
+function rowSums(
+  y: Float64Array,
+  weights: Float64Array,
+  present: Uint8Array,
+  rowCluster: Int32Array | null,
+  seen: Uint8Array | null,
+  out: Float64Array,
+) {
+  let base = 0;
+  let nMissing = 0;
+  let firstMissing = -1;
+  let sumW = 0;
+  for (let i = 0; i < y.length; i++) {
+    if (Number.isNaN(y[i]!)) {
+      if (nMissing++ === 0) firstMissing = i;
+      continue;
+    }
+    present[i] = 1;
+    base++;
+    const w = weights[i]!;
+    sumW += w;
+    if (seen !== null && w !== 0) seen[rowCluster![i]!] = 1;
+  }
+  out[BASE] = base;
+  out[MISSING] = nMissing;
+  out[FIRST_MISSING] = firstMissing;
+  out[SUM_W] = sumW;
+}
+
+/** {@link scanRows}'s loop in a domain. */
+function domainRowSums(
+  y: Float64Array,
+  weights: Float64Array,
+  domain: Uint8Array,
+  present: Uint8Array,
+  rowCluster: Int32Array | null,
+  seen: Uint8Array | null,
+  out: Float64Array,
+) {
+  let base = 0;
+  let nMissing = 0;
+  let firstMissing = -1;
+  let sumW = 0;
+  for (let i = 0; i < y.length; i++) {
+    if (domain[i] === 0) continue;
+    if (Number.isNaN(y[i]!)) {
+      if (nMissing++ === 0) firstMissing = i;
+      continue;
+    }
+    present[i] = 1;
+    base++;
+    const w = weights[i]!;
+    sumW += w;
+    if (seen !== null && w !== 0) seen[rowCluster![i]!] = 1;
+  }
+  out[BASE] = base;
+  out[MISSING] = nMissing;
+  out[FIRST_MISSING] = firstMissing;
+  out[SUM_W] = sumW;
 }
 
 /**
@@ -340,7 +521,7 @@ function scanNumeric(
   y: Float64Array,
   weights: Float64Array,
   domain: Uint8Array | null,
-  present: Uint8Array,
+  present: Uint8Array | null,
   rowCluster: Int32Array | null,
   nClusters: number,
   mark: boolean,
@@ -349,22 +530,32 @@ function scanNumeric(
   const clusterWY = new Float64Array(nClusters);
   const seen = mark ? new Uint8Array(nClusters) : null;
   const out = new Float64Array(SUMS);
-  if (totalOnly) totalSums(y, weights, domain, present, rowCluster, clusterWY, seen, out);
-  else meanSums(y, weights, domain, present, out);
+  let meanY = Number.NaN;
+  if (totalOnly) totalSums(y, weights, domain, present!, rowCluster, clusterWY, seen, out);
+  else {
+    // The mean's rule (see meanSums) needs Σ w (y − y₀) only when the mean is within rounding of
+    // y₀: a first scan without it, and meanSums only then. (`present` null: a whole design's
+    // rows are not marked, see prepare.)
+    if (present === null) wholeMeanSums(y, weights, out);
+    else markedMeanSums(y, weights, domain, present, out);
+    const sumW = out[SUM_W]!;
+    const total = out[SUM_WY]! + out[ERR_WY]!;
+    if (sumW > 0) {
+      meanY = total / sumW;
+      if (!clearOfFirstValue(meanY, out)) {
+        meanSums(y, weights, domain, present ?? new Uint8Array(y.length), out);
+        if (out[SUM_WD]! + out[ERR_WD]! === 0) meanY = out[SHIFT]!;
+      }
+    }
+  }
   const sumW = out[SUM_W]!;
   const total = out[SUM_WY]! + out[ERR_WY]!;
-  const shift = out[SHIFT]!;
   return {
     base: out[BASE]!,
     nMissing: out[MISSING]!,
     sumW,
     sumWY: total,
-    meanY:
-      !(sumW > 0) || totalOnly
-        ? Number.NaN
-        : out[SUM_WD]! + out[ERR_WD]! === 0
-          ? shift
-          : total / sumW,
+    meanY,
     finite: Number.isFinite(total),
     firstMissing: out[FIRST_MISSING]!,
     levelSums: null,
@@ -388,7 +579,125 @@ const SHIFT = 6;
 const SUM_WD = 7;
 const ERR_WD = 8;
 const NON_BINARY = 9;
-const SUMS = 10;
+const MAX_ABS_Y = 10;
+const SUM_ABS_W = 11;
+const SUMS = 12;
+
+/**
+ * Whether the mean's rule (y₀ when the compensated Σ w (y − y₀) is 0, else Σ w y / Σ w) certainly
+ * gives `mean` = Σ w y / Σ w, from the sums of {@link wholeMeanSums}: when the mean is farther
+ * from y₀ than rounding could take it were Σ w (y − y₀) 0. With n rows, u = 2⁻⁵³, M = max |y|,
+ * A = Σ |w| and W = Σ w: each term of Σ w (y − y₀) is within 2u of w (y − y₀), and a compensated
+ * sum that is 0 is within 2γₙ² Σ |terms| of their exact sum (γₙ = nu / (1 − nu)), so then
+ * |Σ w y / Σ w − y₀| ≤ (4.1u + 2.1γₙ²) M A / |W|; the compensated Σ w y is within
+ * (2.1u + 1.1γₙ²) A M of its exact value and the plain Σ w within γₙ A, so the computed mean is
+ * within about (n + 7) u M (A / W)² + u |mean| of the exact one. The test allows 4 (n + 8) u M
+ * (A / W)², u |mean| and n times the smallest subnormal (an underflowed product) over W.
+ * Otherwise (a mean within about 1e-9 relative of y₀, e.g. every value the same) the caller sums
+ * Σ w (y − y₀) to decide, as before: the same answer either way, one pass fewer.
+ */
+function clearOfFirstValue(mean: number, out: Float64Array): boolean {
+  const n = out[BASE]!;
+  const W = out[SUM_W]!;
+  const ratio = out[SUM_ABS_W]! / W;
+  const u = Number.EPSILON / 2;
+  if (!(n * u < 1e-3)) return false;
+  const tolerance =
+    4 * (n + 8) * u * out[MAX_ABS_Y]! * ratio * ratio +
+    u * Math.abs(mean) +
+    ((n + 1) * Number.MIN_VALUE) / W;
+  // (false for NaN and infinite sums: the caller then decides the slow way)
+  return Math.abs(mean - out[SHIFT]!) > tolerance;
+}
+
+/**
+ * A mean's first scan on a whole design: counts, Σ w, Σ |w|, the compensated Σ w y (as
+ * {@link meanSums}), the first value y₀ and max |y|; the rows with a value are not marked.
+ */
+function wholeMeanSums(y: Float64Array, weights: Float64Array, out: Float64Array): void {
+  let base = 0;
+  let nMissing = 0;
+  let firstMissing = -1;
+  let sumW = 0;
+  let sumAbsW = 0;
+  let sumWY = 0;
+  let errWY = 0;
+  let shift = 0;
+  let maxAbs = 0;
+  for (let i = 0; i < y.length; i++) {
+    const v = y[i]!;
+    if (Number.isNaN(v)) {
+      if (nMissing++ === 0) firstMissing = i;
+      continue;
+    }
+    if (base === 0) shift = v;
+    base++;
+    const w = weights[i]!;
+    sumW += w;
+    sumAbsW += Math.abs(w);
+    maxAbs = Math.max(maxAbs, Math.abs(v));
+    const wy = w * v;
+    const t = sumWY + wy;
+    errWY += Math.abs(sumWY) >= Math.abs(wy) ? sumWY - t + wy : wy - t + sumWY;
+    sumWY = t;
+  }
+  out[BASE] = base;
+  out[MISSING] = nMissing;
+  out[FIRST_MISSING] = firstMissing;
+  out[SUM_W] = sumW;
+  out[SUM_WY] = sumWY;
+  out[ERR_WY] = errWY;
+  out[SHIFT] = shift;
+  out[MAX_ABS_Y] = maxAbs;
+  out[SUM_ABS_W] = sumAbsW;
+}
+
+/** {@link wholeMeanSums} marking the rows used in `present`, in a domain (or all: `null`). */
+function markedMeanSums(
+  y: Float64Array,
+  weights: Float64Array,
+  domain: Uint8Array | null,
+  present: Uint8Array,
+  out: Float64Array,
+): void {
+  let base = 0;
+  let nMissing = 0;
+  let firstMissing = -1;
+  let sumW = 0;
+  let sumAbsW = 0;
+  let sumWY = 0;
+  let errWY = 0;
+  let shift = 0;
+  let maxAbs = 0;
+  for (let i = 0; i < y.length; i++) {
+    if (domain !== null && domain[i] === 0) continue;
+    const v = y[i]!;
+    if (Number.isNaN(v)) {
+      if (nMissing++ === 0) firstMissing = i;
+      continue;
+    }
+    present[i] = 1;
+    if (base === 0) shift = v;
+    base++;
+    const w = weights[i]!;
+    sumW += w;
+    sumAbsW += Math.abs(w);
+    maxAbs = Math.max(maxAbs, Math.abs(v));
+    const wy = w * v;
+    const t = sumWY + wy;
+    errWY += Math.abs(sumWY) >= Math.abs(wy) ? sumWY - t + wy : wy - t + sumWY;
+    sumWY = t;
+  }
+  out[BASE] = base;
+  out[MISSING] = nMissing;
+  out[FIRST_MISSING] = firstMissing;
+  out[SUM_W] = sumW;
+  out[SUM_WY] = sumWY;
+  out[ERR_WY] = errWY;
+  out[SHIFT] = shift;
+  out[MAX_ABS_Y] = maxAbs;
+  out[SUM_ABS_W] = sumAbsW;
+}
 
 /** A mean's scan (no sums per cluster): Σ w, the compensated Σ w y and Σ w (y − y₀). */
 function meanSums(
@@ -489,6 +798,37 @@ function totalSums(
 }
 
 /**
+ * {@link scanCodes}' pass with sums per cluster on a whole design, not marking the rows: Σ w per
+ * (cluster, level) and per cluster; returns the rows with a level, those without, and the first
+ * of those.
+ */
+function wholeCodeCells(
+  codes: Int32Array,
+  nLevels: number,
+  weights: Float64Array,
+  rowCluster: Int32Array,
+  cells: Float64Array,
+  clusterW: Float64Array,
+): [number, number, number] {
+  let base = 0;
+  let nMissing = 0;
+  let firstMissing = -1;
+  for (let i = 0; i < codes.length; i++) {
+    const code = codes[i]!;
+    if (code < 0) {
+      if (nMissing++ === 0) firstMissing = i;
+      continue;
+    }
+    base++;
+    const w = weights[i]!;
+    const c = rowCluster[i]!;
+    clusterW[c]! += w;
+    cells[c * nLevels + code]! += w;
+  }
+  return [base, nMissing, firstMissing];
+}
+
+/**
  * One pass over a categorical column: marks present rows, counts, sums weights (also per level).
  * With `rowCluster`, also Σ w per (cluster, level) and per cluster, in row order (as
  * `categoricalInfluence` adds them), and with `mark` the clusters with a present row.
@@ -498,7 +838,7 @@ function scanCodes(
   nLevels: number,
   weights: Float64Array,
   domain: Uint8Array | null,
-  present: Uint8Array,
+  present: Uint8Array | null,
   rowCluster: Int32Array | null,
   nClusters: number,
   mark: boolean,
@@ -516,7 +856,7 @@ function scanCodes(
         if (nMissing++ === 0) firstMissing = i;
         continue;
       }
-      present[i] = 1;
+      present![i] = 1;
       const w = weights[i]!;
       sumW += w;
       levelSums[code]! += w;
@@ -539,20 +879,28 @@ function scanCodes(
   const cells = new Float64Array(nClusters * nLevels);
   const clusterW = new Float64Array(nClusters);
   const seen = mark ? new Uint8Array(nClusters) : null;
-  for (let i = 0; i < codes.length; i++) {
-    if (domain !== null && domain[i] === 0) continue;
-    const code = codes[i]!;
-    if (code < 0) {
-      if (nMissing++ === 0) firstMissing = i;
-      continue;
+  if (present === null) {
+    // a whole design, its rows not marked (see prepare)
+    const counts = wholeCodeCells(codes, nLevels, weights, rowCluster, cells, clusterW);
+    base = counts[0]!;
+    nMissing = counts[1]!;
+    firstMissing = counts[2]!;
+  } else {
+    for (let i = 0; i < codes.length; i++) {
+      if (domain !== null && domain[i] === 0) continue;
+      const code = codes[i]!;
+      if (code < 0) {
+        if (nMissing++ === 0) firstMissing = i;
+        continue;
+      }
+      present[i] = 1;
+      base++;
+      const w = weights[i]!;
+      const c = rowCluster[i]!;
+      clusterW[c]! += w;
+      cells[c * nLevels + code]! += w;
+      if (seen !== null) seen[c] = 1;
     }
-    present[i] = 1;
-    base++;
-    const w = weights[i]!;
-    const c = rowCluster[i]!;
-    clusterW[c]! += w;
-    cells[c * nLevels + code]! += w;
-    if (seen !== null) seen[c] = 1;
   }
   // Σ w per level and in all from the cells, cluster by cluster (so a level that every row has
   // gets a share of exactly 1: its sum and the total are the same additions).

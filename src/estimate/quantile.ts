@@ -11,8 +11,9 @@ import { EstimationError } from '../errors.js';
 import { qbeta, qnorm, qt } from '../stats/distributions.js';
 import { approxFunction } from '../stats/spline.js';
 import { denseInfluence, type Influence } from '../variance/influence.js';
+import { clusterDf } from '../variance/linearization.js';
 import { replicateCovariance, replicateWeightedSumsMany } from '../variance/replicate.js';
-import { type Analysis, choice, confidenceLevel, intervalDf, prepare } from './prepare.js';
+import { type Analysis, choice, confidenceLevel, intervalDf, prepareRows } from './prepare.js';
 import type { Estimate } from './types.js';
 import { estimateVariance } from './variance.js';
 
@@ -193,7 +194,8 @@ function quantileOn(
       );
     }
   }
-  const a = prepare(design, variable);
+  // (its rows and Σ w: the mean's sums are not needed)
+  const a = prepareRows(design, variable);
   if (a.column.kind !== 'numeric') {
     throw new EstimationError(
       'NOT_NUMERIC',
@@ -214,7 +216,9 @@ function quantileOn(
     (opts.df ?? 'design') === 'design'
       ? design.type === 'replicate'
         ? replicateDfWithoutMissing(design, a)
-        : degreesOfFreedom(design, a.present)
+        : a.weightedClusters
+          ? clusterDf(design.stages[0]!, a.weightedClusters) // (counted by the scan)
+          : degreesOfFreedom(design, a.present)
       : intervalDf(a, { df: opts.df as number });
   const alpha = 1 - level;
   const ctx = new QuantileContext(
@@ -297,6 +301,8 @@ class QuantileContext {
   #select: WeightedSelect | null | undefined;
   /** The quantile rule at probability p. */
   readonly rule: (p: number) => number;
+  /** The rule at two probabilities (an interval's limits), the same as two calls of `rule`. */
+  readonly rulePair: (p1: number, p2: number) => [number, number];
   readonly values: Float64Array;
 
   /**
@@ -314,19 +320,28 @@ class QuantileContext {
     this.values = (a.column as { values: Float64Array }).values;
     const useFast =
       fast && (qrule === 'math' || qrule === 'hf1' || qrule === 'school' || qrule === 'hf2');
+    /** The histogram (built on first use); `null`: too few rows for one. */
+    const selector = () => {
+      if (this.#select === undefined) {
+        this.#select = WeightedSelect.build(this.values, a, qrule === 'school' || qrule === 'hf2');
+      }
+      return this.#select;
+    };
     this.rule = useFast
       ? (p) => {
-          if (this.#select === undefined) {
-            this.#select = WeightedSelect.build(
-              this.values,
-              a,
-              qrule === 'school' || qrule === 'hf2',
-            );
-          }
-          const v = this.#select === null ? Number.NaN : this.#select.quantile(p);
+          const v = selector()?.quantile(p) ?? Number.NaN;
           return Number.isNaN(v) ? this.sortedRule(p) : v;
         }
       : (p) => this.sortedRule(p);
+    this.rulePair = useFast
+      ? (p1, p2) => {
+          const [v1, v2] = selector()?.quantilePair(p1, p2) ?? [Number.NaN, Number.NaN];
+          return [
+            Number.isNaN(v1) ? this.sortedRule(p1) : v1,
+            Number.isNaN(v2) ? this.sortedRule(p2) : v2,
+          ];
+        }
+      : (p1, p2) => [this.sortedRule(p1), this.sortedRule(p2)];
     // Without the fast path, sort and build the rule up front, as before.
     if (!useFast) this.buildSortedRule();
   }
@@ -422,9 +437,11 @@ class QuantileContext {
         ];
       }
     }
-    const lower = Number.isNaN(pc[0]) || pc[0] < 0 ? Number.NaN : this.rule(pc[0]);
-    const upper = Number.isNaN(pc[1]) || pc[1] > 1 ? Number.NaN : this.rule(pc[1]);
-    return [lower, upper];
+    const lowerOk = !(Number.isNaN(pc[0]) || pc[0] < 0);
+    const upperOk = !(Number.isNaN(pc[1]) || pc[1] > 1);
+    // (both limits from one pass over the rows, when both are wanted)
+    if (lowerOk && upperOk) return this.rulePair(pc[0], pc[1]);
+    return [lowerOk ? this.rule(pc[0]) : Number.NaN, upperOk ? this.rule(pc[1]) : Number.NaN];
   }
 
   /**
@@ -572,6 +589,17 @@ class QuantileContext {
   }
 }
 
+/** Where a quantile's target weight falls in {@link WeightedSelect}'s histogram. */
+interface BucketAt {
+  /** The bucket. */
+  b: number;
+  /** Σ w and rows of the buckets before it. */
+  below: number;
+  before: number;
+  /** p · Σ w. */
+  target: number;
+}
+
 /**
  * The rules `'math'` (`'hf1'`) and `'school'` (`'hf2'`) without sorting. A histogram first
  * narrows the search: each row with a value and a positive weight falls in one of up to 65,536
@@ -595,9 +623,8 @@ class WeightedSelect {
   private constructor(
     private readonly values: Float64Array,
     private readonly a: Analysis,
-    /** Σ w and rows per bucket. */
-    private readonly bucketW: Float64Array,
-    private readonly bucketN: Int32Array,
+    /** Per bucket b: Σ w at 2b, its number of rows at 2b + 1. */
+    private readonly bucket: Float64Array,
     /** Per row, its bucket (0 for rows without a value or a positive weight). */
     private readonly rowBucket: Uint16Array,
     private readonly total: number,
@@ -626,11 +653,10 @@ class WeightedSelect {
     const maxKey = range[2]!;
     let shift = 0;
     while ((maxKey - minKey) / 2 ** shift >= BUCKETS) shift++;
-    const bucketW = new Float64Array(BUCKETS);
-    const bucketN = new Int32Array(BUCKETS);
+    const bucket = new Float64Array(2 * BUCKETS);
     const rowBucket = new Uint16Array(values.length);
     const sums = new Float64Array(2);
-    bucketWeights(present, weights, hi, hiAt, minKey, shift, bucketW, bucketN, rowBucket, sums);
+    bucketWeights(present, weights, hi, hiAt, minKey, shift, bucket, rowBucket, sums);
     const m = sums[0]!;
     const total = sums[1]!;
     if (m < 2) return null;
@@ -638,26 +664,64 @@ class WeightedSelect {
     // is the sorted rule's compensated cumulative sum; the margin is a generous multiple.
     const margin = total * (8 * m + 64) * DBL_EPSILON;
     if (!Number.isFinite(total) || !(total > 0)) return null;
-    return new WeightedSelect(values, a, bucketW, bucketN, rowBucket, total, margin, school);
+    return new WeightedSelect(values, a, bucket, rowBucket, total, margin, school);
   }
 
   /** The rule's value at p, or NaN when the sorted rule must decide. */
   quantile(p: number): number {
-    const { total, margin, school, bucketW, bucketN } = this;
+    const at = this.locate(p);
+    if (at === null) return Number.NaN;
+    const size = this.bucket[2 * at.b + 1]!;
+    const xv = new Float64Array(size);
+    const wv = new Float64Array(size);
+    const { present, weights } = this.a;
+    gatherBucket(this.values, present, weights, this.rowBucket, at.b, xv, wv);
+    return this.select(xv, wv, at);
+  }
+
+  /**
+   * {@link quantile} at two probabilities (an interval's limits), their buckets' rows gathered in
+   * one pass (each in row order, as {@link quantile} gathers them: the same answers).
+   */
+  quantilePair(p1: number, p2: number): [number, number] {
+    const at1 = this.locate(p1);
+    const at2 = this.locate(p2);
+    if (at1 === null || at2 === null) return [this.quantile(p1), this.quantile(p2)];
+    const x1 = new Float64Array(this.bucket[2 * at1.b + 1]!);
+    const w1 = new Float64Array(x1.length);
+    const x2 = new Float64Array(this.bucket[2 * at2.b + 1]!);
+    const w2 = new Float64Array(x2.length);
+    const { present, weights } = this.a;
+    gatherTwoBuckets(this.values, present, weights, this.rowBucket, at1.b, x1, w1, at2.b, x2, w2);
+    return [this.select(x1, w1, at1), this.select(x2, w2, at2)];
+  }
+
+  /**
+   * The bucket where the cumulative weight passes p · total, with the weight and rows before it;
+   * `null` when p · total is within the margin of 0 or of the total (the sorted rule decides).
+   */
+  private locate(p: number): BucketAt | null {
+    const { total, margin, bucket } = this;
     const target = p * total;
-    if (!(target > margin && target < total - margin)) return Number.NaN;
-    // The bucket where the cumulative weight passes the target, and the weight and rows before.
+    if (!(target > margin && target < total - margin)) return null;
     let b = 0;
     let below = 0;
     let before = 0;
-    while (b < BUCKETS - 1 && below + bucketW[b]! <= target) {
-      below += bucketW[b]!;
-      before += bucketN[b++]!;
+    while (b < BUCKETS - 1 && below + bucket[2 * b]! <= target) {
+      below += bucket[2 * b]!;
+      before += bucket[2 * b++ + 1]!;
     }
-    const xv = new Float64Array(bucketN[b]!);
-    const wv = new Float64Array(bucketN[b]!);
-    const { present, weights } = this.a;
-    gatherBucket(this.values, present, weights, this.rowBucket, b, xv, wv);
+    return { b, below, before, target };
+  }
+
+  /**
+   * The weighted quickselect among the rows of the bucket located (values `xv`, weights `wv`,
+   * reordered in place): the value, or NaN when the sorted rule must decide.
+   */
+  private select(xv: Float64Array, wv: Float64Array, at: BucketAt): number {
+    const { margin, school } = this;
+    const { before, target } = at;
+    let below = at.below;
     let lo = 0;
     let hi = xv.length;
     let seed = 0x9e3779b9;
@@ -778,8 +842,7 @@ function bucketWeights(
   hiAt: number,
   minKey: number,
   shift: number,
-  bucketW: Float64Array,
-  bucketN: Int32Array,
+  bucket: Float64Array,
   rowBucket: Uint16Array,
   out: Float64Array,
 ): void {
@@ -795,8 +858,9 @@ function bucketWeights(
     total += wi;
     const k = Math.floor((orderKey(hi[2 * i + hiAt]!) - minKey) * scale);
     const b = k < 0 ? 0 : Math.min(k, last);
-    bucketW[b]! += wi;
-    bucketN[b]! += 1;
+    // (a bucket's weight and count side by side: one cache line per row, not two)
+    bucket[2 * b]! += wi;
+    bucket[2 * b + 1]! += 1;
     rowBucket[i] = b;
   }
   out[0] = m;
@@ -822,6 +886,35 @@ function gatherBucket(
     if (!present[i] || !(wi > 0)) continue;
     xv[j] = values[i]!;
     wv[j++] = wi;
+  }
+}
+
+/** {@link gatherBucket} of two buckets (b1 and b2 may be the same) in one pass. */
+function gatherTwoBuckets(
+  values: Float64Array,
+  present: Uint8Array,
+  weights: Float64Array,
+  rowBucket: Uint16Array,
+  b1: number,
+  x1: Float64Array,
+  w1: Float64Array,
+  b2: number,
+  x2: Float64Array,
+  w2: Float64Array,
+): void {
+  for (let i = 0, j1 = 0, j2 = 0; j1 < x1.length || j2 < x2.length; i++) {
+    const r = rowBucket[i]!;
+    if (r !== b1 && r !== b2) continue;
+    const wi = weights[i]!;
+    if (!present[i] || !(wi > 0)) continue;
+    if (r === b1) {
+      x1[j1] = values[i]!;
+      w1[j1++] = wi;
+    }
+    if (r === b2) {
+      x2[j2] = values[i]!;
+      w2[j2++] = wi;
+    }
   }
 }
 

@@ -17,7 +17,7 @@ import { choice, confidenceLevel } from '../estimate/prepare.js';
 import { estimateVariance } from '../estimate/variance.js';
 import { isCalibrated } from '../variance/calibration.js';
 import type { Influence } from '../variance/influence.js';
-import { dfFromClusters } from '../variance/linearization.js';
+import { clusterDf } from '../variance/linearization.js';
 import { replicateCovariance } from '../variance/replicate.js';
 import { aliasedError, expandCovariance, withAliased } from './aliased.js';
 import { type DomainWeights, dispersion, type PearsonSums } from './dispersion.js';
@@ -171,7 +171,7 @@ export function svyGlm(design: SurveyDesign, formula: string, opts: GlmOptions =
     design.type === 'replicate'
       ? degreesOfFreedom(design)
       : fit.clusterSeen !== null && !lost
-        ? dfFromClusters(design, fit.clusterSeen)
+        ? clusterDf(design.stages[0]!, fit.clusterSeen)
         : degreesOfFreedom(design, mm.present);
   const df = fitDf(opts.df, designDf + 1 - p, designDf, p, formula);
   const coefficients = coefficientRows(mm.names, mm.columnTerms, fit.beta, V, p, df, level);

@@ -63,20 +63,31 @@ export function denseInfluence(columns: readonly Float64Array[]): Influence {
 /**
  * Influence of a weighted mean or total of a numeric variable: for present rows
  * `factor · w_i · (y_i − centre)`, 0 elsewhere. Cluster totals are `factor · Σ w (y − centre)`,
- * summed in one pass.
+ * summed in one pass. `valued`: the present rows are exactly the rows with a value (not NaN: a
+ * whole design), so that pass tests the values it reads anyway and does not read `present`,
+ * which may then be given as a function making it when first asked for.
  */
 export function numericInfluence(
   values: Float64Array,
   weights: Float64Array,
-  present: Uint8Array,
+  rows: Uint8Array | (() => Uint8Array),
   factor: number,
   centre: number,
   cached: ClusterSums | null = null,
+  valued = false,
 ): Influence {
+  let mask = typeof rows === 'function' ? null : rows;
+  const presentRows = () => {
+    mask ??= (rows as () => Uint8Array)();
+    return mask;
+  };
   return withRememberedSums({
     p: 1,
-    present,
+    get present() {
+      return presentRows();
+    },
     dense() {
+      const present = presentRows();
       const z = new Float64Array(values.length);
       for (let i = 0; i < z.length; i++)
         if (present[i]) z[i] = factor * weights[i]! * (values[i]! - centre);
@@ -95,7 +106,8 @@ export function numericInfluence(
       const seen = mark ? new Uint8Array(nClusters) : null;
       // Each row is centred before it is added (as R does), so rows equal to the centre add
       // exactly 0: identical values give a variance of exactly 0, not rounding noise.
-      centredByCluster(values, weights, present, centre, rowCluster, totals, seen);
+      if (valued) centredValuesByCluster(values, weights, centre, rowCluster, totals, seen);
+      else centredByCluster(values, weights, presentRows(), centre, rowCluster, totals, seen);
       if (factor !== 1) for (let c = 0; c < nClusters; c++) totals[c]! *= factor;
       return seen ?? undefined;
     },
@@ -104,21 +116,30 @@ export function numericInfluence(
 
 /**
  * Influence of a categorical variable's level shares or counts: for present rows
- * `factor · w_i · (indicator(level_i) − centre)`, 0 elsewhere.
+ * `factor · w_i · (indicator(level_i) − centre)`, 0 elsewhere. The rows may be given as a
+ * function making their mask when first asked for (sums made by the scan do not ask).
  */
 export function categoricalInfluence(
   codes: Int32Array,
   weights: Float64Array,
-  present: Uint8Array,
+  rows: Uint8Array | (() => Uint8Array),
   factor: number,
   centre: Float64Array,
   cached: ClusterSums | null = null,
 ): Influence {
   const p = centre.length;
+  let mask = typeof rows === 'function' ? null : rows;
+  const presentRows = () => {
+    mask ??= (rows as () => Uint8Array)();
+    return mask;
+  };
   return withRememberedSums({
     p,
-    present,
+    get present() {
+      return presentRows();
+    },
     dense() {
+      const present = presentRows();
       const columns = Array.from({ length: p }, () => new Float64Array(codes.length));
       for (let i = 0; i < codes.length; i++) {
         if (!present[i]) continue;
@@ -143,7 +164,7 @@ export function categoricalInfluence(
       } else {
         sumW = new Float64Array(nClusters);
         seen = mark ? new Uint8Array(nClusters) : null;
-        levelsByCluster(codes, weights, present, rowCluster, p, totals, sumW, seen);
+        levelsByCluster(codes, weights, presentRows(), rowCluster, p, totals, sumW, seen);
       }
       for (let c = 0; c < nClusters; c++) {
         const s = sumW[c]!;
@@ -217,6 +238,32 @@ function centredByCluster(
     if (present[i] === 0) continue;
     const c = rowCluster[i]!;
     totals[c]! += weights[i]! * (values[i]! - centre);
+    seen[c] = 1;
+  }
+}
+
+/** {@link centredByCluster} over the rows with a value (not NaN). */
+function centredValuesByCluster(
+  values: Float64Array,
+  weights: Float64Array,
+  centre: number,
+  rowCluster: Int32Array,
+  totals: Float64Array,
+  seen: Uint8Array | null,
+): void {
+  if (seen === null) {
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i]!;
+      if (Number.isNaN(v)) continue;
+      totals[rowCluster[i]!]! += weights[i]! * (v - centre);
+    }
+    return;
+  }
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (Number.isNaN(v)) continue;
+    const c = rowCluster[i]!;
+    totals[c]! += weights[i]! * (v - centre);
     seen[c] = 1;
   }
 }

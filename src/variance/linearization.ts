@@ -383,54 +383,49 @@ export function designDf(
   present: Uint8Array | null,
   opts: { zeroWeights?: boolean } = {},
 ): number {
-  const countZero = opts.zeroWeights ?? false;
   const stage = design.stages[0]!;
-  const w = design.weights;
-  const clusterSeen = new Uint8Array(stage.nClusters);
-  const stratumSeen = new Uint8Array(stage.nStrata);
-  let clusters = 0;
-  let strata = 0;
-  for (let i = 0; i < w.length; i++) {
-    if ((w[i] === 0 && !countZero) || (present !== null && !present[i])) continue;
-    const c = stage.rowCluster[i]!;
-    if (!clusterSeen[c]) {
-      clusterSeen[c] = 1;
-      clusters++;
-    }
-    const s = stage.rowStratum[i]!;
-    if (!stratumSeen[s]) {
-      stratumSeen[s] = 1;
-      strata++;
-    }
-  }
-  return clusters - strata;
+  const seen = new Uint8Array(stage.nClusters);
+  markClusters(design.weights, present, opts.zeroWeights ?? false, stage.rowCluster, seen);
+  return clusterDf(stage, seen);
 }
 
 /**
- * {@link designDf} from the first-stage clusters already known to have a row that counts
- * (`seen[c]` = 1: a row in the rows used with a weight other than 0): the clusters seen less the
- * strata they are in. For a pass that has marked them anyway (a model's last pass), so the df
- * needs no pass over the rows of its own.
+ * {@link designDf} from the stage-1 clusters counted (`seen[c]` 1): their number minus the
+ * number of their strata. (The strata are those of the clusters, which are nested in them, so a
+ * pass over the rows need only mark clusters: a store per row, no branch on whether a cluster is
+ * new, and no read of the rows' strata.)
  * @example
  * ```ts
- * const data = fromColumns({ s: [1, 1, 2, 2, 2], c: [1, 2, 3, 4, 5] });
- * const design = svyDesign(data, { strata: 's', ids: 'c' }) as LinearizationDesign;
- * console.log(dfFromClusters(design, Uint8Array.from([1, 1, 1, 0, 1]))); // => 2
+ * const d = svyDesign(fromColumns({ s: [1, 1, 2, 2], psu: [1, 2, 3, 4] }), { ids: 'psu', strata: 's' });
+ * console.log(clusterDf(d.stages[0]!, Uint8Array.of(1, 1, 1, 0))); // => 1
  * ```
  */
-export function dfFromClusters(design: LinearizationDesign, seen: Uint8Array): number {
-  const stage = design.stages[0]!;
+export function clusterDf(stage: Stage, seen: Uint8Array): number {
   const stratumSeen = new Uint8Array(stage.nStrata);
   let clusters = 0;
-  let strata = 0;
-  for (let c = 0; c < seen.length; c++) {
+  for (let c = 0; c < stage.nClusters; c++) {
     if (seen[c] === 0) continue;
     clusters++;
-    const s = stage.clusterStratum[c]!;
-    if (stratumSeen[s] === 0) {
-      stratumSeen[s] = 1;
-      strata++;
-    }
+    stratumSeen[stage.clusterStratum[c]!] = 1;
   }
+  let strata = 0;
+  for (let s = 0; s < stage.nStrata; s++) strata += stratumSeen[s]!;
   return clusters - strata;
+}
+
+/** seen[c] = 1 for the clusters with a row in `present` (all rows: `null`) of non-zero weight. */
+function markClusters(
+  w: Float64Array,
+  present: Uint8Array | null,
+  countZero: boolean,
+  rowCluster: Int32Array,
+  seen: Uint8Array,
+): void {
+  if (present === null) {
+    for (let i = 0; i < w.length; i++) if (countZero || w[i] !== 0) seen[rowCluster[i]!] = 1;
+    return;
+  }
+  for (let i = 0; i < w.length; i++) {
+    if (present[i] !== 0 && (countZero || w[i] !== 0)) seen[rowCluster[i]!] = 1;
+  }
 }
