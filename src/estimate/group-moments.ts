@@ -13,9 +13,9 @@
  * running sum, which is stored and taken up again), so the answers are identical, bit for bit,
  * to those of the call on the group's design (`test/estimate/group-moments.test.ts` checks it),
  * with one exception: the standard errors of a numeric mean over groups that are not in long
- * runs (a file in random row order) come from per-PSU sums centred after the pass rather than
- * row by row (one pass over the rows instead of two; see `recentre`), and agree with the
- * group's design to 1e-12 relative.
+ * runs (a file in random row order), on a design without a domain, come from per-PSU sums
+ * centred after the pass rather than row by row (one pass over the rows instead of two; see
+ * `recentre`), and agree with the group's design to 1e-12 relative.
  * Anything the one pass does not cover (design effects, `df: 'design'`, `na: 'fail'` with
  * missing values, a group with nothing to estimate, more than 256 groups) is left to the estimator's
  * own path, which gives its usual answer or error.
@@ -285,9 +285,9 @@ function computeGroupSums(
 /**
  * Numeric variable: per group the base, missing count, Σw, the compensated Σw·y and (means)
  * Σ w (y − y₀), as prepare's scan; per group × PSU Σ w·y (totals) or Σ w·(y − mean) (means).
- * For means over groups in long runs, a second pass once the means are known centres each row
- * before it is added, as the influence does (the same numbers, bit for bit, as the group's own
- * design gives). Over interleaved groups the scan adds Σ w (y − y₀) and Σ w per group × PSU
+ * For means over groups in long runs or in a domain, a second pass once the means are known
+ * centres each row before it is added, as the influence does (the same numbers, bit for bit, as
+ * the group's own design gives). Over interleaved groups without a domain the scan adds Σ w (y − y₀) and Σ w per group × PSU
  * and {@link recentre} makes the centred sums from them: one pass over the rows, not two, whose
  * sums differ from row-by-row centring by rounding only (relative 1e-15 or so; see recentre).
  */
@@ -327,9 +327,14 @@ function numericSums(
   };
   // A mean over rows not in runs of one group (a file in random order): the scan also adds
   // Σ w (y − y₀) and Σ w per group × PSU, y₀ the group's first value, and the centred sums are
-  // made from them once the means are known (see recentre), rather than in a second pass.
+  // made from them once the means are known (see recentre), rather than in a second pass. Not
+  // in a domain: there a group can be the whole domain (svySubgroups by sex in a domain of
+  // women), and its difference from the domain's own svyMean must stay exactly 0, which needs
+  // the same row-by-row centring on both sides (a 1e-16 difference in the sums gives an SE of
+  // the difference of 1e-9, not 0).
   const runs = groupRuns(grouping);
-  const clusterW = !totals && runs === null ? new Float64Array(G * nC) : null;
+  const oneScan = !totals && runs === null && design.domain === null;
+  const clusterW = oneScan ? new Float64Array(G * nC) : null;
   scanNumeric(grouping, y, w, totals || clusterW ? rowCluster : null, nC, sums, clusterW);
   const estimate = new Float64Array(G);
   for (let k = 0; k < G; k++) {
