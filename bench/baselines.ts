@@ -165,7 +165,10 @@ export function bareShares(d: BareDesign, codes: Int32Array, L: number): number 
  * Weighted mean of a 0/1 column in each of G groups (domains) and their joint linearized
  * covariance (svyBy's `covariance`): one pass for Σw and Σwy per group, one pass adding the
  * centred influence w (y − m_g) / W_g of each row into its PSU's total for its group (centred
- * per row, as R and surveykit do), then the G × G covariance of the PSU totals.
+ * per row, as R does and surveykit does on groups in long runs), then the G × G covariance of
+ * the PSU totals. (On interleaved groups surveykit adds Σ w (y − y₀) and Σ w per PSU and group
+ * in its first pass and centres those: one pass, not two. Its time on the shuffled file is still
+ * above this loop's, so this loop stays the floor as it is.)
  */
 export function bareByMean(d: BareDesign, y: Float64Array, group: Int32Array, G: number): number {
   const { n, weight, psu, nPsu } = d;

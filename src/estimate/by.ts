@@ -92,9 +92,9 @@ export interface ByVariable {
  *
  * Cost: linear in the sample size, not in sample size × groups. When the estimator is
  * `svyMean` or `svyTotal` on the group's design (up to 256 groups), the first group's call sums
- * every group in one pass over the rows (two for a numeric mean) and the other groups' calls
- * cost a pass over the PSUs (about 9 ms for 7 groups of 1,000,000 rows); see
- * `group-moments.ts`. Other estimators read the group's own rows: its weights, clusters and
+ * every group in one pass over the rows (two for a numeric mean over groups in long runs) and
+ * the other groups' calls cost a pass over the PSUs (about 9 ms for 7 groups of 1,000,000
+ * rows); see `group-moments.ts`. Other estimators read the group's own rows: its weights, clusters and
  * each column they use are split for all groups at once when first read (as block copies
  * when a group's rows come in long runs, as in a file sorted by region). On a replicate design
  * svyMean / svyTotal read the replicate weights once for all groups (about 0.1 s for 7 groups

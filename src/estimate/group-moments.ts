@@ -11,7 +11,11 @@
  * The sums are the same additions, in the same order, as the estimator makes on the group's own
  * rows (rows of one group keep their order; other groups' rows in between only interrupt a
  * running sum, which is stored and taken up again), so the answers are identical, bit for bit,
- * to those of the call on the group's design (`test/estimate/group-moments.test.ts` checks it).
+ * to those of the call on the group's design (`test/estimate/group-moments.test.ts` checks it),
+ * with one exception: the standard errors of a numeric mean over groups that are not in long
+ * runs (a file in random row order), on a design without a domain, come from per-PSU sums
+ * centred after the pass rather than row by row (one pass over the rows instead of two; see
+ * `recentre`), and agree with the group's design to 1e-12 relative.
  * Anything the one pass does not cover (design effects, `df: 'design'`, `na: 'fail'` with
  * missing values, a group with nothing to estimate, more than 256 groups) is left to the estimator's
  * own path, which gives its usual answer or error.
@@ -280,9 +284,12 @@ function computeGroupSums(
 
 /**
  * Numeric variable: per group the base, missing count, Σw, the compensated Σw·y and (means)
- * Σ w (y − y₀), as prepare's scan; per group × PSU Σ w·y (totals) or, in a second pass
- * once the means are known, Σ w·(y − mean) (means), each row centred before it is added as the
- * influence does.
+ * Σ w (y − y₀), as prepare's scan; per group × PSU Σ w·y (totals) or Σ w·(y − mean) (means).
+ * For means over groups in long runs or in a domain, a second pass once the means are known
+ * centres each row before it is added, as the influence does (the same numbers, bit for bit, as
+ * the group's own design gives). Over interleaved groups without a domain the scan adds Σ w (y − y₀) and Σ w per group × PSU
+ * and {@link recentre} makes the centred sums from them: one pass over the rows, not two, whose
+ * sums differ from row-by-row centring by rounding only (relative 1e-15 or so; see recentre).
  */
 function numericSums(
   grouping: Grouping,
@@ -318,7 +325,17 @@ function numericSums(
     clusterSums,
     seen,
   };
-  scanNumeric(grouping, y, w, totals ? rowCluster : null, nC, sums);
+  // A mean over rows not in runs of one group (a file in random order): the scan also adds
+  // Σ w (y − y₀) and Σ w per group × PSU, y₀ the group's first value, and the centred sums are
+  // made from them once the means are known (see recentre), rather than in a second pass. Not
+  // in a domain: there a group can be the whole domain (svySubgroups by sex in a domain of
+  // women), and its difference from the domain's own svyMean must stay exactly 0, which needs
+  // the same row-by-row centring on both sides (a 1e-16 difference in the sums gives an SE of
+  // the difference of 1e-9, not 0).
+  const runs = groupRuns(grouping);
+  const oneScan = !totals && runs === null && design.domain === null;
+  const clusterW = oneScan ? new Float64Array(G * nC) : null;
+  scanNumeric(grouping, y, w, totals || clusterW ? rowCluster : null, nC, sums, clusterW);
   const estimate = new Float64Array(G);
   for (let k = 0; k < G; k++) {
     // As prepare's scan: the compensated Σ w y; a mean Σ w y / Σ w, or y₀ when Σ w (y − y₀) = 0.
@@ -331,7 +348,8 @@ function numericSums(
           ? shift[k]!
           : total / sumW[k]!;
   }
-  if (!totals) centredClusterSums(grouping, y, estimate, clusterSums, seen);
+  if (clusterW !== null) recentre(clusterSums, clusterW, estimate, shift, nC);
+  else if (!totals) centredClusterSums(grouping, y, estimate, clusterSums, seen);
   return {
     column,
     base,
@@ -424,7 +442,8 @@ interface NumericScan {
  * The pass of {@link numericSums} (a function of its own, so that V8 optimises the loop once):
  * per group the base, missing count, Σw and the compensated Σ w·y; with `rowCluster` (a total)
  * also Σ w·y per group × PSU, without (a mean) the compensated Σ w (y − y₀) around the group's
- * first value y₀ (as prepare's scan).
+ * first value y₀ (as prepare's scan); with `rowCluster` and `clusterW` (a mean over interleaved
+ * groups) that and Σ w (y − y₀) and Σ w per group × PSU.
  */
 function scanNumeric(
   grouping: Grouping,
@@ -433,10 +452,11 @@ function scanNumeric(
   rowCluster: Int32Array | null,
   nC: number,
   out: NumericScan,
+  clusterW: Float64Array | null,
 ): void {
   const runs = groupRuns(grouping);
   if (runs === null) {
-    scanNumericRows(grouping.rowGroup, grouping.groupIndex, y, w, rowCluster, nC, out);
+    scanNumericRows(grouping.rowGroup, grouping.groupIndex, y, w, rowCluster, nC, out, clusterW);
     return;
   }
   for (let r = 0; r < runs.count; r++) {
@@ -457,7 +477,8 @@ const ERR_WD = 7;
 /**
  * {@link scanNumeric} row by row (groups not in long runs): each row adds into its group's
  * running sums, kept side by side (one cache line per group), the same additions in the same
- * order as {@link scanNumericRun}.
+ * order as {@link scanNumericRun}; with `clusterW` (a mean), also Σ w (y − y₀) and Σ w per
+ * group × PSU.
  */
 function scanNumericRows(
   rowGroup: Int32Array,
@@ -467,6 +488,7 @@ function scanNumericRows(
   rowCluster: Int32Array | null,
   nC: number,
   out: NumericScan,
+  clusterW: Float64Array | null,
 ): void {
   const G = out.base.length;
   const state = new Float64Array(G * 8);
@@ -498,7 +520,7 @@ function scanNumericRows(
     const t = sumWY + wy;
     state[o + ERR_WY]! += Math.abs(sumWY) >= Math.abs(wy) ? sumWY - t + wy : wy - t + sumWY;
     state[o + SUM_WY] = t;
-    if (rowCluster !== null) {
+    if (rowCluster !== null && clusterW === null) {
       const c = k * nC + rowCluster[i]!;
       clusterSums[c]! += wy;
       if (seen !== null) seen[c] = 1;
@@ -508,6 +530,12 @@ function scanNumericRows(
       const t = sumWD + wd;
       state[o + ERR_WD]! += Math.abs(sumWD) >= Math.abs(wd) ? sumWD - t + wd : wd - t + sumWD;
       state[o + SUM_WD] = t;
+      if (rowCluster !== null && clusterW !== null) {
+        const c = k * nC + rowCluster[i]!;
+        clusterSums[c]! += wd;
+        clusterW[c]! += wi;
+        if (seen !== null) seen[c] = 1;
+      }
     }
   }
   for (let k = 0; k < G; k++) {
@@ -586,6 +614,30 @@ function scanNumericRun(
   out.shift[k] = shift;
   out.sumWD[k] = sumWD;
   out.errWD[k] = errWD;
+}
+
+/**
+ * Per group × PSU, from D = Σ w (y − y₀) and W = Σ w (y₀ the group's first value): the centred
+ * sum Σ w (y − mean) = D − (mean − y₀)·W, in place of D. Centring at y₀ first keeps the digits:
+ * y₀ is one of the group's values, so y − y₀ and mean − y₀ are of the size of the spread, not of
+ * the values (1e9 + noise loses nothing); the naive Σ w y − mean·Σ w would cancel down to the
+ * noise. The result then differs from centring each row (R's way, and the group's own design's)
+ * by rounding only (`test/estimate/group-moments.test.ts` checks 1e-12 on such values). When a
+ * group's values are all equal, y − y₀ and mean − y₀ are 0: the variance is exactly 0, as with
+ * row-by-row centring.
+ */
+function recentre(
+  clusterSums: Float64Array,
+  clusterW: Float64Array,
+  mean: Float64Array,
+  shift: Float64Array,
+  nC: number,
+): void {
+  for (let k = 0; k < mean.length; k++) {
+    const d = mean[k]! - shift[k]!;
+    if (!Number.isFinite(d)) continue; // (a group without a value: its sums are all 0)
+    for (let c = k * nC; c < (k + 1) * nC; c++) clusterSums[c]! -= d * clusterW[c]!;
+  }
 }
 
 /** Per group × PSU: Σ w·(y − mean of the group) over the group's rows with a value. */
