@@ -228,7 +228,13 @@ function logitOneClusters(
   const { cell, U, rows } = mm;
   const { rowCluster, nClusters } = clusters;
   const nCells = mm.nCells;
-  const byCell = new Float64Array(nClusters * nCells * 2);
+  // When the numeric variable has one column for every cell (no interaction with it), its
+  // scores are summed per cluster and the cells' table holds one sum per cluster and cell:
+  // half the table, which the rows of a shuffled file reach at random (its misses were most of
+  // this pass's extra time on such a file).
+  const uCol = sharedFeatureColumn(mm);
+  const uSums = uCol >= 0 ? new Float64Array(nClusters) : null;
+  const byCell = new Float64Array(nClusters * nCells * (uSums === null ? 2 : 1));
   let sw = 0;
   let swr = 0;
   let swr2 = 0;
@@ -287,15 +293,68 @@ function logitOneClusters(
     const sk = W0 * r;
     const cluster = rowCluster[rows[k]!]!;
     seen[cluster] = 1;
-    const q = (cluster * nCells + c) * 2;
-    byCell[q]! += sk;
-    byCell[q + 1]! += sk * u;
+    if (uSums !== null) {
+      byCell[cluster * nCells + c]! += sk;
+      uSums[cluster]! += sk * u;
+    } else {
+      const q = (cluster * nCells + c) * 2;
+      byCell[q]! += sk;
+      byCell[q + 1]! += sk * u;
+    }
   }
   pearson.sw = sw;
   pearson.swr = swr;
   pearson.swr2 = swr2;
   pearson.nonzero = nonzero;
-  return expandCells(mm, byCell, nClusters);
+  return uSums === null
+    ? expandCells(mm, byCell, nClusters)
+    : expandConstants(mm, byCell, uSums, uCol, nClusters);
+}
+
+/**
+ * The model's column of the numeric feature when it is the same for every cell (one slot with
+ * the feature, in no interaction with a factor), else −1.
+ */
+function sharedFeatureColumn(mm: ModelMatrix): number {
+  const { slots: S, slotFeature, cellCols, nCells } = mm;
+  let slot = -1;
+  for (let t = 0; t < S; t++) {
+    if (slotFeature[t] === 0) continue;
+    if (slot >= 0) return -1;
+    slot = t;
+  }
+  if (slot < 0) return -1;
+  const col = cellCols[slot]!;
+  if (col < 0) return -1;
+  for (let c = 1; c < nCells; c++) if (cellCols[c * S + slot] !== col) return -1;
+  return col;
+}
+
+/**
+ * Per cluster, the cells' sums of s (one per cluster and cell) taken to the constant slots'
+ * columns, and Σ s·u to the feature's column `uCol`: nClusters × p.
+ */
+function expandConstants(
+  mm: ModelMatrix,
+  byCell: Float64Array,
+  uSums: Float64Array,
+  uCol: number,
+  nClusters: number,
+): Float64Array {
+  const { p, nCells, slots: S, cellCols, slotFeature } = mm;
+  const out = new Float64Array(nClusters * p);
+  for (let q = 0; q < nClusters; q++) {
+    for (let c = 0; c < nCells; c++) {
+      const v = byCell[q * nCells + c]!;
+      if (v === 0) continue;
+      for (let t = 0; t < S; t++) {
+        const col = cellCols[c * S + t]!;
+        if (col >= 0 && slotFeature[t] === 0) out[q * p + col]! += v;
+      }
+    }
+    out[q * p + uCol] = uSums[q]!;
+  }
+  return out;
 }
 
 /** At most this many entries (nClusters × nCells × (m + 1)) in the per-cell table: 16 MB. */

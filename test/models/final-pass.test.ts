@@ -80,45 +80,51 @@ describe('finalPass', () => {
     expect([...none.s]).toEqual([...byCell.s]);
   });
 
-  it('gives the same sums on the logistic model with one numeric feature without per-row scores (its own loop)', () => {
-    const design = clusteredPoll(3000);
-    if (design.type !== 'linearization') throw new Error('a linearization design expected');
-    const fit = svyGlm(design, 'y ~ region * x + age', { family: 'binomial' });
-    const { data, beta } = glmState(fit)!;
-    const { mm } = data;
-    expect(mm.m).toBe(1);
-    // every row of cluster 7 without weight: it must not count as seen
-    const stage = design.stages[0]!;
-    const w = Float64Array.from(mm.rows, (i) =>
-      stage.rowCluster[i] === 7 ? 0 : design.weights[i]!,
-    );
-    const B = coefficientsByCell(mm, beta);
-    const used = sharedStart(
-      data,
-      coefficientsByCell(
-        mm,
-        beta.map((b) => b * 0.999),
-      ),
-    ).track;
-    expect(used.at).not.toBeNull();
-    const moments = () => new Float64Array(mm.nCells * momentWidth(mm.m));
-    const a = moments();
-    const b = moments();
-    const general = finalPass(data, w, B, a, used, stage);
-    const own = finalPass(data, w, B, b, used, stage, { keepScores: false });
-    expect(own.s.length).toBe(0);
-    expect([...b]).toEqual([...a]);
-    expect(own.pearson).toEqual(general.pearson);
-    const scale = Math.max(...general.clusterSums!.map(Math.abs));
-    own.clusterSums!.forEach((v, i) => {
-      expect(Math.abs(v - general.clusterSums![i]!)).toBeLessThanOrEqual(1e-12 * scale);
-    });
-    expect([...own.clusterSeen!]).toEqual([...general.clusterSeen!]);
-    const seen = new Uint8Array(stage.nClusters);
-    mm.rows.forEach((i, k) => {
-      if (w[k]! > 0) seen[stage.rowCluster[i]!] = 1;
-    });
-    expect([...own.clusterSeen!]).toEqual([...seen]);
-    expect(seen[7]).toBe(0);
-  });
+  it.each([
+    ['y ~ region * x + age', 'x in interactions: per cluster and cell, s and s·x'],
+    ['y ~ region + x + age', 'x in one column: per cluster and cell s, per cluster s·x'],
+  ])(
+    'gives the same sums on the logistic model with one numeric feature without per-row scores (its own loop): %s (%s)',
+    (formula) => {
+      const design = clusteredPoll(3000);
+      if (design.type !== 'linearization') throw new Error('a linearization design expected');
+      const fit = svyGlm(design, formula, { family: 'binomial' });
+      const { data, beta } = glmState(fit)!;
+      const { mm } = data;
+      expect(mm.m).toBe(1);
+      // every row of cluster 7 without weight: it must not count as seen
+      const stage = design.stages[0]!;
+      const w = Float64Array.from(mm.rows, (i) =>
+        stage.rowCluster[i] === 7 ? 0 : design.weights[i]!,
+      );
+      const B = coefficientsByCell(mm, beta);
+      const used = sharedStart(
+        data,
+        coefficientsByCell(
+          mm,
+          beta.map((b) => b * 0.999),
+        ),
+      ).track;
+      expect(used.at).not.toBeNull();
+      const moments = () => new Float64Array(mm.nCells * momentWidth(mm.m));
+      const a = moments();
+      const b = moments();
+      const general = finalPass(data, w, B, a, used, stage);
+      const own = finalPass(data, w, B, b, used, stage, { keepScores: false });
+      expect(own.s.length).toBe(0);
+      expect([...b]).toEqual([...a]);
+      expect(own.pearson).toEqual(general.pearson);
+      const scale = Math.max(...general.clusterSums!.map(Math.abs));
+      own.clusterSums!.forEach((v, i) => {
+        expect(Math.abs(v - general.clusterSums![i]!)).toBeLessThanOrEqual(1e-12 * scale);
+      });
+      expect([...own.clusterSeen!]).toEqual([...general.clusterSeen!]);
+      const seen = new Uint8Array(stage.nClusters);
+      mm.rows.forEach((i, k) => {
+        if (w[k]! > 0) seen[stage.rowCluster[i]!] = 1;
+      });
+      expect([...own.clusterSeen!]).toEqual([...seen]);
+      expect(seen[7]).toBe(0);
+    },
+  );
 });
