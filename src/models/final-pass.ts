@@ -15,19 +15,11 @@
 
 import { addPearson, type PearsonSums } from './dispersion.js';
 import { tableExp } from './exp.js';
-import { LOG, LOGIT } from './family.js';
+import { LOG, LOGIT, linkInverse, muEta, varianceOf } from './family.js';
 import type { GlmData } from './irls.js';
 import type { ModelMatrix } from './model-matrix.js';
 import { accumulate, etaOf, momentWidth } from './moments.js';
-import {
-  EPS,
-  expm1Tiny,
-  INVEPS,
-  LOG_FLOOR,
-  type RowTrack,
-  TINY,
-  workingWeight,
-} from './row-passes.js';
+import { EPS, expm1Tiny, LOG_FLOOR, type RowTrack, TINY, workingWeight } from './row-passes.js';
 
 /** The design's first-stage clusters, whose score totals the last pass sums. */
 export interface FitClusters {
@@ -98,8 +90,8 @@ export function finalPass(
       data,
       w,
       B,
+      used,
       atUsed,
-      eUsed,
       moments,
       clusters,
       pearson,
@@ -131,16 +123,12 @@ export function finalPass(
     let r: number; // (y − μ)/μ'(η)
     let pr: number; // (y − μ)/√V(μ)
     if (link === LOGIT) {
-      const extreme = eta < -30 || eta > 30;
-      if (extreme || eta0 < -30 || eta0 > 30) {
-        // R's thresholds: its formulas as they are (as the row passes)
-        const e = eta < -30 ? EPS : eta > 30 ? INVEPS : Math.exp(eta);
-        const mu = e / (1 + e);
-        const me = extreme ? EPS : e / ((1 + e) * (1 + e));
-        W = (wk * me * me) / (mu * (1 - mu));
-        Wz = W * (eta + (yk - mu) / me);
-        r = (yk - mu) / me;
-        pr = (yk - mu) / Math.sqrt(mu * (1 - mu));
+      if (eta < -30 || eta > 30 || eta0 < -30 || eta0 > 30) {
+        thresholdRow(wk, yk, eta, THRESHOLD_ROW);
+        W = THRESHOLD_ROW[0]!;
+        Wz = THRESHOLD_ROW[1]!;
+        r = THRESHOLD_ROW[2]!;
+        pr = THRESHOLD_ROW[3]!;
         W0 = workingWeight(link, wk, used, eta0, k);
       } else {
         // μ = e/(1 + e) and V(μ) = μ'(η) = μ/(1 + e): W = w V(μ), and W₀ = w V(μ₀)
@@ -217,14 +205,15 @@ function logitOneClusters(
   data: GlmData,
   w: Float64Array,
   B: Float64Array,
+  used: RowTrack,
   at: Float64Array,
-  eUsed: Float64Array,
   moments: Float64Array,
   clusters: FitClusters,
   pearson: PearsonSums,
   seen: Uint8Array,
 ): Float64Array {
   const { mm, y } = data;
+  const eUsed = used.e;
   const { cell, U, rows } = mm;
   const { rowCluster, nClusters } = clusters;
   const nCells = mm.nCells;
@@ -254,17 +243,12 @@ function logitOneClusters(
     let r: number;
     let pr: number;
     if (eta < -30 || eta > 30 || eta0 < -30 || eta0 > 30) {
-      // R's thresholds: its formulas as they are (as the general loop)
-      const e = eta < -30 ? EPS : eta > 30 ? INVEPS : Math.exp(eta);
-      const mu = e / (1 + e);
-      const me = eta < -30 || eta > 30 ? EPS : e / ((1 + e) * (1 + e));
-      W = (wk * me * me) / (mu * (1 - mu));
-      Wz = W * (eta + (yk - mu) / me);
-      r = (yk - mu) / me;
-      pr = (yk - mu) / Math.sqrt(mu * (1 - mu));
-      const me0 = eta0 < -30 || eta0 > 30 ? EPS : e0 / ((1 + e0) * (1 + e0));
-      const mu0 = e0 / (1 + e0);
-      W0 = (wk * me0 * me0) / (mu0 * (1 - mu0));
+      thresholdRow(wk, yk, eta, THRESHOLD_ROW);
+      W = THRESHOLD_ROW[0]!;
+      Wz = THRESHOLD_ROW[1]!;
+      r = THRESHOLD_ROW[2]!;
+      pr = THRESHOLD_ROW[3]!;
+      W0 = workingWeight(LOGIT, wk, used, eta0, k);
     } else {
       const d = eta - eta0;
       const e = d > -TINY && d < TINY ? e0 + e0 * expm1Tiny(d) : tableExp(eta);
@@ -355,6 +339,26 @@ function expandConstants(
     out[q * p + uCol] = uSums[q]!;
   }
   return out;
+}
+
+/** {@link thresholdRow}'s results (one row at a time). */
+const THRESHOLD_ROW = new Float64Array(4);
+
+/**
+ * A logistic row at or beyond R's thresholds (|η| > 30 now or at the last step): R's `linkinv`,
+ * `mu.eta` and `variance` as they are (family.ts), as the row passes use them. Writes to `out`
+ * the working weight W at η, W z, the working residual (y − μ)/μ'(η) and the Pearson residual
+ * (y − μ)/√V(μ).
+ */
+function thresholdRow(wk: number, yk: number, eta: number, out: Float64Array): void {
+  const mu = linkInverse(LOGIT, eta);
+  const me = muEta(LOGIT, eta);
+  const v = varianceOf(LOGIT, mu);
+  const W = (wk * me * me) / v;
+  out[0] = W;
+  out[1] = W * (eta + (yk - mu) / me);
+  out[2] = (yk - mu) / me;
+  out[3] = (yk - mu) / Math.sqrt(v);
 }
 
 /** At most this many entries (nClusters × nCells × (m + 1)) in the per-cell table: 16 MB. */

@@ -625,11 +625,6 @@ function copyDomain(domain: Uint8Array, present: Uint8Array): void {
   for (let i = 0; i < present.length; i++) present[i] = domain[i] ? 1 : 0;
 }
 
-/** out[k] = values[rows[k]] for every k. */
-function gatherRows(out: Float64Array, values: Float64Array, rows: Int32Array): void {
-  for (let k = 0; k < rows.length; k++) out[k] = values[rows[k]!]!;
-}
-
 /** key[k] = key[k] · radix + codes[rows[k]] for every k. */
 function addDigit(key: Int32Array, radix: number, codes: Int32Array, rows: Int32Array): void {
   for (let k = 0; k < rows.length; k++) key[k] = key[k]! * radix + codes[rows[k]!]!;
@@ -773,7 +768,7 @@ function readOutcome(
         { variable: col.name, value: success },
       );
     }
-    gatherRows(y, col.values, rows);
+    gather(y, 0, 1, col.values, rows);
     return { y, codes: null, levels: null };
   }
   if (success !== undefined) {

@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { fromColumns } from '../../src/data/frame.js';
 import { svyDesign } from '../../src/design/build.js';
+import { LOGIT, linkInverse, muEta, varianceOf } from '../../src/models/family.js';
 import { finalPass } from '../../src/models/final-pass.js';
 import { glmState, svyGlm } from '../../src/models/glm.js';
 import { coefficientsByCell, momentWidth } from '../../src/models/moments.js';
@@ -127,4 +128,58 @@ describe('finalPass', () => {
       expect(seen[7]).toBe(0);
     },
   );
+
+  it('takes rows beyond R’s thresholds (|η| > 30) with R’s formulas, in the general loop and its own', () => {
+    const design = clusteredPoll(3000);
+    if (design.type !== 'linearization') throw new Error('a linearization design expected');
+    const fit = svyGlm(design, 'y ~ region + x + age', { family: 'binomial' });
+    const { data, beta } = glmState(fit)!;
+    const { mm } = data;
+    const w = Float64Array.from(mm.rows, (i) => design.weights[i]!);
+    // the cells of one region pushed beyond η = 30 (now), the others' last step beyond −30
+    const B = coefficientsByCell(mm, beta);
+    const pushed = (c: number) => mm.cellCodes[c * mm.factors.length]! === 0;
+    for (let c = 0; c < mm.nCells; c++) B[2 * c] = B[2 * c]! + (pushed(c) ? 40 : 0);
+    const before = B.map((b, i) => (i % 2 === 0 && !pushed(i / 2) ? b - 40 : b));
+    const used = sharedStart(data, before).track;
+    const stage = design.stages[0]!;
+    const moments = () => new Float64Array(mm.nCells * momentWidth(mm.m));
+    const general = finalPass(data, w, B, moments(), used, stage);
+    // expected from R's linkinv, mu.eta and variance: s = W₀ (y − μ)/μ'(η)
+    let sw = 0;
+    let swr2 = 0;
+    let extreme = 0;
+    for (let k = 0; k < w.length; k++) {
+      const c = mm.cell[k]!;
+      const u = mm.U[k]!;
+      const eta = B[2 * c]! + B[2 * c + 1]! * u;
+      const eta0 = before[2 * c]! + before[2 * c + 1]! * u;
+      if (Math.abs(eta) > 30 || Math.abs(eta0) > 30) extreme++;
+      const mu = linkInverse(LOGIT, eta);
+      const mu0 = linkInverse(LOGIT, eta0);
+      const W0 = (w[k]! * muEta(LOGIT, eta0) ** 2) / varianceOf(LOGIT, mu0);
+      const y = data.y[k]!;
+      // relative: W₀ is of the order of ε at these rows
+      const expected = W0 * ((y - mu) / muEta(LOGIT, eta));
+      expect(expected).not.toBe(0);
+      expect(Math.abs(general.s[k]! - expected)).toBeLessThanOrEqual(1e-12 * Math.abs(expected));
+      const pr = (y - mu) / Math.sqrt(varianceOf(LOGIT, mu));
+      sw += w[k]!;
+      swr2 += w[k]! * pr * pr;
+    }
+    expect(extreme).toBe(w.length);
+    expect(general.pearson.sw).toBeCloseTo(sw, 8);
+    expect(general.pearson.swr2 / swr2).toBeCloseTo(1, 10);
+    // the written-out loop: the same moments and sums
+    const a = moments();
+    const own = finalPass(data, w, B, a, used, stage, { keepScores: false });
+    const b = moments();
+    finalPass(data, w, B, b, used, stage);
+    expect([...a]).toEqual([...b]);
+    expect(own.pearson).toEqual(general.pearson);
+    const scale = Math.max(...general.clusterSums!.map(Math.abs));
+    own.clusterSums!.forEach((v, i) => {
+      expect(Math.abs(v - general.clusterSums![i]!)).toBeLessThanOrEqual(1e-12 * scale);
+    });
+  });
 });
