@@ -51,7 +51,11 @@ export function linearBlock(block: InfluenceBlock, M: Float64Array, q: number): 
     covariance,
     design: block.design,
     influence: block.influence === null ? null : linearInfluence(block.influence, M, q),
-    present: block.present,
+    // (read when asked for: the block's rows may be a mask made on first read, which only a
+    // covariance with rows of another block needs)
+    get present() {
+      return block.present;
+    },
     ...(replicates !== undefined ? { replicates: replicates as ReplicateEstimates | null } : {}),
   };
 }
@@ -100,9 +104,9 @@ function linearInfluence(base: Influence, M: Float64Array, q: number): Influence
       });
     },
   };
-  if (base.present !== undefined) {
-    const present = base.present;
-    return { ...out, present };
+  // The rows, when the base has them, read when asked for (the same lazy mask as above).
+  if ('present' in base) {
+    return Object.defineProperty(out, 'present', { get: () => base.present, enumerable: true });
   }
   return out;
 }

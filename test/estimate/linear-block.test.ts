@@ -50,6 +50,20 @@ describe('linearBlock', () => {
     });
   });
 
+  it("hands on the base block's rows (its lazy mask), in the block and in the influence", () => {
+    const withMissing = fromColumns({
+      g: ['a', null, 'b', 'a', null, 'b'],
+      psu: [1, 1, 2, 2, 3, 3],
+    });
+    const d = svyDesign(withMissing, { ids: 'psu' });
+    const block = rowLink(svyMean(d, 'g')[0]!)!.block;
+    const lb = linearBlock(block, Float64Array.of(1, -1), 1);
+    expect(Array.from(lb.present!)).toEqual([1, 0, 1, 1, 0, 1]);
+    expect(lb.present).toBe(block.present);
+    expect(lb.influence!.present).toBe(block.influence!.present);
+    expect(Object.keys(lb)).toContain('present');
+  });
+
   it('combines replicate estimates on a replicate design', () => {
     const rep = asRepDesign(design);
     const shares = svyMean(rep, 'g');
