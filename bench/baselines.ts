@@ -144,18 +144,18 @@ export function bareTotal(d: BareDesign, y: Float64Array): number {
 /**
  * Weighted shares of a categorical column (codes 0..L-1) and their variances: one pass tabulating
  * weight per PSU and level; the influence total of level j in PSU c is (T_cj − p_j W_c) / W.
+ * (W_c is summed from the PSU's cells, not per row: one write per row, as surveykit's scan does
+ * since 2026-12-06 evening.)
  */
 export function bareShares(d: BareDesign, codes: Int32Array, L: number): number {
   const { n, weight, psu, nPsu } = d;
   const cell = new Float64Array(nPsu * L);
-  const psuW = new Float64Array(nPsu);
   for (let i = 0; i < n; i++) {
     const c = codes[i]!;
     if (c < 0) continue;
-    const w = weight[i]!;
-    cell[psu[i]! * L + c]! += w;
-    psuW[psu[i]!]! += w;
+    cell[psu[i]! * L + c]! += weight[i]!;
   }
+  const psuW = cellRowSums(cell, nPsu, L);
   const { sums, sw, totals } = shareTotals(cell, psuW, nPsu, L);
   const cov = stratifiedCovariance(totals, L, d.psuStratum, d.nStrata);
   return cov[0]! + sums[0]! / sw;
@@ -194,7 +194,8 @@ export function bareByMean(d: BareDesign, y: Float64Array, group: Int32Array, G:
 /**
  * Shares of the L levels of a categorical column in each of G groups, with the joint
  * linearized covariance of all G·L shares: one pass tabulating weight per PSU, group and level
- * and per PSU and group; the influence total of level j of group g in PSU c is
+ * (per PSU and group summed from those cells afterwards, as surveykit's pass over the groups
+ * does since 2026-12-06 evening); the influence total of level j of group g in PSU c is
  * (T_cgj − p_gj W_cg) / W_g.
  */
 export function bareByShares(
@@ -207,14 +208,8 @@ export function bareByShares(
   const { n, weight, psu, nPsu } = d;
   const K = G * L;
   const cell = new Float64Array(nPsu * K);
-  const groupW = new Float64Array(nPsu * G);
-  for (let i = 0; i < n; i++) {
-    const g = group[i]!;
-    const c = psu[i]!;
-    const w = weight[i]!;
-    cell[c * K + g * L + codes[i]!]! += w;
-    groupW[c * G + g]! += w;
-  }
+  for (let i = 0; i < n; i++) cell[psu[i]! * K + group[i]! * L + codes[i]!]! += weight[i]!;
+  const groupW = cellRowSums(cell, nPsu * G, L);
   const sums = new Float64Array(K);
   const sw = new Float64Array(G);
   for (let c = 0; c < nPsu; c++) {
@@ -275,6 +270,17 @@ function psuCells(
     psuW[psu[i]!]! += w;
   }
   return { cell, ...shareTotals(cell, psuW, nPsu, K) };
+}
+
+/** Per PSU, the sum of its K cells (its weight, when every row is in a cell). */
+function cellRowSums(cell: Float64Array, nPsu: number, K: number): Float64Array {
+  const out = new Float64Array(nPsu);
+  for (let c = 0; c < nPsu; c++) {
+    let w = 0;
+    for (let k = 0; k < K; k++) w += cell[c * K + k]!;
+    out[c] = w;
+  }
+  return out;
 }
 
 /**
@@ -466,8 +472,9 @@ export function bareSubgroups(
 
 /**
  * An attitude battery: per item, one pass tabulating weight per PSU and answer (missing answers
- * left out), the answers' shares and their L × L linearized covariance, and the net score
- * (a contrast of the shares) with its variance sᵀ V s.
+ * left out; the PSU's weight summed from its cells, as in {@link bareShares}), the answers'
+ * shares and their L × L linearized covariance, and the net score (a contrast of the shares)
+ * with its variance sᵀ V s.
  */
 export function bareBattery(
   d: BareDesign,
@@ -477,15 +484,12 @@ export function bareBattery(
   let out = 0;
   for (const { codes, levels: L, score } of items) {
     const cell = new Float64Array(nPsu * L);
-    const psuW = new Float64Array(nPsu);
     for (let i = 0; i < n; i++) {
       const code = codes[i]!;
       if (code < 0) continue;
-      const w = weight[i]!;
-      const c = psu[i]!;
-      cell[c * L + code]! += w;
-      psuW[c]! += w;
+      cell[psu[i]! * L + code]! += weight[i]!;
     }
+    const psuW = cellRowSums(cell, nPsu, L);
     const { sums, sw, totals } = shareTotals(cell, psuW, nPsu, L);
     const V = stratifiedCovariance(totals, L, d.psuStratum, d.nStrata);
     let net = 0;

@@ -719,9 +719,9 @@ function centredRows(
 }
 
 /**
- * Categorical variable: per group the base and missing count; per group × PSU × level Σ w and
- * per group × PSU Σ w (as prepare's scan), from which each group's Σ w per level and in all
- * are added PSU by PSU.
+ * Categorical variable: per group the base and missing count; per group × PSU × level Σ w, from
+ * which each group × PSU's Σ w and each group's Σ w per level and in all are added PSU by PSU
+ * (as prepare's scan: one write per row, and the same sums).
  */
 function categoricalSums(
   grouping: Grouping,
@@ -739,7 +739,7 @@ function categoricalSums(
   const cells = new Float64Array(G * nC * L);
   const clusterWeights = new Float64Array(G * nC);
   const seen = needsPresence(design) ? new Uint8Array(G * nC) : null;
-  const out = { base, nMissing, cells, clusterWeights, seen };
+  const out = { base, nMissing, cells, seen };
   const runs = groupRuns(grouping);
   if (runs === null) {
     const { rowGroup, groupIndex } = grouping;
@@ -756,11 +756,14 @@ function categoricalSums(
     let total = 0;
     for (let c = 0; c < nC; c++) {
       const at = (k * nC + c) * L;
+      let inCluster = 0;
       for (let j = 0; j < L; j++) {
         const x = cells[at + j]!;
         levelSums[k * L + j]! += x;
         total += x;
+        inCluster += x;
       }
+      clusterWeights[k * nC + c] = inCluster;
     }
     sumW[k] = total;
   }
@@ -782,13 +785,12 @@ interface CategoricalScan {
   base: Float64Array;
   nMissing: Float64Array;
   cells: Float64Array;
-  clusterWeights: Float64Array;
   seen: Uint8Array | null;
 }
 
 /**
- * Rows i..j−1, all of group k (its PSUs from `offset`), of {@link categoricalSums}: Σ w per PSU
- * in a register over a run of one PSU's rows, as prepare's scan adds it.
+ * Rows i..j−1, all of group k (its PSUs from `offset`), of {@link categoricalSums} (a PSU marked
+ * once per run of its rows).
  */
 function scanCategoricalRun(
   codes: Int32Array,
@@ -801,11 +803,10 @@ function scanCategoricalRun(
   from: number,
   to: number,
 ): void {
-  const { cells, clusterWeights, seen } = out;
+  const { cells, seen } = out;
   let base = 0;
   let nMissing = 0;
   let key = -1;
-  let acc = 0;
   for (let i = from; i < to; i++) {
     const code = codes[i]!;
     if (code < 0) {
@@ -813,18 +814,13 @@ function scanCategoricalRun(
       continue;
     }
     base++;
-    const wi = w[i]!;
     const c = offset + rowCluster[i]!;
     if (c !== key) {
-      if (key >= 0) clusterWeights[key] = acc;
       key = c;
-      acc = clusterWeights[c]!;
       if (seen !== null) seen[c] = 1;
     }
-    acc += wi;
-    cells[c * L + code]! += wi;
+    cells[c * L + code]! += w[i]!;
   }
-  if (key >= 0) clusterWeights[key] = acc;
   out.base[k]! += base;
   out.nMissing[k]! += nMissing;
 }
@@ -840,7 +836,7 @@ function scanCategoricalRows(
   nC: number,
   out: CategoricalScan,
 ): void {
-  const { base, nMissing, cells, clusterWeights, seen } = out;
+  const { base, nMissing, cells, seen } = out;
   for (let i = 0; i < codes.length; i++) {
     const g = rowGroup[i]!;
     if (g < 0) continue;
@@ -852,10 +848,8 @@ function scanCategoricalRows(
       continue;
     }
     base[k]! += 1;
-    const wi = w[i]!;
     const c = k * nC + rowCluster[i]!;
-    clusterWeights[c]! += wi;
-    cells[c * L + code]! += wi;
+    cells[c * L + code]! += w[i]!;
     if (seen !== null) seen[c] = 1;
   }
 }

@@ -799,8 +799,9 @@ function totalSums(
 
 /**
  * {@link scanCodes}' pass with sums per cluster on a whole design, not marking the rows: Σ w per
- * (cluster, level) and per cluster; returns the rows with a level, those without, and the first
- * of those.
+ * (cluster, level); returns the rows without a level. One read-modify-write per row, of the
+ * row's cell: its cluster's Σ w is summed from the cells afterwards (on a shuffled file each such
+ * write is a cache miss), and the rows with a level are the others.
  */
 function wholeCodeCells(
   codes: Int32Array,
@@ -808,22 +809,45 @@ function wholeCodeCells(
   weights: Float64Array,
   rowCluster: Int32Array,
   cells: Float64Array,
-  clusterW: Float64Array,
+): number {
+  let nMissing = 0;
+  for (let i = 0; i < codes.length; i++) {
+    const code = codes[i]!;
+    if (code < 0) {
+      nMissing++;
+      continue;
+    }
+    cells[rowCluster[i]! * nLevels + code]! += weights[i]!;
+  }
+  return nMissing;
+}
+
+/** {@link wholeCodeCells} in a domain (or all rows: `null`), marking present rows and clusters. */
+function markedCodeCells(
+  codes: Int32Array,
+  nLevels: number,
+  weights: Float64Array,
+  domain: Uint8Array | null,
+  present: Uint8Array,
+  rowCluster: Int32Array,
+  cells: Float64Array,
+  seen: Uint8Array | null,
 ): [number, number, number] {
   let base = 0;
   let nMissing = 0;
   let firstMissing = -1;
   for (let i = 0; i < codes.length; i++) {
+    if (domain !== null && domain[i] === 0) continue;
     const code = codes[i]!;
     if (code < 0) {
       if (nMissing++ === 0) firstMissing = i;
       continue;
     }
+    present[i] = 1;
     base++;
-    const w = weights[i]!;
     const c = rowCluster[i]!;
-    clusterW[c]! += w;
-    cells[c * nLevels + code]! += w;
+    cells[c * nLevels + code]! += weights[i]!;
+    if (seen !== null) seen[c] = 1;
   }
   return [base, nMissing, firstMissing];
 }
@@ -881,35 +905,39 @@ function scanCodes(
   const seen = mark ? new Uint8Array(nClusters) : null;
   if (present === null) {
     // a whole design, its rows not marked (see prepare)
-    const counts = wholeCodeCells(codes, nLevels, weights, rowCluster, cells, clusterW);
-    base = counts[0]!;
-    nMissing = counts[1]!;
-    firstMissing = counts[2]!;
-  } else {
-    for (let i = 0; i < codes.length; i++) {
-      if (domain !== null && domain[i] === 0) continue;
-      const code = codes[i]!;
-      if (code < 0) {
-        if (nMissing++ === 0) firstMissing = i;
-        continue;
-      }
-      present[i] = 1;
-      base++;
-      const w = weights[i]!;
-      const c = rowCluster[i]!;
-      clusterW[c]! += w;
-      cells[c * nLevels + code]! += w;
-      if (seen !== null) seen[c] = 1;
+    nMissing = wholeCodeCells(codes, nLevels, weights, rowCluster, cells);
+    base = codes.length - nMissing;
+    if (nMissing > 0) {
+      firstMissing = 0;
+      while (codes[firstMissing]! >= 0) firstMissing++;
     }
+  } else {
+    const counts = markedCodeCells(
+      codes,
+      nLevels,
+      weights,
+      domain,
+      present,
+      rowCluster,
+      cells,
+      seen,
+    );
+    base = counts[0];
+    nMissing = counts[1];
+    firstMissing = counts[2];
   }
-  // Σ w per level and in all from the cells, cluster by cluster (so a level that every row has
-  // gets a share of exactly 1: its sum and the total are the same additions).
+  // Σ w per cluster, per level and in all from the cells, cluster by cluster (so a level that
+  // every row has gets a share of exactly 1 and influence values of exactly 0: each sum is then
+  // the same additions as the level's own).
   for (let c = 0; c < nClusters; c++) {
+    let w = 0;
     for (let j = 0; j < nLevels; j++) {
       const x = cells[c * nLevels + j]!;
+      w += x;
       levelSums[j]! += x;
       sumW += x;
     }
+    clusterW[c] = w;
   }
   const clusters = { rowCluster, sums: cells, weights: clusterW, seen };
   const finite = true;

@@ -268,7 +268,10 @@ function centredValuesByCluster(
   }
 }
 
-/** Σ w per (cluster, level) into `totals` and per cluster into `sumW` over the present rows. */
+/**
+ * Σ w per (cluster, level) into `totals` over the present rows, then per cluster into `sumW` as
+ * the sum of its levels' (as prepare's scan makes them: one write per row, and the same sums).
+ */
 function levelsByCluster(
   codes: Int32Array,
   weights: Float64Array,
@@ -282,9 +285,12 @@ function levelsByCluster(
   for (let i = 0; i < codes.length; i++) {
     if (present[i] === 0) continue;
     const c = rowCluster[i]!;
-    const w = weights[i]!;
-    sumW[c]! += w;
-    totals[c * p + codes[i]!]! += w;
+    totals[c * p + codes[i]!]! += weights[i]!;
     if (seen !== null) seen[c] = 1;
+  }
+  for (let c = 0; c < sumW.length; c++) {
+    let w = 0;
+    for (let j = 0; j < p; j++) w += totals[c * p + j]!;
+    sumW[c] = w;
   }
 }
