@@ -34,8 +34,9 @@ export interface ClusterCellSums {
 }
 
 /**
- * Σ w per (cluster, cell) and the rows per cell of the rows with `rows[i] = 1`, marking in `seen`
- * (when given) the clusters with such a row.
+ * Σ w per (cluster, cell) and the rows per cell of the table's rows, marking in `seen` (when
+ * given) the clusters with such a row. The table's rows: those with `rows[i] = 1` (`rows` null:
+ * every row) and both codes ≥ 0 (< 0: missing); with `complete`, set to 1 there.
  *
  * Why the pass is shaped this way: on a file in random row order the (cluster, cell) sums, e.g.
  * 5,000 clusters × 28 cells × 8 bytes = 1.1 MB, are reached at random, and the pass slowed
@@ -55,13 +56,14 @@ export interface ClusterCellSums {
  */
 export function clusterCellSums(
   t: TwoWayCells,
-  rows: Uint8Array,
+  rows: Uint8Array | null,
   w: Float64Array,
   rowCluster: Int32Array,
   nClusters: number,
   seen: Uint8Array | null,
+  complete: Uint8Array | null = null,
 ): ClusterCellSums {
-  const n = rows.length;
+  const n = w.length;
   const K = t.levelsA * t.levelsB;
   const sums = new Float64Array(nClusters * K);
   const counts = new Int32Array(4 * K);
@@ -79,6 +81,7 @@ export function clusterCellSums(
     levelOf.fill(-1);
     counts.fill(0);
     seen?.fill(0);
+    complete?.fill(0);
     const small = new Float64Array(nClusters * levelsOther);
     done = sumsOneLevel(
       fixed,
@@ -94,6 +97,7 @@ export function clusterCellSums(
       small,
       counts,
       seen,
+      complete,
     );
     if (done === n || done >= n / 16 || attempt === tries.length - 1) {
       for (let k = 0; k < nClusters; k++) {
@@ -106,7 +110,7 @@ export function clusterCellSums(
       break;
     }
   }
-  if (done < n) sumsFrom(done, t, K, rows, w, rowCluster, sums, counts, seen);
+  if (done < n) sumsFrom(done, t, K, rows, w, rowCluster, sums, counts, seen, complete);
 
   const cellN = new Float64Array(K);
   for (let c = 0; c < K; c++)
@@ -140,29 +144,31 @@ function sumsOneLevel(
   strideOther: number,
   levelsOther: number,
   K: number,
-  rows: Uint8Array,
+  rows: Uint8Array | null,
   w: Float64Array,
   rowCluster: Int32Array,
   levelOf: Int32Array,
   small: Float64Array,
   counts: Int32Array,
   seen: Uint8Array | null,
+  complete: Uint8Array | null,
 ): number {
-  for (let i = 0; i < rows.length; i++) {
-    if (rows[i] === 0) continue;
+  for (let i = 0; i < w.length; i++) {
     const f = fixed[i]!;
+    const o = other[i]!;
+    if ((rows !== null && rows[i] === 0) || (f | o) < 0) continue;
     const k = rowCluster[i]!;
     const level = levelOf[k]!;
     if (level !== f) {
       if (level >= 0) return i;
       levelOf[k] = f;
     }
-    const o = other[i]!;
     counts[(i & 3) * K + f * strideFixed + o * strideOther]! += 1;
     small[k * levelsOther + o]! += w[i]!;
     if (seen !== null) seen[k] = 1;
+    if (complete !== null) complete[i] = 1;
   }
-  return rows.length;
+  return w.length;
 }
 
 /** The pass into the full table, from row `from` on. */
@@ -170,20 +176,24 @@ function sumsFrom(
   from: number,
   t: TwoWayCells,
   K: number,
-  rows: Uint8Array,
+  rows: Uint8Array | null,
   w: Float64Array,
   rowCluster: Int32Array,
   sums: Float64Array,
   counts: Int32Array,
   seen: Uint8Array | null,
+  complete: Uint8Array | null,
 ): void {
   const { a, b, strideA, strideB } = t;
-  for (let i = from; i < rows.length; i++) {
-    if (rows[i] === 0) continue;
-    const c = a[i]! * strideA + b[i]! * strideB;
+  for (let i = from; i < w.length; i++) {
+    const ai = a[i]!;
+    const bi = b[i]!;
+    if ((rows !== null && rows[i] === 0) || (ai | bi) < 0) continue;
+    const c = ai * strideA + bi * strideB;
     const k = rowCluster[i]!;
     counts[(i & 3) * K + c]! += 1;
     sums[k * K + c]! += w[i]!;
     if (seen !== null) seen[k] = 1;
+    if (complete !== null) complete[i] = 1;
   }
 }

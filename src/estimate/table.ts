@@ -14,7 +14,7 @@ import { pchisqUpper, pfUpper } from '../stats/distributions.js';
 import { categoricalInfluence, type Influence } from '../variance/influence.js';
 import { designDf as designDegreesOfFreedom } from '../variance/linearization.js';
 import { type CellTable, type CellTableOptions, cellTable } from './cell-table.js';
-import { clusterCellSums } from './cluster-cells.js';
+import { type ClusterCellSums, clusterCellSums } from './cluster-cells.js';
 import { nonFiniteResult } from './finite.js';
 import { type Coded, coded } from './levels.js';
 import { checkCovariance, covarianceLimit } from './limits.js';
@@ -160,19 +160,31 @@ function cross(
     }
     return { row, col, complete, nDomain, nMissing, cellW, cellN, sumW, clusters: null };
   }
-  // The rows of the table, then their sums per stage-1 cluster and cell (clusterCellSums: each in
-  // row order, as categoricalInfluence adds them; the cells' and clusters' Σ w from those), in two
-  // passes: on a file in random row order, the second does nothing but reach its table.
+  // The sums per stage-1 cluster and cell (clusterCellSums: each in row order, as
+  // categoricalInfluence adds them; the cells' and clusters' Σ w from those). Without a domain the
+  // same pass finds the rows with both variables; in one, a sequential pass first finds them and
+  // the clusters with a row in the domain.
   const rowCluster = stage.rowCluster;
   const inDomain = new Uint8Array(stage.nClusters);
-  const counts = completeRows(domain, rcodes, ccodes, rowCluster, complete, inDomain);
-  const nDomain = counts[0]!;
-  const nMissing = counts[1]!;
-  // (every cluster of the design has rows: without a domain, all of them are in it)
-  if (domain === null) inDomain.fill(1);
   const seen = new Uint8Array(stage.nClusters);
   const t = { a: rcodes, b: ccodes, strideA: 1, strideB: R0, levelsA: R0, levelsB: K0 / R0 };
-  const sums = clusterCellSums(t, complete, w, rowCluster, stage.nClusters, seen);
+  let sums: ClusterCellSums;
+  let nDomain: number;
+  let nMissing: number;
+  if (domain === null) {
+    sums = clusterCellSums(t, null, w, rowCluster, stage.nClusters, seen, complete);
+    nDomain = n;
+    let rows = 0;
+    for (let k = 0; k < K0; k++) rows += sums.cellN[k]!;
+    nMissing = n - rows;
+    // (every cluster of the design has rows: without a domain, all of them are in it)
+    inDomain.fill(1);
+  } else {
+    const counts = completeRows(domain, rcodes, ccodes, rowCluster, complete, inDomain);
+    nDomain = counts[0]!;
+    nMissing = counts[1]!;
+    sums = clusterCellSums(t, complete, w, rowCluster, stage.nClusters, seen);
+  }
   // R's svychisq `nu`: PSUs minus strata among the domain's rows, zero weights included
   // (clusters are nested in strata).
   const stratumSeen = new Uint8Array(stage.nStrata);
@@ -209,11 +221,11 @@ function cross(
 
 /**
  * The rows of {@link cross} in the domain with both variables (`complete`), marking the clusters
- * with a row in the domain when there is one (a function of typed arrays only, so that V8
- * optimises it once). Returns [rows in the domain, missing].
+ * with a row in the domain (a function of typed arrays only, so that V8 optimises it once).
+ * Returns [rows in the domain, missing].
  */
 function completeRows(
-  domain: Uint8Array | null,
+  domain: Uint8Array,
   rcodes: Int32Array,
   ccodes: Int32Array,
   rowCluster: Int32Array,
@@ -223,10 +235,8 @@ function completeRows(
   let nDomain = 0;
   let nMissing = 0;
   for (let i = 0; i < complete.length; i++) {
-    if (domain !== null) {
-      if (domain[i] === 0) continue;
-      inDomain[rowCluster[i]!] = 1;
-    }
+    if (domain[i] === 0) continue;
+    inDomain[rowCluster[i]!] = 1;
     nDomain++;
     if (rcodes[i]! < 0 || ccodes[i]! < 0) {
       nMissing++;

@@ -1,7 +1,8 @@
 /**
  * clusterCellSums: Σ w per (cluster, cell) added in row order, bit for bit, whichever way the pass
  * goes (one variable with a single level per cluster, the other, neither, or one that stops
- * having it early or late in the file), the rows per cell, and the clusters seen.
+ * having it early or late in the file), the rows per cell, and the clusters seen; the rows given
+ * by a mask or by the codes present (then marked in `complete`).
  */
 import { describe, expect, it } from 'vitest';
 import { clusterCellSums, type TwoWayCells } from '../../src/estimate/cluster-cells.js';
@@ -127,6 +128,25 @@ describe('clusterCellSums', () => {
       expect(Array.from(seen)).toEqual(Array.from(want.seen));
       // the cells' counts add up to the rows kept
       expect(got.cellN.reduce((s, x) => s + x, 0)).toBe(rows.reduce((s, x) => s + x, 0));
+
+      // The same rows left out by missing codes (−1 in one variable or the other) instead of
+      // `rows`: the same sums, and `complete` marks the rows kept.
+      const a = Int32Array.from(t.a);
+      const b = Int32Array.from(t.b);
+      rows.forEach((r, i) => {
+        if (r === 0) {
+          if (i % 2 === 0) a[i] = -1;
+          else b[i] = -1;
+        }
+      });
+      const complete = new Uint8Array(rows.length);
+      const seen2 = new Uint8Array(nC);
+      const got2 = clusterCellSums({ ...t, a, b }, null, w, rowCluster, nC, seen2, complete);
+      expect(Array.from(got2.sums)).toEqual(Array.from(want.sums));
+      expect(Array.from(got2.cellN)).toEqual(Array.from(want.cellN));
+      expect(got2.sumW).toBe(want.sumW);
+      expect(Array.from(seen2)).toEqual(Array.from(want.seen));
+      expect(Array.from(complete)).toEqual(Array.from(rows));
     });
   }
 
