@@ -68,67 +68,72 @@ export function clusterCellSums(
   const sums = new Float64Array(nClusters * K);
   const counts = new Int32Array(4 * K);
   const levelOf = new Int32Array(nClusters);
-  let done = 0;
+  const s: Pass = { K, rows, w, rowCluster, levelOf, counts, seen, complete, sums };
   // Each variable in turn as the one with a single level per cluster (the first row that
-  // contradicts it within the first 1/16 of the rows: the next one; after the last, the rows
-  // before it are kept).
-  const tries: [Int32Array, Int32Array, number, number, number][] = [
-    [t.a, t.b, t.strideA, t.strideB, t.levelsB],
-    [t.b, t.a, t.strideB, t.strideA, t.levelsA],
-  ];
-  for (let attempt = 0; attempt < tries.length; attempt++) {
-    const [fixed, other, strideFixed, strideOther, levelsOther] = tries[attempt]!;
-    levelOf.fill(-1);
-    counts.fill(0);
-    seen?.fill(0);
-    complete?.fill(0);
-    const small = new Float64Array(nClusters * levelsOther);
-    done = sumsOneLevel(
-      fixed,
-      other,
-      strideFixed,
-      strideOther,
-      levelsOther,
-      K,
-      rows,
-      w,
-      rowCluster,
-      levelOf,
-      small,
-      counts,
-      seen,
-      complete,
-    );
-    if (done === n || done >= n / 16 || attempt === tries.length - 1) {
-      for (let k = 0; k < nClusters; k++) {
-        const level = levelOf[k]!;
-        if (level < 0) continue;
-        const o = k * K + level * strideFixed;
-        for (let j = 0; j < levelsOther; j++)
-          sums[o + j * strideOther] = small[k * levelsOther + j]!;
-      }
-      break;
-    }
-  }
+  // contradicts it within the first 1/16 of the rows: the other one; after it, the rows before
+  // that row are kept).
+  let done = oneLevel(s, t.a, t.b, t.strideA, t.strideB, t.levelsB, false);
+  if (done < n / 16) done = oneLevel(s, t.b, t.a, t.strideB, t.strideA, t.levelsA, true);
   if (done < n) sumsFrom(done, t, K, rows, w, rowCluster, sums, counts, seen, complete);
-
   const cellN = new Float64Array(K);
-  for (let c = 0; c < K; c++)
-    cellN[c] = counts[c]! + counts[K + c]! + counts[2 * K + c]! + counts[3 * K + c]!;
   const cellW = new Float64Array(K);
   const clusterW = new Float64Array(nClusters);
-  let sumW = 0;
-  for (let k = 0; k < nClusters; k++) {
-    let s = 0;
-    for (let c = 0; c < K; c++) {
-      const x = sums[k * K + c]!;
-      cellW[c]! += x;
-      sumW += x;
-      s += x;
-    }
-    clusterW[k] = s;
-  }
+  const sumW = totals(sums, counts, K, cellN, cellW, clusterW);
   return { sums, cellN, cellW, clusterW, sumW };
+}
+
+/** What the pass works with (the helpers below are called once or twice per table). */
+interface Pass {
+  K: number;
+  rows: Uint8Array | null;
+  w: Float64Array;
+  rowCluster: Int32Array;
+  levelOf: Int32Array;
+  counts: Int32Array;
+  seen: Uint8Array | null;
+  complete: Uint8Array | null;
+  sums: Float64Array;
+}
+
+/**
+ * The pass with `fixed` as the variable with one level per cluster, from the first row: the
+ * sums spread into the full table when it held to the end, far enough, or `last`. Returns the
+ * first row contradicting it (n: none).
+ */
+function oneLevel(
+  s: Pass,
+  fixed: Int32Array,
+  other: Int32Array,
+  strideFixed: number,
+  strideOther: number,
+  levelsOther: number,
+  last: boolean,
+): number {
+  const n = s.w.length;
+  s.levelOf.fill(-1);
+  s.counts.fill(0);
+  if (s.seen !== null) s.seen.fill(0);
+  if (s.complete !== null) s.complete.fill(0);
+  const small = new Float64Array(s.levelOf.length * levelsOther);
+  const done = sumsOneLevel(
+    fixed,
+    other,
+    strideFixed,
+    strideOther,
+    levelsOther,
+    s.K,
+    s.rows,
+    s.w,
+    s.rowCluster,
+    s.levelOf,
+    small,
+    s.counts,
+    s.seen,
+    s.complete,
+  );
+  if (done === n || done >= n / 16 || last)
+    spread(small, s.levelOf, levelsOther, strideFixed, strideOther, s.K, s.sums);
+  return done;
 }
 
 // The loops: functions of typed arrays and numbers only, which V8 optimises once.
@@ -169,6 +174,52 @@ function sumsOneLevel(
     if (complete !== null) complete[i] = 1;
   }
   return w.length;
+}
+
+/** Each cluster's sums per level of the other variable into its cells of the full table. */
+function spread(
+  small: Float64Array,
+  levelOf: Int32Array,
+  levelsOther: number,
+  strideFixed: number,
+  strideOther: number,
+  K: number,
+  sums: Float64Array,
+): void {
+  for (let k = 0; k < levelOf.length; k++) {
+    const level = levelOf[k]!;
+    if (level < 0) continue;
+    const o = k * K + level * strideFixed;
+    for (let j = 0; j < levelsOther; j++) sums[o + j * strideOther] = small[k * levelsOther + j]!;
+  }
+}
+
+/**
+ * From the sums per (cluster, cell): the rows per cell (from the 4 interleaved counts), Σ w per
+ * cell and per cluster, and (returned) in all, cluster by cluster.
+ */
+function totals(
+  sums: Float64Array,
+  counts: Int32Array,
+  K: number,
+  cellN: Float64Array,
+  cellW: Float64Array,
+  clusterW: Float64Array,
+): number {
+  for (let c = 0; c < K; c++)
+    cellN[c] = counts[c]! + counts[K + c]! + counts[2 * K + c]! + counts[3 * K + c]!;
+  let sumW = 0;
+  for (let k = 0; k < clusterW.length; k++) {
+    let x = 0;
+    for (let c = 0; c < K; c++) {
+      const v = sums[k * K + c]!;
+      cellW[c]! += v;
+      sumW += v;
+      x += v;
+    }
+    clusterW[k] = x;
+  }
+  return sumW;
 }
 
 /** The pass into the full table, from row `from` on. */
