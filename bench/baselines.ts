@@ -243,32 +243,52 @@ export function bareCellTable(
   B: number,
 ): number {
   const K = A * B;
-  const t = psuCells(d, a, 1, b, A, K);
+  const t = psuCells(d, a, A, 1, b, B, A);
   const counts = stratifiedCovariance(t.cell, K, d.psuStratum, d.nStrata);
   const shares = stratifiedCovariance(t.totals, K, d.psuStratum, d.nStrata);
   return counts[0]! + shares[0]!;
 }
 
 /**
- * The weight per PSU and cell of two categorical columns (cell a·strideA + b·strideB of K) in one
- * pass, and {@link shareTotals}.
+ * The weight per PSU and cell of two categorical columns (cell a·strideA + b·strideB, of A·B) in
+ * one pass, and {@link shareTotals}. As surveykit's svyTable and svyChisq do (since 2026-12-06
+ * evening, src/estimate/cluster-cells.ts): while `a` has one level per PSU (region here, a
+ * function of the stratum), the pass sums into PSU × b's levels (a table 1/A the size) and
+ * spreads it at the end, going on into the full table from the first row that has another level;
+ * the weight per PSU is summed from the cells afterwards.
  */
 function psuCells(
   d: BareDesign,
   a: Int32Array,
+  A: number,
   strideA: number,
   b: Int32Array,
+  B: number,
   strideB: number,
-  K: number,
 ) {
   const { n, weight, psu, nPsu } = d;
+  const K = A * B;
   const cell = new Float64Array(nPsu * K);
-  const psuW = new Float64Array(nPsu);
-  for (let i = 0; i < n; i++) {
-    const w = weight[i]!;
-    cell[psu[i]! * K + a[i]! * strideA + b[i]! * strideB]! += w;
-    psuW[psu[i]!]! += w;
+  const levelOf = new Int32Array(nPsu).fill(-1);
+  const small = new Float64Array(nPsu * B);
+  let i = 0;
+  for (; i < n; i++) {
+    const p = psu[i]!;
+    const level = levelOf[p]!;
+    if (level !== a[i]!) {
+      if (level >= 0) break;
+      levelOf[p] = a[i]!;
+    }
+    small[p * B + b[i]!]! += weight[i]!;
   }
+  for (let p = 0; p < nPsu; p++) {
+    if (levelOf[p]! < 0) continue;
+    for (let j = 0; j < B; j++)
+      cell[p * K + levelOf[p]! * strideA + j * strideB] = small[p * B + j]!;
+  }
+  for (; i < n; i++) cell[psu[i]! * K + a[i]! * strideA + b[i]! * strideB]! += weight[i]!;
+  const psuW = new Float64Array(nPsu);
+  for (let p = 0; p < nPsu; p++) for (let k = 0; k < K; k++) psuW[p]! += cell[p * K + k]!;
   return { cell, ...shareTotals(cell, psuW, nPsu, K) };
 }
 
@@ -514,7 +534,7 @@ export function bareTable(
   b: Int32Array,
   B: number,
 ): number {
-  const { sums, sw, totals } = psuCells(d, a, B, b, 1, A * B);
+  const { sums, sw, totals } = psuCells(d, a, A, B, b, B, 1);
   const cov = stratifiedCovariance(totals, A * B, d.psuStratum, d.nStrata);
   // Pearson X² of the weighted shares against independence.
   let x2 = 0;

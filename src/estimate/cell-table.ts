@@ -16,6 +16,7 @@ import { isCalibrated } from '../variance/calibration.js';
 import { type ClusterSums, categoricalInfluence, type Influence } from '../variance/influence.js';
 import { needsPresence } from '../variance/linearization.js';
 import { replicateCovariance } from '../variance/replicate.js';
+import { clusterCellSums, type TwoWayCells } from './cluster-cells.js';
 import { type EstimateTable, toEstimateTable, uniqueLabels } from './estimate-table.js';
 import { checkFinite, nonFiniteResult, rescaleTotals } from './finite.js';
 import { attachInfluence } from './influence-rows.js';
@@ -252,7 +253,7 @@ function cellTableOn(
 
   // Variances (and, on first use, covariances) of the three kinds of estimates.
   const present = complete;
-  const countInfluence = categoricalInfluence(cell, w, present, 1, new Float64Array(K), clusters);
+  const countInfluence = cellCountInfluence(cell, w, present, K, clusters);
   const shareInfluence = marginInfluence(
     countInfluence,
     all,
@@ -276,7 +277,7 @@ function cellTableOn(
       : null;
   let sums: CellSums | null = null;
   const cellSums = (d: ReplicateDesign) => {
-    sums ??= replicateCellSums(d, cell, K);
+    sums ??= replicateCellSums(d, cell(), K);
     return sums;
   };
   const kinds = [
@@ -505,9 +506,10 @@ function dropMissing(column: Column, rows: Uint8Array): [number, number] {
 }
 
 /**
- * One pass: each complete row's cell, and per cell the respondents and Σw (in row order). With a
- * stage, also Σ w per (cluster, cell) and per cluster, in row order (as `categoricalInfluence`
- * adds them), marking the clusters with a row when `mark`.
+ * Per cell the respondents and Σ w, and each complete row's cell. With a stage, also Σ w per
+ * (cluster, cell), each in row order (as `categoricalInfluence` adds them), and per cluster,
+ * marking the clusters with a row when `mark`. A two-way table's Σ w per cell and in all are then
+ * added cluster by cluster from those (see clusterCellSums); otherwise in row order.
  */
 function cellPass(
   codes: readonly Int32Array[],
@@ -518,50 +520,71 @@ function cellPass(
   stage: Stage | null,
   mark: boolean,
 ): {
-  cell: Int32Array;
+  /** Each row's cell (−1: not in the table), made when first asked for. */
+  cell: () => Int32Array;
   cellN: Float64Array;
   cellW: Float64Array;
   sumW: number;
   clusters: ClusterSums | null;
 } {
   const n = complete.length;
+  if (stage !== null && codes.length === 2) {
+    // The usual two-way table: its sums per (cluster, cell) in a pass of their own (see
+    // clusterCellSums), the rows' cells made only if read.
+    const { rowCluster, nClusters } = stage;
+    const seen = mark ? new Uint8Array(nClusters) : null;
+    const t: TwoWayCells = {
+      a: codes[0]!,
+      b: codes[1]!,
+      strideA: strides[0]!,
+      strideB: strides[1]!,
+      levelsA: strides[1]!,
+      levelsB: K / strides[1]!,
+    };
+    const s = clusterCellSums(t, complete, w, rowCluster, nClusters, seen);
+    let cell: Int32Array | null = null;
+    return {
+      cell: () => {
+        if (cell === null) {
+          cell = new Int32Array(n);
+          cellsOf(
+            codes,
+            strides,
+            complete,
+            w,
+            cell,
+            new Float64Array(K),
+            new Float64Array(K),
+            new Float64Array(1),
+          );
+        }
+        return cell;
+      },
+      cellN: s.cellN,
+      cellW: s.cellW,
+      sumW: s.sumW,
+      clusters: { rowCluster, sums: s.sums, weights: s.clusterW, seen },
+    };
+  }
   // (−1 written by the loops for the rows left out)
   const cell = new Int32Array(n);
   const cellN = new Float64Array(K);
   const cellW = new Float64Array(K);
   const out = new Float64Array(1);
-  if (stage === null) {
-    cellsOf(codes, strides, complete, w, cell, cellN, cellW, out);
-    return { cell, cellN, cellW, sumW: out[0]!, clusters: null };
-  }
+  cellsOf(codes, strides, complete, w, cell, cellN, cellW, out);
+  if (stage === null) return { cell: () => cell, cellN, cellW, sumW: out[0]!, clusters: null };
   const { rowCluster, nClusters } = stage;
   const sums = new Float64Array(nClusters * K);
   const weights = new Float64Array(nClusters);
   const seen = mark ? new Uint8Array(nClusters) : null;
-  if (codes.length === 2) {
-    // (the usual two-way table: its loop without the loop over variables)
-    cellsByCluster2(
-      codes[0]!,
-      codes[1]!,
-      strides[0]!,
-      strides[1]!,
-      complete,
-      w,
-      rowCluster,
-      K,
-      cell,
-      cellN,
-      cellW,
-      sums,
-      weights,
-      seen,
-      out,
-    );
-  } else {
-    cellsOf(codes, strides, complete, w, cell, cellN, cellW, out);
-    cellsByCluster(cell, w, rowCluster, K, sums, weights, seen);
-  }
-  return { cell, cellN, cellW, sumW: out[0]!, clusters: { rowCluster, sums, weights, seen } };
+  cellsByCluster(cell, w, rowCluster, K, sums, weights, seen);
+  return {
+    cell: () => cell,
+    cellN,
+    cellW,
+    sumW: out[0]!,
+    clusters: { rowCluster, sums, weights, seen },
+  };
 }
 
 // The loops of cellPass: functions of typed arrays and numbers only, which V8 optimises once.
@@ -614,42 +637,36 @@ function cellsByCluster(
   }
 }
 
-/** {@link cellsOf} and {@link cellsByCluster} of a two-way table in one pass. */
-function cellsByCluster2(
-  a: Int32Array,
-  b: Int32Array,
-  strideA: number,
-  strideB: number,
-  complete: Uint8Array,
+/**
+ * Influence of the cell counts: `categoricalInfluence` of the rows' cells (factor 1, centred at
+ * 0), made when first needed. For the design's stage-1 clusters, whose sums the pass over the
+ * rows made, its totals are those sums (what categoricalInfluence gives from them: centred at 0,
+ * Σ w per cluster drops out), so the rows' cells are not made.
+ */
+function cellCountInfluence(
+  cell: () => Int32Array,
   w: Float64Array,
-  rowCluster: Int32Array,
+  present: Uint8Array,
   K: number,
-  cell: Int32Array,
-  cellN: Float64Array,
-  cellW: Float64Array,
-  sums: Float64Array,
-  weights: Float64Array,
-  seen: Uint8Array | null,
-  out: Float64Array,
-): void {
-  let sumW = 0;
-  for (let i = 0; i < complete.length; i++) {
-    if (complete[i] === 0) {
-      cell[i] = -1;
-      continue;
-    }
-    const c = a[i]! * strideA + b[i]! * strideB;
-    const wi = w[i]!;
-    cell[i] = c;
-    cellN[c]! += 1;
-    cellW[c]! += wi;
-    sumW += wi;
-    const k = rowCluster[i]!;
-    sums[k * K + c]! += wi;
-    weights[k]! += wi;
-    if (seen !== null) seen[k] = 1;
-  }
-  out[0] = sumW;
+  clusters: ClusterSums | null,
+): Influence {
+  let rows: Influence | null = null;
+  const byRow = () => {
+    rows ??= categoricalInfluence(cell(), w, present, 1, new Float64Array(K), clusters);
+    return rows;
+  };
+  if (clusters === null) return byRow();
+  return {
+    p: K,
+    present,
+    dense: () => byRow().dense(),
+    sumByCluster(rowCluster, totals, mark) {
+      if (rowCluster !== clusters.rowCluster) return byRow().sumByCluster(rowCluster, totals, mark);
+      const sums = clusters.sums;
+      for (let e = 0; e < totals.length; e++) totals[e]! += sums[e]!;
+      return clusters.seen ?? undefined;
+    },
+  };
 }
 
 /** Margins of a table: per cell its margin, how many margins, and respondents per margin. */
@@ -733,7 +750,7 @@ function marginInfluence(
   margins: Pick<Margins, 'of' | 'count'>,
   r: Float64Array,
   T: Float64Array,
-  cell: Int32Array,
+  cellOf: () => Int32Array,
   w: Float64Array,
   present: Uint8Array,
 ): Influence {
@@ -758,6 +775,7 @@ function marginInfluence(
       return seen;
     },
     dense() {
+      const cell = cellOf();
       const columns = Array.from({ length: K }, () => new Float64Array(cell.length));
       const members: number[][] = Array.from({ length: count }, () => []);
       for (let c = 0; c < K; c++) members[of[c]!]!.push(c);

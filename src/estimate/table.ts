@@ -14,6 +14,7 @@ import { pchisqUpper, pfUpper } from '../stats/distributions.js';
 import { categoricalInfluence, type Influence } from '../variance/influence.js';
 import { designDf as designDegreesOfFreedom } from '../variance/linearization.js';
 import { type CellTable, type CellTableOptions, cellTable } from './cell-table.js';
+import { type ClusterCellSums, clusterCellSums } from './cluster-cells.js';
 import { nonFiniteResult } from './finite.js';
 import { type Coded, coded } from './levels.js';
 import { checkCovariance, covarianceLimit } from './limits.js';
@@ -60,20 +61,23 @@ interface Cross {
   complete: Uint8Array;
   nDomain: number;
   nMissing: number;
-  /** Per raw cell (row level + R0 · column level): Σw of complete rows, in row order. */
+  /**
+   * Per raw cell (row level + R0 · column level): Σw of complete rows, in row order (with
+   * cluster sums: added cluster by cluster from those).
+   */
   cellW: Float64Array;
   /** Per raw cell: complete rows. */
   cellN: Float64Array;
-  /** Σw of complete rows, in row order. */
+  /** Σw of complete rows, in the order of `cellW`. */
   sumW: number;
   /** Stage-1 cluster sums of a linearization design, when asked for (see {@link ClusterCells}). */
   clusters: ClusterCells | null;
 }
 
 /**
- * Per stage-1 cluster of a linearization design, from the same pass over the rows: Σw of the
- * complete rows per raw cell and in all (each in row order, as categoricalInfluence adds them),
- * which clusters have a complete row, and what R's `degf` (zero weights counted) needs.
+ * Per stage-1 cluster of a linearization design: Σw of the complete rows per raw cell (each in
+ * row order, as categoricalInfluence adds them) and in all (from those), which clusters have a
+ * complete row, and what R's `degf` (zero weights counted) needs.
  */
 interface ClusterCells {
   rowCluster: Int32Array;
@@ -128,16 +132,16 @@ function cross(
     );
   }
   const complete = new Uint8Array(n);
-  const cellW = new Float64Array(K0);
-  const cellN = new Float64Array(K0);
   const rcodes = row.codes;
   const ccodes = col.codes;
   const w = design.weights;
-  let nDomain = 0;
-  let nMissing = 0;
-  let sumW = 0;
   const stage = withClusters && design.type === 'linearization' ? design.stages[0] : undefined;
   if (stage === undefined || stage.nClusters * K0 > MAX_CLUSTER_CELLS) {
+    const cellW = new Float64Array(K0);
+    const cellN = new Float64Array(K0);
+    let nDomain = 0;
+    let nMissing = 0;
+    let sumW = 0;
     for (let i = 0; i < n; i++) {
       if (domain !== null && domain[i] === 0) continue;
       nDomain++;
@@ -156,31 +160,31 @@ function cross(
     }
     return { row, col, complete, nDomain, nMissing, cellW, cellN, sumW, clusters: null };
   }
-  // The same pass, also summing per stage-1 cluster (in row order, as categoricalInfluence
-  // does) and noting the clusters with a row in the domain.
+  // The sums per stage-1 cluster and cell (clusterCellSums: each in row order, as
+  // categoricalInfluence adds them; the cells' and clusters' Σ w from those). Without a domain the
+  // same pass finds the rows with both variables; in one, a sequential pass first finds them and
+  // the clusters with a row in the domain.
   const rowCluster = stage.rowCluster;
-  const ccW = new Float64Array(stage.nClusters * K0);
-  const clusterW = new Float64Array(stage.nClusters);
-  const seen = new Uint8Array(stage.nClusters);
   const inDomain = new Uint8Array(stage.nClusters);
-  const counts = clusterPass(
-    domain,
-    rcodes,
-    ccodes,
-    w,
-    rowCluster,
-    R0,
-    complete,
-    cellW,
-    cellN,
-    ccW,
-    clusterW,
-    seen,
-    inDomain,
-  );
-  nDomain = counts[0]!;
-  nMissing = counts[1]!;
-  sumW = counts[2]!;
+  const seen = new Uint8Array(stage.nClusters);
+  const t = { a: rcodes, b: ccodes, strideA: 1, strideB: R0, levelsA: R0, levelsB: K0 / R0 };
+  let sums: ClusterCellSums;
+  let nDomain: number;
+  let nMissing: number;
+  if (domain === null) {
+    sums = clusterCellSums(t, null, w, rowCluster, stage.nClusters, seen, complete);
+    nDomain = n;
+    let rows = 0;
+    for (let k = 0; k < K0; k++) rows += sums.cellN[k]!;
+    nMissing = n - rows;
+    // (every cluster of the design has rows: without a domain, all of them are in it)
+    inDomain.fill(1);
+  } else {
+    const counts = completeRows(domain, rcodes, ccodes, rowCluster, complete, inDomain);
+    nDomain = counts[0]!;
+    nMissing = counts[1]!;
+    sums = clusterCellSums(t, complete, w, rowCluster, stage.nClusters, seen);
+  }
   // R's svychisq `nu`: PSUs minus strata among the domain's rows, zero weights included
   // (clusters are nested in strata).
   const stratumSeen = new Uint8Array(stage.nStrata);
@@ -195,55 +199,52 @@ function cross(
       strata++;
     }
   }
-  const clusters = { rowCluster, cellW: ccW, clusterW, seen, designDf: psus - strata };
-  return { row, col, complete, nDomain, nMissing, cellW, cellN, sumW, clusters };
+  const clusters = {
+    rowCluster,
+    cellW: sums.sums,
+    clusterW: sums.clusterW,
+    seen,
+    designDf: psus - strata,
+  };
+  return {
+    row,
+    col,
+    complete,
+    nDomain,
+    nMissing,
+    cellW: sums.cellW,
+    cellN: sums.cellN,
+    sumW: sums.sumW,
+    clusters,
+  };
 }
 
 /**
- * The pass over the rows of {@link cross} with stage-1 cluster sums (a function of typed arrays
- * only, so that V8 optimises it once). Returns [rows in the domain, missing, Σw].
+ * The rows of {@link cross} in the domain with both variables (`complete`), marking the clusters
+ * with a row in the domain (a function of typed arrays only, so that V8 optimises it once).
+ * Returns [rows in the domain, missing].
  */
-function clusterPass(
-  domain: Uint8Array | null,
+function completeRows(
+  domain: Uint8Array,
   rcodes: Int32Array,
   ccodes: Int32Array,
-  w: Float64Array,
   rowCluster: Int32Array,
-  R0: number,
   complete: Uint8Array,
-  cellW: Float64Array,
-  cellN: Float64Array,
-  ccW: Float64Array,
-  clusterW: Float64Array,
-  seen: Uint8Array,
   inDomain: Uint8Array,
-): Float64Array {
-  const K0 = cellW.length;
+): Int32Array {
   let nDomain = 0;
   let nMissing = 0;
-  let sumW = 0;
-  for (let i = 0; i < w.length; i++) {
-    if (domain !== null && domain[i] === 0) continue;
+  for (let i = 0; i < complete.length; i++) {
+    if (domain[i] === 0) continue;
+    inDomain[rowCluster[i]!] = 1;
     nDomain++;
-    const cl = rowCluster[i]!;
-    inDomain[cl] = 1;
-    const r = rcodes[i]!;
-    const c = ccodes[i]!;
-    if (r < 0 || c < 0) {
+    if (rcodes[i]! < 0 || ccodes[i]! < 0) {
       nMissing++;
       continue;
     }
     complete[i] = 1;
-    const k = r + R0 * c;
-    const wi = w[i]!;
-    cellW[k]! += wi;
-    cellN[k]! += 1;
-    sumW += wi;
-    ccW[cl * K0 + k]! += wi;
-    clusterW[cl]! += wi;
-    seen[cl] = 1;
   }
-  return Float64Array.of(nDomain, nMissing, sumW);
+  return Int32Array.of(nDomain, nMissing);
 }
 
 /**
