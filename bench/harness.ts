@@ -78,9 +78,13 @@ export function time(fn: () => unknown, opts: { warmup?: number; runs?: number }
 }
 
 /**
- * Functions timed in rotation (after `warmup` rounds: f0, f1, f2, ..., f0, f1, ...), so that all
- * see the same machine load: e.g. an operation on the sorted file, on the shuffled file, and
- * their bare loops. Median of each.
+ * Functions timed in rotation (after `warmup` rounds), so that all see the same machine load:
+ * e.g. an operation on the sorted file, on the shuffled file, and their bare loops. Each round
+ * starts one function further on (f0 f1 f2, then f1 f2 f0, then f2 f0 f1, ...): with a fixed
+ * order, a garbage collection that the same place in every round sets off (its background
+ * marking counts as CPU time) was charged to the same function in every round (svyDesign's
+ * shuffled slot in the bench: 1.3-1.7x its sorted time, 0.98-1.03x with a gc() before each
+ * call). Median of each.
  */
 export function timeRotation(
   fns: ReadonlyArray<() => unknown>,
@@ -92,12 +96,13 @@ export function timeRotation(
   const times = fns.map((): number[] => []);
   const cpu = fns.map((): number[] => []);
   for (let i = 0; i < runs; i++) {
-    fns.forEach((f, j) => {
-      const m = measure(f);
+    for (let step = 0; step < fns.length; step++) {
+      const j = (i + step) % fns.length;
+      const m = measure(fns[j]!);
       sink = m.value;
       times[j]!.push(m.wall);
       cpu[j]!.push(m.cpu);
-    });
+    }
   }
   if (sink === Symbol.for('never')) console.log(sink);
   return times.map((t, j) => summarize(t, cpu[j]!));
