@@ -136,14 +136,15 @@ export function finalPass(
         const e = d > -TINY && d < TINY ? e0 + e0 * expm1Tiny(d) : tableExp(eta);
         const inv = 1 / (1 + e);
         const mu = e * inv;
-        const v = mu * inv;
         W = wk * mu * inv; // as the row passes round it
-
         Wz = W * eta + wk * (yk - mu);
-        const rootInverse = 1 / Math.sqrt(v);
+        // 1/e and 1/(1 + e₀) from one division, off the chain from e to μ (a division there
+        // and one more after the square root made each row wait for three in turn)
+        const both = 1 / (e * (1 + e0));
+        const rootInverse = (1 + e) * Math.sqrt((1 + e0) * both); // 1/√V(μ) = (1 + e)/√e
         pr = (yk - mu) * rootInverse;
         r = pr * rootInverse;
-        const inv0 = 1 / (1 + e0);
+        const inv0 = e * both;
         W0 = wk * e0 * inv0 * inv0;
       }
     } else if (link === LOG) {
@@ -254,13 +255,13 @@ function logitOneClusters(
       const e = d > -TINY && d < TINY ? e0 + e0 * expm1Tiny(d) : tableExp(eta);
       const inv = 1 / (1 + e);
       const mu = e * inv;
-      const v = mu * inv;
       W = wk * mu * inv;
       Wz = W * eta + wk * (yk - mu);
-      const rootInverse = 1 / Math.sqrt(v);
+      const both = 1 / (e * (1 + e0));
+      const rootInverse = (1 + e) * Math.sqrt((1 + e0) * both);
       pr = (yk - mu) * rootInverse;
       r = pr * rootInverse;
-      const inv0 = 1 / (1 + e0);
+      const inv0 = e * both;
       W0 = wk * e0 * inv0 * inv0;
     }
     const o = c * 5;
