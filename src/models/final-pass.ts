@@ -141,9 +141,12 @@ export function finalPass(
         // 1/e and 1/(1 + e₀) from one division, off the chain from e to μ (a division there
         // and one more after the square root made each row wait for three in turn)
         const both = 1 / (e * (1 + e0));
-        const rootInverse = (1 + e) * Math.sqrt((1 + e0) * both); // 1/√V(μ) = (1 + e)/√e
-        pr = (yk - mu) * rootInverse;
-        r = pr * rootInverse;
+        const inverseE = (1 + e0) * both;
+        // r = (y − μ)/V(μ) = (y − μ)(1 + e)²/e; the square root only for the Pearson residual
+        // (y − μ)/√V(μ) = (y − μ)(1 + e)/√e, off the score's chain
+        const ym = (yk - mu) * (1 + e);
+        r = ym * (1 + e) * inverseE;
+        pr = ym * Math.sqrt(inverseE);
         const inv0 = e * both;
         W0 = wk * e0 * inv0 * inv0;
       }
@@ -258,9 +261,10 @@ function logitOneClusters(
       W = wk * mu * inv;
       Wz = W * eta + wk * (yk - mu);
       const both = 1 / (e * (1 + e0));
-      const rootInverse = (1 + e) * Math.sqrt((1 + e0) * both);
-      pr = (yk - mu) * rootInverse;
-      r = pr * rootInverse;
+      const inverseE = (1 + e0) * both;
+      const ym = (yk - mu) * (1 + e);
+      r = ym * (1 + e) * inverseE;
+      pr = ym * Math.sqrt(inverseE);
       const inv0 = e * both;
       W0 = wk * e0 * inv0 * inv0;
     }
