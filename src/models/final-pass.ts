@@ -136,14 +136,18 @@ export function finalPass(
         const e = d > -TINY && d < TINY ? e0 + e0 * expm1Tiny(d) : tableExp(eta);
         const inv = 1 / (1 + e);
         const mu = e * inv;
-        const v = mu * inv;
         W = wk * mu * inv; // as the row passes round it
-
         Wz = W * eta + wk * (yk - mu);
-        const rootInverse = 1 / Math.sqrt(v);
-        pr = (yk - mu) * rootInverse;
-        r = pr * rootInverse;
-        const inv0 = 1 / (1 + e0);
+        // 1/e and 1/(1 + e₀) from one division, off the chain from e to μ (a division there
+        // and one more after the square root made each row wait for three in turn)
+        const both = 1 / (e * (1 + e0));
+        const inverseE = (1 + e0) * both;
+        // r = (y − μ)/V(μ) = (y − μ)(1 + e)²/e; the square root only for the Pearson residual
+        // (y − μ)/√V(μ) = (y − μ)(1 + e)/√e, off the score's chain
+        const ym = (yk - mu) * (1 + e);
+        r = ym * (1 + e) * inverseE;
+        pr = ym * Math.sqrt(inverseE);
+        const inv0 = e * both;
         W0 = wk * e0 * inv0 * inv0;
       }
     } else if (link === LOG) {
@@ -254,13 +258,14 @@ function logitOneClusters(
       const e = d > -TINY && d < TINY ? e0 + e0 * expm1Tiny(d) : tableExp(eta);
       const inv = 1 / (1 + e);
       const mu = e * inv;
-      const v = mu * inv;
       W = wk * mu * inv;
       Wz = W * eta + wk * (yk - mu);
-      const rootInverse = 1 / Math.sqrt(v);
-      pr = (yk - mu) * rootInverse;
-      r = pr * rootInverse;
-      const inv0 = 1 / (1 + e0);
+      const both = 1 / (e * (1 + e0));
+      const inverseE = (1 + e0) * both;
+      const ym = (yk - mu) * (1 + e);
+      r = ym * (1 + e) * inverseE;
+      pr = ym * Math.sqrt(inverseE);
+      const inv0 = e * both;
       W0 = wk * e0 * inv0 * inv0;
     }
     const o = c * 5;
