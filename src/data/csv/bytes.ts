@@ -164,6 +164,8 @@ export function decimalFromBytes(bytes: Uint8Array, a: number, b: number): numbe
  * const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
  * dict.add(b, 0, 5, 7);
  * console.log(dict.find(b, view, 12, 17), dict.find(b, view, 6, 11)); // => 7 -1
+ * // the key at 12, up to its field's end, from its first four bytes
+ * console.log(dict.findStarting(b, view, 12, 17, 44), dict.foundLength); // => 7 5
  * ```
  */
 export class ByteDictionary {
@@ -184,6 +186,69 @@ export class ByteDictionary {
 
   /** The arena as a DataView, to compare keys four bytes at a time. */
   private arenaView = new DataView(this.arena.buffer);
+  /**
+   * Entries + 1 of keys by their first four bytes (two per slot, see {@link findStarting}); made
+   * on the first key of three bytes or more.
+   */
+  private guessA: Int32Array = NO_GUESSES;
+  private guessB: Int32Array = NO_GUESSES;
+  /** The length of the key found by the last {@link findStarting}. */
+  foundLength = 0;
+
+  /**
+   * The code of the key that `bytes` hold from `a` on, when it is followed by the end of its
+   * field (`dc`, a line break, or `limit`), found from the four bytes at `a` without looking for
+   * the field's end first; −1 when no key is found that way (the field may still be a key: look
+   * for its end and {@link find} it). Sets {@link foundLength}. Each slot keeps the first two
+   * keys that start with its four bytes (or, for keys of three bytes, the key and the byte that
+   * followed it when added), and every key is checked byte by byte, with the byte after it.
+   */
+  findStarting(bytes: Uint8Array, view: DataView, a: number, limit: number, dc: number): number {
+    const guessA = this.guessA;
+    if (guessA.length === 0 || a + 4 > bytes.length) return -1;
+    const slot = guessSlot(view.getUint32(a, true));
+    const e = guessA[slot]!;
+    if (e !== 0 && this.startsAt(e - 1, bytes, view, a, limit, dc)) return this.code[e - 1]!;
+    const f = this.guessB[slot]!;
+    if (f !== 0 && this.startsAt(f - 1, bytes, view, a, limit, dc)) return this.code[f - 1]!;
+    return -1;
+  }
+
+  /** Whether entry `id`'s key is at `a`, followed by the end of its field; sets foundLength. */
+  private startsAt(
+    id: number,
+    bytes: Uint8Array,
+    view: DataView,
+    a: number,
+    limit: number,
+    dc: number,
+  ): boolean {
+    const n = this.length[id]!;
+    const end = a + n;
+    if (end > limit) return false;
+    if (end < limit) {
+      const t = bytes[end]!;
+      if (t !== dc && t !== 10 && t !== 13) return false;
+    }
+    if (!this.same(this.start[id]!, bytes, view, a, n)) return false;
+    this.foundLength = n;
+    return true;
+  }
+
+  /** Keeps entry `id` (its key `bytes[a, b)`) in its {@link findStarting} slot if there is room. */
+  private addGuess(id: number, bytes: Uint8Array, a: number, b: number): void {
+    const n = b - a;
+    // the four bytes a lookup reads: the key's first four, or its three and the byte after it
+    if (n < 3 || (n === 3 && b >= bytes.length)) return;
+    if (this.guessA.length === 0) {
+      this.guessA = new Int32Array(GUESS_SLOTS);
+      this.guessB = new Int32Array(GUESS_SLOTS);
+    }
+    const w = bytes[a]! | (bytes[a + 1]! << 8) | (bytes[a + 2]! << 16) | (bytes[a + 3]! << 24);
+    const slot = guessSlot(w >>> 0);
+    if (this.guessA[slot] === 0) this.guessA[slot] = id + 1;
+    else if (this.guessB[slot] === 0) this.guessB[slot] = id + 1;
+  }
 
   /**
    * The code of `bytes[a, b)`, or −1 when it was never added. `view` is a DataView of `bytes`
@@ -244,6 +309,7 @@ export class ByteDictionary {
     this.length[id] = n;
     this.code[id] = code;
     this.used += n;
+    this.addGuess(id, bytes, a, b);
     if (2 * this.count > this.table.length) this.rehash(this.table.length * 2);
     else this.place(id);
   }
@@ -276,6 +342,17 @@ export class ByteDictionary {
     this.table = new Int32Array(size);
     for (let id = 0; id < this.count; id++) this.place(id);
   }
+}
+
+/** Slots of {@link ByteDictionary.findStarting} (two keys each): enough for answer labels. */
+const GUESS_BITS = 6;
+const GUESS_SLOTS = 1 << GUESS_BITS;
+/** The guess table of a dictionary without keys of three bytes or more (shared, never written). */
+const NO_GUESSES = new Int32Array(0);
+
+/** The slot of four bytes (read little-endian) in the guess table. */
+function guessSlot(w: number): number {
+  return Math.imul(w, 0x9e3779b1) >>> (32 - GUESS_BITS);
 }
 
 /** Probes of a lookup beyond which {@link ByteDictionary} hashes every byte. */

@@ -182,6 +182,42 @@ export function readRows(
           if (lane === LANE_NUM_CHECKED && !accepts[j]!(v)) break;
           values[j]![n] = v;
         }
+      } else if (lane === LANE_DICT) {
+        // The field's end is found from its first bytes when they are a key of the column: one
+        // byte, two, or a key of the dictionary that starts there (findStarting); only the other
+        // fields are scanned byte by byte. A text answer is most of a poll's bytes.
+        let i: number;
+        let t = -1;
+        const c0 = a < stop ? bytes[a]! : LF;
+        const c1 = a + 1 < stop ? bytes[a + 1]! : LF;
+        if (c0 <= plainAbove && (c0 === dc || c0 === LF || c0 === CR)) i = a;
+        else if (c1 <= plainAbove && (c1 === dc || c1 === LF || c1 === CR)) {
+          i = a + 1;
+          const sh = short[j]!;
+          if (c0 < 128 && 1 + c0 < sh.length) t = sh[1 + c0]! - 1;
+        } else {
+          const d = dict[j]!;
+          t = d.findStarting(bytes, view, a, stop, dc);
+          if (t >= 0) i = a + d.foundLength;
+          else {
+            for (i = a + 2; i < stop; i++) {
+              const c = bytes[i]!;
+              if (c <= plainAbove && (c === dc || c === LF || c === CR)) break;
+            }
+            if (i - a === 2 && c0 < 128 && c1 < 128) {
+              const sh = short[j]!;
+              const slot = SHORT_ONE + c0 * 128 + c1;
+              if (slot < sh.length) t = sh[slot]! - 1;
+            }
+          }
+        }
+        p = i;
+        if (j < last ? i >= stop || bytes[i] !== dc : i < stop && bytes[i] === dc) break;
+        if (i !== a && t < 0) {
+          t = dict[j]!.find(bytes, view, a, i);
+          if (t < 0) break;
+        }
+        codes[j]![n] = t;
       } else {
         let i = a;
         for (; i < stop; i++) {
@@ -190,27 +226,6 @@ export function readRows(
         }
         p = i;
         if (j < last ? i >= stop || bytes[i] !== dc : i < stop && bytes[i] === dc) break;
-        if (lane === LANE_DICT) {
-          let t = -1;
-          if (i !== a) {
-            const sh = short[j]!;
-            const c0 = bytes[a]!;
-            if (c0 < 128) {
-              if (i - a === 1) {
-                if (1 + c0 < sh.length) t = sh[1 + c0]! - 1;
-              } else if (i - a === 2) {
-                const c1 = bytes[a + 1]!;
-                const slot = SHORT_ONE + c0 * 128 + c1;
-                if (c1 < 128 && slot < sh.length) t = sh[slot]! - 1;
-              }
-            }
-            if (t < 0) {
-              t = dict[j]!.find(bytes, view, a, i);
-              if (t < 0) break;
-            }
-          }
-          codes[j]![n] = t;
-        }
       }
       p++; // past the delimiter (or the line break, corrected below)
     }
