@@ -164,8 +164,9 @@ export function decimalFromBytes(bytes: Uint8Array, a: number, b: number): numbe
  * const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
  * dict.add(b, 0, 5, 7);
  * console.log(dict.find(b, view, 12, 17), dict.find(b, view, 6, 11)); // => 7 -1
- * // the key at 12, up to its field's end, from its first four bytes
- * console.log(dict.findStarting(b, view, 12, 17, 44), dict.foundLength); // => 7 5
+ * // its entry among the guesses (a key found from its first four bytes: csv/fused.ts)
+ * const e = guessSlot(view.getInt32(0, true)) * 2 * GUESS_ENTRY;
+ * console.log(dict.guesses[e + GUESS_CODE], dict.guesses[e + GUESS_LENGTH]); // => 7 5
  * ```
  */
 export class ByteDictionary {
@@ -187,67 +188,43 @@ export class ByteDictionary {
   /** The arena as a DataView, to compare keys four bytes at a time. */
   private arenaView = new DataView(this.arena.buffer);
   /**
-   * Entries + 1 of keys by their first four bytes (two per slot, see {@link findStarting}); made
-   * on the first key of three bytes or more.
+   * Keys of 3 to 16 bytes by their first four bytes, so that the fused row loop (`csv/fused.ts`)
+   * finds a field's key before looking for the field's end: {@link GUESS_SLOTS} slots (by
+   * {@link guessSlot} of the first four bytes) of two entries of {@link GUESS_ENTRY} numbers
+   * (the first two keys of the slot): the four little-endian Int32 words at offsets 0, 4, 8 and
+   * n − 4 of the key (each offset at most n − 4, so all within it; for a key of three bytes, the
+   * word of its bytes and the byte that followed it), those offsets, its length n
+   * ({@link GUESS_LENGTH}; 0: no entry) and its code ({@link GUESS_CODE}). Made on the first
+   * such key (empty till then).
    */
-  private guessA: Int32Array = NO_GUESSES;
-  private guessB: Int32Array = NO_GUESSES;
-  /** The length of the key found by the last {@link findStarting}. */
-  foundLength = 0;
+  guesses: Int32Array = NO_GUESSES;
 
-  /**
-   * The code of the key that `bytes` hold from `a` on, when it is followed by the end of its
-   * field (`dc`, a line break, or `limit`), found from the four bytes at `a` without looking for
-   * the field's end first; −1 when no key is found that way (the field may still be a key: look
-   * for its end and {@link find} it). Sets {@link foundLength}. Each slot keeps the first two
-   * keys that start with its four bytes (or, for keys of three bytes, the key and the byte that
-   * followed it when added), and every key is checked byte by byte, with the byte after it.
-   */
-  findStarting(bytes: Uint8Array, view: DataView, a: number, limit: number, dc: number): number {
-    const guessA = this.guessA;
-    if (guessA.length === 0 || a + 4 > bytes.length) return -1;
-    const slot = guessSlot(view.getUint32(a, true));
-    const e = guessA[slot]!;
-    if (e !== 0 && this.startsAt(e - 1, bytes, view, a, limit, dc)) return this.code[e - 1]!;
-    const f = this.guessB[slot]!;
-    if (f !== 0 && this.startsAt(f - 1, bytes, view, a, limit, dc)) return this.code[f - 1]!;
-    return -1;
-  }
-
-  /** Whether entry `id`'s key is at `a`, followed by the end of its field; sets foundLength. */
-  private startsAt(
-    id: number,
-    bytes: Uint8Array,
-    view: DataView,
-    a: number,
-    limit: number,
-    dc: number,
-  ): boolean {
-    const n = this.length[id]!;
-    const end = a + n;
-    if (end > limit) return false;
-    if (end < limit) {
-      const t = bytes[end]!;
-      if (t !== dc && t !== 10 && t !== 13) return false;
-    }
-    if (!this.same(this.start[id]!, bytes, view, a, n)) return false;
-    this.foundLength = n;
-    return true;
-  }
-
-  /** Keeps entry `id` (its key `bytes[a, b)`) in its {@link findStarting} slot if there is room. */
-  private addGuess(id: number, bytes: Uint8Array, a: number, b: number): void {
+  /** Puts the key `bytes[a, b)` (its code `code`) in its {@link guesses} slot if there is room. */
+  private addGuess(bytes: Uint8Array, a: number, b: number, code: number): void {
     const n = b - a;
-    // the four bytes a lookup reads: the key's first four, or its three and the byte after it
-    if (n < 3 || (n === 3 && b >= bytes.length)) return;
-    if (this.guessA.length === 0) {
-      this.guessA = new Int32Array(GUESS_SLOTS);
-      this.guessB = new Int32Array(GUESS_SLOTS);
-    }
-    const w = bytes[a]! | (bytes[a + 1]! << 8) | (bytes[a + 2]! << 16) | (bytes[a + 3]! << 24);
-    const slot = guessSlot(w >>> 0);
-    if (this.guessA[slot] === 0) this.guessA[slot] = id + 1;
-    else if (this.guessB[slot] === 0) this.guessB[slot] = id + 1;
+    // the four bytes a lookup reads first: the key's first four, or its three and the byte
+    // after it (the delimiter, as a rule)
+    if (n < 3 || n > 16 || (n === 3 && b >= bytes.length)) return;
+    if (this.guesses.length === 0) this.guesses = new Int32Array(GUESS_SLOTS * 2 * GUESS_ENTRY);
+    const g = this.guesses;
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const w0 = view.getInt32(a, true);
+    let e = guessSlot(w0) * 2 * GUESS_ENTRY;
+    if (g[e + GUESS_LENGTH] !== 0) e += GUESS_ENTRY;
+    if (g[e + GUESS_LENGTH] !== 0) return;
+    // words at 0, 4, 8 and n − 4, each offset at most n − 4 (all 0 for a key of three bytes)
+    const o1 = Math.max(0, Math.min(4, n - 4));
+    const o2 = Math.max(0, Math.min(8, n - 4));
+    const o3 = Math.max(0, n - 4);
+    g[e] = w0;
+    g[e + 1] = view.getInt32(a + o1, true);
+    g[e + 2] = view.getInt32(a + o2, true);
+    g[e + 3] = view.getInt32(a + o3, true);
+    g[e + 4] = o1;
+    g[e + 5] = o2;
+    g[e + 6] = o3;
+    g[e + GUESS_LENGTH] = n;
+    g[e + GUESS_CODE] = code;
   }
 
   /**
@@ -309,7 +286,7 @@ export class ByteDictionary {
     this.length[id] = n;
     this.code[id] = code;
     this.used += n;
-    this.addGuess(id, bytes, a, b);
+    this.addGuess(bytes, a, b, code);
     if (2 * this.count > this.table.length) this.rehash(this.table.length * 2);
     else this.place(id);
   }
@@ -344,14 +321,26 @@ export class ByteDictionary {
   }
 }
 
-/** Slots of {@link ByteDictionary.findStarting} (two keys each): enough for answer labels. */
+/** Slots of {@link ByteDictionary.guesses} (two keys each): enough for answer labels. */
 const GUESS_BITS = 6;
-const GUESS_SLOTS = 1 << GUESS_BITS;
-/** The guess table of a dictionary without keys of three bytes or more (shared, never written). */
+export const GUESS_SLOTS = 1 << GUESS_BITS;
+/** Numbers per entry of {@link ByteDictionary.guesses}. */
+export const GUESS_ENTRY = 9;
+/** Where an entry of {@link ByteDictionary.guesses} holds its key's length. */
+export const GUESS_LENGTH = 7;
+/** Where an entry of {@link ByteDictionary.guesses} holds its key's code. */
+export const GUESS_CODE = 8;
+/** The guesses of a dictionary without keys of 3 to 16 bytes (shared, never written). */
 const NO_GUESSES = new Int32Array(0);
 
-/** The slot of four bytes (read little-endian) in the guess table. */
-function guessSlot(w: number): number {
+/**
+ * The slot of four bytes (read little-endian as an Int32) in {@link ByteDictionary.guesses}.
+ * @example
+ * ```ts
+ * console.log(guessSlot(0x65726741) < GUESS_SLOTS); // => true
+ * ```
+ */
+export function guessSlot(w: number): number {
   return Math.imul(w, 0x9e3779b1) >>> (32 - GUESS_BITS);
 }
 
