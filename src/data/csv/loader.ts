@@ -10,6 +10,8 @@
  * and its delimiter is one ASCII character, it is split and read as bytes (the *byte route*: no
  * decoding, no string per cell — a cell's code is found from its bytes, numbers are read from
  * them), which is about twice as fast; from the first quote on, the rest goes the text route.
+ * On the byte route, data records go through the fused row loop of `csv/fused.ts` (one pass
+ * over a record's bytes, each cell converted as it is scanned) as long as it takes them.
  * Both routes give the same frame and the same errors (`test/data/csv/bytes.test.ts`).
  *
  * Structural errors (quotes, ragged rows, header) are thrown as soon as their record is parsed, in
