@@ -207,9 +207,10 @@ export class ColumnBuilder {
 
   /**
    * The column as the fused row loop (`csv/fused.ts`) writes it, with room for `rows` more rows
-   * from row {@link rowCount}: its codes or values, and how to read its cells. The loop only
-   * writes cells the column would hold the same way, and leaves the others (new texts, numbers
-   * to check the slow way) to {@link pushByteSpans}; {@link advance} then counts its rows.
+   * after those it holds (as many as the loader has read): its codes or values, and how to read
+   * its cells. The loop only writes cells the column would hold the same way, and leaves the
+   * others (new texts, numbers to check the slow way) to {@link pushByteSpans}; {@link advance}
+   * then counts its rows.
    */
   lane(rows: number): Lane {
     const none = NO_SHORT_KEYS;
@@ -246,11 +247,6 @@ export class ColumnBuilder {
       dict: null,
       accepts: null,
     };
-  }
-
-  /** Rows written so far. */
-  get rowCount(): number {
-    return this.n;
   }
 
   /** Counts `rows` rows written by the fused loop into its {@link lane}, `empty` of them blank. */
