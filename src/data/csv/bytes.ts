@@ -164,6 +164,9 @@ export function decimalFromBytes(bytes: Uint8Array, a: number, b: number): numbe
  * const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
  * dict.add(b, 0, 5, 7);
  * console.log(dict.find(b, view, 12, 17), dict.find(b, view, 6, 11)); // => 7 -1
+ * // its entry among the guesses (a key found from its first four bytes: csv/fused.ts)
+ * const e = guessSlot(view.getInt32(0, true)) * 2 * GUESS_ENTRY;
+ * console.log(dict.guesses[e + GUESS_CODE], dict.guesses[e + GUESS_LENGTH]); // => 7 5
  * ```
  */
 export class ByteDictionary {
@@ -184,6 +187,45 @@ export class ByteDictionary {
 
   /** The arena as a DataView, to compare keys four bytes at a time. */
   private arenaView = new DataView(this.arena.buffer);
+  /**
+   * Keys of 3 to 16 bytes by their first four bytes, so that the fused row loop (`csv/fused.ts`)
+   * finds a field's key before looking for the field's end: {@link GUESS_SLOTS} slots (by
+   * {@link guessSlot} of the first four bytes) of two entries of {@link GUESS_ENTRY} numbers
+   * (the first two keys of the slot): the four little-endian Int32 words at offsets 0, 4, 8 and
+   * n − 4 of the key (each offset at most n − 4, so all within it; for a key of three bytes, the
+   * word of its bytes and the byte that followed it), those offsets, its length n
+   * ({@link GUESS_LENGTH}; 0: no entry) and its code ({@link GUESS_CODE}). Made on the first
+   * such key (empty till then).
+   */
+  guesses: Int32Array = NO_GUESSES;
+
+  /** Puts the key `bytes[a, b)` (its code `code`) in its {@link guesses} slot if there is room. */
+  private addGuess(bytes: Uint8Array, a: number, b: number, code: number): void {
+    const n = b - a;
+    // the four bytes a lookup reads first: the key's first four, or its three and the byte
+    // after it (the delimiter, as a rule)
+    if (n < 3 || n > 16 || (n === 3 && b >= bytes.length)) return;
+    if (this.guesses.length === 0) this.guesses = new Int32Array(GUESS_SLOTS * 2 * GUESS_ENTRY);
+    const g = this.guesses;
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const w0 = view.getInt32(a, true);
+    let e = guessSlot(w0) * 2 * GUESS_ENTRY;
+    if (g[e + GUESS_LENGTH] !== 0) e += GUESS_ENTRY;
+    if (g[e + GUESS_LENGTH] !== 0) return;
+    // words at 0, 4, 8 and n − 4, each offset at most n − 4 (all 0 for a key of three bytes)
+    const o1 = Math.max(0, Math.min(4, n - 4));
+    const o2 = Math.max(0, Math.min(8, n - 4));
+    const o3 = Math.max(0, n - 4);
+    g[e] = w0;
+    g[e + 1] = view.getInt32(a + o1, true);
+    g[e + 2] = view.getInt32(a + o2, true);
+    g[e + 3] = view.getInt32(a + o3, true);
+    g[e + 4] = o1;
+    g[e + 5] = o2;
+    g[e + 6] = o3;
+    g[e + GUESS_LENGTH] = n;
+    g[e + GUESS_CODE] = code;
+  }
 
   /**
    * The code of `bytes[a, b)`, or −1 when it was never added. `view` is a DataView of `bytes`
@@ -244,6 +286,7 @@ export class ByteDictionary {
     this.length[id] = n;
     this.code[id] = code;
     this.used += n;
+    this.addGuess(bytes, a, b, code);
     if (2 * this.count > this.table.length) this.rehash(this.table.length * 2);
     else this.place(id);
   }
@@ -276,6 +319,29 @@ export class ByteDictionary {
     this.table = new Int32Array(size);
     for (let id = 0; id < this.count; id++) this.place(id);
   }
+}
+
+/** Slots of {@link ByteDictionary.guesses} (two keys each): enough for answer labels. */
+const GUESS_BITS = 6;
+export const GUESS_SLOTS = 1 << GUESS_BITS;
+/** Numbers per entry of {@link ByteDictionary.guesses}. */
+export const GUESS_ENTRY = 9;
+/** Where an entry of {@link ByteDictionary.guesses} holds its key's length. */
+export const GUESS_LENGTH = 7;
+/** Where an entry of {@link ByteDictionary.guesses} holds its key's code. */
+export const GUESS_CODE = 8;
+/** The guesses of a dictionary without keys of 3 to 16 bytes (shared, never written). */
+const NO_GUESSES = new Int32Array(0);
+
+/**
+ * The slot of four bytes (read little-endian as an Int32) in {@link ByteDictionary.guesses}.
+ * @example
+ * ```ts
+ * console.log(guessSlot(0x65726741) < GUESS_SLOTS); // => true
+ * ```
+ */
+export function guessSlot(w: number): number {
+  return Math.imul(w, 0x9e3779b1) >>> (32 - GUESS_BITS);
 }
 
 /** Probes of a lookup beyond which {@link ByteDictionary} hashes every byte. */

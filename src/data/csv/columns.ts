@@ -18,6 +18,7 @@ import { DataFormatError } from '../../errors.js';
 import type { Column } from '../types.js';
 import { ByteDictionary, decimalFromBytes, utf8Text } from './bytes.js';
 import type { CellClass, VariableRules } from './codebook-check.js';
+import { LANE_DICT, LANE_NUM, LANE_NUM_CHECKED, LANE_SKIP, type Lane } from './fused.js';
 import { isBlank, type NaTexts, naTexts, numberProblem, parseNumber, sortLevels } from './infer.js';
 import { DEFAULT_NA } from './options.js';
 
@@ -202,6 +203,57 @@ export class ColumnBuilder {
     let k = 0;
     if (this.mode === DICT) k = this.pushDictBytes(bytes, spans, at, nrows);
     if (this.mode === NUM && k < nrows) this.pushNumBytes(bytes, spans, at, nrows, k);
+  }
+
+  /**
+   * The column as the fused row loop (`csv/fused.ts`) writes it, with room for `rows` more rows
+   * after those it holds (as many as the loader has read): its codes or values, and how to read
+   * its cells. The loop only writes cells the column would hold the same way, and leaves the
+   * others (new texts, numbers to check the slow way) to {@link pushByteSpans}; {@link advance}
+   * then counts its rows.
+   */
+  lane(rows: number): Lane {
+    const none = NO_SHORT_KEYS;
+    if (this.mode === DICT) {
+      if (this.codes.length < this.n + rows) this.codes = this.growCodes(this.n + rows);
+      if (this.byteKeys === null) this.byteKeys = new ByteDictionary();
+      return {
+        kind: LANE_DICT,
+        codes: this.codes,
+        values: NO_VALUES,
+        short: this.short,
+        dict: this.byteKeys,
+        accepts: null,
+      };
+    }
+    if (this.mode === NUM) {
+      if (this.values.length < this.n + rows) {
+        this.values = growFloat64(this.values, this.n + rows);
+      }
+      return {
+        kind: this.plainNumbers ? LANE_NUM : LANE_NUM_CHECKED,
+        codes: none,
+        values: this.values,
+        short: none,
+        dict: null,
+        accepts: this.plainNumbers ? null : (v) => this.acceptsNumber(v),
+      };
+    }
+    return {
+      kind: LANE_SKIP,
+      codes: none,
+      values: NO_VALUES,
+      short: none,
+      dict: null,
+      accepts: null,
+    };
+  }
+
+  /** Counts `rows` rows written by the fused loop into its {@link lane}, `empty` of them blank. */
+  advance(rows: number, empty: number): void {
+    if (this.mode === SKIP) return;
+    this.n += rows;
+    this.empty += empty;
   }
 
   private pushDictBytes(bytes: Uint8Array, spans: Int32Array, from: number, nrows: number): number {
@@ -817,6 +869,8 @@ const SHORT_ONE = 1 + 128;
 const SHORT_TABLE_ROWS = 8192;
 /** The short-key table of a column without short keys (shared, never written). */
 const NO_SHORT_KEYS = new Int32Array(0);
+/** The values of a lane without values (shared, never written). */
+const NO_VALUES = new Float64Array(0);
 
 /** The slot of `text[a, b)` (one or two characters) in the short-key table; 0 unless all ASCII. */
 function shortSlot(text: string, a: number, b: number): number {

@@ -10,6 +10,8 @@
  * and its delimiter is one ASCII character, it is split and read as bytes (the *byte route*: no
  * decoding, no string per cell — a cell's code is found from its bytes, numbers are read from
  * them), which is about twice as fast; from the first quote on, the rest goes the text route.
+ * On the byte route, data records go through the fused row loop of `csv/fused.ts` (one pass
+ * over a record's bytes, each cell converted as it is scanned) as long as it takes them.
  * Both routes give the same frame and the same errors (`test/data/csv/bytes.test.ts`).
  *
  * Structural errors (quotes, ragged rows, header) are thrown as soon as their record is parsed, in
@@ -31,6 +33,7 @@ import {
   type ColumnSpec,
   type ProblemCode,
 } from './columns.js';
+import { makeLanes, readRows } from './fused.js';
 import { type NaTexts, naTexts } from './infer.js';
 import {
   type CsvOptions,
@@ -50,6 +53,10 @@ const SAMPLE_CHARS = 1 << 16;
  * each column reads its cells).
  */
 const PLAIN_BATCH_ROWS = 512;
+/** Records the fused row loop reads between updates of the columns' row counts. */
+const FUSED_ROWS = 2048;
+/** Fewer records than this read by the fused loop before it gave up make a short run. */
+const FUSED_SHORT_RUN = 64;
 /** Longer pushed text is parsed in pieces of this many characters (they stay in the CPU cache). */
 const MAX_PIECE_CHARS = 1 << 16;
 /** Least text parsed at once. */
@@ -642,9 +649,88 @@ export class CsvLoader {
   /**
    * {@link parsePlain} on UTF-8 bytes `[0, stop)` (the delimiter is one ASCII byte): records end
    * at the line breaks (the last one at `stop`), fields at the delimiter bytes (a byte below 128
-   * is never part of a longer character), their offsets handed to the columns.
+   * is never part of a longer character). Data records go through the fused row loop
+   * (`csv/fused.ts`: one pass, cells converted as they are scanned) as long as it takes them;
+   * a record it gives up on, and the header, blank lines and the records after them, are split
+   * into field offsets and handed to the columns ({@link plainBytesRecords}).
    */
   private parsePlainBytes(bytes: Uint8Array, stop: number): void {
+    let start = 0;
+    for (;;) {
+      let run = 0;
+      if (this.fusable()) {
+        const next = this.fusedRows(bytes, start, stop);
+        if (next === -1) return;
+        run = next.rows;
+        start = next.at;
+      }
+      // After a short run of the fused loop (a file whose records it often gives up on, such
+      // as one with a column of ids read as text), a whole batch the general way, so that
+      // each give-up costs at most one record in a batch; after a long one, the one record.
+      const next = this.plainBytesRecords(
+        bytes,
+        start,
+        stop,
+        run < FUSED_SHORT_RUN ? this.batch : 1,
+      );
+      if (next === -1) return;
+      start = next;
+    }
+  }
+
+  /**
+   * Whether the fused row loop may read the next records: the header is read and the next record
+   * is on the line its row number says (no blank lines waiting to be listed). Not in a file of
+   * one column, where a blank cell is a blank line.
+   */
+  private fusable(): boolean {
+    return (
+      this.names !== null &&
+      this.names.length > 1 &&
+      this.pendingEmpty.length === 0 &&
+      this.line === this.firstDataLine + this.nrow + this.extra
+    );
+  }
+
+  /**
+   * Data records of `bytes[start, stop)` through the fused row loop, {@link FUSED_ROWS} at a
+   * time, until it gives up on one or the bytes end. Returns −1 when they ended, else the rows
+   * read and where the record given up on starts.
+   */
+  private fusedRows(
+    bytes: Uint8Array,
+    start: number,
+    stop: number,
+  ): { rows: number; at: number } | -1 {
+    const builders = this.builders;
+    const dc = this.delimiter!.charCodeAt(0);
+    let at = start;
+    let rows = 0;
+    for (;;) {
+      const lanes = makeLanes(builders.map((b) => b.lane(FUSED_ROWS)));
+      const next = readRows(bytes, at, stop, dc, lanes, this.nrow, FUSED_ROWS, this.maxRecord);
+      const done = lanes.rows;
+      for (let j = 0; j < builders.length; j++) builders[j]!.advance(done, lanes.empty[j]!);
+      this.nrow += done;
+      this.line += done;
+      rows += done;
+      if (next === -1) return -1;
+      at = next;
+      if (done < FUSED_ROWS) return { rows, at };
+    }
+  }
+
+  /**
+   * Records of `bytes[start, stop)` split into field offsets and handed to the columns, at
+   * least `minRecords` of them (all when fewer), ending at a record boundary. Returns where the
+   * next record starts, or −1 when the record ending at `stop` was read.
+   */
+  private plainBytesRecords(
+    bytes: Uint8Array,
+    from: number,
+    stop: number,
+    minRecords: number,
+  ): number {
     const d = this.delimiter!;
     const dc = d.charCodeAt(0);
     const fields = (from: number, to: number) => utf8Text(bytes, from, to).split(d);
@@ -654,7 +740,9 @@ export class CsvLoader {
     let colStride = 2 * this.batch;
     let spans = this.spansFor(ncol);
     let nrows = 0;
-    let start = 0;
+    let start = from;
+    let records = 0;
+    let next = -1;
     for (;;) {
       // One scan for the record's fields and its end.
       let k = 0;
@@ -686,6 +774,7 @@ export class CsvLoader {
       }
       const startLine = this.line;
       this.line++;
+      records++;
       const blank = k === 1 && isBlankBytes(bytes, start, e);
       if (this.plainRecord(k, blank, startLine, fields, start, e)) {
         nrows++;
@@ -700,8 +789,13 @@ export class CsvLoader {
       }
       if (e >= stop) break;
       start = e + (bytes[e] === CR && bytes[e + 1] === LF ? 2 : 1);
+      if (records >= minRecords) {
+        next = start;
+        break;
+      }
     }
     this.pushByteSpans(bytes, spans, nrows);
+    return next;
   }
 
   private pushByteSpans(bytes: Uint8Array, spans: Int32Array, nrows: number): void {

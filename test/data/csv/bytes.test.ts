@@ -324,6 +324,72 @@ describe('the byte route gives what the text route gives', () => {
     ]);
   });
 
+  it('the fused loop: numbers it declines, a blank before a new text, keys alike at the start, codebook ranges', async () => {
+    // w turns numeric after DICT_CAP distinct numbers; then cells the fast reader must decline
+    // (read by the general way) or take, each in a record of its own, with g meeting a new
+    // text in some of them (the record is given up on after w's cell was read: its blank must
+    // be counted once).
+    const odd = ['', ' 12', '12.', '.5', '-', '-0', '1234567890123456', '123456789012345', '1e3'];
+    odd.push('9007199254740993', '-9007199254740993'); // beyond 2^53: not numbers (long ids)
+    const more = ['0x1', '007', '-12.50', '12 ', 'NA', '-9', '3.25'];
+    // g's texts: keys that start alike (each found from its first four bytes, then checked up
+    // to the byte after it), of 3 to 16 bytes and longer, in the last column (a line break ends them)
+    const g = ['a', 'Agree', 'Agreed', '60+', '60+x', 'Minsk city', 'Minsk region', 'Hard to say'];
+    g.push('Minsk regions', 'Rather disagree!', 'Rather disagree!!', 'Да', 'Минск', 'Минская обл.');
+    const head = ['w,t,g'];
+    for (let i = 0; i < 3000; i++) head.push(`${i * 3 + 0.5},${i % 3},${g[i % g.length]}`);
+    // (100 plain records before each: after a short run the general way reads a whole batch)
+    const tail = [...odd, ...more].flatMap((cell, k) => [
+      ...head.slice(1, 101),
+      `${cell},${k % 3},${k % 3 === 0 ? `new${k}` : 'a'}`,
+    ]);
+    const text = `${[...head, ...tail].join('\n')}\n`;
+    const variants: Array<[string, CsvOptions]> = [
+      [text, {}],
+      [text, { types: { w: 'numeric' } }],
+      [text, { na: ['NA', '-9'] }],
+      [
+        text,
+        {
+          codebook: {
+            variables: [{ name: 'w', type: 'numeric', range: [0, 5000], missing: [-9] }],
+          },
+        },
+      ],
+    ];
+    for (const [variant, opts] of variants) {
+      const path = tmpFile(variant);
+      const want = await settle(() => loadText(variant, { ...opts, source: 's' }));
+      for (const size of [97, 4096, 1 << 20]) {
+        const got = await settle(() =>
+          loadFile(path, { ...opts, source: 's' }, size, { sampleChars: 64 }),
+        );
+        expect(got, JSON.stringify({ opts, size })).toEqual(want);
+      }
+    }
+    // what the fused loop and the general way read from those that are numbers: the blank cell
+    // counted once (its record given up on for the new text after it), '-0' as −0
+    const numbers = ['', ' 12', '12.', '.5', '-0', '1234567890123456', '123456789012345', '1e3'];
+    const rows = numbers.map((cell, k) => `${cell},${k % 3},${k === 0 ? 'new' : 'a'}`);
+    const d = await loadFile(tmpFile(`${[...head, ...rows].join('\n')}\n`), {}, 4096, {
+      sampleChars: 64,
+    });
+    const w = d.columns.w!;
+    expect(w.kind).toBe('numeric');
+    if (w.kind !== 'numeric') return;
+    expect(Array.from(w.values.subarray(3000))).toEqual([
+      Number.NaN,
+      12,
+      12,
+      0.5,
+      -0,
+      1234567890123456,
+      123456789012345,
+      1000,
+    ]);
+    expect(d.load.missing.find((m) => m.column === 'w')?.empty).toBe(1);
+  });
+
   it('invalid UTF-8: the same error, byte offset and line as the text route', async () => {
     const good = utf8Bytes('a,b\n1,Да\n2,x\n3,y\n');
     for (const at of [5, 8, 12, good.length - 1]) {
