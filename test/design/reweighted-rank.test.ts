@@ -162,6 +162,40 @@ describe('reweightedReplicateRank: the rank of re-weighted replicates from their
     }
   });
 
+  it('leaves a replicate near the tolerance to QR: kept a little above it, dropped below it', () => {
+    // The last replicate repeats the first with factors off by δ (relative): its residual after
+    // the others is about δ / 10, far below the 1e-2 that lets the cross-product decide alone.
+    const p = 10;
+    const groups = 30;
+    const cells = 5;
+    const rnd = lcg(31);
+    const table = Array.from({ length: p * cells }, () => 0.7 + 0.6 * rnd());
+    const direction = (g: number) => {
+      const u = jackknifeLike(p - 1)(g);
+      u.push(u[0]!);
+      return u;
+    };
+    for (const [delta, rank] of [
+      [1e-3, p],
+      [3e-4, p],
+      [1e-6, p - 1],
+      [1e-8, p - 1],
+    ] as const) {
+      const c = makeCase({
+        rows: groups * cells * 2,
+        p,
+        cells,
+        direction,
+        group: (i) => i % groups,
+        cell: (i) => Math.floor(i / groups) % cells,
+        factor: (r, k) =>
+          table[(r === p - 1 ? 0 : r) * cells + k]! * (r === p - 1 ? 1 + delta * (k % 3) : 1),
+        seed: 8,
+      });
+      expect(ranks(c), `δ = ${delta}`).toEqual([rank, rank]);
+    }
+  });
+
   it('matches the Gram route with dense directions (bootstrap-like) and cells outside the domain', () => {
     const p = 80;
     const rnd = lcg(11);
