@@ -553,11 +553,20 @@ function cellTable(weight: Float64Array, dims: RakeDim[]) {
   return { strides, cells, cell, table };
 }
 
+/**
+ * New weights' memory, not zeroed (every entry is written next), as the library's rake makes it
+ * (uninitializedDoubles in src/weighting/common.ts).
+ */
+function newWeights(n: number): Float64Array {
+  const bytes = Buffer.allocUnsafeSlow(8 * n);
+  return new Float64Array(bytes.buffer, bytes.byteOffset, n);
+}
+
 /** Raking by iterative proportional fitting on the cross-classified cell table, to `epsilon`. */
 export function bareRake(weight: Float64Array, dims: RakeDim[], epsilon: number): Float64Array {
   const { cell, table } = cellTable(weight, dims);
   const factor = ipf(table, dims, epsilon);
-  const out = new Float64Array(weight.length);
+  const out = newWeights(weight.length);
   for (let i = 0; i < weight.length; i++) out[i] = weight[i]! * factor[cell[i]!]!;
   return out;
 }
@@ -622,7 +631,7 @@ export function bareReplicateRake(
   const out: Float64Array[] = [];
   const apply = (w: Float64Array, t: Float64Array) => {
     const factor = ipf(t, dims, epsilon);
-    const o = new Float64Array(w.length);
+    const o = newWeights(w.length);
     for (let i = 0; i < w.length; i++) o[i] = w[i]! * factor[cell[i]!]!;
     out.push(o);
   };
