@@ -217,7 +217,33 @@ export function crossCells(
       }
     });
     if (bad < 0) throwCellValueError(dims, rows);
-    numbered = numberSparse(key, cells, weights, rows);
+    // The distinct keys of the rows weighted, numbered in order of first appearance through a
+    // Map; the numbering pass then runs on those numbers, which it numbers alike (the last
+    // dimension, already in the keys, adds 0 there: all of its levels map to 0).
+    const index = new Map<number, number>();
+    const distinct: number[] = [];
+    for (let i = 0; i < n; i++) {
+      if (rows !== null && rows[i] === 0) continue;
+      let id = index.get(key[i]!);
+      if (id === undefined) {
+        id = distinct.length;
+        distinct.push(key[i]!);
+        index.set(key[i]!, id);
+      }
+      cells[i] = id;
+    }
+    const last = dims.length - 1;
+    const zero = new Int32Array(maps[last]!.length);
+    numbered = numberDense(
+      cells,
+      distinct.length,
+      dims[last]!.column.codes,
+      zero,
+      0,
+      weights,
+      rows,
+    );
+    if (numbered !== null) numbered.keys = numbered.keys.map((id) => distinct[id]!);
   }
   if (numbered === null) {
     throwCellValueError(dims, rows);
@@ -317,40 +343,6 @@ function numberDense(
       cell = keys.length;
       keys.push(at);
       table[at] = cell;
-      if (cell >= sumW.length) {
-        sumW = grow(sumW);
-        count = grow(count);
-      }
-    }
-    cells[i] = cell;
-    sumW[cell]! += weights[i]!;
-    count[cell]! += 1;
-  }
-  return { keys, sumW, count };
-}
-
-/** {@link numberDense} for keys beyond 32 bits (doubles, every dimension's part in `key`). */
-function numberSparse(
-  key: Float64Array,
-  cells: Int32Array,
-  weights: Float64Array,
-  rows: Uint8Array | null,
-): Numbered {
-  const index = new Map<number, number>();
-  const keys: number[] = [];
-  let sumW = new Float64Array(64);
-  let count = new Float64Array(64);
-  for (let i = 0; i < cells.length; i++) {
-    if (rows !== null && rows[i] === 0) {
-      cells[i] = -1;
-      continue;
-    }
-    const at = key[i]!;
-    let cell = index.get(at) ?? -1;
-    if (cell < 0) {
-      cell = keys.length;
-      keys.push(at);
-      index.set(at, cell);
       if (cell >= sumW.length) {
         sumW = grow(sumW);
         count = grow(count);
