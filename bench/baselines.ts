@@ -577,11 +577,36 @@ function cellTable(weight: Float64Array, dims: RakeDim[]) {
   return { strides, cells, cell, table };
 }
 
+/**
+ * New weights' memory, not zeroed (every entry is written next), as the library's rake makes it
+ * (uninitializedDoubles in src/weighting/common.ts).
+ */
+function newWeights(n: number): Float64Array {
+  const bytes = Buffer.allocUnsafeSlow(8 * n);
+  return new Float64Array(bytes.buffer, bytes.byteOffset, n);
+}
+
+/**
+ * `count` new weight vectors carved from buffers of at most 1 GiB, not zeroed, as the library
+ * makes a replicate design's new weights (uninitializedColumns in src/weighting/common.ts).
+ */
+function newWeightSets(count: number, n: number): Float64Array[] {
+  const per = Math.max(1, Math.floor(2 ** 30 / (8 * n)));
+  const out: Float64Array[] = [];
+  for (let r = 0; r < count; r += per) {
+    const k = Math.min(per, count - r);
+    const bytes = Buffer.allocUnsafeSlow(8 * n * k);
+    for (let j = 0; j < k; j++)
+      out.push(new Float64Array(bytes.buffer, bytes.byteOffset + 8 * n * j, n));
+  }
+  return out;
+}
+
 /** Raking by iterative proportional fitting on the cross-classified cell table, to `epsilon`. */
 export function bareRake(weight: Float64Array, dims: RakeDim[], epsilon: number): Float64Array {
   const { cell, table } = cellTable(weight, dims);
   const factor = ipf(table, dims, epsilon);
-  const out = new Float64Array(weight.length);
+  const out = newWeights(weight.length);
   for (let i = 0; i < weight.length; i++) out[i] = weight[i]! * factor[cell[i]!]!;
   return out;
 }
@@ -644,9 +669,11 @@ export function bareReplicateRake(
   const byPsu = new Float64Array(cells * P);
   for (let i = 0; i < weight.length; i++) byPsu[cell[i]! * P + d.psu[i]!]! += weight[i]!;
   const out: Float64Array[] = [];
+  const n = weight.length;
+  const sets = [newWeights(n), ...newWeightSets(R, n)];
   const apply = (w: Float64Array, t: Float64Array) => {
     const factor = ipf(t, dims, epsilon);
-    const o = new Float64Array(w.length);
+    const o = sets[out.length]!;
     for (let i = 0; i < w.length; i++) o[i] = w[i]! * factor[cell[i]!]!;
     out.push(o);
   };

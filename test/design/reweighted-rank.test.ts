@@ -76,6 +76,34 @@ const jackknifeLike = (p: number) => (g: number) => {
   return u;
 };
 
+/**
+ * Jackknife-like directions whose last replicate repeats the first; `groups` PSU directions in
+ * `cells` cells, two rows per pair, replicate r's factor in cell k `factor(r, k)`.
+ */
+function copyCase(
+  p: number,
+  groups: number,
+  cells: number,
+  factor: (r: number, k: number) => number,
+  seed: number,
+): Case {
+  const direction = (g: number) => {
+    const u = jackknifeLike(p - 1)(g);
+    u.push(u[0]!); // the last replicate repeats the first
+    return u;
+  };
+  return makeCase({
+    rows: groups * cells * 2,
+    p,
+    cells,
+    direction,
+    group: (i) => i % groups,
+    cell: (i) => Math.floor(i / groups) % cells,
+    factor,
+    seed,
+  });
+}
+
 /** XᵀX of columns, directly (p × p, row-major). */
 function crossProductOf(columns: Float64Array[]): Float64Array {
   const p = columns.length;
@@ -140,25 +168,32 @@ describe('reweightedReplicateRank: the rank of re-weighted replicates from their
     ] as const) {
       const rnd = lcg(p);
       const table = Array.from({ length: p * cells }, () => 0.7 + 0.6 * rnd());
-      const direction = (g: number) => {
-        const u = jackknifeLike(p - 1)(g);
-        u.push(u[0]!); // the last replicate repeats the first
-        return u;
-      };
-      const c = makeCase({
-        rows: groups * cells * 2,
-        p,
-        cells,
-        direction,
-        group: (i) => i % groups,
-        cell: (i) => Math.floor(i / groups) % cells,
-        factor: (r, k) => table[(r === p - 1 ? 0 : r) * cells + k]!,
-        seed: 2,
-      });
+      const c = copyCase(p, groups, cells, (r, k) => table[(r === p - 1 ? 0 : r) * cells + k]!, 2);
       expect(ranks(c), `${p} replicates`).toEqual([p - 1, p - 1]);
       // Different factors for the copy: the new columns are independent again.
       c.factors[p - 1] = Float64Array.from(c.factors[p - 1]!, (f, k) => f * (1 + 0.1 * (k % 3)));
       expect(ranks(c), `${p} replicates, own factors`).toEqual([p, p]);
+    }
+  });
+
+  it('leaves a replicate near the tolerance to QR: kept a little above it, dropped below it', () => {
+    // The last replicate repeats the first with factors off by δ (relative): its residual after
+    // the others is about δ / 10, far below the 1e-2 that lets the cross-product decide alone.
+    const p = 10;
+    const groups = 30;
+    const cells = 5;
+    const rnd = lcg(31);
+    const table = Array.from({ length: p * cells }, () => 0.7 + 0.6 * rnd());
+    for (const [delta, rank] of [
+      [1e-3, p],
+      [3e-4, p],
+      [1e-6, p - 1],
+      [1e-8, p - 1],
+    ] as const) {
+      const factor = (r: number, k: number) =>
+        table[(r === p - 1 ? 0 : r) * cells + k]! * (r === p - 1 ? 1 + delta * (k % 3) : 1);
+      const c = copyCase(p, groups, cells, factor, 8);
+      expect(ranks(c), `δ = ${delta}`).toEqual([rank, rank]);
     }
   });
 

@@ -59,6 +59,70 @@ describe('crossCells', () => {
     expect(unknown.details).toMatchObject({ variable: 'a', level: 'z', count: 1, row: 4 });
   });
 
+  it('codes 1 to 5 variables alike (their keys are added two per pass, the last one as cells are numbered)', () => {
+    const rnd = lcg(41);
+    const n = 500;
+    const L = [3, 2, 4, 5, 2];
+    const columns: Record<string, string[]> = {};
+    const targets: Record<string, string[]> = {};
+    L.forEach((l, j) => {
+      columns[`v${j}`] = Array.from({ length: n }, () => `l${Math.floor(rnd() * l)}`);
+      // target levels in another order than the data's first appearances
+      targets[`v${j}`] = Array.from({ length: l }, (_, k) => `l${l - 1 - k}`);
+    });
+    const weights = Float64Array.from({ length: n }, () => 1 + rnd());
+    const rows = Uint8Array.from({ length: n }, (_, i) => (i % 7 === 3 ? 0 : 1));
+    for (let k = 1; k <= 5; k++) {
+      const names = L.slice(0, k).map((_, j) => `v${j}`);
+      const sub = Object.fromEntries(names.map((v) => [v, targets[v]!]));
+      const c = crossCells(dims(columns, sub), weights, rows);
+      // the cells by hand: the tuple of target levels, numbered as first seen
+      const seen = new Map<string, number>();
+      const sums: number[] = [];
+      for (let i = 0; i < n; i++) {
+        if (!rows[i]) {
+          expect(c.cells[i]).toBe(-1);
+          continue;
+        }
+        const levels = names.map((v) => sub[v]!.indexOf(columns[v]![i]!));
+        const key = levels.join(',');
+        if (!seen.has(key)) {
+          seen.set(key, seen.size);
+          sums.push(0);
+          expect(Array.from(c.cellLevels.subarray(seen.size * k - k, seen.size * k))).toEqual(
+            levels,
+          );
+        }
+        const cell = seen.get(key)!;
+        expect(c.cells[i], `${k} variables, row ${i}`).toBe(cell);
+        sums[cell]! += weights[i]!;
+      }
+      expect(c.nCells).toBe(seen.size);
+      expect(Array.from(c.sumW)).toEqual(sums);
+    }
+  });
+
+  it('finds a missing value or an unknown level in any variable (last, middle), only in the rows weighted', () => {
+    const base = { a: ['x', 'y', 'x', 'y'], b: ['p', 'q', 'q', 'p'], c: ['u', 'u', 'v', 'v'] };
+    const levels = { a: ['x', 'y'], b: ['p', 'q'], c: ['u', 'v'] };
+    const w4 = Float64Array.of(1, 2, 3, 4);
+    for (const [variable, value, code] of [
+      ['c', null, 'MISSING_WEIGHTING_VALUE'],
+      ['c', 'w', 'MISSING_POPULATION_LEVEL'],
+      ['b', null, 'MISSING_WEIGHTING_VALUE'],
+      ['a', 'z', 'MISSING_POPULATION_LEVEL'],
+    ] as const) {
+      const columns: Record<string, (string | null)[]> = { ...base };
+      columns[variable] = columns[variable]!.map((x, i) => (i === 2 ? value : x));
+      const e = dims(columns, levels);
+      const error = thrown(() => crossCells(e, w4));
+      expect(error.code, `${variable} = ${value}`).toBe(code);
+      expect(error.details).toMatchObject({ variable, row: 3 });
+      // row 3 not weighted: no error
+      expect(Array.from(crossCells(e, w4, Uint8Array.of(1, 1, 0, 1)).cells)).toEqual([0, 1, -1, 2]);
+    }
+  });
+
   it('codes a cross-classification of more than 2^24 cells through a map, alike', () => {
     // five variables of 30 levels: 30^5 = 24.3 million possible cells, 4 of them present
     const levels = Array.from({ length: 30 }, (_, k) => `l${k}`);
@@ -96,6 +160,24 @@ describe('applyFactors / applyReplicateFactors', () => {
     // finite weights whose sum would overflow are finite
     const big = applyFactors(units, Float64Array.of(1e308, 1e308, 1, 1e308), Float64Array.of(1, 1));
     expect(big.finite).toBe(true);
+  });
+
+  it('give every replicate its own new weights (carved from one buffer for long ones)', () => {
+    const n = 3000;
+    const rnd = lcg(5);
+    const rowUnits = Int32Array.from({ length: n }, (_, i) => (i % 11 === 0 ? -1 : i % 3));
+    const reps = Array.from({ length: 5 }, () => Float64Array.from({ length: n }, () => rnd()));
+    const factors = reps.map((_, r) => Float64Array.of(r + 1, 10 * (r + 1), 100 * (r + 1)));
+    const out = applyReplicateFactors(rowUnits, reps, factors).replicates;
+    const want = (r: number, i: number) =>
+      rowUnits[i]! < 0 ? 0 : reps[r]![i]! * factors[r]![rowUnits[i]!]!;
+    out.forEach((o, r) => {
+      expect(o.length).toBe(n);
+      for (let i = 0; i < n; i++) expect(o[i]).toBe(want(r, i));
+    });
+    // writing one leaves the others as they were
+    out[2]!.fill(-1);
+    for (const r of [0, 1, 3, 4]) for (let i = 0; i < n; i++) expect(out[r]![i]).toBe(want(r, i));
   });
 
   it('apply each replicate its own factors; sums per cell skip rows outside', () => {
