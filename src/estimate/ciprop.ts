@@ -11,7 +11,9 @@ import type { SurveyDesign } from '../design/types.js';
 import { EstimationError, SurveyError } from '../errors.js';
 import { pnorm, qbeta, qt } from '../stats/distributions.js';
 import { approx, spline } from '../stats/spline.js';
+import { isCalibrated } from '../variance/calibration.js';
 import { denseInfluence, type Influence, numericInfluence } from '../variance/influence.js';
+import { needsPresence } from '../variance/linearization.js';
 import { replicateCovariance, replicateWeightedSumsMany } from '../variance/replicate.js';
 import { checkFinite } from './finite.js';
 import { type Analysis, choice, confidenceLevel, intervalDf, prepare } from './prepare.js';
@@ -139,7 +141,9 @@ function ciPropOn(design: SurveyDesign, variable: string, opts: CiPropOptions): 
   const column = getColumn(design.data, variable);
   const successLabel = resolveSuccess(column, variable, opts.success);
   // (a 0/1 variable's scan also sums Σ w·y and Σ w per PSU, from which its variance follows)
-  const a = prepare(design, variable, {}, 'share');
+  // (the GLM-based intervals read the rows' mask; the others only the scan's sums)
+  const rowsRead = method === 'logit' || method === 'likelihood';
+  const a = prepare(design, variable, {}, 'share', rowsRead);
   const { y, sum } = indicator(a, successLabel);
   if (!(a.sumW > 0)) {
     throw new EstimationError(
@@ -150,12 +154,13 @@ function ciPropOn(design: SurveyDesign, variable: string, opts: CiPropOptions): 
   }
   const df = intervalDf(a, { df: opts.df ?? 'design' });
 
-  // svymean of the indicator: the estimate and its variance (R's attr(, "var")).
-  const { present, sumW } = a;
-  const p = sum / sumW;
+  // svymean of the indicator: the estimate and its variance (R's attr(, "var")). (The rows'
+  // mask, `a.present`, is read only where needed: on a whole linearization design a numeric 0/1
+  // variable's scan made none.)
+  const p = sum / a.sumW;
   // Replicate designs: Σ w y and Σ w with each replicate's weights, shared by the methods.
   const sums =
-    design.type === 'replicate' ? replicateWeightedSumsMany(design, [y, null], present) : null;
+    design.type === 'replicate' ? replicateWeightedSumsMany(design, [y, null], a.present) : null;
   const variance = meanVariance(a, y, p, sums);
   const se = Math.sqrt(variance);
 
@@ -210,16 +215,23 @@ type ReplicateSums = ReturnType<typeof replicateWeightedSumsMany>;
  * weights on a replicate design (R's `svymean.svyrep.design`).
  */
 function meanVariance(a: Analysis, y: Float64Array, p: number, sums: ReplicateSums | null): number {
-  const { design, present } = a;
+  const design = a.design;
   if (design.type === 'replicate') {
+    const present = a.present;
     return estimateVariance(design, denseInfluence([]), present, (d) => {
       const s = sums ?? replicateWeightedSumsMany(d, [y, null], present);
       return { full: Float64Array.of(p), reps: s.reps.map((r) => Float64Array.of(r[0]! / r[1]!)) };
     })[0]!;
   }
   // The influence w (y − p) / Σw, summed per PSU in one pass (no column of values), or from the
-  // scan's sums per PSU.
-  return estimateVariance(design, shareInfluence(a, y, 1 / a.sumW, p), present)[0]!;
+  // scan's sums per PSU. The rows' mask is passed where the variance reads it (as svyMean does):
+  // a calibrated design, or one whose variance depends on which PSUs have a row.
+  const rowsRead = isCalibrated(design) || needsPresence(design);
+  return estimateVariance(
+    design,
+    shareInfluence(a, y, 1 / a.sumW, p),
+    rowsRead ? a.present : null,
+  )[0]!;
 }
 
 /**
@@ -229,16 +241,25 @@ function meanVariance(a: Analysis, y: Float64Array, p: number, sums: ReplicateSu
  * centred one by one give); otherwise, or for other stages, the rows centred one by one.
  */
 function shareInfluence(a: Analysis, y: Float64Array, factor: number, centre: number): Influence {
-  const rows = numericInfluence(y, a.weights, a.present, factor, centre);
   const cached = a.clusterSums ?? null;
-  if (cached === null || cached.weights === null || y !== columnValues(a)) return rows;
+  if (cached === null || cached.weights === null || y !== columnValues(a)) {
+    return numericInfluence(y, a.weights, a.present, factor, centre);
+  }
+  // the rows one by one (and their mask) only if something asks for them
+  let byRow: Influence | null = null;
+  const rows = () => {
+    byRow ??= numericInfluence(y, a.weights, a.present, factor, centre);
+    return byRow;
+  };
   const { sums, weights } = cached;
   return {
     p: 1,
-    present: a.present,
-    dense: () => rows.dense(),
+    get present() {
+      return a.present;
+    },
+    dense: () => rows().dense(),
     sumByCluster(rowCluster, totals, mark) {
-      if (rowCluster !== cached.rowCluster) return rows.sumByCluster(rowCluster, totals, mark);
+      if (rowCluster !== cached.rowCluster) return rows().sumByCluster(rowCluster, totals, mark);
       for (let c = 0; c < totals.length; c++)
         totals[c] = factor * (sums[c]! - centre * weights[c]!);
       return cached.seen ?? undefined;
@@ -310,13 +331,15 @@ function resolveSuccess(
  * time: a value's indicator is read from a table or computed.)
  */
 function indicator(a: Analysis, success: string): { y: Float64Array; sum: number } {
-  const { column, present, variable, weights } = a;
-  const n = present.length;
+  const { column, variable, weights } = a;
+  const n = weights.length;
   let sum = 0;
   if (column.kind === 'numeric' && Number(success) === 1) {
-    // The scan ('share') summed Σ w y and counted the values other than 0 and 1.
+    // The scan ('share') summed Σ w y and counted the values other than 0 and 1 (the rows' mask
+    // is read only to find the first of those).
     const v = column.values;
     if (a.nonBinary > 0) {
+      const present = a.present;
       for (let i = 0; i < n; i++) {
         const x = v[i]!;
         if (present[i] && x * (x - 1) !== 0) throw notBinary(variable, i, x);
@@ -325,6 +348,7 @@ function indicator(a: Analysis, success: string): { y: Float64Array; sum: number
     return { y: v, sum: a.sumWY };
   }
   const y = new Float64Array(n);
+  const present = a.present;
   if (column.kind === 'numeric') {
     // success 0: the indicator is 1 − x
     const v = column.values;

@@ -80,6 +80,9 @@ export interface Analysis {
  * ({@link Analysis.nonBinary}) and sums Σ w·y and Σ w per PSU, from which the influence of the
  * share centred anywhere follows (Σ w·y − centre · Σ w per PSU, as for a categorical variable's
  * shares); Σ w y is then a plain sum in row order. For a categorical variable it is `null`.
+ * `rowsRead` (for `'share'`): false when the caller will not read the rows' mask
+ * ({@link Analysis.present}): a whole linearization design's scan then makes none (it is made
+ * on first read).
  * @throws {EstimationError} `UNKNOWN_VARIABLE`; `MISSING_VALUES` with `na: 'fail'`;
  *   `EMPTY_DOMAIN` when no respondent in the domain has a value.
  */
@@ -88,8 +91,9 @@ export function prepare(
   variable: string,
   opts: EstimateOptions = {},
   clusterSums: 'mean' | 'total' | 'share' | null = null,
+  rowsRead = true,
 ): Analysis {
-  return analyse(design, variable, opts, clusterSums, false);
+  return analyse(design, variable, opts, clusterSums, false, rowsRead);
 }
 
 /**
@@ -104,19 +108,24 @@ export function prepareRows(
   variable: string,
   opts: EstimateOptions = {},
 ): Analysis {
-  return analyse(design, variable, opts, null, true);
+  return analyse(design, variable, opts, null, true, true);
 }
 
+/**
+ * `rowsRead`: for a 'share', whether the caller will read the rows' mask (`present`); when it
+ * will not, a whole linearization design's scan makes none (it is still made on first read).
+ */
 function analyse(
   design: SurveyDesign,
   variable: string,
   opts: EstimateOptions,
   clusterSums: 'mean' | 'total' | 'share' | null,
   rowsOnly: boolean,
+  rowsRead: boolean,
 ): Analysis {
   const column = getColumn(design.data, variable);
   if (clusterSums === 'share' && column.kind === 'categorical') {
-    return analyse(design, variable, opts, null, false);
+    return analyse(design, variable, opts, null, false, true);
   }
   const n = design.data.nrow;
   const domain = design.domain;
@@ -126,12 +135,19 @@ function analyse(
   // less to allocate and write per million rows).
   // A categorical variable's mean or total on a whole linearization design likewise: its scan
   // sums what the variance needs per PSU, and the rows with a level need not be marked.
+  // A 0/1 share's scan (svyCiProp) likewise on a whole linearization design, when the caller
+  // reads no mask (`rowsRead`): its sums per PSU are what the variance reads.
   const unmarked =
     domain === null &&
     !rowsOnly &&
     (column.kind === 'numeric'
-      ? clusterSums === 'mean' &&
-        (design.type === 'replicate' || (!isCalibrated(design) && !needsPresence(design)))
+      ? (clusterSums === 'mean' &&
+          (design.type === 'replicate' || (!isCalibrated(design) && !needsPresence(design)))) ||
+        (clusterSums === 'share' &&
+          !rowsRead &&
+          design.type === 'linearization' &&
+          !isCalibrated(design) &&
+          !needsPresence(design))
       : (clusterSums === 'mean' || clusterSums === 'total') &&
         design.type === 'linearization' &&
         !isCalibrated(design) &&
@@ -152,7 +168,7 @@ function analyse(
           column.values,
           weights,
           domain,
-          marked!,
+          marked,
           stage?.rowCluster ?? null,
           stage?.nClusters ?? 0,
           mark,
@@ -395,7 +411,7 @@ function scanShare(
   y: Float64Array,
   weights: Float64Array,
   domain: Uint8Array | null,
-  present: Uint8Array,
+  present: Uint8Array | null,
   rowCluster: Int32Array | null,
   nClusters: number,
   mark: boolean,
@@ -404,7 +420,10 @@ function scanShare(
   const clusterW = new Float64Array(nClusters);
   const seen = mark ? new Uint8Array(nClusters) : null;
   const out = new Float64Array(SUMS);
-  if (rowCluster === null) shareSums(y, weights, domain, present, out);
+  // (without sums per cluster the rows are always marked: see analyse)
+  if (rowCluster === null) shareSums(y, weights, domain, present!, out);
+  else if (present === null && domain === null && seen === null)
+    shareClusterSumsWhole(y, weights, rowCluster, clusterWY, clusterW, out);
   else shareClusterSums(y, weights, domain, present, rowCluster, clusterWY, clusterW, seen, out);
   const sumW = out[SUM_W]!;
   const sumWY = out[SUM_WY]!;
@@ -459,12 +478,12 @@ function shareSums(
   out[NON_BINARY] = bad;
 }
 
-/** {@link scanShare}'s loop with sums per cluster. */
+/** {@link scanShare}'s loop with sums per cluster (`present`: null to mark no rows). */
 function shareClusterSums(
   y: Float64Array,
   weights: Float64Array,
   domain: Uint8Array | null,
-  present: Uint8Array,
+  present: Uint8Array | null,
   rowCluster: Int32Array,
   clusterWY: Float64Array,
   clusterW: Float64Array,
@@ -484,7 +503,7 @@ function shareClusterSums(
       if (nMissing++ === 0) firstMissing = i;
       continue;
     }
-    present[i] = 1;
+    if (present !== null) present[i] = 1;
     base++;
     const w = weights[i]!;
     const wy = w * v;
@@ -498,6 +517,46 @@ function shareClusterSums(
     if (seen !== null) seen[c] = 1;
   }
   out[BASE] = base;
+  out[MISSING] = nMissing;
+  out[FIRST_MISSING] = firstMissing;
+  out[SUM_W] = sumW;
+  out[SUM_WY] = sumWY;
+  out[NON_BINARY] = bad;
+}
+
+/**
+ * {@link shareClusterSums} on a whole design, marking no rows and no clusters: the same sums in
+ * the same order, in a loop without the per-row tests of the general one.
+ */
+function shareClusterSumsWhole(
+  y: Float64Array,
+  weights: Float64Array,
+  rowCluster: Int32Array,
+  clusterWY: Float64Array,
+  clusterW: Float64Array,
+  out: Float64Array,
+): void {
+  let nMissing = 0;
+  let firstMissing = -1;
+  let sumW = 0;
+  let sumWY = 0;
+  let bad = 0;
+  for (let i = 0; i < y.length; i++) {
+    const v = y[i]!;
+    if (Number.isNaN(v)) {
+      if (nMissing++ === 0) firstMissing = i;
+      continue;
+    }
+    const w = weights[i]!;
+    const wy = w * v;
+    sumW += w;
+    sumWY += wy;
+    bad += v * (v - 1) !== 0 ? 1 : 0;
+    const c = rowCluster[i]!;
+    clusterWY[c]! += wy;
+    clusterW[c]! += w;
+  }
+  out[BASE] = y.length - nMissing;
   out[MISSING] = nMissing;
   out[FIRST_MISSING] = firstMissing;
   out[SUM_W] = sumW;

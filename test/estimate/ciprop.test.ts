@@ -265,6 +265,35 @@ describe('svyCiProp behaviour', () => {
     expectClose(zero.estimate, 1 - r.estimate, 1e-14, 'success 0');
   });
 
+  it('on a whole design (no row mask made) equals the same design as a domain of every row', () => {
+    // the whole design's scan marks no rows (a loop of its own); a domain's marks them
+    const rows = 400;
+    const psu = Float64Array.from({ length: rows }, (_, i) => (i * 13) % 40);
+    const columns = (won: Float64Array) =>
+      fromColumns({
+        won,
+        psu,
+        stratum: Float64Array.from(psu, (p) => p % 4),
+        w: Float64Array.from({ length: rows }, (_, i) => 1 + ((i * 31) % 17) / 4),
+      });
+    const won = Float64Array.from({ length: rows }, (_, i) =>
+      i % 37 === 5 ? Number.NaN : (i * 7) % 3 === 0 ? 1 : 0,
+    );
+    const spec = { ids: 'psu', strata: 'stratum', weights: 'w' };
+    const whole = svyDesign(columns(won), spec);
+    const all = subset(whole, () => true);
+    for (const method of ['beta', 'mean', 'asin', 'xlogit', 'wilson', 'logit'] as const) {
+      const a = svyCiProp(whole, 'won', { method });
+      const b = svyCiProp(all, 'won', { method });
+      expect([a.estimate, a.se, ...a.ci], method).toEqual([b.estimate, b.se, ...b.ci]);
+      expect([a.n, a.nMissing], method).toEqual([b.n, b.nMissing]);
+    }
+    expect(svyCiProp(whole, 'won', { method: 'beta' }).nMissing).toBe(11);
+    // a value other than 0 and 1 is still named by its row (the mask made to find it)
+    const half = svyDesign(columns(Float64Array.from(won, (x, i) => (i === 123 ? 0.5 : x))), spec);
+    expect(() => svyCiProp(half, 'won', { method: 'beta' })).toThrow(/row 124/);
+  });
+
   it('a categorical variable needs success, reports the level and counts missing values', () => {
     const r = svyCiProp(design, 'vote', { success: 'yes', method: 'xlogit' });
     expect(r.level).toBe('yes');
