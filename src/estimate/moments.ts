@@ -72,7 +72,17 @@ function moments(a: Analysis, kind: 'mean' | 'total'): MomentResult {
               null,
               a.design.domain === null,
             )
-          : numericInfluence(y, weights, a.present, 1, 0, a.clusterSums ?? null),
+          : // (a whole linearization design's scan summed per PSU and marked no rows: the
+            // mask is made only if read)
+            numericInfluence(
+              y,
+              weights,
+              () => a.present,
+              1,
+              0,
+              a.clusterSums ?? null,
+              a.design.domain === null,
+            ),
       populationVariance: () => {
         const mean = a.meanY;
         return Float64Array.of(weightedVariance(a, (i) => y[i]! - mean));

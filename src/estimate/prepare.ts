@@ -143,8 +143,7 @@ function analyse(
     (column.kind === 'numeric'
       ? (clusterSums === 'mean' &&
           (design.type === 'replicate' || (!isCalibrated(design) && !needsPresence(design)))) ||
-        (clusterSums === 'share' &&
-          !rowsRead &&
+        (((clusterSums === 'share' && !rowsRead) || clusterSums === 'total') &&
           design.type === 'linearization' &&
           !isCalibrated(design) &&
           !needsPresence(design))
@@ -590,8 +589,11 @@ function scanNumeric(
   const seen = mark ? new Uint8Array(nClusters) : null;
   const out = new Float64Array(SUMS);
   let meanY = Number.NaN;
-  if (totalOnly) totalSums(y, weights, domain, present!, rowCluster, clusterWY, seen, out);
-  else {
+  if (totalOnly) {
+    // (`present` null: a whole linearization design's rows are not marked, see analyse)
+    if (present === null) totalSumsWhole(y, weights, rowCluster!, clusterWY, out);
+    else totalSums(y, weights, domain, present, rowCluster, clusterWY, seen, out);
+  } else {
     // The mean's rule (see meanSums) needs Σ w (y − y₀) only when the mean is within rounding of
     // y₀: a first scan without it, and meanSums only then. (`present` null: a whole design's
     // rows are not marked, see prepare.)
@@ -849,6 +851,44 @@ function totalSums(
     sumWY = t;
   }
   out[BASE] = base;
+  out[MISSING] = nMissing;
+  out[FIRST_MISSING] = firstMissing;
+  out[SUM_W] = sumW;
+  out[SUM_WY] = sumWY;
+  out[ERR_WY] = errWY;
+}
+
+/**
+ * {@link totalSums} on a whole linearization design, marking no rows and no clusters: the same
+ * sums in the same order, without the per-row domain, mask and PSU-mark tests.
+ */
+function totalSumsWhole(
+  y: Float64Array,
+  weights: Float64Array,
+  rowCluster: Int32Array,
+  clusterWY: Float64Array,
+  out: Float64Array,
+): void {
+  let nMissing = 0;
+  let firstMissing = -1;
+  let sumW = 0;
+  let sumWY = 0;
+  let errWY = 0;
+  for (let i = 0; i < y.length; i++) {
+    const v = y[i]!;
+    if (Number.isNaN(v)) {
+      if (nMissing++ === 0) firstMissing = i;
+      continue;
+    }
+    const w = weights[i]!;
+    sumW += w;
+    const wy = w * v;
+    clusterWY[rowCluster[i]!]! += wy;
+    const t = sumWY + wy;
+    errWY += Math.abs(sumWY) >= Math.abs(wy) ? sumWY - t + wy : wy - t + sumWY;
+    sumWY = t;
+  }
+  out[BASE] = y.length - nMissing;
   out[MISSING] = nMissing;
   out[FIRST_MISSING] = firstMissing;
   out[SUM_W] = sumW;
