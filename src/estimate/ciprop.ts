@@ -226,11 +226,11 @@ function meanVariance(a: Analysis, y: Float64Array, p: number, sums: ReplicateSu
   // The influence w (y − p) / Σw, summed per PSU in one pass (no column of values), or from the
   // scan's sums per PSU. The rows' mask is passed where the variance reads it (as svyMean does):
   // a calibrated design, or one whose variance depends on which PSUs have a row.
-  const rowsRead = isCalibrated(design) || needsPresence(design);
+  const varianceReadsRows = isCalibrated(design) || needsPresence(design);
   return estimateVariance(
     design,
     shareInfluence(a, y, 1 / a.sumW, p),
-    rowsRead ? a.present : null,
+    varianceReadsRows ? a.present : null,
   )[0]!;
 }
 

@@ -133,24 +133,18 @@ function analyse(
   // with a value, and their mask is made only if something reads it (the mean and its variance
   // do not, unless lonely PSUs make a linearization variance depend on the PSUs with a row: 1 MB
   // less to allocate and write per million rows).
-  // A categorical variable's mean or total on a whole linearization design likewise: its scan
-  // sums what the variance needs per PSU, and the rows with a level need not be marked.
-  // A 0/1 share's scan (svyCiProp) likewise on a whole linearization design, when the caller
-  // reads no mask (`rowsRead`): its sums per PSU are what the variance reads.
+  // Likewise on a whole linearization design whose variance is the first stage's sums per PSU
+  // (`psuSumsOnly`), which the scan makes: a categorical variable's mean or total, a numeric
+  // total, and a 0/1 share (svyCiProp) when the caller reads no mask (`rowsRead`).
+  const psuSumsOnly =
+    design.type === 'linearization' && !isCalibrated(design) && !needsPresence(design);
   const unmarked =
     domain === null &&
     !rowsOnly &&
     (column.kind === 'numeric'
-      ? (clusterSums === 'mean' &&
-          (design.type === 'replicate' || (!isCalibrated(design) && !needsPresence(design)))) ||
-        (((clusterSums === 'share' && !rowsRead) || clusterSums === 'total') &&
-          design.type === 'linearization' &&
-          !isCalibrated(design) &&
-          !needsPresence(design))
-      : (clusterSums === 'mean' || clusterSums === 'total') &&
-        design.type === 'linearization' &&
-        !isCalibrated(design) &&
-        !needsPresence(design));
+      ? (clusterSums === 'mean' && (design.type === 'replicate' || psuSumsOnly)) ||
+        (((clusterSums === 'share' && !rowsRead) || clusterSums === 'total') && psuSumsOnly)
+      : (clusterSums === 'mean' || clusterSums === 'total') && psuSumsOnly);
   const marked = unmarked ? null : new Uint8Array(n);
   const weights = design.weights;
   const sumClusters =
@@ -525,7 +519,9 @@ function shareClusterSums(
 
 /**
  * {@link shareClusterSums} on a whole design, marking no rows and no clusters: the same sums in
- * the same order, in a loop without the per-row tests of the general one.
+ * the same order, in a loop without the per-row tests of the general one (V8 keeps those tests in
+ * the loop: svyCiProp beta took 1.16–1.18× this loop's time through the general one with a null
+ * mask, alternating in one process on 1,000,000 rows).
  */
 function shareClusterSumsWhole(
   y: Float64Array,
@@ -860,7 +856,9 @@ function totalSums(
 
 /**
  * {@link totalSums} on a whole linearization design, marking no rows and no clusters: the same
- * sums in the same order, without the per-row domain, mask and PSU-mark tests.
+ * sums in the same order, without the per-row domain, mask and PSU-mark tests (through the
+ * general loop with a null mask svyTotal took 1.22–1.23× the time of this one, alternating in one
+ * process on 1,000,000 rows).
  */
 function totalSumsWhole(
   y: Float64Array,
