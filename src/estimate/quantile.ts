@@ -41,11 +41,15 @@ export type QuantileRule =
  * Confidence interval methods of R's `svyquantile`. On a linearization design: Woodruff's
  * interval for the share below the quantile by `'mean'` (Wald, the default), `'beta'`
  * (Korn–Graubard), `'xlogit'` or `'asin'`, mapped back through the quantile rule; or `'score'`
- * (inverting Fuller's score test). On a replicate design: `'mean'` (Woodruff, the default; R
- * 4.1.1 also gives this Wald interval for `'beta'`, `'xlogit'` and `'asin'`) or `'quantile'`
- * (the quantile recomputed with each replicate's weights: q ± t · SE).
+ * (inverting Fuller's score test). On a replicate design: Woodruff's `'mean'` (the default),
+ * `'beta'`, `'xlogit'` or `'asin'` with the share's replicate variance (as survey ≥ 4.2; 4.1.1
+ * gives the Wald interval for all four), or `'quantile'` (the quantile recomputed with each
+ * replicate's weights: q ± t · SE).
  */
 export type QuantileInterval = 'mean' | 'beta' | 'xlogit' | 'asin' | 'score' | 'quantile';
+
+/** The interval methods that map an interval of the share at or below the quantile back. */
+type WoodruffMethod = Exclude<QuantileInterval, 'score' | 'quantile'>;
 
 const RULES: readonly QuantileRule[] = [
   'math',
@@ -118,12 +122,13 @@ export interface QuantileOptions {
  * each quantile costs a binary search. Each interval then costs one pass for its variance
  * (`'score'`: one pass per root-finding step).
  *
- * On a replicate-weight design (R's `svyquantile.svyrep.design`) `interval` is `'mean'`
- * (default: Woodruff's interval, the share's variance from its replicates) or `'quantile'`: the
- * quantile rule applied with each replicate's weights, their replicate variance (`mse` as the
- * design says) as the quantile's, and q ± t · SE (`'score'` is not available there, as in R).
- * R 4.1.1 accepts `'beta'`, `'xlogit'` and `'asin'` on these designs but computes the `'mean'`
- * interval for them (its `woodruffCI` is called without the method), and so does surveykit. R
+ * On a replicate-weight design (R's `svyquantile.svyrep.design`) `interval` is one of Woodruff's
+ * (`'mean'`, the default, `'beta'`, `'xlogit'`, `'asin'`: the share's variance from its
+ * replicates) or `'quantile'`: the quantile rule applied with each replicate's weights, their
+ * replicate variance (`mse` as the design says) as the quantile's, and q ± t · SE (`'score'` is
+ * not available there, as in R). survey 4.1.1 accepts `'beta'`, `'xlogit'` and `'asin'` on these
+ * designs but computes the `'mean'` interval for them (its `woodruffCI` is called without the
+ * method); survey 4.2 fixed that, and surveykit follows the fix. R
  * warns that jackknife (`JK1`, `JKn`) replicates may not give valid standard errors for
  * quantiles; surveykit does not repeat the warning. The default `df` is the rank of the
  * replicate weights on the respondents with a value, minus 1 (R's `degf` after `na.rm`). The
@@ -235,7 +240,10 @@ function quantileOn(
     const cis =
       interval === 'quantile'
         ? ctx.replicateQuantileIntervals(design, qrule, probs, qhats, qcrit)
-        : ctx.replicateWoodruffIntervals(design, qhats);
+        : // ('score' is not among a replicate design's intervals: `choice` refused it)
+          ctx.replicateWoodruffIntervals(design, qhats, interval as WoodruffMethod, () =>
+            replicateDfWithoutMissing(design, a),
+          );
     return probs.map((p, j) => ({
       variable,
       statistic: 'quantile',
@@ -254,7 +262,8 @@ function quantileOn(
       ? [Number.NaN, Number.NaN]
       : interval === 'score'
         ? ctx.scoreInterval(p)
-        : ctx.woodruffInterval(qhat, interval);
+        : // ('quantile' is not among a linearization design's intervals: `choice` refused it)
+          ctx.woodruffInterval(qhat, interval as WoodruffMethod);
     return {
       variable,
       statistic: 'quantile',
@@ -291,6 +300,53 @@ function replicateDfWithoutMissing(design: ReplicateDesign, a: Analysis): number
     byDomain.set(key, df);
   }
   return df;
+}
+
+/**
+ * The interval of the share `pm` at or below a quantile (variance `variance`) by one of
+ * Woodruff's methods (R's `woodruffCI`): `'mean'` Wald on `df`; `'xlogit'` and `'asin'` Wald on
+ * the logit and arcsine-root scales (the delta method's variance), mapped back; `'beta'`
+ * Korn–Graubard with the effective size p(1 − p)/variance times `betaRatio()`² (see
+ * {@link betaDfRatio}).
+ */
+function shareInterval(
+  pm: number,
+  variance: number,
+  method: WoodruffMethod,
+  alpha: number,
+  df: number,
+  betaRatio: () => number,
+): [number, number] {
+  switch (method) {
+    case 'mean':
+      return tInterval(pm, Math.sqrt(variance), 1 - alpha, df);
+    case 'xlogit': {
+      const e1 = 1 - pm;
+      const e2 = pm / e1;
+      const grad = (1 / e1 + pm / (e1 * e1)) / e2;
+      const [lo, hi] = tInterval(Math.log(e2), Math.sqrt(grad * variance * grad), 1 - alpha, df);
+      return [expit(lo), expit(hi)];
+    }
+    case 'asin': {
+      const e1 = Math.sqrt(pm);
+      const grad = (0.5 * pm ** -0.5) / Math.sqrt(1 - e1 * e1);
+      const [lo, hi] = tInterval(Math.asin(e1), Math.sqrt(grad * variance * grad), 1 - alpha, df);
+      return [Math.sin(lo) ** 2, Math.sin(hi) ** 2];
+    }
+    default: {
+      const ratio = betaRatio();
+      const nEff = ((pm * (1 - pm)) / variance) * ratio * ratio;
+      return [
+        betaQuantile(alpha / 2, nEff * pm, nEff * (1 - pm) + 1),
+        betaQuantile(1 - alpha / 2, nEff * pm + 1, nEff * (1 - pm)),
+      ];
+    }
+  }
+}
+
+/** R's `'beta'` size correction qt(α/2, nrow − 1)/qt(α/2, degf): nrow and degf after `na.rm`. */
+function betaDfRatio(alpha: number, nrow: number, degf: number): number {
+  return qt(alpha / 2, nrow - 1) / qt(alpha / 2, degf);
 }
 
 /** The analysis rows sorted once, and the quantile rule and intervals built on them. */
@@ -397,7 +453,7 @@ class QuantileContext {
   }
 
   /** Woodruff's interval: the share at or below the quantile, its interval, mapped back. */
-  woodruffInterval(qhat: number, method: Exclude<QuantileInterval, 'score'>): [number, number] {
+  woodruffInterval(qhat: number, method: WoodruffMethod): [number, number] {
     const { a, values, alpha, df } = this;
     const { weights, present, sumW } = a;
     const pm = weightAtOrBelow(values, weights, present, qhat, sumW) / sumW;
@@ -406,37 +462,10 @@ class QuantileContext {
       shareInfluence(values, weights, present, qhat, pm, sumW),
       present,
     )[0]!;
-    const se = Math.sqrt(variance);
-    let pc: [number, number];
-    switch (method) {
-      case 'mean':
-        pc = tInterval(pm, se, 1 - alpha, df);
-        break;
-      case 'xlogit': {
-        const e1 = 1 - pm;
-        const e2 = pm / e1;
-        const grad = (1 / e1 + pm / (e1 * e1)) / e2;
-        const [lo, hi] = tInterval(Math.log(e2), Math.sqrt(grad * variance * grad), 1 - alpha, df);
-        pc = [expit(lo), expit(hi)];
-        break;
-      }
-      case 'asin': {
-        const e1 = Math.sqrt(pm);
-        const grad = (0.5 * pm ** -0.5) / Math.sqrt(1 - e1 * e1);
-        const [lo, hi] = tInterval(Math.asin(e1), Math.sqrt(grad * variance * grad), 1 - alpha, df);
-        pc = [Math.sin(lo) ** 2, Math.sin(hi) ** 2];
-        break;
-      }
-      default: {
-        // 'beta': nrow and degf of the design after na.rm, whatever df says (as R).
-        const ratio = qt(alpha / 2, a.n - 1) / qt(alpha / 2, degreesOfFreedom(a.design, present));
-        const nEff = ((pm * (1 - pm)) / variance) * ratio * ratio;
-        pc = [
-          betaQuantile(alpha / 2, nEff * pm, nEff * (1 - pm) + 1),
-          betaQuantile(1 - alpha / 2, nEff * pm + 1, nEff * (1 - pm)),
-        ];
-      }
-    }
+    // 'beta': nrow and degf of the design after na.rm, whatever df says (as R).
+    const pc = shareInterval(pm, variance, method, alpha, df, () =>
+      betaDfRatio(alpha, a.n, degreesOfFreedom(a.design, present)),
+    );
     const lowerOk = !(Number.isNaN(pc[0]) || pc[0] < 0);
     const upperOk = !(Number.isNaN(pc[1]) || pc[1] > 1);
     // (both limits from one pass over the rows, when both are wanted)
@@ -445,14 +474,17 @@ class QuantileContext {
   }
 
   /**
-   * Woodruff's interval on a replicate design, as R 4.1.1's `svyquantile.svyrep.design` computes
-   * it for every interval type but `'quantile'`: the share at or below each quantile (`svymean`
-   * with replicate weights, one blocked pass for all the quantiles), its Wald interval on `df`,
-   * mapped back through the rule with the full-sample weights.
+   * Woodruff's interval on a replicate design, as `svyquantile.svyrep.design` computes it for
+   * every interval type but `'quantile'` (survey ≥ 4.2: by the interval type's method): the share
+   * at or below each quantile (`svymean` with replicate weights, one blocked pass for all the
+   * quantiles), its interval on `df` by `method`, mapped back through the rule with the
+   * full-sample weights. `betaDf`: R's `degf` of the design after `na.rm` (for `'beta'`).
    */
   replicateWoodruffIntervals(
     design: ReplicateDesign,
     qhats: readonly number[],
+    method: WoodruffMethod,
+    betaDf: () => number,
   ): [number, number][] {
     const { a, values, alpha, df } = this;
     const { present, weights, sumW } = a;
@@ -483,7 +515,9 @@ class QuantileContext {
     });
     const V = replicateCovariance(design, full, reps);
     used.forEach((j, c) => {
-      const pc = tInterval(full[c]!, Math.sqrt(V[c * k + c]!), 1 - alpha, df);
+      const pc = shareInterval(full[c]!, V[c * k + c]!, method, alpha, df, () =>
+        betaDfRatio(alpha, a.n, betaDf()),
+      );
       const lower = Number.isNaN(pc[0]) || pc[0] < 0 ? Number.NaN : this.rule(pc[0]);
       const upper = Number.isNaN(pc[1]) || pc[1] > 1 ? Number.NaN : this.rule(pc[1]);
       out[j] = [lower, upper];

@@ -186,6 +186,35 @@ variants <- c(
        list(qrule = "hf7", itype = "quantile", alpha = 0.05, df = Inf))
 )
 
+## survey 4.2 fixed svyquantile.svyrep.design: 4.1.1 calls woodruffCI without method=, so
+## interval.type "beta", "xlogit" and "asin" all give the Wald ("mean") Woodruff interval; 4.2
+## passes method = interval.type (NEWS: "svyquantile() didn't pay attention to interval_type for
+## replicate weights"). with_fixed_rep_woodruff(expr) evaluates expr with 4.1.1's function changed
+## by that one line (its ci_fun), everything else as installed.
+with_fixed_rep_woodruff <- function(expr) {
+  old <- survey:::svyquantile.svyrep.design
+  txt <- deparse(old)
+  at <- grep("ci_fun <- woodruffCI$", txt)
+  stopifnot(length(at) == 1)
+  txt[at] <- sub("woodruffCI$", "function(...) woodruffCI(..., method = interval.type)", txt[at])
+  fixed <- eval(parse(text = txt))
+  environment(fixed) <- environment(old)
+  assignInNamespace("svyquantile.svyrep.design", fixed, "survey")
+  on.exit(assignInNamespace("svyquantile.svyrep.design", old, "survey"))
+  expr
+}
+## The results under the fixes surveykit follows (survey >= 4.4's qrules, survey 4.2's Woodruff
+## method), when one concerns the case and they differ from 4.1.1's (NA otherwise).
+fixed_rep_quantiles <- function(qrule, itype, m, compute) {
+  rule_fix <- qrule %in% c("math", "hf1", "school", "hf2", "hf3")
+  method_fix <- itype %in% c("beta", "xlogit", "asin")
+  if (!rule_fix && !method_fix) return(NA)
+  run <- function() if (method_fix) with_fixed_rep_woodruff(compute()) else compute()
+  f <- if (rule_fix) with_fixed_qrules(run()) else run()
+  if (identical(unname(f), unname(m))) return(NA)
+  list(quantile = vec(f[, 1]), ci = ivals(f[, 2:3, drop = FALSE]), se = vec(f[, 4]))
+}
+
 quantile_cases <- list()
 for (tg in quantile_targets) {
   d0 <- apply_subset(reps[[tg$rep]], tg$subset)
@@ -221,7 +250,7 @@ for (tg in quantile_targets) {
         quantile = if (err) NA else vec(m[, 1]),
         ci = if (err) NA else ivals(m[, 2:3, drop = FALSE]),
         se = if (err) NA else vec(m[, 4]),
-        fixed = if (err) NA else fixed_quantiles(vr$qrule, m, function() suppressWarnings(do.call(svyquantile, args))[[1]]))
+        fixed = if (err) NA else fixed_rep_quantiles(vr$qrule, vr$itype, m, function() suppressWarnings(do.call(svyquantile, args))[[1]]))
     }
   }
 }
@@ -244,7 +273,7 @@ write_ref(list(
     "ciprop beta uses nrow(design) and degf(design) (rank of the replicate weights - 1, on the subset's rows).",
     "ciprop wilson (added in survey 4.5): computed by svyciprop_wilson in common.R from survey 4.5's definition (see ciprop.json's notes), the share's variance from the replicates.",
     "ciprop error: R's message when svyciprop stopped (estimate/se/ci null): rscd-arrests150 has variance 0, and confint.svyglm's likelihood profile then has a single point.",
-    "quantile: svyquantile.svyrep.design accepts interval.type mean, beta, xlogit, asin, quantile (no score). In survey 4.1.1 it calls woodruffCI without method=, so beta, xlogit and asin all give the 'mean' (Wald) Woodruff interval. 'quantile': the quantile rule applied to each replicate's weights, svrVar of those, ci = q -/+ qt(1 - alpha/2, df) * sqrt(v).",
+    "quantile: svyquantile.svyrep.design accepts interval.type mean, beta, xlogit, asin, quantile (no score). In survey 4.1.1 it calls woodruffCI without method=, so beta, xlogit and asin all give the 'mean' (Wald) Woodruff interval; survey 4.2 passes method = interval.type. fixed: the case under survey >= 4.4's qrules and 4.2's method (4.1.1's function changed by that one line, with_fixed_rep_woodruff), when they differ from 4.1.1's answer (null otherwise). 'quantile': the quantile rule applied to each replicate's weights, svrVar of those, ci = q -/+ qt(1 - alpha/2, df) * sqrt(v).",
     "quantile se = (upper - lower)/(2 * qt(1 - alpha/2, df)) (qnorm when df = Inf). df: the df R used (degf after dropping NA rows when naRm). null in ci/se: R gave NaN/NA.",
     "quantile warnings: R warns that jackknife weights may not give valid SEs for quantiles (JK1/JKn with interval.type 'quantile').",
     "glm: svrepglm internals for a few targets (coef, cov.unscaled = replicate variance, naive.cov, dispersion, deviance).",
