@@ -85,12 +85,11 @@ export interface CiPropOptions {
  * On a replicate-weight design (R's `svyciprop` on an `svyrep.design`) the variance of the share
  * comes from its replicates (`svyMean`'s), and the `'logit'` and `'likelihood'` intervals from
  * R's `svyglm.svyrep.design`: the intercept refitted by R's IRLS with each replicate's weights,
- * their replicate variance (`mse` as the design says) as the coefficient's. R 4.1.1's
- * `'likelihood'` interval on such a design scales the deviance by a dispersion about n times too
- * large (`summary.svrepglm`'s Pearson residuals are divided by √(w/Σw)), so the profile almost
- * never reaches the cutoff and R's interval is `[NA, NA]`: surveykit reproduces this
- * (`[NaN, NaN]`), and the finite intervals of very small samples. It is documented here rather
- * than "fixed" so that results agree with R; prefer `'logit'` or `'beta'` on replicate designs.
+ * their replicate variance (`mse` as the design says) as the coefficient's. The `'likelihood'`
+ * interval scales the deviance by `summary.svrepglm`'s dispersion as survey 4.3 fixed it (its
+ * Pearson residuals divided by √(w / mean w)): survey 4.1.1 divides them by √(w / Σ w), a
+ * dispersion about n times too large, so its profile almost never reaches the cutoff and its
+ * interval is `[NA, NA]`.
  *
  * Where this differs from R: `estimate` is the exact weighted share for every method (R reports
  * `expit` of the IRLS intercept for `'logit'` and `'likelihood'`, which differs by up to ~1e-9
@@ -872,9 +871,9 @@ function linearizedDispersion(
 
 /**
  * summary.svrepglm's dispersion: Σ pw r² / Σ pw with Pearson residuals
- * r = (y − μ) √prior / (√(μ(1 − μ)) √(pw / Σ pw)), pw the sampling weights of the model's rows
- * (rows of weight 0 give 0/0 and are dropped, as R's `na.rm = TRUE`). Dividing by √(pw / Σ pw)
- * makes it about n times summary.svyglm's, which is what R 4.1.1 does.
+ * r = (y − μ) √prior / (√(μ(1 − μ)) √(pw / mean pw)), pw the sampling weights of the model's rows
+ * (rows of weight 0 give 0/0 and are dropped, as R's `na.rm = TRUE`): survey 4.3's residuals.
+ * survey 4.1.1 divides by √(pw / Σ pw), which makes the dispersion about n times too large.
  */
 function replicateDispersion(
   weights: Float64Array,
@@ -886,12 +885,13 @@ function replicateDispersion(
   const m = rows.length;
   let total = 0;
   for (let k = 0; k < m; k++) total += weights[rows[k]!]!;
+  const mean = total / m;
   const sdMu = Math.sqrt(mu * (1 - mu));
   let s = 0;
   for (let k = 0; k < m; k++) {
     const pw = weights[rows[k]!]!;
     if (pw === 0) continue;
-    const r = ((y[k]! - mu) * Math.sqrt(W[k]!)) / (sdMu * Math.sqrt(pw / total));
+    const r = ((y[k]! - mu) * Math.sqrt(W[k]!)) / (sdMu * Math.sqrt(pw / mean));
     s += pw * r * r;
   }
   return s / total;

@@ -32,10 +32,10 @@ export interface DomainWeights {
 
 /**
  * R's `summary(fit)$dispersion`. survey's Pearson residuals are (y − μ)/√V(μ) times a constant:
- * √(prior weight / the weight rescaled on the fitted rows), so on a linearization design
- * √(mean weight on the model's rows / mean weight in the design fitted) (R's
- * `residuals.svyglm`), on a replicate design √(Σ weights on the model's rows / that mean) (R's
- * `residuals.svrepglm`). The dispersion is then `svyvar` of them (a weighted variance with the
+ * √(prior weight / the weight rescaled on the fitted rows), that is √(mean weight on the model's
+ * rows / mean weight in the design fitted) (R's `residuals.svyglm`, and `residuals.svrepglm` as
+ * survey 4.3 fixed it: 4.1.1 divides by √(w / Σ w), which makes a replicate design's dispersion
+ * n times too large). The dispersion is then `svyvar` of them (a weighted variance with the
  * n/(n − 1) factor, n the rows with a non-zero weight) on a linearization design, Σ w r² / Σ w
  * on a replicate design. The sums may be weighted by the prior weights (proportional to the
  * design's): `priorMean` is the design weight per unit prior weight.
@@ -50,10 +50,7 @@ export function dispersion(
   const calibrated = design.type === 'linearization' && isCalibrated(design);
   const fittedMean = domain.sum / (calibrated ? design.weights.length : domain.count);
   const sw = sums.sw * priorMean;
-  const factor =
-    design.type === 'replicate'
-      ? sw / fittedMean
-      : (calibrated ? sw / design.weights.length : sw / rowsUsed) / fittedMean;
+  const factor = (calibrated ? sw / design.weights.length : sw / rowsUsed) / fittedMean;
   if (design.type === 'replicate') return (factor * sums.swr2) / sums.sw;
   const n = sums.nonzero;
   const mean = sums.swr / sums.sw;

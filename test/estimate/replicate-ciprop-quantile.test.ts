@@ -61,7 +61,10 @@ interface CipropCase {
   estimate: number;
   se: number;
   ci: [number | null, number | null];
+  /** 'likelihood': the result with survey 4.3's Pearson residuals (what surveykit follows). */
+  fixed: CipropResult | null;
 }
+type CipropResult = Pick<CipropCase, 'error' | 'estimate' | 'se' | 'ci'>;
 interface QuantileCase {
   id: string;
   rep: string;
@@ -157,7 +160,7 @@ function code(f: () => unknown): string {
   throw new Error('expected an EstimationError');
 }
 
-describe('svyCiProp on replicate designs matches R survey 4.1.1 (svyciprop on svyrep.design)', () => {
+describe('svyCiProp on replicate designs matches R survey 4.1.1 (svyciprop on svyrep.design; survey 4.3 residuals)', () => {
   for (const c of ref.ciprop.cases) {
     it(c.id, () => {
       const design = setup(c.rep, c.subset, c.mse, c.indicator);
@@ -168,9 +171,13 @@ describe('svyCiProp on replicate designs matches R survey 4.1.1 (svyciprop on sv
           level: c.level,
           ...(c.df === 'Inf' ? { df: Number.POSITIVE_INFINITY } : {}),
         });
-      if (c.error !== null) {
+      // 'likelihood': survey 4.3's dispersion (survey 4.1.1's is n times too large, its
+      // interval NA); every case of that method has the fixed result.
+      expect(c.fixed === null).toBe(c.method !== 'likelihood');
+      const want: CipropResult = c.fixed ?? c;
+      if (want.error !== null) {
         // Only the likelihood profile of a zero variance, where R stops in approx().
-        expect(c.error).toBe('need at least two non-NA values to interpolate');
+        expect(want.error).toBe('need at least two non-NA values to interpolate');
         expect(code(run)).toBe('PROFILE_FAILED');
         return;
       }
@@ -178,17 +185,17 @@ describe('svyCiProp on replicate designs matches R survey 4.1.1 (svyciprop on sv
         // With mse = TRUE R's variance is the round-off between the IRLS fits (~1e-26) and its
         // "interval" is round-off too (its upper limit is below the estimate): surveykit stops.
         expect(c.mse).toBe(true);
-        expect(c.ci[1]!).toBeLessThan(c.estimate);
+        expect(want.ci[1]!).toBeLessThan(want.estimate);
         expect(code(run)).toBe('PROFILE_FAILED');
         return;
       }
       const r = run();
-      expectClose(r.estimate, c.estimate, 1e-8, `${c.id} estimate`);
+      expectClose(r.estimate, want.estimate, 1e-8, `${c.id} estimate`);
       // A variance that is 0 in R (every half-sample gives the same share) is 0 up to rounding.
-      if (c.se === 0) expect(r.se).toBeLessThan(1e-15);
-      else expectClose(r.se, c.se, 1e-8, `${c.id} se`);
-      expectClose(r.ci[0], c.ci[0], 1e-8, `${c.id} lower`);
-      expectClose(r.ci[1], c.ci[1], 1e-8, `${c.id} upper`);
+      if (want.se === 0) expect(r.se).toBeLessThan(1e-15);
+      else expectClose(r.se, want.se, 1e-8, `${c.id} se`);
+      expectClose(r.ci[0], want.ci[0], 1e-8, `${c.id} lower`);
+      expectClose(r.ci[1], want.ci[1], 1e-8, `${c.id} upper`);
       const target = ref.ciprop.targets.find((t) => t.key === c.target)!;
       expect(r.n).toBe(target.n);
       expect(r.nMissing).toBe(target.nMissing);

@@ -228,6 +228,27 @@ fixed_quantiles <- function(qrule, m, compute) {
   list(quantile = vec(f[, 1]), ci = ivals(f[, 2:3, drop = FALSE]), se = vec(f[, 4]))
 }
 
+## survey 4.3 fixed the Pearson residuals of svyglm on replicate designs (residuals.svrepglm):
+## 4.1.1 divides them by sqrt(pw / sum(pw)), 4.3 by sqrt(pw / mean(pw)) (NEWS 4.3: "error in
+## scaling Pearson residuals for svyrepglm led to confint.svrepglm with likelihood profiling not
+## finding the ends of the interval"). summary.svrepglm's dispersion was so n times too large,
+## and svyciprop(method = "likelihood")'s interval on a replicate design NA. surveykit follows
+## the fix: with_fixed_svrepglm_residuals(expr) evaluates expr with 4.1.1's function changed by
+## that one line (sum -> mean), everything else as installed.
+with_fixed_svrepglm_residuals <- function(expr) {
+  old <- survey:::residuals.svrepglm
+  txt <- deparse(old)
+  from <- "pweights/sum(object$survey.design$pweights)"
+  at <- grep(from, txt, fixed = TRUE)
+  stopifnot(length(at) == 1)
+  txt[at] <- sub(from, "pweights/mean(object$survey.design$pweights)", txt[at], fixed = TRUE)
+  fixed <- eval(parse(text = txt))
+  environment(fixed) <- environment(old)
+  assignInNamespace("residuals.svrepglm", fixed, "survey")
+  on.exit(assignInNamespace("residuals.svrepglm", old, "survey"))
+  expr
+}
+
 ## ---- svyciprop(method = "wilson") -------------------------------------------
 ## survey 4.5 added method = "wilson" to svyciprop (survey 4.1.1 has no such method): the Wilson
 ## score interval with the effective sample size n = p(1 - p) / var(p) of svymean's share and

@@ -119,7 +119,9 @@ add_fit <- function(id, design, formula, family = "gaussian", sk = NULL) {
   d <- md[[design]]$object
   f <- as.formula(formula)
   fit <- eval(bquote(svyglm(.(f), design = d, family = .(as.name(family))())))
-  s <- summary(fit)
+  ## (survey 4.3's Pearson residuals on replicate designs: see with_fixed_svrepglm_residuals)
+  s <- if (inherits(d, "svyrep.design")) with_fixed_svrepglm_residuals(summary(fit)) else summary(fit)
+  s411 <- summary(fit)
   ci <- confint(fit)
   counts <- used_rows(d, f)
   fit_objects[[id]] <<- fit
@@ -131,7 +133,7 @@ add_fit <- function(id, design, formula, family = "gaussian", sk = NULL) {
     aliased = strs(names(fit$coefficients)[is.na(fit$coefficients)]),
     t = vec(s$coefficients[, 3]), p = vec(s$coefficients[, 4]), vcov = mat(vcov(fit)),
     ci = ivals(ci), ci90 = ivals(confint(fit, level = 0.9)),
-    df = fit$df.residual, degf = degf(fit$survey.design), dispersion = unname(as.numeric(s$dispersion)),
+    df = fit$df.residual, degf = degf(fit$survey.design), dispersion = unname(as.numeric(s$dispersion)), dispersion411 = unname(as.numeric(s411$dispersion)),
     iterations = fit$iter, n = unname(counts[["n"]]), nMissing = unname(counts[["nMissing"]]))
 }
 
@@ -311,7 +313,7 @@ designs_json <- lapply(md, function(x) x$spec)
 base_names <- unique(unlist(lapply(md, function(x) x$spec$base)))
 write_ref(list(
   meta = meta("models", notes = c(
-    "fits[].estimate etc. follow names (R's coefficient order); vcov is R's vcov(fit); ci and ci90 are confint(fit) (t quantiles on df = df.residual = degf + 1 - p); dispersion is summary(fit)$dispersion; iterations is fit$iter.",
+    "fits[].estimate etc. follow names (R's coefficient order); vcov is R's vcov(fit); ci and ci90 are confint(fit) (t quantiles on df = df.residual = degf + 1 - p); dispersion is summary(fit)$dispersion (on replicate designs with survey 4.3's fix of residuals.svrepglm, see common.R's with_fixed_svrepglm_residuals: survey 4.1.1's, n times larger, is dispersion411); iterations is fit$iter.",
     "n counts the rows a model uses (in the domain, every model variable present), nMissing the domain's rows with one missing.",
     "modelDesigns: how to rebuild each design: base (the registry), then weighting, replicate (as.svrepdesign) or columns (svrepdesign), mealcat = cut(meals, c(0, 25, 50, 75, 100)) (meals = 0 is NA), subset.",
     "olr: see the comment in models.R on optimiser control; default holds svyolr with R's default control."

@@ -141,7 +141,19 @@ for (tg in ciprop_targets) {
         estimate = if (err) NA else unname(as.numeric(r)),
         se = if (err) NA else sqrt(as.numeric(attr(r, "var"))),
         ci = if (err) NA else I(unname(as.numeric(attr(r, "ci")))),
-        degf = dg, nrow = nrow(d0))
+        degf = dg, nrow = nrow(d0),
+        fixed = if (m != "likelihood") NA else {
+          ## survey 4.3's Pearson residuals (common.R: with_fixed_svrepglm_residuals)
+          fg <- capture(with_fixed_svrepglm_residuals(
+            if (tg$naRm) ciprop_call(f, d, method = m, level = lev, df = df, na.rm = TRUE)
+            else ciprop_call(f, d, method = m, level = lev, df = df)))
+          fr <- fg$value
+          ferr <- inherits(fr, "captured_error")
+          list(error = if (ferr) fr$message else NA,
+               estimate = if (ferr) NA else unname(as.numeric(fr)),
+               se = if (ferr) NA else sqrt(as.numeric(attr(fr, "var"))),
+               ci = if (ferr) NA else I(unname(as.numeric(attr(fr, "ci")))))
+        })
     }
   }
 }
@@ -153,7 +165,9 @@ glm_detail <- function(key) {
   f <- as.formula(sprintf("%s ~ 1", deparse(as.formula(sprintf("~I(%s)", subset_rexpr(list(tg$indicator))))[[2]])))
   m <- svyglm(f, d, family = quasibinomial)
   list(target = key, coef = unname(coef(m)), covUnscaled = unname(as.numeric(m$cov.unscaled)),
-       naiveCov = unname(as.numeric(m$naive.cov)), dispersion = unname(summary(m)$dispersion),
+       naiveCov = unname(as.numeric(m$naive.cov)),
+       dispersion = unname(with_fixed_svrepglm_residuals(summary(m))$dispersion),
+       dispersion411 = unname(summary(m)$dispersion),
        deviance = m$deviance)
 }
 glm_details <- lapply(c("rclus1-stypeE", "rscd-alive30", "rstrat[stype.eq.H]-awardsYes"), glm_detail)
@@ -269,7 +283,7 @@ write_ref(list(
   meta = meta("replicate-ciprop-quantile", notes = c(
     "repDesigns: the replicate designs, as.svrepdesign(<designs[design]>, type) (from = 'design') or svrepdesign() on a CSV (from = 'columns', repweights a regular expression). Every case runs with mse = FALSE (R's default) and with the same design after r$mse <- TRUE (case field mse).",
     "ciprop: like ciprop.json. estimate and se (sqrt(attr(, 'var')), the replicate SE of svymean of the indicator) do not depend on the method; logit/likelihood come from svyglm.svyrep.design: the intercept refitted by glm.fit with each replicate's weights (normalised to sum 1, started at the full-sample coefficient), cov.unscaled = svrVar of the refits.",
-    "ciprop likelihood: confint.svyglm profiles the deviance scaled by summary.svrepglm's dispersion, sum(pw * r^2)/sum(pw) with Pearson residuals r divided by sqrt(pw/sum(pw)): about n times the linearization dispersion. The profile then stays far below the cutoff and R's approx() gives NA (ci [null, null]) except in very small samples (rscd at level 0.9).",
+    "ciprop likelihood: confint.svyglm profiles the deviance scaled by summary.svrepglm's dispersion, sum(pw * r^2)/sum(pw) with Pearson residuals r divided by sqrt(pw/sum(pw)) in survey 4.1.1: about n times the linearization dispersion. The profile then stays far below the cutoff and R's approx() gives NA (ci [null, null]) except in very small samples (rscd at level 0.9). survey 4.3 fixed the residuals (divided by sqrt(pw/mean(pw))): the likelihood cases' 'fixed' field holds the result with that fix (common.R: with_fixed_svrepglm_residuals), which surveykit follows; glm details: dispersion with the fix, dispersion411 without.",
     "ciprop beta uses nrow(design) and degf(design) (rank of the replicate weights - 1, on the subset's rows).",
     "ciprop wilson (added in survey 4.5): computed by svyciprop_wilson in common.R from survey 4.5's definition (see ciprop.json's notes), the share's variance from the replicates.",
     "ciprop error: R's message when svyciprop stopped (estimate/se/ci null): rscd-arrests150 has variance 0, and confint.svyglm's likelihood profile then has a single point.",
