@@ -37,9 +37,8 @@ export interface VarOptions {
  * As R computes them:
  * - on a linearization design the estimate is `svyMean` of u = (y − ȳ)² · n / (n − 1), and its
  *   standard error is that of this mean with ȳ held fixed (through the design's variance,
- *   weighting steps included). n counts the respondents of the domain with a non-zero weight,
- *   **including those missing the variable** (R counts them before `na.rm` drops them; with no
- *   missing values this is simply the base);
+ *   weighting steps included). n counts the respondents of the domain with a non-zero weight
+ *   and a value, as survey 4.2 fixed it (survey 4.1.1 also counts those missing the variable);
  * - on a replicate-weight design the variance is recomputed with each replicate's weights (its
  *   own mean each time), with n the respondents used (those with a value).
  *
@@ -94,12 +93,12 @@ function varOn(design: SurveyDesign, variable: string, opts: VarOptions): Estima
   const y = a.column.kind === 'numeric' ? a.column.values : new Float64Array(0);
   const nrow = present.length;
 
-  // R's n: rows of the domain with a non-zero weight (linearization), rows used (replicates).
+  // R's n: rows used with a non-zero weight (linearization, as survey 4.2 counts them), rows
+  // used (replicates).
   let m = a.n;
   if (design.type === 'linearization') {
-    const domain = design.domain;
     m = 0;
-    for (let i = 0; i < nrow; i++) if ((domain === null || domain[i]) && w[i] !== 0) m++;
+    for (let i = 0; i < nrow; i++) if (present[i] && w[i] !== 0) m++;
   }
   const factor = m / (m - 1);
   // u = (y − ȳ)² n/(n − 1) on the rows used; its weighted mean is the estimate.

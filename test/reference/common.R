@@ -228,6 +228,26 @@ fixed_quantiles <- function(qrule, m, compute) {
   list(quantile = vec(f[, 1]), ci = ivals(f[, 2:3, drop = FALSE]), se = vec(f[, 4]))
 }
 
+## survey 4.2 fixed svyvar on a linearization design: its n (for the n/(n - 1) factor) counts the
+## rows with a non-zero weight and a value; 4.1.1 also counts the rows missing the variable
+## (NEWS 4.2: "svyvar() computes sample size 'n' in the same way for na.rm=TRUE as for a domain").
+## with_fixed_svyvar(expr) evaluates expr with 4.1.1's svyvar.survey.design changed by that one
+## line, everything else as installed.
+with_fixed_svyvar <- function(expr) {
+  old <- survey:::svyvar.survey.design
+  txt <- deparse(old)
+  from <- "n <- sum(weights(design, \"sampling\") != 0)"
+  at <- grep(from, txt, fixed = TRUE)
+  stopifnot(length(at) == 1)
+  txt[at] <- sub(from, "n <- sum((weights(design, \"sampling\") != 0) & (rowSums(is.na(as.matrix(x))) == 0))",
+                 txt[at], fixed = TRUE)
+  fixed <- eval(parse(text = txt))
+  environment(fixed) <- environment(old)
+  assignInNamespace("svyvar.survey.design", fixed, "survey")
+  on.exit(assignInNamespace("svyvar.survey.design", old, "survey"))
+  expr
+}
+
 ## survey 4.3 fixed the Pearson residuals of svyglm on replicate designs (residuals.svrepglm):
 ## 4.1.1 divides them by sqrt(pw / sum(pw)), 4.3 by sqrt(pw / mean(pw)) (NEWS 4.3: "error in
 ## scaling Pearson residuals for svyrepglm led to confint.svrepglm with likelihood profiling not

@@ -143,7 +143,9 @@ var_cases <- lapply(var_plan, function(p) {
   d <- with_subset(key, conds)
   bc <- base_counts(d, v)
   narm <- bc$nMissing > 0
-  r <- svyvar(as.formula(paste0("~", v)), d, na.rm = narm)
+  ## survey 4.2's n (common.R: with_fixed_svyvar); 4.1.1's result kept as estimate411/se411
+  r <- with_fixed_svyvar(svyvar(as.formula(paste0("~", v)), d, na.rm = narm))
+  r411 <- svyvar(as.formula(paste0("~", v)), d, na.rm = narm)
   df <- degf(d)
   est <- unname(as.numeric(coef(r))[1])
   se <- unname(as.numeric(SE(r))[1])
@@ -151,6 +153,7 @@ var_cases <- lapply(var_plan, function(p) {
   list(id = case_id("var", key, conds, v), design = key, subset = if (is.null(conds)) NA else conds,
        variable = v, call = sprintf("svyvar(~%s, %s%s)", v, domain_text(key, conds), if (narm) ", na.rm=TRUE" else ""),
        n = bc$n, nMissing = bc$nMissing, estimate = est, se = se, degf = df,
+       estimate411 = unname(as.numeric(coef(r411))[1]), se411 = unname(as.numeric(SE(r411))[1]),
        ci95 = I(est + c(-1, 1) * qnorm(0.975) * se), ci90_df = I(est + c(-1, 1) * qt(0.95, df) * se))
 })
 
@@ -164,7 +167,8 @@ var_by_cases <- lapply(var_by_plan, function(p) {
   key <- p[[1]]; v <- p[[2]]; by <- p[[3]]; covmat <- p[[4]]
   d <- get_design(key)
   narm <- any(is.na(d$variables[[v]]))
-  b <- svyby(as.formula(paste0("~", v)), as.formula(paste0("~", by)), d, svyvar, covmat = covmat, na.rm = narm)
+  b <- with_fixed_svyvar(svyby(as.formula(paste0("~", v)), as.formula(paste0("~", by)), d, svyvar,
+                               covmat = covmat, na.rm = narm))
   list(id = sprintf("var-by-%s-%s-%s", key, v, by), design = key, variable = v, by = by,
        call = sprintf("svyby(~%s, ~%s, %s, svyvar%s%s)", v, by, key, if (covmat) ", covmat=TRUE" else "",
                       if (narm) ", na.rm=TRUE" else ""),
@@ -339,7 +343,7 @@ write_ref(list(
   meta = meta("estimators", c(
     "Designs: `analysis` gives how each case's design is built (registry designs in `designs`; rake with RAKE_TIGHT; replicate designs in test/helpers/replicate.ts's layout plus mse; postStratify of a replicate design).",
     "n counts the rows of the domain (non-zero weight on linearization designs, every row of the subset on replicate designs) with every variable present; nMissing the others.",
-    "svyvar on a linearization design: R's n/(n-1) counts the domain's rows with a non-zero weight before na.rm drops the missing ones (dclus2 enroll, the poll's income).",
+    "svyvar on a linearization design: survey 4.1.1's n/(n-1) counts the domain's rows with a non-zero weight before na.rm drops the missing ones (dclus2 enroll, the poll's income); survey 4.2 counts only those with a value. estimate/se (and the svyby cases) are 4.2's (common.R: with_fixed_svyvar, 4.1.1's svyvar.survey.design with that one line changed); estimate411/se411 are 4.1.1's.",
     "svyttest: se = estimate / statistic; df = R's parameter (degf of the design after dropping rows with missing values, minus 1, for two groups on linearization designs; degf of the design given minus 1 otherwise); ci = R's conf.int (confint.svyglm: t quantiles through qnorm(pnorm()); one-sample: confint(svymean, df)).",
     "nlcon: svycontrast(stat, quote(expr)) with R's symbolic derivative (delta method with vcov(stat)); with return.replicates=TRUE in svyby on a replicate design, R evaluates expr on each replicate instead (`replicates: true`). `labels`/`coef`/`vcov` are the stat's; ratios from svyby(svyratio) are labelled by group.",
     "svyby(~factor, ..., return.replicates=TRUE): R 4.1.1 stores the replicates group-major but labels them variable-major (coef's order), so svycontrast(quote()) on them reads the wrong replicates; the script reorders them to coef's order first (the values here are the corrected ones).",
