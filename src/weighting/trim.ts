@@ -38,9 +38,12 @@ export interface TrimOptions {
  * Trims weights to `[lower, upper]` as R's `trimWeights` does: weights outside are set to the
  * bound, and the total cut off (minus what was added at the lower bound) is shared **equally**
  * (not proportionally) by the weights that were inside, so the sum of weights is unchanged. With
- * `strict: true` this is repeated until no weight is outside. (R stores weights as 1/probability,
- * so a weight trimmed to a bound can come back a rounding error above it, and R's `strict` then
- * recurses without end; here weights are kept as they are, and such cases settle.)
+ * `strict: true` this is repeated until no weight is outside, each further pass sharing only
+ * among the weights never trimmed (survey 4.2's rule: 4.1.1 also gives a share to weights
+ * trimmed to a bound, which can push them out again, and recurses on weights stored as
+ * 1/probability, so a weight trimmed to a bound can come back a rounding error above it and
+ * 4.1.1's `strict` then never ends). A pass with no weight left to take the share is an error
+ * (R warns and lets the total change).
  *
  * Trimming adds nothing to the variance: earlier post-stratification, raking or calibration
  * steps are kept with the weights they produced, as in R (so their totals may no longer be met
@@ -219,6 +222,9 @@ function trimVector(
   let passes = 0;
   let trimmed = -1;
   const outside = new Uint8Array(n);
+  // Weights trimmed in an earlier pass: they sit at a bound and take no further share (survey
+  // 4.2's rule; 4.1.1 shared with them too, and could push them out again).
+  const trimmedBefore = new Uint8Array(n);
   for (;;) {
     let nOutside = 0;
     let cut = 0;
@@ -243,17 +249,29 @@ function trimVector(
     if (passes >= maxIter || !Number.isFinite(cut)) {
       throw new WeightingError(
         'NOT_CONVERGED',
-        `strict trimming to [${shown[0]}, ${shown[1]}] did not settle after ${passes} passes (${nOutside} weight(s) still outside, ${show(Math.abs(cut))} to share): R's rule shares the trimmed amount equally with every weight inside the bounds, including those sitting at a bound, which can take many passes; raise maxIter, widen the bounds or use strict: false`,
+        `strict trimming to [${shown[0]}, ${shown[1]}] did not settle after ${passes} passes (${nOutside} weight(s) still outside, ${show(Math.abs(cut))} to share); raise maxIter, widen the bounds or use strict: false`,
+        { bounds: shown, iterations: passes, count: nOutside, value: show(cut) },
+      );
+    }
+    let takers = 0;
+    for (let i = 0; i < n; i++) if (!outside[i] && !trimmedBefore[i] && !out(i, w[i]!)) takers++;
+    if (takers === 0) {
+      throw new WeightingError(
+        'NOT_CONVERGED',
+        `strict trimming to [${shown[0]}, ${shown[1]}]: after ${passes} passes ${nOutside} weight(s) are outside and every other weight has been trimmed to a bound already, so there is none left to take the ${show(Math.abs(cut))} cut off (R warns "trimming failed" and lets the total change); widen the bounds or use strict: false`,
         { bounds: shown, iterations: passes, count: nOutside, value: show(cut) },
       );
     }
     passes++;
-    const share = cut / (used - nOutside);
+    const share = cut / takers;
     const next = new Float64Array(n);
     for (let i = 0; i < n; i++) {
       const x = w[i]!;
       if (out(i, x)) continue;
-      next[i] = outside[i] ? (x < lower ? lower : upper) : x + share;
+      if (outside[i]) {
+        next[i] = x < lower ? lower : upper;
+        trimmedBefore[i] = 1;
+      } else next[i] = trimmedBefore[i] ? x : x + share;
     }
     w = next;
     if (!strict) break;

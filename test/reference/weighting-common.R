@@ -36,22 +36,49 @@ est_spec <- function(statistic, variable, subset = NULL) list(statistic = statis
 
 ## trimWeights.survey.design2's rule on one set of weights (skip_zero: a replicate's zero weights
 ## stay 0 and take no share), and a replicate design with its full-sample and replicate weights
-## trimmed by it: what R 4.1.1's broken trimWeights.svyrep.design means (see weighting-replicate.R).
+## trimmed by it: what R's broken trimWeights.svyrep.design means (see weighting-replicate.R).
+## The rule is survey 4.2's (written here from its definition, not from survey's code): weights
+## outside the bounds are set to the bound and the amount cut off is shared equally by the
+## weights inside; with strict, repeated while any is outside, each further pass sharing only
+## among the weights never trimmed. survey 4.1.1 shares it with every weight inside, those
+## trimmed to a bound included (they can be pushed out again), and recurses on the design, so
+## 1/(1/w) rounding can keep it going without end (NEWS 4.2: "trimWeights() could get into an
+## infinite recursion"). A pass with nothing left to share with stops ("trimming failed": R
+## warns and lets the total change).
 trim_rule <- function(w, lower, upper, strict, skip_zero) {
   passes <- 0
+  use <- if (skip_zero) w != 0 else rep(TRUE, length(w))
+  trimmed <- rep(FALSE, length(w))
   repeat {
-    use <- if (skip_zero) w != 0 else rep(TRUE, length(w))
     outside <- use & (w < lower | w > upper)
     if (!any(outside)) break
     wnew <- w
     wnew[outside] <- pmax(lower, pmin(w[outside], upper))
-    inside <- use & !outside
-    wnew[inside] <- wnew[inside] + sum(w[outside] - wnew[outside]) / sum(inside)
+    share <- use & !outside & !trimmed
+    if (!any(share)) stop("trimming failed")
+    wnew[share] <- wnew[share] + sum(w[outside] - wnew[outside]) / sum(share)
+    trimmed <- trimmed | outside
     w <- wnew
     passes <- passes + 1
     if (!strict) break
   }
   structure(w, passes = passes)
+}
+## survey 4.2's trimWeights.survey.design2: the rule above, the design's probabilities set once.
+trim_design2_42 <- function(design, upper = Inf, lower = -Inf, strict = FALSE, ...) {
+  t <- trim_rule(weights(design, "sampling"), lower, upper, strict, FALSE)
+  if (attr(t, "passes") == 0) return(design)
+  design$prob <- 1 / as.vector(t)
+  design$call <- sys.call()
+  design$call[[1]] <- as.name("trimWeights")
+  design
+}
+## expr with survey 4.2's trimWeights.survey.design2 in place of 4.1.1's.
+with_fixed_trim <- function(expr) {
+  old <- survey:::trimWeights.survey.design2
+  assignInNamespace("trimWeights.survey.design2", trim_design2_42, "survey")
+  on.exit(assignInNamespace("trimWeights.survey.design2", old, "survey"))
+  expr
 }
 trim_design <- function(d, lower, upper, strict) {
   pw <- trim_rule(weights(d, "sampling"), lower, upper, strict, FALSE)

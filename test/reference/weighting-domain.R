@@ -141,7 +141,8 @@ for (base in c("dpoll", "rpoll")) {
                                    margin_formulas(rev(poll_margins)), margin_dfs(rev(poll_margins))),
            poll_est)
 }
-## trimWeights of a domain: the linearization design by R's own trimWeights; the replicate
+## trimWeights of a domain: the linearization design by R's own trimWeights (survey 4.2's rule,
+## with_fixed_trim: the same as 4.1.1's without strict); the replicate
 ## design by the rule R 4.1.1's broken trimWeights.svyrep.design means (trim_design,
 ## weighting-common.R), on the domain's rows
 for (tc in list(list(lower = 300, upper = 1800, strict = FALSE), list(lower = 300, upper = 1800, strict = TRUE))) {
@@ -152,7 +153,7 @@ for (tc in list(list(lower = 300, upper = 1800, strict = FALSE), list(lower = 30
                      tc$lower, tc$upper, tc$strict, if (base == "rpoll") " (the rule; see notes)" else ""),
              list(lower = tc$lower, upper = tc$upper, strict = tc$strict),
              function(s) if (inherits(s, "svyrep.design")) trim_design(s, tc$lower, tc$upper, tc$strict)
-                         else trimWeights(s, lower = tc$lower, upper = tc$upper, strict = tc$strict),
+                         else with_fixed_trim(trimWeights(s, lower = tc$lower, upper = tc$upper, strict = tc$strict)),
              poll_est)
   }
 }

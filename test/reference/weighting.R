@@ -225,7 +225,8 @@ trim_cases <- list(
 bases <- list(dpoll = dpoll, `dpoll-rake-sex-agegroup` = rk2, `dclus1-rake-stype-schwide` = rk1)
 for (tc in trim_cases) {
   base <- bases[[tc$base]]
-  d <- trimWeights(base, lower = tc$lower, upper = tc$upper, strict = tc$strict)
+  ## survey 4.2's rule (weighting-common.R: with_fixed_trim; the same as 4.1.1's without strict)
+  d <- with_fixed_trim(trimWeights(base, lower = tc$lower, upper = tc$upper, strict = tc$strict))
   design_name <- if (grepl("^dpoll", tc$base)) "dpoll" else "dclus1"
   num <- function(x) if (is.finite(x)) x else NA
   id <- sprintf("%s-trim-%s-%s%s", tc$base, num(tc$lower), num(tc$upper), if (tc$strict) "-strict" else "")
@@ -236,34 +237,20 @@ for (tc in trim_cases) {
            d, base, if (design_name == "dclus1") api_est[1:4] else poll_est[c(1, 3, 5, 9)])
 }
 
-## R's own trimWeights(strict=TRUE) never ends here ("C stack usage too close to the limit"): it
-## stores weights as probabilities, and a weight trimmed to 55 comes back from 1/(1/55) as
-## 55.00000000000001, outside again, forever. The same rule applied to the weights themselves
-## settles after 50 passes; that is what this case records (rError: R's own failure).
-trim_strict_weights <- function(pw, upper = Inf, lower = -Inf) {
-  passes <- 0
-  repeat {
-    outside <- pw < lower | pw > upper
-    if (!any(outside)) break
-    pwnew <- pmax(lower, pmin(pw, upper))
-    trimmings <- pw - pwnew
-    pwnew[!outside] <- pwnew[!outside] + sum(trimmings) / sum(!outside)
-    pw <- pwnew
-    passes <- passes + 1
-  }
-  structure(pw, passes = passes)
-}
+## R 4.1.1's own trimWeights(strict=TRUE) never ends here ("C stack usage too close to the
+## limit"): it stores weights as probabilities and recurses, and a weight trimmed to 55 comes back
+## from 1/(1/55) as 55.00000000000001, outside again, forever. survey 4.2's rule (with_fixed_trim)
+## settles; rError keeps 4.1.1's failure.
 r_error <- tryCatch({ trimWeights(rk1, lower = 32, upper = 55, strict = TRUE); NA },
                     error = function(e) sub("usage +[0-9]+ ", "usage ", conditionMessage(e)))
-tw <- trim_strict_weights(weights(rk1), upper = 55, lower = 32)
-rk1t <- rk1
-rk1t$prob <- 1 / as.vector(tw)
+tw <- trim_rule(weights(rk1), lower = 32, upper = 55, strict = TRUE, skip_zero = FALSE)
+rk1t <- with_fixed_trim(trimWeights(rk1, lower = 32, upper = 55, strict = TRUE))
 add_case("dclus1-rake-stype-schwide-trim-32-55-strict", "dclus1", "trimWeights",
-         "trimWeights's rule with strict=TRUE applied to weights(rk1) directly (see rError)",
+         "trimWeights(rk1, lower=32, upper=55, strict=TRUE) with survey 4.2's rule (see rError)",
          list(base = "dclus1-rake-stype-schwide", lower = 32, upper = 55, strict = TRUE),
          rk1t, rk1, api_est[1:4],
          rinfo = list(rError = r_error, passes = attr(tw, "passes"),
-                      rErrorCall = "trimWeights(rk1, lower=32, upper=55, strict=TRUE)"))
+                      rErrorCall = "trimWeights(rk1, lower=32, upper=55, strict=TRUE) in survey 4.1.1"))
 
 ## ---- chained: postStratify, then rake, then trim ----------------------------------------
 pop.sex <- margin_df(poll_margins[[1]])
@@ -345,7 +332,7 @@ out <- list(
     "dpoll_att: the poll respondents with attitude (svydesign on poll[!is.na(poll$attitude),], same call as dpoll)",
     "chain: postStratify then rake; the variance applies both steps in order",
     "trim cases with params.base: trimWeights applied to the design of that case id (a raked design)",
-    "dclus1-rake-stype-schwide-trim-32-55-strict: R's trimWeights(strict=TRUE) recurses until the C stack overflows (rError) because 1/(1/55) > 55; the case records R's rule applied to the weights (passes: how many)"
+    "trimWeights with strict=TRUE: survey 4.2's rule (weighting-common.R: trim_rule, with_fixed_trim), each further pass sharing the trimmed amount only among weights never trimmed; survey 4.1.1 shares it with every weight inside the bounds and recurses (the same without strict). dclus1-rake-stype-schwide-trim-32-55-strict: 4.1.1's trimWeights(strict=TRUE) recurses until the C stack overflows (rError) because 1/(1/55) > 55; passes: how many 4.2's rule takes"
   )),
   designs = c(specs_json(c("dclus1", "dpoll")),
               list(dpoll_att = list(name = "dpoll_att", data = "poll.csv", ids = I("psu"), strata = "region",

@@ -32,7 +32,8 @@ describe('trimWeights: behaviour', () => {
     expect(a.outsideAfter).toBeGreaterThan(0);
     expect(a.converged).toBe(false);
     expect(loose.warnings.some((w) => w.includes('strict: true'))).toBe(true);
-    expect(b.iterations).toBe(17); // R recursed 17 times
+    // survey 4.2's rule (R 4.1.1, sharing with the trimmed weights too, recursed 17 times)
+    expect(b.iterations).toBe(2);
     expect(b.outsideAfter).toBe(0);
     expect(b.converged).toBe(true);
     expect(Math.max(...strict.weights)).toBeLessThanOrEqual(1400);
@@ -85,11 +86,36 @@ describe('trimWeights: behaviour', () => {
 
   it('NOT_CONVERGED when strict passes have not settled after maxIter', () => {
     const e = expectCode(
-      () => trimWeights(baseDesign('dpoll'), { upper: 1400, strict: true, maxIter: 5 }),
+      () => trimWeights(baseDesign('dpoll'), { upper: 1400, strict: true, maxIter: 1 }),
       'NOT_CONVERGED',
     );
-    expect(e.details).toMatchObject({ iterations: 5 });
+    expect(e.details).toMatchObject({ iterations: 1 });
     expect(e.message).toContain('raise maxIter');
+  });
+
+  it("strict: later passes share only among weights never trimmed (survey 4.2's rule)", () => {
+    const d = svyDesign(fromColumns({ w: [1, 2, 3, 14] }), { weights: 'w' });
+    // pass 1: 14 → 5, 9 shared by 1, 2, 3 → 4, 5, 6; pass 2: 6 → 5, 1 shared by 4 and 5 (not
+    // by the 5 trimmed before) → 4.5, 5.5; pass 3: 5.5 → 5, 0.5 to 4.5. (4.1.1's rule, sharing
+    // with the trimmed weight too, never lands exactly.)
+    const t = trimWeights(d, { upper: 5, strict: true });
+    expect(Array.from(t.weights)).toEqual([5, 5, 5, 5]);
+    expect((t.calibration!.at(-1) as TrimStep).iterations).toBe(3);
+  });
+
+  it('NOT_CONVERGED when every weight left to take a share has been trimmed', () => {
+    // pass 1: 5 → 10 and 90 → 40 (45 cut), shared by the two 30s → 52.5 each; pass 2: they are
+    // cut to 40 and only trimmed weights are left (R warns "trimming failed", total changed).
+    const d = svyDesign(fromColumns({ w: [5, 30, 30, 90] }), { weights: 'w' });
+    const e = expectCode(
+      () => trimWeights(d, { lower: 10, upper: 40, strict: true }),
+      'NOT_CONVERGED',
+    );
+    expect(e.message).toContain('trimming failed');
+    expect(e.details).toMatchObject({ iterations: 1, count: 2, value: 25 });
+    // one pass (not strict) is fine: two weights stay outside, and the total is kept
+    const once = trimWeights(d, { lower: 10, upper: 40 });
+    expect(Array.from(once.weights)).toEqual([10, 52.5, 52.5, 40]);
   });
 });
 
