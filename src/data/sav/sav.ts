@@ -213,7 +213,10 @@ export function parseSav(bytes: Uint8Array, opts: SavOptions = {}): SavData {
       dict.ncases >= 0 && header.compression !== 2 ? dict.ncases : 1 << 16,
       cases,
     );
-    const collector = new CaseCollector(dict.variables, units, dict.ncases, initial, cases);
+    const collector = new CaseCollector(dict.variables, units, dict.ncases, initial, cases, {
+      bias: header.bias,
+      sysmis: dict.sysmis,
+    });
     const layout = { source, littleEndian: header.littleEndian, bias: header.bias };
     // cases after the count the header declares are not read (as SPSS does), but said so
     let unread: number | boolean = 0;
