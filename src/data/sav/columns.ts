@@ -93,7 +93,7 @@ export function buildVariable(
   texts?: readonly string[],
 ): BuiltVariable {
   if (raw.kind === 'numeric') return buildNumeric(v, raw.values, raw.empty, dict.sysmis);
-  if (raw.kind === 'coded') return buildCoded(v, raw.codes, raw.bias, dict.sysmis);
+  if (raw.kind === 'coded') return buildCoded(v, raw.codes, raw.bias, dict.sysmis, raw.counts);
   let decoded = texts;
   if (decoded === undefined) {
     const r = stringTexts(v, raw.dict, dict.encoding);
@@ -383,10 +383,15 @@ function buildCoded(
   codes: Int32Array,
   bias: number,
   sysmis: number,
+  /** The rows of each code, when the decoder counted them. */
+  counts?: Float64Array,
 ): BuiltVariable {
   const f = numericFacts(v, sysmis);
-  const seen = new Float64Array(256);
-  for (let r = 0; r < codes.length; r++) seen[codes[r]!]!++;
+  let seen = counts;
+  if (seen === undefined) {
+    seen = new Float64Array(256);
+    for (let r = 0; r < codes.length; r++) seen[codes[r]!]!++;
+  }
   // the codes' numbers ascend with them; NaN for system-missing
   const numberOf = new Float64Array(256).fill(Number.NaN);
   let empty = seen[255]!;

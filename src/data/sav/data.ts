@@ -30,12 +30,13 @@ export interface RawColumns {
   /**
    * Per variable: its numbers (numeric: system-missing values are `NaN` already, `empty` of them,
    * or `null` when they are not counted and some may not be `NaN`),
-   * its bytecodes (`coded`: numeric variables with value labels, see {@link CODE_UNIT}), or
+   * its bytecodes (`coded`: numeric variables with value labels, see {@link CODE_UNIT}; with the
+   * rows of each code when the decoder counted them), or
    * interned string ids with their dictionary (string).
    */
   readonly columns: ReadonlyArray<
     | { kind: 'numeric'; values: Float64Array; empty: number | null }
-    | { kind: 'coded'; codes: Int32Array; bias: number }
+    | { kind: 'coded'; codes: Int32Array; bias: number; counts?: Float64Array }
     | { kind: 'string'; ids: Int32Array; dict: WordDict }
   >;
 }
@@ -81,6 +82,11 @@ export class CaseCollector {
   readonly codes: Array<Int32Array | null>;
   /** Per unit: system-missing values met in a {@link NUMBER_UNIT} (the decoders count them). */
   readonly empties: Float64Array;
+  /**
+   * Per {@link CODE_UNIT} `u` and bytecode `k`: its rows with that code, at `u * 256 + k` (the
+   * decoders count them as they write the codes, which saves a pass over each column).
+   */
+  readonly counts: Float64Array;
   /** Cases read so far; also the row the current case is written to. */
   nrow = 0;
   /** The compression bias of {@link CODE_UNIT} columns. */
@@ -128,6 +134,7 @@ export class CaseCollector {
     this.numbers = new Array<Float64Array | null>(caseUnits).fill(null);
     this.codes = new Array<Int32Array | null>(caseUnits).fill(null);
     this.empties = new Float64Array(caseUnits);
+    this.counts = new Float64Array(caseUnits * 256);
     for (const v of variables) {
       if (v.type !== 'numeric') continue;
       if (coded && v.numberLabels.length > 0) {
@@ -228,7 +235,10 @@ export class CaseCollector {
     const columns = this.variables.map((v): RawColumns['columns'][number] => {
       if (v.type === 'numeric') {
         const codes = this.codes[v.unit];
-        if (codes) return { kind: 'coded', codes: trim(codes), bias: this.bias };
+        if (codes) {
+          const counts = this.counts.slice(v.unit * 256, v.unit * 256 + 256);
+          return { kind: 'coded', codes: trim(codes), bias: this.bias, counts };
+        }
         return {
           kind: 'numeric',
           values: trim(this.numbers[v.unit]!),
@@ -277,6 +287,7 @@ export function readUncompressed(
   const numbers = c.numbers;
   const codes = c.codes;
   const empties = c.empties;
+  const counts = c.counts;
   const bias = c.bias;
   const sysmis = c.sysmis;
   const i32 = c.caseI32;
@@ -297,6 +308,7 @@ export function readUncompressed(
         const k = codeOf(x, bias, sysmis);
         if (k >= 0) {
           codes[u]![row] = k;
+          counts[(u << 8) | k]!++;
           continue;
         }
         c.toNumbers(u);
@@ -414,6 +426,7 @@ export class BytecodeDecoder {
     const numbers = c.numbers;
     const codes = c.codes;
     const empties = c.empties;
+    const counts = c.counts;
     const sysmis = c.sysmis;
     let padding = this.padding;
     // the case being read, kept here and given back to the collector (`nrow`) before any call;
@@ -445,8 +458,10 @@ export class BytecodeDecoder {
       const kind = kinds[unit];
       if (code <= 251) {
         if (kind === NUMBER_UNIT) numbers[unit]![row] = code - bias;
-        else if (kind === CODE_UNIT) codes[unit]![row] = code;
-        else f64[unit] = code - bias;
+        else if (kind === CODE_UNIT) {
+          codes[unit]![row] = code;
+          counts[(unit << 8) | code]!++;
+        } else f64[unit] = code - bias;
       } else if (code === 253) {
         if (p + 8 > end) break;
         if (kind === STRING_UNIT) {
@@ -455,8 +470,10 @@ export class BytecodeDecoder {
         } else {
           let x = dv.getFloat64(p, le);
           const k = kind === CODE_UNIT ? codeOf(x, bias, sysmis) : -1;
-          if (k >= 0) codes[unit]![row] = k;
-          else {
+          if (k >= 0) {
+            codes[unit]![row] = k;
+            counts[(unit << 8) | k]!++;
+          } else {
             if (kind === CODE_UNIT) {
               c.nrow = row;
               c.toNumbers(unit);
@@ -484,8 +501,10 @@ export class BytecodeDecoder {
         if (kind === NUMBER_UNIT) {
           numbers[unit]![row] = Number.NaN;
           empties[unit]!++;
-        } else if (kind === CODE_UNIT) codes[unit]![row] = 255;
-        else f64[unit] = SPACES;
+        } else if (kind === CODE_UNIT) {
+          codes[unit]![row] = 255;
+          counts[(unit << 8) | 255]!++;
+        } else f64[unit] = SPACES;
       } else {
         // 252: end of data
         this.done = true;
