@@ -39,9 +39,11 @@
  * declared cases need.
  *
  * **Memory and speed.** The file is read into memory whole (so up to 2 GiB); cases are decoded
- * straight into typed-array columns, string cells are interned by their bytes and only distinct
- * values are decoded, and ZLIB blocks are inflated one at a time. A 1,000,000-case, 30-variable
- * bytecode-compressed file (200 MB) reads in about a second (`npx tsx bench/sav.ts`).
+ * straight into typed-array columns (numeric variables with value labels as their compression
+ * codes, 4 bytes a case, which become level codes in place: `sav/data.ts`), string cells are
+ * interned by their bytes and only distinct values are decoded, and ZLIB blocks are inflated one
+ * at a time. A 1,000,000-case, 30-variable bytecode-compressed file (200 MB) reads in about a
+ * second (`npx tsx bench/sav.ts`).
  * @module
  */
 import { SurveyError } from '../../errors.js';
