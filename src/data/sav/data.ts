@@ -433,7 +433,8 @@ export class BytecodeDecoder {
     // cases end here while the columns have room for the next one and there are no strings to
     // intern (calling endCase for each case took ~0.25 of the decoding)
     let row = c.nrow;
-    const stop = c.maxCases;
+    // the declared count (`c.full` once a case ends at or past it)
+    const stop = c.maxCases >= 0 ? c.maxCases : Number.POSITIVE_INFINITY;
     let room = c.hasStrings ? 0 : c.rows;
     let ci = this.ci;
     let unit = this.unit;
@@ -521,7 +522,7 @@ export class BytecodeDecoder {
           row = c.nrow;
           room = c.hasStrings ? 0 : c.rows;
         }
-        if (row === stop) {
+        if (row >= stop) {
           c.nrow = row;
           this.done = true;
           const follows = dataFollows(src.subarray(cmdAt, cmdAt + 8), ci, src, p, end);

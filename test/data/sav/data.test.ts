@@ -153,4 +153,25 @@ describe('decoding numeric variables with value labels as bytecodes', () => {
     expect(built[0]).toEqual(built[1]);
     expect(built[0]![0]!.missing).toEqual({ column: 'v0', empty: 43, missingCodes: {} });
   });
+
+  it('stops at the declared case count when a case ends there, saying data follows', () => {
+    const v = numeric(0, false, 'scale');
+    const read = (declared: number) => {
+      const c = new CaseCollector([v], 1, declared, declared, declared, {
+        bias: 100,
+        sysmis: SYSMIS,
+      });
+      const d = new BytecodeDecoder(c, layout);
+      d.feed(new Uint8Array([101, 102, 103, 252, 0, 0, 0, 0]), 0);
+      d.end(8);
+      return {
+        values: [...(c.finish().columns[0] as { values: Float64Array }).values],
+        more: d.moreData,
+      };
+    };
+    expect(read(2)).toEqual({ values: [1, 2], more: true });
+    expect(read(3)).toEqual({ values: [1, 2, 3], more: false });
+    // a count of 0 is checked when the first case ends, as before
+    expect(read(0)).toEqual({ values: [1], more: true });
+  });
 });
