@@ -92,7 +92,8 @@ export function buildVariable(
   warn: (message: string) => void,
   texts?: readonly string[],
 ): BuiltVariable {
-  if (raw.kind === 'numeric') return buildNumeric(v, raw.values, dict.sysmis);
+  if (raw.kind === 'numeric') return buildNumeric(v, raw.values, raw.empty, dict.sysmis);
+  if (raw.kind === 'coded') return buildCoded(v, raw.codes, raw.bias, dict.sysmis, raw.counts);
   let decoded = texts;
   if (decoded === undefined) {
     const r = stringTexts(v, raw.dict, dict.encoding);
@@ -178,7 +179,23 @@ function codebookEntry(
   };
 }
 
-function buildNumeric(v: DictVariable, values: Float64Array, sysmis: number): BuiltVariable {
+/** What decides how a numeric variable is read: its missing values and its value labels. */
+interface NumericFacts {
+  readonly discrete: readonly number[];
+  readonly hasMissing: boolean;
+  isMissing(x: number): boolean;
+  /** First label of each labelled code (empty labels read as the code). */
+  readonly labelOf: ReadonlyMap<number, string>;
+  /** The labelled codes, ascending. */
+  readonly labelled: readonly number[];
+  readonly valueLabels: ReadonlyArray<{ value: number; label: string }>;
+  /** Nominal or ordinal. */
+  readonly ordinalish: boolean;
+  /** Whether it may be categorical: a label on a code that is not user-missing. */
+  readonly labelsValid: boolean;
+}
+
+function numericFacts(v: DictVariable, sysmis: number): NumericFacts {
   const discrete = v.missingNumbers;
   const range = v.missingRange;
   const lo = range ? range[0] : Number.NaN;
@@ -188,7 +205,6 @@ function buildNumeric(v: DictVariable, values: Float64Array, sysmis: number): Bu
   const m2 = discrete[2] ?? Number.NaN;
   const isMissing = (x: number): boolean =>
     x === m0 || x === m1 || x === m2 || (x >= lo && x <= hi);
-  const hasMissing = discrete.length > 0 || range !== undefined;
 
   // value labels: first label of each code, in code order; empty labels read as the code
   const labelOf = new Map<number, string>();
@@ -197,32 +213,86 @@ function buildNumeric(v: DictVariable, values: Float64Array, sysmis: number): Bu
     labelOf.set(l.value, l.label === '' ? String(l.value) : l.label);
   }
   const labelled = [...labelOf.keys()].sort((a, b) => a - b);
-  const valueLabels = labelled.map((x) => ({ value: x, label: labelOf.get(x)! }));
-  const ordinalish = v.measure === 'nominal' || v.measure === 'ordinal';
+  return {
+    discrete,
+    hasMissing: discrete.length > 0 || range !== undefined,
+    isMissing,
+    labelOf,
+    labelled,
+    valueLabels: labelled.map((x) => ({ value: x, label: labelOf.get(x)! })),
+    ordinalish: v.measure === 'nominal' || v.measure === 'ordinal',
+    labelsValid: labelled.some((x) => !isMissing(x)),
+  };
+}
 
-  const missingCodes = new Map<number, number>();
-  const tally = (x: number): void => {
-    missingCodes.set(x, (missingCodes.get(x) ?? 0) + 1);
-  };
-  const missingList = (): number[] => {
-    const set = new Set<number>(discrete);
-    for (const x of missingCodes.keys()) set.add(x);
-    for (const x of labelled) if (isMissing(x)) set.add(x);
+/** The user-missing values met in a numeric variable, counted per value. */
+class MissingTally {
+  readonly counts = new Map<number, number>();
+  add(x: number, n = 1): void {
+    this.counts.set(x, (this.counts.get(x) ?? 0) + n);
+  }
+  /** The codebook's `missing`: the discrete values, those met, and the labelled ones missing. */
+  list(f: NumericFacts): number[] {
+    const set = new Set<number>(f.discrete);
+    for (const x of this.counts.keys()) set.add(x);
+    for (const x of f.labelled) if (f.isMissing(x)) set.add(x);
     return [...set].sort((a, b) => a - b);
+  }
+}
+
+/** The levels of a categorical numeric variable with the given codes (ascending). */
+function categoricalPlan(
+  v: DictVariable,
+  f: NumericFacts,
+  codes: readonly number[],
+): {
+  cbValues: Array<{ code: number; label: string }>;
+  rules: VariableRules;
+  /** Per code: its level, or -1 for a user-missing code; `NONE` for other numbers. */
+  table: NumberTable;
+} {
+  const cbValues = codes.map((x) => ({ code: x, label: f.labelOf.get(x) ?? String(x) }));
+  const missingKnown = [...new Set([...f.discrete, ...f.labelled.filter((x) => f.isMissing(x))])];
+  const rules = variableRules(codebookEntry(v, 'categorical', cbValues, missingKnown));
+  const table = new NumberTable();
+  for (const x of codes) table.set(x, levelOf(rules, String(x)));
+  return { cbValues, rules, table };
+}
+
+function finishNumeric(
+  v: DictVariable,
+  f: NumericFacts,
+  column: Column,
+  cbValues: Array<{ code: number; label: string }>,
+  tally: MissingTally,
+  empty: number,
+): BuiltVariable {
+  const counts: Record<string, number> = {};
+  for (const x of [...tally.counts.keys()].sort((a, b) => a - b)) {
+    counts[String(x)] = tally.counts.get(x)!;
+  }
+  return {
+    column,
+    codebook: codebookEntry(v, column.kind, cbValues, tally.list(f)),
+    info: info(v, f.valueLabels),
+    missing:
+      empty > 0 || tally.counts.size > 0 ? { column: v.name, empty, missingCodes: counts } : null,
   };
-  const finish = (column: Column, cb: CodebookVariable, empty: number): BuiltVariable => {
-    const counts: Record<string, number> = {};
-    for (const x of [...missingCodes.keys()].sort((a, b) => a - b)) {
-      counts[String(x)] = missingCodes.get(x)!;
-    }
-    return {
-      column,
-      codebook: cb,
-      info: info(v, valueLabels),
-      missing:
-        empty > 0 || missingCodes.size > 0 ? { column: v.name, empty, missingCodes: counts } : null,
-    };
-  };
+}
+
+/**
+ * A numeric variable read as numbers; `empty` counts its system-missing values, all `NaN`
+ * already (or `null`: not counted, and some may be `sysmis` still).
+ */
+function buildNumeric(
+  v: DictVariable,
+  values: Float64Array,
+  empty: number | null,
+  sysmis: number,
+): BuiltVariable {
+  const f = numericFacts(v, sysmis);
+  const { hasMissing, isMissing } = f;
+  let tally = new MissingTally();
 
   /**
    * Categorical with the given codes (labelled and unlabelled valid values, ascending): one pass
@@ -230,11 +300,7 @@ function buildNumeric(v: DictVariable, values: Float64Array, sysmis: number): Bu
    * outside `codes`.
    */
   const categorical = (codes: readonly number[]): BuiltVariable | null => {
-    const cbValues = codes.map((x) => ({ code: x, label: labelOf.get(x) ?? String(x) }));
-    const missingKnown = [...new Set([...discrete, ...labelled.filter((x) => isMissing(x))])];
-    const rules = variableRules(codebookEntry(v, 'categorical', cbValues, missingKnown));
-    const table = new NumberTable();
-    for (const x of codes) table.set(x, levelOf(rules, String(x)));
+    const { cbValues, rules, table } = categoricalPlan(v, f, codes);
     const out = new Int32Array(values.length);
     let empty = 0;
     for (let r = 0; r < values.length; r++) {
@@ -248,28 +314,30 @@ function buildNumeric(v: DictVariable, values: Float64Array, sysmis: number): Bu
       if (t >= 0) out[r] = t;
       else if (t !== NONE || (hasMissing && isMissing(x))) {
         out[r] = -1;
-        tally(x);
+        tally.add(x);
       } else {
-        missingCodes.clear();
+        tally = new MissingTally();
         return null;
       }
     }
-    const cb = codebookEntry(v, 'categorical', cbValues, missingList());
-    return finish(
+    return finishNumeric(
+      v,
+      f,
       { kind: 'categorical', name: v.name, codes: out, levels: rules.levels },
-      cb,
+      cbValues,
+      tally,
       empty,
     );
   };
 
-  if (labelled.some((x) => !isMissing(x))) {
+  if (f.labelsValid) {
     // every valid value labelled (the common case), in one pass
-    const built = categorical(labelled);
+    const built = categorical(f.labelled);
     if (built) return built;
-    if (ordinalish) {
+    if (f.ordinalish) {
       // nominal or ordinal with unlabelled values: collect them (a few at most), then map
       const known = new NumberTable();
-      for (const x of labelled) known.set(x, 1);
+      for (const x of f.labelled) known.set(x, 1);
       const found: number[] = [];
       for (let r = 0; r < values.length && found.length <= MAX_UNLABELLED_LEVELS; r++) {
         const x = values[r]!;
@@ -279,30 +347,104 @@ function buildNumeric(v: DictVariable, values: Float64Array, sysmis: number): Bu
         known.set(x, 1);
       }
       if (found.length <= MAX_UNLABELLED_LEVELS) {
-        const all = categorical([...labelled, ...found].sort((a, b) => a - b));
+        const all = categorical([...f.labelled, ...found].sort((a, b) => a - b));
         if (all) return all;
       }
     }
   }
 
-  let empty = 0;
-  for (let r = 0; r < values.length; r++) {
-    const x = values[r]!;
-    if (Number.isNaN(x) || x === sysmis) {
-      values[r] = Number.NaN;
-      empty++;
-    } else if (hasMissing && isMissing(x)) {
-      values[r] = Number.NaN;
-      tally(x);
+  // the decoders counted the system-missing values (now NaN): a scan only for user-missing ones
+  let counted = empty ?? 0;
+  if (empty === null || hasMissing) {
+    counted = 0;
+    for (let r = 0; r < values.length; r++) {
+      const x = values[r]!;
+      if (Number.isNaN(x) || x === sysmis) {
+        values[r] = Number.NaN;
+        counted++;
+      } else if (hasMissing && isMissing(x)) {
+        values[r] = Number.NaN;
+        tally.add(x);
+      }
     }
   }
-  const cb = codebookEntry(
-    v,
-    'numeric',
-    valueLabels.map((l) => ({ code: l.value, label: l.label })),
-    missingList(),
-  );
-  return finish({ kind: 'numeric', name: v.name, values }, cb, empty);
+  const cbValues = f.valueLabels.map((l) => ({ code: l.value, label: l.label }));
+  return finishNumeric(v, f, { kind: 'numeric', name: v.name, values }, cbValues, tally, counted);
+}
+
+/**
+ * A numeric variable with value labels read as bytecodes (`k` is the number `k - bias`, 255
+ * system-missing: `CODE_UNIT` in `sav/data.ts`). The same rules as {@link buildNumeric}, decided
+ * from how often each code occurs (at most 251 distinct values), then one pass: the codes become
+ * level codes in place, or numbers.
+ */
+function buildCoded(
+  v: DictVariable,
+  codes: Int32Array,
+  bias: number,
+  sysmis: number,
+  /** The rows of each code, when the decoder counted them. */
+  counts?: Float64Array,
+): BuiltVariable {
+  const f = numericFacts(v, sysmis);
+  let seen = counts;
+  if (seen === undefined) {
+    seen = new Float64Array(256);
+    for (let r = 0; r < codes.length; r++) seen[codes[r]!]!++;
+  }
+  // the codes' numbers ascend with them; NaN for system-missing
+  const numberOf = new Float64Array(256).fill(Number.NaN);
+  let empty = seen[255]!;
+  const unlabelled: number[] = [];
+  for (let k = 1; k <= 251; k++) {
+    if (seen[k] === 0) continue;
+    const x = k - bias;
+    if (x === sysmis) {
+      empty += seen[k]!;
+      continue;
+    }
+    numberOf[k] = x;
+    if (!f.labelOf.has(x) && !(f.hasMissing && f.isMissing(x))) unlabelled.push(x);
+  }
+  // the levels' codes, as buildNumeric's passes find them
+  let levelCodes: readonly number[] | null = null;
+  if (f.labelsValid) {
+    if (unlabelled.length === 0) levelCodes = f.labelled;
+    else if (f.ordinalish && unlabelled.length <= MAX_UNLABELLED_LEVELS) {
+      levelCodes = [...f.labelled, ...unlabelled].sort((a, b) => a - b);
+    }
+  }
+  const tally = new MissingTally();
+  if (levelCodes !== null) {
+    const { cbValues, rules, table } = categoricalPlan(v, f, levelCodes);
+    const levelOfCode = new Int32Array(256).fill(-1);
+    for (let k = 1; k <= 251; k++) {
+      const x = numberOf[k]!;
+      if (seen[k] === 0 || Number.isNaN(x)) continue;
+      const t = table.get(x);
+      if (t >= 0) levelOfCode[k] = t;
+      else tally.add(x, seen[k]);
+    }
+    for (let r = 0; r < codes.length; r++) codes[r] = levelOfCode[codes[r]!]!;
+    return finishNumeric(
+      v,
+      f,
+      { kind: 'categorical', name: v.name, codes, levels: rules.levels },
+      cbValues,
+      tally,
+      empty,
+    );
+  }
+  for (let k = 1; k <= 251; k++) {
+    const x = numberOf[k]!;
+    if (seen[k] === 0 || Number.isNaN(x) || !(f.hasMissing && f.isMissing(x))) continue;
+    tally.add(x, seen[k]);
+    numberOf[k] = Number.NaN;
+  }
+  const values = new Float64Array(codes.length);
+  for (let r = 0; r < codes.length; r++) values[r] = numberOf[codes[r]!]!;
+  const cbValues = f.valueLabels.map((l) => ({ code: l.value, label: l.label }));
+  return finishNumeric(v, f, { kind: 'numeric', name: v.name, values }, cbValues, tally, empty);
 }
 
 /** The level of a code under the rules, or -1 (missing or not a level). */

@@ -39,9 +39,11 @@
  * declared cases need.
  *
  * **Memory and speed.** The file is read into memory whole (so up to 2 GiB); cases are decoded
- * straight into typed-array columns, string cells are interned by their bytes and only distinct
- * values are decoded, and ZLIB blocks are inflated one at a time. A 1,000,000-case, 30-variable
- * bytecode-compressed file (200 MB) reads in about a second (`npx tsx bench/sav.ts`).
+ * straight into typed-array columns (numeric variables with value labels as their compression
+ * codes, 4 bytes a case, which become level codes in place: `sav/data.ts`), string cells are
+ * interned by their bytes and only distinct values are decoded, and ZLIB blocks are inflated one
+ * at a time. A 1,000,000-case, 30-variable bytecode-compressed file (200 MB) reads in about a
+ * second (`npx tsx bench/sav.ts`).
  * @module
  */
 import { SurveyError } from '../../errors.js';
@@ -213,7 +215,10 @@ export function parseSav(bytes: Uint8Array, opts: SavOptions = {}): SavData {
       dict.ncases >= 0 && header.compression !== 2 ? dict.ncases : 1 << 16,
       cases,
     );
-    const collector = new CaseCollector(dict.variables, units, dict.ncases, initial, cases);
+    const collector = new CaseCollector(dict.variables, units, dict.ncases, initial, cases, {
+      bias: header.bias,
+      sysmis: dict.sysmis,
+    });
     const layout = { source, littleEndian: header.littleEndian, bias: header.bias };
     // cases after the count the header declares are not read (as SPSS does), but said so
     let unread: number | boolean = 0;
