@@ -36,7 +36,7 @@ export interface ClusterCellSums {
 /**
  * Σ w per (cluster, cell) and the rows per cell of the table's rows, marking in `seen` (when
  * given) the clusters with such a row. The table's rows: those with `rows[i] = 1` (`rows` null:
- * every row) and both codes ≥ 0 (< 0: missing); with `complete`, set to 1 there.
+ * every row) and both codes ≥ 0 (< 0: missing).
  *
  * Why the pass is shaped this way: on a file in random row order the (cluster, cell) sums, e.g.
  * 5,000 clusters × 28 cells × 8 bytes = 1.1 MB, are reached at random, and the pass slowed
@@ -61,20 +61,22 @@ export function clusterCellSums(
   rowCluster: Int32Array,
   nClusters: number,
   seen: Uint8Array | null,
-  complete: Uint8Array | null = null,
 ): ClusterCellSums {
   const n = w.length;
   const K = t.levelsA * t.levelsB;
   const sums = new Float64Array(nClusters * K);
   const counts = new Int32Array(4 * K);
   const levelOf = new Int32Array(nClusters);
-  const s: Pass = { K, rows, w, rowCluster, levelOf, counts, seen, complete, sums };
+  const s: Pass = { K, rows, w, rowCluster, levelOf, counts, seen, sums };
   // Each variable in turn as the one with a single level per cluster (the first row that
   // contradicts it within the first 1/16 of the rows: the other one; after it, the rows before
   // that row are kept).
   let done = oneLevel(s, t.a, t.b, t.strideA, t.strideB, t.levelsB, false);
   if (done < n / 16) done = oneLevel(s, t.b, t.a, t.strideB, t.strideA, t.levelsA, true);
-  if (done < n) sumsFrom(done, t, K, rows, w, rowCluster, sums, counts, seen, complete);
+  if (done < n) {
+    if (rows === null && seen === null) sumsAllFrom(done, t, K, w, rowCluster, sums, counts);
+    else sumsFrom(done, t, K, rows, w, rowCluster, sums, counts, seen);
+  }
   const cellN = new Float64Array(K);
   const cellW = new Float64Array(K);
   const clusterW = new Float64Array(nClusters);
@@ -91,7 +93,6 @@ interface Pass {
   levelOf: Int32Array;
   counts: Int32Array;
   seen: Uint8Array | null;
-  complete: Uint8Array | null;
   sums: Float64Array;
 }
 
@@ -113,7 +114,6 @@ function oneLevel(
   s.levelOf.fill(-1);
   s.counts.fill(0);
   if (s.seen !== null) s.seen.fill(0);
-  if (s.complete !== null) s.complete.fill(0);
   const small = new Float64Array(s.levelOf.length * levelsOther);
   const done = sumsOneLevel(
     fixed,
@@ -129,7 +129,6 @@ function oneLevel(
     small,
     s.counts,
     s.seen,
-    s.complete,
   );
   if (done === n || done >= n / 16 || last)
     spread(small, s.levelOf, levelsOther, strideFixed, strideOther, s.K, s.sums);
@@ -156,7 +155,6 @@ function sumsOneLevel(
   small: Float64Array,
   counts: Int32Array,
   seen: Uint8Array | null,
-  complete: Uint8Array | null,
 ): number {
   for (let i = 0; i < w.length; i++) {
     const f = fixed[i]!;
@@ -171,7 +169,6 @@ function sumsOneLevel(
     counts[(i & 3) * K + f * strideFixed + o * strideOther]! += 1;
     small[k * levelsOther + o]! += w[i]!;
     if (seen !== null) seen[k] = 1;
-    if (complete !== null) complete[i] = 1;
   }
   return w.length;
 }
@@ -233,7 +230,6 @@ function sumsFrom(
   sums: Float64Array,
   counts: Int32Array,
   seen: Uint8Array | null,
-  complete: Uint8Array | null,
 ): void {
   const { a, b, strideA, strideB } = t;
   for (let i = from; i < w.length; i++) {
@@ -245,6 +241,31 @@ function sumsFrom(
     counts[(i & 3) * K + c]! += 1;
     sums[k * K + c]! += w[i]!;
     if (seen !== null) seen[k] = 1;
-    if (complete !== null) complete[i] = 1;
+  }
+}
+
+/**
+ * {@link sumsFrom} for every row with both codes and no clusters to mark (a whole design whose
+ * variance does not ask which clusters have a row), without the per-row tests of a mask and a
+ * mark.
+ */
+function sumsAllFrom(
+  from: number,
+  t: TwoWayCells,
+  K: number,
+  w: Float64Array,
+  rowCluster: Int32Array,
+  sums: Float64Array,
+  counts: Int32Array,
+): void {
+  const { a, b, strideA, strideB } = t;
+  const n = w.length;
+  for (let i = from; i < n; i++) {
+    const ai = a[i]!;
+    const bi = b[i]!;
+    if ((ai | bi) < 0) continue;
+    const c = ai * strideA + bi * strideB;
+    counts[(i & 3) * K + c]! += 1;
+    sums[rowCluster[i]! * K + c]! += w[i]!;
   }
 }

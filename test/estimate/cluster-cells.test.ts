@@ -2,7 +2,7 @@
  * clusterCellSums: Σ w per (cluster, cell) added in row order, bit for bit, whichever way the pass
  * goes (one variable with a single level per cluster, the other, neither, or one that stops
  * having it early or late in the file), the rows per cell, and the clusters seen; the rows given
- * by a mask or by the codes present (then marked in `complete`).
+ * by a mask or by the codes present (with clusters to mark or not).
  */
 import { describe, expect, it } from 'vitest';
 import { clusterCellSums, type TwoWayCells } from '../../src/estimate/cluster-cells.js';
@@ -130,7 +130,8 @@ describe('clusterCellSums', () => {
       expect(got.cellN.reduce((s, x) => s + x, 0)).toBe(rows.reduce((s, x) => s + x, 0));
 
       // The same rows left out by missing codes (−1 in one variable or the other) instead of
-      // `rows`: the same sums, and `complete` marks the rows kept.
+      // `rows`: the same sums; with no clusters to mark, by the pass without the per-row mask and
+      // mark tests too.
       const a = Int32Array.from(t.a);
       const b = Int32Array.from(t.b);
       rows.forEach((r, i) => {
@@ -139,14 +140,16 @@ describe('clusterCellSums', () => {
           else b[i] = -1;
         }
       });
-      const complete = new Uint8Array(rows.length);
       const seen2 = new Uint8Array(nC);
-      const got2 = clusterCellSums({ ...t, a, b }, null, w, rowCluster, nC, seen2, complete);
-      expect(Array.from(got2.sums)).toEqual(Array.from(want.sums));
-      expect(Array.from(got2.cellN)).toEqual(Array.from(want.cellN));
-      expect(got2.sumW).toBe(want.sumW);
+      for (const marks of [seen2, null]) {
+        const got2 = clusterCellSums({ ...t, a, b }, null, w, rowCluster, nC, marks);
+        expect(Array.from(got2.sums)).toEqual(Array.from(want.sums));
+        expect(Array.from(got2.cellN)).toEqual(Array.from(want.cellN));
+        expect(Array.from(got2.cellW)).toEqual(Array.from(want.cellW));
+        expect(Array.from(got2.clusterW)).toEqual(Array.from(want.clusterW));
+        expect(got2.sumW).toBe(want.sumW);
+      }
       expect(Array.from(seen2)).toEqual(Array.from(want.seen));
-      expect(Array.from(complete)).toEqual(Array.from(rows));
     });
   }
 
