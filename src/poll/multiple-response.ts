@@ -308,7 +308,7 @@ interface OptionTable {
   /** Σ w over the base, in row order; its first row (−1: none). */
   readonly sumW: number;
   readonly firstRow: number;
-  /** Per option j: Σ w y (at 3j), its compensation (3j + 1) and Σ w (1 − y) (3j + 2). */
+  /** Per option j: Σ w y (at 2j) and its compensation (2j + 1). */
   readonly sums: Float64Array;
   /** Σ w y per PSU and option (PSU-major: `table[c·k + j]`), Σ w per PSU, PSUs with a base row. */
   readonly table: Float64Array;
@@ -331,7 +331,7 @@ function optionTable(
   const stage = design.stages[0]!;
   const nClusters = stage.nClusters;
   const base = new Uint8Array(design.data.nrow);
-  const sums = new Float64Array(3 * k);
+  const sums = new Float64Array(2 * k);
   const table = new Float64Array(nClusters * k);
   const psuW = new Float64Array(nClusters);
   const seen = new Uint8Array(nClusters);
@@ -364,10 +364,10 @@ const BLOCK = 128;
  * 2. row by row, the base (all present; with `notNamed`, at least one), the checks, Σ w, Σ w per
  *    PSU, and the block's base rows with their weight and PSU;
  * 3. four options at a time over those rows: Σ w y (compensated, as prepare's scan of a numeric
- *    column) and Σ w (1 − y) in locals (four independent chains of additions, which the
- *    processor overlaps; one option alone would wait for each addition), and w·y into the row's
- *    PSU's k sums, which sit side by side (the block's PSUs' sums stay in cache from one option
- *    to the next, where a pass per option scattered into k separate arrays).
+ *    column) in locals (four independent chains of additions, which the processor overlaps; one
+ *    option alone would wait for each addition), and w·y into the row's PSU's k sums, which sit
+ *    side by side (the block's PSUs' sums stay in cache from one option to the next, where a
+ *    pass per option scattered into k separate arrays).
  * Every sum takes the same additions in the same (row) order as a pass per option would, so the
  * results are those of svyMean of each derived column. Stops, with `out[5]` = 1, at a value of
  * the base other than 0/1 or a negative or NaN weight. Into `out`: the base's size, the domain's
@@ -485,8 +485,12 @@ function checkFour(
 
 /**
  * Options j..j+3 of {@link optionRows} over a block's `m` base rows: per option the compensated
- * Σ w y and Σ w (1 − y) (`sums[3j..3j+2]`, kept in locals along the block), and w·y into the
- * PSU × option table.
+ * Σ w y (`sums[2j], sums[2j + 1]`, kept in locals along the block), and w·y into the PSU × option
+ * table. The compensation is Neumaier's (as prepare's scan), whose test |s| ≥ |w y| is s ≥ w y
+ * here: both are sums of terms w·y ≥ 0 (weights are not negative here, y is 0 or 1), or NaN,
+ * which both forms compare alike. (Measured on the bench's 1M rows, 12 options: the two `abs`
+ * per term and a Σ w (1 − y) beside Σ w y, read only to tell a share of exactly 1, cost this
+ * loop ~15%; that test now scans the rows, see {@link allNamed}.)
  */
 function fourOptions(
   columns: readonly Float64Array[],
@@ -502,18 +506,14 @@ function fourOptions(
   const y1 = columns[j + 1]!;
   const y2 = columns[j + 2]!;
   const y3 = columns[j + 3]!;
-  let s0 = sums[3 * j]!;
-  let e0 = sums[3 * j + 1]!;
-  let n0 = sums[3 * j + 2]!;
-  let s1 = sums[3 * j + 3]!;
-  let e1 = sums[3 * j + 4]!;
-  let n1 = sums[3 * j + 5]!;
-  let s2 = sums[3 * j + 6]!;
-  let e2 = sums[3 * j + 7]!;
-  let n2 = sums[3 * j + 8]!;
-  let s3 = sums[3 * j + 9]!;
-  let e3 = sums[3 * j + 10]!;
-  let n3 = sums[3 * j + 11]!;
+  let s0 = sums[2 * j]!;
+  let e0 = sums[2 * j + 1]!;
+  let s1 = sums[2 * j + 2]!;
+  let e1 = sums[2 * j + 3]!;
+  let s2 = sums[2 * j + 4]!;
+  let e2 = sums[2 * j + 5]!;
+  let s3 = sums[2 * j + 6]!;
+  let e3 = sums[2 * j + 7]!;
   for (let r = 0; r < m; r++) {
     const i = rows[r]!;
     const w = rowW[r]!;
@@ -522,47 +522,39 @@ function fourOptions(
     if (Number.isNaN(v)) v = 0; // not named, under partial: 'notNamed'
     let wy = w * v;
     let s = s0 + wy;
-    e0 += Math.abs(s0) >= Math.abs(wy) ? s0 - s + wy : wy - s + s0;
+    e0 += s0 >= wy ? s0 - s + wy : wy - s + s0;
     s0 = s;
-    n0 += w - wy;
     table[t]! += wy;
     v = y1[i]!;
     if (Number.isNaN(v)) v = 0;
     wy = w * v;
     s = s1 + wy;
-    e1 += Math.abs(s1) >= Math.abs(wy) ? s1 - s + wy : wy - s + s1;
+    e1 += s1 >= wy ? s1 - s + wy : wy - s + s1;
     s1 = s;
-    n1 += w - wy;
     table[t + 1]! += wy;
     v = y2[i]!;
     if (Number.isNaN(v)) v = 0;
     wy = w * v;
     s = s2 + wy;
-    e2 += Math.abs(s2) >= Math.abs(wy) ? s2 - s + wy : wy - s + s2;
+    e2 += s2 >= wy ? s2 - s + wy : wy - s + s2;
     s2 = s;
-    n2 += w - wy;
     table[t + 2]! += wy;
     v = y3[i]!;
     if (Number.isNaN(v)) v = 0;
     wy = w * v;
     s = s3 + wy;
-    e3 += Math.abs(s3) >= Math.abs(wy) ? s3 - s + wy : wy - s + s3;
+    e3 += s3 >= wy ? s3 - s + wy : wy - s + s3;
     s3 = s;
-    n3 += w - wy;
     table[t + 3]! += wy;
   }
-  sums[3 * j] = s0;
-  sums[3 * j + 1] = e0;
-  sums[3 * j + 2] = n0;
-  sums[3 * j + 3] = s1;
-  sums[3 * j + 4] = e1;
-  sums[3 * j + 5] = n1;
-  sums[3 * j + 6] = s2;
-  sums[3 * j + 7] = e2;
-  sums[3 * j + 8] = n2;
-  sums[3 * j + 9] = s3;
-  sums[3 * j + 10] = e3;
-  sums[3 * j + 11] = n3;
+  sums[2 * j] = s0;
+  sums[2 * j + 1] = e0;
+  sums[2 * j + 2] = s1;
+  sums[2 * j + 3] = e1;
+  sums[2 * j + 4] = s2;
+  sums[2 * j + 5] = e2;
+  sums[2 * j + 6] = s3;
+  sums[2 * j + 7] = e3;
 }
 
 /** Option j of {@link optionRows} alone, as in {@link fourOptions}. */
@@ -576,23 +568,34 @@ function oneOption(
   table: Float64Array,
   sums: Float64Array,
 ): void {
-  let sumWY = sums[3 * j]!;
-  let err = sums[3 * j + 1]!;
-  let sumWN = sums[3 * j + 2]!;
+  let sumWY = sums[2 * j]!;
+  let err = sums[2 * j + 1]!;
   for (let r = 0; r < m; r++) {
     let v = y[rows[r]!]!;
     if (Number.isNaN(v)) v = 0;
-    const w = rowW[r]!;
-    const wy = w * v;
+    const wy = rowW[r]! * v;
     const s = sumWY + wy;
-    err += Math.abs(sumWY) >= Math.abs(wy) ? sumWY - s + wy : wy - s + sumWY;
+    err += sumWY >= wy ? sumWY - s + wy : wy - s + sumWY;
     sumWY = s;
-    sumWN += w - wy;
     table[at[r]! + j]! += wy;
   }
-  sums[3 * j] = sumWY;
-  sums[3 * j + 1] = err;
-  sums[3 * j + 2] = sumWN;
+  sums[2 * j] = sumWY;
+  sums[2 * j + 1] = err;
+}
+
+/**
+ * Whether Σ w (1 − y) over the base is exactly 0, as svyMean's scan tells a share of exactly 1: a
+ * sum of terms that are not negative (or NaN) is 0 when each term is, so the first row whose
+ * term is not 0 (one not naming the option, with a weight) answers, usually within a few rows.
+ */
+function allNamed(y: Float64Array, base: Uint8Array, weights: Float64Array): boolean {
+  for (let i = 0; i < y.length; i++) {
+    if (!base[i]) continue;
+    const w = weights[i]!;
+    const v = Number.isNaN(y[i]!) ? 0 : y[i]!;
+    if (w - w * v !== 0) return false;
+  }
+  return true;
 }
 
 /** Throws `NOT_BINARY` for the first row of the base whose value of `y` is not 0 or 1, if any. */
@@ -640,13 +643,13 @@ function columnShares(
 
   // The share is Σ w y / Σ w, or exactly the first value y₀ when Σ w (y − y₀) is 0, as
   // svyMean's: for y₀ = 0 that is Σ w y = 0 (the same share), for y₀ = 1 Σ w (1 − y) = 0 (a sum
-  // of terms that are not negative, as weights are not here).
+  // of terms that are not negative, as weights are not here: see allNamed).
   const shares = new Float64Array(k);
   for (let j = 0; j < k && n > 0; j++) {
     const y = columns[j]!;
-    const sumWY = sums.sums[3 * j]! + sums.sums[3 * j + 1]!;
+    const sumWY = sums.sums[2 * j]! + sums.sums[2 * j + 1]!;
     const first = Number.isNaN(y[firstRow]!) ? 0 : y[firstRow]!;
-    const zero = first === 0 ? sumWY === 0 : sums.sums[3 * j + 2] === 0;
+    const zero = first === 0 ? sumWY === 0 : allNamed(y, base, weights);
     shares[j] = zero ? first : sumWY / sumW;
   }
 
