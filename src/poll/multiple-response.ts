@@ -13,6 +13,7 @@ import type { Estimate } from '../estimate/types.js';
 import { estimateVariance } from '../estimate/variance.js';
 import { isCalibrated } from '../variance/calibration.js';
 import type { Influence } from '../variance/influence.js';
+import { needsPresence } from '../variance/linearization.js';
 import {
   type DifferenceTest,
   derivedMean,
@@ -299,8 +300,13 @@ function nonBinaryCount(y: Float64Array, missing: Int32Array): number {
 
 /** What {@link optionTable}'s pass over the rows gives. */
 interface OptionTable {
-  /** 1 for the base's rows (the domain's respondents who answered, as `partial` says). */
-  readonly base: Uint8Array;
+  /**
+   * 1 for the base's rows (the domain's respondents who answered, as `partial` says): made when
+   * first asked for (the pass does not mark them; see {@link columnShares}).
+   */
+  readonly base: () => Uint8Array;
+  /** partial: 'notNamed' (a respondent with some options missing is in the base). */
+  readonly notNamed: boolean;
   /** The base's size, the domain's rows outside it, and those with some options missing. */
   readonly n: number;
   readonly nMissing: number;
@@ -310,10 +316,13 @@ interface OptionTable {
   readonly firstRow: number;
   /** Per option j: Σ w y (at 2j) and its compensation (2j + 1). */
   readonly sums: Float64Array;
-  /** Σ w y per PSU and option (PSU-major: `table[c·k + j]`), Σ w per PSU, PSUs with a base row. */
+  /**
+   * Σ w y per PSU and option (PSU-major: `table[c·k + j]`), Σ w per PSU, PSUs with a base row
+   * (`null`: not marked, as the variance does not ask: no lonely PSUs, see `needsPresence`).
+   */
   readonly table: Float64Array;
   readonly psuW: Float64Array;
-  readonly seen: Uint8Array;
+  readonly seen: Uint8Array | null;
 }
 
 /**
@@ -330,17 +339,27 @@ function optionTable(
   const k = columns.length;
   const stage = design.stages[0]!;
   const nClusters = stage.nClusters;
-  const base = new Uint8Array(design.data.nrow);
   const sums = new Float64Array(2 * k);
   const table = new Float64Array(nClusters * k);
   const psuW = new Float64Array(nClusters);
+  // (a scratch array when the marks are not kept: the pass stores them either way, without a test)
   const seen = new Uint8Array(nClusters);
   const out = new Float64Array(6);
-  const args = { notNamed, base, sums, table, psuW, seen, out };
+  const args = { notNamed, sums, table, psuW, seen, out };
   optionRows(columns, design.domain, design.weights, stage.rowCluster, args);
   if (out[5] !== 0) return null;
+  let base: Uint8Array | null = null;
   return {
-    base,
+    base: () => {
+      base ??= answered(
+        columns,
+        design.domain,
+        design.data.nrow,
+        notNamed ? 'notNamed' : 'exclude',
+      ).base;
+      return base;
+    },
+    notNamed,
     n: out[0]!,
     nMissing: out[1]!,
     nPartial: out[2]!,
@@ -349,7 +368,7 @@ function optionTable(
     sums,
     table,
     psuW,
-    seen,
+    seen: needsPresence(design) ? seen : null,
   };
 }
 
@@ -384,7 +403,6 @@ function optionRows(
   rowCluster: Int32Array,
   a: {
     notNamed: boolean;
-    base: Uint8Array;
     sums: Float64Array;
     table: Float64Array;
     psuW: Float64Array;
@@ -392,9 +410,9 @@ function optionRows(
     out: Float64Array;
   },
 ): void {
-  const { notNamed, base, sums, table, psuW, seen, out } = a;
+  const { notNamed, sums, table, psuW, seen, out } = a;
   const k = columns.length;
-  const nrow = base.length;
+  const nrow = weights.length;
   // per row of a block: Σ |y (y − 1)| over its options, 0 when all are 0 or 1, NaN when one is
   // missing, > 0 when one is something else (then the row is looked at again, option by option)
   const check = new Float64Array(BLOCK);
@@ -444,7 +462,6 @@ function optionRows(
         break;
       }
       if (n++ === 0) firstRow = i;
-      base[i] = 1;
       sumW += w;
       const c = rowCluster[i]!;
       psuW[c]! += w;
@@ -623,15 +640,27 @@ function partialRow(
 
 /**
  * Whether Σ w (1 − y) over the base is exactly 0, as svyMean's scan tells a share of exactly 1: a
- * sum of terms that are not negative (or NaN) is 0 when each term is, so the first row whose
- * term is not 0 (one not naming the option, with a weight) answers, usually within a few rows.
+ * sum of terms that are not negative (or NaN) is 0 when each term is, so the first base row
+ * whose term is not 0 (one not naming the option, with a weight) answers, usually within a few
+ * rows of the base's first, `from`. (Only rows with such a term are asked whether they are in
+ * the base: the base's mask is not made for this.)
  */
-function allNamed(y: Float64Array, base: Uint8Array, weights: Float64Array): boolean {
-  for (let i = 0; i < y.length; i++) {
-    if (!base[i]) continue;
+function allNamed(
+  columns: readonly Float64Array[],
+  j: number,
+  weights: Float64Array,
+  domain: Uint8Array | null,
+  notNamed: boolean,
+  from: number,
+): boolean {
+  const y = columns[j]!;
+  for (let i = from; i < y.length; i++) {
     const w = weights[i]!;
     const v = Number.isNaN(y[i]!) ? 0 : y[i]!;
-    if (w - w * v !== 0) return false;
+    if (w - w * v === 0 || (domain !== null && domain[i] === 0)) continue;
+    let missing = 0;
+    for (const c of columns) if (Number.isNaN(c[i]!)) missing++;
+    if (missing === 0 || (missing < columns.length && notNamed)) return false;
   }
   return true;
 }
@@ -673,8 +702,8 @@ function columnShares(
 ): OptionShare[] {
   const k = columns.length;
   const { base, n, nMissing, sumW, firstRow, table, psuW, seen } = sums;
-  const nrow = base.length;
   const weights = design.weights;
+  const nrow = weights.length;
   const stage = design.stages[0]!;
   const rowCluster = stage.rowCluster;
   const nClusters = stage.nClusters;
@@ -687,7 +716,10 @@ function columnShares(
     const y = columns[j]!;
     const sumWY = sums.sums[2 * j]! + sums.sums[2 * j + 1]!;
     const first = Number.isNaN(y[firstRow]!) ? 0 : y[firstRow]!;
-    const zero = first === 0 ? sumWY === 0 : allNamed(y, base, weights);
+    const zero =
+      first === 0
+        ? sumWY === 0
+        : allNamed(columns, j, weights, design.domain, sums.notNamed, firstRow);
     shares[j] = zero ? first : sumWY / sumW;
   }
 
@@ -712,7 +744,9 @@ function columnShares(
   const inv = 1 / sumW;
   const influence: Influence = {
     p: k,
-    present: base,
+    get present() {
+      return base();
+    },
     sumByCluster(clusters, totals) {
       if (clusters === rowCluster && totals.length === nClusters * k) {
         for (let c = 0; c < nClusters; c++) {
@@ -720,14 +754,15 @@ function columnShares(
           for (let j = 0; j < k; j++)
             totals[c * k + j]! += (table[c * k + j]! - s * shares[j]!) * inv;
         }
-        return seen;
+        return seen ?? undefined;
       }
       const marked = new Uint8Array(totals.length / k);
+      const rows = base();
       for (let j = 0; j < k; j++) {
         const y = columns[j]!;
         const p = shares[j]!;
         for (let i = 0; i < nrow; i++) {
-          if (!base[i]) continue;
+          if (!rows[i]) continue;
           const v = y[i]!;
           const c = clusters[i]!;
           marked[c] = 1;
@@ -737,11 +772,12 @@ function columnShares(
       return marked;
     },
     dense() {
+      const rows = base();
       return columns.map((y, j) => {
         const z = new Float64Array(nrow);
         const p = shares[j]!;
         for (let i = 0; i < nrow; i++) {
-          if (!base[i]) continue;
+          if (!rows[i]) continue;
           const v = y[i]!;
           z[i] = weights[i]! * ((Number.isNaN(v) ? 0 : v) - p) * inv;
         }
@@ -749,7 +785,9 @@ function columnShares(
       });
     },
   };
-  const V = estimateVariance(design, influence, base);
+  // The base's mask only where the variance reads it (lonely PSUs; the design is not calibrated
+  // here), as svyMean.
+  const V = estimateVariance(design, influence, seen !== null ? base() : null);
   const rows = question.options.map((o, j): OptionShare => {
     const estimate = shares[j]!;
     const se = Math.sqrt(V[j * k + j]!);
@@ -771,7 +809,9 @@ function columnShares(
     covariance: V,
     design,
     influence,
-    present: base,
+    get present() {
+      return base();
+    },
     replicates: null,
   });
   return rows;

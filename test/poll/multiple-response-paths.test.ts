@@ -33,6 +33,8 @@ function poll(k: number, shuffle: boolean, seed = 7): SurveyData {
   const cols: Record<string, Float64Array | string[]> = {
     stratum: [],
     psu: new Float64Array(n),
+    // the PSUs with stratum s0 as one (a lonely PSU)
+    psu1: new Float64Array(n),
     ssu: new Float64Array(n),
     fpc1: new Float64Array(n),
     fpc2: new Float64Array(n),
@@ -43,6 +45,7 @@ function poll(k: number, shuffle: boolean, seed = 7): SurveyData {
     const h = Math.floor(row / 100);
     (cols.stratum as string[])[i] = `s${h}`;
     (cols.psu as Float64Array)[i] = Math.floor(row / 20);
+    (cols.psu1 as Float64Array)[i] = h === 0 ? 0 : Math.floor(row / 20);
     (cols.ssu as Float64Array)[i] = Math.floor(row / 5);
     (cols.fpc1 as Float64Array)[i] = 12 + h;
     (cols.fpc2 as Float64Array)[i] = 9;
@@ -144,6 +147,15 @@ describe('svyMultipleResponse column by column equals svyMean of derived columns
         );
         expectSame(
           subset(svyDesign(data, twoStage), (row) => (row.ssu as number) % 3 !== 0),
+          k,
+          'notNamed',
+        );
+        // a lonely PSU: the variance then asks which PSUs have a base row (marked by the pass)
+        // and reads the base's mask
+        const lonely = svyDesign(data, { ...stratified, ids: 'psu1', lonelyPsu: 'adjust' });
+        expectSame(lonely, k);
+        expectSame(
+          subset(lonely, (row) => row.stratum !== 's3'),
           k,
           'notNamed',
         );
