@@ -509,7 +509,12 @@ function checkFour(
   }
 }
 
-/** Step 3 of {@link optionRows}: every option over a block's `m` base rows (none missing a value). */
+/**
+ * Step 3 of {@link optionRows}: every option over a block's `m` base rows (none missing a value),
+ * six at a time, then four, then one. (Six: each row's index, weight and PSU are read once for
+ * more options, and the chains of additions of six options overlap; measured on the bench's 1M
+ * rows, 12 options, 0.91x the time of three passes of four. Eight spilled out of the registers.)
+ */
 function blockOptions(
   columns: readonly Float64Array[],
   m: number,
@@ -521,8 +526,87 @@ function blockOptions(
 ): void {
   const k = columns.length;
   let j = 0;
+  for (; j + 6 <= k; j += 6) sixOptions(columns, j, m, rows, rowW, at, table, sums);
   for (; j + 4 <= k; j += 4) fourOptions(columns, j, m, rows, rowW, at, table, sums);
   for (; j < k; j++) oneOption(columns[j]!, j, m, rows, rowW, at, table, sums);
+}
+
+/** Options j..j+5 of {@link optionRows}, as {@link fourOptions}. */
+function sixOptions(
+  columns: readonly Float64Array[],
+  j: number,
+  m: number,
+  rows: Int32Array,
+  rowW: Float64Array,
+  at: Int32Array,
+  table: Float64Array,
+  sums: Float64Array,
+): void {
+  const y0 = columns[j]!;
+  const y1 = columns[j + 1]!;
+  const y2 = columns[j + 2]!;
+  const y3 = columns[j + 3]!;
+  const y4 = columns[j + 4]!;
+  const y5 = columns[j + 5]!;
+  let s0 = sums[2 * j]!;
+  let e0 = sums[2 * j + 1]!;
+  let s1 = sums[2 * j + 2]!;
+  let e1 = sums[2 * j + 3]!;
+  let s2 = sums[2 * j + 4]!;
+  let e2 = sums[2 * j + 5]!;
+  let s3 = sums[2 * j + 6]!;
+  let e3 = sums[2 * j + 7]!;
+  let s4 = sums[2 * j + 8]!;
+  let e4 = sums[2 * j + 9]!;
+  let s5 = sums[2 * j + 10]!;
+  let e5 = sums[2 * j + 11]!;
+  for (let r = 0; r < m; r++) {
+    const i = rows[r]!;
+    const w = rowW[r]!;
+    const t = at[r]! + j;
+    let wy = w * y0[i]!;
+    let s = s0 + wy;
+    e0 += s0 >= wy ? s0 - s + wy : wy - s + s0;
+    s0 = s;
+    table[t]! += wy;
+    wy = w * y1[i]!;
+    s = s1 + wy;
+    e1 += s1 >= wy ? s1 - s + wy : wy - s + s1;
+    s1 = s;
+    table[t + 1]! += wy;
+    wy = w * y2[i]!;
+    s = s2 + wy;
+    e2 += s2 >= wy ? s2 - s + wy : wy - s + s2;
+    s2 = s;
+    table[t + 2]! += wy;
+    wy = w * y3[i]!;
+    s = s3 + wy;
+    e3 += s3 >= wy ? s3 - s + wy : wy - s + s3;
+    s3 = s;
+    table[t + 3]! += wy;
+    wy = w * y4[i]!;
+    s = s4 + wy;
+    e4 += s4 >= wy ? s4 - s + wy : wy - s + s4;
+    s4 = s;
+    table[t + 4]! += wy;
+    wy = w * y5[i]!;
+    s = s5 + wy;
+    e5 += s5 >= wy ? s5 - s + wy : wy - s + s5;
+    s5 = s;
+    table[t + 5]! += wy;
+  }
+  sums[2 * j] = s0;
+  sums[2 * j + 1] = e0;
+  sums[2 * j + 2] = s1;
+  sums[2 * j + 3] = e1;
+  sums[2 * j + 4] = s2;
+  sums[2 * j + 5] = e2;
+  sums[2 * j + 6] = s3;
+  sums[2 * j + 7] = e3;
+  sums[2 * j + 8] = s4;
+  sums[2 * j + 9] = e4;
+  sums[2 * j + 10] = s5;
+  sums[2 * j + 11] = e5;
 }
 
 /**

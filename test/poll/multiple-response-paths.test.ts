@@ -134,7 +134,7 @@ const twoStage: DesignSpec = {
 
 describe('svyMultipleResponse column by column equals svyMean of derived columns', () => {
   for (const shuffle of [false, true]) {
-    for (const k of [1, 3, 4, 6]) {
+    for (const k of [1, 3, 4, 6, 7, 11]) {
       it(`k = ${k}, rows ${shuffle ? 'shuffled' : 'sorted by PSU'}`, () => {
         const data = poll(k, shuffle);
         expectSame(svyDesign(data, stratified), k);
