@@ -940,10 +940,10 @@ export function bareMedian(d: BareDesign, y: Float64Array, tcrit: number): numbe
  * linearized covariance, in one pass over the rows as surveykit's (`optionRows` in
  * src/poll/multiple-response.ts; it made the library faster than the former bare loop, a pass per
  * option, so the bare loop does the same): block by block of 128 rows, Σ y per row (NaN: not in
- * the base), then six options at a time (then four, then one, as the library since 2026-12-06
- * night) over the block's base rows, each option's Σ w y in a local and w·y into the row's PSU's
- * K sums, side by side. Plain sums, no checks. The influence total of option k in PSU c is
- * (Σwy_ck − p_k W_c) / W.
+ * the base), then over the block's base rows each option's Σ w y in a local and w·y into the
+ * row's PSU's K sums, side by side; both steps six options at a time, then four, then one (as the
+ * library since 2026-12-06 night). Plain sums, no checks. The influence total of option k in PSU
+ * c is (Σwy_ck − p_k W_c) / W.
  */
 export function bareMultipleResponse(d: BareDesign, options: Float64Array[]): number {
   const { n, weight, psu, nPsu } = d;
@@ -960,6 +960,16 @@ export function bareMultipleResponse(d: BareDesign, options: Float64Array[]): nu
   for (let start = 0; start < n; start += B) {
     const end = Math.min(n, start + B);
     let k = 0;
+    for (; k + 6 <= K; k += 6) {
+      const y0 = options[k]!;
+      const y1 = options[k + 1]!;
+      const y2 = options[k + 2]!;
+      const y3 = options[k + 3]!;
+      const y4 = options[k + 4]!;
+      const y5 = options[k + 5]!;
+      for (let i = start; i < end; i++)
+        rowSum[i - start]! += y0[i]! + y1[i]! + y2[i]! + y3[i]! + y4[i]! + y5[i]!;
+    }
     for (; k + 4 <= K; k += 4) {
       const y0 = options[k]!;
       const y1 = options[k + 1]!;

