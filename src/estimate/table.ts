@@ -70,8 +70,13 @@ interface Cross {
    * cluster sums: added cluster by cluster from those).
    */
   cellW: Float64Array;
-  /** Per raw cell: complete rows. */
-  cellN: Float64Array;
+  /**
+   * Per raw cell: complete rows (counted when first asked for, after a whole design's pass per
+   * cluster and cell: see clusterCellSums).
+   */
+  cellN: () => Float64Array;
+  /** Complete rows in all. */
+  rows: number;
   /** Σw of complete rows, in the order of `cellW`. */
   sumW: number;
   /** Stage-1 cluster sums of a linearization design, when asked for (see {@link ClusterCells}). */
@@ -149,6 +154,7 @@ function cross(
     let nDomain = 0;
     let nMissing = 0;
     let sumW = 0;
+    let rows = 0;
     for (let i = 0; i < n; i++) {
       if (domain !== null && domain[i] === 0) continue;
       nDomain++;
@@ -164,6 +170,7 @@ function cross(
       cellW[k]! += wi;
       cellN[k]! += 1;
       sumW += wi;
+      rows++;
     }
     return {
       row,
@@ -172,7 +179,8 @@ function cross(
       nDomain,
       nMissing,
       cellW,
-      cellN,
+      cellN: () => cellN,
+      rows,
       sumW,
       clusters: null,
     };
@@ -198,9 +206,7 @@ function cross(
       return mask;
     };
     nDomain = n;
-    let rows = 0;
-    for (let k = 0; k < K0; k++) rows += sums.cellN[k]!;
-    nMissing = n - rows;
+    nMissing = n - sums.rows;
     // (every cluster of the design has rows: without a domain, all of them are in it)
     inDomain.fill(1);
   } else {
@@ -240,6 +246,7 @@ function cross(
     nMissing,
     cellW: sums.cellW,
     cellN: sums.cellN,
+    rows: sums.rows,
     sumW: sums.sumW,
     clusters,
   };
@@ -444,11 +451,12 @@ function twoWayTable(
   const counts = Array.from({ length: R }, () => new Array<number>(C).fill(0));
   const n = Array.from({ length: R }, () => new Array<number>(C).fill(0));
   const w = design.weights;
+  const cellN = x.cellN();
   let total = x.sumW;
   for (let r = 0; r < R; r++) {
     for (let c = 0; c < C; c++) {
       counts[r]![c] = x.cellW[r + R * c]!;
-      n[r]![c] = x.cellN[r + R * c]!;
+      n[r]![c] = cellN[r + R * c]!;
     }
   }
   if (design.type === 'replicate' && x.nMissing > 0 && total > 0) {
@@ -634,12 +642,14 @@ function chisqOn(design: SurveyDesign, row: string, col: string, opts: ChisqOpti
     for (let l = 0; l < c.levels.length; l++) if (seen[l]) index[l] = k++;
     return { keep, dropped: c.levels.filter((_, l) => !seen[l]), index };
   };
+  // (a cell with Σ w ≠ 0 has rows; the rows per cell are counted only if a cell's Σ w is 0)
+  const hasRows = (raw: number) => x.cellW[raw] !== 0 || x.cellN()[raw]! > 0;
   const ru = used(x.row, row, (l) => {
-    for (let c = 0; c < C0; c++) if (x.cellN[l + R0 * c]! > 0) return true;
+    for (let c = 0; c < C0; c++) if (hasRows(l + R0 * c)) return true;
     return false;
   });
   const cu = used(x.col, col, (l) => {
-    for (let r = 0; r < R0; r++) if (x.cellN[r + R0 * l]! > 0) return true;
+    for (let r = 0; r < R0; r++) if (hasRows(r + R0 * l)) return true;
     return false;
   });
   const nr = ru.keep.length;
@@ -657,11 +667,10 @@ function chisqOn(design: SurveyDesign, row: string, col: string, opts: ChisqOpti
   const K0 = R0 * C0;
   const rawOf = new Int32Array(cells);
   const sums = new Float64Array(cells);
-  let count = 0;
+  const count = x.rows;
   for (let r = 0; r < x.row.levels.length; r++) {
     for (let c = 0; c < x.col.levels.length; c++) {
       const raw = r + R0 * c;
-      count += x.cellN[raw]!;
       const kr = ru.index[r]!;
       const kc = cu.index[c]!;
       if (kr < 0 || kc < 0) continue;

@@ -264,7 +264,7 @@ describe('svyChisq on a whole design and as a domain of every row', () => {
   };
   const n = 600;
   const stratum = Array.from({ length: n }, (_, i) => (i < 12 ? 9 : Math.floor(i / 60) % 4));
-  const data = fromColumns({
+  const cols = {
     attitude: Array.from({ length: n }, () =>
       r() < 0.04 ? null : ['a', 'b', 'c', 'd'][Math.floor(4 * r())]!,
     ),
@@ -275,7 +275,8 @@ describe('svyChisq on a whole design and as a domain of every row', () => {
     stratum,
     psu: Array.from({ length: n }, (_, i) => (i < 12 ? 99 : Math.floor(i / 30))),
     w: Array.from({ length: n }, () => 0.5 + 3 * r()),
-  });
+  };
+  const data = fromColumns(cols);
   const spec = { ids: 'psu', strata: 'stratum', weights: 'w' } as const;
   const designs: Array<[string, LinearizationDesign]> = [
     ['lonely PSU removed', svyDesign(data, { ...spec, lonelyPsu: 'remove' })],
@@ -289,6 +290,26 @@ describe('svyChisq on a whole design and as a domain of every row', () => {
       }) as LinearizationDesign,
     ],
   ];
+  it('a level whose only respondents have weight 0 is tested, as R keeps it', () => {
+    // (a whole design's pass counts the rows per cell only when a cell's Σ w is 0)
+    const w = Float64Array.from({ length: n }, (_, i) => 0.5 + (i % 5));
+    const attitude = Array.from({ length: n }, (_, i) => ['a', 'b', 'c'][i % 3]!);
+    for (let i = 0; i < n; i += 50) {
+      attitude[i] = 'z';
+      w[i] = 0;
+    }
+    const zeros = fromColumns({ ...cols, attitude, w });
+    const design = svyDesign(zeros, { ...spec, lonelyPsu: 'remove', allowZeroWeights: true });
+    const whole = svyChisq(design, 'attitude', 'sex');
+    expect(whole.rowLevels).toContain('z');
+    expect(whole).toEqual(
+      svyChisq(
+        subset(design, () => true),
+        'attitude',
+        'sex',
+      ),
+    );
+  });
   for (const [name, design] of designs) {
     it(name, () => {
       for (const [a, b] of [
