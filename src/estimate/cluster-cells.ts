@@ -49,7 +49,8 @@ export interface ClusterCellSums {
  * down 1.5–2× against a file sorted by cluster. So:
  * - the pass does nothing else per row (the cells' and the clusters' weights are summed
  *   afterwards from the cluster sums; the rows per cell are counted in 4 interleaved integer
- *   tables, so that no row waits for the previous row's count);
+ *   tables, so that no row waits for the previous row's count; on a whole design without marks,
+ *   see {@link sumsAllFrom}, they are counted only when asked for);
  * - when one of the two variables has a single level in each cluster (a region in a design
  *   stratified by region, the usual table of a poll), only that level's cells of each cluster can
  *   be non-zero: the pass sums into a table of clusters × the other variable's levels (160 KB
