@@ -940,9 +940,10 @@ export function bareMedian(d: BareDesign, y: Float64Array, tcrit: number): numbe
  * linearized covariance, in one pass over the rows as surveykit's (`optionRows` in
  * src/poll/multiple-response.ts; it made the library faster than the former bare loop, a pass per
  * option, so the bare loop does the same): block by block of 128 rows, Σ y per row (NaN: not in
- * the base), then four options at a time over the block's base rows, each option's Σ w y in a
- * local and w·y into the row's PSU's K sums, side by side. Plain sums, no checks. The influence
- * total of option k in PSU c is (Σwy_ck − p_k W_c) / W.
+ * the base), then over the block's base rows each option's Σ w y in a local and w·y into the
+ * row's PSU's K sums, side by side; both steps six options at a time, then four, then one (as the
+ * library since 2026-12-06 night). Plain sums, no checks. The influence total of option k in PSU
+ * c is (Σwy_ck − p_k W_c) / W.
  */
 export function bareMultipleResponse(d: BareDesign, options: Float64Array[]): number {
   const { n, weight, psu, nPsu } = d;
@@ -959,6 +960,16 @@ export function bareMultipleResponse(d: BareDesign, options: Float64Array[]): nu
   for (let start = 0; start < n; start += B) {
     const end = Math.min(n, start + B);
     let k = 0;
+    for (; k + 6 <= K; k += 6) {
+      const y0 = options[k]!;
+      const y1 = options[k + 1]!;
+      const y2 = options[k + 2]!;
+      const y3 = options[k + 3]!;
+      const y4 = options[k + 4]!;
+      const y5 = options[k + 5]!;
+      for (let i = start; i < end; i++)
+        rowSum[i - start]! += y0[i]! + y1[i]! + y2[i]! + y3[i]! + y4[i]! + y5[i]!;
+    }
     for (; k + 4 <= K; k += 4) {
       const y0 = options[k]!;
       const y1 = options[k + 1]!;
@@ -983,7 +994,50 @@ export function bareMultipleResponse(d: BareDesign, options: Float64Array[]): nu
       rowW[m] = w;
       at[m++] = c * K;
     }
-    for (k = 0; k + 4 <= K; k += 4) {
+    for (k = 0; k + 6 <= K; k += 6) {
+      const y0 = options[k]!;
+      const y1 = options[k + 1]!;
+      const y2 = options[k + 2]!;
+      const y3 = options[k + 3]!;
+      const y4 = options[k + 4]!;
+      const y5 = options[k + 5]!;
+      let s0 = swy[k]!;
+      let s1 = swy[k + 1]!;
+      let s2 = swy[k + 2]!;
+      let s3 = swy[k + 3]!;
+      let s4 = swy[k + 4]!;
+      let s5 = swy[k + 5]!;
+      for (let r = 0; r < m; r++) {
+        const i = rows[r]!;
+        const w = rowW[r]!;
+        const t = at[r]! + k;
+        const a = w * y0[i]!;
+        const b = w * y1[i]!;
+        const c = w * y2[i]!;
+        const e = w * y3[i]!;
+        const f = w * y4[i]!;
+        const g = w * y5[i]!;
+        s0 += a;
+        s1 += b;
+        s2 += c;
+        s3 += e;
+        s4 += f;
+        s5 += g;
+        table[t]! += a;
+        table[t + 1]! += b;
+        table[t + 2]! += c;
+        table[t + 3]! += e;
+        table[t + 4]! += f;
+        table[t + 5]! += g;
+      }
+      swy[k] = s0;
+      swy[k + 1] = s1;
+      swy[k + 2] = s2;
+      swy[k + 3] = s3;
+      swy[k + 4] = s4;
+      swy[k + 5] = s5;
+    }
+    for (; k + 4 <= K; k += 4) {
       const y0 = options[k]!;
       const y1 = options[k + 1]!;
       const y2 = options[k + 2]!;

@@ -560,7 +560,7 @@ function cellPass(
         }
         return cell;
       },
-      cellN: s.cellN,
+      cellN: s.cellN(),
       cellW: s.cellW,
       sumW: s.sumW,
       clusters: { rowCluster, sums: s.sums, weights: s.clusterW, seen },

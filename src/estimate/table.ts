@@ -7,12 +7,13 @@ import { getColumn } from '../data/frame.js';
 import type { Column } from '../data/types.js';
 import { degreesOfFreedom } from '../design/df.js';
 import { ldexp, workingDesign } from '../design/scale.js';
-import type { SurveyDesign } from '../design/types.js';
+import type { LinearizationDesign, SurveyDesign } from '../design/types.js';
 import { EstimationError } from '../errors.js';
 import { limitOption, tooLargeMessage } from '../limits.js';
 import { pchisqUpper, pfUpper } from '../stats/distributions.js';
+import { isCalibrated } from '../variance/calibration.js';
 import { categoricalInfluence, type Influence } from '../variance/influence.js';
-import { designDf as designDegreesOfFreedom } from '../variance/linearization.js';
+import { designDf as designDegreesOfFreedom, needsPresence } from '../variance/linearization.js';
 import { type CellTable, type CellTableOptions, cellTable } from './cell-table.js';
 import { type ClusterCellSums, clusterCellSums } from './cluster-cells.js';
 import { nonFiniteResult } from './finite.js';
@@ -57,8 +58,11 @@ export interface TableOptions {
 interface Cross {
   row: Coded;
   col: Coded;
-  /** Domain rows with both values (1), else 0. */
-  complete: Uint8Array;
+  /**
+   * Domain rows with both values (1), else 0: made when first asked for (a whole linearization
+   * design's pass per cluster and cell does not mark them; see {@link chisqOn}).
+   */
+  complete: () => Uint8Array;
   nDomain: number;
   nMissing: number;
   /**
@@ -66,8 +70,13 @@ interface Cross {
    * cluster sums: added cluster by cluster from those).
    */
   cellW: Float64Array;
-  /** Per raw cell: complete rows. */
-  cellN: Float64Array;
+  /**
+   * Per raw cell: complete rows (counted when first asked for, after a whole design's pass per
+   * cluster and cell: see clusterCellSums).
+   */
+  cellN: () => Float64Array;
+  /** Complete rows in all. */
+  rows: number;
   /** Σw of complete rows, in the order of `cellW`. */
   sumW: number;
   /** Stage-1 cluster sums of a linearization design, when asked for (see {@link ClusterCells}). */
@@ -84,7 +93,8 @@ interface ClusterCells {
   /** nClusters × K0, row-major. */
   cellW: Float64Array;
   clusterW: Float64Array;
-  seen: Uint8Array;
+  /** The clusters with a complete row; `null`: not marked (the variance does not ask). */
+  seen: Uint8Array | null;
   designDf: number;
 }
 
@@ -131,17 +141,20 @@ function cross(
       { value: K0, limit: maxCells, option: 'maxCells', variable: `${rowVariable}+${colVariable}` },
     );
   }
-  const complete = new Uint8Array(n);
   const rcodes = row.codes;
   const ccodes = col.codes;
   const w = design.weights;
-  const stage = withClusters && design.type === 'linearization' ? design.stages[0] : undefined;
+  const linear: LinearizationDesign | null =
+    withClusters && design.type === 'linearization' ? design : null;
+  const stage = linear?.stages[0];
   if (stage === undefined || stage.nClusters * K0 > MAX_CLUSTER_CELLS) {
+    const complete = new Uint8Array(n);
     const cellW = new Float64Array(K0);
     const cellN = new Float64Array(K0);
     let nDomain = 0;
     let nMissing = 0;
     let sumW = 0;
+    let rows = 0;
     for (let i = 0; i < n; i++) {
       if (domain !== null && domain[i] === 0) continue;
       nDomain++;
@@ -157,33 +170,52 @@ function cross(
       cellW[k]! += wi;
       cellN[k]! += 1;
       sumW += wi;
+      rows++;
     }
-    return { row, col, complete, nDomain, nMissing, cellW, cellN, sumW, clusters: null };
+    return {
+      row,
+      col,
+      complete: () => complete,
+      nDomain,
+      nMissing,
+      cellW,
+      cellN: () => cellN,
+      rows,
+      sumW,
+      clusters: null,
+    };
   }
   // The sums per stage-1 cluster and cell (clusterCellSums: each in row order, as
   // categoricalInfluence adds them; the cells' and clusters' Σ w from those). Without a domain the
-  // same pass finds the rows with both variables; in one, a sequential pass first finds them and
-  // the clusters with a row in the domain.
+  // same pass finds the rows with both variables (their mask is made only if read); in one, a
+  // sequential pass first finds them and the clusters with a row in the domain. The clusters with
+  // a complete row are marked only where the variance asks for them (lonely PSUs).
   const rowCluster = stage.rowCluster;
   const inDomain = new Uint8Array(stage.nClusters);
-  const seen = new Uint8Array(stage.nClusters);
+  const seen = needsPresence(linear!) ? new Uint8Array(stage.nClusters) : null;
   const t = { a: rcodes, b: ccodes, strideA: 1, strideB: R0, levelsA: R0, levelsB: K0 / R0 };
   let sums: ClusterCellSums;
   let nDomain: number;
   let nMissing: number;
+  let complete: () => Uint8Array;
   if (domain === null) {
-    sums = clusterCellSums(t, null, w, rowCluster, stage.nClusters, seen, complete);
+    sums = clusterCellSums(t, null, w, rowCluster, stage.nClusters, seen);
+    let mask: Uint8Array | null = null;
+    complete = () => {
+      mask ??= bothCoded(rcodes, ccodes);
+      return mask;
+    };
     nDomain = n;
-    let rows = 0;
-    for (let k = 0; k < K0; k++) rows += sums.cellN[k]!;
-    nMissing = n - rows;
+    nMissing = n - sums.rows;
     // (every cluster of the design has rows: without a domain, all of them are in it)
     inDomain.fill(1);
   } else {
-    const counts = completeRows(domain, rcodes, ccodes, rowCluster, complete, inDomain);
+    const mask = new Uint8Array(n);
+    const counts = completeRows(domain, rcodes, ccodes, rowCluster, mask, inDomain);
     nDomain = counts[0]!;
     nMissing = counts[1]!;
-    sums = clusterCellSums(t, complete, w, rowCluster, stage.nClusters, seen);
+    sums = clusterCellSums(t, mask, w, rowCluster, stage.nClusters, seen);
+    complete = () => mask;
   }
   // R's svychisq `nu`: PSUs minus strata among the domain's rows, zero weights included
   // (clusters are nested in strata).
@@ -214,9 +246,17 @@ function cross(
     nMissing,
     cellW: sums.cellW,
     cellN: sums.cellN,
+    rows: sums.rows,
     sumW: sums.sumW,
     clusters,
   };
+}
+
+/** The rows with both codes (≥ 0) as a mask (a whole design's rows of {@link cross}). */
+function bothCoded(rcodes: Int32Array, ccodes: Int32Array): Uint8Array {
+  const mask = new Uint8Array(rcodes.length);
+  for (let i = 0; i < mask.length; i++) if ((rcodes[i]! | ccodes[i]!) >= 0) mask[i] = 1;
+  return mask;
 }
 
 /**
@@ -411,11 +451,12 @@ function twoWayTable(
   const counts = Array.from({ length: R }, () => new Array<number>(C).fill(0));
   const n = Array.from({ length: R }, () => new Array<number>(C).fill(0));
   const w = design.weights;
+  const cellN = x.cellN();
   let total = x.sumW;
   for (let r = 0; r < R; r++) {
     for (let c = 0; c < C; c++) {
       counts[r]![c] = x.cellW[r + R * c]!;
-      n[r]![c] = x.cellN[r + R * c]!;
+      n[r]![c] = cellN[r + R * c]!;
     }
   }
   if (design.type === 'replicate' && x.nMissing > 0 && total > 0) {
@@ -580,7 +621,7 @@ function chisqOn(design: SurveyDesign, row: string, col: string, opts: ChisqOpti
   }
   const limit = covarianceLimit(opts.maxCovariance);
   const x = cross(design, row, col, opts.maxCells, true);
-  const n = x.complete.length;
+  const n = design.data.nrow;
   const w = design.weights;
   const R0 = Math.max(x.row.levels.length, 1);
   const C0 = Math.max(x.col.levels.length, 1);
@@ -601,12 +642,14 @@ function chisqOn(design: SurveyDesign, row: string, col: string, opts: ChisqOpti
     for (let l = 0; l < c.levels.length; l++) if (seen[l]) index[l] = k++;
     return { keep, dropped: c.levels.filter((_, l) => !seen[l]), index };
   };
+  // (a cell with Σ w ≠ 0 has rows; the rows per cell are counted only if a cell's Σ w is 0)
+  const hasRows = (raw: number) => x.cellW[raw] !== 0 || x.cellN()[raw]! > 0;
   const ru = used(x.row, row, (l) => {
-    for (let c = 0; c < C0; c++) if (x.cellN[l + R0 * c]! > 0) return true;
+    for (let c = 0; c < C0; c++) if (hasRows(l + R0 * c)) return true;
     return false;
   });
   const cu = used(x.col, col, (l) => {
-    for (let r = 0; r < R0; r++) if (x.cellN[r + R0 * l]! > 0) return true;
+    for (let r = 0; r < R0; r++) if (hasRows(r + R0 * l)) return true;
     return false;
   });
   const nr = ru.keep.length;
@@ -624,11 +667,10 @@ function chisqOn(design: SurveyDesign, row: string, col: string, opts: ChisqOpti
   const K0 = R0 * C0;
   const rawOf = new Int32Array(cells);
   const sums = new Float64Array(cells);
-  let count = 0;
+  const count = x.rows;
   for (let r = 0; r < x.row.levels.length; r++) {
     for (let c = 0; c < x.col.levels.length; c++) {
       const raw = r + R0 * c;
-      count += x.cellN[raw]!;
       const kr = ru.index[r]!;
       const kc = cu.index[c]!;
       if (kr < 0 || kc < 0) continue;
@@ -654,18 +696,22 @@ function chisqOn(design: SurveyDesign, row: string, col: string, opts: ChisqOpti
       for (let k = 0; k < cells; k++) rawToCell[rawOf[k]!] = k;
       const rc = x.row.codes;
       const cc = x.col.codes;
+      const complete = x.complete();
       cellCodes = new Int32Array(n).fill(-1);
-      for (let i = 0; i < n; i++)
-        if (x.complete[i]) cellCodes[i] = rawToCell[rc[i]! + R0 * cc[i]!]!;
+      for (let i = 0; i < n; i++) if (complete[i]) cellCodes[i] = rawToCell[rc[i]! + R0 * cc[i]!]!;
     }
     return cellCodes;
   };
   // Covariance of the cell shares: R's svymean(cells, design, na.rm = TRUE); on a replicate
-  // design the shares recomputed with each replicate's weights, all cells in one pass.
+  // design the shares recomputed with each replicate's weights, all cells in one pass. The rows'
+  // mask is given only where the variance reads it (as svyMean: a linearization design, not
+  // calibrated, with lonely PSUs); elsewhere a whole design's mask is never made.
+  const rowsRead =
+    design.type === 'linearization' && !isCalibrated(design) && needsPresence(design);
   const V = estimateVariance(
     design,
     cellInfluence(x, w, rawOf, share, sumW, cell),
-    x.complete,
+    rowsRead ? x.complete() : null,
     (d) => {
       const cellSums = replicateCellSums(d, cell(), cells);
       const reps = cellSums.reps.map((r) => {
@@ -764,7 +810,9 @@ function cellInfluence(
   };
   return {
     p,
-    present: x.complete,
+    get present() {
+      return x.complete();
+    },
     dense: () => byRow().dense(),
     sumByCluster(rowCluster, totals, mark) {
       const cl = x.clusters;
@@ -777,7 +825,7 @@ function cellInfluence(
         for (let j = 0; j < p; j++)
           totals[c * p + j] = factor * (cl.cellW[c * K0 + rawOf[j]!]! - s * share[j]!);
       }
-      return cl.seen;
+      return cl.seen ?? undefined;
     },
   };
 }

@@ -5,6 +5,7 @@ import { subset } from '../../src/design/subset.js';
 import type { LinearizationDesign } from '../../src/design/types.js';
 import { EstimationError } from '../../src/errors.js';
 import { svyChisq, svyTable } from '../../src/estimate/table.js';
+import { calibrate } from '../../src/weighting/calibrate.js';
 import { type Condition, conditionMask } from '../helpers/conditions.js';
 import { type ReferenceDesign, referenceDesign } from '../helpers/designs.js';
 import { expectClose, loadReferenceJson } from '../helpers/reference.js';
@@ -249,4 +250,84 @@ describe('svyTable / svyChisq: behaviour and errors', () => {
       expect.objectContaining({ code: 'BAD_OPTION' }),
     );
   });
+});
+
+describe('svyChisq on a whole design and as a domain of every row', () => {
+  // A whole design's pass per (PSU, cell) marks neither the rows with both values nor the PSUs
+  // with one when the variance does not read them (a loop of its own in cluster-cells.ts); the
+  // same rows as a domain take the path that marks both. The two must agree bit for bit, with
+  // lonely PSUs (whose variance reads the marks) and on a calibrated design (row by row).
+  let s = 5;
+  const r = () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+  const n = 600;
+  const stratum = Array.from({ length: n }, (_, i) => (i < 12 ? 9 : Math.floor(i / 60) % 4));
+  const cols = {
+    attitude: Array.from({ length: n }, () =>
+      r() < 0.04 ? null : ['a', 'b', 'c', 'd'][Math.floor(4 * r())]!,
+    ),
+    sex: Array.from({ length: n }, () => (r() < 0.02 ? null : r() < 0.5 ? 'f' : 'm')),
+    // one level per stratum (so per PSU): the pass's table of PSUs × the other variable's levels
+    region: stratum.map((h) => ['N', 'S', 'E', 'W', 'C'][h % 5]!),
+    g: Array.from({ length: n }, () => (r() < 0.5 ? 'f' : 'm')),
+    stratum,
+    psu: Array.from({ length: n }, (_, i) => (i < 12 ? 99 : Math.floor(i / 30))),
+    w: Array.from({ length: n }, () => 0.5 + 3 * r()),
+  };
+  const data = fromColumns(cols);
+  const spec = { ids: 'psu', strata: 'stratum', weights: 'w' } as const;
+  const designs: Array<[string, LinearizationDesign]> = [
+    ['lonely PSU removed', svyDesign(data, { ...spec, lonelyPsu: 'remove' })],
+    ['lonely PSU adjusted', svyDesign(data, { ...spec, lonelyPsu: 'adjust' })],
+    ['lonely PSU averaged', svyDesign(data, { ...spec, lonelyPsu: 'average' })],
+    [
+      'calibrated',
+      calibrate(svyDesign(data, { ...spec, lonelyPsu: 'remove' }), {
+        margins: [{ variable: 'g', population: { f: 900, m: 880 } }],
+        calfun: 'linear',
+      }) as LinearizationDesign,
+    ],
+  ];
+  it('a level whose only respondents have weight 0 is tested, as R keeps it', () => {
+    // (a whole design's pass counts the rows per cell only when a cell's Σ w is 0)
+    const w = Float64Array.from({ length: n }, (_, i) => 0.5 + (i % 5));
+    const attitude = Array.from({ length: n }, (_, i) => ['a', 'b', 'c'][i % 3]!);
+    for (let i = 0; i < n; i += 50) {
+      attitude[i] = 'z';
+      w[i] = 0;
+    }
+    const zeros = fromColumns({ ...cols, attitude, w });
+    const design = svyDesign(zeros, { ...spec, lonelyPsu: 'remove', allowZeroWeights: true });
+    const whole = svyChisq(design, 'attitude', 'sex');
+    expect(whole.rowLevels).toContain('z');
+    expect(whole).toEqual(
+      svyChisq(
+        subset(design, () => true),
+        'attitude',
+        'sex',
+      ),
+    );
+  });
+  for (const [name, design] of designs) {
+    it(name, () => {
+      for (const [a, b] of [
+        ['attitude', 'sex'],
+        ['region', 'attitude'],
+      ] as const) {
+        for (const statistic of ['F', 'Chisq'] as const) {
+          const whole = svyChisq(design, a, b, { statistic });
+          const domain = svyChisq(
+            subset(design, () => true),
+            a,
+            b,
+            { statistic },
+          );
+          expect(whole).toEqual(domain);
+          expect(whole.nMissing).toBeGreaterThan(0);
+        }
+      }
+    });
+  }
 });

@@ -33,6 +33,8 @@ function poll(k: number, shuffle: boolean, seed = 7): SurveyData {
   const cols: Record<string, Float64Array | string[]> = {
     stratum: [],
     psu: new Float64Array(n),
+    // the PSUs with stratum s0 as one (a lonely PSU)
+    psu1: new Float64Array(n),
     ssu: new Float64Array(n),
     fpc1: new Float64Array(n),
     fpc2: new Float64Array(n),
@@ -43,6 +45,7 @@ function poll(k: number, shuffle: boolean, seed = 7): SurveyData {
     const h = Math.floor(row / 100);
     (cols.stratum as string[])[i] = `s${h}`;
     (cols.psu as Float64Array)[i] = Math.floor(row / 20);
+    (cols.psu1 as Float64Array)[i] = h === 0 ? 0 : Math.floor(row / 20);
     (cols.ssu as Float64Array)[i] = Math.floor(row / 5);
     (cols.fpc1 as Float64Array)[i] = 12 + h;
     (cols.fpc2 as Float64Array)[i] = 9;
@@ -131,7 +134,7 @@ const twoStage: DesignSpec = {
 
 describe('svyMultipleResponse column by column equals svyMean of derived columns', () => {
   for (const shuffle of [false, true]) {
-    for (const k of [1, 3, 4, 6]) {
+    for (const k of [1, 3, 4, 6, 7, 11]) {
       it(`k = ${k}, rows ${shuffle ? 'shuffled' : 'sorted by PSU'}`, () => {
         const data = poll(k, shuffle);
         expectSame(svyDesign(data, stratified), k);
@@ -144,6 +147,15 @@ describe('svyMultipleResponse column by column equals svyMean of derived columns
         );
         expectSame(
           subset(svyDesign(data, twoStage), (row) => (row.ssu as number) % 3 !== 0),
+          k,
+          'notNamed',
+        );
+        // a lonely PSU: the variance then asks which PSUs have a base row (marked by the pass)
+        // and reads the base's mask
+        const lonely = svyDesign(data, { ...stratified, ids: 'psu1', lonelyPsu: 'adjust' });
+        expectSame(lonely, k);
+        expectSame(
+          subset(lonely, (row) => row.stratum !== 's3'),
           k,
           'notNamed',
         );
@@ -189,6 +201,24 @@ describe('svyMultipleResponse column by column equals svyMean of derived columns
       [0, 0],
     ]);
     expect(Array.from(r.covariance)).toEqual([0, 0, 0, 0]);
+  });
+
+  it('NOT_BINARY names a value other than 0/1 whichever pass of options checks it', () => {
+    // 11 options: checked six, four and one at a time
+    for (const [option, value] of [
+      [2, 2],
+      [5, 0.5],
+      [8, Number.POSITIVE_INFINITY],
+      [10, -1],
+    ] as const) {
+      const data = poll(11, false);
+      (data.columns[`o${option}`] as { values: Float64Array }).values[37] = value;
+      for (let j = 0; j < 11; j++)
+        (data.columns[`o${j}`] as { values: Float64Array }).values[37] ||= 0;
+      expect(() => svyMultipleResponse(svyDesign(data, stratified), question(11))).toThrow(
+        new RegExp(`"o${option}" is ${value} at row 38`),
+      );
+    }
   });
 
   it('a value other than 0/1 outside the base is no error; inside it is NOT_BINARY at its row', () => {
