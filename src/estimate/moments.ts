@@ -7,7 +7,7 @@
 import type { ReplicateDesign } from '../design/replicate-types.js';
 import { EstimationError } from '../errors.js';
 import { categoricalInfluence, type Influence, numericInfluence } from '../variance/influence.js';
-import { replicateWeightedSumsMany } from '../variance/replicate.js';
+import { replicatesFromGroups, replicateWeightedSumsMany } from '../variance/replicate.js';
 import { type Analysis, nonFiniteValue } from './prepare.js';
 import { replicateCellSums } from './replicate-groups.js';
 import type { ReplicateEstimates } from './variance.js';
@@ -55,11 +55,23 @@ function moments(a: Analysis, kind: 'mean' | 'total'): MomentResult {
     return {
       estimates,
       levels: null,
-      replicates: (design) =>
+      replicates: (design) => {
+        // The scan summed the groups the replicates are made of (see Analysis.replicateGroupSums)
+        const groups = kind === 'mean' && design === a.design ? a.replicateGroupSums : null;
+        if (groups) {
+          const reps = replicatesFromGroups(
+            groups.grouping,
+            groups.sums,
+            2,
+            design.replicates.length,
+          );
+          return { full: estimates, reps: reps.map((r) => Float64Array.of(r[0]! / r[1]!)) };
+        }
         // (on a whole design a mean's rows are those with a value: the sums test the values)
-        kind === 'mean' && a.design.domain === null
+        return kind === 'mean' && a.design.domain === null
           ? replicateMoments(design, [y], null, kind, estimates, true)
-          : replicateMoments(design, [y], a.present, kind, estimates),
+          : replicateMoments(design, [y], a.present, kind, estimates);
+      },
       influence:
         kind === 'mean'
           ? // (the rows' mask made only if read: on a whole design the sums test the values)

@@ -6,12 +6,14 @@
 import { getColumn } from '../data/frame.js';
 import type { Column } from '../data/types.js';
 import { degreesOfFreedom } from '../design/df.js';
+import type { RowReduction } from '../design/replicate.js';
 import type { Stage, SurveyDesign } from '../design/types.js';
 import { EstimationError } from '../errors.js';
 import { qt } from '../stats/distributions.js';
 import { isCalibrated } from '../variance/calibration.js';
 import type { ClusterSums } from '../variance/influence.js';
 import { needsPresence } from '../variance/linearization.js';
+import { meanGrouping } from '../variance/replicate.js';
 import type { EstimateOptions } from './types.js';
 
 /** The rows an estimate is computed on. */
@@ -50,6 +52,12 @@ export interface Analysis {
   readonly finite: boolean;
   /** For a categorical variable, Σ w over present rows per level (`null` for a numeric one). */
   readonly levelSums: Float64Array | null;
+  /**
+   * A numeric mean on a whole replicate design whose replicates are the weights times per-group
+   * directions ({@link meanGrouping}): Σ w y and Σ w per group (groups × 2), made by the scan in
+   * the same pass, for the replicate means; else absent.
+   */
+  readonly replicateGroupSums?: { grouping: RowReduction; sums: Float64Array } | null;
   /**
    * Sums per PSU (stage-1 cluster) made in the same pass, when asked for (see {@link prepare}):
    * Σ w per (PSU, level) and per PSU for a categorical variable, Σ w·y per PSU for a numeric one
@@ -146,6 +154,12 @@ function analyse(
         (((clusterSums === 'share' && !rowsRead) || clusterSums === 'total') && psuSumsOnly)
       : (clusterSums === 'mean' || clusterSums === 'total') && psuSumsOnly);
   const marked = unmarked ? null : new Uint8Array(n);
+  // A numeric mean on a whole replicate design summed by groups: the scan sums them too.
+  const grouping =
+    unmarked && column.kind === 'numeric' && clusterSums === 'mean' && design.type === 'replicate'
+      ? meanGrouping(design)
+      : null;
+  const groupSums = grouping === null ? null : new Float64Array(2 * grouping.groups);
   const weights = design.weights;
   const sumClusters =
     clusterSums !== null &&
@@ -184,6 +198,7 @@ function analyse(
               stage?.nClusters ?? 0,
               mark,
               clusterSums === 'total',
+              grouping === null ? null : { group: grouping.group, sums: groupSums! },
             )
         : scanCodes(
             column.codes,
@@ -277,6 +292,7 @@ function analyse(
       return finite;
     },
     levelSums,
+    replicateGroupSums: grouping === null ? null : { grouping, sums: groupSums! },
     clusterSums: counts.clusters,
     nonBinary: counts.nonBinary ?? 0,
     weightedClusters: counts.weightedClusters ?? null,
@@ -580,6 +596,7 @@ function scanNumeric(
   nClusters: number,
   mark: boolean,
   totalOnly: boolean,
+  groups: { group: Int32Array; sums: Float64Array } | null = null,
 ): Scan {
   const clusterWY = new Float64Array(nClusters);
   const seen = mark ? new Uint8Array(nClusters) : null;
@@ -593,7 +610,8 @@ function scanNumeric(
     // The mean's rule (see meanSums) needs Σ w (y − y₀) only when the mean is within rounding of
     // y₀: a first scan without it, and meanSums only then. (`present` null: a whole design's
     // rows are not marked, see prepare.)
-    if (present === null) wholeMeanSums(y, weights, out);
+    if (groups !== null) wholeMeanGroupSums(y, weights, groups.group, groups.sums, out);
+    else if (present === null) wholeMeanSums(y, weights, out);
     else markedMeanSums(y, weights, domain, present, out);
     const sumW = out[SUM_W]!;
     const total = out[SUM_WY]! + out[ERR_WY]!;
@@ -697,6 +715,61 @@ function wholeMeanSums(y: Float64Array, weights: Float64Array, out: Float64Array
     const t = sumWY + wy;
     errWY += Math.abs(sumWY) >= Math.abs(wy) ? sumWY - t + wy : wy - t + sumWY;
     sumWY = t;
+  }
+  out[BASE] = base;
+  out[MISSING] = nMissing;
+  out[FIRST_MISSING] = firstMissing;
+  out[SUM_W] = sumW;
+  out[SUM_WY] = sumWY;
+  out[ERR_WY] = errWY;
+  out[SHIFT] = shift;
+  out[MAX_ABS_Y] = maxAbs;
+  out[SUM_ABS_W] = sumAbsW;
+}
+
+/**
+ * {@link wholeMeanSums} on a replicate design whose replicates are the weights times per-group
+ * directions, also summing w y and w per group (`sums[2g]`, `sums[2g + 1]`; rows of group −1
+ * left out) in row order, as `replicateWeightedSumsMany` would in a pass of its own: the mean's
+ * replicates then need no second pass over the rows. (Written out beside wholeMeanSums rather
+ * than a flag in it: the per-row group test then stays out of the linearization designs' loop.)
+ */
+function wholeMeanGroupSums(
+  y: Float64Array,
+  weights: Float64Array,
+  group: Int32Array,
+  sums: Float64Array,
+  out: Float64Array,
+): void {
+  let base = 0;
+  let nMissing = 0;
+  let firstMissing = -1;
+  let sumW = 0;
+  let sumAbsW = 0;
+  let sumWY = 0;
+  let errWY = 0;
+  let shift = 0;
+  let maxAbs = 0;
+  for (let i = 0; i < y.length; i++) {
+    const v = y[i]!;
+    if (Number.isNaN(v)) {
+      if (nMissing++ === 0) firstMissing = i;
+      continue;
+    }
+    if (base === 0) shift = v;
+    base++;
+    const w = weights[i]!;
+    sumW += w;
+    sumAbsW += Math.abs(w);
+    maxAbs = Math.max(maxAbs, Math.abs(v));
+    const wy = w * v;
+    const t = sumWY + wy;
+    errWY += Math.abs(sumWY) >= Math.abs(wy) ? sumWY - t + wy : wy - t + sumWY;
+    sumWY = t;
+    const g = group[i]!;
+    if (g < 0) continue;
+    sums[2 * g]! += wy;
+    sums[2 * g + 1]! += w;
   }
   out[BASE] = base;
   out[MISSING] = nMissing;

@@ -293,7 +293,7 @@ function groupedSums(
   rows: Uint8Array | null,
   valued: boolean,
 ): { full: Float64Array; reps: Float64Array[] } {
-  const { groups: G, group, scale, directions } = grouping;
+  const { groups: G, group, scale } = grouping;
   const weights = design.weights;
   const domain = design.domain;
   const n = weights.length;
@@ -377,6 +377,20 @@ function groupedSums(
         if (g >= 0) T[o + c]! += s * y;
       }
     }
+  return { full, reps: replicatesFromGroups(grouping, T, k, R) };
+}
+
+/**
+ * Per replicate r, Σ_g u_gr T[g k + c] for c < k: sums over rows from sums per group (`T`,
+ * groups × k, row-major) and the groups' directions.
+ */
+export function replicatesFromGroups(
+  grouping: RowReduction,
+  T: Float64Array,
+  k: number,
+  R: number,
+): Float64Array[] {
+  const { groups: G, directions } = grouping;
   const reps: Float64Array[] = [];
   for (let r = 0; r < R; r++) {
     const out = new Float64Array(k);
@@ -387,5 +401,22 @@ function groupedSums(
     }
     reps.push(out);
   }
-  return { full, reps };
+  return reps;
+}
+
+/**
+ * The grouping a whole design's weighted mean is summed by in {@link replicateWeightedSumsMany}
+ * (its per-group pass, with w y and w per group: the replicates are the weights times per-group
+ * directions), or `null` when it reads the replicate weights instead. A scan that already passes
+ * over the rows can then make the per-group sums too (see `prepare.ts`), in the same order.
+ */
+export function meanGrouping(
+  design: Pick<ReplicateDesign, 'weights' | 'replicates' | 'domain'>,
+): RowReduction | null {
+  const n = design.weights.length;
+  const R = design.replicates.length;
+  const grouping = knownRowReduction(design.replicates);
+  if (design.domain !== null || grouping === null || !grouping.exact) return null;
+  if (grouping.group.length !== n || grouping.groups * R >= n) return null;
+  return grouping.scale === design.weights ? grouping : null;
 }

@@ -4,7 +4,8 @@
  * instead. The same rows as a domain (every row kept) take the path that marks them: the two must
  * agree bit for bit, on linearization designs (with lonely PSUs, whose variance reads the rows'
  * mask, and calibrated) and replicate designs (replicates that are per-PSU factors, summed per
- * PSU, and arbitrary ones, summed row by row). A categorical variable's shares and counts on a
+ * PSU — on a whole design by the mean's scan itself, in the same pass — and arbitrary ones,
+ * summed row by row). A categorical variable's shares and counts on a
  * whole linearization design do not mark their rows either (the scan sums per PSU what the
  * variance needs); nor does a numeric total's there.
  */
