@@ -170,10 +170,8 @@ export function replicateWeightedSumsMany(
     );
   }
   const domain = design.domain;
-  const grouping = knownRowReduction(design.replicates);
-  if (grouping?.exact && grouping.group.length === n && grouping.groups * (S - 1) < n) {
-    return groupedSums(design, grouping, values, present, valued);
-  }
+  const grouping = summedByGroups(design);
+  if (grouping !== null) return groupedSums(design, grouping, values, present, valued);
   if (valued) present = valuedRows(values[0]!, design.domain);
   const out = new Float64Array(S * k); // out[s * k + c]
   const B = 4096;
@@ -413,10 +411,21 @@ export function replicatesFromGroups(
 export function meanGrouping(
   design: Pick<ReplicateDesign, 'weights' | 'replicates' | 'domain'>,
 ): RowReduction | null {
+  if (design.domain !== null) return null;
+  const grouping = summedByGroups(design);
+  return grouping?.scale === design.weights ? grouping : null;
+}
+
+/**
+ * The grouping {@link replicateWeightedSumsMany} sums by (every row its scale times its group's
+ * direction, and fewer groups × replicates than rows), or `null` when it reads the replicate
+ * weights themselves.
+ */
+function summedByGroups(
+  design: Pick<ReplicateDesign, 'weights' | 'replicates'>,
+): RowReduction | null {
   const n = design.weights.length;
-  const R = design.replicates.length;
   const grouping = knownRowReduction(design.replicates);
-  if (design.domain !== null || grouping === null || !grouping.exact) return null;
-  if (grouping.group.length !== n || grouping.groups * R >= n) return null;
-  return grouping.scale === design.weights ? grouping : null;
+  if (grouping === null || !grouping.exact || grouping.group.length !== n) return null;
+  return grouping.groups * design.replicates.length < n ? grouping : null;
 }
