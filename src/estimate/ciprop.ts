@@ -9,7 +9,7 @@ import type { ReplicateDesign } from '../design/replicate-types.js';
 import { workingDesign } from '../design/scale.js';
 import type { SurveyDesign } from '../design/types.js';
 import { EstimationError, SurveyError } from '../errors.js';
-import { pnorm, qbeta, qt } from '../stats/distributions.js';
+import { pnorm, qt } from '../stats/distributions.js';
 import { approx, spline } from '../stats/spline.js';
 import { isCalibrated } from '../variance/calibration.js';
 import { denseInfluence, type Influence, numericInfluence } from '../variance/influence.js';
@@ -17,6 +17,7 @@ import { needsPresence } from '../variance/linearization.js';
 import { replicateCovariance, replicateWeightedSumsMany } from '../variance/replicate.js';
 import { checkFinite } from './finite.js';
 import { type Analysis, choice, confidenceLevel, intervalDf, prepare } from './prepare.js';
+import { betaDfRatio, expit, shareInterval } from './share-interval.js';
 import type { Estimate } from './types.js';
 import { estimateVariance } from './variance.js';
 
@@ -166,25 +167,13 @@ function ciPropOn(design: SurveyDesign, variable: string, opts: CiPropOptions): 
   let ci: [number, number];
   switch (method) {
     case 'mean':
-      ci = tInterval(p, se, level, df);
-      break;
-    case 'asin': {
-      const e1 = Math.sqrt(p);
-      const grad = (0.5 * p ** -0.5) / Math.sqrt(1 - e1 * e1);
-      const [lo, hi] = tInterval(Math.asin(e1), Math.sqrt(grad * variance * grad), level, df);
-      ci = [Math.sin(lo) ** 2, Math.sin(hi) ** 2];
-      break;
-    }
-    case 'xlogit': {
-      const e1 = 1 - p;
-      const e2 = p / e1;
-      const grad = (1 / e1 + p / (e1 * e1)) / e2;
-      const [lo, hi] = tInterval(Math.log(e2), Math.sqrt(grad * variance * grad), level, df);
-      ci = [expit(lo), expit(hi)];
-      break;
-    }
+    case 'asin':
+    case 'xlogit':
     case 'beta':
-      ci = betaInterval(a, p, variance, level);
+      // 'beta': the domain's rows, with or without the variable, and the design's degf
+      ci = shareInterval(p, variance, method, level, df, () =>
+        betaDfRatio(1 - level, a.n + a.nMissing, degreesOfFreedom(design)),
+      );
       break;
     case 'wilson':
       ci = wilsonInterval(p, variance, level, df);
@@ -378,45 +367,6 @@ function notBinary(variable: string, i: number, x: number): EstimationError {
     `"${variable}" must be 0/1 for a proportion, but row ${i + 1} has ${x}; recode it or use a categorical variable with success: <level>`,
     { variable, row: i + 1, value: x },
   );
-}
-
-/** R's `expit`. */
-function expit(eta: number): number {
-  return Math.exp(eta) / (1 + Math.exp(eta));
-}
-
-/** R's `confint(svystat, df = df)`: estimate + se · qt(c(a, 1 − a), df). */
-function tInterval(estimate: number, se: number, level: number, df: number): [number, number] {
-  const a = (1 - level) / 2;
-  return [estimate + se * qt(a, df), estimate + se * qt(1 - a, df)];
-}
-
-/** Korn & Graubard's interval as R's `svyciprop(method = "beta")`. */
-function betaInterval(a: Analysis, p: number, variance: number, level: number): [number, number] {
-  const design = a.design;
-  // the domain's rows, with or without the variable
-  const rows = a.n + a.nMissing;
-  const alpha = 1 - level;
-  const ratio = qt(alpha / 2, rows - 1) / qt(alpha / 2, degreesOfFreedom(design));
-  const nEff = ((p * (1 - p)) / variance) * ratio * ratio;
-  return [
-    betaQuantile(alpha / 2, nEff * p, nEff * (1 - p) + 1),
-    betaQuantile(1 - alpha / 2, nEff * p + 1, nEff * (1 - p)),
-  ];
-}
-
-/** R's `qbeta`, including its limits for a zero shape parameter. */
-function betaQuantile(prob: number, shape1: number, shape2: number): number {
-  if (Number.isNaN(prob) || Number.isNaN(shape1) || Number.isNaN(shape2)) return Number.NaN;
-  if (shape1 < 0 || shape2 < 0) return Number.NaN;
-  if (shape1 === 0 || shape2 === 0 || !Number.isFinite(shape1) || !Number.isFinite(shape2)) {
-    // R's qbeta: point masses (both zero: half at 0 and 1; both infinite: all at 1/2).
-    if (shape1 === 0 && shape2 === 0) return prob < 0.5 ? 0 : prob > 0.5 ? 1 : 0.5;
-    if (shape1 === 0 || shape1 / shape2 === 0) return 0;
-    if (shape2 === 0 || shape2 / shape1 === 0) return 1;
-    return 0.5;
-  }
-  return qbeta(prob, shape1, shape2);
 }
 
 // ---- the intercept-only quasibinomial svyglm, as R fits and profiles it ----------------------

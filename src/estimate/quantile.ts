@@ -8,12 +8,13 @@ import type { ReplicateDesign } from '../design/replicate-types.js';
 import { workingDesign } from '../design/scale.js';
 import type { SurveyDesign } from '../design/types.js';
 import { EstimationError } from '../errors.js';
-import { qbeta, qnorm, qt } from '../stats/distributions.js';
+import { qnorm, qt } from '../stats/distributions.js';
 import { approxFunction } from '../stats/spline.js';
 import { denseInfluence, type Influence } from '../variance/influence.js';
 import { clusterDf } from '../variance/linearization.js';
 import { replicateCovariance, replicateWeightedSumsMany } from '../variance/replicate.js';
 import { type Analysis, choice, confidenceLevel, intervalDf, prepareRows } from './prepare.js';
+import { betaDfRatio, type ShareMethod, shareInterval } from './share-interval.js';
 import type { Estimate } from './types.js';
 import { estimateVariance } from './variance.js';
 
@@ -49,7 +50,7 @@ export type QuantileRule =
 export type QuantileInterval = 'mean' | 'beta' | 'xlogit' | 'asin' | 'score' | 'quantile';
 
 /** The interval methods that map an interval of the share at or below the quantile back. */
-type WoodruffMethod = Exclude<QuantileInterval, 'score' | 'quantile'>;
+type WoodruffMethod = Exclude<QuantileInterval, 'score' | 'quantile'> & ShareMethod;
 
 const RULES: readonly QuantileRule[] = [
   'math',
@@ -302,53 +303,6 @@ function replicateDfWithoutMissing(design: ReplicateDesign, a: Analysis): number
   return df;
 }
 
-/**
- * The interval of the share `pm` at or below a quantile (variance `variance`) by one of
- * Woodruff's methods (R's `woodruffCI`): `'mean'` Wald on `df`; `'xlogit'` and `'asin'` Wald on
- * the logit and arcsine-root scales (the delta method's variance), mapped back; `'beta'`
- * Korn–Graubard with the effective size p(1 − p)/variance times `betaRatio()`² (see
- * {@link betaDfRatio}).
- */
-function shareInterval(
-  pm: number,
-  variance: number,
-  method: WoodruffMethod,
-  alpha: number,
-  df: number,
-  betaRatio: () => number,
-): [number, number] {
-  switch (method) {
-    case 'mean':
-      return tInterval(pm, Math.sqrt(variance), 1 - alpha, df);
-    case 'xlogit': {
-      const e1 = 1 - pm;
-      const e2 = pm / e1;
-      const grad = (1 / e1 + pm / (e1 * e1)) / e2;
-      const [lo, hi] = tInterval(Math.log(e2), Math.sqrt(grad * variance * grad), 1 - alpha, df);
-      return [expit(lo), expit(hi)];
-    }
-    case 'asin': {
-      const e1 = Math.sqrt(pm);
-      const grad = (0.5 * pm ** -0.5) / Math.sqrt(1 - e1 * e1);
-      const [lo, hi] = tInterval(Math.asin(e1), Math.sqrt(grad * variance * grad), 1 - alpha, df);
-      return [Math.sin(lo) ** 2, Math.sin(hi) ** 2];
-    }
-    default: {
-      const ratio = betaRatio();
-      const nEff = ((pm * (1 - pm)) / variance) * ratio * ratio;
-      return [
-        betaQuantile(alpha / 2, nEff * pm, nEff * (1 - pm) + 1),
-        betaQuantile(1 - alpha / 2, nEff * pm + 1, nEff * (1 - pm)),
-      ];
-    }
-  }
-}
-
-/** R's `'beta'` size correction qt(α/2, nrow − 1)/qt(α/2, degf): nrow and degf after `na.rm`. */
-function betaDfRatio(alpha: number, nrow: number, degf: number): number {
-  return qt(alpha / 2, nrow - 1) / qt(alpha / 2, degf);
-}
-
 /** The analysis rows sorted once, and the quantile rule and intervals built on them. */
 class QuantileContext {
   #sortedAll: Float64Array | undefined;
@@ -463,7 +417,7 @@ class QuantileContext {
       present,
     )[0]!;
     // 'beta': nrow and degf of the design after na.rm, whatever df says (as R).
-    const pc = shareInterval(pm, variance, method, alpha, df, () =>
+    const pc = shareInterval(pm, variance, method, 1 - alpha, df, () =>
       betaDfRatio(alpha, a.n, degreesOfFreedom(a.design, present)),
     );
     const lowerOk = !(Number.isNaN(pc[0]) || pc[0] < 0);
@@ -515,7 +469,7 @@ class QuantileContext {
     });
     const V = replicateCovariance(design, full, reps);
     used.forEach((j, c) => {
-      const pc = shareInterval(full[c]!, V[c * k + c]!, method, alpha, df, () =>
+      const pc = shareInterval(full[c]!, V[c * k + c]!, method, 1 - alpha, df, () =>
         betaDfRatio(alpha, a.n, betaDf()),
       );
       const lower = Number.isNaN(pc[0]) || pc[0] < 0 ? Number.NaN : this.rule(pc[0]);
@@ -1026,30 +980,6 @@ function weightAtOrBelow(
     s += weights[i]! * +(values[i]! <= q);
   }
   return s;
-}
-
-/** R's `confint(svystat, level, df)`: estimate + se · qt(c(a, 1 − a), df). */
-function tInterval(estimate: number, se: number, level: number, df: number): [number, number] {
-  const a = (1 - level) / 2;
-  return [estimate + se * qt(a, df), estimate + se * qt(1 - a, df)];
-}
-
-function expit(eta: number): number {
-  return Math.exp(eta) / (1 + Math.exp(eta));
-}
-
-/** R's `qbeta`, including its limits for a zero shape parameter. */
-function betaQuantile(prob: number, shape1: number, shape2: number): number {
-  if (Number.isNaN(prob) || Number.isNaN(shape1) || Number.isNaN(shape2)) return Number.NaN;
-  if (shape1 < 0 || shape2 < 0) return Number.NaN;
-  if (shape1 === 0 || shape2 === 0 || !Number.isFinite(shape1) || !Number.isFinite(shape2)) {
-    // R's qbeta: point masses (both zero: half at 0 and 1; both infinite: all at 1/2).
-    if (shape1 === 0 && shape2 === 0) return prob < 0.5 ? 0 : prob > 0.5 ? 1 : 0.5;
-    if (shape1 === 0 || shape1 / shape2 === 0) return 0;
-    if (shape2 === 0 || shape2 / shape1 === 0) return 1;
-    return 0.5;
-  }
-  return qbeta(prob, shape1, shape2);
 }
 
 /** Number of sorted values <= v. */
