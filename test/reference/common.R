@@ -228,24 +228,31 @@ fixed_quantiles <- function(qrule, m, compute) {
   list(quantile = vec(f[, 1]), ci = ivals(f[, 2:3, drop = FALSE]), se = vec(f[, 4]))
 }
 
+## expr evaluated with survey's function `name` changed by one line: the fixed text `from`,
+## found on exactly one line of its deparsed source, replaced by `to` (how the fixes of later
+## survey versions below are applied to 4.1.1); the original is put back afterwards.
+with_line_changed <- function(name, from, to, expr) {
+  old <- get(name, envir = asNamespace("survey"))
+  txt <- deparse(old)
+  at <- grep(from, txt, fixed = TRUE)
+  stopifnot(length(at) == 1)
+  txt[at] <- sub(from, to, txt[at], fixed = TRUE)
+  fixed <- eval(parse(text = txt))
+  environment(fixed) <- environment(old)
+  assignInNamespace(name, fixed, "survey")
+  on.exit(assignInNamespace(name, old, "survey"))
+  expr
+}
+
 ## survey 4.2 fixed svyvar on a linearization design: its n (for the n/(n - 1) factor) counts the
 ## rows with a non-zero weight and a value; 4.1.1 also counts the rows missing the variable
 ## (NEWS 4.2: "svyvar() computes sample size 'n' in the same way for na.rm=TRUE as for a domain").
 ## with_fixed_svyvar(expr) evaluates expr with 4.1.1's svyvar.survey.design changed by that one
 ## line, everything else as installed.
 with_fixed_svyvar <- function(expr) {
-  old <- survey:::svyvar.survey.design
-  txt <- deparse(old)
-  from <- "n <- sum(weights(design, \"sampling\") != 0)"
-  at <- grep(from, txt, fixed = TRUE)
-  stopifnot(length(at) == 1)
-  txt[at] <- sub(from, "n <- sum((weights(design, \"sampling\") != 0) & (rowSums(is.na(as.matrix(x))) == 0))",
-                 txt[at], fixed = TRUE)
-  fixed <- eval(parse(text = txt))
-  environment(fixed) <- environment(old)
-  assignInNamespace("svyvar.survey.design", fixed, "survey")
-  on.exit(assignInNamespace("svyvar.survey.design", old, "survey"))
-  expr
+  with_line_changed("svyvar.survey.design", "n <- sum(weights(design, \"sampling\") != 0)",
+                    "n <- sum((weights(design, \"sampling\") != 0) & (rowSums(is.na(as.matrix(x))) == 0))",
+                    expr)
 }
 
 ## survey 4.3 fixed the Pearson residuals of svyglm on replicate designs (residuals.svrepglm):
@@ -256,17 +263,8 @@ with_fixed_svyvar <- function(expr) {
 ## the fix: with_fixed_svrepglm_residuals(expr) evaluates expr with 4.1.1's function changed by
 ## that one line (sum -> mean), everything else as installed.
 with_fixed_svrepglm_residuals <- function(expr) {
-  old <- survey:::residuals.svrepglm
-  txt <- deparse(old)
-  from <- "pweights/sum(object$survey.design$pweights)"
-  at <- grep(from, txt, fixed = TRUE)
-  stopifnot(length(at) == 1)
-  txt[at] <- sub(from, "pweights/mean(object$survey.design$pweights)", txt[at], fixed = TRUE)
-  fixed <- eval(parse(text = txt))
-  environment(fixed) <- environment(old)
-  assignInNamespace("residuals.svrepglm", fixed, "survey")
-  on.exit(assignInNamespace("residuals.svrepglm", old, "survey"))
-  expr
+  with_line_changed("residuals.svrepglm", "pweights/sum(object$survey.design$pweights)",
+                    "pweights/mean(object$survey.design$pweights)", expr)
 }
 
 ## ---- svyciprop(method = "wilson") -------------------------------------------

@@ -206,16 +206,8 @@ variants <- c(
 ## replicate weights"). with_fixed_rep_woodruff(expr) evaluates expr with 4.1.1's function changed
 ## by that one line (its ci_fun), everything else as installed.
 with_fixed_rep_woodruff <- function(expr) {
-  old <- survey:::svyquantile.svyrep.design
-  txt <- deparse(old)
-  at <- grep("ci_fun <- woodruffCI$", txt)
-  stopifnot(length(at) == 1)
-  txt[at] <- sub("woodruffCI$", "function(...) woodruffCI(..., method = interval.type)", txt[at])
-  fixed <- eval(parse(text = txt))
-  environment(fixed) <- environment(old)
-  assignInNamespace("svyquantile.svyrep.design", fixed, "survey")
-  on.exit(assignInNamespace("svyquantile.svyrep.design", old, "survey"))
-  expr
+  with_line_changed("svyquantile.svyrep.design", "ci_fun <- woodruffCI",
+                    "ci_fun <- function(...) woodruffCI(..., method = interval.type)", expr)
 }
 ## The results under the fixes surveykit follows (survey >= 4.4's qrules, survey 4.2's Woodruff
 ## method), when one concerns the case and they differ from 4.1.1's (NA otherwise).
