@@ -78,13 +78,45 @@ export function time(fn: () => unknown, opts: { warmup?: number; runs?: number }
 }
 
 /**
+ * The order of round `round` of a balanced rotation of `n` functions (a Williams design): over
+ * `rotationRounds(n)` rounds every function comes right after every other one equally often
+ * (once for even n, twice for odd n), and takes every place in a round equally often.
+ * @example
+ * ```ts
+ * [0, 1, 2, 3].map((r) => rotationOrder(4, r).join('')); // => ['0132', '1203', '2310', '3021']
+ * ```
+ */
+export function rotationOrder(n: number, round: number): number[] {
+  // the first row 0, 1, n−1, 2, n−2, ... shifted by the round; odd n: the mirror rounds too
+  const rows = rotationRounds(n);
+  const r = ((round % rows) + rows) % rows;
+  const shift = r % n;
+  const order: number[] = [];
+  for (let j = 0; j < n; j++) {
+    const base = j === 0 ? 0 : j % 2 === 1 ? (j + 1) / 2 : n - j / 2;
+    order.push((base + shift) % n);
+  }
+  return r < n ? order : order.reverse();
+}
+
+/** Rounds after which {@link rotationOrder} is balanced: n for even n, 2n for odd n. */
+export function rotationRounds(n: number): number {
+  return n % 2 === 0 ? n : 2 * n;
+}
+
+/**
  * Functions timed in rotation (after `warmup` rounds), so that all see the same machine load:
- * e.g. an operation on the sorted file, on the shuffled file, and their bare loops. Each round
- * starts one function further on (f0 f1 f2, then f1 f2 f0, then f2 f0 f1, ...): with a fixed
- * order, a garbage collection that the same place in every round sets off (its background
- * marking counts as CPU time) was charged to the same function in every round (svyDesign's
- * shuffled slot in the bench: 1.3-1.7x its sorted time, 0.98-1.03x with a gc() before each
- * call). Median of each.
+ * e.g. an operation on the sorted file, on the shuffled file, and their bare loops. The rounds
+ * follow {@link rotationOrder}: each function comes right after every other one equally often.
+ * A garbage collection that one function's allocations set off does its background marking and
+ * freeing during the next call, which counts it as CPU time; with a fixed cyclic order (f0 f1
+ * f2, then f1 f2 f0, ...) the same function always came right after the same one: rake's
+ * shuffled file, after the sorted one's 12 MB of new columns, took 1.44-1.50x the sorted file's
+ * CPU time with equal wall times (and its bare loop on the sorted file, after the shuffled
+ * rake, 1.11x the other's). Earlier still, with the same order in every round, svyDesign's
+ * shuffled slot took 1.3-1.7x its sorted time (0.98-1.03x with a gc() before each call; a gc()
+ * is not used, as it would take the allocations' cost out of every timing). The balance is exact
+ * after whole multiples of {@link rotationRounds} rounds and nearly so otherwise. Median of each.
  */
 export function timeRotation(
   fns: ReadonlyArray<() => unknown>,
@@ -96,8 +128,7 @@ export function timeRotation(
   const times = fns.map((): number[] => []);
   const cpu = fns.map((): number[] => []);
   for (let i = 0; i < runs; i++) {
-    for (let step = 0; step < fns.length; step++) {
-      const j = (i + step) % fns.length;
+    for (const j of rotationOrder(fns.length, i)) {
       const m = measure(fns[j]!);
       sink = m.value;
       times[j]!.push(m.wall);

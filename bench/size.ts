@@ -1,6 +1,6 @@
 /**
  * One size of `npm run bench`, in its own process so that its peak memory is its own:
- * `node --expose-gc out/bench-js/bench/size.js N DIR OUT.json [--only id,id] [--replicates]`
+ * `node --expose-gc --single-threaded-gc out/bench-js/bench/size.js N DIR OUT.json [--only id,id] [--replicates]`
  * (bench/run.ts compiles it first, and has bench/files.ts write the files into DIR).
  *
  * Loads the file sorted by stratum and PSU with readCsv, builds its design and runs every
@@ -40,7 +40,7 @@ const [nArg, dir, outPath] = args;
 const n = Number(nArg);
 if (!(n > 0) || !dir || !outPath) {
   throw new Error(
-    'usage: node --expose-gc out/bench-js/bench/size.js N DIR OUT.json [--only id,id] [--replicates]',
+    'usage: node --expose-gc --single-threaded-gc out/bench-js/bench/size.js N DIR OUT.json [--only id,id] [--replicates]',
   );
 }
 const onlyAt = args.indexOf('--only');

@@ -29,14 +29,29 @@ export function outcomeTerm(link: number, y: number): number {
   return (y > 0 ? y * Math.log(y) : 0) + (y < 1 ? (1 - y) * Math.log(1 - y) : 0);
 }
 
-/** {@link CellSums} of the model's rows with weights `w` (rows with weight 0 left out). */
+/**
+ * {@link CellSums} of the model's rows with weights `w` (rows with weight 0 left out). For a 0/1
+ * outcome h(y) is 0 and y² is y: only Σ w and Σ w·y are summed (no logarithm, and no branch on
+ * y, which in a file's order is as good as random).
+ */
 export function cellSums(data: GlmData, w: Float64Array): CellSums {
   const { mm, y, link } = data;
   const sw = new Float64Array(mm.nCells);
   const swy = new Float64Array(mm.nCells);
   const swh = new Float64Array(mm.nCells);
-  const swyy = new Float64Array(mm.nCells);
   let nonzero = 0;
+  if (data.binary) {
+    for (let k = 0; k < y.length; k++) {
+      const wk = w[k]!;
+      if (!(wk > 0)) continue;
+      nonzero++;
+      const c = mm.cell[k]!;
+      sw[c]! += wk;
+      swy[c]! += wk * y[k]!;
+    }
+    return { sw, swy, swh, swyy: swy.slice(), nonzero };
+  }
+  const swyy = new Float64Array(mm.nCells);
   for (let k = 0; k < y.length; k++) {
     const wk = w[k]!;
     if (!(wk > 0)) continue;

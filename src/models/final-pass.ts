@@ -17,7 +17,7 @@ import { addPearson, type PearsonSums } from './dispersion.js';
 import { tableExp } from './exp.js';
 import { LOG, LOGIT, linkInverse, muEta, varianceOf } from './family.js';
 import type { GlmData } from './irls.js';
-import type { ModelMatrix } from './model-matrix.js';
+import { type ModelMatrix, withSpareColumn } from './model-matrix.js';
 import { accumulate, etaOf, momentWidth } from './moments.js';
 import { EPS, expm1Tiny, LOG_FLOOR, type RowTrack, TINY, workingWeight } from './row-passes.js';
 
@@ -107,7 +107,10 @@ export function finalPass(
     clusters !== null && nClusters * mm.nCells * m1 <= cellTableLimit
       ? new Float64Array(nClusters * mm.nCells * m1)
       : null;
-  const sums = clusters === null || byCell !== null ? null : new Float64Array(nClusters * p);
+  // per cluster p + 1 sums (the spare column takes the slots without a column: no test per slot)
+  const P1 = p + 1;
+  const sums = clusters === null || byCell !== null ? null : new Float64Array(nClusters * P1);
+  const cols = sums === null ? null : withSpareColumn(cellCols, p);
   const nCells = mm.nCells;
   for (let k = 0; k < n; k++) {
     const wk = w[k]!;
@@ -182,16 +185,19 @@ export function finalPass(
     }
     if (sums === null) continue;
     // the row's score x·s into its cluster's columns: one term per slot of its cell
-    const o = rowCluster![rows[k]!]! * p;
+    const o = rowCluster![rows[k]!]! * P1;
     const cs = c * S;
     for (let t = 0; t < S; t++) {
-      const col = cellCols[cs + t]!;
-      if (col < 0) continue;
       const f = slotFeature[t]!;
-      sums[o + col]! += f === 0 ? sk : sk * U[k * m + f - 1]!;
+      sums[o + cols![cs + t]!]! += f === 0 ? sk : sk * U[k * m + f - 1]!;
     }
   }
-  const clusterSums = byCell === null ? sums : expandCells(mm, byCell, nClusters);
+  const clusterSums =
+    byCell !== null
+      ? expandCells(mm, byCell, nClusters)
+      : sums === null
+        ? null
+        : withoutSpareColumn(sums, nClusters, p);
   return { s, pearson, clusterSums, clusterSeen };
 }
 
@@ -384,5 +390,12 @@ function expandCells(mm: ModelMatrix, byCell: Float64Array, nClusters: number): 
       }
     }
   }
+  return out;
+}
+
+/** The n × p table of an n × (p + 1) one (its spare last column left out). */
+function withoutSpareColumn(sums: Float64Array, n: number, p: number): Float64Array {
+  const out = new Float64Array(n * p);
+  for (let q = 0; q < n; q++) out.set(sums.subarray(q * (p + 1), q * (p + 1) + p), q * p);
   return out;
 }

@@ -798,3 +798,13 @@ function readOutcome(
   for (let k = 0; k < used; k++) y[k] = col.codes[rows[k]!]! === 1 ? 1 : 0;
   return { y, codes: null, levels: col.levels };
 }
+
+/**
+ * The cells' columns per slot (nCells × slots) with "no column" (−1, a factor's reference level)
+ * made column p, a spare one past the model's: a per-row loop then adds to a column for every
+ * slot without testing it. That test, on cells in a file's order, is as good as random: rows in
+ * random cluster order took twice as long with it (1,000,000 rows, 14 coefficients).
+ */
+export function withSpareColumn(cellCols: Int32Array, p: number): Int32Array {
+  return cellCols.map((col) => (col < 0 ? p : col));
+}

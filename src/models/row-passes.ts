@@ -366,7 +366,7 @@ export function startPass(
   const { cell, U, m } = mm;
   const width = momentWidth(m);
   if (next !== null) next.at = null; // η at `mustart` is stored: no coefficients give it
-  if (link === LOGIT && binary && next !== null) return binaryStart(data, w, moments, next, bound);
+  if (link === LOGIT && binary) return binaryStart(data, w, moments, next, bound);
   // without a track (a fit on cells needs none) the values go to a scratch slot
   const etaNext = next?.eta ?? new Float64Array(1);
   const eNext = next?.e ?? new Float64Array(1);
@@ -421,23 +421,28 @@ export function startPass(
   return dev;
 }
 
+const EMPTY = new Float64Array(0);
+
 /**
  * {@link startPass} for a 0/1 outcome and the logit link. With a = 2w + 1, R's `mustart`
  * (w y + ½)/(w + 1) gives e^η = a for y = 1 and 1/a for y = 0, η = ±log a, the working weight
  * w a/(1 + a)², the residual y − μ = ±1/(1 + a) and the deviance term 2 w atanh(1/(2a + 1)): the
  * three reciprocals from one division (a division costs about as much as the rest of the row).
+ * Without a track (a fit on cells) the rows' η and e^η are not kept.
  */
 function binaryStart(
   data: GlmData,
   w: Float64Array,
   moments: Float64Array,
-  next: RowTrack,
+  next: RowTrack | null,
   bound: PassBound,
 ): number {
   const { mm, y } = data;
   const { cell, U, m } = mm;
   const width = momentWidth(m);
-  const { eta: etaNext, e: eNext } = next;
+  const keep = next !== null;
+  const etaNext = next?.eta ?? EMPTY;
+  const eNext = next?.e ?? EMPTY;
   let dev = 0;
   let radius = 0;
   for (let k = 0; k < cell.length; k++) {
@@ -449,9 +454,11 @@ function binaryStart(
     const q = 1 / (a * b * c);
     const r = q * a * c; // 1/(1 + a)
     const sign = 2 * yk - 1;
-    eNext[k] = yk * a + (1 - yk) * (q * b * c); // a or 1/a
     const eta = sign * Math.log(a);
-    etaNext[k] = eta;
+    if (keep) {
+      eNext[k] = yk * a + (1 - yk) * (q * b * c); // a or 1/a
+      etaNext[k] = eta;
+    }
     // log((w + 1)/(w + ½)) = 2 atanh(t), t = 1/(2a + 1)
     const t = q * a * b;
     const t2 = t * t;
