@@ -9,14 +9,7 @@ import { svyDesign } from '../../src/design/build.js';
 import { glmState, svyGlm } from '../../src/models/glm.js';
 import { glmCellInfluence, glmInfluence } from '../../src/models/influence.js';
 import type { Influence } from '../../src/variance/influence.js';
-
-function rng(seed: number) {
-  let s = seed;
-  return () => {
-    s = (s * 16807) % 2147483647;
-    return s / 2147483647;
-  };
-}
+import { lcg as rng } from '../helpers/random.js';
 
 /** A poll of n rows in 40 clusters: grouped by cluster, or in random cluster order. */
 function poll(n: number, grouped: boolean) {
