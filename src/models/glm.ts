@@ -235,7 +235,9 @@ function checkOutcome(
       { variable: name, family },
     );
   }
-  const { misfit: bad, binary } = scanOutcome(link, y);
+  // an outcome read as all 0 or 1 needs no scan
+  const { misfit: bad, binary } =
+    outcome.binary === true ? { misfit: -1, binary: true } : scanOutcome(link, y);
   if (bad >= 0) {
     const k = bad;
     const row = mm.rows[k]! + 1;

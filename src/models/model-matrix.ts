@@ -102,6 +102,8 @@ export interface Outcome {
   readonly codes: Int32Array | null;
   /** For a categorical outcome: its levels (the used ones for `'ordinal'`). */
   readonly levels: readonly string[] | null;
+  /** For `'glm'`: whether every value of `y` is 0 or 1 (counted as it was read). */
+  readonly binary?: boolean;
 }
 
 /**
@@ -189,10 +191,9 @@ export function modelMatrix(
   const { terms, names, columnTerms, features } = layout(formula, factors, factorIndex);
   const p = names.length;
   const m = features.length;
-  const U = featureValues(data, features, rows);
   const featureMax = new Float64Array(m + 1);
   featureMax[0] = 1;
-  for (let a = 0; a < m; a++) featureMax[a + 1] = largestAbsolute(U, a, m);
+  const U = featureValues(data, features, rows, featureMax.subarray(1));
 
   const slots = (formula.intercept ? 1 : 0) + terms.length;
   const slotFeature = new Int32Array(slots);
@@ -311,53 +312,76 @@ function unknownLevel(col: CategoricalColumn, row: number): EstimationError {
   );
 }
 
-/** The features (products of numeric variables) of some rows, row-major (rows × m). */
+/**
+ * The features (products of numeric variables) of some rows, row-major (rows × m); with
+ * `largest`, each feature's largest |value| to `largest[a]` (found as the values are written).
+ */
 export function featureValues(
   data: SurveyData,
   features: readonly (readonly string[])[],
   rows: Int32Array,
+  largest: Float64Array | null = null,
 ): Float64Array {
   const m = features.length;
   const used = rows.length;
   const U = new Float64Array(used * m);
   features.forEach((vars, a) => {
     const cols = vars.map((v) => (data.columns[v] as NumericColumn).values);
-    gather(U, a, m, cols[0]!, rows);
-    for (const c of cols.slice(1)) multiplyGathered(U, a, m, c, rows);
+    let top = gather(U, a, m, cols[0]!, rows);
+    for (const c of cols.slice(1)) top = multiplyGathered(U, a, m, c, rows);
+    if (largest !== null) largest[a] = top;
   });
   return U;
 }
 
-/** U[k·m + a] = values[rows[k]] for every k. */
+/** U[k·m + a] = values[rows[k]] for every k; returns the largest |value|. */
 function gather(
   U: Float64Array,
   a: number,
   m: number,
   values: Float64Array,
   rows: Int32Array,
-): void {
-  for (let k = 0; k < rows.length; k++) U[k * m + a] = values[rows[k]!]!;
+): number {
+  let top = 0;
+  for (let k = 0; k < rows.length; k++) {
+    const v = values[rows[k]!]!;
+    U[k * m + a] = v;
+    const u = Math.abs(v);
+    if (u > top) top = u;
+  }
+  return top;
 }
 
-/** U[k·m + a] ×= values[rows[k]] for every k. */
+/** U[k·m + a] ×= values[rows[k]] for every k; returns the largest |product|. */
 function multiplyGathered(
   U: Float64Array,
   a: number,
   m: number,
   values: Float64Array,
   rows: Int32Array,
-): void {
-  for (let k = 0; k < rows.length; k++) U[k * m + a]! *= values[rows[k]!]!;
-}
-
-/** The largest |U[k·m + a]| over the rows k. */
-function largestAbsolute(U: Float64Array, a: number, m: number): number {
+): number {
   let top = 0;
-  for (let q = a; q < U.length; q += m) {
-    const u = Math.abs(U[q]!);
+  for (let k = 0; k < rows.length; k++) {
+    const v = U[k * m + a]! * values[rows[k]!]!;
+    U[k * m + a] = v;
+    const u = Math.abs(v);
     if (u > top) top = u;
   }
   return top;
+}
+
+/**
+ * y[k] = values[rows[k]] for every k; returns how many are neither 0 nor 1, counted without a
+ * branch on them (a 0/1 outcome in a file's order would mispredict half the rows).
+ */
+function gatherOutcome(y: Float64Array, values: Float64Array, rows: Int32Array): number {
+  let other = 0;
+  for (let k = 0; k < rows.length; k++) {
+    const v = values[rows[k]!]!;
+    y[k] = v;
+    other += v * (v - 1) === 0 ? 0 : 1;
+  }
+  return other;
 }
 
 /**
@@ -556,9 +580,11 @@ function rawCells(
   if (space <= 1 << 22) {
     const table = new Int32Array(space).fill(-1);
     const radix = columns.map((c) => c.levels.length);
-    // the mixed-radix key of each row, a column at a time (one typed array per loop), then
-    // each key replaced by its cell
-    for (const col of columns) addDigit(cell, col.levels.length, col.codes, rows);
+    // the mixed-radix key of each row, two columns at a time (one pass per column: 1 more pass
+    // over the rows' keys and indices for every second column), then each key replaced by its cell
+    let f = 0;
+    for (; f + 1 < F; f += 2) addTwoDigits(cell, columns[f]!, columns[f + 1]!, rows);
+    if (f < F) addDigit(cell, columns[f]!.levels.length, columns[f]!.codes, rows);
     const keys: number[] = [];
     numberKeys(cell, table, keys);
     const cellCodes = new Int32Array(keys.length * F);
@@ -628,6 +654,23 @@ function copyDomain(domain: Uint8Array, present: Uint8Array): void {
 /** key[k] = key[k] · radix + codes[rows[k]] for every k. */
 function addDigit(key: Int32Array, radix: number, codes: Int32Array, rows: Int32Array): void {
   for (let k = 0; k < rows.length; k++) key[k] = key[k]! * radix + codes[rows[k]!]!;
+}
+
+/** {@link addDigit} of column a, then of column b, in one pass. */
+function addTwoDigits(
+  key: Int32Array,
+  a: CategoricalColumn,
+  b: CategoricalColumn,
+  rows: Int32Array,
+): void {
+  const ra = a.levels.length;
+  const rb = b.levels.length;
+  const ca = a.codes;
+  const cb = b.codes;
+  for (let k = 0; k < rows.length; k++) {
+    const i = rows[k]!;
+    key[k] = (key[k]! * ra + ca[i]!) * rb + cb[i]!;
+  }
 }
 
 /**
@@ -768,8 +811,8 @@ function readOutcome(
         { variable: col.name, value: success },
       );
     }
-    gather(y, 0, 1, col.values, rows);
-    return { y, codes: null, levels: null };
+    const other = gatherOutcome(y, col.values, rows);
+    return { y, codes: null, levels: null, binary: other === 0 };
   }
   if (success !== undefined) {
     const wanted = typeof success === 'string' ? [success] : [...success];
@@ -796,7 +839,7 @@ function readOutcome(
     );
   }
   for (let k = 0; k < used; k++) y[k] = col.codes[rows[k]!]! === 1 ? 1 : 0;
-  return { y, codes: null, levels: col.levels };
+  return { y, codes: null, levels: col.levels, binary: true };
 }
 
 /**
