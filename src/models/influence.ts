@@ -150,7 +150,8 @@ export function scoreInfluence(
 
 // The loops below are functions of their own, taking every array as an argument: inside
 // `sumByCluster` they read the arrays from the closure (and, with a nested flush function, the
-// table too), which V8 reloads and checks at every row: 3 times as long on 1,000,000 rows.
+// table too), which V8 reloads and checks at every row (1,000,000 rows in random cluster order,
+// the old loop with its test per slot: 50-67 ms there, 36-48 ms as a function of its own).
 
 /**
  * Rows in no particular order: each row adds its score x·s straight to its cluster's columns in
