@@ -197,25 +197,16 @@ export function svyGlm(design: SurveyDesign, formula: string, opts: GlmOptions =
 }
 
 /**
- * The first outcome value the family cannot take (its index, or -1), and whether every value is
- * 0 or 1: a count of the values other than 0 and 1 without a branch on them (a 0/1 outcome in
- * any order would mispredict half the rows), then, only if there are some, a search.
+ * The first outcome value the family cannot take (its index, or -1), for an outcome that is not
+ * all 0 or 1 (`readOutcome` counted those as it read them, without a branch on each value).
  */
-function scanOutcome(link: number, y: Float64Array): { misfit: number; binary: boolean } {
-  let other = 0;
-  for (let k = 0; k < y.length; k++) {
-    const v = y[k]!;
-    other += v * (v - 1) === 0 ? 0 : 1; // 0 for v = 0 or 1 only (NaN: 1)
-  }
-  if (other === 0) return { misfit: -1, binary: true };
-  let binary = true;
+function misfitOf(link: number, y: Float64Array): number {
   for (let k = 0; k < y.length; k++) {
     const v = y[k]!;
     if (v === 0 || v === 1) continue;
-    binary = false;
-    if (link !== IDENTITY && !outcomeFits(link, v)) return { misfit: k, binary };
+    if (link !== IDENTITY && !outcomeFits(link, v)) return k;
   }
-  return { misfit: -1, binary };
+  return -1;
 }
 
 /** The outcome as numbers the family accepts, and whether they are all 0 or 1 (logit only). */
@@ -235,9 +226,9 @@ function checkOutcome(
       { variable: name, family },
     );
   }
-  // an outcome read as all 0 or 1 needs no scan
-  const { misfit: bad, binary } =
-    outcome.binary === true ? { misfit: -1, binary: true } : scanOutcome(link, y);
+  // an outcome read as all 0 or 1 needs no search
+  const binary = outcome.binary === true;
+  const bad = binary ? -1 : misfitOf(link, y);
   if (bad >= 0) {
     const k = bad;
     const row = mm.rows[k]! + 1;

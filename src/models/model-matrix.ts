@@ -102,7 +102,7 @@ export interface Outcome {
   readonly codes: Int32Array | null;
   /** For a categorical outcome: its levels (the used ones for `'ordinal'`). */
   readonly levels: readonly string[] | null;
-  /** For `'glm'`: whether every value of `y` is 0 or 1 (counted as it was read). */
+  /** For `'glm'`: whether every value of `y` is 0 or 1 (counted as it was read); else absent. */
   readonly binary?: boolean;
 }
 
@@ -829,7 +829,7 @@ function readOutcome(
       one[c] = 1;
     }
     for (let k = 0; k < used; k++) y[k] = one[col.codes[rows[k]!]!]!;
-    return { y, codes: null, levels: col.levels };
+    return { y, codes: null, levels: col.levels, binary: true };
   }
   if (col.levels.length !== 2) {
     throw new EstimationError(
