@@ -181,6 +181,7 @@ export type { LimitName } from './limits.js';
 export { DEFAULT_LIMITS } from './limits.js';
 export type { FamilyName, LinkName } from './models/family.js';
 export { svyGlm } from './models/glm.js';
+export { setHelperThread } from './models/helper-switch.js';
 export type { OlrOptions } from './models/olr.js';
 export { svyOlr } from './models/olr.js';
 export type { PredictOptions } from './models/predict.js';

@@ -53,6 +53,8 @@ export interface FinalPassOptions {
   readonly keepScores?: boolean;
   /** The largest per-cluster-and-cell table (entries) the clusters' sums may use. */
   readonly cellTableLimit?: number;
+  /** With `keepScores`: the array (one slot per row) the scores are written to; default a new one. */
+  readonly scoresInto?: Float64Array;
 }
 
 /**
@@ -70,14 +72,14 @@ export function finalPass(
   moments: Float64Array,
   used: RowTrack,
   clusters: FitClusters | null,
-  { keepScores = true, cellTableLimit = CELL_TABLE_LIMIT }: FinalPassOptions = {},
+  { keepScores = true, cellTableLimit = CELL_TABLE_LIMIT, scoresInto }: FinalPassOptions = {},
 ): FinalPassResult {
   const { mm, y, link } = data;
   const { cell, U, m, p, rows, slots: S, cellCols, slotFeature } = mm;
   const width = momentWidth(m);
   const n = w.length;
   // without keepScores (the clusters' sums are all the variance needs) no per-row array
-  const s = new Float64Array(keepScores ? n : 0);
+  const s = keepScores ? (scoresInto ?? new Float64Array(n)) : new Float64Array(0);
   const pearson = { sw: 0, swr: 0, swr2: 0, nonzero: 0 };
   const nClusters = clusters?.nClusters ?? 0;
   const rowCluster = clusters?.rowCluster ?? null;

@@ -45,6 +45,7 @@ import {
 } from './model-matrix.js';
 import { replicateFits } from './replicate-fits.js';
 import { checkDivergence } from './separation.js';
+import { rowFloat64 } from './shared-rows.js';
 import { coefficientRows, fitDf } from './summary.js';
 import type { GlmFit, GlmOptions } from './types.js';
 
@@ -258,7 +259,7 @@ function priorWeights(
   const sum = domain === null ? sumAll(w) : sumDomain(w, domain);
   const count = domain === null ? w.length : countOnes(domain);
   const mean = sum / (design.type === 'linearization' && isCalibrated(design) ? w.length : count);
-  const prior = new Float64Array(mm.rows.length);
+  const prior = rowFloat64(mm.rows.length);
   const lost = divideRows(w, mm.rows, mean, prior);
   return { prior, mean, domain: { sum, count }, lost };
 }

@@ -13,7 +13,7 @@
 import { type CellFactors, type CellSums, cellPass, cellSums } from './cell-passes.js';
 import { deviationInterval, provenConverged } from './converged.js';
 import { addPearson, type PearsonSums } from './dispersion.js';
-import { type FitClusters, finalPass } from './final-pass.js';
+import type { FinalPassResult, FitClusters } from './final-pass.js';
 import {
   aliasedColumns,
   type Cholesky,
@@ -26,15 +26,19 @@ import { assemble, coefficientsByCell, momentWidth } from './moments.js';
 import {
   type PassBound,
   type RowTrack,
-  rowPass,
   rowTrack,
   type SharedStart,
   sharedStart,
-  startFromShared,
-  startPass,
   startWorkingWeight,
   trackDeviance,
 } from './row-passes.js';
+import { rowFloat64, sharedCopy } from './shared-rows.js';
+import {
+  finalPassSplit,
+  rowPassSplit,
+  startFromSharedSplit,
+  startPassSplit,
+} from './split-passes.js';
 
 /** R's `glm.control()` defaults. */
 export const MAX_ITERATIONS = 25;
@@ -161,10 +165,13 @@ export type IrlsFailure =
  * caller to turn into a typed error.
  */
 export function irls(
-  data: GlmData,
-  w: Float64Array,
+  given: GlmData,
+  givenW: Float64Array,
   opts: IrlsOptions = {},
 ): IrlsResult | { readonly failure: IrlsFailure } {
+  // a large model's rows where a helper thread can read them (see split-passes.ts)
+  const data = given.mm.m === 0 && opts.sums !== undefined ? given : sharedData(given);
+  const w = sharedCopy(givenW);
   const { mm } = data;
   const p = mm.p;
   const start = opts.start ?? null;
@@ -196,7 +203,7 @@ export function irls(
   let devRadius = 0;
   if (start === null) {
     const track = tracks?.[0] ?? null;
-    devOld = startPass(data, w, moments, track, bound);
+    devOld = startPassSplit(data, w, moments, track, bound);
     devRadius = bound.radius;
     prevTrack = track;
     t = 1;
@@ -205,7 +212,7 @@ export function irls(
     prevCells = cellF![0]!;
   } else {
     const shared = opts.shared ?? sharedStart(data, coefficientsByCell(mm, start));
-    devOld = startFromShared(data, shared, w, moments);
+    devOld = startFromSharedSplit(data, shared, w, moments);
     prevTrack = shared.track;
   }
   // what the last solve's working weights came from (for the scores)
@@ -220,12 +227,12 @@ export function irls(
   // the last pass fused with the scores (see IrlsOptions.fuseLastPass)
   const fuse = opts.scores === true && opts.fuseLastPass !== false && sums === null;
   const proveConvergence = (opts.betaOnly === true || fuse) && sums === null;
-  let fused: ReturnType<typeof finalPass> | null = null;
+  let fused: FinalPassResult | null = null;
   let dev = devOld;
   const runPass = (b: Float64Array, into: Float64Array, deviance = true): number => {
     const B = coefficientsByCell(mm, b);
     if (sums !== null) return cellPass(data, sums, B, into, cellF![slot]!);
-    return rowPass(data, w, B, into, prevTrack!, tracks![t]!, devOld, bound, deviance);
+    return rowPassSplit(data, w, B, into, prevTrack!, tracks![t]!, devOld, bound, deviance);
   };
   for (let iter = 1; iter <= MAX_ITERATIONS; iter++) {
     iterations = iter;
@@ -250,9 +257,11 @@ export function irls(
       if (fuse) {
         next.fill(0);
         const B = coefficientsByCell(mm, beta);
-        const clusters = opts.clusters ?? null;
+        const clusters = sharedClusters(opts.clusters ?? null);
         const keepScores = clusters === null || opts.keepScores !== false;
-        fused = finalPass(data, w, B, next, prevTrack!, clusters, { keepScores });
+        fused = finalPassSplit(data, w, B, next, prevTrack!, clusters, keepScores, () =>
+          rowFloat64(n),
+        );
         [moments, next] = [next, moments];
       } else lastPassSkipped = true;
       break;
@@ -315,7 +324,9 @@ export function irls(
       // the last pass ran for R's test: the scores from the same rows, in a pass of their own
       const B = coefficientsByCell(mm, beta);
       const scratch = new Float64Array(moments.length);
-      const { s, pearson } = finalPass(data, w, B, scratch, usedTrack!, null);
+      const { s, pearson } = finalPassSplit(data, w, B, scratch, usedTrack!, null, true, () =>
+        rowFloat64(n),
+      );
       scores = { s, pearson };
     } else if (usedCells === null) scores = cellScores(data, w, null, prevCells!);
   }
@@ -396,4 +407,30 @@ export function probeStep(data: GlmData, fit: IrlsResult): Float64Array | null {
   const b = choleskySolve(f.factor, xwz);
   for (let j = 0; j < b.length; j++) b[j] = b[j]! - fit.beta[j]!;
   return b;
+}
+
+/** The fit's row arrays where a helper thread can read them (the same arrays when they are). */
+export function sharedData(data: GlmData): GlmData {
+  const { mm, y } = data;
+  const cell = sharedCopy(mm.cell);
+  const U = sharedCopy(mm.U);
+  const rows = sharedCopy(mm.rows);
+  const ys = sharedCopy(y);
+  if (cell === mm.cell && U === mm.U && rows === mm.rows && ys === y) return data;
+  return { ...data, mm: { ...mm, cell, U, rows }, y: ys };
+}
+
+/** A design's cluster maps as a helper thread reads them (a design's arrays do not change). */
+const sharedMaps = new WeakMap<Int32Array, Int32Array>();
+
+/** The clusters' row map where a helper thread can read it. */
+function sharedClusters(clusters: FitClusters | null): FitClusters | null {
+  if (clusters === null) return null;
+  const map = clusters.rowCluster;
+  let rowCluster = sharedMaps.get(map);
+  if (rowCluster === undefined) {
+    rowCluster = sharedCopy(map);
+    sharedMaps.set(map, rowCluster);
+  }
+  return rowCluster === map ? clusters : { rowCluster, nClusters: clusters.nClusters };
 }

@@ -17,6 +17,7 @@ import type { CategoricalColumn, NumericColumn, SurveyData } from '../data/types
 import type { SurveyDesign } from '../design/types.js';
 import { EstimationError } from '../errors.js';
 import type { Formula } from './formula.js';
+import { rowFloat64, rowInt32 } from './shared-rows.js';
 
 /** A factor of the model: a categorical variable with the levels its rows use. */
 export interface ModelFactor {
@@ -158,7 +159,7 @@ export function modelMatrix(
       if (rowsInfinite.length > 0) infinite.set(col, rowsInfinite);
     } else if (hasMissing(col)) clearMissingCodes(col.codes, present);
   }
-  const buffer = new Int32Array(n);
+  const buffer = rowInt32(n);
   const used = presentRows(present, buffer);
   const nMissing = inDomain - used;
   if (used === 0) {
@@ -274,7 +275,7 @@ export function factorCells(
 ): { cell: Int32Array; nCells: number; cellCodes: Int32Array } {
   const F = factors.length;
   const used = rows.length;
-  const cell = new Int32Array(used);
+  const cell = rowInt32(used);
   const columns = factors.map((f) => data.columns[f.name] as CategoricalColumn);
   let nCells = 1;
   const mapped = new Int32Array(used);
@@ -324,7 +325,7 @@ export function featureValues(
 ): Float64Array {
   const m = features.length;
   const used = rows.length;
-  const U = new Float64Array(used * m);
+  const U = rowFloat64(used * m);
   features.forEach((vars, a) => {
     const cols = vars.map((v) => (data.columns[v] as NumericColumn).values);
     let top = gather(U, a, m, cols[0]!, rows);
@@ -573,7 +574,7 @@ function rawCells(
 ): { cell: Int32Array; nCells: number; cellCodes: Int32Array } {
   const F = columns.length;
   const used = rows.length;
-  const cell = new Int32Array(used);
+  const cell = rowInt32(used);
   let space = 1;
   for (const c of columns) space *= c.levels.length;
   if (F === 0) return { cell, nCells: 1, cellCodes: new Int32Array(0) };
@@ -802,7 +803,7 @@ function readOutcome(
     for (let k = 0; k < used; k++) codes[k] = f.codeMap[col.codes[rows[k]!]!]!;
     return { y: null, codes, levels: f.levels };
   }
-  const y = new Float64Array(used);
+  const y = rowFloat64(used);
   if (col.kind === 'numeric') {
     if (success !== undefined) {
       throw new EstimationError(

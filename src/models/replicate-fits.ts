@@ -5,9 +5,10 @@
 import type { ReplicateDesign } from '../design/replicate-types.js';
 import { replicateCellSums } from '../estimate/replicate-groups.js';
 import { outcomeTerm } from './cell-passes.js';
-import { type GlmData, irls } from './irls.js';
+import { type GlmData, irls, sharedData } from './irls.js';
 import { coefficientsByCell } from './moments.js';
 import { type RowTrack, rowTrack, sharedStart } from './row-passes.js';
+import { rowFloat64 } from './shared-rows.js';
 
 /**
  * The coefficients refitted with each replicate's weights (R: `glm.fit` with weights w/Σw,
@@ -55,10 +56,12 @@ export function replicateFits(
       return betaOf(irls(data, new Float64Array(0), { start, sums: { sw, swy, swh } }));
     });
   }
-  // every refit starts at the same coefficients: the rows there are worked out once
-  const shared = sharedStart(data, coefficientsByCell(mm, start));
+  // every refit starts at the same coefficients: the rows there are worked out once (a large
+  // model's rows where the passes' helper thread reads them, once for all the refits)
+  const rowsData = sharedData(data);
+  const shared = sharedStart(rowsData, coefficientsByCell(mm, start));
   const tracks: [RowTrack, RowTrack] = [rowTrack(rows.length), rowTrack(rows.length)];
-  const w = new Float64Array(rows.length);
+  const w = rowFloat64(rows.length);
   return design.replicates.map((wr) => {
     let sum = 0;
     for (let k = 0; k < rows.length; k++) {
@@ -67,6 +70,6 @@ export function replicateFits(
       sum += v;
     }
     for (let k = 0; k < w.length; k++) w[k] = w[k]! / sum;
-    return betaOf(irls(data, w, { start, shared, tracks, betaOnly: true }));
+    return betaOf(irls(rowsData, w, { start, shared, tracks, betaOnly: true }));
   });
 }

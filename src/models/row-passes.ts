@@ -22,6 +22,7 @@ import { tableExp } from './exp.js';
 import { devianceResidual, LOG, LOGIT, linkInverse, muEta, varianceOf } from './family.js';
 import type { GlmData } from './irls.js';
 import { accumulate, etaOf, momentWidth } from './moments.js';
+import { rowFloat64 } from './shared-rows.js';
 
 export const EPS = Number.EPSILON;
 export const INVEPS = 1 / EPS;
@@ -43,7 +44,7 @@ export interface RowTrack {
 
 /** A new track for n rows; `withEta` for one that will hold rows at R's `mustart`. */
 export function rowTrack(n: number, withEta = false): RowTrack {
-  return { eta: new Float64Array(withEta ? n : 0), e: new Float64Array(n), at: null };
+  return { eta: withEta ? rowFloat64(n) : new Float64Array(0), e: rowFloat64(n), at: null };
 }
 
 /** Row k's η on a track. */
@@ -520,9 +521,9 @@ export function sharedStart(data: GlmData, B: Float64Array): SharedStart {
   const n = cell.length;
   const track = rowTrack(n);
   track.at = B;
-  const unitW = new Float64Array(n);
-  const z = new Float64Array(n);
-  const unitDev = new Float64Array(n);
+  const unitW = rowFloat64(n);
+  const z = rowFloat64(n);
+  const unitDev = rowFloat64(n);
   for (let k = 0; k < n; k++) {
     const eta = etaOf(B, cell[k]!, U, k, m);
     const yk = y[k]!;

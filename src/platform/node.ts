@@ -15,7 +15,9 @@ interface Builtins {
   'node:fs': typeof import('node:fs');
   'node:fs/promises': typeof import('node:fs/promises');
   'node:module': typeof import('node:module');
+  'node:os': typeof import('node:os');
   'node:path': typeof import('node:path');
+  'node:worker_threads': typeof import('node:worker_threads');
 }
 
 type GetBuiltin = <K extends keyof Builtins>(id: K) => Builtins[K];

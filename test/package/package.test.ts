@@ -154,6 +154,10 @@ describe('a TypeScript consumer of the installed package', () => {
     expect(run('node', ['node-api.mjs'], project).trim()).toBe('644.17 23.542 24 PNG');
   }, 60_000);
 
+  it('fits a large model on two threads, the helper loaded from the package', () => {
+    expect(run('node', ['helper-thread.mjs'], project).trim()).toBe('true true true');
+  }, 60_000);
+
   it('loads from CommonJS with import()', () => {
     expect(run('node', ['commonjs.cjs'], project).trim()).toBe('function function');
   });
