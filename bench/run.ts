@@ -11,11 +11,11 @@
  * every size). `--only` times some operations (ids of bench/operations.ts); `--replicates` runs the
  * replicate-weight operations above 2,000,000 rows too. Prints the tables (times in both orders,
  * targets, memory, scaling) and writes out/bench.json. The targets are those of the performance
- * issues, for 1,000,000 rows, in both orders. Against R the times compared are wall times (what a
- * user waits: a large model's fit runs on two threads, and R's `fread` may use several); against
- * the bare loops, CPU times of the process (all its threads: the work done). Both are printed and
- * kept in out/bench.json. Run it as the machine's only job: the wall time also counts any time
- * spent waiting for a core.
+ * issues, for 1,000,000 rows, in both orders. Times and ratios are wall times (what a user waits:
+ * a large model's fit runs on two threads, and R's `fread` may use several); the CPU time of the
+ * process (all its threads) is printed beside them, with R / surveykit in CPU too, and kept in
+ * out/bench.json. Run it as the machine's only job: the wall time also counts any time spent
+ * waiting for a core.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -148,16 +148,17 @@ try {
 
 // ---- Rows, targets -----------------------------------------------------------------------------
 interface Side {
-  /** Median CPU ms, and wall ms. */
+  /** Median wall ms, and median CPU ms of the process (all its threads). */
   ms: number;
-  wallMs: number;
+  cpuMs: number;
+  /** The bare loop's median wall ms and CPU ms. */
   bareMs: number | null;
-  bareWallMs: number | null;
-  /** ms / bare ms (CPU). */
+  bareCpuMs: number | null;
+  /** ms / bare ms (wall). */
   ratio: number | null;
-  /** R's CPU ms and wall ms. */
+  /** R's wall ms and CPU ms. */
   rMs: number | null;
-  rWallMs: number | null;
+  rCpuMs: number | null;
   /** R ms / surveykit ms (wall). */
   rRatio: number | null;
   /** R ms / surveykit ms (CPU of the process, all its threads). */
@@ -191,17 +192,17 @@ for (const { size, r } of results) {
       if (!op) continue;
       const rOp = r[order]?.operations[def.id] ?? null;
       orders[order] = {
-        ms: op.cpuMs,
-        wallMs: op.ms,
-        bareMs: op.bareCpuMs,
-        bareWallMs: op.bareMs,
-        ratio: op.bareCpuMs ? op.cpuMs / op.bareCpuMs : null,
-        rMs: rOp?.cpuMs ?? null,
-        rWallMs: rOp?.ms ?? null,
+        ms: op.ms,
+        cpuMs: op.cpuMs,
+        bareMs: op.bareMs,
+        bareCpuMs: op.bareCpuMs,
+        ratio: op.bareMs ? op.ms / op.bareMs : null,
+        rMs: rOp?.ms ?? null,
+        rCpuMs: rOp?.cpuMs ?? null,
         rRatio: rOp ? rOp.ms / op.ms : null,
         rCpuRatio: rOp ? rOp.cpuMs / op.cpuMs : null,
         rNote: rOp?.note ?? null,
-        nsPerRow: (op.cpuMs * 1e6) / size.n,
+        nsPerRow: (op.ms * 1e6) / size.n,
         check: op.check ?? null,
         rCheck: rOp?.check ?? null,
         sameAsR:
@@ -265,11 +266,11 @@ const timesTable = formatTable(
     'shuf/sort',
     'bare ms',
     'x bare',
-    'wall ms',
-    'R wall ms',
-    'R/sk wall',
+    'R ms',
+    'R/sk',
     'R/sk CPU',
     'same',
+    'CPU ms',
     'met (1M: both orders)',
   ],
   rows.map((r) => {
@@ -284,11 +285,11 @@ const timesTable = formatTable(
       times(r.orderRatio),
       ORDERS.map((o) => fmt(side(r, o)?.bareMs)).join(' / '),
       ORDERS.map((o) => times(side(r, o)?.ratio)).join(' / '),
-      ORDERS.map((o) => fmt(side(r, o)?.wallMs)).join(' / '),
-      s?.rWallMs == null ? '-' : `${fmt(s.rWallMs, 0)}${s.rNote ? '*' : ''}`,
+      s?.rMs == null ? '-' : `${fmt(s.rMs, 0)}${s.rNote ? '*' : ''}`,
       rBoth.length === 0 ? '-' : `${Math.min(...rBoth).toFixed(1)}x`,
       rCpu.length === 0 ? '-' : `${Math.min(...rCpu).toFixed(1)}x`,
       sameCell(r),
+      ORDERS.map((o) => fmt(side(r, o)?.cpuMs)).join(' / '),
       r.met === null ? '' : r.met ? 'met' : `MISSED: ${r.missed.join(', ')}`,
     ];
   }),
@@ -399,7 +400,7 @@ console.log(
     `; 1-minute load average before-after each size ${results.map((x) => x.load.map((l) => l.toFixed(1)).join('-')).join(', ')}`,
 );
 console.log(
-  `\nTimes (sorted ms, shuffled ms, bare ms: median CPU ms of the process, all its threads; shuf/sort = shuffled / sorted, CPU; bare, x bare and wall ms = sorted / shuffled; x bare CPU against CPU; R wall ms on the shuffled file; R/sk = the lower R / surveykit of the two orders, wall against wall (the targets) and CPU against CPU)\n${timesTable}`,
+  `\nTimes (median wall ms; shuf/sort = shuffled / sorted; bare, x bare and CPU ms = sorted / shuffled; R ms on the shuffled file; R/sk = the lower R / surveykit of the two orders; every ratio and target wall against wall, R/sk CPU = CPU against CPU; CPU ms = the process's, all its threads)\n${timesTable}`,
 );
 if (rows.some((r) => ORDERS.some((o) => side(r, o)?.rNote)))
   console.log('* R timed once (over 60 s)');
