@@ -45,7 +45,7 @@ import {
 } from './model-matrix.js';
 import { replicateFits } from './replicate-fits.js';
 import { checkDivergence } from './separation.js';
-import { rowFloat64 } from './shared-rows.js';
+import { isShared, POOLED_ROWS, rowFloat64 } from './shared-rows.js';
 import { coefficientRows, fitDf } from './summary.js';
 import type { GlmFit, GlmOptions } from './types.js';
 
@@ -54,6 +54,10 @@ export interface GlmState {
   readonly design: SurveyDesign;
   readonly options: GlmOptions;
   readonly family: FamilyName;
+  /**
+   * The model's layout and rows; for a large model whose per-row arrays (`mm.cell`, `mm.U`, `y`)
+   * lived in the helper thread's pool (shared-rows.ts), those are empty.
+   */
   readonly data: GlmData;
   readonly beta: Float64Array;
   /** p × p covariance, row-major. */
@@ -61,6 +65,9 @@ export interface GlmState {
 }
 
 const states = new WeakMap<GlmFit, GlmState>();
+
+const NO_INTS = new Int32Array(0);
+const NO_FLOATS = new Float64Array(0);
 
 /** The state behind a fit made by {@link svyGlm}, or `undefined` for any other object. */
 export function glmState(fit: GlmFit): GlmState | undefined {
@@ -124,7 +131,8 @@ export function svyGlm(design: SurveyDesign, formula: string, opts: GlmOptions =
   const family = choice('family', opts.family, FAMILIES, 'gaussian');
   const level = confidenceLevel(opts);
   const parsed = parseFormula(formula);
-  const { matrix: full, outcome } = modelMatrix(design, parsed, 'glm', opts.success);
+  // the fit's row arrays in the helper thread's pool (the fit keeps none of them: see below)
+  const { matrix: full, outcome } = modelMatrix(design, parsed, 'glm', opts.success, POOLED_ROWS);
   const linkName = linkOf(family);
   const link = linkCode(linkName);
   const { y, binary } = checkOutcome(outcome, full, link, family, design);
@@ -193,7 +201,19 @@ export function svyGlm(design: SurveyDesign, formula: string, opts: GlmOptions =
     iterations: fit.iterations,
     warnings,
   };
-  states.set(result, { design, options: { ...opts, family }, family, data, beta: fit.beta, V });
+  // a large fit keeps its model's layout and rows, not its per-row arrays in the pool (the next
+  // large fit reuses them): predictions and margins work from the design's columns
+  const kept: GlmData = isShared(mm.cell)
+    ? { ...data, mm: { ...mm, cell: NO_INTS, U: NO_FLOATS }, y: NO_FLOATS }
+    : data;
+  states.set(result, {
+    design,
+    options: { ...opts, family },
+    family,
+    data: kept,
+    beta: fit.beta,
+    V,
+  });
   return result;
 }
 
@@ -259,7 +279,7 @@ function priorWeights(
   const sum = domain === null ? sumAll(w) : sumDomain(w, domain);
   const count = domain === null ? w.length : countOnes(domain);
   const mean = sum / (design.type === 'linearization' && isCalibrated(design) ? w.length : count);
-  const prior = rowFloat64(mm.rows.length);
+  const prior = rowFloat64('weights', mm.rows.length);
   const lost = divideRows(w, mm.rows, mean, prior);
   return { prior, mean, domain: { sum, count }, lost };
 }

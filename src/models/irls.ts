@@ -32,7 +32,7 @@ import {
   startWorkingWeight,
   trackDeviance,
 } from './row-passes.js';
-import { rowFloat64, sharedCopy } from './shared-rows.js';
+import { pooledCopy, rowFloat64 } from './shared-rows.js';
 import {
   finalPassSplit,
   rowPassSplit,
@@ -171,7 +171,7 @@ export function irls(
 ): IrlsResult | { readonly failure: IrlsFailure } {
   // a large model's rows where a helper thread can read them (see split-passes.ts)
   const data = given.mm.m === 0 && opts.sums !== undefined ? given : sharedData(given);
-  const w = sharedCopy(givenW);
+  const w = pooledCopy('weights', givenW);
   const { mm } = data;
   const p = mm.p;
   const start = opts.start ?? null;
@@ -185,7 +185,7 @@ export function irls(
   // passes: the cells' factors, the next pass's in cellF[slot].
   const tracks: RowTrack[] | null = byCells
     ? null
-    : (opts.tracks ?? [rowTrack(n, start === null), rowTrack(n)]);
+    : (opts.tracks ?? [rowTrack(n, start === null, ['track0', 'track0eta']), rowTrack(n)]);
   const cellF: CellFactors[] | null = byCells
     ? [0, 1].map(() => ({
         factor: new Float64Array(mm.nCells),
@@ -257,10 +257,10 @@ export function irls(
       if (fuse) {
         next.fill(0);
         const B = coefficientsByCell(mm, beta);
-        const clusters = sharedClusters(opts.clusters ?? null);
+        const clusters = sharedClusters(opts.clusters ?? null, n);
         const keepScores = clusters === null || opts.keepScores !== false;
         fused = finalPassSplit(data, w, B, next, prevTrack!, clusters, keepScores, () =>
-          rowFloat64(n),
+          rowFloat64('scores', n),
         );
         [moments, next] = [next, moments];
       } else lastPassSkipped = true;
@@ -325,7 +325,7 @@ export function irls(
       const B = coefficientsByCell(mm, beta);
       const scratch = new Float64Array(moments.length);
       const { s, pearson } = finalPassSplit(data, w, B, scratch, usedTrack!, null, true, () =>
-        rowFloat64(n),
+        rowFloat64('scores', n),
       );
       scores = { s, pearson };
     } else if (usedCells === null) scores = cellScores(data, w, null, prevCells!);
@@ -412,25 +412,20 @@ export function probeStep(data: GlmData, fit: IrlsResult): Float64Array | null {
 /** The fit's row arrays where a helper thread can read them (the same arrays when they are). */
 export function sharedData(data: GlmData): GlmData {
   const { mm, y } = data;
-  const cell = sharedCopy(mm.cell);
-  const U = sharedCopy(mm.U);
-  const rows = sharedCopy(mm.rows);
-  const ys = sharedCopy(y);
+  const n = y.length;
+  const cell = pooledCopy('cell', mm.cell);
+  const U = pooledCopy('values', mm.U, n);
+  const rows = pooledCopy('rows', mm.rows);
+  const ys = pooledCopy('outcome', y);
   if (cell === mm.cell && U === mm.U && rows === mm.rows && ys === y) return data;
   return { ...data, mm: { ...mm, cell, U, rows }, y: ys };
 }
 
-/** A design's cluster maps as a helper thread reads them (a design's arrays do not change). */
-const sharedMaps = new WeakMap<Int32Array, Int32Array>();
-
-/** The clusters' row map where a helper thread can read it. */
-function sharedClusters(clusters: FitClusters | null): FitClusters | null {
+/** The clusters' row map where a helper thread can read it (a copy made at each fit). */
+function sharedClusters(clusters: FitClusters | null, rowCount: number): FitClusters | null {
   if (clusters === null) return null;
-  const map = clusters.rowCluster;
-  let rowCluster = sharedMaps.get(map);
-  if (rowCluster === undefined) {
-    rowCluster = sharedCopy(map);
-    sharedMaps.set(map, rowCluster);
-  }
-  return rowCluster === map ? clusters : { rowCluster, nClusters: clusters.nClusters };
+  const rowCluster = pooledCopy('clusters', clusters.rowCluster, rowCount);
+  return rowCluster === clusters.rowCluster
+    ? clusters
+    : { rowCluster, nClusters: clusters.nClusters };
 }

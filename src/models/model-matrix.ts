@@ -17,7 +17,7 @@ import type { CategoricalColumn, NumericColumn, SurveyData } from '../data/types
 import type { SurveyDesign } from '../design/types.js';
 import { EstimationError } from '../errors.js';
 import type { Formula } from './formula.js';
-import { rowFloat64, rowInt32 } from './shared-rows.js';
+import { NEW_ROWS, type RowArrays } from './shared-rows.js';
 
 /** A factor of the model: a categorical variable with the levels its rows use. */
 export interface ModelFactor {
@@ -118,6 +118,7 @@ export function modelMatrix(
   formula: Formula,
   outcomeKind: OutcomeKind,
   success?: string | readonly string[],
+  arrays: RowArrays = NEW_ROWS,
 ): { matrix: ModelMatrix; outcome: Outcome } {
   const data = design.data;
   const n = data.nrow;
@@ -159,7 +160,7 @@ export function modelMatrix(
       if (rowsInfinite.length > 0) infinite.set(col, rowsInfinite);
     } else if (hasMissing(col)) clearMissingCodes(col.codes, present);
   }
-  const buffer = rowInt32(n);
+  const buffer = new Int32Array(n);
   const used = presentRows(present, buffer);
   const nMissing = inDomain - used;
   if (used === 0) {
@@ -174,12 +175,12 @@ export function modelMatrix(
   const rows = buffer.subarray(0, used);
   for (const [col, at] of infinite) checkFinite(col, at, present);
 
-  const outcome = readOutcome(responseColumn, rows, outcomeKind, formula, success);
+  const outcome = readOutcome(responseColumn, rows, outcomeKind, formula, success, arrays);
 
   // Cells (the combinations of the factors' codes), and from them the levels the rows use.
   const factorColumns = rhs.filter((c): c is CategoricalColumn => c.kind === 'categorical');
   const F = factorColumns.length;
-  const { cell, nCells, cellCodes } = rawCells(factorColumns, rows);
+  const { cell, nCells, cellCodes } = rawCells(factorColumns, rows, arrays);
   const factorIndex = new Map<string, number>();
   const factors: ModelFactor[] = factorColumns.map((col, f) => {
     factorIndex.set(col.name, f);
@@ -194,7 +195,7 @@ export function modelMatrix(
   const m = features.length;
   const featureMax = new Float64Array(m + 1);
   featureMax[0] = 1;
-  const U = featureValues(data, features, rows, featureMax.subarray(1));
+  const U = featureValues(data, features, rows, featureMax.subarray(1), arrays);
 
   const slots = (formula.intercept ? 1 : 0) + terms.length;
   const slotFeature = new Int32Array(slots);
@@ -275,7 +276,7 @@ export function factorCells(
 ): { cell: Int32Array; nCells: number; cellCodes: Int32Array } {
   const F = factors.length;
   const used = rows.length;
-  const cell = rowInt32(used);
+  const cell = new Int32Array(used);
   const columns = factors.map((f) => data.columns[f.name] as CategoricalColumn);
   let nCells = 1;
   const mapped = new Int32Array(used);
@@ -322,10 +323,11 @@ export function featureValues(
   features: readonly (readonly string[])[],
   rows: Int32Array,
   largest: Float64Array | null = null,
+  arrays: RowArrays = NEW_ROWS,
 ): Float64Array {
   const m = features.length;
   const used = rows.length;
-  const U = rowFloat64(used * m);
+  const U = arrays.float64('values', used, m);
   features.forEach((vars, a) => {
     const cols = vars.map((v) => (data.columns[v] as NumericColumn).values);
     let top = gather(U, a, m, cols[0]!, rows);
@@ -571,10 +573,11 @@ function combine(cell: Int32Array, nCells: number, K: number, codes: Int32Array)
 function rawCells(
   columns: readonly CategoricalColumn[],
   rows: Int32Array,
+  arrays: RowArrays,
 ): { cell: Int32Array; nCells: number; cellCodes: Int32Array } {
   const F = columns.length;
   const used = rows.length;
-  const cell = rowInt32(used);
+  const cell = arrays.int32('cell', used);
   let space = 1;
   for (const c of columns) space *= c.levels.length;
   if (F === 0) return { cell, nCells: 1, cellCodes: new Int32Array(0) };
@@ -781,6 +784,7 @@ function readOutcome(
   kind: OutcomeKind,
   formula: Formula,
   success: string | readonly string[] | undefined,
+  arrays: RowArrays,
 ): Outcome {
   const used = rows.length;
   if (kind === 'ordinal') {
@@ -803,7 +807,7 @@ function readOutcome(
     for (let k = 0; k < used; k++) codes[k] = f.codeMap[col.codes[rows[k]!]!]!;
     return { y: null, codes, levels: f.levels };
   }
-  const y = rowFloat64(used);
+  const y = arrays.float64('outcome', used);
   if (col.kind === 'numeric') {
     if (success !== undefined) {
       throw new EstimationError(

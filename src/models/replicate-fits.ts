@@ -60,8 +60,11 @@ export function replicateFits(
   // model's rows where the passes' helper thread reads them, once for all the refits)
   const rowsData = sharedData(data);
   const shared = sharedStart(rowsData, coefficientsByCell(mm, start));
-  const tracks: [RowTrack, RowTrack] = [rowTrack(rows.length), rowTrack(rows.length)];
-  const w = rowFloat64(rows.length);
+  const tracks: [RowTrack, RowTrack] = [
+    rowTrack(rows.length, false, ['track0', 'track0eta']),
+    rowTrack(rows.length, false, ['track1', 'track0eta']),
+  ];
+  const w = rowFloat64('replicateWeights', rows.length);
   return design.replicates.map((wr) => {
     let sum = 0;
     for (let k = 0; k < rows.length; k++) {

@@ -22,7 +22,7 @@ import { tableExp } from './exp.js';
 import { devianceResidual, LOG, LOGIT, linkInverse, muEta, varianceOf } from './family.js';
 import type { GlmData } from './irls.js';
 import { accumulate, etaOf, momentWidth } from './moments.js';
-import { rowFloat64 } from './shared-rows.js';
+import { type RowRole, rowFloat64 } from './shared-rows.js';
 
 export const EPS = Number.EPSILON;
 export const INVEPS = 1 / EPS;
@@ -43,8 +43,13 @@ export interface RowTrack {
 }
 
 /** A new track for n rows; `withEta` for one that will hold rows at R's `mustart`. */
-export function rowTrack(n: number, withEta = false): RowTrack {
-  return { eta: withEta ? rowFloat64(n) : new Float64Array(0), e: rowFloat64(n), at: null };
+export function rowTrack(
+  n: number,
+  withEta = false,
+  roles: readonly [RowRole, RowRole] = ['track1', 'track0eta'],
+): RowTrack {
+  const eta = withEta ? rowFloat64(roles[1], n) : new Float64Array(0);
+  return { eta, e: rowFloat64(roles[0], n), at: null };
 }
 
 /** Row k's η on a track. */
@@ -519,11 +524,11 @@ export function sharedStart(data: GlmData, B: Float64Array): SharedStart {
   const { mm, y, link } = data;
   const { cell, U, m } = mm;
   const n = cell.length;
-  const track = rowTrack(n);
+  const track = rowTrack(n, false, ['startTrack', 'startTrack']);
   track.at = B;
-  const unitW = rowFloat64(n);
-  const z = rowFloat64(n);
-  const unitDev = rowFloat64(n);
+  const unitW = rowFloat64('startW', n);
+  const z = rowFloat64('startZ', n);
+  const unitDev = rowFloat64('startDev', n);
   for (let k = 0; k < n; k++) {
     const eta = etaOf(B, cell[k]!, U, k, m);
     const yk = y[k]!;

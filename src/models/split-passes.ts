@@ -159,7 +159,8 @@ export function finalPassSplit(
   };
   const sum = runSplit(job, n, moments);
   return {
-    s: s ?? new Float64Array(0),
+    // the scores outlive the fit's passes: a copy out of the pool
+    s: s === null ? new Float64Array(0) : s.slice(),
     pearson: sum.pearson!,
     clusterSums: sum.clusterSums,
     clusterSeen: sum.clusterSeen,

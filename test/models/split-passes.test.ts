@@ -13,7 +13,14 @@ import type { SurveyDesign } from '../../src/design/types.js';
 import { svyGlm } from '../../src/models/glm.js';
 import { setHelperThread } from '../../src/models/helper-switch.js';
 import { helperJobs, helperLoaded } from '../../src/models/pass-helper.js';
-import { setSplitThreshold } from '../../src/models/shared-rows.js';
+import { svyPredict } from '../../src/models/predict.js';
+import { svyPredMeans } from '../../src/models/predmeans.js';
+import {
+  isShared,
+  pooledCopy,
+  rowFloat64,
+  setSplitThreshold,
+} from '../../src/models/shared-rows.js';
 import type { GlmFit, GlmOptions } from '../../src/models/types.js';
 import { lcg } from '../helpers/random.js';
 
@@ -138,5 +145,54 @@ describe('passes split in two halves', () => {
     });
     const split = fitWith(1000, false, strat, 'y ~ region + sex + x', { family: 'quasibinomial' });
     expect(split).not.toEqual(whole);
+  });
+});
+
+describe('the pool of shared row arrays', () => {
+  it('gives the same buffer to a role fit after fit, zeroed, and ordinary arrays without the helper', () => {
+    setSplitThreshold(1000);
+    try {
+      const a = rowFloat64('track0', 5000);
+      expect(isShared(a)).toBe(true);
+      a.fill(7);
+      const b = rowFloat64('track0', 5000);
+      expect(b.buffer).toBe(a.buffer);
+      expect(b.every((v) => v === 0)).toBe(true);
+      // a copy into the pool, and an array already there is not copied again
+      const copy = pooledCopy(
+        'outcome',
+        Float64Array.from({ length: 5000 }, (_, i) => i),
+      );
+      expect(isShared(copy) && copy[4999] === 4999).toBe(true);
+      expect(pooledCopy('weights', copy)).toBe(copy);
+      // below the split, or with the helper off: ordinary arrays
+      expect(isShared(rowFloat64('track0', 999))).toBe(false);
+      setHelperThread(false);
+      expect(isShared(rowFloat64('track0', 5000))).toBe(false);
+    } finally {
+      setHelperThread(true);
+      setSplitThreshold();
+    }
+  });
+
+  it("a fit's predictions and margins do not change when later fits reuse the pool", () => {
+    setSplitThreshold(1000);
+    try {
+      const opts: GlmOptions = { family: 'quasibinomial' };
+      const fit = svyGlm(strat, 'y ~ region + sex + x', opts);
+      const profile = [{ region: 'south', sex: 'F', x: 2.5 }];
+      const before = [svyPredict(fit, profile, { type: 'response' }), svyPredMeans(fit, 'region')];
+      svyGlm(strat, 'count ~ sex + x', { family: 'poisson' });
+      svyGlm(
+        subset(strat, (r) => r.sex === 'M'),
+        'y ~ x + region',
+        opts,
+      );
+      const after = [svyPredict(fit, profile, { type: 'response' }), svyPredMeans(fit, 'region')];
+      expect(after).toEqual(before);
+      expect(before[0]![0]!.estimate).toBeGreaterThan(0);
+    } finally {
+      setSplitThreshold();
+    }
   });
 });
