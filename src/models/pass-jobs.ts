@@ -1,5 +1,5 @@
 /**
- * A GLM pass over a range of the rows: what {@link splitPasses} runs on each half of a large
+ * A GLM pass over a range of the rows: what split-passes.ts runs on each half of a large
  * model, on this thread or on a helper thread (pass-worker.ts). A job names the pass and holds
  * every array it reads or writes whole (row-aligned arrays are sliced to the range here, so a
  * helper thread given the same job and range computes exactly what this thread would); the
