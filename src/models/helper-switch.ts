@@ -4,7 +4,7 @@
  * @module
  */
 
-let enabled = true;
+import { switchHelper } from './shared-rows.js';
 
 /**
  * Turns on (the default) or off the helper thread that {@link svyGlm} uses, on Node with two or
@@ -13,7 +13,9 @@ let enabled = true;
  * the background at the first such fit (the calling thread does both halves until it is ready)
  * and does not keep the process alive. Results do not depend on it: a large model's sums are
  * always made per half and then added, whichever thread ran a half. Turn it off where another
- * thread is not wanted (a server fitting models for several users at once, say).
+ * thread is not wanted (a server fitting models for several users at once, say). Turning it off
+ * also lets go of the shared row buffers large fits reuse (about 110 bytes per row of the
+ * largest model fitted).
  *
  * @param on - `false`: every fit runs on the calling thread only; `true`: the helper may be used.
  * @example
@@ -27,10 +29,7 @@ let enabled = true;
  * ```
  */
 export function setHelperThread(on: boolean): void {
-  enabled = on;
+  switchHelper(on);
 }
 
-/** Whether the helper thread may be used (see {@link setHelperThread}). */
-export function helperThreadOn(): boolean {
-  return enabled;
-}
+export { helperThreadOn } from './shared-rows.js';

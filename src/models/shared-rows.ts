@@ -14,7 +14,6 @@
  * pooled array outlives the call that filled it.
  * @module
  */
-import { helperThreadOn } from './helper-switch.js';
 
 /** Rows at and above which a model's passes are split in two halves (split-passes.ts). */
 export const SPLIT_ROWS = 100_000;
@@ -50,6 +49,19 @@ export type RowRole =
   | 'startDev';
 
 const pool = new Map<RowRole, SharedArrayBuffer>();
+
+let helperOn = true;
+
+/** Whether the helper thread may be used (`setHelperThread`, helper-switch.ts). */
+export function helperThreadOn(): boolean {
+  return helperOn;
+}
+
+/** Turns the helper's use on or off; off, the pool's buffers are let go. */
+export function switchHelper(on: boolean): void {
+  helperOn = on;
+  if (!on) pool.clear();
+}
 
 /** Whether arrays for n rows go to the pool (see the module notes). */
 function pooled(n: number): boolean {

@@ -169,6 +169,9 @@ describe('the pool of shared row arrays', () => {
       expect(isShared(rowFloat64('track0', 999))).toBe(false);
       setHelperThread(false);
       expect(isShared(rowFloat64('track0', 5000))).toBe(false);
+      // turned off, the pool lets its buffers go: on again, a new one
+      setHelperThread(true);
+      expect(rowFloat64('track0', 5000).buffer).not.toBe(a.buffer);
     } finally {
       setHelperThread(true);
       setSplitThreshold();
