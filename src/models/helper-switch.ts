@@ -1,6 +1,7 @@
 /**
- * Whether large GLM fits may use the helper thread (pass-helper.ts): a switch of its own, with no
- * Node types, so that the public API's declarations need none.
+ * The public switch for the GLM's helper thread (pass-helper.ts), in a module of its own with no
+ * Node types, so that the public API's declarations need none; the state it sets lives beside
+ * the pool of shared row arrays it also lets go (shared-rows.ts).
  * @module
  */
 
@@ -31,5 +32,3 @@ import { switchHelper } from './shared-rows.js';
 export function setHelperThread(on: boolean): void {
   switchHelper(on);
 }
-
-export { helperThreadOn } from './shared-rows.js';

@@ -185,7 +185,10 @@ export function irls(
   // passes: the cells' factors, the next pass's in cellF[slot].
   const tracks: RowTrack[] | null = byCells
     ? null
-    : (opts.tracks ?? [rowTrack(n, start === null, ['track0', 'track0eta']), rowTrack(n)]);
+    : (opts.tracks ?? [
+        rowTrack(n, start === null, ['track0', 'track0eta']),
+        rowTrack(n, false, ['track1', 'track0eta']),
+      ]);
   const cellF: CellFactors[] | null = byCells
     ? [0, 1].map(() => ({
         factor: new Float64Array(mm.nCells),

@@ -14,8 +14,8 @@
  */
 
 import { nodeBuiltin } from '../platform/node.js';
-import { helperThreadOn } from './helper-switch.js';
 import type { HalfOutcome, PassJob } from './pass-jobs.js';
+import { helperThreadOn } from './shared-rows.js';
 
 /** What the helper thread's answer carries. */
 export type HelperAnswer = { readonly ok: HalfOutcome } | { readonly error: string };
@@ -32,9 +32,8 @@ const ANSWER = 0;
 const READY = 1;
 
 let helper: Helper | null = null;
-let failed = false;
 let answered = 0;
-/** Why the helper could not start or failed (for tests and diagnostics), or null. */
+/** Why the helper could not start or failed (then it is not used again), or null. */
 let failure: string | null = null;
 
 /** Why the helper thread could not run here, or null (it runs, or has not been asked to). */
@@ -52,7 +51,7 @@ export function helperJobs(): number {
  * started in the background for the fits to come).
  */
 export function readyHelper(): Helper | null {
-  if (!helperThreadOn() || failed) return null;
+  if (!helperThreadOn() || failure !== null) return null;
   if (helper === null) {
     helper = startHelper();
     return null;
@@ -79,7 +78,6 @@ export function awaitAnswer(h: Helper): HalfOutcome | null {
   const answer = message.message as HelperAnswer;
   answered++;
   if ('error' in answer) {
-    failed = true;
     failure = answer.error;
     helper = null;
     return null;
@@ -92,12 +90,10 @@ function startHelper(): Helper | null {
   const threads = nodeBuiltin('node:worker_threads');
   const os = nodeBuiltin('node:os');
   if (threads === undefined || os === undefined || typeof SharedArrayBuffer !== 'function') {
-    failed = true;
     failure = 'no worker_threads or SharedArrayBuffer here';
     return null;
   }
   if (os.availableParallelism() < 2) {
-    failed = true;
     failure = 'one processor core';
     return null;
   }
@@ -105,7 +101,6 @@ function startHelper(): Helper | null {
   // (in a bundle of its own this module has no such file beside it: no helper then)
   const here = import.meta.url;
   if (!/pass-helper\.(js|ts)$/.test(here)) {
-    failed = true;
     failure = `no pass-worker module beside ${here}`;
     return null;
   }
@@ -126,13 +121,11 @@ function startHelper(): Helper | null {
     worker.unref();
     port1.unref();
     worker.on('error', (e) => {
-      failed = true;
       failure = e instanceof Error ? e.message : String(e);
       helper = null;
     });
     return { control, port: port1, worker, receive: threads.receiveMessageOnPort };
   } catch (e) {
-    failed = true;
     failure = e instanceof Error ? e.message : String(e);
     return null;
   }
@@ -144,7 +137,7 @@ export async function helperLoaded(timeoutMs = 20_000): Promise<boolean> {
   const start = Date.now();
   while (Date.now() - start < timeoutMs) {
     if (readyHelper() !== null) return true;
-    if (failed || !helperThreadOn()) return false;
+    if (failure !== null || !helperThreadOn()) return false;
     await new Promise((r) => setTimeout(r, 10));
   }
   return false;

@@ -11,6 +11,7 @@ import type { PearsonSums } from './dispersion.js';
 import { finalPass } from './final-pass.js';
 import type { GlmData } from './irls.js';
 import type { ModelMatrix } from './model-matrix.js';
+import { momentWidth } from './moments.js';
 import {
   type PassBound,
   type RowTrack,
@@ -111,16 +112,10 @@ export function trackArrays(track: RowTrack): TrackArrays {
   return { eta: track.eta, e: track.e, at: track.at };
 }
 
-/** The moments' length for a job's rows. */
-function momentsLength(rows: PassRows): number {
-  const m = rows.m;
-  return rows.nCells * (((m + 1) * (m + 2)) / 2 + m + 1);
-}
-
 /** Runs `job` on rows lo ≤ k < hi. */
 export function runPassOnRows(job: PassJob, lo: number, hi: number): HalfOutcome {
   const { data, w } = sliceRows(job.rows, lo, hi);
-  const moments = new Float64Array(momentsLength(job.rows));
+  const moments = new Float64Array(job.rows.nCells * momentWidth(job.rows.m));
   const bound: PassBound = { radius: 0 };
   const none = { pearson: null, clusterSums: null, clusterSeen: null };
   switch (job.kind) {

@@ -42,14 +42,19 @@ export interface RowTrack {
   at: Float64Array | null;
 }
 
-/** A new track for n rows; `withEta` for one that will hold rows at R's `mustart`. */
+/**
+ * A new track for n rows; `withEta` for one that will hold rows at R's `mustart`. With `roles`
+ * (e^η's, then η's, used only `withEta`), a large model's track is in the helper thread's pool
+ * (shared-rows.ts); without, ordinary arrays (two tracks of one fit must not share a role).
+ */
 export function rowTrack(
   n: number,
   withEta = false,
-  roles: readonly [RowRole, RowRole] = ['track1', 'track0eta'],
+  roles: readonly [RowRole, RowRole] | null = null,
 ): RowTrack {
-  const eta = withEta ? rowFloat64(roles[1], n) : new Float64Array(0);
-  return { eta, e: rowFloat64(roles[0], n), at: null };
+  const array = (r: 0 | 1) => (roles === null ? new Float64Array(n) : rowFloat64(roles[r], n));
+  const eta = withEta ? array(1) : new Float64Array(0);
+  return { eta, e: array(0), at: null };
 }
 
 /** Row k's η on a track. */

@@ -1,17 +1,17 @@
 /**
- * Row arrays a GLM's helper thread can read (pass-helper.ts). For a model of at least
- * {@link SPLIT_ROWS} rows, while the helper may be used, the arrays its passes read and write
- * are views of a few `SharedArrayBuffer`s, one per role (the rows' cells, values, outcome and
- * weights, copied in at each fit; the row tracks; the scores), kept and reused fit after fit and
- * grown when a larger model needs more. A buffer per fit instead would be freed only when both
- * threads' garbage collectors had let go of it: fitting a 1,000,000-row model 30 times in a row
- * held 1.5 GB that way, against 430 MB on one thread (the pool: a set of buffers for the largest
- * model fitted, about 110 bytes per row). Elsewhere (below the split, no helper, no
+ * Row arrays a GLM's helper thread can read (pass-helper.ts), and whether it may be used. For a
+ * model of at least {@link SPLIT_ROWS} rows, while the helper may be used, the arrays its passes
+ * read and write are views of a few `SharedArrayBuffer`s, one per role (the model matrix's cells
+ * and values, the outcome and prior weights, written there by svyGlm; the model's rows and the
+ * design's cluster map, copied in at each fit; the row tracks; the scores), kept and reused fit
+ * after fit and grown when a larger model needs more. A buffer per fit instead would be freed only
+ * when both threads' garbage collectors had let go of it: fitting a 1,000,000-row model 30 times
+ * in a row held 1.5 GB that way, against 430 MB on one thread (the pool: a set of buffers for the
+ * largest model fitted, about 110 bytes per row). Elsewhere (below the split, no helper, no
  * `SharedArrayBuffer`) they are ordinary arrays.
  *
- * The fit's own data (its model matrix, outcome and weights, which the fit keeps for
- * predictions) stay ordinary arrays: only copies made for the passes live in the pool, and no
- * pooled array outlives the call that filled it.
+ * No pooled array outlives the svyGlm call that filled it: the fit keeps its model's layout and
+ * rows (ordinary arrays) but not the pooled per-row arrays, and the scores are copied out.
  * @module
  */
 

@@ -1,9 +1,9 @@
 /**
- * The GLM's passes over a large model's rows (at least `SPLIT_ROWS`, shared-rows.ts) split in two halves,
- * each summed on its own and the two sums then added, first half first. The second half runs on
- * the helper thread when it is there (pass-helper.ts) and on this thread otherwise: the same
- * sums in the same order either way, so a fit's numbers do not depend on threads. Below the
- * split, and for rows held where the helper cannot read them, a pass runs as one.
+ * The GLM's passes over a large model's rows (at least `SPLIT_ROWS`, shared-rows.ts) split in
+ * two halves, each summed on its own and the two sums then added, first half first. The second
+ * half runs on the helper thread when it is there (pass-helper.ts) and its rows are in shared
+ * memory, and on this thread otherwise: the same sums in the same order either way, so a fit's
+ * numbers do not depend on threads. Below the split a pass runs as one.
  * @module
  */
 
