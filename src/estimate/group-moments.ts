@@ -456,7 +456,11 @@ function scanNumeric(
 ): void {
   const runs = groupRuns(grouping);
   if (runs === null) {
-    scanNumericRows(grouping.rowGroup, grouping.groupIndex, y, w, rowCluster, nC, out, clusterW);
+    if (rowCluster !== null && clusterW !== null) {
+      scanMeanRows(grouping.rowGroup, grouping.groupIndex, y, w, rowCluster, nC, out, clusterW);
+    } else {
+      scanNumericRows(grouping.rowGroup, grouping.groupIndex, y, w, rowCluster, nC, out);
+    }
     return;
   }
   for (let r = 0; r < runs.count; r++) {
@@ -477,8 +481,8 @@ const ERR_WD = 7;
 /**
  * {@link scanNumeric} row by row (groups not in long runs): each row adds into its group's
  * running sums, kept side by side (one cache line per group), the same additions in the same
- * order as {@link scanNumericRun}; with `clusterW` (a mean), also Σ w (y − y₀) and Σ w per
- * group × PSU.
+ * order as {@link scanNumericRun} (a mean over such groups without a domain, which also sums per
+ * group × PSU, goes through {@link scanMeanRows}).
  */
 function scanNumericRows(
   rowGroup: Int32Array,
@@ -488,7 +492,6 @@ function scanNumericRows(
   rowCluster: Int32Array | null,
   nC: number,
   out: NumericScan,
-  clusterW: Float64Array | null,
 ): void {
   const G = out.base.length;
   const state = new Float64Array(G * 8);
@@ -520,7 +523,7 @@ function scanNumericRows(
     const t = sumWY + wy;
     state[o + ERR_WY]! += Math.abs(sumWY) >= Math.abs(wy) ? sumWY - t + wy : wy - t + sumWY;
     state[o + SUM_WY] = t;
-    if (rowCluster !== null && clusterW === null) {
+    if (rowCluster !== null) {
       const c = k * nC + rowCluster[i]!;
       clusterSums[c]! += wy;
       if (seen !== null) seen[c] = 1;
@@ -530,12 +533,6 @@ function scanNumericRows(
       const t = sumWD + wd;
       state[o + ERR_WD]! += Math.abs(sumWD) >= Math.abs(wd) ? sumWD - t + wd : wd - t + sumWD;
       state[o + SUM_WD] = t;
-      if (rowCluster !== null && clusterW !== null) {
-        const c = k * nC + rowCluster[i]!;
-        clusterSums[c]! += wd;
-        clusterW[c]! += wi;
-        if (seen !== null) seen[c] = 1;
-      }
     }
   }
   for (let k = 0; k < G; k++) {
@@ -548,6 +545,181 @@ function scanNumericRows(
     out.shift[k] = state[o + SHIFT]!;
     out.sumWD[k] = state[o + SUM_WD]!;
     out.errWD[k] = state[o + ERR_WD]!;
+  }
+}
+
+/**
+ * {@link scanNumericRows} for a mean over groups not in long runs (a file in random row order,
+ * no domain): the same sums, bit for bit, from loops that do only that. The compensation of
+ * Σ w y and Σ w (y − y₀) is Knuth's two-sum (no branch), whose error term is the same exact
+ * rounding error as the Neumaier step's. While every PSU has rows of one group only (a group
+ * variable that the PSUs are nested in, such as a region in a design stratified by region), the
+ * per-PSU sums go into a table of PSUs (16 bytes each, Σ w (y − y₀) beside Σ w) rather than of
+ * groups × PSUs, which random rows reach within the processor's fast caches; they are moved into
+ * the group × PSU tables when the pass ends or at the first row of a second group in a PSU, from
+ * which the rest is added to the full tables. Each (group, PSU) sum gets its rows in row order
+ * either way.
+ */
+function scanMeanRows(
+  rowGroup: Int32Array,
+  groupIndex: Int32Array,
+  y: Float64Array,
+  w: Float64Array,
+  rowCluster: Int32Array,
+  nC: number,
+  out: NumericScan,
+  clusterW: Float64Array,
+): void {
+  const G = out.base.length;
+  const state = new Float64Array(G * 8);
+  for (let k = 0; k < G; k++) state[k * 8 + SHIFT] = Number.NaN;
+  const psuGroup = new Int32Array(nC).fill(-1);
+  const nested = new Float64Array(2 * nC);
+  const stop = meanRowsNested(rowGroup, groupIndex, y, w, rowCluster, state, psuGroup, nested);
+  const { clusterSums, seen } = out;
+  for (let c = 0; c < nC; c++) {
+    const k = psuGroup[c]!;
+    if (k < 0) continue;
+    const at = k * nC + c;
+    clusterSums[at] = nested[2 * c]!;
+    clusterW[at] = nested[2 * c + 1]!;
+    if (seen !== null) seen[at] = 1;
+  }
+  if (stop < y.length) {
+    meanRowsFull(
+      rowGroup,
+      groupIndex,
+      y,
+      w,
+      rowCluster,
+      nC,
+      state,
+      stop,
+      clusterSums,
+      clusterW,
+      seen,
+    );
+  }
+  for (let k = 0; k < G; k++) {
+    const o = k * 8;
+    out.base[k] = state[o + BASE]!;
+    out.nMissing[k] = state[o + MISSING]!;
+    out.sumW[k] = state[o + SUM_W]!;
+    out.sumWY[k] = state[o + SUM_WY]!;
+    out.errWY[k] = state[o + ERR_WY]!;
+    out.shift[k] = state[o + SHIFT]!;
+    out.sumWD[k] = state[o + SUM_WD]!;
+    out.errWD[k] = state[o + ERR_WD]!;
+  }
+}
+
+/**
+ * {@link scanMeanRows}' pass while every PSU has one group: per PSU Σ w (y − y₀) and Σ w in
+ * `nested`, its group in `psuGroup`. Returns the first row whose PSU already has another group
+ * (not added), or the number of rows.
+ */
+function meanRowsNested(
+  rowGroup: Int32Array,
+  groupIndex: Int32Array,
+  y: Float64Array,
+  w: Float64Array,
+  rowCluster: Int32Array,
+  state: Float64Array,
+  psuGroup: Int32Array,
+  nested: Float64Array,
+): number {
+  for (let i = 0; i < y.length; i++) {
+    const g = rowGroup[i]!;
+    if (g < 0) continue;
+    const k = groupIndex[g]!;
+    if (k < 0) continue;
+    const o = k * 8;
+    const v = y[i]!;
+    if (Number.isNaN(v)) {
+      state[o + MISSING]! += 1;
+      continue;
+    }
+    const c = rowCluster[i]!;
+    const owner = psuGroup[c]!;
+    if (owner !== k) {
+      if (owner >= 0) return i;
+      psuGroup[c] = k;
+    }
+    let shift = state[o + SHIFT]!;
+    if (Number.isNaN(shift)) {
+      shift = v;
+      state[o + SHIFT] = v;
+    }
+    state[o + BASE]! += 1;
+    const wi = w[i]!;
+    state[o + SUM_W]! += wi;
+    const wy = wi * v;
+    const a = state[o + SUM_WY]!;
+    const t = a + wy;
+    const b = t - a;
+    state[o + ERR_WY]! += a - (t - b) + (wy - b);
+    state[o + SUM_WY] = t;
+    const wd = wi * (v - shift);
+    const a2 = state[o + SUM_WD]!;
+    const t2 = a2 + wd;
+    const b2 = t2 - a2;
+    state[o + ERR_WD]! += a2 - (t2 - b2) + (wd - b2);
+    state[o + SUM_WD] = t2;
+    nested[2 * c]! += wd;
+    nested[2 * c + 1]! += wi;
+  }
+  return y.length;
+}
+
+/** {@link scanMeanRows}' pass from row `from` on, into the group × PSU tables. */
+function meanRowsFull(
+  rowGroup: Int32Array,
+  groupIndex: Int32Array,
+  y: Float64Array,
+  w: Float64Array,
+  rowCluster: Int32Array,
+  nC: number,
+  state: Float64Array,
+  from: number,
+  clusterSums: Float64Array,
+  clusterW: Float64Array,
+  seen: Uint8Array | null,
+): void {
+  for (let i = from; i < y.length; i++) {
+    const g = rowGroup[i]!;
+    if (g < 0) continue;
+    const k = groupIndex[g]!;
+    if (k < 0) continue;
+    const o = k * 8;
+    const v = y[i]!;
+    if (Number.isNaN(v)) {
+      state[o + MISSING]! += 1;
+      continue;
+    }
+    let shift = state[o + SHIFT]!;
+    if (Number.isNaN(shift)) {
+      shift = v;
+      state[o + SHIFT] = v;
+    }
+    state[o + BASE]! += 1;
+    const wi = w[i]!;
+    state[o + SUM_W]! += wi;
+    const wy = wi * v;
+    const a = state[o + SUM_WY]!;
+    const t = a + wy;
+    const b = t - a;
+    state[o + ERR_WY]! += a - (t - b) + (wy - b);
+    state[o + SUM_WY] = t;
+    const wd = wi * (v - shift);
+    const a2 = state[o + SUM_WD]!;
+    const t2 = a2 + wd;
+    const b2 = t2 - a2;
+    state[o + ERR_WD]! += a2 - (t2 - b2) + (wd - b2);
+    state[o + SUM_WD] = t2;
+    const c = k * nC + rowCluster[i]!;
+    clusterSums[c]! += wd;
+    clusterW[c]! += wi;
+    if (seen !== null) seen[c] = 1;
   }
 }
 

@@ -28,9 +28,10 @@ import type { Estimate, EstimateOptions } from '../../src/estimate/types.js';
  * (so the passes go row by row), or with `runs`, in long runs throughout, missing values too
  * (the passes go run by run).
  * `lonely`: stratum 3 keeps only its PSU 12 (a lonely PSU at stage 1) and PSU 20 only its SSU 40
- * (a lonely SSU at stage 2).
+ * (a lonely SSU at stage 2). `nested`: the group is the PSU's (every PSU has one group; missing
+ * too), and the rows are in random order (the pass sums per PSU while that holds).
  */
-function data(n: number, lonely = false, runs = false) {
+function data(n: number, lonely = false, runs = false, nested = false) {
   let seed = 11;
   const random = () => {
     seed = (seed * 1103515245 + 12345) % 2147483648;
@@ -69,12 +70,25 @@ function data(n: number, lonely = false, runs = false) {
     cols.fpc2.push(5);
     cols.w.push(1 + Math.round(random() * 40) / 10);
   }
+  if (nested) {
+    cols.g = cols.psu.map((psu, i) => (cols.g[i] === null ? null : ['a', 'b', 'c', 'd'][psu % 4]!));
+    const order = cols.w.map((_, i) => i);
+    for (let i = order.length - 1; i > 0; i--) {
+      const j = Math.floor(random() * (i + 1));
+      [order[i], order[j]] = [order[j]!, order[i]!];
+    }
+    for (const key of Object.keys(cols) as Array<keyof typeof cols>) {
+      const column = cols[key] as unknown[];
+      (cols[key] as unknown[]) = order.map((i) => column[i]);
+    }
+  }
   return fromColumns(cols);
 }
 
 const frame = data(3000);
 const lonelyFrame = data(3000, true);
 const runsFrame = data(3000, false, true);
+const nestedFrame = data(3000, false, false, true);
 const spec: DesignSpec = { ids: 'psu', strata: 'stratum', weights: 'w' };
 const designs: Array<[string, SurveyDesign]> = [
   ['stratified cluster design', svyDesign(frame, spec)],
@@ -90,6 +104,11 @@ const designs: Array<[string, SurveyDesign]> = [
       svyDesign(runsFrame, { ids: ['psu', 'ssu'], strata: 'stratum', fpc: ['fpc1', 'fpc2'] }),
       (r) => r.h === 'y',
     ),
+  ],
+  ['groups the PSUs are nested in, rows in random order', svyDesign(nestedFrame, spec)],
+  [
+    'groups the PSUs are nested in, rows in random order, two stages with fpc',
+    svyDesign(nestedFrame, { ids: ['psu', 'ssu'], strata: 'stratum', fpc: ['fpc1', 'fpc2'] }),
   ],
   ['no clusters', svyDesign(frame, { strata: 'stratum', weights: 'w' })],
   [
