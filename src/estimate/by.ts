@@ -457,7 +457,13 @@ function compactGroups(
     float: (a: Float64Array): Float64Array[] => splitOf(a, (m) => new Float64Array(m)),
     int: (a: Int32Array): Int32Array[] => splitOf(a, (m) => new Int32Array(m)),
   };
-  const register = registerByGroups({ design, rowGroup, groupIndex, count: counts.length });
+  const register = registerByGroups({
+    design,
+    rowGroup,
+    groupIndex,
+    count: counts.length,
+    rows: counts,
+  });
   const byStages = new Map<unknown, number>();
   return {
     design(k) {

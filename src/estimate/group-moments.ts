@@ -47,9 +47,16 @@ export interface ByGrouping {
   readonly groupIndex: Int32Array;
   /** Number of groups. */
   readonly count: number;
+  /**
+   * Per group: its rows (with a value of the variable or not), when the caller has counted them
+   * (svyBy has), so that the passes over rows not in runs of one group need not count each row;
+   * counted when the grouping is registered otherwise.
+   */
+  readonly rows?: Int32Array;
 }
 
 interface Grouping extends ByGrouping {
+  readonly rows: Int32Array;
   /** Sums of a variable (per kind) for all groups; `null` when the one pass does not apply. */
   readonly cache: Map<string, GroupSums | null>;
 }
@@ -91,10 +98,25 @@ const groupOfDesign = new WeakMap<SurveyDesign, { grouping: Grouping; k: number 
  * ```
  */
 export function registerByGroups(grouping: ByGrouping): (design: SurveyDesign, k: number) => void {
-  const g: Grouping = { ...grouping, cache: new Map() };
+  const g: Grouping = {
+    ...grouping,
+    rows: grouping.rows ?? rowsPerGroup(grouping),
+    cache: new Map(),
+  };
   return (design, k) => {
     groupOfDesign.set(design, { grouping: g, k });
   };
+}
+
+/** Rows per group of a grouping (one pass). */
+function rowsPerGroup({ rowGroup, groupIndex, count }: ByGrouping): Int32Array {
+  const rows = new Int32Array(count);
+  for (let i = 0; i < rowGroup.length; i++) {
+    const g = rowGroup[i]!;
+    const k = g < 0 ? -1 : groupIndex[g]!;
+    if (k >= 0) rows[k]! += 1;
+  }
+  return rows;
 }
 
 /**
@@ -461,6 +483,8 @@ function scanNumeric(
     } else {
       scanNumericRows(grouping.rowGroup, grouping.groupIndex, y, w, rowCluster, nC, out);
     }
+    // (the row-by-row passes count the rows without a value: the others have one)
+    for (let k = 0; k < out.base.length; k++) out.base[k] = grouping.rows[k]! - out.nMissing[k]!;
     return;
   }
   for (let r = 0; r < runs.count; r++) {
@@ -468,8 +492,10 @@ function scanNumeric(
   }
 }
 
-/** Fields of a group's running sums in {@link scanNumericRows}' state (8 per group). */
-const BASE = 0;
+/**
+ * Fields of a group's running sums in {@link scanNumericRows}' state (8 per group, one cache
+ * line; field 0 is free: the rows with a value are the group's rows less those without).
+ */
 const MISSING = 1;
 const SUM_W = 2;
 const SUM_WY = 3;
@@ -515,7 +541,6 @@ function scanNumericRows(
       shift = v;
       state[o + SHIFT] = v;
     }
-    state[o + BASE]! += 1;
     const wi = w[i]!;
     state[o + SUM_W]! += wi;
     const wy = wi * v;
@@ -537,7 +562,6 @@ function scanNumericRows(
   }
   for (let k = 0; k < G; k++) {
     const o = k * 8;
-    out.base[k] = state[o + BASE]!;
     out.nMissing[k] = state[o + MISSING]!;
     out.sumW[k] = state[o + SUM_W]!;
     out.sumWY[k] = state[o + SUM_WY]!;
@@ -602,7 +626,6 @@ function scanMeanRows(
   }
   for (let k = 0; k < G; k++) {
     const o = k * 8;
-    out.base[k] = state[o + BASE]!;
     out.nMissing[k] = state[o + MISSING]!;
     out.sumW[k] = state[o + SUM_W]!;
     out.sumWY[k] = state[o + SUM_WY]!;
@@ -650,7 +673,6 @@ function meanRowsNested(
       shift = v;
       state[o + SHIFT] = v;
     }
-    state[o + BASE]! += 1;
     const wi = w[i]!;
     state[o + SUM_W]! += wi;
     const wy = wi * v;
@@ -701,7 +723,6 @@ function meanRowsFull(
       shift = v;
       state[o + SHIFT] = v;
     }
-    state[o + BASE]! += 1;
     const wi = w[i]!;
     state[o + SUM_W]! += wi;
     const wy = wi * v;
@@ -916,6 +937,8 @@ function categoricalSums(
   if (runs === null) {
     const { rowGroup, groupIndex } = grouping;
     scanCategoricalRows(rowGroup, groupIndex, codes, L, w, rowCluster, nC, out);
+    // (the row-by-row pass counts the rows without a value: the others have one)
+    for (let k = 0; k < G; k++) base[k] = grouping.rows[k]! - nMissing[k]!;
   } else {
     for (let r = 0; r < runs.count; r++) {
       const k = runs.group[r]!;
@@ -1008,7 +1031,7 @@ function scanCategoricalRows(
   nC: number,
   out: CategoricalScan,
 ): void {
-  const { base, nMissing, cells, seen } = out;
+  const { nMissing, cells, seen } = out;
   for (let i = 0; i < codes.length; i++) {
     const g = rowGroup[i]!;
     if (g < 0) continue;
@@ -1019,7 +1042,6 @@ function scanCategoricalRows(
       nMissing[k]! += 1;
       continue;
     }
-    base[k]! += 1;
     const c = k * nC + rowCluster[i]!;
     cells[c * L + code]! += w[i]!;
     if (seen !== null) seen[c] = 1;
