@@ -487,7 +487,8 @@ describe('replicate designs: behaviour', () => {
     const d = rclus1;
     const n = d.data.nrow;
     const y = Float64Array.from({ length: n }, (_, i) => (i % 7) + 0.5);
-    for (const K of [3, 5000]) {
+    // (row by row up to 1,024 cells, blocks ordered by cell up to 4,096, blocks added in place)
+    for (const K of [3, 2000, 5000]) {
       const cell = Int32Array.from({ length: n }, (_, i) => (i % 4 === 3 ? -1 : (i * 7) % K));
       const got = replicateCellSums(d, cell, K, y);
       const counts = replicateCellSums(d, cell, K);
