@@ -537,7 +537,9 @@ function shareClusterSums(
  * {@link shareClusterSums} on a whole design, marking no rows and no clusters: the same sums in
  * the same order, in a loop without the per-row tests of the general one (V8 keeps those tests in
  * the loop: svyCiProp beta took 1.16–1.18× this loop's time through the general one with a null
- * mask, alternating in one process on 1,000,000 rows).
+ * mask, alternating in one process on 1,000,000 rows). Each cluster's Σ w y and Σ w are kept
+ * side by side while summing (one cache line per row rather than two: 0.9× the time on 1,000,000
+ * rows in either order), and copied out at the end.
  */
 function shareClusterSumsWhole(
   y: Float64Array,
@@ -547,6 +549,7 @@ function shareClusterSumsWhole(
   clusterW: Float64Array,
   out: Float64Array,
 ): void {
+  const both = new Float64Array(2 * clusterW.length);
   let nMissing = 0;
   let firstMissing = -1;
   let sumW = 0;
@@ -563,9 +566,13 @@ function shareClusterSumsWhole(
     sumW += w;
     sumWY += wy;
     bad += v * (v - 1) !== 0 ? 1 : 0;
-    const c = rowCluster[i]!;
-    clusterWY[c]! += wy;
-    clusterW[c]! += w;
+    const c = 2 * rowCluster[i]!;
+    both[c]! += wy;
+    both[c + 1]! += w;
+  }
+  for (let c = 0; c < clusterW.length; c++) {
+    clusterWY[c] = both[2 * c]!;
+    clusterW[c] = both[2 * c + 1]!;
   }
   out[BASE] = y.length - nMissing;
   out[MISSING] = nMissing;
