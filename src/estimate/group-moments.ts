@@ -668,29 +668,39 @@ function meanRowsNested(
       if (owner >= 0) return i;
       psuGroup[c] = k;
     }
-    let shift = state[o + SHIFT]!;
-    if (Number.isNaN(shift)) {
-      shift = v;
-      state[o + SHIFT] = v;
-    }
     const wi = w[i]!;
-    state[o + SUM_W]! += wi;
-    const wy = wi * v;
-    const a = state[o + SUM_WY]!;
-    const t = a + wy;
-    const b = t - a;
-    state[o + ERR_WY]! += a - (t - b) + (wy - b);
-    state[o + SUM_WY] = t;
-    const wd = wi * (v - shift);
-    const a2 = state[o + SUM_WD]!;
-    const t2 = a2 + wd;
-    const b2 = t2 - a2;
-    state[o + ERR_WD]! += a2 - (t2 - b2) + (wd - b2);
-    state[o + SUM_WD] = t2;
+    const wd = addMeanRow(state, o, v, wi);
     nested[2 * c]! += wd;
     nested[2 * c + 1]! += wi;
   }
   return y.length;
+}
+
+/**
+ * A row of value v and weight w into its group's running sums at `o` in {@link scanMeanRows}'
+ * state (the group's first value becomes its y₀); returns w (v − y₀). (Small enough for V8 to
+ * inline it into both loops.)
+ */
+function addMeanRow(state: Float64Array, o: number, v: number, w: number): number {
+  let shift = state[o + SHIFT]!;
+  if (Number.isNaN(shift)) {
+    shift = v;
+    state[o + SHIFT] = v;
+  }
+  state[o + SUM_W]! += w;
+  const wy = w * v;
+  const a = state[o + SUM_WY]!;
+  const t = a + wy;
+  const b = t - a;
+  state[o + ERR_WY]! += a - (t - b) + (wy - b);
+  state[o + SUM_WY] = t;
+  const wd = w * (v - shift);
+  const a2 = state[o + SUM_WD]!;
+  const t2 = a2 + wd;
+  const b2 = t2 - a2;
+  state[o + ERR_WD]! += a2 - (t2 - b2) + (wd - b2);
+  state[o + SUM_WD] = t2;
+  return wd;
 }
 
 /** {@link scanMeanRows}' pass from row `from` on, into the group × PSU tables. */
@@ -718,25 +728,8 @@ function meanRowsFull(
       state[o + MISSING]! += 1;
       continue;
     }
-    let shift = state[o + SHIFT]!;
-    if (Number.isNaN(shift)) {
-      shift = v;
-      state[o + SHIFT] = v;
-    }
     const wi = w[i]!;
-    state[o + SUM_W]! += wi;
-    const wy = wi * v;
-    const a = state[o + SUM_WY]!;
-    const t = a + wy;
-    const b = t - a;
-    state[o + ERR_WY]! += a - (t - b) + (wy - b);
-    state[o + SUM_WY] = t;
-    const wd = wi * (v - shift);
-    const a2 = state[o + SUM_WD]!;
-    const t2 = a2 + wd;
-    const b2 = t2 - a2;
-    state[o + ERR_WD]! += a2 - (t2 - b2) + (wd - b2);
-    state[o + SUM_WD] = t2;
+    const wd = addMeanRow(state, o, v, wi);
     const c = k * nC + rowCluster[i]!;
     clusterSums[c]! += wd;
     clusterW[c]! += wi;

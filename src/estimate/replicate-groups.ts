@@ -76,6 +76,18 @@ export function replicateCellSums(
   return { full: outs[0]!, reps: outs.slice(1) };
 }
 
+/** Eight weight sets, summed in one pass by {@link rowCells}. */
+type Eight = [
+  Float64Array,
+  Float64Array,
+  Float64Array,
+  Float64Array,
+  Float64Array,
+  Float64Array,
+  Float64Array,
+  Float64Array,
+];
+
 /** Most cells whose sums {@link replicateCellSums} adds row by row (16 sums per cell: 128 KB). */
 const MAX_ROW_CELLS = 1024;
 
@@ -93,7 +105,7 @@ function rowCells(
   let s = 0;
   for (; s + 7 < S; s += 8) {
     acc.fill(0);
-    const w = sets.slice(s, s + 8) as [Float64Array, ...Float64Array[]];
+    const w = sets.slice(s, s + 8) as Eight;
     if (values === null) eightCounts(w, cell, K, acc);
     else eightSums(w, cell, K, values, acc);
     for (let j = 0; j < 8; j++) {
@@ -124,17 +136,8 @@ function rowCells(
 }
 
 /** Σ w per cell of eight weight sets, side by side in `acc` (8 per cell). */
-function eightCounts(w: readonly Float64Array[], cell: Int32Array, K: number, acc: Float64Array) {
-  const [w0, w1, w2, w3, w4, w5, w6, w7] = w as [
-    Float64Array,
-    Float64Array,
-    Float64Array,
-    Float64Array,
-    Float64Array,
-    Float64Array,
-    Float64Array,
-    Float64Array,
-  ];
+function eightCounts(w: Eight, cell: Int32Array, K: number, acc: Float64Array) {
+  const [w0, w1, w2, w3, w4, w5, w6, w7] = w;
   for (let i = 0; i < cell.length; i++) {
     const c = cell[i]!;
     if (c < 0 || c >= K) continue;
@@ -151,23 +154,8 @@ function eightCounts(w: readonly Float64Array[], cell: Int32Array, K: number, ac
 }
 
 /** Σ w·y and Σ w per cell of eight weight sets, side by side in `acc` (16 per cell). */
-function eightSums(
-  w: readonly Float64Array[],
-  cell: Int32Array,
-  K: number,
-  values: Float64Array,
-  acc: Float64Array,
-) {
-  const [w0, w1, w2, w3, w4, w5, w6, w7] = w as [
-    Float64Array,
-    Float64Array,
-    Float64Array,
-    Float64Array,
-    Float64Array,
-    Float64Array,
-    Float64Array,
-    Float64Array,
-  ];
+function eightSums(w: Eight, cell: Int32Array, K: number, values: Float64Array, acc: Float64Array) {
+  const [w0, w1, w2, w3, w4, w5, w6, w7] = w;
   for (let i = 0; i < cell.length; i++) {
     const c = cell[i]!;
     if (c < 0 || c >= K) continue;
