@@ -504,6 +504,27 @@ const SHIFT = 5;
 const SUM_WD = 6;
 const ERR_WD = 7;
 
+/** Running sums of G groups, 8 per group, every shift NaN (no value seen yet). */
+function newGroupState(G: number): Float64Array {
+  const state = new Float64Array(G * 8);
+  for (let k = 0; k < G; k++) state[k * 8 + SHIFT] = Number.NaN;
+  return state;
+}
+
+/** The groups' running sums into the scan's arrays. */
+function storeGroupState(state: Float64Array, out: NumericScan): void {
+  for (let k = 0; k < out.base.length; k++) {
+    const o = k * 8;
+    out.nMissing[k] = state[o + MISSING]!;
+    out.sumW[k] = state[o + SUM_W]!;
+    out.sumWY[k] = state[o + SUM_WY]!;
+    out.errWY[k] = state[o + ERR_WY]!;
+    out.shift[k] = state[o + SHIFT]!;
+    out.sumWD[k] = state[o + SUM_WD]!;
+    out.errWD[k] = state[o + ERR_WD]!;
+  }
+}
+
 /**
  * {@link scanNumeric} row by row (groups not in long runs): each row adds into its group's
  * running sums, kept side by side (one cache line per group), the same additions in the same
@@ -519,9 +540,7 @@ function scanNumericRows(
   nC: number,
   out: NumericScan,
 ): void {
-  const G = out.base.length;
-  const state = new Float64Array(G * 8);
-  for (let k = 0; k < G; k++) state[k * 8 + SHIFT] = Number.NaN;
+  const state = newGroupState(out.base.length);
   const { clusterSums, seen } = out;
   for (let i = 0; i < y.length; i++) {
     const g = rowGroup[i]!;
@@ -560,16 +579,7 @@ function scanNumericRows(
       state[o + SUM_WD] = t;
     }
   }
-  for (let k = 0; k < G; k++) {
-    const o = k * 8;
-    out.nMissing[k] = state[o + MISSING]!;
-    out.sumW[k] = state[o + SUM_W]!;
-    out.sumWY[k] = state[o + SUM_WY]!;
-    out.errWY[k] = state[o + ERR_WY]!;
-    out.shift[k] = state[o + SHIFT]!;
-    out.sumWD[k] = state[o + SUM_WD]!;
-    out.errWD[k] = state[o + ERR_WD]!;
-  }
+  storeGroupState(state, out);
 }
 
 /**
@@ -594,9 +604,7 @@ function scanMeanRows(
   out: NumericScan,
   clusterW: Float64Array,
 ): void {
-  const G = out.base.length;
-  const state = new Float64Array(G * 8);
-  for (let k = 0; k < G; k++) state[k * 8 + SHIFT] = Number.NaN;
+  const state = newGroupState(out.base.length);
   const psuGroup = new Int32Array(nC).fill(-1);
   const nested = new Float64Array(2 * nC);
   const stop = meanRowsNested(rowGroup, groupIndex, y, w, rowCluster, state, psuGroup, nested);
@@ -624,16 +632,7 @@ function scanMeanRows(
       seen,
     );
   }
-  for (let k = 0; k < G; k++) {
-    const o = k * 8;
-    out.nMissing[k] = state[o + MISSING]!;
-    out.sumW[k] = state[o + SUM_W]!;
-    out.sumWY[k] = state[o + SUM_WY]!;
-    out.errWY[k] = state[o + ERR_WY]!;
-    out.shift[k] = state[o + SHIFT]!;
-    out.sumWD[k] = state[o + SUM_WD]!;
-    out.errWD[k] = state[o + ERR_WD]!;
-  }
+  storeGroupState(state, out);
 }
 
 /**
