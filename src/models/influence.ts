@@ -7,6 +7,7 @@
  */
 import type { Influence } from '../variance/influence.js';
 import { type ModelMatrix, withSpareColumn } from './model-matrix.js';
+import { cellScoreSumsSplit } from './split-passes.js';
 
 /** Score totals per cluster already summed (by the fit's last pass), for these clusters. */
 export interface SummedScores {
@@ -91,11 +92,10 @@ export function glmCellInfluence(
     present: mm.present,
     sumByCluster(rowCluster, totals) {
       const nClusters = totals.length / p;
-      const raw = new Float64Array(nClusters * (p + 1));
       const cols = withSpareColumn(cellCols, p);
-      const scores = { w, y, mu, A };
-      if (shortRuns(rows, rowCluster)) addCellScoresByRow(mm, scores, rowCluster, cols, raw);
-      else addCellScoresByRun(mm, scores, rowCluster, cols, raw);
+      const byRun = !shortRuns(rows, rowCluster);
+      // (a large model's rows in two halves, the second on the helper thread when it runs)
+      const raw = cellScoreSumsSplit(mm, { w, y, mu, A }, rowCluster, nClusters, cols, byRun);
       multiplyRows(raw, p + 1, nClusters, Ainv, p, totals);
       return undefined;
     },
@@ -239,99 +239,6 @@ function flushScores(
     marked[c] = 0;
     for (let t = 0; t < S; t++) raw[o + cols[c * S + t]!]! += acc[c * m1 + slotFeature[t]!]!;
     acc.fill(0, c * m1, (c + 1) * m1);
-  }
-}
-
-/** A model on cells: per row of cell c, w (y − μ_c) A_c (see {@link glmCellInfluence}). */
-interface CellScores {
-  readonly w: Float64Array;
-  readonly y: Float64Array;
-  readonly mu: Float64Array;
-  readonly A: Float64Array;
-}
-
-/** {@link addScoresByRow} for a model on cells. */
-function addCellScoresByRow(
-  mm: ModelMatrix,
-  { w, y, mu, A }: CellScores,
-  rowCluster: Int32Array,
-  cols: Int32Array,
-  raw: Float64Array,
-): void {
-  const { rows, cell, slots: S } = mm;
-  const P1 = mm.p + 1;
-  for (let k = 0; k < rows.length; k++) {
-    const o = rowCluster[rows[k]!]! * P1;
-    const c = cell[k]!;
-    const v = A[c]! * w[k]! * (y[k]! - mu[c]!);
-    const cs = c * S;
-    for (let t = 0; t < S; t++) raw[o + cols[cs + t]!]! += v;
-  }
-}
-
-/**
- * {@link addScoresByRun} for a model on cells: within a run Σ w and Σ w y per cell, and per cell
- * it touched A_c (Σ w y − μ_c Σ w) into the cluster's columns when it ends.
- */
-function addCellScoresByRun(
-  mm: ModelMatrix,
-  { w, y, mu, A }: CellScores,
-  rowCluster: Int32Array,
-  cols: Int32Array,
-  raw: Float64Array,
-): void {
-  const { rows, cell, nCells, slots: S } = mm;
-  const P1 = mm.p + 1;
-  const swy = new Float64Array(nCells);
-  const sw = new Float64Array(nCells);
-  const touched = new Int32Array(nCells);
-  const marked = new Uint8Array(nCells);
-  let nTouched = 0;
-  let current = -1;
-  for (let k = 0; k < rows.length; k++) {
-    const q = rowCluster[rows[k]!]!;
-    if (q !== current) {
-      if (current >= 0) {
-        flushCellScores(swy, sw, mu, A, touched, nTouched, marked, raw, current * P1, cols, S);
-      }
-      nTouched = 0;
-      current = q;
-    }
-    const c = cell[k]!;
-    if (marked[c] === 0) {
-      marked[c] = 1;
-      touched[nTouched++] = c;
-    }
-    const wk = w[k]!;
-    swy[c]! += wk * y[k]!;
-    sw[c]! += wk;
-  }
-  if (current >= 0) {
-    flushCellScores(swy, sw, mu, A, touched, nTouched, marked, raw, current * P1, cols, S);
-  }
-}
-
-/** The run's cells into its cluster's columns (from `o` in `raw`), and their sums cleared. */
-function flushCellScores(
-  swy: Float64Array,
-  sw: Float64Array,
-  mu: Float64Array,
-  A: Float64Array,
-  touched: Int32Array,
-  nTouched: number,
-  marked: Uint8Array,
-  raw: Float64Array,
-  o: number,
-  cols: Int32Array,
-  S: number,
-): void {
-  for (let j = 0; j < nTouched; j++) {
-    const c = touched[j]!;
-    marked[c] = 0;
-    const v = A[c]! * (swy[c]! - mu[c]! * sw[c]!);
-    swy[c] = 0;
-    sw[c] = 0;
-    for (let t = 0; t < S; t++) raw[o + cols[c * S + t]!]! += v;
   }
 }
 

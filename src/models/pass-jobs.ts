@@ -7,6 +7,7 @@
  * @module
  */
 
+import { type CellScores, cellScoreSums } from './cell-scores.js';
 import type { PearsonSums } from './dispersion.js';
 import { finalPass } from './final-pass.js';
 import type { GlmData } from './irls.js';
@@ -71,6 +72,19 @@ export type PassJob =
       readonly nClusters: number;
       /** Where the rows' scores go (null: not kept). */
       readonly scores: Float64Array | null;
+    }
+  | {
+      /** A fit on cells: the clusters' score totals (cell-scores.ts). */
+      readonly kind: 'cellScores';
+      readonly rows: PassRows;
+      /** Per cell: the fitted mean and the score factor (see `CellScores`). */
+      readonly mu: Float64Array;
+      readonly A: Float64Array;
+      /** Per design row: its cluster. */
+      readonly rowCluster: Int32Array;
+      readonly nClusters: number;
+      readonly cols: Int32Array;
+      readonly byRun: boolean;
     };
 
 /** What a pass summed over its rows. */
@@ -81,7 +95,7 @@ export interface HalfOutcome {
   readonly value: number;
   /** The pass's {@link PassBound} radius. */
   readonly radius: number;
-  /** final: the Pearson sums, the clusters' score totals and the clusters seen. */
+  /** final: the Pearson sums, the clusters' score totals and the clusters seen (cellScores: the totals). */
   readonly pearson: PearsonSums | null;
   readonly clusterSums: Float64Array | null;
   readonly clusterSeen: Uint8Array | null;
@@ -139,6 +153,12 @@ export function runPassOnRows(job: PassJob, lo: number, hi: number): HalfOutcome
       };
       const value = startFromShared(data, shared, w, moments);
       return { moments, value, radius: 0, ...none };
+    }
+    case 'cellScores': {
+      const scores: CellScores = { w, y: data.y, mu: job.mu, A: job.A };
+      const { rowCluster, nClusters, cols, byRun } = job;
+      const sums = cellScoreSums(data.mm, scores, rowCluster, nClusters, cols, byRun);
+      return { moments, value: 0, radius: 0, ...none, clusterSums: sums };
     }
     case 'final': {
       const used = sliceTrack(job.used, lo, hi);

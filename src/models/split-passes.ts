@@ -7,9 +7,12 @@
  * @module
  */
 
+import { type CellScores, cellScoreSums } from './cell-scores.js';
 import type { FinalPassResult, FitClusters } from './final-pass.js';
 import { finalPass } from './final-pass.js';
 import type { GlmData } from './irls.js';
+import type { ModelMatrix } from './model-matrix.js';
+import { momentWidth } from './moments.js';
 import { awaitAnswer, postJob, readyHelper } from './pass-helper.js';
 import {
   type HalfOutcome,
@@ -27,7 +30,7 @@ import {
   startFromShared,
   startPass,
 } from './row-passes.js';
-import { isShared, splitThreshold } from './shared-rows.js';
+import { isShared, pooledCopy, splitThreshold } from './shared-rows.js';
 
 /** Whether a fit on `n` rows splits its passes. */
 export function splits(n: number): boolean {
@@ -61,6 +64,9 @@ function everyArrayShared(job: PassJob): boolean {
       break;
     case 'shared':
       rows.push(job.unitW, job.z, job.unitDev);
+      break;
+    case 'cellScores':
+      rows.push(job.rowCluster);
       break;
     case 'final':
       rows.push(job.used.e, job.used.eta);
@@ -165,4 +171,35 @@ export function finalPassSplit(
     clusterSums: sum.clusterSums,
     clusterSeen: sum.clusterSeen,
   };
+}
+
+/**
+ * {@link cellScoreSums}, split: the clusters' score totals of a fit on cells, each half's table
+ * summed on its own and the second added to the first.
+ */
+export function cellScoreSumsSplit(
+  mm: ModelMatrix,
+  scores: CellScores,
+  rowCluster: Int32Array,
+  nClusters: number,
+  cols: Int32Array,
+  byRun: boolean,
+): Float64Array {
+  const n = mm.rows.length;
+  if (!splits(n)) return cellScoreSums(mm, scores, rowCluster, nClusters, cols, byRun);
+  // (the fit's rows and the clusters' row map copied where the helper thread can read them)
+  const shared = { ...mm, rows: pooledCopy('rows', mm.rows) };
+  const job: PassJob = {
+    kind: 'cellScores',
+    // (the link does not enter the scores: they come from μ and A per cell)
+    rows: passRows({ mm: shared, y: scores.y, link: 0, binary: false }, scores.w),
+    mu: scores.mu,
+    A: scores.A,
+    rowCluster: pooledCopy('clusters', rowCluster),
+    nClusters,
+    cols,
+    byRun,
+  };
+  const unused = new Float64Array(mm.nCells * momentWidth(mm.m));
+  return runSplit(job, n, unused).clusterSums!;
 }

@@ -137,6 +137,14 @@ describe('passes split in two halves', () => {
     }
   }
 
+  it("a fit on cells sums its PSUs' score totals in halves too, the second on the helper", async () => {
+    expect(await helperLoaded()).toBe(true);
+    const before = helperJobs();
+    fitWith(1000, true, strat, 'y ~ region * sex', { family: 'binomial' });
+    // its first pass over the rows, and the score totals (the later passes are over the cells)
+    expect(helperJobs() - before).toBe(2);
+  });
+
   it('a split fit differs from the unsplit one in the last bits only, not more', () => {
     // the test above would pass if splitting changed nothing at all: it does change the order
     // of the sums, so some number moves in its last bits
