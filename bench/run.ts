@@ -410,7 +410,7 @@ for (const { size } of results) {
 }
 console.log(`\nMemory (per size, its own process)\n${memoryTable}`);
 console.log(
-  `\nScaling (CPU ns per row, shuffled files; not linear if growing over 2x)\n${scalingTable}`,
+  `\nScaling (wall ns per row, shuffled files; not linear if growing over 2x)\n${scalingTable}`,
 );
 if (targetRows.length > 0) {
   const missed = targetRows.filter((r) => !r.met);
