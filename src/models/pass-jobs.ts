@@ -129,7 +129,8 @@ export function trackArrays(track: RowTrack): TrackArrays {
 /** Runs `job` on rows lo ≤ k < hi. */
 export function runPassOnRows(job: PassJob, lo: number, hi: number): HalfOutcome {
   const { data, w } = sliceRows(job.rows, lo, hi);
-  const moments = new Float64Array(job.rows.nCells * momentWidth(job.rows.m));
+  const width = job.kind === 'cellScores' ? 0 : momentWidth(job.rows.m);
+  const moments = new Float64Array(job.rows.nCells * width);
   const bound: PassBound = { radius: 0 };
   const none = { pearson: null, clusterSums: null, clusterSeen: null };
   switch (job.kind) {
