@@ -105,30 +105,70 @@ export function rotationRounds(n: number): number {
 }
 
 /**
+ * Round `round` of an operation timed on `k` files beside its bare loops: functions 0 … k − 1 are
+ * the operation on each file, k … 2k − 1 the bare loops in the same file order. Each round takes
+ * operation, bare loop, operation, bare loop, …, so no two bare loops (nor two operations) ever
+ * run back to back, and over `rotationRounds(k) ** 2` rounds every operation comes right after
+ * every bare loop equally often (and every bare loop after every operation), across the rounds'
+ * boundaries too. The operations follow {@link rotationOrder}(k, a), the bare loops
+ * rotationOrder(k, a + d), for every shift d. For k = 2 the two operations also see the same
+ * two calls before them (an operation then a bare loop) equally often.
+ * @example
+ * ```ts
+ * [0, 1, 2, 3].map((r) => pairedRotationOrder(2, r).join('')); // => ['0213', '1302', '0312', '1203']
+ * ```
+ */
+export function pairedRotationOrder(k: number, round: number): number[] {
+  const rows = rotationRounds(k);
+  const all = rows * rows;
+  const r = ((round % all) + all) % all;
+  const a = r % rows;
+  const shift = Math.floor(r / rows);
+  const operations = rotationOrder(k, a);
+  const bares = rotationOrder(k, (a + shift) % rows);
+  return operations.flatMap((op, j) => [op, k + bares[j]!]);
+}
+
+/** Rounds after which {@link pairedRotationOrder} is balanced. */
+export function pairedRotationRounds(k: number): number {
+  return rotationRounds(k) ** 2;
+}
+
+/**
  * Functions timed in rotation (after `warmup` rounds), so that all see the same machine load:
  * e.g. an operation on the sorted file, on the shuffled file, and their bare loops. The rounds
- * follow {@link rotationOrder}: each function comes right after every other one equally often.
- * A garbage collection that one function's allocations set off does its background marking and
- * freeing during the next call, which counts it as CPU time; with a fixed cyclic order (f0 f1
- * f2, then f1 f2 f0, ...) the same function always came right after the same one: rake's
- * shuffled file, after the sorted one's 12 MB of new columns, took 1.44-1.50x the sorted file's
- * CPU time with equal wall times (and its bare loop on the sorted file, after the shuffled
- * rake, 1.11x the other's). Earlier still, with the same order in every round, svyDesign's
- * shuffled slot took 1.3-1.7x its sorted time (0.98-1.03x with a gc() before each call; a gc()
- * is not used, as it would take the allocations' cost out of every timing). The balance is exact
- * after whole multiples of {@link rotationRounds} rounds and nearly so otherwise. Median of each.
+ * follow `opts.order` (default {@link rotationOrder}: each function comes right after every other
+ * one equally often). A garbage collection that one function's allocations set off does its
+ * background marking and freeing during the next call, which counts it as CPU time; with a fixed
+ * cyclic order (f0 f1 f2, then f1 f2 f0, ...) the same function always came right after the same
+ * one: rake's shuffled file, after the sorted one's 12 MB of new columns, took 1.44-1.50x the
+ * sorted file's CPU time with equal wall times (and its bare loop on the sorted file, after the
+ * shuffled rake, 1.11x the other's). Earlier still, with the same order in every round,
+ * svyDesign's shuffled slot took 1.3-1.7x its sorted time (0.98-1.03x with a gc() before each
+ * call; a gc() is not used, as it would take the allocations' cost out of every timing). The
+ * balance is exact after whole multiples of the order's rounds and nearly so otherwise. Median
+ * of each.
+ *
+ * An operation beside its bare loops is timed in {@link pairedRotationOrder}: the Williams square
+ * of its four functions balances the call just before each, not the two before, and in it two
+ * bare loops ran back to back only ever right before the operation on the shuffled file. Two
+ * bare logistic fits leave 240 MB of arrays for the collector, whose full collection then fell
+ * in that fit: svyGlm on 4 factors took 83-104 ms on the shuffled file after two bare loops,
+ * 51-58 ms after anything else, and the sorted file 47-60 ms wherever it stood (2026-12-07, AMD
+ * host), so the bench showed 1.3-1.65x shuffled / sorted where the fits differ by 1.1x.
  */
 export function timeRotation(
   fns: ReadonlyArray<() => unknown>,
-  opts: { warmup?: number; runs?: number } = {},
+  opts: { warmup?: number; runs?: number; order?: (round: number) => number[] } = {},
 ): Timing[] {
   const warmup = opts.warmup ?? 2;
   const runs = opts.runs ?? 7;
-  for (let i = 0; i < warmup; i++) for (const f of fns) sink = f();
+  const order = opts.order ?? ((round: number) => rotationOrder(fns.length, round));
+  for (let i = 0; i < warmup; i++) for (const j of order(i)) sink = fns[j]!();
   const times = fns.map((): number[] => []);
   const cpu = fns.map((): number[] => []);
   for (let i = 0; i < runs; i++) {
-    for (const j of rotationOrder(fns.length, i)) {
+    for (const j of order(warmup + i)) {
       const m = measure(fns[j]!);
       sink = m.value;
       times[j]!.push(m.wall);

@@ -7,7 +7,8 @@
  * operation on it once (the peak memory with one file loaded is read then), loads the same rows
  * in random order, runs every operation and its bare loop on both files (see `warmAll`), then
  * times every operation on both files, each beside its bare loop (bench/operations.ts,
- * bench/baselines.ts), the four in rotation after a warm-up (median of several rounds). Writes a {@link SizeResult} to OUT.json.
+ * bench/baselines.ts), the four in rotation after a warm-up (operation and bare loop taking turns:
+ * `pairedRotationOrder`; median of several rounds). Writes a {@link SizeResult} to OUT.json.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { readCsv } from '../src/data/csv/csv.js';
@@ -19,6 +20,7 @@ import {
   filesManifest,
   measureAsync,
   type OperationResult,
+  pairedRotationOrder,
   type SizeResult,
   type Timing,
   timeRotation,
@@ -202,7 +204,7 @@ function timeOperation(op: Operation, on: readonly Setup[]) {
       // (an operation without a bare loop, e.g. a replicate model's refits, is timed alone)
       ...(op.bare ? on.map((s) => () => op.bare!(s)) : []),
     ],
-    { warmup, runs },
+    { warmup, runs, order: op.bare ? (r) => pairedRotationOrder(on.length, r) : undefined },
   );
   on.forEach((s, j) => {
     record(op.id, s.order, t[j]!, op.bare ? t[j + on.length]! : null, checks[j]);

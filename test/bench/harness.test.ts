@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { rotationOrder, rotationRounds } from '../../bench/harness.js';
+import {
+  pairedRotationOrder,
+  pairedRotationRounds,
+  rotationOrder,
+  rotationRounds,
+} from '../../bench/harness.js';
 
 /** How often each ordered pair (a right before b) occurs within the rounds, and each place. */
 function tally(n: number) {
@@ -43,5 +48,61 @@ describe('rotationOrder (bench harness)', () => {
     expect(rotationOrder(4, 5)).toEqual(rotationOrder(4, 1));
     expect(rotationOrder(3, 7)).toEqual(rotationOrder(3, 1));
     expect(rotationOrder(3, 3)).toEqual([...rotationOrder(3, 0)].reverse());
+  });
+});
+
+/** The rounds of {@link pairedRotationOrder} one after another, as timed (boundaries included). */
+function pairedSequence(k: number): number[] {
+  const seq: number[] = [];
+  for (let r = 0; r < pairedRotationRounds(k); r++) seq.push(...pairedRotationOrder(k, r));
+  return seq;
+}
+
+describe('pairedRotationOrder (bench harness)', () => {
+  it('alternates the operation on each file and a bare loop', () => {
+    expect([0, 1, 2, 3].map((r) => pairedRotationOrder(2, r).join(''))).toEqual([
+      '0213',
+      '1302',
+      '0312',
+      '1203',
+    ]);
+  });
+
+  for (const k of [1, 2, 3, 4]) {
+    it(`puts each bare loop before each operation equally often, across rounds (k = ${k})`, () => {
+      const seq = pairedSequence(k);
+      const pairs = new Map<string, number>();
+      seq.forEach((f, i) => {
+        const before = seq[(i - 1 + seq.length) % seq.length]!;
+        // never two operations or two bare loops in a row, even from one round to the next
+        expect(f < k).not.toBe(before < k);
+        pairs.set(`${before}>${f}`, (pairs.get(`${before}>${f}`) ?? 0) + 1);
+      });
+      for (let r = 0; r < pairedRotationRounds(k); r++) {
+        expect([...pairedRotationOrder(k, r)].sort((a, b) => a - b)).toEqual([
+          ...Array(2 * k).keys(),
+        ]);
+      }
+      expect(pairs.size).toBe(2 * k * k);
+      const counts = new Set(pairs.values());
+      expect(counts.size).toBe(1);
+    });
+  }
+
+  it('gives the two files the same two calls before them (k = 2)', () => {
+    const seq = pairedSequence(2);
+    const history = [new Map<string, number>(), new Map<string, number>()];
+    seq.forEach((f, i) => {
+      if (f > 1) return;
+      const two = `${seq[(i - 2 + seq.length) % seq.length]},${seq[(i - 1 + seq.length) % seq.length]}`;
+      history[f]!.set(two, (history[f]!.get(two) ?? 0) + 1);
+    });
+    expect([...history[0]!].sort()).toEqual([...history[1]!].sort());
+    expect(history[0]!.size).toBe(4);
+  });
+
+  it('repeats after its balanced rounds', () => {
+    expect(pairedRotationOrder(2, 6)).toEqual(pairedRotationOrder(2, 2));
+    expect(pairedRotationOrder(3, 37)).toEqual(pairedRotationOrder(3, 1));
   });
 });
