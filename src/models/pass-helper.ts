@@ -65,12 +65,32 @@ export function postJob(h: Helper, job: PassJob, lo: number, hi: number): void {
 }
 
 /**
- * Waits for the helper's answer to the job posted last: what it summed, or null when it failed
- * (it is then not used again, and the caller runs the half itself: an error of the pass's own
- * is thrown there, as on one thread).
+ * How long (ms) the fitting thread waits for the helper's half of a pass whose own half took
+ * `ownMs`: 50 times that, and at least 2 s. A helper that died without answering (killed, out
+ * of memory) cannot say so while this thread is blocked waiting, so the wait has an end; a
+ * helper only slow (a machine busy with other work) is very unlikely to take 50 times as long
+ * as this thread for the same number of rows. Either way the caller then runs the half itself,
+ * with the same numbers.
  */
-export function awaitAnswer(h: Helper): HalfOutcome | null {
-  while (Atomics.load(h.control, ANSWER) === 0) Atomics.wait(h.control, ANSWER, 0);
+export function answerPatience(ownMs: number): number {
+  return Math.max(2000, 50 * ownMs);
+}
+
+/**
+ * Waits, at most `patienceMs`, for the helper's answer to the job posted last: what it summed,
+ * or null when it failed or did not answer in time (it is then not used again, and the caller
+ * runs the half itself: an error of the pass's own is thrown there, as on one thread).
+ */
+export function awaitAnswer(h: Helper, patienceMs: number): HalfOutcome | null {
+  const deadline = performance.now() + patienceMs;
+  while (Atomics.load(h.control, ANSWER) === 0) {
+    const left = deadline - performance.now();
+    if (left <= 0) {
+      drop(h, `the helper thread gave no answer within ${Math.round(patienceMs)} ms`);
+      return null;
+    }
+    Atomics.wait(h.control, ANSWER, 0, left);
+  }
   Atomics.store(h.control, ANSWER, 0);
   let message = h.receive(h.port);
   // the answer is posted before the flag is set: it is there (the loop is a guard)
@@ -78,11 +98,17 @@ export function awaitAnswer(h: Helper): HalfOutcome | null {
   const answer = message.message as HelperAnswer;
   answered++;
   if ('error' in answer) {
-    failure = answer.error;
-    helper = null;
+    drop(h, answer.error);
     return null;
   }
   return answer.ok;
+}
+
+/** Stops using `h` (and stops its thread), for `why`: fits go on on the calling thread. */
+function drop(h: Helper, why: string): void {
+  failure ??= why;
+  if (helper === h) helper = null;
+  h.worker.terminate().catch(() => {});
 }
 
 /** Starts the helper (null where it cannot run). */
@@ -121,7 +147,12 @@ function startHelper(): Helper | null {
     worker.unref();
     port1.unref();
     worker.on('error', (e) => {
-      failure = e instanceof Error ? e.message : String(e);
+      failure ??= e instanceof Error ? e.message : String(e);
+      helper = null;
+    });
+    // a helper that stops (killed, or out of memory) is not used again
+    worker.on('exit', (code) => {
+      failure ??= `the helper thread stopped (exit code ${code})`;
       helper = null;
     });
     return { control, port: port1, worker, receive: threads.receiveMessageOnPort };

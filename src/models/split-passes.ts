@@ -12,7 +12,7 @@ import type { FinalPassResult, FitClusters } from './final-pass.js';
 import { finalPass } from './final-pass.js';
 import type { GlmData } from './irls.js';
 import type { ModelMatrix } from './model-matrix.js';
-import { awaitAnswer, postJob, readyHelper } from './pass-helper.js';
+import { answerPatience, awaitAnswer, postJob, readyHelper } from './pass-helper.js';
 import {
   type HalfOutcome,
   mergeHalves,
@@ -45,8 +45,10 @@ function runSplit(job: PassJob, n: number, moments: Float64Array): HalfOutcome {
     return mergeHalves(first, runPassOnRows(job, mid, n), moments);
   }
   postJob(helper, job, mid, n);
+  const started = performance.now();
   const first = runPassOnRows(job, 0, mid);
-  const second = awaitAnswer(helper) ?? runPassOnRows(job, mid, n);
+  const patience = answerPatience(performance.now() - started);
+  const second = awaitAnswer(helper, patience) ?? runPassOnRows(job, mid, n);
   return mergeHalves(first, second, moments);
 }
 

@@ -45,7 +45,7 @@ describe('a job that fails on the helper thread', () => {
     const helper = readyHelper()!;
     // a job whose rows are missing: the pass throws on the helper thread
     postJob(helper, { kind: 'start', rows: null, next: null } as unknown as PassJob, 0, 10);
-    expect(awaitAnswer(helper)).toBeNull();
+    expect(awaitAnswer(helper, 20_000)).toBeNull();
     expect(helperFailure()).toMatch(/TypeError/);
     expect(readyHelper()).toBeNull();
     const after = svyGlm(design, 'y ~ x', { family: 'quasibinomial' }).coefficients;
