@@ -224,7 +224,8 @@ describe('svyOlr matches R svyolr', () => {
       all.forEach((c, j) => {
         expectClose(c.estimate, est[j]!, 1e-6, `${c.term} estimate`);
         expectClose(c.se, ref.se[j]!, seTol, `${c.term} se`);
-        expectClose(c.estimate, ref.default.estimate[j]!, 1e-3, `${c.term} vs R's default control`);
+        // (R's default control stops up to 6.2e-3 short: mobility on the raked domain)
+        expectClose(c.estimate, ref.default.estimate[j]!, 1e-2, `${c.term} vs R's default control`);
       });
       const prep = prepareOlr(design, ref.formula);
       const mine = Float64Array.from(all.map((c) => c.estimate));
