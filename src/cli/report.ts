@@ -54,6 +54,9 @@ output:
   --no-tabs              no banner tables
   --no-charts            no charts and no report.html (summary.json and tables only)
   --no-png               charts as SVG and Vega-Lite JSON only
+  --no-escape-formulas   write the tables' text as it is: by default a CSV cell that starts
+                         with = + - or @ gets a ' before it, so that a spreadsheet shows it as
+                         text and does not run it
   --json                 print summary.json on stdout instead of the headline lines
   -h, --help             this help
 
@@ -79,6 +82,7 @@ const OPTIONS = {
   'no-tabs': { type: 'boolean' },
   'no-charts': { type: 'boolean' },
   'no-png': { type: 'boolean' },
+  'no-escape-formulas': { type: 'boolean' },
   json: { type: 'boolean' },
 } as const;
 
@@ -125,6 +129,7 @@ export const reportCommand: Command = defineCommand({
       ...(level !== undefined ? { level } : {}),
       charts,
       chartFiles: parsed.values['no-png'] ? ['svg', 'json'] : ['png', 'svg', 'json'],
+      escapeFormulas: parsed.values['no-escape-formulas'] !== true,
       ...(parsed.values['no-tabs'] ? { banner: false as const } : banner ? { banner } : {}),
       ...(title !== undefined ? { title } : {}),
       ...(source !== undefined ? { source } : {}),

@@ -64,6 +64,9 @@ output:
   --layout sheets|book   the workbook's layout (default sheets; book: every table on one sheet)
   --decimals N           decimals of percentages in the workbook (default 0)
   --title TEXT           the workbook's title
+  --no-escape-formulas   FILE.csv: write labels as they are (by default a cell that starts
+                         with = + - or @ gets a ' before it, so that a spreadsheet shows it as
+                         text and does not run it; a workbook's cells are always text)
   -h, --help             this help
 
 examples:
@@ -89,6 +92,7 @@ const OPTIONS = {
   layout: { type: 'string' },
   decimals: { type: 'string' },
   title: { type: 'string' },
+  'no-escape-formulas': { type: 'boolean' },
 } as const;
 
 const ADJUST: readonly TabsAdjust[] = ['none', 'bonferroni', 'holm', 'BH'];
@@ -204,7 +208,7 @@ export const tabsCommand: Command = defineCommand({
             ...(decimals !== undefined ? { decimals } : {}),
             ...(title !== undefined ? { title } : {}),
           })
-        : tabsToCsv(tabs);
+        : tabsToCsv(tabs, { escapeFormulas: parsed.values['no-escape-formulas'] !== true });
     const path = await writeInside(dirname(out), basename(out), bytes);
     const lettered = tabs.rows.reduce(
       (k, r) => k + r.cells.filter((c) => c.letters !== '').length,

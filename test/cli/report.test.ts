@@ -156,6 +156,26 @@ describe('surveykit report', () => {
     ]);
   });
 
+  it("escapes the tables' text a spreadsheet would run, unless --no-escape-formulas", async () => {
+    const dir = tempDir();
+    const csv = join(dir, 'poll.csv');
+    writeFileSync(csv, 'vote,w\n=1+2,1\nNo,2\n=1+2,1\nNo,1\n');
+    const tables = async (...extra: string[]) => {
+      const out = join(dir, `out${extra.length}`);
+      const r = await cli('report', csv, '--weights', 'w', '--out', out, '--no-charts', ...extra);
+      expect(r.code, r.stderr).toBe(0);
+      return readdirSync(join(out, 'tables'))
+        .map((f) => readFileSync(join(out, 'tables', f), 'utf8'))
+        .join('\n');
+    };
+    const escaped = await tables();
+    expect(escaped).toContain("'=1+2");
+    expect(escaped).not.toMatch(/(^|,)"?=1\+2/m);
+    const raw = await tables('--no-escape-formulas');
+    expect(raw).toMatch(/(^|,)"?=1\+2/m);
+    expect(raw).not.toContain("'=1+2");
+  });
+
   it('a label with a control character: the whole report, charts valid XML (was a resvg error after half the files)', async () => {
     const dir = tempDir();
     const out = join(dir, 'out');

@@ -1,5 +1,5 @@
 /** `surveykit tabs`: banner tables from the command line, as the library makes them. */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
@@ -27,6 +27,27 @@ describe('surveykit tabs', () => {
     const r = await cli('tabs', '--help');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^usage: surveykit tabs DATA --out FILE\.xlsx/);
+  });
+
+  it('escapes labels a spreadsheet would run in FILE.csv, unless --no-escape-formulas', async () => {
+    const dir = tempDir();
+    const csv = join(dir, 'poll.csv');
+    writeFileSync(csv, 'vote,sex,w\n=1+2,@a,1\nNo,b,2\n=1+2,b,1\nNo,@a,1\n');
+    const write = async (name: string, ...extra: string[]) => {
+      const out = join(dir, name);
+      const args = ['--weights', 'w', '--rows', 'vote', '--banner', 'sex', '--out', out];
+      const r = await cli('tabs', csv, ...args, ...extra);
+      expect(r.code, r.stderr).toBe(0);
+      return readFileSync(out, 'utf8');
+    };
+    const escaped = await write('escaped.csv');
+    expect(escaped).toContain("'=1+2");
+    expect(escaped).toContain("'@a");
+    const raw = await write('raw.csv', '--no-escape-formulas');
+    expect(raw).not.toContain("'=1+2");
+    expect(raw).not.toContain("'@a");
+    // the same table otherwise: each escaped cell is the raw one quoted with a ' first
+    expect(escaped.replaceAll(`"'=1+2"`, '=1+2').replaceAll(`"'@a"`, '@a')).toBe(raw);
   });
 
   it('writes the CSV that tabsToCsv gives for the same design and spec', async () => {
