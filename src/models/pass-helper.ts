@@ -15,7 +15,7 @@
 
 import { nodeBuiltin } from '../platform/node.js';
 import type { HalfOutcome, PassJob } from './pass-jobs.js';
-import { helperThreadOn } from './shared-rows.js';
+import { helperThreadOn, letPoolGo } from './shared-rows.js';
 
 /** What the helper thread's answer carries. */
 export type HelperAnswer = { readonly ok: HalfOutcome } | { readonly error: string };
@@ -35,6 +35,12 @@ let helper: Helper | null = null;
 let answered = 0;
 /** Why the helper could not start or failed (then it is not used again), or null. */
 let failure: string | null = null;
+
+/** Records why the helper cannot be used (the first reason given stays); the pool goes. */
+function fail(why: string): void {
+  failure ??= why;
+  letPoolGo();
+}
 
 /** Why the helper thread could not run here, or null (it runs, or has not been asked to). */
 export function helperFailure(): string | null {
@@ -106,7 +112,7 @@ export function awaitAnswer(h: Helper, patienceMs: number): HalfOutcome | null {
 
 /** Stops using `h` (and stops its thread), for `why`: fits go on on the calling thread. */
 function drop(h: Helper, why: string): void {
-  failure ??= why;
+  fail(why);
   if (helper === h) helper = null;
   h.worker.terminate().catch(() => {});
 }
@@ -116,18 +122,18 @@ function startHelper(): Helper | null {
   const threads = nodeBuiltin('node:worker_threads');
   const os = nodeBuiltin('node:os');
   if (threads === undefined || os === undefined || typeof SharedArrayBuffer !== 'function') {
-    failure = 'no worker_threads or SharedArrayBuffer here';
+    fail('no worker_threads or SharedArrayBuffer here');
     return null;
   }
   if (os.availableParallelism() < 2) {
-    failure = 'one processor core';
+    fail('one processor core');
     return null;
   }
   // the worker's module sits beside this one (.js when built, .ts when run from the sources)
   // (in a bundle of its own this module has no such file beside it: no helper then)
   const here = import.meta.url;
   if (!/pass-helper\.(js|ts)$/.test(here)) {
-    failure = `no pass-worker module beside ${here}`;
+    fail(`no pass-worker module beside ${here}`);
     return null;
   }
   const url = new URL(here.replace(/pass-helper\.(js|ts)$/, 'pass-worker.$1'));
@@ -147,17 +153,17 @@ function startHelper(): Helper | null {
     worker.unref();
     port1.unref();
     worker.on('error', (e) => {
-      failure ??= e instanceof Error ? e.message : String(e);
+      fail(e instanceof Error ? e.message : String(e));
       helper = null;
     });
     // a helper that stops (killed, or out of memory) is not used again
     worker.on('exit', (code) => {
-      failure ??= `the helper thread stopped (exit code ${code})`;
+      fail(`the helper thread stopped (exit code ${code})`);
       helper = null;
     });
     return { control, port: port1, worker, receive: threads.receiveMessageOnPort };
   } catch (e) {
-    failure = e instanceof Error ? e.message : String(e);
+    fail(e instanceof Error ? e.message : String(e));
     return null;
   }
 }

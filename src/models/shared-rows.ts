@@ -51,6 +51,18 @@ export type RowRole =
 const pool = new Map<RowRole, SharedArrayBuffer>();
 
 let helperOn = true;
+/** Set once the helper has failed or cannot run here: no fit needs the pool then. */
+let noHelper = false;
+
+/**
+ * The helper thread cannot be used in this process (it could not start here, or failed and is
+ * not used again: pass-helper.ts): the pool's buffers are let go, and later fits' row arrays are
+ * ordinary arrays, not copies made for a helper that will not read them.
+ */
+export function letPoolGo(): void {
+  noHelper = true;
+  pool.clear();
+}
 
 /** Whether the helper thread may be used (`setHelperThread`, helper-switch.ts). */
 export function helperThreadOn(): boolean {
@@ -65,7 +77,7 @@ export function switchHelper(on: boolean): void {
 
 /** Whether arrays for n rows go to the pool (see the module notes). */
 function pooled(n: number): boolean {
-  return n >= splitRows && helperThreadOn() && typeof SharedArrayBuffer === 'function';
+  return n >= splitRows && helperOn && !noHelper && typeof SharedArrayBuffer === 'function';
 }
 
 /** The pool's buffer for `role`, of at least `bytes` bytes. */

@@ -14,7 +14,7 @@ import {
   readyHelper,
 } from '../../src/models/pass-helper.js';
 import type { PassJob } from '../../src/models/pass-jobs.js';
-import { setSplitThreshold } from '../../src/models/shared-rows.js';
+import { pooledCopy, setSplitThreshold } from '../../src/models/shared-rows.js';
 import { logisticPoll, oneThreadFitThenHelper } from '../helpers/logistic-poll.js';
 
 afterAll(() => setSplitThreshold());
@@ -31,6 +31,9 @@ describe('a helper thread that stops without answering', () => {
   it('is waited for no longer than the patience given, then dropped; fits go on, same numbers', async () => {
     const design = logisticPoll(11);
     const { oneThread, helper } = await oneThreadFitThenHelper(design);
+    // while the helper may be used, a large fit's rows are copied where it can read them
+    const rows = new Int32Array(5000);
+    expect(pooledCopy('rows', rows)).not.toBe(rows);
     await helper.worker.terminate();
     // the helper is gone: a job posted to it is never answered
     postJob(helper, { kind: 'start', rows: null, next: null } as unknown as PassJob, 0, 10);
@@ -39,5 +42,7 @@ describe('a helper thread that stops without answering', () => {
     expect(readyHelper()).toBeNull();
     const after = svyGlm(design, 'y ~ x', { family: 'quasibinomial' }).coefficients;
     expect(after).toEqual(oneThread);
+    // and once it is gone, they are not: no copies for a helper that will not read them
+    expect(pooledCopy('rows', rows)).toBe(rows);
   });
 });
