@@ -11,10 +11,10 @@ import { DesignError } from '../errors.js';
 import { limitOption, tooLargeMessage } from '../limits.js';
 import { hadamard } from './hadamard.js';
 import { knownJackknifeRank, rememberJackknife } from './jackknife-rank.js';
-import { firstNonNumericRow } from './keys.js';
 import type { ReplicateDesign, ReplicateType } from './replicate-types.js';
 import { scaledBy, unscaled, weightExponent, workingDesign } from './scale.js';
 import type { LinearizationDesign, Stage } from './types.js';
+import { checkWeight, numericWeights } from './weights.js';
 
 const REPLICATE_TYPES: readonly ReplicateType[] = [
   'JK1',
@@ -803,51 +803,13 @@ function replicateColumnNames(data: SurveyData, repweights: string[] | RegExp): 
   return [...repweights];
 }
 
+/** A weights column's values (not copied), each checked: numeric, present, finite, positive. */
 function readWeights(c: Column, role: string, source: string, allowZero: boolean): Float64Array {
-  const name = c.name;
-  if (c.kind !== 'numeric') {
-    // Point at the first row whose value is not a number.
-    const row = firstNonNumericRow(c);
-    const value = row >= 0 ? c.levels[c.codes[row]!] : undefined;
-    throw new DesignError(
-      'NON_NUMERIC_WEIGHT',
-      `${source}: ${role} column "${name}" is not numeric${row >= 0 ? `: row ${row + 1} has "${value}"` : ''}`,
-      { file: source, column: name, row: row + 1, value },
-    );
-  }
-  const v = c.values;
+  const v = numericWeights(c, role, source);
   for (let i = 0; i < v.length; i++) {
     const x = v[i]!;
-    if (x > 0 && x < Number.POSITIVE_INFINITY) continue;
-    const details = { file: source, column: name, row: i + 1, value: x };
-    if (Number.isNaN(x)) {
-      throw new DesignError(
-        'MISSING_WEIGHT',
-        `${source}: ${role} column "${name}" is missing at row ${i + 1}`,
-        details,
-      );
-    }
-    if (!Number.isFinite(x)) {
-      throw new DesignError(
-        'NON_FINITE_WEIGHT',
-        `${source}: ${role} column "${name}" has ${x} at row ${i + 1}`,
-        details,
-      );
-    }
-    if (x < 0) {
-      throw new DesignError(
-        'NEGATIVE_WEIGHT',
-        `${source}: ${role} column "${name}" has ${x} at row ${i + 1}`,
-        details,
-      );
-    }
-    if (!allowZero) {
-      throw new DesignError(
-        'ZERO_WEIGHT',
-        `${source}: ${role} column "${name}" is 0 at row ${i + 1}; pass allowZeroWeights: true to keep such rows with no weight, as R does`,
-        details,
-      );
-    }
+    if (!(x > 0 && x < Number.POSITIVE_INFINITY))
+      checkWeight(x, x, i, c.name, role, source, allowZero);
   }
   return v;
 }

@@ -23,16 +23,7 @@ export function weightsFromColumn(
   allowZero: boolean,
 ): Float64Array {
   const name = c.name;
-  if (c.kind !== 'numeric') {
-    const row = firstNonNumericRow(c);
-    const bad = row >= 0 ? c.levels[c.codes[row]!] : undefined;
-    throw new DesignError(
-      'NON_NUMERIC_WEIGHT',
-      `${source}: ${role} column "${name}" is not numeric${row >= 0 ? `: row ${row + 1} has "${bad}"` : ''}`,
-      { file: source, column: name, row: row + 1, value: bad },
-    );
-  }
-  const values = c.values;
+  const values = numericWeights(c, role, source);
   const n = values.length;
   const w = new Float64Array(n);
   const isProbs = role === 'probs';
@@ -52,7 +43,28 @@ export function weightsFromColumn(
   return w;
 }
 
-function checkWeight(
+/**
+ * The values of a weights column (not copied).
+ * @throws {DesignError} `NON_NUMERIC_WEIGHT` for a column of text, naming its first row that is
+ *   not a number.
+ */
+export function numericWeights(c: Column, role: string, source: string): Float64Array {
+  if (c.kind === 'numeric') return c.values;
+  const row = firstNonNumericRow(c);
+  const bad = row >= 0 ? c.levels[c.codes[row]!] : undefined;
+  throw new DesignError(
+    'NON_NUMERIC_WEIGHT',
+    `${source}: ${role} column "${c.name}" is not numeric${row >= 0 ? `: row ${row + 1} has "${bad}"` : ''}`,
+    { file: source, column: c.name, row: row + 1, value: bad },
+  );
+}
+
+/**
+ * Throws the error for a weight that is not finite and positive (`raw` as read, `weight` the
+ * weight it gives: its inverse for a probability); returns for a 0 that `allowZero` keeps.
+ * @throws {DesignError} `MISSING_WEIGHT`, `NON_FINITE_WEIGHT`, `NEGATIVE_WEIGHT`, `ZERO_WEIGHT`.
+ */
+export function checkWeight(
   weight: number,
   raw: number,
   row: number,
@@ -70,9 +82,10 @@ function checkWeight(
     );
   }
   if (!Number.isFinite(weight) || !Number.isFinite(raw)) {
+    const gives = raw === weight ? '' : ', which gives an infinite weight';
     throw new DesignError(
       'NON_FINITE_WEIGHT',
-      `${source}: ${role} column "${column}" has ${raw} at row ${row + 1}, which gives an infinite weight`,
+      `${source}: ${role} column "${column}" has ${raw} at row ${row + 1}${gives}`,
       details,
     );
   }

@@ -128,7 +128,7 @@ describe('everything src/ throws is a SurveyError', () => {
     const byClass = (cls: string) => [...scan.codes.values()].filter((u) => u.cls === cls).length;
     expect(byClass('DataFormatError')).toBeGreaterThan(15);
     expect(byClass('EstimationError')).toBeGreaterThan(15);
-    expect(scan.codes.get('DesignError ZERO_WEIGHT')?.sites.length).toBeGreaterThanOrEqual(2);
+    expect(scan.codes.get('DesignError UNKNOWN_COLUMN')?.sites.length).toBeGreaterThanOrEqual(2);
     expect(scan.savCodes).toContain('TRUNCATED');
   });
 });
